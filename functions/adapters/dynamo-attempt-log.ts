@@ -1,0 +1,77 @@
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { AttemptRecord, AttemptStatus } from "../core/model.ts";
+import type { AttemptLog, Page } from "../core/ports.ts";
+import { dynamo, queryAll, queryPage } from "./dynamo-paging.ts";
+import { keys, TABLE_DESIGN } from "./table-design.ts";
+
+const KEY_ATTRIBUTES = new Set(["pk", "sk", "gsi1pk", "gsi1sk"]);
+
+/** The delivery log: one item per attempt, in its event's partition and on its endpoint's gsi1 list. */
+export class DynamoAttemptLog implements AttemptLog {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.client = client;
+    this.table = table;
+  }
+
+  async record(attempt: AttemptRecord): Promise<void> {
+    const item = {
+      ...keys.attempt(attempt.eventId, attempt.endpointId, attempt.attempt),
+      gsi1pk: keys.endpointAttempts(attempt.endpointId),
+      gsi1sk: keys.endpointAttemptSort(attempt.at, attempt.eventId, attempt.attempt),
+      ...attempt,
+    };
+    await dynamo("record attempt", () => this.client.send(new PutCommand({ TableName: this.table, Item: item })));
+  }
+
+  async last(eventId: string, endpointId: string): Promise<AttemptRecord | undefined> {
+    const out = await dynamo("read last attempt", () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :chain)",
+          ExpressionAttributeValues: { ":pk": keys.event(eventId).pk, ":chain": keys.attemptChain(endpointId) },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const item = out.Items?.[0];
+    return item ? toAttempt(item) : undefined;
+  }
+
+  async allOfEvent(eventId: string): Promise<AttemptRecord[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :at)",
+      ExpressionAttributeValues: { ":pk": keys.event(eventId).pk, ":at": "AT#" },
+      ConsistentRead: true,
+    });
+    return items.map(toAttempt);
+  }
+
+  async byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus): Promise<Page<AttemptRecord>> {
+    const page = await queryPage(
+      this.client,
+      {
+        TableName: this.table,
+        IndexName: TABLE_DESIGN.indexes[0].name,
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.endpointAttempts(endpointId), ...(status && { ":status": status }) },
+        ...(status && { FilterExpression: "#status = :status", ExpressionAttributeNames: { "#status": "status" } }),
+        ScanIndexForward: false,
+      },
+      ["gsi1pk", "gsi1sk", "pk", "sk"],
+      limit,
+      cursor,
+    );
+    return { items: page.items.map(toAttempt), nextCursor: page.nextCursor };
+  }
+}
+
+function toAttempt(item: Record<string, unknown>): AttemptRecord {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.has(k))) as unknown as AttemptRecord;
+}

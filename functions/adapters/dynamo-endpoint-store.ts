@@ -1,0 +1,77 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { Endpoint } from "../core/model.ts";
+import type { EndpointStore, Page } from "../core/ports.ts";
+import { dynamo, queryAll, queryPage } from "./dynamo-paging.ts";
+import { keys, TABLE_DESIGN } from "./table-design.ts";
+
+const GSI = TABLE_DESIGN.indexes[0];
+const ENDPOINT_FIELDS = [
+  "id",
+  "tenantId",
+  "url",
+  "eventTypes",
+  "description",
+  "enabled",
+  "headers",
+  "secret",
+  "createdAt",
+  "updatedAt",
+] as const;
+
+/** Endpoints in the DynamoDB table; a tenant's endpoints are listed through gsi1. */
+export class DynamoEndpointStore implements EndpointStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.client = client;
+    this.table = table;
+  }
+
+  async put(endpoint: Endpoint): Promise<void> {
+    const item = {
+      ...keys.endpoint(endpoint.id),
+      gsi1pk: keys.tenantEndpoints(endpoint.tenantId),
+      gsi1sk: `${endpoint.createdAt}#${endpoint.id}`,
+      ...endpoint,
+    };
+    await dynamo("put endpoint", () => this.client.send(new PutCommand({ TableName: this.table, Item: item })));
+  }
+
+  async get(id: string): Promise<Endpoint | undefined> {
+    const out = await dynamo("get endpoint", () =>
+      this.client.send(new GetCommand({ TableName: this.table, Key: keys.endpoint(id), ConsistentRead: true })),
+    );
+    return out.Item ? toEndpoint(out.Item) : undefined;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const out = await dynamo("delete endpoint", () =>
+      this.client.send(new DeleteCommand({ TableName: this.table, Key: keys.endpoint(id), ReturnValues: "ALL_OLD" })),
+    );
+    return out.Attributes !== undefined;
+  }
+
+  async listByTenant(tenantId: string, limit: number, cursor?: string): Promise<Page<Endpoint>> {
+    const page = await queryPage(this.client, this.tenantQuery(tenantId), ["gsi1pk", "gsi1sk", "pk", "sk"], limit, cursor);
+    return { items: page.items.map(toEndpoint), nextCursor: page.nextCursor };
+  }
+
+  async allOfTenant(tenantId: string): Promise<Endpoint[]> {
+    return (await queryAll(this.client, this.tenantQuery(tenantId))).map(toEndpoint);
+  }
+
+  private tenantQuery(tenantId: string) {
+    return {
+      TableName: this.table,
+      IndexName: GSI.name,
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.tenantEndpoints(tenantId) },
+    };
+  }
+}
+
+function toEndpoint(item: Record<string, unknown>): Endpoint {
+  const endpoint = Object.fromEntries(ENDPOINT_FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]]));
+  return endpoint as unknown as Endpoint;
+}

@@ -1,0 +1,53 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { AttemptRecord } from "../core/model.ts";
+
+/** What the functions log: lines with fields, and one line per delivery attempt. Never a secret. */
+export interface Log {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  attempt(attempt: AttemptRecord): void;
+}
+
+/** Structured JSON through Powertools (Lambda), or one readable line per entry (local stack). */
+export function createLog(format: "json" | "pretty", level: string, service: string): Log {
+  return format === "json" ? jsonLog(level, service) : prettyLog(level);
+}
+
+function jsonLog(level: string, service: string): Log {
+  const logger = new Logger({ serviceName: service, logLevel: level as "INFO" });
+  return {
+    info: (m, f) => logger.info(m, f ?? {}),
+    warn: (m, f) => logger.warn(m, f ?? {}),
+    error: (m, f) => logger.error(m, f ?? {}),
+    attempt: (a) => {
+      const { responseBody: _body, ...fields } = a;
+      (a.status === "succeeded" ? logger.debug : logger.info).call(logger, "delivery attempt", fields);
+    },
+  };
+}
+
+const RANKS: Record<string, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
+
+function prettyLog(level: string): Log {
+  const threshold = RANKS[level] ?? 1;
+  const line = (rank: number, tag: string, message: string, fields?: Record<string, unknown>) => {
+    if (rank < threshold) return;
+    const extra = fields
+      ? ` ${Object.entries(fields)
+          .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+          .join(" ")}`
+      : "";
+    process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${tag} ${message}${extra}\n`);
+  };
+  return {
+    info: (m, f) => line(1, "info ", m, f),
+    warn: (m, f) => line(2, "warn ", m, f),
+    error: (m, f) => line(3, "error", m, f),
+    attempt: (a) => {
+      const result = a.statusCode !== undefined ? `HTTP ${a.statusCode}` : (a.error ?? "");
+      const next = a.nextAttemptAt ? ` next at ${a.nextAttemptAt.slice(11, 19)}` : "";
+      line(1, "send ", `${a.status.padEnd(9)} ${a.eventId} -> ${a.endpointId} #${a.attempt} ${result} ${a.durationMs}ms ${a.url}${next}`);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The single DynamoDB table's key design, shared by the adapters, the CDK construct and the local
+ * stack so that all three create and read the same table.
+ *
+ * | item     | pk            | sk                      | gsi1pk               | gsi1sk                     |
+ * |----------|---------------|-------------------------|----------------------|----------------------------|
+ * | endpoint | EP#{id}       | ENDPOINT                | TENANT#{tenant}#EP   | {createdAt}#{id}           |
+ * | event    | EV#{id}       | EVENT                   |                      |                            |
+ * | attempt  | EV#{eventId}  | AT#{endpointId}#{n:06}  | EP#{endpointId}#AT   | {at}#{eventId}#{n:06}      |
+ *
+ * An event and its attempts share a partition; an endpoint's attempts are read newest first on gsi1.
+ */
+export const TABLE_DESIGN = {
+  partitionKey: "pk",
+  sortKey: "sk",
+  ttlAttribute: "expiresAt",
+  indexes: [{ name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" }],
+} as const;
+
+export const keys = {
+  endpoint: (id: string) => ({ pk: `EP#${id}`, sk: "ENDPOINT" }),
+  tenantEndpoints: (tenantId: string) => `TENANT#${tenantId}#EP`,
+  event: (id: string) => ({ pk: `EV#${id}`, sk: "EVENT" }),
+  attemptChain: (endpointId: string) => `AT#${endpointId}#`,
+  attempt: (eventId: string, endpointId: string, n: number) => ({
+    pk: `EV#${eventId}`,
+    sk: `AT#${endpointId}#${String(n).padStart(6, "0")}`,
+  }),
+  endpointAttempts: (endpointId: string) => `EP#${endpointId}#AT`,
+  endpointAttemptSort: (at: string, eventId: string, n: number) => `${at}#${eventId}#${String(n).padStart(6, "0")}`,
+} as const;

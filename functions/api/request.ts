@@ -1,0 +1,43 @@
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { ApiError } from "../core/errors.ts";
+
+/** The JSON body of a request: checked for size and media type, then parsed. */
+export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
+  const raw = event.body ?? "";
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
+  if (bytes.length > maxBytes) {
+    throw new ApiError("payload_too_large", `The request body is over ${maxBytes} bytes`, { limit: maxBytes });
+  }
+  const type = header(event, "content-type") ?? "";
+  if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+    throw new ApiError("unsupported_media_type", "Send the body as application/json");
+  }
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new ApiError("invalid_json", "The request body is not valid JSON");
+  }
+}
+
+/** A header by its lower-case name (API Gateway v2 lower-cases them). */
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  return event.headers?.[name] ?? undefined;
+}
+
+/** A query parameter. */
+export function query(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  return event.queryStringParameters?.[name] ?? undefined;
+}
+
+/** A path parameter set by the router. */
+export function pathParam(event: APIGatewayProxyEventV2, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new ApiError("not_found", "No such resource");
+  return decodeURIComponent(value);
+}
+
+/** The key presented as `Authorization: Bearer <key>`, if any. */
+export function bearerKey(event: APIGatewayProxyEventV2): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header(event, "authorization") ?? "");
+  return match?.[1];
+}

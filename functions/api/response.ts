@@ -1,0 +1,37 @@
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { ApiError, DependencyError } from "../core/errors.ts";
+
+/** A JSON response. */
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+}
+
+/** An empty response. */
+export function empty(statusCode: number): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: {}, body: "" };
+}
+
+/** The error body every route uses: {"error": {code, message, details?}}. */
+export function errorBody(error: ApiError | DependencyError) {
+  if (error instanceof ApiError) {
+    return { error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) } };
+  }
+  return { error: { code: "dependency_unavailable", message: "A storage or queue service did not answer; retry shortly" } };
+}
+
+/** Seconds a caller should wait after a 503. */
+export const RETRY_AFTER_SECONDS = "5";
+
+/** Maps any thrown value to a response: client errors as 4xx, our dependencies as 503, the rest as 500. */
+export function errorResponse(error: unknown): { response: APIGatewayProxyStructuredResultV2; unexpected: boolean } {
+  if (error instanceof ApiError) {
+    const headers: Record<string, string> = error.code === "unauthorized" ? { "www-authenticate": 'Bearer realm="hookrelay"' } : {};
+    return { response: json(error.status, errorBody(error), headers), unexpected: false };
+  }
+  if (error instanceof DependencyError) {
+    return { response: json(503, errorBody(error), { "retry-after": RETRY_AFTER_SECONDS }), unexpected: false };
+  }
+  const status = (error as { statusCode?: number })?.statusCode;
+  if (status === 404) return { response: json(404, { error: { code: "not_found", message: "No such route" } }), unexpected: false };
+  return { response: json(500, { error: { code: "internal_error", message: "Something went wrong on our side" } }), unexpected: true };
+}

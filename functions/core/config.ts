@@ -1,0 +1,108 @@
+import { DestinationPolicy } from "./destination-policy.ts";
+import { ConfigError } from "./errors.ts";
+import { parseRetrySchedule, type RetrySchedule } from "./retry-schedule.ts";
+
+/** The validated, frozen configuration of every function. */
+export interface Config {
+  tableName: string;
+  deliveryQueueUrl: string;
+  deadLetterQueueUrl: string;
+  adminApiKey?: string;
+  adminApiKeySecretArn?: string;
+  deliveryTimeoutMs: number;
+  retrySchedule: RetrySchedule;
+  logRetentionDays: number;
+  destinationAllowCidrs: string[];
+  allowHttpDestinations: boolean;
+  maxBodyBytes: number;
+  logFormat: "json" | "pretty";
+  logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
+}
+
+const DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000";
+
+const KNOWN = [
+  "TABLE_NAME",
+  "DELIVERY_QUEUE_URL",
+  "DEAD_LETTER_QUEUE_URL",
+  "ADMIN_API_KEY",
+  "ADMIN_API_KEY_SECRET_ARN",
+  "DELIVERY_TIMEOUT_MS",
+  "RETRY_SCHEDULE",
+  "LOG_RETENTION_DAYS",
+  "DESTINATION_ALLOW_CIDRS",
+  "ALLOW_HTTP_DESTINATIONS",
+  "MAX_BODY_BYTES",
+  "LOG_FORMAT",
+  "LOG_LEVEL",
+] as const;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and checks the environment once; a misspelled key of ours (one or two letters off) is an error. */
+export function parseConfig(env: Env): Readonly<Config> {
+  rejectTypos(env);
+  const required = (key: (typeof KNOWN)[number]): string => {
+    const value = env[key];
+    if (!value) throw new ConfigError(`${key} must be set`);
+    return value;
+  };
+  const int = (key: (typeof KNOWN)[number], fallback: number, min: number, max: number): number => {
+    const raw = env[key];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${key} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+  const adminApiKey = env.ADMIN_API_KEY || undefined;
+  const adminApiKeySecretArn = env.ADMIN_API_KEY_SECRET_ARN || undefined;
+  const logFormat = env.LOG_FORMAT ?? "json";
+  if (logFormat !== "json" && logFormat !== "pretty") throw new ConfigError(`LOG_FORMAT must be json or pretty`);
+  const logLevel = (env.LOG_LEVEL ?? "INFO").toUpperCase();
+  if (!["DEBUG", "INFO", "WARN", "ERROR"].includes(logLevel)) throw new ConfigError(`LOG_LEVEL is not a level`);
+  let destinationAllowCidrs: string[];
+  try {
+    destinationAllowCidrs = DestinationPolicy.parseCidrList(env.DESTINATION_ALLOW_CIDRS ?? "");
+  } catch (cause) {
+    throw new ConfigError(`DESTINATION_ALLOW_CIDRS is not a list of CIDR ranges`, { cause });
+  }
+  return Object.freeze({
+    tableName: required("TABLE_NAME"),
+    deliveryQueueUrl: required("DELIVERY_QUEUE_URL"),
+    deadLetterQueueUrl: required("DEAD_LETTER_QUEUE_URL"),
+    adminApiKey,
+    adminApiKeySecretArn,
+    deliveryTimeoutMs: int("DELIVERY_TIMEOUT_MS", 15_000, 100, 900_000),
+    retrySchedule: parseRetrySchedule(env.RETRY_SCHEDULE || DEFAULT_RETRY_SCHEDULE),
+    logRetentionDays: int("LOG_RETENTION_DAYS", 30, 1, 3650),
+    destinationAllowCidrs,
+    allowHttpDestinations: env.ALLOW_HTTP_DESTINATIONS === "true",
+    maxBodyBytes: int("MAX_BODY_BYTES", 256 * 1024, 1024, 1024 * 1024),
+    logFormat,
+    logLevel: logLevel as Config["logLevel"],
+  });
+}
+
+function rejectTypos(env: Env): void {
+  for (const key of Object.keys(env)) {
+    if ((KNOWN as readonly string[]).includes(key)) continue;
+    const near = KNOWN.find((known) => distance(key, known) <= 2);
+    if (near) throw new ConfigError(`Unknown setting ${key}: did you mean ${near}?`);
+  }
+}
+
+/** Levenshtein distance, enough to catch a typo in a setting's name. */
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}

@@ -1,0 +1,77 @@
+import type { Clock } from "./clock.ts";
+import { ApiError } from "./errors.ts";
+import { newId } from "./ids.ts";
+import type { Endpoint, EndpointView } from "./model.ts";
+import type { EndpointStore, Page } from "./ports.ts";
+import { generateSecret } from "./signing.ts";
+import type { CreateEndpointInput, UpdateEndpointInput } from "./validation.ts";
+
+/** Checks a destination URL before it is stored; throws ApiError when it may not be used. */
+export type UrlCheck = (url: string) => Promise<void>;
+
+export interface EndpointDeps {
+  endpoints: EndpointStore;
+  clock: Clock;
+  checkUrl: UrlCheck;
+}
+
+/** The API view of an endpoint: every field but the secret. */
+export function endpointView(endpoint: Endpoint): EndpointView {
+  const { secret: _secret, ...view } = endpoint;
+  return view;
+}
+
+/** Registers an endpoint; the answer is the only one besides the secret route that shows the secret. */
+export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointInput): Promise<Endpoint> {
+  await deps.checkUrl(input.url);
+  const now = deps.clock.now();
+  const endpoint: Endpoint = {
+    id: newId("ep", now.getTime()),
+    tenantId: input.tenantId ?? "default",
+    url: input.url,
+    eventTypes: input.eventTypes,
+    description: input.description,
+    enabled: input.enabled ?? true,
+    headers: input.headers ?? {},
+    secret: input.secret ?? generateSecret(),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await deps.endpoints.put(endpoint);
+  return endpoint;
+}
+
+/** The endpoint, or a 404. */
+export async function getEndpoint(deps: EndpointDeps, id: string): Promise<Endpoint> {
+  const endpoint = await deps.endpoints.get(id);
+  if (!endpoint) throw new ApiError("not_found", `No endpoint ${id}`);
+  return endpoint;
+}
+
+/** Changes the given fields; `eventTypes: null` subscribes the endpoint to every type again. */
+export async function updateEndpoint(deps: EndpointDeps, id: string, input: UpdateEndpointInput): Promise<Endpoint> {
+  const current = await getEndpoint(deps, id);
+  if (input.url !== undefined) await deps.checkUrl(input.url);
+  const updated: Endpoint = {
+    ...current,
+    ...(input.url !== undefined && { url: input.url }),
+    ...(input.eventTypes !== undefined && { eventTypes: input.eventTypes ?? undefined }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.enabled !== undefined && { enabled: input.enabled }),
+    ...(input.headers !== undefined && { headers: input.headers }),
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  await deps.endpoints.put(updated);
+  return updated;
+}
+
+/** Deletes the endpoint or answers 404. */
+export async function deleteEndpoint(deps: EndpointDeps, id: string): Promise<void> {
+  if (!(await deps.endpoints.delete(id))) throw new ApiError("not_found", `No endpoint ${id}`);
+}
+
+/** One page of a tenant's endpoints, secrets left out. */
+export async function listEndpoints(deps: EndpointDeps, tenantId: string, limit: number, cursor?: string): Promise<Page<EndpointView>> {
+  const page = await deps.endpoints.listByTenant(tenantId, limit, cursor);
+  return { items: page.items.map(endpointView), nextCursor: page.nextCursor };
+}

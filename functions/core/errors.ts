@@ -1,0 +1,57 @@
+/** Errors of the core. API errors carry a stable code; dependency errors mean "our infrastructure failed". */
+
+export type ApiErrorCode =
+  | "invalid_request"
+  | "invalid_json"
+  | "validation_failed"
+  | "unauthorized"
+  | "not_found"
+  | "method_not_allowed"
+  | "destination_not_allowed"
+  | "idempotency_conflict"
+  | "payload_too_large"
+  | "unsupported_media_type";
+
+const STATUS: Record<ApiErrorCode, number> = {
+  invalid_request: 400,
+  invalid_json: 400,
+  validation_failed: 422,
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  destination_not_allowed: 422,
+  idempotency_conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+};
+
+/** A client error: shown to the caller as {"error": {code, message, details}}. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  readonly status: number;
+  readonly code: ApiErrorCode;
+  readonly details?: unknown;
+
+  constructor(code: ApiErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.code = code;
+    this.details = details;
+    this.status = STATUS[code];
+  }
+}
+
+/** One of our own dependencies (DynamoDB, SQS) failed: retry later, never blame the receiver. */
+export class DependencyError extends Error {
+  override readonly name = "DependencyError";
+  readonly dependency: string;
+
+  constructor(dependency: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.dependency = dependency;
+  }
+}
+
+/** The configuration is invalid: raised once, at cold start. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}

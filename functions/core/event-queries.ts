@@ -1,0 +1,96 @@
+import { ApiError } from "./errors.ts";
+import type { AttemptRecord, AttemptStatus, DeliveryStatus, EventRecord } from "./model.ts";
+import type { AttemptLog, EventStore, Page } from "./ports.ts";
+
+export interface QueryDeps {
+  events: EventStore;
+  attempts: AttemptLog;
+}
+
+/** Where one delivery (event × endpoint) stands. */
+export interface DeliveryView {
+  endpointId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode?: number;
+  lastError?: string;
+  lastAttemptAt?: string;
+  nextAttemptAt?: string;
+}
+
+/** GET /v1/events/{id}: the event, its payload and where each matched delivery stands. */
+export async function getEventView(deps: QueryDeps, id: string) {
+  const [event, attempts] = await Promise.all([deps.events.get(id), deps.attempts.allOfEvent(id)]);
+  if (!event) throw new ApiError("not_found", `No event ${id}`);
+  return { ...eventSummary(event), payload: JSON.parse(event.body) as unknown, deliveries: deliveryViews(event, attempts) };
+}
+
+/** The event as the API shows it, without payload. */
+export function eventSummary(event: EventRecord) {
+  const { id, type, tenantId, createdAt, endpointIds } = event;
+  return { id, type, tenantId, createdAt, endpoints: endpointIds.length };
+}
+
+/** The status of each matched endpoint's delivery, from the newest record of its attempt chain. */
+export function deliveryViews(event: EventRecord, attempts: AttemptRecord[]): DeliveryView[] {
+  return event.endpointIds.map((endpointId) => {
+    const chain = attempts.filter((a) => a.endpointId === endpointId).sort((a, b) => a.attempt - b.attempt);
+    const latest = chain.at(-1);
+    if (!latest) return { endpointId, status: "pending", attempts: 0 };
+    const sent = chain.filter((a) => a.trigger === "scheduled" && a.status !== "skipped");
+    const lastSent = sent.at(-1);
+    return {
+      endpointId,
+      status: latest.status,
+      attempts: sent.length,
+      lastStatusCode: lastSent?.statusCode,
+      lastError: latest.error,
+      lastAttemptAt: lastSent?.at,
+      nextAttemptAt: latest.status === "failed" ? latest.nextAttemptAt : undefined,
+    };
+  });
+}
+
+/** GET /v1/events/{id}/attempts: every attempt of the event, newest first. */
+export async function listEventAttempts(deps: QueryDeps, id: string, limit: number, cursor?: string): Promise<Page<AttemptRecord>> {
+  const [event, attempts] = await Promise.all([deps.events.get(id), deps.attempts.allOfEvent(id)]);
+  if (!event) throw new ApiError("not_found", `No event ${id}`);
+  const sorted = attempts.sort(newestFirst);
+  const after = cursor === undefined ? undefined : decodePosition(cursor);
+  const start = after === undefined ? 0 : sorted.findIndex((a) => newestFirst(a, after) > 0);
+  const items = start < 0 ? [] : sorted.slice(start, start + limit);
+  const more = start >= 0 && start + limit < sorted.length;
+  const tail = items.at(-1);
+  return { items, nextCursor: more && tail ? encodePosition(tail) : undefined };
+}
+
+/** GET /v1/endpoints/{id}/attempts: attempts to one endpoint, newest first, optionally of one status. */
+export async function listEndpointAttempts(
+  deps: QueryDeps,
+  endpointId: string,
+  limit: number,
+  cursor?: string,
+  status?: AttemptStatus,
+): Promise<Page<AttemptRecord>> {
+  return deps.attempts.byEndpoint(endpointId, limit, cursor, status);
+}
+
+type Position = Pick<AttemptRecord, "at" | "endpointId" | "attempt">;
+
+function newestFirst(a: Position, b: Position): number {
+  return b.at.localeCompare(a.at) || a.endpointId.localeCompare(b.endpointId) || b.attempt - a.attempt;
+}
+
+function encodePosition(p: Position): string {
+  return Buffer.from(JSON.stringify([p.at, p.endpointId, p.attempt])).toString("base64url");
+}
+
+function decodePosition(cursor: string): Position {
+  try {
+    const [at, endpointId, attempt] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
+    if (typeof at === "string" && typeof endpointId === "string" && typeof attempt === "number") return { at, endpointId, attempt };
+  } catch {
+    // fall through to the error below
+  }
+  throw new ApiError("invalid_request", "cursor is not one this API gave out", { parameter: "cursor" });
+}

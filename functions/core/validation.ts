@@ -1,0 +1,91 @@
+import * as v from "valibot";
+import { ApiError } from "./errors.ts";
+import { isValidSecret } from "./signing.ts";
+
+const RESERVED_HEADERS = /^(host|content-length|content-type|transfer-encoding|connection|user-agent|webhook-.*)$/i;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+export const EVENT_TYPE = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "must be 1 to 128 letters, digits, '.', '_', '-' or ':'"),
+);
+const TENANT_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-'"));
+const URL_SCHEMA = v.pipe(
+  v.string(),
+  v.maxLength(2048, "must be at most 2048 characters"),
+  v.check((u) => URL.canParse(u), "must be an absolute URL"),
+  v.check((u) => /^https?:$/.test(new URL(u).protocol), "must use http or https"),
+  v.check((u) => !new URL(u).username && !new URL(u).password, "must not carry a user name or password"),
+);
+const HEADERS = v.pipe(
+  v.record(
+    v.pipe(
+      v.string(),
+      v.regex(HEADER_NAME, "header names must be HTTP tokens"),
+      v.check((n) => !RESERVED_HEADERS.test(n), "this header is set by the dispatcher and cannot be overridden"),
+    ),
+    v.pipe(v.string(), v.maxLength(1024), v.regex(HEADER_VALUE, "header values must be printable")),
+  ),
+  v.check((h) => Object.keys(h).length <= 20, "at most 20 headers"),
+);
+const EVENT_TYPES = v.pipe(v.array(EVENT_TYPE), v.minLength(1), v.maxLength(100));
+const SECRET = v.pipe(v.string(), v.check(isValidSecret, "must be whsec_ followed by base64 of 24 to 64 bytes"));
+const DESCRIPTION = v.pipe(v.string(), v.maxLength(1024));
+
+export const CreateEndpoint = v.strictObject({
+  url: URL_SCHEMA,
+  eventTypes: v.optional(EVENT_TYPES),
+  tenantId: v.optional(TENANT_ID),
+  description: v.optional(DESCRIPTION),
+  enabled: v.optional(v.boolean()),
+  headers: v.optional(HEADERS),
+  secret: v.optional(SECRET),
+});
+export type CreateEndpointInput = v.InferOutput<typeof CreateEndpoint>;
+
+export const UpdateEndpoint = v.strictObject({
+  url: v.optional(URL_SCHEMA),
+  eventTypes: v.optional(v.nullable(EVENT_TYPES)),
+  description: v.optional(DESCRIPTION),
+  enabled: v.optional(v.boolean()),
+  headers: v.optional(HEADERS),
+});
+export type UpdateEndpointInput = v.InferOutput<typeof UpdateEndpoint>;
+
+export const EmitEvent = v.strictObject({
+  type: EVENT_TYPE,
+  payload: v.unknown(),
+  tenantId: v.optional(TENANT_ID),
+  id: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "must be 1 to 128 letters, digits, '.', '_', '-' or ':'"))),
+});
+export type EmitEventInput = v.InferOutput<typeof EmitEvent>;
+
+export const EmitBatch = v.strictObject({
+  events: v.pipe(v.array(v.unknown()), v.minLength(1, "must hold at least one event"), v.maxLength(100, "must hold at most 100 events")),
+});
+
+export const TenantId = TENANT_ID;
+export const AttemptStatusFilter = v.picklist(["succeeded", "failed", "exhausted", "skipped"]);
+
+/** Validates `input` or throws a 422 listing every problem with its path. */
+export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  throw new ApiError("validation_failed", "The request is not valid", describeIssues(result.issues));
+}
+
+/** The issues of a failed validation as [{path, message}]. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): { path: string; message: string }[] {
+  return issues.map((issue) => ({ path: v.getDotPath(issue) ?? "", message: issue.message }));
+}
+
+/** A `limit` query parameter: 1 to 250, default 50. */
+export function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 250) {
+    throw new ApiError("invalid_request", "limit must be a whole number from 1 to 250", { parameter: "limit" });
+  }
+  return n;
+}

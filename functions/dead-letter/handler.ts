@@ -1,0 +1,21 @@
+import middy from "@middy/core";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { mapWithConcurrency } from "../core/concurrency.ts";
+import { type DeadLetterDeps, recordDeadLetter } from "../core/dead-letters.ts";
+import type { AttemptRecord } from "../core/model.ts";
+
+/** The dead-letter consumer: records every dead-lettered delivery as exhausted, then lets the message go. */
+export function createDeadLetterHandler(deps: DeadLetterDeps & { onExhausted?: (a: AttemptRecord) => void }) {
+  return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
+    const failed = await mapWithConcurrency(event.Records, 16, async (record) => {
+      try {
+        const entry = await recordDeadLetter(deps, record.body);
+        if (entry) deps.onExhausted?.(entry);
+        return undefined;
+      } catch {
+        return record.messageId;
+      }
+    });
+    return { batchItemFailures: failed.filter((id) => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
+  });
+}

@@ -1,0 +1,13 @@
+import { createRuntime } from "../runtime.ts";
+import { createDeadLetterHandler } from "./handler.ts";
+
+/** Lambda entry point of the dead-letter consumer. */
+const runtime = createRuntime("dead-letter");
+
+export const handler = createDeadLetterHandler({
+  attempts: runtime.attempts,
+  clock: runtime.clock,
+  logRetentionDays: runtime.config.logRetentionDays,
+  onExhausted: runtime.log.attempt,
+  onUnreadable: (body) => runtime.log.warn("unreadable dead letter dropped", { bytes: body.length }),
+});

@@ -1,0 +1,19 @@
+import middy from "@middy/core";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { type DeliveryDeps, deliverBatch } from "../core/delivery.ts";
+
+/** The delivery Lambda: sends a batch concurrently and reports the messages the queue must keep. */
+export function createDeliveryHandler(deps: DeliveryDeps) {
+  return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
+    const kept = await deliverBatch(
+      deps,
+      event.Records.map((r) => ({
+        messageId: r.messageId,
+        receiptHandle: r.receiptHandle,
+        body: r.body,
+        receiveCount: Number(r.attributes.ApproximateReceiveCount),
+      })),
+    );
+    return { batchItemFailures: kept.map((itemIdentifier) => ({ itemIdentifier })) };
+  });
+}

@@ -1,0 +1,59 @@
+import { createDocumentClient, createSqsClient } from "./adapters/aws-clients.ts";
+import { DynamoAttemptLog } from "./adapters/dynamo-attempt-log.ts";
+import { DynamoEndpointStore } from "./adapters/dynamo-endpoint-store.ts";
+import { DynamoEventStore } from "./adapters/dynamo-event-store.ts";
+import { DestinationBlockedError, NodeHttpSender, type Resolver } from "./adapters/http-sender.ts";
+import { createLog, type Log } from "./adapters/logger.ts";
+import { SqsDeliveryQueue } from "./adapters/sqs-delivery-queue.ts";
+import { type Clock, systemClock } from "./core/clock.ts";
+import { type Config, parseConfig } from "./core/config.ts";
+import { DestinationPolicy } from "./core/destination-policy.ts";
+import { ApiError } from "./core/errors.ts";
+
+/** Everything a function needs, wired once per container from the validated configuration. */
+export interface Runtime {
+  config: Readonly<Config>;
+  clock: Clock;
+  log: Log;
+  endpoints: DynamoEndpointStore;
+  events: DynamoEventStore;
+  attempts: DynamoAttemptLog;
+  queue: SqsDeliveryQueue;
+  http: NodeHttpSender;
+  /** Refuses a destination URL the dispatcher may not call (plain http where https is required, a private address). */
+  checkUrl(url: string): Promise<void>;
+}
+
+/** Reads the environment once and builds the adapters; `resolver` is injectable for tests. */
+export function createRuntime(service: string, env: Record<string, string | undefined> = process.env, resolver?: Resolver): Runtime {
+  const config = parseConfig(env);
+  const dynamo = createDocumentClient();
+  const sqs = createSqsClient();
+  const http = new NodeHttpSender({
+    timeoutMs: config.deliveryTimeoutMs,
+    policy: new DestinationPolicy(config.destinationAllowCidrs),
+    resolver,
+  });
+  return {
+    config,
+    clock: systemClock,
+    log: createLog(config.logFormat, config.logLevel, service),
+    endpoints: new DynamoEndpointStore(dynamo, config.tableName),
+    events: new DynamoEventStore(dynamo, config.tableName),
+    attempts: new DynamoAttemptLog(dynamo, config.tableName),
+    queue: new SqsDeliveryQueue(sqs, config.deliveryQueueUrl, config.deadLetterQueueUrl),
+    http,
+    async checkUrl(url) {
+      const parsed = new URL(url);
+      if (parsed.protocol === "http:" && !config.allowHttpDestinations) {
+        throw new ApiError("destination_not_allowed", "Endpoint URLs must use https (set ALLOW_HTTP_DESTINATIONS to allow http)");
+      }
+      try {
+        await http.checkedAddresses(parsed);
+      } catch (error) {
+        if (error instanceof DestinationBlockedError) throw new ApiError("destination_not_allowed", error.message);
+        throw error;
+      }
+    },
+  };
+}

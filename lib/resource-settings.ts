@@ -1,0 +1,47 @@
+/**
+ * Queue and function settings derived from the retry schedule and the delivery timeout. The CDK
+ * construct and the local stack both take them from here, so the local queues behave like the
+ * deployed ones. No CDK import: the local stack loads this file.
+ */
+import type { RetrySchedule } from "../functions/core/retry-schedule.ts";
+import { scheduleWindowSeconds } from "../functions/core/retry-schedule.ts";
+
+export const RESOURCE_NAMES = {
+  deliveryQueue: "hookrelay-deliveries",
+  deadLetterQueue: "hookrelay-dead-letters",
+  table: "hookrelay",
+} as const;
+
+const DAY = 86_400;
+const MAX_RETENTION = 14 * DAY;
+
+/** Slack over the scheduled attempts before the queue itself dead-letters a message (crash loops, outages). */
+export const RECEIVE_COUNT_SLACK = 20;
+
+export interface QueueSettings {
+  /** The delivery function's timeout: the HTTP timeout plus time to sign, log and report. */
+  deliveryFunctionTimeoutSeconds: number;
+  /** At least 6 x the function timeout, as AWS advises for an SQS event source. */
+  visibilityTimeoutSeconds: number;
+  /** Longer than the whole retry window, jitter included, plus a day. */
+  retentionSeconds: number;
+  /** Every scheduled attempt plus RECEIVE_COUNT_SLACK: the worker dead-letters exhausted messages itself. */
+  maxReceiveCount: number;
+  deadLetterRetentionSeconds: number;
+}
+
+/** Derives the queue settings; throws when the schedule cannot fit in SQS's 14-day retention. */
+export function queueSettings(schedule: RetrySchedule, deliveryTimeoutMs: number): QueueSettings {
+  const deliveryFunctionTimeoutSeconds = Math.ceil(deliveryTimeoutMs / 1000) + 15;
+  const retentionSeconds = Math.max(4 * DAY, scheduleWindowSeconds(schedule) + DAY);
+  if (retentionSeconds > MAX_RETENTION) {
+    throw new Error(`The retry schedule spans more than SQS's 14-day retention allows (${retentionSeconds} s needed)`);
+  }
+  return {
+    deliveryFunctionTimeoutSeconds,
+    visibilityTimeoutSeconds: 6 * deliveryFunctionTimeoutSeconds,
+    retentionSeconds,
+    maxReceiveCount: schedule.length + 1 + RECEIVE_COUNT_SLACK,
+    deadLetterRetentionSeconds: MAX_RETENTION,
+  };
+}
