@@ -1,0 +1,78 @@
+import { mkdirSync } from "node:fs";
+import type { AddressInfo, Server } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import dynalite from "dynalite";
+import { buildApp } from "fauxqs";
+
+/** An emulator listening on loopback. */
+export interface Emulator {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** dynalite (DynamoDB) on 127.0.0.1, in LevelDB under `dataDir` or in memory. */
+export async function startDynamo(dataDir: string | undefined, port = 0): Promise<Emulator> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
+
+/**
+ * fauxqs (SQS) on 127.0.0.1. Its startFauxqs() persists but always listens on 0.0.0.0, which would
+ * show queued payloads to the whole LAN; buildApp() listens where we say but has no persistence
+ * option. So we build the stores ourselves, load them from fauxqs' own SQLite persistence and hand
+ * them to buildApp(). Those classes are not in the package's exports map, so they are loaded from
+ * its dist folder by path: the fauxqs version is pinned exactly, and the restart test proves the wiring.
+ */
+export async function startSqs(dataDir: string | undefined, port = 0): Promise<Emulator> {
+  const internals = await fauxqsInternals();
+  const sqsStore = new internals.SqsStore();
+  const snsStore = new internals.SnsStore();
+  const s3Store = new internals.S3Store();
+  let persistence: { close(): void } | undefined;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    const manager = new internals.PersistenceManager(dataDir);
+    manager.loadSqsAndSns(sqsStore, snsStore);
+    sqsStore.persistence = manager;
+    snsStore.persistence = manager;
+    for (const queue of sqsStore.allQueues()) queue.persistence = manager;
+    persistence = manager;
+  }
+  const app = buildApp({ logger: false, stores: { sqsStore, snsStore, s3Store } as never });
+  if (persistence) app.addHook("preClose", () => persistence?.close());
+  const address = await app.listen({ port, host: "127.0.0.1" });
+  return { url: address, stop: () => app.close() };
+}
+
+interface FauxqsInternals {
+  SqsStore: new () => { persistence?: unknown; allQueues(): { persistence?: unknown }[] };
+  SnsStore: new () => { persistence?: unknown };
+  S3Store: new () => object;
+  PersistenceManager: new (dir: string) => { loadSqsAndSns(sqs: unknown, sns: unknown): void; close(): void };
+}
+
+async function fauxqsInternals(): Promise<FauxqsInternals> {
+  const dist = dirname(fileURLToPath(import.meta.resolve("fauxqs")));
+  const load = (file: string) => import(pathToFileURL(join(dist, file)).href);
+  const [sqs, sns, s3, persistence] = await Promise.all([
+    load("sqs/sqsStore.js"),
+    load("sns/snsStore.js"),
+    load("s3/s3Store.js"),
+    load("persistence.js"),
+  ]);
+  return { SqsStore: sqs.SqsStore, SnsStore: sns.SnsStore, S3Store: s3.S3Store, PersistenceManager: persistence.PersistenceManager };
+}

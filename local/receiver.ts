@@ -1,0 +1,33 @@
+import http from "node:http";
+import { Webhook } from "standardwebhooks";
+
+/**
+ * `npm run receiver`: a webhook receiver for trying the dispatcher out. It listens on 127.0.0.1
+ * (RECEIVER_PORT, default 4000), checks each request's signature with the `standardwebhooks`
+ * library when WEBHOOK_SECRET is set, prints what arrived and answers 204 (or 400 on a bad signature).
+ */
+const port = Number(process.env.RECEIVER_PORT ?? 4000);
+const secret = process.env.WEBHOOK_SECRET;
+const verifier = secret ? new Webhook(secret) : undefined;
+
+const server = http.createServer(async (req, res) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).toString("utf8");
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+  let verdict = "signature not checked (set WEBHOOK_SECRET)";
+  let status = 204;
+  if (verifier) {
+    try {
+      verifier.verify(body, headers);
+      verdict = "signature verified";
+    } catch (error) {
+      verdict = `signature REJECTED: ${(error as Error).message}`;
+      status = 400;
+    }
+  }
+  process.stdout.write(`${req.method} ${req.url} webhook-id=${headers["webhook-id"]} ${verdict}\n  ${body}\n`);
+  res.writeHead(status).end();
+});
+
+server.listen(port, "127.0.0.1", () => process.stdout.write(`receiver listening on http://127.0.0.1:${port}\n`));

@@ -1,0 +1,104 @@
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { createSqsClient } from "../functions/adapters/aws-clients.ts";
+import { parseConfig } from "../functions/core/config.ts";
+import { queueSettings, RESOURCE_NAMES } from "../lib/resource-settings.ts";
+import { startDynamo, startSqs } from "./emulators.ts";
+import { startHttpGateway } from "./http-gateway.ts";
+import { ensureQueues, ensureTable } from "./provision.ts";
+import { startSqsEventSource } from "./sqs-event-source.ts";
+
+export interface LocalStackOptions {
+  port: number;
+  /** Where DynamoDB and SQS keep their data; undefined runs in memory. */
+  dataDir: string | undefined;
+  deadLetterConsumer: boolean;
+  /** Concurrent delivery pollers (Lambda concurrency). */
+  concurrency: number;
+  log: (line: string) => void;
+}
+
+/** Defaults of the local stack for the functions' settings; anything already in the environment wins. */
+const LOCAL_DEFAULTS: Record<string, string> = {
+  ADMIN_API_KEY: "local-admin-key",
+  DESTINATION_ALLOW_CIDRS: "127.0.0.0/8,::1/128",
+  ALLOW_HTTP_DESTINATIONS: "true",
+  LOG_FORMAT: "pretty",
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "local",
+  AWS_SECRET_ACCESS_KEY: "local",
+};
+
+/**
+ * Starts dynalite and fauxqs on loopback, creates the table and queues from the definitions the CDK
+ * stack uses, then runs the very Lambda entry points: the API behind an HTTP API emulation, the
+ * delivery worker and the dead-letter consumer behind SQS event-source emulations. The unmodified
+ * SDK reaches the emulators through AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS.
+ */
+export async function startLocalStack(options: LocalStackOptions) {
+  const dynamo = await startDynamo(options.dataDir && join(options.dataDir, "dynamodb"));
+  const sqs = await startSqs(options.dataDir && join(options.dataDir, "sqs"));
+  for (const [key, value] of Object.entries(LOCAL_DEFAULTS)) process.env[key] ??= value;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.url;
+  process.env.AWS_ENDPOINT_URL_SQS = sqs.url;
+  process.env.TABLE_NAME ??= RESOURCE_NAMES.table;
+
+  const retry = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-" });
+  const settings = queueSettings(retry.retrySchedule, retry.deliveryTimeoutMs);
+  const sqsClient = createSqsClient();
+  const dynamoClient = new DynamoDBClient({});
+  await ensureTable(dynamoClient, process.env.TABLE_NAME);
+  const queues = await ensureQueues(
+    sqsClient,
+    { delivery: RESOURCE_NAMES.deliveryQueue, deadLetter: RESOURCE_NAMES.deadLetterQueue },
+    settings,
+  );
+  process.env.DELIVERY_QUEUE_URL = queues.deliveryQueueUrl;
+  process.env.DEAD_LETTER_QUEUE_URL = queues.deadLetterQueueUrl;
+
+  // The same modules Lambda loads, imported once the environment is in place.
+  const api = await import("../functions/api/index.ts");
+  const delivery = await import("../functions/delivery/index.ts");
+  const deadLetter = await import("../functions/dead-letter/index.ts");
+
+  const onError = (where: string) => (error: unknown) => options.log(`error ${where}: ${String(error)}`);
+  const arnOf = async (url: string) =>
+    (await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
+  const deliverySource = startSqsEventSource(sqsClient, delivery.handler as never, {
+    queueUrl: queues.deliveryQueueUrl,
+    queueArn: await arnOf(queues.deliveryQueueUrl),
+    functionName: "delivery",
+    batchSize: 10,
+    concurrency: options.concurrency,
+    waitTimeSeconds: 1,
+    onError: onError("delivery poller"),
+  });
+  const deadLetterSource = options.deadLetterConsumer
+    ? startSqsEventSource(sqsClient, deadLetter.handler as never, {
+        queueUrl: queues.deadLetterQueueUrl,
+        queueArn: await arnOf(queues.deadLetterQueueUrl),
+        functionName: "dead-letter",
+        batchSize: 10,
+        concurrency: 1,
+        waitTimeSeconds: 1,
+        onError: onError("dead-letter poller"),
+      })
+    : undefined;
+  const gateway = await startHttpGateway(api.handler as never, options.port, onError("api"));
+
+  return {
+    apiUrl: gateway.url,
+    adminKey: process.env.ADMIN_API_KEY as string,
+    dynamoUrl: dynamo.url,
+    sqsUrl: sqs.url,
+    ...queues,
+    settings,
+    /** Graceful stop: no new requests, no new polls, in-flight batches finish, then the emulators close. */
+    async stop(): Promise<void> {
+      await gateway.stop();
+      await Promise.all([deliverySource.stop(), deadLetterSource?.stop()]);
+      await Promise.all([sqs.stop(), dynamo.stop()]);
+    },
+  };
+}
