@@ -10,7 +10,7 @@ export const MAX_DELAY_SECONDS = 12 * 60 * 60;
 export function parseRetrySchedule(text: string): RetrySchedule {
   const parts = text.split(",").map((p) => p.trim());
   const delays = parts.map(Number);
-  if (parts.length === 0 || parts.length > 50 || delays.some((d) => !Number.isInteger(d) || d < 0)) {
+  if (parts.length > 50 || parts.some((p) => !/^\d+$/.test(p))) {
     throw new ConfigError(`RETRY_SCHEDULE must be 1 to 50 comma-separated whole seconds, got "${text}"`);
   }
   if (delays.some((d) => d * 1.2 > MAX_DELAY_SECONDS)) {

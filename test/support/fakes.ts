@@ -1,0 +1,149 @@
+import type { Clock } from "../../functions/core/clock.ts";
+import type { RetryControl } from "../../functions/core/delivery.ts";
+import { DependencyError } from "../../functions/core/errors.ts";
+import type { AttemptRecord, AttemptStatus, DeliveryMessage, Endpoint, EventRecord } from "../../functions/core/model.ts";
+import type { SendResult } from "../../functions/core/outcome.ts";
+import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore, HttpSender, Page } from "../../functions/core/ports.ts";
+
+/** A clock that only moves when told to, with scripted randomness. */
+export class FakeClock implements Clock {
+  time: number;
+  randomValue = 0.5;
+  constructor(start = Date.parse("2026-11-01T00:00:00Z")) {
+    this.time = start;
+  }
+  now = (): Date => new Date(this.time);
+  random = (): number => this.randomValue;
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+/** Makes every call of the wrapped port fail while `down` is true. */
+export class Outage {
+  down = false;
+  check(what: string): void {
+    if (this.down) throw new DependencyError(what, `${what} is down`);
+  }
+}
+
+function page<T>(items: T[], limit: number, cursor?: string): Page<T> {
+  const start = cursor ? Number(cursor) : 0;
+  const slice = items.slice(start, start + limit);
+  return { items: slice, nextCursor: start + limit < items.length ? String(start + limit) : undefined };
+}
+
+export class MemoryEndpointStore implements EndpointStore {
+  readonly items = new Map<string, Endpoint>();
+  readonly outage = new Outage();
+  async put(endpoint: Endpoint) {
+    this.outage.check("dynamodb");
+    this.items.set(endpoint.id, structuredClone(endpoint));
+  }
+  async get(id: string) {
+    this.outage.check("dynamodb");
+    const found = this.items.get(id);
+    return found && structuredClone(found);
+  }
+  async delete(id: string) {
+    this.outage.check("dynamodb");
+    return this.items.delete(id);
+  }
+  async listByTenant(tenantId: string, limit: number, cursor?: string) {
+    return page(await this.allOfTenant(tenantId), limit, cursor);
+  }
+  async allOfTenant(tenantId: string) {
+    this.outage.check("dynamodb");
+    return [...this.items.values()].filter((e) => e.tenantId === tenantId).map((e) => structuredClone(e));
+  }
+}
+
+export class MemoryEventStore implements EventStore {
+  readonly items = new Map<string, EventRecord>();
+  readonly outage = new Outage();
+  async get(id: string) {
+    this.outage.check("dynamodb");
+    return this.items.get(id);
+  }
+  async getMany(ids: string[]) {
+    this.outage.check("dynamodb");
+    return new Map(ids.flatMap((id) => (this.items.has(id) ? [[id, this.items.get(id) as EventRecord] as const] : [])));
+  }
+  async putNew(events: EventRecord[]) {
+    this.outage.check("dynamodb");
+    for (const e of events) if (!this.items.has(e.id)) this.items.set(e.id, structuredClone(e));
+  }
+}
+
+export class MemoryAttemptLog implements AttemptLog {
+  readonly items: AttemptRecord[] = [];
+  readonly outage = new Outage();
+  async record(attempt: AttemptRecord) {
+    this.outage.check("dynamodb");
+    this.items.push(structuredClone(attempt));
+  }
+  async last(eventId: string, endpointId: string) {
+    this.outage.check("dynamodb");
+    return this.items.filter((a) => a.eventId === eventId && a.endpointId === endpointId).sort((a, b) => b.attempt - a.attempt)[0];
+  }
+  async allOfEvent(eventId: string) {
+    this.outage.check("dynamodb");
+    return this.items.filter((a) => a.eventId === eventId);
+  }
+  async byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus) {
+    this.outage.check("dynamodb");
+    const mine = this.items.filter((a) => a.endpointId === endpointId && (!status || a.status === status)).reverse();
+    return page(mine, limit, cursor);
+  }
+}
+
+/** A queue that keeps what it was sent and can refuse chosen messages. */
+export class MemoryQueue implements DeliveryQueue, RetryControl {
+  readonly sent: DeliveryMessage[] = [];
+  readonly delays: { receiptHandle: string; seconds: number }[] = [];
+  readonly deadLetters: { body: string; reason: string }[] = [];
+  refuse: (message: DeliveryMessage) => boolean = () => false;
+  readonly outage = new Outage();
+  async send(messages: DeliveryMessage[]) {
+    this.outage.check("sqs");
+    const failed: number[] = [];
+    messages.forEach((m, i) => {
+      if (this.refuse(m)) failed.push(i);
+      else this.sent.push(m);
+    });
+    return failed;
+  }
+  async retryAfter(receiptHandle: string, seconds: number) {
+    this.outage.check("sqs");
+    this.delays.push({ receiptHandle, seconds });
+  }
+  async deadLetter(body: string, reason: string) {
+    this.outage.check("sqs");
+    this.deadLetters.push({ body, reason });
+  }
+}
+
+/** An HTTP sender that answers from a script and records each request. */
+export class ScriptedSender implements HttpSender {
+  readonly requests: { url: string; headers: Record<string, string>; body: string }[] = [];
+  answer: (url: string) => SendResult = () => ({ kind: "response", statusCode: 200, body: "ok", durationMs: 3 });
+  async post(url: string, headers: Record<string, string>, body: string) {
+    this.requests.push({ url, headers, body });
+    return this.answer(url);
+  }
+}
+
+/** A stored endpoint with sensible defaults. */
+export function endpointFixture(overrides: Partial<Endpoint> = {}): Endpoint {
+  return {
+    id: "ep_1",
+    tenantId: "default",
+    url: "https://receiver.example/hook",
+    enabled: true,
+    headers: {},
+    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    createdAt: "2026-11-01T00:00:00.000Z",
+    updatedAt: "2026-11-01T00:00:00.000Z",
+    ...overrides,
+  };
+}

@@ -1,0 +1,151 @@
+import type { Context } from "aws-lambda";
+import { beforeEach, describe, expect, it } from "vitest";
+import { AdminKey } from "../../functions/adapters/admin-key.ts";
+import type { Log } from "../../functions/adapters/logger.ts";
+import { createApiHandler } from "../../functions/api/handler.ts";
+import { ApiError } from "../../functions/core/errors.ts";
+import { apiEvent } from "../support/api-event.ts";
+import { FakeClock, MemoryAttemptLog, MemoryEndpointStore, MemoryEventStore, MemoryQueue } from "../support/fakes.ts";
+
+const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
+
+function setup() {
+  const deps = {
+    endpoints: new MemoryEndpointStore(),
+    events: new MemoryEventStore(),
+    attempts: new MemoryAttemptLog(),
+    queue: new MemoryQueue(),
+    clock: new FakeClock(),
+    logRetentionDays: 30,
+    maxBodyBytes: 4096,
+    checkUrl: async (url: string) => {
+      if (url.includes("10.0.0.1")) throw new ApiError("destination_not_allowed", "private");
+    },
+  };
+  const handler = createApiHandler(deps, async () => new AdminKey("admin-key"), silent);
+  const call = async (...args: Parameters<typeof apiEvent>) => {
+    const response = await handler(apiEvent(...args), {} as Context);
+    return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
+  };
+  return { deps, call };
+}
+
+describe("API handler", () => {
+  let t: ReturnType<typeof setup>;
+  beforeEach(() => {
+    t = setup();
+  });
+
+  it("answers health without a key", async () => {
+    expect(await t.call("GET", "/v1/health", { key: null })).toMatchObject({ statusCode: 200, json: { status: "ok" } });
+  });
+
+  it.each([null, "wrong", ""])("refuses key %j with 401 and WWW-Authenticate", async (key) => {
+    const response = await t.call("GET", "/v1/endpoints", { key });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers?.["www-authenticate"]).toMatch(/^Bearer/);
+    expect(response.json.error.code).toBe("unauthorized");
+  });
+
+  it("creates an endpoint, showing the secret only at creation and on the secret route", async () => {
+    const created = await t.call("POST", "/v1/endpoints", {
+      body: { url: "https://a.example/hook", eventTypes: ["a.b"], headers: { "x-k": "v" } },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json).toMatchObject({
+      url: "https://a.example/hook",
+      eventTypes: ["a.b"],
+      tenantId: "default",
+      enabled: true,
+      headers: { "x-k": "v" },
+      description: null,
+    });
+    expect(created.json.secret).toMatch(/^whsec_/);
+    const id = created.json.id;
+    const fetched = await t.call("GET", `/v1/endpoints/${id}`);
+    expect(fetched.json.secret).toBeUndefined();
+    expect((await t.call("GET", "/v1/endpoints")).json.items[0].secret).toBeUndefined();
+    expect((await t.call("GET", `/v1/endpoints/${id}/secret`)).json).toEqual({ secret: created.json.secret });
+  });
+
+  it("updates and deletes an endpoint", async () => {
+    const { json } = await t.call("POST", "/v1/endpoints", { body: { url: "https://a.example/hook", eventTypes: ["a"] } });
+    const patched = await t.call("PATCH", `/v1/endpoints/${json.id}`, { body: { enabled: false, eventTypes: null, description: "d" } });
+    expect(patched.json).toMatchObject({ enabled: false, eventTypes: null, description: "d", url: "https://a.example/hook" });
+    expect((await t.call("DELETE", `/v1/endpoints/${json.id}`)).statusCode).toBe(204);
+    expect((await t.call("GET", `/v1/endpoints/${json.id}`)).statusCode).toBe(404);
+    expect((await t.call("DELETE", `/v1/endpoints/${json.id}`)).statusCode).toBe(404);
+  });
+
+  it("lists endpoints per tenant with a cursor", async () => {
+    for (let i = 0; i < 3; i++) await t.call("POST", "/v1/endpoints", { body: { url: `https://a.example/${i}`, tenantId: "acme" } });
+    const first = await t.call("GET", "/v1/endpoints?tenantId=acme&limit=2");
+    expect(first.json.items).toHaveLength(2);
+    const second = await t.call("GET", `/v1/endpoints?tenantId=acme&limit=2&cursor=${first.json.nextCursor}`);
+    expect(second.json.items).toHaveLength(1);
+    expect(second.json.nextCursor).toBeNull();
+    expect((await t.call("GET", "/v1/endpoints")).json.items).toHaveLength(0);
+  });
+
+  it("accepts an event with 202 and replays it for the same Idempotency-Key", async () => {
+    await t.call("POST", "/v1/endpoints", { body: { url: "https://a.example/hook" } });
+    const headers = { "idempotency-key": "abc" };
+    const first = await t.call("POST", "/v1/events", { body: { type: "a", payload: { n: 1 } }, headers });
+    expect(first.statusCode).toBe(202);
+    expect(first.json).toMatchObject({ type: "a", tenantId: "default", endpoints: 1 });
+    const again = await t.call("POST", "/v1/events", { body: { type: "a", payload: { n: 1 } }, headers });
+    expect(again.json).toEqual(first.json);
+    expect(again.headers?.["idempotent-replayed"]).toBe("true");
+    const conflict = await t.call("POST", "/v1/events", { body: { type: "a", payload: { n: 2 } }, headers });
+    expect(conflict).toMatchObject({ statusCode: 409, json: { error: { code: "idempotency_conflict" } } });
+    expect(t.deps.queue.sent).toHaveLength(1);
+  });
+
+  it("answers a batch with one result per event, in order", async () => {
+    const response = await t.call("POST", "/v1/events/batch", {
+      body: { events: [{ type: "a", payload: 1 }, { type: 5 }, { type: "b", payload: 2 }] },
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json.items.map((i: { status: number }) => i.status)).toEqual([202, 422, 202]);
+    expect(response.json.items[1].error.code).toBe("validation_failed");
+    expect(response.json.items[2].event.type).toBe("b");
+  });
+
+  it("answers 503 with Retry-After, never 202, when SQS is down", async () => {
+    t.deps.queue.outage.down = true;
+    await t.deps.endpoints.put({ ...(await import("../support/fakes.ts")).endpointFixture() });
+    const response = await t.call("POST", "/v1/events", { body: { type: "a", payload: 1 } });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.["retry-after"]).toBe("5");
+    expect(response.json.error.code).toBe("dependency_unavailable");
+  });
+
+  it.each([
+    ["POST", "/v1/endpoints", 400, "invalid_json", { rawBody: "{nope" }],
+    ["POST", "/v1/endpoints", 415, "unsupported_media_type", { rawBody: "{}", headers: { "content-type": "text/plain" } }],
+    ["POST", "/v1/endpoints", 413, "payload_too_large", { body: { url: "x".repeat(5000) } }],
+    ["POST", "/v1/events", 413, "payload_too_large", { body: { type: "a", payload: "x".repeat(5000) } }],
+    ["POST", "/v1/endpoints", 422, "validation_failed", { body: { url: "ftp://a.example" } }],
+    ["POST", "/v1/endpoints", 422, "validation_failed", { body: { url: "https://user:pw@a.example" } }],
+    ["POST", "/v1/endpoints", 422, "validation_failed", { body: { url: "https://a.example", extra: 1 } }],
+    ["POST", "/v1/endpoints", 422, "validation_failed", { body: { url: "https://a.example", headers: { "webhook-id": "x" } } }],
+    ["POST", "/v1/endpoints", 422, "validation_failed", { body: { url: "https://a.example", secret: "nope" } }],
+    ["POST", "/v1/endpoints", 422, "destination_not_allowed", { body: { url: "http://10.0.0.1/" } }],
+    ["POST", "/v1/endpoints", 422, "validation_failed", { body: [] }],
+    ["POST", "/v1/events", 422, "validation_failed", { body: { type: "a" } }],
+    ["POST", "/v1/events", 400, "invalid_request", { body: { type: "a", payload: 1 }, headers: { "idempotency-key": "" } }],
+    ["POST", "/v1/events/batch", 422, "validation_failed", { body: { events: [] } }],
+    ["POST", "/v1/events/batch", 422, "validation_failed", { body: { events: Array(101).fill({ type: "a", payload: 1 }) } }],
+    ["GET", "/v1/endpoints?limit=0", 400, "invalid_request", {}],
+    ["GET", "/v1/endpoints?limit=abc", 400, "invalid_request", {}],
+    ["GET", "/v1/endpoints?cursor=zzz", 200, undefined, {}],
+    ["GET", "/v1/endpoints?tenantId=%20bad", 422, "validation_failed", {}],
+    ["GET", "/v1/events/evt_missing", 404, "not_found", {}],
+    ["GET", "/v1/nope", 404, "not_found", {}],
+    ["PUT", "/v1/endpoints", 404, "not_found", {}],
+  ] as const)("%s %s answers %i %s", async (method, path, status, code, options) => {
+    const response = await t.call(method, path, options as never);
+    expect(response.statusCode).toBe(status);
+    if (code) expect(response.json.error.code).toBe(code);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
+
+describe("DestinationPolicy", () => {
+  const strict = new DestinationPolicy([]);
+
+  it.each(["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"])("allows the public address %s", (address) => {
+    expect(strict.allows(address)).toBe(true);
+  });
+
+  it.each([
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "::1",
+    "fe80::1",
+    "fc00::1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "64:ff9b::a00:1",
+    "2002:7f00:1::",
+    "224.0.0.1",
+    "not-an-ip",
+  ])("refuses %s", (address) => {
+    expect(strict.allows(address)).toBe(false);
+  });
+
+  it("opens ranges on purpose, and only those", () => {
+    const local = new DestinationPolicy(["127.0.0.0/8", "::1/128"]);
+    expect(local.allows("127.0.0.1")).toBe(true);
+    expect(local.allows("::1")).toBe(true);
+    expect(local.allows("::ffff:127.0.0.1")).toBe(true);
+    expect(local.allows("10.0.0.1")).toBe(false);
+  });
+});

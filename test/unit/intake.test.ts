@@ -1,0 +1,112 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { ApiError, DependencyError } from "../../functions/core/errors.ts";
+import { acceptEvents, type IntakeDeps } from "../../functions/core/intake.ts";
+import { endpointFixture, FakeClock, MemoryEndpointStore, MemoryEventStore, MemoryQueue } from "../support/fakes.ts";
+
+describe("acceptEvents", () => {
+  let deps: IntakeDeps & { endpoints: MemoryEndpointStore; events: MemoryEventStore; queue: MemoryQueue };
+
+  beforeEach(async () => {
+    deps = {
+      endpoints: new MemoryEndpointStore(),
+      events: new MemoryEventStore(),
+      queue: new MemoryQueue(),
+      clock: new FakeClock(),
+      logRetentionDays: 30,
+    };
+    await deps.endpoints.put(endpointFixture({ id: "ep_all" }));
+    await deps.endpoints.put(endpointFixture({ id: "ep_paid", eventTypes: ["invoice.paid"] }));
+    await deps.endpoints.put(endpointFixture({ id: "ep_off", enabled: false }));
+    await deps.endpoints.put(endpointFixture({ id: "ep_other", tenantId: "acme" }));
+  });
+
+  it("enqueues one message per matching endpoint of the tenant and records the event", async () => {
+    const [result] = await acceptEvents(deps, [{ type: "invoice.paid", payload: { a: 1 } }]);
+    expect(result).toMatchObject({ ok: true, event: { type: "invoice.paid", tenantId: "default", endpoints: 2 } });
+    expect(deps.queue.sent.map((m) => m.endpointId).sort()).toEqual(["ep_all", "ep_paid"]);
+    expect(deps.queue.sent[0]).toMatchObject({ v: 1, type: "invoice.paid", body: '{"a":1}' });
+    expect(JSON.stringify(deps.queue.sent)).not.toContain("whsec_");
+    const id = result?.ok ? result.event.id : "";
+    expect(deps.events.items.get(id)?.endpointIds.sort()).toEqual(["ep_all", "ep_paid"]);
+  });
+
+  it("records an event that matches no endpoint", async () => {
+    const [result] = await acceptEvents(deps, [{ type: "x", payload: null, tenantId: "nobody" }]);
+    expect(result).toMatchObject({ ok: true, event: { endpoints: 0 } });
+    expect(deps.queue.sent).toHaveLength(0);
+    expect(deps.events.items.size).toBe(1);
+  });
+
+  it("answers a repeated idempotency key with the first result and enqueues nothing new", async () => {
+    const [first] = await acceptEvents(deps, [{ type: "a", payload: 1 }], "key-1");
+    const [again] = await acceptEvents(deps, [{ type: "a", payload: 1 }], "key-1");
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(deps.queue.sent).toHaveLength(1);
+  });
+
+  it("refuses the same key with a different body", async () => {
+    await acceptEvents(deps, [{ type: "a", payload: 1 }], "key-1");
+    const [conflict] = await acceptEvents(deps, [{ type: "a", payload: 2 }], "key-1");
+    expect(conflict?.ok).toBe(false);
+    expect(!conflict?.ok && conflict?.error).toBeInstanceOf(ApiError);
+    expect(!conflict?.ok && (conflict?.error as ApiError).status).toBe(409);
+  });
+
+  it("uses the event's own id as its key, and scopes header keys to the tenant", async () => {
+    const [byId] = await acceptEvents(deps, [{ id: "order-7", type: "a", payload: 1 }]);
+    expect(byId).toMatchObject({ ok: true, event: { id: "order-7" } });
+    const [a] = await acceptEvents(deps, [{ type: "a", payload: 1 }], "same");
+    const [b] = await acceptEvents(deps, [{ type: "a", payload: 1, tenantId: "acme" }], "same");
+    expect(a?.ok && b?.ok && a.event.id !== b.event.id).toBe(true);
+  });
+
+  it("keeps the valid events of a batch when one is invalid", async () => {
+    const results = await acceptEvents(deps, [
+      { type: "a", payload: 1 },
+      { type: "bad type!", payload: 1 },
+      { payload: 1 },
+      { type: "b", payload: 2 },
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, true]);
+    expect(!results[1]?.ok && (results[1]?.error as ApiError).status).toBe(422);
+    expect(deps.events.items.size).toBe(2);
+  });
+
+  it("treats a repeat inside one batch as the same event", async () => {
+    const results = await acceptEvents(deps, [
+      { id: "dup", type: "a", payload: 1 },
+      { id: "dup", type: "a", payload: 1 },
+      { id: "dup", type: "a", payload: 2 },
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, false]);
+    expect(deps.queue.sent).toHaveLength(1);
+  });
+
+  it("does not record an event whose messages SQS refused, so a retry finishes the work", async () => {
+    deps.queue.refuse = (m) => m.endpointId === "ep_paid";
+    const [failed] = await acceptEvents(deps, [{ type: "invoice.paid", payload: 1 }], "k");
+    expect(failed?.ok).toBe(false);
+    expect(!failed?.ok && failed?.error).toBeInstanceOf(DependencyError);
+    expect(deps.events.items.size).toBe(0);
+    deps.queue.refuse = () => false;
+    const [retried] = await acceptEvents(deps, [{ type: "invoice.paid", payload: 1 }], "k");
+    expect(retried).toMatchObject({ ok: true, replayed: false, event: { endpoints: 2 } });
+    expect(deps.events.items.size).toBe(1);
+  });
+
+  it("fails with a dependency error, not a false acceptance, when the store is down", async () => {
+    deps.events.outage.down = true;
+    const [result] = await acceptEvents(deps, [{ type: "a", payload: 1 }]);
+    expect(!result?.ok && result?.error).toBeInstanceOf(DependencyError);
+  });
+
+  it("fails every event of a batch when SQS is unreachable", async () => {
+    deps.queue.outage.down = true;
+    const results = await acceptEvents(deps, [
+      { type: "a", payload: 1 },
+      { type: "b", payload: 1 },
+    ]);
+    expect(results.every((r) => !r.ok && r.error instanceof DependencyError)).toBe(true);
+    expect(deps.events.items.size).toBe(0);
+  });
+});
