@@ -96,7 +96,7 @@ async function deliverOne(
   }
   const attempt = (last?.attempt ?? 0) + 1;
   const endpoint = await endpointOf(message.endpointId);
-  if (!endpoint || !endpoint.enabled) {
+  if (!endpoint?.enabled) {
     await record(deps, message, attempt, {
       status: "skipped",
       url: endpoint?.url ?? "",

@@ -47,9 +47,8 @@ describe("acceptEvents", () => {
   it("refuses the same key with a different body", async () => {
     await acceptEvents(deps, [{ type: "a", payload: 1 }], "key-1");
     const [conflict] = await acceptEvents(deps, [{ type: "a", payload: 2 }], "key-1");
-    expect(conflict?.ok).toBe(false);
-    expect(!conflict?.ok && conflict?.error).toBeInstanceOf(ApiError);
-    expect(!conflict?.ok && (conflict?.error as ApiError).status).toBe(409);
+    expect(conflict).toMatchObject({ ok: false, error: { status: 409, code: "idempotency_conflict" } });
+    expect(conflict?.ok === false && conflict.error).toBeInstanceOf(ApiError);
   });
 
   it("uses the event's own id as its key, and scopes header keys to the tenant", async () => {
@@ -68,7 +67,7 @@ describe("acceptEvents", () => {
       { type: "b", payload: 2 },
     ]);
     expect(results.map((r) => r.ok)).toEqual([true, false, false, true]);
-    expect(!results[1]?.ok && (results[1]?.error as ApiError).status).toBe(422);
+    expect(results[1]).toMatchObject({ ok: false, error: { status: 422, code: "validation_failed" } });
     expect(deps.events.items.size).toBe(2);
   });
 

@@ -36,10 +36,10 @@ describe("signing", () => {
   });
 
   it.each([
-    ["whsec_" + Buffer.alloc(24, 1).toString("base64"), true],
-    ["whsec_" + Buffer.alloc(64, 1).toString("base64"), true],
-    ["whsec_" + Buffer.alloc(23, 1).toString("base64"), false],
-    ["whsec_" + Buffer.alloc(65, 1).toString("base64"), false],
+    [`whsec_${Buffer.alloc(24, 1).toString("base64")}`, true],
+    [`whsec_${Buffer.alloc(64, 1).toString("base64")}`, true],
+    [`whsec_${Buffer.alloc(23, 1).toString("base64")}`, false],
+    [`whsec_${Buffer.alloc(65, 1).toString("base64")}`, false],
     [Buffer.alloc(32, 1).toString("base64"), false],
     ["whsec_not base64!", false],
   ])("validates secret %s as %s", (secret, valid) => {
