@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, describe, expect, it } from "vitest";
+import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
+import { startReceiver } from "../support/receiver.ts";
+
+const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-restart-"));
+const stacks: RunningStack[] = [];
+const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
+
+afterAll(async () => {
+  await Promise.all(stacks.map((s) => s.stop("SIGKILL")));
+  await Promise.all(receivers.map((r) => r.close()));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string> = {}) {
+  const stack = await startStack({ dataDir, env: { RETRY_SCHEDULE: "3", ...env } });
+  stacks.push(stack);
+  return stack;
+}
+
+describe("the local stack's data directory", () => {
+  it("keeps endpoints, events and queued deliveries across a kill -9 and a restart", async () => {
+    let healthy = false;
+    const r = await startReceiver(() => (healthy ? { status: 200 } : { status: 500 }));
+    receivers.push(r);
+    const first = await start();
+    const ep = (await first.api("POST", "/v1/endpoints", { url: r.url, tenantId: "t-restart" })).json;
+    const event = (await first.api("POST", "/v1/events", { type: "a", payload: { kept: true }, tenantId: "t-restart" })).json;
+    // The first attempt fails and the message waits 3 s (±20 %) for its retry; kill the stack meanwhile.
+    await eventually(async () => r.requests.length === 1);
+    await eventually(async () => (await first.api("GET", `/v1/events/${event.id}`)).json.deliveries[0].status === "failed");
+    await first.stop("SIGKILL");
+    healthy = true;
+
+    const second = await start();
+    expect((await second.api("GET", `/v1/endpoints/${ep.id}`)).json).toMatchObject({ id: ep.id, url: r.url });
+    const delivery = await eventually(async () => {
+      const view = (await second.api("GET", `/v1/events/${event.id}`)).json;
+      return view.deliveries[0].status === "succeeded" ? view : undefined;
+    });
+    expect(delivery.payload).toEqual({ kept: true });
+    expect(delivery.deliveries[0]).toMatchObject({ attempts: 2, lastStatusCode: 200 });
+    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([event.id, event.id]);
+    expect(await second.stop("SIGTERM")).toBe(0);
+  });
+
+  it("records a message dead-lettered by the queue as an exhausted delivery", async () => {
+    const r = await startReceiver(() => ({ status: 500 }));
+    receivers.push(r);
+    const stack = await start({ RETRY_SCHEDULE: "600" });
+    const ep = (await stack.api("POST", "/v1/endpoints", { url: r.url, tenantId: "t-dlq" })).json;
+    const event = (await stack.api("POST", "/v1/events", { type: "a", payload: 1, tenantId: "t-dlq" })).json;
+    await eventually(async () => (await stack.api("GET", `/v1/events/${event.id}`)).json.deliveries[0].status === "failed");
+    // What SQS's redrive policy does after maxReceiveCount receives: the message lands in the dead-letter queue.
+    const sqs = new SQSClient({
+      endpoint: stack.sqsUrl,
+      region: "us-east-1",
+      credentials: { accessKeyId: "x", secretAccessKey: "x" },
+      useQueueUrlAsEndpoint: false,
+    });
+    const message = { v: 1, eventId: event.id, endpointId: ep.id, tenantId: "t-dlq", type: "a", createdAt: event.createdAt, body: "1" };
+    await sqs.send(new SendMessageCommand({ QueueUrl: stack.deadLetterQueueUrl, MessageBody: JSON.stringify(message) }));
+    const delivery = await eventually(async () => {
+      const d = (await stack.api("GET", `/v1/events/${event.id}`)).json.deliveries[0];
+      return d.status === "exhausted" ? d : undefined;
+    });
+    expect(delivery).toMatchObject({ attempts: 1, lastStatusCode: 500, lastError: "dead_lettered" });
+    expect(await stack.stop("SIGTERM")).toBe(0);
+  });
+});

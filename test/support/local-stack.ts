@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const MAIN = fileURLToPath(new URL("../../local/main.ts", import.meta.url));
+
+export interface RunningStack {
+  apiUrl: string;
+  sqsUrl: string;
+  deliveryQueueUrl: string;
+  deadLetterQueueUrl: string;
+  child: ChildProcess;
+  /** Everything the stack printed, for assertions on its log lines. */
+  output: () => string;
+  /** Sends a signal and waits for the process to exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Calls the HTTP API with the admin key. */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; json: any }>;
+}
+
+/**
+ * Starts `npm start`'s entry point (local/main.ts) as a child process on ephemeral loopback ports,
+ * exactly as a user runs it, and waits for it to say it is ready.
+ */
+export async function startStack(options: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<RunningStack> {
+  const args = [MAIN, "--ready-json", "--quiet", ...(options.dataDir ? [] : ["--in-memory"]), ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, PORT: "0", ...(options.dataDir && { DATA_DIR: options.dataDir }), ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const ready = await new Promise<Record<string, string>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local stack did not start:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /^READY (.*)$/m.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(JSON.parse(match[1] as string));
+      }
+    };
+    child.stdout?.on("data", check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`local stack exited with ${code}:\n${output}`));
+    });
+  });
+  const apiUrl = ready.apiUrl as string;
+  return {
+    apiUrl,
+    sqsUrl: ready.sqsUrl as string,
+    deliveryQueueUrl: ready.deliveryQueueUrl as string,
+    deadLetterQueueUrl: ready.deadLetterQueueUrl as string,
+    child,
+    output: () => output,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+    async api(method, path, body, headers = {}) {
+      const response = await fetch(apiUrl + path, {
+        method,
+        headers: {
+          authorization: "Bearer local-admin-key",
+          ...(body !== undefined && { "content-type": "application/json" }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
+    },
+  };
+}
+
+/** Polls `probe` until it returns a truthy value, or fails after `timeoutMs` with the last value seen. */
+export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 20_000, intervalMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+}
