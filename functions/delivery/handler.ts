@@ -1,10 +1,13 @@
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { DeliveryMetrics } from "../adapters/metrics.ts";
 import { type DeliveryDeps, deliverBatch } from "../core/delivery.ts";
 
 /** The delivery Lambda: sends a batch concurrently and reports the messages the queue must keep. */
-export function createDeliveryHandler(deps: DeliveryDeps) {
+export function createDeliveryHandler(deps: DeliveryDeps, metrics?: DeliveryMetrics) {
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
+    const now = Date.now();
+    for (const r of event.Records) metrics?.queueAge(now - Number(r.attributes.SentTimestamp));
     const kept = await deliverBatch(
       deps,
       event.Records.map((r) => ({
@@ -14,6 +17,7 @@ export function createDeliveryHandler(deps: DeliveryDeps) {
         receiveCount: Number(r.attributes.ApproximateReceiveCount),
       })),
     );
+    metrics?.flush();
     return { batchItemFailures: kept.map((itemIdentifier) => ({ itemIdentifier })) };
   });
 }

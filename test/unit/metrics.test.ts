@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
+import type { AttemptRecord } from "../../functions/core/model.ts";
+
+const attempt = (status: AttemptRecord["status"], durationMs: number): AttemptRecord => ({
+  eventId: "evt_1",
+  endpointId: "ep_1",
+  tenantId: "default",
+  attempt: 1,
+  trigger: "scheduled",
+  status,
+  url: "https://x.example",
+  at: "2026-11-01T00:00:00.000Z",
+  durationMs,
+  expiresAt: 0,
+});
+
+describe("delivery metrics", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("writes attempts, outcomes, latency and queue age in CloudWatch embedded metric format", () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const metrics = createDeliveryMetrics("json", "delivery");
+    metrics.attempt(attempt("succeeded", 12));
+    metrics.attempt(attempt("exhausted", 30));
+    metrics.attempt(attempt("skipped", 0));
+    metrics.queueAge(250);
+    metrics.queueAge(900);
+    metrics.flush();
+    const emf = lines.map((l) => JSON.parse(l)).find((o) => o._aws);
+    expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe("Hookrelay");
+    // A metric added twice is written as a list of values, which CloudWatch sums.
+    const total = (value: number | number[]) => [value].flat().reduce((a, b) => a + b, 0);
+    expect(total(emf.Attempts)).toBe(2);
+    expect(total(emf.Successes)).toBe(1);
+    expect(total(emf.Failures)).toBe(1);
+    expect(total(emf.Exhausted)).toBe(1);
+    expect(emf.DeliveryLatency).toEqual([12, 30]);
+    expect(emf.QueueAge).toBe(900);
+  });
+});
