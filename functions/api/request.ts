@@ -29,11 +29,19 @@ export function query(event: APIGatewayProxyEventV2, name: string): string | und
   return event.queryStringParameters?.[name] ?? undefined;
 }
 
-/** A path parameter set by the router. */
+const RESOURCE_ID = /^[A-Za-z0-9_.\-:]{1,128}$/;
+
+/** A resource id from the path; anything that cannot be one of our ids is simply not found. */
 export function pathParam(event: APIGatewayProxyEventV2, name: string): string {
-  const value = event.pathParameters?.[name];
-  if (!value) throw new ApiError("not_found", "No such resource");
-  return decodeURIComponent(value);
+  const value = event.pathParameters?.[name] ?? "";
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    decoded = "";
+  }
+  if (!RESOURCE_ID.test(decoded)) throw new ApiError("not_found", "No such resource");
+  return decoded;
 }
 
 /** The key presented as `Authorization: Bearer <key>`, if any. */

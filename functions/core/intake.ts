@@ -27,6 +27,9 @@ export interface AcceptedEvent {
 /** One result per submitted event: accepted, or the error that kept it out. */
 export type IntakeResult = { ok: true; event: AcceptedEvent; replayed: boolean } | { ok: false; error: ApiError | DependencyError };
 
+/** SQS's 256 KiB message limit (emulators and older regions) less room for the message's other fields. */
+export const MAX_ENCODED_BODY_BYTES = 256 * 1024 - 2048;
+
 interface Candidate {
   index: number;
   record: EventRecord;
@@ -59,6 +62,14 @@ export async function acceptEvents(deps: IntakeDeps, inputs: unknown[], idempote
     }
     const tenantId = event.tenantId ?? "default";
     const body = JSON.stringify(event.payload);
+    // The body travels JSON-escaped inside a queue message, whose size SQS limits.
+    if (Buffer.byteLength(JSON.stringify(body)) > MAX_ENCODED_BODY_BYTES) {
+      results[index] = {
+        ok: false,
+        error: new ApiError("payload_too_large", `The payload is over ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue`),
+      };
+      return;
+    }
     const key = event.id ?? idempotencyKey;
     const id = event.id ?? (key ? eventIdForKey(tenantId, key) : newId("evt", now.getTime()));
     const record: EventRecord = {

@@ -142,6 +142,8 @@ describe("API handler", () => {
     ["GET", "/v1/endpoints?tenantId=%20bad", 422, "validation_failed", {}],
     ["GET", "/v1/events/evt_missing", 404, "not_found", {}],
     ["GET", "/v1/nope", 404, "not_found", {}],
+    ["GET", "/v1/endpoints/%E0%A4%A", 404, "not_found", {}],
+    ["GET", `/v1/events/${"x".repeat(3000)}`, 404, "not_found", {}],
     ["PUT", "/v1/endpoints", 404, "not_found", {}],
   ] as const)("%s %s answers %i %s", async (method, path, status, code, options) => {
     const response = await t.call(method, path, options as never);

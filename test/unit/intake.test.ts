@@ -109,3 +109,19 @@ describe("acceptEvents", () => {
     expect(deps.events.items.size).toBe(0);
   });
 });
+
+describe("acceptEvents limits", () => {
+  it("refuses with 413 a payload that would not fit in a queue message once escaped", async () => {
+    const deps = {
+      endpoints: new MemoryEndpointStore(),
+      events: new MemoryEventStore(),
+      queue: new MemoryQueue(),
+      clock: new FakeClock(),
+      logRetentionDays: 30,
+    };
+    // 100,000 quotes are 100 KB of JSON but 400 KB once escaped inside the message.
+    const [result] = await acceptEvents(deps, [{ type: "a", payload: '"'.repeat(100_000) }]);
+    expect(result).toMatchObject({ ok: false, error: { status: 413, code: "payload_too_large" } });
+    expect(deps.events.items.size).toBe(0);
+  });
+});
