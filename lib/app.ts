@@ -1,0 +1,21 @@
+/**
+ * The CDK app behind `npx cdk synth` / `npx cdk deploy` (cdk.json runs it with Node 24, which strips
+ * the types). Everything cdk-nag's AwsSolutions pack reports fails the synthesis.
+ * Optional context: -c alarmEmail=ops@example.com, -c removalPolicy=destroy.
+ */
+import { App, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { WebhookDispatcherStack } from "./webhook-dispatcher-stack.ts";
+
+const app = new App();
+const alarmEmail: unknown = app.node.tryGetContext("alarmEmail");
+const removal: unknown = app.node.tryGetContext("removalPolicy");
+new WebhookDispatcherStack(app, "Hookrelay", {
+  description: "Hookrelay: serverless webhook dispatcher",
+  dispatcher: {
+    alarmEmail: typeof alarmEmail === "string" && alarmEmail !== "" ? alarmEmail : undefined,
+    removalPolicy: removal === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+  },
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+app.synth();

@@ -1,0 +1,106 @@
+/**
+ * One Lambda function of the dispatcher: a NodejsFunction bundled by the locally installed esbuild
+ * (never Docker) into a minified ESM file with a source map, running on arm64 / nodejs24.x, with its
+ * own log group and a role that holds no AWS managed policy.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Duration, type RemovalPolicy } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+
+/** The repository root: the functions, the lock file and the local esbuild live under it. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** nodejs24.x; built by name when an older aws-cdk-lib lacks the enum member. */
+export const NODEJS_24: lambda.Runtime =
+  (lambda.Runtime as unknown as Record<string, lambda.Runtime | undefined>).NODEJS_24_X ??
+  new lambda.Runtime("nodejs24.x", lambda.RuntimeFamily.NODEJS);
+
+/**
+ * Defines `require` inside the ESM bundle: some bundled CommonJS dependencies call it for Node
+ * built-ins, which an ES module does not provide. The alias avoids clashing with bundled names.
+ */
+export const ESM_REQUIRE_BANNER =
+  'import { createRequire as __hookrelayCreateRequire } from "node:module"; const require = __hookrelayCreateRequire(import.meta.url);';
+
+/** Options of one dispatcher function. */
+export interface DispatcherFunctionOptions {
+  /** Entry file, relative to the repository root, that exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly environment: Record<string, string>;
+  /** Retention of the function's log group. */
+  readonly logRetention: logs.RetentionDays;
+  /** Applied to the log group. */
+  readonly removalPolicy: RemovalPolicy;
+  /** The level Lambda's advanced logging controls let through; matches LOG_LEVEL. */
+  readonly logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
+  readonly tracing: lambda.Tracing;
+}
+
+/** A NodejsFunction with its log group and its own scoped role. */
+export class DispatcherFunction extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, options: DispatcherFunctionOptions) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, "Logs", {
+      retention: options.logRetention,
+      removalPolicy: options.removalPolicy,
+    });
+    // A role of our own instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `Runs the ${id} function of the webhook dispatcher`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "WriteOwnLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.function = new NodejsFunction(this, "Function", {
+      entry: join(PROJECT_ROOT, options.entry),
+      handler: "handler",
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, "package-lock.json"),
+      description: options.description,
+      runtime: NODEJS_24,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: options.memorySize,
+      timeout: options.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[options.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      tracing: options.tracing,
+      environment: { NODE_OPTIONS: "--enable-source-maps", ...options.environment },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: "node24",
+        mainFields: ["module", "main"],
+        banner: ESM_REQUIRE_BANNER,
+        // The SDK is bundled so that the deployed clients are the versions the tests ran against.
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+      },
+    });
+  }
+}
+
+/** Timeout of the API function: well inside API Gateway's 30 s integration limit. */
+export const API_FUNCTION_TIMEOUT = Duration.seconds(10);
+/** Timeout of the dead-letter consumer: a batch of DynamoDB writes. */
+export const DEAD_LETTER_FUNCTION_TIMEOUT = Duration.seconds(30);

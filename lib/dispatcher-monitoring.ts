@@ -1,0 +1,175 @@
+/**
+ * Alarms and the dashboard. The delivery metrics are the functions' EMF output: namespace
+ * `Hookrelay`, the single dimension `service` set from POWERTOOLS_SERVICE_NAME (the name each
+ * function passes to createRuntime), metric names as in DELIVERY_METRICS.
+ */
+import { Duration } from "aws-cdk-lib";
+import type { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as sns from "aws-cdk-lib/aws-sns";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+
+/** The namespace the functions publish their EMF metrics to. */
+export const METRICS_NAMESPACE = "Hookrelay";
+
+/** The EMF metric names the delivery worker and the dead-letter consumer emit. */
+export const DELIVERY_METRICS = {
+  attempts: "Attempts",
+  successes: "Successes",
+  failures: "Failures",
+  exhausted: "Exhausted",
+  latency: "DeliveryLatency",
+} as const;
+
+/** The service names, which are also the values of the `service` metric dimension. */
+export const SERVICE_NAMES = { api: "api", delivery: "delivery", deadLetter: "dead-letter" } as const;
+
+/** The alarms the dispatcher raises. */
+export interface WebhookDispatcherAlarms {
+  /** The dead-letter queue holds a visible message: the dead-letter consumer is not draining it. */
+  readonly deadLetters: cloudwatch.Alarm;
+  /** The oldest message waiting in the delivery queue is older than `maxMessageAge`. */
+  readonly oldestMessageAge: cloudwatch.Alarm;
+  /** Failures / Attempts stayed above `failureRateThreshold` for three periods in a row. */
+  readonly failureRate: cloudwatch.Alarm;
+}
+
+/** What the monitoring watches and how. */
+export interface DispatcherMonitoringProps {
+  readonly httpApi: HttpApi;
+  readonly deliveryQueue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly functions: readonly lambda.IFunction[];
+  readonly maxMessageAge: Duration;
+  readonly failureRateThreshold: number;
+  readonly alarmTopic?: sns.ITopic;
+  readonly dashboardName?: string;
+}
+
+const PERIOD = Duration.minutes(5);
+
+function deliveryMetric(metricName: string, statistic: string, service: string = SERVICE_NAMES.delivery): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period: PERIOD, dimensionsMap: { service } });
+}
+
+/** The three alarms and the dashboard. */
+export class DispatcherMonitoring extends Construct {
+  public readonly alarms: WebhookDispatcherAlarms;
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: DispatcherMonitoringProps) {
+    super(scope, id);
+    const { deliveryQueue, deadLetterQueue, httpApi } = props;
+
+    const deadLetterDepth = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: "Maximum" });
+    const oldestAge = deliveryQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: "Maximum" });
+    const failureRate = new cloudwatch.MathExpression({
+      // FILL: a period with attempts and no Failures datapoint has a rate of 0, not no data.
+      expression: "FILL(failures, 0) / attempts",
+      usingMetrics: {
+        failures: deliveryMetric(DELIVERY_METRICS.failures, "Sum"),
+        attempts: deliveryMetric(DELIVERY_METRICS.attempts, "Sum"),
+      },
+      label: "Failures / Attempts",
+      period: PERIOD,
+    });
+
+    this.alarms = {
+      deadLetters: new cloudwatch.Alarm(this, "DeadLettersAlarm", {
+        // The dead-letter consumer drains the queue within seconds, so visible messages mean it is failing
+        // to record exhausted deliveries; exhaustion itself is the Exhausted metric on the dashboard.
+        alarmDescription: "Messages are waiting in the dead-letter queue: exhausted deliveries are not being recorded.",
+        metric: deadLetterDepth,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      oldestMessageAge: new cloudwatch.Alarm(this, "OldestMessageAgeAlarm", {
+        alarmDescription: `A delivery has waited in the queue for more than ${props.maxMessageAge.toSeconds()} s: the worker is falling behind or failing.`,
+        metric: oldestAge,
+        threshold: props.maxMessageAge.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      failureRate: new cloudwatch.Alarm(this, "FailureRateAlarm", {
+        alarmDescription: `More than ${props.failureRateThreshold * 100} % of delivery attempts failed for 15 minutes.`,
+        metric: failureRate,
+        threshold: props.failureRateThreshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    };
+    if (props.alarmTopic) {
+      const action = new actions.SnsAction(props.alarmTopic);
+      for (const alarm of Object.values(this.alarms)) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+
+    this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.hours(6),
+    });
+    const sum = (name: string, service?: string) => deliveryMetric(name, "Sum", service).with({ label: name });
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms: Object.values(this.alarms), width: 24, height: 3 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: "Delivery attempts",
+        left: [sum(DELIVERY_METRICS.attempts), sum(DELIVERY_METRICS.successes), sum(DELIVERY_METRICS.failures)],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: "Failure rate and exhausted deliveries",
+        left: [failureRate],
+        right: [
+          sum(DELIVERY_METRICS.exhausted).with({ label: "Exhausted (worker)" }),
+          sum(DELIVERY_METRICS.exhausted, SERVICE_NAMES.deadLetter).with({ label: "Exhausted (dead-letter consumer)" }),
+        ],
+        leftYAxis: { min: 0, max: 1, showUnits: false },
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: "Delivery latency (ms)",
+        left: ["p50", "p90", "p99"].map((p) => deliveryMetric(DELIVERY_METRICS.latency, p).with({ label: p })),
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: "Delivery queue",
+        left: [deliveryQueue.metricApproximateNumberOfMessagesVisible(), deliveryQueue.metricApproximateNumberOfMessagesNotVisible()],
+        right: [oldestAge],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({ title: "Dead-letter queue depth", left: [deadLetterDepth], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: "HTTP API",
+        left: [httpApi.metricCount(), httpApi.metricClientError(), httpApi.metricServerError()],
+        right: [httpApi.metricLatency({ statistic: "p99" })],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: "Function errors and throttles",
+        left: props.functions.flatMap((fn) => [fn.metricErrors({ period: PERIOD }), fn.metricThrottles({ period: PERIOD })]),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: "Function duration p99",
+        left: props.functions.map((fn) => fn.metricDuration({ period: PERIOD, statistic: "p99" })),
+        width: 12,
+      }),
+    );
+  }
+}

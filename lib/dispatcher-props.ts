@@ -1,0 +1,239 @@
+/**
+ * The WebhookDispatcher's props, their defaults, and their validation: a wrong value fails at
+ * synthesis with a message naming the prop, not at deploy time or on the first request.
+ */
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type * as sns from "aws-cdk-lib/aws-sns";
+import { DestinationPolicy } from "../functions/core/destination-policy.ts";
+import { parseRetrySchedule, type RetrySchedule } from "../functions/core/retry-schedule.ts";
+import { type QueueSettings, queueSettings } from "./resource-settings.ts";
+
+/** The retry schedule of Svix and the Standard Webhooks example: about 27.5 hours in 8 attempts. */
+export const DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000";
+
+/** Properties of a WebhookDispatcher. Every one is optional. */
+export interface WebhookDispatcherProps {
+  /**
+   * Seconds to wait after each failed attempt, comma-separated; its length is the number of retries.
+   * The delivery queue's retention and maxReceiveCount are derived from it.
+   * @default "5,300,1800,7200,18000,36000,36000" (8 attempts over about 27.5 hours)
+   */
+  readonly retrySchedule?: string;
+  /**
+   * Timeout of one outbound HTTP request. The delivery function's timeout is this plus 15 s, and the
+   * delivery queue's visibility timeout 6 times that.
+   * @default Duration.seconds(15)
+   */
+  readonly deliveryTimeout?: Duration;
+  /**
+   * Days the delivery log (events and attempts, through the table's TTL) is kept; the function and
+   * access log groups keep their logs as long, rounded up to a period CloudWatch Logs offers.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Level of the functions' structured logs.
+   * @default "INFO"
+   */
+  readonly logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+  /**
+   * Messages the delivery function receives per invocation (1 to 10,000; above 10 needs maxBatchingWindow).
+   * @default 10
+   */
+  readonly batchSize?: number;
+  /**
+   * How long the event source gathers messages before invoking the delivery function (up to 5 minutes).
+   * @default - no batching window
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Most concurrent delivery invocations the SQS event source starts (2 to 1,000): caps the load on
+   * destinations and on the account's Lambda concurrency.
+   * @default 20
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Memory of the API function, in MiB.
+   * @default 512
+   */
+  readonly apiMemorySize?: number;
+  /**
+   * Memory of the delivery function, in MiB (CPU, and so TLS and signing speed, scale with it).
+   * @default 512
+   */
+  readonly deliveryMemorySize?: number;
+  /**
+   * Memory of the dead-letter consumer, in MiB.
+   * @default 256
+   */
+  readonly deadLetterMemorySize?: number;
+  /**
+   * CIDR ranges the delivery function may call even though they are not globally routable
+   * (private destinations reached through a VPC or a proxy). Everything else private stays refused.
+   * @default [] (only public addresses)
+   */
+  readonly destinationAllowCidrs?: string[];
+  /**
+   * Steady-state requests per second the HTTP API accepts before answering 429.
+   * @default 1000
+   */
+  readonly throttleRateLimit?: number;
+  /**
+   * Burst of requests the HTTP API accepts before answering 429 (at most 5,000, the account's default).
+   * @default - twice throttleRateLimit, at most 5,000 (2,000 with the default rate)
+   */
+  readonly throttleBurstLimit?: number;
+  /**
+   * Alarm when the oldest message in the delivery queue is older than this. Messages on their third
+   * attempt or later leave the metric (SQS skips messages received three times or more), so the
+   * default only has to exceed the first two retry delays plus 20 % jitter.
+   * @default - 15 minutes, or 1.2 x (first two delays) + 5 minutes when that is longer
+   */
+  readonly maxMessageAge?: Duration;
+  /**
+   * Alarm when Failures / Attempts stays above this fraction (0 to 1) for three 5-minute periods.
+   * @default 0.5
+   */
+  readonly failureRateThreshold?: number;
+  /**
+   * SNS topic the alarms notify (on alarm and on recovery).
+   * @default - a topic is created when alarmEmail is set; otherwise the alarms notify no one
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * E-mail address subscribed to a new alarm topic. Ignored when alarmTopic is given.
+   * @default - no e-mail subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Customer-managed KMS key for the table, both queues, the admin key secret and the alarm topic.
+   * @default - AWS managed encryption (DynamoDB: aws/dynamodb; SQS: SSE-SQS; Secrets Manager: aws/secretsmanager)
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * What happens to the table, the admin key secret and the log groups when the stack is deleted.
+   * @default RemovalPolicy.RETAIN (the delivery log and the admin key outlive the stack)
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * X-Ray tracing of the functions.
+   * @default lambda.Tracing.DISABLED (at $5 per million traces it would cost more than the deliveries themselves)
+   */
+  readonly tracing?: lambda.Tracing;
+  /**
+   * Name of the CloudWatch dashboard.
+   * @default - a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
+}
+
+/** A prop of the WebhookDispatcher has a value it cannot use. */
+export class WebhookDispatcherPropsError extends Error {
+  override readonly name = "WebhookDispatcherPropsError";
+}
+
+/** The props with their defaults applied and their derived settings. */
+export interface ResolvedSettings {
+  readonly retrySchedule: RetrySchedule;
+  readonly deliveryTimeoutMs: number;
+  readonly queue: QueueSettings;
+  readonly logRetentionDays: number;
+  readonly functionLogRetention: logs.RetentionDays;
+  readonly logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
+  readonly batchSize: number;
+  readonly maxBatchingWindow?: Duration;
+  readonly maxConcurrency: number;
+  readonly apiMemorySize: number;
+  readonly deliveryMemorySize: number;
+  readonly deadLetterMemorySize: number;
+  readonly destinationAllowCidrs: string[];
+  readonly throttleRateLimit: number;
+  readonly throttleBurstLimit: number;
+  readonly maxMessageAge: Duration;
+  readonly failureRateThreshold: number;
+  readonly encryptionKey?: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+  readonly tracing: lambda.Tracing;
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new WebhookDispatcherPropsError(message);
+}
+
+function wholeInRange(value: number, min: number, max: number, name: string): number {
+  check(Number.isInteger(value) && value >= min && value <= max, `${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+/** The shortest CloudWatch Logs retention period that is at least `days`. */
+export function logRetentionFor(days: number): logs.RetentionDays {
+  const periods = Object.values(logs.RetentionDays)
+    .filter((value): value is number => typeof value === "number" && value !== logs.RetentionDays.INFINITE)
+    .sort((a, b) => a - b);
+  const period = periods.find((p) => p >= days);
+  return (period ?? logs.RetentionDays.TEN_YEARS) as logs.RetentionDays;
+}
+
+/** Applies the defaults and checks every prop against what the functions and AWS accept. */
+export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings {
+  let retrySchedule: RetrySchedule;
+  try {
+    retrySchedule = parseRetrySchedule(props.retrySchedule ?? DEFAULT_RETRY_SCHEDULE);
+  } catch (cause) {
+    throw new WebhookDispatcherPropsError(`retrySchedule: ${(cause as Error).message}`, { cause });
+  }
+  const deliveryTimeoutMs = (props.deliveryTimeout ?? Duration.seconds(15)).toMilliseconds();
+  // The function timeout is the HTTP timeout plus 15 s and Lambda allows at most 900 s.
+  wholeInRange(deliveryTimeoutMs, 100, 885_000, "deliveryTimeout (ms)");
+  let queue: QueueSettings;
+  try {
+    queue = queueSettings(retrySchedule, deliveryTimeoutMs);
+  } catch (cause) {
+    throw new WebhookDispatcherPropsError(`retrySchedule: ${(cause as Error).message}`, { cause });
+  }
+  const logRetentionDays = wholeInRange(props.logRetentionDays ?? 30, 1, 3650, "logRetentionDays");
+  const batchSize = wholeInRange(props.batchSize ?? 10, 1, 10_000, "batchSize");
+  const windowSeconds = props.maxBatchingWindow?.toSeconds() ?? 0;
+  wholeInRange(windowSeconds, 0, 300, "maxBatchingWindow (s)");
+  check(batchSize <= 10 || windowSeconds >= 1, "batchSize above 10 needs a maxBatchingWindow of at least 1 second");
+  const destinationAllowCidrs = props.destinationAllowCidrs ?? [];
+  try {
+    DestinationPolicy.parseCidrList(destinationAllowCidrs.join(","));
+  } catch (cause) {
+    throw new WebhookDispatcherPropsError(`destinationAllowCidrs: not a list of CIDR ranges: ${destinationAllowCidrs.join(", ")}`, {
+      cause,
+    });
+  }
+  const failureRateThreshold = props.failureRateThreshold ?? 0.5;
+  check(
+    failureRateThreshold > 0 && failureRateThreshold <= 1,
+    `failureRateThreshold must be above 0 and at most 1, got ${failureRateThreshold}`,
+  );
+  const [first = 0, second = 0] = retrySchedule;
+  const throttleRateLimit = wholeInRange(props.throttleRateLimit ?? 1000, 1, 10_000, "throttleRateLimit");
+  return {
+    retrySchedule,
+    deliveryTimeoutMs,
+    queue,
+    logRetentionDays,
+    functionLogRetention: logRetentionFor(logRetentionDays),
+    logLevel: props.logLevel ?? "INFO",
+    batchSize,
+    maxBatchingWindow: props.maxBatchingWindow,
+    maxConcurrency: wholeInRange(props.maxConcurrency ?? 20, 2, 1000, "maxConcurrency"),
+    apiMemorySize: wholeInRange(props.apiMemorySize ?? 512, 128, 10_240, "apiMemorySize"),
+    deliveryMemorySize: wholeInRange(props.deliveryMemorySize ?? 512, 128, 10_240, "deliveryMemorySize"),
+    deadLetterMemorySize: wholeInRange(props.deadLetterMemorySize ?? 256, 128, 10_240, "deadLetterMemorySize"),
+    destinationAllowCidrs,
+    throttleRateLimit,
+    throttleBurstLimit: wholeInRange(props.throttleBurstLimit ?? Math.min(5000, 2 * throttleRateLimit), 1, 5000, "throttleBurstLimit"),
+    maxMessageAge: props.maxMessageAge ?? Duration.seconds(Math.max(900, Math.ceil(1.2 * (first + second)) + 300)),
+    failureRateThreshold,
+    encryptionKey: props.encryptionKey,
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    tracing: props.tracing ?? lambda.Tracing.DISABLED,
+  };
+}

@@ -1,0 +1,274 @@
+/**
+ * The reusable WebhookDispatcher construct: HTTP API -> API function -> delivery queue -> delivery
+ * function -> destinations, with a dead-letter queue, its consumer, one DynamoDB table, the admin
+ * key in Secrets Manager, alarms and a dashboard. Construct ids are a contract: never rename them.
+ */
+import { Duration, Validations } from "aws-cdk-lib";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { TABLE_DESIGN } from "../functions/adapters/table-design.ts";
+import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
+import { API_FUNCTION_TIMEOUT, DEAD_LETTER_FUNCTION_TIMEOUT, DispatcherFunction } from "./dispatcher-function.ts";
+import { DispatcherMonitoring, METRICS_NAMESPACE, SERVICE_NAMES, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
+import { resolveSettings, type WebhookDispatcherProps } from "./dispatcher-props.ts";
+
+export type { WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
+export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
+
+/** One JSON line per request; no header is logged, so the bearer key never reaches the access log. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: "$context.requestId",
+    requestTime: "$context.requestTimeEpoch",
+    ip: "$context.identity.sourceIp",
+    userAgent: "$context.identity.userAgent",
+    method: "$context.httpMethod",
+    path: "$context.path",
+    protocol: "$context.protocol",
+    status: "$context.status",
+    responseLength: "$context.responseLength",
+    latencyMs: "$context.responseLatency",
+    integrationLatencyMs: "$context.integrationLatency",
+    integrationError: "$context.integrationErrorMessage",
+  }),
+);
+
+/** A serverless webhook dispatcher with secure, observable defaults. */
+export class WebhookDispatcher extends Construct {
+  /** The public HTTP API; its `$default` route goes to the API function. */
+  public readonly httpApi: apigwv2.HttpApi;
+  /** The `$default` stage, with access logging and throttling. */
+  public readonly httpStage: apigwv2.HttpStage;
+  /** The base URL of the API, ending in `/`. */
+  public readonly apiUrl: string;
+  /** The HTTP API's access log group. */
+  public readonly accessLogGroup: logs.LogGroup;
+  public readonly apiFunction: NodejsFunction;
+  public readonly deliveryFunction: NodejsFunction;
+  public readonly deadLetterFunction: NodejsFunction;
+  public readonly deliveryQueue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+  /** The single table of endpoints, events and attempts (see functions/adapters/table-design.ts). */
+  public readonly table: dynamodb.Table;
+  /** The admin API key, generated at deploy time. */
+  public readonly adminKeySecret: secretsmanager.Secret;
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly alarms: WebhookDispatcherAlarms;
+  /** Where the alarms notify: the given topic, one created for `alarmEmail`, or none. */
+  public readonly alarmTopic?: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: WebhookDispatcherProps = {}) {
+    super(scope, id);
+    const settings = resolveSettings(props);
+    const { queue, removalPolicy, encryptionKey } = settings;
+
+    this.table = new dynamodb.Table(this, "Table", {
+      partitionKey: { name: TABLE_DESIGN.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_DESIGN.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TABLE_DESIGN.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: encryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
+      encryptionKey,
+      removalPolicy,
+    });
+    for (const index of TABLE_DESIGN.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    const indexNames = TABLE_DESIGN.indexes.map((index) => index.name);
+
+    const queueEncryption = encryptionKey
+      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: encryptionKey, dataKeyReuse: Duration.hours(1) }
+      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
+    this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", {
+      ...queueEncryption,
+      retentionPeriod: Duration.seconds(queue.deadLetterRetentionSeconds),
+      visibilityTimeout: Duration.seconds(6 * DEAD_LETTER_FUNCTION_TIMEOUT.toSeconds()),
+      enforceSSL: true,
+    });
+    this.deliveryQueue = new sqs.Queue(this, "DeliveryQueue", {
+      ...queueEncryption,
+      retentionPeriod: Duration.seconds(queue.retentionSeconds),
+      visibilityTimeout: Duration.seconds(queue.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: queue.maxReceiveCount },
+      enforceSSL: true,
+    });
+
+    this.adminKeySecret = new secretsmanager.Secret(this, "AdminKey", {
+      description: "Bearer key of the webhook dispatcher's admin API",
+      encryptionKey,
+      removalPolicy,
+      // No punctuation: the key goes into an Authorization header and shell commands unquoted.
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+    });
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: this.table.tableName,
+      DELIVERY_QUEUE_URL: this.deliveryQueue.queueUrl,
+      DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+      RETRY_SCHEDULE: settings.retrySchedule.join(","),
+      DELIVERY_TIMEOUT_MS: String(settings.deliveryTimeoutMs),
+      LOG_RETENTION_DAYS: String(settings.logRetentionDays),
+      LOG_FORMAT: "json",
+      LOG_LEVEL: settings.logLevel,
+      DESTINATION_ALLOW_CIDRS: settings.destinationAllowCidrs.join(","),
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    };
+    const common = {
+      logRetention: settings.functionLogRetention,
+      removalPolicy,
+      logLevel: settings.logLevel,
+      tracing: settings.tracing,
+    };
+
+    const api = new DispatcherFunction(this, "Api", {
+      ...common,
+      entry: "functions/api/index.ts",
+      description: "Webhook dispatcher: admin and intake HTTP API",
+      memorySize: settings.apiMemorySize,
+      timeout: API_FUNCTION_TIMEOUT,
+      environment: {
+        ...environment,
+        ADMIN_API_KEY_SECRET_ARN: this.adminKeySecret.secretArn,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.api,
+      },
+    });
+    this.apiFunction = api.function;
+    grantTable(api.role, this.table, ["GetItem", "PutItem", "DeleteItem", "Query", "BatchGetItem"], indexNames);
+    grantSend(api.role, this.deliveryQueue, "EnqueueDeliveries");
+    grantReadSecret(api.role, this.adminKeySecret);
+
+    const delivery = new DispatcherFunction(this, "Delivery", {
+      ...common,
+      entry: "functions/delivery/index.ts",
+      description: "Webhook dispatcher: signs and delivers webhooks, schedules retries",
+      memorySize: settings.deliveryMemorySize,
+      timeout: Duration.seconds(queue.deliveryFunctionTimeoutSeconds),
+      environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.delivery },
+    });
+    this.deliveryFunction = delivery.function;
+    grantTable(delivery.role, this.table, ["GetItem", "PutItem", "Query", "BatchGetItem"], indexNames);
+    grantChangeVisibility(delivery.role, this.deliveryQueue);
+    grantSend(delivery.role, this.deadLetterQueue, "DeadLetterExhausted");
+    this.deliveryFunction.addEventSource(
+      new SqsEventSource(this.deliveryQueue, {
+        batchSize: settings.batchSize,
+        maxBatchingWindow: settings.maxBatchingWindow,
+        maxConcurrency: settings.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const deadLetter = new DispatcherFunction(this, "DeadLetter", {
+      ...common,
+      entry: "functions/dead-letter/index.ts",
+      description: "Webhook dispatcher: marks dead-lettered deliveries exhausted",
+      memorySize: settings.deadLetterMemorySize,
+      timeout: DEAD_LETTER_FUNCTION_TIMEOUT,
+      environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.deadLetter },
+    });
+    this.deadLetterFunction = deadLetter.function;
+    grantTable(deadLetter.role, this.table, ["Query", "PutItem"], indexNames);
+    this.deadLetterFunction.addEventSource(new SqsEventSource(this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true }));
+
+    this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", { retention: settings.functionLogRetention, removalPolicy });
+    this.httpApi = new apigwv2.HttpApi(this, "HttpApi", {
+      description: "Webhook dispatcher API",
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration("ApiIntegration", this.apiFunction),
+    });
+    this.httpStage = new apigwv2.HttpStage(this, "DefaultStage", {
+      httpApi: this.httpApi,
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup), format: ACCESS_LOG_FORMAT },
+    });
+    this.apiUrl = this.httpStage.url;
+
+    if (props.alarmTopic) {
+      this.alarmTopic = props.alarmTopic;
+    } else if (props.alarmEmail) {
+      this.alarmTopic = this.createAlarmTopic(props.alarmEmail, encryptionKey);
+    }
+    const monitoring = new DispatcherMonitoring(this, "Monitoring", {
+      httpApi: this.httpApi,
+      deliveryQueue: this.deliveryQueue,
+      deadLetterQueue: this.deadLetterQueue,
+      functions: [this.apiFunction, this.deliveryFunction, this.deadLetterFunction],
+      maxMessageAge: settings.maxMessageAge,
+      failureRateThreshold: settings.failureRateThreshold,
+      alarmTopic: this.alarmTopic,
+      dashboardName: props.dashboardName,
+    });
+    this.alarms = monitoring.alarms;
+    this.dashboard = monitoring.dashboard;
+
+    this.acknowledgeFindings(settings.tracing);
+  }
+
+  private createAlarmTopic(email: string, key: kms.IKey | undefined): sns.Topic {
+    const topic = new sns.Topic(this, "AlarmTopic", {
+      displayName: "Webhook dispatcher alarms",
+      masterKey: key,
+      enforceSSL: true,
+    });
+    topic.addSubscription(new subscriptions.EmailSubscription(email));
+    // Without a customer-managed key the topic stays unencrypted: CloudWatch alarms cannot publish to
+    // a topic under the AWS managed SNS key, and the topic carries alarm state changes, no webhook data.
+    if (key) {
+      // CloudWatch publishes to an encrypted topic only when the key lets it make a data key.
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: "CloudWatchAlarmsPublishToDispatcherTopic",
+          principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+          resources: ["*"],
+        }),
+      );
+    }
+    return topic;
+  }
+
+  /** Findings cdk-nag's AwsSolutions pack raises that are accepted on purpose, each with its reason. */
+  private acknowledgeFindings(tracing: lambda.Tracing): void {
+    Validations.of(this.httpApi).acknowledge({
+      id: "AwsSolutions-APIG4",
+      reason:
+        "The API function authenticates every request itself (Bearer admin key from Secrets Manager, compared in constant time); an API Gateway authorizer would add a second Lambda call per request for the same check.",
+    });
+    Validations.of(this.adminKeySecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "The admin key is a static bearer credential handed to operators; automatic rotation would lock them out without notice. Rotate it deliberately with `aws secretsmanager put-secret-value` (the README shows how).",
+    });
+    if (tracing !== lambda.Tracing.DISABLED) {
+      for (const fn of [this.apiFunction, this.deliveryFunction, this.deadLetterFunction]) {
+        if (!fn.role) continue;
+        Validations.of(fn.role).acknowledge({
+          id: "AwsSolutions-IAM5[Resource::*]",
+          reason: "xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.",
+        });
+      }
+    }
+  }
+}
