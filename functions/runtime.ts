@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createSqsClient } from "./adapters/aws-clients.ts";
 import { DynamoAttemptLog } from "./adapters/dynamo-attempt-log.ts";
 import { DynamoEndpointStore } from "./adapters/dynamo-endpoint-store.ts";
@@ -15,6 +16,7 @@ export interface Runtime {
   config: Readonly<Config>;
   clock: Clock;
   log: Log;
+  dynamo: DynamoDBDocumentClient;
   endpoints: DynamoEndpointStore;
   events: DynamoEventStore;
   attempts: DynamoAttemptLog;
@@ -37,6 +39,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
   return {
     config,
     clock: systemClock,
+    dynamo,
     log: createLog(config.logFormat, config.logLevel, service),
     endpoints: new DynamoEndpointStore(dynamo, config.tableName),
     events: new DynamoEventStore(dynamo, config.tableName),

@@ -7,6 +7,7 @@
  * | endpoint | EP#{id}       | ENDPOINT                | TENANT#{tenant}#EP   | {createdAt}#{id}           |
  * | event    | EV#{id}       | EVENT                   |                      |                            |
  * | attempt  | EV#{eventId}  | AT#{endpointId}#{n:06}  | EP#{endpointId}#AT   | {at}#{eventId}#{n:06}      |
+ * | API key  | KEY#{id}      | APIKEY                  | APIKEYS              | {createdAt}#{id}           |
  *
  * An event and its attempts share a partition; an endpoint's attempts are read newest first on gsi1.
  */
@@ -28,4 +29,6 @@ export const keys = {
   }),
   endpointAttempts: (endpointId: string) => `EP#${endpointId}#AT`,
   endpointAttemptSort: (at: string, eventId: string, n: number) => `${at}#${eventId}#${String(n).padStart(6, "0")}`,
+  apiKey: (id: string) => ({ pk: `KEY#${id}`, sk: "APIKEY" }),
+  apiKeyList: "APIKEYS",
 } as const;

@@ -1,26 +1,34 @@
 import middy from "@middy/core";
 import httpRouterHandler from "@middy/http-router";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { AdminKey } from "../adapters/admin-key.ts";
 import type { Log } from "../adapters/logger.ts";
+import type { Authenticator } from "../core/api-keys.ts";
 import { ApiError } from "../core/errors.ts";
+import type { Principal } from "../core/principal.ts";
 import { bearerKey } from "./request.ts";
 import { errorResponse } from "./response.ts";
 import { type ApiDeps, routes } from "./routes.ts";
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
+const PUBLIC_PATHS = new Set(["/v1/health"]);
+
 /** The API Lambda: bearer auth on every route but health, routing, and one error shape for every failure. */
-export function createApiHandler(deps: ApiDeps, adminKey: () => Promise<AdminKey>, log: Log) {
-  const router = httpRouterHandler(routes(deps) as Parameters<typeof httpRouterHandler>[0]);
+export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Authenticator>, log: Log) {
+  const callers = new WeakMap<APIGatewayProxyEventV2, Principal>();
+  const table = routes(deps).map((route) => ({
+    ...route,
+    handler: (event: APIGatewayProxyEventV2) => route.handler(event, callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" }),
+  }));
+  const router = httpRouterHandler(table as Parameters<typeof httpRouterHandler>[0]);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use({
       before: async (request: Request) => {
-        if (request.event.rawPath === "/v1/health") return;
+        if (PUBLIC_PATHS.has(request.event.rawPath)) return;
         const presented = bearerKey(request.event);
-        if (!presented || !(await adminKey()).matches(presented)) {
-          throw new ApiError("unauthorized", "Send a valid API key as Authorization: Bearer <key>");
-        }
+        const caller = presented === undefined ? undefined : await (await authenticator()).authenticate(presented);
+        if (!caller) throw new ApiError("unauthorized", "Send a valid API key as Authorization: Bearer <key>");
+        callers.set(request.event, caller);
       },
       onError: async (request: Request) => {
         const { response, unexpected } = errorResponse(request.error);

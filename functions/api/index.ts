@@ -1,17 +1,21 @@
 import { loadAdminKey } from "../adapters/admin-key.ts";
+import { DynamoApiKeyStore } from "../adapters/dynamo-api-key-store.ts";
+import { Authenticator } from "../core/api-keys.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApiHandler } from "./handler.ts";
 
 /** Lambda entry point of the HTTP API. Wiring happens once per container. */
 const runtime = createRuntime("api");
 const { config } = runtime;
-let adminKey: ReturnType<typeof loadAdminKey> | undefined;
+const apiKeys = new DynamoApiKeyStore(runtime.dynamo, config.tableName);
+let authenticator: Promise<Authenticator> | undefined;
 
 export const handler = createApiHandler(
   {
     endpoints: runtime.endpoints,
     events: runtime.events,
     attempts: runtime.attempts,
+    apiKeys,
     queue: runtime.queue,
     clock: runtime.clock,
     logRetentionDays: config.logRetentionDays,
@@ -19,11 +23,14 @@ export const handler = createApiHandler(
     checkUrl: runtime.checkUrl,
   },
   () => {
-    adminKey ??= loadAdminKey(config).catch((error: unknown) => {
-      adminKey = undefined;
-      throw error;
-    });
-    return adminKey;
+    // The admin key is read once per container; a failed read is retried on the next request.
+    authenticator ??= loadAdminKey(config)
+      .then((key) => new Authenticator(key, apiKeys))
+      .catch((error: unknown) => {
+        authenticator = undefined;
+        throw error;
+      });
+    return authenticator;
   },
   runtime.log,
 );

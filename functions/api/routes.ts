@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { Clock } from "../core/clock.ts";
+import { type ApiKeyDeps, createApiKey, deleteApiKey, listApiKeys } from "../core/api-keys.ts";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -14,83 +14,104 @@ import { getEventView, listEndpointAttempts, listEventAttempts } from "../core/e
 import { acceptEvents, type IntakeDeps, type IntakeResult } from "../core/intake.ts";
 import type { Endpoint, EndpointView } from "../core/model.ts";
 import type { AttemptLog, EventStore } from "../core/ports.ts";
-import { AttemptStatusFilter, CreateEndpoint, EmitBatch, parse, parseLimit, TenantId, UpdateEndpoint } from "../core/validation.ts";
+import { actingTenant, confinedTenant, type Principal, requireAdmin } from "../core/principal.ts";
+import {
+  AttemptStatusFilter,
+  CreateApiKey,
+  CreateEndpoint,
+  EmitBatch,
+  parse,
+  parseLimit,
+  TenantId,
+  UpdateEndpoint,
+} from "../core/validation.ts";
 import { header, jsonBody, pathParam, query } from "./request.ts";
 import { empty, errorBody, json, RETRY_AFTER_SECONDS } from "./response.ts";
 
-export interface ApiDeps extends EndpointDeps, IntakeDeps {
+export interface ApiDeps extends EndpointDeps, IntakeDeps, ApiKeyDeps {
   events: EventStore;
   attempts: AttemptLog;
-  clock: Clock;
   maxBodyBytes: number;
 }
 
-type Route = {
+type Event = APIGatewayProxyEventV2;
+type Response = APIGatewayProxyStructuredResultV2;
+
+/** A route: the handler gets the request and who is calling (undefined only on the public health route). */
+export interface Route {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
-  handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
-};
+  handler: (event: Event, caller: Principal) => Promise<Response>;
+}
 
 /** Every route of the HTTP API, each a few lines from request to core call to response. */
 export function routes(deps: ApiDeps): Route[] {
-  const body = (event: APIGatewayProxyEventV2) => jsonBody(event, deps.maxBodyBytes);
-  const id = (event: APIGatewayProxyEventV2) => pathParam(event, "id");
+  const body = (event: Event) => jsonBody(event, deps.maxBodyBytes);
+  const id = (event: Event) => pathParam(event, "id");
+  const page = <T>(p: { items: T[]; nextCursor?: string }) => ({ items: p.items, nextCursor: p.nextCursor ?? null });
   return [
     { method: "GET", path: "/v1/health", handler: async () => json(200, { status: "ok" }) },
     {
       method: "POST",
       path: "/v1/endpoints",
-      handler: async (e) => json(201, endpointJson(await createEndpoint(deps, parse(CreateEndpoint, body(e))), true)),
+      handler: async (e, caller) => {
+        const input = parse(CreateEndpoint, body(e));
+        const endpoint = await createEndpoint(deps, { ...input, tenantId: actingTenant(caller, input.tenantId) });
+        return json(201, endpointJson(endpoint, true));
+      },
     },
     {
       method: "GET",
       path: "/v1/endpoints",
-      handler: async (e) => {
-        const tenantId = parse(TenantId, query(e, "tenantId") ?? "default");
-        const page = await listEndpoints(deps, tenantId, parseLimit(query(e, "limit")), query(e, "cursor"));
-        return json(200, { items: page.items.map((v) => endpointJson(v, false)), nextCursor: page.nextCursor ?? null });
+      handler: async (e, caller) => {
+        const requested = query(e, "tenantId");
+        const tenantId = actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
+        const found = await listEndpoints(deps, tenantId, parseLimit(query(e, "limit")), query(e, "cursor"));
+        return json(200, page({ ...found, items: found.items.map((v) => endpointJson(v, false)) }));
       },
     },
-    { method: "GET", path: "/v1/endpoints/{id}", handler: async (e) => json(200, endpointJson(await getEndpoint(deps, id(e)), false)) },
+    {
+      method: "GET",
+      path: "/v1/endpoints/{id}",
+      handler: async (e, caller) => json(200, endpointJson(await getEndpoint(deps, id(e), confinedTenant(caller)), false)),
+    },
     {
       method: "PATCH",
       path: "/v1/endpoints/{id}",
-      handler: async (e) => json(200, endpointJson(await updateEndpoint(deps, id(e), parse(UpdateEndpoint, body(e))), false)),
+      handler: async (e, caller) => {
+        const input = parse(UpdateEndpoint, body(e));
+        return json(200, endpointJson(await updateEndpoint(deps, id(e), input, confinedTenant(caller)), false));
+      },
     },
     {
       method: "DELETE",
       path: "/v1/endpoints/{id}",
-      handler: async (e) => {
-        await deleteEndpoint(deps, id(e));
+      handler: async (e, caller) => {
+        await deleteEndpoint(deps, id(e), confinedTenant(caller));
         return empty(204);
       },
     },
     {
       method: "GET",
       path: "/v1/endpoints/{id}/secret",
-      handler: async (e) => json(200, { secret: (await getEndpoint(deps, id(e))).secret }),
+      handler: async (e, caller) => json(200, { secret: (await getEndpoint(deps, id(e), confinedTenant(caller))).secret }),
     },
     {
       method: "GET",
       path: "/v1/endpoints/{id}/attempts",
-      handler: async (e) => {
-        const endpoint = await getEndpoint(deps, id(e));
+      handler: async (e, caller) => {
+        const endpoint = await getEndpoint(deps, id(e), confinedTenant(caller));
         const status = query(e, "status");
-        const page = await listEndpointAttempts(
-          deps,
-          endpoint.id,
-          parseLimit(query(e, "limit")),
-          query(e, "cursor"),
-          status === undefined ? undefined : parse(AttemptStatusFilter, status),
-        );
-        return json(200, { items: page.items, nextCursor: page.nextCursor ?? null });
+        const limit = parseLimit(query(e, "limit"));
+        const filter = status === undefined ? undefined : parse(AttemptStatusFilter, status);
+        return json(200, page(await listEndpointAttempts(deps, endpoint.id, limit, query(e, "cursor"), filter)));
       },
     },
     {
       method: "POST",
       path: "/v1/events",
-      handler: async (e) => {
-        const [result] = await acceptEvents(deps, [body(e)], idempotencyKey(e));
+      handler: async (e, caller) => {
+        const [result] = await acceptEvents(deps, [body(e)], idempotencyKey(e), confinedTenant(caller));
         const outcome = result as IntakeResult;
         if (!outcome.ok) throw outcome.error;
         return json(202, outcome.event, outcome.replayed ? { "idempotent-replayed": "true" } : {});
@@ -99,27 +120,56 @@ export function routes(deps: ApiDeps): Route[] {
     {
       method: "POST",
       path: "/v1/events/batch",
-      handler: async (e) => {
+      handler: async (e, caller) => {
         const { events } = parse(EmitBatch, body(e));
-        const results = await acceptEvents(deps, events);
+        const results = await acceptEvents(deps, events, undefined, confinedTenant(caller));
         const items = results.map((r) => (r.ok ? { status: 202, event: r.event } : { status: statusOf(r.error), ...errorBody(r.error) }));
         const busy = items.some((i) => i.status === 503);
         return json(202, { items }, busy ? { "retry-after": RETRY_AFTER_SECONDS } : {});
       },
     },
-    { method: "GET", path: "/v1/events/{id}", handler: async (e) => json(200, await getEventView(deps, id(e))) },
+    {
+      method: "GET",
+      path: "/v1/events/{id}",
+      handler: async (e, caller) => json(200, await getEventView(deps, id(e), confinedTenant(caller))),
+    },
     {
       method: "GET",
       path: "/v1/events/{id}/attempts",
-      handler: async (e) => {
-        const page = await listEventAttempts(deps, id(e), parseLimit(query(e, "limit")), query(e, "cursor"));
-        return json(200, { items: page.items, nextCursor: page.nextCursor ?? null });
+      handler: async (e, caller) =>
+        json(200, page(await listEventAttempts(deps, id(e), parseLimit(query(e, "limit")), query(e, "cursor"), confinedTenant(caller)))),
+    },
+    {
+      method: "POST",
+      path: "/v1/api-keys",
+      handler: async (e, caller) => {
+        requireAdmin(caller);
+        const input = parse(CreateApiKey, body(e));
+        const { view, key } = await createApiKey(deps, input.tenantId, input.name);
+        return json(201, { ...view, key });
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/api-keys",
+      handler: async (e, caller) => {
+        requireAdmin(caller);
+        return json(200, page(await listApiKeys(deps, parseLimit(query(e, "limit")), query(e, "cursor"))));
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/v1/api-keys/{id}",
+      handler: async (e, caller) => {
+        requireAdmin(caller);
+        await deleteApiKey(deps, id(e));
+        return empty(204);
       },
     },
   ];
 }
 
-function idempotencyKey(event: APIGatewayProxyEventV2): string | undefined {
+function idempotencyKey(event: Event): string | undefined {
   const key = header(event, "idempotency-key");
   if (key === undefined) return undefined;
   if (key.length < 1 || key.length > 255) {

@@ -3,7 +3,16 @@ import ipaddr from "ipaddr.js";
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 type Cidr = [Address, number];
 
-/** Which destination addresses deliveries may reach: global unicast, plus ranges opened on purpose. */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR("::/96");
+const SIX_TO_FOUR = ipaddr.parseCIDR("2002::/16");
+const NAT64 = ipaddr.parseCIDR("64:ff9b::/96");
+
+/**
+ * Which destination addresses deliveries may reach: globally routable unicast only, plus ranges
+ * opened on purpose. IPv6 forms that carry an IPv4 address (mapped ::ffff:a.b.c.d, compatible
+ * ::a.b.c.d, 6to4 2002:aabb:ccdd::/48, NAT64 64:ff9b::a.b.c.d) are judged by the IPv4 address
+ * they carry, so none of them can smuggle in a private one.
+ */
 export class DestinationPolicy {
   private readonly allowed: Cidr[];
 
@@ -25,11 +34,25 @@ export class DestinationPolicy {
   /** True when a connection to this literal address is allowed. */
   allows(address: string): boolean {
     if (!ipaddr.isValid(address)) return false;
-    let addr: Address = ipaddr.parse(address);
-    if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-      addr = (addr as ipaddr.IPv6).toIPv4Address();
-    }
-    if (this.allowed.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits))) return true;
+    const addr = ipaddr.parse(address);
+    if (this.opened(addr)) return true;
+    const embedded = embeddedIpv4(addr);
+    if (embedded) return this.opened(embedded) || embedded.range() === "unicast";
     return addr.range() === "unicast";
   }
+
+  private opened(addr: Address): boolean {
+    return this.allowed.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits));
+  }
+}
+
+/** The IPv4 address an IPv6 address carries, if it is one of the forms that carry one. */
+function embeddedIpv4(addr: Address): ipaddr.IPv4 | undefined {
+  if (addr.kind() !== "ipv6") return undefined;
+  const v6 = addr as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();
+  const bytes = v6.toByteArray();
+  if (v6.match(NAT64) || v6.match(IPV4_COMPATIBLE)) return ipaddr.fromByteArray(bytes.slice(12, 16)) as ipaddr.IPv4;
+  if (v6.match(SIX_TO_FOUR)) return ipaddr.fromByteArray(bytes.slice(2, 6)) as ipaddr.IPv4;
+  return undefined;
 }

@@ -3,6 +3,7 @@ import { ApiError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import type { Endpoint, EndpointView } from "./model.ts";
 import type { EndpointStore, Page } from "./ports.ts";
+import { canSee } from "./principal.ts";
 import { generateSecret } from "./signing.ts";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./validation.ts";
 
@@ -41,16 +42,16 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
   return endpoint;
 }
 
-/** The endpoint, or a 404. */
-export async function getEndpoint(deps: EndpointDeps, id: string): Promise<Endpoint> {
+/** The endpoint, or a 404 when there is none or it belongs to a tenant other than `confined`. */
+export async function getEndpoint(deps: EndpointDeps, id: string, confined?: string): Promise<Endpoint> {
   const endpoint = await deps.endpoints.get(id);
-  if (!endpoint) throw new ApiError("not_found", `No endpoint ${id}`);
+  if (!endpoint || !canSee(confined, endpoint.tenantId)) throw new ApiError("not_found", `No endpoint ${id}`);
   return endpoint;
 }
 
 /** Changes the given fields; `eventTypes: null` subscribes the endpoint to every type again. */
-export async function updateEndpoint(deps: EndpointDeps, id: string, input: UpdateEndpointInput): Promise<Endpoint> {
-  const current = await getEndpoint(deps, id);
+export async function updateEndpoint(deps: EndpointDeps, id: string, input: UpdateEndpointInput, confined?: string): Promise<Endpoint> {
+  const current = await getEndpoint(deps, id, confined);
   if (input.url !== undefined) await deps.checkUrl(input.url);
   const updated: Endpoint = {
     ...current,
@@ -66,7 +67,8 @@ export async function updateEndpoint(deps: EndpointDeps, id: string, input: Upda
 }
 
 /** Deletes the endpoint or answers 404. */
-export async function deleteEndpoint(deps: EndpointDeps, id: string): Promise<void> {
+export async function deleteEndpoint(deps: EndpointDeps, id: string, confined?: string): Promise<void> {
+  if (confined !== undefined) await getEndpoint(deps, id, confined);
   if (!(await deps.endpoints.delete(id))) throw new ApiError("not_found", `No endpoint ${id}`);
 }
 

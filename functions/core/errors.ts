@@ -5,6 +5,7 @@ export type ApiErrorCode =
   | "invalid_json"
   | "validation_failed"
   | "unauthorized"
+  | "forbidden"
   | "not_found"
   | "method_not_allowed"
   | "destination_not_allowed"
@@ -17,6 +18,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   invalid_json: 400,
   validation_failed: 422,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   destination_not_allowed: 422,

@@ -42,7 +42,12 @@ interface Candidate {
  * has accepted all of its messages. An event whose messages could not all be enqueued fails with a
  * DependencyError and is not recorded, so repeating the call finishes the work.
  */
-export async function acceptEvents(deps: IntakeDeps, inputs: unknown[], idempotencyKey?: string): Promise<IntakeResult[]> {
+export async function acceptEvents(
+  deps: IntakeDeps,
+  inputs: unknown[],
+  idempotencyKey?: string,
+  confined?: string,
+): Promise<IntakeResult[]> {
   const results: IntakeResult[] = new Array(inputs.length);
   const now = deps.clock.now();
   const candidates: Candidate[] = [];
@@ -60,7 +65,11 @@ export async function acceptEvents(deps: IntakeDeps, inputs: unknown[], idempote
       };
       return;
     }
-    const tenantId = event.tenantId ?? "default";
+    if (confined !== undefined && event.tenantId !== undefined && event.tenantId !== confined) {
+      results[index] = { ok: false, error: new ApiError("forbidden", "This key emits only into its own tenant", { tenantId: confined }) };
+      return;
+    }
+    const tenantId = confined ?? event.tenantId ?? "default";
     const body = JSON.stringify(event.payload);
     // The body travels JSON-escaped inside a queue message, whose size SQS limits.
     if (Buffer.byteLength(JSON.stringify(body)) > MAX_ENCODED_BODY_BYTES) {

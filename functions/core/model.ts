@@ -72,3 +72,12 @@ export interface DeliveryMessage {
 }
 
 export type DeliveryStatus = "pending" | "succeeded" | "failed" | "exhausted" | "skipped";
+
+/** A tenant-scoped API key; only the SHA-256 of the key is kept. */
+export interface ApiKeyRecord {
+  id: string;
+  tenantId: string;
+  name: string;
+  keyHash: string;
+  createdAt: string;
+}

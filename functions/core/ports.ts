@@ -1,4 +1,4 @@
-import type { AttemptRecord, AttemptStatus, DeliveryMessage, Endpoint, EventRecord } from "./model.ts";
+import type { ApiKeyRecord, AttemptRecord, AttemptStatus, DeliveryMessage, Endpoint, EventRecord } from "./model.ts";
 import type { SendResult } from "./outcome.ts";
 
 /** A page of results and the opaque cursor of the next one. */
@@ -46,4 +46,13 @@ export interface DeliveryQueue {
 /** The outbound HTTP client: one POST, no redirects, bounded in time and bytes read. */
 export interface HttpSender {
   post(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
+}
+
+/** Tenant-scoped API keys. */
+export interface ApiKeyStore {
+  put(key: ApiKeyRecord): Promise<void>;
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Removes the key; false when there was none. */
+  delete(id: string): Promise<boolean>;
+  list(limit: number, cursor?: string): Promise<Page<ApiKeyRecord>>;
 }

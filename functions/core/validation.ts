@@ -66,6 +66,11 @@ export const EmitBatch = v.strictObject({
 });
 
 export const TenantId = TENANT_ID;
+
+export const CreateApiKey = v.strictObject({
+  tenantId: TENANT_ID,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+});
 export const AttemptStatusFilter = v.picklist(["succeeded", "failed", "exhausted", "skipped"]);
 
 /** Validates `input` or throws a 422 listing every problem with its path. */

@@ -1,9 +1,9 @@
 import type { Clock } from "../../functions/core/clock.ts";
 import type { RetryControl } from "../../functions/core/delivery.ts";
 import { DependencyError } from "../../functions/core/errors.ts";
-import type { AttemptRecord, AttemptStatus, DeliveryMessage, Endpoint, EventRecord } from "../../functions/core/model.ts";
+import type { ApiKeyRecord, AttemptRecord, AttemptStatus, DeliveryMessage, Endpoint, EventRecord } from "../../functions/core/model.ts";
 import type { SendResult } from "../../functions/core/outcome.ts";
-import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore, HttpSender, Page } from "../../functions/core/ports.ts";
+import type { ApiKeyStore, AttemptLog, DeliveryQueue, EndpointStore, EventStore, HttpSender, Page } from "../../functions/core/ports.ts";
 
 /** A clock that only moves when told to, with scripted randomness. */
 export class FakeClock implements Clock {
@@ -94,6 +94,22 @@ export class MemoryAttemptLog implements AttemptLog {
     this.outage.check("dynamodb");
     const mine = this.items.filter((a) => a.endpointId === endpointId && (!status || a.status === status)).reverse();
     return page(mine, limit, cursor);
+  }
+}
+
+export class MemoryApiKeyStore implements ApiKeyStore {
+  readonly items = new Map<string, ApiKeyRecord>();
+  async put(key: ApiKeyRecord) {
+    this.items.set(key.id, structuredClone(key));
+  }
+  async get(id: string) {
+    return this.items.get(id);
+  }
+  async delete(id: string) {
+    return this.items.delete(id);
+  }
+  async list(limit: number, cursor?: string) {
+    return page([...this.items.values()], limit, cursor);
   }
 }
 

@@ -1,11 +1,12 @@
+import { createHash } from "node:crypto";
 import type { Context } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
-import { AdminKey } from "../../functions/adapters/admin-key.ts";
 import type { Log } from "../../functions/adapters/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
+import { Authenticator } from "../../functions/core/api-keys.ts";
 import { ApiError } from "../../functions/core/errors.ts";
 import { apiEvent } from "../support/api-event.ts";
-import { FakeClock, MemoryAttemptLog, MemoryEndpointStore, MemoryEventStore, MemoryQueue } from "../support/fakes.ts";
+import { FakeClock, MemoryApiKeyStore, MemoryAttemptLog, MemoryEndpointStore, MemoryEventStore, MemoryQueue } from "../support/fakes.ts";
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
 
@@ -14,6 +15,7 @@ function setup() {
     endpoints: new MemoryEndpointStore(),
     events: new MemoryEventStore(),
     attempts: new MemoryAttemptLog(),
+    apiKeys: new MemoryApiKeyStore(),
     queue: new MemoryQueue(),
     clock: new FakeClock(),
     logRetentionDays: 30,
@@ -22,7 +24,8 @@ function setup() {
       if (url.includes("10.0.0.1")) throw new ApiError("destination_not_allowed", "private");
     },
   };
-  const handler = createApiHandler(deps, async () => new AdminKey("admin-key"), silent);
+  const authenticator = new Authenticator("admin-key", deps.apiKeys);
+  const handler = createApiHandler(deps, async () => authenticator, silent);
   const call = async (...args: Parameters<typeof apiEvent>) => {
     const response = await handler(apiEvent(...args), {} as Context);
     return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
@@ -149,5 +152,79 @@ describe("API handler", () => {
     const response = await t.call(method, path, options as never);
     expect(response.statusCode).toBe(status);
     if (code) expect(response.json.error.code).toBe(code);
+  });
+});
+
+describe("tenant-scoped API keys", () => {
+  let t: ReturnType<typeof setup>;
+  let acmeKey: string;
+  let acmeKeyId: string;
+  let otherEndpoint: string;
+
+  beforeEach(async () => {
+    t = setup();
+    const created = await t.call("POST", "/v1/api-keys", { body: { tenantId: "acme", name: "acme production" } });
+    expect(created.statusCode).toBe(201);
+    acmeKey = created.json.key;
+    acmeKeyId = created.json.id;
+    otherEndpoint = (await t.call("POST", "/v1/endpoints", { body: { url: "https://globex.example/hook", tenantId: "globex" } })).json.id;
+  });
+
+  it("returns the key once and stores only its SHA-256", async () => {
+    expect(acmeKey).toMatch(/^hrk_key_[0-9a-f]{28}\.[A-Za-z0-9_-]{43}$/);
+    const stored = [...t.deps.apiKeys.items.values()][0];
+    expect(JSON.stringify(stored)).not.toContain(acmeKey.split(".")[1]);
+    expect(stored?.keyHash).toBe(createHash("sha256").update(acmeKey).digest("base64"));
+    const listed = await t.call("GET", "/v1/api-keys");
+    expect(listed.json.items).toEqual([{ id: acmeKeyId, tenantId: "acme", name: "acme production", createdAt: expect.any(String) }]);
+  });
+
+  it("confines a tenant key to its own tenant: others' resources are not found", async () => {
+    const mine = await t.call("POST", "/v1/endpoints", { body: { url: "https://acme.example/hook" }, key: acmeKey });
+    expect(mine.json.tenantId).toBe("acme");
+    expect((await t.call("GET", `/v1/endpoints/${otherEndpoint}`, { key: acmeKey })).statusCode).toBe(404);
+    expect((await t.call("GET", `/v1/endpoints/${otherEndpoint}/secret`, { key: acmeKey })).statusCode).toBe(404);
+    expect((await t.call("PATCH", `/v1/endpoints/${otherEndpoint}`, { body: { enabled: false }, key: acmeKey })).statusCode).toBe(404);
+    expect((await t.call("DELETE", `/v1/endpoints/${otherEndpoint}`, { key: acmeKey })).statusCode).toBe(404);
+    expect((await t.call("GET", `/v1/endpoints/${otherEndpoint}/attempts`, { key: acmeKey })).statusCode).toBe(404);
+    expect(t.deps.endpoints.items.get(otherEndpoint)?.enabled).toBe(true);
+    const list = await t.call("GET", "/v1/endpoints", { key: acmeKey });
+    expect(list.json.items.map((e: { id: string }) => e.id)).toEqual([mine.json.id]);
+    expect((await t.call("GET", "/v1/endpoints?tenantId=globex", { key: acmeKey })).statusCode).toBe(403);
+  });
+
+  it("emits only into its own tenant and sees only its own events", async () => {
+    const mine = await t.call("POST", "/v1/events", { body: { type: "a", payload: 1 }, key: acmeKey });
+    expect(mine.json.tenantId).toBe("acme");
+    expect((await t.call("POST", "/v1/events", { body: { type: "a", payload: 1, tenantId: "globex" }, key: acmeKey })).statusCode).toBe(
+      403,
+    );
+    const batch = await t.call("POST", "/v1/events/batch", {
+      body: {
+        events: [
+          { type: "a", payload: 1, tenantId: "globex" },
+          { type: "a", payload: 2 },
+        ],
+      },
+      key: acmeKey,
+    });
+    expect(batch.json.items.map((i: { status: number }) => i.status)).toEqual([403, 202]);
+    const theirs = await t.call("POST", "/v1/events", { body: { type: "a", payload: 1, tenantId: "globex" } });
+    expect((await t.call("GET", `/v1/events/${theirs.json.id}`, { key: acmeKey })).statusCode).toBe(404);
+    expect((await t.call("GET", `/v1/events/${theirs.json.id}/attempts`, { key: acmeKey })).statusCode).toBe(404);
+    expect((await t.call("GET", `/v1/events/${mine.json.id}`, { key: acmeKey })).statusCode).toBe(200);
+  });
+
+  it("lets only the admin manage keys, and a deleted key stops working", async () => {
+    expect((await t.call("GET", "/v1/api-keys", { key: acmeKey })).statusCode).toBe(403);
+    expect((await t.call("POST", "/v1/api-keys", { body: { tenantId: "acme", name: "x" }, key: acmeKey })).statusCode).toBe(403);
+    expect((await t.call("DELETE", `/v1/api-keys/${acmeKeyId}`)).statusCode).toBe(204);
+    expect((await t.call("GET", "/v1/endpoints", { key: acmeKey })).statusCode).toBe(401);
+    expect((await t.call("DELETE", `/v1/api-keys/${acmeKeyId}`)).statusCode).toBe(404);
+  });
+
+  it("refuses a forged key that names a real key id", async () => {
+    const forged = `${acmeKey.split(".")[0]}.${"A".repeat(43)}`;
+    expect((await t.call("GET", "/v1/endpoints", { key: forged })).statusCode).toBe(401);
   });
 });

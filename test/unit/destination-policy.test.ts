@@ -4,7 +4,14 @@ import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
 describe("DestinationPolicy", () => {
   const strict = new DestinationPolicy([]);
 
-  it.each(["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"])("allows the public address %s", (address) => {
+  it.each([
+    "8.8.8.8",
+    "1.1.1.1",
+    "2606:4700:4700::1111",
+    "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+    "2002:808:808::1",
+  ])("allows the public address %s", (address) => {
     expect(strict.allows(address)).toBe(true);
   });
 
@@ -24,6 +31,19 @@ describe("DestinationPolicy", () => {
     "64:ff9b::a00:1",
     "2002:7f00:1::",
     "224.0.0.1",
+    "64:ff9b::a9fe:a9fe",
+    "2002:c0a8:101::1",
+    "::7f00:1",
+    "::a00:1",
+    "::",
+    "255.255.255.255",
+    "192.0.0.8",
+    "198.18.0.1",
+    "192.0.2.1",
+    "240.0.0.1",
+    "2001::1",
+    "2001:db8::1",
+    "ff02::1",
     "not-an-ip",
   ])("refuses %s", (address) => {
     expect(strict.allows(address)).toBe(false);

@@ -1,0 +1,28 @@
+import { ApiError } from "./errors.ts";
+
+/** Who is calling: the admin (every tenant) or a tenant key (its own tenant only). */
+export type Principal = { kind: "admin" } | { kind: "tenant"; tenantId: string; keyId: string };
+
+/** The tenant a request acts in: a tenant key's own, or what the admin asked for (default "default"). */
+export function actingTenant(principal: Principal, requested: string | undefined): string {
+  if (principal.kind === "admin") return requested ?? "default";
+  if (requested !== undefined && requested !== principal.tenantId) {
+    throw new ApiError("forbidden", "This key acts only in its own tenant", { tenantId: principal.tenantId });
+  }
+  return principal.tenantId;
+}
+
+/** The tenant a principal is confined to, or undefined for the admin. */
+export function confinedTenant(principal: Principal): string | undefined {
+  return principal.kind === "tenant" ? principal.tenantId : undefined;
+}
+
+/** True when a resource of `tenantId` exists for this caller; another tenant's resource is "not found". */
+export function canSee(confined: string | undefined, tenantId: string): boolean {
+  return confined === undefined || confined === tenantId;
+}
+
+/** Throws 403 unless the caller holds the admin key. */
+export function requireAdmin(principal: Principal): void {
+  if (principal.kind !== "admin") throw new ApiError("forbidden", "Only the admin key may manage API keys");
+}
