@@ -5,7 +5,7 @@ import { eventIdForKey, newId, requestHash } from "./ids.ts";
 import { endpointMatches } from "./matching.ts";
 import type { DeliveryMessage, Endpoint, EventRecord } from "./model.ts";
 import type { DeliveryQueue, EndpointStore, EventStore } from "./ports.ts";
-import { describeIssues, EmitEvent } from "./validation.ts";
+import { describeIssues, EmitEvent, jsonDepth, MAX_PAYLOAD_DEPTH } from "./validation.ts";
 
 export interface IntakeDeps {
   endpoints: EndpointStore;
@@ -52,46 +52,9 @@ export async function acceptEvents(
   const now = deps.clock.now();
   const candidates: Candidate[] = [];
   inputs.forEach((input, index) => {
-    const parsed = v.safeParse(EmitEvent, input);
-    if (!parsed.success) {
-      results[index] = { ok: false, error: new ApiError("validation_failed", "The event is not valid", describeIssues(parsed.issues)) };
-      return;
-    }
-    const event = parsed.output;
-    if (event.payload === undefined) {
-      results[index] = {
-        ok: false,
-        error: new ApiError("validation_failed", "The event is not valid", [{ path: "payload", message: "is required" }]),
-      };
-      return;
-    }
-    if (confined !== undefined && event.tenantId !== undefined && event.tenantId !== confined) {
-      results[index] = { ok: false, error: new ApiError("forbidden", "This key emits only into its own tenant", { tenantId: confined }) };
-      return;
-    }
-    const tenantId = confined ?? event.tenantId ?? "default";
-    const body = JSON.stringify(event.payload);
-    // The body travels JSON-escaped inside a queue message, whose size SQS limits.
-    if (Buffer.byteLength(JSON.stringify(body)) > MAX_ENCODED_BODY_BYTES) {
-      results[index] = {
-        ok: false,
-        error: new ApiError("payload_too_large", `The payload is over ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue`),
-      };
-      return;
-    }
-    const key = event.id ?? idempotencyKey;
-    const id = event.id ?? (key ? eventIdForKey(tenantId, key) : newId("evt", now.getTime()));
-    const record: EventRecord = {
-      id,
-      tenantId,
-      type: event.type,
-      body,
-      createdAt: now.toISOString(),
-      requestHash: requestHash(tenantId, event.type, body),
-      endpointIds: [],
-      expiresAt: expiresAt(now, deps.logRetentionDays),
-    };
-    candidates.push({ index, record, keyed: key !== undefined });
+    const prepared = prepare(deps, input, now, idempotencyKey, confined);
+    if (prepared instanceof ApiError) results[index] = { ok: false, error: prepared };
+    else candidates.push({ index, ...prepared });
   });
 
   const { fresh, followers } = await answerRepeats(deps, candidates, results);
@@ -148,6 +111,44 @@ async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: I
     return;
   }
   for (const c of enqueued) results[c.index] = { ok: true, event: accepted(c.record), replayed: false };
+}
+
+/** Validates one submitted event and builds its record, or says why it cannot be accepted. */
+function prepare(
+  deps: IntakeDeps,
+  input: unknown,
+  now: Date,
+  idempotencyKey: string | undefined,
+  confined: string | undefined,
+): { record: EventRecord; keyed: boolean } | ApiError {
+  const invalid = (path: string, message: string) => new ApiError("validation_failed", "The event is not valid", [{ path, message }]);
+  const parsed = v.safeParse(EmitEvent, input);
+  if (!parsed.success) return new ApiError("validation_failed", "The event is not valid", describeIssues(parsed.issues));
+  const event = parsed.output;
+  if (event.payload === undefined) return invalid("payload", "is required");
+  if (jsonDepth(event.payload) > MAX_PAYLOAD_DEPTH) return invalid("payload", `must nest at most ${MAX_PAYLOAD_DEPTH} levels deep`);
+  if (confined !== undefined && event.tenantId !== undefined && event.tenantId !== confined) {
+    return new ApiError("forbidden", "This key emits only into its own tenant", { tenantId: confined });
+  }
+  const tenantId = confined ?? event.tenantId ?? "default";
+  const body = JSON.stringify(event.payload);
+  // The body travels JSON-escaped inside a queue message, whose size SQS limits.
+  if (Buffer.byteLength(JSON.stringify(body)) > MAX_ENCODED_BODY_BYTES) {
+    return new ApiError("payload_too_large", `The payload is over ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue`);
+  }
+  const key = event.id ?? idempotencyKey;
+  const id = event.id ?? (key ? eventIdForKey(tenantId, key) : newId("evt", now.getTime()));
+  const record: EventRecord = {
+    id,
+    tenantId,
+    type: event.type,
+    body,
+    createdAt: now.toISOString(),
+    requestHash: requestHash(tenantId, event.type, body),
+    endpointIds: [],
+    expiresAt: expiresAt(now, deps.logRetentionDays),
+  };
+  return { record, keyed: key !== undefined };
 }
 
 /** Fills in the results of events recorded before; returns the new candidates and the in-batch repeats of them. */

@@ -94,3 +94,19 @@ export function parseLimit(raw: string | undefined): number {
   }
   return n;
 }
+
+/** The deepest nesting of arrays and objects in a JSON value, counted without recursion. */
+export function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== "object") continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** How deep a payload may nest: deeper ones are refused before they reach receivers' parsers. */
+export const MAX_PAYLOAD_DEPTH = 32;

@@ -111,6 +111,24 @@ describe("acceptEvents", () => {
 });
 
 describe("acceptEvents limits", () => {
+  it("refuses a payload nested deeper than 32 levels and accepts 32", async () => {
+    const deps = {
+      endpoints: new MemoryEndpointStore(),
+      events: new MemoryEventStore(),
+      queue: new MemoryQueue(),
+      clock: new FakeClock(),
+      logRetentionDays: 30,
+    };
+    let deep: unknown = 1;
+    for (let i = 0; i < 33; i++) deep = [deep];
+    const [tooDeep] = await acceptEvents(deps, [{ type: "a", payload: deep }]);
+    expect(tooDeep).toMatchObject({ ok: false, error: { status: 422, details: [{ path: "payload" }] } });
+    let ok: unknown = 1;
+    for (let i = 0; i < 32; i++) ok = { k: ok };
+    const [accepted] = await acceptEvents(deps, [{ type: "a", payload: ok }]);
+    expect(accepted?.ok).toBe(true);
+  });
+
   it("refuses with 413 a payload that would not fit in a queue message once escaped", async () => {
     const deps = {
       endpoints: new MemoryEndpointStore(),

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NodeHttpSender, type Resolver } from "../../functions/adapters/http-sender.ts";
+import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
+import { startReceiver } from "../support/receiver.ts";
+
+/*
+ * The outbound client against a real receiver on 127.0.0.1. Host names resolve through an injected
+ * resolver, so no test reaches DNS or any address but loopback: a refused address is refused before
+ * any connection is opened.
+ */
+const loopbackOnly = new DestinationPolicy(["127.0.0.0/8"]);
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let port: string;
+
+beforeAll(async () => {
+  receiver = await startReceiver((req) => {
+    if (req.path === "/big") return { status: 200, body: "x".repeat(1_000_000) };
+    if (req.path === "/redirect") return { status: 307, headers: { location: "/elsewhere" } };
+    return { status: 200, body: "ok" };
+  });
+  port = new URL(receiver.url).port;
+});
+
+afterAll(() => receiver.close());
+
+function sender(resolver: Resolver, policy = loopbackOnly) {
+  return new NodeHttpSender({ timeoutMs: 2_000, policy, resolver });
+}
+
+describe("NodeHttpSender destination checks", () => {
+  it("connects to the very address it checked, resolving the name once", async () => {
+    const lookups: string[] = [];
+    const client = sender(async (host) => {
+      lookups.push(host);
+      return [{ address: "127.0.0.1", family: 4 }];
+    });
+    const result = await client.post(`http://hooks.customer.test:${port}/a`, {}, "{}");
+    expect(result).toMatchObject({ kind: "response", statusCode: 200, body: "ok" });
+    expect(lookups).toEqual(["hooks.customer.test"]);
+    expect(receiver.requests.at(-1)?.headers.host).toBe(`hooks.customer.test:${port}`);
+    client.close();
+  });
+
+  it("cannot be rebound: a second, private answer is never asked for", async () => {
+    let answers = 0;
+    // First answer allowed (loopback is opened here), every later answer would be cloud metadata.
+    const client = sender(async () => (answers++ === 0 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "169.254.169.254", family: 4 }]));
+    const first = await client.post(`http://rebind.test:${port}/one`, {}, "{}");
+    expect(first).toMatchObject({ kind: "response", statusCode: 200 });
+    const second = await client.post(`http://rebind.test:${port}/two`, {}, "{}");
+    expect(second).toMatchObject({ kind: "error", error: "destination_blocked" });
+    expect(receiver.requests.some((r) => r.path === "/two")).toBe(false);
+    client.close();
+  });
+
+  it("refuses a name when any of its addresses is private", async () => {
+    const client = sender(async () => [
+      { address: "127.0.0.1", family: 4 },
+      { address: "10.0.0.7", family: 4 },
+    ]);
+    const result = await client.post(`http://mixed.test:${port}/`, {}, "{}");
+    expect(result).toMatchObject({ kind: "error", error: "destination_blocked" });
+    expect((result as { message: string }).message).toContain("10.0.0.7");
+  });
+
+  it.each([
+    "http://2130706433/",
+    "http://0x7f.0.0.1/",
+    "http://0177.0.0.1/",
+    "http://127.1/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[::127.0.0.1]/",
+    "http://[64:ff9b::7f00:1]/",
+    "http://[2002:7f00:1::]/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[fd00::1]/",
+  ])("refuses %s without opening a connection when no range is opened", async (url) => {
+    const resolver: Resolver = async () => {
+      throw new Error("a literal address must not be resolved");
+    };
+    const client = sender(resolver, new DestinationPolicy([]));
+    const before = receiver.requests.length;
+    expect(await client.post(url, {}, "{}")).toMatchObject({ kind: "error", error: "destination_blocked" });
+    expect(receiver.requests.length).toBe(before);
+  });
+
+  it("treats a name that does not resolve as blocked", async () => {
+    const client = sender(async () => {
+      throw Object.assign(new Error("queryA ENOTFOUND"), { code: "ENOTFOUND" });
+    });
+    expect(await client.post("http://nowhere.test/", {}, "{}")).toMatchObject({ kind: "error", error: "destination_blocked" });
+  });
+
+  it("follows no redirect and reads a bounded part of a huge answer", async () => {
+    const client = sender(async () => [{ address: "127.0.0.1", family: 4 }]);
+    expect(await client.post(`http://h.test:${port}/redirect`, {}, "{}")).toMatchObject({ kind: "response", statusCode: 307 });
+    expect(receiver.requests.some((r) => r.path === "/elsewhere")).toBe(false);
+    const big = await client.post(`http://h.test:${port}/big`, {}, "{}");
+    expect(big).toMatchObject({ kind: "response", statusCode: 200 });
+    expect((big as { body: string }).body.length).toBeLessThanOrEqual(64 * 1024);
+    client.close();
+  });
+});
