@@ -1,15 +1,15 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createSqsClient } from "./adapters/aws-clients.ts";
+import { destinationCheck } from "./adapters/destination-check.ts";
 import { DynamoAttemptLog } from "./adapters/dynamo-attempt-log.ts";
 import { DynamoEndpointStore } from "./adapters/dynamo-endpoint-store.ts";
 import { DynamoEventStore } from "./adapters/dynamo-event-store.ts";
-import { DestinationBlockedError, NodeHttpSender, type Resolver } from "./adapters/http-sender.ts";
+import { NodeHttpSender, type Resolver } from "./adapters/http-sender.ts";
 import { createLog, type Log } from "./adapters/logger.ts";
 import { SqsDeliveryQueue } from "./adapters/sqs-delivery-queue.ts";
 import { type Clock, systemClock } from "./core/clock.ts";
 import { type Config, parseConfig } from "./core/config.ts";
 import { DestinationPolicy } from "./core/destination-policy.ts";
-import { ApiError } from "./core/errors.ts";
 
 /** Everything a function needs, wired once per container from the validated configuration. */
 export interface Runtime {
@@ -46,17 +46,6 @@ export function createRuntime(service: string, env: Record<string, string | unde
     attempts: new DynamoAttemptLog(dynamo, config.tableName),
     queue: new SqsDeliveryQueue(sqs, config.deliveryQueueUrl, config.deadLetterQueueUrl),
     http,
-    async checkUrl(url) {
-      const parsed = new URL(url);
-      if (parsed.protocol === "http:" && !config.allowHttpDestinations) {
-        throw new ApiError("destination_not_allowed", "Endpoint URLs must use https (set ALLOW_HTTP_DESTINATIONS to allow http)");
-      }
-      try {
-        await http.checkedAddresses(parsed);
-      } catch (error) {
-        if (error instanceof DestinationBlockedError) throw new ApiError("destination_not_allowed", error.message);
-        throw error;
-      }
-    },
+    checkUrl: destinationCheck(http, config.allowHttpDestinations),
   };
 }

@@ -11,12 +11,14 @@ export const EVENT_TYPE = v.pipe(
   v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "must be 1 to 128 letters, digits, '.', '_', '-' or ':'"),
 );
 const TENANT_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-'"));
+/** Valibot runs every check of a pipe even after one failed, so each check parses defensively. */
+const parsedUrl = (u: string): URL | undefined => (URL.canParse(u) ? new URL(u) : undefined);
 const URL_SCHEMA = v.pipe(
   v.string(),
   v.maxLength(2048, "must be at most 2048 characters"),
-  v.check((u) => URL.canParse(u), "must be an absolute URL"),
-  v.check((u) => /^https?:$/.test(new URL(u).protocol), "must use http or https"),
-  v.check((u) => !new URL(u).username && !new URL(u).password, "must not carry a user name or password"),
+  v.check((u) => parsedUrl(u) !== undefined, "must be an absolute URL"),
+  v.check((u) => /^https?:$/.test(parsedUrl(u)?.protocol ?? "http:"), "must use http or https"),
+  v.check((u) => !parsedUrl(u)?.username && !parsedUrl(u)?.password, "must not carry a user name or password"),
 );
 const HEADERS = v.pipe(
   v.record(
