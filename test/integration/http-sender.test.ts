@@ -44,7 +44,9 @@ describe("NodeHttpSender destination checks", () => {
   it("cannot be rebound: a second, private answer is never asked for", async () => {
     let answers = 0;
     // First answer allowed (loopback is opened here), every later answer would be cloud metadata.
-    const client = sender(async () => (answers++ === 0 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "169.254.169.254", family: 4 }]));
+    const client = sender(async () =>
+      answers++ === 0 ? [{ address: "127.0.0.1", family: 4 }] : [{ address: "169.254.169.254", family: 4 }],
+    );
     const first = await client.post(`http://rebind.test:${port}/one`, {}, "{}");
     expect(first).toMatchObject({ kind: "response", statusCode: 200 });
     const second = await client.post(`http://rebind.test:${port}/two`, {}, "{}");

@@ -12,6 +12,8 @@ import { startReceiver } from "../support/receiver.ts";
 let stack: RunningStack;
 let sqs: SQSClient;
 const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
+/** Every secret and key the run handed out: none may appear in the stack's logs. */
+const secrets: string[] = ["local-admin-key"];
 
 beforeAll(async () => {
   stack = await startStack({ env: { RETRY_SCHEDULE: "1,1,1", DELIVERY_TIMEOUT_MS: "1500" }, args: ["--no-dead-letter-consumer"] });
@@ -26,6 +28,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
   expect(await stack.stop()).toBe(0);
+  // The log of the whole run (deliveries, retries, failures, exhaustion, refusals) holds no secret.
+  expect(secrets.length).toBeGreaterThan(10);
+  for (const secret of secrets) expect(stack.output()).not.toContain(secret);
+  expect(stack.output()).toMatch(/failed/);
 });
 
 async function receiver(script?: Parameters<typeof startReceiver>[0]) {
@@ -37,6 +43,7 @@ async function receiver(script?: Parameters<typeof startReceiver>[0]) {
 async function endpoint(body: Record<string, unknown>) {
   const response = await stack.api("POST", "/v1/endpoints", body);
   expect(response.status).toBe(201);
+  secrets.push(response.json.secret, response.json.secret.slice("whsec_".length));
   return response.json as { id: string; secret: string; tenantId: string };
 }
 
@@ -199,6 +206,26 @@ describe("the pipeline on the local emulators", () => {
     await deliveryOf(a.event.id, ep.id, "succeeded");
     await deliveryOf(c.event.id, ep.id, "succeeded");
     expect(r.requests.map((q) => q.body).sort()).toEqual(["1", "3"]);
+  });
+
+  it("gives a tenant key its own tenant only, end to end", async () => {
+    const r = await receiver();
+    const created = await stack.api("POST", "/v1/api-keys", { tenantId: "t-keyed", name: "integration" });
+    expect(created.status).toBe(201);
+    const key = created.json.key as string;
+    secrets.push(key);
+    const asTenant = { authorization: `Bearer ${key}` };
+    const ep = await stack.api("POST", "/v1/endpoints", { url: r.url }, asTenant);
+    expect(ep.json.tenantId).toBe("t-keyed");
+    secrets.push(ep.json.secret);
+    const event = await stack.api("POST", "/v1/events", { type: "a", payload: { k: 1 } }, asTenant);
+    expect(event.json.tenantId).toBe("t-keyed");
+    await eventually(async () => r.requests.length === 1);
+    const foreign = await endpoint({ url: r.url, tenantId: "t-foreign" });
+    expect((await stack.api("GET", `/v1/endpoints/${foreign.id}`, undefined, asTenant)).status).toBe(404);
+    expect((await stack.api("POST", "/v1/events", { type: "a", payload: 1, tenantId: "t-foreign" }, asTenant)).status).toBe(403);
+    expect((await stack.api("DELETE", `/v1/api-keys/${created.json.id}`)).status).toBe(204);
+    expect((await stack.api("GET", "/v1/endpoints", undefined, asTenant)).status).toBe(401);
   });
 
   it("answers bad requests over HTTP with the one error shape", async () => {

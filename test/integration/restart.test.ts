@@ -17,7 +17,8 @@ afterAll(async () => {
 });
 
 async function start(env: Record<string, string> = {}) {
-  const stack = await startStack({ dataDir, env: { RETRY_SCHEDULE: "3", ...env } });
+  // JSON logs here, as in Lambda: the run's log is checked for secrets at the end.
+  const stack = await startStack({ dataDir, env: { RETRY_SCHEDULE: "3", LOG_FORMAT: "json", LOG_LEVEL: "DEBUG", ...env } });
   stacks.push(stack);
   return stack;
 }
@@ -29,6 +30,7 @@ describe("the local stack's data directory", () => {
     receivers.push(r);
     const first = await start();
     const ep = (await first.api("POST", "/v1/endpoints", { url: r.url, tenantId: "t-restart" })).json;
+    expect(ep.secret).toMatch(/^whsec_/);
     const event = (await first.api("POST", "/v1/events", { type: "a", payload: { kept: true }, tenantId: "t-restart" })).json;
     // The first attempt fails and the message waits 3 s (±20 %) for its retry; kill the stack meanwhile.
     await eventually(async () => r.requests.length === 1);
@@ -46,6 +48,9 @@ describe("the local stack's data directory", () => {
     expect(delivery.deliveries[0]).toMatchObject({ attempts: 2, lastStatusCode: 200 });
     expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([event.id, event.id]);
     expect(await second.stop("SIGTERM")).toBe(0);
+    const logs = first.output() + second.output();
+    expect(logs).toContain('"message":"delivery attempt"');
+    for (const secret of [ep.secret, ep.secret.slice(6), "local-admin-key"]) expect(logs).not.toContain(secret);
   });
 
   it("records a message dead-lettered by the queue as an exhausted delivery", async () => {
