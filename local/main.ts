@@ -8,6 +8,7 @@ const { values } = parseArgs({
     "in-memory": { type: "boolean", default: false },
     "no-dead-letter-consumer": { type: "boolean", default: false },
     "ready-json": { type: "boolean", default: false },
+    "fault-injection": { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
   },
 });
@@ -19,6 +20,9 @@ const stack = await startLocalStack({
   dataDir,
   deadLetterConsumer: !values["no-dead-letter-consumer"],
   concurrency: Number(process.env.LOCAL_CONCURRENCY ?? 4),
+  faultInjection: values["fault-injection"],
+  sweepIntervalMs: Number(process.env.LOCAL_SWEEP_INTERVAL_MS ?? 30_000),
+  visibilityTimeoutSeconds: process.env.LOCAL_VISIBILITY_TIMEOUT_SECONDS ? Number(process.env.LOCAL_VISIBILITY_TIMEOUT_SECONDS) : undefined,
   log: (line) => process.stderr.write(`${line}\n`),
 });
 
@@ -39,6 +43,11 @@ const shutdown = async (signal: string) => {
 };
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+// With --fault-injection, SIGUSR2 makes DynamoDB and SQS unreachable for LOCAL_OUTAGE_MS (default 5 s).
+process.on("SIGUSR2", () => {
+  const ms = Number(process.env.LOCAL_OUTAGE_MS ?? 5_000);
+  if (stack.outage(ms)) process.stderr.write(`SIGUSR2: DynamoDB and SQS unreachable for ${ms} ms\n`);
+});
 
 function printWalkthrough(api: string, key: string, dir: string | undefined): void {
   const secret = generateSecret();

@@ -5,7 +5,8 @@ import { createSqsClient } from "../functions/adapters/aws-clients.ts";
 import { parseConfig } from "../functions/core/config.ts";
 import { queueSettings, RESOURCE_NAMES } from "../lib/resource-settings.ts";
 import { startDynamo, startSqs } from "./emulators.ts";
-import { startHttpGateway } from "./http-gateway.ts";
+import { startFaultProxy } from "./fault-proxy.ts";
+import { lambdaContext, startHttpGateway } from "./http-gateway.ts";
 import { ensureQueues, ensureTable } from "./provision.ts";
 import { startSqsEventSource } from "./sqs-event-source.ts";
 
@@ -16,6 +17,12 @@ export interface LocalStackOptions {
   deadLetterConsumer: boolean;
   /** Concurrent delivery pollers (Lambda concurrency). */
   concurrency: number;
+  /** Put pausable proxies in front of the emulators (see `outage`). */
+  faultInjection: boolean;
+  /** How often the sweeper runs, as its EventBridge schedule does in AWS. */
+  sweepIntervalMs: number;
+  /** Overrides the delivery queue's visibility timeout (how long a crashed worker's message stays hidden). */
+  visibilityTimeoutSeconds?: number;
   log: (line: string) => void;
 }
 
@@ -39,13 +46,17 @@ const LOCAL_DEFAULTS: Record<string, string> = {
 export async function startLocalStack(options: LocalStackOptions) {
   const dynamo = await startDynamo(options.dataDir && join(options.dataDir, "dynamodb"));
   const sqs = await startSqs(options.dataDir && join(options.dataDir, "sqs"));
+  const proxies = options.faultInjection
+    ? await Promise.all([startFaultProxy(new URL(dynamo.url)), startFaultProxy(new URL(sqs.url))])
+    : [];
   for (const [key, value] of Object.entries(LOCAL_DEFAULTS)) process.env[key] ??= value;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.url;
-  process.env.AWS_ENDPOINT_URL_SQS = sqs.url;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxies[0]?.url ?? dynamo.url;
+  process.env.AWS_ENDPOINT_URL_SQS = proxies[1]?.url ?? sqs.url;
   process.env.TABLE_NAME ??= RESOURCE_NAMES.table;
 
   const retry = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-" });
-  const settings = queueSettings(retry.retrySchedule, retry.deliveryTimeoutMs);
+  const derived = queueSettings(retry.retrySchedule, retry.deliveryTimeoutMs);
+  const settings = { ...derived, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? derived.visibilityTimeoutSeconds };
   const sqsClient = createSqsClient();
   const dynamoClient = new DynamoDBClient({});
   await ensureTable(dynamoClient, process.env.TABLE_NAME);
@@ -61,6 +72,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const api = await import("../functions/api/index.ts");
   const delivery = await import("../functions/delivery/index.ts");
   const deadLetter = await import("../functions/dead-letter/index.ts");
+  const sweeper = await import("../functions/sweeper/index.ts");
 
   const onError = (where: string) => (error: unknown) => options.log(`error ${where}: ${String(error)}`);
   const arnOf = async (url: string) =>
@@ -86,6 +98,9 @@ export async function startLocalStack(options: LocalStackOptions) {
       })
     : undefined;
   const gateway = await startHttpGateway(api.handler as never, options.port, onError("api"));
+  const sweep = setInterval(() => {
+    (sweeper.handler as unknown as (e: object, c: object) => Promise<unknown>)({}, lambdaContext("sweeper")).catch(onError("sweeper"));
+  }, options.sweepIntervalMs);
 
   return {
     apiUrl: gateway.url,
@@ -94,11 +109,17 @@ export async function startLocalStack(options: LocalStackOptions) {
     sqsUrl: sqs.url,
     ...queues,
     settings,
+    /** Makes DynamoDB and SQS unreachable for `ms` milliseconds (only with faultInjection). */
+    outage(ms: number): boolean {
+      for (const proxy of proxies) proxy.outage(ms);
+      return proxies.length > 0;
+    },
     /** Graceful stop: no new requests, no new polls, in-flight batches finish, then the emulators close. */
     async stop(): Promise<void> {
+      clearInterval(sweep);
       await gateway.stop();
       await Promise.all([deliverySource.stop(), deadLetterSource?.stop()]);
-      await Promise.all([sqs.stop(), dynamo.stop()]);
+      await Promise.all([sqs.stop(), dynamo.stop(), ...proxies.map((p) => p.stop())]);
     },
   };
 }

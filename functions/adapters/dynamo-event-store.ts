@@ -1,12 +1,12 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mapWithConcurrency } from "../core/concurrency.ts";
 import { DependencyError } from "../core/errors.ts";
 import type { EventRecord } from "../core/model.ts";
 import type { EventStore } from "../core/ports.ts";
 import { dynamo } from "./dynamo-paging.ts";
-import { keys } from "./table-design.ts";
+import { keys, TABLE_DESIGN } from "./table-design.ts";
 
-const EVENT_FIELDS = ["id", "tenantId", "type", "body", "createdAt", "requestHash", "endpointIds", "expiresAt"] as const;
+const EVENT_FIELDS = ["id", "tenantId", "type", "body", "createdAt", "requestHash", "endpointIds", "unsent", "expiresAt"] as const;
 
 /** Events in the DynamoDB table, beside their attempts. */
 export class DynamoEventStore implements EventStore {
@@ -48,7 +48,8 @@ export class DynamoEventStore implements EventStore {
         await this.client.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...keys.event(event.id), ...event },
+            // A half-sent event is also listed on gsi1 under UNSENT (a sparse index) for the sweeper.
+            Item: { ...keys.event(event.id), ...(event.unsent && unsentIndex(event)), ...event },
             ConditionExpression: "attribute_not_exists(pk)",
           }),
         );
@@ -59,8 +60,36 @@ export class DynamoEventStore implements EventStore {
       }
     });
   }
+
+  /** Marks every message of the event as sent: drops it from the UNSENT list. */
+  async markSent(id: string): Promise<void> {
+    await dynamo("mark event sent", () =>
+      this.client.send(
+        new UpdateCommand({ TableName: this.table, Key: keys.event(id), UpdateExpression: "REMOVE unsent, gsi1pk, gsi1sk" }),
+      ),
+    );
+  }
+
+  async listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]> {
+    const out = await dynamo("list unsent events", () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: TABLE_DESIGN.indexes[0].name,
+          KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :before",
+          ExpressionAttributeValues: { ":pk": keys.unsentEvents, ":before": createdBefore },
+          Limit: limit,
+        }),
+      ),
+    );
+    return (out.Items ?? []).map(toEvent);
+  }
+}
+
+function unsentIndex(event: EventRecord) {
+  return { gsi1pk: keys.unsentEvents, gsi1sk: `${event.createdAt}#${event.id}` };
 }
 
 function toEvent(item: Record<string, unknown>): EventRecord {
-  return Object.fromEntries(EVENT_FIELDS.map((f) => [f, item[f]])) as unknown as EventRecord;
+  return Object.fromEntries(EVENT_FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as unknown as EventRecord;
 }

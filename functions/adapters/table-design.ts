@@ -5,7 +5,7 @@
  * | item     | pk            | sk                      | gsi1pk               | gsi1sk                     |
  * |----------|---------------|-------------------------|----------------------|----------------------------|
  * | endpoint | EP#{id}       | ENDPOINT                | TENANT#{tenant}#EP   | {createdAt}#{id}           |
- * | event    | EV#{id}       | EVENT                   |                      |                            |
+ * | event    | EV#{id}       | EVENT                   | UNSENT (half-sent)   | {createdAt}#{id}           |
  * | attempt  | EV#{eventId}  | AT#{endpointId}#{n:06}  | EP#{endpointId}#AT   | {at}#{eventId}#{n:06}      |
  * | API key  | KEY#{id}      | APIKEY                  | APIKEYS              | {createdAt}#{id}           |
  *
@@ -22,6 +22,7 @@ export const keys = {
   endpoint: (id: string) => ({ pk: `EP#${id}`, sk: "ENDPOINT" }),
   tenantEndpoints: (tenantId: string) => `TENANT#${tenantId}#EP`,
   event: (id: string) => ({ pk: `EV#${id}`, sk: "EVENT" }),
+  unsentEvents: "UNSENT",
   attemptChain: (endpointId: string) => `AT#${endpointId}#`,
   attempt: (eventId: string, endpointId: string, n: number) => ({
     pk: `EV#${eventId}`,

@@ -17,6 +17,8 @@ export interface Config {
   maxBodyBytes: number;
   logFormat: "json" | "pretty";
   logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
+  /** How long a half-sent event is left to its caller's retry before the sweeper sends the rest. */
+  unsentSweepAfterSeconds: number;
 }
 
 const DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000";
@@ -35,6 +37,7 @@ const KNOWN = [
   "MAX_BODY_BYTES",
   "LOG_FORMAT",
   "LOG_LEVEL",
+  "UNSENT_SWEEP_AFTER_SECONDS",
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -82,6 +85,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     maxBodyBytes: int("MAX_BODY_BYTES", 256 * 1024, 1024, 1024 * 1024),
     logFormat,
     logLevel: logLevel as Config["logLevel"],
+    unsentSweepAfterSeconds: int("UNSENT_SWEEP_AFTER_SECONDS", 60, 0, 86_400),
   });
 }
 

@@ -57,8 +57,8 @@ export async function acceptEvents(
     else candidates.push({ index, ...prepared });
   });
 
-  const { fresh, followers } = await answerRepeats(deps, candidates, results);
-  await enqueueAndRecord(deps, fresh, results);
+  const { fresh, followers, resumes } = await answerRepeats(deps, candidates, results);
+  await Promise.all([enqueueAndRecord(deps, fresh, results), finishSending(deps, resumes, results)]);
   // A repeat inside the same batch shares the result of its first occurrence.
   for (const [index, first] of followers) {
     const result = results[first.index] as IntakeResult;
@@ -77,40 +77,75 @@ async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: I
     failAll(results, fresh, cause);
     return;
   }
-  const messages: DeliveryMessage[] = [];
-  const owner: number[] = [];
-  fresh.forEach((c, i) => {
-    const matched = (tenants.get(c.record.tenantId) ?? []).filter((e) => endpointMatches(e, c.record.type));
-    c.record.endpointIds = matched.map((e) => e.id);
-    for (const endpoint of matched) {
-      const { id, tenantId, type, createdAt, body } = c.record;
-      messages.push({ v: 1, eventId: id, endpointId: endpoint.id, tenantId, type, createdAt, body });
-      owner.push(i);
-    }
+  fresh.forEach((c) => {
+    c.record.endpointIds = (tenants.get(c.record.tenantId) ?? []).filter((e) => endpointMatches(e, c.record.type)).map((e) => e.id);
   });
-
-  let failedMessages: number[];
+  const unsent = await sendMessages(
+    deps,
+    fresh.map((c) => [c.record, c.record.endpointIds]),
+  );
+  // An event SQS did not fully accept is still recorded, with what is left to send: a repeat of
+  // the call, or the sweeper, sends just that. This write happens on the failure path only.
+  fresh.forEach((c, i) => {
+    if ((unsent[i] ?? []).length > 0) c.record.unsent = unsent[i];
+  });
   try {
-    failedMessages = await deps.queue.send(messages);
+    await deps.events.putNew(fresh.map((c) => c.record));
   } catch (cause) {
     failAll(results, fresh, cause);
     return;
   }
-  const failedEvents = new Set(failedMessages.map((m) => owner[m]));
-  const enqueued = fresh.filter((_, i) => !failedEvents.has(i));
-  failAll(
-    results,
-    fresh.filter((_, i) => failedEvents.has(i)),
-    new Error("SQS refused some messages"),
-  );
-
-  try {
-    await deps.events.putNew(enqueued.map((c) => c.record));
-  } catch (cause) {
-    failAll(results, enqueued, cause);
-    return;
+  for (const c of fresh) {
+    results[c.index] = c.record.unsent
+      ? { ok: false, error: new DependencyError("sqs", "SQS did not accept every message; repeat the call to finish") }
+      : { ok: true, event: accepted(c.record), replayed: false };
   }
-  for (const c of enqueued) results[c.index] = { ok: true, event: accepted(c.record), replayed: false };
+}
+
+/** Enqueues one message per (event, endpoint); returns, per event, the endpoints whose message SQS refused. */
+export async function sendMessages(deps: Pick<IntakeDeps, "queue">, work: [EventRecord, string[]][]): Promise<string[][]> {
+  const messages: DeliveryMessage[] = [];
+  const owner: [number, string][] = [];
+  work.forEach(([record, endpointIds], i) => {
+    const { id, tenantId, type, createdAt, body } = record;
+    for (const endpointId of endpointIds) {
+      messages.push({ v: 1, eventId: id, endpointId, tenantId, type, createdAt, body });
+      owner.push([i, endpointId]);
+    }
+  });
+  let failed: number[];
+  try {
+    failed = await deps.queue.send(messages);
+  } catch {
+    failed = messages.map((_, i) => i);
+  }
+  const unsent: string[][] = work.map(() => []);
+  for (const m of failed) {
+    const [event, endpointId] = owner[m] as [number, string];
+    unsent[event]?.push(endpointId);
+  }
+  return unsent;
+}
+
+/** Finishes events a failed intake left half-sent: sends what is left, then marks them sent. */
+async function finishSending(deps: IntakeDeps, resumes: [number, EventRecord][], results: IntakeResult[]): Promise<void> {
+  await Promise.all(
+    resumes.map(async ([index, record]) => {
+      try {
+        await sendRest(deps, record);
+        results[index] = { ok: true, event: accepted(record), replayed: true };
+      } catch (cause) {
+        results[index] = { ok: false, error: asDependencyError(cause) };
+      }
+    }),
+  );
+}
+
+/** Sends an event's unsent messages and marks it sent; throws a DependencyError when SQS or DynamoDB fails. */
+export async function sendRest(deps: Pick<IntakeDeps, "queue" | "events">, record: EventRecord): Promise<void> {
+  const [left] = await sendMessages(deps, [[record, record.unsent ?? []]]);
+  if ((left ?? []).length > 0) throw new DependencyError("sqs", "SQS did not accept every message");
+  await deps.events.markSent(record.id);
 }
 
 /** Validates one submitted event and builds its record, or says why it cannot be accepted. */
@@ -156,7 +191,7 @@ async function answerRepeats(
   deps: IntakeDeps,
   candidates: Candidate[],
   results: IntakeResult[],
-): Promise<{ fresh: Candidate[]; followers: [number, Candidate][] }> {
+): Promise<{ fresh: Candidate[]; followers: [number, Candidate][]; resumes: [number, EventRecord][] }> {
   const keyed = candidates.filter((c) => c.keyed).map((c) => c.record.id);
   let existing = new Map<string, EventRecord>();
   if (keyed.length > 0) {
@@ -164,11 +199,12 @@ async function answerRepeats(
       existing = await deps.events.getMany([...new Set(keyed)]);
     } catch (cause) {
       failAll(results, candidates, cause);
-      return { fresh: [], followers: [] };
+      return { fresh: [], followers: [], resumes: [] };
     }
   }
   const fresh: Candidate[] = [];
   const followers: [number, Candidate][] = [];
+  const resumes: [number, EventRecord][] = [];
   const firstInBatch = new Map<string, Candidate>();
   for (const c of candidates) {
     const first = existing.get(c.record.id) ?? firstInBatch.get(c.record.id)?.record;
@@ -183,11 +219,13 @@ async function answerRepeats(
       };
     } else if (leader) {
       followers.push([c.index, leader]);
+    } else if (first.unsent) {
+      resumes.push([c.index, first]);
     } else {
       results[c.index] = { ok: true, event: accepted(first), replayed: true };
     }
   }
-  return { fresh, followers };
+  return { fresh, followers, resumes };
 }
 
 async function endpointsOfTenants(deps: IntakeDeps, candidates: Candidate[]): Promise<Map<string, Endpoint[]>> {
@@ -196,8 +234,12 @@ async function endpointsOfTenants(deps: IntakeDeps, candidates: Candidate[]): Pr
   return new Map(tenantIds.map((t, i) => [t, lists[i] ?? []]));
 }
 
+function asDependencyError(cause: unknown): DependencyError {
+  return cause instanceof DependencyError ? cause : new DependencyError("queue", "Could not accept the event", { cause });
+}
+
 function failAll(results: IntakeResult[], candidates: Candidate[], cause: unknown): IntakeResult[] {
-  const error = cause instanceof DependencyError ? cause : new DependencyError("queue", "Could not accept the event", { cause });
+  const error = asDependencyError(cause);
   for (const c of candidates) results[c.index] = { ok: false, error };
   return results;
 }

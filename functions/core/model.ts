@@ -27,6 +27,8 @@ export interface EventRecord {
   /** sha256 of tenant, type and body: tells a repeat from a conflicting reuse of the key. */
   requestHash: string;
   endpointIds: string[];
+  /** Endpoints whose messages SQS has not accepted yet: set only when intake failed midway. */
+  unsent?: string[];
   expiresAt: number;
 }
 

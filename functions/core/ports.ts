@@ -24,6 +24,10 @@ export interface EventStore {
   getMany(ids: string[]): Promise<Map<string, EventRecord>>;
   /** Writes the events; an id that already exists is left as it was. */
   putNew(events: EventRecord[]): Promise<void>;
+  /** Records that every message of the event is in the queue now. */
+  markSent(id: string): Promise<void>;
+  /** Events with unsent messages, created before `createdBefore`, oldest first. */
+  listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]>;
 }
 
 /** The delivery log: one record per attempt, kept until its TTL. */

@@ -73,6 +73,18 @@ export class MemoryEventStore implements EventStore {
     this.outage.check("dynamodb");
     for (const e of events) if (!this.items.has(e.id)) this.items.set(e.id, structuredClone(e));
   }
+  async markSent(id: string) {
+    this.outage.check("dynamodb");
+    const event = this.items.get(id);
+    if (event) delete event.unsent;
+  }
+  async listUnsent(createdBefore: string, limit: number) {
+    this.outage.check("dynamodb");
+    return [...this.items.values()]
+      .filter((e) => e.unsent && e.createdAt < createdBefore)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .slice(0, limit);
+  }
 }
 
 export class MemoryAttemptLog implements AttemptLog {

@@ -81,16 +81,28 @@ describe("acceptEvents", () => {
     expect(deps.queue.sent).toHaveLength(1);
   });
 
-  it("does not record an event whose messages SQS refused, so a retry finishes the work", async () => {
+  it("answers 503 when SQS refuses some messages, and a repeat sends only those, without duplicates", async () => {
     deps.queue.refuse = (m) => m.endpointId === "ep_paid";
     const [failed] = await acceptEvents(deps, [{ type: "invoice.paid", payload: 1 }], "k");
-    expect(failed?.ok).toBe(false);
-    expect(!failed?.ok && failed?.error).toBeInstanceOf(DependencyError);
-    expect(deps.events.items.size).toBe(0);
+    expect(failed).toMatchObject({ ok: false, error: { name: "DependencyError" } });
+    const [recorded] = [...deps.events.items.values()];
+    expect(recorded?.unsent).toEqual(["ep_paid"]);
+    expect(deps.queue.sent.map((m) => m.endpointId)).toEqual(["ep_all"]);
     deps.queue.refuse = () => false;
     const [retried] = await acceptEvents(deps, [{ type: "invoice.paid", payload: 1 }], "k");
-    expect(retried).toMatchObject({ ok: true, replayed: false, event: { endpoints: 2 } });
-    expect(deps.events.items.size).toBe(1);
+    expect(retried).toMatchObject({ ok: true, event: { endpoints: 2 } });
+    expect(deps.queue.sent.map((m) => m.endpointId).sort()).toEqual(["ep_all", "ep_paid"]);
+    expect(deps.events.items.get(recorded?.id ?? "")?.unsent).toBeUndefined();
+    const [again] = await acceptEvents(deps, [{ type: "invoice.paid", payload: 1 }], "k");
+    expect(again?.ok).toBe(true);
+    expect(deps.queue.sent).toHaveLength(2);
+  });
+
+  it("records what is left to send when SQS is down, so nothing accepted waits on the caller", async () => {
+    deps.queue.outage.down = true;
+    const [result] = await acceptEvents(deps, [{ type: "invoice.paid", payload: 1 }]);
+    expect(result).toMatchObject({ ok: false, error: { name: "DependencyError" } });
+    expect([...deps.events.items.values()][0]?.unsent?.sort()).toEqual(["ep_all", "ep_paid"]);
   });
 
   it("fails with a dependency error, not a false acceptance, when the store is down", async () => {
@@ -106,6 +118,15 @@ describe("acceptEvents", () => {
       { type: "b", payload: 1 },
     ]);
     expect(results.every((r) => !r.ok && r.error instanceof DependencyError)).toBe(true);
+    expect([...deps.events.items.values()].map((e) => e.unsent?.length)).toEqual([1, 1]);
+  });
+
+  it("answers 503 and records nothing when DynamoDB fails after the messages went out", async () => {
+    deps.events.putNew = async () => {
+      throw new DependencyError("dynamodb", "down");
+    };
+    const [result] = await acceptEvents(deps, [{ type: "a", payload: 1 }]);
+    expect(result).toMatchObject({ ok: false, error: { name: "DependencyError" } });
     expect(deps.events.items.size).toBe(0);
   });
 });

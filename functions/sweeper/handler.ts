@@ -1,0 +1,14 @@
+import middy from "@middy/core";
+import type { Log } from "../adapters/logger.ts";
+import { type SweeperDeps, sweepUnsent } from "../core/intake-sweeper.ts";
+
+/** The sweeper Lambda, run on a schedule: finishes events whose intake failed midway. */
+export function createSweeperHandler(deps: SweeperDeps, log: Log) {
+  return middy().handler(async () => {
+    const result = await sweepUnsent(deps);
+    if (result.finished.length > 0 || result.failed.length > 0) {
+      log.info("swept half-sent events", { finished: result.finished.length, failed: result.failed.length });
+    }
+    return result;
+  });
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { type RunningStack, eventually, startStack } from "../support/local-stack.ts";
+import { startReceiver } from "../support/receiver.ts";
+
+const dirs: string[] = [];
+const stacks: RunningStack[] = [];
+const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
+
+afterAll(async () => {
+  await Promise.all(stacks.map((s) => s.stop("SIGKILL")));
+  await Promise.all(receivers.map((r) => r.close()));
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(dataDir: string, env: Record<string, string> = {}, args: string[] = []) {
+  const stack = await startStack({ dataDir, env: { RETRY_SCHEDULE: "1,1", LOCAL_VISIBILITY_TIMEOUT_SECONDS: "2", ...env }, args });
+  stacks.push(stack);
+  return stack;
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "hookrelay-faults-"));
+  dirs.push(dir);
+  return dir;
+}
+
+describe("faults", () => {
+  it("finishes the deliveries in flight on SIGTERM before exiting", async () => {
+    const r = await startReceiver(() => ({ status: 200, delayMs: 1_500 }));
+    receivers.push(r);
+    const dir = tempDir();
+    const stack = await start(dir);
+    const ep = (await stack.api("POST", "/v1/endpoints", { url: r.url, tenantId: "t-term" })).json;
+    const event = (await stack.api("POST", "/v1/events", { type: "a", payload: 1, tenantId: "t-term" })).json;
+    await eventually(async () => r.requests.length === 1);
+    expect(await stack.stop("SIGTERM")).toBe(0);
+    expect(stack.output()).toMatch(/SIGTERM: finishing deliveries in flight/);
+
+    const again = await start(dir);
+    const view = (await again.api("GET", `/v1/events/${event.id}`)).json;
+    expect(view.deliveries).toEqual([expect.objectContaining({ endpointId: ep.id, status: "succeeded", attempts: 1 })]);
+    expect(r.requests).toHaveLength(1);
+    expect(await again.stop("SIGTERM")).toBe(0);
+  });
+
+  it("answers 503 during a DynamoDB and SQS outage, records no false failure, and resumes by itself", async () => {
+    const r = await startReceiver(() => ({ status: 200, delayMs: 1_000 }));
+    receivers.push(r);
+    const stack = await start(tempDir(), { LOCAL_OUTAGE_MS: "3000" }, ["--fault-injection"]);
+    const ep = (await stack.api("POST", "/v1/endpoints", { url: r.url, tenantId: "t-outage" })).json;
+    const inFlight = (await stack.api("POST", "/v1/events", { type: "a", payload: "in flight", tenantId: "t-outage" })).json;
+    // The outage starts while the receiver is answering: the worker cannot log the attempt.
+    await eventually(async () => r.requests.length === 1);
+    stack.child.kill("SIGUSR2");
+    await eventually(async () => /SIGUSR2: DynamoDB and SQS unreachable/.test(stack.output()));
+
+    const body = { type: "a", payload: "during outage", tenantId: "t-outage" };
+    const refused = await stack.api("POST", "/v1/events", body, { "idempotency-key": "outage-1" });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("5");
+    expect(refused.json.error.code).toBe("dependency_unavailable");
+    // The caller's retry with the same key goes through once the dependencies are back.
+    const accepted = await eventually(async () => {
+      const response = await stack.api("POST", "/v1/events", body, { "idempotency-key": "outage-1" });
+      return response.status === 202 ? response.json : undefined;
+    });
+
+    for (const id of [inFlight.id, accepted.id]) {
+      const delivery = await eventually(async () => {
+        const d = (await stack.api("GET", `/v1/events/${id}`)).json.deliveries[0];
+        return d.status === "succeeded" ? d : undefined;
+      });
+      expect(delivery).toMatchObject({ endpointId: ep.id, attempts: 1 });
+    }
+    const attempts = (await stack.api("GET", `/v1/endpoints/${ep.id}/attempts`)).json.items;
+    expect(attempts.every((a: { status: string }) => a.status === "succeeded")).toBe(true);
+    // The in-flight delivery was redelivered by the queue: the receiver saw it twice, same webhook-id.
+    expect(r.requests.filter((q) => q.headers["webhook-id"] === inFlight.id).length).toBeGreaterThanOrEqual(2);
+    expect(r.requests.filter((q) => q.headers["webhook-id"] === accepted.id)).toHaveLength(1);
+    expect(await stack.stop("SIGTERM")).toBe(0);
+  });
+});
