@@ -2,9 +2,12 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/
 import type { AttemptRecord, AttemptStatus } from "../core/model.ts";
 import type { AttemptLog, Page } from "../core/ports.ts";
 import { dynamo, queryAll, queryPage } from "./dynamo-paging.ts";
+import { persistently } from "./persistent-call.ts";
 import { keys, TABLE_DESIGN } from "./table-design.ts";
 
 const KEY_ATTRIBUTES = new Set(["pk", "sk", "gsi1pk", "gsi1sk"]);
+/** Fits in the delivery function's 15 s of headroom over the HTTP timeout. */
+const RECORD_BUDGET_MS = 5_000;
 
 /** The delivery log: one item per attempt, in its event's partition and on its endpoint's gsi1 list. */
 export class DynamoAttemptLog implements AttemptLog {
@@ -23,7 +26,11 @@ export class DynamoAttemptLog implements AttemptLog {
       gsi1sk: keys.endpointAttemptSort(attempt.at, attempt.eventId, attempt.attempt),
       ...attempt,
     };
-    await dynamo("record attempt", () => this.client.send(new PutCommand({ TableName: this.table, Item: item })));
+    // The attempt usually follows a POST that reached the receiver: losing this write means a duplicate.
+    await persistently(
+      () => dynamo("record attempt", () => this.client.send(new PutCommand({ TableName: this.table, Item: item }))),
+      RECORD_BUDGET_MS,
+    );
   }
 
   async last(eventId: string, endpointId: string): Promise<AttemptRecord | undefined> {

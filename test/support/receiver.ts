@@ -14,6 +14,8 @@ export interface ScriptedAnswer {
   headers?: Record<string, string>;
   body?: string;
   delayMs?: number;
+  /** Drop the connection without answering. */
+  drop?: boolean;
 }
 
 /** A real HTTP receiver on 127.0.0.1 whose answers a test scripts per request. */
@@ -31,7 +33,8 @@ export async function startReceiver(script: (request: ReceivedRequest, index: nu
     const answer = receiver.script(request, requests.length);
     requests.push(request);
     if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
-    if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.body ?? "");
+    if (answer.drop) req.socket.destroy();
+    else if (!res.destroyed) res.writeHead(answer.status, answer.headers).end(answer.body ?? "");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const receiver = {
