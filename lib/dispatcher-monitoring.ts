@@ -25,7 +25,7 @@ export const DELIVERY_METRICS = {
 } as const;
 
 /** The service names, which are also the values of the `service` metric dimension. */
-export const SERVICE_NAMES = { api: "api", delivery: "delivery", deadLetter: "dead-letter" } as const;
+export const SERVICE_NAMES = { api: "api", delivery: "delivery", deadLetter: "dead-letter", sweeper: "sweeper" } as const;
 
 /** The alarms the dispatcher raises. */
 export interface WebhookDispatcherAlarms {

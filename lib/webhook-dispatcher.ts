@@ -9,6 +9,8 @@ import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as events from "aws-cdk-lib/aws-events";
+import * as eventTargets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -28,6 +30,9 @@ import { resolveSettings, type WebhookDispatcherProps } from "./dispatcher-props
 
 export type { WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
+
+/** One sweep lists at most 100 half-sent events and sends their messages: a minute is plenty. */
+const SWEEPER_FUNCTION_TIMEOUT = Duration.minutes(1);
 
 /** One JSON line per request; no header is logged, so the bearer key never reaches the access log. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -60,6 +65,8 @@ export class WebhookDispatcher extends Construct {
   public readonly apiFunction: NodejsFunction;
   public readonly deliveryFunction: NodejsFunction;
   public readonly deadLetterFunction: NodejsFunction;
+  /** Runs every five minutes: sends the messages of events whose intake failed midway. */
+  public readonly sweeperFunction: NodejsFunction;
   public readonly deliveryQueue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   /** The single table of endpoints, events and attempts (see functions/adapters/table-design.ts). */
@@ -190,6 +197,23 @@ export class WebhookDispatcher extends Construct {
     grantTable(deadLetter.role, this.table, ["Query", "PutItem"], indexNames);
     this.deadLetterFunction.addEventSource(new SqsEventSource(this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true }));
 
+    const sweeper = new DispatcherFunction(this, "Sweeper", {
+      ...common,
+      entry: "functions/sweeper/index.ts",
+      description: "Webhook dispatcher: finishes events whose intake failed midway",
+      memorySize: settings.deadLetterMemorySize,
+      timeout: SWEEPER_FUNCTION_TIMEOUT,
+      environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.sweeper },
+    });
+    this.sweeperFunction = sweeper.function;
+    grantTable(sweeper.role, this.table, ["Query", "UpdateItem"], indexNames);
+    grantSend(sweeper.role, this.deliveryQueue, "FinishIntake");
+    new events.Rule(this, "SweepSchedule", {
+      description: "Runs the webhook dispatcher's sweeper",
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new eventTargets.LambdaFunction(this.sweeperFunction, { retryAttempts: 2 })],
+    });
+
     this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", { retention: settings.functionLogRetention, removalPolicy });
     this.httpApi = new apigwv2.HttpApi(this, "HttpApi", {
       description: "Webhook dispatcher API",
@@ -214,7 +238,7 @@ export class WebhookDispatcher extends Construct {
       httpApi: this.httpApi,
       deliveryQueue: this.deliveryQueue,
       deadLetterQueue: this.deadLetterQueue,
-      functions: [this.apiFunction, this.deliveryFunction, this.deadLetterFunction],
+      functions: [this.apiFunction, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction],
       maxMessageAge: settings.maxMessageAge,
       failureRateThreshold: settings.failureRateThreshold,
       alarmTopic: this.alarmTopic,
@@ -262,7 +286,7 @@ export class WebhookDispatcher extends Construct {
         "The admin key is a static bearer credential handed to operators; automatic rotation would lock them out without notice. Rotate it deliberately with `aws secretsmanager put-secret-value` (the README shows how).",
     });
     if (tracing !== lambda.Tracing.DISABLED) {
-      for (const fn of [this.apiFunction, this.deliveryFunction, this.deadLetterFunction]) {
+      for (const fn of [this.apiFunction, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction]) {
         if (!fn.role) continue;
         Validations.of(fn.role).acknowledge({
           id: "AwsSolutions-IAM5[Resource::*]",

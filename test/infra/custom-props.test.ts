@@ -73,7 +73,7 @@ const keyArn = () => ({ "Fn::ImportValue": Match.stringLikeRegexp("DataKey") });
 
 describe("a second app with non-default props", () => {
   it("passes the retry schedule, timeout, log retention, level and allowed CIDRs to every function, and config.ts accepts them", () => {
-    for (const fn of [dispatcher.apiFunction, dispatcher.deliveryFunction, dispatcher.deadLetterFunction]) {
+    for (const fn of [dispatcher.apiFunction, dispatcher.deliveryFunction, dispatcher.deadLetterFunction, dispatcher.sweeperFunction]) {
       const env = functionEnv(template, stack, fn);
       expect(env).toMatchObject({
         RETRY_SCHEDULE: RETRY_SCHEDULE,
@@ -114,8 +114,10 @@ describe("a second app with non-default props", () => {
     expect(functionProps(template, stack, dispatcher.apiFunction).MemorySize).toBe(1024);
     expect(functionProps(template, stack, dispatcher.deliveryFunction).MemorySize).toBe(768);
     expect(functionProps(template, stack, dispatcher.deadLetterFunction).MemorySize).toBe(128);
+    expect(functionProps(template, stack, dispatcher.sweeperFunction).MemorySize).toBe(128);
+    // One log group per function (four) and the API's access log.
     const groups = Object.values(resourcesOfType(template, "AWS::Logs::LogGroup"));
-    expect(groups).toHaveLength(4);
+    expect(groups).toHaveLength(5);
     for (const group of groups) expect(group.Properties?.RetentionInDays).toBe(90);
   });
 
@@ -192,7 +194,7 @@ describe("a second app with non-default props", () => {
     expect(nagFindings(stack)).toEqual([]);
     expect(nagFindings(keyStack)).toEqual([]);
     const hidden = nagFindings(stack, { ignoreAcknowledgments: true });
-    expect(hidden.filter((f) => f.startsWith("AwsSolutions-IAM5[Resource::*]"))).toHaveLength(3);
+    expect(hidden.filter((f) => f.startsWith("AwsSolutions-IAM5[Resource::*]"))).toHaveLength(4);
   });
 });
 

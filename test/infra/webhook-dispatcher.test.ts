@@ -47,6 +47,7 @@ beforeAll(() => {
     { name: "api", fn: d.apiFunction },
     { name: "delivery", fn: d.deliveryFunction },
     { name: "dead-letter", fn: d.deadLetterFunction },
+    { name: "sweeper", fn: d.sweeperFunction },
   ];
 }, SYNTH_TIMEOUT_MS);
 
@@ -54,8 +55,8 @@ const ref = (id: string) => ({ Ref: id });
 const arnOf = (id: string) => ({ "Fn::GetAtt": [id, "Arn"] });
 
 describe("functions", () => {
-  it("are three arm64 nodejs24.x functions with an ESM handler, source maps on, and a log group each", () => {
-    template.resourceCountIs("AWS::Lambda::Function", 3);
+  it("are four arm64 nodejs24.x functions with an ESM handler, source maps on, and a log group each", () => {
+    template.resourceCountIs("AWS::Lambda::Function", 4);
     for (const { fn } of fns) {
       const props = functionProps(template, stack, fn);
       expect(props.Runtime).toBe("nodejs24.x");
@@ -290,6 +291,9 @@ describe("least privilege", () => {
       [...logs, ...consume, "dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "sqs:SendMessage"].sort(),
     );
     expect(roleActions(template, role(d.deadLetterFunction))).toEqual([...logs, ...consume, "dynamodb:PutItem", "dynamodb:Query"].sort());
+    expect(roleActions(template, role(d.sweeperFunction))).toEqual(
+      [...logs, "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"].sort(),
+    );
   });
 
   it("scopes Query to the table and gsi1 by name, the sends to their own queues and the logs to each function's group", () => {
@@ -441,5 +445,15 @@ describe("outputs", () => {
     template.hasOutput("DeadLetterQueueUrl", { Value: ref(logicalId(stack, d.deadLetterQueue)) });
     template.hasOutput("DashboardName", { Value: ref(logicalId(stack, d.dashboard)) });
     template.hasOutput("DashboardUrl", { Value: { "Fn::Join": ["", Match.arrayWith([ref(logicalId(stack, d.dashboard))])] } });
+  });
+});
+
+describe("the sweeper", () => {
+  it("runs every five minutes on an EventBridge schedule", () => {
+    template.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "rate(5 minutes)",
+      State: "ENABLED",
+      Targets: [{ Arn: arnOf(logicalId(stack, stack.dispatcher.sweeperFunction)), RetryPolicy: { MaximumRetryAttempts: 2 } }],
+    });
   });
 });
