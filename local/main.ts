@@ -43,10 +43,12 @@ const shutdown = async (signal: string) => {
 };
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
-// With --fault-injection, SIGUSR2 makes DynamoDB and SQS unreachable for LOCAL_OUTAGE_MS (default 5 s).
+// With --fault-injection, SIGUSR2 makes LOCAL_OUTAGE_TARGETS (default "dynamodb,sqs") unreachable
+// for LOCAL_OUTAGE_MS (default 5 s).
 process.on("SIGUSR2", () => {
   const ms = Number(process.env.LOCAL_OUTAGE_MS ?? 5_000);
-  if (stack.outage(ms)) process.stderr.write(`SIGUSR2: DynamoDB and SQS unreachable for ${ms} ms\n`);
+  const targets = (process.env.LOCAL_OUTAGE_TARGETS ?? "dynamodb,sqs").split(",").filter((t) => t === "dynamodb" || t === "sqs");
+  if (stack.outage(ms, targets)) process.stderr.write(`SIGUSR2: ${targets.join(" and ")} unreachable for ${ms} ms\n`);
 });
 
 function printWalkthrough(api: string, key: string, dir: string | undefined): void {

@@ -109,9 +109,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     sqsUrl: sqs.url,
     ...queues,
     settings,
-    /** Makes DynamoDB and SQS unreachable for `ms` milliseconds (only with faultInjection). */
-    outage(ms: number): boolean {
-      for (const proxy of proxies) proxy.outage(ms);
+    /** Makes DynamoDB and/or SQS unreachable for `ms` milliseconds (only with faultInjection). */
+    outage(ms: number, targets: readonly ("dynamodb" | "sqs")[] = ["dynamodb", "sqs"]): boolean {
+      if (targets.includes("dynamodb")) proxies[0]?.outage(ms);
+      if (targets.includes("sqs")) proxies[1]?.outage(ms);
       return proxies.length > 0;
     },
     /** Graceful stop: no new requests, no new polls, in-flight batches finish, then the emulators close. */

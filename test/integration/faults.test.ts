@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, describe, expect, it } from "vitest";
-import { type RunningStack, eventually, startStack } from "../support/local-stack.ts";
+import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 import { startReceiver } from "../support/receiver.ts";
 
 const dirs: string[] = [];
@@ -55,7 +56,7 @@ describe("faults", () => {
     // The outage starts while the receiver is answering: the worker cannot log the attempt.
     await eventually(async () => r.requests.length === 1);
     stack.child.kill("SIGUSR2");
-    await eventually(async () => /SIGUSR2: DynamoDB and SQS unreachable/.test(stack.output()));
+    await eventually(async () => /SIGUSR2: dynamodb and sqs unreachable/.test(stack.output()));
 
     const body = { type: "a", payload: "during outage", tenantId: "t-outage" };
     const refused = await stack.api("POST", "/v1/events", body, { "idempotency-key": "outage-1" });
@@ -80,6 +81,66 @@ describe("faults", () => {
     // The in-flight delivery was redelivered by the queue: the receiver saw it twice, same webhook-id.
     expect(r.requests.filter((q) => q.headers["webhook-id"] === inFlight.id).length).toBeGreaterThanOrEqual(2);
     expect(r.requests.filter((q) => q.headers["webhook-id"] === accepted.id)).toHaveLength(1);
+    expect(await stack.stop("SIGTERM")).toBe(0);
+  });
+
+  it("sends, by the sweeper, what an SQS outage left unsent when the caller never repeats", async () => {
+    const r = await startReceiver();
+    receivers.push(r);
+    const env = { LOCAL_OUTAGE_MS: "2000", LOCAL_OUTAGE_TARGETS: "sqs", LOCAL_SWEEP_INTERVAL_MS: "500", UNSENT_SWEEP_AFTER_SECONDS: "1" };
+    const stack = await start(tempDir(), env, ["--fault-injection"]);
+    const ep = (await stack.api("POST", "/v1/endpoints", { url: r.url, tenantId: "t-sweep" })).json;
+    stack.child.kill("SIGUSR2");
+    await eventually(async () => /SIGUSR2: sqs unreachable/.test(stack.output()));
+    const refused = await stack.api("POST", "/v1/events", { id: "left-behind", type: "a", payload: 1, tenantId: "t-sweep" });
+    expect(refused.status).toBe(503);
+    // Nobody repeats the call: the event was recorded with its unsent message, and the sweeper sends it.
+    const delivery = await eventually(async () => {
+      const view = await stack.api("GET", "/v1/events/left-behind");
+      return view.json?.deliveries?.[0]?.status === "succeeded" ? view.json.deliveries[0] : undefined;
+    });
+    expect(delivery).toMatchObject({ endpointId: ep.id, attempts: 1 });
+    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual(["left-behind"]);
+    expect(await stack.stop("SIGTERM")).toBe(0);
+  });
+
+  it("dead-letters a poison message with its reason without holding up its batch", async () => {
+    const r = await startReceiver();
+    receivers.push(r);
+    const stack = await start(tempDir(), {}, ["--no-dead-letter-consumer"]);
+    await stack.api("POST", "/v1/endpoints", { url: r.url, tenantId: "t-poison" });
+    const sqs = new SQSClient({
+      endpoint: stack.sqsUrl,
+      region: "us-east-1",
+      credentials: { accessKeyId: "x", secretAccessKey: "x" },
+      useQueueUrlAsEndpoint: false,
+    });
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: stack.deliveryQueueUrl,
+        Entries: [
+          { Id: "poison", MessageBody: "{not json" },
+          { Id: "wrong-version", MessageBody: JSON.stringify({ v: 99, eventId: "x" }) },
+        ],
+      }),
+    );
+    const event = (await stack.api("POST", "/v1/events", { type: "a", payload: 1, tenantId: "t-poison" })).json;
+    await eventually(async () => r.requests.some((q) => q.headers["webhook-id"] === event.id));
+    const dead = await eventually(async () => {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: stack.deadLetterQueueUrl,
+          MaxNumberOfMessages: 10,
+          MessageAttributeNames: ["All"],
+          WaitTimeSeconds: 1,
+        }),
+      );
+      return (out.Messages?.length ?? 0) >= 2 ? out.Messages : undefined;
+    });
+    expect(dead.map((m) => [m.Body, m.MessageAttributes?.reason?.StringValue]).sort()).toEqual([
+      ['{"v":99,"eventId":"x"}', "unparsable"],
+      ["{not json", "unparsable"],
+    ]);
     expect(await stack.stop("SIGTERM")).toBe(0);
   });
 });
