@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
-import type { AddressInfo, Server } from "node:net";
+import type { Server } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import dynalite from "dynalite";
 import { buildApp } from "fauxqs";
+import { closeServer, listenOnLoopback } from "./loopback.ts";
 
 /** An emulator listening on loopback. */
 export interface Emulator {
@@ -15,19 +16,7 @@ export interface Emulator {
 export async function startDynamo(dataDir: string | undefined, port = 0): Promise<Emulator> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${bound}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
-  };
+  return { url: await listenOnLoopback(server, port), stop: () => closeServer(server) };
 }
 
 /**

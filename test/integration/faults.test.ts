@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { afterAll, describe, expect, it } from "vitest";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 import { startReceiver } from "../support/receiver.ts";
@@ -111,13 +111,7 @@ describe("faults", () => {
     receivers.push(r);
     const stack = await start(tempDir(), {}, ["--no-dead-letter-consumer"]);
     await stack.api("POST", "/v1/endpoints", { url: r.url, tenantId: "t-poison" });
-    const sqs = new SQSClient({
-      endpoint: stack.sqsUrl,
-      region: "us-east-1",
-      credentials: { accessKeyId: "x", secretAccessKey: "x" },
-      useQueueUrlAsEndpoint: false,
-    });
-    await sqs.send(
+    await stack.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: stack.deliveryQueueUrl,
         Entries: [
@@ -129,15 +123,8 @@ describe("faults", () => {
     const event = (await stack.api("POST", "/v1/events", { type: "a", payload: 1, tenantId: "t-poison" })).json;
     await eventually(async () => r.requests.some((q) => q.headers["webhook-id"] === event.id));
     const dead = await eventually(async () => {
-      const out = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: stack.deadLetterQueueUrl,
-          MaxNumberOfMessages: 10,
-          MessageAttributeNames: ["All"],
-          WaitTimeSeconds: 1,
-        }),
-      );
-      return (out.Messages?.length ?? 0) >= 2 ? out.Messages : undefined;
+      const messages = await stack.deadLetters();
+      return messages.length >= 2 ? messages : undefined;
     });
     expect(dead.map((m) => [m.Body, m.MessageAttributes?.reason?.StringValue]).sort()).toEqual([
       ['{"v":99,"eventId":"x"}', "unparsable"],

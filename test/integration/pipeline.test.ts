@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
@@ -10,19 +10,12 @@ import { startReceiver } from "../support/receiver.ts";
  * off so that the dead-letter queue itself can be inspected.
  */
 let stack: RunningStack;
-let sqs: SQSClient;
 const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
 /** Every secret and key the run handed out: none may appear in the stack's logs. */
 const secrets: string[] = ["local-admin-key"];
 
 beforeAll(async () => {
   stack = await startStack({ env: { RETRY_SCHEDULE: "1,1,1", DELIVERY_TIMEOUT_MS: "1500" }, args: ["--no-dead-letter-consumer"] });
-  sqs = new SQSClient({
-    endpoint: stack.sqsUrl,
-    region: "us-east-1",
-    credentials: { accessKeyId: "x", secretAccessKey: "x" },
-    useQueueUrlAsEndpoint: false,
-  });
 });
 
 afterAll(async () => {
@@ -118,15 +111,7 @@ describe("the pipeline on the local emulators", () => {
     expect(delivery).toMatchObject({ attempts: 4, lastStatusCode: 503 });
     expect(delivery.nextAttemptAt).toBeUndefined();
     const dead = await eventually(async () => {
-      const out = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: stack.deadLetterQueueUrl,
-          MaxNumberOfMessages: 10,
-          MessageAttributeNames: ["All"],
-          WaitTimeSeconds: 1,
-        }),
-      );
-      return out.Messages?.find((m) => JSON.parse(m.Body ?? "{}").eventId === event.id);
+      return (await stack.deadLetters()).find((m) => JSON.parse(m.Body ?? "{}").eventId === event.id);
     });
     expect(JSON.parse(dead.Body ?? "")).toMatchObject({ v: 1, eventId: event.id, endpointId: ep.id });
     expect(dead.MessageAttributes?.reason?.StringValue).toBe("exhausted");
@@ -177,7 +162,7 @@ describe("the pipeline on the local emulators", () => {
     await deliveryOf(byId.id, ep.id, "succeeded");
     // Replays enqueue nothing: once the queue is empty, each event reached the receiver exactly once.
     await eventually(async () => {
-      const { Attributes } = await sqs.send(
+      const { Attributes } = await stack.sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: stack.deliveryQueueUrl,
           AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, describe, expect, it } from "vitest";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 import { startReceiver } from "../support/receiver.ts";
@@ -61,14 +61,8 @@ describe("the local stack's data directory", () => {
     const event = (await stack.api("POST", "/v1/events", { type: "a", payload: 1, tenantId: "t-dlq" })).json;
     await eventually(async () => (await stack.api("GET", `/v1/events/${event.id}`)).json.deliveries[0].status === "failed");
     // What SQS's redrive policy does after maxReceiveCount receives: the message lands in the dead-letter queue.
-    const sqs = new SQSClient({
-      endpoint: stack.sqsUrl,
-      region: "us-east-1",
-      credentials: { accessKeyId: "x", secretAccessKey: "x" },
-      useQueueUrlAsEndpoint: false,
-    });
     const message = { v: 1, eventId: event.id, endpointId: ep.id, tenantId: "t-dlq", type: "a", createdAt: event.createdAt, body: "1" };
-    await sqs.send(new SendMessageCommand({ QueueUrl: stack.deadLetterQueueUrl, MessageBody: JSON.stringify(message) }));
+    await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.deadLetterQueueUrl, MessageBody: JSON.stringify(message) }));
     const delivery = await eventually(async () => {
       const d = (await stack.api("GET", `/v1/events/${event.id}`)).json.deliveries[0];
       return d.status === "exhausted" ? d : undefined;

@@ -175,3 +175,14 @@ export function endpointFixture(overrides: Partial<Endpoint> = {}): Endpoint {
     ...overrides,
   };
 }
+
+/** Intake's ports on in-memory fakes, with a clock that stands still. */
+export function memoryIntakeDeps() {
+  return {
+    endpoints: new MemoryEndpointStore(),
+    events: new MemoryEventStore(),
+    queue: new MemoryQueue(),
+    clock: new FakeClock(),
+    logRetentionDays: 30,
+  };
+}

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type Message, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 
 const MAIN = fileURLToPath(new URL("../../local/main.ts", import.meta.url));
 
@@ -13,6 +14,10 @@ export interface RunningStack {
   output: () => string;
   /** Sends a signal and waits for the process to exit. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** An SQS client on the stack's emulator, for looking into the queues. */
+  sqs: SQSClient;
+  /** Receives what is in the dead-letter queue now (up to 10 messages, with their attributes). */
+  deadLetters(): Promise<Message[]>;
   /** Calls the HTTP API with the admin key. */
   api(
     method: string,
@@ -56,7 +61,25 @@ export async function startStack(options: { dataDir?: string; env?: Record<strin
     });
   });
   const apiUrl = ready.apiUrl as string;
+  const sqs = new SQSClient({
+    endpoint: ready.sqsUrl,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    useQueueUrlAsEndpoint: false,
+  });
   return {
+    sqs,
+    async deadLetters() {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: ready.deadLetterQueueUrl,
+          MaxNumberOfMessages: 10,
+          MessageAttributeNames: ["All"],
+          WaitTimeSeconds: 1,
+        }),
+      );
+      return out.Messages ?? [];
+    },
     apiUrl,
     sqsUrl: ready.sqsUrl as string,
     deliveryQueueUrl: ready.deliveryQueueUrl as string,

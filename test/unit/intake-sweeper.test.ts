@@ -1,17 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { acceptEvents } from "../../functions/core/intake.ts";
 import { sweepUnsent } from "../../functions/core/intake-sweeper.ts";
-import { endpointFixture, FakeClock, MemoryEndpointStore, MemoryEventStore, MemoryQueue } from "../support/fakes.ts";
+import { endpointFixture, memoryIntakeDeps } from "../support/fakes.ts";
 
 describe("sweepUnsent", () => {
   it("finishes half-sent events nobody repeated, once their grace period is over", async () => {
-    const deps = {
-      endpoints: new MemoryEndpointStore(),
-      events: new MemoryEventStore(),
-      queue: new MemoryQueue(),
-      clock: new FakeClock(),
-      logRetentionDays: 30,
-    };
+    const deps = memoryIntakeDeps();
     await deps.endpoints.put(endpointFixture({ id: "ep_a" }));
     await deps.endpoints.put(endpointFixture({ id: "ep_b" }));
     deps.queue.refuse = (m) => m.endpointId === "ep_b";

@@ -1,19 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ApiError, DependencyError } from "../../functions/core/errors.ts";
 import { acceptEvents, type IntakeDeps } from "../../functions/core/intake.ts";
-import { endpointFixture, FakeClock, MemoryEndpointStore, MemoryEventStore, MemoryQueue } from "../support/fakes.ts";
+import { endpointFixture, type MemoryEndpointStore, type MemoryEventStore, type MemoryQueue, memoryIntakeDeps } from "../support/fakes.ts";
 
 describe("acceptEvents", () => {
   let deps: IntakeDeps & { endpoints: MemoryEndpointStore; events: MemoryEventStore; queue: MemoryQueue };
 
   beforeEach(async () => {
-    deps = {
-      endpoints: new MemoryEndpointStore(),
-      events: new MemoryEventStore(),
-      queue: new MemoryQueue(),
-      clock: new FakeClock(),
-      logRetentionDays: 30,
-    };
+    deps = memoryIntakeDeps();
     await deps.endpoints.put(endpointFixture({ id: "ep_all" }));
     await deps.endpoints.put(endpointFixture({ id: "ep_paid", eventTypes: ["invoice.paid"] }));
     await deps.endpoints.put(endpointFixture({ id: "ep_off", enabled: false }));
@@ -133,13 +127,7 @@ describe("acceptEvents", () => {
 
 describe("acceptEvents limits", () => {
   it("refuses a payload nested deeper than 32 levels and accepts 32", async () => {
-    const deps = {
-      endpoints: new MemoryEndpointStore(),
-      events: new MemoryEventStore(),
-      queue: new MemoryQueue(),
-      clock: new FakeClock(),
-      logRetentionDays: 30,
-    };
+    const deps = memoryIntakeDeps();
     let deep: unknown = 1;
     for (let i = 0; i < 33; i++) deep = [deep];
     const [tooDeep] = await acceptEvents(deps, [{ type: "a", payload: deep }]);
@@ -151,13 +139,7 @@ describe("acceptEvents limits", () => {
   });
 
   it("refuses with 413 a payload that would not fit in a queue message once escaped", async () => {
-    const deps = {
-      endpoints: new MemoryEndpointStore(),
-      events: new MemoryEventStore(),
-      queue: new MemoryQueue(),
-      clock: new FakeClock(),
-      logRetentionDays: 30,
-    };
+    const deps = memoryIntakeDeps();
     // 100,000 quotes are 100 KB of JSON but 400 KB once escaped inside the message.
     const [result] = await acceptEvents(deps, [{ type: "a", payload: '"'.repeat(100_000) }]);
     expect(result).toMatchObject({ ok: false, error: { status: 413, code: "payload_too_large" } });
