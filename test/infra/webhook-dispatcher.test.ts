@@ -82,6 +82,10 @@ describe("functions", () => {
       expect(code.split("\n").length).toBeLessThan(200);
       const map = JSON.parse(bundleFile(app, template, stack, fn, "index.mjs.map")) as { sources: string[] };
       expect(map.sources.some((s) => s.includes("functions/"))).toBe(true);
+      // Credentials come from the environment only: none of the default chain's providers is bundled.
+      expect(map.sources.some((s) => s.includes("functions/adapters/lambda-credentials.ts"))).toBe(true);
+      expect(map.sources.filter((s) => /credential-provider-(node|ini|sso|process|web-identity|http)\//.test(s))).toEqual([]);
+      expect(Buffer.byteLength(code)).toBeLessThan(400 * 1024);
     }
   });
 
