@@ -38,9 +38,9 @@ interface Candidate {
 
 /**
  * Accepts events: validates each, answers repeats of an idempotency key with the first result,
- * matches endpoints, enqueues one message per (event, endpoint) and records the event only once SQS
- * has accepted all of its messages. An event whose messages could not all be enqueued fails with a
- * DependencyError and is not recorded, so repeating the call finishes the work.
+ * matches endpoints, enqueues one message per (event, endpoint), then records the event. An event
+ * whose messages SQS did not all accept fails with a DependencyError (503) but is recorded with what
+ * is left to send, so that a repeat of the call, or the sweeper, sends only that.
  */
 export async function acceptEvents(
   deps: IntakeDeps,
@@ -220,7 +220,10 @@ async function answerRepeats(
     } else if (leader) {
       followers.push([c.index, leader]);
     } else if (first.unsent) {
-      resumes.push([c.index, first]);
+      // One resume per event, however often the batch repeats it.
+      const resuming = resumes.find(([, record]) => record.id === first.id);
+      if (resuming) followers.push([c.index, { index: resuming[0], record: first, keyed: true }]);
+      else resumes.push([c.index, first]);
     } else {
       results[c.index] = { ok: true, event: accepted(first), replayed: true };
     }

@@ -146,3 +146,20 @@ describe("acceptEvents limits", () => {
     expect(deps.events.items.size).toBe(0);
   });
 });
+
+describe("finishing a half-sent event", () => {
+  it("sends what is left once, even when a batch repeats the event", async () => {
+    const deps = memoryIntakeDeps();
+    await deps.endpoints.put(endpointFixture({ id: "ep_a" }));
+    await deps.endpoints.put(endpointFixture({ id: "ep_b" }));
+    deps.queue.refuse = (m) => m.endpointId === "ep_b";
+    await acceptEvents(deps, [{ id: "e1", type: "a", payload: 1 }]);
+    deps.queue.refuse = () => false;
+    const results = await acceptEvents(deps, [
+      { id: "e1", type: "a", payload: 1 },
+      { id: "e1", type: "a", payload: 1 },
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect(deps.queue.sent.map((m) => m.endpointId).sort()).toEqual(["ep_a", "ep_b"]);
+  });
+});
