@@ -54,8 +54,10 @@ export async function startLocalStack(options: LocalStackOptions) {
   process.env.AWS_ENDPOINT_URL_SQS = proxies[1]?.url ?? sqs.url;
   process.env.TABLE_NAME ??= RESOURCE_NAMES.table;
 
-  const retry = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-" });
-  const derived = queueSettings(retry.retrySchedule, retry.deliveryTimeoutMs);
+  // The queues' settings derive from the functions' own checked config; the queue URLs it also
+  // requires do not exist yet, so placeholders stand in for this one reading.
+  const config = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-" });
+  const derived = queueSettings(config.retrySchedule, config.deliveryTimeoutMs);
   const settings = { ...derived, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? derived.visibilityTimeoutSeconds };
   const sqsClient = createSqsClient();
   const dynamoClient = new DynamoDBClient({});
