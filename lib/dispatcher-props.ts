@@ -8,11 +8,11 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { DestinationPolicy } from "../functions/core/destination-policy.ts";
-import { parseRetrySchedule, type RetrySchedule } from "../functions/core/retry-schedule.ts";
+import { DEFAULT_RETRY_SCHEDULE_TEXT, parseRetrySchedule, type RetrySchedule } from "../functions/core/retry-schedule.ts";
 import { type QueueSettings, queueSettings } from "./resource-settings.ts";
 
 /** The retry schedule of Svix and the Standard Webhooks example: about 27.5 hours in 8 attempts. */
-export const DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000";
+export const DEFAULT_RETRY_SCHEDULE = DEFAULT_RETRY_SCHEDULE_TEXT;
 
 /** Properties of a WebhookDispatcher. Every one is optional. */
 export interface WebhookDispatcherProps {
@@ -124,6 +124,32 @@ export interface WebhookDispatcherProps {
    */
   readonly tracing?: lambda.Tracing;
   /**
+   * An endpoint that has failed continuously for this many hours is disabled when one of its
+   * deliveries is exhausted (Svix's rule); 0 disables it at its first exhausted delivery.
+   * @default 120 (5 days)
+   */
+  readonly endpointDisableAfterHours?: number;
+  /**
+   * Consecutive failed attempts to one endpoint that open its circuit breaker.
+   * @default 5
+   */
+  readonly circuitFailureThreshold?: number;
+  /**
+   * How long an open circuit waits before one probe goes through; it doubles after each failed probe.
+   * @default Duration.seconds(60)
+   */
+  readonly circuitCooldown?: Duration;
+  /**
+   * The longest cool-down of an open circuit.
+   * @default Duration.hours(1)
+   */
+  readonly circuitMaxCooldown?: Duration;
+  /**
+   * The least wait after 429, 502, 503 or 504 (never more than the retry schedule's longest delay).
+   * @default Duration.seconds(60)
+   */
+  readonly slowDownDelay?: Duration;
+  /**
    * Name of the CloudWatch dashboard.
    * @default - a name CloudFormation generates
    */
@@ -157,6 +183,11 @@ export interface ResolvedSettings {
   readonly encryptionKey?: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly tracing: lambda.Tracing;
+  readonly endpointDisableAfterHours: number;
+  readonly circuitFailureThreshold: number;
+  readonly circuitCooldownSeconds: number;
+  readonly circuitMaxCooldownSeconds: number;
+  readonly slowDownDelaySeconds: number;
 }
 
 function check(condition: boolean, message: string): void {
@@ -214,6 +245,14 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
   );
   const [first = 0, second = 0] = retrySchedule;
   const throttleRateLimit = wholeInRange(props.throttleRateLimit ?? 1000, 1, 10_000, "throttleRateLimit");
+  const circuitCooldownSeconds = wholeInRange(props.circuitCooldown?.toSeconds() ?? 60, 1, 43_200, "circuitCooldown (s)");
+  const circuitMaxCooldownSeconds = wholeInRange(
+    props.circuitMaxCooldown?.toSeconds() ?? Math.max(3600, circuitCooldownSeconds),
+    1,
+    43_200,
+    "circuitMaxCooldown (s)",
+  );
+  check(circuitMaxCooldownSeconds >= circuitCooldownSeconds, "circuitMaxCooldown must be at least circuitCooldown");
   return {
     retrySchedule,
     deliveryTimeoutMs,
@@ -235,5 +274,10 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     encryptionKey: props.encryptionKey,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     tracing: props.tracing ?? lambda.Tracing.DISABLED,
+    endpointDisableAfterHours: wholeInRange(props.endpointDisableAfterHours ?? 120, 0, 24 * 365, "endpointDisableAfterHours"),
+    circuitFailureThreshold: wholeInRange(props.circuitFailureThreshold ?? 5, 1, 100, "circuitFailureThreshold"),
+    circuitCooldownSeconds,
+    circuitMaxCooldownSeconds,
+    slowDownDelaySeconds: wholeInRange(props.slowDownDelay?.toSeconds() ?? 60, 0, 3600, "slowDownDelay (s)"),
   };
 }

@@ -4,19 +4,15 @@
  * deployed ones. No CDK import: the local stack loads this file.
  */
 import type { RetrySchedule } from "../functions/core/retry-schedule.ts";
-import { scheduleWindowSeconds } from "../functions/core/retry-schedule.ts";
+import { MAX_RETENTION_SECONDS, maxReceiveCount, queueRetentionSeconds, RECEIVE_COUNT_SLACK } from "../functions/core/retry-schedule.ts";
+
+export { RECEIVE_COUNT_SLACK };
 
 export const RESOURCE_NAMES = {
   deliveryQueue: "hookrelay-deliveries",
   deadLetterQueue: "hookrelay-dead-letters",
   table: "hookrelay",
 } as const;
-
-const DAY = 86_400;
-const MAX_RETENTION = 14 * DAY;
-
-/** Slack over the scheduled attempts before the queue itself dead-letters a message (crash loops, outages). */
-export const RECEIVE_COUNT_SLACK = 20;
 
 export interface QueueSettings {
   /** The delivery function's timeout: the HTTP timeout plus time to sign, log and report. */
@@ -33,15 +29,15 @@ export interface QueueSettings {
 /** Derives the queue settings; throws when the schedule cannot fit in SQS's 14-day retention. */
 export function queueSettings(schedule: RetrySchedule, deliveryTimeoutMs: number): QueueSettings {
   const deliveryFunctionTimeoutSeconds = Math.ceil(deliveryTimeoutMs / 1000) + 15;
-  const retentionSeconds = Math.max(4 * DAY, scheduleWindowSeconds(schedule) + DAY);
-  if (retentionSeconds > MAX_RETENTION) {
+  const retentionSeconds = queueRetentionSeconds(schedule);
+  if (retentionSeconds > MAX_RETENTION_SECONDS) {
     throw new Error(`The retry schedule spans more than SQS's 14-day retention allows (${retentionSeconds} s needed)`);
   }
   return {
     deliveryFunctionTimeoutSeconds,
     visibilityTimeoutSeconds: 6 * deliveryFunctionTimeoutSeconds,
     retentionSeconds,
-    maxReceiveCount: schedule.length + 1 + RECEIVE_COUNT_SLACK,
-    deadLetterRetentionSeconds: MAX_RETENTION,
+    maxReceiveCount: maxReceiveCount(schedule),
+    deadLetterRetentionSeconds: MAX_RETENTION_SECONDS,
   };
 }

@@ -138,6 +138,11 @@ export class WebhookDispatcher extends Construct {
       LOG_FORMAT: "json",
       LOG_LEVEL: settings.logLevel,
       DESTINATION_ALLOW_CIDRS: settings.destinationAllowCidrs.join(","),
+      ENDPOINT_DISABLE_AFTER_HOURS: String(settings.endpointDisableAfterHours),
+      CIRCUIT_FAILURE_THRESHOLD: String(settings.circuitFailureThreshold),
+      CIRCUIT_COOLDOWN_SECONDS: String(settings.circuitCooldownSeconds),
+      CIRCUIT_MAX_COOLDOWN_SECONDS: String(settings.circuitMaxCooldownSeconds),
+      SLOW_DOWN_DELAY_SECONDS: String(settings.slowDownDelaySeconds),
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
     const common = {
@@ -173,9 +178,12 @@ export class WebhookDispatcher extends Construct {
       environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.delivery },
     });
     this.deliveryFunction = delivery.function;
-    grantTable(delivery.role, this.table, ["GetItem", "PutItem", "Query", "BatchGetItem"], indexNames);
+    // UpdateItem: endpoint health transitions and rate windows; PutItem also records operational events and recoveries.
+    grantTable(delivery.role, this.table, ["GetItem", "PutItem", "UpdateItem", "Query", "BatchGetItem"], indexNames);
     grantChangeVisibility(delivery.role, this.deliveryQueue);
     grantSend(delivery.role, this.deadLetterQueue, "DeadLetterExhausted");
+    // Waiting copies (circuit open, rate limit), recovery steps and operational events go back to the delivery queue.
+    grantSend(delivery.role, this.deliveryQueue, "RequeueDeliveries");
     this.deliveryFunction.addEventSource(
       new SqsEventSource(this.deliveryQueue, {
         batchSize: settings.batchSize,
@@ -194,7 +202,9 @@ export class WebhookDispatcher extends Construct {
       environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.deadLetter },
     });
     this.deadLetterFunction = deadLetter.function;
-    grantTable(deadLetter.role, this.table, ["Query", "PutItem"], indexNames);
+    // BatchGetItem and the send: delivery.exhausted operational events go through intake.
+    grantTable(deadLetter.role, this.table, ["Query", "PutItem", "BatchGetItem"], indexNames);
+    grantSend(deadLetter.role, this.deliveryQueue, "EmitOperationalEvents");
     this.deadLetterFunction.addEventSource(new SqsEventSource(this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true }));
 
     const sweeper = new DispatcherFunction(this, "Sweeper", {

@@ -20,10 +20,11 @@ export class DynamoAttemptLog implements AttemptLog {
   }
 
   async record(attempt: AttemptRecord): Promise<void> {
+    const { eventId, endpointId, chain, at, attempt: n } = attempt;
     const item = {
-      ...keys.attempt(attempt.eventId, attempt.endpointId, attempt.attempt),
-      gsi1pk: keys.endpointAttempts(attempt.endpointId),
-      gsi1sk: keys.endpointAttemptSort(attempt.at, attempt.eventId, attempt.attempt),
+      ...(chain === undefined ? keys.attempt(eventId, endpointId, n) : keys.manualAttempt(eventId, endpointId, chain, n)),
+      gsi1pk: keys.endpointAttempts(endpointId),
+      gsi1sk: chain === undefined ? keys.endpointAttemptSort(at, eventId, n) : keys.manualAttemptSort(at, eventId, chain, n),
       ...attempt,
     };
     // The attempt usually follows a POST that reached the receiver: losing this write means a duplicate.
@@ -33,13 +34,18 @@ export class DynamoAttemptLog implements AttemptLog {
     );
   }
 
-  async last(eventId: string, endpointId: string): Promise<AttemptRecord | undefined> {
+  async last(eventId: string, endpointId: string, chain?: string): Promise<AttemptRecord | undefined> {
+    const [from, to] = keys.scheduledChainRange(endpointId);
+    const range =
+      chain === undefined
+        ? { KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to", values: { ":from": from, ":to": to } }
+        : { KeyConditionExpression: "pk = :pk AND begins_with(sk, :chain)", values: { ":chain": keys.manualChain(endpointId, chain) } };
     const out = await dynamo("read last attempt", () =>
       this.client.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :chain)",
-          ExpressionAttributeValues: { ":pk": keys.event(eventId).pk, ":chain": keys.attemptChain(endpointId) },
+          KeyConditionExpression: range.KeyConditionExpression,
+          ExpressionAttributeValues: { ":pk": keys.event(eventId).pk, ...range.values },
           ScanIndexForward: false,
           Limit: 1,
           ConsistentRead: true,
@@ -76,6 +82,24 @@ export class DynamoAttemptLog implements AttemptLog {
       cursor,
     );
     return { items: page.items.map(toAttempt), nextCursor: page.nextCursor };
+  }
+
+  async byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string): Promise<Page<AttemptRecord>> {
+    const page = await queryPage(
+      this.client,
+      {
+        TableName: this.table,
+        IndexName: TABLE_DESIGN.indexes[0].name,
+        // gsi1sk starts with the attempt's ISO time: "#" sorts before any later character of a time.
+        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :since AND :until",
+        ExpressionAttributeValues: { ":pk": keys.endpointAttempts(endpointId), ":since": since, ":until": `${until}#` },
+        ScanIndexForward: false,
+      },
+      ["gsi1pk", "gsi1sk", "pk", "sk"],
+      limit,
+      cursor,
+    );
+    return { items: page.items.map(toAttempt).filter((a) => a.at < until), nextCursor: page.nextCursor };
   }
 }
 

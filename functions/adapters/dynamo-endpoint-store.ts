@@ -16,6 +16,13 @@ const ENDPOINT_FIELDS = [
   "secret",
   "createdAt",
   "updatedAt",
+  "previousSecrets",
+  "retrySchedule",
+  "rateLimitPerSecond",
+  "disabledReason",
+  "disabledAt",
+  "failingSince",
+  "circuit",
 ] as const;
 
 /** Endpoints in the DynamoDB table; a tenant's endpoints are listed through gsi1. */

@@ -117,6 +117,7 @@ export class NodeHttpSender implements HttpSender {
             statusCode: response.statusCode ?? 0,
             body: Buffer.concat(chunks).subarray(0, this.maxResponseBytes).toString("utf8"),
             durationMs: elapsed(),
+            ...(typeof response.headers["retry-after"] === "string" && { retryAfter: response.headers["retry-after"] }),
           });
         response.on("end", finish);
         response.on("close", finish);

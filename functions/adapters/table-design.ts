@@ -8,7 +8,12 @@
  * | event    | EV#{id}       | EVENT                   | UNSENT (half-sent)   | {createdAt}#{id}           |
  * | attempt  | EV#{eventId}  | AT#{endpointId}#{n:06}  | EP#{endpointId}#AT   | {at}#{eventId}#{n:06}      |
  * | API key  | KEY#{id}      | APIKEY                  | APIKEYS              | {createdAt}#{id}           |
+ * | manual attempt | EV#{eventId} | AT#{endpointId}#M#{chain}#{n:06} | EP#{endpointId}#AT | {at}#{eventId}#M#{chain}#{n:06} |
+ * | rate window | EP#{id}    | RATE#{unix second}      |                      |                            |
+ * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
  *
+ * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
+ * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
  * An event and its attempts share a partition; an endpoint's attempts are read newest first on gsi1.
  */
 export const TABLE_DESIGN = {
@@ -32,4 +37,14 @@ export const keys = {
   endpointAttemptSort: (at: string, eventId: string, n: number) => `${at}#${eventId}#${String(n).padStart(6, "0")}`,
   apiKey: (id: string) => ({ pk: `KEY#${id}`, sk: "APIKEY" }),
   apiKeyList: "APIKEYS",
+  /** The bounds of an endpoint's scheduled chain within its event's partition (manual chains sort after). */
+  scheduledChainRange: (endpointId: string) => [`AT#${endpointId}#0`, `AT#${endpointId}#9~`] as const,
+  manualChain: (endpointId: string, chain: string) => `AT#${endpointId}#M#${chain}#`,
+  manualAttempt: (eventId: string, endpointId: string, chain: string, n: number) => ({
+    pk: `EV#${eventId}`,
+    sk: `AT#${endpointId}#M#${chain}#${String(n).padStart(6, "0")}`,
+  }),
+  manualAttemptSort: (at: string, eventId: string, chain: string, n: number) => `${at}#${eventId}#M#${chain}#${String(n).padStart(6, "0")}`,
+  rateWindow: (endpointId: string, second: number) => ({ pk: `EP#${endpointId}`, sk: `RATE#${second}` }),
+  recovery: (endpointId: string, id: string) => ({ pk: `EP#${endpointId}`, sk: `RECOVERY#${id}` }),
 } as const;

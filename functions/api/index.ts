@@ -1,6 +1,7 @@
 import { loadAdminKey } from "../adapters/admin-key.ts";
 import { DynamoApiKeyStore } from "../adapters/dynamo-api-key-store.ts";
 import { Authenticator } from "../core/api-keys.ts";
+import { matchingDisabledBySystem } from "../core/disabled-matching.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApiHandler } from "./handler.ts";
 
@@ -12,7 +13,8 @@ let authenticator: Promise<Authenticator> | undefined;
 
 export const handler = createApiHandler(
   {
-    endpoints: runtime.endpoints,
+    // Only intake matching calls allOfTenant: endpoints the dispatcher disabled get skipped deliveries.
+    endpoints: matchingDisabledBySystem(runtime.endpoints),
     events: runtime.events,
     attempts: runtime.attempts,
     apiKeys,
@@ -21,6 +23,9 @@ export const handler = createApiHandler(
     logRetentionDays: config.logRetentionDays,
     maxBodyBytes: config.maxBodyBytes,
     checkUrl: runtime.checkUrl,
+    queueRetentionSeconds: runtime.queueRetentionSeconds,
+    recoveries: runtime.recoveries,
+    requeue: runtime.requeue,
   },
   () => {
     // The admin key is read once per container; a failed read is retried on the next request.

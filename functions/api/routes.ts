@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { type ApiKeyDeps, createApiKey, deleteApiKey, listApiKeys } from "../core/api-keys.ts";
+import { circuitView } from "../core/circuit-breaker.ts";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -13,8 +14,11 @@ import { ApiError } from "../core/errors.ts";
 import { getEventView, listEndpointAttempts, listEventAttempts } from "../core/event-queries.ts";
 import { acceptEvents, type IntakeDeps, type IntakeResult } from "../core/intake.ts";
 import type { Endpoint, EndpointView } from "../core/model.ts";
-import type { AttemptLog, EventStore } from "../core/ports.ts";
+import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/ports.ts";
 import { actingTenant, confinedTenant, type Principal, requireAdmin } from "../core/principal.ts";
+import { getRecovery, startRecovery } from "../core/recovery.ts";
+import { replayEvent } from "../core/replay.ts";
+import { rotateSecret, secretView } from "../core/secret-rotation.ts";
 import {
   AttemptStatusFilter,
   CreateApiKey,
@@ -22,6 +26,9 @@ import {
   EmitBatch,
   parse,
   parseLimit,
+  RecoverEndpoint,
+  ReplayEvent,
+  RotateSecret,
   TenantId,
   UpdateEndpoint,
 } from "../core/validation.ts";
@@ -32,6 +39,9 @@ export interface ApiDeps extends EndpointDeps, IntakeDeps, ApiKeyDeps {
   events: EventStore;
   attempts: AttemptLog;
   maxBodyBytes: number;
+  /** Recoveries (POST /v1/endpoints/{id}/recover); the recover routes need both. */
+  recoveries?: RecoveryStore;
+  requeue?: Requeue;
 }
 
 type Event = APIGatewayProxyEventV2;
@@ -49,6 +59,12 @@ export function routes(deps: ApiDeps): Route[] {
   const body = (event: Event) => jsonBody(event, deps.maxBodyBytes);
   const id = (event: Event) => pathParam(event, "id");
   const page = <T>(p: { items: T[]; nextCursor?: string }) => ({ items: p.items, nextCursor: p.nextCursor ?? null });
+  const optionalBody = (event: Event) => (event.body ? body(event) : {});
+  const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) => endpointJson(endpoint, withSecret, deps.clock.now());
+  const recovery = () => {
+    if (!deps.recoveries || !deps.requeue) throw new Error("The recover routes need ApiDeps.recoveries and ApiDeps.requeue");
+    return { ...deps, recoveries: deps.recoveries, requeue: deps.requeue };
+  };
   return [
     { method: "GET", path: "/v1/health", handler: async () => json(200, { status: "ok" }) },
     {
@@ -57,7 +73,7 @@ export function routes(deps: ApiDeps): Route[] {
       handler: async (e, caller) => {
         const input = parse(CreateEndpoint, body(e));
         const endpoint = await createEndpoint(deps, { ...input, tenantId: actingTenant(caller, input.tenantId) });
-        return json(201, endpointJson(endpoint, true));
+        return json(201, show(endpoint, true));
       },
     },
     {
@@ -67,20 +83,20 @@ export function routes(deps: ApiDeps): Route[] {
         const requested = query(e, "tenantId");
         const tenantId = actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
         const found = await listEndpoints(deps, tenantId, parseLimit(query(e, "limit")), query(e, "cursor"));
-        return json(200, page({ ...found, items: found.items.map((v) => endpointJson(v, false)) }));
+        return json(200, page({ ...found, items: found.items.map((v) => show(v, false)) }));
       },
     },
     {
       method: "GET",
       path: "/v1/endpoints/{id}",
-      handler: async (e, caller) => json(200, endpointJson(await getEndpoint(deps, id(e), confinedTenant(caller)), false)),
+      handler: async (e, caller) => json(200, show(await getEndpoint(deps, id(e), confinedTenant(caller)), false)),
     },
     {
       method: "PATCH",
       path: "/v1/endpoints/{id}",
       handler: async (e, caller) => {
         const input = parse(UpdateEndpoint, body(e));
-        return json(200, endpointJson(await updateEndpoint(deps, id(e), input, confinedTenant(caller)), false));
+        return json(200, show(await updateEndpoint(deps, id(e), input, confinedTenant(caller)), false));
       },
     },
     {
@@ -94,7 +110,37 @@ export function routes(deps: ApiDeps): Route[] {
     {
       method: "GET",
       path: "/v1/endpoints/{id}/secret",
-      handler: async (e, caller) => json(200, { secret: (await getEndpoint(deps, id(e), confinedTenant(caller))).secret }),
+      handler: async (e, caller) => json(200, secretView(await getEndpoint(deps, id(e), confinedTenant(caller)), deps.clock.now())),
+    },
+    {
+      method: "POST",
+      path: "/v1/endpoints/{id}/secret/rotate",
+      handler: async (e, caller) => {
+        const input = parse(RotateSecret, optionalBody(e));
+        const rotated = await rotateSecret(deps, id(e), input, confinedTenant(caller));
+        return json(200, secretView(rotated, deps.clock.now()));
+      },
+    },
+    {
+      method: "POST",
+      path: "/v1/endpoints/{id}/recover",
+      handler: async (e, caller) => {
+        const input = parse(RecoverEndpoint, body(e));
+        return json(202, await startRecovery(recovery(), id(e), input, confinedTenant(caller)));
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/endpoints/{id}/recoveries/{recoveryId}",
+      handler: async (e, caller) => json(200, await getRecovery(recovery(), id(e), pathParam(e, "recoveryId"), confinedTenant(caller))),
+    },
+    {
+      method: "POST",
+      path: "/v1/events/{id}/replay",
+      handler: async (e, caller) => {
+        const input = parse(ReplayEvent, optionalBody(e));
+        return json(202, await replayEvent(deps, id(e), input.endpointId, confinedTenant(caller)));
+      },
     },
     {
       method: "GET",
@@ -183,7 +229,7 @@ function statusOf(error: Error): number {
 }
 
 /** An endpoint as the API shows it; `null` where a field is unset, the secret only when asked. */
-function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean) {
+function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean, now: Date) {
   const view = "secret" in endpoint ? endpointView(endpoint) : endpoint;
   return {
     id: view.id,
@@ -196,5 +242,11 @@ function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean) {
     ...(withSecret && "secret" in endpoint && { secret: endpoint.secret }),
     createdAt: view.createdAt,
     updatedAt: view.updatedAt,
+    retrySchedule: view.retrySchedule ?? null,
+    rateLimitPerSecond: view.rateLimitPerSecond ?? null,
+    disabledReason: view.disabledReason ?? null,
+    disabledAt: view.disabledAt ?? null,
+    failingSince: view.failingSince ?? null,
+    circuit: circuitView(view.circuit, now),
   };
 }

@@ -19,6 +19,15 @@ export interface Config {
   logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
   /** How long a half-sent event is left to its caller's retry before the sweeper sends the rest. */
   unsentSweepAfterSeconds: number;
+  /** An endpoint failing continuously this long is disabled when one of its deliveries is exhausted. */
+  endpointDisableAfterHours: number;
+  /** Consecutive failed attempts that open an endpoint's circuit. */
+  circuitFailureThreshold: number;
+  /** The first cool-down of an open circuit; it doubles after each failed probe up to the maximum. */
+  circuitCooldownSeconds: number;
+  circuitMaxCooldownSeconds: number;
+  /** The least wait after 429, 502, 503 or 504 (never more than the schedule's longest delay). */
+  slowDownDelaySeconds: number;
 }
 
 const DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000";
@@ -38,6 +47,11 @@ const KNOWN = [
   "LOG_FORMAT",
   "LOG_LEVEL",
   "UNSENT_SWEEP_AFTER_SECONDS",
+  "ENDPOINT_DISABLE_AFTER_HOURS",
+  "CIRCUIT_FAILURE_THRESHOLD",
+  "CIRCUIT_COOLDOWN_SECONDS",
+  "CIRCUIT_MAX_COOLDOWN_SECONDS",
+  "SLOW_DOWN_DELAY_SECONDS",
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -86,7 +100,24 @@ export function parseConfig(env: Env): Readonly<Config> {
     logFormat,
     logLevel: logLevel as Config["logLevel"],
     unsentSweepAfterSeconds: int("UNSENT_SWEEP_AFTER_SECONDS", 60, 0, 86_400),
+    ...circuitSettings(int),
   });
+}
+
+/** Health settings: auto-disable, circuit breaker and slow-down delay (each checked against the others). */
+function circuitSettings(int: (key: (typeof KNOWN)[number], fallback: number, min: number, max: number) => number) {
+  const circuitCooldownSeconds = int("CIRCUIT_COOLDOWN_SECONDS", 60, 1, 43_200);
+  const circuitMaxCooldownSeconds = int("CIRCUIT_MAX_COOLDOWN_SECONDS", Math.max(3600, circuitCooldownSeconds), 1, 43_200);
+  if (circuitMaxCooldownSeconds < circuitCooldownSeconds) {
+    throw new ConfigError("CIRCUIT_MAX_COOLDOWN_SECONDS must be at least CIRCUIT_COOLDOWN_SECONDS");
+  }
+  return {
+    endpointDisableAfterHours: int("ENDPOINT_DISABLE_AFTER_HOURS", 120, 0, 24 * 365),
+    circuitFailureThreshold: int("CIRCUIT_FAILURE_THRESHOLD", 5, 1, 100),
+    circuitCooldownSeconds,
+    circuitMaxCooldownSeconds,
+    slowDownDelaySeconds: int("SLOW_DOWN_DELAY_SECONDS", 60, 0, 3600),
+  };
 }
 
 function rejectTypos(env: Env): void {

@@ -1,27 +1,37 @@
 import { type Clock, expiresAt } from "./clock.ts";
-import { parseMessage } from "./delivery.ts";
+import { parseMessage } from "./delivery-message.ts";
 import type { AttemptRecord } from "./model.ts";
+import { isOperational, type OperationalEvents } from "./operational-events.ts";
 import type { AttemptLog } from "./ports.ts";
 
 export interface DeadLetterDeps {
   attempts: AttemptLog;
   clock: Clock;
   logRetentionDays: number;
+  /** Announces the deliveries it records as exhausted (delivery.exhausted); absent: announces nothing. */
+  operational?: OperationalEvents;
   onUnreadable?: (body: string) => void;
+  onWarning?: (what: string, error: unknown) => void;
 }
+
+/** Reasons the worker gives for messages that were never a delivery to record: nothing is written for them. */
+const NOT_A_DELIVERY = new Set(["unparsable", "tenant_mismatch", "endpoint_deleted"]);
 
 /**
  * Accounts for a message that reached the dead-letter queue: unless its delivery already ended in the
- * log (exhausted by the worker, or succeeded before a crash), it is recorded as exhausted, so no
- * delivery stays "pending" because its message was dead-lettered by the queue's receive count.
+ * log (exhausted by the worker, or succeeded before a crash) or it was never a delivery (`reason`,
+ * the worker's message attribute, says so), it is recorded as exhausted in its chain and announced
+ * as delivery.exhausted, so no delivery stays "pending" because its message was dead-lettered by
+ * the queue's receive count. Such deliveries are recoverable like any exhausted one.
  */
-export async function recordDeadLetter(deps: DeadLetterDeps, body: string): Promise<AttemptRecord | undefined> {
+export async function recordDeadLetter(deps: DeadLetterDeps, body: string, reason?: string): Promise<AttemptRecord | undefined> {
   const message = parseMessage(body);
   if (!message) {
     deps.onUnreadable?.(body);
     return undefined;
   }
-  const last = await deps.attempts.last(message.eventId, message.endpointId);
+  if (reason !== undefined && NOT_A_DELIVERY.has(reason)) return undefined;
+  const last = await deps.attempts.last(message.eventId, message.endpointId, message.chain);
   if (last && last.status !== "failed") return undefined;
   const now = deps.clock.now();
   const entry: AttemptRecord = {
@@ -30,6 +40,7 @@ export async function recordDeadLetter(deps: DeadLetterDeps, body: string): Prom
     tenantId: message.tenantId,
     attempt: (last?.attempt ?? 0) + 1,
     trigger: "dead-letter",
+    ...(message.chain !== undefined && { chain: message.chain }),
     status: "exhausted",
     url: last?.url ?? "",
     at: now.toISOString(),
@@ -38,5 +49,27 @@ export async function recordDeadLetter(deps: DeadLetterDeps, body: string): Prom
     expiresAt: expiresAt(now, deps.logRetentionDays),
   };
   await deps.attempts.record(entry);
+  if (deps.operational && !isOperational(message.type)) {
+    const data = {
+      eventId: entry.eventId,
+      eventType: message.type,
+      endpointId: entry.endpointId,
+      attempts: last?.attempt ?? 0,
+      ...(message.chain !== undefined && { chain: message.chain }),
+      ...(last?.statusCode !== undefined && { lastStatusCode: last.statusCode }),
+      lastError: "dead_lettered",
+    };
+    try {
+      await deps.operational.emit(
+        message.tenantId,
+        "delivery.exhausted",
+        `${entry.eventId}:${entry.endpointId}:${message.chain ?? ""}`,
+        entry.at,
+        data,
+      );
+    } catch (error) {
+      deps.onWarning?.("could not emit delivery.exhausted", error);
+    }
+  }
   return entry;
 }

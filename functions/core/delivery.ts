@@ -1,15 +1,17 @@
-import * as v from "valibot";
-import { type Clock, expiresAt } from "./clock.ts";
+import type { Clock } from "./clock.ts";
 import { mapWithConcurrency } from "./concurrency.ts";
+import { parseMessage, parseTask } from "./delivery-message.ts";
+import { type DeliveryPolicy, type DeliveryTools, defaultPolicy, emitAbout, waitUntil } from "./delivery-policy.ts";
+import { recordAttempt, sendSigned } from "./delivery-send.ts";
+import { admitDelivery, afterFailure, afterSuccess, disableEndpoint } from "./endpoint-health.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
-import { classifyOutcome } from "./outcome.ts";
-import type { AttemptLog, EndpointStore, HttpSender } from "./ports.ts";
-import { type RetrySchedule, retryDelaySeconds } from "./retry-schedule.ts";
-import { Signer } from "./signing.ts";
+import type { OperationalEvents } from "./operational-events.ts";
+import type { AttemptLog, EndpointHealthStore, EndpointStore, HttpSender, RateCounter, Requeue } from "./ports.ts";
+import { type RecoveryStepDeps, runRecoveryStep } from "./recovery.ts";
+import { backoffSeconds, maxReceiveCount, RECEIVE_COUNT_SLACK, type RetrySchedule } from "./retry-schedule.ts";
 
-/** The product name receivers see in `user-agent`. */
-export const USER_AGENT = "hookrelay/0.1 (+https://github.com/hookrelay/hookrelay)";
-const RESPONSE_BODY_BYTES = 4096;
+export { parseMessage } from "./delivery-message.ts";
+export { USER_AGENT } from "./delivery-send.ts";
 
 /** One received queue message, as the SQS event source hands it over. */
 export interface ReceivedMessage {
@@ -33,28 +35,59 @@ export interface DeliveryDeps {
   http: HttpSender;
   queue: RetryControl;
   clock: Clock;
+  /** The global schedule; an endpoint's own `retrySchedule` overrides it. */
   retrySchedule: RetrySchedule;
   logRetentionDays: number;
+  /*
+   * The ports of endpoint health. Each Lambda wires all of them (functions/delivery/index.ts); one
+   * left out turns its feature off (benchmarks, narrow tests): no requeue means retries by visibility
+   * only, no health store no circuit breaker nor auto-disable, no counter no rate limit.
+   */
+  /** Re-sends copies of messages that must wait (circuit open, rate limit, retries past the receive budget). */
+  requeue?: Requeue;
+  health?: EndpointHealthStore;
+  rates?: RateCounter;
+  operational?: OperationalEvents;
+  /** Runs recovery tasks found on the queue. */
+  recovery?: RecoveryStepDeps;
+  /** @default defaultPolicy() */
+  policy?: DeliveryPolicy;
   concurrency?: number;
   onAttempt?: (attempt: AttemptRecord) => void;
   onError?: (message: ReceivedMessage, error: unknown) => void;
+  /** Something best-effort failed (an operational event could not be emitted). */
+  onWarning?: (what: string, error: unknown) => void;
 }
 
-const Message = v.object({
-  v: v.literal(1),
-  eventId: v.string(),
-  endpointId: v.string(),
-  tenantId: v.string(),
-  type: v.string(),
-  createdAt: v.string(),
-  body: v.string(),
-});
+/** The worker's dependencies with every optional port in place. */
+export type ResolvedDeliveryDeps = DeliveryDeps & Required<Pick<DeliveryDeps, "health" | "rates" | "operational" | "policy">>;
+
+const unhealthy: EndpointHealthStore = {
+  markFailing: async () => false,
+  markHealthy: async () => false,
+  openCircuit: async () => false,
+  takeProbe: async () => true,
+  closeCircuit: async () => false,
+  disable: async () => false,
+};
+
+function resolve(deps: DeliveryDeps): ResolvedDeliveryDeps {
+  return {
+    ...deps,
+    health: deps.health ?? unhealthy,
+    rates: deps.rates ?? { take: async () => 0 },
+    operational: deps.operational ?? { emit: async () => undefined },
+    policy: deps.policy ?? defaultPolicy(),
+  };
+}
 
 /**
  * Delivers a batch concurrently and returns the ids of the messages the queue must keep: those
  * scheduled for a retry and those whose processing hit a failure of our own infrastructure.
+ * Each message stands alone: a poison message is dead-lettered without holding up the others.
  */
-export async function deliverBatch(deps: DeliveryDeps, messages: ReceivedMessage[]): Promise<string[]> {
+export async function deliverBatch(given: DeliveryDeps, messages: ReceivedMessage[]): Promise<string[]> {
+  const deps = resolve(given);
   const endpoints = new Map<string, Promise<Endpoint | undefined>>();
   const endpointOf = (id: string): Promise<Endpoint | undefined> => {
     let found = endpoints.get(id);
@@ -66,7 +99,7 @@ export async function deliverBatch(deps: DeliveryDeps, messages: ReceivedMessage
   };
   const kept = await mapWithConcurrency(messages, deps.concurrency ?? 64, async (message) => {
     try {
-      return (await deliverOne(deps, message, endpointOf)) === "keep";
+      return (await handle(deps, message, endpointOf)) === "keep";
     } catch (error) {
       deps.onError?.(message, error);
       return true;
@@ -77,116 +110,128 @@ export async function deliverBatch(deps: DeliveryDeps, messages: ReceivedMessage
 
 type Disposition = "done" | "keep";
 
-async function deliverOne(
-  deps: DeliveryDeps,
+async function handle(
+  deps: ResolvedDeliveryDeps,
   received: ReceivedMessage,
   endpointOf: (id: string) => Promise<Endpoint | undefined>,
 ): Promise<Disposition> {
   const message = parseMessage(received.body);
-  if (!message) {
-    await deps.queue.deadLetter(received.body, "unparsable");
+  if (message) return deliverOne(deps, received, message, endpointOf);
+  const task = parseTask(received.body);
+  if (task && deps.recovery) {
+    await runRecoveryStep(deps.recovery, task);
     return "done";
   }
-  // Only a redelivery can have history; the first receive costs no read.
-  const last = received.receiveCount > 1 ? await deps.attempts.last(message.eventId, message.endpointId) : undefined;
+  await deps.queue.deadLetter(received.body, "unparsable");
+  return "done";
+}
+
+async function deliverOne(
+  deps: ResolvedDeliveryDeps,
+  received: ReceivedMessage,
+  message: DeliveryMessage,
+  endpointOf: (id: string) => Promise<Endpoint | undefined>,
+): Promise<Disposition> {
+  const tools: DeliveryTools = { ...deps, message };
+  // A copy that waits longer than SQS's 15-minute delay hops until its time comes, reading nothing.
+  if (message.notBefore && Date.parse(message.notBefore) > deps.clock.now().getTime() + 1000) {
+    await waitUntil(tools, Date.parse(message.notBefore), Boolean(message.resumed));
+    return "done";
+  }
+  // Only a redelivery, a resumed copy or a manual chain can have history; a first receive reads nothing.
+  const hasHistory = received.receiveCount > 1 || message.resumed === true || message.chain !== undefined;
+  const last = hasHistory ? await deps.attempts.last(message.eventId, message.endpointId, message.chain) : undefined;
   if (last?.status === "succeeded" || last?.status === "skipped") return "done";
   if (last?.status === "exhausted") {
-    await deps.queue.deadLetter(received.body, "exhausted");
+    await deps.queue.deadLetter(received.body, last.error === "endpoint_gone" ? "endpoint_gone" : "exhausted");
     return "done";
   }
   const attempt = (last?.attempt ?? 0) + 1;
   const endpoint = await endpointOf(message.endpointId);
-  if (!endpoint?.enabled) {
-    await record(deps, message, attempt, {
-      status: "skipped",
-      url: endpoint?.url ?? "",
-      durationMs: 0,
-      error: endpoint ? "endpoint_disabled" : "endpoint_deleted",
-    });
+  if (!endpoint) {
+    await recordAttempt(deps, message, attempt, { status: "skipped", url: "", durationMs: 0, error: "endpoint_deleted" });
+    await deps.queue.deadLetter(received.body, "endpoint_deleted");
+    return "done";
+  }
+  if (endpoint.tenantId !== message.tenantId) {
+    // Never another tenant's endpoint, and nothing written to its log.
+    await deps.queue.deadLetter(received.body, "tenant_mismatch");
+    return "done";
+  }
+  if (!endpoint.enabled) {
+    await recordAttempt(deps, message, attempt, { status: "skipped", url: endpoint.url, durationMs: 0, error: "endpoint_disabled" });
     return "done";
   }
 
-  const sentAt = deps.clock.now();
-  const timestamp = Math.floor(sentAt.getTime() / 1000);
-  const headers: Record<string, string> = {
-    ...endpoint.headers,
-    "content-type": "application/json",
-    "user-agent": USER_AGENT,
-    "webhook-id": message.eventId,
-    "webhook-timestamp": String(timestamp),
-    "webhook-signature": signerFor(endpoint.secret).sign(message.eventId, timestamp, message.body),
-  };
-  const result = await deps.http.post(endpoint.url, headers, message.body);
-  const outcome = classifyOutcome(result);
-  const response =
-    result.kind === "response"
-      ? { statusCode: result.statusCode, responseBody: truncate(result.body) }
-      : { error: result.error, errorMessage: result.message };
-  const base = { url: endpoint.url, durationMs: result.durationMs, ...response };
-  if (outcome.ok) {
-    await record(deps, message, attempt, { status: "succeeded", ...base }, sentAt);
+  const admission = await admitDelivery(tools, endpoint);
+  if (admission.action === "wait") {
+    await waitUntil(tools, admission.untilMs, hasHistory);
     return "done";
   }
-  const delay = retryDelaySeconds(deps.retrySchedule, attempt, deps.clock.random);
+  const sent = await sendSigned(deps, message, endpoint);
+  if (sent.outcome.ok) {
+    await recordAttempt(deps, message, attempt, { status: "succeeded", ...sent.fields }, sent.at);
+    await afterSuccess(tools, endpoint, admission.probe, sent, attempt);
+    return "done";
+  }
+  if (sent.outcome.action === "gone") {
+    const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields, error: "endpoint_gone" }, sent.at);
+    await disableEndpoint(tools, endpoint, "gone", sent.at.toISOString());
+    await deps.queue.deadLetter(received.body, "endpoint_gone");
+    await announceExhausted(tools, record);
+    return "done";
+  }
+  const schedule = endpoint.retrySchedule ?? deps.retrySchedule;
+  const delay = backoffSeconds(schedule, attempt, sent.outcome, deps.clock.random, deps.policy.slowDownDelaySeconds);
   if (delay === undefined) {
-    await record(deps, message, attempt, { status: "exhausted", ...base }, sentAt);
+    const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields }, sent.at);
+    await afterFailure(tools, endpoint, admission.probe, sent);
     await deps.queue.deadLetter(received.body, "exhausted");
+    const failingSince = endpoint.failingSince ?? sent.at.toISOString();
+    if (Date.parse(failingSince) <= deps.clock.now().getTime() - deps.policy.disableAfterHours * 3_600_000) {
+      await disableEndpoint(tools, endpoint, "failing", deps.clock.now().toISOString());
+    }
+    await announceExhausted(tools, record);
     return "done";
   }
-  const nextAttemptAt = new Date(deps.clock.now().getTime() + delay * 1000).toISOString();
-  await record(deps, message, attempt, { status: "failed", nextAttemptAt, ...base }, sentAt);
+  const nextAttemptAt = deps.clock.now().getTime() + delay * 1000;
+  await recordAttempt(
+    deps,
+    message,
+    attempt,
+    { status: "failed", nextAttemptAt: new Date(nextAttemptAt).toISOString(), ...sent.fields },
+    sent.at,
+  );
+  await afterFailure(tools, endpoint, admission.probe, sent);
+  // Near the redrive limit, a retry goes out as a fresh copy, so SQS's receive count never ends a delivery early.
+  if (deps.requeue && received.receiveCount + RECEIVE_COUNT_SLACK / 2 >= maxReceiveCount(deps.retrySchedule)) {
+    await waitUntil(tools, nextAttemptAt, true);
+    return "done";
+  }
   await deps.queue.retryAfter(received.receiptHandle, delay);
   return "keep";
 }
 
-async function record(
-  deps: DeliveryDeps,
-  message: DeliveryMessage,
-  attempt: number,
-  fields: Pick<AttemptRecord, "status" | "url" | "durationMs"> & Partial<AttemptRecord>,
-  at: Date = deps.clock.now(),
-): Promise<void> {
-  const entry: AttemptRecord = {
-    eventId: message.eventId,
-    endpointId: message.endpointId,
-    tenantId: message.tenantId,
-    attempt,
-    trigger: "scheduled",
-    at: at.toISOString(),
-    expiresAt: expiresAt(at, deps.logRetentionDays),
-    ...fields,
+/** Emits delivery.exhausted for an exhausted attempt (the dead-letter consumer does the same for its records). */
+export async function announceExhausted(tools: DeliveryTools, record: AttemptRecord): Promise<void> {
+  await emitAbout(
+    tools,
+    "delivery.exhausted",
+    `${record.eventId}:${record.endpointId}:${record.chain ?? ""}`,
+    record.at,
+    exhaustedData(tools.message, record),
+  );
+}
+
+/** The data of a delivery.exhausted event. */
+export function exhaustedData(message: DeliveryMessage, record: AttemptRecord): Record<string, unknown> {
+  return {
+    eventId: record.eventId,
+    eventType: message.type,
+    endpointId: record.endpointId,
+    attempts: record.attempt,
+    ...(record.chain !== undefined && { chain: record.chain }),
+    ...(record.statusCode !== undefined && { lastStatusCode: record.statusCode }),
+    ...(record.error !== undefined && { lastError: record.error }),
   };
-  await deps.attempts.record(entry);
-  deps.onAttempt?.(entry);
-}
-
-/** The message, or undefined when it is not a delivery message of a version we know. */
-export function parseMessage(body: string): DeliveryMessage | undefined {
-  try {
-    const parsed = v.safeParse(Message, JSON.parse(body));
-    return parsed.success ? parsed.output : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function truncate(text: string): string {
-  if (Buffer.byteLength(text) <= RESPONSE_BODY_BYTES) return text;
-  return Buffer.from(text)
-    .subarray(0, RESPONSE_BODY_BYTES)
-    .toString("utf8")
-    .replace(/\uFFFD$/, "");
-}
-
-const signers = new Map<string, Signer>();
-
-/** Signers are cached per secret so that the key object is made once per warm container. */
-function signerFor(secret: string): Signer {
-  let signer = signers.get(secret);
-  if (!signer) {
-    if (signers.size >= 1000) signers.clear();
-    signer = new Signer(secret);
-    signers.set(secret, signer);
-  }
-  return signer;
 }

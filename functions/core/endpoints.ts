@@ -4,6 +4,13 @@ import { newId } from "./ids.ts";
 import type { Endpoint, EndpointView } from "./model.ts";
 import type { EndpointStore, Page } from "./ports.ts";
 import { canSee } from "./principal.ts";
+import {
+  DEFAULT_RETRY_SCHEDULE_TEXT,
+  fitsRetention,
+  parseRetrySchedule,
+  queueRetentionSeconds,
+  scheduleWindowSeconds,
+} from "./retry-schedule.ts";
 import { generateSecret } from "./signing.ts";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./validation.ts";
 
@@ -14,16 +21,33 @@ export interface EndpointDeps {
   endpoints: EndpointStore;
   clock: Clock;
   checkUrl: UrlCheck;
+  /** The delivery queue's retention: an endpoint's retry schedule must fit in it. @default that of the default schedule */
+  queueRetentionSeconds?: number;
 }
 
-/** The API view of an endpoint: every field but the secret. */
+/** The API view of an endpoint: every field but the secrets. */
 export function endpointView(endpoint: Endpoint): EndpointView {
-  const { secret: _secret, ...view } = endpoint;
+  const { secret: _secret, previousSecrets: _previous, ...view } = endpoint;
   return view;
+}
+
+/** Refuses an endpoint retry schedule whose whole window, jitter included, would outlive the queue's retention. */
+function checkSchedule(deps: EndpointDeps, schedule: number[] | null | undefined): void {
+  if (!schedule) return;
+  const retention = deps.queueRetentionSeconds ?? queueRetentionSeconds(parseRetrySchedule(DEFAULT_RETRY_SCHEDULE_TEXT));
+  if (!fitsRetention(schedule, retention)) {
+    throw new ApiError("validation_failed", "The endpoint is not valid", [
+      {
+        path: "retrySchedule",
+        message: `spans ${scheduleWindowSeconds(schedule)} s with jitter; with a day's margin it must fit the queue's retention of ${retention} s`,
+      },
+    ]);
+  }
 }
 
 /** Registers an endpoint; the answer is the only one besides the secret route that shows the secret. */
 export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointInput): Promise<Endpoint> {
+  checkSchedule(deps, input.retrySchedule);
   await deps.checkUrl(input.url);
   const now = deps.clock.now();
   const endpoint: Endpoint = {
@@ -37,6 +61,9 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     secret: input.secret ?? generateSecret(),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
+    ...(input.retrySchedule !== undefined && { retrySchedule: input.retrySchedule }),
+    ...(input.rateLimitPerSecond !== undefined && { rateLimitPerSecond: input.rateLimitPerSecond }),
+    ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),
   };
   await deps.endpoints.put(endpoint);
   return endpoint;
@@ -49,10 +76,21 @@ export async function getEndpoint(deps: EndpointDeps, id: string, confined?: str
   return endpoint;
 }
 
-/** Changes the given fields; `eventTypes: null` subscribes the endpoint to every type again. */
+/**
+ * Changes the given fields; `eventTypes`, `retrySchedule` or `rateLimitPerSecond` null return to
+ * the default. Enabling a disabled endpoint clears its health record (why and when it was disabled,
+ * its run of failures, its circuit); disabling it by hand records "manual".
+ */
 export async function updateEndpoint(deps: EndpointDeps, id: string, input: UpdateEndpointInput, confined?: string): Promise<Endpoint> {
   const current = await getEndpoint(deps, id, confined);
+  checkSchedule(deps, input.retrySchedule);
   if (input.url !== undefined) await deps.checkUrl(input.url);
+  const now = deps.clock.now().toISOString();
+  if (input.enabled === true && !current.enabled) {
+    for (const field of ["disabledReason", "disabledAt", "failingSince", "circuit"] as const) delete current[field];
+  }
+  if (input.retrySchedule === null) delete current.retrySchedule;
+  if (input.rateLimitPerSecond === null) delete current.rateLimitPerSecond;
   const updated: Endpoint = {
     ...current,
     ...(input.url !== undefined && { url: input.url }),
@@ -60,7 +98,10 @@ export async function updateEndpoint(deps: EndpointDeps, id: string, input: Upda
     ...(input.description !== undefined && { description: input.description }),
     ...(input.enabled !== undefined && { enabled: input.enabled }),
     ...(input.headers !== undefined && { headers: input.headers }),
-    updatedAt: deps.clock.now().toISOString(),
+    ...(input.retrySchedule && { retrySchedule: input.retrySchedule }),
+    ...(input.rateLimitPerSecond && { rateLimitPerSecond: input.rateLimitPerSecond }),
+    ...(input.enabled === false && current.enabled && { disabledReason: "manual" as const, disabledAt: now }),
+    updatedAt: now,
   };
   await deps.endpoints.put(updated);
   return updated;

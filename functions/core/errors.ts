@@ -11,7 +11,8 @@ export type ApiErrorCode =
   | "destination_not_allowed"
   | "idempotency_conflict"
   | "payload_too_large"
-  | "unsupported_media_type";
+  | "unsupported_media_type"
+  | "endpoint_disabled";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -25,6 +26,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   idempotency_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  endpoint_disabled: 409,
 };
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */

@@ -32,13 +32,16 @@ export function eventSummary(event: EventRecord) {
   return { id, type, tenantId, createdAt, endpoints: endpointIds.length };
 }
 
-/** The status of each matched endpoint's delivery, from the newest record of its attempt chain. */
+/**
+ * The status of each matched endpoint's delivery, from its newest record across the scheduled chain
+ * and any manual chain (replay, recovery); `attempts` counts the requests actually sent in all of them.
+ */
 export function deliveryViews(event: EventRecord, attempts: AttemptRecord[]): DeliveryView[] {
   return event.endpointIds.map((endpointId) => {
-    const chain = attempts.filter((a) => a.endpointId === endpointId).sort((a, b) => a.attempt - b.attempt);
-    const latest = chain.at(-1);
+    const chain = attempts.filter((a) => a.endpointId === endpointId);
+    const latest = latestRecord(chain);
     if (!latest) return { endpointId, status: "pending", attempts: 0 };
-    const sent = chain.filter((a) => a.trigger === "scheduled" && a.status !== "skipped");
+    const sent = chain.filter((a) => a.trigger !== "dead-letter" && a.status !== "skipped").sort((a, b) => a.at.localeCompare(b.at));
     const lastSent = sent.at(-1);
     return {
       endpointId,
@@ -80,6 +83,19 @@ export async function listEndpointAttempts(
   status?: AttemptStatus,
 ): Promise<Page<AttemptRecord>> {
   return deps.attempts.byEndpoint(endpointId, limit, cursor, status);
+}
+
+/**
+ * The record that says where one delivery stands: the last of each attempt chain (by attempt number,
+ * so the dead-letter consumer's record closes its chain), and of those the newest.
+ */
+export function latestRecord(records: AttemptRecord[]): AttemptRecord | undefined {
+  const tails = new Map<string, AttemptRecord>();
+  for (const a of records) {
+    const tail = tails.get(a.chain ?? "");
+    if (!tail || a.attempt > tail.attempt) tails.set(a.chain ?? "", a);
+  }
+  return [...tails.values()].sort((a, b) => a.at.localeCompare(b.at)).at(-1);
 }
 
 type Position = Pick<AttemptRecord, "at" | "endpointId" | "attempt">;

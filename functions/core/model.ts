@@ -12,10 +12,42 @@ export interface Endpoint {
   secret: string;
   createdAt: string;
   updatedAt: string;
+  /** Secrets replaced by a rotation that still sign deliveries until their expiry. */
+  previousSecrets?: PreviousSecret[];
+  /** Delays in seconds after each failed attempt, overriding the global RETRY_SCHEDULE. */
+  retrySchedule?: number[];
+  /** Most deliveries per second to this endpoint; above it deliveries wait. */
+  rateLimitPerSecond?: number;
+  /** Why the endpoint was disabled: "gone" (410), "failing" (failed for too long) or "manual" (PATCH). */
+  disabledReason?: DisabledReason;
+  disabledAt?: string;
+  /** Start of the current run of failed attempts; unset after a success. */
+  failingSince?: string;
+  /** The circuit breaker; absent means closed. */
+  circuit?: CircuitState;
 }
 
 /** What the API shows of an endpoint: everything but the secret. */
-export type EndpointView = Omit<Endpoint, "secret">;
+export type EndpointView = Omit<Endpoint, "secret" | "previousSecrets">;
+
+/** A rotated-out secret and when it stops signing. */
+export interface PreviousSecret {
+  secret: string;
+  expiresAt: string;
+}
+
+export type DisabledReason = "gone" | "failing" | "manual";
+
+/** An open or half-open circuit: deliveries wait until `openUntil`, then one probe goes through. */
+export interface CircuitState {
+  state: "open" | "half-open";
+  openedAt: string;
+  openUntil: string;
+  /** The cool-down that set `openUntil`; doubles each time a probe fails. */
+  cooldownSeconds: number;
+  /** While half-open: until when the probe's worker holds it; another may probe after that. */
+  probeUntil?: string;
+}
 
 export interface EventRecord {
   id: string;
@@ -41,14 +73,17 @@ export type AttemptErrorKind =
   | "destination_blocked"
   | "endpoint_disabled"
   | "endpoint_deleted"
-  | "dead_lettered";
+  | "dead_lettered"
+  | "endpoint_gone";
 
 export interface AttemptRecord {
   eventId: string;
   endpointId: string;
   tenantId: string;
   attempt: number;
-  trigger: "scheduled" | "dead-letter";
+  trigger: "scheduled" | "dead-letter" | "manual";
+  /** A manual attempt chain's id (replay, recovery); absent on the scheduled chain. */
+  chain?: string;
   status: AttemptStatus;
   url: string;
   at: string;
@@ -71,6 +106,32 @@ export interface DeliveryMessage {
   type: string;
   createdAt: string;
   body: string;
+  /** A manual attempt chain (replay, recovery): numbered apart from the scheduled chain. */
+  chain?: string;
+  /** Set by replay and recovery when the delivery had failed: its success emits delivery.recovered. */
+  recovers?: boolean;
+  /** A copy re-sent to wait (circuit open, rate limit, long retry): not to be attempted before this time. */
+  notBefore?: string;
+  /** This copy continues a chain with history: its first receive reads the log. */
+  resumed?: boolean;
+}
+
+/** A recovery: resends an endpoint's failed, exhausted and skipped deliveries of a time window. */
+export interface RecoveryRecord {
+  id: string;
+  endpointId: string;
+  tenantId: string;
+  since: string;
+  until: string;
+  status: "running" | "completed";
+  /** Deliveries resent so far. */
+  resent: number;
+  /** Attempt records looked at so far. */
+  scanned: number;
+  createdAt: string;
+  updatedAt: string;
+  completedAt?: string;
+  expiresAt: number;
 }
 
 export type DeliveryStatus = "pending" | "succeeded" | "failed" | "exhausted" | "skipped";

@@ -1,4 +1,14 @@
-import type { ApiKeyRecord, AttemptRecord, AttemptStatus, DeliveryMessage, Endpoint, EventRecord } from "./model.ts";
+import type {
+  ApiKeyRecord,
+  AttemptRecord,
+  AttemptStatus,
+  CircuitState,
+  DeliveryMessage,
+  DisabledReason,
+  Endpoint,
+  EventRecord,
+  RecoveryRecord,
+} from "./model.ts";
 import type { SendResult } from "./outcome.ts";
 
 /** A page of results and the opaque cursor of the next one. */
@@ -33,12 +43,14 @@ export interface EventStore {
 /** The delivery log: one record per attempt, kept until its TTL. */
 export interface AttemptLog {
   record(attempt: AttemptRecord): Promise<void>;
-  /** The latest attempt of one event to one endpoint. */
-  last(eventId: string, endpointId: string): Promise<AttemptRecord | undefined>;
+  /** The latest attempt of one event to one endpoint: of the scheduled chain, or of manual chain `chain`. */
+  last(eventId: string, endpointId: string, chain?: string): Promise<AttemptRecord | undefined>;
   /** Every attempt of an event (all endpoints), in no particular order. */
   allOfEvent(eventId: string): Promise<AttemptRecord[]>;
   /** Attempts to one endpoint, newest first. */
   byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus): Promise<Page<AttemptRecord>>;
+  /** Attempts to one endpoint made at `since` or later and before `until`, newest first. */
+  byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string): Promise<Page<AttemptRecord>>;
 }
 
 /** The delivery queue: sends, delays and dead-letters delivery messages. */
@@ -59,4 +71,41 @@ export interface ApiKeyStore {
   /** Removes the key; false when there was none. */
   delete(id: string): Promise<boolean>;
   list(limit: number, cursor?: string): Promise<Page<ApiKeyRecord>>;
+}
+
+/**
+ * Conditional writes of an endpoint's health: each is a transition (failing, healthy, circuit
+ * opened, probe taken, circuit closed, disabled) and answers false when another worker made it first.
+ */
+export interface EndpointHealthStore {
+  /** Records the start of a run of failures, unless one is recorded already. */
+  markFailing(id: string, since: string): Promise<boolean>;
+  /** Clears the run of failures. */
+  markHealthy(id: string): Promise<boolean>;
+  /** Opens the circuit if it is still as seen (`seenOpenUntil` undefined: closed). */
+  openCircuit(id: string, circuit: CircuitState, seenOpenUntil: string | undefined): Promise<boolean>;
+  /** Takes the half-open probe: the circuit opened until `seenOpenUntil` and nobody holds a live probe at `now`. */
+  takeProbe(id: string, seenOpenUntil: string, now: string, probeUntil: string): Promise<boolean>;
+  /** Closes the circuit opened until `seenOpenUntil`. */
+  closeCircuit(id: string, seenOpenUntil: string): Promise<boolean>;
+  /** Disables an enabled endpoint, recording why and when. */
+  disable(id: string, reason: DisabledReason, at: string): Promise<boolean>;
+}
+
+/** Counts deliveries per endpoint per second across every worker. */
+export interface RateCounter {
+  /** Counts one delivery in the endpoint's window of second `second`; returns the window's count with it. */
+  take(endpointId: string, second: number): Promise<number>;
+}
+
+/** Sends a raw message body to the delivery queue, hidden for a while. */
+export interface Requeue {
+  /** Sends `body`, visible after `delaySeconds` (0 to 900). */
+  later(body: string, delaySeconds: number): Promise<void>;
+}
+
+/** Recoveries, kept beside their endpoint. */
+export interface RecoveryStore {
+  put(recovery: RecoveryRecord): Promise<void>;
+  get(endpointId: string, id: string): Promise<RecoveryRecord | undefined>;
 }

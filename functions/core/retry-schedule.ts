@@ -1,27 +1,62 @@
 import { ConfigError } from "./errors.ts";
+import type { Outcome } from "./outcome.ts";
 
 /** Delays in seconds between attempts: attempt n (1-based) that fails waits schedule[n-1]. */
 export type RetrySchedule = readonly number[];
 
+/** The retry schedule of Svix and the Standard Webhooks example: about 27.5 hours in 8 attempts. */
+export const DEFAULT_RETRY_SCHEDULE_TEXT = "5,300,1800,7200,18000,36000,36000";
+
 /** SQS cannot hold a message invisible for longer than 12 hours from its receipt. */
 export const MAX_DELAY_SECONDS = 12 * 60 * 60;
+/** The longest schedule, global or per endpoint. */
+export const MAX_SCHEDULE_LENGTH = 50;
+/** Receives over the scheduled attempts before the queue itself dead-letters a message (crash loops, outages). */
+export const RECEIVE_COUNT_SLACK = 20;
+
+const DAY = 86_400;
+/** SQS keeps a message at most 14 days. */
+export const MAX_RETENTION_SECONDS = 14 * DAY;
 
 /** Parses "5,300,1800" into a schedule, rejecting anything SQS could not honour. */
 export function parseRetrySchedule(text: string): RetrySchedule {
   const parts = text.split(",").map((p) => p.trim());
-  const delays = parts.map(Number);
-  if (parts.length > 50 || parts.some((p) => !/^\d+$/.test(p))) {
-    throw new ConfigError(`RETRY_SCHEDULE must be 1 to 50 comma-separated whole seconds, got "${text}"`);
+  if (parts.some((p) => !/^\d+$/.test(p))) {
+    throw new ConfigError(`RETRY_SCHEDULE must be 1 to ${MAX_SCHEDULE_LENGTH} comma-separated whole seconds, got "${text}"`);
   }
+  const problem = scheduleProblem(parts.map(Number));
+  if (problem) throw new ConfigError(`RETRY_SCHEDULE ${problem}, got "${text}"`);
+  return Object.freeze(parts.map(Number));
+}
+
+/** Why a list of delays cannot be a schedule, or undefined when it can. */
+export function scheduleProblem(delays: readonly number[]): string | undefined {
+  if (delays.length < 1 || delays.length > MAX_SCHEDULE_LENGTH) return `must hold 1 to ${MAX_SCHEDULE_LENGTH} delays`;
+  if (delays.some((d) => !Number.isInteger(d) || d < 0)) return "must hold whole seconds";
   if (delays.some((d) => d * 1.2 > MAX_DELAY_SECONDS)) {
-    throw new ConfigError(`RETRY_SCHEDULE delays must stay under ${MAX_DELAY_SECONDS / 1.2} s (SQS visibility limit with jitter)`);
+    return `delays must stay under ${MAX_DELAY_SECONDS / 1.2} s (SQS visibility limit with jitter)`;
   }
-  return Object.freeze(delays);
+  return undefined;
 }
 
 /** The whole window a delivery may take, jitter included: what queue retention must exceed. */
 export function scheduleWindowSeconds(schedule: RetrySchedule): number {
   return Math.ceil(schedule.reduce((sum, d) => sum + d, 0) * 1.2);
+}
+
+/** The delivery queue's retention for a global schedule: its window plus a day, at least 4 days. */
+export function queueRetentionSeconds(schedule: RetrySchedule): number {
+  return Math.max(4 * DAY, scheduleWindowSeconds(schedule) + DAY);
+}
+
+/** True when a schedule's whole window, plus a day, fits in the queue's retention. */
+export function fitsRetention(schedule: RetrySchedule, retentionSeconds: number): boolean {
+  return scheduleWindowSeconds(schedule) + DAY <= retentionSeconds;
+}
+
+/** The redrive policy's maxReceiveCount: every scheduled attempt of the global schedule plus slack. */
+export function maxReceiveCount(schedule: RetrySchedule): number {
+  return schedule.length + 1 + RECEIVE_COUNT_SLACK;
 }
 
 /**
@@ -33,4 +68,25 @@ export function retryDelaySeconds(schedule: RetrySchedule, attempt: number, rand
   if (base === undefined) return undefined;
   const jittered = Math.round(base * (0.8 + 0.4 * random()));
   return Math.min(jittered, MAX_DELAY_SECONDS);
+}
+
+/**
+ * The delay after a failed attempt given how it failed, or undefined when the schedule is used up.
+ * A slow-down (429, 502, 503, 504) waits at least `slowDownSeconds` (but never longer than the
+ * schedule's longest delay, so a schedule of seconds stays one) and honours Retry-After clamped to
+ * [scheduled delay, 2 × scheduled delay]; nothing waits past SQS's 12-hour visibility limit.
+ */
+export function backoffSeconds(
+  schedule: RetrySchedule,
+  attempt: number,
+  outcome: Extract<Outcome, { ok: false }>,
+  random: () => number,
+  slowDownSeconds: number,
+): number | undefined {
+  const scheduled = retryDelaySeconds(schedule, attempt, random);
+  if (scheduled === undefined || outcome.action !== "slow_down") return scheduled;
+  const floor = Math.min(slowDownSeconds, Math.max(...schedule));
+  const asked =
+    outcome.retryAfterSeconds === undefined ? scheduled : Math.min(Math.max(outcome.retryAfterSeconds, scheduled), 2 * scheduled);
+  return Math.min(Math.max(asked, floor), MAX_DELAY_SECONDS);
 }

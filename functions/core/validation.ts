@@ -1,5 +1,8 @@
 import * as v from "valibot";
 import { ApiError } from "./errors.ts";
+import { MAX_RATE_LIMIT_PER_SECOND } from "./rate-limit.ts";
+import { scheduleProblem } from "./retry-schedule.ts";
+import { MAX_GRACE_PERIOD_SECONDS } from "./secret-rotation.ts";
 import { isValidSecret } from "./signing.ts";
 
 const RESERVED_HEADERS = /^(host|content-length|content-type|transfer-encoding|connection|user-agent|webhook-.*)$/i;
@@ -35,6 +38,19 @@ const EVENT_TYPES = v.pipe(v.array(EVENT_TYPE), v.minLength(1), v.maxLength(100)
 const SECRET = v.pipe(v.string(), v.check(isValidSecret, "must be whsec_ followed by base64 of 24 to 64 bytes"));
 const DESCRIPTION = v.pipe(v.string(), v.maxLength(1024));
 
+/** An endpoint's own retry schedule: whole seconds; that its window fits the queue's retention is checked with the config. */
+const RETRY_SCHEDULE = v.pipe(
+  v.array(v.number()),
+  v.check((d) => scheduleProblem(d) === undefined, "must be 1 to 50 whole seconds, each under 36000"),
+);
+const RATE_LIMIT = v.pipe(
+  v.number(),
+  v.integer("must be a whole number"),
+  v.minValue(1),
+  v.maxValue(MAX_RATE_LIMIT_PER_SECOND, `must be at most ${MAX_RATE_LIMIT_PER_SECOND}`),
+);
+const TIMESTAMP = v.pipe(v.string(), v.isoTimestamp("must be an ISO 8601 timestamp"));
+
 export const CreateEndpoint = v.strictObject({
   url: URL_SCHEMA,
   eventTypes: v.optional(EVENT_TYPES),
@@ -43,6 +59,8 @@ export const CreateEndpoint = v.strictObject({
   enabled: v.optional(v.boolean()),
   headers: v.optional(HEADERS),
   secret: v.optional(SECRET),
+  retrySchedule: v.optional(RETRY_SCHEDULE),
+  rateLimitPerSecond: v.optional(RATE_LIMIT),
 });
 export type CreateEndpointInput = v.InferOutput<typeof CreateEndpoint>;
 
@@ -52,8 +70,26 @@ export const UpdateEndpoint = v.strictObject({
   description: v.optional(DESCRIPTION),
   enabled: v.optional(v.boolean()),
   headers: v.optional(HEADERS),
+  retrySchedule: v.optional(v.nullable(RETRY_SCHEDULE)),
+  rateLimitPerSecond: v.optional(v.nullable(RATE_LIMIT)),
 });
 export type UpdateEndpointInput = v.InferOutput<typeof UpdateEndpoint>;
+
+export const RotateSecret = v.strictObject({
+  gracePeriodSeconds: v.optional(
+    v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(0), v.maxValue(MAX_GRACE_PERIOD_SECONDS)),
+  ),
+  secret: v.optional(SECRET),
+});
+
+export const ReplayEvent = v.strictObject({
+  endpointId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "is not an endpoint id"))),
+});
+
+export const RecoverEndpoint = v.strictObject({
+  since: TIMESTAMP,
+  until: v.optional(TIMESTAMP),
+});
 
 export const EmitEvent = v.strictObject({
   type: EVENT_TYPE,

@@ -9,7 +9,7 @@ export function createDeadLetterHandler(deps: DeadLetterDeps & { onExhausted?: (
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
     const failed = await mapWithConcurrency(event.Records, 16, async (record) => {
       try {
-        const entry = await recordDeadLetter(deps, record.body);
+        const entry = await recordDeadLetter(deps, record.body, record.messageAttributes?.reason?.stringValue);
         if (entry) deps.onExhausted?.(entry);
         return undefined;
       } catch {

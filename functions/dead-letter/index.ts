@@ -8,6 +8,8 @@ export const handler = createDeadLetterHandler({
   attempts: runtime.attempts,
   clock: runtime.clock,
   logRetentionDays: runtime.config.logRetentionDays,
+  operational: runtime.operational,
+  onWarning: (what, error) => runtime.log.warn(what, { error: String(error) }),
   onExhausted: runtime.log.attempt,
   onUnreadable: (body) => runtime.log.warn("unreadable dead letter dropped", { bytes: body.length }),
 });

@@ -15,6 +15,19 @@ export const handler = createDeliveryHandler(
     clock: runtime.clock,
     retrySchedule: runtime.config.retrySchedule,
     logRetentionDays: runtime.config.logRetentionDays,
+    requeue: runtime.requeue,
+    health: runtime.health,
+    rates: runtime.rates,
+    operational: runtime.operational,
+    policy: runtime.policy,
+    recovery: {
+      attempts: runtime.attempts,
+      events: runtime.events,
+      queue: runtime.queue,
+      requeue: runtime.requeue,
+      recoveries: runtime.recoveries,
+      clock: runtime.clock,
+    },
     onAttempt: (attempt) => {
       runtime.log.attempt(attempt);
       metrics.attempt(attempt);
@@ -25,6 +38,7 @@ export const handler = createDeliveryHandler(
         error: String(error),
         cause: String((error as Error)?.cause ?? ""),
       }),
+    onWarning: (what, error) => runtime.log.warn(what, { error: String(error), cause: String((error as Error)?.cause ?? "") }),
   },
   metrics,
 );

@@ -292,9 +292,20 @@ describe("least privilege", () => {
       ].sort(),
     );
     expect(roleActions(template, role(d.deliveryFunction))).toEqual(
-      [...logs, ...consume, "dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "sqs:SendMessage"].sort(),
+      [
+        ...logs,
+        ...consume,
+        "dynamodb:BatchGetItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+        "sqs:SendMessage",
+      ].sort(),
     );
-    expect(roleActions(template, role(d.deadLetterFunction))).toEqual([...logs, ...consume, "dynamodb:PutItem", "dynamodb:Query"].sort());
+    expect(roleActions(template, role(d.deadLetterFunction))).toEqual(
+      [...logs, ...consume, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query", "sqs:SendMessage"].sort(),
+    );
     expect(roleActions(template, role(d.sweeperFunction))).toEqual(
       [...logs, "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"].sort(),
     );

@@ -1,9 +1,32 @@
 import type { Clock } from "../../functions/core/clock.ts";
 import type { RetryControl } from "../../functions/core/delivery.ts";
 import { DependencyError } from "../../functions/core/errors.ts";
-import type { ApiKeyRecord, AttemptRecord, AttemptStatus, DeliveryMessage, Endpoint, EventRecord } from "../../functions/core/model.ts";
+import type {
+  ApiKeyRecord,
+  AttemptRecord,
+  AttemptStatus,
+  CircuitState,
+  DeliveryMessage,
+  DisabledReason,
+  Endpoint,
+  EventRecord,
+  RecoveryRecord,
+} from "../../functions/core/model.ts";
+import type { OperationalEvents, OperationalType } from "../../functions/core/operational-events.ts";
 import type { SendResult } from "../../functions/core/outcome.ts";
-import type { ApiKeyStore, AttemptLog, DeliveryQueue, EndpointStore, EventStore, HttpSender, Page } from "../../functions/core/ports.ts";
+import type {
+  ApiKeyStore,
+  AttemptLog,
+  DeliveryQueue,
+  EndpointHealthStore,
+  EndpointStore,
+  EventStore,
+  HttpSender,
+  Page,
+  RateCounter,
+  RecoveryStore,
+  Requeue,
+} from "../../functions/core/ports.ts";
 
 /** A clock that only moves when told to, with scripted randomness. */
 export class FakeClock implements Clock {
@@ -94,9 +117,20 @@ export class MemoryAttemptLog implements AttemptLog {
     this.outage.check("dynamodb");
     this.items.push(structuredClone(attempt));
   }
-  async last(eventId: string, endpointId: string) {
+  async last(eventId: string, endpointId: string, chain?: string) {
     this.outage.check("dynamodb");
-    return this.items.filter((a) => a.eventId === eventId && a.endpointId === endpointId).sort((a, b) => b.attempt - a.attempt)[0];
+    return this.items
+      .filter((a) => a.eventId === eventId && a.endpointId === endpointId && a.chain === chain)
+      .sort((a, b) => b.attempt - a.attempt)[0];
+  }
+  async byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string) {
+    this.outage.check("dynamodb");
+    const mine = this.items.filter((a) => a.endpointId === endpointId && a.at >= since && a.at < until);
+    return page(
+      mine.sort((a, b) => b.at.localeCompare(a.at)),
+      limit,
+      cursor,
+    );
   }
   async allOfEvent(eventId: string) {
     this.outage.check("dynamodb");
@@ -126,7 +160,7 @@ export class MemoryApiKeyStore implements ApiKeyStore {
 }
 
 /** A queue that keeps what it was sent and can refuse chosen messages. */
-export class MemoryQueue implements DeliveryQueue, RetryControl {
+export class MemoryQueue implements DeliveryQueue, RetryControl, Requeue {
   readonly sent: DeliveryMessage[] = [];
   readonly delays: { receiptHandle: string; seconds: number }[] = [];
   readonly deadLetters: { body: string; reason: string }[] = [];
@@ -148,6 +182,124 @@ export class MemoryQueue implements DeliveryQueue, RetryControl {
   async deadLetter(body: string, reason: string) {
     this.outage.check("sqs");
     this.deadLetters.push({ body, reason });
+  }
+  /** Bodies sent back with a delay (waiting copies, recovery steps). */
+  readonly requeued: { body: string; delaySeconds: number }[] = [];
+  async later(body: string, delaySeconds: number) {
+    this.outage.check("sqs");
+    this.requeued.push({ body, delaySeconds });
+  }
+}
+
+/** Endpoint health transitions applied to a MemoryEndpointStore's items, with the same conditions as DynamoDB's. */
+export class MemoryEndpointHealth implements EndpointHealthStore {
+  readonly writes: string[] = [];
+  readonly store: MemoryEndpointStore;
+  constructor(store: MemoryEndpointStore) {
+    this.store = store;
+  }
+  private change(what: string, id: string, condition: (e: Endpoint) => boolean, apply: (e: Endpoint) => void): boolean {
+    this.store.outage.check("dynamodb");
+    const endpoint = this.store.items.get(id);
+    if (!endpoint || !condition(endpoint)) return false;
+    apply(endpoint);
+    this.writes.push(what);
+    return true;
+  }
+  async markFailing(id: string, since: string) {
+    return this.change(
+      "failing",
+      id,
+      (e) => e.failingSince === undefined,
+      (e) => {
+        e.failingSince = since;
+      },
+    );
+  }
+  async markHealthy(id: string) {
+    return this.change(
+      "healthy",
+      id,
+      (e) => e.failingSince !== undefined,
+      (e) => {
+        delete e.failingSince;
+      },
+    );
+  }
+  async openCircuit(id: string, circuit: CircuitState, seenOpenUntil: string | undefined) {
+    return this.change(
+      "open",
+      id,
+      (e) => (seenOpenUntil === undefined ? !e.circuit : e.circuit?.openUntil === seenOpenUntil),
+      (e) => {
+        e.circuit = structuredClone(circuit);
+      },
+    );
+  }
+  async takeProbe(id: string, seenOpenUntil: string, now: string, probeUntil: string) {
+    return this.change(
+      "probe",
+      id,
+      (e) => e.circuit?.openUntil === seenOpenUntil && (e.circuit.state === "open" || (e.circuit.probeUntil ?? "") < now),
+      (e) => {
+        if (e.circuit) e.circuit = { ...e.circuit, state: "half-open", probeUntil };
+      },
+    );
+  }
+  async closeCircuit(id: string, seenOpenUntil: string) {
+    return this.change(
+      "close",
+      id,
+      (e) => e.circuit?.openUntil === seenOpenUntil,
+      (e) => {
+        delete e.circuit;
+      },
+    );
+  }
+  async disable(id: string, reason: DisabledReason, at: string) {
+    return this.change(
+      "disable",
+      id,
+      (e) => e.enabled,
+      (e) => {
+        Object.assign(e, { enabled: false, disabledReason: reason, disabledAt: at, updatedAt: at });
+      },
+    );
+  }
+}
+
+/** A rate counter shared by every "worker" of a test. */
+export class MemoryRateCounter implements RateCounter {
+  readonly windows = new Map<string, number>();
+  async take(endpointId: string, second: number) {
+    const key = `${endpointId}#${second}`;
+    const count = (this.windows.get(key) ?? 0) + 1;
+    this.windows.set(key, count);
+    return count;
+  }
+}
+
+export class MemoryRecoveryStore implements RecoveryStore {
+  readonly items = new Map<string, RecoveryRecord>();
+  async put(recovery: RecoveryRecord) {
+    this.items.set(`${recovery.endpointId}#${recovery.id}`, structuredClone(recovery));
+  }
+  async get(endpointId: string, id: string) {
+    const found = this.items.get(`${endpointId}#${id}`);
+    return found && structuredClone(found);
+  }
+}
+
+/** Records the operational events emitted, and can fail like a dependency. */
+export class RecordingOperationalEvents implements OperationalEvents {
+  readonly emitted: { tenantId: string; type: OperationalType; key: string; at: string; data: Record<string, unknown> }[] = [];
+  readonly outage = new Outage();
+  async emit(tenantId: string, type: OperationalType, key: string, at: string, data: Record<string, unknown>) {
+    this.outage.check("sqs");
+    this.emitted.push({ tenantId, type, key, at, data });
+  }
+  types(): OperationalType[] {
+    return this.emitted.map((e) => e.type);
   }
 }
 

@@ -1,8 +1,9 @@
 import { Webhook } from "standardwebhooks";
 import { beforeEach, describe, expect, it } from "vitest";
-import { type DeliveryDeps, deliverBatch, type ReceivedMessage, USER_AGENT } from "../../functions/core/delivery.ts";
+import { deliverBatch, type ReceivedMessage, USER_AGENT } from "../../functions/core/delivery.ts";
 import type { DeliveryMessage } from "../../functions/core/model.ts";
-import { endpointFixture, FakeClock, MemoryAttemptLog, MemoryEndpointStore, MemoryQueue, ScriptedSender } from "../support/fakes.ts";
+import { deliveryDeps, type TestDeliveryDeps } from "../support/delivery-deps.ts";
+import { endpointFixture } from "../support/fakes.ts";
 
 const message = (overrides: Partial<DeliveryMessage> = {}): DeliveryMessage => ({
   v: 1,
@@ -23,24 +24,10 @@ const received = (m: DeliveryMessage | string, receiveCount = 1, id = "m1"): Rec
 });
 
 describe("deliverBatch", () => {
-  let deps: DeliveryDeps & {
-    endpoints: MemoryEndpointStore;
-    attempts: MemoryAttemptLog;
-    http: ScriptedSender;
-    queue: MemoryQueue;
-    clock: FakeClock;
-  };
+  let deps: TestDeliveryDeps;
 
   beforeEach(async () => {
-    deps = {
-      endpoints: new MemoryEndpointStore(),
-      attempts: new MemoryAttemptLog(),
-      http: new ScriptedSender(),
-      queue: new MemoryQueue(),
-      clock: new FakeClock(),
-      retrySchedule: [5, 300],
-      logRetentionDays: 30,
-    };
+    deps = deliveryDeps([5, 300]);
     await deps.endpoints.put(endpointFixture({ headers: { "x-team": "billing" } }));
   });
 
@@ -122,14 +109,29 @@ describe("deliverBatch", () => {
     expect(errors).toHaveLength(1);
   });
 
-  it("skips a disabled or deleted endpoint, with a record", async () => {
+  it("skips a disabled or deleted endpoint, with a record, and dead-letters the deleted one's message", async () => {
     await deps.endpoints.put(endpointFixture({ id: "ep_off", enabled: false }));
-    await deliverBatch(deps, [received(message({ endpointId: "ep_off" }), 1, "a"), received(message({ endpointId: "ep_gone" }), 1, "b")]);
-    expect(deps.http.requests).toHaveLength(0);
-    expect(deps.attempts.items.map((a) => [a.status, a.error])).toEqual([
-      ["skipped", "endpoint_disabled"],
-      ["skipped", "endpoint_deleted"],
+    const kept = await deliverBatch(deps, [
+      received(message({ endpointId: "ep_off" }), 1, "a"),
+      received(message({ endpointId: "ep_gone" }), 1, "b"),
+      received(message({ eventId: "evt_ok" }), 1, "c"),
     ]);
+    expect(kept).toEqual([]);
+    expect(deps.http.requests.map((r) => r.headers["webhook-id"])).toEqual(["evt_ok"]);
+    expect(deps.attempts.items.map((a) => [a.endpointId, a.status, a.error])).toEqual([
+      ["ep_off", "skipped", "endpoint_disabled"],
+      ["ep_gone", "skipped", "endpoint_deleted"],
+      ["ep_1", "succeeded", undefined],
+    ]);
+    expect(deps.queue.deadLetters).toEqual([{ body: JSON.stringify(message({ endpointId: "ep_gone" })), reason: "endpoint_deleted" }]);
+  });
+
+  it("never sends a message to an endpoint of another tenant: it is dead-lettered, nothing logged", async () => {
+    await deps.endpoints.put(endpointFixture({ id: "ep_other", tenantId: "globex" }));
+    expect(await deliverBatch(deps, [received(message({ endpointId: "ep_other" }))])).toEqual([]);
+    expect(deps.http.requests).toHaveLength(0);
+    expect(deps.attempts.items).toEqual([]);
+    expect(deps.queue.deadLetters.map((d) => d.reason)).toEqual(["tenant_mismatch"]);
   });
 
   it("dead-letters an unparsable message without holding up the rest of the batch", async () => {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../functions/core/errors.ts";
-import { MAX_DELAY_SECONDS, parseRetrySchedule, retryDelaySeconds, scheduleWindowSeconds } from "../../functions/core/retry-schedule.ts";
+import {
+  backoffSeconds,
+  fitsRetention,
+  MAX_DELAY_SECONDS,
+  maxReceiveCount,
+  parseRetrySchedule,
+  queueRetentionSeconds,
+  RECEIVE_COUNT_SLACK,
+  retryDelaySeconds,
+  scheduleWindowSeconds,
+} from "../../functions/core/retry-schedule.ts";
 
 describe("retry schedule", () => {
   const schedule = parseRetrySchedule("5,300,1800");
@@ -26,5 +36,57 @@ describe("retry schedule", () => {
 
   it.each(["", "5,x", "-1", "1.5", "40000"])("rejects %j", (text) => {
     expect(() => parseRetrySchedule(text)).toThrow(ConfigError);
+  });
+});
+
+describe("backoff after a failed attempt", () => {
+  const schedule = parseRetrySchedule("5,300,1800");
+  const mid = () => 0.5;
+  const retry = { ok: false as const, action: "retry" as const, reason: "http_500" };
+  const slowDown = (retryAfterSeconds?: number) => ({
+    ok: false as const,
+    action: "slow_down" as const,
+    reason: "http_429",
+    retryAfterSeconds,
+  });
+
+  it("follows the schedule for ordinary failures and ends with it", () => {
+    expect(backoffSeconds(schedule, 1, retry, mid, 60)).toBe(5);
+    expect(backoffSeconds(schedule, 4, retry, mid, 60)).toBeUndefined();
+  });
+
+  it("waits at least the slow-down delay after 429, 502, 503 and 504", () => {
+    expect(backoffSeconds(schedule, 1, slowDown(), mid, 60)).toBe(60);
+    expect(backoffSeconds(schedule, 2, slowDown(), mid, 60)).toBe(300);
+  });
+
+  it("honours Retry-After within [scheduled delay, 2 x scheduled delay]", () => {
+    expect(backoffSeconds(schedule, 2, slowDown(450), mid, 60)).toBe(450);
+    expect(backoffSeconds(schedule, 2, slowDown(10), mid, 60)).toBe(300);
+    expect(backoffSeconds(schedule, 2, slowDown(100_000), mid, 60)).toBe(600);
+    // The floor still holds when the clamp is below it.
+    expect(backoffSeconds(schedule, 1, slowDown(1), mid, 60)).toBe(60);
+  });
+
+  it("never waits past SQS's 12-hour visibility limit", () => {
+    const long = parseRetrySchedule("36000");
+    expect(backoffSeconds(long, 1, slowDown(80_000), () => 0.999999, 60)).toBe(MAX_DELAY_SECONDS);
+  });
+
+  it("keeps a schedule of seconds one: the slow-down floor never exceeds the longest delay", () => {
+    expect(backoffSeconds(parseRetrySchedule("1,2"), 1, slowDown(), mid, 60)).toBe(2);
+  });
+});
+
+describe("retention and receive budget", () => {
+  it("fits an endpoint schedule in the queue's retention with a day to spare", () => {
+    const retention = queueRetentionSeconds(parseRetrySchedule("5,300,1800,7200,18000,36000,36000"));
+    expect(retention).toBe(4 * 86_400);
+    expect(fitsRetention([36000, 36000, 36000, 36000, 36000], retention)).toBe(true);
+    expect(fitsRetention(Array(8).fill(36000), retention)).toBe(false);
+  });
+
+  it("derives maxReceiveCount from the global schedule plus slack", () => {
+    expect(maxReceiveCount([1, 1])).toBe(3 + RECEIVE_COUNT_SLACK);
   });
 });

@@ -1,0 +1,85 @@
+import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { CircuitState, DisabledReason } from "../core/model.ts";
+import type { EndpointHealthStore } from "../core/ports.ts";
+import { dynamo } from "./dynamo-paging.ts";
+import { keys } from "./table-design.ts";
+
+type Change = Omit<UpdateCommandInput, "TableName" | "Key">;
+
+/**
+ * Endpoint health on the endpoint item itself (`failingSince`, `circuit`, `disabledReason`,
+ * `disabledAt`): the worker reads that item once per batch anyway, so the state costs no extra read,
+ * and each write is one conditional UpdateItem made on a transition only. Conditions make the
+ * transitions single-winner across concurrent workers (no transactions: dynalite lacks them).
+ */
+export class DynamoEndpointHealth implements EndpointHealthStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.client = client;
+    this.table = table;
+  }
+
+  markFailing(id: string, since: string): Promise<boolean> {
+    return this.update("mark endpoint failing", id, {
+      UpdateExpression: "SET failingSince = :since",
+      ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(failingSince)",
+      ExpressionAttributeValues: { ":since": since },
+    });
+  }
+
+  markHealthy(id: string): Promise<boolean> {
+    return this.update("mark endpoint healthy", id, {
+      UpdateExpression: "REMOVE failingSince",
+      ConditionExpression: "attribute_exists(failingSince)",
+    });
+  }
+
+  openCircuit(id: string, circuit: CircuitState, seenOpenUntil: string | undefined): Promise<boolean> {
+    return this.update("open circuit", id, {
+      UpdateExpression: "SET circuit = :circuit",
+      ConditionExpression:
+        seenOpenUntil === undefined
+          ? "attribute_exists(pk) AND attribute_not_exists(circuit)"
+          : "attribute_exists(pk) AND circuit.openUntil = :seen",
+      ExpressionAttributeValues: { ":circuit": circuit, ...(seenOpenUntil !== undefined && { ":seen": seenOpenUntil }) },
+    });
+  }
+
+  takeProbe(id: string, seenOpenUntil: string, now: string, probeUntil: string): Promise<boolean> {
+    return this.update("take circuit probe", id, {
+      UpdateExpression: "SET circuit.#state = :half, circuit.probeUntil = :until",
+      ConditionExpression: "circuit.openUntil = :seen AND (circuit.#state = :open OR circuit.probeUntil < :now)",
+      ExpressionAttributeNames: { "#state": "state" },
+      ExpressionAttributeValues: { ":half": "half-open", ":open": "open", ":until": probeUntil, ":seen": seenOpenUntil, ":now": now },
+    });
+  }
+
+  closeCircuit(id: string, seenOpenUntil: string): Promise<boolean> {
+    return this.update("close circuit", id, {
+      UpdateExpression: "REMOVE circuit",
+      ConditionExpression: "circuit.openUntil = :seen",
+      ExpressionAttributeValues: { ":seen": seenOpenUntil },
+    });
+  }
+
+  disable(id: string, reason: DisabledReason, at: string): Promise<boolean> {
+    return this.update("disable endpoint", id, {
+      UpdateExpression: "SET enabled = :off, disabledReason = :reason, disabledAt = :at, updatedAt = :at",
+      ConditionExpression: "enabled = :on",
+      ExpressionAttributeValues: { ":off": false, ":on": true, ":reason": reason, ":at": at },
+    });
+  }
+
+  /** One conditional update; false when its condition did not hold (another worker made the transition). */
+  private async update(what: string, id: string, change: Change): Promise<boolean> {
+    try {
+      await dynamo(what, () => this.client.send(new UpdateCommand({ TableName: this.table, Key: keys.endpoint(id), ...change })));
+      return true;
+    } catch (error) {
+      if (((error as Error).cause as Error | undefined)?.name === "ConditionalCheckFailedException") return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import * as v from "valibot";
+import type { DeliveryMessage } from "./model.ts";
+
+/** SQS holds a sent message back at most 15 minutes (DelaySeconds). */
+export const MAX_SEND_DELAY_SECONDS = 900;
+
+const Message = v.object({
+  v: v.literal(1),
+  eventId: v.string(),
+  endpointId: v.string(),
+  tenantId: v.string(),
+  type: v.string(),
+  createdAt: v.string(),
+  body: v.string(),
+  chain: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+  recovers: v.optional(v.boolean()),
+  notBefore: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+  resumed: v.optional(v.boolean()),
+});
+
+/** A step of a recovery, carried by the delivery queue so that a large window is worked through page by page. */
+export interface RecoveryTask {
+  v: 1;
+  task: "recover";
+  endpointId: string;
+  recoveryId: string;
+  cursor?: string;
+}
+
+const Task = v.object({
+  v: v.literal(1),
+  task: v.literal("recover"),
+  endpointId: v.string(),
+  recoveryId: v.string(),
+  cursor: v.optional(v.string()),
+});
+
+/** The message, or undefined when it is not a delivery message of a version we know. */
+export function parseMessage(body: string): DeliveryMessage | undefined {
+  const parsed = v.safeParse(Message, parseJson(body));
+  return parsed.success ? parsed.output : undefined;
+}
+
+/** The recovery task, or undefined when the body is not one. */
+export function parseTask(body: string): RecoveryTask | undefined {
+  const parsed = v.safeParse(Task, parseJson(body));
+  return parsed.success ? parsed.output : undefined;
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,92 @@
+import { expiresAt } from "./clock.ts";
+import type { DeliveryDeps } from "./delivery.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
+import { classifyOutcome, type Outcome } from "./outcome.ts";
+import { signingSecrets } from "./secret-rotation.ts";
+import { Signer } from "./signing.ts";
+
+/** The product name receivers see in `user-agent`. */
+export const USER_AGENT = "hookrelay/0.1 (+https://github.com/hookrelay/hookrelay)";
+const RESPONSE_BODY_BYTES = 4096;
+
+/** One POST and what it left for the log. */
+export interface Attempted {
+  at: Date;
+  outcome: Outcome;
+  fields: Pick<AttemptRecord, "url" | "durationMs" | "statusCode" | "responseBody" | "error" | "errorMessage">;
+}
+
+/**
+ * Signs and POSTs the message to the endpoint. During a secret rotation's grace period the
+ * signature header carries one signature per live secret, space-separated, the current one first.
+ */
+export async function sendSigned(deps: DeliveryDeps, message: DeliveryMessage, endpoint: Endpoint): Promise<Attempted> {
+  const at = deps.clock.now();
+  const timestamp = Math.floor(at.getTime() / 1000);
+  const signature = signingSecrets(endpoint, at)
+    .map((secret) => signerFor(secret).sign(message.eventId, timestamp, message.body))
+    .join(" ");
+  const headers: Record<string, string> = {
+    ...endpoint.headers,
+    "content-type": "application/json",
+    "user-agent": USER_AGENT,
+    "webhook-id": message.eventId,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": signature,
+  };
+  const result = await deps.http.post(endpoint.url, headers, message.body);
+  const response =
+    result.kind === "response"
+      ? { statusCode: result.statusCode, responseBody: truncate(result.body) }
+      : { error: result.error, errorMessage: result.message };
+  return {
+    at,
+    outcome: classifyOutcome(result, deps.clock.now()),
+    fields: { url: endpoint.url, durationMs: result.durationMs, ...response },
+  };
+}
+
+/** Writes one attempt of the message's chain (scheduled, or the manual chain it names) to the log. */
+export async function recordAttempt(
+  deps: DeliveryDeps,
+  message: DeliveryMessage,
+  attempt: number,
+  fields: Pick<AttemptRecord, "status" | "url" | "durationMs"> & Partial<AttemptRecord>,
+  at: Date = deps.clock.now(),
+): Promise<AttemptRecord> {
+  const entry: AttemptRecord = {
+    eventId: message.eventId,
+    endpointId: message.endpointId,
+    tenantId: message.tenantId,
+    attempt,
+    trigger: message.chain === undefined ? "scheduled" : "manual",
+    ...(message.chain !== undefined && { chain: message.chain }),
+    at: at.toISOString(),
+    expiresAt: expiresAt(at, deps.logRetentionDays),
+    ...fields,
+  };
+  await deps.attempts.record(entry);
+  deps.onAttempt?.(entry);
+  return entry;
+}
+
+function truncate(text: string): string {
+  if (Buffer.byteLength(text) <= RESPONSE_BODY_BYTES) return text;
+  return Buffer.from(text)
+    .subarray(0, RESPONSE_BODY_BYTES)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
+}
+
+const signers = new Map<string, Signer>();
+
+/** Signers are cached per secret so that the key object is made once per warm container. */
+function signerFor(secret: string): Signer {
+  let signer = signers.get(secret);
+  if (!signer) {
+    if (signers.size >= 1000) signers.clear();
+    signer = new Signer(secret);
+    signers.set(secret, signer);
+  }
+  return signer;
+}

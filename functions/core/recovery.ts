@@ -1,0 +1,150 @@
+import { createHash } from "node:crypto";
+import { type Clock, expiresAt } from "./clock.ts";
+import type { RecoveryTask } from "./delivery-message.ts";
+import { ApiError, DependencyError } from "./errors.ts";
+import { latestRecord } from "./event-queries.ts";
+import { newId } from "./ids.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint, RecoveryRecord } from "./model.ts";
+import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore, RecoveryStore, Requeue } from "./ports.ts";
+import { canSee } from "./principal.ts";
+
+/** What the worker needs to work through a recovery. */
+export interface RecoveryStepDeps {
+  attempts: AttemptLog;
+  events: EventStore;
+  queue: DeliveryQueue;
+  requeue: Requeue;
+  recoveries: RecoveryStore;
+  clock: Clock;
+}
+
+/** What the API needs to start and show recoveries. */
+export interface RecoveryDeps {
+  endpoints: EndpointStore;
+  recoveries: RecoveryStore;
+  requeue: Requeue;
+  clock: Clock;
+  logRetentionDays: number;
+}
+
+/** Attempt records looked at per step: one step is one queue message, well inside the worker's timeout. */
+const PAGE = 100;
+const RECOVERABLE = new Set(["failed", "exhausted", "skipped"]);
+
+/**
+ * POST /v1/endpoints/{id}/recover: records a running recovery of the endpoint's failed, exhausted and
+ * skipped deliveries whose latest attempt is in [since, until), and queues its first step. The worker
+ * works through the window page by page (functions/core/recovery.ts `runRecoveryStep`).
+ */
+export async function startRecovery(
+  deps: RecoveryDeps,
+  endpointId: string,
+  window: { since: string; until?: string },
+  confined?: string,
+): Promise<RecoveryRecord> {
+  const endpoint = await visibleEndpoint(deps.endpoints, endpointId, confined);
+  if (!endpoint.enabled) throw new ApiError("endpoint_disabled", `Endpoint ${endpointId} is disabled: enable it before recovering`);
+  const now = deps.clock.now();
+  const since = new Date(window.since).toISOString();
+  const until = new Date(window.until ?? now).toISOString();
+  if (since >= until) throw new ApiError("validation_failed", "The window is empty", [{ path: "since", message: "must be before until" }]);
+  const recovery: RecoveryRecord = {
+    id: newId("rcv", now.getTime()),
+    endpointId,
+    tenantId: endpoint.tenantId,
+    since,
+    until,
+    status: "running",
+    resent: 0,
+    scanned: 0,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    expiresAt: expiresAt(now, deps.logRetentionDays),
+  };
+  await deps.recoveries.put(recovery);
+  const task: RecoveryTask = { v: 1, task: "recover", endpointId, recoveryId: recovery.id };
+  await deps.requeue.later(JSON.stringify(task), 0);
+  return recovery;
+}
+
+/** GET /v1/endpoints/{id}/recoveries/{recoveryId}: where a recovery stands. */
+export async function getRecovery(deps: RecoveryDeps, endpointId: string, id: string, confined?: string): Promise<RecoveryRecord> {
+  await visibleEndpoint(deps.endpoints, endpointId, confined);
+  const recovery = await deps.recoveries.get(endpointId, id);
+  if (!recovery) throw new ApiError("not_found", `No recovery ${id}`);
+  return recovery;
+}
+
+/**
+ * One step of a recovery: reads a page of the endpoint's attempts in the window, resends each
+ * delivery whose latest record is that page's failed, exhausted or skipped record (so each delivery
+ * is resent once, whatever page its older records are on), then queues the next step or completes.
+ * A redelivered step resends into the same manual chains, whose log makes the repeat a no-op.
+ */
+export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask): Promise<void> {
+  const recovery = await deps.recoveries.get(task.endpointId, task.recoveryId);
+  if (!recovery || recovery.status !== "running") return;
+  const page = await deps.attempts.byEndpointBetween(recovery.endpointId, recovery.since, recovery.until, PAGE, task.cursor);
+  const chosen: AttemptRecord[] = [];
+  for (const candidate of newestPerEvent(page.items.filter((a) => RECOVERABLE.has(a.status)))) {
+    const history = (await deps.attempts.allOfEvent(candidate.eventId)).filter((a) => a.endpointId === recovery.endpointId);
+    const latest = latestRecord(history);
+    if (latest && RECOVERABLE.has(latest.status) && sameRecord(latest, candidate)) chosen.push(latest);
+  }
+  const events = chosen.length > 0 ? await deps.events.getMany([...new Set(chosen.map((a) => a.eventId))]) : new Map();
+  const messages: DeliveryMessage[] = [];
+  for (const a of chosen) {
+    const event = events.get(a.eventId);
+    if (!event) continue; // expired from the log: nothing left to send
+    const { id, tenantId, type, createdAt, body } = event;
+    messages.push({
+      v: 1,
+      eventId: id,
+      endpointId: recovery.endpointId,
+      tenantId,
+      type,
+      createdAt,
+      body,
+      chain: chainFor(recovery.id, id),
+      recovers: true,
+    });
+  }
+  if (messages.length > 0 && (await deps.queue.send(messages)).length > 0) {
+    throw new DependencyError("sqs", "SQS did not accept every recovered delivery");
+  }
+  const now = deps.clock.now().toISOString();
+  const next: RecoveryRecord = {
+    ...recovery,
+    resent: recovery.resent + messages.length,
+    scanned: recovery.scanned + page.items.length,
+    updatedAt: now,
+    ...(page.nextCursor === undefined && { status: "completed" as const, completedAt: now }),
+  };
+  await deps.recoveries.put(next);
+  if (page.nextCursor !== undefined) {
+    const step: RecoveryTask = { ...task, cursor: page.nextCursor };
+    await deps.requeue.later(JSON.stringify(step), 0);
+  }
+}
+
+/** The manual chain a recovery resends one event into: the same on a repeated step. */
+export function chainFor(recoveryId: string, eventId: string): string {
+  return `r${createHash("sha256").update(`${recoveryId}\u0000${eventId}`).digest("hex").slice(0, 24)}`;
+}
+
+async function visibleEndpoint(store: EndpointStore, id: string, confined: string | undefined): Promise<Endpoint> {
+  const endpoint = await store.get(id);
+  if (!endpoint || !canSee(confined, endpoint.tenantId)) throw new ApiError("not_found", `No endpoint ${id}`);
+  return endpoint;
+}
+
+/** The first (newest) record of each event in a newest-first page. */
+function newestPerEvent(records: AttemptRecord[]): AttemptRecord[] {
+  const firsts = new Map<string, AttemptRecord>();
+  for (const a of records) if (!firsts.has(a.eventId)) firsts.set(a.eventId, a);
+  return [...firsts.values()];
+}
+
+function sameRecord(a: AttemptRecord, b: AttemptRecord): boolean {
+  return a.at === b.at && a.attempt === b.attempt && a.chain === b.chain && a.trigger === b.trigger;
+}

@@ -1,0 +1,79 @@
+import type { Clock } from "./clock.ts";
+import { ApiError, DependencyError } from "./errors.ts";
+import { newId } from "./ids.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
+import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore } from "./ports.ts";
+import { canSee } from "./principal.ts";
+
+export interface ReplayDeps {
+  events: EventStore;
+  endpoints: EndpointStore;
+  attempts: AttemptLog;
+  queue: DeliveryQueue;
+  clock: Clock;
+}
+
+/** What a replay started: one manual chain per endpoint, and the endpoints left out with why. */
+export interface ReplayResult {
+  eventId: string;
+  chains: { endpointId: string; chain: string }[];
+  skipped: { endpointId: string; reason: "endpoint_disabled" | "endpoint_deleted" }[];
+}
+
+/**
+ * POST /v1/events/{id}/replay: sends the event again now, as a new manual attempt chain, to one
+ * endpoint it was sent to (or that is subscribed to its type), or to every endpoint it was sent to.
+ * The chains are logged with trigger "manual" and numbered apart from the scheduled chain.
+ */
+export async function replayEvent(
+  deps: ReplayDeps,
+  eventId: string,
+  endpointId: string | undefined,
+  confined?: string,
+): Promise<ReplayResult> {
+  const event = await deps.events.get(eventId);
+  if (!event || !canSee(confined, event.tenantId)) throw new ApiError("not_found", `No event ${eventId}`);
+  const targets = endpointId === undefined ? event.endpointIds : [endpointId];
+  const found = await Promise.all(targets.map((id) => deps.endpoints.get(id)));
+  if (endpointId !== undefined) {
+    const endpoint = found[0];
+    const eligible =
+      endpoint && endpoint.tenantId === event.tenantId && (event.endpointIds.includes(endpoint.id) || subscribed(endpoint, event.type));
+    if (!eligible) throw new ApiError("not_found", `No endpoint ${endpointId} for event ${eventId}`);
+    if (!endpoint.enabled) throw new ApiError("endpoint_disabled", `Endpoint ${endpointId} is disabled: enable it before replaying`);
+  }
+  const history = await deps.attempts.allOfEvent(eventId);
+  const result: ReplayResult = { eventId, chains: [], skipped: [] };
+  const messages: DeliveryMessage[] = [];
+  const now = deps.clock.now().getTime();
+  for (const [i, endpoint] of found.entries()) {
+    const id = targets[i] as string;
+    if (!endpoint || endpoint.tenantId !== event.tenantId) {
+      result.skipped.push({ endpointId: id, reason: "endpoint_deleted" });
+    } else if (!endpoint.enabled) {
+      result.skipped.push({ endpointId: id, reason: "endpoint_disabled" });
+    } else {
+      const chain = newId("m", now).replace("_", "");
+      const { type, tenantId, createdAt, body } = event;
+      messages.push({ v: 1, eventId, endpointId: id, tenantId, type, createdAt, body, chain, recovers: hadFailed(history, id) });
+      result.chains.push({ endpointId: id, chain });
+    }
+  }
+  if (messages.length > 0 && (await deps.queue.send(messages)).length > 0) {
+    throw new DependencyError("sqs", "SQS did not accept every replayed delivery; repeat the call");
+  }
+  return result;
+}
+
+function subscribed(endpoint: Endpoint, type: string): boolean {
+  return endpoint.eventTypes === undefined || endpoint.eventTypes.includes(type);
+}
+
+/** True when the delivery's latest record is a failure: its success will be announced as recovered. */
+function hadFailed(history: AttemptRecord[], endpointId: string): boolean {
+  const latest = history
+    .filter((a) => a.endpointId === endpointId)
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .at(-1);
+  return latest !== undefined && latest.status !== "succeeded";
+}

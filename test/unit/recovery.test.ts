@@ -1,0 +1,156 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { parseTask } from "../../functions/core/delivery-message.ts";
+import { ApiError } from "../../functions/core/errors.ts";
+import type { AttemptRecord, EventRecord } from "../../functions/core/model.ts";
+import { getRecovery, runRecoveryStep, startRecovery } from "../../functions/core/recovery.ts";
+import { replayEvent } from "../../functions/core/replay.ts";
+import {
+  endpointFixture,
+  FakeClock,
+  MemoryAttemptLog,
+  MemoryEndpointStore,
+  MemoryEventStore,
+  MemoryQueue,
+  MemoryRecoveryStore,
+} from "../support/fakes.ts";
+
+function event(id: string, tenantId = "default"): EventRecord {
+  return {
+    id,
+    tenantId,
+    type: "a",
+    body: `{"id":"${id}"}`,
+    createdAt: "2026-11-01T00:00:00.000Z",
+    requestHash: "h",
+    endpointIds: ["ep_1"],
+    expiresAt: 0,
+  };
+}
+
+function attempt(
+  eventId: string,
+  n: number,
+  status: AttemptRecord["status"],
+  at: string,
+  extra: Partial<AttemptRecord> = {},
+): AttemptRecord {
+  return {
+    eventId,
+    endpointId: "ep_1",
+    tenantId: "default",
+    attempt: n,
+    trigger: "scheduled",
+    status,
+    url: "u",
+    at,
+    durationMs: 1,
+    expiresAt: 0,
+    ...extra,
+  };
+}
+
+let deps: ReturnType<typeof setup>;
+function setup() {
+  const queue = new MemoryQueue();
+  return {
+    endpoints: new MemoryEndpointStore(),
+    events: new MemoryEventStore(),
+    attempts: new MemoryAttemptLog(),
+    recoveries: new MemoryRecoveryStore(),
+    queue,
+    requeue: queue,
+    clock: new FakeClock(Date.parse("2026-11-02T00:00:00Z")),
+    logRetentionDays: 30,
+  };
+}
+
+/** Runs the recovery's queued steps the way the worker does, until none is left. */
+async function drain() {
+  while (deps.queue.requeued.length > 0) {
+    const task = parseTask(deps.queue.requeued.shift()?.body ?? "");
+    if (task) await runRecoveryStep(deps, task);
+  }
+}
+
+beforeEach(async () => {
+  deps = setup();
+  await deps.endpoints.put(endpointFixture());
+  await deps.endpoints.put(endpointFixture({ id: "ep_acme", tenantId: "acme" }));
+  await deps.events.putNew(["evt_a", "evt_b", "evt_c", "evt_d", "evt_e"].map((id) => event(id)));
+  for (const a of [
+    attempt("evt_a", 1, "failed", "2026-11-01T01:00:00.000Z"),
+    attempt("evt_a", 2, "exhausted", "2026-11-01T02:00:00.000Z"),
+    attempt("evt_b", 1, "failed", "2026-11-01T01:00:00.000Z"),
+    attempt("evt_b", 2, "succeeded", "2026-11-01T02:00:00.000Z"),
+    attempt("evt_c", 1, "skipped", "2026-11-01T03:00:00.000Z", { error: "endpoint_disabled" }),
+    attempt("evt_d", 1, "failed", "2026-11-01T04:00:00.000Z"),
+    attempt("evt_d", 2, "exhausted", "2026-11-01T04:30:00.000Z", { trigger: "dead-letter", error: "dead_lettered" }),
+    attempt("evt_e", 1, "exhausted", "2026-10-30T00:00:00.000Z"),
+  ]) {
+    await deps.attempts.record(a);
+  }
+});
+
+describe("recovery", () => {
+  it("resends each failed, exhausted (dead-lettered included) or skipped delivery of the window once, as a manual chain", async () => {
+    const recovery = await startRecovery(deps, "ep_1", { since: "2026-11-01T00:00:00Z" });
+    expect(recovery).toMatchObject({ status: "running", until: "2026-11-02T00:00:00.000Z", resent: 0 });
+    await drain();
+    const sent = deps.queue.sent;
+    expect(sent.map((m) => m.eventId).sort()).toEqual(["evt_a", "evt_c", "evt_d"]);
+    expect(sent.every((m) => m.chain?.startsWith("r") && m.recovers === true && m.body === `{"id":"${m.eventId}"}`)).toBe(true);
+    expect(new Set(sent.map((m) => m.chain)).size).toBe(3);
+    expect(await getRecovery(deps, "ep_1", recovery.id)).toMatchObject({ status: "completed", resent: 3, scanned: 7 });
+  });
+
+  it("works through a large window page by page, resending each delivery once", async () => {
+    for (let i = 0; i < 130; i++) {
+      const id = `evt_bulk${i}`;
+      await deps.events.putNew([event(id)]);
+      await deps.attempts.record(attempt(id, 1, "failed", `2026-11-01T05:${String(i % 60).padStart(2, "0")}:00.000Z`));
+      await deps.attempts.record(attempt(id, 2, "exhausted", `2026-11-01T06:${String(i % 60).padStart(2, "0")}:00.000Z`));
+    }
+    const recovery = await startRecovery(deps, "ep_1", { since: "2026-11-01T05:00:00Z", until: "2026-11-01T07:00:00Z" });
+    await drain();
+    const ids = deps.queue.sent.map((m) => m.eventId);
+    expect(ids).toHaveLength(130);
+    expect(new Set(ids).size).toBe(130);
+    expect(await getRecovery(deps, "ep_1", recovery.id)).toMatchObject({ status: "completed", resent: 130, scanned: 260 });
+  });
+
+  it("answers 404 to another tenant, 409 for a disabled endpoint and 422 for an empty window", async () => {
+    await expect(startRecovery(deps, "ep_1", { since: "2026-11-01T00:00:00Z" }, "acme")).rejects.toMatchObject({ code: "not_found" });
+    const recovery = await startRecovery(deps, "ep_1", { since: "2026-11-01T00:00:00Z" });
+    await expect(getRecovery(deps, "ep_1", recovery.id, "acme")).rejects.toMatchObject({ code: "not_found" });
+    await expect(getRecovery(deps, "ep_acme", recovery.id, "acme")).rejects.toMatchObject({ code: "not_found" });
+    await deps.endpoints.put(endpointFixture({ enabled: false }));
+    await expect(startRecovery(deps, "ep_1", { since: "2026-11-01T00:00:00Z" })).rejects.toMatchObject({
+      code: "endpoint_disabled",
+      status: 409,
+    });
+    await deps.endpoints.put(endpointFixture());
+    await expect(startRecovery(deps, "ep_1", { since: "2026-11-03T00:00:00Z" })).rejects.toBeInstanceOf(ApiError);
+  });
+});
+
+describe("replay", () => {
+  it("resends an event now as a new manual chain to each endpoint it was sent to", async () => {
+    const result = await replayEvent(deps, "evt_a", undefined);
+    expect(result.chains.map((c) => c.endpointId)).toEqual(["ep_1"]);
+    expect(deps.queue.sent).toEqual([
+      expect.objectContaining({ eventId: "evt_a", endpointId: "ep_1", chain: result.chains[0]?.chain, recovers: true }),
+    ]);
+    const again = await replayEvent(deps, "evt_b", "ep_1");
+    expect(again.chains[0]?.chain).not.toBe(result.chains[0]?.chain);
+    expect(deps.queue.sent[1]).toMatchObject({ eventId: "evt_b", recovers: false });
+  });
+
+  it("keeps tenants apart and refuses a disabled endpoint", async () => {
+    await expect(replayEvent(deps, "evt_a", undefined, "acme")).rejects.toMatchObject({ code: "not_found" });
+    await expect(replayEvent(deps, "evt_a", "ep_acme")).rejects.toMatchObject({ code: "not_found" });
+    await deps.endpoints.put(endpointFixture({ enabled: false }));
+    await expect(replayEvent(deps, "evt_a", "ep_1")).rejects.toMatchObject({ code: "endpoint_disabled" });
+    expect((await replayEvent(deps, "evt_a", undefined)).skipped).toEqual([{ endpointId: "ep_1", reason: "endpoint_disabled" }]);
+    expect(deps.queue.sent).toEqual([]);
+  });
+});
