@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: the benchmarks of issue 6. Each stage prints progress lines; the results go to
+ * bench/results/latest.json and bench/results/latest.md. Every figure is a ratio against a limit
+ * measured in the same run, or a time against its target. All traffic stays on 127.0.0.1.
+ * Options: --quick for a short smoke run; --profile writes CPU profiles of the delivery-worker
+ * and stack processes to bench/results/ (git-ignored) for `node bench/support/profile-summary.ts`.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { benchColdStart } from "./stages/cold-start.ts";
+import { priceRuns } from "./stages/cost.ts";
+import { benchDeliveryWorker } from "./stages/delivery-worker.ts";
+import { benchEndToEnd } from "./stages/end-to-end.ts";
+import { benchFanOut } from "./stages/fan-out.ts";
+import { apiClient } from "./support/api-client.ts";
+import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
+import { type BenchReport, markdownReport } from "./support/report.ts";
+import { startWebhookReceiver } from "./support/webhook-receiver.ts";
+
+const { values } = parseArgs({ options: { profile: { type: "boolean", default: false }, quick: { type: "boolean", default: false } } });
+const RESULTS = fileURLToPath(new URL("./results/", import.meta.url));
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s`;
+const progress = (line: string) => process.stdout.write(`${elapsed()} ${line}\n`);
+const quick = values.quick;
+
+mkdirSync(RESULTS, { recursive: true });
+progress("1/5 delivery worker against raw HTTP (loopback receiver in its own process)");
+const deliveryWorker = await benchDeliveryWorker(
+  {
+    concurrency: 50,
+    batchSize: 10,
+    roundMs: quick ? 1000 : 2500,
+    rounds: quick ? 2 : 3,
+    execArgv: values.profile ? ["--cpu-prof", `--cpu-prof-dir=${RESULTS}`] : [],
+  },
+  progress,
+);
+progress(`    ratio ${deliveryWorker.ratio} (target ≥ 0.8), ${deliveryWorker.handler.cpuMicrosPerDelivery} CPU µs per delivery`);
+
+progress("4/5 cold start: bundles and fresh-process imports");
+const coldStart = await benchColdStart(quick ? 3 : 9, progress);
+
+progress("    starting the bench stack (dynalite, fauxqs, counting proxies, the Lambda entries)");
+const stack = await startBenchStack({ RETRY_SCHEDULE: "1,1,1" }, values.profile ? ["--cpu-prof", `--cpu-prof-dir=${RESULTS}`] : []);
+const api = apiClient(stack.apiUrl, BENCH_ADMIN_KEY);
+const receiver = await startWebhookReceiver();
+let report: BenchReport;
+try {
+  progress("3/5 fan-out: one event to 1,000 endpoints");
+  const fanOut = await benchFanOut(stack, api, receiver.url, 1000, 3);
+  progress(`    ${fanOut.samplesMs.join(" ms, ")} ms to a 202, ${fanOut.enqueued} messages enqueued (target ≤ 1,000 ms)`);
+
+  progress("2/5 local end to end against the emulator-only floor, then latency at 100 events/s");
+  const { result: endToEnd, runs } = await benchEndToEnd(
+    stack,
+    api,
+    receiver,
+    {
+      events: quick ? 1000 : 3000,
+      rounds: quick ? 1 : 2,
+      batchedClients: 8,
+      singleClients: 16,
+      pollers: 4,
+      steadyRate: 100,
+      steadySeconds: quick ? 5 : 10,
+    },
+    progress,
+  );
+  progress(`    ratio ${endToEnd.ratio} (target ≥ 0.5); p99 ${endToEnd.latency.p99Ms} ms (target ≤ 100 ms)`);
+
+  progress("5/5 cost: pricing the counted calls");
+  const cost = priceRuns(runs);
+  for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
+
+  let commit = "unknown";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    if (execFileSync("git", ["status", "--porcelain", "functions", "local", "lib"], { encoding: "utf8" }).trim()) commit += "+uncommitted";
+  } catch {
+    // not a git checkout
+  }
+  report = {
+    startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
+    seconds: (performance.now() - started) / 1000,
+    machine: {
+      node: process.version,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "?",
+      platform: `${os.platform()} ${os.arch()}`,
+    },
+    commit,
+    command: "npm run bench",
+    deliveryWorker,
+    endToEnd,
+    fanOut,
+    coldStart,
+    cost,
+  };
+} finally {
+  api.close();
+  await receiver.stop();
+  await stack.stop();
+}
+writeFileSync(`${RESULTS}latest.json`, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(`${RESULTS}latest.md`, markdownReport(report));
+progress(`done: bench/results/latest.json and bench/results/latest.md`);

@@ -1,0 +1,211 @@
+/**
+ * Stage 1's measuring process: the delivery handler (functions/delivery/handler.ts) fed SQS batches
+ * directly, its endpoint store, attempt log and queue on in-memory stand-ins, posting to a loopback
+ * receiver in another process; and, as its limit, raw node:http POSTs with the same keep-alive agent
+ * settings, the same headers and body, to the same receiver, at the same concurrency.
+ */
+import http from "node:http";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { NodeHttpSender } from "../../functions/adapters/http-sender.ts";
+import { createLog } from "../../functions/adapters/logger.ts";
+import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
+import { systemClock } from "../../functions/core/clock.ts";
+import { type DeliveryDeps, type RetryControl, USER_AGENT } from "../../functions/core/delivery.ts";
+import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
+import type { AttemptRecord, Endpoint } from "../../functions/core/model.ts";
+import type { AttemptLog, EndpointStore } from "../../functions/core/ports.ts";
+import { parseRetrySchedule } from "../../functions/core/retry-schedule.ts";
+import { Signer } from "../../functions/core/signing.ts";
+import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
+import { lambdaContext } from "../../local/http-gateway.ts";
+import { serveParent } from "../support/child.ts";
+
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/** About 1 KB of JSON, the payload size of the issue's cost figures. */
+export const PAYLOAD = JSON.stringify({ type: "invoice.paid", data: { invoice: "in_123", amount: 4200, note: "x".repeat(960) } });
+
+interface RunArgs {
+  /** rawSignal: raw plus the one thing NodeHttpSender adds that costs most, an AbortSignal.timeout per request. */
+  mode: "raw" | "rawSignal" | "sender" | "handler";
+  url: string;
+  /** Requests in flight: raw/sender loops, or handler invocations x batch size. */
+  concurrency: number;
+  batchSize: number;
+  durationMs: number;
+}
+
+export interface RunResult {
+  mode: string;
+  operations: number;
+  seconds: number;
+  perSecond: number;
+  cpuMicrosPerOperation: number;
+  failures: number;
+}
+
+/** The same keep-alive agent settings as NodeHttpSender's. */
+const rawAgent = new http.Agent({ keepAlive: true, keepAliveMsecs: 1_000, maxSockets: 256, maxFreeSockets: 64, scheduling: "lifo" });
+
+function rawPost(url: URL, headers: Record<string, string>, payload: Buffer, withSignal = false): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const signal = withSignal ? AbortSignal.timeout(15_000) : undefined;
+    const request = http.request(url, { method: "POST", agent: rawAgent, headers, ...(signal && { signal }) });
+    request.on("error", reject);
+    request.on("response", (response) => {
+      response.on("data", () => undefined);
+      response.on("end", () => resolve(response.statusCode ?? 0));
+    });
+    request.end(payload);
+  });
+}
+
+// The handler's ports: a fixed endpoint, an attempt log and a queue that only count.
+let recorded = 0;
+let notSucceeded = 0;
+const endpointFor = (url: string): Endpoint => ({
+  id: "ep_bench",
+  tenantId: "default",
+  url,
+  enabled: true,
+  headers: {},
+  secret: SECRET,
+  createdAt: "2026-11-01T00:00:00.000Z",
+  updatedAt: "2026-11-01T00:00:00.000Z",
+});
+
+function handlerFor(url: string) {
+  const endpoint = endpointFor(url);
+  const endpoints: Pick<EndpointStore, "get"> = { get: async () => endpoint };
+  const attempts: Pick<AttemptLog, "record" | "last"> = {
+    record: async (a: AttemptRecord) => {
+      recorded++;
+      if (a.status !== "succeeded") notSucceeded++;
+    },
+    last: async () => undefined,
+  };
+  const queue: RetryControl = { retryAfter: async () => undefined, deadLetter: async () => undefined };
+  // As functions/delivery/index.ts wires it in Lambda: JSON logs and embedded metrics on stdout.
+  const log = createLog("json", "INFO", "delivery");
+  const metrics = createDeliveryMetrics("json", "delivery");
+  const deps: DeliveryDeps = {
+    endpoints: endpoints as EndpointStore,
+    attempts: attempts as AttemptLog,
+    http: new NodeHttpSender({ timeoutMs: 15_000, policy: new DestinationPolicy(["127.0.0.0/8"]) }),
+    queue,
+    clock: systemClock,
+    retrySchedule: parseRetrySchedule("5,300,1800,7200,18000,36000,36000"),
+    logRetentionDays: 30,
+    onAttempt: (attempt) => {
+      log.attempt(attempt);
+      metrics.attempt(attempt);
+    },
+  };
+  return { handler: createDeliveryHandler(deps, metrics), sender: deps.http as NodeHttpSender };
+}
+
+let sequence = 0;
+function record(): SQSRecord {
+  const n = sequence++;
+  const body = JSON.stringify({
+    v: 1,
+    eventId: `evt_bench${n}`,
+    endpointId: "ep_bench",
+    tenantId: "default",
+    type: "invoice.paid",
+    createdAt: "2026-11-01T00:00:00.000Z",
+    body: PAYLOAD,
+  });
+  const now = String(Date.now());
+  return {
+    messageId: `m${n}`,
+    receiptHandle: `r${n}`,
+    body,
+    attributes: { ApproximateReceiveCount: "1", SentTimestamp: now, SenderId: "bench", ApproximateFirstReceiveTimestamp: now },
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:bench",
+    awsRegion: "us-east-1",
+  };
+}
+
+const signer = new Signer(SECRET);
+function staticHeaders(): Record<string, string> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return {
+    "content-type": "application/json",
+    "user-agent": USER_AGENT,
+    "webhook-id": "evt_bench0000000000000000",
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": signer.sign("evt_bench0000000000000000", timestamp, PAYLOAD),
+    "content-length": String(Buffer.byteLength(PAYLOAD)),
+  };
+}
+
+const wired = new Map<string, ReturnType<typeof handlerFor>>();
+
+async function run(args: RunArgs): Promise<RunResult> {
+  const target = new URL(args.url);
+  let w = wired.get(args.url);
+  if (!w) {
+    w = handlerFor(args.url);
+    wired.set(args.url, w);
+  }
+  const { handler, sender } = w;
+  const deadline = performance.now() + args.durationMs;
+  const payload = Buffer.from(PAYLOAD);
+  const headers = staticHeaders();
+  const { "content-length": _length, ...senderHeaders } = headers;
+  let operations = 0;
+  let failures = 0;
+  const beforeRecorded = notSucceeded;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const loops: Promise<void>[] = [];
+  if (args.mode === "handler") {
+    const invocations = Math.max(1, Math.round(args.concurrency / args.batchSize));
+    for (let i = 0; i < invocations; i++) {
+      loops.push(
+        (async () => {
+          while (performance.now() < deadline) {
+            const event: SQSEvent = { Records: Array.from({ length: args.batchSize }, record) };
+            const result = await handler(event, lambdaContext("delivery"));
+            operations += args.batchSize;
+            failures += result.batchItemFailures.length;
+          }
+        })(),
+      );
+    }
+  } else {
+    for (let i = 0; i < args.concurrency; i++) {
+      loops.push(
+        (async () => {
+          while (performance.now() < deadline) {
+            if (args.mode === "raw" || args.mode === "rawSignal") {
+              const status = await rawPost(target, headers, payload, args.mode === "rawSignal");
+              if (status !== 204) failures++;
+            } else {
+              const result = await sender.post(args.url, senderHeaders, PAYLOAD);
+              if (result.kind !== "response" || result.statusCode !== 204) failures++;
+            }
+            operations++;
+          }
+        })(),
+      );
+    }
+  }
+  await Promise.all(loops);
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return {
+    mode: args.mode,
+    operations,
+    seconds,
+    perSecond: operations / seconds,
+    cpuMicrosPerOperation: (used.user + used.system) / operations,
+    failures: failures + (notSucceeded - beforeRecorded),
+  };
+}
+
+serveParent({ run: (args) => run(args as unknown as RunArgs), recorded: () => recorded });
+process.send?.({ pid: process.pid });

@@ -1,0 +1,175 @@
+import http from "node:http";
+import { createRequire } from "node:module";
+import { closeServer, listenOnLoopback } from "../../local/loopback.ts";
+
+/** dynalite's own DynamoDB item-size rule (attribute names plus values, as AWS documents it). */
+const itemSize = createRequire(import.meta.url)("dynalite/db").itemSize as (item: Record<string, unknown>) => number;
+
+/** What one operation of one kind has cost so far. */
+export interface OperationCount {
+  /** HTTP requests made (every SDK retry is a billed request). */
+  requests: number;
+  /** SQS: requests billed, counting each started 64 KB of payload as one. */
+  billedRequests: number;
+  /** SQS batch entries sent/deleted, or messages received. */
+  entries: number;
+  /** DynamoDB write units, the table's and its GSI's. */
+  writeUnits: number;
+  /** DynamoDB read units. */
+  readUnits: number;
+  /** Answers other than 200. */
+  errors: number;
+}
+
+export type Counts = Record<string, OperationCount>;
+
+const GSI_KEYS = ["gsi1pk", "gsi1sk"];
+const SQS_CHUNK = 64 * 1024;
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of an emulator that counts what AWS would bill: every request
+ * by operation (X-Amz-Target) and by what it touches (queue name, or the kind of item from its sort
+ * key), SQS's 64 KB chunks, DynamoDB write units (table plus gsi1, whose projection is ALL) and read
+ * units (4 KB each, halved for eventually consistent reads).
+ */
+export async function startCountingProxy(target: string) {
+  const upstream = new URL(target);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  let counts: Counts = {};
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const forward = http.request(
+        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent },
+        (answer) => {
+          const parts: Buffer[] = [];
+          answer.on("data", (c: Buffer) => parts.push(c));
+          answer.on("end", () => {
+            const response = Buffer.concat(parts);
+            try {
+              count(counts, String(req.headers["x-amz-target"] ?? ""), body, answer.statusCode ?? 0, response);
+            } catch {
+              // A body we cannot read is still forwarded; it just is not attributed.
+            }
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(response);
+          });
+        },
+      );
+      forward.on("error", () => res.destroy());
+      forward.end(body);
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  const url = await listenOnLoopback(server, 0);
+  return {
+    url,
+    /** The counts since the last reset, and starts afresh. */
+    take(): Counts {
+      const taken = counts;
+      counts = {};
+      return taken;
+    },
+    peek: (): Counts => counts,
+    stop: async () => {
+      agent.destroy();
+      await closeServer(server);
+    },
+  };
+}
+
+function entry(counts: Counts, label: string): OperationCount {
+  counts[label] ??= { requests: 0, billedRequests: 0, entries: 0, writeUnits: 0, readUnits: 0, errors: 0 };
+  return counts[label];
+}
+
+type Attr = Record<string, { S?: string }>;
+
+/** The kind of DynamoDB item a key or item is, from its sort key (see functions/adapters/table-design.ts). */
+function kindOf(item: Attr | undefined, values?: Record<string, { S?: string }>): string {
+  const sk = item?.sk?.S ?? values?.[":chain"]?.S ?? values?.[":at"]?.S;
+  const pk = item?.pk?.S ?? values?.[":pk"]?.S ?? "";
+  if (sk?.startsWith("AT#")) return "attempt";
+  if (sk === "EVENT") return "event";
+  if (sk === "ENDPOINT") return "endpoint";
+  if (sk === "APIKEY") return "api key";
+  if (pk.startsWith("TENANT#")) return "endpoints of tenant";
+  if (pk.startsWith("EP#") && pk.endsWith("#AT")) return "attempts of endpoint";
+  if (pk === "UNSENT") return "unsent events";
+  return pk.startsWith("BENCH") ? "bench" : "other";
+}
+
+const writeUnits = (item: Attr) => {
+  const units = Math.max(1, Math.ceil(itemSize(item) / 1024));
+  return GSI_KEYS.every((k) => k in item) ? 2 * units : units;
+};
+const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) / (consistent ? 1 : 2);
+
+function count(counts: Counts, target: string, body: Buffer, status: number, response: Buffer): void {
+  const [service, operation = "?"] = target.split(".");
+  const input = body.length > 0 ? JSON.parse(body.toString("utf8")) : {};
+  const output = status === 200 && response.length > 0 ? JSON.parse(response.toString("utf8")) : {};
+  if (service === "AmazonSQS") {
+    const queue = String(input.QueueUrl ?? "")
+      .split("/")
+      .pop();
+    const c = entry(counts, `SQS ${operation} ${queue}`);
+    c.requests++;
+    c.billedRequests += Math.max(1, Math.ceil(Math.max(body.length, response.length) / SQS_CHUNK));
+    if (status !== 200) c.errors++;
+    if (operation === "ReceiveMessage") c.entries += output.Messages?.length ?? 0;
+    else c.entries += input.Entries?.length ?? (operation === "SendMessage" ? 1 : 0);
+    return;
+  }
+  if (!service?.startsWith("DynamoDB")) return;
+  let kind = "other";
+  let write = 0;
+  let read = 0;
+  switch (operation) {
+    case "PutItem":
+      kind = kindOf(input.Item);
+      write = writeUnits(input.Item);
+      break;
+    case "UpdateItem":
+    case "DeleteItem":
+      // The item is not in the request; counted as one unit, plus gsi1 (these run on failure paths).
+      kind = kindOf(input.Key);
+      write = 2;
+      break;
+    case "BatchWriteItem":
+      for (const requests of Object.values(input.RequestItems ?? {}) as { PutRequest?: { Item: Attr } }[][]) {
+        for (const r of requests) {
+          kind = kindOf(r.PutRequest?.Item);
+          write += r.PutRequest ? writeUnits(r.PutRequest.Item) : 1;
+        }
+      }
+      break;
+    case "GetItem":
+      kind = kindOf(input.Key);
+      read = readUnits(output.Item ? itemSize(output.Item) : 0, input.ConsistentRead === true);
+      break;
+    case "Query": {
+      kind = kindOf(undefined, input.ExpressionAttributeValues);
+      const bytes = (output.Items ?? []).reduce((sum: number, item: Attr) => sum + itemSize(item), 0);
+      read = readUnits(bytes, input.ConsistentRead === true && !input.IndexName);
+      if (input.IndexName) kind += ` (${input.IndexName})`;
+      break;
+    }
+    case "BatchGetItem":
+      for (const [table, spec] of Object.entries(input.RequestItems ?? {}) as [string, { Keys: Attr[]; ConsistentRead?: boolean }][]) {
+        kind = kindOf(spec.Keys[0]);
+        const items = (output.Responses?.[table] ?? []) as Attr[];
+        read += spec.Keys.length - items.length;
+        for (const item of items) read += readUnits(itemSize(item), spec.ConsistentRead === true);
+      }
+      break;
+  }
+  const c = entry(counts, `DynamoDB ${operation} ${kind}`);
+  c.requests++;
+  c.billedRequests++;
+  c.writeUnits += status === 200 ? write : 0;
+  c.readUnits += status === 200 ? read : 0;
+  if (status !== 200) c.errors++;
+}
