@@ -8,7 +8,15 @@ import { createApiHandler } from "../../functions/api/handler.ts";
 import { Authenticator } from "../../functions/core/api-keys.ts";
 import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
 import { apiEvent } from "../support/api-event.ts";
-import { FakeClock, MemoryApiKeyStore, MemoryAttemptLog, MemoryEndpointStore, MemoryEventStore, MemoryQueue } from "../support/fakes.ts";
+import {
+  FakeClock,
+  MemoryApiKeyStore,
+  MemoryAttemptLog,
+  MemoryEndpointStore,
+  MemoryEventStore,
+  MemoryQueue,
+  MemoryRecoveryStore,
+} from "../support/fakes.ts";
 
 /*
  * Property: whatever arrives (random JSON, wrong types, huge and unicode strings, missing fields,
@@ -36,12 +44,15 @@ async function setup() {
   const bump = () => {
     mutations++;
   };
+  const queue = counted(new MemoryQueue(), ["send", "later"], bump);
   const deps = {
     endpoints: counted(new MemoryEndpointStore(), ["put", "delete"], bump),
     events: counted(new MemoryEventStore(), ["putNew"], bump),
     attempts: counted(new MemoryAttemptLog(), ["record"], bump),
     apiKeys: counted(new MemoryApiKeyStore(), ["put", "delete"], bump),
-    queue: counted(new MemoryQueue(), ["send"], bump),
+    queue,
+    requeue: queue,
+    recoveries: counted(new MemoryRecoveryStore(), ["put"], bump),
     clock: new FakeClock(),
     logRetentionDays: 30,
     maxBodyBytes: 256 * 1024,
@@ -78,6 +89,10 @@ const ROUTES = [
   ["DELETE", "/v1/endpoints/{id}"],
   ["GET", "/v1/endpoints/{id}/secret"],
   ["GET", "/v1/endpoints/{id}/attempts"],
+  ["POST", "/v1/endpoints/{id}/secret/rotate"],
+  ["POST", "/v1/endpoints/{id}/recover"],
+  ["GET", "/v1/endpoints/{id}/recoveries/{id}"],
+  ["POST", "/v1/events/{id}/replay"],
   ["POST", "/v1/events"],
   ["POST", "/v1/events/batch"],
   ["GET", "/v1/events/{id}"],
@@ -133,6 +148,26 @@ const body = fc.oneof(
   { weight: 3, arbitrary: almostValid.event },
   { weight: 2, arbitrary: fc.record({ events: fc.array(fc.oneof(almostValid.event, fc.jsonValue()), { maxLength: 12 }) }) },
   { weight: 1, arbitrary: fc.record({ tenantId: text, name: text }, { requiredKeys: [] }) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      {
+        since: fc.oneof(
+          text,
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        ),
+        until: fc.oneof(
+          text,
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        ),
+        endpointId: text,
+        gracePeriodSeconds: fc.oneof(fc.integer(), fc.double(), text),
+        retrySchedule: fc.oneof(fc.array(fc.integer(), { maxLength: 60 }), text),
+        rateLimitPerSecond: fc.oneof(fc.integer(), fc.double(), text),
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 2, arbitrary: fc.jsonValue() },
 );
 
@@ -159,7 +194,7 @@ describe("API fuzzing", () => {
     });
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const path = r.route[1].replace("{id}", encodeURIComponent(r.id));
+        const path = r.route[1].replaceAll("{id}", encodeURIComponent(r.id));
         const query = new URLSearchParams(Object.entries(r.query) as [string, string][]).toString();
         const key = { admin: "admin-key", tenant: t.tenantKey, none: null, wrong: "nope", garbage: "hrk_key_0.x" }[r.auth];
         const headers: Record<string, string> = { "content-type": r.contentType };
