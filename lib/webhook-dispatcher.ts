@@ -34,23 +34,21 @@ export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherP
 /** One sweep lists at most 100 half-sent events and sends their messages: a minute is plenty. */
 const SWEEPER_FUNCTION_TIMEOUT = Duration.minutes(1);
 
-/** One JSON line per request; no header is logged, so the bearer key never reaches the access log. */
-const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
-  JSON.stringify({
-    requestId: "$context.requestId",
-    requestTime: "$context.requestTimeEpoch",
-    ip: "$context.identity.sourceIp",
-    userAgent: "$context.identity.userAgent",
-    method: "$context.httpMethod",
-    path: "$context.path",
-    protocol: "$context.protocol",
-    status: "$context.status",
-    responseLength: "$context.responseLength",
-    latencyMs: "$context.responseLatency",
-    integrationLatencyMs: "$context.integrationLatency",
-    integrationError: "$context.integrationErrorMessage",
-  }),
-);
+/**
+ * The access log: one JSON line per request, and only what an investigation needs (who, what, the
+ * answer, how long, an integration error); CloudWatch stamps each line with its time. No header is
+ * logged, so the bearer key never reaches the access log. Every byte is billed at $0.50 per GB.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  method: "$context.httpMethod",
+  path: "$context.path",
+  status: "$context.status",
+  latencyMs: "$context.responseLatency",
+  integrationError: "$context.integrationErrorMessage",
+} as const;
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS));
 
 /** A serverless webhook dispatcher with secure, observable defaults. */
 export class WebhookDispatcher extends Construct {

@@ -65,6 +65,8 @@ describe("functions", () => {
       expect(functionEnv(template, stack, fn).NODE_OPTIONS).toBe("--enable-source-maps");
       const logging = props.LoggingConfig as Json;
       expect(logging.LogFormat).toBe("JSON");
+      // No START/END/REPORT platform lines: they would be most of the log bill.
+      expect(logging.SystemLogLevel).toBe("WARN");
       const logGroupId = (logging.LogGroup as { Ref: string }).Ref;
       const logGroup = template.toJSON().Resources[logGroupId] as Resource;
       expect(logGroup.Type).toBe("AWS::Logs::LogGroup");
@@ -372,6 +374,8 @@ describe("HTTP API", () => {
     const format = JSON.parse(logs.Format) as Record<string, string>;
     expect(format.requestId).toBe("$context.requestId");
     expect(format.status).toBe("$context.status");
+    // Lean: only what an investigation needs, since every byte is billed.
+    expect(Object.keys(format)).toEqual(["requestId", "ip", "method", "path", "status", "latencyMs", "integrationError"]);
     expect(logs.Format.toLowerCase()).not.toContain("authorization");
     template.hasResourceProperties("AWS::Logs::LogGroup", { RetentionInDays: 30 });
   });
