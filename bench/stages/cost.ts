@@ -1,5 +1,5 @@
-import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
-import type { Counts } from "../support/counting-proxy.ts";
+import type { ACCESS_LOG_FIELDS } from "../../lib/webhook-dispatcher.ts";
+import { type Counts, callerOf, operationOf } from "../support/counting-proxy.ts";
 import { median, round } from "../support/stats.ts";
 import type { MeasuredRun } from "./end-to-end.ts";
 
@@ -14,32 +14,33 @@ export const PRICES = {
   logsGb: 0.5 / 1024 ** 3,
 } as const;
 
+/** Typical values of the access log's fields, to size one line of lib/webhook-dispatcher.ts's format. */
+const TYPICAL_ACCESS_LOG_VALUES: Record<keyof typeof ACCESS_LOG_FIELDS, string> = {
+  requestId: "Ab1CdEfGhIjKlMnO=",
+  ip: "203.0.113.10",
+  method: "POST",
+  path: "/v1/events",
+  status: "202",
+  latencyMs: "25",
+  integrationError: "-",
+};
+
 /** Assumptions the bench cannot measure locally; each is printed in the report. */
 export const ASSUMPTIONS = {
   memoryGb: 128 / 1024,
-  /** Lambda's JSON platform lines per invocation (platform.start + platform.report). */
-  platformLogBytesPerInvocation: 450,
-  /** One API Gateway access-log line (lib/webhook-dispatcher.ts's format, typical values). */
-  accessLogBytesPerRequest: Buffer.byteLength(
-    JSON.stringify({
-      requestId: "Ab1CdEfGhIjKlMnO=",
-      requestTime: "1795000000000",
-      ip: "203.0.113.10",
-      userAgent: "node",
-      method: "POST",
-      path: "/v1/events",
-      protocol: "HTTP/1.1",
-      status: "202",
-      responseLength: "120",
-      latencyMs: "25",
-      integrationLatencyMs: "22",
-      integrationError: "-",
-    }),
-  ),
+  /**
+   * Lambda's platform lines per invocation: none, since lib/dispatcher-function.ts sets
+   * systemLogLevelV2 WARN (at INFO, START/END/REPORT cost about 450 bytes per invocation).
+   */
+  platformLogBytesPerInvocation: 0,
+  /** One API Gateway access-log line: the construct's format with typical values, plus its newline. */
+  accessLogBytesPerRequest: Buffer.byteLength(JSON.stringify(TYPICAL_ACCESS_LOG_VALUES)) + 1,
 } as const;
 
 export interface CostLine {
   item: string;
+  /** What was counted, e.g. "1500 requests". */
+  detail?: string;
   /** Units per delivery (requests, units, GB-s, bytes) as counted. */
   perDelivery: number;
   unit: string;
@@ -54,34 +55,39 @@ export interface CostScenario {
   met?: boolean;
 }
 
-/** Labels of calls the API function makes at intake; every other call belongs to delivery. */
-const isIntake = (label: string) =>
-  label === `SQS SendMessageBatch ${RESOURCE_NAMES.deliveryQueue}` ||
-  / (event|endpoints of tenant.*)$/.test(label) ||
-  label.startsWith("DynamoDB BatchGetItem");
+/** The API function's calls are intake; the delivery function's and its event source's are delivery. */
+const sideOf = (label: string): "intake" | "delivery" | "bench" => {
+  const caller = callerOf(label);
+  if (caller === "api") return "intake";
+  return caller === "delivery" || caller === "event source" ? "delivery" : "bench";
+};
 
 function awsLines(counts: Counts, deliveries: number, side: "intake" | "delivery"): CostLine[] {
   const lines: CostLine[] = [];
   for (const [label, c] of Object.entries(counts).sort()) {
-    if (isIntake(label) !== (side === "intake")) continue;
-    if (label.startsWith("SQS")) {
+    if (sideOf(label) !== side) continue;
+    const item = `${operationOf(label)}${side === "delivery" && callerOf(label) === "event source" ? " (event source)" : ""}`;
+    if (label.includes(": SQS ")) {
       const extra = label.includes("ReceiveMessage") ? `, ${round(c.entries / Math.max(1, c.requests), 1)} messages a receive` : "";
       lines.push({
-        item: `${label} (${c.requests} requests${extra})`,
+        item,
+        detail: `${c.requests} requests${extra}`,
         perDelivery: c.billedRequests / deliveries,
         unit: "requests",
         dollarsPerMillion: (c.billedRequests / deliveries) * PRICES.sqsRequest * 1e6,
       });
     } else if (c.writeUnits > 0) {
       lines.push({
-        item: `${label} (${c.requests} requests)`,
+        item,
+        detail: `${c.requests} requests`,
         perDelivery: c.writeUnits / deliveries,
         unit: "write units",
         dollarsPerMillion: (c.writeUnits / deliveries) * PRICES.dynamoWriteUnit * 1e6,
       });
     } else {
       lines.push({
-        item: `${label} (${c.requests} requests)`,
+        item,
+        detail: `${c.requests} requests`,
         perDelivery: c.readUnits / deliveries,
         unit: "read units",
         dollarsPerMillion: (c.readUnits / deliveries) * PRICES.dynamoReadUnit * 1e6,
@@ -97,7 +103,8 @@ function lambdaLines(fn: string, invocations: number, medianMs: number, deliveri
   return [
     { item: `Lambda ${fn} requests`, perDelivery, unit: "invocations", dollarsPerMillion: perDelivery * PRICES.lambdaRequest * 1e6 },
     {
-      item: `Lambda ${fn} duration (${Math.ceil(medianMs)} ms billed per invocation, 128 MB arm64)`,
+      item: `Lambda ${fn} duration`,
+      detail: `${Math.ceil(medianMs)} ms billed per invocation, 128 MB arm64`,
       perDelivery: gbSeconds,
       unit: "GB-s",
       dollarsPerMillion: gbSeconds * PRICES.lambdaGbSecondArm * 1e6,
@@ -105,9 +112,9 @@ function lambdaLines(fn: string, invocations: number, medianMs: number, deliveri
   ];
 }
 
-function logLine(fn: string, appBytes: number, invocations: number, extraBytes: number, deliveries: number): CostLine {
+function logLine(item: string, appBytes: number, invocations: number, extraBytes: number, deliveries: number): CostLine {
   const bytes = (appBytes + invocations * ASSUMPTIONS.platformLogBytesPerInvocation + extraBytes) / deliveries;
-  return { item: `CloudWatch Logs, ${fn}`, perDelivery: bytes, unit: "bytes", dollarsPerMillion: bytes * PRICES.logsGb * 1e6 };
+  return { item, perDelivery: bytes, unit: "bytes", dollarsPerMillion: bytes * PRICES.logsGb * 1e6 };
 }
 
 /** Intake lines (API Gateway, API Lambda, its AWS calls and logs) per delivery of one run. */
@@ -125,7 +132,7 @@ function intakeLines(run: MeasuredRun, apiMedianMs: number): CostLine[] {
     ...awsLines(run.taken.sqs, n, "intake"),
     ...awsLines(run.taken.dynamodb, n, "intake"),
     logLine(
-      "API (its lines, platform lines, access log)",
+      "CloudWatch Logs, API (its own lines and the access log)",
       run.taken.logBytes.api,
       requests,
       requests * ASSUMPTIONS.accessLogBytesPerRequest,
@@ -142,8 +149,28 @@ function deliveryLines(run: MeasuredRun, deliveryMedianMs: number): CostLine[] {
     ...lambdaLines("delivery", invocations, deliveryMedianMs, n),
     ...awsLines(run.taken.sqs, n, "delivery"),
     ...awsLines(run.taken.dynamodb, n, "delivery"),
-    logLine("delivery (its lines and metrics, platform lines)", run.taken.logBytes.delivery, invocations, 0, n),
+    logLine("CloudWatch Logs, delivery (its lines and embedded metrics)", run.taken.logBytes.delivery, invocations, 0, n),
   ];
+}
+
+/**
+ * What one retry adds per retried delivery, line by line: the run where a share of deliveries failed
+ * once, minus the run without failures before it, divided by that share.
+ */
+function retryLines(retried: MeasuredRun, base: MeasuredRun, deliveryMs: number): CostLine[] {
+  const before = new Map(deliveryLines(base, deliveryMs).map((l) => [l.item, l]));
+  const after = new Map(deliveryLines(retried, deliveryMs).map((l) => [l.item, l]));
+  const lines: CostLine[] = [];
+  for (const item of new Set([...before.keys(), ...after.keys()])) {
+    const b = before.get(item);
+    const a = after.get(item);
+    const unit = (a ?? b)?.unit ?? "";
+    const perDelivery = ((a?.perDelivery ?? 0) - (b?.perDelivery ?? 0)) / retried.retryShare;
+    const dollars = ((a?.dollarsPerMillion ?? 0) - (b?.dollarsPerMillion ?? 0)) / retried.retryShare;
+    if (Math.abs(dollars) < 0.0005) continue;
+    lines.push({ item: `one retry: ${item}`, perDelivery, unit, dollarsPerMillion: dollars });
+  }
+  return lines;
 }
 
 function scenario(name: string, lines: CostLine[], target?: number): CostScenario {
@@ -156,12 +183,58 @@ function scenario(name: string, lines: CostLine[], target?: number): CostScenari
   };
 }
 
+/** A change that would lower the bill, priced from the measured lines; not implemented (see each reason). */
+export interface CostLever {
+  lever: string;
+  /** Why it is not done: what it changes for users. */
+  changes: string;
+  single: number;
+  batched: number;
+}
+
 export interface CostResult {
   scenarios: CostScenario[];
   /** The same model on the steady-rate runs, where receive batches are small. */
   steady: { single: number; batched: number };
   durations: { apiSingleMs: number; apiBatchedMs: number; deliveryMs: number; deliveryBatchFill: number };
+  /** The share of deliveries the retry run failed once. */
+  retryShare: number;
+  levers: CostLever[];
   assumptions: typeof ASSUMPTIONS;
+}
+
+const dollarsOf = (s: CostScenario, test: (item: string) => boolean) =>
+  s.lines.filter((l) => test(l.item)).reduce((sum, l) => sum + l.dollarsPerMillion, 0);
+
+/** The levers this design leaves on the table, each priced against the two main scenarios. */
+function levers(single: CostScenario, batched: CostScenario, accessLogPerRequest: number): CostLever[] {
+  const logPrice = (s: CostScenario) =>
+    (s.lines.find((l) => l.item.startsWith("API Gateway"))?.perDelivery ?? 0) * accessLogPerRequest * PRICES.logsGb * 1e6;
+  const attemptWrites = (s: CostScenario) => dollarsOf(s, (i) => i.includes("PutItem attempt"));
+  const eventWrites = (s: CostScenario) => dollarsOf(s, (i) => i.includes("PutItem event"));
+  const apiGateway = (s: CostScenario) => dollarsOf(s, (i) => i.startsWith("API Gateway"));
+  const priced = (lever: string, changes: string, saving: (s: CostScenario) => number): CostLever => ({
+    lever,
+    changes,
+    single: round(single.total - saving(single), 2),
+    batched: round(batched.total - saving(batched), 2),
+  });
+  const fnUrl = (s: CostScenario) => apiGateway(s) + logPrice(s);
+  const sparse = (s: CostScenario) => attemptWrites(s) / 2;
+  return [
+    priced(
+      "Lambda function URL instead of the HTTP API",
+      "no API Gateway throttling, stage or access log; the URL is a lambda-url.on.aws host; the $1.00 per million API Gateway charge goes",
+      fnUrl,
+    ),
+    priced(
+      "sparse endpoint index (gsi1 holds only attempts that did not succeed)",
+      "GET /v1/endpoints/{id}/attempts would list only failures; succeeded attempts stay readable per event",
+      sparse,
+    ),
+    priced("no event record", "GET /v1/events/{id} and replay would lose the payload; idempotency would need another store", eventWrites),
+    priced("all three", "all of the above", (s) => fnUrl(s) + sparse(s) + eventWrites(s)),
+  ];
 }
 
 /**
@@ -171,23 +244,26 @@ export interface CostResult {
  */
 export function priceRuns(runs: MeasuredRun[]): CostResult {
   const find = (prefix: string) => {
-    const run = runs.find((r) => r.name.startsWith(prefix));
+    const run = runs.filter((r) => r.name.startsWith(prefix)).at(-1);
     if (!run) throw new Error(`no run named ${prefix}`);
     return run;
   };
   const batched = find("batched intake, saturated");
   const single = find("single-event intake, saturated");
-  const retried = find("batched intake, one retry each");
+  const retried = find("batched intake, some retried");
   const steadySingle = find("single-event intake, steady");
   const steadyBatched = find("batched intake, steady");
   const apiSingleMs = median(steadySingle.taken.invocations.api);
   const apiBatchedMs = median(steadyBatched.taken.invocations.api);
   const deliveryMs = median(steadySingle.taken.invocations.delivery);
+  const retry = retryLines(retried, batched, deliveryMs);
+  const singleLines = [...intakeLines(single, apiSingleMs), ...deliveryLines(single, deliveryMs)];
+  const batchedLines = [...intakeLines(batched, apiBatchedMs), ...deliveryLines(batched, deliveryMs)];
   const scenarios = [
-    scenario("single-event intake", [...intakeLines(single, apiSingleMs), ...deliveryLines(single, deliveryMs)], 3.0),
-    scenario("single-event intake, one retry", [...intakeLines(single, apiSingleMs), ...deliveryLines(retried, deliveryMs)]),
-    scenario("batched intake (10 a request)", [...intakeLines(batched, apiBatchedMs), ...deliveryLines(batched, deliveryMs)], 1.75),
-    scenario("batched intake, one retry", [...intakeLines(batched, apiBatchedMs), ...deliveryLines(retried, deliveryMs)]),
+    scenario("single-event intake", singleLines, 3.0),
+    scenario("single-event intake, one retry", [...singleLines, ...retry]),
+    scenario("batched intake (10 a request)", batchedLines, 1.75),
+    scenario("batched intake, one retry", [...batchedLines, ...retry]),
   ];
   const total = (lines: CostLine[]) =>
     round(
@@ -207,6 +283,8 @@ export function priceRuns(runs: MeasuredRun[]): CostResult {
       deliveryMs: round(deliveryMs, 1),
       deliveryBatchFill: round(fill.reduce((a, b) => a + b, 0) / Math.max(1, fill.length), 2),
     },
+    retryShare: round(retried.retryShare, 3),
+    levers: levers(scenarios[0] as CostScenario, scenarios[2] as CostScenario, ASSUMPTIONS.accessLogBytesPerRequest),
     assumptions: ASSUMPTIONS,
   };
 }

@@ -19,10 +19,11 @@ import { Signer } from "../../functions/core/signing.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { lambdaContext } from "../../local/http-gateway.ts";
 import { serveParent } from "../support/child.ts";
+import { invoicePayload } from "../support/payload.ts";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /** About 1 KB of JSON, the payload size of the cost figures. */
-export const PAYLOAD = JSON.stringify({ type: "invoice.paid", data: { invoice: "in_123", amount: 4200, note: "x".repeat(960) } });
+export const PAYLOAD = JSON.stringify(invoicePayload(1));
 
 interface RunArgs {
   /** rawSignal: raw plus the one thing NodeHttpSender adds that costs most, an AbortSignal.timeout per request. */

@@ -21,7 +21,19 @@ export interface OperationCount {
   errors: number;
 }
 
+/** Counts by `caller: operation what`, e.g. `delivery: DynamoDB PutItem attempt`. */
 export type Counts = Record<string, OperationCount>;
+
+/**
+ * The header the bench stack adds to each AWS request to name who made it (api, delivery, or the
+ * event source's polling); requests without it are the bench's own ("bench").
+ */
+export const CALLER_HEADER = "x-bench-caller";
+
+/** The operation part of a count's label, without its caller. */
+export const operationOf = (label: string) => label.slice(label.indexOf(": ") + 2);
+/** The caller part of a count's label. */
+export const callerOf = (label: string) => label.slice(0, label.indexOf(": "));
 
 const GSI_KEYS = ["gsi1pk", "gsi1sk"];
 const SQS_CHUNK = 64 * 1024;
@@ -41,15 +53,16 @@ export async function startCountingProxy(target: string) {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
+      const { [CALLER_HEADER]: caller = "bench", ...headers } = req.headers;
       const forward = http.request(
-        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, agent },
+        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers, agent },
         (answer) => {
           const parts: Buffer[] = [];
           answer.on("data", (c: Buffer) => parts.push(c));
           answer.on("end", () => {
             const response = Buffer.concat(parts);
             try {
-              count(counts, String(req.headers["x-amz-target"] ?? ""), body, answer.statusCode ?? 0, response);
+              count(counts, String(caller), String(req.headers["x-amz-target"] ?? ""), body, answer.statusCode ?? 0, response);
             } catch {
               // A body we cannot read is still forwarded; it just is not attributed.
             }
@@ -107,7 +120,7 @@ const writeUnits = (item: Attr) => {
 };
 const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) / (consistent ? 1 : 2);
 
-function count(counts: Counts, target: string, body: Buffer, status: number, response: Buffer): void {
+function count(counts: Counts, caller: string, target: string, body: Buffer, status: number, response: Buffer): void {
   const [service, operation = "?"] = target.split(".");
   const input = body.length > 0 ? JSON.parse(body.toString("utf8")) : {};
   const output = status === 200 && response.length > 0 ? JSON.parse(response.toString("utf8")) : {};
@@ -115,7 +128,7 @@ function count(counts: Counts, target: string, body: Buffer, status: number, res
     const queue = String(input.QueueUrl ?? "")
       .split("/")
       .pop();
-    const c = entry(counts, `SQS ${operation} ${queue}`);
+    const c = entry(counts, `${caller}: SQS ${operation} ${queue}`);
     c.requests++;
     c.billedRequests += Math.max(1, Math.ceil(Math.max(body.length, response.length) / SQS_CHUNK));
     if (status !== 200) c.errors++;
@@ -166,7 +179,7 @@ function count(counts: Counts, target: string, body: Buffer, status: number, res
       }
       break;
   }
-  const c = entry(counts, `DynamoDB ${operation} ${kind}`);
+  const c = entry(counts, `${caller}: DynamoDB ${operation} ${kind}`);
   c.requests++;
   c.billedRequests++;
   c.writeUnits += status === 200 ? write : 0;

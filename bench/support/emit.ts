@@ -1,12 +1,10 @@
 import { mapWithConcurrency } from "../../functions/core/concurrency.ts";
 import type { ApiClient } from "./api-client.ts";
+import { invoicePayload } from "./payload.ts";
 
-/** Pads each payload to about 1 KB of JSON, the payload size of the issue's cost figures. */
-const PAD = "x".repeat(980);
-
-/** The event the end-to-end stages emit; `seq` lets the receiver time it. */
+/** The event the end-to-end stages emit: about 1 KB of invoice JSON; its `seq` lets the receiver time it. */
 export function benchEvent(seq: number, type = "bench.event", tenantId = "default") {
-  return { type, tenantId, payload: { seq, pad: PAD } };
+  return { type, tenantId, payload: invoicePayload(seq) };
 }
 
 /** Emits `total` events as fast as `concurrency` clients can, in requests of `batchSize` (1: POST /v1/events). */

@@ -104,17 +104,26 @@ export function markdownReport(r: BenchReport): string {
   const c = r.cost;
   out.push("## 5. Cost per million deliveries", "");
   out.push(
-    `1 KB payload, one endpoint, us-east-1 prices. AWS calls are counted by proxies in front of the emulators (every HTTP request, SQS 64 KB chunks, DynamoDB units from item sizes, gsi1 writes included) during the saturated end-to-end runs (receive batches of ${c.durations.deliveryBatchFill} on average); billed Lambda time is the median handler time at a steady 100 events/s (API ${c.durations.apiSingleMs} ms single / ${c.durations.apiBatchedMs} ms batched, delivery ${c.durations.deliveryMs} ms per invocation), 128 MB arm64. Logs: the functions' measured output plus ${c.assumptions.platformLogBytesPerInvocation} bytes of platform lines per invocation and ${c.assumptions.accessLogBytesPerRequest} bytes of access log per API request (assumed). Local emulators answer in about a millisecond where AWS takes 5 to 20 ms, so billed duration in AWS is longer: it is the smallest line either way.`,
+    `1 KB invoice JSON payload, one endpoint, us-east-1 prices. Every AWS call is counted by proxies in front of the emulators (every HTTP request, SQS 64 KB chunks, DynamoDB units from item sizes, gsi1 writes included), each attributed to the function that made it (the API, the delivery worker, or the event source's polling), during the saturated end-to-end runs (receive batches of ${c.durations.deliveryBatchFill} on average); billed Lambda time is the median handler time at a steady 100 events/s (API ${c.durations.apiSingleMs} ms single / ${c.durations.apiBatchedMs} ms batched, delivery ${c.durations.deliveryMs} ms per invocation), 128 MB arm64. Logs: the functions' measured output, ${c.assumptions.platformLogBytesPerInvocation} bytes of platform lines per invocation (system log level WARN) and ${c.assumptions.accessLogBytesPerRequest} bytes of access log per API request (the construct's format with typical values). "One retry" lines are what a retry adds per retried delivery: a run where the first attempt of ${(c.retryShare * 100).toFixed(0)} % of the deliveries failed, minus the run without failures, divided by that share. Local emulators answer in about a millisecond where AWS takes 5 to 20 ms, so billed duration in AWS is longer: it is the smallest line either way.`,
     "",
   );
   for (const s of c.scenarios) {
     out.push(`### ${s.name}: ${usd(s.total)}${s.target === undefined ? "" : ` (target ≤ ${usd(s.target)}, ${mark(s.met ?? false)})`}`, "");
     out.push("| item | per delivery | $ per million |", "|---|---|---|");
-    for (const l of s.lines) out.push(`| ${l.item} | ${l.perDelivery} ${l.unit} | ${l.dollarsPerMillion.toFixed(3)} |`);
+    for (const l of s.lines)
+      out.push(`| ${l.item}${l.detail ? ` (${l.detail})` : ""} | ${l.perDelivery} ${l.unit} | ${l.dollarsPerMillion.toFixed(3)} |`);
     out.push(`| **total** | | **${s.total.toFixed(3)}** |`, "");
   }
   out.push(
     `At a steady 100 events/s instead (pollers find 1 to 3 messages, many receives come back empty): single-event ${usd(c.steady.single)}, batched ${usd(c.steady.batched)} per million.`,
+    "",
+    "### What it would take to go lower (not implemented: each changes what users get)",
+    "",
+    "| lever | what it changes | single-event | batched |",
+    "|---|---|---|---|",
+    ...c.levers.map((l) => `| ${l.lever} | ${l.changes} | ${usd(l.single)} | ${usd(l.batched)} |`),
+    "",
+    "EventBridge API destinations: $1.20 per million ($1.00 event + $0.20 invocation), with no signature and no delivery log.",
     "",
   );
   return `${out.join("\n")}\n`;

@@ -6,6 +6,9 @@
  * stops on request, so the fan-out stage can measure intake alone. Runs in its own process; talks to
  * the bench over IPC; its stdout carries only the functions' own logs, which the bench measures.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { subscribe } from "node:diagnostics_channel";
+import type { ClientRequest } from "node:http";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
@@ -17,7 +20,7 @@ import { startHttpGateway } from "../../local/http-gateway.ts";
 import { ensureQueues, ensureTable } from "../../local/provision.ts";
 import { startSqsEventSource } from "../../local/sqs-event-source.ts";
 import { serveParent } from "./child.ts";
-import { startCountingProxy } from "./counting-proxy.ts";
+import { CALLER_HEADER, startCountingProxy } from "./counting-proxy.ts";
 
 export interface StackReady {
   apiUrl: string;
@@ -34,6 +37,18 @@ export interface Invocations {
   delivery: number[];
   deliveryBatchSizes: number[];
 }
+
+/*
+ * Who makes each AWS call: the handlers run inside `caller.run(name)`, and every HTTP request created
+ * in that async context carries the name to the counting proxies, so that a call is priced with the
+ * function that made it (an operational event emitted by the delivery worker is the worker's cost).
+ */
+const caller = new AsyncLocalStorage<string>();
+subscribe("http.client.request.created", (message) => {
+  const { request } = message as { request: ClientRequest };
+  const name = caller.getStore();
+  if (name !== undefined && !request.headersSent) request.setHeader(CALLER_HEADER, name);
+});
 
 const dynamo = await startDynamo(undefined);
 const sqs = await startSqs(undefined);
@@ -61,11 +76,11 @@ const delivery = await import("../../functions/delivery/index.ts");
 
 let invocations: Invocations = { api: [], delivery: [], deliveryBatchSizes: [] };
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
-function timed<E, R>(handler: Handler<E, R>, into: (ms: number, event: E) => void): Handler<E, R> {
+function timed<E, R>(name: string, handler: Handler<E, R>, into: (ms: number, event: E) => void): Handler<E, R> {
   return async (event, context) => {
     const started = performance.now();
     try {
-      return await handler(event, context);
+      return await caller.run(name, () => handler(event, context));
     } finally {
       into(performance.now() - started, event);
     }
@@ -77,11 +92,11 @@ const onError = (where: string) => (error: unknown) => {
   if (errors.length < 20) errors.push(`${where}: ${String(error)}`);
 };
 const gateway = await startHttpGateway(
-  timed(api.handler as unknown as Handler<never, never>, (ms) => invocations.api.push(ms)) as never,
+  timed("api", api.handler as unknown as Handler<never, never>, (ms) => invocations.api.push(ms)) as never,
   0,
   onError("api"),
 );
-const deliveryHandler = timed(delivery.handler as unknown as Handler<SQSEvent, never>, (ms, event) => {
+const deliveryHandler = timed("delivery", delivery.handler as unknown as Handler<SQSEvent, never>, (ms, event) => {
   invocations.delivery.push(ms);
   invocations.deliveryBatchSizes.push(event.Records.length);
 });
@@ -95,11 +110,11 @@ let source: ReturnType<typeof startSqsEventSource> | undefined;
  * deleted since the counts were last taken (a delivery is done when it is logged and deleted).
  */
 async function awaitDone(count: number, attempts: number, timeoutMs: number): Promise<number> {
-  const deletes = `SQS DeleteMessageBatch ${RESOURCE_NAMES.deliveryQueue}`;
+  const deletes = `event source: SQS DeleteMessageBatch ${RESOURCE_NAMES.deliveryQueue}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const deleted = sqsProxy.peek()[deletes]?.entries ?? 0;
-    const logged = dynamoProxy.peek()["DynamoDB PutItem attempt"]?.requests ?? 0;
+    const logged = dynamoProxy.peek()["delivery: DynamoDB PutItem attempt"]?.requests ?? 0;
     if ((deleted >= count && logged >= attempts) || Date.now() > deadline) return Math.min(deleted, logged);
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -108,15 +123,18 @@ async function awaitDone(count: number, attempts: number, timeoutMs: number): Pr
 serveParent(
   {
     startDelivery: ({ concurrency }) => {
-      source ??= startSqsEventSource(sqsClient, deliveryHandler as never, {
-        queueUrl: queues.deliveryQueueUrl,
-        queueArn,
-        functionName: "delivery",
-        batchSize: 10,
-        concurrency: Number(concurrency),
-        waitTimeSeconds: 1,
-        onError: onError("delivery poller"),
-      });
+      // The pollers' own calls (ReceiveMessage, DeleteMessageBatch) are the event source's.
+      source ??= caller.run("event source", () =>
+        startSqsEventSource(sqsClient, deliveryHandler as never, {
+          queueUrl: queues.deliveryQueueUrl,
+          queueArn,
+          functionName: "delivery",
+          batchSize: 10,
+          concurrency: Number(concurrency),
+          waitTimeSeconds: 1,
+          onError: onError("delivery poller"),
+        }),
+      );
       return true;
     },
     stopDelivery: async () => {
