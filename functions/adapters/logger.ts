@@ -14,20 +14,24 @@ export function createLog(format: "json" | "pretty", level: string, service: str
   return format === "json" ? jsonLog(level, service) : prettyLog(level);
 }
 
+const RANKS: Record<string, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
+
 function jsonLog(level: string, service: string): Log {
   const logger = new Logger({ serviceName: service, logLevel: level as "INFO" });
+  // Powertools does work for a line below its level (it builds the log item first): a succeeded
+  // attempt, logged at DEBUG, is skipped here when DEBUG is off, as it is in production.
+  const debug = (RANKS[level] ?? 1) === 0;
   return {
     info: (m, f) => logger.info(m, f ?? {}),
     warn: (m, f) => logger.warn(m, f ?? {}),
     error: (m, f) => logger.error(m, f ?? {}),
     attempt: (a) => {
+      if (a.status === "succeeded" && !debug) return;
       const { responseBody: _body, ...fields } = a;
       (a.status === "succeeded" ? logger.debug : logger.info).call(logger, "delivery attempt", fields);
     },
   };
 }
-
-const RANKS: Record<string, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
 
 function prettyLog(level: string): Log {
   const threshold = RANKS[level] ?? 1;

@@ -19,19 +19,31 @@ export const METRICS_NAMESPACE = "Hookrelay";
 export function createDeliveryMetrics(format: "json" | "pretty", service: string): DeliveryMetrics {
   if (format === "pretty") return { attempt: () => undefined, queueAge: () => undefined, flush: () => undefined };
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service });
+  // Counts are summed here and added once per invocation: each addMetric costs a few microseconds
+  // in Powertools (measured by `npm run bench`, stage 1), and one value per metric keeps the line short.
+  const counts = { Attempts: 0, Successes: 0, Failures: 0, Exhausted: 0 };
+  const latencies: number[] = [];
   let oldest = -1;
   return {
     attempt(a) {
       if (a.trigger !== "scheduled" || a.status === "skipped") return;
-      metrics.addMetric("Attempts", MetricUnit.Count, 1);
-      metrics.addMetric(a.status === "succeeded" ? "Successes" : "Failures", MetricUnit.Count, 1);
-      if (a.status === "exhausted") metrics.addMetric("Exhausted", MetricUnit.Count, 1);
-      metrics.addMetric("DeliveryLatency", MetricUnit.Milliseconds, a.durationMs);
+      counts.Attempts++;
+      if (a.status === "succeeded") counts.Successes++;
+      else counts.Failures++;
+      if (a.status === "exhausted") counts.Exhausted++;
+      latencies.push(a.durationMs);
     },
     queueAge(ms) {
       oldest = Math.max(oldest, ms);
     },
     flush() {
+      for (const [name, value] of Object.entries(counts)) {
+        if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+        counts[name as keyof typeof counts] = 0;
+      }
+      // Latencies stay one value each, so that CloudWatch can compute percentiles.
+      for (const ms of latencies) metrics.addMetric("DeliveryLatency", MetricUnit.Milliseconds, ms);
+      latencies.length = 0;
       if (oldest >= 0) metrics.addMetric("QueueAge", MetricUnit.Milliseconds, oldest);
       oldest = -1;
       metrics.publishStoredMetrics();
