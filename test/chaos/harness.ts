@@ -77,6 +77,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     LOCAL_SWEEP_INTERVAL_MS: "1000",
     UNSENT_SWEEP_AFTER_SECONDS: "2",
     LOCAL_OUTAGE_MS: "2500",
+    // A receiver failing 30 % of the time opens circuits now and then: short cool-downs keep them in the mix (waiting copies through kills) without stalling the run.
+    CIRCUIT_COOLDOWN_SECONDS: "1",
+    CIRCUIT_MAX_COOLDOWN_SECONDS: "2",
   };
   const start = () => startStack({ dataDir, env, args: ["--fault-injection"] });
   let stack: RunningStack = await start();
