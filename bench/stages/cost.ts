@@ -229,7 +229,7 @@ function levers(single: CostScenario, batched: CostScenario, accessLogPerRequest
     ),
     priced(
       "sparse endpoint index (gsi1 holds only attempts that did not succeed)",
-      "GET /v1/endpoints/{id}/attempts would list only failures; succeeded attempts stay readable per event",
+      "GET /v1/endpoints/{id}/attempts would list only failures (succeeded ones stay readable per event), and the circuit breaker would need another count of consecutive failures",
       sparse,
     ),
     priced("no event record", "GET /v1/events/{id} and replay would lose the payload; idempotency would need another store", eventWrites),

@@ -41,7 +41,20 @@ export interface EndToEndResult {
   single: { perSecond: number };
   /** Batched pipeline over the emulator-only floor, medians of interleaved rounds. */
   ratio: number;
-  latency: { ratePerSecond: number; events: number; p50Ms: number; p99Ms: number; maxMs: number; lost: number };
+  latency: {
+    ratePerSecond: number;
+    events: number;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+    lost: number;
+    /** Emit to the 202. */
+    intakeP50Ms: number;
+    intakeP99Ms: number;
+    /** The 202 to the POST's arrival. */
+    afterAcceptP50Ms: number;
+    afterAcceptP99Ms: number;
+  };
   latencyBatched: { p50Ms: number; p99Ms: number };
   targets: { ratio: number; p99Ms: number };
   met: { ratio: boolean; p99: boolean };
@@ -114,7 +127,7 @@ export async function benchEndToEnd(
       await stack.take();
       const first = seq;
       const started = performance.now();
-      const sentAt = await emitSteady(api, first, options.steadyRate, seconds, batchSize);
+      const { sentAt, acceptedAt } = await emitSteady(api, first, options.steadyRate, seconds, batchSize);
       const total = sentAt.size;
       seq += total;
       await stack.call<number>("awaitDone", { count: total, timeoutMs: 30_000 });
@@ -128,7 +141,11 @@ export async function benchEndToEnd(
       };
       const latencies = [...sentAt].map(([s, at]) => (receiver.arrivals.get(s) ?? Number.NaN) - at);
       const seen = latencies.filter((l) => !Number.isNaN(l));
-      return { run, seen, lost: total - seen.length };
+      // Where the time goes: emit to 202 (intake), and 202 to arrival (negative when the POST arrives
+      // first: intake sends to SQS before it records the event and answers).
+      const intake = [...sentAt].map(([s, at]) => (acceptedAt.get(s) ?? Number.NaN) - at).filter((l) => !Number.isNaN(l));
+      const afterAccept = [...acceptedAt].map(([s, at]) => (receiver.arrivals.get(s) ?? Number.NaN) - at).filter((l) => !Number.isNaN(l));
+      return { run, seen, intake, afterAccept, lost: total - seen.length };
     };
     const steadySingle = await steady(`single-event intake, steady ${options.steadyRate}/s`, 1, options.steadySeconds);
     runs.push(steadySingle.run);
@@ -174,6 +191,10 @@ export async function benchEndToEnd(
           p99Ms: p(0.99, steadySingle.seen),
           maxMs: p(1, steadySingle.seen),
           lost: steadySingle.lost,
+          intakeP50Ms: p(0.5, steadySingle.intake),
+          intakeP99Ms: p(0.99, steadySingle.intake),
+          afterAcceptP50Ms: p(0.5, steadySingle.afterAccept),
+          afterAcceptP99Ms: p(0.99, steadySingle.afterAccept),
         },
         latencyBatched: { p50Ms: p(0.5, steadyBatched.seen), p99Ms: p(0.99, steadyBatched.seen) },
         targets: { ratio: 0.5, p99Ms: 100 },

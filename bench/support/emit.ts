@@ -25,7 +25,7 @@ export async function emitClosedLoop(
 
 /**
  * Emits `ratePerSecond` events for `seconds`, open loop (on schedule whatever the answers), in requests
- * of `batchSize`; returns when each seq was sent (performance.now()).
+ * of `batchSize`; returns when each seq was sent and when its 202 came back (performance.now()).
  */
 export async function emitSteady(
   api: ApiClient,
@@ -33,8 +33,9 @@ export async function emitSteady(
   ratePerSecond: number,
   seconds: number,
   batchSize: number,
-): Promise<Map<number, number>> {
+): Promise<{ sentAt: Map<number, number>; acceptedAt: Map<number, number> }> {
   const sentAt = new Map<number, number>();
+  const acceptedAt = new Map<number, number>();
   const requests = Math.round((ratePerSecond * seconds) / batchSize);
   const interval = (1000 * batchSize) / ratePerSecond;
   const started = performance.now();
@@ -46,10 +47,15 @@ export async function emitSteady(
     const start = firstSeq + i * batchSize;
     const now = performance.now();
     for (let s = start; s < start + batchSize; s++) sentAt.set(s, now);
-    inFlight.push(emitOne(api, start, batchSize, batchSize));
+    inFlight.push(
+      emitOne(api, start, batchSize, batchSize).then(() => {
+        const at = performance.now();
+        for (let s = start; s < start + batchSize; s++) acceptedAt.set(s, at);
+      }),
+    );
   }
   await Promise.all(inFlight);
-  return sentAt;
+  return { sentAt, acceptedAt };
 }
 
 async function emitOne(api: ApiClient, start: number, count: number, batchSize: number): Promise<void> {
