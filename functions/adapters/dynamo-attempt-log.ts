@@ -56,6 +56,16 @@ export class DynamoAttemptLog implements AttemptLog {
     return item ? toAttempt(item) : undefined;
   }
 
+  async ofDelivery(eventId: string, endpointId: string): Promise<AttemptRecord[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :delivery)",
+      ExpressionAttributeValues: { ":pk": keys.event(eventId).pk, ":delivery": keys.deliveryAttempts(endpointId) },
+      ConsistentRead: true,
+    });
+    return items.map(toAttempt);
+  }
+
   async allOfEvent(eventId: string): Promise<AttemptRecord[]> {
     const items = await queryAll(this.client, {
       TableName: this.table,

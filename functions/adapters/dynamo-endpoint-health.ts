@@ -72,10 +72,18 @@ export class DynamoEndpointHealth implements EndpointHealthStore {
     });
   }
 
-  /** One conditional update; false when its condition did not hold (another worker made the transition). */
+  /**
+   * One conditional update; false when its condition did not hold (another worker made the
+   * transition). Each bumps the endpoint's revision, so a PATCH that read it before writes nothing over it.
+   */
   private async update(what: string, id: string, change: Change): Promise<boolean> {
+    const bumped = {
+      ...change,
+      UpdateExpression: `${change.UpdateExpression} ADD revision :one`,
+      ExpressionAttributeValues: { ...change.ExpressionAttributeValues, ":one": 1 },
+    };
     try {
-      await dynamo(what, () => this.client.send(new UpdateCommand({ TableName: this.table, Key: keys.endpoint(id), ...change })));
+      await dynamo(what, () => this.client.send(new UpdateCommand({ TableName: this.table, Key: keys.endpoint(id), ...bumped })));
       return true;
     } catch (error) {
       if (((error as Error).cause as Error | undefined)?.name === "ConditionalCheckFailedException") return false;

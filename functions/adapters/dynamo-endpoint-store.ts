@@ -23,6 +23,7 @@ const ENDPOINT_FIELDS = [
   "disabledAt",
   "failingSince",
   "circuit",
+  "revision",
 ] as const;
 
 /** Endpoints in the DynamoDB table; a tenant's endpoints are listed through gsi1. */
@@ -43,6 +44,33 @@ export class DynamoEndpointStore implements EndpointStore {
       ...endpoint,
     };
     await dynamo("put endpoint", () => this.client.send(new PutCommand({ TableName: this.table, Item: item })));
+  }
+
+  async replace(endpoint: Endpoint): Promise<boolean> {
+    const seen = endpoint.revision ?? 0;
+    const item = {
+      ...keys.endpoint(endpoint.id),
+      gsi1pk: keys.tenantEndpoints(endpoint.tenantId),
+      gsi1sk: `${endpoint.createdAt}#${endpoint.id}`,
+      ...endpoint,
+      revision: seen + 1,
+    };
+    try {
+      await dynamo("replace endpoint", () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: item,
+            ConditionExpression: seen === 0 ? "attribute_exists(pk) AND attribute_not_exists(revision)" : "revision = :seen",
+            ...(seen !== 0 && { ExpressionAttributeValues: { ":seen": seen } }),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (((error as Error).cause as Error | undefined)?.name === "ConditionalCheckFailedException") return false;
+      throw error;
+    }
   }
 
   async get(id: string): Promise<Endpoint | undefined> {

@@ -38,6 +38,8 @@ export const keys = {
   apiKey: (id: string) => ({ pk: `KEY#${id}`, sk: "APIKEY" }),
   apiKeyList: "APIKEYS",
   /** The bounds of an endpoint's scheduled chain within its event's partition (manual chains sort after). */
+  /** Every chain of one delivery: the trailing # keeps ep_1 from matching ep_10. */
+  deliveryAttempts: (endpointId: string) => `AT#${endpointId}#`,
   scheduledChainRange: (endpointId: string) => [`AT#${endpointId}#0`, `AT#${endpointId}#9~`] as const,
   manualChain: (endpointId: string, chain: string) => `AT#${endpointId}#M#${chain}#`,
   manualAttempt: (eventId: string, endpointId: string, chain: string, n: number) => ({

@@ -26,7 +26,7 @@ export interface Config {
   /** The first cool-down of an open circuit; it doubles after each failed probe up to the maximum. */
   circuitCooldownSeconds: number;
   circuitMaxCooldownSeconds: number;
-  /** The least wait after 429, 502, 503 or 504 (never more than the schedule's longest delay). */
+  /** The least wait after 429, 502, 503 or 504. */
   slowDownDelaySeconds: number;
 }
 

@@ -6,7 +6,7 @@ import { isOperational, type OperationalType } from "./operational-events.ts";
 
 /** The delivery rules that come from the configuration. */
 export interface DeliveryPolicy {
-  /** The least wait after 429, 502, 503 or 504 (capped by the schedule's longest delay). */
+  /** The least wait after 429, 502, 503 or 504 (lower it for short test schedules). */
   slowDownDelaySeconds: number;
   /** An endpoint failing continuously this long is disabled when one of its deliveries is exhausted. */
   disableAfterHours: number;

@@ -1,5 +1,6 @@
 import type { Clock } from "./clock.ts";
 import { mapWithConcurrency } from "./concurrency.ts";
+import { latestOfChain, supersededChain } from "./delivery-history.ts";
 import { parseMessage, parseTask } from "./delivery-message.ts";
 import { type DeliveryPolicy, type DeliveryTools, defaultPolicy, emitAbout, waitUntil } from "./delivery-policy.ts";
 import { recordAttempt, sendSigned } from "./delivery-send.ts";
@@ -140,12 +141,15 @@ async function deliverOne(
   }
   // Only a redelivery, a resumed copy or a manual chain can have history; a first receive reads nothing.
   const hasHistory = received.receiveCount > 1 || message.resumed === true || message.chain !== undefined;
-  const last = hasHistory ? await deps.attempts.last(message.eventId, message.endpointId, message.chain) : undefined;
+  const history = hasHistory ? await deps.attempts.ofDelivery(message.eventId, message.endpointId) : [];
+  const last = latestOfChain(history, message.chain);
   if (last?.status === "succeeded" || last?.status === "skipped") return "done";
   if (last?.status === "exhausted") {
-    await deps.queue.deadLetter(received.body, last.error === "endpoint_gone" ? "endpoint_gone" : "exhausted");
+    // A redelivery after the exhausted record was written: finish what may not have been done.
+    await endExhausted(tools, received, await endpointOf(message.endpointId), last);
     return "done";
   }
+  if (supersededChain(history, message.chain)) return "done";
   const attempt = (last?.attempt ?? 0) + 1;
   const endpoint = await endpointOf(message.endpointId);
   if (!endpoint) {
@@ -171,27 +175,20 @@ async function deliverOne(
   const sent = await sendSigned(deps, message, endpoint);
   if (sent.outcome.ok) {
     await recordAttempt(deps, message, attempt, { status: "succeeded", ...sent.fields }, sent.at);
-    await afterSuccess(tools, endpoint, admission.probe, sent, attempt);
+    await bestEffort(tools, "record endpoint health", () => afterSuccess(tools, endpoint, admission.probe, sent, attempt));
     return "done";
   }
   if (sent.outcome.action === "gone") {
     const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields, error: "endpoint_gone" }, sent.at);
-    await disableEndpoint(tools, endpoint, "gone", sent.at.toISOString());
-    await deps.queue.deadLetter(received.body, "endpoint_gone");
-    await announceExhausted(tools, record);
+    await endExhausted(tools, received, endpoint, record);
     return "done";
   }
   const schedule = endpoint.retrySchedule ?? deps.retrySchedule;
   const delay = backoffSeconds(schedule, attempt, sent.outcome, deps.clock.random, deps.policy.slowDownDelaySeconds);
   if (delay === undefined) {
     const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields }, sent.at);
-    await afterFailure(tools, endpoint, admission.probe, sent);
-    await deps.queue.deadLetter(received.body, "exhausted");
-    const failingSince = endpoint.failingSince ?? sent.at.toISOString();
-    if (Date.parse(failingSince) <= deps.clock.now().getTime() - deps.policy.disableAfterHours * 3_600_000) {
-      await disableEndpoint(tools, endpoint, "failing", deps.clock.now().toISOString());
-    }
-    await announceExhausted(tools, record);
+    await bestEffort(tools, "record endpoint health", () => afterFailure(tools, endpoint, admission.probe, sent));
+    await endExhausted(tools, received, endpoint, record);
     return "done";
   }
   const nextAttemptAt = deps.clock.now().getTime() + delay * 1000;
@@ -202,14 +199,61 @@ async function deliverOne(
     { status: "failed", nextAttemptAt: new Date(nextAttemptAt).toISOString(), ...sent.fields },
     sent.at,
   );
-  await afterFailure(tools, endpoint, admission.probe, sent);
-  // Near the redrive limit, a retry goes out as a fresh copy, so SQS's receive count never ends a delivery early.
-  if (deps.requeue && received.receiveCount + RECEIVE_COUNT_SLACK / 2 >= maxReceiveCount(deps.retrySchedule)) {
-    await waitUntil(tools, nextAttemptAt, true);
-    return "done";
+  // The retry is scheduled before the health transitions, so that a failure of theirs cannot bring it forward.
+  const disposition = await scheduleRetry(tools, received, nextAttemptAt, delay);
+  await bestEffort(tools, "record endpoint health", () => afterFailure(tools, endpoint, admission.probe, sent));
+  return disposition;
+}
+
+/**
+ * Schedules the next attempt: by the message's visibility, or, near the redrive limit, as a fresh
+ * copy so that SQS's receive count never ends a delivery early (falling back to the visibility if
+ * the copy cannot be sent).
+ */
+async function scheduleRetry(tools: DeliveryTools, received: ReceivedMessage, atMs: number, delay: number): Promise<Disposition> {
+  if (tools.requeue && received.receiveCount + RECEIVE_COUNT_SLACK / 2 >= maxReceiveCount(tools.retrySchedule)) {
+    try {
+      await waitUntil(tools, atMs, true);
+      return "done";
+    } catch (error) {
+      tools.onWarning?.("could not requeue a retry; keeping the message instead", error);
+    }
   }
-  await deps.queue.retryAfter(received.receiptHandle, delay);
+  await tools.queue.retryAfter(received.receiptHandle, delay);
   return "keep";
+}
+
+/**
+ * Ends an exhausted delivery: its message to the dead-letter queue, the endpoint disabled when the
+ * receiver said 410 Gone or it has failed for ENDPOINT_DISABLE_AFTER_HOURS, and delivery.exhausted
+ * announced. Every step is idempotent, so a redelivery after a failure midway runs it all again.
+ */
+async function endExhausted(tools: DeliveryTools, received: ReceivedMessage, endpoint: Endpoint | undefined, record: AttemptRecord) {
+  const gone = record.error === "endpoint_gone";
+  await tools.queue.deadLetter(received.body, gone ? "endpoint_gone" : "exhausted");
+  if (endpoint?.enabled && endpoint.tenantId === record.tenantId) {
+    const now = tools.clock.now();
+    const failingSince = Date.parse(endpoint.failingSince ?? record.at);
+    if (gone) {
+      await bestEffort(tools, "disable the endpoint", () => disableEndpoint(tools, endpoint, "gone", record.at));
+    } else if (failingSince <= now.getTime() - tools.policy.disableAfterHours * 3_600_000) {
+      await bestEffort(tools, "disable the endpoint", () => disableEndpoint(tools, endpoint, "failing", now.toISOString()));
+    }
+  }
+  await announceExhausted(tools, record);
+}
+
+/**
+ * Runs a step whose failure must not redeliver the message: endpoint health transitions, which
+ * the next delivery to the endpoint makes again if this one could not (they are read from the log
+ * and the endpoint, not remembered).
+ */
+async function bestEffort(tools: DeliveryTools, what: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    tools.onWarning?.(`could not ${what}`, error);
+  }
 }
 
 /** Emits delivery.exhausted for an exhausted attempt (the dead-letter consumer does the same for its records). */

@@ -12,6 +12,7 @@ export function matchingDisabledBySystem(store: EndpointStore): EndpointStore {
     !e.enabled && (e.disabledReason === "gone" || e.disabledReason === "failing") ? { ...e, enabled: true } : e;
   return {
     put: (e) => store.put(e),
+    replace: (e) => store.replace(e),
     get: (id) => store.get(id),
     delete: (id) => store.delete(id),
     listByTenant: (tenantId, limit, cursor) => store.listByTenant(tenantId, limit, cursor),

@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.ts";
+import { changeEndpoint } from "./endpoint-change.ts";
 import { ApiError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import type { Endpoint, EndpointView } from "./model.ts";
@@ -82,10 +83,12 @@ export async function getEndpoint(deps: EndpointDeps, id: string, confined?: str
  * its run of failures, its circuit); disabling it by hand records "manual".
  */
 export async function updateEndpoint(deps: EndpointDeps, id: string, input: UpdateEndpointInput, confined?: string): Promise<Endpoint> {
-  const current = await getEndpoint(deps, id, confined);
   checkSchedule(deps, input.retrySchedule);
   if (input.url !== undefined) await deps.checkUrl(input.url);
-  const now = deps.clock.now().toISOString();
+  return changeEndpoint(deps, id, confined, (current) => patched(current, input, deps.clock.now().toISOString()));
+}
+
+function patched(current: Endpoint, input: UpdateEndpointInput, now: string): Endpoint {
   if (input.enabled === true && !current.enabled) {
     for (const field of ["disabledReason", "disabledAt", "failingSince", "circuit"] as const) delete current[field];
   }
@@ -103,7 +106,6 @@ export async function updateEndpoint(deps: EndpointDeps, id: string, input: Upda
     ...(input.enabled === false && current.enabled && { disabledReason: "manual" as const, disabledAt: now }),
     updatedAt: now,
   };
-  await deps.endpoints.put(updated);
   return updated;
 }
 

@@ -12,7 +12,8 @@ export type ApiErrorCode =
   | "idempotency_conflict"
   | "payload_too_large"
   | "unsupported_media_type"
-  | "endpoint_disabled";
+  | "endpoint_disabled"
+  | "concurrent_update";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -27,6 +28,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   endpoint_disabled: 409,
+  concurrent_update: 409,
 };
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */

@@ -25,10 +25,12 @@ export interface Endpoint {
   failingSince?: string;
   /** The circuit breaker; absent means closed. */
   circuit?: CircuitState;
+  /** Counts the writes to the endpoint, for optimistic concurrency (absent on an endpoint never changed). */
+  revision?: number;
 }
 
 /** What the API shows of an endpoint: everything but the secret. */
-export type EndpointView = Omit<Endpoint, "secret" | "previousSecrets">;
+export type EndpointView = Omit<Endpoint, "secret" | "previousSecrets" | "revision">;
 
 /** A rotated-out secret and when it stops signing. */
 export interface PreviousSecret {

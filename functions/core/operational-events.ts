@@ -57,6 +57,7 @@ function listing(store: EndpointStore, type: string): EndpointStore {
   const names = (e: Endpoint) => e.eventTypes?.includes(type) === true;
   return {
     put: (e) => store.put(e),
+    replace: (e) => store.replace(e),
     get: (id) => store.get(id),
     delete: (id) => store.delete(id),
     listByTenant: (tenantId, limit, cursor) => store.listByTenant(tenantId, limit, cursor),

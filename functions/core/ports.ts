@@ -20,6 +20,11 @@ export interface Page<T> {
 /** Endpoints by id and by tenant. */
 export interface EndpointStore {
   put(endpoint: Endpoint): Promise<void>;
+  /**
+   * Writes a changed endpoint only if nobody wrote it since it was read at `endpoint.revision`
+   * (a worker's health transition, another PATCH); bumps the revision. False when somebody did.
+   */
+  replace(endpoint: Endpoint): Promise<boolean>;
   get(id: string): Promise<Endpoint | undefined>;
   /** Removes the endpoint; false when there was none. */
   delete(id: string): Promise<boolean>;
@@ -45,6 +50,8 @@ export interface AttemptLog {
   record(attempt: AttemptRecord): Promise<void>;
   /** The latest attempt of one event to one endpoint: of the scheduled chain, or of manual chain `chain`. */
   last(eventId: string, endpointId: string, chain?: string): Promise<AttemptRecord | undefined>;
+  /** Every attempt of one delivery (an event to one endpoint), all chains, in no particular order; read consistently. */
+  ofDelivery(eventId: string, endpointId: string): Promise<AttemptRecord[]>;
   /** Every attempt of an event (all endpoints), in no particular order. */
   allOfEvent(eventId: string): Promise<AttemptRecord[]>;
   /** Attempts to one endpoint, newest first. */

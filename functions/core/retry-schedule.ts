@@ -9,6 +9,11 @@ export const DEFAULT_RETRY_SCHEDULE_TEXT = "5,300,1800,7200,18000,36000,36000";
 
 /** SQS cannot hold a message invisible for longer than 12 hours from its receipt. */
 export const MAX_DELAY_SECONDS = 12 * 60 * 60;
+/**
+ * The longest visibility the worker asks for: the 12 hours count from the receive, and a Lambda
+ * may have run up to 15 minutes since, so asking for the whole 12 hours could be refused.
+ */
+export const MAX_VISIBILITY_SECONDS = MAX_DELAY_SECONDS - 900;
 /** The longest schedule, global or per endpoint. */
 export const MAX_SCHEDULE_LENGTH = 50;
 /** Receives over the scheduled attempts before the queue itself dead-letters a message (crash loops, outages). */
@@ -67,7 +72,7 @@ export function retryDelaySeconds(schedule: RetrySchedule, attempt: number, rand
   const base = schedule[attempt - 1];
   if (base === undefined) return undefined;
   const jittered = Math.round(base * (0.8 + 0.4 * random()));
-  return Math.min(jittered, MAX_DELAY_SECONDS);
+  return Math.min(jittered, MAX_VISIBILITY_SECONDS);
 }
 
 /**
@@ -85,8 +90,7 @@ export function backoffSeconds(
 ): number | undefined {
   const scheduled = retryDelaySeconds(schedule, attempt, random);
   if (scheduled === undefined || outcome.action !== "slow_down") return scheduled;
-  const floor = Math.min(slowDownSeconds, Math.max(...schedule));
   const asked =
     outcome.retryAfterSeconds === undefined ? scheduled : Math.min(Math.max(outcome.retryAfterSeconds, scheduled), 2 * scheduled);
-  return Math.min(Math.max(asked, floor), MAX_DELAY_SECONDS);
+  return Math.min(Math.max(asked, slowDownSeconds), MAX_VISIBILITY_SECONDS);
 }

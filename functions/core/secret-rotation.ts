@@ -1,8 +1,7 @@
 import type { Clock } from "./clock.ts";
-import { ApiError } from "./errors.ts";
+import { changeEndpoint } from "./endpoint-change.ts";
 import type { Endpoint } from "./model.ts";
 import type { EndpointStore } from "./ports.ts";
-import { canSee } from "./principal.ts";
 import { generateSecret } from "./signing.ts";
 
 /** Svix's default grace period: the old secret keeps signing for a day. */
@@ -28,20 +27,19 @@ export async function rotateSecret(
   input: { gracePeriodSeconds?: number; secret?: string },
   confined?: string,
 ): Promise<Endpoint> {
-  const endpoint = await deps.endpoints.get(id);
-  if (!endpoint || !canSee(confined, endpoint.tenantId)) throw new ApiError("not_found", `No endpoint ${id}`);
   const now = deps.clock.now();
   const grace = input.gracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
-  const still = (endpoint.previousSecrets ?? []).filter((p) => Date.parse(p.expiresAt) > now.getTime());
-  const retiring = grace > 0 ? [{ secret: endpoint.secret, expiresAt: new Date(now.getTime() + grace * 1000).toISOString() }] : [];
-  const updated: Endpoint = {
-    ...endpoint,
-    secret: input.secret ?? generateSecret(),
-    previousSecrets: [...retiring, ...still].slice(0, MAX_PREVIOUS),
-    updatedAt: now.toISOString(),
-  };
-  await deps.endpoints.put(updated);
-  return updated;
+  const secret = input.secret ?? generateSecret();
+  return changeEndpoint(deps, id, confined, (endpoint): Endpoint => {
+    const still = (endpoint.previousSecrets ?? []).filter((p) => Date.parse(p.expiresAt) > now.getTime());
+    const retiring = grace > 0 ? [{ secret: endpoint.secret, expiresAt: new Date(now.getTime() + grace * 1000).toISOString() }] : [];
+    return {
+      ...endpoint,
+      secret,
+      previousSecrets: [...retiring, ...still].slice(0, MAX_PREVIOUS),
+      updatedAt: now.toISOString(),
+    };
+  });
 }
 
 /** GET /v1/endpoints/{id}/secret: the current secret, and when each previous one stops signing (never its value). */

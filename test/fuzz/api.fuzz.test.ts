@@ -46,7 +46,7 @@ async function setup() {
   };
   const queue = counted(new MemoryQueue(), ["send", "later"], bump);
   const deps = {
-    endpoints: counted(new MemoryEndpointStore(), ["put", "delete"], bump),
+    endpoints: counted(new MemoryEndpointStore(), ["put", "replace", "delete"], bump),
     events: counted(new MemoryEventStore(), ["putNew"], bump),
     attempts: counted(new MemoryAttemptLog(), ["record"], bump),
     apiKeys: counted(new MemoryApiKeyStore(), ["put", "delete"], bump),

@@ -15,7 +15,10 @@ const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
 const secrets: string[] = ["local-admin-key"];
 
 beforeAll(async () => {
-  stack = await startStack({ env: { RETRY_SCHEDULE: "1,1,1", DELIVERY_TIMEOUT_MS: "1500" }, args: ["--no-dead-letter-consumer"] });
+  stack = await startStack({
+    env: { RETRY_SCHEDULE: "1,1,1", DELIVERY_TIMEOUT_MS: "1500", SLOW_DOWN_DELAY_SECONDS: "1" },
+    args: ["--no-dead-letter-consumer"],
+  });
 });
 
 afterAll(async () => {

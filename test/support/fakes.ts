@@ -63,6 +63,13 @@ export class MemoryEndpointStore implements EndpointStore {
     this.outage.check("dynamodb");
     this.items.set(endpoint.id, structuredClone(endpoint));
   }
+  async replace(endpoint: Endpoint) {
+    this.outage.check("dynamodb");
+    const current = this.items.get(endpoint.id);
+    if (!current || (current.revision ?? 0) !== (endpoint.revision ?? 0)) return false;
+    this.items.set(endpoint.id, { ...structuredClone(endpoint), revision: (endpoint.revision ?? 0) + 1 });
+    return true;
+  }
   async get(id: string) {
     this.outage.check("dynamodb");
     const found = this.items.get(id);
@@ -122,6 +129,10 @@ export class MemoryAttemptLog implements AttemptLog {
     return this.items
       .filter((a) => a.eventId === eventId && a.endpointId === endpointId && a.chain === chain)
       .sort((a, b) => b.attempt - a.attempt)[0];
+  }
+  async ofDelivery(eventId: string, endpointId: string) {
+    this.outage.check("dynamodb");
+    return this.items.filter((a) => a.eventId === eventId && a.endpointId === endpointId);
   }
   async byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string) {
     this.outage.check("dynamodb");
@@ -203,6 +214,7 @@ export class MemoryEndpointHealth implements EndpointHealthStore {
     const endpoint = this.store.items.get(id);
     if (!endpoint || !condition(endpoint)) return false;
     apply(endpoint);
+    endpoint.revision = (endpoint.revision ?? 0) + 1;
     this.writes.push(what);
     return true;
   }

@@ -225,6 +225,73 @@ describe("manual chains and operational events", () => {
   });
 });
 
+describe("failures midway and superseded chains", () => {
+  it("stops a scheduled chain that a recovery delivered meanwhile, but not a replay of a delivered event", async () => {
+    deps.http.answer = status(500);
+    await deliverBatch(deps, [received(message())]);
+    deps.clock.advance(1000);
+    deps.http.answer = status(200);
+    await deliverBatch(deps, [received(message({ chain: "mrec", recovers: true }))]);
+    // The scheduled retry finds the delivery done by the recovery: no second POST.
+    expect(await deliverBatch(deps, [received(message(), 2)])).toEqual([]);
+    expect(deps.http.requests).toHaveLength(2);
+    // A replay begun after that success is sent, and so are its own retries.
+    deps.clock.advance(1000);
+    deps.http.answer = status(500);
+    await deliverBatch(deps, [received(message({ chain: "mreplay" }))]);
+    await deliverBatch(deps, [received(message({ chain: "mreplay" }), 2)]);
+    expect(deps.http.requests).toHaveLength(4);
+  });
+
+  it("finishes an exhausted delivery on redelivery when the dead-letter send failed after its record", async () => {
+    await deps.endpoints.put(endpointFixture({ retrySchedule: [100] }));
+    deps.http.answer = status(500);
+    await deliverBatch(deps, [received(message())]);
+    deps.queue.outage.down = true;
+    expect(await deliverBatch(deps, [received(message(), 2)])).toHaveLength(1);
+    expect(deps.attempts.items.at(-1)?.status).toBe("exhausted");
+    deps.queue.outage.down = false;
+    expect(await deliverBatch(deps, [received(message(), 3)])).toEqual([]);
+    expect(deps.http.requests).toHaveLength(2);
+    expect(deps.queue.deadLetters.map((d) => d.reason)).toEqual(["exhausted"]);
+    expect(deps.operational.types()).toContain("delivery.exhausted");
+  });
+
+  it("disables a gone endpoint on redelivery when the first try failed after its record", async () => {
+    deps.http.answer = status(410);
+    const disable = deps.health.disable.bind(deps.health);
+    deps.health.disable = async () => {
+      throw new Error("DynamoDB unreachable");
+    };
+    deps.queue.outage.down = true;
+    await deliverBatch(deps, [received(message())]);
+    expect(deps.endpoints.items.get("ep_1")?.enabled).toBe(true);
+    deps.health.disable = disable;
+    deps.queue.outage.down = false;
+    await deliverBatch(deps, [received(message(), 2)]);
+    expect(deps.endpoints.items.get("ep_1")).toMatchObject({ enabled: false, disabledReason: "gone" });
+    expect(deps.http.requests).toHaveLength(1);
+  });
+
+  it("keeps the retry on schedule when a health write fails after the attempt", async () => {
+    const warnings: string[] = [];
+    deps.health.markFailing = async () => {
+      throw new Error("DynamoDB unreachable");
+    };
+    deps.http.answer = status(500);
+    expect(await deliverBatch({ ...deps, onWarning: (what) => warnings.push(what) }, [received(message())])).toHaveLength(1);
+    expect(deps.queue.delays.map((d) => d.seconds)).toEqual([100]);
+    expect(warnings).toEqual(["could not record endpoint health"]);
+  });
+
+  it("falls back to the visibility timeout when the fresh copy of a late retry cannot be sent", async () => {
+    deps.http.answer = status(500);
+    const failing = { ...deps, requeue: { later: async () => Promise.reject(new Error("SQS unreachable")) } };
+    expect(await deliverBatch(failing, [received(message(), 20)])).toHaveLength(1);
+    expect(deps.queue.delays.map((d) => d.seconds)).toEqual([100]);
+  });
+});
+
 describe("secret rotation", () => {
   it("signs with both secrets during the grace period, then with the new one only; either library verifies with either secret", async () => {
     const old = endpointFixture().secret;

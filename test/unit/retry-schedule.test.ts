@@ -25,9 +25,9 @@ describe("retry schedule", () => {
     expect(retryDelaySeconds(schedule, 2, () => 0.999999)).toBe(360);
   });
 
-  it("never asks SQS for more than 12 hours", () => {
+  it("never asks SQS for more than 12 hours less the longest a Lambda can have run since the receive", () => {
     const long = parseRetrySchedule("36000");
-    expect(retryDelaySeconds(long, 1, () => 0.999999)).toBeLessThanOrEqual(MAX_DELAY_SECONDS);
+    expect(retryDelaySeconds(long, 1, () => 0.999999)).toBe(MAX_DELAY_SECONDS - 900);
   });
 
   it("reports the whole window with jitter", () => {
@@ -70,11 +70,12 @@ describe("backoff after a failed attempt", () => {
 
   it("never waits past SQS's 12-hour visibility limit", () => {
     const long = parseRetrySchedule("36000");
-    expect(backoffSeconds(long, 1, slowDown(80_000), () => 0.999999, 60)).toBe(MAX_DELAY_SECONDS);
+    expect(backoffSeconds(long, 1, slowDown(80_000), () => 0.999999, 60)).toBe(MAX_DELAY_SECONDS - 900);
   });
 
-  it("keeps a schedule of seconds one: the slow-down floor never exceeds the longest delay", () => {
-    expect(backoffSeconds(parseRetrySchedule("1,2"), 1, slowDown(), mid, 60)).toBe(2);
+  it("waits the slow-down delay even when the endpoint's schedule is shorter", () => {
+    expect(backoffSeconds(parseRetrySchedule("1,2"), 1, slowDown(), mid, 60)).toBe(60);
+    expect(backoffSeconds(parseRetrySchedule("1,2"), 1, { ok: false, action: "retry", reason: "500" }, mid, 60)).toBe(1);
   });
 });
 
