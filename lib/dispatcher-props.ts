@@ -145,7 +145,7 @@ export interface WebhookDispatcherProps {
    */
   readonly circuitMaxCooldown?: Duration;
   /**
-   * The least wait after 429, 502, 503 or 504 (never more than the retry schedule's longest delay).
+   * The least wait after 429, 502, 503 or 504.
    * @default Duration.seconds(60)
    */
   readonly slowDownDelay?: Duration;

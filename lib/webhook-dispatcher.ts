@@ -163,7 +163,8 @@ export class WebhookDispatcher extends Construct {
       },
     });
     this.apiFunction = api.function;
-    grantTable(api.role, this.table, ["GetItem", "PutItem", "DeleteItem", "Query", "BatchGetItem"], indexNames);
+    // UpdateItem: intake marks a half-sent event sent when a repeat finishes it.
+    grantTable(api.role, this.table, ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchGetItem"], indexNames);
     grantSend(api.role, this.deliveryQueue, "EnqueueDeliveries");
     grantReadSecret(api.role, this.adminKeySecret);
 
@@ -200,8 +201,8 @@ export class WebhookDispatcher extends Construct {
       environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.deadLetter },
     });
     this.deadLetterFunction = deadLetter.function;
-    // BatchGetItem and the send: delivery.exhausted operational events go through intake.
-    grantTable(deadLetter.role, this.table, ["Query", "PutItem", "BatchGetItem"], indexNames);
+    // BatchGetItem, UpdateItem and the send: delivery.exhausted operational events go through intake.
+    grantTable(deadLetter.role, this.table, ["Query", "PutItem", "UpdateItem", "BatchGetItem"], indexNames);
     grantSend(deadLetter.role, this.deliveryQueue, "EmitOperationalEvents");
     this.deadLetterFunction.addEventSource(new SqsEventSource(this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true }));
 

@@ -289,6 +289,7 @@ describe("least privilege", () => {
         "dynamodb:GetItem",
         "dynamodb:PutItem",
         "dynamodb:Query",
+        "dynamodb:UpdateItem",
         "secretsmanager:GetSecretValue",
         "sqs:SendMessage",
       ].sort(),
@@ -306,7 +307,7 @@ describe("least privilege", () => {
       ].sort(),
     );
     expect(roleActions(template, role(d.deadLetterFunction))).toEqual(
-      [...logs, ...consume, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query", "sqs:SendMessage"].sort(),
+      [...logs, ...consume, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"].sort(),
     );
     expect(roleActions(template, role(d.sweeperFunction))).toEqual(
       [...logs, "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"].sort(),
