@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { RecoveryRecord } from "../core/model.ts";
 import type { RecoveryStore } from "../core/ports.ts";
 import { dynamo } from "./dynamo-paging.ts";
@@ -11,6 +11,9 @@ const FIELDS = [
   "since",
   "until",
   "status",
+  "steps",
+  "cursor",
+  "error",
   "resent",
   "scanned",
   "createdAt",
@@ -32,6 +35,46 @@ export class DynamoRecoveryStore implements RecoveryStore {
   async put(recovery: RecoveryRecord): Promise<void> {
     const item = { ...keys.recovery(recovery.endpointId, recovery.id), ...recovery };
     await dynamo("put recovery", () => this.client.send(new PutCommand({ TableName: this.table, Item: item })));
+  }
+
+  async advance(recovery: RecoveryRecord, seenSteps: number): Promise<boolean> {
+    const item = { ...keys.recovery(recovery.endpointId, recovery.id), ...recovery };
+    try {
+      await dynamo("advance recovery", () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: item,
+            ConditionExpression: "steps = :seen AND #status = :running",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":seen": seenSteps, ":running": "running" },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (((error as Error).cause as Error | undefined)?.name === "ConditionalCheckFailedException") return false;
+      throw error;
+    }
+  }
+
+  async fail(endpointId: string, id: string, at: string, error: string): Promise<void> {
+    try {
+      await dynamo("fail recovery", () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.recovery(endpointId, id),
+            UpdateExpression: "SET #status = :failed, #error = :error, updatedAt = :at",
+            ConditionExpression: "#status = :running",
+            ExpressionAttributeNames: { "#status": "status", "#error": "error" },
+            ExpressionAttributeValues: { ":failed": "failed", ":running": "running", ":error": error, ":at": at },
+          }),
+        ),
+      );
+    } catch (failure) {
+      if (((failure as Error).cause as Error | undefined)?.name !== "ConditionalCheckFailedException") throw failure;
+    }
   }
 
   async get(endpointId: string, id: string): Promise<RecoveryRecord | undefined> {

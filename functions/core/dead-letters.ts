@@ -1,8 +1,8 @@
 import { type Clock, expiresAt } from "./clock.ts";
-import { parseMessage } from "./delivery-message.ts";
+import { parseMessage, parseTask } from "./delivery-message.ts";
 import type { AttemptRecord } from "./model.ts";
 import { isOperational, type OperationalEvents } from "./operational-events.ts";
-import type { AttemptLog } from "./ports.ts";
+import type { AttemptLog, RecoveryStore } from "./ports.ts";
 
 export interface DeadLetterDeps {
   attempts: AttemptLog;
@@ -10,6 +10,8 @@ export interface DeadLetterDeps {
   logRetentionDays: number;
   /** Announces the deliveries it records as exhausted (delivery.exhausted); absent: announces nothing. */
   operational?: OperationalEvents;
+  /** Marks recoveries failed whose step was dead-lettered; absent: such steps are dropped as unreadable. */
+  recoveries?: RecoveryStore;
   onUnreadable?: (body: string) => void;
   onWarning?: (what: string, error: unknown) => void;
 }
@@ -27,7 +29,16 @@ const NOT_A_DELIVERY = new Set(["unparsable", "tenant_mismatch", "endpoint_delet
 export async function recordDeadLetter(deps: DeadLetterDeps, body: string, reason?: string): Promise<AttemptRecord | undefined> {
   const message = parseMessage(body);
   if (!message) {
-    deps.onUnreadable?.(body);
+    const task = parseTask(body);
+    // A recovery step the queue gave up on: the recovery says it failed rather than run for ever.
+    if (task && deps.recoveries) {
+      await deps.recoveries.fail(
+        task.endpointId,
+        task.recoveryId,
+        deps.clock.now().toISOString(),
+        "a step kept failing and was dead-lettered",
+      );
+    } else deps.onUnreadable?.(body);
     return undefined;
   }
   if (reason !== undefined && NOT_A_DELIVERY.has(reason)) return undefined;

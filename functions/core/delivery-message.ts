@@ -24,6 +24,8 @@ export interface RecoveryTask {
   task: "recover";
   endpointId: string;
   recoveryId: string;
+  /** Which step this is (0 first); a redelivered step that was applied already is not applied again. */
+  step?: number;
   cursor?: string;
 }
 
@@ -32,6 +34,7 @@ const Task = v.object({
   task: v.literal("recover"),
   endpointId: v.string(),
   recoveryId: v.string(),
+  step: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   cursor: v.optional(v.string()),
 });
 

@@ -125,7 +125,14 @@ export interface RecoveryRecord {
   tenantId: string;
   since: string;
   until: string;
-  status: "running" | "completed";
+  /** `failed`: its steps could not be queued, or one kept failing until the queue dead-lettered it. */
+  status: "running" | "completed" | "failed";
+  /** Steps applied so far; a step is a page of the window. */
+  steps: number;
+  /** Where the next step starts; absent once the last page is done. */
+  cursor?: string;
+  /** Why it failed. */
+  error?: string;
   /** Deliveries resent so far. */
   resent: number;
   /** Attempt records looked at so far. */

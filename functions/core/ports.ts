@@ -115,4 +115,8 @@ export interface Requeue {
 export interface RecoveryStore {
   put(recovery: RecoveryRecord): Promise<void>;
   get(endpointId: string, id: string): Promise<RecoveryRecord | undefined>;
+  /** Writes the recovery after a step, only if no other copy of that step was applied (`steps` still `seenSteps`). */
+  advance(recovery: RecoveryRecord, seenSteps: number): Promise<boolean>;
+  /** Marks a running recovery failed. */
+  fail(endpointId: string, id: string, at: string, error: string): Promise<void>;
 }

@@ -41,7 +41,7 @@ export async function startRecovery(
   endpointId: string,
   window: { since: string; until?: string },
   confined?: string,
-): Promise<RecoveryRecord> {
+): Promise<ReturnType<typeof recoveryView>> {
   const endpoint = await visibleEndpoint(deps.endpoints, endpointId, confined);
   if (!endpoint.enabled) throw new ApiError("endpoint_disabled", `Endpoint ${endpointId} is disabled: enable it before recovering`);
   const now = deps.clock.now();
@@ -55,6 +55,7 @@ export async function startRecovery(
     since,
     until,
     status: "running",
+    steps: 0,
     resent: 0,
     scanned: 0,
     createdAt: now.toISOString(),
@@ -62,32 +63,51 @@ export async function startRecovery(
     expiresAt: expiresAt(now, deps.logRetentionDays),
   };
   await deps.recoveries.put(recovery);
-  const task: RecoveryTask = { v: 1, task: "recover", endpointId, recoveryId: recovery.id };
-  await deps.requeue.later(JSON.stringify(task), 0);
-  return recovery;
+  const task: RecoveryTask = { v: 1, task: "recover", endpointId, recoveryId: recovery.id, step: 0 };
+  try {
+    await deps.requeue.later(JSON.stringify(task), 0);
+  } catch (error) {
+    // Nothing will drive it: say so on the record rather than leave it "running" for ever.
+    await deps.recoveries.fail(endpointId, recovery.id, now.toISOString(), "its first step could not be queued").catch(() => undefined);
+    throw error;
+  }
+  return recoveryView(recovery);
+}
+
+/** A recovery as the API shows it: without its cursor and TTL. */
+export function recoveryView(recovery: RecoveryRecord) {
+  const { cursor: _cursor, expiresAt: _expires, ...view } = recovery;
+  return view;
 }
 
 /** GET /v1/endpoints/{id}/recoveries/{recoveryId}: where a recovery stands. */
-export async function getRecovery(deps: RecoveryDeps, endpointId: string, id: string, confined?: string): Promise<RecoveryRecord> {
+export async function getRecovery(deps: RecoveryDeps, endpointId: string, id: string, confined?: string) {
   await visibleEndpoint(deps.endpoints, endpointId, confined);
   const recovery = await deps.recoveries.get(endpointId, id);
   if (!recovery) throw new ApiError("not_found", `No recovery ${id}`);
-  return recovery;
+  return recoveryView(recovery);
 }
 
 /**
  * One step of a recovery: reads a page of the endpoint's attempts in the window, resends each
  * delivery whose latest record is that page's failed, exhausted or skipped record (so each delivery
  * is resent once, whatever page its older records are on), then queues the next step or completes.
- * A redelivered step resends into the same manual chains, whose log makes the repeat a no-op.
+ * Steps are numbered: a redelivered step that was applied already is not applied again (its counts
+ * would double), but makes sure the step after it was queued. Two copies of a step running at once
+ * resend into the same manual chains, whose log turns the second send into a no-op.
  */
 export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask): Promise<void> {
   const recovery = await deps.recoveries.get(task.endpointId, task.recoveryId);
   if (!recovery || recovery.status !== "running") return;
+  const step = task.step ?? 0;
+  if (step < recovery.steps) {
+    if (step === recovery.steps - 1 && recovery.cursor !== undefined) await queueStep(deps, task, recovery.steps, recovery.cursor);
+    return;
+  }
   const page = await deps.attempts.byEndpointBetween(recovery.endpointId, recovery.since, recovery.until, PAGE, task.cursor);
   const chosen: AttemptRecord[] = [];
   for (const candidate of newestPerEvent(page.items.filter((a) => RECOVERABLE.has(a.status)))) {
-    const history = (await deps.attempts.allOfEvent(candidate.eventId)).filter((a) => a.endpointId === recovery.endpointId);
+    const history = await deps.attempts.ofDelivery(candidate.eventId, recovery.endpointId);
     const latest = latestRecord(history);
     if (latest && RECOVERABLE.has(latest.status) && sameRecord(latest, candidate)) chosen.push(latest);
   }
@@ -113,18 +133,22 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
     throw new DependencyError("sqs", "SQS did not accept every recovered delivery");
   }
   const now = deps.clock.now().toISOString();
+  const { cursor: _done, ...rest } = recovery;
   const next: RecoveryRecord = {
-    ...recovery,
+    ...rest,
+    steps: recovery.steps + 1,
     resent: recovery.resent + messages.length,
     scanned: recovery.scanned + page.items.length,
     updatedAt: now,
-    ...(page.nextCursor === undefined && { status: "completed" as const, completedAt: now }),
+    ...(page.nextCursor === undefined ? { status: "completed" as const, completedAt: now } : { cursor: page.nextCursor }),
   };
-  await deps.recoveries.put(next);
-  if (page.nextCursor !== undefined) {
-    const step: RecoveryTask = { ...task, cursor: page.nextCursor };
-    await deps.requeue.later(JSON.stringify(step), 0);
-  }
+  if (!(await deps.recoveries.advance(next, recovery.steps))) return; // another copy of this step got there first
+  if (page.nextCursor !== undefined) await queueStep(deps, task, next.steps, page.nextCursor);
+}
+
+async function queueStep(deps: RecoveryStepDeps, task: RecoveryTask, step: number, cursor: string): Promise<void> {
+  const next: RecoveryTask = { ...task, step, cursor };
+  await deps.requeue.later(JSON.stringify(next), 0);
 }
 
 /** The manual chain a recovery resends one event into: the same on a repeated step. */

@@ -9,6 +9,7 @@ export const handler = createDeadLetterHandler({
   clock: runtime.clock,
   logRetentionDays: runtime.config.logRetentionDays,
   operational: runtime.operational,
+  recoveries: runtime.recoveries,
   onWarning: (what, error) => runtime.log.warn(what, { error: String(error) }),
   onExhausted: runtime.log.attempt,
   onUnreadable: (body) => runtime.log.warn("unreadable dead letter dropped", { bytes: body.length }),

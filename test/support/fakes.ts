@@ -300,6 +300,16 @@ export class MemoryRecoveryStore implements RecoveryStore {
     const found = this.items.get(`${endpointId}#${id}`);
     return found && structuredClone(found);
   }
+  async advance(recovery: RecoveryRecord, seenSteps: number) {
+    const current = this.items.get(`${recovery.endpointId}#${recovery.id}`);
+    if (!current || current.steps !== seenSteps || current.status !== "running") return false;
+    await this.put(recovery);
+    return true;
+  }
+  async fail(endpointId: string, id: string, at: string, error: string) {
+    const current = this.items.get(`${endpointId}#${id}`);
+    if (current?.status === "running") Object.assign(current, { status: "failed", error, updatedAt: at });
+  }
 }
 
 /** Records the operational events emitted, and can fail like a dependency. */

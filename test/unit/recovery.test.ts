@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { recordDeadLetter } from "../../functions/core/dead-letters.ts";
 import { parseTask } from "../../functions/core/delivery-message.ts";
 import { ApiError } from "../../functions/core/errors.ts";
 import type { AttemptRecord, EventRecord } from "../../functions/core/model.ts";
@@ -116,6 +117,41 @@ describe("recovery", () => {
     expect(ids).toHaveLength(130);
     expect(new Set(ids).size).toBe(130);
     expect(await getRecovery(deps, "ep_1", recovery.id)).toMatchObject({ status: "completed", resent: 130, scanned: 260 });
+  });
+
+  it("applies a redelivered step once, and queues the step after it if that was lost", async () => {
+    for (let i = 0; i < 120; i++) {
+      await deps.events.putNew([event(`evt_p${i}`)]);
+      await deps.attempts.record(attempt(`evt_p${i}`, 1, "exhausted", `2026-11-01T07:${String(i % 60).padStart(2, "0")}:00.000Z`));
+    }
+    const recovery = await startRecovery(deps, "ep_1", { since: "2026-11-01T00:00:00Z" });
+    const first = parseTask(deps.queue.requeued.shift()?.body ?? "");
+    if (!first) throw new Error("no first step queued");
+    await runRecoveryStep(deps, first);
+    const afterFirst = await getRecovery(deps, "ep_1", recovery.id);
+    const sent = deps.queue.sent.length;
+    // The next step's message is lost (say the send timed out after SQS took nothing), and the step is redelivered.
+    deps.queue.requeued.length = 0;
+    await runRecoveryStep(deps, first);
+    expect(deps.queue.sent).toHaveLength(sent);
+    expect(await getRecovery(deps, "ep_1", recovery.id)).toEqual(afterFirst);
+    expect(deps.queue.requeued).toHaveLength(1);
+    await drain();
+    expect(await getRecovery(deps, "ep_1", recovery.id)).toMatchObject({ status: "completed", steps: 2, resent: 123 });
+  });
+
+  it("says failed when its first step cannot be queued, or when the queue dead-letters a step", async () => {
+    deps.queue.outage.down = true;
+    await expect(startRecovery(deps, "ep_1", { since: "2026-11-01T00:00:00Z" })).rejects.toThrow();
+    const [stuck] = [...deps.recoveries.items.values()];
+    expect(stuck).toMatchObject({ status: "failed", error: "its first step could not be queued" });
+    deps.queue.outage.down = false;
+    const recovery = await startRecovery(deps, "ep_1", { since: "2026-11-01T00:00:00Z" });
+    const task = deps.queue.requeued.shift()?.body ?? "";
+    await recordDeadLetter({ attempts: deps.attempts, clock: deps.clock, logRetentionDays: 30, recoveries: deps.recoveries }, task);
+    expect(await getRecovery(deps, "ep_1", recovery.id)).toMatchObject({ status: "failed" });
+    await runRecoveryStep(deps, parseTask(task) ?? { v: 1, task: "recover", endpointId: "ep_1", recoveryId: recovery.id });
+    expect(deps.queue.sent).toEqual([]);
   });
 
   it("answers 404 to another tenant, 409 for a disabled endpoint and 422 for an empty window", async () => {
