@@ -2,11 +2,11 @@ import type { Clock } from "./clock.ts";
 import { mapWithConcurrency } from "./concurrency.ts";
 import { latestOfChain, supersededChain } from "./delivery-history.ts";
 import { parseMessage, parseTask } from "./delivery-message.ts";
-import { type DeliveryPolicy, type DeliveryTools, defaultPolicy, emitAbout, waitUntil } from "./delivery-policy.ts";
+import { type DeliveryPolicy, type DeliveryTools, defaultPolicy, waitUntil } from "./delivery-policy.ts";
 import { recordAttempt, sendSigned } from "./delivery-send.ts";
 import { admitDelivery, afterFailure, afterSuccess, disableEndpoint } from "./endpoint-health.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
-import type { OperationalEvents } from "./operational-events.ts";
+import { isOperational, type OperationalEvents } from "./operational-events.ts";
 import type { AttemptLog, EndpointHealthStore, EndpointStore, HttpSender, RateCounter, Requeue } from "./ports.ts";
 import { type RecoveryStepDeps, runRecoveryStep } from "./recovery.ts";
 import { backoffSeconds, maxReceiveCount, RECEIVE_COUNT_SLACK, type RetrySchedule } from "./retry-schedule.ts";
@@ -224,13 +224,12 @@ async function scheduleRetry(tools: DeliveryTools, received: ReceivedMessage, at
 }
 
 /**
- * Ends an exhausted delivery: its message to the dead-letter queue, the endpoint disabled when the
- * receiver said 410 Gone or it has failed for ENDPOINT_DISABLE_AFTER_HOURS, and delivery.exhausted
- * announced. Every step is idempotent, so a redelivery after a failure midway runs it all again.
+ * Ends an exhausted delivery: the endpoint disabled when the receiver said 410 Gone or it has failed
+ * for ENDPOINT_DISABLE_AFTER_HOURS, delivery.exhausted announced, then the message to the dead-letter
+ * queue. Every step is idempotent, so a redelivery after a failure midway runs it all again.
  */
 async function endExhausted(tools: DeliveryTools, received: ReceivedMessage, endpoint: Endpoint | undefined, record: AttemptRecord) {
   const gone = record.error === "endpoint_gone";
-  await tools.queue.deadLetter(received.body, gone ? "endpoint_gone" : "exhausted");
   if (endpoint?.enabled && endpoint.tenantId === record.tenantId) {
     const now = tools.clock.now();
     const failingSince = Date.parse(endpoint.failingSince ?? record.at);
@@ -241,6 +240,7 @@ async function endExhausted(tools: DeliveryTools, received: ReceivedMessage, end
     }
   }
   await announceExhausted(tools, record);
+  await tools.queue.deadLetter(received.body, gone ? "endpoint_gone" : "exhausted");
 }
 
 /**
@@ -256,15 +256,15 @@ async function bestEffort(tools: DeliveryTools, what: string, step: () => Promis
   }
 }
 
-/** Emits delivery.exhausted for an exhausted attempt (the dead-letter consumer does the same for its records). */
+/**
+ * Emits delivery.exhausted for an exhausted attempt. Unlike the other announcements it is not best
+ * effort: a failure keeps the message, whose redelivery emits it again under the same event id.
+ * Deliveries of operational events announce nothing, which could loop.
+ */
 export async function announceExhausted(tools: DeliveryTools, record: AttemptRecord): Promise<void> {
-  await emitAbout(
-    tools,
-    "delivery.exhausted",
-    `${record.eventId}:${record.endpointId}:${record.chain ?? ""}`,
-    record.at,
-    exhaustedData(tools.message, record),
-  );
+  if (isOperational(tools.message.type)) return;
+  const key = `${record.eventId}:${record.endpointId}:${record.chain ?? ""}`;
+  await tools.operational.emit(tools.message.tenantId, "delivery.exhausted", key, record.at, exhaustedData(tools.message, record));
 }
 
 /** The data of a delivery.exhausted event. */

@@ -215,13 +215,19 @@ describe("manual chains and operational events", () => {
     expect(deps.operational.emitted.map((e) => [e.type, e.data.eventId])).toEqual([["delivery.recovered", "evt_1"]]);
   });
 
-  it("keeps delivering when an operational event cannot be emitted", async () => {
+  it("keeps delivering when an announcement cannot be emitted, but holds an exhausted message until delivery.exhausted is", async () => {
     const warnings: string[] = [];
     deps.operational.outage.down = true;
     deps.http.answer = status(410);
-    expect(await deliverBatch({ ...deps, onWarning: (what) => warnings.push(what) }, [received(message())])).toEqual([]);
+    expect(await deliverBatch({ ...deps, onWarning: (what) => warnings.push(what) }, [received(message())])).toHaveLength(1);
     expect(deps.endpoints.items.get("ep_1")?.enabled).toBe(false);
-    expect(warnings).toEqual(["could not emit endpoint.disabled", "could not emit delivery.exhausted"]);
+    expect(warnings).toEqual(["could not emit endpoint.disabled"]);
+    expect(deps.queue.deadLetters).toEqual([]);
+    deps.operational.outage.down = false;
+    expect(await deliverBatch(deps, [received(message(), 2)])).toEqual([]);
+    expect(deps.operational.types()).toEqual(["delivery.exhausted"]);
+    expect(deps.queue.deadLetters.map((d) => d.reason)).toEqual(["endpoint_gone"]);
+    expect(deps.http.requests).toHaveLength(1);
   });
 });
 
