@@ -66,7 +66,8 @@ try {
       singleClients: 16,
       pollers: 4,
       steadyRate: 100,
-      steadySeconds: quick ? 5 : 10,
+      steadySeconds: quick ? 5 : 12,
+      latencyRounds: quick ? 1 : 3,
     },
     progress,
   );

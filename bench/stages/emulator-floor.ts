@@ -1,3 +1,4 @@
+import http from "node:http";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateQueueCommand,
@@ -116,6 +117,105 @@ export async function createFloor(sqsUrl: string, dynamoUrl: string, tableName: 
       };
       await Promise.all([produce(), ...Array.from({ length: pollers }, consume)]);
       return total / ((performance.now() - started) / 1000);
+    },
+    /**
+     * The floor of emit-to-receive latency: at `ratePerSecond` for `seconds`, one SendMessageBatch
+     * and one event PutItem per event (as single-event intake), `pollers` long-polling receivers
+     * that write the attempt, POST the payload to `receiverUrl` (plain node:http, keep-alive) and
+     * delete the batch. Returns when each seq was sent (performance.now()), once all are delivered.
+     */
+    async latency(
+      ratePerSecond: number,
+      seconds: number,
+      firstSeq: number,
+      receiverUrl: string,
+      pollers: number,
+    ): Promise<Map<number, number>> {
+      const sentAt = new Map<number, number>();
+      const total = Math.round(ratePerSecond * seconds);
+      const target = new URL(receiverUrl);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+      const post = (body: string) =>
+        new Promise<void>((resolve, reject) => {
+          const request = http.request(target, {
+            method: "POST",
+            agent,
+            headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), "webhook-id": "floor" },
+          });
+          request.on("error", reject);
+          request.on("response", (response) => {
+            response.resume();
+            response.on("end", () => resolve());
+          });
+          request.end(body);
+        });
+      const now = new Date().toISOString();
+      let deleted = 0;
+      const deadline = performance.now() + seconds * 1000 + 30_000;
+      const consume = async () => {
+        while (deleted < total && performance.now() < deadline) {
+          const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+          const messages = out.Messages ?? [];
+          if (messages.length === 0) continue;
+          await Promise.all(
+            messages.map(async (m) => {
+              const message = JSON.parse(m.Body ?? "{}") as { eventId: string; body: string };
+              await post(message.body);
+              await doc.send(
+                new PutCommand({ TableName: tableName, Item: { pk: `EV#${message.eventId}`, sk: "AT#ep_floor#000001", at: now } }),
+              );
+            }),
+          );
+          await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
+            }),
+          );
+          deleted += messages.length;
+        }
+      };
+      const consumers = Array.from({ length: pollers }, consume);
+      const started = performance.now();
+      const sends: Promise<unknown>[] = [];
+      for (let i = 0; i < total; i++) {
+        const wait = started + (i * 1000) / ratePerSecond - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const seq = firstSeq + i;
+        const id = `evt_floorlat${seq}`;
+        const event = benchEvent(seq);
+        const body = JSON.stringify(event.payload);
+        sentAt.set(seq, performance.now());
+        sends.push(
+          sqs
+            .send(
+              new SendMessageBatchCommand({
+                QueueUrl: queueUrl,
+                Entries: [
+                  {
+                    Id: "0",
+                    MessageBody: JSON.stringify({
+                      v: 1,
+                      eventId: id,
+                      endpointId: "ep_floor",
+                      tenantId: "default",
+                      type: event.type,
+                      createdAt: now,
+                      body,
+                    }),
+                  },
+                ],
+              }),
+            )
+            .then(() =>
+              doc.send(new PutCommand({ TableName: tableName, Item: { pk: `EV#${id}`, sk: "EVENT", id, body, createdAt: now } })),
+            ),
+        );
+      }
+      await Promise.all(sends);
+      await Promise.all(consumers);
+      agent.destroy();
+      return sentAt;
     },
     close(): void {
       sqs.destroy();

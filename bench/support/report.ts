@@ -41,7 +41,7 @@ export function markdownReport(r: BenchReport): string {
     `| 2. end to end vs emulator floor | ${e.ratio} × (${n(e.batched.perSecond)} vs ${n(e.floor.perSecond)} events/s) | ≥ 0.5 | ${mark(e.met.ratio)} |`,
   );
   out.push(
-    `| 2. emit-to-receive p99 at ${e.latency.ratePerSecond}/s | ${e.latency.p99Ms} ms (p50 ${e.latency.p50Ms} ms) | ≤ 100 ms | ${mark(e.met.p99)} |`,
+    `| 2. emit-to-receive p99 at ${e.latency.ratePerSecond}/s | ${e.latency.p99Ms} ms (p50 ${e.latency.p50Ms} ms; emulator-only floor p99 ${e.latency.floor.p99Ms} ms) | ≤ 100 ms | ${mark(e.met.p99)} |`,
   );
   out.push(`| 3. fan-out to ${n(f.endpoints)} endpoints | ${f.medianMs} ms | ≤ 1,000 ms | ${mark(f.met)} |`);
   for (const b of r.coldStart.bundles) {
@@ -80,7 +80,7 @@ export function markdownReport(r: BenchReport): string {
     `| pipeline, batched intake | ${n(e.batched.perSecond)} (${e.ratio} ×) | ${e.batched.samples.join(", ")} |`,
     `| pipeline, single-event intake | ${n(e.single.perSecond)} | |`,
     "",
-    `Emit-to-receive at a steady ${e.latency.ratePerSecond} events/s (single-event POSTs, ${n(e.latency.events)} events, ${e.latency.lost} lost): p50 ${e.latency.p50Ms} ms, p99 ${e.latency.p99Ms} ms, max ${e.latency.maxMs} ms. Split: emit to 202 p50 ${e.latency.intakeP50Ms} ms, p99 ${e.latency.intakeP99Ms} ms; 202 to arrival p50 ${e.latency.afterAcceptP50Ms} ms, p99 ${e.latency.afterAcceptP99Ms} ms (negative: the POST arrived before the 202, since intake sends to SQS before it records the event). In batches of 10 at the same rate: p50 ${e.latencyBatched.p50Ms} ms, p99 ${e.latencyBatched.p99Ms} ms.`,
+    `Emit-to-receive at a steady ${e.latency.ratePerSecond} events/s (single-event POSTs, ${n(e.latency.events)} events in ${e.latency.roundsP99Ms.length} windows, ${e.latency.lost} lost): p50 ${e.latency.p50Ms} ms, p99 ${e.latency.p99Ms} ms, max ${e.latency.maxMs} ms (p99 by window: ${e.latency.roundsP99Ms.join(", ")} ms). The emulator-only floor in windows interleaved with those (SendMessageBatch and event PutItem, long-polled receive, attempt PutItem, a plain POST, delete): p50 ${e.latency.floor.p50Ms} ms, p99 ${e.latency.floor.p99Ms} ms, max ${e.latency.floor.maxMs} ms (p99 by window: ${e.latency.floor.roundsP99Ms.join(", ")} ms). Split: emit to 202 p50 ${e.latency.intakeP50Ms} ms, p99 ${e.latency.intakeP99Ms} ms; 202 to arrival p50 ${e.latency.afterAcceptP50Ms} ms, p99 ${e.latency.afterAcceptP99Ms} ms (negative: the POST arrived before the 202, since intake sends to SQS before it records the event). In batches of 10 at the same rate: p50 ${e.latencyBatched.p50Ms} ms, p99 ${e.latencyBatched.p99Ms} ms.`,
     "",
   );
   out.push("## 3. Fan-out", "");
