@@ -31,15 +31,19 @@ export function isOperational(type: string): boolean {
 /**
  * Operational events through intake's own logic (validation, matching, enqueue, record). Only
  * endpoints whose `eventTypes` name the type receive it: an endpoint subscribed to every type gets
- * none, so a failing catch-all endpoint is never sent news of its own failures.
+ * none, so a failing catch-all endpoint is never sent news of its own failures. A fact nobody
+ * subscribes to costs one read and is not recorded (recording it would cost more than the delivery
+ * it is about).
  */
 export function operationalEvents(deps: IntakeDeps): OperationalEvents {
   return {
     async emit(tenantId, type, key, at, data) {
+      const subscribers = (await deps.endpoints.allOfTenant(tenantId)).filter((e) => e.eventTypes?.includes(type) === true);
+      if (subscribers.length === 0) return;
       const id = `op_${createHash("sha256").update(`${type}\u0000${key}`).digest("hex").slice(0, 32)}`;
       const payload = { type, timestamp: at, data };
       const [result] = await acceptEvents(
-        { ...deps, endpoints: listing(deps.endpoints, type) },
+        { ...deps, endpoints: listing(deps.endpoints, subscribers) },
         [{ id, type, tenantId, payload }],
         undefined,
         tenantId,
@@ -52,15 +56,14 @@ export function operationalEvents(deps: IntakeDeps): OperationalEvents {
   };
 }
 
-/** The endpoint store as matching sees it for an operational type: only endpoints that name the type. */
-function listing(store: EndpointStore, type: string): EndpointStore {
-  const names = (e: Endpoint) => e.eventTypes?.includes(type) === true;
+/** The endpoint store as matching sees it for an operational type: only the endpoints that name it, as read. */
+function listing(store: EndpointStore, subscribers: Endpoint[]): EndpointStore {
   return {
     put: (e) => store.put(e),
     replace: (e) => store.replace(e),
     get: (id) => store.get(id),
     delete: (id) => store.delete(id),
     listByTenant: (tenantId, limit, cursor) => store.listByTenant(tenantId, limit, cursor),
-    allOfTenant: async (tenantId) => (await store.allOfTenant(tenantId)).filter(names),
+    allOfTenant: async () => subscribers,
   };
 }
