@@ -42,6 +42,8 @@ export interface DispatcherFunctionOptions {
   /** The level Lambda's advanced logging controls let through; matches LOG_LEVEL. */
   readonly logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
   readonly tracing: lambda.Tracing;
+  /** @default - none */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** A NodejsFunction with its log group and its own scoped role. */
@@ -87,6 +89,7 @@ export class DispatcherFunction extends Construct {
       // throttles stay in the Lambda metrics, and application logs keep LOG_LEVEL.
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: options.tracing,
+      reservedConcurrentExecutions: options.reservedConcurrentExecutions,
       environment: { NODE_OPTIONS: "--enable-source-maps", ...options.environment },
       bundling: {
         format: OutputFormat.ESM,

@@ -39,7 +39,9 @@ export interface WebhookDispatcherAlarms {
 
 /** What the monitoring watches and how. */
 export interface DispatcherMonitoringProps {
-  readonly httpApi: HttpApi;
+  /** The HTTP API, or undefined when the API function's URL is the front door. */
+  readonly httpApi?: HttpApi;
+  readonly apiFunction: lambda.IFunction;
   readonly deliveryQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly functions: readonly lambda.IFunction[];
@@ -152,12 +154,21 @@ export class DispatcherMonitoring extends Construct {
         width: 8,
       }),
       new cloudwatch.GraphWidget({ title: "Dead-letter queue depth", left: [deadLetterDepth], width: 8 }),
-      new cloudwatch.GraphWidget({
-        title: "HTTP API",
-        left: [httpApi.metricCount(), httpApi.metricClientError(), httpApi.metricServerError()],
-        right: [httpApi.metricLatency({ statistic: "p99" })],
-        width: 8,
-      }),
+      httpApi
+        ? new cloudwatch.GraphWidget({
+            title: "HTTP API",
+            left: [httpApi.metricCount(), httpApi.metricClientError(), httpApi.metricServerError()],
+            right: [httpApi.metricLatency({ statistic: "p99" })],
+            width: 8,
+          })
+        : new cloudwatch.GraphWidget({
+            title: "API function URL",
+            left: ["UrlRequestCount", "Url4xxCount", "Url5xxCount"].map((name) =>
+              props.apiFunction.metric(name, { period: PERIOD, statistic: "Sum" }),
+            ),
+            right: [props.apiFunction.metric("UrlRequestLatency", { period: PERIOD, statistic: "p99" })],
+            width: 8,
+          }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({

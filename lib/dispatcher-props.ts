@@ -77,12 +77,27 @@ export interface WebhookDispatcherProps {
    */
   readonly destinationAllowCidrs?: string[];
   /**
-   * Steady-state requests per second the HTTP API accepts before answering 429.
+   * What receives the API's requests. `"http-api"`: an API Gateway HTTP API with a throttled
+   * `$default` stage and access logs ($1.00 per million requests). `"function-url"`: the API
+   * function's own Lambda function URL, which costs nothing beyond the function (a third off the
+   * single-event price), but has no API Gateway throttling, stage or access log: bound it with
+   * `apiReservedConcurrency` and put CloudFront and WAF in front if you need an edge.
+   * @default "http-api"
+   */
+  readonly frontDoor?: "http-api" | "function-url";
+  /**
+   * Reserved concurrency of the API function: the most requests it handles at once (more answer
+   * 429), and capacity no other function in the account can take from it.
+   * @default - none (the account's unreserved pool)
+   */
+  readonly apiReservedConcurrency?: number;
+  /**
+   * Steady-state requests per second the HTTP API accepts before answering 429 (`frontDoor: "http-api"` only).
    * @default 1000
    */
   readonly throttleRateLimit?: number;
   /**
-   * Burst of requests the HTTP API accepts before answering 429 (at most 5,000, the account's default).
+   * Burst of requests the HTTP API accepts before answering 429 (at most 5,000, the account's default; `frontDoor: "http-api"` only).
    * @default - twice throttleRateLimit, at most 5,000 (2,000 with the default rate)
    */
   readonly throttleBurstLimit?: number;
@@ -178,6 +193,8 @@ export interface ResolvedSettings {
   readonly destinationAllowCidrs: string[];
   readonly throttleRateLimit: number;
   readonly throttleBurstLimit: number;
+  readonly frontDoor: "http-api" | "function-url";
+  readonly apiReservedConcurrency?: number;
   readonly maxMessageAge: Duration;
   readonly failureRateThreshold: number;
   readonly encryptionKey?: kms.IKey;
@@ -245,6 +262,15 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
   );
   const [first = 0, second = 0] = retrySchedule;
   const throttleRateLimit = wholeInRange(props.throttleRateLimit ?? 1000, 1, 10_000, "throttleRateLimit");
+  const frontDoor = props.frontDoor ?? "http-api";
+  check(
+    frontDoor === "http-api" || frontDoor === "function-url",
+    `frontDoor must be "http-api" or "function-url", got ${String(frontDoor)}`,
+  );
+  check(
+    frontDoor === "http-api" || (props.throttleRateLimit === undefined && props.throttleBurstLimit === undefined),
+    'throttleRateLimit and throttleBurstLimit apply to the HTTP API only; with frontDoor "function-url" bound the API with apiReservedConcurrency',
+  );
   const circuitCooldownSeconds = wholeInRange(props.circuitCooldown?.toSeconds() ?? 60, 1, 43_200, "circuitCooldown (s)");
   const circuitMaxCooldownSeconds = wholeInRange(
     props.circuitMaxCooldown?.toSeconds() ?? Math.max(3600, circuitCooldownSeconds),
@@ -268,6 +294,10 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     deadLetterMemorySize: wholeInRange(props.deadLetterMemorySize ?? 256, 128, 10_240, "deadLetterMemorySize"),
     destinationAllowCidrs,
     throttleRateLimit,
+    frontDoor,
+    ...(props.apiReservedConcurrency !== undefined && {
+      apiReservedConcurrency: wholeInRange(props.apiReservedConcurrency, 1, 10_000, "apiReservedConcurrency"),
+    }),
     throttleBurstLimit: wholeInRange(props.throttleBurstLimit ?? Math.min(5000, 2 * throttleRateLimit), 1, 5000, "throttleBurstLimit"),
     maxMessageAge: props.maxMessageAge ?? Duration.seconds(Math.max(900, Math.ceil(1.2 * (first + second)) + 300)),
     failureRateThreshold,

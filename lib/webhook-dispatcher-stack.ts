@@ -20,7 +20,7 @@ export class WebhookDispatcherStack extends Stack {
     super(scope, id, props);
     this.dispatcher = new WebhookDispatcher(this, "Dispatcher", props.dispatcher);
     const { apiUrl, adminKeySecret, deadLetterQueue, dashboard } = this.dispatcher;
-    new CfnOutput(this, "ApiUrl", { value: apiUrl, description: "Base URL of the dispatcher's HTTP API" });
+    new CfnOutput(this, "ApiUrl", { value: apiUrl, description: "Base URL of the dispatcher's API" });
     new CfnOutput(this, "AdminKeySecretArn", {
       value: adminKeySecret.secretArn,
       description: "Secrets Manager secret holding the admin API key (aws secretsmanager get-secret-value --secret-id <arn>)",

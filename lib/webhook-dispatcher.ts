@@ -52,14 +52,16 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELD
 
 /** A serverless webhook dispatcher with secure, observable defaults. */
 export class WebhookDispatcher extends Construct {
-  /** The public HTTP API; its `$default` route goes to the API function. */
-  public readonly httpApi: apigwv2.HttpApi;
-  /** The `$default` stage, with access logging and throttling. */
-  public readonly httpStage: apigwv2.HttpStage;
+  /** The public HTTP API (`frontDoor: "http-api"`); its `$default` route goes to the API function. */
+  public readonly httpApi?: apigwv2.HttpApi;
+  /** The `$default` stage, with access logging and throttling (`frontDoor: "http-api"`). */
+  public readonly httpStage?: apigwv2.HttpStage;
+  /** The API function's URL (`frontDoor: "function-url"`). */
+  public readonly functionUrl?: lambda.FunctionUrl;
   /** The base URL of the API, ending in `/`. */
   public readonly apiUrl: string;
-  /** The HTTP API's access log group. */
-  public readonly accessLogGroup: logs.LogGroup;
+  /** The HTTP API's access log group (`frontDoor: "http-api"`). */
+  public readonly accessLogGroup?: logs.LogGroup;
   public readonly apiFunction: NodejsFunction;
   public readonly deliveryFunction: NodejsFunction;
   public readonly deadLetterFunction: NodejsFunction;
@@ -156,6 +158,7 @@ export class WebhookDispatcher extends Construct {
       description: "Webhook dispatcher: admin and intake HTTP API",
       memorySize: settings.apiMemorySize,
       timeout: API_FUNCTION_TIMEOUT,
+      reservedConcurrentExecutions: settings.apiReservedConcurrency,
       environment: {
         ...environment,
         ADMIN_API_KEY_SECRET_ARN: this.adminKeySecret.secretArn,
@@ -223,20 +226,27 @@ export class WebhookDispatcher extends Construct {
       targets: [new eventTargets.LambdaFunction(this.sweeperFunction, { retryAttempts: 2 })],
     });
 
-    this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", { retention: settings.functionLogRetention, removalPolicy });
-    this.httpApi = new apigwv2.HttpApi(this, "HttpApi", {
-      description: "Webhook dispatcher API",
-      createDefaultStage: false,
-      defaultIntegration: new HttpLambdaIntegration("ApiIntegration", this.apiFunction),
-    });
-    this.httpStage = new apigwv2.HttpStage(this, "DefaultStage", {
-      httpApi: this.httpApi,
-      stageName: "$default",
-      autoDeploy: true,
-      throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
-      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup), format: ACCESS_LOG_FORMAT },
-    });
-    this.apiUrl = this.httpStage.url;
+    if (settings.frontDoor === "function-url") {
+      // The same payload format 2.0 events as the HTTP API, so the same handler serves both. The API
+      // function authenticates every request itself (Bearer key), as behind the HTTP API.
+      this.functionUrl = this.apiFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+      this.apiUrl = this.functionUrl.url;
+    } else {
+      this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", { retention: settings.functionLogRetention, removalPolicy });
+      this.httpApi = new apigwv2.HttpApi(this, "HttpApi", {
+        description: "Webhook dispatcher API",
+        createDefaultStage: false,
+        defaultIntegration: new HttpLambdaIntegration("ApiIntegration", this.apiFunction),
+      });
+      this.httpStage = new apigwv2.HttpStage(this, "DefaultStage", {
+        httpApi: this.httpApi,
+        stageName: "$default",
+        autoDeploy: true,
+        throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+        accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup), format: ACCESS_LOG_FORMAT },
+      });
+      this.apiUrl = this.httpStage.url;
+    }
 
     if (props.alarmTopic) {
       this.alarmTopic = props.alarmTopic;
@@ -245,6 +255,7 @@ export class WebhookDispatcher extends Construct {
     }
     const monitoring = new DispatcherMonitoring(this, "Monitoring", {
       httpApi: this.httpApi,
+      apiFunction: this.apiFunction,
       deliveryQueue: this.deliveryQueue,
       deadLetterQueue: this.deadLetterQueue,
       functions: [this.apiFunction, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction],
@@ -284,11 +295,13 @@ export class WebhookDispatcher extends Construct {
 
   /** Findings cdk-nag's AwsSolutions pack raises that are accepted on purpose, each with its reason. */
   private acknowledgeFindings(tracing: lambda.Tracing): void {
-    Validations.of(this.httpApi).acknowledge({
-      id: "AwsSolutions-APIG4",
-      reason:
-        "The API function authenticates every request itself (Bearer admin key from Secrets Manager, compared in constant time); an API Gateway authorizer would add a second Lambda call per request for the same check.",
-    });
+    if (this.httpApi) {
+      Validations.of(this.httpApi).acknowledge({
+        id: "AwsSolutions-APIG4",
+        reason:
+          "The API function authenticates every request itself (Bearer admin key from Secrets Manager, compared in constant time); an API Gateway authorizer would add a second Lambda call per request for the same check.",
+      });
+    }
     Validations.of(this.adminKeySecret).acknowledge({
       id: "AwsSolutions-SMG4",
       reason:

@@ -118,24 +118,29 @@ function logLine(item: string, appBytes: number, invocations: number, extraBytes
 }
 
 /** Intake lines (API Gateway, API Lambda, its AWS calls and logs) per delivery of one run. */
-function intakeLines(run: MeasuredRun, apiMedianMs: number): CostLine[] {
+function intakeLines(run: MeasuredRun, apiMedianMs: number, frontDoor: "http-api" | "function-url" = "http-api"): CostLine[] {
   const n = run.deliveries;
   const requests = run.taken.invocations.api.length;
+  const viaApiGateway = frontDoor === "http-api";
   return [
-    {
-      item: "API Gateway HTTP API requests",
-      perDelivery: requests / n,
-      unit: "requests",
-      dollarsPerMillion: (requests / n) * PRICES.apiGatewayRequest * 1e6,
-    },
+    ...(viaApiGateway
+      ? [
+          {
+            item: "API Gateway HTTP API requests",
+            perDelivery: requests / n,
+            unit: "requests",
+            dollarsPerMillion: (requests / n) * PRICES.apiGatewayRequest * 1e6,
+          },
+        ]
+      : []),
     ...lambdaLines("API", requests, apiMedianMs, n),
     ...awsLines(run.taken.sqs, n, "intake"),
     ...awsLines(run.taken.dynamodb, n, "intake"),
     logLine(
-      "CloudWatch Logs, API (its own lines and the access log)",
+      viaApiGateway ? "CloudWatch Logs, API (its own lines and the access log)" : "CloudWatch Logs, API (its own lines)",
       run.taken.logBytes.api,
       requests,
-      requests * ASSUMPTIONS.accessLogBytesPerRequest,
+      viaApiGateway ? requests * ASSUMPTIONS.accessLogBytesPerRequest : 0,
       n,
     ),
   ];
@@ -223,8 +228,8 @@ function levers(single: CostScenario, batched: CostScenario, accessLogPerRequest
   const sparse = (s: CostScenario) => attemptWrites(s) / 2;
   return [
     priced(
-      "Lambda function URL instead of the HTTP API",
-      "no API Gateway throttling, stage or access log; the URL is a lambda-url.on.aws host; the $1.00 per million API Gateway charge goes",
+      'frontDoor: "function-url" (built, opt-in)',
+      "no API Gateway throttling, stage or access log (bound the API with apiReservedConcurrency); the URL is a lambda-url.on.aws host; the $1.00 per million API Gateway charge goes",
       fnUrl,
     ),
     priced(
@@ -264,6 +269,17 @@ export function priceRuns(runs: MeasuredRun[]): CostResult {
     scenario("single-event intake, one retry", [...singleLines, ...retry]),
     scenario("batched intake (10 a request)", batchedLines, 1.75),
     scenario("batched intake, one retry", [...batchedLines, ...retry]),
+    // The construct's opt-in front door: the same runs without API Gateway's request charge and access log.
+    scenario(
+      'single-event intake, frontDoor "function-url"',
+      [...intakeLines(single, apiSingleMs, "function-url"), ...deliveryLines(single, deliveryMs)],
+      3.0,
+    ),
+    scenario(
+      'batched intake, frontDoor "function-url"',
+      [...intakeLines(batched, apiBatchedMs, "function-url"), ...deliveryLines(batched, deliveryMs)],
+      1.75,
+    ),
   ];
   const total = (lines: CostLine[]) =>
     round(

@@ -182,12 +182,12 @@ describe("a second app with non-default props", () => {
   });
 
   it("exposes the created resources as fields", () => {
-    expect(template.toJSON().Resources[logicalId(stack, dispatcher.httpApi)]).toMatchObject({ Type: "AWS::ApiGatewayV2::Api" });
+    expect(template.toJSON().Resources[logicalId(stack, dispatcher.httpApi!)]).toMatchObject({ Type: "AWS::ApiGatewayV2::Api" });
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.table)]).toMatchObject({ Type: "AWS::DynamoDB::Table" });
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.adminKeySecret)]).toMatchObject({ Type: "AWS::SecretsManager::Secret" });
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.dashboard)]).toMatchObject({ Type: "AWS::CloudWatch::Dashboard" });
     expect(Object.keys(dispatcher.alarms).sort()).toEqual(["deadLetters", "failureRate", "oldestMessageAge"]);
-    expect(JSON.stringify(stack.resolve(dispatcher.apiUrl))).toContain(logicalId(stack, dispatcher.httpApi));
+    expect(JSON.stringify(stack.resolve(dispatcher.apiUrl))).toContain(logicalId(stack, dispatcher.httpApi!));
   });
 
   it("passes cdk-nag AwsSolutions too, the X-Ray grants acknowledged with their reason", () => {
@@ -207,6 +207,7 @@ describe("props the construct refuses at synthesis", () => {
     ["a CIDR that is not one", { destinationAllowCidrs: ["10.0.0.0/33"] }, /destinationAllowCidrs/],
     ["a delivery timeout Lambda cannot hold", { deliveryTimeout: Duration.minutes(15) }, /deliveryTimeout/],
     ["a failure rate above 1", { failureRateThreshold: 5 }, /failureRateThreshold/],
+    ["HTTP API throttles on a function URL", { frontDoor: "function-url", throttleRateLimit: 10 }, /apiReservedConcurrency/],
   ];
   for (const [what, props, message] of cases) {
     it(`refuses ${what}`, () => {
@@ -215,4 +216,33 @@ describe("props the construct refuses at synthesis", () => {
       expect(() => new WebhookDispatcher(scope, "Webhooks2", props)).toThrow(message);
     });
   }
+});
+
+describe('frontDoor: "function-url"', () => {
+  let urlStack: Stack;
+  let urlDispatcher: WebhookDispatcher;
+  let urlTemplate: Template;
+  beforeAll(() => {
+    urlStack = new Stack(newApp(), "Lean");
+    urlDispatcher = new WebhookDispatcher(urlStack, "Webhooks", { frontDoor: "function-url", apiReservedConcurrency: 40 });
+    urlTemplate = Template.fromStack(urlStack);
+  }, SYNTH_TIMEOUT_MS);
+
+  it("serves the API from the API function's own URL, with no API Gateway, bounded by its reserved concurrency", () => {
+    expect(Object.keys(resourcesOfType(urlTemplate, "AWS::ApiGatewayV2::Api"))).toEqual([]);
+    expect(urlDispatcher.httpApi).toBeUndefined();
+    const apiFunctionId = logicalId(urlStack, urlDispatcher.apiFunction);
+    urlTemplate.hasResourceProperties("AWS::Lambda::Url", {
+      AuthType: "NONE",
+      TargetFunctionArn: { "Fn::GetAtt": [apiFunctionId, "Arn"] },
+    });
+    expect(urlStack.resolve(urlDispatcher.apiUrl)).toEqual({
+      "Fn::GetAtt": [logicalId(urlStack, urlDispatcher.functionUrl!), "FunctionUrl"],
+    });
+    expect(functionProps(urlTemplate, urlStack, urlDispatcher.apiFunction).ReservedConcurrentExecutions).toBe(40);
+  });
+
+  it("passes cdk-nag AwsSolutions", () => {
+    expect(nagFindings(urlStack)).toEqual([]);
+  });
 });

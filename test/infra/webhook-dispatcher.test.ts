@@ -371,7 +371,7 @@ describe("HTTP API", () => {
     expect(props.AutoDeploy).toBe(true);
     expect(props.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 });
     const logs = props.AccessLogSettings as { DestinationArn: unknown; Format: string };
-    expect(logs.DestinationArn).toEqual(arnOf(logicalId(stack, stack.dispatcher.accessLogGroup)));
+    expect(logs.DestinationArn).toEqual(arnOf(logicalId(stack, stack.dispatcher.accessLogGroup!)));
     const format = JSON.parse(logs.Format) as Record<string, string>;
     expect(format.requestId).toBe("$context.requestId");
     expect(format.status).toBe("$context.status");
@@ -457,7 +457,7 @@ describe("outputs", () => {
       Value: {
         "Fn::Join": [
           "",
-          ["https://", ref(logicalId(stack, d.httpApi)), ".execute-api.", ref("AWS::Region"), ".", ref("AWS::URLSuffix"), "/"],
+          ["https://", ref(logicalId(stack, d.httpApi!)), ".execute-api.", ref("AWS::Region"), ".", ref("AWS::URLSuffix"), "/"],
         ],
       },
     });
