@@ -187,7 +187,7 @@ async function deliverOne(
   const delay = backoffSeconds(schedule, attempt, sent.outcome, deps.clock.random, deps.policy.slowDownDelaySeconds);
   if (delay === undefined) {
     const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields }, sent.at);
-    await bestEffort(tools, "record endpoint health", () => afterFailure(tools, endpoint, admission.probe, sent));
+    await bestEffort(tools, "record endpoint health", () => afterFailure(tools, endpoint, admission.probe));
     await endExhausted(tools, received, endpoint, record);
     return "done";
   }
@@ -201,7 +201,7 @@ async function deliverOne(
   );
   // The retry is scheduled before the health transitions, so that a failure of theirs cannot bring it forward.
   const disposition = await scheduleRetry(tools, received, nextAttemptAt, delay);
-  await bestEffort(tools, "record endpoint health", () => afterFailure(tools, endpoint, admission.probe, sent));
+  await bestEffort(tools, "record endpoint health", () => afterFailure(tools, endpoint, admission.probe));
   return disposition;
 }
 

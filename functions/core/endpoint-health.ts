@@ -1,7 +1,7 @@
 import { circuitGate, openedCircuit, thresholdReached } from "./circuit-breaker.ts";
 import { type DeliveryTools, emitAbout } from "./delivery-policy.ts";
 import type { Attempted } from "./delivery-send.ts";
-import type { DisabledReason, Endpoint } from "./model.ts";
+import type { AttemptRecord, DisabledReason, Endpoint } from "./model.ts";
 import { rateLimitWaitSeconds } from "./rate-limit.ts";
 
 /*
@@ -66,21 +66,28 @@ export async function afterSuccess(tools: DeliveryTools, endpoint: Endpoint, pro
 }
 
 /**
- * After a failed attempt: a run of failures starts; a failed probe opens the circuit again for twice
+ * After a failed attempt: a run of two failures or more is dated (failingSince); a failed probe opens the circuit again for twice
  * the cool-down; with the circuit closed, CIRCUIT_FAILURE_THRESHOLD consecutive failures open it.
  * Counting them is a read of the endpoint's newest attempts, made only after a failure.
  */
-export async function afterFailure(tools: DeliveryTools, endpoint: Endpoint, probe: boolean, sent: Attempted): Promise<void> {
-  const at = sent.at.toISOString();
-  if (endpoint.failingSince === undefined) {
-    endpoint.failingSince = at;
-    await tools.health.markFailing(endpoint.id, at);
-  }
+export async function afterFailure(tools: DeliveryTools, endpoint: Endpoint, probe: boolean): Promise<void> {
   const settings = tools.policy.circuit;
+  const counting = !probe && !endpoint.circuit;
+  // One read of the endpoint's newest attempts, after a failure only: it dates a run of failures and counts it for the circuit.
+  const recent =
+    endpoint.failingSince === undefined || counting
+      ? (await tools.attempts.byEndpoint(endpoint.id, Math.max(2, settings.failureThreshold * 2))).items
+      : [];
+  const run = failureRun(recent);
+  // A lone failure between successes is not a run: it costs no health write, and neither does the success after it.
+  if (endpoint.failingSince === undefined && run.length >= 2) {
+    const since = (run.at(-1) as AttemptRecord).at;
+    endpoint.failingSince = since;
+    await tools.health.markFailing(endpoint.id, since);
+  }
   let reopen = probe;
-  if (!probe && !endpoint.circuit) {
-    const recent = await tools.attempts.byEndpoint(endpoint.id, settings.failureThreshold * 2);
-    if (!thresholdReached(recent.items, settings.failureThreshold)) return;
+  if (counting) {
+    if (!thresholdReached(recent, settings.failureThreshold)) return;
     reopen = true;
   }
   if (!reopen) return;
@@ -93,6 +100,17 @@ export async function afterFailure(tools: DeliveryTools, endpoint: Endpoint, pro
     cooldownSeconds: circuit.cooldownSeconds,
     failingSince: endpoint.failingSince,
   });
+}
+
+/** The newest attempts' leading run of failures (skips and dead-letter records aside), newest first. */
+function failureRun(newestFirst: readonly AttemptRecord[]): AttemptRecord[] {
+  const run: AttemptRecord[] = [];
+  for (const a of newestFirst) {
+    if (a.trigger === "dead-letter" || a.status === "skipped") continue;
+    if (a.status !== "failed" && a.status !== "exhausted") break;
+    run.push(a);
+  }
+  return run;
 }
 
 /** Disables the endpoint (410 Gone, or failing for too long) and announces it, once. */

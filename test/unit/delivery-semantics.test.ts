@@ -83,10 +83,13 @@ describe("endpoint health", () => {
     deps.policy = { ...policy, disableAfterHours: 2, circuit: { ...policy.circuit, failureThreshold: 100 } };
     await deps.endpoints.put(endpointFixture({ retrySchedule: [60] }));
     deps.http.answer = status(500);
+    const firstFailure = new Date(deps.clock.time).toISOString();
     await deliverBatch(deps, [received(message())]);
-    expect(deps.endpoints.items.get("ep_1")?.failingSince).toBe(new Date(deps.clock.time).toISOString());
+    expect(deps.endpoints.items.get("ep_1")?.failingSince).toBeUndefined();
     deps.clock.advance(3_600_000);
     await deliverBatch(deps, [received(message(), 2)]);
+    // The second failure in a row makes a run, dated from the first.
+    expect(deps.endpoints.items.get("ep_1")?.failingSince).toBe(firstFailure);
     expect(deps.endpoints.items.get("ep_1")?.enabled).toBe(true);
     deps.clock.advance(3_600_000);
     await deliverBatch(deps, [received(message({ eventId: "evt_2" }))]);
@@ -102,6 +105,15 @@ describe("endpoint health", () => {
     await deliverBatch(deps, [received(message({ eventId: "evt_3" })), received(message({ eventId: "evt_4" }))]);
     await deliverBatch(deps, [received(message({ eventId: "evt_5" }))]);
     expect(deps.health.writes).toEqual(["failing", "healthy"]);
+  });
+
+  it("spends no health write on lone failures between successes", async () => {
+    for (const [i, code] of [500, 200, 500, 200].entries()) {
+      deps.http.answer = status(code);
+      await deliverBatch(deps, [received(message({ eventId: `evt_${i}` }))]);
+    }
+    expect(deps.health.writes).toEqual([]);
+    expect(deps.endpoints.items.get("ep_1")?.failingSince).toBeUndefined();
   });
 });
 
@@ -281,7 +293,7 @@ describe("failures midway and superseded chains", () => {
 
   it("keeps the retry on schedule when a health write fails after the attempt", async () => {
     const warnings: string[] = [];
-    deps.health.markFailing = async () => {
+    deps.attempts.byEndpoint = async () => {
       throw new Error("DynamoDB unreachable");
     };
     deps.http.answer = status(500);
