@@ -117,7 +117,7 @@ describe("the Standard Webhooks status rules against a scripted receiver", () =>
     const observer = await receiver();
     const r = await receiver(() => ({ status: 410 }));
     const ep = await endpoint({ url: r.url, tenantId: "t-410" });
-    await endpoint({ url: observer.url, tenantId: "t-410", eventTypes: ["endpoint.disabled", "delivery.exhausted"] });
+    const watcher = await endpoint({ url: observer.url, tenantId: "t-410", eventTypes: ["endpoint.disabled", "delivery.exhausted"] });
     const event = await emit(ep.tenantId);
     const delivery = await deliveryOf(event.id, "exhausted");
     expect(delivery.attempts).toBe(1);
@@ -130,6 +130,11 @@ describe("the Standard Webhooks status rules against a scripted receiver", () =>
       async () => received(observer, "endpoint.disabled").length === 1 && received(observer, "delivery.exhausted").length === 1,
     );
     expect(received(observer, "endpoint.disabled")[0].data).toMatchObject({ endpointId: ep.id, reason: "gone" });
+    const news = observer.requests.find((q) => JSON.parse(q.body).type === "endpoint.disabled") as ReceivedRequest;
+    expect(new StandardWebhook(watcher.secret).verify(news.body, news.headers)).toMatchObject({ type: "endpoint.disabled" });
+    // ... and logged like any delivery.
+    const logged = await stack.api("GET", `/v1/endpoints/${watcher.id}/attempts`);
+    expect(logged.json.items.map((a: { status: string }) => a.status)).toEqual(["succeeded", "succeeded"]);
     const patched = await stack.api("PATCH", `/v1/endpoints/${ep.id}`, { enabled: true });
     expect(patched.json).toMatchObject({ enabled: true, disabledReason: null, disabledAt: null });
   });
