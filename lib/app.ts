@@ -1,7 +1,8 @@
 /**
  * The CDK app behind `npx cdk synth` / `npx cdk deploy` (cdk.json runs it with Node 24, which strips
  * the types). Everything cdk-nag's AwsSolutions pack reports fails the synthesis.
- * Optional context: -c alarmEmail=ops@example.com, -c removalPolicy=destroy, -c frontDoor=function-url.
+ * Optional context: -c alarmEmail=ops@example.com, -c removalPolicy=destroy,
+ * -c frontDoor=function-url -c apiReservedConcurrency=50.
  */
 import { App, RemovalPolicy, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
@@ -11,6 +12,7 @@ const app = new App();
 const alarmEmail: unknown = app.node.tryGetContext("alarmEmail");
 const removal: unknown = app.node.tryGetContext("removalPolicy");
 const frontDoor: unknown = app.node.tryGetContext("frontDoor");
+const apiReservedConcurrency: unknown = app.node.tryGetContext("apiReservedConcurrency");
 new WebhookDispatcherStack(app, "Hookrelay", {
   description: "Hookrelay: serverless webhook dispatcher",
   dispatcher: {
@@ -18,6 +20,7 @@ new WebhookDispatcherStack(app, "Hookrelay", {
     removalPolicy: removal === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     // Anything else than the two values is refused by the construct, not silently replaced.
     ...(frontDoor !== undefined && { frontDoor: frontDoor as "http-api" | "function-url" }),
+    ...(apiReservedConcurrency !== undefined && { apiReservedConcurrency: Number(apiReservedConcurrency) }),
   },
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

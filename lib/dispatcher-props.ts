@@ -79,15 +79,16 @@ export interface WebhookDispatcherProps {
   /**
    * What receives the API's requests. `"http-api"`: an API Gateway HTTP API with a throttled
    * `$default` stage and access logs ($1.00 per million requests). `"function-url"`: the API
-   * function's own Lambda function URL, which costs nothing beyond the function (a third off the
-   * single-event price), but has no API Gateway throttling, stage or access log: bound it with
-   * `apiReservedConcurrency` and put CloudFront and WAF in front if you need an edge.
+   * function's own Lambda function URL, which costs nothing beyond the function (about a quarter
+   * off the single-event price), but has no API Gateway throttling, stage or access log: it requires
+   * `apiReservedConcurrency`, and put CloudFront and WAF in front if you need an edge.
    * @default "http-api"
    */
   readonly frontDoor?: "http-api" | "function-url";
   /**
    * Reserved concurrency of the API function: the most requests it handles at once (more answer
-   * 429), and capacity no other function in the account can take from it.
+   * 429), and capacity no other function in the account can take from it. Required with
+   * `frontDoor: "function-url"`.
    * @default - none (the account's unreserved pool)
    */
   readonly apiReservedConcurrency?: number;
@@ -270,6 +271,10 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
   check(
     frontDoor === "http-api" || (props.throttleRateLimit === undefined && props.throttleBurstLimit === undefined),
     'throttleRateLimit and throttleBurstLimit apply to the HTTP API only; with frontDoor "function-url" bound the API with apiReservedConcurrency',
+  );
+  check(
+    frontDoor === "http-api" || props.apiReservedConcurrency !== undefined,
+    'frontDoor "function-url" needs apiReservedConcurrency: without API Gateway\'s throttling it is what bounds a flood of requests',
   );
   const circuitCooldownSeconds = wholeInRange(props.circuitCooldown?.toSeconds() ?? 60, 1, 43_200, "circuitCooldown (s)");
   const circuitMaxCooldownSeconds = wholeInRange(

@@ -64,11 +64,12 @@ export class DynamoEndpointHealth implements EndpointHealthStore {
     });
   }
 
-  disable(id: string, reason: DisabledReason, at: string): Promise<boolean> {
+  disable(id: string, reason: DisabledReason, at: string, url: string): Promise<boolean> {
     return this.update("disable endpoint", id, {
       UpdateExpression: "SET enabled = :off, disabledReason = :reason, disabledAt = :at, updatedAt = :at",
-      ConditionExpression: "enabled = :on",
-      ExpressionAttributeValues: { ":off": false, ":on": true, ":reason": reason, ":at": at },
+      ConditionExpression: "enabled = :on AND #url = :url",
+      ExpressionAttributeNames: { "#url": "url" },
+      ExpressionAttributeValues: { ":off": false, ":on": true, ":reason": reason, ":at": at, ":url": url },
     });
   }
 

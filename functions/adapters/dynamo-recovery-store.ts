@@ -45,7 +45,8 @@ export class DynamoRecoveryStore implements RecoveryStore {
           new PutCommand({
             TableName: this.table,
             Item: item,
-            ConditionExpression: "steps = :seen AND #status = :running",
+            // A record written before steps were counted has none: it is at step 0.
+            ConditionExpression: `${seenSteps === 0 ? "(attribute_not_exists(steps) OR steps = :seen)" : "steps = :seen"} AND #status = :running`,
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: { ":seen": seenSteps, ":running": "running" },
           }),

@@ -1,7 +1,8 @@
 import { type Clock, expiresAt } from "./clock.ts";
+import { latestOfChain, supersededChain } from "./delivery-history.ts";
 import { parseMessage, parseTask } from "./delivery-message.ts";
-import type { AttemptRecord } from "./model.ts";
-import { isOperational, type OperationalEvents } from "./operational-events.ts";
+import type { AttemptRecord, DeliveryMessage } from "./model.ts";
+import { exhaustedData, isOperational, type OperationalEvents } from "./operational-events.ts";
 import type { AttemptLog, RecoveryStore } from "./ports.ts";
 
 export interface DeadLetterDeps {
@@ -42,7 +43,15 @@ export async function recordDeadLetter(deps: DeadLetterDeps, body: string, reaso
     return undefined;
   }
   if (reason !== undefined && NOT_A_DELIVERY.has(reason)) return undefined;
-  const last = await deps.attempts.last(message.eventId, message.endpointId, message.chain);
+  const history = await deps.attempts.ofDelivery(message.eventId, message.endpointId);
+  // Another chain (a replay, a recovery) delivered it after this one began: nothing was given up on.
+  if (supersededChain(history, message.chain)) return undefined;
+  const last = latestOfChain(history, message.chain);
+  if (last?.status === "exhausted" && last.trigger !== "dead-letter" && reason === undefined) {
+    // The worker logged the ending, but the queue gave up on the message before its announcement got out.
+    await announce(deps, message, exhaustedData(message, last), last.at);
+    return undefined;
+  }
   if (last && last.status !== "failed") return undefined;
   const now = deps.clock.now();
   const entry: AttemptRecord = {
@@ -60,8 +69,10 @@ export async function recordDeadLetter(deps: DeadLetterDeps, body: string, reaso
     expiresAt: expiresAt(now, deps.logRetentionDays),
   };
   await deps.attempts.record(entry);
-  if (deps.operational && !isOperational(message.type)) {
-    const data = {
+  await announce(
+    deps,
+    message,
+    {
       eventId: entry.eventId,
       eventType: message.type,
       endpointId: entry.endpointId,
@@ -69,18 +80,24 @@ export async function recordDeadLetter(deps: DeadLetterDeps, body: string, reaso
       ...(message.chain !== undefined && { chain: message.chain }),
       ...(last?.statusCode !== undefined && { lastStatusCode: last.statusCode }),
       lastError: "dead_lettered",
-    };
-    try {
-      await deps.operational.emit(
-        message.tenantId,
-        "delivery.exhausted",
-        `${entry.eventId}:${entry.endpointId}:${message.chain ?? ""}`,
-        entry.at,
-        data,
-      );
-    } catch (error) {
-      deps.onWarning?.("could not emit delivery.exhausted", error);
-    }
-  }
+    },
+    entry.at,
+  );
   return entry;
+}
+
+/** Emits delivery.exhausted under the key the worker uses, best effort (the record is written). */
+async function announce(deps: DeadLetterDeps, message: DeliveryMessage, data: Record<string, unknown>, at: string): Promise<void> {
+  if (!deps.operational || isOperational(message.type)) return;
+  try {
+    await deps.operational.emit(
+      message.tenantId,
+      "delivery.exhausted",
+      `${message.eventId}:${message.endpointId}:${message.chain ?? ""}`,
+      at,
+      data,
+    );
+  } catch (error) {
+    deps.onWarning?.("could not emit delivery.exhausted", error);
+  }
 }

@@ -6,7 +6,7 @@ import { type DeliveryPolicy, type DeliveryTools, defaultPolicy, waitUntil } fro
 import { recordAttempt, sendSigned } from "./delivery-send.ts";
 import { admitDelivery, afterFailure, afterSuccess, disableEndpoint } from "./endpoint-health.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
-import { isOperational, type OperationalEvents } from "./operational-events.ts";
+import { exhaustedData, isOperational, type OperationalEvents } from "./operational-events.ts";
 import type { AttemptLog, EndpointHealthStore, EndpointStore, HttpSender, RateCounter, Requeue } from "./ports.ts";
 import { type RecoveryStepDeps, runRecoveryStep } from "./recovery.ts";
 import { backoffSeconds, maxReceiveCount, RECEIVE_COUNT_SLACK, type RetrySchedule } from "./retry-schedule.ts";
@@ -265,17 +265,4 @@ export async function announceExhausted(tools: DeliveryTools, record: AttemptRec
   if (isOperational(tools.message.type)) return;
   const key = `${record.eventId}:${record.endpointId}:${record.chain ?? ""}`;
   await tools.operational.emit(tools.message.tenantId, "delivery.exhausted", key, record.at, exhaustedData(tools.message, record));
-}
-
-/** The data of a delivery.exhausted event. */
-export function exhaustedData(message: DeliveryMessage, record: AttemptRecord): Record<string, unknown> {
-  return {
-    eventId: record.eventId,
-    eventType: message.type,
-    endpointId: record.endpointId,
-    attempts: record.attempt,
-    ...(record.chain !== undefined && { chain: record.chain }),
-    ...(record.statusCode !== undefined && { lastStatusCode: record.statusCode }),
-    ...(record.error !== undefined && { lastError: record.error }),
-  };
 }

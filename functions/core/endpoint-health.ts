@@ -116,8 +116,11 @@ function failureRun(newestFirst: readonly AttemptRecord[]): AttemptRecord[] {
 /** Disables the endpoint (410 Gone, or failing for too long) and announces it, once. */
 export async function disableEndpoint(tools: DeliveryTools, endpoint: Endpoint, reason: DisabledReason, at: string): Promise<void> {
   if (!endpoint.enabled) return;
+  // Only once the table says so does the rest of the batch skip the endpoint. False: another worker
+  // disabled it first, or it was PATCHed meanwhile (a new URL deserves its own attempts); either way
+  // the rest of the batch goes on and finds out for itself.
+  if (!(await tools.health.disable(endpoint.id, reason, at, endpoint.url))) return;
   endpoint.enabled = false;
-  if (!(await tools.health.disable(endpoint.id, reason, at))) return;
   await emitAbout(tools, "endpoint.disabled", `${endpoint.id}:${at}`, at, {
     endpointId: endpoint.id,
     url: endpoint.url,

@@ -80,7 +80,8 @@ export async function getEndpoint(deps: EndpointDeps, id: string, confined?: str
 /**
  * Changes the given fields; `eventTypes`, `retrySchedule` or `rateLimitPerSecond` null return to
  * the default. Enabling a disabled endpoint clears its health record (why and when it was disabled,
- * its run of failures, its circuit); disabling it by hand records "manual".
+ * its run of failures, its circuit), and a new URL clears the run and the circuit; disabling it by
+ * hand records "manual".
  */
 export async function updateEndpoint(deps: EndpointDeps, id: string, input: UpdateEndpointInput, confined?: string): Promise<Endpoint> {
   checkSchedule(deps, input.retrySchedule);
@@ -91,6 +92,10 @@ export async function updateEndpoint(deps: EndpointDeps, id: string, input: Upda
 function patched(current: Endpoint, input: UpdateEndpointInput, now: string): Endpoint {
   if (input.enabled === true && !current.enabled) {
     for (const field of ["disabledReason", "disabledAt", "failingSince", "circuit"] as const) delete current[field];
+  }
+  // A new URL is a new destination: the old one's run of failures and circuit say nothing about it.
+  if (input.url !== undefined && input.url !== current.url) {
+    for (const field of ["failingSince", "circuit"] as const) delete current[field];
   }
   if (input.retrySchedule === null) delete current.retrySchedule;
   if (input.rateLimitPerSecond === null) delete current.rateLimitPerSecond;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { ApiError } from "./errors.ts";
 import { acceptEvents, type IntakeDeps } from "./intake.ts";
-import type { Endpoint } from "./model.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
 import type { EndpointStore } from "./ports.ts";
 
 /** The dispatcher's own event types, delivered through the same pipeline to endpoints that list them. */
@@ -38,7 +38,7 @@ export function isOperational(type: string): boolean {
 export function operationalEvents(deps: IntakeDeps): OperationalEvents {
   return {
     async emit(tenantId, type, key, at, data) {
-      const subscribers = (await deps.endpoints.allOfTenant(tenantId)).filter((e) => e.eventTypes?.includes(type) === true);
+      const subscribers = (await deps.endpoints.allOfTenant(tenantId)).filter((e) => e.enabled && e.eventTypes?.includes(type) === true);
       if (subscribers.length === 0) return;
       const id = `op_${createHash("sha256").update(`${type}\u0000${key}`).digest("hex").slice(0, 32)}`;
       const payload = { type, timestamp: at, data };
@@ -65,5 +65,18 @@ function listing(store: EndpointStore, subscribers: Endpoint[]): EndpointStore {
     delete: (id) => store.delete(id),
     listByTenant: (tenantId, limit, cursor) => store.listByTenant(tenantId, limit, cursor),
     allOfTenant: async () => subscribers,
+  };
+}
+
+/** The data of a delivery.exhausted event. */
+export function exhaustedData(message: DeliveryMessage, record: AttemptRecord): Record<string, unknown> {
+  return {
+    eventId: record.eventId,
+    eventType: message.type,
+    endpointId: record.endpointId,
+    attempts: record.attempt,
+    ...(record.chain !== undefined && { chain: record.chain }),
+    ...(record.statusCode !== undefined && { lastStatusCode: record.statusCode }),
+    ...(record.error !== undefined && { lastError: record.error }),
   };
 }

@@ -96,7 +96,8 @@ export interface EndpointHealthStore {
   /** Closes the circuit opened until `seenOpenUntil`. */
   closeCircuit(id: string, seenOpenUntil: string): Promise<boolean>;
   /** Disables an enabled endpoint, recording why and when. */
-  disable(id: string, reason: DisabledReason, at: string): Promise<boolean>;
+  /** Disables an enabled endpoint still at `url` (not one PATCHed to a new URL meanwhile), recording why and when. */
+  disable(id: string, reason: DisabledReason, at: string, url: string): Promise<boolean>;
 }
 
 /** Counts deliveries per endpoint per second across every worker. */

@@ -100,8 +100,9 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
   const recovery = await deps.recoveries.get(task.endpointId, task.recoveryId);
   if (!recovery || recovery.status !== "running") return;
   const step = task.step ?? 0;
-  if (step < recovery.steps) {
-    if (step === recovery.steps - 1 && recovery.cursor !== undefined) await queueStep(deps, task, recovery.steps, recovery.cursor);
+  const applied = recovery.steps ?? 0;
+  if (step < applied) {
+    if (step === applied - 1 && recovery.cursor !== undefined) await queueStep(deps, task, applied, recovery.cursor);
     return;
   }
   const page = await deps.attempts.byEndpointBetween(recovery.endpointId, recovery.since, recovery.until, PAGE, task.cursor);
@@ -136,13 +137,13 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
   const { cursor: _done, ...rest } = recovery;
   const next: RecoveryRecord = {
     ...rest,
-    steps: recovery.steps + 1,
+    steps: applied + 1,
     resent: recovery.resent + messages.length,
     scanned: recovery.scanned + page.items.length,
     updatedAt: now,
     ...(page.nextCursor === undefined ? { status: "completed" as const, completedAt: now } : { cursor: page.nextCursor }),
   };
-  if (!(await deps.recoveries.advance(next, recovery.steps))) return; // another copy of this step got there first
+  if (!(await deps.recoveries.advance(next, applied))) return; // another copy of this step got there first
   if (page.nextCursor !== undefined) await queueStep(deps, task, next.steps, page.nextCursor);
 }
 

@@ -77,9 +77,9 @@ export function retryDelaySeconds(schedule: RetrySchedule, attempt: number, rand
 
 /**
  * The delay after a failed attempt given how it failed, or undefined when the schedule is used up.
- * A slow-down (429, 502, 503, 504) waits at least `slowDownSeconds` (but never longer than the
- * schedule's longest delay, so a schedule of seconds stays one) and honours Retry-After clamped to
- * [scheduled delay, 2 × scheduled delay]; nothing waits past SQS's 12-hour visibility limit.
+ * A slow-down (429, 502, 503, 504) waits at least `slowDownSeconds` and honours Retry-After clamped
+ * to [scheduled delay, 2 × scheduled delay]; nothing waits past SQS's 12-hour visibility limit
+ * (less the 15 minutes a Lambda may have run since the receive).
  */
 export function backoffSeconds(
   schedule: RetrySchedule,

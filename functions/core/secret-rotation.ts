@@ -19,7 +19,7 @@ export function signingSecrets(endpoint: Endpoint, now: Date): string[] {
 
 /**
  * Replaces the endpoint's secret (with `secret`, or a new one) and keeps the old one signing for
- * `gracePeriodSeconds` (0: stops at once); returns the updated endpoint.
+ * `gracePeriodSeconds` (0: it and every earlier secret stop at once); returns the updated endpoint.
  */
 export async function rotateSecret(
   deps: { endpoints: EndpointStore; clock: Clock },
@@ -31,7 +31,8 @@ export async function rotateSecret(
   const grace = input.gracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
   const secret = input.secret ?? generateSecret();
   return changeEndpoint(deps, id, confined, (endpoint): Endpoint => {
-    const still = (endpoint.previousSecrets ?? []).filter((p) => Date.parse(p.expiresAt) > now.getTime());
+    // A grace of 0 (a leaked secret) stops every previous secret at once, not only the one replaced.
+    const still = grace > 0 ? (endpoint.previousSecrets ?? []).filter((p) => Date.parse(p.expiresAt) > now.getTime()) : [];
     const retiring = grace > 0 ? [{ secret: endpoint.secret, expiresAt: new Date(now.getTime() + grace * 1000).toISOString() }] : [];
     return {
       ...endpoint,

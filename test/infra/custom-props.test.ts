@@ -207,7 +207,12 @@ describe("props the construct refuses at synthesis", () => {
     ["a CIDR that is not one", { destinationAllowCidrs: ["10.0.0.0/33"] }, /destinationAllowCidrs/],
     ["a delivery timeout Lambda cannot hold", { deliveryTimeout: Duration.minutes(15) }, /deliveryTimeout/],
     ["a failure rate above 1", { failureRateThreshold: 5 }, /failureRateThreshold/],
-    ["HTTP API throttles on a function URL", { frontDoor: "function-url", throttleRateLimit: 10 }, /apiReservedConcurrency/],
+    [
+      "HTTP API throttles on a function URL",
+      { frontDoor: "function-url", apiReservedConcurrency: 5, throttleRateLimit: 10 },
+      /HTTP API only/,
+    ],
+    ["a function URL with nothing to bound a flood", { frontDoor: "function-url" }, /needs apiReservedConcurrency/],
   ];
   for (const [what, props, message] of cases) {
     it(`refuses ${what}`, () => {

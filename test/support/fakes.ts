@@ -268,11 +268,11 @@ export class MemoryEndpointHealth implements EndpointHealthStore {
       },
     );
   }
-  async disable(id: string, reason: DisabledReason, at: string) {
+  async disable(id: string, reason: DisabledReason, at: string, url: string) {
     return this.change(
       "disable",
       id,
-      (e) => e.enabled,
+      (e) => e.enabled && e.url === url,
       (e) => {
         Object.assign(e, { enabled: false, disabledReason: reason, disabledAt: at, updatedAt: at });
       },
@@ -302,7 +302,7 @@ export class MemoryRecoveryStore implements RecoveryStore {
   }
   async advance(recovery: RecoveryRecord, seenSteps: number) {
     const current = this.items.get(`${recovery.endpointId}#${recovery.id}`);
-    if (!current || current.steps !== seenSteps || current.status !== "running") return false;
+    if (!current || (current.steps ?? 0) !== seenSteps || current.status !== "running") return false;
     await this.put(recovery);
     return true;
   }

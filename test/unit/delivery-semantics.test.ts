@@ -1,6 +1,7 @@
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { beforeEach, describe, expect, it } from "vitest";
+import { recordDeadLetter } from "../../functions/core/dead-letters.ts";
 import { deliverBatch, type ReceivedMessage } from "../../functions/core/delivery.ts";
 import { parseMessage } from "../../functions/core/delivery-message.ts";
 import { defaultPolicy } from "../../functions/core/delivery-policy.ts";
@@ -307,6 +308,50 @@ describe("failures midway and superseded chains", () => {
     const failing = { ...deps, requeue: { later: async () => Promise.reject(new Error("SQS unreachable")) } };
     expect(await deliverBatch(failing, [received(message(), 20)])).toHaveLength(1);
     expect(deps.queue.delays.map((d) => d.seconds)).toEqual([100]);
+  });
+});
+
+describe("the dead-letter consumer and the worker's endings", () => {
+  const dlq = () => ({ attempts: deps.attempts, clock: deps.clock, logRetentionDays: 30, operational: deps.operational });
+
+  it("records nothing for a chain a recovery delivered after it began", async () => {
+    deps.http.answer = status(500);
+    await deliverBatch(deps, [received(message())]);
+    deps.clock.advance(1000);
+    deps.http.answer = status(200);
+    await deliverBatch(deps, [received(message({ chain: "mrec", recovers: true }))]);
+    const before = deps.attempts.items.length;
+    expect(await recordDeadLetter(dlq(), JSON.stringify(message()))).toBeUndefined();
+    expect(deps.attempts.items).toHaveLength(before);
+  });
+
+  it("announces an ending the worker logged but the queue dead-lettered before its announcement got out", async () => {
+    await deps.endpoints.put(endpointFixture({ retrySchedule: [100] }));
+    deps.http.answer = status(500);
+    await deliverBatch(deps, [received(message())]);
+    deps.operational.outage.down = true;
+    await deliverBatch(deps, [received(message(), 2)]);
+    expect(deps.operational.emitted).toEqual([]);
+    deps.operational.outage.down = false;
+    // SQS gives up on the message (no reason attribute): the consumer announces with the worker's key.
+    expect(await recordDeadLetter(dlq(), JSON.stringify(message()))).toBeUndefined();
+    expect(deps.operational.types()).toEqual(["delivery.exhausted"]);
+    expect(deps.operational.emitted[0]?.data).toMatchObject({ eventId: "evt_1", attempts: 2, lastStatusCode: 500 });
+  });
+
+  it("does not skip the rest of a batch when the disable write fails, nor disable an endpoint given a new URL", async () => {
+    deps.http.answer = status(410);
+    const disable = deps.health.disable.bind(deps.health);
+    deps.health.disable = async () => {
+      throw new Error("DynamoDB unreachable");
+    };
+    await deliverBatch({ ...deps, concurrency: 1 }, [received(message()), received(message({ eventId: "evt_2" }))]);
+    expect(deps.attempts.items.map((a) => a.status)).toEqual(["exhausted", "exhausted"]);
+    expect(deps.http.requests).toHaveLength(2);
+    deps.health.disable = disable;
+    // A 410 from the old URL, judged after a PATCH moved the endpoint, does not disable it.
+    expect(await deps.health.disable("ep_1", "gone", "2026-11-01T00:00:00.000Z", "https://old.example/hook")).toBe(false);
+    expect(deps.endpoints.items.get("ep_1")?.enabled).toBe(true);
   });
 });
 

@@ -24,7 +24,7 @@ const deps = (endpoints: MemoryEndpointStore) => ({ endpoints, clock: new FakeCl
 
 describe("changing an endpoint while workers change its health", () => {
   it("does not undo a disable that landed between the PATCH's read and its write", async () => {
-    const endpoints = racingStore((health) => health.disable("ep_1", "gone", "2026-11-01T00:00:00.000Z"));
+    const endpoints = racingStore((health) => health.disable("ep_1", "gone", "2026-11-01T00:00:00.000Z", endpointFixture().url));
     await endpoints.put(endpointFixture());
     const updated = await updateEndpoint(deps(endpoints), "ep_1", { description: "renamed" });
     expect(updated).toMatchObject({ description: "renamed", enabled: false, disabledReason: "gone" });
@@ -55,5 +55,31 @@ describe("changing an endpoint while workers change its health", () => {
       code: "concurrent_update",
       status: 409,
     });
+  });
+
+  it("clears the run of failures and the circuit when the URL changes", async () => {
+    const endpoints = new MemoryEndpointStore();
+    const circuit = {
+      state: "open" as const,
+      openedAt: "2026-11-01T00:00:00.000Z",
+      openUntil: "2026-11-01T00:01:00.000Z",
+      cooldownSeconds: 60,
+    };
+    await endpoints.put(endpointFixture({ failingSince: "2026-11-01T00:00:00.000Z", circuit }));
+    const same = await updateEndpoint(deps(endpoints), "ep_1", { description: "x" });
+    expect(same).toMatchObject({ failingSince: "2026-11-01T00:00:00.000Z", circuit });
+    const moved = await updateEndpoint(deps(endpoints), "ep_1", { url: "https://new.example/hook" });
+    expect(moved.failingSince).toBeUndefined();
+    expect(moved.circuit).toBeUndefined();
+  });
+
+  it("stops every previous secret at once when rotated with no grace (a leaked secret)", async () => {
+    const endpoints = new MemoryEndpointStore();
+    await endpoints.put(endpointFixture());
+    const first = await rotateSecret(deps(endpoints), "ep_1", { gracePeriodSeconds: 3600 });
+    expect(first.previousSecrets).toHaveLength(1);
+    const second = await rotateSecret(deps(endpoints), "ep_1", { gracePeriodSeconds: 0 });
+    expect(second.previousSecrets).toEqual([]);
+    expect(second.secret).not.toBe(first.secret);
   });
 });
