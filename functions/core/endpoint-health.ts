@@ -40,6 +40,8 @@ export async function admitDelivery(tools: DeliveryTools, endpoint: Endpoint): P
 
 /** After a success: the probe closes the circuit, a run of failures ends, a recovered delivery is announced. */
 export async function afterSuccess(tools: DeliveryTools, endpoint: Endpoint, probe: boolean, sent: Attempted, attempt: number) {
+  // The common case, a first attempt to a healthy endpoint, has nothing to do here.
+  if (!probe && endpoint.failingSince === undefined && attempt === 1 && tools.message.recovers !== true) return;
   const at = sent.at.toISOString();
   if (probe && endpoint.circuit) {
     const { openUntil, openedAt } = endpoint.circuit;
