@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { CircuitState, DisabledReason } from "../core/model.ts";
 import type { EndpointHealthStore } from "../core/ports.ts";
-import { dynamo } from "./dynamo-paging.ts";
+import { conditionalWrite } from "./dynamo-paging.ts";
 import { keys } from "./table-design.ts";
 
 type Change = Omit<UpdateCommandInput, "TableName" | "Key">;
@@ -83,12 +83,6 @@ export class DynamoEndpointHealth implements EndpointHealthStore {
       UpdateExpression: `${change.UpdateExpression} ADD revision :one`,
       ExpressionAttributeValues: { ...change.ExpressionAttributeValues, ":one": 1 },
     };
-    try {
-      await dynamo(what, () => this.client.send(new UpdateCommand({ TableName: this.table, Key: keys.endpoint(id), ...bumped })));
-      return true;
-    } catch (error) {
-      if (((error as Error).cause as Error | undefined)?.name === "ConditionalCheckFailedException") return false;
-      throw error;
-    }
+    return conditionalWrite(what, () => this.client.send(new UpdateCommand({ TableName: this.table, Key: keys.endpoint(id), ...bumped })));
   }
 }

@@ -1,7 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Endpoint } from "../core/model.ts";
 import type { EndpointStore, Page } from "../core/ports.ts";
-import { dynamo, queryAll, queryPage } from "./dynamo-paging.ts";
+import { conditionalWrite, dynamo, queryAll, queryPage } from "./dynamo-paging.ts";
 import { keys, TABLE_DESIGN } from "./table-design.ts";
 
 const GSI = TABLE_DESIGN.indexes[0];
@@ -55,22 +55,16 @@ export class DynamoEndpointStore implements EndpointStore {
       ...endpoint,
       revision: seen + 1,
     };
-    try {
-      await dynamo("replace endpoint", () =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: item,
-            ConditionExpression: seen === 0 ? "attribute_exists(pk) AND attribute_not_exists(revision)" : "revision = :seen",
-            ...(seen !== 0 && { ExpressionAttributeValues: { ":seen": seen } }),
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (((error as Error).cause as Error | undefined)?.name === "ConditionalCheckFailedException") return false;
-      throw error;
-    }
+    return conditionalWrite("replace endpoint", () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: seen === 0 ? "attribute_exists(pk) AND attribute_not_exists(revision)" : "revision = :seen",
+          ...(seen !== 0 && { ExpressionAttributeValues: { ":seen": seen } }),
+        }),
+      ),
+    );
   }
 
   async get(id: string): Promise<Endpoint | undefined> {

@@ -15,6 +15,20 @@ export async function dynamo<T>(what: string, call: () => Promise<T>): Promise<T
 }
 
 /**
+ * A write with a condition: true when it was made, false when its condition did not hold (another
+ * writer got there first); any other failure is a DependencyError, as with `dynamo`.
+ */
+export async function conditionalWrite(what: string, call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await dynamo(what, call);
+    return true;
+  } catch (error) {
+    if (((error as Error).cause as Error | undefined)?.name === "ConditionalCheckFailedException") return false;
+    throw error;
+  }
+}
+
+/**
  * One page of a query, `limit` items at most, reading further pages when a filter thins them out.
  * The cursor is the key of the last item returned, so no item is skipped or shown twice.
  */

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { RecoveryRecord } from "../core/model.ts";
 import type { RecoveryStore } from "../core/ports.ts";
-import { dynamo } from "./dynamo-paging.ts";
+import { conditionalWrite, dynamo } from "./dynamo-paging.ts";
 import { keys } from "./table-design.ts";
 
 const FIELDS = [
@@ -39,43 +39,34 @@ export class DynamoRecoveryStore implements RecoveryStore {
 
   async advance(recovery: RecoveryRecord, seenSteps: number): Promise<boolean> {
     const item = { ...keys.recovery(recovery.endpointId, recovery.id), ...recovery };
-    try {
-      await dynamo("advance recovery", () =>
-        this.client.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: item,
-            // A record written before steps were counted has none: it is at step 0.
-            ConditionExpression: `${seenSteps === 0 ? "(attribute_not_exists(steps) OR steps = :seen)" : "steps = :seen"} AND #status = :running`,
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: { ":seen": seenSteps, ":running": "running" },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (((error as Error).cause as Error | undefined)?.name === "ConditionalCheckFailedException") return false;
-      throw error;
-    }
+    return conditionalWrite("advance recovery", () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          // A record written before steps were counted has none: it is at step 0.
+          ConditionExpression: `${seenSteps === 0 ? "(attribute_not_exists(steps) OR steps = :seen)" : "steps = :seen"} AND #status = :running`,
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":seen": seenSteps, ":running": "running" },
+        }),
+      ),
+    );
   }
 
   async fail(endpointId: string, id: string, at: string, error: string): Promise<void> {
-    try {
-      await dynamo("fail recovery", () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: keys.recovery(endpointId, id),
-            UpdateExpression: "SET #status = :failed, #error = :error, updatedAt = :at",
-            ConditionExpression: "#status = :running",
-            ExpressionAttributeNames: { "#status": "status", "#error": "error" },
-            ExpressionAttributeValues: { ":failed": "failed", ":running": "running", ":error": error, ":at": at },
-          }),
-        ),
-      );
-    } catch (failure) {
-      if (((failure as Error).cause as Error | undefined)?.name !== "ConditionalCheckFailedException") throw failure;
-    }
+    // False: it was not running any more (completed, or failed already), which is as good.
+    await conditionalWrite("fail recovery", () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.recovery(endpointId, id),
+          UpdateExpression: "SET #status = :failed, #error = :error, updatedAt = :at",
+          ConditionExpression: "#status = :running",
+          ExpressionAttributeNames: { "#status": "status", "#error": "error" },
+          ExpressionAttributeValues: { ":failed": "failed", ":running": "running", ":error": error, ":at": at },
+        }),
+      ),
+    );
   }
 
   async get(endpointId: string, id: string): Promise<RecoveryRecord | undefined> {

@@ -1,3 +1,4 @@
+import { withTenantListing } from "./matching.ts";
 import type { Endpoint } from "./model.ts";
 import type { EndpointStore } from "./ports.ts";
 
@@ -10,12 +11,5 @@ import type { EndpointStore } from "./ports.ts";
 export function matchingDisabledBySystem(store: EndpointStore): EndpointStore {
   const asMatched = (e: Endpoint): Endpoint =>
     !e.enabled && (e.disabledReason === "gone" || e.disabledReason === "failing") ? { ...e, enabled: true } : e;
-  return {
-    put: (e) => store.put(e),
-    replace: (e) => store.replace(e),
-    get: (id) => store.get(id),
-    delete: (id) => store.delete(id),
-    listByTenant: (tenantId, limit, cursor) => store.listByTenant(tenantId, limit, cursor),
-    allOfTenant: async (tenantId) => (await store.allOfTenant(tenantId)).map(asMatched),
-  };
+  return withTenantListing(store, async (tenantId) => (await store.allOfTenant(tenantId)).map(asMatched));
 }

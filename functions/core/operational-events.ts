@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { ApiError } from "./errors.ts";
 import { acceptEvents, type IntakeDeps } from "./intake.ts";
-import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
-import type { EndpointStore } from "./ports.ts";
+import { withTenantListing } from "./matching.ts";
+import type { AttemptRecord, DeliveryMessage } from "./model.ts";
 
 /** The dispatcher's own event types, delivered through the same pipeline to endpoints that list them. */
 export const OPERATIONAL_TYPES = [
@@ -43,7 +43,7 @@ export function operationalEvents(deps: IntakeDeps): OperationalEvents {
       const id = `op_${createHash("sha256").update(`${type}\u0000${key}`).digest("hex").slice(0, 32)}`;
       const payload = { type, timestamp: at, data };
       const [result] = await acceptEvents(
-        { ...deps, endpoints: listing(deps.endpoints, subscribers) },
+        { ...deps, endpoints: withTenantListing(deps.endpoints, async () => subscribers) },
         [{ id, type, tenantId, payload }],
         undefined,
         tenantId,
@@ -53,18 +53,6 @@ export function operationalEvents(deps: IntakeDeps): OperationalEvents {
       if (result.error instanceof ApiError && result.error.code === "idempotency_conflict") return;
       throw result.error;
     },
-  };
-}
-
-/** The endpoint store as matching sees it for an operational type: only the endpoints that name it, as read. */
-function listing(store: EndpointStore, subscribers: Endpoint[]): EndpointStore {
-  return {
-    put: (e) => store.put(e),
-    replace: (e) => store.replace(e),
-    get: (id) => store.get(id),
-    delete: (id) => store.delete(id),
-    listByTenant: (tenantId, limit, cursor) => store.listByTenant(tenantId, limit, cursor),
-    allOfTenant: async () => subscribers,
   };
 }
 
