@@ -95,6 +95,12 @@ export class NodeHttpSender implements HttpSender {
     return addresses;
   }
 
+  /**
+   * Never rejects and never throws: whatever goes wrong, synchronously or not, becomes a failed
+   * attempt with a classified error. Node's client throws from inside `request()` and `end()` on
+   * headers it refuses (an invalid character, `Trailer` on a sized body); one such endpoint must not
+   * crash the process or fail a batch that holds other tenants' messages.
+   */
   post(target: string, headers: Record<string, string>, body: string): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -113,14 +119,29 @@ export class NodeHttpSender implements HttpSender {
         clearTimeout(timer);
         resolve(result);
       };
-      const { url, literal } = this.parsed(target);
-      this.checkedAddresses(url).then(
-        (pinned) => {
-          if (settled) return;
-          request = this.send(url, literal, pinned, headers, body, settle, elapsed);
-        },
-        (error: Error) => settle({ kind: "error", error: "destination_blocked", message: error.message, durationMs: elapsed() }),
-      );
+      const refuse = (error: unknown) => {
+        request?.destroy();
+        settle({ kind: "error", error: "request_invalid", message: describeThrow(error), durationMs: elapsed() });
+      };
+      let parsedTarget: { url: URL; literal: boolean };
+      try {
+        parsedTarget = this.parsed(target);
+      } catch (error) {
+        refuse(error);
+        return;
+      }
+      const { url, literal } = parsedTarget;
+      this.checkedAddresses(url)
+        .then(
+          (pinned) => {
+            if (settled) return;
+            request = this.send(url, literal, pinned, headers, body, settle, elapsed, (r) => {
+              request = r;
+            });
+          },
+          (error: Error) => settle({ kind: "error", error: "destination_blocked", message: error.message, durationMs: elapsed() }),
+        )
+        .catch(refuse);
     });
   }
 
@@ -144,6 +165,7 @@ export class NodeHttpSender implements HttpSender {
     body: string,
     settle: (result: SendResult) => void,
     elapsed: () => number,
+    created: (request: ClientRequest) => void,
   ): ClientRequest {
     const isHttps = url.protocol === "https:";
     const payload = Buffer.from(body);
@@ -161,6 +183,8 @@ export class NodeHttpSender implements HttpSender {
       headers: { ...headers, "content-length": String(payload.length) },
       ...(lookup && { lookup }),
     });
+    // Known before end() runs, so a throw from end() can still destroy the request it leaves.
+    created(request);
     request.on("error", (error: NodeJS.ErrnoException) =>
       settle({ kind: "error", error: "connection", message: `${error.code ?? error.name}: ${error.message}`, durationMs: elapsed() }),
     );
@@ -196,4 +220,13 @@ export class NodeHttpSender implements HttpSender {
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
+}
+
+/** A thrown value as one line for the attempt log: Node's error code, then its message. */
+function describeThrow(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return `${code ?? error.name}: ${error.message}`.slice(0, 500);
+  }
+  return String(error).slice(0, 500);
 }

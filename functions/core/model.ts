@@ -73,6 +73,7 @@ export type AttemptErrorKind =
   | "timeout"
   | "connection"
   | "destination_blocked"
+  | "request_invalid"
   | "endpoint_disabled"
   | "endpoint_deleted"
   | "dead_lettered"

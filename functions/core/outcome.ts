@@ -5,7 +5,7 @@ export type SendResult =
   | { kind: "response"; statusCode: number; body: string; durationMs: number; retryAfter?: string }
   | {
       kind: "error";
-      error: Extract<AttemptErrorKind, "timeout" | "connection" | "destination_blocked">;
+      error: Extract<AttemptErrorKind, "timeout" | "connection" | "destination_blocked" | "request_invalid">;
       message: string;
       durationMs: number;
     };

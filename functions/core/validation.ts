@@ -5,9 +5,42 @@ import { scheduleProblem } from "./retry-schedule.ts";
 import { MAX_GRACE_PERIOD_SECONDS } from "./secret-rotation.ts";
 import { isValidSecret } from "./signing.ts";
 
-const RESERVED_HEADERS = /^(host|content-length|content-type|transfer-encoding|connection|user-agent|webhook-.*)$/i;
+/**
+ * Header names an endpoint may not set, in any case: the ones the dispatcher sets itself, and every
+ * header that changes the message's framing or the connection (hop-by-hop headers, `Trailer`,
+ * `Expect`, `Upgrade`, `TE`, `Content-Encoding`). Node's client throws on some (`Trailer` on a sized
+ * body) and changes its behaviour on others (`Expect` sends the headers alone, `Keep-Alive` ends reuse).
+ */
+export const RESERVED_HEADER_NAMES: readonly string[] = [
+  "host",
+  "content-length",
+  "content-type",
+  "content-encoding",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "upgrade",
+  "expect",
+  "http2-settings",
+  "user-agent",
+];
+const RESERVED_HEADERS = new Set(RESERVED_HEADER_NAMES);
+const isReservedHeader = (name: string): boolean => {
+  const lower = name.toLowerCase();
+  return RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-");
+};
+/** An HTTP token (RFC 9110), exactly the names Node's client accepts. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Tab, visible ASCII, space and obs-text: exactly the values Node's client accepts. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+export const MAX_HEADER_NAME_LENGTH = 128;
+export const MAX_HEADER_VALUE_LENGTH = 1024;
+export const MAX_HEADERS = 20;
 
 export const EVENT_TYPE = v.pipe(
   v.string(),
@@ -27,12 +60,17 @@ const HEADERS = v.pipe(
   v.record(
     v.pipe(
       v.string(),
+      v.maxLength(MAX_HEADER_NAME_LENGTH, `header names must be at most ${MAX_HEADER_NAME_LENGTH} characters`),
       v.regex(HEADER_NAME, "header names must be HTTP tokens"),
-      v.check((n) => !RESERVED_HEADERS.test(n), "this header is set by the dispatcher and cannot be overridden"),
+      v.check((n) => !isReservedHeader(n), "this header is set by the dispatcher or changes the connection, and cannot be set"),
     ),
-    v.pipe(v.string(), v.maxLength(1024), v.regex(HEADER_VALUE, "header values must be printable")),
+    v.pipe(
+      v.string(),
+      v.maxLength(MAX_HEADER_VALUE_LENGTH, `header values must be at most ${MAX_HEADER_VALUE_LENGTH} characters`),
+      v.regex(HEADER_VALUE, "header values must be printable"),
+    ),
   ),
-  v.check((h) => Object.keys(h).length <= 20, "at most 20 headers"),
+  v.check((h) => Object.keys(h).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`),
 );
 const EVENT_TYPES = v.pipe(v.array(EVENT_TYPE), v.minLength(1), v.maxLength(100));
 const SECRET = v.pipe(v.string(), v.check(isValidSecret, "must be whsec_ followed by base64 of 24 to 64 bytes"));
