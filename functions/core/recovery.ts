@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type Clock, expiresAt } from "./clock.ts";
-import type { RecoveryTask } from "./delivery-message.ts";
+import type { RecoveryTask } from "./delivery/message.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { latestRecord } from "./event-queries.ts";
 import { newId } from "./ids.ts";
@@ -10,11 +10,11 @@ import { canSee } from "./principal.ts";
 
 /** What the worker needs to work through a recovery. */
 export interface RecoveryStepDeps {
-  attempts: AttemptLog;
-  events: EventStore;
+  attempts: Pick<AttemptLog, "byEndpointBetween" | "ofDelivery">;
+  events: Pick<EventStore, "getMany">;
   queue: DeliveryQueue;
   requeue: Requeue;
-  recoveries: RecoveryStore;
+  recoveries: Pick<RecoveryStore, "get" | "advance">;
   clock: Clock;
 }
 

@@ -11,8 +11,10 @@ import { FakeClock, MemoryApiKeyStore, MemoryAttemptLog, MemoryEndpointStore, Me
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
 
 function setup() {
+  const endpoints = new MemoryEndpointStore();
   const deps = {
-    endpoints: new MemoryEndpointStore(),
+    endpoints,
+    subscriptions: endpoints,
     events: new MemoryEventStore(),
     attempts: new MemoryAttemptLog(),
     apiKeys: new MemoryApiKeyStore(),
