@@ -20,8 +20,8 @@ export interface RecoveryStepDeps {
 
 /** What the API needs to start and show recoveries. */
 export interface RecoveryDeps {
-  endpoints: EndpointStore;
-  recoveries: RecoveryStore;
+  endpoints: Pick<EndpointStore, "get">;
+  recoveries: Pick<RecoveryStore, "put" | "get" | "fail">;
   requeue: Requeue;
   clock: Clock;
   logRetentionDays: number;
@@ -157,7 +157,7 @@ export function chainFor(recoveryId: string, eventId: string): string {
   return `r${createHash("sha256").update(`${recoveryId}\u0000${eventId}`).digest("hex").slice(0, 24)}`;
 }
 
-async function visibleEndpoint(store: EndpointStore, id: string, confined: string | undefined): Promise<Endpoint> {
+async function visibleEndpoint(store: Pick<EndpointStore, "get">, id: string, confined: string | undefined): Promise<Endpoint> {
   const endpoint = await store.get(id);
   if (!endpoint || !canSee(confined, endpoint.tenantId)) throw new ApiError("not_found", `No endpoint ${id}`);
   return endpoint;

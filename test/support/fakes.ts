@@ -123,6 +123,11 @@ export class MemoryEventStore implements EventStore {
   }
 }
 
+/** Newest first by time, as the table's index sorts them; records of the same instant newest written first. */
+function newestFirst(records: AttemptRecord[]): AttemptRecord[] {
+  return [...records].reverse().sort((a, b) => b.at.localeCompare(a.at));
+}
+
 export class MemoryAttemptLog implements AttemptLog {
   readonly items: AttemptRecord[] = [];
   readonly outage = new Outage();
@@ -137,11 +142,7 @@ export class MemoryAttemptLog implements AttemptLog {
   async byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string) {
     this.outage.check("dynamodb");
     const mine = this.items.filter((a) => a.endpointId === endpointId && a.at >= since && a.at < until);
-    return page(
-      mine.sort((a, b) => b.at.localeCompare(a.at)),
-      limit,
-      cursor,
-    );
+    return page(newestFirst(mine), limit, cursor);
   }
   async allOfEvent(eventId: string) {
     this.outage.check("dynamodb");
@@ -149,7 +150,7 @@ export class MemoryAttemptLog implements AttemptLog {
   }
   async byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus) {
     this.outage.check("dynamodb");
-    const mine = this.items.filter((a) => a.endpointId === endpointId && (!status || a.status === status)).reverse();
+    const mine = newestFirst(this.items.filter((a) => a.endpointId === endpointId && (!status || a.status === status)));
     return page(mine, limit, cursor);
   }
 }
