@@ -13,10 +13,10 @@ import { SqsDeliveryQueue } from "./adapters/sqs-delivery-queue.ts";
 import { SqsRequeue } from "./adapters/sqs-requeue.ts";
 import { type Clock, systemClock } from "./core/clock.ts";
 import { type Config, parseConfig } from "./core/config.ts";
-import { type DeliveryPolicy, probeLeaseSeconds } from "./core/delivery-policy.ts";
+import { type DeliveryPolicy, probeLeaseSeconds } from "./core/delivery/deps.ts";
 import { DestinationPolicy } from "./core/destination-policy.ts";
-import { matchingDisabledBySystem } from "./core/disabled-matching.ts";
-import { type OperationalEvents, operationalEvents } from "./core/operational-events.ts";
+import type { OperationalEvents } from "./core/operational.ts";
+import { operationalEvents } from "./core/operational-events.ts";
 import { queueRetentionSeconds } from "./core/retry-schedule.ts";
 
 /** Everything a function needs, wired once per container from the validated configuration. */
@@ -76,7 +76,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     recoveries: new DynamoRecoveryStore(dynamo, config.tableName),
     requeue: new SqsRequeue(sqs, config.deliveryQueueUrl),
     operational: operationalEvents({
-      endpoints: matchingDisabledBySystem(endpoints),
+      subscriptions: endpoints,
       events,
       queue,
       clock: systemClock,

@@ -10,14 +10,16 @@ import { NodeHttpSender } from "../../functions/adapters/http-sender.ts";
 import { createLog } from "../../functions/adapters/logger.ts";
 import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
 import { systemClock } from "../../functions/core/clock.ts";
-import { type DeliveryDeps, type RetryControl, USER_AGENT } from "../../functions/core/delivery.ts";
+import type { DeliveryDeps, DeliveryLog, EndpointLookup, RetryControl } from "../../functions/core/delivery/deps.ts";
+import { USER_AGENT } from "../../functions/core/delivery/send.ts";
 import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
 import type { AttemptRecord, Endpoint } from "../../functions/core/model.ts";
-import type { AttemptLog, EndpointStore } from "../../functions/core/ports.ts";
 import { parseRetrySchedule } from "../../functions/core/retry-schedule.ts";
 import { Signer } from "../../functions/core/signing.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { lambdaContext } from "../../local/http-gateway.ts";
+import { defaultTestPolicy } from "../../test/support/delivery-deps.ts";
+import { idleDeliveryPorts } from "../../test/support/idle-ports.ts";
 import { serveParent } from "../support/child.ts";
 import { invoicePayload } from "../support/payload.ts";
 
@@ -76,26 +78,30 @@ const endpointFor = (url: string): Endpoint => ({
 
 function handlerFor(url: string) {
   const endpoint = endpointFor(url);
-  const endpoints: Pick<EndpointStore, "get"> = { get: async () => endpoint };
-  const attempts: Pick<AttemptLog, "record" | "last"> = {
+  const endpoints: EndpointLookup = { get: async () => endpoint };
+  const attempts: DeliveryLog = {
     record: async (a: AttemptRecord) => {
       recorded++;
       if (a.status !== "succeeded") notSucceeded++;
     },
-    last: async () => undefined,
+    ofDelivery: async () => [],
+    byEndpoint: async () => ({ items: [] }),
   };
   const queue: RetryControl = { retryAfter: async () => undefined, deadLetter: async () => undefined };
   // As functions/delivery/index.ts wires it in Lambda: JSON logs and embedded metrics on stdout.
   const log = createLog("json", "INFO", "delivery");
   const metrics = createDeliveryMetrics("json", "delivery");
   const deps: DeliveryDeps = {
-    endpoints: endpoints as EndpointStore,
-    attempts: attempts as AttemptLog,
+    endpoints,
+    attempts,
     http: new NodeHttpSender({ timeoutMs: 15_000, policy: new DestinationPolicy(["127.0.0.0/8"]) }),
     queue,
     clock: systemClock,
     retrySchedule: parseRetrySchedule("5,300,1800,7200,18000,36000,36000"),
     logRetentionDays: 30,
+    // First attempts that succeed to a healthy endpoint without a rate limit touch none of these.
+    ...idleDeliveryPorts(),
+    policy: defaultTestPolicy(15_000),
     onAttempt: (attempt) => {
       log.attempt(attempt);
       metrics.attempt(attempt);

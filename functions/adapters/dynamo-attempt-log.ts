@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { AttemptRecord, AttemptStatus } from "../core/model.ts";
 import type { AttemptLog, Page } from "../core/ports.ts";
 import { dynamo, queryAll, queryPage } from "./dynamo-paging.ts";
@@ -32,28 +32,6 @@ export class DynamoAttemptLog implements AttemptLog {
       () => dynamo("record attempt", () => this.client.send(new PutCommand({ TableName: this.table, Item: item }))),
       RECORD_BUDGET_MS,
     );
-  }
-
-  async last(eventId: string, endpointId: string, chain?: string): Promise<AttemptRecord | undefined> {
-    const [from, to] = keys.scheduledChainRange(endpointId);
-    const range =
-      chain === undefined
-        ? { KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to", values: { ":from": from, ":to": to } }
-        : { KeyConditionExpression: "pk = :pk AND begins_with(sk, :chain)", values: { ":chain": keys.manualChain(endpointId, chain) } };
-    const out = await dynamo("read last attempt", () =>
-      this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: range.KeyConditionExpression,
-          ExpressionAttributeValues: { ":pk": keys.event(eventId).pk, ...range.values },
-          ScanIndexForward: false,
-          Limit: 1,
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    const item = out.Items?.[0];
-    return item ? toAttempt(item) : undefined;
   }
 
   async ofDelivery(eventId: string, endpointId: string): Promise<AttemptRecord[]> {

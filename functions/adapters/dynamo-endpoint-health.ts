@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { EndpointHealthStore } from "../core/delivery/deps.ts";
 import type { CircuitState, DisabledReason } from "../core/model.ts";
-import type { EndpointHealthStore } from "../core/ports.ts";
 import { conditionalWrite } from "./dynamo-paging.ts";
 import { keys } from "./table-design.ts";
 

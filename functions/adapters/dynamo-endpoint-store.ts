@@ -1,6 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Endpoint } from "../core/model.ts";
 import type { EndpointStore, Page } from "../core/ports.ts";
+import type { Subscription, TenantSubscriptions } from "../core/subscriptions.ts";
 import { conditionalWrite, dynamo, queryAll, queryPage } from "./dynamo-paging.ts";
 import { keys, TABLE_DESIGN } from "./table-design.ts";
 
@@ -27,7 +28,7 @@ const ENDPOINT_FIELDS = [
 ] as const;
 
 /** Endpoints in the DynamoDB table; a tenant's endpoints are listed through gsi1. */
-export class DynamoEndpointStore implements EndpointStore {
+export class DynamoEndpointStore implements EndpointStore, TenantSubscriptions {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
 
@@ -86,8 +87,12 @@ export class DynamoEndpointStore implements EndpointStore {
     return { items: page.items.map(toEndpoint), nextCursor: page.nextCursor };
   }
 
-  async allOfTenant(tenantId: string): Promise<Endpoint[]> {
-    return (await queryAll(this.client, this.tenantQuery(tenantId))).map(toEndpoint);
+  /** Every endpoint of the tenant as intake routes to it, each as stored (a disabled one shows as disabled). */
+  async subscriptionsOf(tenantId: string): Promise<Subscription[]> {
+    return (await queryAll(this.client, this.tenantQuery(tenantId))).map((item) => {
+      const { id, enabled, eventTypes, disabledReason } = toEndpoint(item);
+      return { id, enabled, ...(eventTypes !== undefined && { eventTypes }), ...(disabledReason !== undefined && { disabledReason }) };
+    });
   }
 
   private tenantQuery(tenantId: string) {

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { RateCounter } from "../core/ports.ts";
+import type { RateCounter } from "../core/delivery/deps.ts";
 import { dynamo } from "./dynamo-paging.ts";
 import { keys } from "./table-design.ts";
 

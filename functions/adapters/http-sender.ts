@@ -2,9 +2,9 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import type { ClientRequest } from "node:http";
 import type { LookupFunction } from "node:net";
 import { isIP } from "node:net";
+import type { HttpSender } from "../core/delivery/deps.ts";
 import type { DestinationPolicy } from "../core/destination-policy.ts";
 import type { SendResult } from "../core/outcome.ts";
-import type { HttpSender } from "../core/ports.ts";
 
 /*
  * node:http(s) as CommonJS modules, not ES-module imports: an ES import builds a facade of every

@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { mapWithConcurrency } from "../core/concurrency.ts";
-import type { RetryControl } from "../core/delivery.ts";
+import type { RetryControl } from "../core/delivery/deps.ts";
 import { DependencyError } from "../core/errors.ts";
 import type { DeliveryMessage } from "../core/model.ts";
 import type { DeliveryQueue } from "../core/ports.ts";

@@ -37,11 +37,8 @@ export const keys = {
   endpointAttemptSort: (at: string, eventId: string, n: number) => `${at}#${eventId}#${String(n).padStart(6, "0")}`,
   apiKey: (id: string) => ({ pk: `KEY#${id}`, sk: "APIKEY" }),
   apiKeyList: "APIKEYS",
-  /** The bounds of an endpoint's scheduled chain within its event's partition (manual chains sort after). */
   /** Every chain of one delivery: the trailing # keeps ep_1 from matching ep_10. */
   deliveryAttempts: (endpointId: string) => `AT#${endpointId}#`,
-  scheduledChainRange: (endpointId: string) => [`AT#${endpointId}#0`, `AT#${endpointId}#9~`] as const,
-  manualChain: (endpointId: string, chain: string) => `AT#${endpointId}#M#${chain}#`,
   manualAttempt: (eventId: string, endpointId: string, chain: string, n: number) => ({
     pk: `EV#${eventId}`,
     sk: `AT#${endpointId}#M#${chain}#${String(n).padStart(6, "0")}`,

@@ -1,7 +1,6 @@
 import { loadAdminKey } from "../adapters/admin-key.ts";
 import { DynamoApiKeyStore } from "../adapters/dynamo-api-key-store.ts";
 import { Authenticator } from "../core/api-keys.ts";
-import { matchingDisabledBySystem } from "../core/disabled-matching.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApiHandler } from "./handler.ts";
 
@@ -13,8 +12,8 @@ let authenticator: Promise<Authenticator> | undefined;
 
 export const handler = createApiHandler(
   {
-    // Only intake matching calls allOfTenant: endpoints the dispatcher disabled get skipped deliveries.
-    endpoints: matchingDisabledBySystem(runtime.endpoints),
+    endpoints: runtime.endpoints,
+    subscriptions: runtime.endpoints,
     events: runtime.events,
     attempts: runtime.attempts,
     apiKeys,

@@ -39,9 +39,9 @@ export interface ApiDeps extends EndpointDeps, IntakeDeps, ApiKeyDeps {
   events: EventStore;
   attempts: AttemptLog;
   maxBodyBytes: number;
-  /** Recoveries (POST /v1/endpoints/{id}/recover); the recover routes need both. */
-  recoveries?: RecoveryStore;
-  requeue?: Requeue;
+  /** Recoveries (POST /v1/endpoints/{id}/recover) and the queue their steps go through. */
+  recoveries: RecoveryStore;
+  requeue: Requeue;
 }
 
 type Event = APIGatewayProxyEventV2;
@@ -61,10 +61,6 @@ export function routes(deps: ApiDeps): Route[] {
   const page = <T>(p: { items: T[]; nextCursor?: string }) => ({ items: p.items, nextCursor: p.nextCursor ?? null });
   const optionalBody = (event: Event) => (event.body ? body(event) : {});
   const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) => endpointJson(endpoint, withSecret, deps.clock.now());
-  const recovery = () => {
-    if (!deps.recoveries || !deps.requeue) throw new Error("The recover routes need ApiDeps.recoveries and ApiDeps.requeue");
-    return { ...deps, recoveries: deps.recoveries, requeue: deps.requeue };
-  };
   return [
     { method: "GET", path: "/v1/health", handler: async () => json(200, { status: "ok" }) },
     {
@@ -126,13 +122,13 @@ export function routes(deps: ApiDeps): Route[] {
       path: "/v1/endpoints/{id}/recover",
       handler: async (e, caller) => {
         const input = parse(RecoverEndpoint, body(e));
-        return json(202, await startRecovery(recovery(), id(e), input, confinedTenant(caller)));
+        return json(202, await startRecovery(deps, id(e), input, confinedTenant(caller)));
       },
     },
     {
       method: "GET",
       path: "/v1/endpoints/{id}/recoveries/{recoveryId}",
-      handler: async (e, caller) => json(200, await getRecovery(recovery(), id(e), pathParam(e, "recoveryId"), confinedTenant(caller))),
+      handler: async (e, caller) => json(200, await getRecovery(deps, id(e), pathParam(e, "recoveryId"), confinedTenant(caller))),
     },
     {
       method: "POST",

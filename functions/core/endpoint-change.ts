@@ -11,7 +11,7 @@ const CHANGE_TRIES = 5;
  * between (a worker's health transition, a concurrent PATCH or rotation); otherwise reads it again.
  */
 export async function changeEndpoint(
-  deps: { endpoints: EndpointStore },
+  deps: { endpoints: Pick<EndpointStore, "get" | "replace"> },
   id: string,
   confined: string | undefined,
   change: (current: Endpoint) => Endpoint,

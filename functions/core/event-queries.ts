@@ -4,8 +4,8 @@ import type { AttemptLog, EventStore, Page } from "./ports.ts";
 import { canSee } from "./principal.ts";
 
 export interface QueryDeps {
-  events: EventStore;
-  attempts: AttemptLog;
+  events: Pick<EventStore, "get">;
+  attempts: Pick<AttemptLog, "allOfEvent" | "byEndpoint">;
 }
 
 /** Where one delivery (event × endpoint) stands. */

@@ -2,13 +2,13 @@ import * as v from "valibot";
 import { type Clock, expiresAt } from "./clock.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { eventIdForKey, newId, requestHash } from "./ids.ts";
-import { endpointMatches } from "./matching.ts";
-import type { DeliveryMessage, Endpoint, EventRecord } from "./model.ts";
-import type { DeliveryQueue, EndpointStore, EventStore } from "./ports.ts";
+import type { DeliveryMessage, EventRecord } from "./model.ts";
+import type { DeliveryQueue, EventStore } from "./ports.ts";
+import { receives, type Subscription, type TenantSubscriptions } from "./subscriptions.ts";
 import { describeIssues, EmitEvent, jsonDepth, MAX_PAYLOAD_DEPTH } from "./validation.ts";
 
 export interface IntakeDeps {
-  endpoints: EndpointStore;
+  subscriptions: TenantSubscriptions;
   events: EventStore;
   queue: DeliveryQueue;
   clock: Clock;
@@ -70,7 +70,7 @@ export async function acceptEvents(
 async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: IntakeResult[]): Promise<void> {
   if (fresh.length === 0) return;
 
-  let tenants: Map<string, Endpoint[]>;
+  let tenants: Map<string, Subscription[]>;
   try {
     tenants = await endpointsOfTenants(deps, fresh);
   } catch (cause) {
@@ -78,7 +78,7 @@ async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: I
     return;
   }
   fresh.forEach((c) => {
-    c.record.endpointIds = (tenants.get(c.record.tenantId) ?? []).filter((e) => endpointMatches(e, c.record.type)).map((e) => e.id);
+    c.record.endpointIds = (tenants.get(c.record.tenantId) ?? []).filter((e) => receives(e, c.record.type)).map((e) => e.id);
   });
   const unsent = await sendMessages(
     deps,
@@ -231,9 +231,9 @@ async function answerRepeats(
   return { fresh, followers, resumes };
 }
 
-async function endpointsOfTenants(deps: IntakeDeps, candidates: Candidate[]): Promise<Map<string, Endpoint[]>> {
+async function endpointsOfTenants(deps: IntakeDeps, candidates: Candidate[]): Promise<Map<string, Subscription[]>> {
   const tenantIds = [...new Set(candidates.map((c) => c.record.tenantId))];
-  const lists = await Promise.all(tenantIds.map((t) => deps.endpoints.allOfTenant(t)));
+  const lists = await Promise.all(tenantIds.map((t) => deps.subscriptions.subscriptionsOf(t)));
   return new Map(tenantIds.map((t, i) => [t, lists[i] ?? []]));
 }
 

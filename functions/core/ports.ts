@@ -1,15 +1,4 @@
-import type {
-  ApiKeyRecord,
-  AttemptRecord,
-  AttemptStatus,
-  CircuitState,
-  DeliveryMessage,
-  DisabledReason,
-  Endpoint,
-  EventRecord,
-  RecoveryRecord,
-} from "./model.ts";
-import type { SendResult } from "./outcome.ts";
+import type { ApiKeyRecord, AttemptRecord, AttemptStatus, DeliveryMessage, Endpoint, EventRecord, RecoveryRecord } from "./model.ts";
 
 /** A page of results and the opaque cursor of the next one. */
 export interface Page<T> {
@@ -17,7 +6,7 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-/** Endpoints by id and by tenant. */
+/** Endpoints by id and by tenant, as the API manages them. */
 export interface EndpointStore {
   put(endpoint: Endpoint): Promise<void>;
   /**
@@ -29,8 +18,6 @@ export interface EndpointStore {
   /** Removes the endpoint; false when there was none. */
   delete(id: string): Promise<boolean>;
   listByTenant(tenantId: string, limit: number, cursor?: string): Promise<Page<Endpoint>>;
-  /** Every endpoint of a tenant, for matching at intake. */
-  allOfTenant(tenantId: string): Promise<Endpoint[]>;
 }
 
 /** Recorded events. */
@@ -48,8 +35,6 @@ export interface EventStore {
 /** The delivery log: one record per attempt, kept until its TTL. */
 export interface AttemptLog {
   record(attempt: AttemptRecord): Promise<void>;
-  /** The latest attempt of one event to one endpoint: of the scheduled chain, or of manual chain `chain`. */
-  last(eventId: string, endpointId: string, chain?: string): Promise<AttemptRecord | undefined>;
   /** Every attempt of one delivery (an event to one endpoint), all chains, in no particular order; read consistently. */
   ofDelivery(eventId: string, endpointId: string): Promise<AttemptRecord[]>;
   /** Every attempt of an event (all endpoints), in no particular order. */
@@ -66,11 +51,6 @@ export interface DeliveryQueue {
   send(messages: DeliveryMessage[]): Promise<number[]>;
 }
 
-/** The outbound HTTP client: one POST, no redirects, bounded in time and bytes read. */
-export interface HttpSender {
-  post(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
-}
-
 /** Tenant-scoped API keys. */
 export interface ApiKeyStore {
   put(key: ApiKeyRecord): Promise<void>;
@@ -78,32 +58,6 @@ export interface ApiKeyStore {
   /** Removes the key; false when there was none. */
   delete(id: string): Promise<boolean>;
   list(limit: number, cursor?: string): Promise<Page<ApiKeyRecord>>;
-}
-
-/**
- * Conditional writes of an endpoint's health: each is a transition (failing, healthy, circuit
- * opened, probe taken, circuit closed, disabled) and answers false when another worker made it first.
- */
-export interface EndpointHealthStore {
-  /** Records the start of a run of failures, unless one is recorded already. */
-  markFailing(id: string, since: string): Promise<boolean>;
-  /** Clears the run of failures. */
-  markHealthy(id: string): Promise<boolean>;
-  /** Opens the circuit if it is still as seen (`seenOpenUntil` undefined: closed). */
-  openCircuit(id: string, circuit: CircuitState, seenOpenUntil: string | undefined): Promise<boolean>;
-  /** Takes the half-open probe: the circuit opened until `seenOpenUntil` and nobody holds a live probe at `now`. */
-  takeProbe(id: string, seenOpenUntil: string, now: string, probeUntil: string): Promise<boolean>;
-  /** Closes the circuit opened until `seenOpenUntil`. */
-  closeCircuit(id: string, seenOpenUntil: string): Promise<boolean>;
-  /** Disables an enabled endpoint, recording why and when. */
-  /** Disables an enabled endpoint still at `url` (not one PATCHed to a new URL meanwhile), recording why and when. */
-  disable(id: string, reason: DisabledReason, at: string, url: string): Promise<boolean>;
-}
-
-/** Counts deliveries per endpoint per second across every worker. */
-export interface RateCounter {
-  /** Counts one delivery in the endpoint's window of second `second`; returns the window's count with it. */
-  take(endpointId: string, second: number): Promise<number>;
 }
 
 /** Sends a raw message body to the delivery queue, hidden for a while. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type Clock, expiresAt } from "./clock.ts";
-import type { RecoveryTask } from "./delivery-message.ts";
+import type { RecoveryTask } from "./delivery/message.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { latestRecord } from "./event-queries.ts";
 import { newId } from "./ids.ts";
@@ -10,18 +10,18 @@ import { canSee } from "./principal.ts";
 
 /** What the worker needs to work through a recovery. */
 export interface RecoveryStepDeps {
-  attempts: AttemptLog;
-  events: EventStore;
+  attempts: Pick<AttemptLog, "byEndpointBetween" | "ofDelivery">;
+  events: Pick<EventStore, "getMany">;
   queue: DeliveryQueue;
   requeue: Requeue;
-  recoveries: RecoveryStore;
+  recoveries: Pick<RecoveryStore, "get" | "advance">;
   clock: Clock;
 }
 
 /** What the API needs to start and show recoveries. */
 export interface RecoveryDeps {
-  endpoints: EndpointStore;
-  recoveries: RecoveryStore;
+  endpoints: Pick<EndpointStore, "get">;
+  recoveries: Pick<RecoveryStore, "put" | "get" | "fail">;
   requeue: Requeue;
   clock: Clock;
   logRetentionDays: number;
@@ -157,7 +157,7 @@ export function chainFor(recoveryId: string, eventId: string): string {
   return `r${createHash("sha256").update(`${recoveryId}\u0000${eventId}`).digest("hex").slice(0, 24)}`;
 }
 
-async function visibleEndpoint(store: EndpointStore, id: string, confined: string | undefined): Promise<Endpoint> {
+async function visibleEndpoint(store: Pick<EndpointStore, "get">, id: string, confined: string | undefined): Promise<Endpoint> {
   const endpoint = await store.get(id);
   if (!endpoint || !canSee(confined, endpoint.tenantId)) throw new ApiError("not_found", `No endpoint ${id}`);
   return endpoint;

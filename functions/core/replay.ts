@@ -6,9 +6,9 @@ import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore } from "./por
 import { canSee } from "./principal.ts";
 
 export interface ReplayDeps {
-  events: EventStore;
-  endpoints: EndpointStore;
-  attempts: AttemptLog;
+  events: Pick<EventStore, "get">;
+  endpoints: Pick<EndpointStore, "get">;
+  attempts: Pick<AttemptLog, "allOfEvent">;
   queue: DeliveryQueue;
   clock: Clock;
 }

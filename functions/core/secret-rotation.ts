@@ -22,7 +22,7 @@ export function signingSecrets(endpoint: Endpoint, now: Date): string[] {
  * `gracePeriodSeconds` (0: it and every earlier secret stop at once); returns the updated endpoint.
  */
 export async function rotateSecret(
-  deps: { endpoints: EndpointStore; clock: Clock },
+  deps: { endpoints: Pick<EndpointStore, "get" | "replace">; clock: Clock },
   id: string,
   input: { gracePeriodSeconds?: number; secret?: string },
   confined?: string,

@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { mapWithConcurrency } from "../core/concurrency.ts";
-import { type DeadLetterDeps, recordDeadLetter } from "../core/dead-letters.ts";
+import { type DeadLetterDeps, recordDeadLetter } from "../core/delivery/dead-letters.ts";
 import type { AttemptRecord } from "../core/model.ts";
 
 /** The dead-letter consumer: records every dead-lettered delivery as exhausted, then lets the message go. */

@@ -1,7 +1,8 @@
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { DeliveryMetrics } from "../adapters/metrics.ts";
-import { type DeliveryDeps, deliverBatch } from "../core/delivery.ts";
+import type { DeliveryDeps } from "../core/delivery/deps.ts";
+import { deliverBatch } from "../core/delivery/pipeline.ts";
 
 /** The delivery Lambda: sends a batch concurrently and reports the messages the queue must keep. */
 export function createDeliveryHandler(deps: DeliveryDeps, metrics?: DeliveryMetrics) {

@@ -45,8 +45,10 @@ async function setup() {
     mutations++;
   };
   const queue = counted(new MemoryQueue(), ["send", "later"], bump);
+  const endpoints = counted(new MemoryEndpointStore(), ["put", "replace", "delete"], bump);
   const deps = {
-    endpoints: counted(new MemoryEndpointStore(), ["put", "replace", "delete"], bump),
+    endpoints,
+    subscriptions: endpoints,
     events: counted(new MemoryEventStore(), ["putNew"], bump),
     attempts: counted(new MemoryAttemptLog(), ["record"], bump),
     apiKeys: counted(new MemoryApiKeyStore(), ["put", "delete"], bump),

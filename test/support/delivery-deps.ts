@@ -1,12 +1,14 @@
-import type { DeliveryDeps } from "../../functions/core/delivery.ts";
-import { defaultPolicy } from "../../functions/core/delivery-policy.ts";
+import type { DeliveryDeps, DeliveryPolicy } from "../../functions/core/delivery/deps.ts";
+import { probeLeaseSeconds } from "../../functions/core/delivery/deps.ts";
 import {
   FakeClock,
   MemoryAttemptLog,
   MemoryEndpointHealth,
   MemoryEndpointStore,
+  MemoryEventStore,
   MemoryQueue,
   MemoryRateCounter,
+  MemoryRecoveryStore,
   RecordingOperationalEvents,
   ScriptedSender,
 } from "./fakes.ts";
@@ -24,21 +26,38 @@ export type TestDeliveryDeps = DeliveryDeps & {
   clock: FakeClock;
 };
 
+/** The delivery rules at the configuration's defaults (Svix's 5 days, 5 failures, 60 s doubling up to an hour). */
+export function defaultTestPolicy(deliveryTimeoutMs = 15_000): DeliveryPolicy {
+  return {
+    slowDownDelaySeconds: 60,
+    disableAfterHours: 120,
+    circuit: {
+      failureThreshold: 5,
+      cooldownSeconds: 60,
+      maxCooldownSeconds: 3600,
+      probeLeaseSeconds: probeLeaseSeconds(deliveryTimeoutMs),
+    },
+  };
+}
+
 /** Worker dependencies on fakes, with the default policy and a circuit threshold of 3 (1 s cool-down, doubling to 8 s). */
 export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
   const endpoints = new MemoryEndpointStore();
   const queue = new MemoryQueue();
-  const policy = defaultPolicy(1_000);
+  const attempts = new MemoryAttemptLog();
+  const clock = new FakeClock();
+  const policy = defaultTestPolicy(1_000);
   return {
     endpoints,
-    attempts: new MemoryAttemptLog(),
+    attempts,
     http: new ScriptedSender(),
     queue,
     requeue: queue,
     health: new MemoryEndpointHealth(endpoints),
     rates: new MemoryRateCounter(),
     operational: new RecordingOperationalEvents(),
-    clock: new FakeClock(),
+    recovery: { attempts, events: new MemoryEventStore(), queue, requeue: queue, recoveries: new MemoryRecoveryStore(), clock },
+    clock,
     retrySchedule,
     logRetentionDays: 30,
     policy: { ...policy, circuit: { ...policy.circuit, failureThreshold: 3, cooldownSeconds: 1, maxCooldownSeconds: 8 } },

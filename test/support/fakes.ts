@@ -1,5 +1,5 @@
 import type { Clock } from "../../functions/core/clock.ts";
-import type { RetryControl } from "../../functions/core/delivery.ts";
+import type { EndpointHealthStore, HttpSender, RateCounter, RetryControl } from "../../functions/core/delivery/deps.ts";
 import { DependencyError } from "../../functions/core/errors.ts";
 import type {
   ApiKeyRecord,
@@ -12,21 +12,19 @@ import type {
   EventRecord,
   RecoveryRecord,
 } from "../../functions/core/model.ts";
-import type { OperationalEvents, OperationalType } from "../../functions/core/operational-events.ts";
+import type { OperationalEvents, OperationalType } from "../../functions/core/operational.ts";
 import type { SendResult } from "../../functions/core/outcome.ts";
 import type {
   ApiKeyStore,
   AttemptLog,
   DeliveryQueue,
-  EndpointHealthStore,
   EndpointStore,
   EventStore,
-  HttpSender,
   Page,
-  RateCounter,
   RecoveryStore,
   Requeue,
 } from "../../functions/core/ports.ts";
+import type { Subscription, TenantSubscriptions } from "../../functions/core/subscriptions.ts";
 
 /** A clock that only moves when told to, with scripted randomness. */
 export class FakeClock implements Clock {
@@ -56,7 +54,7 @@ function page<T>(items: T[], limit: number, cursor?: string): Page<T> {
   return { items: slice, nextCursor: start + limit < items.length ? String(start + limit) : undefined };
 }
 
-export class MemoryEndpointStore implements EndpointStore {
+export class MemoryEndpointStore implements EndpointStore, TenantSubscriptions {
   readonly items = new Map<string, Endpoint>();
   readonly outage = new Outage();
   async put(endpoint: Endpoint) {
@@ -80,9 +78,17 @@ export class MemoryEndpointStore implements EndpointStore {
     return this.items.delete(id);
   }
   async listByTenant(tenantId: string, limit: number, cursor?: string) {
-    return page(await this.allOfTenant(tenantId), limit, cursor);
+    return page(this.ofTenant(tenantId), limit, cursor);
   }
-  async allOfTenant(tenantId: string) {
+  async subscriptionsOf(tenantId: string): Promise<Subscription[]> {
+    return this.ofTenant(tenantId).map(({ id, enabled, eventTypes, disabledReason }) => ({
+      id,
+      enabled,
+      ...(eventTypes !== undefined && { eventTypes }),
+      ...(disabledReason !== undefined && { disabledReason }),
+    }));
+  }
+  private ofTenant(tenantId: string): Endpoint[] {
     this.outage.check("dynamodb");
     return [...this.items.values()].filter((e) => e.tenantId === tenantId).map((e) => structuredClone(e));
   }
@@ -117,18 +123,17 @@ export class MemoryEventStore implements EventStore {
   }
 }
 
+/** Newest first by time, as the table's index sorts them; records of the same instant newest written first. */
+function newestFirst(records: AttemptRecord[]): AttemptRecord[] {
+  return [...records].reverse().sort((a, b) => b.at.localeCompare(a.at));
+}
+
 export class MemoryAttemptLog implements AttemptLog {
   readonly items: AttemptRecord[] = [];
   readonly outage = new Outage();
   async record(attempt: AttemptRecord) {
     this.outage.check("dynamodb");
     this.items.push(structuredClone(attempt));
-  }
-  async last(eventId: string, endpointId: string, chain?: string) {
-    this.outage.check("dynamodb");
-    return this.items
-      .filter((a) => a.eventId === eventId && a.endpointId === endpointId && a.chain === chain)
-      .sort((a, b) => b.attempt - a.attempt)[0];
   }
   async ofDelivery(eventId: string, endpointId: string) {
     this.outage.check("dynamodb");
@@ -137,11 +142,7 @@ export class MemoryAttemptLog implements AttemptLog {
   async byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string) {
     this.outage.check("dynamodb");
     const mine = this.items.filter((a) => a.endpointId === endpointId && a.at >= since && a.at < until);
-    return page(
-      mine.sort((a, b) => b.at.localeCompare(a.at)),
-      limit,
-      cursor,
-    );
+    return page(newestFirst(mine), limit, cursor);
   }
   async allOfEvent(eventId: string) {
     this.outage.check("dynamodb");
@@ -149,7 +150,7 @@ export class MemoryAttemptLog implements AttemptLog {
   }
   async byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus) {
     this.outage.check("dynamodb");
-    const mine = this.items.filter((a) => a.endpointId === endpointId && (!status || a.status === status)).reverse();
+    const mine = newestFirst(this.items.filter((a) => a.endpointId === endpointId && (!status || a.status === status)));
     return page(mine, limit, cursor);
   }
 }
@@ -350,13 +351,20 @@ export function endpointFixture(overrides: Partial<Endpoint> = {}): Endpoint {
   };
 }
 
-/** Intake's ports on in-memory fakes, with a clock that stands still. */
+/** Intake's ports on in-memory fakes, with a clock that stands still; `endpoints` is the store `subscriptions` reads. */
 export function memoryIntakeDeps() {
+  const endpoints = new MemoryEndpointStore();
   return {
-    endpoints: new MemoryEndpointStore(),
+    endpoints,
+    subscriptions: endpoints,
     events: new MemoryEventStore(),
     queue: new MemoryQueue(),
     clock: new FakeClock(),
     logRetentionDays: 30,
   };
+}
+
+/** The dead-letter consumer's ports on fakes: a recording operational port and an empty recovery store. */
+export function deadLetterDeps(attempts: MemoryAttemptLog, clock: FakeClock = new FakeClock()) {
+  return { attempts, clock, logRetentionDays: 30, operational: new RecordingOperationalEvents(), recoveries: new MemoryRecoveryStore() };
 }

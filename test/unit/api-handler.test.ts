@@ -6,17 +6,30 @@ import { createApiHandler } from "../../functions/api/handler.ts";
 import { Authenticator } from "../../functions/core/api-keys.ts";
 import { ApiError } from "../../functions/core/errors.ts";
 import { apiEvent } from "../support/api-event.ts";
-import { FakeClock, MemoryApiKeyStore, MemoryAttemptLog, MemoryEndpointStore, MemoryEventStore, MemoryQueue } from "../support/fakes.ts";
+import {
+  FakeClock,
+  MemoryApiKeyStore,
+  MemoryAttemptLog,
+  MemoryEndpointStore,
+  MemoryEventStore,
+  MemoryQueue,
+  MemoryRecoveryStore,
+} from "../support/fakes.ts";
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
 
 function setup() {
+  const endpoints = new MemoryEndpointStore();
+  const queue = new MemoryQueue();
   const deps = {
-    endpoints: new MemoryEndpointStore(),
+    endpoints,
+    subscriptions: endpoints,
     events: new MemoryEventStore(),
     attempts: new MemoryAttemptLog(),
     apiKeys: new MemoryApiKeyStore(),
-    queue: new MemoryQueue(),
+    queue,
+    requeue: queue,
+    recoveries: new MemoryRecoveryStore(),
     clock: new FakeClock(),
     logRetentionDays: 30,
     maxBodyBytes: 4096,

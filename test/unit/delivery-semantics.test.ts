@@ -1,15 +1,16 @@
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { beforeEach, describe, expect, it } from "vitest";
-import { recordDeadLetter } from "../../functions/core/dead-letters.ts";
-import { deliverBatch, type ReceivedMessage } from "../../functions/core/delivery.ts";
-import { parseMessage } from "../../functions/core/delivery-message.ts";
-import { defaultPolicy } from "../../functions/core/delivery-policy.ts";
+import { recordDeadLetter } from "../../functions/core/delivery/dead-letters.ts";
+import type { ReceivedMessage } from "../../functions/core/delivery/deps.ts";
+import { parseMessage } from "../../functions/core/delivery/message.ts";
+import { deliverBatch } from "../../functions/core/delivery/pipeline.ts";
+
 import type { DeliveryMessage } from "../../functions/core/model.ts";
 import type { SendResult } from "../../functions/core/outcome.ts";
 import { rotateSecret } from "../../functions/core/secret-rotation.ts";
 import { deliveryDeps, type TestDeliveryDeps } from "../support/delivery-deps.ts";
-import { endpointFixture } from "../support/fakes.ts";
+import { deadLetterDeps, endpointFixture } from "../support/fakes.ts";
 
 const message = (overrides: Partial<DeliveryMessage> = {}): DeliveryMessage => ({
   v: 1,
@@ -80,7 +81,7 @@ describe("the Standard Webhooks status rules", () => {
 
 describe("endpoint health", () => {
   it("disables an endpoint failing for longer than ENDPOINT_DISABLE_AFTER_HOURS when a delivery is exhausted", async () => {
-    const policy = deps.policy ?? defaultPolicy();
+    const policy = deps.policy;
     deps.policy = { ...policy, disableAfterHours: 2, circuit: { ...policy.circuit, failureThreshold: 100 } };
     await deps.endpoints.put(endpointFixture({ retrySchedule: [60] }));
     deps.http.answer = status(500);
@@ -312,7 +313,7 @@ describe("failures midway and superseded chains", () => {
 });
 
 describe("the dead-letter consumer and the worker's endings", () => {
-  const dlq = () => ({ attempts: deps.attempts, clock: deps.clock, logRetentionDays: 30, operational: deps.operational });
+  const dlq = () => ({ ...deadLetterDeps(deps.attempts, deps.clock), operational: deps.operational });
 
   it("records nothing for a chain a recovery delivered after it began", async () => {
     deps.http.answer = status(500);

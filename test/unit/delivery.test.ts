@@ -1,6 +1,8 @@
 import { Webhook } from "standardwebhooks";
 import { beforeEach, describe, expect, it } from "vitest";
-import { deliverBatch, type ReceivedMessage, USER_AGENT } from "../../functions/core/delivery.ts";
+import type { ReceivedMessage } from "../../functions/core/delivery/deps.ts";
+import { deliverBatch } from "../../functions/core/delivery/pipeline.ts";
+import { USER_AGENT } from "../../functions/core/delivery/send.ts";
 import type { DeliveryMessage } from "../../functions/core/model.ts";
 import { deliveryDeps, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { endpointFixture } from "../support/fakes.ts";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { recordDeadLetter } from "../../functions/core/dead-letters.ts";
+import { recordDeadLetter } from "../../functions/core/delivery/dead-letters.ts";
 import { getEventView, listEventAttempts } from "../../functions/core/event-queries.ts";
 import type { AttemptRecord, EventRecord } from "../../functions/core/model.ts";
-import { FakeClock, MemoryAttemptLog, MemoryEventStore } from "../support/fakes.ts";
+import { deadLetterDeps, MemoryAttemptLog, MemoryEventStore } from "../support/fakes.ts";
 
 const event: EventRecord = {
   id: "evt_1",
@@ -49,10 +49,7 @@ async function fixture() {
 describe("event queries", () => {
   it("shows where each matched delivery stands", async () => {
     const deps = await fixture();
-    await recordDeadLetter(
-      { attempts: deps.attempts, clock: new FakeClock(), logRetentionDays: 30 },
-      JSON.stringify({ v: 1, ...event, endpointId: "ep_dead", eventId: "evt_1" }),
-    );
+    await recordDeadLetter(deadLetterDeps(deps.attempts), JSON.stringify({ v: 1, ...event, endpointId: "ep_dead", eventId: "evt_1" }));
     const view = await getEventView(deps, "evt_1");
     expect(view.payload).toEqual({ x: 1 });
     expect(view.deliveries).toEqual([
@@ -79,7 +76,7 @@ describe("event queries", () => {
 
   it("does not record a dead letter twice, nor one whose delivery had already ended", async () => {
     const deps = await fixture();
-    const dlq = { attempts: deps.attempts, clock: new FakeClock(), logRetentionDays: 30 };
+    const dlq = deadLetterDeps(deps.attempts);
     const body = (endpointId: string) => JSON.stringify({ v: 1, ...event, endpointId, eventId: "evt_1" });
     expect(await recordDeadLetter(dlq, body("ep_dead"))).toMatchObject({ status: "exhausted", attempt: 2, trigger: "dead-letter" });
     expect(await recordDeadLetter(dlq, body("ep_dead"))).toBeUndefined();

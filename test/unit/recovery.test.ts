@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { recordDeadLetter } from "../../functions/core/dead-letters.ts";
-import { parseTask } from "../../functions/core/delivery-message.ts";
+import { recordDeadLetter } from "../../functions/core/delivery/dead-letters.ts";
+import { parseTask } from "../../functions/core/delivery/message.ts";
 import { ApiError } from "../../functions/core/errors.ts";
 import type { AttemptRecord, EventRecord } from "../../functions/core/model.ts";
 import { getRecovery, runRecoveryStep, startRecovery } from "../../functions/core/recovery.ts";
 import { replayEvent } from "../../functions/core/replay.ts";
 import {
+  deadLetterDeps,
   endpointFixture,
   FakeClock,
   MemoryAttemptLog,
@@ -148,7 +149,7 @@ describe("recovery", () => {
     deps.queue.outage.down = false;
     const recovery = await startRecovery(deps, "ep_1", { since: "2026-11-01T00:00:00Z" });
     const task = deps.queue.requeued.shift()?.body ?? "";
-    await recordDeadLetter({ attempts: deps.attempts, clock: deps.clock, logRetentionDays: 30, recoveries: deps.recoveries }, task);
+    await recordDeadLetter({ ...deadLetterDeps(deps.attempts, deps.clock), recoveries: deps.recoveries }, task);
     expect(await getRecovery(deps, "ep_1", recovery.id)).toMatchObject({ status: "failed" });
     await runRecoveryStep(deps, parseTask(task) ?? { v: 1, task: "recover", endpointId: "ep_1", recoveryId: recovery.id });
     expect(deps.queue.sent).toEqual([]);

@@ -1,20 +1,19 @@
-import { type Clock, expiresAt } from "./clock.ts";
-import { latestOfChain, supersededChain } from "./delivery-history.ts";
-import { parseMessage, parseTask } from "./delivery-message.ts";
-import type { AttemptRecord, DeliveryMessage } from "./model.ts";
-import { exhaustedData, isOperational, type OperationalEvents } from "./operational-events.ts";
-import type { AttemptLog, RecoveryStore } from "./ports.ts";
+import { type Clock, expiresAt } from "../clock.ts";
+import type { AttemptRecord, DeliveryMessage } from "../model.ts";
+import type { AttemptLog, RecoveryStore } from "../ports.ts";
+import { announceExhausted, type Ending } from "./announce.ts";
+import type { DeliveryDeps } from "./deps.ts";
+import { latestOfChain, supersededChain } from "./history.ts";
+import { parseMessage, parseTask } from "./message.ts";
 
-export interface DeadLetterDeps {
-  attempts: AttemptLog;
+/** The dead-letter consumer's dependencies; every port is required, so no wiring turns a feature off. */
+export interface DeadLetterDeps extends Pick<DeliveryDeps, "operational" | "onWarning"> {
+  attempts: Pick<AttemptLog, "record" | "ofDelivery">;
   clock: Clock;
   logRetentionDays: number;
-  /** Announces the deliveries it records as exhausted (delivery.exhausted); absent: announces nothing. */
-  operational?: OperationalEvents;
-  /** Marks recoveries failed whose step was dead-lettered; absent: such steps are dropped as unreadable. */
-  recoveries?: RecoveryStore;
+  /** Marks recoveries failed whose step was dead-lettered. */
+  recoveries: Pick<RecoveryStore, "fail">;
   onUnreadable?: (body: string) => void;
-  onWarning?: (what: string, error: unknown) => void;
 }
 
 /** Reasons the worker gives for messages that were never a delivery to record: nothing is written for them. */
@@ -32,7 +31,7 @@ export async function recordDeadLetter(deps: DeadLetterDeps, body: string, reaso
   if (!message) {
     const task = parseTask(body);
     // A recovery step the queue gave up on: the recovery says it failed rather than run for ever.
-    if (task && deps.recoveries) {
+    if (task) {
       await deps.recoveries.fail(
         task.endpointId,
         task.recoveryId,
@@ -49,7 +48,7 @@ export async function recordDeadLetter(deps: DeadLetterDeps, body: string, reaso
   const last = latestOfChain(history, message.chain);
   if (last?.status === "exhausted" && last.trigger !== "dead-letter" && reason === undefined) {
     // The worker logged the ending, but the queue gave up on the message before its announcement got out.
-    await announce(deps, message, exhaustedData(message, last), last.at);
+    await announce(deps, message, last.at, { attempts: last.attempt, statusCode: last.statusCode, error: last.error });
     return undefined;
   }
   if (last && last.status !== "failed") return undefined;
@@ -69,34 +68,15 @@ export async function recordDeadLetter(deps: DeadLetterDeps, body: string, reaso
     expiresAt: expiresAt(now, deps.logRetentionDays),
   };
   await deps.attempts.record(entry);
-  await announce(
-    deps,
-    message,
-    {
-      eventId: entry.eventId,
-      eventType: message.type,
-      endpointId: entry.endpointId,
-      attempts: last?.attempt ?? 0,
-      ...(message.chain !== undefined && { chain: message.chain }),
-      ...(last?.statusCode !== undefined && { lastStatusCode: last.statusCode }),
-      lastError: "dead_lettered",
-    },
-    entry.at,
-  );
+  // The attempts made are those before this record, which stands for the queue giving up, not for a request.
+  await announce(deps, message, entry.at, { attempts: last?.attempt ?? 0, statusCode: last?.statusCode, error: "dead_lettered" });
   return entry;
 }
 
-/** Emits delivery.exhausted under the key the worker uses, best effort (the record is written). */
-async function announce(deps: DeadLetterDeps, message: DeliveryMessage, data: Record<string, unknown>, at: string): Promise<void> {
-  if (!deps.operational || isOperational(message.type)) return;
+/** Emits delivery.exhausted as the worker does, best effort (the record is written). */
+async function announce(deps: DeadLetterDeps, message: DeliveryMessage, at: string, ending: Ending): Promise<void> {
   try {
-    await deps.operational.emit(
-      message.tenantId,
-      "delivery.exhausted",
-      `${message.eventId}:${message.endpointId}:${message.chain ?? ""}`,
-      at,
-      data,
-    );
+    await announceExhausted(deps, message, at, ending);
   } catch (error) {
     deps.onWarning?.("could not emit delivery.exhausted", error);
   }

@@ -1,9 +1,8 @@
-import { expiresAt } from "./clock.ts";
-import type { DeliveryDeps } from "./delivery.ts";
-import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
-import { classifyOutcome, type Outcome } from "./outcome.ts";
-import { signingSecrets } from "./secret-rotation.ts";
-import { Signer } from "./signing.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint } from "../model.ts";
+import { classifyOutcome, type Outcome } from "../outcome.ts";
+import { signingSecrets } from "../secret-rotation.ts";
+import { Signer } from "../signing.ts";
+import type { DeliveryDeps } from "./deps.ts";
 
 /** The product name receivers see in `user-agent`. */
 export const USER_AGENT = "hookrelay/0.1 (+https://github.com/hookrelay/hookrelay)";
@@ -20,7 +19,11 @@ export interface Attempted {
  * Signs and POSTs the message to the endpoint. During a secret rotation's grace period the
  * signature header carries one signature per live secret, space-separated, the current one first.
  */
-export async function sendSigned(deps: DeliveryDeps, message: DeliveryMessage, endpoint: Endpoint): Promise<Attempted> {
+export async function sendSigned(
+  deps: Pick<DeliveryDeps, "clock" | "http">,
+  message: DeliveryMessage,
+  endpoint: Endpoint,
+): Promise<Attempted> {
   const at = deps.clock.now();
   const timestamp = Math.floor(at.getTime() / 1000);
   const signature = signingSecrets(endpoint, at)
@@ -44,30 +47,6 @@ export async function sendSigned(deps: DeliveryDeps, message: DeliveryMessage, e
     outcome: classifyOutcome(result, deps.clock.now()),
     fields: { url: endpoint.url, durationMs: result.durationMs, ...response },
   };
-}
-
-/** Writes one attempt of the message's chain (scheduled, or the manual chain it names) to the log. */
-export async function recordAttempt(
-  deps: DeliveryDeps,
-  message: DeliveryMessage,
-  attempt: number,
-  fields: Pick<AttemptRecord, "status" | "url" | "durationMs"> & Partial<AttemptRecord>,
-  at: Date = deps.clock.now(),
-): Promise<AttemptRecord> {
-  const entry: AttemptRecord = {
-    eventId: message.eventId,
-    endpointId: message.endpointId,
-    tenantId: message.tenantId,
-    attempt,
-    trigger: message.chain === undefined ? "scheduled" : "manual",
-    ...(message.chain !== undefined && { chain: message.chain }),
-    at: at.toISOString(),
-    expiresAt: expiresAt(at, deps.logRetentionDays),
-    ...fields,
-  };
-  await deps.attempts.record(entry);
-  deps.onAttempt?.(entry);
-  return entry;
 }
 
 function truncate(text: string): string {

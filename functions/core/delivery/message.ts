@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import type { DeliveryMessage } from "./model.ts";
+import type { DeliveryMessage } from "../model.ts";
 
 /** SQS holds a sent message back at most 15 minutes (DelaySeconds). */
 export const MAX_SEND_DELAY_SECONDS = 900;

@@ -1,4 +1,4 @@
-import type { AttemptRecord } from "./model.ts";
+import type { AttemptRecord } from "../model.ts";
 
 /*
  * One delivery (an event to an endpoint) can have several attempt chains: the scheduled one and a
@@ -29,4 +29,12 @@ export function supersededChain(history: readonly AttemptRecord[], chain: string
   if (began === undefined) return false;
   const start = began;
   return history.some((r) => r.chain !== chain && r.status === "succeeded" && r.at >= start);
+}
+
+/**
+ * The key of one delivery chain (event, endpoint, chain): the fact an operational event about the
+ * delivery names, so that the worker and the dead-letter consumer announce it under one event id.
+ */
+export function deliveryKey(delivery: { eventId: string; endpointId: string; chain?: string }): string {
+  return `${delivery.eventId}:${delivery.endpointId}:${delivery.chain ?? ""}`;
 }

@@ -1,0 +1,110 @@
+import type { CircuitSettings } from "../circuit-breaker.ts";
+import type { Clock } from "../clock.ts";
+import type { AttemptRecord, CircuitState, DisabledReason, Endpoint } from "../model.ts";
+import type { OperationalEvents } from "../operational.ts";
+import type { SendResult } from "../outcome.ts";
+import type { AttemptLog, Requeue } from "../ports.ts";
+import type { RecoveryStepDeps } from "../recovery.ts";
+import type { RetrySchedule } from "../retry-schedule.ts";
+
+/*
+ * The delivery worker's ports and settings: a leaf that the pipeline and each of its stages import,
+ * so that every import points one way. Each stage takes only the ports it uses (Pick<DeliveryDeps, ...>).
+ */
+
+/** One received queue message, as the SQS event source hands it over. */
+export interface ReceivedMessage {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  receiveCount: number;
+}
+
+/** What the worker asks of the queue besides the event source's own delete. */
+export interface RetryControl {
+  /** Keeps the message hidden for `seconds` from now; the queue redelivers it then. */
+  retryAfter(receiptHandle: string, seconds: number): Promise<void>;
+  /** Moves the message to the dead-letter queue with the reason it ended there. */
+  deadLetter(body: string, reason: string): Promise<void>;
+}
+
+/** The outbound HTTP client: one POST, no redirects, bounded in time and bytes read. */
+export interface HttpSender {
+  post(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
+}
+
+/** The worker reads an endpoint by id, once per batch. */
+export interface EndpointLookup {
+  get(id: string): Promise<Endpoint | undefined>;
+}
+
+/** What the worker reads and writes of the delivery log. */
+export type DeliveryLog = Pick<AttemptLog, "record" | "ofDelivery" | "byEndpoint">;
+
+/**
+ * Conditional writes of an endpoint's health: each is a transition (failing, healthy, circuit
+ * opened, probe taken, circuit closed, disabled) and answers false when another worker made it first.
+ */
+export interface EndpointHealthStore {
+  /** Records the start of a run of failures, unless one is recorded already. */
+  markFailing(id: string, since: string): Promise<boolean>;
+  /** Clears the run of failures. */
+  markHealthy(id: string): Promise<boolean>;
+  /** Opens the circuit if it is still as seen (`seenOpenUntil` undefined: closed). */
+  openCircuit(id: string, circuit: CircuitState, seenOpenUntil: string | undefined): Promise<boolean>;
+  /** Takes the half-open probe: the circuit opened until `seenOpenUntil` and nobody holds a live probe at `now`. */
+  takeProbe(id: string, seenOpenUntil: string, now: string, probeUntil: string): Promise<boolean>;
+  /** Closes the circuit opened until `seenOpenUntil`. */
+  closeCircuit(id: string, seenOpenUntil: string): Promise<boolean>;
+  /** Disables an enabled endpoint still at `url` (not one PATCHed to a new URL meanwhile), recording why and when. */
+  disable(id: string, reason: DisabledReason, at: string, url: string): Promise<boolean>;
+}
+
+/** Counts deliveries per endpoint per second across every worker. */
+export interface RateCounter {
+  /** Counts one delivery in the endpoint's window of second `second`; returns the window's count with it. */
+  take(endpointId: string, second: number): Promise<number>;
+}
+
+/** The delivery rules that come from the configuration. */
+export interface DeliveryPolicy {
+  /** The least wait after 429, 502, 503 or 504 (lower it for short test schedules). */
+  slowDownDelaySeconds: number;
+  /** An endpoint failing continuously this long is disabled when one of its deliveries is exhausted. */
+  disableAfterHours: number;
+  circuit: CircuitSettings;
+}
+
+/** A probe holds the half-open circuit for one delivery's timeout plus time to log it. */
+export function probeLeaseSeconds(deliveryTimeoutMs: number): number {
+  return Math.ceil(deliveryTimeoutMs / 1000) + 30;
+}
+
+/**
+ * The worker's dependencies. Every port is required: wiring that left one out would silently turn
+ * off its feature (the circuit breaker, the rate limit, auto-disable, waiting copies, recoveries).
+ */
+export interface DeliveryDeps {
+  endpoints: EndpointLookup;
+  attempts: DeliveryLog;
+  http: HttpSender;
+  queue: RetryControl;
+  clock: Clock;
+  /** The global schedule; an endpoint's own `retrySchedule` overrides it. */
+  retrySchedule: RetrySchedule;
+  logRetentionDays: number;
+  /** Re-sends copies of messages that must wait (circuit open, rate limit, retries past the receive budget). */
+  requeue: Requeue;
+  health: EndpointHealthStore;
+  rates: RateCounter;
+  operational: OperationalEvents;
+  /** Runs recovery tasks found on the queue. */
+  recovery: RecoveryStepDeps;
+  policy: DeliveryPolicy;
+  /** Messages of a batch in flight at once. @default 64 */
+  concurrency?: number;
+  onAttempt?: (attempt: AttemptRecord) => void;
+  onError?: (message: ReceivedMessage, error: unknown) => void;
+  /** Something best-effort failed (an operational event could not be emitted). */
+  onWarning?: (what: string, error: unknown) => void;
+}

@@ -1,0 +1,150 @@
+import { mapWithConcurrency } from "../concurrency.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint } from "../model.ts";
+import { runRecoveryStep } from "../recovery.ts";
+import { admit } from "./admit.ts";
+import { type Announce, announceRecovered, announcer } from "./announce.ts";
+import { BatchEndpoints } from "./batch-endpoints.ts";
+import { bestEffort } from "./best-effort.ts";
+import type { DeliveryDeps, ReceivedMessage } from "./deps.ts";
+import { afterFailure, afterSuccess, disableEndpoint, type EndpointChange } from "./health.ts";
+import { parseMessage, parseTask } from "./message.ts";
+import { sendSigned } from "./send.ts";
+import { type Disposition, disablement, finishExhausted, judge, recordAttempt, scheduleRetry } from "./settle.ts";
+import { sendWaitingCopy } from "./waiting.ts";
+
+/*
+ * One delivery message: parse -> admit -> send -> settle. Each stage returns a value that this file
+ * acts on; no stage calls back into it. Health transitions come back as changed fields, which this
+ * file applies to the batch's copy of the endpoint.
+ */
+
+/**
+ * Delivers a batch concurrently and returns the ids of the messages the queue must keep: those
+ * scheduled for a retry and those whose processing hit a failure of our own infrastructure.
+ * Each message stands alone: a poison message is dead-lettered without holding up the others.
+ */
+export async function deliverBatch(deps: DeliveryDeps, messages: ReceivedMessage[]): Promise<string[]> {
+  const endpoints = new BatchEndpoints(deps.endpoints);
+  const kept = await mapWithConcurrency(messages, deps.concurrency ?? 64, async (message) => {
+    try {
+      return (await handle(deps, message, endpoints)) === "keep";
+    } catch (error) {
+      deps.onError?.(message, error);
+      return true;
+    }
+  });
+  return messages.filter((_, i) => kept[i]).map((m) => m.messageId);
+}
+
+async function handle(deps: DeliveryDeps, received: ReceivedMessage, endpoints: BatchEndpoints): Promise<Disposition> {
+  const message = parseMessage(received.body);
+  if (message) return deliverOne(deps, received, message, endpoints);
+  const task = parseTask(received.body);
+  if (task) {
+    await runRecoveryStep(deps.recovery, task);
+    return "done";
+  }
+  await deps.queue.deadLetter(received.body, "unparsable");
+  return "done";
+}
+
+async function deliverOne(
+  deps: DeliveryDeps,
+  received: ReceivedMessage,
+  message: DeliveryMessage,
+  endpoints: BatchEndpoints,
+): Promise<Disposition> {
+  const announce = announcer(deps, message);
+  const admission = await admit(deps, received, message, (id) => endpoints.get(id));
+  switch (admission.kind) {
+    case "done":
+      return "done";
+    case "wait":
+      await sendWaitingCopy(deps, message, admission.untilMs, admission.resumed);
+      return "done";
+    case "ended":
+      // A redelivery after the exhausted record was written: finish what may not have been done.
+      await endExhausted(deps, announce, received, message, endpoints, admission.record);
+      return "done";
+    case "skip":
+      await recordAttempt(deps, message, admission.attempt, {
+        status: "skipped",
+        url: admission.url,
+        durationMs: 0,
+        error: admission.reason,
+      });
+      if (admission.reason === "endpoint_deleted") await deps.queue.deadLetter(received.body, "endpoint_deleted");
+      return "done";
+    case "drop":
+      // Never another tenant's endpoint, and nothing written to its log.
+      await deps.queue.deadLetter(received.body, admission.reason);
+      return "done";
+  }
+
+  const { endpoint, attempt, probe } = admission;
+  await endpoints.apply(endpoint.id, admission.change);
+  const sent = await sendSigned(deps, message, endpoint);
+  const verdict = judge(deps, endpoint, attempt, sent);
+  // Health is read from the batch's copy as it is now: other deliveries of the batch may have changed it meanwhile.
+  const current = async (): Promise<Endpoint> => (await endpoints.get(endpoint.id)) ?? endpoint;
+  const health = (step: (now: Endpoint) => Promise<EndpointChange>) =>
+    bestEffort(deps, "record endpoint health", async () => endpoints.apply(endpoint.id, await step(await current())));
+
+  switch (verdict.kind) {
+    case "succeeded": {
+      await recordAttempt(deps, message, attempt, { status: "succeeded", ...sent.fields }, sent.at);
+      const recovered = attempt > 1 || message.recovers === true;
+      // The common case, a first attempt to a healthy endpoint, has nothing to do here.
+      if (!probe && (await current()).failingSince === undefined && !recovered) return "done";
+      const at = sent.at.toISOString();
+      await health(async (now) => {
+        const change = await afterSuccess(deps, announce, now, probe, at);
+        if (recovered) await announceRecovered(announce, message, attempt, at);
+        return change;
+      });
+      return "done";
+    }
+    case "gone": {
+      const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields, error: "endpoint_gone" }, sent.at);
+      await endExhausted(deps, announce, received, message, endpoints, record);
+      return "done";
+    }
+    case "exhausted": {
+      const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields }, sent.at);
+      await health((now) => afterFailure(deps, announce, now, probe));
+      await endExhausted(deps, announce, received, message, endpoints, record);
+      return "done";
+    }
+    case "retry": {
+      const nextAttemptAt = new Date(verdict.atMs).toISOString();
+      await recordAttempt(deps, message, attempt, { status: "failed", nextAttemptAt, ...sent.fields }, sent.at);
+      // The retry is scheduled before the health transitions, so that a failure of theirs cannot bring it forward.
+      const disposition = await scheduleRetry(deps, received, message, verdict);
+      await health((now) => afterFailure(deps, announce, now, probe));
+      return disposition;
+    }
+  }
+}
+
+/**
+ * Ends an exhausted delivery: the endpoint disabled when the receiver said 410 Gone or it has failed
+ * for ENDPOINT_DISABLE_AFTER_HOURS, delivery.exhausted announced, then the message to the dead-letter
+ * queue. Every step is idempotent, so a redelivery after a failure midway runs it all again.
+ */
+async function endExhausted(
+  deps: DeliveryDeps,
+  announce: Announce,
+  received: ReceivedMessage,
+  message: DeliveryMessage,
+  endpoints: BatchEndpoints,
+  record: AttemptRecord,
+): Promise<void> {
+  const endpoint = await endpoints.get(message.endpointId);
+  const due = disablement(deps, endpoint, record);
+  if (endpoint && due) {
+    await bestEffort(deps, "disable the endpoint", async () =>
+      endpoints.apply(endpoint.id, await disableEndpoint(deps, announce, endpoint, due.reason, due.at)),
+    );
+  }
+  await finishExhausted(deps, received, message, record);
+}

@@ -1,0 +1,22 @@
+import type { DeliveryMessage } from "../model.ts";
+import type { DeliveryDeps } from "./deps.ts";
+import { MAX_SEND_DELAY_SECONDS } from "./message.ts";
+
+/**
+ * Makes a message wait without an attempt: a fresh copy goes back to the queue with `notBefore`
+ * and a delay of at most 15 minutes (longer waits hop), and the original is acknowledged. The copy
+ * starts with a receive count of 0, so waiting never moves a message to the dead-letter queue
+ * through SQS's redrive policy, and the retry schedule is not touched.
+ */
+export async function sendWaitingCopy(
+  deps: Pick<DeliveryDeps, "requeue" | "clock">,
+  message: DeliveryMessage,
+  untilMs: number,
+  resumed: boolean,
+): Promise<void> {
+  const nowMs = deps.clock.now().getTime();
+  const seconds = Math.min(MAX_SEND_DELAY_SECONDS, Math.max(1, Math.ceil((untilMs - nowMs) / 1000)));
+  const copy: DeliveryMessage = { ...message, notBefore: new Date(Math.max(untilMs, nowMs)).toISOString() };
+  if (resumed) copy.resumed = true;
+  await deps.requeue.later(JSON.stringify(copy), seconds);
+}

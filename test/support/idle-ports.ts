@@ -1,0 +1,31 @@
+import type { DeliveryDeps } from "../../functions/core/delivery/deps.ts";
+
+/**
+ * Worker ports that do nothing, for a harness whose deliveries never reach them (first attempts that
+ * succeed to a healthy endpoint without a rate limit): health transitions that never happen, a rate
+ * window that is always empty, announcements and waiting copies that go nowhere, no recoveries.
+ */
+export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "operational" | "requeue" | "recovery"> {
+  const requeue = { later: async () => undefined };
+  return {
+    health: {
+      markFailing: async () => false,
+      markHealthy: async () => false,
+      openCircuit: async () => false,
+      takeProbe: async () => true,
+      closeCircuit: async () => false,
+      disable: async () => false,
+    },
+    rates: { take: async () => 0 },
+    operational: { emit: async () => undefined },
+    requeue,
+    recovery: {
+      attempts: { ofDelivery: async () => [], byEndpointBetween: async () => ({ items: [] }) },
+      events: { getMany: async () => new Map() },
+      queue: { send: async () => [] },
+      requeue,
+      recoveries: { get: async () => undefined, advance: async () => false },
+      clock: { now: () => new Date(), random: Math.random },
+    },
+  };
+}
