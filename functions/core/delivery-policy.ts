@@ -3,6 +3,7 @@ import type { ResolvedDeliveryDeps } from "./delivery.ts";
 import { MAX_SEND_DELAY_SECONDS } from "./delivery-message.ts";
 import type { DeliveryMessage } from "./model.ts";
 import { isOperational, type OperationalType } from "./operational-events.ts";
+import { SETTINGS as S } from "./settings.ts";
 
 /** The delivery rules that come from the configuration. */
 export interface DeliveryPolicy {
@@ -14,14 +15,14 @@ export interface DeliveryPolicy {
 }
 
 /** The defaults of the configuration: Svix's 5 days, 5 failures, 60 s doubling up to an hour. */
-export function defaultPolicy(deliveryTimeoutMs = 15_000): DeliveryPolicy {
+export function defaultPolicy(deliveryTimeoutMs: number = S.deliveryTimeoutMs.default): DeliveryPolicy {
   return {
-    slowDownDelaySeconds: 60,
-    disableAfterHours: 120,
+    slowDownDelaySeconds: S.slowDownDelaySeconds.default,
+    disableAfterHours: S.endpointDisableAfterHours.default,
     circuit: {
-      failureThreshold: 5,
-      cooldownSeconds: 60,
-      maxCooldownSeconds: 3600,
+      failureThreshold: S.circuitFailureThreshold.default,
+      cooldownSeconds: S.circuitCooldownSeconds.default,
+      maxCooldownSeconds: S.circuitMaxCooldownSeconds.default,
       probeLeaseSeconds: probeLeaseSeconds(deliveryTimeoutMs),
     },
   };
