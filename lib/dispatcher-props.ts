@@ -7,12 +7,13 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sns from "aws-cdk-lib/aws-sns";
-import { DestinationPolicy } from "../functions/core/destination-policy.ts";
-import { DEFAULT_RETRY_SCHEDULE_TEXT, parseRetrySchedule, type RetrySchedule } from "../functions/core/retry-schedule.ts";
+import { type Config, settingsEnvironment } from "../functions/core/config.ts";
+import { SETTINGS } from "../functions/core/settings.ts";
+import { functionSettingsFromProps, type PropSettingKey, type SettingPropName } from "./function-settings.ts";
 import { type QueueSettings, queueSettings } from "./resource-settings.ts";
 
 /** The retry schedule of Svix and the Standard Webhooks example: about 27.5 hours in 8 attempts. */
-export const DEFAULT_RETRY_SCHEDULE = DEFAULT_RETRY_SCHEDULE_TEXT;
+export const DEFAULT_RETRY_SCHEDULE: string = SETTINGS.retrySchedule.default;
 
 /** Properties of a WebhookDispatcher. Every one is optional. */
 export interface WebhookDispatcherProps {
@@ -177,21 +178,26 @@ export class WebhookDispatcherPropsError extends Error {
   override readonly name = "WebhookDispatcherPropsError";
 }
 
-/** The props with their defaults applied and their derived settings. */
-export interface ResolvedSettings {
-  readonly retrySchedule: RetrySchedule;
-  readonly deliveryTimeoutMs: number;
+// Every prop the settings table names is declared above (a typo in the table fails to compile).
+const tablePropsAreDeclared: SettingPropName extends keyof WebhookDispatcherProps ? true : never = true;
+void tablePropsAreDeclared;
+
+/**
+ * The props with their defaults applied and their derived settings. The function settings among
+ * them (retry schedule, timeout, log retention and level, CIDRs, endpoint health) come from the
+ * settings table in functions/core/settings.ts.
+ */
+export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>> {
+  /** Those function settings as the environment variables the functions read. */
+  readonly functionEnvironment: Readonly<Record<string, string>>;
   readonly queue: QueueSettings;
-  readonly logRetentionDays: number;
   readonly functionLogRetention: logs.RetentionDays;
-  readonly logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
   readonly batchSize: number;
   readonly maxBatchingWindow?: Duration;
   readonly maxConcurrency: number;
   readonly apiMemorySize: number;
   readonly deliveryMemorySize: number;
   readonly deadLetterMemorySize: number;
-  readonly destinationAllowCidrs: string[];
   readonly throttleRateLimit: number;
   readonly throttleBurstLimit: number;
   readonly frontDoor: "http-api" | "function-url";
@@ -201,11 +207,6 @@ export interface ResolvedSettings {
   readonly encryptionKey?: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly tracing: lambda.Tracing;
-  readonly endpointDisableAfterHours: number;
-  readonly circuitFailureThreshold: number;
-  readonly circuitCooldownSeconds: number;
-  readonly circuitMaxCooldownSeconds: number;
-  readonly slowDownDelaySeconds: number;
 }
 
 function check(condition: boolean, message: string): void {
@@ -228,34 +229,18 @@ export function logRetentionFor(days: number): logs.RetentionDays {
 
 /** Applies the defaults and checks every prop against what the functions and AWS accept. */
 export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings {
-  let retrySchedule: RetrySchedule;
-  try {
-    retrySchedule = parseRetrySchedule(props.retrySchedule ?? DEFAULT_RETRY_SCHEDULE);
-  } catch (cause) {
-    throw new WebhookDispatcherPropsError(`retrySchedule: ${(cause as Error).message}`, { cause });
-  }
-  const deliveryTimeoutMs = (props.deliveryTimeout ?? Duration.seconds(15)).toMilliseconds();
-  // The function timeout is the HTTP timeout plus 15 s and Lambda allows at most 900 s.
-  wholeInRange(deliveryTimeoutMs, 100, 885_000, "deliveryTimeout (ms)");
+  const functionSettings = functionSettingsFromProps(props, (message, cause) => new WebhookDispatcherPropsError(message, { cause }));
+  const { retrySchedule, deliveryTimeoutMs, logRetentionDays } = functionSettings;
   let queue: QueueSettings;
   try {
     queue = queueSettings(retrySchedule, deliveryTimeoutMs);
   } catch (cause) {
     throw new WebhookDispatcherPropsError(`retrySchedule: ${(cause as Error).message}`, { cause });
   }
-  const logRetentionDays = wholeInRange(props.logRetentionDays ?? 30, 1, 3650, "logRetentionDays");
   const batchSize = wholeInRange(props.batchSize ?? 10, 1, 10_000, "batchSize");
   const windowSeconds = props.maxBatchingWindow?.toSeconds() ?? 0;
   wholeInRange(windowSeconds, 0, 300, "maxBatchingWindow (s)");
   check(batchSize <= 10 || windowSeconds >= 1, "batchSize above 10 needs a maxBatchingWindow of at least 1 second");
-  const destinationAllowCidrs = props.destinationAllowCidrs ?? [];
-  try {
-    DestinationPolicy.parseCidrList(destinationAllowCidrs.join(","));
-  } catch (cause) {
-    throw new WebhookDispatcherPropsError(`destinationAllowCidrs: not a list of CIDR ranges: ${destinationAllowCidrs.join(", ")}`, {
-      cause,
-    });
-  }
   const failureRateThreshold = props.failureRateThreshold ?? 0.5;
   check(
     failureRateThreshold > 0 && failureRateThreshold <= 1,
@@ -276,28 +261,17 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     frontDoor === "http-api" || props.apiReservedConcurrency !== undefined,
     'frontDoor "function-url" needs apiReservedConcurrency: without API Gateway\'s throttling it is what bounds a flood of requests',
   );
-  const circuitCooldownSeconds = wholeInRange(props.circuitCooldown?.toSeconds() ?? 60, 1, 43_200, "circuitCooldown (s)");
-  const circuitMaxCooldownSeconds = wholeInRange(
-    props.circuitMaxCooldown?.toSeconds() ?? Math.max(3600, circuitCooldownSeconds),
-    1,
-    43_200,
-    "circuitMaxCooldown (s)",
-  );
-  check(circuitMaxCooldownSeconds >= circuitCooldownSeconds, "circuitMaxCooldown must be at least circuitCooldown");
   return {
-    retrySchedule,
-    deliveryTimeoutMs,
+    ...functionSettings,
+    functionEnvironment: settingsEnvironment(functionSettings),
     queue,
-    logRetentionDays,
     functionLogRetention: logRetentionFor(logRetentionDays),
-    logLevel: props.logLevel ?? "INFO",
     batchSize,
     maxBatchingWindow: props.maxBatchingWindow,
     maxConcurrency: wholeInRange(props.maxConcurrency ?? 20, 2, 1000, "maxConcurrency"),
     apiMemorySize: wholeInRange(props.apiMemorySize ?? 512, 128, 10_240, "apiMemorySize"),
     deliveryMemorySize: wholeInRange(props.deliveryMemorySize ?? 512, 128, 10_240, "deliveryMemorySize"),
     deadLetterMemorySize: wholeInRange(props.deadLetterMemorySize ?? 256, 128, 10_240, "deadLetterMemorySize"),
-    destinationAllowCidrs,
     throttleRateLimit,
     frontDoor,
     ...(props.apiReservedConcurrency !== undefined && {
@@ -309,10 +283,5 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     encryptionKey: props.encryptionKey,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     tracing: props.tracing ?? lambda.Tracing.DISABLED,
-    endpointDisableAfterHours: wholeInRange(props.endpointDisableAfterHours ?? 120, 0, 24 * 365, "endpointDisableAfterHours"),
-    circuitFailureThreshold: wholeInRange(props.circuitFailureThreshold ?? 5, 1, 100, "circuitFailureThreshold"),
-    circuitCooldownSeconds,
-    circuitMaxCooldownSeconds,
-    slowDownDelaySeconds: wholeInRange(props.slowDownDelay?.toSeconds() ?? 60, 0, 3600, "slowDownDelay (s)"),
   };
 }

@@ -132,17 +132,9 @@ export class WebhookDispatcher extends Construct {
       TABLE_NAME: this.table.tableName,
       DELIVERY_QUEUE_URL: this.deliveryQueue.queueUrl,
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
-      RETRY_SCHEDULE: settings.retrySchedule.join(","),
-      DELIVERY_TIMEOUT_MS: String(settings.deliveryTimeoutMs),
-      LOG_RETENTION_DAYS: String(settings.logRetentionDays),
+      // Every setting the props set, named and formatted by the settings table.
+      ...settings.functionEnvironment,
       LOG_FORMAT: "json",
-      LOG_LEVEL: settings.logLevel,
-      DESTINATION_ALLOW_CIDRS: settings.destinationAllowCidrs.join(","),
-      ENDPOINT_DISABLE_AFTER_HOURS: String(settings.endpointDisableAfterHours),
-      CIRCUIT_FAILURE_THRESHOLD: String(settings.circuitFailureThreshold),
-      CIRCUIT_COOLDOWN_SECONDS: String(settings.circuitCooldownSeconds),
-      CIRCUIT_MAX_COOLDOWN_SECONDS: String(settings.circuitMaxCooldownSeconds),
-      SLOW_DOWN_DELAY_SECONDS: String(settings.slowDownDelaySeconds),
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
     const common = {

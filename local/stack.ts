@@ -3,6 +3,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "../functions/adapters/aws-clients.ts";
 import { parseConfig } from "../functions/core/config.ts";
+import { localDefaults } from "../functions/core/settings.ts";
 import { queueSettings, RESOURCE_NAMES } from "../lib/resource-settings.ts";
 import { startDynamo, startSqs } from "./emulators.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
@@ -28,10 +29,8 @@ export interface LocalStackOptions {
 
 /** Defaults of the local stack for the functions' settings; anything already in the environment wins. */
 const LOCAL_DEFAULTS: Record<string, string> = {
-  ADMIN_API_KEY: "local-admin-key",
-  DESTINATION_ALLOW_CIDRS: "127.0.0.0/8,::1/128",
-  ALLOW_HTTP_DESTINATIONS: "true",
-  LOG_FORMAT: "pretty",
+  // The functions' own settings: the `local` column of the settings table.
+  ...localDefaults(),
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "local",
   AWS_SECRET_ACCESS_KEY: "local",

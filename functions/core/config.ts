@@ -1,128 +1,129 @@
 import { DestinationPolicy } from "./destination-policy.ts";
 import { ConfigError } from "./errors.ts";
 import { parseRetrySchedule, type RetrySchedule } from "./retry-schedule.ts";
+import {
+  type ChoiceSetting,
+  type CidrsSetting,
+  type FlagSetting,
+  type ScheduleSetting,
+  SETTINGS,
+  type Setting,
+  type SettingKey,
+  settingEntries,
+  type TextSetting,
+  type WholeSetting,
+} from "./settings.ts";
 
-/** The validated, frozen configuration of every function. */
-export interface Config {
-  tableName: string;
-  deliveryQueueUrl: string;
-  deadLetterQueueUrl: string;
-  adminApiKey?: string;
-  adminApiKeySecretArn?: string;
-  deliveryTimeoutMs: number;
-  retrySchedule: RetrySchedule;
-  logRetentionDays: number;
-  destinationAllowCidrs: string[];
-  allowHttpDestinations: boolean;
-  maxBodyBytes: number;
-  logFormat: "json" | "pretty";
-  logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
-  /** How long a half-sent event is left to its caller's retry before the sweeper sends the rest. */
-  unsentSweepAfterSeconds: number;
-  /** An endpoint failing continuously this long is disabled when one of its deliveries is exhausted. */
-  endpointDisableAfterHours: number;
-  /** Consecutive failed attempts that open an endpoint's circuit. */
-  circuitFailureThreshold: number;
-  /** The first cool-down of an open circuit; it doubles after each failed probe up to the maximum. */
-  circuitCooldownSeconds: number;
-  circuitMaxCooldownSeconds: number;
-  /** The least wait after 429, 502, 503 or 504. */
-  slowDownDelaySeconds: number;
-}
+type Table = typeof SETTINGS;
+type ValueOf<S> = S extends WholeSetting
+  ? number
+  : S extends ChoiceSetting<infer V>
+    ? V
+    : S extends FlagSetting
+      ? boolean
+      : S extends ScheduleSetting
+        ? RetrySchedule
+        : S extends CidrsSetting
+          ? string[]
+          : S extends TextSetting
+            ? string
+            : never;
+type OptionalKey = { [K in SettingKey]: Table[K] extends { kind: "text"; required: false } ? K : never }[SettingKey];
 
-const DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000";
-
-const KNOWN = [
-  "TABLE_NAME",
-  "DELIVERY_QUEUE_URL",
-  "DEAD_LETTER_QUEUE_URL",
-  "ADMIN_API_KEY",
-  "ADMIN_API_KEY_SECRET_ARN",
-  "DELIVERY_TIMEOUT_MS",
-  "RETRY_SCHEDULE",
-  "LOG_RETENTION_DAYS",
-  "DESTINATION_ALLOW_CIDRS",
-  "ALLOW_HTTP_DESTINATIONS",
-  "MAX_BODY_BYTES",
-  "LOG_FORMAT",
-  "LOG_LEVEL",
-  "UNSENT_SWEEP_AFTER_SECONDS",
-  "ENDPOINT_DISABLE_AFTER_HOURS",
-  "CIRCUIT_FAILURE_THRESHOLD",
-  "CIRCUIT_COOLDOWN_SECONDS",
-  "CIRCUIT_MAX_COOLDOWN_SECONDS",
-  "SLOW_DOWN_DELAY_SECONDS",
-] as const;
+/** The validated, frozen configuration of every function: one field per entry of the settings table. */
+export type Config = { [K in Exclude<SettingKey, OptionalKey>]: ValueOf<Table[K]> } & { [K in OptionalKey]?: ValueOf<Table[K]> };
 
 type Env = Record<string, string | undefined>;
+const KNOWN: readonly string[] = settingEntries().map(([, setting]) => setting.env);
 
 /** Reads and checks the environment once; a misspelled key of ours (one or two letters off) is an error. */
 export function parseConfig(env: Env): Readonly<Config> {
   rejectTypos(env);
-  const required = (key: (typeof KNOWN)[number]): string => {
-    const value = env[key];
-    if (!value) throw new ConfigError(`${key} must be set`);
-    return value;
-  };
-  const int = (key: (typeof KNOWN)[number], fallback: number, min: number, max: number): number => {
-    const raw = env[key];
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new ConfigError(`${key} must be a whole number from ${min} to ${max}, got "${raw}"`);
-    }
-    return value;
-  };
-  const adminApiKey = env.ADMIN_API_KEY || undefined;
-  const adminApiKeySecretArn = env.ADMIN_API_KEY_SECRET_ARN || undefined;
-  const logFormat = env.LOG_FORMAT ?? "json";
-  if (logFormat !== "json" && logFormat !== "pretty") throw new ConfigError(`LOG_FORMAT must be json or pretty`);
-  const logLevel = (env.LOG_LEVEL ?? "INFO").toUpperCase();
-  if (!["DEBUG", "INFO", "WARN", "ERROR"].includes(logLevel)) throw new ConfigError(`LOG_LEVEL is not a level`);
-  let destinationAllowCidrs: string[];
-  try {
-    destinationAllowCidrs = DestinationPolicy.parseCidrList(env.DESTINATION_ALLOW_CIDRS ?? "");
-  } catch (cause) {
-    throw new ConfigError(`DESTINATION_ALLOW_CIDRS is not a list of CIDR ranges`, { cause });
-  }
-  return Object.freeze({
-    tableName: required("TABLE_NAME"),
-    deliveryQueueUrl: required("DELIVERY_QUEUE_URL"),
-    deadLetterQueueUrl: required("DEAD_LETTER_QUEUE_URL"),
-    adminApiKey,
-    adminApiKeySecretArn,
-    deliveryTimeoutMs: int("DELIVERY_TIMEOUT_MS", 15_000, 100, 900_000),
-    retrySchedule: parseRetrySchedule(env.RETRY_SCHEDULE || DEFAULT_RETRY_SCHEDULE),
-    logRetentionDays: int("LOG_RETENTION_DAYS", 30, 1, 3650),
-    destinationAllowCidrs,
-    allowHttpDestinations: env.ALLOW_HTTP_DESTINATIONS === "true",
-    maxBodyBytes: int("MAX_BODY_BYTES", 256 * 1024, 1024, 1024 * 1024),
-    logFormat,
-    logLevel: logLevel as Config["logLevel"],
-    unsentSweepAfterSeconds: int("UNSENT_SWEEP_AFTER_SECONDS", 60, 0, 86_400),
-    ...circuitSettings(int),
-  });
+  const keys = settingEntries().map(([key]) => key);
+  const nameOf = (key: SettingKey) => SETTINGS[key].env;
+  return Object.freeze(readSettings(keys, (key) => env[nameOf(key)], nameOf)) as Readonly<Config>;
 }
 
-/** Health settings: auto-disable, circuit breaker and slow-down delay (each checked against the others). */
-function circuitSettings(int: (key: (typeof KNOWN)[number], fallback: number, min: number, max: number) => number) {
-  const circuitCooldownSeconds = int("CIRCUIT_COOLDOWN_SECONDS", 60, 1, 43_200);
-  const circuitMaxCooldownSeconds = int("CIRCUIT_MAX_COOLDOWN_SECONDS", Math.max(3600, circuitCooldownSeconds), 1, 43_200);
-  if (circuitMaxCooldownSeconds < circuitCooldownSeconds) {
-    throw new ConfigError("CIRCUIT_MAX_COOLDOWN_SECONDS must be at least CIRCUIT_COOLDOWN_SECONDS");
+/**
+ * Checks the given settings, raw text by key (undefined or empty: the default), naming each by
+ * `label` in its error; the construct reads its props through this with the props' names.
+ */
+export function readSettings(
+  keys: readonly SettingKey[],
+  raw: (key: SettingKey) => string | undefined,
+  label: (key: SettingKey) => string,
+): Partial<Config> {
+  const values: Record<string, unknown> = {};
+  for (const key of keys) values[key] = readSetting(SETTINGS[key], raw(key) || undefined, label(key));
+  // A floor set by another setting: raises the default, refuses a value below it.
+  for (const key of keys) {
+    const setting: Setting = SETTINGS[key];
+    if (setting.kind !== "whole" || setting.atLeast === undefined) continue;
+    const floorKey = setting.atLeast as SettingKey;
+    const floor = (values[floorKey] as number | undefined) ?? (SETTINGS[floorKey] as WholeSetting).default;
+    if (raw(key) === undefined || raw(key) === "") values[key] = Math.max(setting.default, floor);
+    else if ((values[key] as number) < floor) throw new ConfigError(`${label(key)} must be at least ${label(floorKey)}`);
   }
-  return {
-    endpointDisableAfterHours: int("ENDPOINT_DISABLE_AFTER_HOURS", 120, 0, 24 * 365),
-    circuitFailureThreshold: int("CIRCUIT_FAILURE_THRESHOLD", 5, 1, 100),
-    circuitCooldownSeconds,
-    circuitMaxCooldownSeconds,
-    slowDownDelaySeconds: int("SLOW_DOWN_DELAY_SECONDS", 60, 0, 3600),
-  };
+  return values as Partial<Config>;
+}
+
+function readSetting(setting: Setting, raw: string | undefined, label: string): unknown {
+  switch (setting.kind) {
+    case "whole": {
+      if (raw === undefined) return setting.default;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < setting.min || value > setting.max) {
+        throw new ConfigError(`${label} must be a whole number from ${setting.min} to ${setting.max}, got "${raw}"`);
+      }
+      return value;
+    }
+    case "choice": {
+      const value = raw === undefined ? setting.default : setting.upperCase ? raw.toUpperCase() : raw;
+      if (!setting.values.includes(value)) throw new ConfigError(`${label} must be ${orList(setting.values)}, got "${raw}"`);
+      return value;
+    }
+    case "flag":
+      if (raw === undefined) return setting.default;
+      if (raw !== "true" && raw !== "false") throw new ConfigError(`${label} must be true or false, got "${raw}"`);
+      return raw === "true";
+    case "schedule":
+      try {
+        return parseRetrySchedule(raw ?? setting.default);
+      } catch (cause) {
+        // parseRetrySchedule names the variable; a prop's label goes in front of it.
+        if (label === setting.env) throw cause;
+        throw new ConfigError(`${label}: ${(cause as Error).message}`, { cause });
+      }
+    case "cidrs":
+      try {
+        return DestinationPolicy.parseCidrList(raw ?? setting.default);
+      } catch (cause) {
+        throw new ConfigError(`${label} is not a list of CIDR ranges, got "${raw}"`, { cause });
+      }
+    case "text":
+      if (setting.required && raw === undefined) throw new ConfigError(`${label} must be set`);
+      return raw;
+  }
+}
+
+/** The environment variables that carry these settings to the functions, as the parser reads them back. */
+export function settingsEnvironment(values: Partial<Config>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    env[SETTINGS[key as SettingKey].env] = Array.isArray(value) ? value.join(",") : String(value);
+  }
+  return env;
+}
+
+/** "a or b", "a, b or c". */
+function orList(words: readonly string[]): string {
+  return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
 }
 
 function rejectTypos(env: Env): void {
   for (const key of Object.keys(env)) {
-    if ((KNOWN as readonly string[]).includes(key)) continue;
+    if (KNOWN.includes(key)) continue;
     const near = KNOWN.find((known) => distance(key, known) <= 2);
     if (near) throw new ConfigError(`Unknown setting ${key}: did you mean ${near}?`);
   }

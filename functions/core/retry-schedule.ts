@@ -1,11 +1,12 @@
 import { ConfigError } from "./errors.ts";
 import type { Outcome } from "./outcome.ts";
+import { SETTINGS } from "./settings.ts";
 
 /** Delays in seconds between attempts: attempt n (1-based) that fails waits schedule[n-1]. */
 export type RetrySchedule = readonly number[];
 
 /** The retry schedule of Svix and the Standard Webhooks example: about 27.5 hours in 8 attempts. */
-export const DEFAULT_RETRY_SCHEDULE_TEXT = "5,300,1800,7200,18000,36000,36000";
+export const DEFAULT_RETRY_SCHEDULE_TEXT: string = SETTINGS.retrySchedule.default;
 
 /** SQS cannot hold a message invisible for longer than 12 hours from its receipt. */
 export const MAX_DELAY_SECONDS = 12 * 60 * 60;

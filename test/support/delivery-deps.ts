@@ -1,5 +1,6 @@
 import type { DeliveryDeps, DeliveryPolicy } from "../../functions/core/delivery/deps.ts";
 import { probeLeaseSeconds } from "../../functions/core/delivery/deps.ts";
+import { SETTINGS } from "../../functions/core/settings.ts";
 import {
   FakeClock,
   MemoryAttemptLog,
@@ -26,15 +27,15 @@ export type TestDeliveryDeps = DeliveryDeps & {
   clock: FakeClock;
 };
 
-/** The delivery rules at the configuration's defaults (Svix's 5 days, 5 failures, 60 s doubling up to an hour). */
-export function defaultTestPolicy(deliveryTimeoutMs = 15_000): DeliveryPolicy {
+/** The delivery rules at the configuration's defaults, read from the one table of settings. */
+export function defaultTestPolicy(deliveryTimeoutMs: number = SETTINGS.deliveryTimeoutMs.default): DeliveryPolicy {
   return {
-    slowDownDelaySeconds: 60,
-    disableAfterHours: 120,
+    slowDownDelaySeconds: SETTINGS.slowDownDelaySeconds.default,
+    disableAfterHours: SETTINGS.endpointDisableAfterHours.default,
     circuit: {
-      failureThreshold: 5,
-      cooldownSeconds: 60,
-      maxCooldownSeconds: 3600,
+      failureThreshold: SETTINGS.circuitFailureThreshold.default,
+      cooldownSeconds: SETTINGS.circuitCooldownSeconds.default,
+      maxCooldownSeconds: SETTINGS.circuitMaxCooldownSeconds.default,
       probeLeaseSeconds: probeLeaseSeconds(deliveryTimeoutMs),
     },
   };

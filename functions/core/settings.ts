@@ -1,0 +1,238 @@
+/**
+ * The one table of the functions' settings. The runtime parser (config.ts), the construct's prop
+ * validation and environment (lib/function-settings.ts) and the README's Configuration table
+ * (`npm run docs:settings`) all derive from it, so a default or a range has this one home. Adding a
+ * setting is one entry here; a construct prop for it is the entry's `prop` plus the prop's
+ * declaration in lib/dispatcher-props.ts. It imports nothing, so anything may read it.
+ */
+
+/** What a number counts; a construct prop given as a Duration is converted to it. */
+export type SettingUnit = "ms" | "s" | "h" | "days" | "bytes" | "count";
+
+interface SettingBase {
+  /** The environment variable the functions read. */
+  readonly env: string;
+  /** The WebhookDispatcher prop that sets it; absent when the construct sets it itself or leaves it to its default. */
+  readonly prop?: string;
+  /** One line for the README. */
+  readonly meaning: string;
+  /** What the local stack (`npm start`) sets when the environment does not. */
+  readonly local?: string;
+}
+
+/** A whole number in [min, max]. */
+export interface WholeSetting extends SettingBase {
+  readonly kind: "whole";
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  readonly unit: SettingUnit;
+  /** The prop is an aws-cdk-lib Duration, converted to `unit`. */
+  readonly duration?: true;
+  /** Another whole setting (by config key) this one may not be below; its default is raised to it. */
+  readonly atLeast?: string;
+}
+
+/** One of a few words; `upperCase` accepts any case. */
+export interface ChoiceSetting<V extends string = string> extends SettingBase {
+  readonly kind: "choice";
+  readonly default: V;
+  readonly values: readonly V[];
+  readonly upperCase?: true;
+}
+
+/** `true` or `false`. */
+export interface FlagSetting extends SettingBase {
+  readonly kind: "flag";
+  readonly default: boolean;
+}
+
+/** Comma-separated delays in seconds (see retry-schedule.ts for what SQS allows). */
+export interface ScheduleSetting extends SettingBase {
+  readonly kind: "schedule";
+  readonly default: string;
+}
+
+/** Comma-separated CIDR ranges; empty is an empty list. */
+export interface CidrsSetting extends SettingBase {
+  readonly kind: "cidrs";
+  readonly default: "";
+}
+
+/** Free text: a name, a URL, a key; `required` ones have no default. */
+export interface TextSetting extends SettingBase {
+  readonly kind: "text";
+  readonly required: boolean;
+}
+
+export type Setting = WholeSetting | ChoiceSetting | FlagSetting | ScheduleSetting | CidrsSetting | TextSetting;
+
+const stackSets = "set by the stack";
+
+/** Every setting, keyed by its field in the parsed config; the README lists them in this order. */
+export const SETTINGS = {
+  retrySchedule: {
+    kind: "schedule",
+    env: "RETRY_SCHEDULE",
+    prop: "retrySchedule",
+    default: "5,300,1800,7200,18000,36000,36000",
+    meaning:
+      "delays after each failed attempt, in seconds; its length is the number of retries (the default is Svix's: 8 attempts over about 27.5 h)",
+  },
+  deliveryTimeoutMs: {
+    kind: "whole",
+    env: "DELIVERY_TIMEOUT_MS",
+    prop: "deliveryTimeout",
+    duration: true,
+    default: 15_000,
+    min: 100,
+    // The delivery function's timeout is this plus 15 s, and Lambda allows at most 900 s.
+    max: 885_000,
+    unit: "ms",
+    meaning: "time limit of one delivery attempt",
+  },
+  logRetentionDays: {
+    kind: "whole",
+    env: "LOG_RETENTION_DAYS",
+    prop: "logRetentionDays",
+    default: 30,
+    min: 1,
+    max: 3650,
+    unit: "days",
+    meaning: "how long events and attempts are kept",
+  },
+  destinationAllowCidrs: {
+    kind: "cidrs",
+    env: "DESTINATION_ALLOW_CIDRS",
+    prop: "destinationAllowCidrs",
+    default: "",
+    local: "127.0.0.0/8,::1/128",
+    meaning: "ranges deliveries may reach although they are not public",
+  },
+  allowHttpDestinations: {
+    kind: "flag",
+    env: "ALLOW_HTTP_DESTINATIONS",
+    default: false,
+    local: "true",
+    meaning: "accept `http://` endpoint URLs",
+  },
+  maxBodyBytes: {
+    kind: "whole",
+    env: "MAX_BODY_BYTES",
+    default: 256 * 1024,
+    min: 1024,
+    max: 1024 * 1024,
+    unit: "bytes",
+    meaning: "request body limit",
+  },
+  unsentSweepAfterSeconds: {
+    kind: "whole",
+    env: "UNSENT_SWEEP_AFTER_SECONDS",
+    default: 60,
+    min: 0,
+    max: 86_400,
+    unit: "s",
+    meaning: "how long a half-sent event waits for its caller's retry before the sweeper sends the rest",
+  },
+  slowDownDelaySeconds: {
+    kind: "whole",
+    env: "SLOW_DOWN_DELAY_SECONDS",
+    prop: "slowDownDelay",
+    duration: true,
+    default: 60,
+    min: 0,
+    max: 3600,
+    unit: "s",
+    meaning: "the least wait after 429, 502, 503 or 504",
+  },
+  endpointDisableAfterHours: {
+    kind: "whole",
+    env: "ENDPOINT_DISABLE_AFTER_HOURS",
+    prop: "endpointDisableAfterHours",
+    default: 120,
+    min: 0,
+    max: 24 * 365,
+    unit: "h",
+    meaning: "an endpoint failing this long is disabled when a delivery to it is exhausted (0: at its first exhausted delivery)",
+  },
+  circuitFailureThreshold: {
+    kind: "whole",
+    env: "CIRCUIT_FAILURE_THRESHOLD",
+    prop: "circuitFailureThreshold",
+    default: 5,
+    min: 1,
+    max: 100,
+    unit: "count",
+    meaning: "consecutive failed attempts that open an endpoint's circuit",
+  },
+  circuitCooldownSeconds: {
+    kind: "whole",
+    env: "CIRCUIT_COOLDOWN_SECONDS",
+    prop: "circuitCooldown",
+    duration: true,
+    default: 60,
+    min: 1,
+    max: 43_200,
+    unit: "s",
+    meaning: "the first cool-down of an open circuit; it doubles after each failed probe",
+  },
+  circuitMaxCooldownSeconds: {
+    kind: "whole",
+    env: "CIRCUIT_MAX_COOLDOWN_SECONDS",
+    prop: "circuitMaxCooldown",
+    duration: true,
+    default: 3600,
+    min: 1,
+    max: 43_200,
+    unit: "s",
+    atLeast: "circuitCooldownSeconds",
+    meaning: "the cap of the cool-down's doubling",
+  },
+  adminApiKey: {
+    kind: "text",
+    env: "ADMIN_API_KEY",
+    required: false,
+    local: "local-admin-key",
+    meaning: "the admin API key itself (local use; deployed functions read the secret instead)",
+  },
+  adminApiKeySecretArn: {
+    kind: "text",
+    env: "ADMIN_API_KEY_SECRET_ARN",
+    required: false,
+    meaning: `the Secrets Manager secret holding the admin API key (${stackSets})`,
+  },
+  logFormat: {
+    kind: "choice",
+    env: "LOG_FORMAT",
+    values: ["json", "pretty"],
+    default: "json",
+    local: "pretty",
+    meaning: "structured JSON logs in Lambda, one line per attempt locally",
+  },
+  logLevel: {
+    kind: "choice",
+    env: "LOG_LEVEL",
+    prop: "logLevel",
+    values: ["DEBUG", "INFO", "WARN", "ERROR"],
+    upperCase: true,
+    default: "INFO",
+    meaning: "the least level logged",
+  },
+  tableName: { kind: "text", env: "TABLE_NAME", required: true, meaning: `the DynamoDB table (${stackSets})` },
+  deliveryQueueUrl: { kind: "text", env: "DELIVERY_QUEUE_URL", required: true, meaning: `the delivery queue (${stackSets})` },
+  deadLetterQueueUrl: { kind: "text", env: "DEAD_LETTER_QUEUE_URL", required: true, meaning: `the dead-letter queue (${stackSets})` },
+} as const satisfies Record<string, Setting>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+/** The table's entries, in order, with their config keys. */
+export function settingEntries(): [SettingKey, Setting][] {
+  return Object.entries(SETTINGS) as [SettingKey, Setting][];
+}
+
+/** The values the local stack gives the settings the environment leaves unset, by variable. */
+export function localDefaults(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [, setting] of settingEntries()) if (setting.local !== undefined) out[setting.env] = setting.local;
+  return out;
+}
