@@ -96,10 +96,8 @@ function handlerFor(url: string) {
     clock: systemClock,
     retrySchedule: parseRetrySchedule("5,300,1800,7200,18000,36000,36000"),
     logRetentionDays: 30,
-    onAttempt: (attempt) => {
-      log.attempt(attempt);
-      metrics.attempt(attempt);
-    },
+    // The handler counts attempts into `metrics` itself.
+    onAttempt: log.attempt,
   };
   return { handler: createDeliveryHandler(deps, metrics), sender: deps.http as NodeHttpSender };
 }

@@ -28,10 +28,7 @@ export const handler = createDeliveryHandler(
       recoveries: runtime.recoveries,
       clock: runtime.clock,
     },
-    onAttempt: (attempt) => {
-      runtime.log.attempt(attempt);
-      metrics.attempt(attempt);
-    },
+    onAttempt: runtime.log.attempt,
     onError: (message, error) =>
       runtime.log.warn("delivery left to the queue", {
         messageId: message.messageId,
