@@ -1,23 +1,28 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createSqsClient } from "./adapters/aws-clients.ts";
 import { destinationCheck } from "./adapters/destination-check.ts";
-import { DynamoAttemptLog } from "./adapters/dynamo-attempt-log.ts";
+import { DynamoAttemptLog, RECORD_BUDGET_MS } from "./adapters/dynamo-attempt-log.ts";
 import { DynamoEndpointHealth } from "./adapters/dynamo-endpoint-health.ts";
 import { DynamoEndpointStore } from "./adapters/dynamo-endpoint-store.ts";
 import { DynamoEventStore } from "./adapters/dynamo-event-store.ts";
 import { DynamoRateCounter } from "./adapters/dynamo-rate-counter.ts";
 import { DynamoRecoveryStore } from "./adapters/dynamo-recovery-store.ts";
 import { NodeHttpSender, type Resolver } from "./adapters/http-sender.ts";
+import { InvocationBudget } from "./adapters/invocation-budget.ts";
 import { createLog, type Log } from "./adapters/logger.ts";
+import { realSleep } from "./adapters/persistent-call.ts";
 import { SqsDeliveryQueue } from "./adapters/sqs-delivery-queue.ts";
 import { SqsRequeue } from "./adapters/sqs-requeue.ts";
 import { type Clock, systemClock } from "./core/clock.ts";
 import { type Config, parseConfig } from "./core/config.ts";
-import { type DeliveryPolicy, probeLeaseSeconds } from "./core/delivery/deps.ts";
+import { type DeliveryPolicy, type HttpSender, probeLeaseSeconds } from "./core/delivery/deps.ts";
 import { DestinationPolicy } from "./core/destination-policy.ts";
 import type { OperationalEvents } from "./core/operational.ts";
 import { operationalEvents } from "./core/operational-events.ts";
 import { queueRetentionSeconds } from "./core/retry-schedule.ts";
+
+/** Kept back from an invocation's deadline to answer after a dependency gave up: build, log and return the response. */
+export const ANSWER_RESERVE_MS = 1_000;
 
 /** Everything a function needs, wired once per container from the validated configuration. */
 export interface Runtime {
@@ -30,6 +35,10 @@ export interface Runtime {
   attempts: DynamoAttemptLog;
   queue: SqsDeliveryQueue;
   http: NodeHttpSender;
+  /** The invocation's time: handlers are wrapped with it, and every AWS call is bounded by it. */
+  budget: InvocationBudget;
+  /** The sender for deliveries: starts a POST only when the POST and its log fit in the invocation's time. */
+  deliverySender: HttpSender;
   /** Refuses a destination URL the dispatcher may not call (plain http where https is required, a private address). */
   checkUrl(url: string): Promise<void>;
   /** Endpoint health transitions (failing, circuit, disabled) on the endpoint item. */
@@ -50,8 +59,9 @@ export interface Runtime {
 /** Reads the environment once and builds the adapters; `resolver` is injectable for tests. */
 export function createRuntime(service: string, env: Record<string, string | undefined> = process.env, resolver?: Resolver): Runtime {
   const config = parseConfig(env);
-  const dynamo = createDocumentClient();
-  const sqs = createSqsClient();
+  const budget = new InvocationBudget(systemClock, ANSWER_RESERVE_MS);
+  const dynamo = createDocumentClient(budget);
+  const sqs = createSqsClient(budget);
   const http = new NodeHttpSender({
     timeoutMs: config.deliveryTimeoutMs,
     policy: new DestinationPolicy(config.destinationAllowCidrs),
@@ -67,9 +77,15 @@ export function createRuntime(service: string, env: Record<string, string | unde
     log: createLog(config.logFormat, config.logLevel, service),
     endpoints,
     events,
-    attempts: new DynamoAttemptLog(dynamo, config.tableName),
+    attempts: new DynamoAttemptLog(dynamo, config.tableName, {
+      clock: systemClock,
+      sleep: realSleep,
+      remainingMs: () => budget.remainingMs(),
+    }),
     queue,
     http,
+    budget,
+    deliverySender: budget.guardSender(http, config.deliveryTimeoutMs, RECORD_BUDGET_MS),
     checkUrl: destinationCheck(http, config.allowHttpDestinations),
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),

@@ -1,6 +1,6 @@
 /**
  * One Lambda function of the dispatcher: a NodejsFunction bundled by the locally installed esbuild
- * (never Docker) into a minified ESM file with a source map, running on arm64 / nodejs24.x, with its
+ * (never Docker) into a minified ESM file (a source map on request), running on arm64 / nodejs24.x, with its
  * own log group and a role that holds no AWS managed policy.
  */
 import { dirname, join } from "node:path";
@@ -39,8 +39,10 @@ export interface DispatcherFunctionOptions {
   readonly logRetention: logs.RetentionDays;
   /** Applied to the log group. */
   readonly removalPolicy: RemovalPolicy;
-  /** The level Lambda's advanced logging controls let through; matches LOG_LEVEL. */
+  /** The functions' LOG_LEVEL; Lambda's own filter is set from it by lambdaLogLevel(). */
   readonly logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR";
+  /** Bundle a source map and run with --enable-source-maps (readable stack traces, slower cold start). */
+  readonly sourceMaps: boolean;
   readonly tracing: lambda.Tracing;
   /** @default - none */
   readonly reservedConcurrentExecutions?: number;
@@ -83,18 +85,18 @@ export class DispatcherFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: lambda.ApplicationLogLevel[options.logLevel],
+      applicationLogLevelV2: lambda.ApplicationLogLevel[lambdaLogLevel(options.logLevel)],
       // WARN drops the platform's START/END/REPORT lines (about 450 bytes per invocation, which at
       // $0.50 per GB cost more than the delivery function's own output); duration, errors and
       // throttles stay in the Lambda metrics, and application logs keep LOG_LEVEL.
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: options.tracing,
       reservedConcurrentExecutions: options.reservedConcurrentExecutions,
-      environment: { NODE_OPTIONS: "--enable-source-maps", ...options.environment },
+      environment: { ...(options.sourceMaps && { NODE_OPTIONS: "--enable-source-maps" }), ...options.environment },
       bundling: {
         format: OutputFormat.ESM,
         minify: true,
-        sourceMap: true,
+        sourceMap: options.sourceMaps,
         target: "node24",
         mainFields: ["module", "main"],
         banner: ESM_REQUIRE_BANNER,
@@ -108,6 +110,23 @@ export class DispatcherFunction extends Construct {
     });
   }
 }
+
+/**
+ * The level Lambda's log filter lets through, given the functions' LOG_LEVEL. Lambda files a JSON
+ * line without a `level` key, as every EMF metric line is, under INFO: a filter at WARN or ERROR
+ * would drop the metrics and silence the failure-rate alarm. So Lambda filters at INFO at most and
+ * the functions' logger applies WARN or ERROR itself.
+ */
+export function lambdaLogLevel(logLevel: "DEBUG" | "INFO" | "WARN" | "ERROR"): "DEBUG" | "INFO" {
+  return logLevel === "DEBUG" ? "DEBUG" : "INFO";
+}
+
+/**
+ * Source maps are off unless asked for: `npm run bench` (stage 4) measured --enable-source-maps with
+ * the bundles' maps adding about a third to a function's cold import time, on every cold start,
+ * for readable stack traces in the rare unexpected error.
+ */
+export const DEFAULT_SOURCE_MAPS = false;
 
 /** The SDK's default credential chain, and what the bundles use instead. */
 export const DEFAULT_CREDENTIALS_MODULE = "@aws-sdk/credential-provider-node";

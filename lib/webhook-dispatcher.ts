@@ -24,9 +24,9 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { TABLE_DESIGN } from "../functions/adapters/table-design.ts";
 import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
-import { API_FUNCTION_TIMEOUT, DEAD_LETTER_FUNCTION_TIMEOUT, DispatcherFunction } from "./dispatcher-function.ts";
+import { API_FUNCTION_TIMEOUT, DEAD_LETTER_FUNCTION_TIMEOUT, DEFAULT_SOURCE_MAPS, DispatcherFunction } from "./dispatcher-function.ts";
 import { DispatcherMonitoring, METRICS_NAMESPACE, SERVICE_NAMES, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
-import { resolveSettings, type WebhookDispatcherProps } from "./dispatcher-props.ts";
+import { resolveSettings, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 
 export type { WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
@@ -82,6 +82,7 @@ export class WebhookDispatcher extends Construct {
     super(scope, id);
     const settings = resolveSettings(props);
     const { queue, removalPolicy, encryptionKey } = settings;
+    if (props.alarmEmail && !props.alarmTopic && encryptionKey) this.letAlarmsUseKey(encryptionKey);
 
     this.table = new dynamodb.Table(this, "Table", {
       partitionKey: { name: TABLE_DESIGN.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -142,6 +143,7 @@ export class WebhookDispatcher extends Construct {
       removalPolicy,
       logLevel: settings.logLevel,
       tracing: settings.tracing,
+      sourceMaps: props.sourceMaps ?? DEFAULT_SOURCE_MAPS,
     };
 
     const api = new DispatcherFunction(this, "Api", {
@@ -262,6 +264,27 @@ export class WebhookDispatcher extends Construct {
     this.acknowledgeFindings(settings.tracing);
   }
 
+  /**
+   * CloudWatch publishes to an encrypted topic only when the key lets it make a data key. An
+   * imported key's policy cannot be amended from this stack (addToResourcePolicy adds nothing), so
+   * the alarms would fail to publish in silence: that is refused at synth, before anything is built.
+   */
+  private letAlarmsUseKey(key: kms.IKey): void {
+    const grant = key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "CloudWatchAlarmsPublishToDispatcherTopic",
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: ["*"],
+      }),
+    );
+    if (!grant.statementAdded) {
+      throw new WebhookDispatcherPropsError(
+        "alarmEmail with an imported encryptionKey: the key's policy cannot be amended from this stack, so CloudWatch could not publish to the encrypted alarm topic. Pass alarmTopic instead (a topic whose key lets cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey), or use a key defined in this CDK app.",
+      );
+    }
+  }
+
   private createAlarmTopic(email: string, key: kms.IKey | undefined): sns.Topic {
     const topic = new sns.Topic(this, "AlarmTopic", {
       displayName: "Webhook dispatcher alarms",
@@ -271,17 +294,6 @@ export class WebhookDispatcher extends Construct {
     topic.addSubscription(new subscriptions.EmailSubscription(email));
     // Without a customer-managed key the topic stays unencrypted: CloudWatch alarms cannot publish to
     // a topic under the AWS managed SNS key, and the topic carries alarm state changes, no webhook data.
-    if (key) {
-      // CloudWatch publishes to an encrypted topic only when the key lets it make a data key.
-      key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: "CloudWatchAlarmsPublishToDispatcherTopic",
-          principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-          resources: ["*"],
-        }),
-      );
-    }
     return topic;
   }
 

@@ -36,6 +36,8 @@ export interface BundleFigure {
   met: { size: boolean; ratio: boolean };
   /** The same entry with @middy/util's node:http loaded through process.getBuiltinModule (the proposed fix), where that changes the bundle. */
   proposed?: { importMs: number; ratio: number };
+  /** The entry bundled with its source map and imported under --enable-source-maps (the `sourceMaps` prop), against the entry as deployed by default. */
+  sourceMaps: { mapKb: number; importMs: number; importMsSamples: number[]; extraMs: number; ratio: number };
 }
 
 export interface ColdStartResult {
@@ -43,6 +45,8 @@ export interface ColdStartResult {
   repeats: number;
   /** The SDK clients constructed as functions/adapters/aws-clients.ts makes them, and nothing else. */
   clientsConstructed: { importMs: number; ratio: number };
+  /** Source maps on over off, the median of the entries' ratios: what the `sourceMaps` prop's default rests on. */
+  sourceMapsRatio: number;
   targets: { kb: number; ratio: number };
 }
 
@@ -67,7 +71,7 @@ const builtinHttpPlugin: Plugin = {
 };
 
 /** Bundles as lib/dispatcher-function.ts has the CDK bundle them (ESM, minified, node24, credential alias). */
-async function bundle(entryPoint: string, outfile: string, plugins: Plugin[] = []): Promise<Metafile> {
+async function bundle(entryPoint: string, outfile: string, plugins: Plugin[] = [], sourcemap = false): Promise<Metafile> {
   const result = await build({
     entryPoints: [entryPoint],
     outfile,
@@ -80,6 +84,7 @@ async function bundle(entryPoint: string, outfile: string, plugins: Plugin[] = [
     banner: { js: ESM_REQUIRE_BANNER },
     alias: { [DEFAULT_CREDENTIALS_MODULE]: resolve(ROOT, LAMBDA_CREDENTIALS_MODULE) },
     metafile: true,
+    sourcemap,
     plugins,
     logLevel: "silent",
     absWorkingDir: ROOT,
@@ -127,11 +132,11 @@ const LAMBDA_RUNTIME_ENV: Record<string, string> = {
   LOG_RETENTION_DAYS: "30",
 };
 
-/** Milliseconds a fresh Node process takes to `await import()` the file, with the functions' env. */
-function importTime(file: string): Promise<number> {
+/** Milliseconds a fresh Node process takes to `await import()` the file, with the functions' env (and `nodeOptions`, as NODE_OPTIONS would give them). */
+function importTime(file: string, nodeOptions: string[] = []): Promise<number> {
   const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    const child = spawn(process.execPath, [...nodeOptions, "--input-type=module", "-e", script], {
       env: {
         PATH: process.env.PATH ?? "",
         ...LAMBDA_RUNTIME_ENV,
@@ -160,7 +165,8 @@ function importTime(file: string): Promise<number> {
 /**
  * Stage 4: each function's bundle size, and its cold import time in a fresh process against a
  * baseline bundle that imports only the same SDK clients (lazily where the entry is lazy), built the
- * same way. Fresh processes alternate entry and baseline, so noise hits both.
+ * same way; and the same entry with its source map under --enable-source-maps (the `sourceMaps`
+ * prop). Fresh processes alternate entry, baseline and mapped entry, so noise hits all of them.
  */
 export async function benchColdStart(repeats: number, progress: (line: string) => void): Promise<ColdStartResult> {
   const dir = mkdtempSync(join(tmpdir(), "hookrelay-bench-"));
@@ -168,6 +174,7 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
     const built: {
       entry: string;
       file: string;
+      mapped: string;
       proposed: string;
       baseline: string;
       clients: { name: string; lazy: boolean }[];
@@ -176,6 +183,9 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
     for (const [i, entry] of ENTRIES.entries()) {
       const file = join(dir, `entry-${i}.mjs`);
       const clients = clientsOf(await bundle(resolve(ROOT, entry), file));
+      // As the CDK bundles with sourceMaps on: the map beside the file, a sourceMappingURL comment in it.
+      const mapped = join(dir, `mapped-${i}.mjs`);
+      await bundle(resolve(ROOT, entry), mapped, [], true);
       const proposed = join(dir, `proposed-${i}.mjs`);
       await bundle(resolve(ROOT, entry), proposed, [builtinHttpPlugin]);
       const source = clients
@@ -193,7 +203,7 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
       } finally {
         rmSync(baselineSource, { force: true });
       }
-      built.push({ entry, file, proposed, baseline, clients, proposedDiffers: !readFileSync(proposed).equals(readFileSync(file)) });
+      built.push({ entry, file, mapped, proposed, baseline, clients, proposedDiffers: !readFileSync(proposed).equals(readFileSync(file)) });
     }
     // The two SDK clients constructed as the functions construct them, and nothing else: what the
     // SDK alone costs at cold start beyond importing its classes.
@@ -209,17 +219,23 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
       rmSync(constructedSource, { force: true });
     }
     const constructedSamples: number[] = [];
-    const samples = built.map(() => ({ entry: [] as number[], baseline: [] as number[], proposed: [] as number[] }));
+    const samples = built.map(() => ({
+      entry: [] as number[],
+      baseline: [] as number[],
+      proposed: [] as number[],
+      mapped: [] as number[],
+    }));
     for (let r = 0; r < repeats; r++) {
       for (const [i, b] of built.entries()) {
         samples[i]?.entry.push(await importTime(b.file));
         samples[i]?.baseline.push(await importTime(b.baseline));
+        samples[i]?.mapped.push(await importTime(b.mapped, ["--enable-source-maps"]));
         if (b.proposedDiffers) samples[i]?.proposed.push(await importTime(b.proposed));
       }
       constructedSamples.push(await importTime(constructed));
     }
     const bundles = built.map((b, i): BundleFigure => {
-      const s = samples[i] as { entry: number[]; baseline: number[]; proposed: number[] };
+      const s = samples[i] as { entry: number[]; baseline: number[]; proposed: number[]; mapped: number[] };
       const bytes = readFileSync(b.file).length;
       const ratio = median(s.entry) / median(s.baseline);
       const figure: BundleFigure = {
@@ -234,12 +250,22 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
         baselineImportMsSamples: s.baseline.map((v) => round(v, 1)),
         ratio: round(ratio, 3),
         met: { size: bytes <= 400 * 1024, ratio: ratio <= 1.2 },
+        sourceMaps: {
+          mapKb: round(readFileSync(`${b.mapped}.map`).length / 1024, 1),
+          importMs: round(median(s.mapped), 1),
+          importMsSamples: s.mapped.map((v) => round(v, 1)),
+          extraMs: round(median(s.mapped) - median(s.entry), 1),
+          ratio: round(median(s.mapped) / median(s.entry), 3),
+        },
         ...(b.proposedDiffers && {
           proposed: { importMs: round(median(s.proposed), 1), ratio: round(median(s.proposed) / median(s.baseline), 3) },
         }),
       };
       const fix = figure.proposed ? `; with the proposed fix ${figure.proposed.importMs} ms, x${figure.proposed.ratio}` : "";
       progress(`  ${b.entry}: ${figure.kb} KB, import ${figure.importMs} ms vs ${figure.baselineImportMs} ms (x${figure.ratio}${fix})`);
+      progress(
+        `    with source maps (${figure.sourceMaps.mapKb} KB map, --enable-source-maps): ${figure.sourceMaps.importMs} ms, +${figure.sourceMaps.extraMs} ms, x${figure.sourceMaps.ratio}`,
+      );
       return figure;
     });
     const deliveryBaseline = bundles.find((b) => b.entry === "functions/delivery/index.ts")?.baselineImportMs ?? Number.NaN;
@@ -250,7 +276,9 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
     progress(
       `  SDK clients constructed, nothing else: ${clientsConstructed.importMs} ms (x${clientsConstructed.ratio} over the delivery baseline)`,
     );
-    return { bundles, repeats, clientsConstructed, targets: { kb: 400, ratio: 1.2 } };
+    const sourceMapsRatio = round(median(bundles.map((b) => b.sourceMaps.ratio)), 3);
+    progress(`  source maps on over off, median of the entries: x${sourceMapsRatio}`);
+    return { bundles, repeats, clientsConstructed, sourceMapsRatio, targets: { kb: 400, ratio: 1.2 } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -102,10 +102,8 @@ function handlerFor(url: string) {
     // First attempts that succeed to a healthy endpoint without a rate limit touch none of these.
     ...idleDeliveryPorts(),
     policy: defaultTestPolicy(15_000),
-    onAttempt: (attempt) => {
-      log.attempt(attempt);
-      metrics.attempt(attempt);
-    },
+    // The handler counts attempts into `metrics` itself.
+    onAttempt: log.attempt,
   };
   return { handler: createDeliveryHandler(deps, metrics), sender: deps.http as NodeHttpSender };
 }

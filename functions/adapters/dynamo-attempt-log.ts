@@ -2,21 +2,24 @@ import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { AttemptRecord, AttemptStatus } from "../core/model.ts";
 import type { AttemptLog, Page } from "../core/ports.ts";
 import { dynamo, queryAll, queryPage } from "./dynamo-paging.ts";
-import { persistently } from "./persistent-call.ts";
+import { type PersistenceTime, persistently } from "./persistent-call.ts";
 import { keys, TABLE_DESIGN } from "./table-design.ts";
 
 const KEY_ATTRIBUTES = new Set(["pk", "sk", "gsi1pk", "gsi1sk"]);
 /** Fits in the delivery function's 15 s of headroom over the HTTP timeout. */
-const RECORD_BUDGET_MS = 5_000;
+export const RECORD_BUDGET_MS = 5_000;
 
 /** The delivery log: one item per attempt, in its event's partition and on its endpoint's gsi1 list. */
 export class DynamoAttemptLog implements AttemptLog {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
+  private readonly time: PersistenceTime & { remainingMs(): number };
 
-  constructor(client: DynamoDBDocumentClient, table: string) {
+  /** `time.remainingMs` caps the record's budget by what the invocation has left. */
+  constructor(client: DynamoDBDocumentClient, table: string, time: PersistenceTime & { remainingMs(): number }) {
     this.client = client;
     this.table = table;
+    this.time = time;
   }
 
   async record(attempt: AttemptRecord): Promise<void> {
@@ -30,7 +33,8 @@ export class DynamoAttemptLog implements AttemptLog {
     // The attempt usually follows a POST that reached the receiver: losing this write means a duplicate.
     await persistently(
       () => dynamo("record attempt", () => this.client.send(new PutCommand({ TableName: this.table, Item: item }))),
-      RECORD_BUDGET_MS,
+      Math.min(RECORD_BUDGET_MS, this.time.remainingMs()),
+      this.time,
     );
   }
 

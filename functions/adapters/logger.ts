@@ -20,13 +20,16 @@ function jsonLog(level: string, service: string): Log {
   const logger = new Logger({ serviceName: service, logLevel: level as "INFO" });
   // Powertools does work for a line below its level (it builds the log item first): a succeeded
   // attempt, logged at DEBUG, is skipped here when DEBUG is off, as it is in production.
-  const debug = (RANKS[level] ?? 1) === 0;
+  const rank = RANKS[level] ?? 1;
+  const debug = rank === 0;
+  // Under Lambda's log controls Powertools takes Lambda's level (AWS_LAMBDA_LOG_LEVEL), which the
+  // construct keeps at INFO at most so that metric lines survive: WARN and ERROR are applied here.
   return {
-    info: (m, f) => logger.info(m, f ?? {}),
-    warn: (m, f) => logger.warn(m, f ?? {}),
+    info: (m, f) => (rank <= 1 ? logger.info(m, f ?? {}) : undefined),
+    warn: (m, f) => (rank <= 2 ? logger.warn(m, f ?? {}) : undefined),
     error: (m, f) => logger.error(m, f ?? {}),
     attempt: (a) => {
-      if (a.status === "succeeded" && !debug) return;
+      if ((a.status === "succeeded" && !debug) || rank > 1) return;
       const { responseBody: _body, ...fields } = a;
       (a.status === "succeeded" ? logger.debug : logger.info).call(logger, "delivery attempt", fields);
     },

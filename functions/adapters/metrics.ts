@@ -14,7 +14,8 @@ export const METRICS_NAMESPACE = "Hookrelay";
 /**
  * CloudWatch embedded metric format through Powertools in Lambda (namespace Hookrelay; metric names
  * Attempts, Successes, Failures, Exhausted, DeliveryLatency, QueueAge, which the construct's alarms
- * and dashboard read). The local stack has no CloudWatch, so there it gathers nothing.
+ * and dashboard read; the dead-letter consumer emits Exhausted only). The local stack has no
+ * CloudWatch, so there it gathers nothing.
  */
 export function createDeliveryMetrics(format: "json" | "pretty", service: string): DeliveryMetrics {
   if (format === "pretty") return { attempt: () => undefined, queueAge: () => undefined, flush: () => undefined };
@@ -26,6 +27,8 @@ export function createDeliveryMetrics(format: "json" | "pretty", service: string
   let oldest = -1;
   return {
     attempt(a) {
+      // The dead-letter consumer's entry is no POST: the queue gave up on the message, so it only ends a delivery.
+      if (a.trigger === "dead-letter" && a.chain === undefined) counts.Exhausted++;
       if (a.trigger !== "scheduled" || a.status === "skipped") return;
       counts.Attempts++;
       if (a.status === "succeeded") counts.Successes++;

@@ -10,31 +10,34 @@ const { config } = runtime;
 const apiKeys = new DynamoApiKeyStore(runtime.dynamo, config.tableName);
 let authenticator: Promise<Authenticator> | undefined;
 
-export const handler = createApiHandler(
-  {
-    endpoints: runtime.endpoints,
-    subscriptions: runtime.endpoints,
-    events: runtime.events,
-    attempts: runtime.attempts,
-    apiKeys,
-    queue: runtime.queue,
-    clock: runtime.clock,
-    logRetentionDays: config.logRetentionDays,
-    maxBodyBytes: config.maxBodyBytes,
-    checkUrl: runtime.checkUrl,
-    queueRetentionSeconds: runtime.queueRetentionSeconds,
-    recoveries: runtime.recoveries,
-    requeue: runtime.requeue,
-  },
-  () => {
-    // The admin key is read once per container; a failed read is retried on the next request.
-    authenticator ??= loadAdminKey(config)
-      .then((key) => new Authenticator(key, apiKeys))
-      .catch((error: unknown) => {
-        authenticator = undefined;
-        throw error;
-      });
-    return authenticator;
-  },
-  runtime.log,
+export const handler = runtime.budget.wrap(
+  createApiHandler(
+    {
+      endpoints: runtime.endpoints,
+      subscriptions: runtime.endpoints,
+      events: runtime.events,
+      attempts: runtime.attempts,
+      apiKeys,
+      queue: runtime.queue,
+      clock: runtime.clock,
+      logRetentionDays: config.logRetentionDays,
+      maxBodyBytes: config.maxBodyBytes,
+      checkUrl: runtime.checkUrl,
+      queueRetentionSeconds: runtime.queueRetentionSeconds,
+      recoveries: runtime.recoveries,
+      requeue: runtime.requeue,
+    },
+    () => {
+      // The admin key is read once per container; a failed read is retried on the next request.
+      authenticator ??= runtime.budget
+        .within("secretsmanager", () => loadAdminKey(config))
+        .then((key) => new Authenticator(key, apiKeys))
+        .catch((error: unknown) => {
+          authenticator = undefined;
+          throw error;
+        });
+      return authenticator;
+    },
+    runtime.log,
+  ),
 );

@@ -5,7 +5,17 @@ import type { DeliveryDeps } from "../core/delivery/deps.ts";
 import { deliverBatch } from "../core/delivery/pipeline.ts";
 
 /** The delivery Lambda: sends a batch concurrently and reports the messages the queue must keep. */
-export function createDeliveryHandler(deps: DeliveryDeps, metrics?: DeliveryMetrics) {
+export function createDeliveryHandler(given: DeliveryDeps, metrics?: DeliveryMetrics) {
+  // The handler counts every attempt itself, so what it emits does not depend on the entry's wiring.
+  const deps: DeliveryDeps = metrics
+    ? {
+        ...given,
+        onAttempt: (attempt) => {
+          given.onAttempt?.(attempt);
+          metrics.attempt(attempt);
+        },
+      }
+    : given;
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
     const now = Date.now();
     for (const r of event.Records) metrics?.queueAge(now - Number(r.attributes.SentTimestamp));

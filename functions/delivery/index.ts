@@ -6,39 +6,38 @@ import { createDeliveryHandler } from "./handler.ts";
 const runtime = createRuntime("delivery");
 const metrics = createDeliveryMetrics(runtime.config.logFormat, "delivery");
 
-export const handler = createDeliveryHandler(
-  {
-    endpoints: runtime.endpoints,
-    attempts: runtime.attempts,
-    http: runtime.http,
-    queue: runtime.queue,
-    clock: runtime.clock,
-    retrySchedule: runtime.config.retrySchedule,
-    logRetentionDays: runtime.config.logRetentionDays,
-    requeue: runtime.requeue,
-    health: runtime.health,
-    rates: runtime.rates,
-    operational: runtime.operational,
-    policy: runtime.policy,
-    recovery: {
+export const handler = runtime.budget.wrap(
+  createDeliveryHandler(
+    {
+      endpoints: runtime.endpoints,
       attempts: runtime.attempts,
-      events: runtime.events,
+      http: runtime.deliverySender,
       queue: runtime.queue,
-      requeue: runtime.requeue,
-      recoveries: runtime.recoveries,
       clock: runtime.clock,
+      retrySchedule: runtime.config.retrySchedule,
+      logRetentionDays: runtime.config.logRetentionDays,
+      requeue: runtime.requeue,
+      health: runtime.health,
+      rates: runtime.rates,
+      operational: runtime.operational,
+      policy: runtime.policy,
+      recovery: {
+        attempts: runtime.attempts,
+        events: runtime.events,
+        queue: runtime.queue,
+        requeue: runtime.requeue,
+        recoveries: runtime.recoveries,
+        clock: runtime.clock,
+      },
+      onAttempt: runtime.log.attempt,
+      onError: (message, error) =>
+        runtime.log.warn("delivery left to the queue", {
+          messageId: message.messageId,
+          error: String(error),
+          cause: String((error as Error)?.cause ?? ""),
+        }),
+      onWarning: (what, error) => runtime.log.warn(what, { error: String(error), cause: String((error as Error)?.cause ?? "") }),
     },
-    onAttempt: (attempt) => {
-      runtime.log.attempt(attempt);
-      metrics.attempt(attempt);
-    },
-    onError: (message, error) =>
-      runtime.log.warn("delivery left to the queue", {
-        messageId: message.messageId,
-        error: String(error),
-        cause: String((error as Error)?.cause ?? ""),
-      }),
-    onWarning: (what, error) => runtime.log.warn(what, { error: String(error), cause: String((error as Error)?.cause ?? "") }),
-  },
-  metrics,
+    metrics,
+  ),
 );

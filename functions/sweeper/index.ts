@@ -4,7 +4,9 @@ import { createSweeperHandler } from "./handler.ts";
 /** Lambda entry point of the sweeper (EventBridge schedule). */
 const runtime = createRuntime("sweeper");
 
-export const handler = createSweeperHandler(
-  { events: runtime.events, queue: runtime.queue, clock: runtime.clock, graceSeconds: runtime.config.unsentSweepAfterSeconds },
-  runtime.log,
+export const handler = runtime.budget.wrap(
+  createSweeperHandler(
+    { events: runtime.events, queue: runtime.queue, clock: runtime.clock, graceSeconds: runtime.config.unsentSweepAfterSeconds },
+    runtime.log,
+  ),
 );

@@ -7,6 +7,8 @@ import { DynamoEndpointStore } from "../../functions/adapters/dynamo-endpoint-st
 import { DynamoEventStore } from "../../functions/adapters/dynamo-event-store.ts";
 import { DynamoRateCounter } from "../../functions/adapters/dynamo-rate-counter.ts";
 import { DynamoRecoveryStore } from "../../functions/adapters/dynamo-recovery-store.ts";
+import { realSleep } from "../../functions/adapters/persistent-call.ts";
+import { systemClock } from "../../functions/core/clock.ts";
 import type { EndpointHealthStore, RateCounter } from "../../functions/core/delivery/deps.ts";
 import type { AttemptRecord, CircuitState, Endpoint, EventRecord, RecoveryRecord } from "../../functions/core/model.ts";
 import type { AttemptLog, EndpointStore, EventStore, Page, RecoveryStore } from "../../functions/core/ports.ts";
@@ -65,7 +67,7 @@ async function dynamoWorld(): Promise<World> {
   return {
     endpoints: new DynamoEndpointStore(client, table),
     events: new DynamoEventStore(client, table),
-    attempts: new DynamoAttemptLog(client, table),
+    attempts: new DynamoAttemptLog(client, table, { clock: systemClock, sleep: realSleep, remainingMs: () => Number.POSITIVE_INFINITY }),
     health: new DynamoEndpointHealth(client, table),
     rates: new DynamoRateCounter(client, table),
     recoveries: new DynamoRecoveryStore(client, table),

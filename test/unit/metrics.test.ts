@@ -43,3 +43,24 @@ describe("delivery metrics", () => {
     expect(emf.QueueAge).toBe(900);
   });
 });
+
+describe("the dead-letter consumer's metrics", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("counts a dead-lettered scheduled delivery as exhausted, and as no attempt", () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const metrics = createDeliveryMetrics("json", "dead-letter");
+    metrics.attempt({ ...attempt("exhausted", 0), trigger: "dead-letter" });
+    metrics.attempt({ ...attempt("exhausted", 0), trigger: "dead-letter", chain: "man_1" });
+    metrics.flush();
+    const emf = lines.map((l) => JSON.parse(l)).find((o) => o._aws);
+    expect(emf.Exhausted).toBe(1);
+    expect(emf.service).toBe("dead-letter");
+    expect(emf.Attempts).toBeUndefined();
+    expect(emf.Failures).toBeUndefined();
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Every custom metric the construct's alarms and dashboard read is one the functions emit: the
+ * handlers run in process on fakes with Lambda's JSON output, their EMF lines are captured, and each
+ * metric of the synthesized template (namespace, name, dimensions) must be among them.
+ */
+
+import { Stack } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import type { Context } from "aws-lambda";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
+import type { DeliveryMessage } from "../../functions/core/model.ts";
+import { createDeadLetterHandler } from "../../functions/dead-letter/handler.ts";
+import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
+import { SERVICE_NAMES } from "../../lib/dispatcher-monitoring.ts";
+import { WebhookDispatcher } from "../../lib/webhook-dispatcher.ts";
+import { deliveryDeps } from "../support/delivery-deps.ts";
+import { captureEmf, keyOf, type MetricKey, metricsOfEmfLine, metricsReadByTemplate, sqsEvent } from "../support/emf.ts";
+import { endpointFixture, FakeClock, MemoryAttemptLog, MemoryRecoveryStore, RecordingOperationalEvents } from "../support/fakes.ts";
+import { newApp, type Resource, SYNTH_TIMEOUT_MS } from "./helpers.ts";
+
+const message = (eventId: string, endpointId: string): DeliveryMessage => ({
+  v: 1,
+  eventId,
+  endpointId,
+  tenantId: "default",
+  type: "invoice.paid",
+  createdAt: "2026-11-01T00:00:00.000Z",
+  body: "{}",
+});
+
+const context = {} as Context;
+
+/** Runs the delivery worker and the dead-letter consumer through every outcome they count. */
+async function emittedMetrics(): Promise<MetricKey[]> {
+  // No retries: a failure is also the delivery's exhaustion.
+  const deps = deliveryDeps([]);
+  await deps.endpoints.put(endpointFixture({ id: "ep_ok" }));
+  await deps.endpoints.put(endpointFixture({ id: "ep_down", url: "https://down.example/hook" }));
+  deps.http.answer = (url) =>
+    url.includes("down")
+      ? { kind: "response", statusCode: 500, body: "", durationMs: 4 }
+      : { kind: "response", statusCode: 200, body: "", durationMs: 3 };
+  const delivery = createDeliveryHandler(deps, createDeliveryMetrics("json", SERVICE_NAMES.delivery));
+  const deadLetter = createDeadLetterHandler(
+    {
+      attempts: new MemoryAttemptLog(),
+      clock: new FakeClock(),
+      logRetentionDays: 30,
+      operational: new RecordingOperationalEvents(),
+      recoveries: new MemoryRecoveryStore(),
+    },
+    createDeliveryMetrics("json", SERVICE_NAMES.deadLetter),
+  );
+  const lines = await captureEmf(async () => {
+    await delivery(sqsEvent([JSON.stringify(message("evt_1", "ep_ok")), JSON.stringify(message("evt_2", "ep_down"))]), context);
+    await deadLetter(sqsEvent([JSON.stringify(message("evt_3", "ep_down"))], 9), context);
+  });
+  return lines.flatMap(metricsOfEmfLine);
+}
+
+let read: MetricKey[];
+let emitted: MetricKey[];
+
+beforeAll(async () => {
+  const app = newApp();
+  // The template is read, not the code: no bundling.
+  app.node.setContext("aws:cdk:bundling-stacks", []);
+  const stack = new Stack(app, "Metrics");
+  new WebhookDispatcher(stack, "Webhooks", { alarmEmail: "oncall@example.com" });
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  read = metricsReadByTemplate(resources as never).filter((m) => !m.namespace.startsWith("AWS/"));
+  emitted = await emittedMetrics();
+}, SYNTH_TIMEOUT_MS);
+
+describe("the metrics the template reads and the metrics the functions emit", () => {
+  it("finds the custom metrics of the alarms and the dashboard", () => {
+    // Guards the comparison below against reading nothing: the failure rate reads two metrics.
+    expect(read.map((m) => m.name)).toEqual(expect.arrayContaining(["Attempts", "Failures"]));
+  });
+
+  it("reads no custom metric that no function emits", () => {
+    const emittedKeys = new Set(emitted.map(keyOf));
+    const missing = [...new Set(read.map(keyOf))].filter((k) => !emittedKeys.has(k));
+    expect(missing).toEqual([]);
+  });
+});
