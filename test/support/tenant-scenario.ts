@@ -91,7 +91,7 @@ export async function perform(call: TenantCall, ops: Op[], deliver: () => Promis
 /** Ids the dispatcher makes up (events, endpoints, replay chains): fresh on every run. */
 const GENERATED = /\b(?:evt_|ep_|rcv_|m)[0-9a-f]{28}\b/g;
 /** Fields that hold a time or a duration. */
-const TIMES = new Set(["at", "createdAt", "updatedAt", "lastAttemptAt", "nextAttemptAt", "durationMs"]);
+const TIMES = new Set(["at", "createdAt", "updatedAt", "lastAttemptAt", "nextAttemptAt", "durationMs", "expiresAt"]);
 
 /**
  * The answers with each generated id renamed by order of first appearance (`id#0`, `id#1`, …) and

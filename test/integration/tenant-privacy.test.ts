@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventIdForKey } from "../../functions/core/ids.ts";
+import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
+import { startReceiver } from "../support/receiver.ts";
+import { type Answer, normalize, type TenantCall } from "../support/tenant-scenario.ts";
+
+/*
+ * On the running local stack (DynamoDB and SQS emulators, the real worker, a real receiver): tenant
+ * "b" squats tenant "a"'s ids and keys, then "a" runs a sequence of calls; a tenant nobody touched
+ * ("c") runs the same sequence. Their answers must be the same but for generated ids and times.
+ */
+let stack: RunningStack;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+beforeAll(async () => {
+  receiver = await startReceiver(() => ({ status: 204 }));
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await receiver.close();
+  expect(await stack.stop()).toBe(0);
+});
+
+/** A tenant with a key of its own and one catch-all endpoint at `path` of the receiver. */
+async function tenant(tenantId: string, path: string): Promise<TenantCall> {
+  const created = await stack.api("POST", "/v1/api-keys", { tenantId, name: tenantId });
+  expect(created.status).toBe(201);
+  const call: TenantCall = async (method, route, body, headers = {}) => {
+    const response = await stack.api(method, route, body, { authorization: `Bearer ${created.json.key}`, ...headers });
+    return { status: response.status, json: response.json, replayed: response.headers.get("idempotent-replayed") === "true" };
+  };
+  expect((await call("POST", "/v1/endpoints", { url: `${receiver.url}${path}` })).status).toBe(201);
+  return call;
+}
+
+/** Waits until every delivery of each event has succeeded. */
+async function delivered(call: TenantCall, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    await eventually(async () => {
+      const view = (await call("GET", `/v1/events/${id}`)).json as { deliveries?: { status: string }[] };
+      return view.deliveries?.length && view.deliveries.every((d) => d.status === "succeeded");
+    });
+  }
+}
+
+/** The calls "a" and "c" make: keyed repeats and conflicts, chosen ids, a batch, reads and a replay. */
+async function sequence(call: TenantCall): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  const ask = async (...args: Parameters<TenantCall>) => {
+    const answer = await call(...args);
+    answers.push(answer);
+    return answer;
+  };
+  const keyed = { "idempotency-key": "k1" };
+  const first = await ask("POST", "/v1/events", { type: "order.paid", payload: { n: 1 } }, keyed);
+  await ask("POST", "/v1/events", { type: "order.paid", payload: { n: 1 } }, keyed);
+  await ask("POST", "/v1/events", { type: "order.paid", payload: { n: 2 } }, keyed);
+  await ask("POST", "/v1/events", { id: "order-1", type: "order.paid", payload: { n: 1 } });
+  await ask("POST", "/v1/events", { id: "order-1", type: "order.paid", payload: { n: 3 } });
+  await ask("POST", "/v1/events/batch", { events: [{ id: "order-2", type: "order.sent", payload: { n: 4 } }] });
+  const ids = [(first.json as { id: string }).id, "order-1", "order-2"];
+  await delivered(call, ids);
+  for (const id of ids) {
+    await ask("GET", `/v1/events/${id}`);
+    await ask("GET", `/v1/events/${id}/attempts`);
+  }
+  await ask("POST", "/v1/events/order-1/replay", {});
+  await ask("GET", "/v1/events/order-3");
+  return answers;
+}
+
+describe("tenant privacy of event ids and idempotency keys, on the local stack", () => {
+  it("gives a tenant whose ids and keys another tenant used first the answers of an untouched tenant", async () => {
+    const b = await tenant("b", "/b");
+    const squatted = [eventIdForKey("a", "k1"), "order-1", "order-2"];
+    const squat = { type: "order.paid", payload: { by: "b" } };
+    expect((await b("POST", "/v1/events", { ...squat, id: squatted[0] }, { "idempotency-key": "k1" })).status).toBe(202);
+    expect((await b("POST", "/v1/events", { ...squat, id: "order-1" })).status).toBe(202);
+    expect((await b("POST", "/v1/events/batch", { events: [{ ...squat, id: "order-2" }] })).status).toBe(202);
+    await delivered(b, squatted);
+    expect((await b("POST", "/v1/events/order-1/replay", {})).status).toBe(202);
+
+    const a = await tenant("a", "/hook");
+    const afterSquat = await sequence(a);
+    expect(afterSquat.map((x) => x.status)).toEqual([202, 202, 409, 202, 409, 202, 200, 200, 200, 200, 200, 200, 202, 404]);
+    const c = await tenant("c", "/hook");
+    const untouched = JSON.parse(JSON.stringify(await sequence(c)).replaceAll('"tenantId":"c"', '"tenantId":"a"'));
+    expect(normalize(afterSquat)).toEqual(normalize(untouched));
+
+    // "b" reads its own events of those ids, never "a"'s; the admin reads "a"'s by naming the tenant.
+    const aKeyed = (afterSquat[0]?.json as { id: string }).id;
+    expect(aKeyed).toBe(eventIdForKey("a", "k1"));
+    for (const id of [aKeyed, "order-1"]) {
+      expect((await b("GET", `/v1/events/${id}`)).json).toMatchObject({ tenantId: "b", payload: { by: "b" } });
+      const attempts = ((await b("GET", `/v1/events/${id}/attempts`)).json as { items: { tenantId: string }[] }).items;
+      expect(attempts.length).toBeGreaterThan(0);
+      expect(attempts.every((i) => i.tenantId === "b")).toBe(true);
+      expect((await stack.api("GET", `/v1/events/${id}?tenantId=a`)).json).toMatchObject({ tenantId: "a" });
+    }
+    // Each tenant's receiver got its own event under the same webhook-id.
+    const received = receiver.requests.filter((r) => r.headers["webhook-id"] === "order-1");
+    expect(received.filter((r) => r.path === "/b").map((r) => JSON.parse(r.body))).toContainEqual({ by: "b" });
+    expect(received.filter((r) => r.path === "/hook").map((r) => JSON.parse(r.body))).toContainEqual({ n: 1 });
+  });
+});
