@@ -59,6 +59,8 @@ async function sequence(call: TenantCall): Promise<Answer[]> {
   await ask("POST", "/v1/events", { id: "order-1", type: "order.paid", payload: { n: 1 } });
   await ask("POST", "/v1/events", { id: "order-1", type: "order.paid", payload: { n: 3 } });
   await ask("POST", "/v1/events/batch", { events: [{ id: "order-2", type: "order.sent", payload: { n: 4 } }] });
+  // A fresh tenant's answers: the key's first use, its repeat, its conflict; a chosen id and its conflict; a batch.
+  expect(answers.map((x) => x.status)).toEqual([202, 202, 409, 202, 409, 202]);
   const ids = [(first.json as { id: string }).id, "order-1", "order-2"];
   await delivered(call, ids);
   for (const id of ids) {
