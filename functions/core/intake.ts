@@ -192,12 +192,10 @@ async function answerRepeats(
   candidates: Candidate[],
   results: IntakeResult[],
 ): Promise<{ fresh: Candidate[]; followers: [number, Candidate][]; resumes: [number, EventRecord][] }> {
+  const keyed = candidates.filter((c) => c.keyed);
   let existing: Map<string, EventRecord>;
   try {
-    existing = await recordedBefore(
-      deps,
-      candidates.filter((c) => c.keyed),
-    );
+    existing = await recordedBefore(deps, keyed);
   } catch (cause) {
     failAll(results, candidates, cause);
     return { fresh: [], followers: [], resumes: [] };
