@@ -1,5 +1,9 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventIdForKey } from "../../functions/core/ids.ts";
+import { keys } from "../../functions/adapters/table-design.ts";
+import { eventIdForKey, requestHash } from "../../functions/core/ids.ts";
+import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 import { startReceiver } from "../support/receiver.ts";
 import { type Answer, normalize, type TenantCall } from "../support/tenant-scenario.ts";
@@ -14,7 +18,8 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
   receiver = await startReceiver(() => ({ status: 204 }));
-  stack = await startStack();
+  // The sweeper runs often here, to finish a half-sent event written in the old key format.
+  stack = await startStack({ env: { LOCAL_SWEEP_INTERVAL_MS: "500", UNSENT_SWEEP_AFTER_SECONDS: "1" } });
 });
 
 afterAll(async () => {
@@ -104,5 +109,47 @@ describe("tenant privacy of event ids and idempotency keys, on the local stack",
     const received = receiver.requests.filter((r) => r.headers["webhook-id"] === "order-1");
     expect(received.filter((r) => r.path === "/b").map((r) => JSON.parse(r.body))).toContainEqual({ by: "b" });
     expect(received.filter((r) => r.path === "/hook").map((r) => JSON.parse(r.body))).toContainEqual({ n: 1 });
+  });
+
+  it("reads events written in the old key format for their own tenant only, and finishes one left half-sent", async () => {
+    const ready = JSON.parse(/^READY (.*)$/m.exec(stack.output())?.[1] ?? "{}") as { dynamoUrl: string };
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: ready.dynamoUrl, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } }),
+    );
+    const ep = (await stack.api("POST", "/v1/endpoints", { url: `${receiver.url}/old`, tenantId: "t-old" })).json;
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    // As an older version wrote them: sk "EVENT", the tenant only in an attribute.
+    const old = (id: string, extra: Record<string, unknown> = {}) => ({
+      ...keys.legacyEvent(id),
+      id,
+      tenantId: "t-old",
+      type: "a",
+      body: '{"n":1}',
+      createdAt,
+      requestHash: requestHash("t-old", "a", '{"n":1}'),
+      endpointIds: [ep.id],
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      ...extra,
+    });
+    await documents.send(new PutCommand({ TableName: RESOURCE_NAMES.table, Item: old("old-1") }));
+    expect((await stack.api("GET", "/v1/events/old-1?tenantId=t-old")).json).toMatchObject({ id: "old-1", payload: { n: 1 } });
+    expect((await stack.api("GET", "/v1/events/old-1?tenantId=t-new")).status).toBe(404);
+    const repeat = await stack.api("POST", "/v1/events", { id: "old-1", type: "a", payload: { n: 1 }, tenantId: "t-old" });
+    expect(repeat.headers.get("idempotent-replayed")).toBe("true");
+    expect((await stack.api("POST", "/v1/events", { id: "old-1", type: "a", payload: { n: 2 }, tenantId: "t-old" })).status).toBe(409);
+    const elsewhere = await stack.api("POST", "/v1/events", { id: "old-1", type: "a", payload: { n: 2 }, tenantId: "t-new" });
+    expect(elsewhere.status).toBe(202);
+    expect(elsewhere.headers.get("idempotent-replayed")).toBeNull();
+
+    const halfSent = old("old-2", { unsent: [ep.id], gsi1pk: keys.unsentEvents, gsi1sk: `${createdAt}#old-2` });
+    await documents.send(new PutCommand({ TableName: RESOURCE_NAMES.table, Item: halfSent }));
+    await eventually(async () => receiver.requests.some((r) => r.headers["webhook-id"] === "old-2"));
+    // Marked sent where it is kept: off the sweeper's list, with no new-format copy beside it.
+    await eventually(async () => {
+      const item = (await documents.send(new GetCommand({ TableName: RESOURCE_NAMES.table, Key: keys.legacyEvent("old-2") }))).Item;
+      return item && item.unsent === undefined && item.gsi1pk === undefined;
+    });
+    const copy = await documents.send(new GetCommand({ TableName: RESOURCE_NAMES.table, Key: keys.event("t-old", "old-2") }));
+    expect(copy.Item).toBeUndefined();
   });
 });
