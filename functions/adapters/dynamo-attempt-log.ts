@@ -42,17 +42,19 @@ export class DynamoAttemptLog implements AttemptLog {
     const items = await queryAll(this.client, {
       TableName: this.table,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :delivery)",
-      ExpressionAttributeValues: { ":pk": keys.event(eventId).pk, ":delivery": keys.deliveryAttempts(endpointId) },
+      ExpressionAttributeValues: { ":pk": keys.eventPartition(eventId), ":delivery": keys.deliveryAttempts(endpointId) },
       ConsistentRead: true,
     });
     return items.map(toAttempt);
   }
 
-  async allOfEvent(eventId: string): Promise<AttemptRecord[]> {
+  async allOfEvent(tenantId: string, eventId: string): Promise<AttemptRecord[]> {
+    // The partition holds the attempts of every tenant's event of this id: keep the tenant's.
     const items = await queryAll(this.client, {
       TableName: this.table,
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :at)",
-      ExpressionAttributeValues: { ":pk": keys.event(eventId).pk, ":at": "AT#" },
+      FilterExpression: "tenantId = :tenant",
+      ExpressionAttributeValues: { ":pk": keys.eventPartition(eventId), ":at": "AT#", ":tenant": tenantId },
       ConsistentRead: true,
     });
     return items.map(toAttempt);

@@ -1,15 +1,18 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mapWithConcurrency } from "../core/concurrency.ts";
 import { DependencyError } from "../core/errors.ts";
 import type { EventRecord } from "../core/model.ts";
 import type { EventStore } from "../core/ports.ts";
-import { dynamo } from "./dynamo-paging.ts";
+import { conditionalWrite, dynamo } from "./dynamo-paging.ts";
 import { keys, TABLE_DESIGN } from "./table-design.ts";
 
 const EVENT_FIELDS = ["id", "tenantId", "type", "body", "createdAt", "requestHash", "endpointIds", "unsent", "expiresAt"] as const;
 
-/** Events in the DynamoDB table, beside their attempts. */
+/**
+ * Events in the DynamoDB table, beside their attempts, keyed by tenant and id. Items from before the
+ * tenant joined the key (sk `EVENT`) are read for the tenant they name until their TTL removes them.
+ */
 export class DynamoEventStore implements EventStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
@@ -19,28 +22,40 @@ export class DynamoEventStore implements EventStore {
     this.table = table;
   }
 
-  async get(id: string): Promise<EventRecord | undefined> {
-    const out = await dynamo("get event", () =>
-      this.client.send(new GetCommand({ TableName: this.table, Key: keys.event(id), ConsistentRead: true })),
-    );
-    return out.Item ? toEvent(out.Item) : undefined;
+  async get(tenantId: string, id: string): Promise<EventRecord | undefined> {
+    return (await this.getMany(tenantId, [id])).get(id);
   }
 
-  async getMany(ids: string[]): Promise<Map<string, EventRecord>> {
+  async getMany(tenantId: string, ids: string[]): Promise<Map<string, EventRecord>> {
     const found = new Map<string, EventRecord>();
-    for (let i = 0; i < ids.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-        [this.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.event(id)), ConsistentRead: true },
-      };
-      for (let tries = 0; request && Object.keys(request).length > 0; tries++) {
-        if (tries > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
-        if (tries > 5) throw new DependencyError("dynamodb", "DynamoDB left keys unprocessed");
-        const out = await dynamo("batch get events", () => this.client.send(new BatchGetCommand({ RequestItems: request })));
-        for (const item of out.Responses?.[this.table] ?? []) found.set(item.id as string, toEvent(item));
-        request = out.UnprocessedKeys as typeof request;
+    const legacy = new Map<string, EventRecord>();
+    const unique = [...new Set(ids)];
+    // Two keys per id (the tenant's, the legacy one) in one round trip: 100 keys per BatchGetItem.
+    for (let i = 0; i < unique.length; i += 50) {
+      const wanted = unique.slice(i, i + 50).flatMap((id) => [keys.event(tenantId, id), keys.legacyEvent(id)]);
+      for (const item of await this.batchGet(wanted)) {
+        if (item.sk === keys.event(tenantId, item.id as string).sk) found.set(item.id as string, toEvent(item));
+        // A legacy item is one tenant's: it answers only for that tenant.
+        else if (item.tenantId === tenantId) legacy.set(item.id as string, toEvent(item));
       }
     }
+    for (const [id, event] of legacy) if (!found.has(id)) found.set(id, event);
     return found;
+  }
+
+  private async batchGet(wanted: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [this.table]: { Keys: wanted, ConsistentRead: true },
+    };
+    for (let tries = 0; request && Object.keys(request).length > 0; tries++) {
+      if (tries > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
+      if (tries > 5) throw new DependencyError("dynamodb", "DynamoDB left keys unprocessed");
+      const out = await dynamo("batch get events", () => this.client.send(new BatchGetCommand({ RequestItems: request })));
+      items.push(...(out.Responses?.[this.table] ?? []));
+      request = out.UnprocessedKeys as typeof request;
+    }
+    return items;
   }
 
   async putNew(events: EventRecord[]): Promise<void> {
@@ -50,7 +65,7 @@ export class DynamoEventStore implements EventStore {
           new PutCommand({
             TableName: this.table,
             // A half-sent event is also listed on gsi1 under UNSENT (a sparse index) for the sweeper.
-            Item: { ...keys.event(event.id), ...(event.unsent && unsentIndex(event)), ...storedBody(event) },
+            Item: { ...keys.event(event.tenantId, event.id), ...(event.unsent && unsentIndex(event)), ...storedBody(event) },
             ConditionExpression: "attribute_not_exists(pk)",
           }),
         );
@@ -63,12 +78,22 @@ export class DynamoEventStore implements EventStore {
   }
 
   /** Marks every message of the event as sent: drops it from the UNSENT list. */
-  async markSent(id: string): Promise<void> {
-    await dynamo("mark event sent", () =>
-      this.client.send(
-        new UpdateCommand({ TableName: this.table, Key: keys.event(id), UpdateExpression: "REMOVE unsent, gsi1pk, gsi1sk" }),
-      ),
-    );
+  async markSent(tenantId: string, id: string): Promise<void> {
+    const update = (Key: Record<string, unknown>, condition: string, values?: Record<string, unknown>) =>
+      conditionalWrite("mark event sent", () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key,
+            UpdateExpression: "REMOVE unsent, gsi1pk, gsi1sk",
+            // An update of a missing key would create an item: the condition keeps it to an existing event.
+            ConditionExpression: condition,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+    if (await update(keys.event(tenantId, id), "attribute_exists(pk)")) return;
+    await update(keys.legacyEvent(id), "tenantId = :tenant", { ":tenant": tenantId });
   }
 
   async listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]> {

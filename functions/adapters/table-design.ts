@@ -5,7 +5,7 @@
  * | item     | pk            | sk                      | gsi1pk               | gsi1sk                     |
  * |----------|---------------|-------------------------|----------------------|----------------------------|
  * | endpoint | EP#{id}       | ENDPOINT                | TENANT#{tenant}#EP   | {createdAt}#{id}           |
- * | event    | EV#{id}       | EVENT                   | UNSENT (half-sent)   | {createdAt}#{id}           |
+ * | event    | EV#{id}       | EVENT#{tenant}          | UNSENT (half-sent)   | {createdAt}#{id}           |
  * | attempt  | EV#{eventId}  | AT#{endpointId}#{n:06}  | EP#{endpointId}#AT   | {at}#{eventId}#{n:06}      |
  * | API key  | KEY#{id}      | APIKEY                  | APIKEYS              | {createdAt}#{id}           |
  * | manual attempt | EV#{eventId} | AT#{endpointId}#M#{chain}#{n:06} | EP#{endpointId}#AT | {at}#{eventId}#M#{chain}#{n:06} |
@@ -15,6 +15,9 @@
  * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
  * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
  * An event and its attempts share a partition; an endpoint's attempts are read newest first on gsi1.
+ * An event is named by its tenant and id: the same id in two tenants is two items of one partition
+ * (their attempts differ by endpoint, and an endpoint has one tenant). Events written before the
+ * tenant joined the key have sk `EVENT` and are read, for their own tenant only, until their TTL.
  */
 export const TABLE_DESIGN = {
   partitionKey: "pk",
@@ -26,7 +29,11 @@ export const TABLE_DESIGN = {
 export const keys = {
   endpoint: (id: string) => ({ pk: `EP#${id}`, sk: "ENDPOINT" }),
   tenantEndpoints: (tenantId: string) => `TENANT#${tenantId}#EP`,
-  event: (id: string) => ({ pk: `EV#${id}`, sk: "EVENT" }),
+  event: (tenantId: string, id: string) => ({ pk: `EV#${id}`, sk: `EVENT#${tenantId}` }),
+  /** Where an event was kept before its key named the tenant; the item's `tenantId` says whose it is. */
+  legacyEvent: (id: string) => ({ pk: `EV#${id}`, sk: "EVENT" }),
+  /** The partition of an event id: its events (one per tenant that used the id) and their attempts. */
+  eventPartition: (id: string) => `EV#${id}`,
   unsentEvents: "UNSENT",
   attemptChain: (endpointId: string) => `AT#${endpointId}#`,
   attempt: (eventId: string, endpointId: string, n: number) => ({

@@ -60,6 +60,11 @@ export function routes(deps: ApiDeps): Route[] {
   const id = (event: Event) => pathParam(event, "id");
   const page = <T>(p: { items: T[]; nextCursor?: string }) => ({ items: p.items, nextCursor: p.nextCursor ?? null });
   const optionalBody = (event: Event) => (event.body ? body(event) : {});
+  // The tenant a request acts in, for the admin named by `?tenantId=` (default "default").
+  const queriedTenant = (event: Event, caller: Principal) => {
+    const requested = query(event, "tenantId");
+    return actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
+  };
   const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) => endpointJson(endpoint, withSecret, deps.clock.now());
   return [
     { method: "GET", path: "/v1/health", handler: async () => json(200, { status: "ok" }) },
@@ -76,9 +81,7 @@ export function routes(deps: ApiDeps): Route[] {
       method: "GET",
       path: "/v1/endpoints",
       handler: async (e, caller) => {
-        const requested = query(e, "tenantId");
-        const tenantId = actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
-        const found = await listEndpoints(deps, tenantId, parseLimit(query(e, "limit")), query(e, "cursor"));
+        const found = await listEndpoints(deps, queriedTenant(e, caller), parseLimit(query(e, "limit")), query(e, "cursor"));
         return json(200, page({ ...found, items: found.items.map((v) => show(v, false)) }));
       },
     },
@@ -135,7 +138,7 @@ export function routes(deps: ApiDeps): Route[] {
       path: "/v1/events/{id}/replay",
       handler: async (e, caller) => {
         const input = parse(ReplayEvent, optionalBody(e));
-        return json(202, await replayEvent(deps, id(e), input.endpointId, confinedTenant(caller)));
+        return json(202, await replayEvent(deps, actingTenant(caller, input.tenantId), id(e), input.endpointId));
       },
     },
     {
@@ -173,13 +176,13 @@ export function routes(deps: ApiDeps): Route[] {
     {
       method: "GET",
       path: "/v1/events/{id}",
-      handler: async (e, caller) => json(200, await getEventView(deps, id(e), confinedTenant(caller))),
+      handler: async (e, caller) => json(200, await getEventView(deps, queriedTenant(e, caller), id(e))),
     },
     {
       method: "GET",
       path: "/v1/events/{id}/attempts",
       handler: async (e, caller) =>
-        json(200, page(await listEventAttempts(deps, id(e), parseLimit(query(e, "limit")), query(e, "cursor"), confinedTenant(caller)))),
+        json(200, page(await listEventAttempts(deps, queriedTenant(e, caller), id(e), parseLimit(query(e, "limit")), query(e, "cursor")))),
     },
     {
       method: "POST",

@@ -1,7 +1,6 @@
 import { ApiError } from "./errors.ts";
 import type { AttemptRecord, AttemptStatus, DeliveryStatus, EventRecord } from "./model.ts";
 import type { AttemptLog, EventStore, Page } from "./ports.ts";
-import { canSee } from "./principal.ts";
 
 export interface QueryDeps {
   events: Pick<EventStore, "get">;
@@ -19,10 +18,10 @@ export interface DeliveryView {
   nextAttemptAt?: string;
 }
 
-/** GET /v1/events/{id}: the event, its payload and where each matched delivery stands. */
-export async function getEventView(deps: QueryDeps, id: string, confined?: string) {
-  const [event, attempts] = await Promise.all([deps.events.get(id), deps.attempts.allOfEvent(id)]);
-  if (!event || !canSee(confined, event.tenantId)) throw new ApiError("not_found", `No event ${id}`);
+/** GET /v1/events/{id}: the tenant's event, its payload and where each matched delivery stands. */
+export async function getEventView(deps: QueryDeps, tenantId: string, id: string) {
+  const [event, attempts] = await Promise.all([deps.events.get(tenantId, id), deps.attempts.allOfEvent(tenantId, id)]);
+  if (!event) throw new ApiError("not_found", `No event ${id}`);
   return { ...eventSummary(event), payload: JSON.parse(event.body) as unknown, deliveries: deliveryViews(event, attempts) };
 }
 
@@ -55,16 +54,16 @@ export function deliveryViews(event: EventRecord, attempts: AttemptRecord[]): De
   });
 }
 
-/** GET /v1/events/{id}/attempts: every attempt of the event, newest first. */
+/** GET /v1/events/{id}/attempts: every attempt of the tenant's event, newest first. */
 export async function listEventAttempts(
   deps: QueryDeps,
+  tenantId: string,
   id: string,
   limit: number,
   cursor?: string,
-  confined?: string,
 ): Promise<Page<AttemptRecord>> {
-  const [event, attempts] = await Promise.all([deps.events.get(id), deps.attempts.allOfEvent(id)]);
-  if (!event || !canSee(confined, event.tenantId)) throw new ApiError("not_found", `No event ${id}`);
+  const [event, attempts] = await Promise.all([deps.events.get(tenantId, id), deps.attempts.allOfEvent(tenantId, id)]);
+  if (!event) throw new ApiError("not_found", `No event ${id}`);
   const sorted = attempts.sort(newestFirst);
   const after = cursor === undefined ? undefined : decodePosition(cursor);
   const start = after === undefined ? 0 : sorted.findIndex((a) => newestFirst(a, after) > 0);

@@ -145,7 +145,7 @@ async function finishSending(deps: IntakeDeps, resumes: [number, EventRecord][],
 export async function sendRest(deps: Pick<IntakeDeps, "queue" | "events">, record: EventRecord): Promise<void> {
   const [left] = await sendMessages(deps, [[record, record.unsent ?? []]]);
   if ((left ?? []).length > 0) throw new DependencyError("sqs", "SQS did not accept every message");
-  await deps.events.markSent(record.id);
+  await deps.events.markSent(record.tenantId, record.id);
 }
 
 /** Validates one submitted event and builds its record, or says why it cannot be accepted. */
@@ -192,25 +192,26 @@ async function answerRepeats(
   candidates: Candidate[],
   results: IntakeResult[],
 ): Promise<{ fresh: Candidate[]; followers: [number, Candidate][]; resumes: [number, EventRecord][] }> {
-  const keyed = candidates.filter((c) => c.keyed).map((c) => c.record.id);
-  let existing = new Map<string, EventRecord>();
-  if (keyed.length > 0) {
-    try {
-      existing = await deps.events.getMany([...new Set(keyed)]);
-    } catch (cause) {
-      failAll(results, candidates, cause);
-      return { fresh: [], followers: [], resumes: [] };
-    }
+  const keyed = candidates.filter((c) => c.keyed);
+  let existing: Map<string, EventRecord>;
+  try {
+    existing = await recordedBefore(deps, keyed);
+  } catch (cause) {
+    failAll(results, candidates, cause);
+    return { fresh: [], followers: [], resumes: [] };
   }
   const fresh: Candidate[] = [];
   const followers: [number, Candidate][] = [];
   const resumes: [number, EventRecord][] = [];
+  // An event is its tenant's: the same id in two tenants of one batch is two events.
   const firstInBatch = new Map<string, Candidate>();
+  const resuming = new Map<string, number>();
   for (const c of candidates) {
-    const first = existing.get(c.record.id) ?? firstInBatch.get(c.record.id)?.record;
-    const leader = firstInBatch.get(c.record.id);
+    const name = eventName(c.record);
+    const leader = firstInBatch.get(name);
+    const first = existing.get(name) ?? leader?.record;
     if (!first) {
-      firstInBatch.set(c.record.id, c);
+      firstInBatch.set(name, c);
       fresh.push(c);
     } else if (first.requestHash !== c.record.requestHash) {
       results[c.index] = {
@@ -221,14 +222,30 @@ async function answerRepeats(
       followers.push([c.index, leader]);
     } else if (first.unsent) {
       // One resume per event, however often the batch repeats it.
-      const resuming = resumes.find(([, record]) => record.id === first.id);
-      if (resuming) followers.push([c.index, { index: resuming[0], record: first, keyed: true }]);
-      else resumes.push([c.index, first]);
+      const resumer = resuming.get(name);
+      if (resumer !== undefined) followers.push([c.index, { index: resumer, record: first, keyed: true }]);
+      else {
+        resuming.set(name, c.index);
+        resumes.push([c.index, first]);
+      }
     } else {
       results[c.index] = { ok: true, event: accepted(first), replayed: true };
     }
   }
   return { fresh, followers, resumes };
+}
+
+/** The keyed candidates' events recorded before, each looked up in its own tenant, by `eventName`. */
+async function recordedBefore(deps: IntakeDeps, keyed: Candidate[]): Promise<Map<string, EventRecord>> {
+  const idsOfTenant = new Map<string, Set<string>>();
+  for (const { record } of keyed) idsOfTenant.set(record.tenantId, (idsOfTenant.get(record.tenantId) ?? new Set()).add(record.id));
+  const found = await Promise.all([...idsOfTenant].map(([tenantId, ids]) => deps.events.getMany(tenantId, [...ids])));
+  return new Map(found.flatMap((events) => [...events.values()].map((e) => [eventName(e), e] as const)));
+}
+
+/** What names an event: its tenant and its id. */
+function eventName(event: Pick<EventRecord, "tenantId" | "id">): string {
+  return JSON.stringify([event.tenantId, event.id]);
 }
 
 async function endpointsOfTenants(deps: IntakeDeps, candidates: Candidate[]): Promise<Map<string, Subscription[]>> {

@@ -20,25 +20,32 @@ export interface EndpointStore {
   listByTenant(tenantId: string, limit: number, cursor?: string): Promise<Page<Endpoint>>;
 }
 
-/** Recorded events. */
+/**
+ * Recorded events, each named by its tenant and id: the same id in two tenants is two events, and
+ * no read in one tenant sees, or is changed by, another tenant's event.
+ */
 export interface EventStore {
-  get(id: string): Promise<EventRecord | undefined>;
-  getMany(ids: string[]): Promise<Map<string, EventRecord>>;
-  /** Writes the events; an id that already exists is left as it was. */
+  get(tenantId: string, id: string): Promise<EventRecord | undefined>;
+  /** The tenant's events among `ids`, by id. */
+  getMany(tenantId: string, ids: string[]): Promise<Map<string, EventRecord>>;
+  /** Writes the events; an event whose tenant already has its id is left as it was. */
   putNew(events: EventRecord[]): Promise<void>;
   /** Records that every message of the event is in the queue now. */
-  markSent(id: string): Promise<void>;
+  markSent(tenantId: string, id: string): Promise<void>;
   /** Events with unsent messages, created before `createdBefore`, oldest first. */
   listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]>;
 }
 
-/** The delivery log: one record per attempt, kept until its TTL. */
+/**
+ * The delivery log: one record per attempt, kept until its TTL. An endpoint belongs to one tenant,
+ * so (event id, endpoint id) names one tenant's delivery even where another tenant uses the same event id.
+ */
 export interface AttemptLog {
   record(attempt: AttemptRecord): Promise<void>;
   /** Every attempt of one delivery (an event to one endpoint), all chains, in no particular order; read consistently. */
   ofDelivery(eventId: string, endpointId: string): Promise<AttemptRecord[]>;
-  /** Every attempt of an event (all endpoints), in no particular order. */
-  allOfEvent(eventId: string): Promise<AttemptRecord[]>;
+  /** Every attempt of the tenant's event (all endpoints), in no particular order; another tenant's event of that id adds none. */
+  allOfEvent(tenantId: string, eventId: string): Promise<AttemptRecord[]>;
   /** Attempts to one endpoint, newest first. */
   byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus): Promise<Page<AttemptRecord>>;
   /** Attempts to one endpoint made at `since` or later and before `until`, newest first. */

@@ -112,7 +112,8 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
     const latest = latestRecord(history);
     if (latest && RECOVERABLE.has(latest.status) && sameRecord(latest, candidate)) chosen.push(latest);
   }
-  const events = chosen.length > 0 ? await deps.events.getMany([...new Set(chosen.map((a) => a.eventId))]) : new Map();
+  // The endpoint's attempts are its tenant's deliveries: their events are looked up in that tenant.
+  const events = chosen.length > 0 ? await deps.events.getMany(recovery.tenantId, [...new Set(chosen.map((a) => a.eventId))]) : new Map();
   const messages: DeliveryMessage[] = [];
   for (const a of chosen) {
     const event = events.get(a.eventId);

@@ -3,7 +3,6 @@ import { ApiError, DependencyError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore } from "./ports.ts";
-import { canSee } from "./principal.ts";
 
 export interface ReplayDeps {
   events: Pick<EventStore, "get">;
@@ -21,18 +20,18 @@ export interface ReplayResult {
 }
 
 /**
- * POST /v1/events/{id}/replay: sends the event again now, as a new manual attempt chain, to one
+ * POST /v1/events/{id}/replay: sends the tenant's event again now, as a new manual attempt chain, to one
  * endpoint it was sent to (or that is subscribed to its type), or to every endpoint it was sent to.
  * The chains are logged with trigger "manual" and numbered apart from the scheduled chain.
  */
 export async function replayEvent(
   deps: ReplayDeps,
+  tenantId: string,
   eventId: string,
   endpointId: string | undefined,
-  confined?: string,
 ): Promise<ReplayResult> {
-  const event = await deps.events.get(eventId);
-  if (!event || !canSee(confined, event.tenantId)) throw new ApiError("not_found", `No event ${eventId}`);
+  const event = await deps.events.get(tenantId, eventId);
+  if (!event) throw new ApiError("not_found", `No event ${eventId}`);
   const targets = endpointId === undefined ? event.endpointIds : [endpointId];
   const found = await Promise.all(targets.map((id) => deps.endpoints.get(id)));
   if (endpointId !== undefined) {
@@ -42,7 +41,7 @@ export async function replayEvent(
     if (!eligible) throw new ApiError("not_found", `No endpoint ${endpointId} for event ${eventId}`);
     if (!endpoint.enabled) throw new ApiError("endpoint_disabled", `Endpoint ${endpointId} is disabled: enable it before replaying`);
   }
-  const history = await deps.attempts.allOfEvent(eventId);
+  const history = await deps.attempts.allOfEvent(tenantId, eventId);
   const result: ReplayResult = { eventId, chains: [], skipped: [] };
   const messages: DeliveryMessage[] = [];
   const now = deps.clock.now().getTime();
@@ -54,7 +53,7 @@ export async function replayEvent(
       result.skipped.push({ endpointId: id, reason: "endpoint_disabled" });
     } else {
       const chain = newId("m", now).replace("_", "");
-      const { type, tenantId, createdAt, body } = event;
+      const { type, createdAt, body } = event;
       messages.push({ v: 1, eventId, endpointId: id, tenantId, type, createdAt, body, chain, recovers: hadFailed(history, id) });
       result.chains.push({ endpointId: id, chain });
     }

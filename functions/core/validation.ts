@@ -121,6 +121,7 @@ export const RotateSecret = v.strictObject({
 });
 
 export const ReplayEvent = v.strictObject({
+  tenantId: v.optional(TENANT_ID),
   endpointId: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "is not an endpoint id"))),
 });
 

@@ -156,7 +156,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       async () => {
         for (const id of accepted) {
           if (views.get(id)?.deliveries.every((d) => d.status === "succeeded" || d.status === "exhausted")) continue;
-          const view = await stack.api("GET", `/v1/events/${encodeURIComponent(id)}`);
+          const view = await stack.api("GET", `/v1/events/${encodeURIComponent(id)}?tenantId=chaos`);
           if (view.status === 200) views.set(id, view.json);
         }
         return [...accepted].every((id) => views.get(id)?.deliveries.every((d) => d.status === "succeeded" || d.status === "exhausted"));

@@ -163,7 +163,7 @@ describe.each([
       for (const a of [...scheduled, manual, neighbour]) await w.attempts.record(a);
       const byAt = (a: AttemptRecord, b: AttemptRecord) => a.at.localeCompare(b.at);
       expect((await w.attempts.ofDelivery("evt_d", "ep_1")).sort(byAt)).toEqual([...scheduled, manual]);
-      expect((await w.attempts.allOfEvent("evt_d")).sort(byAt)).toEqual([...scheduled, manual, neighbour]);
+      expect((await w.attempts.allOfEvent("default", "evt_d")).sort(byAt)).toEqual([...scheduled, manual, neighbour]);
     });
   });
 
@@ -249,14 +249,25 @@ describe.each([
     it("keeps the first write of an id, and lists half-sent events oldest first until they are sent", async () => {
       await w.events.putNew([event("evt_u2", minute(2), { unsent: ["ep_1"] }), event("evt_u1", minute(1), { unsent: ["ep_1"] })]);
       await w.events.putNew([event("evt_u1", minute(1), { body: '{"changed":true}' }), event("evt_sent", minute(0))]);
-      expect((await w.events.get("evt_u1"))?.body).toBe('{"id":"evt_u1"}');
-      expect([...(await w.events.getMany(["evt_u1", "evt_none", "evt_sent"])).keys()].sort()).toEqual(["evt_sent", "evt_u1"]);
+      expect((await w.events.get("default", "evt_u1"))?.body).toBe('{"id":"evt_u1"}');
+      expect([...(await w.events.getMany("default", ["evt_u1", "evt_none", "evt_sent"])).keys()].sort()).toEqual(["evt_sent", "evt_u1"]);
       expect((await w.events.listUnsent(minute(3), 10)).map((e) => e.id)).toEqual(["evt_u1", "evt_u2"]);
       expect((await w.events.listUnsent(minute(2), 10)).map((e) => e.id)).toEqual(["evt_u1"]);
       expect((await w.events.listUnsent(minute(3), 1)).map((e) => e.id)).toEqual(["evt_u1"]);
-      await w.events.markSent("evt_u1");
-      expect((await w.events.get("evt_u1"))?.unsent).toBeUndefined();
+      await w.events.markSent("default", "evt_u1");
+      expect((await w.events.get("default", "evt_u1"))?.unsent).toBeUndefined();
       expect((await w.events.listUnsent(minute(3), 10)).map((e) => e.id)).toEqual(["evt_u2"]);
+    });
+
+    it("names an event by its tenant and id: the same id in two tenants is two events", async () => {
+      await w.events.putNew([event("evt_same", minute(5)), event("evt_same", minute(6), { tenantId: "other", body: '{"other":true}' })]);
+      expect((await w.events.get("default", "evt_same"))?.body).toBe('{"id":"evt_same"}');
+      expect((await w.events.get("other", "evt_same"))?.body).toBe('{"other":true}');
+      expect(await w.events.get("third", "evt_same")).toBeUndefined();
+      expect([...(await w.events.getMany("third", ["evt_same"])).keys()]).toEqual([]);
+      await w.attempts.record(attempt("evt_same", "ep_other", 1, minute(7), { tenantId: "other" }));
+      expect((await w.attempts.allOfEvent("default", "evt_same")).map((a) => a.endpointId)).toEqual([]);
+      expect((await w.attempts.allOfEvent("other", "evt_same")).map((a) => a.endpointId)).toEqual(["ep_other"]);
     });
   });
 

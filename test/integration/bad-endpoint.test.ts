@@ -48,7 +48,7 @@ describe("a bad stored endpoint", () => {
     for (const attempt of attempts) expect(attempt).toMatchObject({ status: "failed", error: "request_invalid" });
     expect(receiver.requests.some((r) => r.path === "/bad")).toBe(false);
     expect(badEvents.every((e) => e.status === 202)).toBe(true);
-    const view = (await stack.api("GET", `/v1/events/${goodEvent.id}`)).json;
+    const view = (await stack.api("GET", `/v1/events/${goodEvent.id}?tenantId=t-good`)).json;
     expect(view.deliveries).toEqual([expect.objectContaining({ endpointId: good.id, status: "succeeded" })]);
     expect(stack.child.exitCode).toBeNull();
     expect((await stack.api("GET", "/v1/health")).status).toBe(200);

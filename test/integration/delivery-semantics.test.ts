@@ -48,21 +48,25 @@ async function endpoint(body: Record<string, unknown>) {
   return response.json as { id: string; secret: string; tenantId: string };
 }
 
+/** The tenant of each event emitted: the admin names it to read the event. */
+const tenantOf = new Map<string, string>();
+
 async function emit(tenantId: string, type = "order.created", payload: unknown = { n: 1 }) {
   const response = await stack.api("POST", "/v1/events", { type, tenantId, payload });
   expect(response.status).toBe(202);
+  tenantOf.set(response.json.id, tenantId);
   return response.json as { id: string };
 }
 
 async function attemptsOf(eventId: string) {
-  const response = await stack.api("GET", `/v1/events/${eventId}/attempts?limit=100`);
+  const response = await stack.api("GET", `/v1/events/${eventId}/attempts?limit=100&tenantId=${tenantOf.get(eventId)}`);
   expect(response.status).toBe(200);
   return response.json.items as Record<string, any>[];
 }
 
 async function deliveryOf(eventId: string, status: string, timeoutMs = 20_000) {
   return eventually(async () => {
-    const view = await stack.api("GET", `/v1/events/${eventId}`);
+    const view = await stack.api("GET", `/v1/events/${eventId}?tenantId=${tenantOf.get(eventId)}`);
     const delivery = view.json.deliveries?.[0];
     return delivery?.status === status ? delivery : undefined;
   }, timeoutMs);
@@ -200,6 +204,7 @@ describe("the rate limit", () => {
     const response = await stack.api("POST", "/v1/events/batch", { events: batch });
     expect(response.status).toBe(202);
     const ids: string[] = response.json.items.map((x: { event: { id: string } }) => x.event.id);
+    for (const id of ids) tenantOf.set(id, ep.tenantId);
     for (const id of ids) await deliveryOf(id, "succeeded", 30_000);
     expect(arrivals).toHaveLength(8);
     // 8 deliveries at 2 a second take at least 3 whole seconds from the first to the last.
@@ -246,13 +251,13 @@ describe("replay and recovery", () => {
     const ep = await endpoint({ url: r.url, tenantId: "t-replay" });
     const event = await emit(ep.tenantId);
     await deliveryOf(event.id, "succeeded");
-    const replay = await stack.api("POST", `/v1/events/${event.id}/replay`, { endpointId: ep.id });
+    const replay = await stack.api("POST", `/v1/events/${event.id}/replay`, { endpointId: ep.id, tenantId: ep.tenantId });
     expect(replay.status).toBe(202);
     const chain = replay.json.chains[0].chain;
     const manual = await eventually(async () => (await attemptsOf(event.id)).find((a) => a.trigger === "manual"));
     expect(manual).toMatchObject({ chain, attempt: 1, status: "succeeded" });
     expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([event.id, event.id]);
-    const elsewhere = await stack.api("POST", `/v1/events/${event.id}/replay`, {}, { "x-ignored": "1" });
+    const elsewhere = await stack.api("POST", `/v1/events/${event.id}/replay`, { tenantId: ep.tenantId }, { "x-ignored": "1" });
     expect(elsewhere.status).toBe(202);
     expect((await stack.api("POST", "/v1/events/evt_missing/replay", {})).status).toBe(404);
   });

@@ -41,7 +41,7 @@ describe("faults", () => {
     expect(stack.output()).toMatch(/SIGTERM: finishing deliveries in flight/);
 
     const again = await start(dir);
-    const view = (await again.api("GET", `/v1/events/${event.id}`)).json;
+    const view = (await again.api("GET", `/v1/events/${event.id}?tenantId=t-term`)).json;
     expect(view.deliveries).toEqual([expect.objectContaining({ endpointId: ep.id, status: "succeeded", attempts: 1 })]);
     expect(r.requests).toHaveLength(1);
     expect(await again.stop("SIGTERM")).toBe(0);
@@ -73,7 +73,7 @@ describe("faults", () => {
 
     for (const id of [inFlight.id, accepted.id]) {
       const delivery = await eventually(async () => {
-        const d = (await stack.api("GET", `/v1/events/${id}`)).json.deliveries[0];
+        const d = (await stack.api("GET", `/v1/events/${id}?tenantId=t-outage`)).json.deliveries[0];
         return d.status === "succeeded" ? d : undefined;
       });
       expect(delivery).toMatchObject({ endpointId: ep.id, attempts: 1 });
@@ -98,7 +98,7 @@ describe("faults", () => {
     expect(refused.status).toBe(503);
     // Nobody repeats the call: the event was recorded with its unsent message, and the sweeper sends it.
     const delivery = await eventually(async () => {
-      const view = await stack.api("GET", "/v1/events/left-behind");
+      const view = await stack.api("GET", "/v1/events/left-behind?tenantId=t-sweep");
       return view.json?.deliveries?.[0]?.status === "succeeded" ? view.json.deliveries[0] : undefined;
     });
     expect(delivery).toMatchObject({ endpointId: ep.id, attempts: 1 });

@@ -37,8 +37,12 @@ async function endpoint(body: Record<string, unknown>) {
   const response = await stack.api("POST", "/v1/endpoints", body);
   expect(response.status).toBe(201);
   secrets.push(response.json.secret, response.json.secret.slice("whsec_".length));
+  tenantOfEndpoint.set(response.json.id, response.json.tenantId);
   return response.json as { id: string; secret: string; tenantId: string };
 }
+
+/** The tenant of each endpoint created: the admin names it to read that tenant's events. */
+const tenantOfEndpoint = new Map<string, string>();
 
 async function emit(body: Record<string, unknown>, headers?: Record<string, string>) {
   const response = await stack.api("POST", "/v1/events", body, headers);
@@ -48,7 +52,7 @@ async function emit(body: Record<string, unknown>, headers?: Record<string, stri
 
 async function deliveryOf(eventId: string, endpointId: string, status: string) {
   return eventually(async () => {
-    const view = await stack.api("GET", `/v1/events/${eventId}`);
+    const view = await stack.api("GET", `/v1/events/${eventId}?tenantId=${tenantOfEndpoint.get(endpointId)}`);
     const delivery = view.json.deliveries.find((d: { endpointId: string }) => d.endpointId === endpointId);
     return delivery?.status === status ? delivery : undefined;
   });
@@ -92,7 +96,7 @@ describe("the pipeline on the local emulators", () => {
     const delivery = await deliveryOf(event.id, ep.id, "succeeded");
     expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 200 });
     expect(new Set(r.requests.map((q) => q.headers["webhook-id"]))).toEqual(new Set([event.id]));
-    const attempts = (await stack.api("GET", `/v1/events/${event.id}/attempts`)).json.items;
+    const attempts = (await stack.api("GET", `/v1/events/${event.id}/attempts?tenantId=t-retry`)).json.items;
     expect(attempts.map((a: { attempt: number; status: string; statusCode: number }) => [a.attempt, a.status, a.statusCode])).toEqual([
       [3, "succeeded", 200],
       [2, "failed", 500],
@@ -123,7 +127,7 @@ describe("the pipeline on the local emulators", () => {
     expect(second.json.nextCursor).toBeNull();
     const exhausted = await stack.api("GET", `/v1/endpoints/${ep.id}/attempts?status=exhausted`);
     expect(exhausted.json.items.map((a: { attempt: number }) => a.attempt)).toEqual([4]);
-    const paged = await stack.api("GET", `/v1/events/${event.id}/attempts?limit=2`);
+    const paged = await stack.api("GET", `/v1/events/${event.id}/attempts?limit=2&tenantId=t-exhaust`);
     expect(paged.json.items).toHaveLength(2);
     expect(paged.json.nextCursor).toEqual(expect.any(String));
   });

@@ -34,14 +34,16 @@ describe("the local stack's data directory", () => {
     const event = (await first.api("POST", "/v1/events", { type: "a", payload: { kept: true }, tenantId: "t-restart" })).json;
     // The first attempt fails and the message waits 3 s (±20 %) for its retry; kill the stack meanwhile.
     await eventually(async () => r.requests.length === 1);
-    await eventually(async () => (await first.api("GET", `/v1/events/${event.id}`)).json.deliveries[0].status === "failed");
+    await eventually(
+      async () => (await first.api("GET", `/v1/events/${event.id}?tenantId=t-restart`)).json.deliveries[0].status === "failed",
+    );
     await first.stop("SIGKILL");
     healthy = true;
 
     const second = await start();
     expect((await second.api("GET", `/v1/endpoints/${ep.id}`)).json).toMatchObject({ id: ep.id, url: r.url });
     const delivery = await eventually(async () => {
-      const view = (await second.api("GET", `/v1/events/${event.id}`)).json;
+      const view = (await second.api("GET", `/v1/events/${event.id}?tenantId=t-restart`)).json;
       return view.deliveries[0].status === "succeeded" ? view : undefined;
     });
     expect(delivery.payload).toEqual({ kept: true });
@@ -59,12 +61,12 @@ describe("the local stack's data directory", () => {
     const stack = await start({ RETRY_SCHEDULE: "600" });
     const ep = (await stack.api("POST", "/v1/endpoints", { url: r.url, tenantId: "t-dlq" })).json;
     const event = (await stack.api("POST", "/v1/events", { type: "a", payload: 1, tenantId: "t-dlq" })).json;
-    await eventually(async () => (await stack.api("GET", `/v1/events/${event.id}`)).json.deliveries[0].status === "failed");
+    await eventually(async () => (await stack.api("GET", `/v1/events/${event.id}?tenantId=t-dlq`)).json.deliveries[0].status === "failed");
     // What SQS's redrive policy does after maxReceiveCount receives: the message lands in the dead-letter queue.
     const message = { v: 1, eventId: event.id, endpointId: ep.id, tenantId: "t-dlq", type: "a", createdAt: event.createdAt, body: "1" };
     await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.deadLetterQueueUrl, MessageBody: JSON.stringify(message) }));
     const delivery = await eventually(async () => {
-      const d = (await stack.api("GET", `/v1/events/${event.id}`)).json.deliveries[0];
+      const d = (await stack.api("GET", `/v1/events/${event.id}?tenantId=t-dlq`)).json.deliveries[0];
       return d.status === "exhausted" ? d : undefined;
     });
     expect(delivery).toMatchObject({ attempts: 1, lastStatusCode: 500, lastError: "dead_lettered" });

@@ -94,24 +94,30 @@ export class MemoryEndpointStore implements EndpointStore, TenantSubscriptions {
   }
 }
 
+/** Events by tenant and id, as the table keys them: the same id in two tenants is two events. */
 export class MemoryEventStore implements EventStore {
+  /** Keyed by `tenantId/id` (a tenant id has no "/"). */
   readonly items = new Map<string, EventRecord>();
   readonly outage = new Outage();
-  async get(id: string) {
-    this.outage.check("dynamodb");
-    return this.items.get(id);
+  /** The stored event of that tenant and id, for assertions. */
+  of(tenantId: string, id: string) {
+    return this.items.get(`${tenantId}/${id}`);
   }
-  async getMany(ids: string[]) {
+  async get(tenantId: string, id: string) {
     this.outage.check("dynamodb");
-    return new Map(ids.flatMap((id) => (this.items.has(id) ? [[id, this.items.get(id) as EventRecord] as const] : [])));
+    return this.of(tenantId, id);
+  }
+  async getMany(tenantId: string, ids: string[]) {
+    this.outage.check("dynamodb");
+    return new Map(ids.flatMap((id) => (this.of(tenantId, id) ? [[id, this.of(tenantId, id) as EventRecord] as const] : [])));
   }
   async putNew(events: EventRecord[]) {
     this.outage.check("dynamodb");
-    for (const e of events) if (!this.items.has(e.id)) this.items.set(e.id, structuredClone(e));
+    for (const e of events) if (!this.of(e.tenantId, e.id)) this.items.set(`${e.tenantId}/${e.id}`, structuredClone(e));
   }
-  async markSent(id: string) {
+  async markSent(tenantId: string, id: string) {
     this.outage.check("dynamodb");
-    const event = this.items.get(id);
+    const event = this.of(tenantId, id);
     if (event) delete event.unsent;
   }
   async listUnsent(createdBefore: string, limit: number) {
@@ -144,9 +150,9 @@ export class MemoryAttemptLog implements AttemptLog {
     const mine = this.items.filter((a) => a.endpointId === endpointId && a.at >= since && a.at < until);
     return page(newestFirst(mine), limit, cursor);
   }
-  async allOfEvent(eventId: string) {
+  async allOfEvent(tenantId: string, eventId: string) {
     this.outage.check("dynamodb");
-    return this.items.filter((a) => a.eventId === eventId);
+    return this.items.filter((a) => a.tenantId === tenantId && a.eventId === eventId);
   }
   async byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus) {
     this.outage.check("dynamodb");

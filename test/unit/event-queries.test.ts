@@ -50,7 +50,7 @@ describe("event queries", () => {
   it("shows where each matched delivery stands", async () => {
     const deps = await fixture();
     await recordDeadLetter(deadLetterDeps(deps.attempts), JSON.stringify({ v: 1, ...event, endpointId: "ep_dead", eventId: "evt_1" }));
-    const view = await getEventView(deps, "evt_1");
+    const view = await getEventView(deps, "default", "evt_1");
     expect(view.payload).toEqual({ x: 1 });
     expect(view.deliveries).toEqual([
       { endpointId: "ep_ok", status: "succeeded", attempts: 2, lastStatusCode: 200, lastAttemptAt: "2026-11-01T00:00:02.000Z" },
@@ -88,7 +88,7 @@ describe("event queries", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listEventAttempts(deps, "evt_1", 3, cursor);
+      const page = await listEventAttempts(deps, "default", "evt_1", 3, cursor);
       seen.push(...page.items.map((a) => `${a.endpointId}#${a.attempt}`));
       cursor = page.nextCursor;
     } while (cursor);
@@ -97,7 +97,7 @@ describe("event queries", () => {
 
   it("answers 404 for an unknown event and 400 for a forged cursor", async () => {
     const deps = await fixture();
-    await expect(getEventView(deps, "evt_nope")).rejects.toMatchObject({ status: 404, code: "not_found" });
-    await expect(listEventAttempts(deps, "evt_1", 3, "garbage")).rejects.toMatchObject({ status: 400, code: "invalid_request" });
+    await expect(getEventView(deps, "default", "evt_nope")).rejects.toMatchObject({ status: 404, code: "not_found" });
+    await expect(listEventAttempts(deps, "default", "evt_1", 3, "garbage")).rejects.toMatchObject({ status: 400, code: "invalid_request" });
   });
 });

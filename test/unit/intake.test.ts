@@ -21,7 +21,7 @@ describe("acceptEvents", () => {
     expect(deps.queue.sent[0]).toMatchObject({ v: 1, type: "invoice.paid", body: '{"a":1}' });
     expect(JSON.stringify(deps.queue.sent)).not.toContain("whsec_");
     const id = result?.ok ? result.event.id : "";
-    expect(deps.events.items.get(id)?.endpointIds.sort()).toEqual(["ep_all", "ep_paid"]);
+    expect(deps.events.of("default", id)?.endpointIds.sort()).toEqual(["ep_all", "ep_paid"]);
   });
 
   it("records an event that matches no endpoint", async () => {
@@ -86,7 +86,7 @@ describe("acceptEvents", () => {
     const [retried] = await acceptEvents(deps, [{ type: "invoice.paid", payload: 1 }], "k");
     expect(retried).toMatchObject({ ok: true, event: { endpoints: 2 } });
     expect(deps.queue.sent.map((m) => m.endpointId).sort()).toEqual(["ep_all", "ep_paid"]);
-    expect(deps.events.items.get(recorded?.id ?? "")?.unsent).toBeUndefined();
+    expect(deps.events.of("default", recorded?.id ?? "")?.unsent).toBeUndefined();
     const [again] = await acceptEvents(deps, [{ type: "invoice.paid", payload: 1 }], "k");
     expect(again?.ok).toBe(true);
     expect(deps.queue.sent).toHaveLength(2);

@@ -172,22 +172,22 @@ describe("recovery", () => {
 
 describe("replay", () => {
   it("resends an event now as a new manual chain to each endpoint it was sent to", async () => {
-    const result = await replayEvent(deps, "evt_a", undefined);
+    const result = await replayEvent(deps, "default", "evt_a", undefined);
     expect(result.chains.map((c) => c.endpointId)).toEqual(["ep_1"]);
     expect(deps.queue.sent).toEqual([
       expect.objectContaining({ eventId: "evt_a", endpointId: "ep_1", chain: result.chains[0]?.chain, recovers: true }),
     ]);
-    const again = await replayEvent(deps, "evt_b", "ep_1");
+    const again = await replayEvent(deps, "default", "evt_b", "ep_1");
     expect(again.chains[0]?.chain).not.toBe(result.chains[0]?.chain);
     expect(deps.queue.sent[1]).toMatchObject({ eventId: "evt_b", recovers: false });
   });
 
   it("keeps tenants apart and refuses a disabled endpoint", async () => {
-    await expect(replayEvent(deps, "evt_a", undefined, "acme")).rejects.toMatchObject({ code: "not_found" });
-    await expect(replayEvent(deps, "evt_a", "ep_acme")).rejects.toMatchObject({ code: "not_found" });
+    await expect(replayEvent(deps, "acme", "evt_a", undefined)).rejects.toMatchObject({ code: "not_found" });
+    await expect(replayEvent(deps, "default", "evt_a", "ep_acme")).rejects.toMatchObject({ code: "not_found" });
     await deps.endpoints.put(endpointFixture({ enabled: false }));
-    await expect(replayEvent(deps, "evt_a", "ep_1")).rejects.toMatchObject({ code: "endpoint_disabled" });
-    expect((await replayEvent(deps, "evt_a", undefined)).skipped).toEqual([{ endpointId: "ep_1", reason: "endpoint_disabled" }]);
+    await expect(replayEvent(deps, "default", "evt_a", "ep_1")).rejects.toMatchObject({ code: "endpoint_disabled" });
+    expect((await replayEvent(deps, "default", "evt_a", undefined)).skipped).toEqual([{ endpointId: "ep_1", reason: "endpoint_disabled" }]);
     expect(deps.queue.sent).toEqual([]);
   });
 });
