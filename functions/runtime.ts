@@ -54,7 +54,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
   const sqs = createSqsClient();
   const http = new NodeHttpSender({
     timeoutMs: config.deliveryTimeoutMs,
-    policy: new DestinationPolicy(config.destinationAllowCidrs),
+    policy: new DestinationPolicy(config.destinationAllowCidrs, { allowHttp: config.allowHttpDestinations }),
     resolver,
   });
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
@@ -70,7 +70,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     attempts: new DynamoAttemptLog(dynamo, config.tableName),
     queue,
     http,
-    checkUrl: destinationCheck(http, config.allowHttpDestinations),
+    checkUrl: destinationCheck(http),
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),
     recoveries: new DynamoRecoveryStore(dynamo, config.tableName),

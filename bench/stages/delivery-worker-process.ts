@@ -91,7 +91,7 @@ function handlerFor(url: string) {
   const deps: DeliveryDeps = {
     endpoints: endpoints as EndpointStore,
     attempts: attempts as AttemptLog,
-    http: new NodeHttpSender({ timeoutMs: 15_000, policy: new DestinationPolicy(["127.0.0.0/8"]) }),
+    http: new NodeHttpSender({ timeoutMs: 15_000, policy: new DestinationPolicy(["127.0.0.0/8"], { allowHttp: true }) }),
     queue,
     clock: systemClock,
     retrySchedule: parseRetrySchedule("5,300,1800,7200,18000,36000,36000"),

@@ -59,10 +59,9 @@ async function setup() {
     checkUrl: destinationCheck(
       new NodeHttpSender({
         timeoutMs: 1000,
-        policy: new DestinationPolicy([]),
+        policy: new DestinationPolicy([], { allowHttp: false }),
         resolver: async () => [{ address: "93.184.215.14", family: 4 }],
       }),
-      false,
     ),
   };
   const errors: unknown[] = [];
