@@ -34,7 +34,8 @@ export function parseTimestamp(text: string): string | undefined {
     if (offsetHours > 23 || offsetMins > 59) return undefined;
     offsetMinutes = (m[9] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
-  const millis = Math.floor(Number(`0${m[7] ?? ""}`) * 1000);
+  // Digits past the millisecond are dropped (Date holds no more), by text, so no float rounds them.
+  const millis = Number((m[7] ?? ".").slice(1, 4).padEnd(3, "0"));
   // Date.UTC reads years 0 to 99 as 1900 to 1999; setUTCFullYear takes the year as written.
   const local = new Date(0);
   local.setUTCFullYear(year, month - 1, day);
