@@ -51,7 +51,7 @@ const instantMs = fc.oneof(
 /** A valid RFC 3339 text: an instant written at an offset, in either letter case, with or without a fraction. */
 export const validTimestamp: fc.Arbitrary<GeneratedTimestamp> = fc
   .record({ ms: instantMs, offset: offsetMinutes, style: fractionStyle, zulu: fc.boolean(), lower: fc.boolean() })
-  .map(({ ms, offset, style, zulu, lower }) => {
+  .map(({ ms, offset, style, zulu, lower }): GeneratedTimestamp | undefined => {
     const useOffset = zulu ? 0 : offset;
     const wall = wallClock(ms + useOffset * 60_000);
     if (wall === undefined) return undefined;
