@@ -1,5 +1,6 @@
 import { DestinationPolicy } from "./destination-policy.ts";
 import { ConfigError } from "./errors.ts";
+import { B64TOKEN } from "./principal.ts";
 import { parseRetrySchedule, type RetrySchedule } from "./retry-schedule.ts";
 
 /** The validated, frozen configuration of every function. */
@@ -28,7 +29,16 @@ export interface Config {
   circuitMaxCooldownSeconds: number;
   /** The least wait after 429, 502, 503 or 504. */
   slowDownDelaySeconds: number;
+  /** Most endpoints one tenant may hold: bounds how many signed POSTs one event can become. */
+  maxEndpointsPerTenant: number;
 }
+
+/**
+ * Outpost's default. It bounds one event to 20 POSTs and a batch of 100 events to 2,000 messages,
+ * and keeps a tenant's endpoints, at most about 40 KB each (20 headers of 1 KB, 100 event types,
+ * a 2 KB URL), within the single 1 MB DynamoDB page intake reads to match them.
+ */
+export const DEFAULT_MAX_ENDPOINTS_PER_TENANT = 20;
 
 const DEFAULT_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000";
 
@@ -52,6 +62,7 @@ const KNOWN = [
   "CIRCUIT_COOLDOWN_SECONDS",
   "CIRCUIT_MAX_COOLDOWN_SECONDS",
   "SLOW_DOWN_DELAY_SECONDS",
+  "MAX_ENDPOINTS_PER_TENANT",
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -74,6 +85,9 @@ export function parseConfig(env: Env): Readonly<Config> {
     return value;
   };
   const adminApiKey = env.ADMIN_API_KEY || undefined;
+  if (adminApiKey !== undefined && !B64TOKEN.test(adminApiKey)) {
+    throw new ConfigError("ADMIN_API_KEY must be a bearer token: letters, digits and - . _ ~ + / (then = padding only)");
+  }
   const adminApiKeySecretArn = env.ADMIN_API_KEY_SECRET_ARN || undefined;
   const logFormat = env.LOG_FORMAT ?? "json";
   if (logFormat !== "json" && logFormat !== "pretty") throw new ConfigError(`LOG_FORMAT must be json or pretty`);
@@ -100,6 +114,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     logFormat,
     logLevel: logLevel as Config["logLevel"],
     unsentSweepAfterSeconds: int("UNSENT_SWEEP_AFTER_SECONDS", 60, 0, 86_400),
+    maxEndpointsPerTenant: int("MAX_ENDPOINTS_PER_TENANT", DEFAULT_MAX_ENDPOINTS_PER_TENANT, 1, 10_000),
     ...circuitSettings(int),
   });
 }

@@ -91,7 +91,7 @@ const DESCRIPTION = v.pipe(v.string(), v.maxLength(1024));
 /** An endpoint's own retry schedule: whole seconds; that its window fits the queue's retention is checked with the config. */
 const RETRY_SCHEDULE = v.pipe(
   v.array(v.number()),
-  v.check((d) => scheduleProblem(d) === undefined, "must be 1 to 50 whole seconds, each under 36000"),
+  v.check((d) => scheduleProblem(d) === undefined, "must be 1 to 50 whole seconds, each from 1 to 36000"),
 );
 const RATE_LIMIT = v.pipe(
   v.number(),
