@@ -7,6 +7,7 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sns from "aws-cdk-lib/aws-sns";
+import { DEFAULT_MAX_ENDPOINTS_PER_TENANT } from "../functions/core/config.ts";
 import { DestinationPolicy } from "../functions/core/destination-policy.ts";
 import { DEFAULT_RETRY_SCHEDULE_TEXT, parseRetrySchedule, type RetrySchedule } from "../functions/core/retry-schedule.ts";
 import { type QueueSettings, queueSettings } from "./resource-settings.ts";
@@ -166,6 +167,12 @@ export interface WebhookDispatcherProps {
    */
   readonly slowDownDelay?: Duration;
   /**
+   * Most endpoints one tenant may hold (MAX_ENDPOINTS_PER_TENANT); a create beyond it answers
+   * `409 quota_exceeded`. It bounds how many signed POSTs one event can become.
+   * @default 20
+   */
+  readonly maxEndpointsPerTenant?: number;
+  /**
    * Name of the CloudWatch dashboard.
    * @default - a name CloudFormation generates
    */
@@ -206,6 +213,7 @@ export interface ResolvedSettings {
   readonly circuitCooldownSeconds: number;
   readonly circuitMaxCooldownSeconds: number;
   readonly slowDownDelaySeconds: number;
+  readonly maxEndpointsPerTenant: number;
 }
 
 function check(condition: boolean, message: string): void {
@@ -314,5 +322,11 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     circuitCooldownSeconds,
     circuitMaxCooldownSeconds,
     slowDownDelaySeconds: wholeInRange(props.slowDownDelay?.toSeconds() ?? 60, 0, 3600, "slowDownDelay (s)"),
+    maxEndpointsPerTenant: wholeInRange(
+      props.maxEndpointsPerTenant ?? DEFAULT_MAX_ENDPOINTS_PER_TENANT,
+      1,
+      10_000,
+      "maxEndpointsPerTenant",
+    ),
   };
 }

@@ -143,6 +143,7 @@ export class WebhookDispatcher extends Construct {
       CIRCUIT_COOLDOWN_SECONDS: String(settings.circuitCooldownSeconds),
       CIRCUIT_MAX_COOLDOWN_SECONDS: String(settings.circuitMaxCooldownSeconds),
       SLOW_DOWN_DELAY_SECONDS: String(settings.slowDownDelaySeconds),
+      MAX_ENDPOINTS_PER_TENANT: String(settings.maxEndpointsPerTenant),
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
     const common = {

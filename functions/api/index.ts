@@ -23,6 +23,7 @@ export const handler = createApiHandler(
     logRetentionDays: config.logRetentionDays,
     maxBodyBytes: config.maxBodyBytes,
     checkUrl: runtime.checkUrl,
+    maxEndpointsPerTenant: config.maxEndpointsPerTenant,
     queueRetentionSeconds: runtime.queueRetentionSeconds,
     recoveries: runtime.recoveries,
     requeue: runtime.requeue,

@@ -11,6 +11,7 @@ export function endpointMatches(endpoint: Endpoint, type: string): boolean {
 export function withTenantListing(store: EndpointStore, allOfTenant: EndpointStore["allOfTenant"]): EndpointStore {
   return {
     put: (e) => store.put(e),
+    create: (e, max) => store.create(e, max),
     replace: (e) => store.replace(e),
     get: (id) => store.get(id),
     delete: (id) => store.delete(id),

@@ -57,6 +57,7 @@ async function setup() {
     clock: new FakeClock(),
     logRetentionDays: 30,
     maxBodyBytes: 256 * 1024,
+    maxEndpointsPerTenant: 20,
     checkUrl: destinationCheck(
       new NodeHttpSender({
         timeoutMs: 1000,
