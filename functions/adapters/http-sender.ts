@@ -83,7 +83,7 @@ export class NodeHttpSender implements HttpSender {
    */
   async checkedAddresses(url: URL): Promise<{ address: string; family: number }[]> {
     if (!this.options.policy.allowsScheme(url.protocol)) {
-      throw new DestinationBlockedError("plain http is not allowed: use https (ALLOW_HTTP_DESTINATIONS is off)");
+      throw new DestinationBlockedError(`${url.protocol.slice(0, -1)} URLs are not allowed: use https (ALLOW_HTTP_DESTINATIONS is off)`);
     }
     const host = url.hostname.replace(/^\[|\]$/g, "");
     const refusal = `${host} must resolve, and only to publicly routable addresses`;
