@@ -64,7 +64,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
   const sqs = createSqsClient(budget);
   const http = new NodeHttpSender({
     timeoutMs: config.deliveryTimeoutMs,
-    policy: new DestinationPolicy(config.destinationAllowCidrs),
+    policy: new DestinationPolicy(config.destinationAllowCidrs, { allowHttp: config.allowHttpDestinations }),
     resolver,
   });
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
@@ -86,7 +86,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     http,
     budget,
     deliverySender: budget.guardSender(http, config.deliveryTimeoutMs, RECORD_BUDGET_MS),
-    checkUrl: destinationCheck(http, config.allowHttpDestinations),
+    checkUrl: destinationCheck(http),
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),
     recoveries: new DynamoRecoveryStore(dynamo, config.tableName),

@@ -175,6 +175,12 @@ export interface WebhookDispatcherProps {
    */
   readonly slowDownDelay?: Duration;
   /**
+   * Most endpoints one tenant may hold (MAX_ENDPOINTS_PER_TENANT); a create beyond it answers
+   * `409 quota_exceeded`. It bounds how many signed POSTs one event can become.
+   * @default 20
+   */
+  readonly maxEndpointsPerTenant?: number;
+  /**
    * Name of the CloudWatch dashboard.
    * @default - a name CloudFormation generates
    */

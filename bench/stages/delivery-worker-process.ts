@@ -94,7 +94,7 @@ function handlerFor(url: string) {
   const deps: DeliveryDeps = {
     endpoints,
     attempts,
-    http: new NodeHttpSender({ timeoutMs: 15_000, policy: new DestinationPolicy(["127.0.0.0/8"]) }),
+    http: new NodeHttpSender({ timeoutMs: 15_000, policy: new DestinationPolicy(["127.0.0.0/8"], { allowHttp: true }) }),
     queue,
     clock: systemClock,
     retrySchedule: parseRetrySchedule("5,300,1800,7200,18000,36000,36000"),

@@ -28,6 +28,8 @@ export async function startBenchStack(env: Record<string, string> = {}, execArgv
       ADMIN_API_KEY: BENCH_ADMIN_KEY,
       DESTINATION_ALLOW_CIDRS: "127.0.0.0/8,::1/128",
       ALLOW_HTTP_DESTINATIONS: "true",
+      // The fan-out stage registers 1,000 endpoints in one tenant.
+      MAX_ENDPOINTS_PER_TENANT: "10000",
       LOG_FORMAT: "json",
       LOG_LEVEL: "INFO",
       AWS_REGION: "us-east-1",

@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Endpoint } from "../core/model.ts";
 import type { EndpointStore, Page } from "../core/ports.ts";
 import type { Subscription, TenantSubscriptions } from "../core/subscriptions.ts";
@@ -27,7 +27,13 @@ const ENDPOINT_FIELDS = [
   "revision",
 ] as const;
 
-/** Endpoints in the DynamoDB table; a tenant's endpoints are listed through gsi1. */
+/**
+ * Endpoints in the DynamoDB table; a tenant's endpoints are listed through gsi1. A counter item per
+ * tenant holds how many it has: a create first takes a place with a conditional increment (so two
+ * concurrent creates cannot both take the last one), a delete gives its place back. The two writes
+ * are not one transaction (the local emulator has none), so each failure between them leaves the
+ * count high, never low: a tenant may be refused early, never let past its limit.
+ */
 export class DynamoEndpointStore implements EndpointStore, TenantSubscriptions {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
@@ -45,6 +51,75 @@ export class DynamoEndpointStore implements EndpointStore, TenantSubscriptions {
       ...endpoint,
     };
     await dynamo("put endpoint", () => this.client.send(new PutCommand({ TableName: this.table, Item: item })));
+  }
+
+  async create(endpoint: Endpoint, maxPerTenant: number): Promise<boolean> {
+    if (!(await this.takePlace(endpoint.tenantId, maxPerTenant))) return false;
+    try {
+      await this.put(endpoint);
+    } catch (error) {
+      // Give the place back only when the endpoint is surely not there (a put can fail after writing).
+      const written = await this.get(endpoint.id).catch(() => endpoint);
+      if (!written) await this.givePlaceBack(endpoint.tenantId).catch(() => undefined);
+      throw error;
+    }
+    return true;
+  }
+
+  /** Counts one more endpoint of the tenant unless it has `max`; a tenant never counted is counted first. */
+  private async takePlace(tenantId: string, max: number): Promise<boolean> {
+    const take = () =>
+      conditionalWrite("count endpoint", () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.endpointCount(tenantId),
+            UpdateExpression: "ADD endpoints :one",
+            ConditionExpression: "endpoints < :max",
+            ExpressionAttributeValues: { ":one": 1, ":max": max },
+          }),
+        ),
+      );
+    if (await take()) return true;
+    // Refused: the tenant is full, or it has no counter yet (its endpoints predate counting).
+    return (await this.startCount(tenantId)) && take();
+  }
+
+  /**
+   * Creates the tenant's counter from the endpoints it holds; false when it existed already. Two
+   * creates racing here both count, one writes; either way the next increment is checked.
+   */
+  private async startCount(tenantId: string): Promise<boolean> {
+    const existing = await dynamo("read endpoint count", () =>
+      this.client.send(new GetCommand({ TableName: this.table, Key: keys.endpointCount(tenantId), ConsistentRead: true })),
+    );
+    if (existing.Item) return false;
+    const endpoints = (await this.subscriptionsOf(tenantId)).length;
+    await conditionalWrite("start endpoint count", () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.endpointCount(tenantId), endpoints },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      ),
+    );
+    return true;
+  }
+
+  private async givePlaceBack(tenantId: string): Promise<void> {
+    // An endpoint that predates counting has no place to give back: the counter never goes below 0.
+    await conditionalWrite("uncount endpoint", () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.endpointCount(tenantId),
+          UpdateExpression: "ADD endpoints :minus",
+          ConditionExpression: "endpoints > :zero",
+          ExpressionAttributeValues: { ":minus": -1, ":zero": 0 },
+        }),
+      ),
+    );
   }
 
   async replace(endpoint: Endpoint): Promise<boolean> {
@@ -79,7 +154,9 @@ export class DynamoEndpointStore implements EndpointStore, TenantSubscriptions {
     const out = await dynamo("delete endpoint", () =>
       this.client.send(new DeleteCommand({ TableName: this.table, Key: keys.endpoint(id), ReturnValues: "ALL_OLD" })),
     );
-    return out.Attributes !== undefined;
+    if (out.Attributes === undefined) return false;
+    await this.givePlaceBack(out.Attributes.tenantId as string);
+    return true;
   }
 
   async listByTenant(tenantId: string, limit: number, cursor?: string): Promise<Page<Endpoint>> {

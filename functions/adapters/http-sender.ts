@@ -75,9 +75,18 @@ export class NodeHttpSender implements HttpSender {
     return allowed;
   }
 
-  /** Resolves and checks a URL's host; throws DestinationBlockedError when it may not be reached. */
+  /**
+   * Checks a URL's scheme, resolves and checks its host; throws DestinationBlockedError when it may
+   * not be reached. The message says why without the addresses: the tenant reads it (the 422, the
+   * attempt log), and the resolver's answers are the dispatcher's network, not theirs. A name that
+   * does not resolve reads the same as a private one, so names of a private zone cannot be probed.
+   */
   async checkedAddresses(url: URL): Promise<{ address: string; family: number }[]> {
+    if (!this.options.policy.allowsScheme(url.protocol)) {
+      throw new DestinationBlockedError(`${url.protocol.slice(0, -1)} URLs are not allowed: use https (ALLOW_HTTP_DESTINATIONS is off)`);
+    }
     const host = url.hostname.replace(/^\[|\]$/g, "");
+    const refusal = `${host} must resolve, and only to publicly routable addresses`;
     const family = isIP(host);
     let addresses: { address: string; family: number }[];
     if (family !== 0) {
@@ -86,12 +95,10 @@ export class NodeHttpSender implements HttpSender {
       try {
         addresses = await this.resolver(host);
       } catch (cause) {
-        throw new DestinationBlockedError(`${host} does not resolve`, { cause });
+        throw new DestinationBlockedError(refusal, { cause });
       }
     }
-    if (addresses.length === 0) throw new DestinationBlockedError(`${host} has no address`);
-    const refused = addresses.find((a) => !this.allows(a.address));
-    if (refused) throw new DestinationBlockedError(`${host} resolves to ${refused.address}, which is not publicly routable`);
+    if (addresses.length === 0 || addresses.some((a) => !this.allows(a.address))) throw new DestinationBlockedError(refusal);
     return addresses;
   }
 
@@ -186,7 +193,7 @@ export class NodeHttpSender implements HttpSender {
     // Known before end() runs, so a throw from end() can still destroy the request it leaves.
     created(request);
     request.on("error", (error: NodeJS.ErrnoException) =>
-      settle({ kind: "error", error: "connection", message: `${error.code ?? error.name}: ${error.message}`, durationMs: elapsed() }),
+      settle({ kind: "error", error: "connection", message: describeThrow(error), durationMs: elapsed() }),
     );
     request.on("response", (response) => {
       const chunks: Buffer[] = [];
@@ -222,11 +229,22 @@ export class NodeHttpSender implements HttpSender {
   }
 }
 
-/** A thrown value as one line for the attempt log: Node's error code, then its message. */
+/**
+ * A thrown value as one line for the attempt log: Node's error code, then its message with every
+ * address in it masked (`connect ECONNREFUSED 10.0.0.7:443`, a certificate's `IP: …`): the tenant
+ * reads this line, and which address a name reached is the dispatcher's network.
+ */
 function describeThrow(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return `${code ?? error.name}: ${error.message}`.slice(0, 500);
-  }
-  return String(error).slice(0, 500);
+  const text = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}` : String(error);
+  return text
+    .split(" ")
+    .map((word) => (isAddress(word) ? "<address>" : word))
+    .join(" ")
+    .slice(0, 500);
+}
+
+/** An address as Node's messages write one: `a.b.c.d`, `a.b.c.d:port`, `::1`, `[::1]:port`, maybe before a comma. */
+function isAddress(word: string): boolean {
+  const bare = word.replace(/[,;]$/, "");
+  return [bare, bare.replace(/:\d+$/, ""), bare.replace(/^\[(.*)\](:\d+)?$/, "$1")].some((candidate) => isIP(candidate) !== 0);
 }

@@ -31,6 +31,7 @@ function jsonLog(level: string, service: string): Log {
     attempt: (a) => {
       if ((a.status === "succeeded" && !debug) || rank > 1) return;
       const { responseBody: _body, ...fields } = a;
+      fields.url = redactUrl(a.url);
       (a.status === "succeeded" ? logger.debug : logger.info).call(logger, "delivery attempt", fields);
     },
   };
@@ -42,10 +43,10 @@ function prettyLog(level: string): Log {
     if (rank < threshold) return;
     const extra = fields
       ? ` ${Object.entries(fields)
-          .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+          .map(([k, v]) => `${k}=${typeof v === "string" ? oneLine(v) : JSON.stringify(v)}`)
           .join(" ")}`
       : "";
-    process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${tag} ${message}${extra}\n`);
+    process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${tag} ${oneLine(message)}${extra}\n`);
   };
   return {
     info: (m, f) => line(1, "info ", m, f),
@@ -54,7 +55,45 @@ function prettyLog(level: string): Log {
     attempt: (a) => {
       const result = a.statusCode !== undefined ? `HTTP ${a.statusCode}` : (a.error ?? "");
       const next = a.nextAttemptAt ? ` next at ${a.nextAttemptAt.slice(11, 19)}` : "";
-      line(1, "send ", `${a.status.padEnd(9)} ${a.eventId} -> ${a.endpointId} #${a.attempt} ${result} ${a.durationMs}ms ${a.url}${next}`);
+      line(
+        1,
+        "send ",
+        `${a.status.padEnd(9)} ${a.eventId} -> ${a.endpointId} #${a.attempt} ${result} ${a.durationMs}ms ${redactUrl(a.url)}${next}`,
+      );
     },
   };
+}
+
+/**
+ * A URL as logs may show it: query values and the fragment replaced, names kept, so a token a
+ * receiver takes in its URL (`?access_token=…`) never reaches a log line. A bare `?abc` may be the
+ * token itself, so it is replaced too. Works on the text, so even a URL stored before URLs were
+ * parsed at registration is shown redacted and on one line.
+ */
+export function redactUrl(url: string): string {
+  const cut = url.search(/[?#]/);
+  if (cut < 0) return oneLine(url);
+  const [beforeFragment, fragment] = splitOnce(url.slice(cut), "#");
+  const query = beforeFragment.startsWith("?") ? beforeFragment.slice(1) : undefined;
+  const names =
+    query === undefined
+      ? ""
+      : `?${query
+          .split("&")
+          .map((pair) => (pair === "" ? "" : pair.includes("=") ? `${splitOnce(pair, "=")[0]}=${REDACTED}` : REDACTED))
+          .join("&")}`;
+  return oneLine(`${url.slice(0, cut)}${names}${fragment === undefined ? "" : `#${REDACTED}`}`);
+}
+
+const REDACTED = "REDACTED";
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/** Control characters escaped, so no value can end a log line and start a forged one. */
+function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

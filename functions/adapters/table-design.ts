@@ -11,6 +11,7 @@
  * | manual attempt | EV#{eventId} | AT#{endpointId}#M#{chain}#{n:06} | EP#{endpointId}#AT | {at}#{eventId}#M#{chain}#{n:06} |
  * | rate window | EP#{id}    | RATE#{unix second}      |                      |                            |
  * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
+ * | endpoint count | TENANT#{tenant} | ENDPOINTS         |                      |                            |
  *
  * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
  * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
@@ -53,4 +54,6 @@ export const keys = {
   manualAttemptSort: (at: string, eventId: string, chain: string, n: number) => `${at}#${eventId}#M#${chain}#${String(n).padStart(6, "0")}`,
   rateWindow: (endpointId: string, second: number) => ({ pk: `EP#${endpointId}`, sk: `RATE#${second}` }),
   recovery: (endpointId: string, id: string) => ({ pk: `EP#${endpointId}`, sk: `RECOVERY#${id}` }),
+  /** How many endpoints a tenant holds: what MAX_ENDPOINTS_PER_TENANT is checked against. */
+  endpointCount: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "ENDPOINTS" }),
 } as const;

@@ -22,6 +22,7 @@ export const handler = runtime.budget.wrap(
       clock: runtime.clock,
       logRetentionDays: config.logRetentionDays,
       maxBodyBytes: config.maxBodyBytes,
+      maxEndpointsPerTenant: config.maxEndpointsPerTenant,
       checkUrl: runtime.checkUrl,
       queueRetentionSeconds: runtime.queueRetentionSeconds,
       recoveries: runtime.recoveries,

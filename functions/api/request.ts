@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { ApiError } from "../core/errors.ts";
+import { B64TOKEN } from "../core/principal.ts";
 
 /** The JSON body of a request: checked for size and media type, then parsed. */
 export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
@@ -44,8 +45,16 @@ export function pathParam(event: APIGatewayProxyEventV2, name: string): string {
   return decoded;
 }
 
-/** The key presented as `Authorization: Bearer <key>`, if any. */
+/**
+ * RFC 6750 credentials: the scheme (any case, as RFC 9110 says of schemes), one or more spaces, one
+ * b64token. Nothing else: `\s` would also take a no-break space or a line separator for a space.
+ */
+const BEARER = new RegExp(`^Bearer +(${B64TOKEN.source.slice(1, -1)})$`, "i");
+
+/**
+ * The key presented as `Authorization: Bearer <key>`, if any. Spaces and tabs around the whole value
+ * are HTTP's optional whitespace (RFC 9110 5.5), not part of it, so they are dropped first.
+ */
 export function bearerKey(event: APIGatewayProxyEventV2): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header(event, "authorization") ?? "");
-  return match?.[1];
+  return BEARER.exec((header(event, "authorization") ?? "").replace(/^[ \t]+|[ \t]+$/g, ""))?.[1];
 }

@@ -1,5 +1,6 @@
 import { DestinationPolicy } from "./destination-policy.ts";
 import { ConfigError } from "./errors.ts";
+import { B64TOKEN } from "./principal.ts";
 import { parseRetrySchedule, type RetrySchedule } from "./retry-schedule.ts";
 import {
   type ChoiceSetting,
@@ -41,7 +42,11 @@ export function parseConfig(env: Env): Readonly<Config> {
   rejectTypos(env);
   const keys = settingEntries().map(([key]) => key);
   const nameOf = (key: SettingKey) => SETTINGS[key].env;
-  return Object.freeze(readSettings(keys, (key) => env[nameOf(key)], nameOf)) as Readonly<Config>;
+  const config = readSettings(keys, (key) => env[nameOf(key)], nameOf) as Config;
+  if (config.adminApiKey !== undefined && !B64TOKEN.test(config.adminApiKey)) {
+    throw new ConfigError("ADMIN_API_KEY must be a bearer token: letters, digits and - . _ ~ + / (then = padding only)");
+  }
+  return Object.freeze(config);
 }
 
 /**

@@ -15,10 +15,21 @@ const NAT64 = ipaddr.parseCIDR("64:ff9b::/96");
  */
 export class DestinationPolicy {
   private readonly allowed: Cidr[];
+  private readonly allowHttp: boolean;
 
-  /** `allowCidrs` opens ranges that are otherwise refused (e.g. 127.0.0.0/8 for a local stack). */
-  constructor(allowCidrs: readonly string[]) {
+  /**
+   * `allowCidrs` opens ranges that are otherwise refused (e.g. 127.0.0.0/8 for a local stack);
+   * `allowHttp` lets plain http through, checked at every delivery so that turning it off also stops
+   * endpoints registered while it was on.
+   */
+  constructor(allowCidrs: readonly string[], options: { allowHttp: boolean }) {
     this.allowed = allowCidrs.map((c) => ipaddr.parseCIDR(c));
+    this.allowHttp = options.allowHttp;
+  }
+
+  /** True when a URL of this scheme (`"https:"`, as `URL.protocol` spells it) may be called. */
+  allowsScheme(protocol: string): boolean {
+    return protocol === "https:" || (protocol === "http:" && this.allowHttp);
   }
 
   /** Parses "a/b, c/d" and throws on a malformed range. */

@@ -22,6 +22,8 @@ export interface EndpointDeps {
   endpoints: EndpointStore;
   clock: Clock;
   checkUrl: UrlCheck;
+  /** Most endpoints one tenant may hold (MAX_ENDPOINTS_PER_TENANT); a create beyond it answers 409 quota_exceeded. */
+  maxEndpointsPerTenant: number;
   /** The delivery queue's retention: an endpoint's retry schedule must fit in it. @default that of the default schedule */
   queueRetentionSeconds?: number;
 }
@@ -66,7 +68,15 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     ...(input.rateLimitPerSecond !== undefined && { rateLimitPerSecond: input.rateLimitPerSecond }),
     ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),
   };
-  await deps.endpoints.put(endpoint);
+  if (!(await deps.endpoints.create(endpoint, deps.maxEndpointsPerTenant))) {
+    throw new ApiError(
+      "quota_exceeded",
+      `Tenant ${endpoint.tenantId} holds ${deps.maxEndpointsPerTenant} endpoints, the most it may: delete one first`,
+      {
+        limit: deps.maxEndpointsPerTenant,
+      },
+    );
+  }
   return endpoint;
 }
 

@@ -13,7 +13,8 @@ export type ApiErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "endpoint_disabled"
-  | "concurrent_update";
+  | "concurrent_update"
+  | "quota_exceeded";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -29,6 +30,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   unsupported_media_type: 415,
   endpoint_disabled: 409,
   concurrent_update: 409,
+  // 409, not 429: waiting does not help, deleting an endpoint does (the tenant's state conflicts with the request).
+  quota_exceeded: 409,
 };
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */

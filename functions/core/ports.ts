@@ -10,6 +10,11 @@ export interface Page<T> {
 export interface EndpointStore {
   put(endpoint: Endpoint): Promise<void>;
   /**
+   * Writes a new endpoint unless its tenant holds `maxPerTenant` already; false when it does.
+   * Exact under concurrent creates: two cannot both take the last place.
+   */
+  create(endpoint: Endpoint, maxPerTenant: number): Promise<boolean>;
+  /**
    * Writes a changed endpoint only if nobody wrote it since it was read at `endpoint.revision`
    * (a worker's health transition, another PATCH); bumps the revision. False when somebody did.
    */

@@ -1,5 +1,8 @@
 import { ApiError } from "./errors.ts";
 
+/** RFC 6750's b64token: what a key presented as `Bearer <key>` may be made of. */
+export const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
 /** Who is calling: the admin (every tenant) or a tenant key (its own tenant only). */
 export type Principal = { kind: "admin" } | { kind: "tenant"; tenantId: string; keyId: string };
 

@@ -15,6 +15,8 @@ export const MAX_DELAY_SECONDS = 12 * 60 * 60;
  * may have run up to 15 minutes since, so asking for the whole 12 hours could be refused.
  */
 export const MAX_VISIBILITY_SECONDS = MAX_DELAY_SECONDS - 900;
+/** The shortest delay between two attempts, global or per endpoint. */
+export const MIN_DELAY_SECONDS = 1;
 /** The longest schedule, global or per endpoint. */
 export const MAX_SCHEDULE_LENGTH = 50;
 /** Receives over the scheduled attempts before the queue itself dead-letters a message (crash loops, outages). */
@@ -38,7 +40,9 @@ export function parseRetrySchedule(text: string): RetrySchedule {
 /** Why a list of delays cannot be a schedule, or undefined when it can. */
 export function scheduleProblem(delays: readonly number[]): string | undefined {
   if (delays.length < 1 || delays.length > MAX_SCHEDULE_LENGTH) return `must hold 1 to ${MAX_SCHEDULE_LENGTH} delays`;
-  if (delays.some((d) => !Number.isInteger(d) || d < 0)) return "must hold whole seconds";
+  // A delay of 0 would retry a failing endpoint at once, in a loop as fast as the queue turns.
+  if (delays.some((d) => !Number.isInteger(d) || d < MIN_DELAY_SECONDS))
+    return `must hold whole seconds, each at least ${MIN_DELAY_SECONDS}`;
   if (delays.some((d) => d * 1.2 > MAX_DELAY_SECONDS)) {
     return `delays must stay under ${MAX_DELAY_SECONDS / 1.2} s (SQS visibility limit with jitter)`;
   }

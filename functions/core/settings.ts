@@ -125,6 +125,18 @@ export const SETTINGS = {
     unit: "bytes",
     meaning: "request body limit",
   },
+  maxEndpointsPerTenant: {
+    kind: "whole",
+    env: "MAX_ENDPOINTS_PER_TENANT",
+    prop: "maxEndpointsPerTenant",
+    // Outpost's default: one event becomes at most 20 signed POSTs, and a tenant's endpoints (about
+    // 40 KB each at most) fit the single 1 MB DynamoDB page intake reads to match them.
+    default: 20,
+    min: 1,
+    max: 10_000,
+    unit: "count",
+    meaning: "endpoints one tenant may hold; one more answers `409 quota_exceeded` (bounds how many POSTs one event becomes)",
+  },
   unsentSweepAfterSeconds: {
     kind: "whole",
     env: "UNSENT_SWEEP_AFTER_SECONDS",

@@ -4,6 +4,7 @@ import { MAX_RATE_LIMIT_PER_SECOND } from "./rate-limit.ts";
 import { scheduleProblem } from "./retry-schedule.ts";
 import { MAX_GRACE_PERIOD_SECONDS } from "./secret-rotation.ts";
 import { isValidSecret } from "./signing.ts";
+import { parseTimestamp } from "./timestamp.ts";
 
 /**
  * Header names an endpoint may not set, in any case: the ones the dispatcher sets itself, and every
@@ -49,12 +50,23 @@ export const EVENT_TYPE = v.pipe(
 const TENANT_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-'"));
 /** Valibot runs every check of a pipe even after one failed, so each check parses defensively. */
 const parsedUrl = (u: string): URL | undefined => (URL.canParse(u) ? new URL(u) : undefined);
+export const MAX_URL_LENGTH = 2048;
+/**
+ * An endpoint URL, stored as parsed (`href`), so what is delivered to, logged and shown is one string.
+ * Spaces and control characters are refused before parsing: the WHATWG parser silently drops tabs,
+ * CR and LF anywhere and trims the ends, so the raw text could carry a forged log line the parsed
+ * URL no longer shows.
+ */
 const URL_SCHEMA = v.pipe(
   v.string(),
-  v.maxLength(2048, "must be at most 2048 characters"),
+  v.maxLength(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`),
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  v.regex(/^[^\x00-\x20\x7f-\x9f]*$/, "must not contain spaces or control characters (percent-encode them)"),
   v.check((u) => parsedUrl(u) !== undefined, "must be an absolute URL"),
   v.check((u) => /^https?:$/.test(parsedUrl(u)?.protocol ?? "http:"), "must use http or https"),
   v.check((u) => !parsedUrl(u)?.username && !parsedUrl(u)?.password, "must not carry a user name or password"),
+  v.transform((u) => new URL(u).href),
+  v.maxLength(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters once parsed`),
 );
 const HEADERS = v.pipe(
   v.record(
@@ -79,7 +91,7 @@ const DESCRIPTION = v.pipe(v.string(), v.maxLength(1024));
 /** An endpoint's own retry schedule: whole seconds; that its window fits the queue's retention is checked with the config. */
 const RETRY_SCHEDULE = v.pipe(
   v.array(v.number()),
-  v.check((d) => scheduleProblem(d) === undefined, "must be 1 to 50 whole seconds, each under 36000"),
+  v.check((d) => scheduleProblem(d) === undefined, "must be 1 to 50 whole seconds, each from 1 to 36000"),
 );
 const RATE_LIMIT = v.pipe(
   v.number(),
@@ -87,7 +99,15 @@ const RATE_LIMIT = v.pipe(
   v.minValue(1),
   v.maxValue(MAX_RATE_LIMIT_PER_SECOND, `must be at most ${MAX_RATE_LIMIT_PER_SECOND}`),
 );
-const TIMESTAMP = v.pipe(v.string(), v.isoTimestamp("must be an ISO 8601 timestamp"));
+/** A point in time: RFC 3339 only, checked field by field (functions/core/timestamp.ts), handed on in canonical UTC form. */
+const TIMESTAMP = v.pipe(
+  v.string(),
+  v.check(
+    (t) => parseTimestamp(t) !== undefined,
+    "must be an RFC 3339 timestamp of a real date, e.g. 2024-01-31T09:30:00Z or 2024-01-31T10:30:00+01:00",
+  ),
+  v.transform((t) => parseTimestamp(t) as string),
+);
 
 export const CreateEndpoint = v.strictObject({
   url: URL_SCHEMA,

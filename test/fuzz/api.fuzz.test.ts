@@ -17,6 +17,7 @@ import {
   MemoryQueue,
   MemoryRecoveryStore,
 } from "../support/fakes.ts";
+import { anyTimestamp } from "../support/timestamps.ts";
 
 /*
  * Property: whatever arrives (random JSON, wrong types, huge and unicode strings, missing fields,
@@ -58,13 +59,13 @@ async function setup() {
     clock: new FakeClock(),
     logRetentionDays: 30,
     maxBodyBytes: 256 * 1024,
+    maxEndpointsPerTenant: 20,
     checkUrl: destinationCheck(
       new NodeHttpSender({
         timeoutMs: 1000,
-        policy: new DestinationPolicy([]),
+        policy: new DestinationPolicy([], { allowHttp: false }),
         resolver: async () => [{ address: "93.184.215.14", family: 4 }],
       }),
-      false,
     ),
   };
   const errors: unknown[] = [];
@@ -157,10 +158,12 @@ const body = fc.oneof(
         since: fc.oneof(
           text,
           fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          anyTimestamp.map((t) => t.text),
         ),
         until: fc.oneof(
           text,
           fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          anyTimestamp.map((t) => t.text),
         ),
         endpointId: text,
         gracePeriodSeconds: fc.oneof(fc.integer(), fc.double(), text),
@@ -220,4 +223,38 @@ describe("API fuzzing", () => {
     expect(count(200, 300)).toBeGreaterThan(RUNS / 20);
     expect([...statuses.keys()].filter((status) => status >= 400).length).toBeGreaterThanOrEqual(6);
   }, 300_000);
+
+  /*
+   * Every date field the API takes (today the recovery window's `since` and `until`: no list filter
+   * takes a date) gets generated texts, valid and not: edge offsets, leap days, impossible days,
+   * fields out of range, offset forms outside RFC 3339, instants outside years 0000 to 9999. Each
+   * answers 202 with exactly the instant it names, or 422 naming the field; never a 5xx.
+   */
+  it("reads every date field strictly: the named instant or a 422 at its path", async () => {
+    const t = await setup();
+    const endpointId = t.ids[0] as string;
+    const later = (iso: string) => new Date(Date.parse(iso) + 1).toISOString();
+    await fc.assert(
+      fc.asyncProperty(anyTimestamp, fc.constantFrom("since", "until"), async ({ text, instant }, field) => {
+        // The other end of the window is chosen so that a valid text always makes a non-empty window.
+        const body =
+          field === "since"
+            ? { since: text, until: instant === undefined ? "9999-12-31T23:59:59Z" : later(instant) }
+            : { since: "0000-01-01T00:00:00Z", until: text };
+        const response = await t.call("POST", `/v1/endpoints/${endpointId}/recover`, { body });
+        const json = JSON.parse(response.body as string);
+        if (instant === undefined) {
+          expect(response.statusCode).toBe(422);
+          expect(json.error.details.map((d: { path: string }) => d.path)).toEqual([field]);
+        } else if (field === "until" && instant === "0000-01-01T00:00:00.000Z") {
+          expect(response.statusCode).toBe(422);
+        } else {
+          expect(response.statusCode).toBe(202);
+          expect(json[field]).toBe(instant);
+        }
+      }),
+      { numRuns: 3_000, seed: Number(process.env.FUZZ_SEED ?? 20261201) },
+    );
+    expect(t.errors).toEqual([]);
+  }, 120_000);
 });

@@ -63,6 +63,7 @@ beforeAll(() => {
     removalPolicy: RemovalPolicy.DESTROY,
     tracing: lambda.Tracing.ACTIVE,
     dashboardName: "platform-webhooks",
+    maxEndpointsPerTenant: 50,
   });
   template = Template.fromStack(stack);
   keyTemplate = Template.fromStack(keyStack);
@@ -81,6 +82,7 @@ describe("a second app with non-default props", () => {
         LOG_RETENTION_DAYS: "90",
         LOG_LEVEL: "DEBUG",
         DESTINATION_ALLOW_CIDRS: "10.20.0.0/16,fd00::/8",
+        MAX_ENDPOINTS_PER_TENANT: "50",
       });
       const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === "string" ? v : `resolved-${k}`]));
       expect(parseConfig(resolved).destinationAllowCidrs).toEqual(["10.20.0.0/16", "fd00::/8"]);
@@ -203,6 +205,8 @@ describe("props the construct refuses at synthesis", () => {
     ["a batch above 10 without a batching window", { batchSize: 50 }, /maxBatchingWindow/],
     ["a schedule longer than SQS retention", { retrySchedule: "36000,".repeat(30).slice(0, -1) }, /14-day/],
     ["a malformed schedule", { retrySchedule: "5,soon" }, /retrySchedule/],
+    ["a retry delay under 1 s", { retrySchedule: "5,0,300" }, /retrySchedule.*at least 1/],
+    ["no endpoint allowed per tenant", { maxEndpointsPerTenant: 0 }, /maxEndpointsPerTenant/],
     ["a concurrency below SQS's minimum of 2", { maxConcurrency: 1 }, /maxConcurrency/],
     ["a CIDR that is not one", { destinationAllowCidrs: ["10.0.0.0/33"] }, /destinationAllowCidrs/],
     ["a delivery timeout Lambda cannot hold", { deliveryTimeout: Duration.minutes(15) }, /deliveryTimeout/],

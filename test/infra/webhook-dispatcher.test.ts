@@ -124,6 +124,7 @@ describe("functions", () => {
           "LOG_FORMAT",
           "LOG_LEVEL",
           "DESTINATION_ALLOW_CIDRS",
+          "MAX_ENDPOINTS_PER_TENANT",
         ]),
       );
       expect(env).toMatchObject({
@@ -145,6 +146,7 @@ describe("functions", () => {
       expect(config.retrySchedule).toEqual(schedule);
       expect(config.deliveryTimeoutMs).toBe(15_000);
       expect(config.destinationAllowCidrs).toEqual([]);
+      expect(config.maxEndpointsPerTenant).toBe(20);
     }
   });
 });

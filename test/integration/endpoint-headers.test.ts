@@ -19,7 +19,7 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 beforeAll(async () => {
   receiver = await startReceiver(() => ({ status: 204 }));
-  client = new NodeHttpSender({ timeoutMs: 5_000, policy: new DestinationPolicy(["127.0.0.0/8"]) });
+  client = new NodeHttpSender({ timeoutMs: 5_000, policy: new DestinationPolicy(["127.0.0.0/8"], { allowHttp: true }) });
 });
 afterAll(async () => {
   client.close();

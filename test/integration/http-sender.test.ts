@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { destinationCheck } from "../../functions/adapters/destination-check.ts";
 import { NodeHttpSender, type Resolver } from "../../functions/adapters/http-sender.ts";
 import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
+import { ApiError } from "../../functions/core/errors.ts";
 import { startReceiver } from "../support/receiver.ts";
 
 /*
@@ -8,7 +10,7 @@ import { startReceiver } from "../support/receiver.ts";
  * resolver, so no test reaches DNS or any address but loopback: a refused address is refused before
  * any connection is opened.
  */
-const loopbackOnly = new DestinationPolicy(["127.0.0.0/8"]);
+const loopbackOnly = new DestinationPolicy(["127.0.0.0/8"], { allowHttp: true });
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let port: string;
 
@@ -62,7 +64,61 @@ describe("NodeHttpSender destination checks", () => {
     ]);
     const result = await client.post(`http://mixed.test:${port}/`, {}, "{}");
     expect(result).toMatchObject({ kind: "error", error: "destination_blocked" });
-    expect((result as { message: string }).message).toContain("10.0.0.7");
+    // Why, never which address: the tenant reads this message in its attempt log.
+    expect((result as { message: string }).message).toMatch(/^mixed\.test must resolve, and only to publicly routable addresses$/);
+    expect((result as { message: string }).message).not.toMatch(/10\.0\.0\.7|127\.0\.0\.1/);
+  });
+
+  it("says the same of a name that does not resolve as of a private one, so a private zone cannot be probed", async () => {
+    const privateName = await sender(async () => [{ address: "10.9.8.7", family: 4 }]).post("http://db.internal.test/", {}, "{}");
+    const missing = await sender(async () => {
+      throw Object.assign(new Error("queryA ENOTFOUND db.internal.test"), { code: "ENOTFOUND" });
+    }).post("http://db.internal.test/", {}, "{}");
+    const none = await sender(async () => []).post("http://db.internal.test/", {}, "{}");
+    expect(privateName).toMatchObject({ kind: "error", error: "destination_blocked" });
+    const messages = [privateName, missing, none].map((r) => (r as { message: string }).message);
+    expect(new Set(messages).size).toBe(1);
+    expect(messages[0]).not.toContain("10.9.8.7");
+  });
+
+  it("answers a registration of a private destination with a 422 that names no address", async () => {
+    const check = destinationCheck(
+      sender(async () => [{ address: "169.254.169.254", family: 4 }], new DestinationPolicy([], { allowHttp: false })),
+    );
+    const refusal = await check("https://metadata.internal.test/hook").catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ApiError);
+    expect(refusal).toMatchObject({ status: 422, code: "destination_not_allowed" });
+    expect((refusal as ApiError).message).toContain("metadata.internal.test");
+    expect((refusal as ApiError).message).not.toContain("169.254");
+  });
+
+  it("masks every address in a connection error: an opened private range's address stays unseen", async () => {
+    // A port nobody listens on: Node's message is "connect ECONNREFUSED 127.0.0.1:<port>".
+    const closed = await startReceiver(() => ({ status: 200 }));
+    const closedPort = new URL(closed.url).port;
+    await closed.close();
+    const result = await sender(async () => [{ address: "127.0.0.1", family: 4 }]).post(
+      `http://svc.internal.test:${closedPort}/`,
+      {},
+      "{}",
+    );
+    expect(result).toMatchObject({ kind: "error", error: "connection" });
+    const message = (result as { message: string }).message;
+    expect(message).toContain("ECONNREFUSED");
+    expect(message).not.toContain("127.0.0.1");
+    expect(message).not.toContain(closedPort);
+  });
+
+  it("stops plain http at delivery once ALLOW_HTTP_DESTINATIONS is off, whatever was registered before", async () => {
+    const before = receiver.requests.length;
+    const resolver: Resolver = async () => [{ address: "127.0.0.1", family: 4 }];
+    const off = sender(resolver, new DestinationPolicy(["127.0.0.0/8"], { allowHttp: false }));
+    const result = await off.post(`http://h.test:${port}/old-http-endpoint`, {}, "{}");
+    expect(result).toMatchObject({ kind: "error", error: "destination_blocked" });
+    expect((result as { message: string }).message).toMatch(/https/);
+    expect(receiver.requests.length).toBe(before);
+    // The same sender still delivers over https: only the scheme is refused.
+    await expect(off.checkedAddresses(new URL("https://h.test/"))).resolves.toHaveLength(1);
   });
 
   it.each([
@@ -80,7 +136,7 @@ describe("NodeHttpSender destination checks", () => {
     const resolver: Resolver = async () => {
       throw new Error("a literal address must not be resolved");
     };
-    const client = sender(resolver, new DestinationPolicy([]));
+    const client = sender(resolver, new DestinationPolicy([], { allowHttp: true }));
     const before = receiver.requests.length;
     expect(await client.post(url, {}, "{}")).toMatchObject({ kind: "error", error: "destination_blocked" });
     expect(receiver.requests.length).toBe(before);

@@ -41,7 +41,7 @@ describe("the local stack's data directory", () => {
     healthy = true;
 
     const second = await start();
-    expect((await second.api("GET", `/v1/endpoints/${ep.id}`)).json).toMatchObject({ id: ep.id, url: r.url });
+    expect((await second.api("GET", `/v1/endpoints/${ep.id}`)).json).toMatchObject({ id: ep.id, url: ep.url });
     const delivery = await eventually(async () => {
       const view = (await second.api("GET", `/v1/events/${event.id}?tenantId=t-restart`)).json;
       return view.deliveries[0].status === "succeeded" ? view : undefined;

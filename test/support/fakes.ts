@@ -61,6 +61,12 @@ export class MemoryEndpointStore implements EndpointStore, TenantSubscriptions {
     this.outage.check("dynamodb");
     this.items.set(endpoint.id, structuredClone(endpoint));
   }
+  async create(endpoint: Endpoint, maxPerTenant: number) {
+    this.outage.check("dynamodb");
+    if ([...this.items.values()].filter((e) => e.tenantId === endpoint.tenantId).length >= maxPerTenant) return false;
+    this.items.set(endpoint.id, structuredClone(endpoint));
+    return true;
+  }
   async replace(endpoint: Endpoint) {
     this.outage.check("dynamodb");
     const current = this.items.get(endpoint.id);

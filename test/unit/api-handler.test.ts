@@ -33,6 +33,7 @@ function setup() {
     clock: new FakeClock(),
     logRetentionDays: 30,
     maxBodyBytes: 4096,
+    maxEndpointsPerTenant: 20,
     checkUrl: async (url: string) => {
       if (url.includes("10.0.0.1")) throw new ApiError("destination_not_allowed", "private");
     },
@@ -239,5 +240,25 @@ describe("tenant-scoped API keys", () => {
   it("refuses a forged key that names a real key id", async () => {
     const forged = `${acmeKey.split(".")[0]}.${"A".repeat(43)}`;
     expect((await t.call("GET", "/v1/endpoints", { key: forged })).statusCode).toBe(401);
+  });
+});
+
+describe("MAX_ENDPOINTS_PER_TENANT", () => {
+  it("answers 409 quota_exceeded once a tenant holds the most it may, counting each tenant apart, and frees a place on delete", async () => {
+    const { deps, call } = setup();
+    deps.maxEndpointsPerTenant = 3;
+    const create = (tenantId: string) => call("POST", "/v1/endpoints", { body: { url: "https://a.example/hook", tenantId } });
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await create("acme"));
+    expect(made.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    const refused = await create("acme");
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: "quota_exceeded", details: { limit: 3 } });
+    expect([...deps.endpoints.items.values()].filter((e) => e.tenantId === "acme")).toHaveLength(3);
+    // Another tenant has places of its own.
+    expect((await create("globex")).statusCode).toBe(201);
+    expect((await call("DELETE", `/v1/endpoints/${made[0]?.json.id}`)).statusCode).toBe(204);
+    expect((await create("acme")).statusCode).toBe(201);
+    expect((await create("acme")).statusCode).toBe(409);
   });
 });

@@ -12,6 +12,7 @@ describe("parseConfig", () => {
     expect(config.logRetentionDays).toBe(30);
     expect(config.destinationAllowCidrs).toEqual([]);
     expect(config.maxBodyBytes).toBe(262_144);
+    expect(config.maxEndpointsPerTenant).toBe(20);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -25,6 +26,20 @@ describe("parseConfig", () => {
     expect(config.deliveryTimeoutMs).toBe(2000);
     expect(config.retrySchedule).toEqual([1, 2]);
     expect(config.destinationAllowCidrs).toEqual(["127.0.0.0/8", "::1/128"]);
+  });
+
+  it("reads MAX_ENDPOINTS_PER_TENANT within 1 to 10,000", () => {
+    expect(parseConfig({ ...base, MAX_ENDPOINTS_PER_TENANT: "3" }).maxEndpointsPerTenant).toBe(3);
+    for (const bad of ["0", "-1", "2.5", "lots", "10001"]) {
+      expect(() => parseConfig({ ...base, MAX_ENDPOINTS_PER_TENANT: bad })).toThrow(/MAX_ENDPOINTS_PER_TENANT/);
+    }
+  });
+
+  it("takes as ADMIN_API_KEY only what can be presented as `Bearer <key>`", () => {
+    expect(parseConfig({ ...base, ADMIN_API_KEY: "local-admin-key" }).adminApiKey).toBe("local-admin-key");
+    for (const bad of ["key\u00a0", "two words", "k=ey", "käy"]) {
+      expect(() => parseConfig({ ...base, ADMIN_API_KEY: bad })).toThrow(/ADMIN_API_KEY must be a bearer token/);
+    }
   });
 
   it("catches a misspelled setting", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
 
 describe("DestinationPolicy", () => {
-  const strict = new DestinationPolicy([]);
+  const strict = new DestinationPolicy([], { allowHttp: false });
 
   it.each([
     "8.8.8.8",
@@ -49,8 +49,15 @@ describe("DestinationPolicy", () => {
     expect(strict.allows(address)).toBe(false);
   });
 
+  it("lets plain http through only where it is allowed, and no other scheme at all", () => {
+    const local = new DestinationPolicy([], { allowHttp: true });
+    expect([strict, local].map((p) => p.allowsScheme("https:"))).toEqual([true, true]);
+    expect([strict, local].map((p) => p.allowsScheme("http:"))).toEqual([false, true]);
+    for (const scheme of ["ftp:", "file:", "ws:", "HTTP:", "gopher:"]) expect(local.allowsScheme(scheme)).toBe(false);
+  });
+
   it("opens ranges on purpose, and only those", () => {
-    const local = new DestinationPolicy(["127.0.0.0/8", "::1/128"]);
+    const local = new DestinationPolicy(["127.0.0.0/8", "::1/128"], { allowHttp: true });
     expect(local.allows("127.0.0.1")).toBe(true);
     expect(local.allows("::1")).toBe(true);
     expect(local.allows("::ffff:127.0.0.1")).toBe(true);

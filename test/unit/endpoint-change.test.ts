@@ -20,7 +20,12 @@ function racingStore(transition: (health: MemoryEndpointHealth) => Promise<unkno
   return endpoints;
 }
 
-const deps = (endpoints: MemoryEndpointStore) => ({ endpoints, clock: new FakeClock(), checkUrl: async () => undefined });
+const deps = (endpoints: MemoryEndpointStore) => ({
+  endpoints,
+  clock: new FakeClock(),
+  checkUrl: async () => undefined,
+  maxEndpointsPerTenant: 20,
+});
 
 describe("changing an endpoint while workers change its health", () => {
   it("does not undo a disable that landed between the PATCH's read and its write", async () => {

@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../functions/core/errors.ts";
 import {
@@ -11,6 +13,7 @@ import {
   retryDelaySeconds,
   scheduleWindowSeconds,
 } from "../../functions/core/retry-schedule.ts";
+import { CreateEndpoint } from "../../functions/core/validation.ts";
 
 describe("retry schedule", () => {
   const schedule = parseRetrySchedule("5,300,1800");
@@ -34,7 +37,7 @@ describe("retry schedule", () => {
     expect(scheduleWindowSeconds(schedule)).toBe(Math.ceil(2105 * 1.2));
   });
 
-  it.each(["", "5,x", "-1", "1.5", "40000"])("rejects %j", (text) => {
+  it.each(["", "5,x", "-1", "1.5", "40000", "0", "5,0,300"])("rejects %j", (text) => {
     expect(() => parseRetrySchedule(text)).toThrow(ConfigError);
   });
 });
@@ -89,5 +92,48 @@ describe("retention and receive budget", () => {
 
   it("derives maxReceiveCount from the global schedule plus slack", () => {
     expect(maxReceiveCount([1, 1])).toBe(3 + RECEIVE_COUNT_SLACK);
+  });
+});
+
+describe("the smallest delay", () => {
+  const delay = fc.integer({ min: 1, max: 36_000 });
+  const tooShort = fc.integer({ min: -1_000, max: 0 });
+  /** A schedule of 1 to 50 delays; with `bad`, one of them (anywhere) is replaced by it. */
+  const schedule = (bad?: fc.Arbitrary<number>) =>
+    fc
+      .array(delay, { minLength: 1, maxLength: 50 })
+      .chain((delays) =>
+        bad === undefined
+          ? fc.constant(delays)
+          : fc.tuple(fc.nat({ max: delays.length - 1 }), bad).map(([at, value]) => delays.map((d, i) => (i === at ? value : d))),
+      );
+
+  it("is at least 1 s in an endpoint's schedule: [0] and any schedule holding a delay under 1 s answer a validation issue", () => {
+    expect(v.safeParse(CreateEndpoint, { url: "https://a.example/", retrySchedule: [0] }).success).toBe(false);
+    fc.assert(
+      fc.property(schedule(tooShort), (delays) => {
+        const result = v.safeParse(CreateEndpoint, { url: "https://a.example/", retrySchedule: delays });
+        expect(result.issues?.map((i) => v.getDotPath(i))).toEqual(["retrySchedule"]);
+      }),
+    );
+    fc.assert(
+      fc.property(schedule(), (delays) => {
+        expect(v.safeParse(CreateEndpoint, { url: "https://a.example/", retrySchedule: delays }).success).toBe(true);
+      }),
+    );
+  });
+
+  it("is at least 1 s in the global RETRY_SCHEDULE too, however the zero is written", () => {
+    fc.assert(
+      fc.property(schedule(fc.constantFrom(0)), fc.constantFrom("0", "00", " 0", "000"), (delays, zero) => {
+        const text = delays.map((d) => (d === 0 ? zero : String(d))).join(",");
+        expect(() => parseRetrySchedule(text)).toThrow(/at least 1/);
+      }),
+    );
+    fc.assert(
+      fc.property(schedule(), (delays) => {
+        expect(parseRetrySchedule(delays.join(","))).toEqual(delays);
+      }),
+    );
   });
 });

@@ -48,6 +48,7 @@ async function stack(tenants: string[]) {
     logRetentionDays: 30,
     maxBodyBytes: 65_536,
     checkUrl: async () => undefined,
+    maxEndpointsPerTenant: 20,
   };
   const handler = createApiHandler(deps, async () => new Authenticator("admin-key", deps.apiKeys), silent);
   const callWith =
