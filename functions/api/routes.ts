@@ -212,7 +212,23 @@ export function routes(deps: ApiDeps): Route[] {
         return empty(204);
       },
     },
+    {
+      method: "GET",
+      path: "/v1/openapi.json",
+      handler: async () => {
+        const served = await apiDocument();
+        return { ...served, headers: { ...served.headers } };
+      },
+    },
   ];
+}
+
+let document: Promise<Response> | undefined;
+
+/** The API document, built on its first request: its converter is loaded only then, never at cold start. */
+function apiDocument(): Promise<Response> {
+  document ??= import("./openapi/document.ts").then((m) => json(200, m.openApiDocument(), { "cache-control": "public, max-age=300" }));
+  return document;
 }
 
 function idempotencyKey(event: Event): string | undefined {

@@ -1,0 +1,27 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { openApiDocument } from "../functions/api/openapi/document.ts";
+
+/*
+ * `npm run openapi`: writes the API document the code generates to docs/openapi.json, renders it
+ * into the self-contained reference page docs/api.html (scripts inlined: it loads nothing from the
+ * network), and regenerates the typed client's types. Tests fail while any of the three is stale.
+ */
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** The committed document's exact text: what `openApiDocument()` gives, two-space indented. */
+export function documentText(): string {
+  return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+}
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${result.status}`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(`${ROOT}docs/openapi.json`, documentText());
+  run("npx", ["redocly", "build-docs", "docs/openapi.json", "--inlineBundle", "--title", "hookrelay API", "-o", "docs/api.html"]);
+}
