@@ -88,6 +88,28 @@ describe("the API document", () => {
   });
 });
 
+describe("the contract checker", () => {
+  const checker = new ContractChecker(document);
+  const json = "application/json";
+
+  it("accepts an answer the document describes", () => {
+    const body = { items: [], nextCursor: null };
+    expect(checker.problems({ method: "GET", path: "/v1/api-keys?limit=2", status: 200, contentType: json, body })).toEqual([]);
+  });
+
+  it("refuses a route the document lacks, a status it does not list, and a body outside the schema", () => {
+    expect(checker.problems({ method: "GET", path: "/v1/unknown", status: 200, contentType: json, body: {} })).toHaveLength(1);
+    expect(checker.problems({ method: "PUT", path: "/v1/endpoints/ep_1", status: 200, contentType: json, body: {} })).toHaveLength(1);
+    expect(checker.problems({ method: "GET", path: "/v1/health", status: 418, contentType: json, body: {} })).toHaveLength(1);
+    expect(
+      checker.problems({ method: "GET", path: "/v1/health", status: 200, contentType: json, body: { status: "ok", extra: 1 } }),
+    ).toHaveLength(1);
+    const wrongCode = { error: { code: "not_found", message: "x" } };
+    expect(checker.problems({ method: "POST", path: "/v1/events", status: 409, contentType: json, body: wrongCode })).toHaveLength(1);
+    expect(checker.problems({ method: "DELETE", path: "/v1/api-keys/k", status: 204, contentType: null, body: { a: 1 } })).toHaveLength(1);
+  });
+});
+
 describe("GET /v1/openapi.json", () => {
   const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
   const deps = {
