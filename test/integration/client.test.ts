@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HookrelayClient, HookrelayError, verify } from "../../clients/typescript/src/index.ts";
+import { startOrderService } from "../../examples/order-service/service.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 import { startReceiver } from "../support/receiver.ts";
 
@@ -70,6 +71,25 @@ describe("the TypeScript client on the local stack", () => {
     const seen: string[] = [];
     for await (const endpoint of admin.listEndpoints({ tenantId: "t-pages", limit: 2 })) seen.push(endpoint.url);
     expect(seen.sort()).toEqual(urls.sort());
+  });
+
+  it("runs the example order service, whose orders reach the customer's endpoint once", async () => {
+    const customer = await startReceiver();
+    const endpoint = await admin.createEndpoint({ url: customer.url, tenantId: "t-orders", eventTypes: ["order.created"] });
+    const { server, url } = await startOrderService(admin);
+    try {
+      const order = { id: "ord_1", customer: "t-orders", total: 4200 };
+      const placed = await fetch(`${url}/orders`, { method: "POST", body: JSON.stringify(order) });
+      expect(placed.status).toBe(201);
+      const again = await fetch(`${url}/orders`, { method: "POST", body: JSON.stringify(order) });
+      expect(((await again.json()) as any).event).toBe(((await placed.json()) as any).event);
+      const [request] = await eventually(async () => (customer.requests.length > 0 ? customer.requests : undefined));
+      expect(verify(request?.body ?? "", request?.headers ?? {}, endpoint.secret)).toEqual({ order: "ord_1", total: 4200 });
+      expect(customer.requests).toHaveLength(1);
+    } finally {
+      server.close();
+      await customer.close();
+    }
   });
 
   it("emits a batch and reports each item", async () => {
