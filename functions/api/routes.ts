@@ -225,9 +225,17 @@ export function routes(deps: ApiDeps): Route[] {
 
 let document: Promise<Response> | undefined;
 
-/** The API document, built on its first request: its converter is loaded only then, never at cold start. */
+/**
+ * The API document, unpacked on its first request. `npm run openapi` generates it from the schemas
+ * into a gzipped copy (about 7 KB of bundle against 30 KB for the converter); a test holds the copy
+ * equal to what the code generates.
+ */
 function apiDocument(): Promise<Response> {
-  document ??= import("./openapi/document.ts").then((m) => json(200, m.openApiDocument(), { "cache-control": "public, max-age=300" }));
+  document ??= Promise.all([import("node:zlib"), import("./openapi/served-document.ts")]).then(([zlib, served]) => ({
+    statusCode: 200,
+    headers: { "content-type": "application/json", "cache-control": "public, max-age=300" },
+    body: zlib.gunzipSync(Buffer.from(served.DOCUMENT_GZIP_BASE64, "base64")).toString("utf8"),
+  }));
   return document;
 }
 

@@ -23,7 +23,8 @@ function run(command: string, args: string[], cwd: string) {
 }
 
 describe("the @hookrelay/client package", () => {
-  it("builds, and another project imports it by name with its types", () => {
+  // Two TypeScript compilations: on a busy 2-core machine they take well over the default minute.
+  it("builds, and another project imports it by name with its types", { timeout: 240_000 }, () => {
     mkdirSync(pkg);
     cpSync(join(ROOT, "clients/typescript/package.json"), join(pkg, "package.json"));
     cpSync(join(ROOT, "clients/typescript/tsconfig.build.json"), join(pkg, "tsconfig.build.json"));
