@@ -50,10 +50,20 @@ export class ContractChecker {
     return this.templates.map((t) => `${t.method} ${t.template}`);
   }
 
+  /** True when the document has an operation for this request. */
+  covers(method: string, pathAndQuery: string): boolean {
+    return this.operationOf(method, pathAndQuery) !== undefined;
+  }
+
+  private operationOf(method: string, pathAndQuery: string) {
+    const path = pathAndQuery.split("?")[0] as string;
+    return this.templates.find((t) => t.method === method && t.pattern.test(path));
+  }
+
   /** What is wrong with this answer, or an empty list. */
   problems(exchange: Exchange): string[] {
     const path = exchange.path.split("?")[0] as string;
-    const found = this.templates.find((t) => t.method === exchange.method && t.pattern.test(path));
+    const found = this.operationOf(exchange.method, path);
     if (!found) return [`${exchange.method} ${path}: no operation in the document`];
     const key = `${found.method} ${found.template}`;
     this.seen.set(key, (this.seen.get(key) ?? new Set()).add(exchange.status));
