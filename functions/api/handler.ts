@@ -11,9 +11,9 @@ import { type ApiDeps, routes } from "./routes.ts";
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
-const PUBLIC_PATHS = new Set(["/v1/health"]);
+const PUBLIC_PATHS = new Set(["/v1/health", "/v1/openapi.json"]);
 
-/** The API Lambda: bearer auth on every route but health, routing, and one error shape for every failure. */
+/** The API Lambda: bearer auth on every route but health and the API document, routing, and one error shape for every failure. */
 export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Authenticator>, log: Log) {
   const callers = new WeakMap<APIGatewayProxyEventV2, Principal>();
   const table = routes(deps).map((route) => ({

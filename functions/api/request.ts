@@ -30,7 +30,8 @@ export function query(event: APIGatewayProxyEventV2, name: string): string | und
   return event.queryStringParameters?.[name] ?? undefined;
 }
 
-const RESOURCE_ID = /^[A-Za-z0-9_.\-:]{1,128}$/;
+/** What a resource id in a path can be. */
+export const RESOURCE_ID = /^[A-Za-z0-9_.\-:]{1,128}$/;
 
 /** A resource id from the path; anything that cannot be one of our ids is simply not found. */
 export function pathParam(event: APIGatewayProxyEventV2, name: string): string {

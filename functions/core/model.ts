@@ -69,15 +69,18 @@ export interface EventRecord {
 export type AttemptStatus = "succeeded" | "failed" | "exhausted" | "skipped";
 
 /** Why an attempt failed when there was no HTTP status to show. */
-export type AttemptErrorKind =
-  | "timeout"
-  | "connection"
-  | "destination_blocked"
-  | "request_invalid"
-  | "endpoint_disabled"
-  | "endpoint_deleted"
-  | "dead_lettered"
-  | "endpoint_gone";
+/** Why an attempt failed without an HTTP status, or why a delivery ended without one. */
+export const ATTEMPT_ERROR_KINDS = [
+  "timeout",
+  "connection",
+  "destination_blocked",
+  "request_invalid",
+  "endpoint_disabled",
+  "endpoint_deleted",
+  "dead_lettered",
+  "endpoint_gone",
+] as const;
+export type AttemptErrorKind = (typeof ATTEMPT_ERROR_KINDS)[number];
 
 export interface AttemptRecord {
   eventId: string;

@@ -8,6 +8,7 @@ import { createApiHandler } from "../../functions/api/handler.ts";
 import { Authenticator } from "../../functions/core/api-keys.ts";
 import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
 import { apiEvent } from "../support/api-event.ts";
+import { ContractChecker } from "../support/contract.ts";
 import {
   FakeClock,
   MemoryApiKeyStore,
@@ -179,6 +180,8 @@ const body = fc.oneof(
 describe("API fuzzing", () => {
   it(`answers ${RUNS} generated requests across every route without a 5xx, and refusals change nothing`, async () => {
     const t = await setup();
+    const contract = new ContractChecker();
+    let checked = 0;
     const statuses = new Map<number, number>();
     const request = fc.record({
       route: fc.constantFrom(...ROUTES),
@@ -209,6 +212,14 @@ describe("API fuzzing", () => {
         statuses.set(response.statusCode as number, (statuses.get(response.statusCode as number) ?? 0) + 1);
         expect(response.statusCode).toBeLessThan(500);
         const parsed = response.body ? JSON.parse(response.body) : undefined;
+        // Every answer of a documented route is one the API document describes.
+        if (contract.covers(r.route[0], path)) {
+          checked++;
+          const contentType = String(response.headers?.["content-type"] ?? "") || null;
+          expect(contract.problems({ method: r.route[0], path, status: response.statusCode as number, contentType, body: parsed })).toEqual(
+            [],
+          );
+        }
         if ((response.statusCode as number) >= 400) {
           expect(parsed.error.code).toMatch(/^[a-z_]+$/);
           expect(t.mutations()).toBe(before);
@@ -217,6 +228,7 @@ describe("API fuzzing", () => {
       { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261122) },
     );
     expect(t.errors).toEqual([]);
+    expect(checked).toBeGreaterThan(RUNS / 2);
     // The generators must reach both sides: many accepted requests and many kinds of refusal.
     const count = (from: number, to: number) =>
       [...statuses].filter(([status]) => status >= from && status < to).reduce((n, [, c]) => n + c, 0);

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ContractChecker } from "../support/contract.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 import { startReceiver } from "../support/receiver.ts";
 
@@ -231,6 +232,12 @@ describe("the pipeline on the local emulators", () => {
     expect(big.status).toBe(413);
     const privateUrl = await stack.api("POST", "/v1/endpoints", { url: "http://10.1.2.3/hook" });
     expect(privateUrl).toMatchObject({ status: 422, json: { error: { code: "destination_not_allowed" } } });
+  });
+
+  it("answered every call above as the API document describes (run last)", () => {
+    const contract = new ContractChecker();
+    expect(stack.exchanges.length).toBeGreaterThan(30);
+    expect(stack.exchanges.flatMap((exchange) => contract.problems(exchange))).toEqual([]);
   });
 });
 

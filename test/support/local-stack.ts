@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type Message, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { Exchange } from "./contract.ts";
 
 const MAIN = fileURLToPath(new URL("../../local/main.ts", import.meta.url));
 
@@ -18,6 +19,8 @@ export interface RunningStack {
   sqs: SQSClient;
   /** Receives what is in the dead-letter queue now (up to 10 messages, with their attributes). */
   deadLetters(): Promise<Message[]>;
+  /** Every answer `api()` got, for checking against the API document. */
+  exchanges: Exchange[];
   /** Calls the HTTP API with the admin key. */
   api(
     method: string,
@@ -67,7 +70,9 @@ export async function startStack(options: { dataDir?: string; env?: Record<strin
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
     useQueueUrlAsEndpoint: false,
   });
+  const exchanges: Exchange[] = [];
   return {
+    exchanges,
     sqs,
     async deadLetters() {
       const out = await sqs.send(
@@ -101,7 +106,9 @@ export async function startStack(options: { dataDir?: string; env?: Record<strin
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
+      const json = text ? JSON.parse(text) : undefined;
+      exchanges.push({ method, path, status: response.status, contentType: response.headers.get("content-type"), body: json });
+      return { status: response.status, headers: response.headers, json };
     },
   };
 }

@@ -6,6 +6,7 @@ import { createApiHandler } from "../../functions/api/handler.ts";
 import { Authenticator } from "../../functions/core/api-keys.ts";
 import { latestOfChain } from "../../functions/core/delivery/history.ts";
 import { eventIdForKey } from "../../functions/core/ids.ts";
+import { memoryApiDeps } from "../support/api-deps.ts";
 import { apiEvent } from "../support/api-event.ts";
 import {
   endpointFixture,
@@ -33,23 +34,7 @@ const KEEP = new Set(IDS);
 
 /** The API on in-memory fakes, with one catch-all endpoint and one key per tenant; "admin" calls with the admin key. */
 async function stack(tenants: string[]) {
-  const endpoints = new MemoryEndpointStore();
-  const queue = new MemoryQueue();
-  const deps = {
-    endpoints,
-    subscriptions: endpoints,
-    recoveries: new MemoryRecoveryStore(),
-    requeue: queue,
-    events: new MemoryEventStore(),
-    attempts: new MemoryAttemptLog(),
-    apiKeys: new MemoryApiKeyStore(),
-    queue,
-    clock: new FakeClock(),
-    logRetentionDays: 30,
-    maxBodyBytes: 65_536,
-    checkUrl: async () => undefined,
-    maxEndpointsPerTenant: 20,
-  };
+  const deps = memoryApiDeps();
   const handler = createApiHandler(deps, async () => new Authenticator("admin-key", deps.apiKeys), silent);
   const callWith =
     (key: string): TenantCall =>

@@ -1,0 +1,250 @@
+import createFetchClient, { type Client } from "openapi-fetch";
+import { Webhook } from "standardwebhooks";
+import type { components, operations, paths } from "./schema.ts";
+
+export type { components, operations, paths };
+
+type Schemas = components["schemas"];
+export type Endpoint = Schemas["Endpoint"];
+export type CreatedEndpoint = Schemas["CreatedEndpoint"];
+export type CreateEndpoint = Schemas["CreateEndpoint"];
+export type UpdateEndpoint = Schemas["UpdateEndpoint"];
+export type Secret = Schemas["Secret"];
+export type Recovery = Schemas["Recovery"];
+export type ReplayResult = Schemas["ReplayResult"];
+export type Attempt = Schemas["Attempt"];
+export type EmitEvent = Schemas["EmitEvent"];
+export type AcceptedEvent = Schemas["AcceptedEvent"];
+export type EventView = Schemas["EventView"];
+export type BatchResult = Schemas["BatchResult"];
+export type ApiKey = Schemas["ApiKey"];
+export type CreatedApiKey = Schemas["CreatedApiKey"];
+export type ErrorBody = Schemas["Error"];
+
+/** The error codes the API document lists, across every operation. */
+export type ErrorCode = {
+  [Op in keyof operations]: ErrorCodeOf<operations[Op]["responses"][keyof operations[Op]["responses"]]>;
+}[keyof operations];
+type ErrorCodeOf<R> = R extends { content: { "application/json": { error?: { code?: infer C } } } }
+  ? C extends string
+    ? C
+    : never
+  : never;
+
+/** An answer of the API outside 2xx: its status and the stable `code` of the shared error shape. */
+export class HookrelayError extends Error {
+  override readonly name = "HookrelayError";
+  readonly status: number;
+  readonly code: ErrorCode | "unknown";
+  readonly details?: unknown;
+  /** Seconds the API asked to wait (503), if it said. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(status: number, body: unknown, retryAfter: string | null) {
+    const error = (body as Partial<ErrorBody> | undefined)?.error;
+    super(error?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = (error?.code as ErrorCode | undefined) ?? "unknown";
+    this.details = error?.details;
+    const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
+    if (Number.isFinite(seconds)) this.retryAfterSeconds = seconds;
+  }
+}
+
+/** A page of a list. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A list that fetches page after page as it is iterated: `for await (const item of list)`, or `.pages()`. */
+export class Paginated<T> implements AsyncIterable<T> {
+  private readonly fetchPage: (cursor: string | undefined) => Promise<Page<T>>;
+
+  constructor(fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {
+    this.fetchPage = fetchPage;
+  }
+
+  /** Each page in turn, following `nextCursor` until the last. */
+  async *pages(): AsyncGenerator<Page<T>> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.fetchPage(cursor);
+      yield page;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    for await (const page of this.pages()) yield* page.items;
+  }
+
+  /** Every item of every page. */
+  async all(): Promise<T[]> {
+    const items: T[] = [];
+    for await (const item of this) items.push(item);
+    return items;
+  }
+}
+
+export interface ClientOptions {
+  /** Where the API is, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com` or `http://127.0.0.1:3000`. */
+  baseUrl: string;
+  /** The admin key or a tenant key (`hrk_…`). */
+  apiKey: string;
+  /** How often `emit` repeats a call that failed on our side (503 or no answer), with the same idempotency key. Default 2. */
+  emitRetries?: number;
+  /** Longest wait between those repeats, in ms (the API's Retry-After is honoured up to this). Default 10000. */
+  maxRetryDelayMs?: number;
+  /** A fetch to use instead of the global one. */
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+type Result<T> = { data?: T; error?: unknown; response: Response };
+
+/** The answer's body on 2xx; a HookrelayError otherwise. */
+async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw new HookrelayError(response.status, error, response.headers.get("retry-after"));
+  return data as T;
+}
+
+/** A client of the hookrelay API: auth, the error shape, idempotent emits and paged lists. */
+export class HookrelayClient {
+  /** The underlying typed client (openapi-fetch), for calls this class does not wrap. */
+  readonly raw: Client<paths>;
+  private readonly emitRetries: number;
+  private readonly maxRetryDelayMs: number;
+
+  constructor(options: ClientOptions) {
+    this.raw = createFetchClient<paths>({
+      baseUrl: options.baseUrl.replace(/\/+$/, ""),
+      headers: { authorization: `Bearer ${options.apiKey}` },
+      ...(options.fetch && { fetch: options.fetch }),
+    });
+    this.emitRetries = options.emitRetries ?? 2;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
+  }
+
+  /** GET /v1/health. */
+  health() {
+    return unwrap(this.raw.GET("/v1/health"));
+  }
+
+  /** POST /v1/endpoints: the answer carries the signing secret. */
+  createEndpoint(body: CreateEndpoint): Promise<CreatedEndpoint> {
+    return unwrap(this.raw.POST("/v1/endpoints", { body }));
+  }
+
+  /** GET /v1/endpoints, page by page. */
+  listEndpoints(query: { tenantId?: string; limit?: number } = {}): Paginated<Endpoint> {
+    return new Paginated((cursor) => unwrap(this.raw.GET("/v1/endpoints", { params: { query: { ...query, cursor } } })));
+  }
+
+  getEndpoint(id: string): Promise<Endpoint> {
+    return unwrap(this.raw.GET("/v1/endpoints/{id}", { params: { path: { id } } }));
+  }
+
+  updateEndpoint(id: string, body: UpdateEndpoint): Promise<Endpoint> {
+    return unwrap(this.raw.PATCH("/v1/endpoints/{id}", { params: { path: { id } }, body }));
+  }
+
+  async deleteEndpoint(id: string): Promise<void> {
+    await unwrap(this.raw.DELETE("/v1/endpoints/{id}", { params: { path: { id } } }));
+  }
+
+  getEndpointSecret(id: string): Promise<Secret> {
+    return unwrap(this.raw.GET("/v1/endpoints/{id}/secret", { params: { path: { id } } }));
+  }
+
+  rotateEndpointSecret(id: string, body: Schemas["RotateSecret"] = {}): Promise<Secret> {
+    return unwrap(this.raw.POST("/v1/endpoints/{id}/secret/rotate", { params: { path: { id } }, body }));
+  }
+
+  recoverEndpoint(id: string, body: Schemas["RecoverEndpoint"]): Promise<Recovery> {
+    return unwrap(this.raw.POST("/v1/endpoints/{id}/recover", { params: { path: { id } }, body }));
+  }
+
+  getRecovery(id: string, recoveryId: string): Promise<Recovery> {
+    return unwrap(this.raw.GET("/v1/endpoints/{id}/recoveries/{recoveryId}", { params: { path: { id, recoveryId } } }));
+  }
+
+  /** GET /v1/endpoints/{id}/attempts, newest first, page by page. */
+  listEndpointAttempts(id: string, query: { status?: Schemas["AttemptStatus"]; limit?: number } = {}): Paginated<Attempt> {
+    return new Paginated((cursor) =>
+      unwrap(this.raw.GET("/v1/endpoints/{id}/attempts", { params: { path: { id }, query: { ...query, cursor } } })),
+    );
+  }
+
+  /**
+   * POST /v1/events. Every call carries an idempotency key (yours, or a random one), so a call that
+   * failed on our side is repeated safely: the API answers a repeat with the first result.
+   */
+  async emit(event: EmitEvent, options: { idempotencyKey?: string } = {}): Promise<AcceptedEvent & { replayed: boolean }> {
+    const key = options.idempotencyKey ?? globalThis.crypto.randomUUID();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { data, error, response } = await this.raw.POST("/v1/events", {
+          body: event,
+          params: { header: { "idempotency-key": key } },
+        });
+        if (response.ok && data) return { ...data, replayed: response.headers.get("idempotent-replayed") === "true" };
+        throw new HookrelayError(response.status, error, response.headers.get("retry-after"));
+      } catch (failure) {
+        const ours = !(failure instanceof HookrelayError) || failure.status === 503;
+        if (!ours || attempt >= this.emitRetries) throw failure;
+        const asked =
+          failure instanceof HookrelayError && failure.retryAfterSeconds !== undefined
+            ? failure.retryAfterSeconds * 1000
+            : 2 ** attempt * 250;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(asked, this.maxRetryDelayMs)));
+      }
+    }
+  }
+
+  /** POST /v1/events/batch: one result per event, in order (give each an `id` to make it idempotent). */
+  emitBatch(events: EmitEvent[]): Promise<BatchResult> {
+    return unwrap(this.raw.POST("/v1/events/batch", { body: { events } }));
+  }
+
+  getEvent(id: string): Promise<EventView> {
+    return unwrap(this.raw.GET("/v1/events/{id}", { params: { path: { id } } }));
+  }
+
+  /** GET /v1/events/{id}/attempts, newest first, page by page. */
+  listEventAttempts(id: string, query: { limit?: number } = {}): Paginated<Attempt> {
+    return new Paginated((cursor) =>
+      unwrap(this.raw.GET("/v1/events/{id}/attempts", { params: { path: { id }, query: { ...query, cursor } } })),
+    );
+  }
+
+  replayEvent(id: string, body: Schemas["ReplayEvent"] = {}): Promise<ReplayResult> {
+    return unwrap(this.raw.POST("/v1/events/{id}/replay", { params: { path: { id } }, body }));
+  }
+
+  /** POST /v1/api-keys (admin key only): the key is in the answer, once. */
+  createApiKey(body: Schemas["CreateApiKey"]): Promise<CreatedApiKey> {
+    return unwrap(this.raw.POST("/v1/api-keys", { body }));
+  }
+
+  listApiKeys(query: { limit?: number } = {}): Paginated<ApiKey> {
+    return new Paginated((cursor) => unwrap(this.raw.GET("/v1/api-keys", { params: { query: { ...query, cursor } } })));
+  }
+
+  async deleteApiKey(id: string): Promise<void> {
+    await unwrap(this.raw.DELETE("/v1/api-keys/{id}", { params: { path: { id } } }));
+  }
+}
+
+/**
+ * For receivers: checks a webhook's Standard Webhooks signature and timestamp with the endpoint's
+ * `whsec_` secret, and returns its parsed payload; throws when it does not verify. `body` must be the
+ * raw request body, exactly as received.
+ */
+export function verify(body: string, headers: Headers | Record<string, string | string[] | undefined>, secret: string): unknown {
+  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
+  const flat = Object.fromEntries(
+    entries.filter(([, value]) => value !== undefined).map(([name, value]) => [name.toLowerCase(), String(value)]),
+  );
+  return new Webhook(secret).verify(body, flat);
+}

@@ -1,0 +1,150 @@
+import * as v from "valibot";
+import { ATTEMPT_ERROR_KINDS } from "../../core/model.ts";
+import { AttemptStatusFilter, EVENT_TYPE } from "../../core/validation.ts";
+
+/*
+ * What the API answers, as valibot schemas: the API document is generated from these and from the
+ * request schemas in functions/core/validation.ts. Objects are strict, so that the contract test
+ * (test/integration/contract.test.ts) fails on a field the document does not show.
+ */
+
+const TIMESTAMP = v.pipe(v.string(), v.isoTimestamp(), v.description("ISO 8601 time"));
+const ID = v.pipe(v.string(), v.description("An identifier this API gave out"));
+const nullable = <S extends v.GenericSchema>(schema: S) => v.nullable(schema);
+
+export const Health = v.strictObject({ status: v.literal("ok") });
+
+export const Circuit = v.strictObject({
+  state: v.picklist(["closed", "open", "half-open"]),
+  openUntil: v.optional(TIMESTAMP),
+});
+
+const endpointFields = {
+  id: ID,
+  url: v.string(),
+  eventTypes: v.pipe(nullable(v.array(EVENT_TYPE)), v.description("null means every event type")),
+  tenantId: v.string(),
+  description: nullable(v.string()),
+  enabled: v.boolean(),
+  headers: v.record(v.string(), v.string()),
+  createdAt: TIMESTAMP,
+  updatedAt: TIMESTAMP,
+  retrySchedule: v.pipe(
+    nullable(v.array(v.number())),
+    v.description("Delays in seconds after each failed attempt; null means the default"),
+  ),
+  rateLimitPerSecond: nullable(v.pipe(v.number(), v.integer())),
+  disabledReason: v.pipe(nullable(v.picklist(["gone", "failing", "manual"])), v.description("Why the dispatcher or a caller disabled it")),
+  disabledAt: nullable(TIMESTAMP),
+  failingSince: v.pipe(nullable(TIMESTAMP), v.description("Start of the current run of failed attempts")),
+  circuit: Circuit,
+};
+
+export const Endpoint = v.strictObject(endpointFields);
+
+export const CreatedEndpoint = v.strictObject({
+  ...endpointFields,
+  secret: v.pipe(v.string(), v.description("The whsec_ signing secret; shown here and by GET /v1/endpoints/{id}/secret only")),
+});
+
+export const Secret = v.strictObject({
+  secret: v.string(),
+  previous: v.optional(
+    v.pipe(v.array(v.strictObject({ expiresAt: TIMESTAMP })), v.description("When each rotated-out secret stops signing")),
+  ),
+});
+
+export const Recovery = v.strictObject({
+  id: ID,
+  endpointId: ID,
+  tenantId: v.string(),
+  since: TIMESTAMP,
+  until: TIMESTAMP,
+  status: v.picklist(["running", "completed", "failed"]),
+  steps: v.pipe(v.number(), v.integer()),
+  error: v.optional(v.string()),
+  resent: v.pipe(v.number(), v.integer()),
+  scanned: v.pipe(v.number(), v.integer()),
+  createdAt: TIMESTAMP,
+  updatedAt: TIMESTAMP,
+  completedAt: v.optional(TIMESTAMP),
+});
+
+export const ReplayResult = v.strictObject({
+  eventId: ID,
+  chains: v.array(v.strictObject({ endpointId: ID, chain: ID })),
+  skipped: v.array(v.strictObject({ endpointId: ID, reason: v.picklist(["endpoint_disabled", "endpoint_deleted"]) })),
+});
+
+export const Attempt = v.strictObject({
+  eventId: ID,
+  endpointId: ID,
+  tenantId: v.string(),
+  attempt: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  trigger: v.picklist(["scheduled", "dead-letter", "manual"]),
+  chain: v.optional(v.pipe(ID, v.description("The manual attempt chain (replay, recovery) it belongs to"))),
+  status: AttemptStatusFilter,
+  url: v.string(),
+  at: TIMESTAMP,
+  durationMs: v.number(),
+  statusCode: v.optional(v.pipe(v.number(), v.integer())),
+  error: v.optional(v.picklist(ATTEMPT_ERROR_KINDS)),
+  errorMessage: v.optional(v.string()),
+  responseBody: v.optional(v.pipe(v.string(), v.description("The first 4 KB of the receiver's answer"))),
+  nextAttemptAt: v.optional(TIMESTAMP),
+  expiresAt: v.pipe(v.number(), v.integer(), v.description("When the record expires, in unix seconds")),
+});
+
+export const AcceptedEvent = v.strictObject({
+  id: ID,
+  type: EVENT_TYPE,
+  tenantId: v.string(),
+  createdAt: TIMESTAMP,
+  endpoints: v.pipe(v.number(), v.integer(), v.minValue(0), v.description("How many endpoints the event was queued for")),
+});
+
+export const Delivery = v.strictObject({
+  endpointId: ID,
+  status: v.picklist(["pending", "succeeded", "failed", "exhausted", "skipped"]),
+  attempts: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  lastStatusCode: v.optional(v.pipe(v.number(), v.integer())),
+  lastError: v.optional(v.string()),
+  lastAttemptAt: v.optional(TIMESTAMP),
+  nextAttemptAt: v.optional(TIMESTAMP),
+});
+
+export const EventView = v.strictObject({
+  ...AcceptedEvent.entries,
+  payload: v.pipe(v.unknown(), v.description("The payload as it was emitted")),
+  deliveries: v.array(Delivery),
+});
+
+export const ApiKey = v.strictObject({ id: ID, tenantId: v.string(), name: v.string(), createdAt: TIMESTAMP });
+
+export const CreatedApiKey = v.strictObject({
+  ...ApiKey.entries,
+  key: v.pipe(v.string(), v.description("The key itself, shown once: send it as Authorization: Bearer <key>")),
+});
+
+/** The error shape of every route; each operation narrows `code` to the codes it can answer. */
+export const ErrorBody = v.strictObject({
+  error: v.strictObject({
+    code: v.pipe(v.string(), v.description("Stable, machine-readable")),
+    message: v.string(),
+    details: v.optional(v.pipe(v.unknown(), v.description("validation_failed: [{path, message}]; others: what was wrong"))),
+  }),
+});
+
+export const BatchResult = v.strictObject({
+  items: v.array(
+    v.union([
+      v.strictObject({ status: v.literal(202), event: AcceptedEvent }),
+      v.strictObject({ status: v.pipe(v.number(), v.integer(), v.minValue(400)), error: ErrorBody.entries.error }),
+    ]),
+  ),
+});
+
+/** A page of a list: `nextCursor` is null on the last page. */
+export function pageOf<S extends v.GenericSchema>(item: S) {
+  return v.strictObject({ items: v.array(item), nextCursor: v.nullable(v.string()) });
+}

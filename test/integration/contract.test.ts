@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ContractChecker } from "../support/contract.ts";
+import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
+import { startReceiver } from "../support/receiver.ts";
+
+/*
+ * The contract test: flows through every route of the local stack, happy and failing, and every
+ * answer checked against the API document (the operation's schema for the status it answered).
+ * An answer outside the document, or a route the document lacks, fails the call that got it.
+ */
+let stack: RunningStack;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+const contract = new ContractChecker();
+
+beforeAll(async () => {
+  [stack, receiver] = await Promise.all([startStack({ env: { RETRY_SCHEDULE: "1,1" } }), startReceiver()]);
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await stack?.stop();
+});
+
+interface CallOptions {
+  body?: unknown;
+  rawBody?: string;
+  contentType?: string;
+  key?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** Calls the API and asserts the answer is one the document describes. */
+async function call(method: string, path: string, options: CallOptions = {}) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key !== null) headers.authorization = `Bearer ${options.key ?? "local-admin-key"}`;
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  if (body !== undefined) headers["content-type"] = options.contentType ?? "application/json";
+  const response = await fetch(stack.apiUrl + path, { method, headers, body });
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : undefined;
+  const exchange = { method, path, status: response.status, contentType: response.headers.get("content-type"), body: json };
+  expect(contract.problems(exchange)).toEqual([]);
+  return { status: response.status, headers: response.headers, json };
+}
+
+describe("every answer of the API is in its document", () => {
+  let endpointId: string;
+  let eventId: string;
+  let tenantKey: string;
+
+  it("public routes and authentication", async () => {
+    expect((await call("GET", "/v1/health", { key: null })).status).toBe(200);
+    const doc = await call("GET", "/v1/openapi.json", { key: null });
+    expect(doc.json).toEqual(contract.document);
+    expect((await call("GET", "/v1/endpoints", { key: null })).status).toBe(401);
+    expect((await call("GET", "/v1/events/evt_x", { key: "hrk_key_nope.nope" })).status).toBe(401);
+  });
+
+  it("API keys", async () => {
+    const created = await call("POST", "/v1/api-keys", { body: { tenantId: "t-contract", name: "contract" } });
+    expect(created.status).toBe(201);
+    tenantKey = created.json.key;
+    const other = await call("POST", "/v1/api-keys", { body: { tenantId: "t-contract", name: "to revoke" } });
+    expect((await call("GET", "/v1/api-keys?limit=1")).json.items).toHaveLength(1);
+    expect((await call("POST", "/v1/api-keys", { body: { tenantId: "t-contract" } })).status).toBe(422);
+    expect((await call("POST", "/v1/api-keys", { body: { tenantId: "x", name: "y" }, key: tenantKey })).status).toBe(403);
+    expect((await call("GET", "/v1/api-keys", { key: tenantKey })).status).toBe(403);
+    expect((await call("DELETE", `/v1/api-keys/${other.json.id}`)).status).toBe(204);
+    expect((await call("DELETE", `/v1/api-keys/${other.json.id}`)).status).toBe(404);
+  });
+
+  it("endpoints", async () => {
+    const created = await call("POST", "/v1/endpoints", {
+      body: { url: `${receiver.url}/hook`, eventTypes: ["order.paid"], headers: { "x-shop": "1" }, rateLimitPerSecond: 50 },
+      key: tenantKey,
+    });
+    expect(created.status).toBe(201);
+    endpointId = created.json.id;
+    expect((await call("POST", "/v1/endpoints", { body: { url: "ftp://x.example" }, key: tenantKey })).status).toBe(422);
+    expect((await call("POST", "/v1/endpoints", { rawBody: "{", key: tenantKey })).status).toBe(400);
+    expect((await call("POST", "/v1/endpoints", { rawBody: "url=x", contentType: "text/plain" })).status).toBe(415);
+    expect((await call("POST", "/v1/endpoints", { body: { url: "https://a.example", tenantId: "else" }, key: tenantKey })).status).toBe(
+      403,
+    );
+    expect((await call("GET", "/v1/endpoints?tenantId=t-contract&limit=10")).json.items).toHaveLength(1);
+    expect((await call("GET", "/v1/endpoints?limit=0")).status).toBe(400);
+    expect((await call("GET", "/v1/endpoints?tenantId=no%20spaces")).status).toBe(422);
+    expect((await call("GET", "/v1/endpoints?cursor=garbage")).status).toBe(400);
+    expect((await call("GET", `/v1/endpoints/${endpointId}`, { key: tenantKey })).json.circuit).toEqual({ state: "closed" });
+    expect((await call("GET", "/v1/endpoints/ep_missing")).status).toBe(404);
+    const patched = await call("PATCH", `/v1/endpoints/${endpointId}`, { body: { description: "contract", retrySchedule: null } });
+    expect(patched.json.description).toBe("contract");
+    expect((await call("PATCH", `/v1/endpoints/${endpointId}`, { body: { unknown: 1 } })).status).toBe(422);
+    expect((await call("GET", `/v1/endpoints/${endpointId}/secret`)).json.secret).toMatch(/^whsec_/);
+    const rotated = await call("POST", `/v1/endpoints/${endpointId}/secret/rotate`, { body: { gracePeriodSeconds: 60 } });
+    expect(rotated.json.previous).toHaveLength(1);
+    expect((await call("POST", `/v1/endpoints/${endpointId}/secret/rotate`)).status).toBe(200);
+  });
+
+  it("events", async () => {
+    const event = { type: "order.paid", payload: { order: "o_1", total: 1200 } };
+    const emitted = await call("POST", "/v1/events", { body: event, key: tenantKey, headers: { "idempotency-key": "order-o_1" } });
+    expect(emitted.status).toBe(202);
+    eventId = emitted.json.id;
+    const repeat = await call("POST", "/v1/events", { body: event, key: tenantKey, headers: { "idempotency-key": "order-o_1" } });
+    expect(repeat.headers.get("idempotent-replayed")).toBe("true");
+    const conflict = await call("POST", "/v1/events", {
+      body: { ...event, payload: {} },
+      key: tenantKey,
+      headers: { "idempotency-key": "order-o_1" },
+    });
+    expect(conflict.status).toBe(409);
+    expect((await call("POST", "/v1/events", { body: event, headers: { "idempotency-key": "k".repeat(256) } })).status).toBe(400);
+    expect((await call("POST", "/v1/events", { body: { ...event, tenantId: "else" }, key: tenantKey })).status).toBe(403);
+    expect((await call("POST", "/v1/events", { body: { type: "no spaces", payload: 1 } })).status).toBe(422);
+    expect((await call("POST", "/v1/events", { rawBody: JSON.stringify({ type: "a", payload: "x".repeat(300_000) }) })).status).toBe(413);
+    const batch = await call("POST", "/v1/events/batch", { body: { events: [event, { type: "" }] }, key: tenantKey });
+    expect(batch.json.items.map((i: { status: number }) => i.status)).toEqual([202, 422]);
+    expect((await call("POST", "/v1/events/batch", { body: { events: [] } })).status).toBe(422);
+    const view = await eventually(async () => {
+      const got = await call("GET", `/v1/events/${eventId}`, { key: tenantKey });
+      return got.json.deliveries[0]?.status === "succeeded" ? got : undefined;
+    });
+    expect(view.json.payload).toEqual(event.payload);
+    expect((await call("GET", "/v1/events/evt_missing")).status).toBe(404);
+    expect((await call("GET", `/v1/events/${eventId}/attempts?limit=5`)).json.items).toHaveLength(1);
+    expect((await call("GET", `/v1/events/${eventId}/attempts?cursor=garbage`)).status).toBe(400);
+    expect((await call("GET", `/v1/endpoints/${endpointId}/attempts?status=succeeded`)).json.items.length).toBeGreaterThan(0);
+    expect((await call("GET", `/v1/endpoints/${endpointId}/attempts?status=weird`)).status).toBe(422);
+  });
+
+  it("replay and recovery", async () => {
+    const replayed = await call("POST", `/v1/events/${eventId}/replay`, { body: { endpointId } });
+    expect(replayed.json.chains).toHaveLength(1);
+    expect((await call("POST", `/v1/events/${eventId}/replay`)).status).toBe(202);
+    expect((await call("POST", `/v1/events/${eventId}/replay`, { body: { endpointId: "ep_missing" } })).status).toBe(404);
+    await call("PATCH", `/v1/endpoints/${endpointId}`, { body: { enabled: false } });
+    expect((await call("POST", `/v1/events/${eventId}/replay`, { body: { endpointId } })).status).toBe(409);
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    expect((await call("POST", `/v1/endpoints/${endpointId}/recover`, { body: { since } })).status).toBe(409);
+    await call("PATCH", `/v1/endpoints/${endpointId}`, { body: { enabled: true } });
+    expect((await call("POST", `/v1/endpoints/${endpointId}/recover`, { body: { since: "yesterday" } })).status).toBe(422);
+    const recovery = await call("POST", `/v1/endpoints/${endpointId}/recover`, { body: { since } });
+    expect(recovery.status).toBe(202);
+    const done = await eventually(async () => {
+      const got = await call("GET", `/v1/endpoints/${endpointId}/recoveries/${recovery.json.id}`);
+      return got.json.status === "completed" ? got : undefined;
+    });
+    expect(done.json.scanned).toBeGreaterThan(0);
+    expect((await call("GET", `/v1/endpoints/${endpointId}/recoveries/rcv_missing`)).status).toBe(404);
+    expect((await call("DELETE", `/v1/endpoints/${endpointId}`)).status).toBe(204);
+    expect((await call("DELETE", `/v1/endpoints/${endpointId}`)).status).toBe(404);
+  });
+
+  it("got a documented success from every operation of the document", () => {
+    const succeeded = [...contract.seen].filter(([, statuses]) => [...statuses].some((s) => s < 300)).map(([op]) => op);
+    expect(succeeded.sort()).toEqual(contract.operations().sort());
+  });
+});

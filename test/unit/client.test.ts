@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { HookrelayClient, HookrelayError } from "../../clients/typescript/src/index.ts";
+
+/** A fetch that answers from a script and remembers what it was sent. */
+function scripted(answers: { status: number; body?: unknown; headers?: Record<string, string> }[]) {
+  const sent: Request[] = [];
+  const fetch = async (request: Request) => {
+    sent.push(request);
+    const answer = answers[sent.length - 1] ?? { status: 500 };
+    const body = answer.body === undefined ? null : JSON.stringify(answer.body);
+    return new Response(body, { status: answer.status, headers: { "content-type": "application/json", ...answer.headers } });
+  };
+  return { sent, fetch };
+}
+
+const accepted = { id: "evt_1", type: "a.b", tenantId: "default", createdAt: "2026-12-01T00:00:00.000Z", endpoints: 1 };
+const busy = { status: 503, body: { error: { code: "dependency_unavailable", message: "later" } }, headers: { "retry-after": "0" } };
+
+describe("HookrelayClient (fake fetch)", () => {
+  it("sends the key as a bearer token and one idempotency key on every repeat of an emit that failed on our side", async () => {
+    const { sent, fetch } = scripted([busy, busy, { status: 202, body: accepted }]);
+    const client = new HookrelayClient({ baseUrl: "http://127.0.0.1:1", apiKey: "k1", fetch, maxRetryDelayMs: 0 });
+    expect(await client.emit({ type: "a.b", payload: 1 })).toEqual({ ...accepted, replayed: false });
+    expect(sent).toHaveLength(3);
+    expect(sent.map((r) => r.headers.get("authorization"))).toEqual(["Bearer k1", "Bearer k1", "Bearer k1"]);
+    const keys = new Set(sent.map((r) => r.headers.get("idempotency-key")));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("gives up after emitRetries, and never repeats a client error", async () => {
+    const failing = scripted([busy, busy]);
+    const client = new HookrelayClient({
+      baseUrl: "http://127.0.0.1:1",
+      apiKey: "k",
+      fetch: failing.fetch,
+      emitRetries: 1,
+      maxRetryDelayMs: 0,
+    });
+    await expect(client.emit({ type: "a.b", payload: 1 })).rejects.toMatchObject({
+      status: 503,
+      code: "dependency_unavailable",
+      retryAfterSeconds: 0,
+    });
+    expect(failing.sent).toHaveLength(2);
+    const invalid = scripted([{ status: 422, body: { error: { code: "validation_failed", message: "no", details: [] } } }]);
+    const other = new HookrelayClient({ baseUrl: "http://127.0.0.1:1", apiKey: "k", fetch: invalid.fetch, maxRetryDelayMs: 0 });
+    const error = await other.emit({ type: "a.b", payload: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HookrelayError);
+    expect(error).toMatchObject({ name: "HookrelayError", code: "validation_failed", message: "no" });
+    expect(invalid.sent).toHaveLength(1);
+  });
+
+  it("follows nextCursor until a page says null", async () => {
+    const page = (ids: string[], nextCursor: string | null) => ({
+      status: 200,
+      body: { items: ids.map((id) => ({ id, tenantId: "t", name: id, createdAt: "2026-12-01T00:00:00.000Z" })), nextCursor },
+    });
+    const { sent, fetch } = scripted([page(["a", "b"], "c1"), page(["c"], null)]);
+    const client = new HookrelayClient({ baseUrl: "http://127.0.0.1:1/", apiKey: "k", fetch });
+    expect((await client.listApiKeys({ limit: 2 }).all()).map((k) => k.id)).toEqual(["a", "b", "c"]);
+    expect(sent.map((r) => new URL(r.url).search)).toEqual(["?limit=2", "?limit=2&cursor=c1"]);
+  });
+});
