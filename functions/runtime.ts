@@ -9,6 +9,7 @@ import { DynamoRateCounter } from "./adapters/dynamo-rate-counter.ts";
 import { DynamoRecoveryStore } from "./adapters/dynamo-recovery-store.ts";
 import { NodeHttpSender, type Resolver } from "./adapters/http-sender.ts";
 import { createLog, type Log } from "./adapters/logger.ts";
+import { processListeners } from "./adapters/process-listeners.ts";
 import { SqsDeliveryQueue } from "./adapters/sqs-delivery-queue.ts";
 import { SqsRequeue } from "./adapters/sqs-requeue.ts";
 import { type Clock, systemClock } from "./core/clock.ts";
@@ -56,6 +57,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     timeoutMs: config.deliveryTimeoutMs,
     policy: new DestinationPolicy(config.destinationAllowCidrs),
     resolver,
+    ownSockets: processListeners,
   });
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
   const events = new DynamoEventStore(dynamo, config.tableName);

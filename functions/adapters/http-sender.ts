@@ -4,6 +4,7 @@ import type { LookupFunction } from "node:net";
 import { isIP } from "node:net";
 import type { DestinationPolicy } from "../core/destination-policy.ts";
 import type { SendResult } from "../core/outcome.ts";
+import type { OwnSockets } from "../core/own-listeners.ts";
 import type { HttpSender } from "../core/ports.ts";
 
 /*
@@ -30,6 +31,11 @@ export interface HttpSenderOptions {
   resolver?: Resolver;
   /** How many bytes of an answer are read before the connection is dropped. */
   maxResponseBytes?: number;
+  /**
+   * This process's own listening sockets, refused whatever the policy opens (functions/runtime.ts
+   * passes them always; a sender without them, as in tests, shares its process with no service).
+   */
+  ownSockets?: OwnSockets;
 }
 
 /** How many policy decisions and parsed URLs a sender remembers (neither can go stale). */
@@ -92,6 +98,10 @@ export class NodeHttpSender implements HttpSender {
     if (addresses.length === 0) throw new DestinationBlockedError(`${host} has no address`);
     const refused = addresses.find((a) => !this.allows(a.address));
     if (refused) throw new DestinationBlockedError(`${host} resolves to ${refused.address}, which is not publicly routable`);
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    if (addresses.some((a) => this.options.ownSockets?.reaches(a.address, port))) {
+      throw new DestinationBlockedError("the URL points at one of the dispatcher's own services");
+    }
     return addresses;
   }
 
