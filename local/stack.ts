@@ -124,6 +124,9 @@ export async function startLocalStack(options: LocalStackOptions) {
   };
 
   const onError = (where: string) => (error: unknown) => options.log(`error ${where}: ${String(error)}`);
+  // The API's port is known, and registered as the stack's own, before any delivery is polled.
+  const gateway = await startHttpGateway(handlerOf("api") as never, options.port, onError("api"));
+  own(gateway.url);
   const arnOf = async (url: string) =>
     (await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
   const deliveryArn = await arnOf(queues.deliveryQueueUrl);
@@ -159,8 +162,6 @@ export async function startLocalStack(options: LocalStackOptions) {
         onError: onError("dead-letter poller"),
       })
     : undefined;
-  const gateway = await startHttpGateway(handlerOf("api") as never, options.port, onError("api"));
-  own(gateway.url);
   const sweeper = handlerOf("sweeper") as Handler<object>;
   const sweep =
     options.sweepIntervalMs === false
