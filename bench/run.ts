@@ -74,7 +74,7 @@ try {
   progress(`    ratio ${endToEnd.ratio} (target ≥ 0.5); p99 ${endToEnd.latency.p99Ms} ms (target ≤ 100 ms)`);
 
   progress("5/5 cost: pricing the counted calls");
-  const cost = priceRuns(runs);
+  const cost = await priceRuns(runs);
   for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
 
   let commit = "unknown";

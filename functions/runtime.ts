@@ -11,6 +11,7 @@ import { NodeHttpSender, type Resolver } from "./adapters/http-sender.ts";
 import { InvocationBudget } from "./adapters/invocation-budget.ts";
 import { createLog, type Log } from "./adapters/logger.ts";
 import { realSleep } from "./adapters/persistent-call.ts";
+import { processListeners } from "./adapters/process-listeners.ts";
 import { SqsDeliveryQueue } from "./adapters/sqs-delivery-queue.ts";
 import { SqsRequeue } from "./adapters/sqs-requeue.ts";
 import { type Clock, systemClock } from "./core/clock.ts";
@@ -66,6 +67,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     timeoutMs: config.deliveryTimeoutMs,
     policy: new DestinationPolicy(config.destinationAllowCidrs, { allowHttp: config.allowHttpDestinations }),
     resolver,
+    ownSockets: processListeners,
   });
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
   const events = new DynamoEventStore(dynamo, config.tableName);

@@ -1,15 +1,34 @@
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import type { Context } from "aws-lambda";
 import { createSqsClient } from "../functions/adapters/aws-clients.ts";
+import { processListeners } from "../functions/adapters/process-listeners.ts";
 import { parseConfig } from "../functions/core/config.ts";
 import { localDefaults } from "../functions/core/settings.ts";
 import { queueSettings, RESOURCE_NAMES } from "../lib/resource-settings.ts";
-import { startDynamo, startSqs } from "./emulators.ts";
+import { type Emulator, startDynamo, startSqs } from "./emulators.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
 import { lambdaContext, startHttpGateway } from "./http-gateway.ts";
 import { ensureQueues, ensureTable } from "./provision.ts";
 import { startSqsEventSource } from "./sqs-event-source.ts";
+
+/** The Lambda functions the local stack runs. */
+export type FunctionName = "api" | "delivery" | "dead-letter" | "sweeper";
+
+/** A Lambda handler as the stack drives it. */
+export type Handler<E = never, R = unknown> = (event: E, context: Context) => Promise<R>;
+
+/** What a caller such as the bench puts around the stack; each hook is optional and off by default. */
+export interface StackHooks {
+  /**
+   * Puts something in front of an emulator (the bench's counting proxy): the functions and the
+   * stack reach the service through the URL it answers, and `stop` runs when the stack stops.
+   */
+  frontEmulator?(service: "dynamodb" | "sqs", url: string): Promise<Emulator>;
+  /** Wraps a function's handler before the stack drives it (the bench times each invocation). */
+  wrapHandler?<E, R>(name: FunctionName, handler: Handler<E, R>): Handler<E, R>;
+}
 
 export interface LocalStackOptions {
   port: number;
@@ -18,13 +37,16 @@ export interface LocalStackOptions {
   deadLetterConsumer: boolean;
   /** Concurrent delivery pollers (Lambda concurrency). */
   concurrency: number;
+  /** Polls the delivery queue from the start; false leaves it to `startDelivery` (the bench measures intake alone). */
+  deliverAutomatically: boolean;
   /** Put pausable proxies in front of the emulators (see `outage`). */
   faultInjection: boolean;
-  /** How often the sweeper runs, as its EventBridge schedule does in AWS. */
-  sweepIntervalMs: number;
+  /** How often the sweeper runs, as its EventBridge schedule does in AWS; false runs no sweeper. */
+  sweepIntervalMs: number | false;
   /** Overrides the delivery queue's visibility timeout (how long a crashed worker's message stays hidden). */
   visibilityTimeoutSeconds?: number;
   log: (line: string) => void;
+  hooks?: StackHooks;
 }
 
 /** Defaults of the local stack for the functions' settings; anything already in the environment wins. */
@@ -40,17 +62,36 @@ const LOCAL_DEFAULTS: Record<string, string> = {
  * Starts dynalite and fauxqs on loopback, creates the table and queues from the definitions the CDK
  * stack uses, then runs the very Lambda entry points: the API behind an HTTP API emulation, the
  * delivery worker and the dead-letter consumer behind SQS event-source emulations. The unmodified
- * SDK reaches the emulators through AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS.
+ * SDK reaches the emulators through AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS. Every socket
+ * it listens on is registered as the process's own, so no delivery can reach it.
  */
 export async function startLocalStack(options: LocalStackOptions) {
+  const hooks = options.hooks ?? {};
+  const forget: (() => void)[] = [];
+  const listening: string[] = [];
+  const own = (url: string) => {
+    const { hostname, port } = new URL(url);
+    forget.push(processListeners.add({ host: hostname, port: Number(port) }));
+    listening.push(url);
+  };
   const dynamo = await startDynamo(options.dataDir && join(options.dataDir, "dynamodb"));
   const sqs = await startSqs(options.dataDir && join(options.dataDir, "sqs"));
+  own(dynamo.url);
+  own(sqs.url);
   const proxies = options.faultInjection
     ? await Promise.all([startFaultProxy(new URL(dynamo.url)), startFaultProxy(new URL(sqs.url))])
     : [];
+  for (const proxy of proxies) own(proxy.url);
+  const fronts = hooks.frontEmulator
+    ? await Promise.all([
+        hooks.frontEmulator("dynamodb", proxies[0]?.url ?? dynamo.url),
+        hooks.frontEmulator("sqs", proxies[1]?.url ?? sqs.url),
+      ])
+    : [];
+  for (const front of fronts) own(front.url);
   for (const [key, value] of Object.entries(LOCAL_DEFAULTS)) process.env[key] ??= value;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = proxies[0]?.url ?? dynamo.url;
-  process.env.AWS_ENDPOINT_URL_SQS = proxies[1]?.url ?? sqs.url;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = fronts[0]?.url ?? proxies[0]?.url ?? dynamo.url;
+  process.env.AWS_ENDPOINT_URL_SQS = fronts[1]?.url ?? proxies[1]?.url ?? sqs.url;
   process.env.TABLE_NAME ??= RESOURCE_NAMES.table;
 
   // The queues' settings derive from the functions' own checked config; the queue URLs it also
@@ -70,25 +111,47 @@ export async function startLocalStack(options: LocalStackOptions) {
   process.env.DEAD_LETTER_QUEUE_URL = queues.deadLetterQueueUrl;
 
   // The same modules Lambda loads, imported once the environment is in place.
-  const api = await import("../functions/api/index.ts");
-  const delivery = await import("../functions/delivery/index.ts");
-  const deadLetter = await import("../functions/dead-letter/index.ts");
-  const sweeper = await import("../functions/sweeper/index.ts");
+  const entries = {
+    api: await import("../functions/api/index.ts"),
+    delivery: await import("../functions/delivery/index.ts"),
+    "dead-letter": await import("../functions/dead-letter/index.ts"),
+    sweeper: await import("../functions/sweeper/index.ts"),
+  };
+  const handlerOf = (name: FunctionName) => {
+    const handler = entries[name].handler as unknown as Handler;
+    return hooks.wrapHandler ? hooks.wrapHandler(name, handler) : handler;
+  };
 
   const onError = (where: string) => (error: unknown) => options.log(`error ${where}: ${String(error)}`);
+  // The API's port is known, and registered as the stack's own, before any delivery is polled.
+  const gateway = await startHttpGateway(handlerOf("api") as never, options.port, onError("api"));
+  own(gateway.url);
   const arnOf = async (url: string) =>
     (await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
-  const deliverySource = startSqsEventSource(sqsClient, delivery.handler as never, {
-    queueUrl: queues.deliveryQueueUrl,
-    queueArn: await arnOf(queues.deliveryQueueUrl),
-    functionName: "delivery",
-    batchSize: 10,
-    concurrency: options.concurrency,
-    waitTimeSeconds: 1,
-    onError: onError("delivery poller"),
-  });
+  const deliveryArn = await arnOf(queues.deliveryQueueUrl);
+  const deliveryHandler = handlerOf("delivery");
+  let deliverySource: ReturnType<typeof startSqsEventSource> | undefined;
+  /** Starts polling the delivery queue (once; a second call while polling does nothing). */
+  const startDelivery = (concurrency = options.concurrency) => {
+    deliverySource ??= startSqsEventSource(sqsClient, deliveryHandler as never, {
+      queueUrl: queues.deliveryQueueUrl,
+      queueArn: deliveryArn,
+      functionName: "delivery",
+      batchSize: 10,
+      concurrency,
+      waitTimeSeconds: 1,
+      onError: onError("delivery poller"),
+    });
+  };
+  /** Stops polling the delivery queue once the batches in flight are done. */
+  const stopDelivery = async () => {
+    const source = deliverySource;
+    deliverySource = undefined;
+    await source?.stop();
+  };
+  if (options.deliverAutomatically) startDelivery();
   const deadLetterSource = options.deadLetterConsumer
-    ? startSqsEventSource(sqsClient, deadLetter.handler as never, {
+    ? startSqsEventSource(sqsClient, handlerOf("dead-letter") as never, {
         queueUrl: queues.deadLetterQueueUrl,
         queueArn: await arnOf(queues.deadLetterQueueUrl),
         functionName: "dead-letter",
@@ -98,10 +161,13 @@ export async function startLocalStack(options: LocalStackOptions) {
         onError: onError("dead-letter poller"),
       })
     : undefined;
-  const gateway = await startHttpGateway(api.handler as never, options.port, onError("api"));
-  const sweep = setInterval(() => {
-    (sweeper.handler as unknown as (e: object, c: object) => Promise<unknown>)({}, lambdaContext("sweeper")).catch(onError("sweeper"));
-  }, options.sweepIntervalMs);
+  const sweeper = handlerOf("sweeper") as Handler<object>;
+  const sweep =
+    options.sweepIntervalMs === false
+      ? undefined
+      : setInterval(() => {
+          sweeper({}, lambdaContext("sweeper")).catch(onError("sweeper"));
+        }, options.sweepIntervalMs);
 
   return {
     apiUrl: gateway.url,
@@ -110,6 +176,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     sqsUrl: sqs.url,
     ...queues,
     settings,
+    /** Every URL the stack listens on (API, emulators, proxies): none of them is a delivery destination. */
+    listening,
+    startDelivery,
+    stopDelivery,
     /** Makes DynamoDB and/or SQS unreachable for `ms` milliseconds (only with faultInjection). */
     outage(ms: number, targets: readonly ("dynamodb" | "sqs")[] = ["dynamodb", "sqs"]): boolean {
       if (targets.includes("dynamodb")) proxies[0]?.outage(ms);
@@ -120,8 +190,12 @@ export async function startLocalStack(options: LocalStackOptions) {
     async stop(): Promise<void> {
       clearInterval(sweep);
       await gateway.stop();
-      await Promise.all([deliverySource.stop(), deadLetterSource?.stop()]);
-      await Promise.all([sqs.stop(), dynamo.stop(), ...proxies.map((p) => p.stop())]);
+      await Promise.all([stopDelivery(), deadLetterSource?.stop()]);
+      await Promise.all([sqs.stop(), dynamo.stop(), ...proxies.map((p) => p.stop()), ...fronts.map((f) => f.stop())]);
+      for (const f of forget) f();
     },
   };
 }
+
+/** A running local stack. */
+export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;

@@ -5,8 +5,29 @@ import { closeServer, listenOnLoopback } from "../../local/loopback.ts";
 /** dynalite's own DynamoDB item-size rule (attribute names plus values, as AWS documents it). */
 const itemSize = createRequire(import.meta.url)("dynalite/db").itemSize as (item: Record<string, unknown>) => number;
 
+/** Who makes an AWS call: a function, the event source's polling, or the bench itself. */
+export type Caller = "api" | "delivery" | "event source" | "bench";
+
+/** The kind of DynamoDB item a call touches, from its sort key (see functions/adapters/table-design.ts). */
+export type ItemKind =
+  | "attempt"
+  | "event"
+  | "endpoint"
+  | "api key"
+  | "endpoints of tenant"
+  | "attempts of endpoint"
+  | "unsent events"
+  | "bench"
+  | "other";
+
+/** One kind of billed operation: who called, which service and action, on which queue or item kind. */
+export type Operation =
+  | { caller: Caller; service: "SQS"; action: string; queue: string }
+  | { caller: Caller; service: "DynamoDB"; action: string; item: ItemKind; index?: string };
+
 /** What one operation of one kind has cost so far. */
 export interface OperationCount {
+  operation: Operation;
   /** HTTP requests made (every SDK retry is a billed request). */
   requests: number;
   /** SQS: requests billed, counting each started 64 KB of payload as one. */
@@ -21,7 +42,7 @@ export interface OperationCount {
   errors: number;
 }
 
-/** Counts by `caller: operation what`, e.g. `delivery: DynamoDB PutItem attempt`. */
+/** Counts by a readable key, `caller: operation what`, e.g. `delivery: DynamoDB PutItem attempt`. */
 export type Counts = Record<string, OperationCount>;
 
 /**
@@ -30,10 +51,16 @@ export type Counts = Record<string, OperationCount>;
  */
 export const CALLER_HEADER = "x-bench-caller";
 
-/** The operation part of a count's label, without its caller. */
-export const operationOf = (label: string) => label.slice(label.indexOf(": ") + 2);
-/** The caller part of a count's label. */
-export const callerOf = (label: string) => label.slice(0, label.indexOf(": "));
+const CALLERS: readonly Caller[] = ["api", "delivery", "event source", "bench"];
+
+/** An operation as one line of text, without its caller, e.g. `DynamoDB PutItem attempt`. */
+export function describeOperation(operation: Operation): string {
+  if (operation.service === "SQS") return `SQS ${operation.action} ${operation.queue}`;
+  return `DynamoDB ${operation.action} ${operation.item}${operation.index ? ` (${operation.index})` : ""}`;
+}
+
+/** The key a count is kept under: the caller and the operation. */
+export const countKey = (operation: Operation) => `${operation.caller}: ${describeOperation(operation)}`;
 
 const GSI_KEYS = ["gsi1pk", "gsi1sk"];
 const SQS_CHUNK = 64 * 1024;
@@ -93,15 +120,16 @@ export async function startCountingProxy(target: string) {
   };
 }
 
-function entry(counts: Counts, label: string): OperationCount {
-  counts[label] ??= { requests: 0, billedRequests: 0, entries: 0, writeUnits: 0, readUnits: 0, errors: 0 };
-  return counts[label];
+function entry(counts: Counts, operation: Operation): OperationCount {
+  const key = countKey(operation);
+  counts[key] ??= { operation, requests: 0, billedRequests: 0, entries: 0, writeUnits: 0, readUnits: 0, errors: 0 };
+  return counts[key];
 }
 
 type Attr = Record<string, { S?: string }>;
 
 /** The kind of DynamoDB item a key or item is, from its sort key (see functions/adapters/table-design.ts). */
-function kindOf(item: Attr | undefined, values?: Record<string, { S?: string }>): string {
+function kindOf(item: Attr | undefined, values?: Record<string, { S?: string }>): ItemKind {
   const sk = item?.sk?.S ?? values?.[":chain"]?.S ?? values?.[":at"]?.S;
   const pk = item?.pk?.S ?? values?.[":pk"]?.S ?? "";
   if (sk?.startsWith("AT#")) return "attempt";
@@ -120,7 +148,8 @@ const writeUnits = (item: Attr) => {
 };
 const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) / (consistent ? 1 : 2);
 
-function count(counts: Counts, caller: string, target: string, body: Buffer, status: number, response: Buffer): void {
+function count(counts: Counts, callerName: string, target: string, body: Buffer, status: number, response: Buffer): void {
+  const caller = CALLERS.find((c) => c === callerName) ?? "bench";
   const [service, operation = "?"] = target.split(".");
   const input = body.length > 0 ? JSON.parse(body.toString("utf8")) : {};
   const output = status === 200 && response.length > 0 ? JSON.parse(response.toString("utf8")) : {};
@@ -128,7 +157,7 @@ function count(counts: Counts, caller: string, target: string, body: Buffer, sta
     const queue = String(input.QueueUrl ?? "")
       .split("/")
       .pop();
-    const c = entry(counts, `${caller}: SQS ${operation} ${queue}`);
+    const c = entry(counts, { caller, service: "SQS", action: operation, queue: queue ?? "" });
     c.requests++;
     c.billedRequests += Math.max(1, Math.ceil(Math.max(body.length, response.length) / SQS_CHUNK));
     if (status !== 200) c.errors++;
@@ -137,7 +166,8 @@ function count(counts: Counts, caller: string, target: string, body: Buffer, sta
     return;
   }
   if (!service?.startsWith("DynamoDB")) return;
-  let kind = "other";
+  let kind: ItemKind = "other";
+  let index: string | undefined;
   let write = 0;
   let read = 0;
   switch (operation) {
@@ -167,7 +197,7 @@ function count(counts: Counts, caller: string, target: string, body: Buffer, sta
       kind = kindOf(undefined, input.ExpressionAttributeValues);
       const bytes = (output.Items ?? []).reduce((sum: number, item: Attr) => sum + itemSize(item), 0);
       read = readUnits(bytes, input.ConsistentRead === true && !input.IndexName);
-      if (input.IndexName) kind += ` (${input.IndexName})`;
+      index = input.IndexName;
       break;
     }
     case "BatchGetItem":
@@ -179,7 +209,7 @@ function count(counts: Counts, caller: string, target: string, body: Buffer, sta
       }
       break;
   }
-  const c = entry(counts, `${caller}: DynamoDB ${operation} ${kind}`);
+  const c = entry(counts, { caller, service: "DynamoDB", action: operation, item: kind, ...(index && { index }) });
   c.requests++;
   c.billedRequests++;
   c.writeUnits += status === 200 ? write : 0;

@@ -1,24 +1,18 @@
 /**
- * The local stack for the end-to-end stages, wired like local/stack.ts (same emulators, provisioning,
- * HTTP API emulation, SQS event-source emulation and the unmodified Lambda entry points) with two
- * additions a benchmark needs: counting proxies between the functions and the emulators (every AWS
- * call and its billed units), and timing of every handler invocation. Delivery polling starts and
- * stops on request, so the fan-out stage can measure intake alone. Runs in its own process; talks to
+ * The local stack (local/stack.ts) for the end-to-end stages, with what a benchmark puts around it:
+ * counting proxies in front of the emulators (every AWS call and its billed units) and timing of
+ * every handler invocation. Delivery polling starts and stops on request, so the fan-out stage can
+ * measure intake alone; no dead-letter consumer or sweeper runs. Runs in its own process; talks to
  * the bench over IPC; its stdout carries only the functions' own logs, which the bench measures.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { subscribe } from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, PurgeQueueCommand } from "@aws-sdk/client-sqs";
-import type { Context, SQSEvent } from "aws-lambda";
+import type { SQSEvent } from "aws-lambda";
 import { createSqsClient } from "../../functions/adapters/aws-clients.ts";
-import { parseConfig } from "../../functions/core/config.ts";
-import { queueSettings, RESOURCE_NAMES } from "../../lib/resource-settings.ts";
-import { startDynamo, startSqs } from "../../local/emulators.ts";
-import { startHttpGateway } from "../../local/http-gateway.ts";
-import { ensureQueues, ensureTable } from "../../local/provision.ts";
-import { startSqsEventSource } from "../../local/sqs-event-source.ts";
+import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
+import { type Handler, startLocalStack } from "../../local/stack.ts";
 import { serveParent } from "./child.ts";
 import { CALLER_HEADER, startCountingProxy } from "./counting-proxy.ts";
 
@@ -50,60 +44,49 @@ subscribe("http.client.request.created", (message) => {
   if (name !== undefined && !request.headersSent) request.setHeader(CALLER_HEADER, name);
 });
 
-const dynamo = await startDynamo(undefined);
-const sqs = await startSqs(undefined);
-const dynamoProxy = await startCountingProxy(dynamo.url);
-const sqsProxy = await startCountingProxy(sqs.url);
-process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamoProxy.url;
-process.env.AWS_ENDPOINT_URL_SQS = sqsProxy.url;
-process.env.TABLE_NAME ??= RESOURCE_NAMES.table;
-const tableName = process.env.TABLE_NAME;
-
-const config = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-" });
-const settings = queueSettings(config.retrySchedule, config.deliveryTimeoutMs);
-const sqsClient = createSqsClient();
-await ensureTable(new DynamoDBClient({}), tableName);
-const queues = await ensureQueues(
-  sqsClient,
-  { delivery: RESOURCE_NAMES.deliveryQueue, deadLetter: RESOURCE_NAMES.deadLetterQueue },
-  settings,
-);
-process.env.DELIVERY_QUEUE_URL = queues.deliveryQueueUrl;
-process.env.DEAD_LETTER_QUEUE_URL = queues.deadLetterQueueUrl;
-
-const api = await import("../../functions/api/index.ts");
-const delivery = await import("../../functions/delivery/index.ts");
-
 let invocations: Invocations = { api: [], delivery: [], deliveryBatchSizes: [] };
-type Handler<E, R> = (event: E, context: Context) => Promise<R>;
-function timed<E, R>(name: string, handler: Handler<E, R>, into: (ms: number, event: E) => void): Handler<E, R> {
-  return async (event, context) => {
-    const started = performance.now();
-    try {
-      return await caller.run(name, () => handler(event, context));
-    } finally {
-      into(performance.now() - started, event);
-    }
-  };
-}
-
 const errors: string[] = [];
-const onError = (where: string) => (error: unknown) => {
-  if (errors.length < 20) errors.push(`${where}: ${String(error)}`);
-};
-const gateway = await startHttpGateway(
-  timed("api", api.handler as unknown as Handler<never, never>, (ms) => invocations.api.push(ms)) as never,
-  0,
-  onError("api"),
-);
-const deliveryHandler = timed("delivery", delivery.handler as unknown as Handler<SQSEvent, never>, (ms, event) => {
-  invocations.delivery.push(ms);
-  invocations.deliveryBatchSizes.push(event.Records.length);
+const counting: Partial<Record<"dynamodb" | "sqs", Awaited<ReturnType<typeof startCountingProxy>>>> = {};
+
+const stack = await startLocalStack({
+  port: 0,
+  dataDir: undefined,
+  deadLetterConsumer: false,
+  concurrency: 4,
+  deliverAutomatically: false,
+  faultInjection: false,
+  sweepIntervalMs: false,
+  log: (line) => {
+    if (errors.length < 20) errors.push(line);
+  },
+  hooks: {
+    async frontEmulator(service, url) {
+      const proxy = await startCountingProxy(url);
+      counting[service] = proxy;
+      return proxy;
+    },
+    wrapHandler<E, R>(name: string, handler: Handler<E, R>): Handler<E, R> {
+      if (name !== "api" && name !== "delivery") return handler;
+      return async (event, context) => {
+        const started = performance.now();
+        try {
+          return await caller.run(name, () => handler(event, context));
+        } finally {
+          const ms = performance.now() - started;
+          if (name === "api") invocations.api.push(ms);
+          else {
+            invocations.delivery.push(ms);
+            invocations.deliveryBatchSizes.push((event as SQSEvent).Records.length);
+          }
+        }
+      };
+    },
+  },
 });
-const queueArn =
-  (await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl: queues.deliveryQueueUrl, AttributeNames: ["QueueArn"] }))).Attributes
-    ?.QueueArn ?? "";
-let source: ReturnType<typeof startSqsEventSource> | undefined;
+const dynamoProxy = counting.dynamodb as NonNullable<typeof counting.dynamodb>;
+const sqsProxy = counting.sqs as NonNullable<typeof counting.sqs>;
+// The bench's own queue calls go through the counting proxy too, uncounted as any function's.
+const sqsClient = createSqsClient();
 
 /**
  * Resolves once `attempts` attempt records have been written and `count` delivery-queue messages
@@ -124,32 +107,21 @@ serveParent(
   {
     startDelivery: ({ concurrency }) => {
       // The pollers' own calls (ReceiveMessage, DeleteMessageBatch) are the event source's.
-      source ??= caller.run("event source", () =>
-        startSqsEventSource(sqsClient, deliveryHandler as never, {
-          queueUrl: queues.deliveryQueueUrl,
-          queueArn,
-          functionName: "delivery",
-          batchSize: 10,
-          concurrency: Number(concurrency),
-          waitTimeSeconds: 1,
-          onError: onError("delivery poller"),
-        }),
-      );
+      caller.run("event source", () => stack.startDelivery(Number(concurrency)));
       return true;
     },
     stopDelivery: async () => {
-      await source?.stop();
-      source = undefined;
+      await stack.stopDelivery();
       return true;
     },
     purge: async () => {
-      await sqsClient.send(new PurgeQueueCommand({ QueueUrl: queues.deliveryQueueUrl }));
+      await sqsClient.send(new PurgeQueueCommand({ QueueUrl: stack.deliveryQueueUrl }));
       return true;
     },
     queueDepth: async () => {
       const out = await sqsClient.send(
         new GetQueueAttributesCommand({
-          QueueUrl: queues.deliveryQueueUrl,
+          QueueUrl: stack.deliveryQueueUrl,
           AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         }),
       );
@@ -163,16 +135,13 @@ serveParent(
       return taken;
     },
   },
-  async () => {
-    await source?.stop();
-    await gateway.stop();
-    await Promise.all([sqs.stop(), dynamo.stop(), dynamoProxy.stop(), sqsProxy.stop()]);
-  },
+  () => stack.stop(),
 );
 
 process.send?.({
-  apiUrl: gateway.url,
+  apiUrl: stack.apiUrl,
   dynamoUrl: dynamoProxy.url,
   sqsUrl: sqsProxy.url,
-  ...queues,
+  deliveryQueueUrl: stack.deliveryQueueUrl,
+  deadLetterQueueUrl: stack.deadLetterQueueUrl,
 } satisfies StackReady);

@@ -5,6 +5,7 @@ import { isIP } from "node:net";
 import type { HttpSender } from "../core/delivery/deps.ts";
 import type { DestinationPolicy } from "../core/destination-policy.ts";
 import type { SendResult } from "../core/outcome.ts";
+import type { OwnSockets } from "../core/own-listeners.ts";
 
 /*
  * node:http(s) as CommonJS modules, not ES-module imports: an ES import builds a facade of every
@@ -30,6 +31,11 @@ export interface HttpSenderOptions {
   resolver?: Resolver;
   /** How many bytes of an answer are read before the connection is dropped. */
   maxResponseBytes?: number;
+  /**
+   * This process's own listening sockets, refused whatever the policy opens (functions/runtime.ts
+   * passes them always; a sender without them, as in tests, shares its process with no service).
+   */
+  ownSockets?: OwnSockets;
 }
 
 /** How many policy decisions and parsed URLs a sender remembers (neither can go stale). */
@@ -99,6 +105,10 @@ export class NodeHttpSender implements HttpSender {
       }
     }
     if (addresses.length === 0 || addresses.some((a) => !this.allows(a.address))) throw new DestinationBlockedError(refusal);
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    if (addresses.some((a) => this.options.ownSockets?.reaches(a.address, port))) {
+      throw new DestinationBlockedError("the URL points at one of the dispatcher's own services");
+    }
     return addresses;
   }
 

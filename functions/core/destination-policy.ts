@@ -58,7 +58,7 @@ export class DestinationPolicy {
 }
 
 /** The IPv4 address an IPv6 address carries, if it is one of the forms that carry one. */
-function embeddedIpv4(addr: Address): ipaddr.IPv4 | undefined {
+export function embeddedIpv4(addr: Address): ipaddr.IPv4 | undefined {
   if (addr.kind() !== "ipv6") return undefined;
   const v6 = addr as ipaddr.IPv6;
   if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();

@@ -8,6 +8,9 @@ const MAIN = fileURLToPath(new URL("../../local/main.ts", import.meta.url));
 export interface RunningStack {
   apiUrl: string;
   sqsUrl: string;
+  dynamoUrl: string;
+  /** Every URL the stack listens on: its API, emulators and proxies. */
+  listening: string[];
   deliveryQueueUrl: string;
   deadLetterQueueUrl: string;
   child: ChildProcess;
@@ -48,7 +51,7 @@ export async function startStack(options: { dataDir?: string; env?: Record<strin
     output += d.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const ready = await new Promise<Record<string, string>>((resolve, reject) => {
+  const ready = await new Promise<Record<string, string> & { listening: string[] }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local stack did not start:\n${output}`)), 30_000);
     const check = () => {
       const match = /^READY (.*)$/m.exec(output);
@@ -87,6 +90,8 @@ export async function startStack(options: { dataDir?: string; env?: Record<strin
     },
     apiUrl,
     sqsUrl: ready.sqsUrl as string,
+    dynamoUrl: ready.dynamoUrl as string,
+    listening: ready.listening,
     deliveryQueueUrl: ready.deliveryQueueUrl as string,
     deadLetterQueueUrl: ready.deadLetterQueueUrl as string,
     child,
