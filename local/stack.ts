@@ -162,11 +162,18 @@ export async function startLocalStack(options: LocalStackOptions) {
       })
     : undefined;
   const sweeper = handlerOf("sweeper") as Handler<object>;
+  // A tick is skipped while the previous sweep runs, as in AWS, where the function's timeout is
+  // shorter than its schedule: two sweeps at once would both send the same half-sent event.
+  let sweeping: Promise<unknown> | undefined;
   const sweep =
     options.sweepIntervalMs === false
       ? undefined
       : setInterval(() => {
-          sweeper({}, lambdaContext("sweeper")).catch(onError("sweeper"));
+          sweeping ??= sweeper({}, lambdaContext("sweeper"))
+            .catch(onError("sweeper"))
+            .finally(() => {
+              sweeping = undefined;
+            });
         }, options.sweepIntervalMs);
 
   return {
@@ -189,6 +196,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     /** Graceful stop: no new requests, no new polls, in-flight batches finish, then the emulators close. */
     async stop(): Promise<void> {
       clearInterval(sweep);
+      await sweeping;
       await gateway.stop();
       await Promise.all([stopDelivery(), deadLetterSource?.stop()]);
       await Promise.all([sqs.stop(), dynamo.stop(), ...proxies.map((p) => p.stop()), ...fronts.map((f) => f.stop())]);

@@ -16,7 +16,6 @@ import { CLIENT_TYPES, clientTypesText, documentText, SERVED_DOCUMENT } from "..
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { apiEvent } from "../support/api-event.ts";
 import { ContractChecker } from "../support/contract.ts";
-import { FakeClock, MemoryApiKeyStore, MemoryAttemptLog, MemoryEndpointStore, MemoryEventStore, MemoryQueue } from "../support/fakes.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const read = (path: string) => readFileSync(`${ROOT}${path}`, "utf8");

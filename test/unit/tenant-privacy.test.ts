@@ -8,16 +8,7 @@ import { latestOfChain } from "../../functions/core/delivery/history.ts";
 import { eventIdForKey } from "../../functions/core/ids.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { apiEvent } from "../support/api-event.ts";
-import {
-  endpointFixture,
-  FakeClock,
-  MemoryApiKeyStore,
-  MemoryAttemptLog,
-  MemoryEndpointStore,
-  MemoryEventStore,
-  MemoryQueue,
-  MemoryRecoveryStore,
-} from "../support/fakes.ts";
+import { endpointFixture } from "../support/fakes.ts";
 import { type Answer, normalize, perform, type TenantCall, tenantOps } from "../support/tenant-scenario.ts";
 
 /*
