@@ -48,7 +48,7 @@ describe("the TypeScript client on the local stack", () => {
   });
 
   it("throws a HookrelayError with the API's code, status and details", async () => {
-    const invalid = await admin.createEndpoint({ url: "not a url" }).catch((e: unknown) => e);
+    const invalid = await admin.createEndpoint({ url: "not-a-url" }).catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(HookrelayError);
     expect(invalid).toMatchObject({ status: 422, code: "validation_failed", details: [{ path: "url" }] });
     const missing = await admin.getEvent("evt_missing").catch((e: unknown) => e);

@@ -123,19 +123,22 @@ describe("every answer of the API is in its document", () => {
     });
     expect(view.json.payload).toEqual(event.payload);
     expect((await call("GET", "/v1/events/evt_missing")).status).toBe(404);
-    expect((await call("GET", `/v1/events/${eventId}/attempts?limit=5`)).json.items).toHaveLength(1);
-    expect((await call("GET", `/v1/events/${eventId}/attempts?cursor=garbage`)).status).toBe(400);
+    expect((await call("GET", `/v1/events/${eventId}/attempts?tenantId=t-contract&limit=5`)).json.items).toHaveLength(1);
+    expect((await call("GET", `/v1/events/${eventId}/attempts?tenantId=t-contract&cursor=garbage`)).status).toBe(400);
     expect((await call("GET", `/v1/endpoints/${endpointId}/attempts?status=succeeded`)).json.items.length).toBeGreaterThan(0);
     expect((await call("GET", `/v1/endpoints/${endpointId}/attempts?status=weird`)).status).toBe(422);
   });
 
   it("replay and recovery", async () => {
-    const replayed = await call("POST", `/v1/events/${eventId}/replay`, { body: { endpointId } });
+    const replayed = await call("POST", `/v1/events/${eventId}/replay`, { body: { endpointId, tenantId: "t-contract" } });
     expect(replayed.json.chains).toHaveLength(1);
-    expect((await call("POST", `/v1/events/${eventId}/replay`)).status).toBe(202);
-    expect((await call("POST", `/v1/events/${eventId}/replay`, { body: { endpointId: "ep_missing" } })).status).toBe(404);
+    expect((await call("POST", `/v1/events/${eventId}/replay`, { body: { tenantId: "t-contract" } })).status).toBe(202);
+    expect((await call("POST", `/v1/events/${eventId}/replay`)).status).toBe(404);
+    expect(
+      (await call("POST", `/v1/events/${eventId}/replay`, { body: { endpointId: "ep_missing", tenantId: "t-contract" } })).status,
+    ).toBe(404);
     await call("PATCH", `/v1/endpoints/${endpointId}`, { body: { enabled: false } });
-    expect((await call("POST", `/v1/events/${eventId}/replay`, { body: { endpointId } })).status).toBe(409);
+    expect((await call("POST", `/v1/events/${eventId}/replay`, { body: { endpointId, tenantId: "t-contract" } })).status).toBe(409);
     const since = new Date(Date.now() - 3_600_000).toISOString();
     expect((await call("POST", `/v1/endpoints/${endpointId}/recover`, { body: { since } })).status).toBe(409);
     await call("PATCH", `/v1/endpoints/${endpointId}`, { body: { enabled: true } });

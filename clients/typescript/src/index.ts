@@ -207,12 +207,13 @@ export class HookrelayClient {
     return unwrap(this.raw.POST("/v1/events/batch", { body: { events } }));
   }
 
-  getEvent(id: string): Promise<EventView> {
-    return unwrap(this.raw.GET("/v1/events/{id}", { params: { path: { id } } }));
+  /** GET /v1/events/{id}: an event is named by its tenant and id; the admin key names the tenant (default `default`). */
+  getEvent(id: string, query: { tenantId?: string } = {}): Promise<EventView> {
+    return unwrap(this.raw.GET("/v1/events/{id}", { params: { path: { id }, query } }));
   }
 
   /** GET /v1/events/{id}/attempts, newest first, page by page. */
-  listEventAttempts(id: string, query: { limit?: number } = {}): Paginated<Attempt> {
+  listEventAttempts(id: string, query: { tenantId?: string; limit?: number } = {}): Paginated<Attempt> {
     return new Paginated((cursor) =>
       unwrap(this.raw.GET("/v1/events/{id}/attempts", { params: { path: { id }, query: { ...query, cursor } } })),
     );
