@@ -5,12 +5,12 @@ import { recoveryPanel } from "./recovery.ts";
 import { current, go, link, refresh, withParams } from "./router.ts";
 import { tenantParam } from "./session.ts";
 import type { AttemptJson, EndpointJson, StatsJson } from "./types.ts";
-import { action, errorBox, facts, field, loading, pager, rawText, table } from "./ui.ts";
+import { action, errorBox, facts, field, loading, pager, rawText, table, tenantField } from "./ui.ts";
 
 /** The health of an endpoint in one badge. */
 export function health(e: EndpointJson): HTMLElement {
   if (!e.enabled) return badge(`disabled${e.disabledReason ? ` (${e.disabledReason})` : ""}`, "bad");
-  if (e.circuit) return badge(`circuit ${e.circuit.state}`, "bad");
+  if (e.circuit.state !== "closed") return badge(`circuit ${e.circuit.state}`, "bad");
   if (e.failingSince) return badge("failing", "warn");
   return badge("healthy", "ok");
 }
@@ -18,7 +18,7 @@ export function health(e: EndpointJson): HTMLElement {
 const STATES: Record<string, (e: EndpointJson) => boolean> = {
   enabled: (e) => e.enabled,
   disabled: (e) => !e.enabled,
-  failing: (e) => e.enabled && (e.failingSince !== null || e.circuit !== null),
+  failing: (e) => e.enabled && (e.failingSince !== null || e.circuit.state !== "closed"),
 };
 
 /** #/endpoints: a tenant's endpoints, filtered by state and text, a page at a time. */
@@ -39,16 +39,18 @@ export function endpointList(): HTMLElement {
       ["failing", "Failing or circuit open"],
     ].map(([v, t]) => h("option", { value: v, selected: v === state }, t as string)),
   );
+  const tenantInput = tenantField(tenant);
   const filters = h(
     "form",
     { class: "filters", role: "search" },
+    tenantInput ? field("Tenant", tenantInput) : null,
     field("URL or description contains", search),
     field("State", select),
     h("button", { type: "submit" }, "Filter"),
   );
   filters.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    go(withParams({ q: search.value.trim(), state: select.value, cursor: null }));
+    go(withParams({ q: search.value.trim(), state: select.value, cursor: null, tenant: tenantInput?.value.trim() }));
   });
   return h(
     "section",
@@ -175,7 +177,7 @@ export function endpointDetail(id: string): HTMLElement {
         ["Event types", e.eventTypes?.join(", ") ?? "all types"],
         ["Enabled", e.enabled ? "yes" : `no${e.disabledReason ? `, ${e.disabledReason} since ${when(e.disabledAt)}` : ""}`],
         ["Failing since", when(e.failingSince)],
-        ["Circuit", e.circuit ? `${e.circuit.state}${e.circuit.openUntil ? ` until ${when(e.circuit.openUntil)}` : ""}` : "closed"],
+        ["Circuit", `${e.circuit.state}${e.circuit.openUntil ? ` until ${when(e.circuit.openUntil)}` : ""}`],
         ["Rate limit", e.rateLimitPerSecond ? `${e.rateLimitPerSecond} per second` : "none"],
         ["Retry schedule", e.retrySchedule ? `${e.retrySchedule.join(", ")} s` : "default"],
       ]),

@@ -4,7 +4,7 @@ import { attemptTable } from "./endpoints.ts";
 import { current, go, link, withParams } from "./router.ts";
 import { tenantParam } from "./session.ts";
 import type { AttemptJson, EventJson, EventSummary } from "./types.ts";
-import { action, facts, field, loading, pager, rawText, table } from "./ui.ts";
+import { action, facts, field, loading, pager, rawText, table, tenantField } from "./ui.ts";
 
 /** #/events: a tenant's events, newest first, by type and time. */
 export function eventList(): HTMLElement {
@@ -15,16 +15,25 @@ export function eventList(): HTMLElement {
   const cursor = params.get("cursor");
   const typeInput = h("input", { type: "text", name: "type", value: type, placeholder: "invoice.paid" });
   const beforeInput = h("input", { type: "datetime-local", name: "before", value: before ? toLocalInput(before) : "" });
+  const tenantInput = tenantField(tenant);
   const filters = h(
     "form",
     { class: "filters", role: "search" },
+    tenantInput ? field("Tenant", tenantInput) : null,
     field("Event type", typeInput),
     field("Created before", beforeInput),
     h("button", { type: "submit" }, "Filter"),
   );
   filters.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    go(withParams({ type: typeInput.value.trim(), before: fromLocalInput(beforeInput.value), cursor: null }));
+    go(
+      withParams({
+        type: typeInput.value.trim(),
+        before: fromLocalInput(beforeInput.value),
+        cursor: null,
+        tenant: tenantInput?.value.trim(),
+      }),
+    );
   });
   return h(
     "section",

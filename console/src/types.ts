@@ -16,7 +16,7 @@ export interface EndpointJson {
   disabledReason: string | null;
   disabledAt: string | null;
   failingSince: string | null;
-  circuit: { state: string; openUntil?: string; openedAt?: string } | null;
+  circuit: { state: "closed" | "open" | "half-open"; openUntil?: string };
 }
 
 export interface EventSummary {

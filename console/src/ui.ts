@@ -99,6 +99,11 @@ export function rawText(text: string, label: string): HTMLElement {
   return h("pre", { class: "raw", tabindex: 0, "aria-label": label }, text);
 }
 
+/** The admin's tenant field for a filter form (a tenant key acts in its own tenant only, so it gets none). */
+export function tenantField(tenant: string | undefined): HTMLInputElement | undefined {
+  return tenant === undefined ? undefined : h("input", { type: "text", name: "tenant", value: tenant, required: true, size: 12 });
+}
+
 /** A definition list of label and value pairs. */
 export function facts(pairs: [string, Node | string][]): HTMLElement {
   return h(

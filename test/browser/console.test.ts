@@ -24,7 +24,9 @@ const dialogs: string[] = [];
 
 beforeAll(async () => {
   [stack, good, bad, browser] = await Promise.all([
-    startStack({ env: { RETRY_SCHEDULE: "1,1", DELIVERY_TIMEOUT_MS: "1500" } }),
+    startStack({
+      env: { RETRY_SCHEDULE: "1,1", DELIVERY_TIMEOUT_MS: "1500", CIRCUIT_COOLDOWN_SECONDS: "1", CIRCUIT_MAX_COOLDOWN_SECONDS: "2" },
+    }),
     startReceiver(() => ({ status: 200, body: "ok" })),
     startReceiver(() => ({ status: 500, headers: { "content-type": "text/html" }, body: XSS })),
     startBrowser(),
@@ -150,13 +152,15 @@ describe("console", () => {
 
   it("recovers an endpoint's failures over a window and shows the recovery's progress", async () => {
     bad.script = () => ({ status: 200, body: "fixed" });
+    const before = bad.requests.length;
     await page.goto(consoleUrl(`#/endpoints/${badId}`));
     await page.getByRole("button", { name: "Recover failed deliveries" }).click();
     await page.getByRole("heading", { name: /^Recovery .*: completed$/ }).waitFor({ timeout: 20_000 });
     expect(page.url()).toMatch(/recovery=/);
     const resent = Number(await page.locator("dt:text-is('Deliveries resent') + dd").textContent());
     expect(resent).toBeGreaterThanOrEqual(3);
-    await eventually(async () => bad.requests.some((r) => r.body.includes('"n":0')) && bad.requests.length >= 3 + resent);
+    // Each of the three failed events reaches the mended receiver again (after the circuit's short cool-down).
+    await eventually(async () => [0, 1, 2].every((n) => bad.requests.slice(before).some((r) => JSON.parse(r.body).n === n)));
   });
 
   it("reveals and rotates the signing secret", async () => {
@@ -208,6 +212,8 @@ describe("console", () => {
     await page.goto(consoleUrl("#/endpoints"));
     await page.getByRole("link", { name: `${bad.url}/hook` }).waitFor();
     expect(await page.locator("main tbody").textContent()).toContain(XSS);
+    // The receiver answers 200 since the recovery: both endpoints are healthy, neither shows a circuit.
+    expect(await page.locator("main tbody .badge").allTextContents()).toEqual(["healthy", "healthy"]);
     await shot("console-endpoints");
   });
 });
