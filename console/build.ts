@@ -41,7 +41,7 @@ export async function buildConsole(): Promise<Record<string, { type: string; tex
 /** The generated module's source for these files. */
 export function moduleSource(files: Record<string, { type: string; text: string }>): string {
   const entries = Object.entries(files).map(([name, f]) => {
-    const etag = `"${createHash("sha256").update(f.text).digest("base64url").slice(0, 22)}"`;
+    const etag = createHash("sha256").update(f.text).digest("base64url").slice(0, 22);
     const gzip = gzipSync(f.text, { level: 9 }).toString("base64");
     return `  ${JSON.stringify(name)}: {\n    type: ${JSON.stringify(f.type)},\n    etag: ${JSON.stringify(etag)},\n    gzip: ${JSON.stringify(gzip)},\n  },`;
   });
