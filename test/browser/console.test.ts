@@ -20,6 +20,7 @@ let good: Awaited<ReturnType<typeof startReceiver>>;
 let bad: Awaited<ReturnType<typeof startReceiver>>;
 let badId = "";
 let eventId = "";
+const eventIds: string[] = [];
 const dialogs: string[] = [];
 
 beforeAll(async () => {
@@ -101,6 +102,7 @@ describe("console", () => {
       const emitted = await stack.api("POST", "/v1/events", { type: "order.created", payload: { n, note: XSS } });
       expect(emitted.status).toBe(202);
       eventId = emitted.json.id;
+      eventIds.push(eventId);
     }
     await stack.api("POST", "/v1/events", { type: "order.other", payload: { n: 9 } });
     await eventually(async () => {
@@ -126,6 +128,11 @@ describe("console", () => {
   });
 
   it("draws the last 24 hours from the delivery log", async () => {
+    // Retries go on in the background: wait until every delivery to the failing endpoint is exhausted, so the log is settled.
+    await eventually(async () => {
+      const views = await Promise.all(eventIds.map((id) => stack.api("GET", `/v1/events/${id}`)));
+      return views.every((v) => v.json.deliveries.find((d: { endpointId: string }) => d.endpointId === badId)?.status === "exhausted");
+    }, 30_000);
     await page.goto(consoleUrl(`#/endpoints/${badId}`));
     const chart = page.locator("svg.chart");
     await chart.waitFor();
