@@ -58,6 +58,7 @@ function printWalkthrough(api: string, key: string, dir: string | undefined): vo
   process.stdout.write(`
 hookrelay local stack
   API        ${api}   (health: ${api}/v1/health)
+  Console    ${api}/console   (sign in with the admin key)
   Admin key  ${key}
   Data       ${dir ? `${dir}/ (kept across restarts; --in-memory for a throwaway run)` : "in memory (gone when this process stops)"}
 

@@ -3,8 +3,8 @@ import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand,
 import { mapWithConcurrency } from "../core/concurrency.ts";
 import { DependencyError } from "../core/errors.ts";
 import type { EventRecord } from "../core/model.ts";
-import type { EventStore } from "../core/ports.ts";
-import { conditionalWrite, dynamo } from "./dynamo-paging.ts";
+import type { EventListFilter, EventStore, Page } from "../core/ports.ts";
+import { conditionalWrite, dynamo, queryPage } from "./dynamo-paging.ts";
 import { keys, TABLE_DESIGN } from "./table-design.ts";
 
 const EVENT_FIELDS = ["id", "tenantId", "type", "body", "createdAt", "requestHash", "endpointIds", "unsent", "expiresAt"] as const;
@@ -65,7 +65,12 @@ export class DynamoEventStore implements EventStore {
           new PutCommand({
             TableName: this.table,
             // A half-sent event is also listed on gsi1 under UNSENT (a sparse index) for the sweeper.
-            Item: { ...keys.event(event.tenantId, event.id), ...(event.unsent && unsentIndex(event)), ...storedBody(event) },
+            Item: {
+              ...keys.event(event.tenantId, event.id),
+              ...(event.unsent && unsentIndex(event)),
+              ...tenantIndex(event),
+              ...storedBody(event),
+            },
             ConditionExpression: "attribute_not_exists(pk)",
           }),
         );
@@ -96,6 +101,29 @@ export class DynamoEventStore implements EventStore {
     await update(keys.legacyEvent(id), "tenantId = :tenant", { ":tenant": tenantId });
   }
 
+  async listByTenant(tenantId: string, filter: EventListFilter, limit: number, cursor?: string): Promise<Page<EventRecord>> {
+    // "#" sorts before any character that can follow a time, so `before#` excludes events at `before` itself.
+    const page = await queryPage(
+      this.client,
+      {
+        TableName: this.table,
+        IndexName: TABLE_DESIGN.indexes[1].name,
+        KeyConditionExpression: `gsi2pk = :pk${filter.before ? " AND gsi2sk < :before" : ""}`,
+        ExpressionAttributeValues: {
+          ":pk": keys.tenantEvents(tenantId),
+          ...(filter.before && { ":before": filter.before }),
+          ...(filter.type && { ":type": filter.type }),
+        },
+        ...(filter.type && { FilterExpression: "#type = :type", ExpressionAttributeNames: { "#type": "type" } }),
+        ScanIndexForward: false,
+      },
+      ["gsi2pk", "gsi2sk", "pk", "sk"],
+      limit,
+      cursor,
+    );
+    return { items: page.items.map(toEvent), nextCursor: page.nextCursor };
+  }
+
   async listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]> {
     const out = await dynamo("list unsent events", () =>
       this.client.send(
@@ -110,6 +138,10 @@ export class DynamoEventStore implements EventStore {
     );
     return (out.Items ?? []).map(toEvent);
   }
+}
+
+function tenantIndex(event: EventRecord) {
+  return { gsi2pk: keys.tenantEvents(event.tenantId), gsi2sk: `${event.createdAt}#${event.id}` };
 }
 
 function unsentIndex(event: EventRecord) {

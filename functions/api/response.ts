@@ -1,14 +1,17 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { ApiError, DependencyError } from "../core/errors.ts";
 
+/** Every API answer: never cached (they carry secrets and tenant data), never sniffed as another type. */
+const API_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
+
 /** A JSON response. */
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+  return { statusCode, headers: { "content-type": "application/json", ...API_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
 /** An empty response. */
 export function empty(statusCode: number): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: {}, body: "" };
+  return { statusCode, headers: { ...API_HEADERS }, body: "" };
 }
 
 /** The error body every route uses: {"error": {code, message, details?}}. */

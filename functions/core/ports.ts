@@ -37,8 +37,17 @@ export interface EventStore {
   putNew(events: EventRecord[]): Promise<void>;
   /** Records that every message of the event is in the queue now. */
   markSent(tenantId: string, id: string): Promise<void>;
+  /** A tenant's events, newest first, optionally of one type and created before a time. */
+  listByTenant(tenantId: string, filter: EventListFilter, limit: number, cursor?: string): Promise<Page<EventRecord>>;
   /** Events with unsent messages, created before `createdBefore`, oldest first. */
   listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]>;
+}
+
+/** What a tenant's event list is narrowed to. */
+export interface EventListFilter {
+  type?: string;
+  /** An ISO time: only events created before it. */
+  before?: string;
 }
 
 /**

@@ -236,7 +236,7 @@ describe("event sources", () => {
 });
 
 describe("table", () => {
-  it("is on demand with pk/sk, gsi1, the TTL attribute, point-in-time recovery and SSE, and is retained", () => {
+  it("is on demand with pk/sk, gsi1, gsi2, the TTL attribute, point-in-time recovery and SSE, and is retained", () => {
     template.hasResource("AWS::DynamoDB::Table", {
       DeletionPolicy: "Retain",
       Properties: {
@@ -251,6 +251,13 @@ describe("table", () => {
             KeySchema: [
               { AttributeName: "gsi1pk", KeyType: "HASH" },
               { AttributeName: "gsi1sk", KeyType: "RANGE" },
+            ],
+          }),
+          Match.objectLike({
+            IndexName: "gsi2",
+            KeySchema: [
+              { AttributeName: "gsi2pk", KeyType: "HASH" },
+              { AttributeName: "gsi2sk", KeyType: "RANGE" },
             ],
           }),
         ],
@@ -317,14 +324,17 @@ describe("least privilege", () => {
     );
   });
 
-  it("scopes Query to the table and gsi1 by name, the sends to their own queues and the logs to each function's group", () => {
+  it("scopes Query to the table and its indexes by name, the sends to their own queues and the logs to each function's group", () => {
     const tableArn = arnOf(logicalId(stack, stack.dispatcher.table));
     const apiPolicy = JSON.stringify(template.toJSON().Resources);
     expect(apiPolicy).not.toContain("/index/*");
     template.hasResourceProperties("AWS::IAM::Policy", {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: "UseTable", Resource: [tableArn, { "Fn::Join": ["", [tableArn, "/index/gsi1"]] }] }),
+          Match.objectLike({
+            Sid: "UseTable",
+            Resource: [tableArn, { "Fn::Join": ["", [tableArn, "/index/gsi1"]] }, { "Fn::Join": ["", [tableArn, "/index/gsi2"]] }],
+          }),
           Match.objectLike({
             Sid: "EnqueueDeliveries",
             Action: "sqs:SendMessage",

@@ -19,6 +19,7 @@ import type {
   AttemptLog,
   DeliveryQueue,
   EndpointStore,
+  EventListFilter,
   EventStore,
   Page,
   RecoveryStore,
@@ -125,6 +126,17 @@ export class MemoryEventStore implements EventStore {
     this.outage.check("dynamodb");
     const event = this.of(tenantId, id);
     if (event) delete event.unsent;
+  }
+  async listByTenant(tenantId: string, filter: EventListFilter, limit: number, cursor?: string) {
+    this.outage.check("dynamodb");
+    const position = (e: EventRecord) => `${e.createdAt}#${e.id}`;
+    const all = [...this.items.values()]
+      .filter((e) => e.tenantId === tenantId && (!filter.type || e.type === filter.type) && (!filter.before || e.createdAt < filter.before))
+      .filter((e) => cursor === undefined || position(e) < cursor)
+      .sort((a, b) => position(b).localeCompare(position(a)));
+    const items = all.slice(0, limit);
+    const tail = items.at(-1);
+    return { items, nextCursor: all.length > limit && tail ? position(tail) : undefined };
   }
   async listUnsent(createdBefore: string, limit: number) {
     this.outage.check("dynamodb");

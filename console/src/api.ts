@@ -1,0 +1,88 @@
+/** The API client: same origin, the key in an Authorization header, errors as the API words them. */
+
+const KEY_ITEM = "hookrelay.key";
+
+/** An API error: its status, stable code and message. */
+export class ApiFailure extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = "ApiFailure";
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** A page of results as the API lists them. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+// Kept for the tab only: sessionStorage dies with the tab, and the key never goes into a URL.
+let key: string | undefined = sessionStorage.getItem(KEY_ITEM) ?? undefined;
+
+/** The key in use, if any. */
+export function currentKey(): string | undefined {
+  return key;
+}
+
+/** Keeps the key for this tab. */
+export function signIn(value: string): void {
+  key = value;
+  sessionStorage.setItem(KEY_ITEM, value);
+}
+
+/** Forgets the key. */
+export function signOut(): void {
+  key = undefined;
+  sessionStorage.removeItem(KEY_ITEM);
+}
+
+/** Calls the API: `path` is relative to the API root (e.g. `v1/endpoints`). */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, apiRoot()), {
+      method,
+      headers: {
+        ...(key && { authorization: `Bearer ${key}` }),
+        ...(body !== undefined && { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+      credentials: "omit",
+    });
+  } catch {
+    throw new ApiFailure(0, "network", "The API did not answer; check the connection and retry");
+  }
+  const text = await response.text();
+  const parsed = text ? safeJson(text) : undefined;
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiFailure(response.status, error?.code ?? "http_error", error?.message ?? `The API answered ${response.status}`);
+  }
+  return parsed as T;
+}
+
+/** Builds `path?query` from parameters, leaving out empty ones. */
+export function withQuery(path: string, params: Record<string, string | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** The API root: the console is served at `<root>/console`. */
+function apiRoot(): URL {
+  return new URL(".", location.href);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

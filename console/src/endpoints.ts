@@ -1,0 +1,278 @@
+import { api, type Page, withQuery } from "./api.ts";
+import { statsChart } from "./chart.ts";
+import { badge, h, replace, when } from "./dom.ts";
+import { recoveryPanel } from "./recovery.ts";
+import { current, go, link, refresh, withParams } from "./router.ts";
+import { tenantParam } from "./session.ts";
+import type { AttemptJson, EndpointJson, StatsJson } from "./types.ts";
+import { action, errorBox, facts, field, loading, pager, rawText, table, tenantField } from "./ui.ts";
+
+/** The health of an endpoint in one badge. */
+export function health(e: EndpointJson): HTMLElement {
+  if (!e.enabled) return badge(`disabled${e.disabledReason ? ` (${e.disabledReason})` : ""}`, "bad");
+  if (e.circuit.state !== "closed") return badge(`circuit ${e.circuit.state}`, "bad");
+  if (e.failingSince) return badge("failing", "warn");
+  return badge("healthy", "ok");
+}
+
+const STATES: Record<string, (e: EndpointJson) => boolean> = {
+  enabled: (e) => e.enabled,
+  disabled: (e) => !e.enabled,
+  failing: (e) => e.enabled && (e.failingSince !== null || e.circuit.state !== "closed"),
+};
+
+/** #/endpoints: a tenant's endpoints, filtered by state and text, a page at a time. */
+export function endpointList(): HTMLElement {
+  const { params } = current();
+  const tenant = tenantParam();
+  const q = params.get("q") ?? "";
+  const state = params.get("state") ?? "";
+  const cursor = params.get("cursor");
+  const search = h("input", { type: "search", name: "q", value: q });
+  const select = h(
+    "select",
+    { name: "state" },
+    [
+      ["", "Any state"],
+      ["enabled", "Enabled"],
+      ["disabled", "Disabled"],
+      ["failing", "Failing or circuit open"],
+    ].map(([v, t]) => h("option", { value: v, selected: v === state }, t as string)),
+  );
+  const tenantInput = tenantField(tenant);
+  const filters = h(
+    "form",
+    { class: "filters", role: "search" },
+    tenantInput ? field("Tenant", tenantInput) : null,
+    field("URL or description contains", search),
+    field("State", select),
+    h("button", { type: "submit" }, "Filter"),
+  );
+  filters.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    go(withParams({ q: search.value.trim(), state: select.value, cursor: null, tenant: tenantInput?.value.trim() }));
+  });
+  return h(
+    "section",
+    {},
+    h(
+      "div",
+      { class: "title-row" },
+      h("h1", {}, "Endpoints"),
+      h("a", { class: "button", href: link(["endpoints", "new"], { tenant }) }, "New endpoint"),
+    ),
+    filters,
+    loading(async () => {
+      const page = await api<Page<EndpointJson>>("GET", withQuery("v1/endpoints", { tenantId: tenant, limit: "100", cursor }));
+      const needle = q.toLowerCase();
+      const shown = page.items.filter(
+        (e) => (!state || STATES[state]?.(e)) && (!needle || `${e.url} ${e.description ?? ""}`.toLowerCase().includes(needle)),
+      );
+      const rows = shown.map((e) => [
+        h("a", { href: link(["endpoints", e.id], { tenant }) }, e.url),
+        document.createTextNode(e.description ?? ""),
+        document.createTextNode(e.eventTypes?.join(", ") ?? "all types"),
+        health(e),
+        document.createTextNode(e.failingSince ? when(e.failingSince) : "—"),
+        document.createTextNode(e.rateLimitPerSecond ? `${e.rateLimitPerSecond}/s` : "—"),
+      ]);
+      const none =
+        page.items.length === 0
+          ? "No endpoints yet: create one to start receiving events."
+          : "No endpoint on this page matches the filter.";
+      return [
+        table("Endpoints", ["URL", "Description", "Event types", "Health", "Failing since", "Rate limit"], rows, none),
+        pager("cursor", cursor !== null, page.nextCursor),
+      ];
+    }),
+  );
+}
+
+/** #/endpoints/new and #/endpoints/{id}/edit: the endpoint form. */
+export function endpointForm(id?: string): HTMLElement {
+  const tenant = tenantParam();
+  const box = h("section", {}, h("h1", {}, id ? "Edit endpoint" : "New endpoint"));
+  const build = (e?: EndpointJson) => {
+    const url = h("input", { type: "url", name: "url", required: true, value: e?.url ?? "", placeholder: "https://example.com/webhooks" });
+    const description = h("input", { type: "text", name: "description", value: e?.description ?? "" });
+    const types = h("input", {
+      type: "text",
+      name: "eventTypes",
+      value: e?.eventTypes?.join(", ") ?? "",
+      placeholder: "invoice.paid, invoice.failed",
+    });
+    const rate = h("input", { type: "number", name: "rateLimitPerSecond", min: 1, value: e?.rateLimitPerSecond ?? "" });
+    const status = h("div", { "aria-live": "polite" });
+    const form = h(
+      "form",
+      { class: "stack" },
+      field("URL", url),
+      field("Description", description),
+      field("Event types", types, "Comma-separated; empty means every type."),
+      field("Rate limit (deliveries per second)", rate, "Empty means no limit."),
+      h(
+        "div",
+        { class: "row" },
+        h("button", { type: "submit", class: "primary" }, id ? "Save" : "Create endpoint"),
+        h("a", { href: id ? link(["endpoints", id], { tenant }) : link(["endpoints"], { tenant }) }, "Cancel"),
+      ),
+      status,
+    );
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const list = types.value
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean);
+      const body: Record<string, unknown> = {
+        url: url.value.trim(),
+        description: description.value,
+        ...(rate.value ? { rateLimitPerSecond: Number(rate.value) } : id && e?.rateLimitPerSecond ? { rateLimitPerSecond: null } : {}),
+      };
+      if (list.length > 0) body.eventTypes = list;
+      else if (id) body.eventTypes = null;
+      if (!id && tenant) body.tenantId = tenant;
+      replace(status, h("span", { class: "muted" }, "Saving…"));
+      try {
+        const saved = await api<EndpointJson>(id ? "PATCH" : "POST", id ? `v1/endpoints/${encodeURIComponent(id)}` : "v1/endpoints", body);
+        go(link(["endpoints", saved.id], { tenant }));
+      } catch (error) {
+        replace(status, errorBox(error));
+      }
+    });
+    return form;
+  };
+  if (!id) box.append(build());
+  else box.append(loading(async () => build(await api<EndpointJson>("GET", `v1/endpoints/${encodeURIComponent(id)}`))));
+  return box;
+}
+
+/** #/endpoints/{id}: health, secret, chart, recovery and attempts of one endpoint. */
+export function endpointDetail(id: string): HTMLElement {
+  const tenant = tenantParam();
+  const path = `v1/endpoints/${encodeURIComponent(id)}`;
+  return loading(async () => {
+    const e = await api<EndpointJson>("GET", path);
+    const status = h("div", { "aria-live": "polite" });
+    const toggle = action(
+      e.enabled ? "Disable" : "Enable",
+      async () => {
+        await api("PATCH", path, { enabled: !e.enabled });
+        refresh();
+        return undefined;
+      },
+      status,
+    );
+    return h(
+      "section",
+      {},
+      h("p", {}, h("a", { href: link(["endpoints"], { tenant }) }, "← Endpoints")),
+      h("div", { class: "title-row" }, h("h1", {}, e.url), health(e)),
+      h("div", { class: "row" }, h("a", { class: "button", href: link(["endpoints", id, "edit"], { tenant }) }, "Edit"), toggle),
+      status,
+      facts([
+        ["Id", e.id],
+        ["Tenant", e.tenantId],
+        ["Description", e.description ?? "—"],
+        ["Event types", e.eventTypes?.join(", ") ?? "all types"],
+        ["Enabled", e.enabled ? "yes" : `no${e.disabledReason ? `, ${e.disabledReason} since ${when(e.disabledAt)}` : ""}`],
+        ["Failing since", when(e.failingSince)],
+        ["Circuit", `${e.circuit.state}${e.circuit.openUntil ? ` until ${when(e.circuit.openUntil)}` : ""}`],
+        ["Rate limit", e.rateLimitPerSecond ? `${e.rateLimitPerSecond} per second` : "none"],
+        ["Retry schedule", e.retrySchedule ? `${e.retrySchedule.join(", ")} s` : "default"],
+      ]),
+      secretPanel(path),
+      h("h2", {}, "Last 24 hours"),
+      loading(async () => statsChart(await api<StatsJson>("GET", `${path}/stats`))),
+      recoveryPanel(id),
+      attemptsPanel(path),
+    );
+  });
+}
+
+function secretPanel(path: string): HTMLElement {
+  const shown = h("div", { "aria-live": "polite" });
+  const status = h("div", { "aria-live": "polite" });
+  const show = (s: { secret: string; previous?: { expiresAt: string }[] }) =>
+    replace(
+      shown,
+      h("code", { class: "secret" }, s.secret),
+      s.previous?.length ? h("p", { class: "muted" }, `The previous secret still signs until ${when(s.previous[0]?.expiresAt)}.`) : null,
+    );
+  return h(
+    "div",
+    { class: "panel" },
+    h("h2", {}, "Signing secret"),
+    h(
+      "div",
+      { class: "row" },
+      action(
+        "Reveal secret",
+        async () => {
+          show(await api("GET", `${path}/secret`));
+          return undefined;
+        },
+        status,
+      ),
+      action(
+        "Rotate secret",
+        async () => {
+          if (!confirm("Rotate the secret? The old one keeps signing for 24 hours.")) return undefined;
+          show(await api("POST", `${path}/secret/rotate`, {}));
+          return "Rotated: receivers must switch to the new secret.";
+        },
+        status,
+      ),
+    ),
+    shown,
+    status,
+  );
+}
+
+function attemptsPanel(path: string): HTMLElement {
+  const { params } = current();
+  const cursor = params.get("acursor");
+  const status = params.get("astatus") ?? "";
+  const select = h(
+    "select",
+    { name: "astatus" },
+    ["", "succeeded", "failed", "exhausted", "skipped"].map((v) => h("option", { value: v, selected: v === status }, v || "Any status")),
+  );
+  select.addEventListener("change", () => go(withParams({ astatus: select.value, acursor: null })));
+  return h(
+    "div",
+    { class: "panel" },
+    h("h2", {}, "Attempts"),
+    field("Status", select),
+    loading(async () => {
+      const page = await api<Page<AttemptJson>>("GET", withQuery(`${path}/attempts`, { status, cursor, limit: "25" }));
+      return [attemptTable(page.items, true), pager("acursor", cursor !== null, page.nextCursor)];
+    }),
+  );
+}
+
+/** Attempts with their status code, error, duration and (behind a disclosure) the receiver's answer. */
+export function attemptTable(items: AttemptJson[], withEvent: boolean): HTMLElement {
+  const tenant = tenantParam();
+  const tone = (s: string) => (s === "succeeded" ? "ok" : s === "failed" ? "warn" : s === "skipped" ? "muted" : "bad");
+  const rows = items.map((a) => [
+    document.createTextNode(when(a.at)),
+    withEvent
+      ? h("a", { href: link(["events", a.eventId], { tenant }) }, a.eventId)
+      : h("a", { href: link(["endpoints", a.endpointId], { tenant }) }, a.endpointId),
+    document.createTextNode(`${a.chain ? `${a.trigger} ` : ""}#${a.attempt}`),
+    badge(a.status, tone(a.status)),
+    document.createTextNode(a.statusCode !== undefined ? String(a.statusCode) : "—"),
+    document.createTextNode([a.error, a.errorMessage].filter(Boolean).join(": ") || "—"),
+    document.createTextNode(`${a.durationMs} ms`),
+    a.responseBody
+      ? h("details", {}, h("summary", {}, "Response body"), rawText(a.responseBody, "Response body"))
+      : document.createTextNode("—"),
+  ]);
+  return table(
+    "Attempts",
+    ["At", withEvent ? "Event" : "Endpoint", "Attempt", "Status", "Code", "Error", "Duration", "Answer"],
+    rows,
+    "No attempts yet.",
+  );
+}

@@ -1,0 +1,47 @@
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { endpointStats } from "../core/endpoint-stats.ts";
+import { getEndpoint } from "../core/endpoints.ts";
+import { ApiError } from "../core/errors.ts";
+import { listEvents } from "../core/event-list.ts";
+import { actingTenant, confinedTenant } from "../core/principal.ts";
+import { EVENT_TYPE, parse, parseLimit, TenantId } from "../core/validation.ts";
+import { pathParam, query } from "./request.ts";
+import { json } from "./response.ts";
+import type { ApiDeps, Route } from "./routes.ts";
+
+/** The read routes the console browses with: a tenant's events, and an endpoint's last 24 hours. */
+export function consoleRoutes(deps: ApiDeps): Route[] {
+  return [
+    {
+      method: "GET",
+      path: "/v1/events",
+      handler: async (e, caller) => {
+        const requested = query(e, "tenantId");
+        const tenantId = actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
+        const type = query(e, "type");
+        const filter = { type: type === undefined ? undefined : parse(EVENT_TYPE, type), before: isoTime(e, "before") };
+        const page = await listEvents(deps, tenantId, filter, parseLimit(query(e, "limit")), query(e, "cursor"));
+        return json(200, { items: page.items, nextCursor: page.nextCursor ?? null });
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/endpoints/{id}/stats",
+      handler: async (e, caller) => {
+        const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
+        return json(200, await endpointStats(deps, endpoint.id));
+      },
+    },
+  ];
+}
+
+/** An ISO 8601 time query parameter, normalised to the form the store sorts by. */
+function isoTime(e: APIGatewayProxyEventV2, name: string): string | undefined {
+  const raw = query(e, name);
+  if (raw === undefined) return undefined;
+  const time = Date.parse(raw);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(time)) {
+    throw new ApiError("invalid_request", `${name} must be an ISO 8601 time such as 2026-12-01T10:00:00Z`, { parameter: name });
+  }
+  return new Date(time).toISOString();
+}
