@@ -4,6 +4,7 @@ import { getEndpoint } from "../core/endpoints.ts";
 import { ApiError } from "../core/errors.ts";
 import { listEvents } from "../core/event-list.ts";
 import { actingTenant, confinedTenant } from "../core/principal.ts";
+import { parseTimestamp } from "../core/timestamp.ts";
 import { EVENT_TYPE, parse, parseLimit, TenantId } from "../core/validation.ts";
 import { pathParam, query } from "./request.ts";
 import { json } from "./response.ts";
@@ -35,13 +36,13 @@ export function consoleRoutes(deps: ApiDeps): Route[] {
   ];
 }
 
-/** An ISO 8601 time query parameter, normalised to the form the store sorts by. */
+/** An RFC 3339 time query parameter, read by the one strict parser every date field goes through. */
 function isoTime(e: APIGatewayProxyEventV2, name: string): string | undefined {
   const raw = query(e, name);
   if (raw === undefined) return undefined;
-  const time = Date.parse(raw);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(time)) {
-    throw new ApiError("invalid_request", `${name} must be an ISO 8601 time such as 2026-12-01T10:00:00Z`, { parameter: name });
+  const time = parseTimestamp(raw);
+  if (time === undefined) {
+    throw new ApiError("invalid_request", `${name} must be an RFC 3339 time such as 2026-12-01T10:00:00Z`, { parameter: name });
   }
-  return new Date(time).toISOString();
+  return time;
 }

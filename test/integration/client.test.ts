@@ -36,6 +36,7 @@ describe("the TypeScript client on the local stack", () => {
     });
     expect(view.deliveries[0]).toMatchObject({ endpointId: endpoint.id, attempts: 1 });
     expect((await shop.listEventAttempts(accepted.id).all()).map((a) => a.status)).toEqual(["succeeded"]);
+    expect((await shop.listEvents({ type: accepted.type }).all()).map((e) => e.id)).toContain(accepted.id);
   });
 
   it("makes emit idempotent with a key of yours: a repeat answers the first result", async () => {

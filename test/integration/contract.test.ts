@@ -127,6 +127,11 @@ describe("every answer of the API is in its document", () => {
     expect((await call("GET", `/v1/events/${eventId}/attempts?tenantId=t-contract&cursor=garbage`)).status).toBe(400);
     expect((await call("GET", `/v1/endpoints/${endpointId}/attempts?status=succeeded`)).json.items.length).toBeGreaterThan(0);
     expect((await call("GET", `/v1/endpoints/${endpointId}/attempts?status=weird`)).status).toBe(422);
+    const listed = await call("GET", "/v1/events?tenantId=t-contract&limit=5");
+    expect(listed.json.items.map((e: { id: string }) => e.id)).toContain(eventId);
+    expect((await call("GET", "/v1/events?tenantId=t-contract&before=2024-02-31T00:00:00Z")).status).toBe(400);
+    const stats = await call("GET", `/v1/endpoints/${endpointId}/stats`);
+    expect(stats.json.hours).toHaveLength(24);
   });
 
   it("replay and recovery", async () => {

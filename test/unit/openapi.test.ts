@@ -6,6 +6,7 @@ import type { Context } from "aws-lambda";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import type { Log } from "../../functions/adapters/logger.ts";
+import { consoleRoutes } from "../../functions/api/console-routes.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { openApiDocument } from "../../functions/api/openapi/document.ts";
 import { EXAMPLES, LIMIT_SCHEMA, OPERATIONS } from "../../functions/api/openapi/operations.ts";
@@ -23,7 +24,7 @@ const document = openApiDocument() as any;
 
 describe("the API document", () => {
   it("has exactly the routes the router serves", () => {
-    const served = routes({} as ApiDeps).map((r) => `${r.method} ${r.path}`);
+    const served = [...routes({} as ApiDeps), ...consoleRoutes({} as ApiDeps)].map((r) => `${r.method} ${r.path}`);
     expect(served.length).toBeGreaterThan(15);
     expect(OPERATIONS.map((o) => `${o.method} ${o.path}`).sort()).toEqual([...served].sort());
     expect(new ContractChecker(document).operations().sort()).toEqual([...served].sort());

@@ -16,6 +16,7 @@ export type Attempt = Schemas["Attempt"];
 export type EmitEvent = Schemas["EmitEvent"];
 export type AcceptedEvent = Schemas["AcceptedEvent"];
 export type EventView = Schemas["EventView"];
+export type EndpointStats = Schemas["EndpointStats"];
 export type BatchResult = Schemas["BatchResult"];
 export type ApiKey = Schemas["ApiKey"];
 export type CreatedApiKey = Schemas["CreatedApiKey"];
@@ -143,6 +144,16 @@ export class HookrelayClient {
 
   getEndpoint(id: string): Promise<Endpoint> {
     return unwrap(this.raw.GET("/v1/endpoints/{id}", { params: { path: { id } } }));
+  }
+
+  /** GET /v1/endpoints/{id}/stats: success rate and latency per hour over the last 24 hours. */
+  getEndpointStats(id: string): Promise<EndpointStats> {
+    return unwrap(this.raw.GET("/v1/endpoints/{id}/stats", { params: { path: { id } } }));
+  }
+
+  /** GET /v1/events: a tenant's events, newest first, page by page. */
+  listEvents(query: { tenantId?: string; type?: string; before?: string; limit?: number } = {}): Paginated<AcceptedEvent> {
+    return new Paginated((cursor) => unwrap(this.raw.GET("/v1/events", { params: { query: { ...query, cursor } } })));
   }
 
   updateEndpoint(id: string, body: UpdateEndpoint): Promise<Endpoint> {

@@ -182,7 +182,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A tenant's events, newest first, without payloads */
+        get: operations["listEvents"];
         put?: never;
         /**
          * Emit one event
@@ -209,6 +210,26 @@ export interface paths {
          * @description One result per event, in order: `{status: 202, event}` or `{status, error}`. Items that hit a dependency failure say 503, and the response then carries `Retry-After`.
          */
         post: operations["emitEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Success rate and latency per hour over the last 24 hours
+         * @description Computed from the attempts already in the delivery log: no write per delivery. Reads at most the newest 5,000 attempts.
+         */
+        get: operations["getEndpointStats"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -511,6 +532,37 @@ export interface components {
              * @description ISO 8601 time
              */
             completedAt?: string;
+        };
+        EndpointStats: {
+            /** @description An identifier this API gave out */
+            endpointId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 time
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 time
+             */
+            until: string;
+            /**
+             * Format: date-time
+             * @description Hours before this are incomplete: the read stopped at the newest 5,000 attempts
+             */
+            completeSince: string;
+            truncated: boolean;
+            hours: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 time
+                 */
+                hour: string;
+                sent: number;
+                succeeded: number;
+                p50Ms: number | null;
+                p95Ms: number | null;
+            }[];
         };
         ReplayResult: {
             /** @description An identifier this API gave out */
@@ -2097,6 +2149,128 @@ export interface operations {
             };
         };
     };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The tenant (admin key only; default `default`) */
+                tenantId?: components["schemas"]["TenantId"];
+                /** @description Only events of this type */
+                type?: components["schemas"]["EventType"];
+                /** @description Only events created before this RFC 3339 time */
+                before?: string;
+                /** @description Items per page */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AcceptedEvent"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request: `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    };
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
     emitEvent: {
         parameters: {
             query?: never;
@@ -2372,6 +2546,88 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getEndpointStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint's last 24 hours */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointStats"];
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
                         };
                     };
                 };

@@ -34,6 +34,7 @@ const COMPONENTS: Record<string, v.GenericSchema> = {
   Circuit: R.Circuit,
   Secret: R.Secret,
   Recovery: R.Recovery,
+  EndpointStats: R.EndpointStats,
   ReplayResult: R.ReplayResult,
   Attempt: R.Attempt,
   AcceptedEvent: R.AcceptedEvent,

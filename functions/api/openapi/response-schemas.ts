@@ -119,6 +119,24 @@ export const EventView = v.strictObject({
   deliveries: v.array(Delivery),
 });
 
+/** One hour of an endpoint's chart: requests sent, how many succeeded, and their latency. */
+const HourStats = v.strictObject({
+  hour: TIMESTAMP,
+  sent: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  succeeded: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  p50Ms: v.nullable(v.number()),
+  p95Ms: v.nullable(v.number()),
+});
+
+export const EndpointStats = v.strictObject({
+  endpointId: ID,
+  from: TIMESTAMP,
+  until: TIMESTAMP,
+  completeSince: v.pipe(TIMESTAMP, v.description("Hours before this are incomplete: the read stopped at the newest 5,000 attempts")),
+  truncated: v.boolean(),
+  hours: v.array(HourStats),
+});
+
 export const ApiKey = v.strictObject({ id: ID, tenantId: v.string(), name: v.string(), createdAt: TIMESTAMP });
 
 export const CreatedApiKey = v.strictObject({
