@@ -52,7 +52,7 @@ export async function startStack(options: { dataDir?: string; env?: Record<strin
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const ready = await new Promise<Record<string, string> & { listening: string[] }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local stack did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`local stack did not start:\n${output}`)), 60_000);
     const check = () => {
       const match = /^READY (.*)$/m.exec(output);
       if (match) {
