@@ -1,29 +1,15 @@
 import type { ApiDeps } from "../../functions/api/routes.ts";
-import {
-  FakeClock,
-  MemoryApiKeyStore,
-  MemoryAttemptLog,
-  MemoryEndpointStore,
-  MemoryEventStore,
-  MemoryQueue,
-  MemoryRecoveryStore,
-} from "./fakes.ts";
+import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 
-/** The API's ports, each an in-memory fake a test can inspect, at the configuration's defaults unless overridden. */
+/** The API's ports, each an in-memory fake a test can inspect, at the configuration's defaults; spread and override. */
 export function memoryApiDeps() {
-  const endpoints = new MemoryEndpointStore();
-  const queue = new MemoryQueue();
+  const intake = memoryIntakeDeps();
   return {
-    endpoints,
-    subscriptions: endpoints,
-    events: new MemoryEventStore(),
+    ...intake,
     attempts: new MemoryAttemptLog(),
     apiKeys: new MemoryApiKeyStore(),
-    queue,
-    requeue: queue,
+    requeue: intake.queue,
     recoveries: new MemoryRecoveryStore(),
-    clock: new FakeClock(),
-    logRetentionDays: 30,
     maxBodyBytes: 65_536,
     maxEndpointsPerTenant: 20,
     checkUrl: async (_url: string) => undefined,

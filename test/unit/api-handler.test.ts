@@ -5,35 +5,15 @@ import type { Log } from "../../functions/adapters/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { Authenticator } from "../../functions/core/api-keys.ts";
 import { ApiError } from "../../functions/core/errors.ts";
+import { memoryApiDeps } from "../support/api-deps.ts";
 import { apiEvent } from "../support/api-event.ts";
-import {
-  FakeClock,
-  MemoryApiKeyStore,
-  MemoryAttemptLog,
-  MemoryEndpointStore,
-  MemoryEventStore,
-  MemoryQueue,
-  MemoryRecoveryStore,
-} from "../support/fakes.ts";
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
 
 function setup() {
-  const endpoints = new MemoryEndpointStore();
-  const queue = new MemoryQueue();
   const deps = {
-    endpoints,
-    subscriptions: endpoints,
-    events: new MemoryEventStore(),
-    attempts: new MemoryAttemptLog(),
-    apiKeys: new MemoryApiKeyStore(),
-    queue,
-    requeue: queue,
-    recoveries: new MemoryRecoveryStore(),
-    clock: new FakeClock(),
-    logRetentionDays: 30,
+    ...memoryApiDeps(),
     maxBodyBytes: 4096,
-    maxEndpointsPerTenant: 20,
     checkUrl: async (url: string) => {
       if (url.includes("10.0.0.1")) throw new ApiError("destination_not_allowed", "private");
     },

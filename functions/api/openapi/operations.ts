@@ -45,6 +45,21 @@ export interface Operation {
   errors?: ApiErrorCode[];
 }
 
+/** The tenant a list reads (the admin key names it; a tenant key reads its own). */
+const TENANT_QUERY: Parameter = {
+  name: "tenantId",
+  in: "query",
+  description: "The tenant (admin key only; default `default`)",
+  schema: TenantId,
+};
+/** The tenant of the event a route reads or replays: an event is named by its tenant and id. */
+const EVENT_TENANT_QUERY: Parameter = {
+  name: "tenantId",
+  in: "query",
+  description: "The tenant the event belongs to (admin key only; default `default`)",
+  schema: TenantId,
+};
+
 /** The `limit` query parameter as `parseLimit` checks it (a unit test holds the two together). */
 export const LIMIT_SCHEMA = { type: "integer", minimum: 1, maximum: 250, default: 50 } as const;
 /** The `Idempotency-Key` header as the emit route checks it. */
@@ -102,10 +117,7 @@ export const OPERATIONS: Operation[] = [
     tag: "Endpoints",
     summary: "List a tenant's endpoints",
     namesTenant: true,
-    parameters: [
-      { name: "tenantId", in: "query", description: "The tenant (admin key only; default `default`)", schema: TenantId },
-      ...paging,
-    ],
+    parameters: [TENANT_QUERY, ...paging],
     success: { status: 200, description: "A page of endpoints", schema: R.pageOf(R.Endpoint) },
   },
   {
@@ -246,7 +258,7 @@ export const OPERATIONS: Operation[] = [
     summary: "A tenant's events, newest first, without payloads",
     namesTenant: true,
     parameters: [
-      { name: "tenantId", in: "query", description: "The tenant (admin key only; default `default`)", schema: TenantId },
+      TENANT_QUERY,
       { name: "type", in: "query", description: "Only events of this type", schema: EVENT_TYPE },
       {
         name: "before",
@@ -274,14 +286,7 @@ export const OPERATIONS: Operation[] = [
     tag: "Events",
     summary: "An event, its payload and where each delivery stands",
     namesTenant: true,
-    parameters: [
-      {
-        name: "tenantId",
-        in: "query",
-        description: "The tenant the event belongs to (admin key only; default `default`)",
-        schema: TenantId,
-      },
-    ],
+    parameters: [EVENT_TENANT_QUERY],
     success: { status: 200, description: "The event", schema: R.EventView },
   },
   {
@@ -291,15 +296,7 @@ export const OPERATIONS: Operation[] = [
     tag: "Events",
     summary: "Every attempt of the event, newest first",
     namesTenant: true,
-    parameters: [
-      {
-        name: "tenantId",
-        in: "query",
-        description: "The tenant the event belongs to (admin key only; default `default`)",
-        schema: TenantId,
-      },
-      ...paging,
-    ],
+    parameters: [EVENT_TENANT_QUERY, ...paging],
     success: { status: 200, description: "A page of attempts", schema: R.pageOf(R.Attempt) },
   },
   {
