@@ -81,19 +81,22 @@ export class DynamoEndpointStore implements EndpointStore, TenantSubscriptions {
         ),
       );
     if (await take()) return true;
-    // Refused: the tenant is full, or it has no counter yet (its endpoints predate counting).
-    return (await this.startCount(tenantId)) && take();
+    // Refused: the tenant is full, or it had no counter yet (a new tenant, or endpoints that predate
+    // counting). Once the counter exists, whoever wrote it, the increment decides: concurrent first
+    // creates of a new tenant must not read one another's counter as a full tenant.
+    await this.startCount(tenantId);
+    return take();
   }
 
   /**
-   * Creates the tenant's counter from the endpoints it holds; false when it existed already. Two
-   * creates racing here both count, one writes; either way the next increment is checked.
+   * Creates the tenant's counter from the endpoints it holds, unless it exists. Two creates racing
+   * here both count, one writes; either way the next increment is checked.
    */
-  private async startCount(tenantId: string): Promise<boolean> {
+  private async startCount(tenantId: string): Promise<void> {
     const existing = await dynamo("read endpoint count", () =>
       this.client.send(new GetCommand({ TableName: this.table, Key: keys.endpointCount(tenantId), ConsistentRead: true })),
     );
-    if (existing.Item) return false;
+    if (existing.Item) return;
     const endpoints = (await this.subscriptionsOf(tenantId)).length;
     await conditionalWrite("start endpoint count", () =>
       this.client.send(
@@ -104,7 +107,6 @@ export class DynamoEndpointStore implements EndpointStore, TenantSubscriptions {
         }),
       ),
     );
-    return true;
   }
 
   private async givePlaceBack(tenantId: string): Promise<void> {

@@ -43,6 +43,12 @@ describe("endpoints per tenant on DynamoDB", () => {
     expect(await store.create(endpoint("race"), 7)).toBe(false);
   });
 
+  it("lets every one of a new tenant's first creates through when they race below the limit", async () => {
+    const results = await Promise.all(Array.from({ length: 30 }, () => store.create(endpoint("fresh"), 1000)));
+    expect(results.every(Boolean)).toBe(true);
+    expect(await counted("fresh")).toBe(30);
+  });
+
   it("keeps the limit while deletes and creates race: each delete frees exactly one place", async () => {
     const held: string[] = [];
     for (let i = 0; i < 5; i++) {
