@@ -62,13 +62,17 @@ export function describeOperation(operation: Operation): string {
 /** The key a count is kept under: the caller and the operation. */
 export const countKey = (operation: Operation) => `${operation.caller}: ${describeOperation(operation)}`;
 
-const GSI_KEYS = ["gsi1pk", "gsi1sk"];
+/** Each index's key attributes; both indexes project ALL, so an item on one costs its units again there. */
+const GSI_KEYS = [
+  ["gsi1pk", "gsi1sk"],
+  ["gsi2pk", "gsi2sk"],
+];
 const SQS_CHUNK = 64 * 1024;
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of an emulator that counts what AWS would bill: every request
  * by operation (X-Amz-Target) and by what it touches (queue name, or the kind of item from its sort
- * key), SQS's 64 KB chunks, DynamoDB write units (table plus gsi1, whose projection is ALL) and read
+ * key), SQS's 64 KB chunks, DynamoDB write units (table plus gsi1 and gsi2, whose projections are ALL) and read
  * units (4 KB each, halved for eventually consistent reads).
  */
 export async function startCountingProxy(target: string) {
@@ -133,7 +137,7 @@ function kindOf(item: Attr | undefined, values?: Record<string, { S?: string }>)
   const sk = item?.sk?.S ?? values?.[":chain"]?.S ?? values?.[":at"]?.S;
   const pk = item?.pk?.S ?? values?.[":pk"]?.S ?? "";
   if (sk?.startsWith("AT#")) return "attempt";
-  if (sk === "EVENT") return "event";
+  if (sk === "EVENT" || sk?.startsWith("EVENT#")) return "event";
   if (sk === "ENDPOINT") return "endpoint";
   if (sk === "APIKEY") return "api key";
   if (pk.startsWith("TENANT#")) return "endpoints of tenant";
@@ -144,7 +148,7 @@ function kindOf(item: Attr | undefined, values?: Record<string, { S?: string }>)
 
 const writeUnits = (item: Attr) => {
   const units = Math.max(1, Math.ceil(itemSize(item) / 1024));
-  return GSI_KEYS.every((k) => k in item) ? 2 * units : units;
+  return units * (1 + GSI_KEYS.filter((keys) => keys.every((k) => k in item)).length);
 };
 const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) / (consistent ? 1 : 2);
 
