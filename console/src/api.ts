@@ -1,6 +1,7 @@
 /** The API client: same origin, the key in an Authorization header, errors as the API words them. */
 
 const KEY_ITEM = "hookrelay.key";
+const PORTAL_ITEM = "hookrelay.portal";
 
 /** An API error: its status, stable code and message. */
 export class ApiFailure extends Error {
@@ -23,13 +24,30 @@ export interface Page<T> {
 // Kept for the tab only: sessionStorage dies with the tab, and the key never goes into a URL.
 let key: string | undefined = sessionStorage.getItem(KEY_ITEM) ?? undefined;
 
+// A portal session's token, taken from the fragment the link carried; kept for the tab like a key.
+let portal: string | undefined = sessionStorage.getItem(PORTAL_ITEM) ?? undefined;
+
 /** The key in use, if any. */
 export function currentKey(): string | undefined {
   return key;
 }
 
+/** The portal session in use, if any. */
+export function currentPortal(): string | undefined {
+  return portal;
+}
+
+/** Keeps a portal session's token for this tab; it replaces any key. */
+export function openPortal(token: string): void {
+  signOut();
+  portal = token;
+  sessionStorage.setItem(PORTAL_ITEM, token);
+}
+
 /** Keeps the key for this tab. */
 export function signIn(value: string): void {
+  portal = undefined;
+  sessionStorage.removeItem(PORTAL_ITEM);
   key = value;
   sessionStorage.setItem(KEY_ITEM, value);
 }
@@ -47,7 +65,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     response = await fetch(new URL(path, apiRoot()), {
       method,
       headers: {
-        ...(key && { authorization: `Bearer ${key}` }),
+        ...(portal ? { authorization: `Portal ${portal}` } : key && { authorization: `Bearer ${key}` }),
         ...(body !== undefined && { "content-type": "application/json" }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),

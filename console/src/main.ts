@@ -1,10 +1,10 @@
-import { currentKey, signIn, signOut } from "./api.ts";
+import { currentKey, currentPortal, openPortal, signIn, signOut } from "./api.ts";
 import { h, replace } from "./dom.ts";
 import { endpointDetail, endpointForm, endpointList } from "./endpoints.ts";
 import { eventDetail, eventList } from "./events.ts";
 import { keyList } from "./keys.ts";
 import { current, go, link, onRoute } from "./router.ts";
-import { forget, identify, tenantParam, whoami } from "./session.ts";
+import { forget, identify, identifyPortal, tenantParam, whoami } from "./session.ts";
 import { errorBox, field } from "./ui.ts";
 
 const main = document.getElementById("main") as HTMLElement;
@@ -30,6 +30,27 @@ function signInView(problem?: unknown): HTMLElement {
   return form;
 }
 
+/** The portal's page when its session is missing, expired or altered: there is no key to sign in with here. */
+function portalSignInView(problem?: unknown): HTMLElement {
+  return h(
+    "section",
+    { class: "stack narrow" },
+    h("h1", {}, "Sign in"),
+    h("p", {}, "This portal session has ended or is not valid. Open the portal again from the application that linked here."),
+    errorBox(problem ?? new Error("No portal session was given")),
+  );
+}
+
+/** True on the portal's page, which signs in only with the session its link carries. */
+const onPortalPage = (): boolean => location.pathname.replace(/\/+$/, "").endsWith("/portal");
+
+// The link carries the token as `#portal=<token>`: keep it for the tab and take it out of the address bar.
+const handed = /^#portal=([A-Za-z0-9_.~+/=-]+)$/.exec(location.hash)?.[1];
+if (handed) {
+  openPortal(handed);
+  history.replaceState(null, "", `${location.pathname}${location.search}#/endpoints`);
+}
+
 function drawNav(): void {
   const who = whoami();
   if (!who) {
@@ -47,6 +68,15 @@ function drawNav(): void {
     go("#/");
     void start();
   });
+  if (who.portal) {
+    replace(
+      nav,
+      item("Endpoints", ["endpoints"], "endpoints"),
+      item("Events", ["events"], "events"),
+      h("span", { class: "tenant" }, "portal"),
+    );
+    return;
+  }
   replace(
     nav,
     item("Endpoints", ["endpoints"], "endpoints"),
@@ -74,7 +104,21 @@ function render(): void {
   document.title = `${main.querySelector("h1")?.textContent ?? "hookrelay"} · hookrelay console`;
 }
 
+async function startPortal(): Promise<void> {
+  try {
+    if (!currentPortal()) throw new Error("No portal session was given");
+    await identifyPortal();
+  } catch (error) {
+    replace(nav);
+    replace(main, portalSignInView(error));
+    return;
+  }
+  render();
+  main.focus();
+}
+
 async function start(): Promise<void> {
+  if (onPortalPage() || handed) return startPortal();
   if (!currentKey()) {
     replace(nav);
     replace(main, signInView());

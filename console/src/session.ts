@@ -1,9 +1,10 @@
 import { api } from "./api.ts";
 import { current } from "./router.ts";
 
-/** Who the key belongs to: the admin (every tenant) or one tenant. */
+/** Who the key belongs to: the admin (every tenant) or one tenant, through a key or a portal session. */
 export interface Who {
   admin: boolean;
+  portal?: boolean;
 }
 
 let who: Who | undefined;
@@ -17,6 +18,13 @@ export async function identify(): Promise<Who> {
     if ((error as { status?: number }).status !== 403) throw error;
     who = { admin: false };
   }
+  return who;
+}
+
+/** Checks a portal session by reading through it: an expired or altered token answers 401. */
+export async function identifyPortal(): Promise<Who> {
+  await api("GET", "v1/endpoints?limit=1");
+  who = { admin: false, portal: true };
   return who;
 }
 

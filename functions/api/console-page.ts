@@ -5,18 +5,36 @@ import { header } from "./request.ts";
 /** The console's path under the API: the page itself, and its assets below it. */
 export const CONSOLE_PATH = "/console";
 
-/** True for the console's page and assets, which are served without an API key (the page asks for one). */
+/** The portal: the same page, opened with a session token in its fragment, which other sites may frame. */
+export const PORTAL_PATH = "/portal";
+
+/** True for the console's and the portal's page and assets, which are served without an API key (the page asks for one). */
 export function isConsolePath(path: string): boolean {
-  return path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`);
+  return path === CONSOLE_PATH || path === PORTAL_PATH || path.startsWith(`${CONSOLE_PATH}/`);
+}
+
+// A CSP source a site may frame the portal from: a scheme-and-host origin (a leading `*.` allowed) or 'self'.
+const FRAME_SOURCE = /^(https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?|'self')$/;
+
+/**
+ * The portal's frame-ancestors from PORTAL_FRAME_ANCESTORS (space-separated sources); unset or empty
+ * is 'none'. Anything else would be spliced into a header, so it is refused at cold start.
+ */
+export function portalFrameAncestors(setting: string | undefined): string {
+  const sources = (setting ?? "").split(/[ ,]+/).filter(Boolean);
+  const bad = sources.find((source) => !FRAME_SOURCE.test(source));
+  if (bad !== undefined) throw new Error(`PORTAL_FRAME_ANCESTORS: ${JSON.stringify(bad)} is not an origin such as https://app.example.com`);
+  return sources.length === 0 ? "'none'" : sources.join(" ");
 }
 
 /**
  * The page may load only its own script and style and call only this API; nothing inline, nothing
  * from elsewhere, and no page may frame it.
  */
-export const CONSOLE_CSP =
+const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "base-uri 'none'; form-action 'none'; frame-ancestors";
+export const CONSOLE_CSP = `${PAGE_CSP} 'none'`;
 
 const SECURITY_HEADERS = {
   "content-security-policy": CONSOLE_CSP,
@@ -27,6 +45,22 @@ const SECURITY_HEADERS = {
   "cross-origin-resource-policy": "same-origin",
 };
 
+/** The page routes: the console, its assets, and the portal, framed only by `frameAncestors`. */
+export function consolePages(frameAncestors: string) {
+  const servePortal = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const response = await serveConsole(event);
+    if (frameAncestors === "'none'") return response;
+    // X-Frame-Options cannot name several origins; frame-ancestors supersedes it wherever it is understood.
+    const { "x-frame-options": _deny, ...headers } = response.headers ?? {};
+    return { ...response, headers: { ...headers, "content-security-policy": `${PAGE_CSP} ${frameAncestors}` } };
+  };
+  return [
+    { method: "GET" as const, path: CONSOLE_PATH, handler: serveConsole },
+    { method: "GET" as const, path: `${CONSOLE_PATH}/{asset}`, handler: serveConsole },
+    { method: "GET" as const, path: PORTAL_PATH, handler: servePortal },
+  ];
+}
+
 /**
  * Serves the console from the gzipped bundle built into the function. The bundle module is imported
  * on the first console request only, so an API container that never serves the console never
@@ -34,7 +68,8 @@ const SECURITY_HEADERS = {
  */
 export async function serveConsole(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const { CONSOLE_ASSETS } = await import("./console-bundle.generated.ts");
-  const name = event.rawPath === CONSOLE_PATH ? "index.html" : event.rawPath.slice(CONSOLE_PATH.length + 1);
+  const name =
+    event.rawPath === CONSOLE_PATH || event.rawPath === PORTAL_PATH ? "index.html" : event.rawPath.slice(CONSOLE_PATH.length + 1);
   const asset = Object.hasOwn(CONSOLE_ASSETS, name) ? CONSOLE_ASSETS[name] : undefined;
   if (!asset) {
     return {

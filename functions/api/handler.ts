@@ -5,9 +5,10 @@ import type { Log } from "../adapters/logger.ts";
 import type { Authenticator } from "../core/api-keys.ts";
 import { ApiError } from "../core/errors.ts";
 import type { Principal } from "../core/principal.ts";
-import { CONSOLE_PATH, isConsolePath, serveConsole } from "./console-page.ts";
+import { consolePages, isConsolePath, portalFrameAncestors } from "./console-page.ts";
 import { consoleRoutes } from "./console-routes.ts";
-import { bearerKey } from "./request.ts";
+import { asPortal, portalRoutes } from "./portal-routes.ts";
+import { bearerKey, portalToken } from "./request.ts";
 import { errorResponse } from "./response.ts";
 import { type ApiDeps, routes } from "./routes.ts";
 
@@ -15,22 +16,36 @@ type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
 
 const PUBLIC_PATHS = new Set(["/v1/health", "/v1/openapi.json"]);
 
-/** The API Lambda: bearer auth on every route but health and the API document, routing, and one error shape for every failure. */
+/**
+ * The API Lambda: bearer or portal-session auth on every route but health, the API document and the
+ * pages, routing (a portal session only through its narrowed set), and one error shape for every failure.
+ */
 export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Authenticator>, log: Log) {
   const callers = new WeakMap<APIGatewayProxyEventV2, Principal>();
-  const pages = [CONSOLE_PATH, `${CONSOLE_PATH}/{asset}`].map((path) => ({ method: "GET" as const, path, handler: serveConsole }));
-  const table = [...routes(deps), ...consoleRoutes(deps)].map((route) => ({
+  const pages = consolePages(portalFrameAncestors(deps.portalFrameAncestors));
+  const table = [...routes(deps), ...consoleRoutes(deps), ...portalRoutes(deps, authenticator)].map((route) => ({
     ...route,
-    handler: (event: APIGatewayProxyEventV2) => route.handler(event, callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" }),
+    handler: (event: APIGatewayProxyEventV2) => {
+      const caller = callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" };
+      return caller.kind === "portal" ? asPortal(route, event, caller, deps.maxBodyBytes) : route.handler(event, caller);
+    },
   }));
   const router = httpRouterHandler([...table, ...pages] as Parameters<typeof httpRouterHandler>[0]);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use({
       before: async (request: Request) => {
         if (PUBLIC_PATHS.has(request.event.rawPath) || isConsolePath(request.event.rawPath)) return;
-        const presented = bearerKey(request.event);
-        const caller = presented === undefined ? undefined : await (await authenticator()).authenticate(presented);
-        if (!caller) throw new ApiError("unauthorized", "Send a valid API key as Authorization: Bearer <key>");
+        const session = portalToken(request.event);
+        const presented = session === undefined ? bearerKey(request.event) : undefined;
+        let caller: Principal | undefined;
+        if (session !== undefined) caller = (await authenticator()).authenticatePortal(session, deps.clock.now());
+        else if (presented !== undefined) caller = await (await authenticator()).authenticate(presented);
+        if (!caller) {
+          throw new ApiError(
+            "unauthorized",
+            "Send a valid API key as Authorization: Bearer <key>, or a live portal session as Portal <token>",
+          );
+        }
         callers.set(request.event, caller);
       },
       onError: async (request: Request) => {

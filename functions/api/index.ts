@@ -27,6 +27,7 @@ export const handler = runtime.budget.wrap(
       queueRetentionSeconds: runtime.queueRetentionSeconds,
       recoveries: runtime.recoveries,
       requeue: runtime.requeue,
+      portalFrameAncestors: config.portalFrameAncestors,
     },
     () => {
       // The admin key is read once per container; a failed read is retried on the next request.

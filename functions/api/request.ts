@@ -59,3 +59,10 @@ const BEARER = new RegExp(`^Bearer +(${B64TOKEN.source.slice(1, -1)})$`, "i");
 export function bearerKey(event: APIGatewayProxyEventV2): string | undefined {
   return BEARER.exec((header(event, "authorization") ?? "").replace(/^[ \t]+|[ \t]+$/g, ""))?.[1];
 }
+
+const PORTAL = new RegExp(`^Portal +(${B64TOKEN.source.slice(1, -1)})$`, "i");
+
+/** The portal session token presented as `Authorization: Portal <token>`, if any. */
+export function portalToken(event: APIGatewayProxyEventV2): string | undefined {
+  return PORTAL.exec((header(event, "authorization") ?? "").replace(/^[ \t]+|[ \t]+$/g, ""))?.[1];
+}

@@ -42,6 +42,8 @@ export interface ApiDeps extends EndpointDeps, IntakeDeps, ApiKeyDeps {
   /** Recoveries (POST /v1/endpoints/{id}/recover) and the queue their steps go through. */
   recoveries: RecoveryStore;
   requeue: Requeue;
+  /** PORTAL_FRAME_ANCESTORS: the origins that may frame the portal; unset, none may. */
+  portalFrameAncestors?: string;
 }
 
 type Event = APIGatewayProxyEventV2;

@@ -3,6 +3,7 @@ import type { Clock } from "./clock.ts";
 import { ApiError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import type { ApiKeyRecord } from "./model.ts";
+import { type PortalClaims, portalSigningKey, signPortalToken, verifyPortalToken } from "./portal-sessions.ts";
 import type { ApiKeyStore, Page } from "./ports.ts";
 import type { Principal } from "./principal.ts";
 
@@ -41,10 +42,24 @@ export async function deleteApiKey(deps: ApiKeyDeps, id: string): Promise<void> 
 export class Authenticator {
   private readonly adminHash: Buffer;
   private readonly apiKeys: ApiKeyStore;
+  private readonly portalKey: Buffer;
 
   constructor(adminKey: string, apiKeys: ApiKeyStore) {
     this.adminHash = sha256(adminKey);
     this.apiKeys = apiKeys;
+    this.portalKey = portalSigningKey(adminKey);
+  }
+
+  /** A portal session's token for these claims. */
+  signPortal(claims: PortalClaims): string {
+    return signPortalToken(this.portalKey, claims);
+  }
+
+  /** The portal session a token stands for, or nobody when it is tampered with, expired or signed under another admin key. */
+  authenticatePortal(token: string, now: Date): Principal | undefined {
+    const claims = verifyPortalToken(this.portalKey, token, now);
+    if (!claims) return undefined;
+    return { kind: "portal", tenantId: claims.tenantId, ...(claims.endpointIds && { endpointIds: claims.endpointIds }) };
   }
 
   async authenticate(presented: string): Promise<Principal | undefined> {

@@ -3,8 +3,11 @@ import { ApiError } from "./errors.ts";
 /** RFC 6750's b64token: what a key presented as `Bearer <key>` may be made of. */
 export const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-/** Who is calling: the admin (every tenant) or a tenant key (its own tenant only). */
-export type Principal = { kind: "admin" } | { kind: "tenant"; tenantId: string; keyId: string };
+/** Who is calling: the admin (every tenant), a tenant key (its own tenant only) or a portal session (part of one tenant). */
+export type Principal =
+  | { kind: "admin" }
+  | { kind: "tenant"; tenantId: string; keyId: string }
+  | { kind: "portal"; tenantId: string; endpointIds?: readonly string[] };
 
 /** The tenant a request acts in: a tenant key's own, or what the admin asked for (default "default"). */
 export function actingTenant(principal: Principal, requested: string | undefined): string {
@@ -17,7 +20,7 @@ export function actingTenant(principal: Principal, requested: string | undefined
 
 /** The tenant a principal is confined to, or undefined for the admin. */
 export function confinedTenant(principal: Principal): string | undefined {
-  return principal.kind === "tenant" ? principal.tenantId : undefined;
+  return principal.kind === "admin" ? undefined : principal.tenantId;
 }
 
 /** True when a resource of `tenantId` exists for this caller; another tenant's resource is "not found". */

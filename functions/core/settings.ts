@@ -213,6 +213,13 @@ export const SETTINGS = {
     required: false,
     meaning: `the Secrets Manager secret holding the admin API key (${stackSets})`,
   },
+  portalFrameAncestors: {
+    kind: "text",
+    env: "PORTAL_FRAME_ANCESTORS",
+    required: false,
+    meaning:
+      "the origins that may frame the customer portal (`frame-ancestors`), space-separated, e.g. `https://app.example.com`; unset, none may",
+  },
   logFormat: {
     kind: "choice",
     env: "LOG_FORMAT",

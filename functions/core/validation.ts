@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { ApiError } from "./errors.ts";
+import { PORTAL_MAX_SECONDS } from "./portal-sessions.ts";
 import { MAX_RATE_LIMIT_PER_SECOND } from "./rate-limit.ts";
 import { scheduleProblem } from "./retry-schedule.ts";
 import { MAX_GRACE_PERIOD_SECONDS } from "./secret-rotation.ts";
@@ -167,6 +168,13 @@ export const TenantId = TENANT_ID;
 export const CreateApiKey = v.strictObject({
   tenantId: TENANT_ID,
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+});
+export const CreatePortalSession = v.strictObject({
+  tenantId: TENANT_ID,
+  endpointIds: v.optional(
+    v.pipe(v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "is not an endpoint id"))), v.minLength(1), v.maxLength(50)),
+  ),
+  expiresIn: v.optional(v.pipe(v.number(), v.integer("must be a whole number of seconds"), v.minValue(60), v.maxValue(PORTAL_MAX_SECONDS))),
 });
 export const AttemptStatusFilter = v.picklist(["succeeded", "failed", "exhausted", "skipped"]);
 

@@ -88,7 +88,8 @@ describe("functions", () => {
       // Each provider names itself in a debug string that minification keeps.
       expect(code).toContain("@aws-sdk/credential-provider-env - fromEnv");
       expect(code.match(/@aws-sdk\/credential-provider-(ini|sso|process|web-identity|http) - \w+/g) ?? []).toEqual([]);
-      expect(Buffer.byteLength(code)).toBeLessThan(400 * 1024);
+      // 420 KB: the API function also carries the console and portal pages, gzipped, loaded on their first request.
+      expect(Buffer.byteLength(code)).toBeLessThan(420 * 1024);
     }
   });
 

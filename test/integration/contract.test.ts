@@ -134,6 +134,21 @@ describe("every answer of the API is in its document", () => {
     expect(stats.json.hours).toHaveLength(24);
   });
 
+  it("portal sessions", async () => {
+    const opened = await call("POST", "/v1/portal-sessions", {
+      body: { tenantId: "t-contract", endpointIds: [endpointId] },
+      key: tenantKey,
+    });
+    expect(opened.status).toBe(201);
+    const portal = { key: null, headers: { authorization: `Portal ${opened.json.token}` } };
+    expect((await call("GET", "/v1/endpoints", portal)).json.items.map((e: { id: string }) => e.id)).toEqual([endpointId]);
+    expect((await call("GET", "/v1/api-keys", portal)).status).toBe(403);
+    expect((await call("GET", "/v1/endpoints", { key: null, headers: { authorization: "Portal hrp_x.y" } })).status).toBe(401);
+    expect((await call("POST", "/v1/portal-sessions", { body: { tenantId: "else" }, key: tenantKey })).status).toBe(403);
+    expect((await call("POST", "/v1/portal-sessions", { body: { tenantId: "t-contract", endpointIds: ["ep_missing"] } })).status).toBe(404);
+    expect((await call("POST", "/v1/portal-sessions", { body: { tenantId: "t-contract", expiresIn: 86_401 } })).status).toBe(422);
+  });
+
   it("replay and recovery", async () => {
     const replayed = await call("POST", `/v1/events/${eventId}/replay`, { body: { endpointId, tenantId: "t-contract" } });
     expect(replayed.json.chains).toHaveLength(1);

@@ -10,6 +10,7 @@ import { consoleRoutes } from "../../functions/api/console-routes.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { openApiDocument } from "../../functions/api/openapi/document.ts";
 import { EXAMPLES, LIMIT_SCHEMA, OPERATIONS } from "../../functions/api/openapi/operations.ts";
+import { portalRoutes } from "../../functions/api/portal-routes.ts";
 import { type ApiDeps, routes } from "../../functions/api/routes.ts";
 import { Authenticator } from "../../functions/core/api-keys.ts";
 import { parseLimit } from "../../functions/core/validation.ts";
@@ -24,7 +25,10 @@ const document = openApiDocument() as any;
 
 describe("the API document", () => {
   it("has exactly the routes the router serves", () => {
-    const served = [...routes({} as ApiDeps), ...consoleRoutes({} as ApiDeps)].map((r) => `${r.method} ${r.path}`);
+    const none = {} as ApiDeps;
+    const served = [...routes(none), ...consoleRoutes(none), ...portalRoutes(none, async () => ({}) as Authenticator)].map(
+      (r) => `${r.method} ${r.path}`,
+    );
     expect(served.length).toBeGreaterThan(15);
     expect(OPERATIONS.map((o) => `${o.method} ${o.path}`).sort()).toEqual([...served].sort());
     expect(new ContractChecker(document).operations().sort()).toEqual([...served].sort());

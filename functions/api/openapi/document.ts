@@ -135,6 +135,7 @@ export function openApiDocument(): Json {
       { name: "Endpoints", description: "Where webhooks go" },
       { name: "Events", description: "What is sent, and how each delivery went" },
       { name: "API keys", description: "Tenant keys, managed with the admin key" },
+      { name: "Portal", description: "Short-lived sessions of the customer portal" },
       { name: "Service", description: "Health and this document" },
     ],
     paths,
@@ -145,7 +146,8 @@ export function openApiDocument(): Json {
         apiKey: {
           type: "http",
           scheme: "bearer",
-          description: "The admin key, or a tenant key (`hrk_…`) that acts only in its own tenant",
+          description:
+            "The admin key, or a tenant key (`hrk_…`) that acts only in its own tenant. The portal page sends `Authorization: Portal <token>` instead, on the endpoint and event routes only.",
         },
       },
     },

@@ -4,6 +4,7 @@ import {
   AttemptStatusFilter,
   CreateApiKey,
   CreateEndpoint,
+  CreatePortalSession,
   EmitBatch,
   EmitEvent,
   EVENT_TYPE,
@@ -28,7 +29,7 @@ export interface Operation {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   operationId: string;
-  tag: "Endpoints" | "Events" | "API keys" | "Service";
+  tag: "Endpoints" | "Events" | "API keys" | "Portal" | "Service";
   summary: string;
   description?: string;
   /** No key needed. */
@@ -327,6 +328,19 @@ export const OPERATIONS: Operation[] = [
     summary: "Revoke a tenant key (admin only)",
     adminOnly: true,
     success: { status: 204, description: "Revoked" },
+  },
+  {
+    method: "POST",
+    path: "/v1/portal-sessions",
+    operationId: "createPortalSession",
+    tag: "Portal",
+    summary: "Open a customer portal session for one tenant",
+    description:
+      "A signed token, good for `expiresIn` seconds (default 3600, at most 86400), that acts in `tenantId` on its endpoints (only `endpointIds` when given), their deliveries and the tenant's events; never on API keys, portal sessions or another tenant. Rotating the admin key revokes every session.",
+    namesTenant: true,
+    body: { schema: CreatePortalSession, example: { tenantId: "acme", expiresIn: 3600 } },
+    success: { status: 201, description: "The session", schema: R.PortalSession },
+    errors: ["not_found"],
   },
   {
     method: "GET",

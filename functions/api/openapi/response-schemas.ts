@@ -145,6 +145,12 @@ export const CreatedApiKey = v.strictObject({
 });
 
 /** The error shape of every route; each operation narrows `code` to the codes it can answer. */
+export const PortalSession = v.strictObject({
+  url: v.pipe(v.string(), v.description("The portal page, the token in its fragment: embed it in an iframe or link to it")),
+  token: v.pipe(v.string(), v.description("The session token, for `Authorization: Portal <token>`")),
+  expiresAt: TIMESTAMP,
+});
+
 export const ErrorBody = v.strictObject({
   error: v.strictObject({
     code: v.pipe(v.string(), v.description("Stable, machine-readable")),

@@ -1,0 +1,59 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/** How long a portal session lasts unless asked otherwise, and the most it may last, in seconds. */
+export const PORTAL_DEFAULT_SECONDS = 3600;
+export const PORTAL_MAX_SECONDS = 86_400;
+
+/** What a portal token grants: one tenant, optionally only some of its endpoints, until a time. */
+export interface PortalClaims {
+  tenantId: string;
+  endpointIds?: string[];
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+// The label binds the derived key to this one use, so a portal MAC can never stand for anything else.
+const LABEL = "hookrelay portal session v1";
+const TOKEN = /^hrp_([A-Za-z0-9_-]{1,8000})\.([A-Za-z0-9_-]{43})$/;
+
+/** The key portal tokens are signed with, derived from the admin key: rotating the admin key revokes every session. */
+export function portalSigningKey(adminKey: string): Buffer {
+  return createHmac("sha256", adminKey).update(LABEL).digest();
+}
+
+/** A token carrying the claims, signed with HMAC-SHA256; made only of RFC 6750 b64token characters. */
+export function signPortalToken(key: Buffer, claims: PortalClaims): string {
+  const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
+  return `hrp_${payload}.${mac(key, payload).toString("base64url")}`;
+}
+
+/** The claims of a token signed with `key` that has not expired at `now`, or undefined. */
+export function verifyPortalToken(key: Buffer, token: string, now: Date): PortalClaims | undefined {
+  const match = TOKEN.exec(token);
+  if (!match) return undefined;
+  const [, payload, signature] = match as unknown as [string, string, string];
+  const presented = Buffer.from(signature, "base64url");
+  const expected = mac(key, payload);
+  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return undefined;
+  const claims = claimsOf(Buffer.from(payload, "base64url").toString("utf8"));
+  if (!claims || claims.expiresAt * 1000 <= now.getTime()) return undefined;
+  return claims;
+}
+
+function mac(key: Buffer, payload: string): Buffer {
+  return createHmac("sha256", key).update(payload).digest();
+}
+
+// A signed payload is ours, but its shape is still checked: a token from a future version must not half-work.
+function claimsOf(text: string): PortalClaims | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const { tenantId, endpointIds, expiresAt } = (value ?? {}) as Record<string, unknown>;
+  if (typeof tenantId !== "string" || typeof expiresAt !== "number") return undefined;
+  if (endpointIds !== undefined && !(Array.isArray(endpointIds) && endpointIds.every((id) => typeof id === "string"))) return undefined;
+  return { tenantId, expiresAt, ...(endpointIds !== undefined && { endpointIds: endpointIds as string[] }) };
+}
