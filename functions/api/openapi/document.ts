@@ -4,7 +4,8 @@ import { ApiError, type ApiErrorCode } from "../../core/errors.ts";
 import * as V from "../../core/validation.ts";
 import { RESOURCE_ID } from "../request.ts";
 import { RETRY_AFTER_SECONDS } from "../response.ts";
-import { OPERATIONS, type Operation, type Parameter } from "./operations.ts";
+import type { Operation, Parameter } from "./operation.ts";
+import { OPERATIONS } from "./operations.ts";
 import * as R from "./response-schemas.ts";
 
 /*
