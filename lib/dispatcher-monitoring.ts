@@ -7,10 +7,14 @@ import { Duration } from "aws-cdk-lib";
 import type { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
-import type * as sns from "aws-cdk-lib/aws-sns";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 
 /** The namespace the functions publish their EMF metrics to. */
 export const METRICS_NAMESPACE = "Hookrelay";
@@ -183,4 +187,31 @@ export class DispatcherMonitoring extends Construct {
       }),
     );
   }
+}
+
+/**
+ * The alarm topic made for `alarmEmail` (construct id `AlarmTopic` under `scope`). Without a
+ * customer-managed key it stays unencrypted: CloudWatch alarms cannot publish to a topic under the
+ * AWS managed SNS key, and the topic carries alarm state changes, no webhook data. With one, the
+ * key must let CloudWatch make a data key; an imported key's policy cannot be amended from this
+ * stack (addToResourcePolicy adds nothing), so the alarms would fail to publish in silence: that is
+ * refused.
+ */
+export function createAlarmTopic(scope: Construct, email: string, key: kms.IKey | undefined): sns.Topic {
+  const grant = key?.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: "CloudWatchAlarmsPublishToDispatcherTopic",
+      principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: ["*"],
+    }),
+  );
+  if (grant && !grant.statementAdded) {
+    throw new WebhookDispatcherPropsError(
+      "alarmEmail with an imported encryptionKey: the key's policy cannot be amended from this stack, so CloudWatch could not publish to the encrypted alarm topic. Pass alarmTopic instead (a topic whose key lets cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey), or use a key defined in this CDK app.",
+    );
+  }
+  const topic = new sns.Topic(scope, "AlarmTopic", { displayName: "Webhook dispatcher alarms", masterKey: key, enforceSSL: true });
+  topic.addSubscription(new subscriptions.EmailSubscription(email));
+  return topic;
 }

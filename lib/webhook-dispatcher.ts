@@ -11,22 +11,25 @@ import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as eventTargets from "aws-cdk-lib/aws-events-targets";
-import * as iam from "aws-cdk-lib/aws-iam";
-import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
-import * as sns from "aws-cdk-lib/aws-sns";
-import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { TABLE_DESIGN } from "../functions/adapters/table-design.ts";
 import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
 import { API_FUNCTION_TIMEOUT, DEAD_LETTER_FUNCTION_TIMEOUT, DEFAULT_SOURCE_MAPS, DispatcherFunction } from "./dispatcher-function.ts";
-import { DispatcherMonitoring, METRICS_NAMESPACE, SERVICE_NAMES, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
-import { resolveSettings, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
+import {
+  createAlarmTopic,
+  DispatcherMonitoring,
+  METRICS_NAMESPACE,
+  SERVICE_NAMES,
+  type WebhookDispatcherAlarms,
+} from "./dispatcher-monitoring.ts";
+import { resolveSettings, type WebhookDispatcherProps } from "./dispatcher-props.ts";
 
 export type { WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
@@ -82,7 +85,8 @@ export class WebhookDispatcher extends Construct {
     super(scope, id);
     const settings = resolveSettings(props);
     const { queue, removalPolicy, encryptionKey } = settings;
-    if (props.alarmEmail && !props.alarmTopic && encryptionKey) this.letAlarmsUseKey(encryptionKey);
+    // Made first: with an imported key it refuses the props before anything is bundled.
+    const emailTopic = !props.alarmTopic && props.alarmEmail ? createAlarmTopic(this, props.alarmEmail, encryptionKey) : undefined;
 
     this.table = new dynamodb.Table(this, "Table", {
       partitionKey: { name: TABLE_DESIGN.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -242,11 +246,7 @@ export class WebhookDispatcher extends Construct {
       this.apiUrl = this.httpStage.url;
     }
 
-    if (props.alarmTopic) {
-      this.alarmTopic = props.alarmTopic;
-    } else if (props.alarmEmail) {
-      this.alarmTopic = this.createAlarmTopic(props.alarmEmail, encryptionKey);
-    }
+    this.alarmTopic = props.alarmTopic ?? emailTopic;
     const monitoring = new DispatcherMonitoring(this, "Monitoring", {
       httpApi: this.httpApi,
       apiFunction: this.apiFunction,
@@ -262,39 +262,6 @@ export class WebhookDispatcher extends Construct {
     this.dashboard = monitoring.dashboard;
 
     this.acknowledgeFindings(settings.tracing);
-  }
-
-  /**
-   * CloudWatch publishes to an encrypted topic only when the key lets it make a data key. An
-   * imported key's policy cannot be amended from this stack (addToResourcePolicy adds nothing), so
-   * the alarms would fail to publish in silence: that is refused at synth, before anything is built.
-   */
-  private letAlarmsUseKey(key: kms.IKey): void {
-    const grant = key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: "CloudWatchAlarmsPublishToDispatcherTopic",
-        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: ["*"],
-      }),
-    );
-    if (!grant.statementAdded) {
-      throw new WebhookDispatcherPropsError(
-        "alarmEmail with an imported encryptionKey: the key's policy cannot be amended from this stack, so CloudWatch could not publish to the encrypted alarm topic. Pass alarmTopic instead (a topic whose key lets cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey), or use a key defined in this CDK app.",
-      );
-    }
-  }
-
-  private createAlarmTopic(email: string, key: kms.IKey | undefined): sns.Topic {
-    const topic = new sns.Topic(this, "AlarmTopic", {
-      displayName: "Webhook dispatcher alarms",
-      masterKey: key,
-      enforceSSL: true,
-    });
-    topic.addSubscription(new subscriptions.EmailSubscription(email));
-    // Without a customer-managed key the topic stays unencrypted: CloudWatch alarms cannot publish to
-    // a topic under the AWS managed SNS key, and the topic carries alarm state changes, no webhook data.
-    return topic;
   }
 
   /** Findings cdk-nag's AwsSolutions pack raises that are accepted on purpose, each with its reason. */
