@@ -16,7 +16,7 @@ import { SqsDeliveryQueue } from "./adapters/sqs-delivery-queue.ts";
 import { SqsRequeue } from "./adapters/sqs-requeue.ts";
 import { type Clock, systemClock } from "./core/clock.ts";
 import { type Config, parseConfig } from "./core/config.ts";
-import { type DeliveryPolicy, type HttpSender, probeLeaseSeconds } from "./core/delivery/deps.ts";
+import { type DeliveryPolicy, deliveryPolicy, type HttpSender } from "./core/delivery/deps.ts";
 import { DestinationPolicy } from "./core/destination-policy.ts";
 import type { OperationalEvents } from "./core/operational.ts";
 import { operationalEvents } from "./core/operational-events.ts";
@@ -100,16 +100,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
       clock: systemClock,
       logRetentionDays: config.logRetentionDays,
     }),
-    policy: {
-      slowDownDelaySeconds: config.slowDownDelaySeconds,
-      disableAfterHours: config.endpointDisableAfterHours,
-      circuit: {
-        failureThreshold: config.circuitFailureThreshold,
-        cooldownSeconds: config.circuitCooldownSeconds,
-        maxCooldownSeconds: config.circuitMaxCooldownSeconds,
-        probeLeaseSeconds: probeLeaseSeconds(config.deliveryTimeoutMs),
-      },
-    },
+    policy: deliveryPolicy(config),
     queueRetentionSeconds: queueRetentionSeconds(config.retrySchedule),
   };
 }

@@ -10,15 +10,20 @@ import { NodeHttpSender } from "../../functions/adapters/http-sender.ts";
 import { createLog } from "../../functions/adapters/logger.ts";
 import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
 import { systemClock } from "../../functions/core/clock.ts";
-import type { DeliveryDeps, DeliveryLog, EndpointLookup, RetryControl } from "../../functions/core/delivery/deps.ts";
+import { parseConfig } from "../../functions/core/config.ts";
+import {
+  type DeliveryDeps,
+  type DeliveryLog,
+  deliveryPolicy,
+  type EndpointLookup,
+  type RetryControl,
+} from "../../functions/core/delivery/deps.ts";
 import { USER_AGENT } from "../../functions/core/delivery/send.ts";
 import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
 import type { AttemptRecord, Endpoint } from "../../functions/core/model.ts";
-import { parseRetrySchedule } from "../../functions/core/retry-schedule.ts";
 import { Signer } from "../../functions/core/signing.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { lambdaContext } from "../../local/http-gateway.ts";
-import { defaultTestPolicy } from "../../test/support/delivery-deps.ts";
 import { idleDeliveryPorts } from "../../test/support/idle-ports.ts";
 import { serveParent } from "../support/child.ts";
 import { invoicePayload } from "../support/payload.ts";
@@ -76,6 +81,9 @@ const endpointFor = (url: string): Endpoint => ({
   updatedAt: "2026-11-01T00:00:00.000Z",
 });
 
+/** The configuration's defaults, as a deployed worker without overrides has them. */
+const DEFAULTS = parseConfig({ TABLE_NAME: "-", DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-" });
+
 function handlerFor(url: string) {
   const endpoint = endpointFor(url);
   const endpoints: EndpointLookup = { get: async () => endpoint };
@@ -97,11 +105,11 @@ function handlerFor(url: string) {
     http: new NodeHttpSender({ timeoutMs: 15_000, policy: new DestinationPolicy(["127.0.0.0/8"], { allowHttp: true }) }),
     queue,
     clock: systemClock,
-    retrySchedule: parseRetrySchedule("5,300,1800,7200,18000,36000,36000"),
+    retrySchedule: DEFAULTS.retrySchedule,
     logRetentionDays: 30,
     // First attempts that succeed to a healthy endpoint without a rate limit touch none of these.
     ...idleDeliveryPorts(),
-    policy: defaultTestPolicy(15_000),
+    policy: deliveryPolicy(DEFAULTS),
     // The handler counts attempts into `metrics` itself.
     onAttempt: log.attempt,
   };

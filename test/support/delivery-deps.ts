@@ -1,5 +1,6 @@
+import { parseConfig } from "../../functions/core/config.ts";
 import type { DeliveryDeps, DeliveryPolicy } from "../../functions/core/delivery/deps.ts";
-import { probeLeaseSeconds } from "../../functions/core/delivery/deps.ts";
+import { deliveryPolicy } from "../../functions/core/delivery/deps.ts";
 import { SETTINGS } from "../../functions/core/settings.ts";
 import {
   FakeClock,
@@ -27,18 +28,10 @@ export type TestDeliveryDeps = DeliveryDeps & {
   clock: FakeClock;
 };
 
-/** The delivery rules at the configuration's defaults, read from the one table of settings. */
+/** The delivery rules at the configuration's defaults (a delivery timeout of `deliveryTimeoutMs`). */
 export function defaultTestPolicy(deliveryTimeoutMs: number = SETTINGS.deliveryTimeoutMs.default): DeliveryPolicy {
-  return {
-    slowDownDelaySeconds: SETTINGS.slowDownDelaySeconds.default,
-    disableAfterHours: SETTINGS.endpointDisableAfterHours.default,
-    circuit: {
-      failureThreshold: SETTINGS.circuitFailureThreshold.default,
-      cooldownSeconds: SETTINGS.circuitCooldownSeconds.default,
-      maxCooldownSeconds: SETTINGS.circuitMaxCooldownSeconds.default,
-      probeLeaseSeconds: probeLeaseSeconds(deliveryTimeoutMs),
-    },
-  };
+  const defaults = parseConfig({ TABLE_NAME: "-", DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-" });
+  return deliveryPolicy({ ...defaults, deliveryTimeoutMs });
 }
 
 /** Worker dependencies on fakes, with the default policy and a circuit threshold of 3 (1 s cool-down, doubling to 8 s). */

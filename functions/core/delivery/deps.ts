@@ -1,5 +1,6 @@
 import type { CircuitSettings } from "../circuit-breaker.ts";
 import type { Clock } from "../clock.ts";
+import type { Config } from "../config.ts";
 import type { AttemptRecord, CircuitState, DisabledReason, Endpoint } from "../model.ts";
 import type { OperationalEvents } from "../operational.ts";
 import type { SendResult } from "../outcome.ts";
@@ -75,9 +76,29 @@ export interface DeliveryPolicy {
   circuit: CircuitSettings;
 }
 
-/** A probe holds the half-open circuit for one delivery's timeout plus time to log it. */
-export function probeLeaseSeconds(deliveryTimeoutMs: number): number {
-  return Math.ceil(deliveryTimeoutMs / 1000) + 30;
+/** The configuration's settings the delivery rules come from. */
+export type PolicySettings = Pick<
+  Config,
+  | "slowDownDelaySeconds"
+  | "endpointDisableAfterHours"
+  | "circuitFailureThreshold"
+  | "circuitCooldownSeconds"
+  | "circuitMaxCooldownSeconds"
+  | "deliveryTimeoutMs"
+>;
+
+/** The delivery rules of a configuration; a probe holds the half-open circuit for one delivery's timeout plus time to log it. */
+export function deliveryPolicy(settings: PolicySettings): DeliveryPolicy {
+  return {
+    slowDownDelaySeconds: settings.slowDownDelaySeconds,
+    disableAfterHours: settings.endpointDisableAfterHours,
+    circuit: {
+      failureThreshold: settings.circuitFailureThreshold,
+      cooldownSeconds: settings.circuitCooldownSeconds,
+      maxCooldownSeconds: settings.circuitMaxCooldownSeconds,
+      probeLeaseSeconds: Math.ceil(settings.deliveryTimeoutMs / 1000) + 30,
+    },
+  };
 }
 
 /**
