@@ -252,8 +252,7 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     throw new WebhookDispatcherPropsError(`retrySchedule: ${(cause as Error).message}`, { cause });
   }
   const batchSize = wholeInRange(props.batchSize ?? 10, 1, 10_000, "batchSize");
-  const windowSeconds = props.maxBatchingWindow?.toSeconds() ?? 0;
-  wholeInRange(windowSeconds, 0, 300, "maxBatchingWindow (s)");
+  const windowSeconds = wholeInRange(props.maxBatchingWindow?.toSeconds() ?? 0, 0, 300, "maxBatchingWindow (s)");
   check(batchSize <= 10 || windowSeconds >= 1, "batchSize above 10 needs a maxBatchingWindow of at least 1 second");
   const failureRateThreshold = props.failureRateThreshold ?? 0.5;
   check(
