@@ -38,7 +38,7 @@ export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Aut
         const session = portalToken(request.event);
         const presented = session === undefined ? bearerKey(request.event) : undefined;
         let caller: Principal | undefined;
-        if (session !== undefined) caller = (await authenticator()).authenticatePortal(session, deps.clock.now());
+        if (session !== undefined) caller = await (await authenticator()).authenticatePortal(session, deps.clock.now());
         else if (presented !== undefined) caller = await (await authenticator()).authenticate(presented);
         if (!caller) {
           throw new ApiError(

@@ -26,7 +26,14 @@ export function portalRoutes(deps: ApiDeps, authenticator: () => Promise<Authent
         const now = deps.clock.now();
         const expiresAt = Math.floor(now.getTime() / 1000) + (input.expiresIn ?? PORTAL_DEFAULT_SECONDS);
         const endpointIds = input.endpointIds && [...new Set(input.endpointIds)];
-        const token = (await authenticator()).signPortal({ tenantId, ...(endpointIds && { endpointIds }), expiresAt });
+        // A session opened with a tenant key names that key, so revoking the key ends the session too.
+        const keyId = caller.kind === "tenant" ? caller.keyId : undefined;
+        const token = (await authenticator()).signPortal({
+          tenantId,
+          ...(endpointIds && { endpointIds }),
+          ...(keyId && { keyId }),
+          expiresAt,
+        });
         // The token goes in the fragment: browsers never send it, so no access log or Referer carries it.
         return json(201, { url: `${origin(e)}${PORTAL_PATH}#portal=${token}`, token, expiresAt: new Date(expiresAt * 1000).toISOString() });
       },

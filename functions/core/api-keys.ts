@@ -55,10 +55,17 @@ export class Authenticator {
     return signPortalToken(this.portalKey, claims);
   }
 
-  /** The portal session a token stands for, or nobody when it is tampered with, expired or signed under another admin key. */
-  authenticatePortal(token: string, now: Date): Principal | undefined {
+  /**
+   * The portal session a token stands for, or nobody when it is tampered with, expired, signed under
+   * another admin key, or opened with a tenant key that has since been revoked.
+   */
+  async authenticatePortal(token: string, now: Date): Promise<Principal | undefined> {
     const claims = verifyPortalToken(this.portalKey, token, now);
     if (!claims) return undefined;
+    if (claims.keyId !== undefined) {
+      const issuer = await this.apiKeys.get(claims.keyId);
+      if (issuer?.tenantId !== claims.tenantId) return undefined;
+    }
     return { kind: "portal", tenantId: claims.tenantId, ...(claims.endpointIds && { endpointIds: claims.endpointIds }) };
   }
 

@@ -8,6 +8,8 @@ export const PORTAL_MAX_SECONDS = 86_400;
 export interface PortalClaims {
   tenantId: string;
   endpointIds?: string[];
+  /** The tenant key that opened the session, if one did: revoking that key ends the session. */
+  keyId?: string;
   /** Seconds since the epoch. */
   expiresAt: number;
 }
@@ -52,8 +54,14 @@ function claimsOf(text: string): PortalClaims | undefined {
   } catch {
     return undefined;
   }
-  const { tenantId, endpointIds, expiresAt } = (value ?? {}) as Record<string, unknown>;
+  const { tenantId, endpointIds, expiresAt, keyId } = (value ?? {}) as Record<string, unknown>;
   if (typeof tenantId !== "string" || typeof expiresAt !== "number") return undefined;
+  if (keyId !== undefined && typeof keyId !== "string") return undefined;
   if (endpointIds !== undefined && !(Array.isArray(endpointIds) && endpointIds.every((id) => typeof id === "string"))) return undefined;
-  return { tenantId, expiresAt, ...(endpointIds !== undefined && { endpointIds: endpointIds as string[] }) };
+  return {
+    tenantId,
+    expiresAt,
+    ...(endpointIds !== undefined && { endpointIds: endpointIds as string[] }),
+    ...(keyId !== undefined && { keyId }),
+  };
 }

@@ -181,6 +181,18 @@ describe("a portal token that is no longer good", () => {
     // The access log keeps no header and no query, and the fragment never leaves the browser.
     expect(JSON.stringify(ACCESS_LOG_FIELDS)).not.toMatch(/header|authorization|querystring|\.path\b.*\?/i);
   });
+  it("ends with the tenant key that opened it: revoking the key answers 401 to its sessions, not to the admin's", async () => {
+    const { call, session } = await stack();
+    const created = (await call("POST", "/v1/api-keys", { body: { tenantId: "a", name: "a" } })).json as { key: string; id: string };
+    const byKey = (await session({ tenantId: "a" }, created.key)).token;
+    const byAdmin = (await session({ tenantId: "a" })).token;
+    expect((await call("GET", "/v1/endpoints", { portal: byKey })).status).toBe(200);
+    expect((await call("DELETE", `/v1/api-keys/${created.id}`)).status).toBe(204);
+    const revoked = await call("GET", "/v1/endpoints", { portal: byKey });
+    expect(revoked.status).toBe(401);
+    expect(revoked.json.error.code).toBe("unauthorized");
+    expect((await call("GET", "/v1/endpoints", { portal: byAdmin })).status).toBe(200);
+  });
 });
 
 describe("the portal page", () => {
