@@ -1,10 +1,11 @@
 import http from "node:http";
 import { Webhook } from "standardwebhooks";
+import { redactUrl } from "../functions/adapters/logger.ts";
 
 /**
  * `npm run receiver`: a webhook receiver for trying the dispatcher out. It listens on 127.0.0.1
  * (RECEIVER_PORT, default 4000), checks each request's signature with the `standardwebhooks`
- * library when WEBHOOK_SECRET is set, prints what arrived and answers 204 (or 400 on a bad signature).
+ * library when WEBHOOK_SECRET is set, prints what arrived (query values redacted) and answers 204 (or 400 on a bad signature).
  */
 const port = Number(process.env.RECEIVER_PORT ?? 4000);
 const secret = process.env.WEBHOOK_SECRET;
@@ -26,7 +27,8 @@ const server = http.createServer(async (req, res) => {
       status = 400;
     }
   }
-  process.stdout.write(`${req.method} ${req.url} webhook-id=${headers["webhook-id"]} ${verdict}\n  ${body}\n`);
+  // The query may carry a token the endpoint was registered with, so it is printed redacted.
+  process.stdout.write(`${req.method} ${redactUrl(req.url ?? "/")} webhook-id=${headers["webhook-id"]} ${verdict}\n  ${body}\n`);
   res.writeHead(status).end();
 });
 
