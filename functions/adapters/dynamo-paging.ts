@@ -79,11 +79,13 @@ export async function queryAll(client: DynamoDBDocumentClient, input: QueryComma
   return items;
 }
 
-function encodeCursor(key: Item): string {
+/** A cursor for the key attributes of the last item a page showed (opaque to the caller). */
+export function encodeCursor(key: Item): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
-function decodeCursor(cursor: string, keyNames: readonly string[]): Item {
+/** The key a cursor holds, if it has exactly these string attributes; an invalid_request ApiError otherwise. */
+export function decodeCursor(cursor: string, keyNames: readonly string[]): Item {
   try {
     const key = JSON.parse(Buffer.from(cursor, "base64url").toString()) as Item;
     const names = Object.keys(key).sort();
@@ -97,6 +99,7 @@ function decodeCursor(cursor: string, keyNames: readonly string[]): Item {
   throw invalidCursor();
 }
 
-function invalidCursor(): ApiError {
+/** The error for a cursor this API did not give out. */
+export function invalidCursor(): ApiError {
   return new ApiError("invalid_request", "cursor is not one this API gave out", { parameter: "cursor" });
 }
