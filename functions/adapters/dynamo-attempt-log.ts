@@ -1,9 +1,9 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { AttemptRecord, AttemptStatus } from "../core/model.ts";
 import type { AttemptLog, Page } from "../core/ports.ts";
-import { decodeCursor, dynamo, encodeCursor, invalidCursor, queryAll } from "./dynamo-paging.ts";
+import { dynamo, queryAll, querySharded, type ShardedList } from "./dynamo-paging.ts";
 import { type PersistenceTime, persistently } from "./persistent-call.ts";
-import { mergeNewestFirst, type ShardRead, shardOf } from "./sharded-paging.ts";
+import { shardOf } from "./sharded-paging.ts";
 import { ATTEMPT_SHARDS, keys, TABLE_DESIGN } from "./table-design.ts";
 
 const KEY_ATTRIBUTES = new Set(["pk", "sk", "gsi1pk", "gsi1sk"]);
@@ -66,94 +66,32 @@ export class DynamoAttemptLog implements AttemptLog {
   }
 
   async byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus): Promise<Page<AttemptRecord>> {
-    const page = await this.merged(endpointId, limit, cursor, { since: undefined, status });
-    return { items: page.items, nextCursor: page.nextCursor };
+    const filter = status && { expression: "#status = :status", names: { "#status": "status" }, values: { ":status": status } };
+    const page = await querySharded(this.client, this.table, attemptList(endpointId), limit, cursor, { ...(filter && { filter }) });
+    return { items: page.items.map(toAttempt), nextCursor: page.nextCursor };
   }
 
   async byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string): Promise<Page<AttemptRecord>> {
     // gsi1sk starts with the attempt's ISO time: "#" sorts before any later character of a time.
-    const bound = cursor === undefined ? `${until}#` : undefined;
-    const page = await this.merged(endpointId, limit, cursor, { since, status: undefined }, bound);
-    return { items: page.items.filter((a) => a.at < until), nextCursor: page.nextCursor };
-  }
-
-  /**
-   * One page of an endpoint's attempts merged from its gsi1 shards and the unsharded list written
-   * before them (read as one more shard until its items' TTL). Each page is ATTEMPT_SHARDS + 1 queries.
-   */
-  private async merged(
-    endpointId: string,
-    limit: number,
-    cursor: string | undefined,
-    only: { since: string | undefined; status: AttemptStatus | undefined } | undefined,
-    firstBound?: string,
-  ): Promise<Page<AttemptRecord>> {
-    const list = keys.legacyEndpointAttempts(endpointId);
-    const before = cursor === undefined ? firstBound : cursorBound(cursor, list);
-    const partition = (shard: number) => (shard === ATTEMPT_SHARDS ? list : keys.endpointAttempts(endpointId, shard));
-    const page = await mergeNewestFirst(
-      ATTEMPT_SHARDS + 1,
-      (shard, bound, want) => this.readShard(partition(shard), bound, want, only),
-      (item) => item.gsi1sk as string,
-      limit,
-      before,
-    );
-    return {
-      items: page.items.map(toAttempt),
-      nextCursor: page.next === undefined ? undefined : encodeCursor({ gsi1pk: list, gsi1sk: page.next }),
-    };
-  }
-
-  /** One shard's newest attempts below `before`, reading on (10 reads at most) while a filter thins them out. */
-  private async readShard(
-    pk: string,
-    before: string | undefined,
-    want: number,
-    only: { since: string | undefined; status: AttemptStatus | undefined } | undefined,
-  ): Promise<ShardRead> {
-    const since = only?.since;
-    const status = only?.status;
-    // BETWEEN includes its upper end: the item at `before` (the last one shown) is dropped below.
-    const range =
-      since !== undefined
-        ? { condition: " AND gsi1sk BETWEEN :since AND :before", values: { ":since": since, ":before": before ?? "\uffff" } }
-        : before !== undefined
-          ? { condition: " AND gsi1sk < :before", values: { ":before": before } }
-          : { condition: "", values: {} };
-    const input: QueryCommandInput = {
-      TableName: this.table,
-      IndexName: TABLE_DESIGN.indexes[0].name,
-      KeyConditionExpression: `gsi1pk = :pk${range.condition}`,
-      ExpressionAttributeValues: { ":pk": pk, ...range.values, ...(status && { ":status": status }) },
-      ...(status && { FilterExpression: "#status = :status", ExpressionAttributeNames: { "#status": "status" } }),
-      ScanIndexForward: false,
-    };
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    for (let reads = 0; reads < 10 && items.length < want; reads++) {
-      const out = await dynamo("query", () =>
-        this.client.send(
-          new QueryCommand({ ...input, Limit: status ? Math.max(want, 100) : want - items.length, ExclusiveStartKey: startKey }),
-        ),
-      );
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]).filter((item) => item.gsi1sk !== before));
-      startKey = out.LastEvaluatedKey;
-      if (startKey === undefined) return { items };
-    }
-    return { items, frontier: startKey?.gsi1sk as string };
+    const page = await querySharded(this.client, this.table, attemptList(endpointId), limit, cursor, { since, firstBound: `${until}#` });
+    return { items: page.items.map(toAttempt).filter((a) => a.at < until), nextCursor: page.nextCursor };
   }
 }
 
-/** The sort-key bound a cursor holds, for this endpoint's list only; cursors from before the shards name their last item's keys. */
-function cursorBound(cursor: string, list: string): string {
-  let key: Record<string, unknown>;
-  try {
-    key = decodeCursor(cursor, ["gsi1pk", "gsi1sk"]);
-  } catch {
-    key = decodeCursor(cursor, ["gsi1pk", "gsi1sk", "pk", "sk"]);
-  }
-  if (key.gsi1pk !== list) throw invalidCursor();
-  return key.gsi1sk as string;
+/**
+ * An endpoint's attempts on gsi1: its shards, then the unsharded list written before them (read
+ * until its items' TTL). Each page costs ATTEMPT_SHARDS + 1 queries.
+ */
+function attemptList(endpointId: string): ShardedList {
+  return {
+    index: TABLE_DESIGN.indexes[0].name,
+    partitionKey: "gsi1pk",
+    sortKey: "gsi1sk",
+    partitions: [
+      ...Array.from({ length: ATTEMPT_SHARDS }, (_, shard) => keys.endpointAttempts(endpointId, shard)),
+      keys.legacyEndpointAttempts(endpointId),
+    ],
+  };
 }
 
 function toAttempt(item: Record<string, unknown>): AttemptRecord {

@@ -3,11 +3,12 @@ import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/l
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDocumentClient } from "../../functions/adapters/aws-clients.ts";
 import { DynamoAttemptLog } from "../../functions/adapters/dynamo-attempt-log.ts";
+import { DynamoEventStore } from "../../functions/adapters/dynamo-event-store.ts";
 import { DynamoRateCounter } from "../../functions/adapters/dynamo-rate-counter.ts";
 import { realSleep } from "../../functions/adapters/persistent-call.ts";
 import { ATTEMPT_SHARDS, keys } from "../../functions/adapters/table-design.ts";
 import { systemClock } from "../../functions/core/clock.ts";
-import type { AttemptRecord } from "../../functions/core/model.ts";
+import type { AttemptRecord, EventRecord } from "../../functions/core/model.ts";
 import type { Page } from "../../functions/core/ports.ts";
 import { startDynamo } from "../../local/emulators.ts";
 import { ensureTable } from "../../local/provision.ts";
@@ -58,8 +59,8 @@ function attempt(eventId: string, endpointId: string, at: string, status: Attemp
   };
 }
 
-async function allPages(read: (cursor?: string) => Promise<Page<AttemptRecord>>): Promise<AttemptRecord[]> {
-  const items: AttemptRecord[] = [];
+async function allPages<T>(read: (cursor?: string) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 200; pages++) {
     const page = await read(cursor);
@@ -143,6 +144,40 @@ describe("an endpoint's attempts on gsi1 shards", () => {
     };
     const oldCursor = Buffer.from(JSON.stringify(before)).toString("base64url");
     expect((await log.byEndpoint("ep_cursor", 5, oldCursor)).items.map((a) => a.eventId)).toEqual(["evt_c2", "evt_c1"]);
+  });
+});
+
+describe("a tenant's events on gsi2 shards", () => {
+  it("lists events written on the shards and under the unsharded key, newest first, by type and before a time", async () => {
+    const events = new DynamoEventStore(client, TABLE);
+    const event = (id: string, at: string, type: string): EventRecord => ({
+      id,
+      tenantId: "t_list",
+      type,
+      body: `{"id":"${id}"}`,
+      createdAt: at,
+      requestHash: `h-${id}`,
+      endpointIds: [],
+      expiresAt: 1_900_000_000,
+    });
+    const old = [1, 4].map((n) => event(`evt_old_${n}`, second(n), n === 1 ? "a" : "b"));
+    for (const e of old) {
+      const item = { ...keys.event(e.tenantId, e.id), gsi2pk: keys.legacyTenantEvents(e.tenantId), gsi2sk: `${e.createdAt}#${e.id}`, ...e };
+      await client.send(new PutCommand({ TableName: TABLE, Item: item }));
+    }
+    await events.putNew(Array.from({ length: 40 }, (_, i) => event(`evt_${i}`, second(i + 5), i % 2 ? "a" : "b")));
+    const all = await allPages((cursor) => events.listByTenant("t_list", {}, 6, cursor));
+    expect(all).toHaveLength(42);
+    expect(all.map((e) => e.createdAt)).toEqual(
+      all
+        .map((e) => e.createdAt)
+        .sort()
+        .reverse(),
+    );
+    expect(all.slice(-2).map((e) => e.id)).toEqual(["evt_old_4", "evt_old_1"]);
+    const typed = await allPages((cursor) => events.listByTenant("t_list", { type: "a", before: second(10) }, 2, cursor));
+    // Type "a" is every odd event; before second 10 leaves evt_0 to evt_4 and both old ones.
+    expect(typed.map((e) => e.id)).toEqual(["evt_3", "evt_1", "evt_old_1"]);
   });
 });
 
