@@ -80,7 +80,7 @@ try {
   for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
 
   progress("6. hot key: one endpoint's writes per partition key, time-scaled to 10,000 deliveries/s");
-  const hotKey = await benchHotKey(stack, api, receiver.url, quick ? 1000 : 3000, 4);
+  const hotKey = await benchHotKey(stack, api, receiver, quick ? 1000 : 3000, 4);
   for (const [place, p] of Object.entries(hotKey.places))
     progress(
       `    ${place}: ${p.perSecondAtSimulated} write units/s on ${p.key} (before the shards ${p.unshardedPerSecondAtSimulated}; target ≤ ${hotKey.target})`,

@@ -3,6 +3,11 @@ import type { BenchStack } from "../support/bench-stack.ts";
 import type { KeyWrites } from "../support/counting-proxy.ts";
 import { benchEvent, emitClosedLoop } from "../support/emit.ts";
 import { round } from "../support/stats.ts";
+import type { startWebhookReceiver } from "../support/webhook-receiver.ts";
+
+type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
+/** The receiver fails the first attempt of one event in this many, so retries and health transitions are counted too. */
+const FAIL_EVERY = 10;
 
 /** The rate the issue asks about: one endpoint receiving this many deliveries a second. */
 export const SIMULATED_DELIVERIES_PER_SECOND = 10_000;
@@ -26,6 +31,10 @@ export interface HotKeyResult {
   simulatedPerSecond: number;
   /** The endpoint's rate limit, so that its window counter is written on every delivery. */
   rateLimitPerSecond: number;
+  /** Attempts made: one per delivery plus the retries of the first attempts the receiver failed. */
+  attempts: number;
+  /** Write units on the endpoint's own item (health: failing since, circuit), all of the run. */
+  endpointItemWriteUnits: number;
   places: Record<"table" | "gsi1" | "gsi2", HottestKey>;
   target: number;
   met: boolean;
@@ -36,33 +45,38 @@ export interface HotKeyResult {
  * stack while the counting proxy tallies write units per partition key on the table, gsi1 and gsi2.
  * The run is time-scaled: the local stack delivers about a thousand a second, so each key's share of
  * the writes is scaled to 10,000 deliveries a second. Each key's writes grow with the deliveries
- * (one attempt, one event, one window take each), so the share is what the rate changes.
+ * (one attempt, one event, one window take each), so the share is what the rate changes. One event
+ * in ten fails its first attempt, so retries and the endpoint's health writes are in the count.
  */
 export async function benchHotKey(
   stack: BenchStack,
   api: ApiClient,
-  receiverUrl: string,
+  receiver: Receiver,
   deliveries: number,
   pollers: number,
 ): Promise<HotKeyResult> {
   const rateLimitPerSecond = 1_000;
   const out = await api.request("POST", "/v1/endpoints", {
-    url: receiverUrl,
+    url: receiver.url,
     tenantId: "hot",
     eventTypes: ["hot.test"],
     rateLimitPerSecond,
   });
   if (out.status !== 201) throw new Error(`endpoint registration answered ${out.status}`);
+  const endpointId = String(out.json?.id);
+  receiver.reset(FAIL_EVERY);
   await stack.call("startDelivery", { concurrency: pollers });
   await stack.take();
   await stack.call("takeKeyWrites");
   const started = performance.now();
   await emitClosedLoop(api, 0, deliveries, 10, 8, (seq) => benchEvent(seq, "hot.test", "hot"));
-  const done = await stack.call<number>("awaitDone", { count: deliveries, timeoutMs: 180_000 });
+  const attempts = deliveries + Math.ceil(deliveries / FAIL_EVERY);
+  const done = await stack.call<number>("awaitDone", { count: deliveries, attempts, timeoutMs: 600_000 });
   const seconds = (performance.now() - started) / 1000;
   if (done < deliveries) throw new Error(`hot key: only ${done} of ${deliveries} deliveries finished`);
   const writes = await stack.call<KeyWrites>("takeKeyWrites");
   await stack.take();
+  receiver.reset();
   const scale = SIMULATED_DELIVERIES_PER_SECOND / deliveries;
   const hottest = (place: string): HottestKey => {
     const mine = Object.entries(writes).filter(([key]) => key.startsWith(`${place} `));
@@ -86,6 +100,8 @@ export async function benchHotKey(
     deliveriesPerSecond: Math.round(deliveries / seconds),
     simulatedPerSecond: SIMULATED_DELIVERIES_PER_SECOND,
     rateLimitPerSecond,
+    attempts,
+    endpointItemWriteUnits: writes[`table EP#${endpointId}`] ?? 0,
     places,
     target: KEY_LIMIT,
     met: Object.values(places).every((p) => p.perSecondAtSimulated <= KEY_LIMIT),
