@@ -27,7 +27,7 @@
  * spread over ATTEMPT_SHARDS gsi1 partitions (`EP#{id}#AT#{0..15}`, chosen by a hash of the
  * attempt's sort key) and its rate window over up to RATE_SHARDS items; readers merge the shards.
  * 10,000 deliveries a second to one endpoint put about 625 on each. Attempts written before the
- * shards, under `EP#{id}#AT`, are read as one more shard until their TTL removes them. The shard
+ * shards, under `EP#{id}#AT`, are read as one more shard until their TTL removes them.
  * A tenant's event list on gsi2 is spread the same way over TENANT_EVENT_SHARDS (`TENANT#{t}#EV#{shard}`),
  * with `TENANT#{t}#EV` read as its last shard. The shard counts are part of the key format, not
  * settings: changing one needs the old keys read as well.
