@@ -10,11 +10,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { benchBurst } from "./stages/burst.ts";
 import { benchColdStart } from "./stages/cold-start.ts";
 import { priceRuns } from "./stages/cost.ts";
 import { benchDeliveryWorker } from "./stages/delivery-worker.ts";
 import { benchEndToEnd } from "./stages/end-to-end.ts";
 import { benchFanOut } from "./stages/fan-out.ts";
+import { benchHotKey } from "./stages/hot-key.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
 import { type BenchReport, markdownReport } from "./support/report.ts";
@@ -77,6 +79,17 @@ try {
   const cost = await priceRuns(runs);
   for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
 
+  progress("6. hot key: one endpoint's writes per partition key, time-scaled to 10,000 deliveries/s");
+  const hotKey = await benchHotKey(stack, api, receiver, quick ? 1000 : 3000, 4);
+  for (const [place, p] of Object.entries(hotKey.places))
+    progress(
+      `    ${place}: ${p.perSecondAtSimulated} write units/s on ${p.key} (before the shards ${p.unshardedPerSecondAtSimulated}; target ≤ ${hotKey.target})`,
+    );
+
+  progress("7. burst: tenant B's one event behind tenant A's burst");
+  const burst = await benchBurst(stack, api, receiver, quick ? 2000 : 10_000, 4);
+  progress(`    B behind the burst ${burst.behindBurstMs} ms (idle ${burst.quietMs} ms), ${burst.placeAmongBurst} of ${burst.burst + 1}`);
+
   let commit = "unknown";
   try {
     commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
@@ -100,6 +113,8 @@ try {
     fanOut,
     coldStart,
     cost,
+    hotKey,
+    burst,
   };
 } finally {
   api.close();

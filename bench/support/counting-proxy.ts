@@ -16,6 +16,8 @@ export type ItemKind =
   | "api key"
   | "endpoints of tenant"
   | "attempts of endpoint"
+  | "events of tenant"
+  | "rate window"
   | "unsent events"
   | "bench"
   | "other";
@@ -44,6 +46,12 @@ export interface OperationCount {
 
 /** Counts by a readable key, `caller: operation what`, e.g. `delivery: DynamoDB PutItem attempt`. */
 export type Counts = Record<string, OperationCount>;
+
+/**
+ * Write units per partition key, on the table and on each index: `table EP#ep_1#R3`,
+ * `gsi1 EP#ep_1#AT#7`. DynamoDB takes about 1,000 a second on one key, so this finds hot keys.
+ */
+export type KeyWrites = Record<string, number>;
 
 /**
  * The header the bench stack adds to each AWS request to name who made it (api, delivery, or the
@@ -79,6 +87,7 @@ export async function startCountingProxy(target: string) {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   let counts: Counts = {};
+  let keyWrites: KeyWrites = {};
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -94,6 +103,7 @@ export async function startCountingProxy(target: string) {
             const response = Buffer.concat(parts);
             try {
               count(counts, String(caller), String(req.headers["x-amz-target"] ?? ""), body, answer.statusCode ?? 0, response);
+              tallyKeys(keyWrites, String(req.headers["x-amz-target"] ?? ""), body);
             } catch {
               // A body we cannot read is still forwarded; it just is not attributed.
             }
@@ -117,6 +127,12 @@ export async function startCountingProxy(target: string) {
       return taken;
     },
     peek: (): Counts => counts,
+    /** Write units per partition key since the last call, and starts afresh. */
+    takeKeyWrites(): KeyWrites {
+      const taken = keyWrites;
+      keyWrites = {};
+      return taken;
+    },
     stop: async () => {
       agent.destroy();
       await closeServer(server);
@@ -140,8 +156,10 @@ function kindOf(item: Attr | undefined, values?: Record<string, { S?: string }>)
   if (sk === "EVENT" || sk?.startsWith("EVENT#")) return "event";
   if (sk === "ENDPOINT") return "endpoint";
   if (sk === "APIKEY") return "api key";
+  if (sk?.startsWith("RATE#")) return "rate window";
+  if (/^TENANT#.*#EV(#\d+)?$/.test(pk)) return "events of tenant";
   if (pk.startsWith("TENANT#")) return "endpoints of tenant";
-  if (pk.startsWith("EP#") && pk.endsWith("#AT")) return "attempts of endpoint";
+  if (/^EP#.*#AT(#\d+)?$/.test(pk)) return "attempts of endpoint";
   if (pk === "UNSENT") return "unsent events";
   return pk.startsWith("BENCH") ? "bench" : "other";
 }
@@ -151,6 +169,35 @@ const writeUnits = (item: Attr) => {
   return units * (1 + GSI_KEYS.filter((keys) => keys.every((k) => k in item)).length);
 };
 const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) / (consistent ? 1 : 2);
+
+/**
+ * Adds a write's units to each partition key it lands on: every attempted write, since a write
+ * that fails its condition or is throttled still loads its key. An update's index keys are not in
+ * the request, so it counts on the table's key only.
+ */
+function tallyKeys(tally: KeyWrites, target: string, body: Buffer): void {
+  const operation = target.split(".")[1];
+  if (!target.startsWith("DynamoDB") || body.length === 0) return;
+  const input = JSON.parse(body.toString("utf8"));
+  const add = (key: string | undefined, units: number) => {
+    if (key !== undefined) tally[key] = (tally[key] ?? 0) + units;
+  };
+  const put = (item: Attr) => {
+    const units = Math.max(1, Math.ceil(itemSize(item) / 1024));
+    add(item.pk?.S && `table ${item.pk.S}`, units);
+    for (const [pk] of GSI_KEYS) add(item[pk as string]?.S && `${(pk as string).slice(0, 4)} ${item[pk as string]?.S}`, units);
+  };
+  if (operation === "PutItem") put(input.Item);
+  else if (operation === "UpdateItem" || operation === "DeleteItem") add(input.Key?.pk?.S && `table ${input.Key.pk.S}`, 1);
+  else if (operation === "BatchWriteItem") {
+    for (const requests of Object.values(input.RequestItems ?? {}) as { PutRequest?: { Item: Attr }; DeleteRequest?: { Key: Attr } }[][]) {
+      for (const r of requests) {
+        if (r.PutRequest) put(r.PutRequest.Item);
+        else add(r.DeleteRequest?.Key.pk?.S && `table ${r.DeleteRequest.Key.pk.S}`, 1);
+      }
+    }
+  }
+}
 
 function count(counts: Counts, callerName: string, target: string, body: Buffer, status: number, response: Buffer): void {
   const caller = CALLERS.find((c) => c === callerName) ?? "bench";

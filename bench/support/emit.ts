@@ -7,6 +7,9 @@ export function benchEvent(seq: number, type = "bench.event", tenantId = "defaul
   return { type, tenantId, payload: invoicePayload(seq) };
 }
 
+/** Which event a seq is: the bench event of the default tenant unless a stage names its own. */
+type MakeEvent = (seq: number) => ReturnType<typeof benchEvent>;
+
 /** Emits `total` events as fast as `concurrency` clients can, in requests of `batchSize` (1: POST /v1/events). */
 export async function emitClosedLoop(
   api: ApiClient,
@@ -14,12 +17,13 @@ export async function emitClosedLoop(
   total: number,
   batchSize: number,
   concurrency: number,
+  make: MakeEvent = benchEvent,
 ): Promise<void> {
   const requests = Array.from({ length: Math.ceil(total / batchSize) }, (_, i) => i);
   await mapWithConcurrency(requests, concurrency, async (i) => {
     const start = firstSeq + i * batchSize;
     const count = Math.min(batchSize, firstSeq + total - start);
-    await emitOne(api, start, count, batchSize);
+    await emitOne(api, start, count, batchSize, make);
   });
 }
 
@@ -58,13 +62,13 @@ export async function emitSteady(
   return { sentAt, acceptedAt };
 }
 
-async function emitOne(api: ApiClient, start: number, count: number, batchSize: number): Promise<void> {
+async function emitOne(api: ApiClient, start: number, count: number, batchSize: number, make: MakeEvent = benchEvent): Promise<void> {
   if (batchSize === 1) {
-    const out = await api.request("POST", "/v1/events", benchEvent(start));
+    const out = await api.request("POST", "/v1/events", make(start));
     if (out.status !== 202) throw new Error(`emit answered ${out.status}: ${JSON.stringify(out.json)}`);
     return;
   }
-  const events = Array.from({ length: count }, (_, k) => benchEvent(start + k));
+  const events = Array.from({ length: count }, (_, k) => make(start + k));
   const out = await api.request("POST", "/v1/events/batch", { events });
   const refused = (out.json?.items ?? []).filter((item) => item.status !== 202);
   if (out.status !== 202 || refused.length > 0)

@@ -1,8 +1,11 @@
+import type { BurstResult } from "../stages/burst.ts";
 import type { ColdStartResult } from "../stages/cold-start.ts";
 import type { CostResult } from "../stages/cost.ts";
 import type { DeliveryWorkerResult } from "../stages/delivery-worker.ts";
 import type { EndToEndResult } from "../stages/end-to-end.ts";
 import type { FanOutResult } from "../stages/fan-out.ts";
+import type { HotKeyResult } from "../stages/hot-key.ts";
+import { isolationSections, isolationSummary } from "./isolation-report.ts";
 
 export interface BenchReport {
   startedAt: string;
@@ -15,6 +18,8 @@ export interface BenchReport {
   fanOut: FanOutResult;
   coldStart: ColdStartResult;
   cost: CostResult;
+  hotKey: HotKeyResult;
+  burst: BurstResult;
 }
 
 const mark = (met: boolean) => (met ? "met" : "**missed**");
@@ -55,6 +60,7 @@ export function markdownReport(r: BenchReport): string {
       `| 5. ${s.name} | ${usd(s.total)} per million deliveries | ${s.target === undefined ? "" : `≤ ${usd(s.target)}`} | ${s.met === undefined ? "" : mark(s.met)} |`,
     );
   }
+  out.push(...isolationSummary(r.hotKey, r.burst));
   out.push("");
   out.push("## 1. Delivery worker against the raw HTTP limit", "");
   out.push(
@@ -130,5 +136,6 @@ export function markdownReport(r: BenchReport): string {
     "EventBridge API destinations: $1.20 per million ($1.00 event + $0.20 invocation), with no signature and no delivery log.",
     "",
   );
+  out.push(...isolationSections(r.hotKey, r.burst));
   return `${out.join("\n")}\n`;
 }

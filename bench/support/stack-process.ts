@@ -128,6 +128,8 @@ serveParent(
       return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
     },
     awaitDone: ({ count, attempts, timeoutMs }) => awaitDone(Number(count), Number(attempts ?? count), Number(timeoutMs ?? 60_000)),
+    /** DynamoDB write units per partition key since the last call (see counting-proxy.ts). */
+    takeKeyWrites: () => dynamoProxy.takeKeyWrites(),
     /** Counts and invocations since the last take; then starts afresh. */
     take: () => {
       const taken = { dynamodb: dynamoProxy.take(), sqs: sqsProxy.take(), invocations, errors: errors.splice(0) };

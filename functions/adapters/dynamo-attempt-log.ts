@@ -1,15 +1,19 @@
 import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { AttemptRecord, AttemptStatus } from "../core/model.ts";
 import type { AttemptLog, Page } from "../core/ports.ts";
-import { dynamo, queryAll, queryPage } from "./dynamo-paging.ts";
+import { dynamo, queryAll, querySharded, type ShardedList } from "./dynamo-paging.ts";
 import { type PersistenceTime, persistently } from "./persistent-call.ts";
-import { keys, TABLE_DESIGN } from "./table-design.ts";
+import { shardOf } from "./sharded-paging.ts";
+import { ATTEMPT_SHARDS, keys, TABLE_DESIGN } from "./table-design.ts";
 
 const KEY_ATTRIBUTES = new Set(["pk", "sk", "gsi1pk", "gsi1sk"]);
 /** Fits in the delivery function's 15 s of headroom over the HTTP timeout. */
 export const RECORD_BUDGET_MS = 5_000;
 
-/** The delivery log: one item per attempt, in its event's partition and on its endpoint's gsi1 list. */
+/**
+ * The delivery log: one item per attempt, in its event's partition and on one of its endpoint's
+ * gsi1 shards (see table-design.ts), so a hot endpoint's writes spread over ATTEMPT_SHARDS keys.
+ */
 export class DynamoAttemptLog implements AttemptLog {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
@@ -24,10 +28,11 @@ export class DynamoAttemptLog implements AttemptLog {
 
   async record(attempt: AttemptRecord): Promise<void> {
     const { eventId, endpointId, chain, at, attempt: n } = attempt;
+    const sort = chain === undefined ? keys.endpointAttemptSort(at, eventId, n) : keys.manualAttemptSort(at, eventId, chain, n);
     const item = {
       ...(chain === undefined ? keys.attempt(eventId, endpointId, n) : keys.manualAttempt(eventId, endpointId, chain, n)),
-      gsi1pk: keys.endpointAttempts(endpointId),
-      gsi1sk: chain === undefined ? keys.endpointAttemptSort(at, eventId, n) : keys.manualAttemptSort(at, eventId, chain, n),
+      gsi1pk: keys.endpointAttempts(endpointId, shardOf(sort, ATTEMPT_SHARDS)),
+      gsi1sk: sort,
       ...attempt,
     };
     // The attempt usually follows a POST that reached the receiver: losing this write means a duplicate.
@@ -61,40 +66,32 @@ export class DynamoAttemptLog implements AttemptLog {
   }
 
   async byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus): Promise<Page<AttemptRecord>> {
-    const page = await queryPage(
-      this.client,
-      {
-        TableName: this.table,
-        IndexName: TABLE_DESIGN.indexes[0].name,
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.endpointAttempts(endpointId), ...(status && { ":status": status }) },
-        ...(status && { FilterExpression: "#status = :status", ExpressionAttributeNames: { "#status": "status" } }),
-        ScanIndexForward: false,
-      },
-      ["gsi1pk", "gsi1sk", "pk", "sk"],
-      limit,
-      cursor,
-    );
+    const filter = status && { expression: "#status = :status", names: { "#status": "status" }, values: { ":status": status } };
+    const page = await querySharded(this.client, this.table, attemptList(endpointId), limit, cursor, { ...(filter && { filter }) });
     return { items: page.items.map(toAttempt), nextCursor: page.nextCursor };
   }
 
   async byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string): Promise<Page<AttemptRecord>> {
-    const page = await queryPage(
-      this.client,
-      {
-        TableName: this.table,
-        IndexName: TABLE_DESIGN.indexes[0].name,
-        // gsi1sk starts with the attempt's ISO time: "#" sorts before any later character of a time.
-        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :since AND :until",
-        ExpressionAttributeValues: { ":pk": keys.endpointAttempts(endpointId), ":since": since, ":until": `${until}#` },
-        ScanIndexForward: false,
-      },
-      ["gsi1pk", "gsi1sk", "pk", "sk"],
-      limit,
-      cursor,
-    );
+    // gsi1sk starts with the attempt's ISO time: "#" sorts before any later character of a time.
+    const page = await querySharded(this.client, this.table, attemptList(endpointId), limit, cursor, { since, firstBound: `${until}#` });
     return { items: page.items.map(toAttempt).filter((a) => a.at < until), nextCursor: page.nextCursor };
   }
+}
+
+/**
+ * An endpoint's attempts on gsi1: its shards, then the unsharded list written before them (read
+ * until its items' TTL). Each page costs ATTEMPT_SHARDS + 1 queries.
+ */
+function attemptList(endpointId: string): ShardedList {
+  return {
+    index: TABLE_DESIGN.indexes[0].name,
+    partitionKey: "gsi1pk",
+    sortKey: "gsi1sk",
+    partitions: [
+      ...Array.from({ length: ATTEMPT_SHARDS }, (_, shard) => keys.endpointAttempts(endpointId, shard)),
+      keys.legacyEndpointAttempts(endpointId),
+    ],
+  };
 }
 
 function toAttempt(item: Record<string, unknown>): AttemptRecord {

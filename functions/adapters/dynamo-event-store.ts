@@ -4,8 +4,9 @@ import { mapWithConcurrency } from "../core/concurrency.ts";
 import { DependencyError } from "../core/errors.ts";
 import type { EventRecord } from "../core/model.ts";
 import type { EventListFilter, EventStore, Page } from "../core/ports.ts";
-import { conditionalWrite, dynamo, queryPage } from "./dynamo-paging.ts";
-import { keys, TABLE_DESIGN } from "./table-design.ts";
+import { conditionalWrite, dynamo, querySharded, type ShardedList } from "./dynamo-paging.ts";
+import { shardOf } from "./sharded-paging.ts";
+import { keys, TABLE_DESIGN, TENANT_EVENT_SHARDS } from "./table-design.ts";
 
 const EVENT_FIELDS = ["id", "tenantId", "type", "body", "createdAt", "requestHash", "endpointIds", "unsent", "expiresAt"] as const;
 
@@ -102,25 +103,11 @@ export class DynamoEventStore implements EventStore {
   }
 
   async listByTenant(tenantId: string, filter: EventListFilter, limit: number, cursor?: string): Promise<Page<EventRecord>> {
-    // "#" sorts before any character that can follow a time, so `before#` excludes events at `before` itself.
-    const page = await queryPage(
-      this.client,
-      {
-        TableName: this.table,
-        IndexName: TABLE_DESIGN.indexes[1].name,
-        KeyConditionExpression: `gsi2pk = :pk${filter.before ? " AND gsi2sk < :before" : ""}`,
-        ExpressionAttributeValues: {
-          ":pk": keys.tenantEvents(tenantId),
-          ...(filter.before && { ":before": filter.before }),
-          ...(filter.type && { ":type": filter.type }),
-        },
-        ...(filter.type && { FilterExpression: "#type = :type", ExpressionAttributeNames: { "#type": "type" } }),
-        ScanIndexForward: false,
-      },
-      ["gsi2pk", "gsi2sk", "pk", "sk"],
-      limit,
-      cursor,
-    );
+    const type = filter.type && { expression: "#type = :type", names: { "#type": "type" }, values: { ":type": filter.type } };
+    const page = await querySharded(this.client, this.table, tenantEventList(tenantId), limit, cursor, {
+      ...(filter.before && { firstBound: filter.before }),
+      ...(type && { filter: type }),
+    });
     return { items: page.items.map(toEvent), nextCursor: page.nextCursor };
   }
 
@@ -141,7 +128,19 @@ export class DynamoEventStore implements EventStore {
 }
 
 function tenantIndex(event: EventRecord) {
-  return { gsi2pk: keys.tenantEvents(event.tenantId), gsi2sk: `${event.createdAt}#${event.id}` };
+  const sort = `${event.createdAt}#${event.id}`;
+  return { gsi2pk: keys.tenantEvents(event.tenantId, shardOf(sort, TENANT_EVENT_SHARDS)), gsi2sk: sort };
+}
+
+/** A tenant's events on gsi2, spread like an endpoint's attempts (see table-design.ts), then the unsharded list. */
+function tenantEventList(tenantId: string): ShardedList {
+  const shards = Array.from({ length: TENANT_EVENT_SHARDS }, (_, shard) => keys.tenantEvents(tenantId, shard));
+  return {
+    index: TABLE_DESIGN.indexes[1].name,
+    partitionKey: "gsi2pk",
+    sortKey: "gsi2sk",
+    partitions: [...shards, keys.legacyTenantEvents(tenantId)],
+  };
 }
 
 function unsentIndex(event: EventRecord) {

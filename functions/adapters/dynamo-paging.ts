@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient, QueryCommandInput } from "@aws-sdk/lib-dyn
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { ApiError, DependencyError } from "../core/errors.ts";
 import type { Page } from "../core/ports.ts";
+import { mergeNewestFirst, type ShardRead } from "./sharded-paging.ts";
 
 type Item = Record<string, unknown>;
 
@@ -77,6 +78,103 @@ export async function queryAll(client: DynamoDBDocumentClient, input: QueryComma
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/** A list spread over several partitions of an index (see table-design.ts), plus the unsharded list it replaced. */
+export interface ShardedList {
+  index: string;
+  partitionKey: string;
+  sortKey: string;
+  /** The partition key of each shard, the unsharded list last. */
+  partitions: readonly string[];
+}
+
+/** What a sharded read keeps: a range of sort keys and a filter on the items. */
+export interface ShardedQuery {
+  /** The page starts below this sort key when there is no cursor. */
+  firstBound?: string;
+  /** Sort keys from this one on only. */
+  since?: string;
+  filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+}
+
+/**
+ * One page of a sharded list, newest first, merged from one query per shard. The cursor names the
+ * list and the sort key the next page starts below; a cursor of another list is refused, and so
+ * is a cursor given out before the shards when it names another list.
+ */
+export async function querySharded(
+  client: DynamoDBDocumentClient,
+  table: string,
+  list: ShardedList,
+  limit: number,
+  cursor: string | undefined,
+  query: ShardedQuery,
+): Promise<Page<Item>> {
+  const name = list.partitions.at(-1) as string;
+  const before = cursor === undefined ? query.firstBound : cursorBound(cursor, list, name);
+  const page = await mergeNewestFirst(
+    list.partitions.length,
+    (shard, bound, want) => readShard(client, table, list, list.partitions[shard] as string, bound, want, query),
+    (item) => item[list.sortKey] as string,
+    limit,
+    before,
+  );
+  return {
+    items: page.items,
+    nextCursor: page.next === undefined ? undefined : encodeCursor({ [list.partitionKey]: name, [list.sortKey]: page.next }),
+  };
+}
+
+/** One shard's newest items below `before`, reading on (10 reads at most) while a filter thins them out. */
+async function readShard(
+  client: DynamoDBDocumentClient,
+  table: string,
+  list: ShardedList,
+  pk: string,
+  before: string | undefined,
+  want: number,
+  { since, filter }: ShardedQuery,
+): Promise<ShardRead> {
+  const sk = list.sortKey;
+  // BETWEEN includes its upper end: the item at `before` (the last one shown) is dropped below.
+  const range =
+    since !== undefined
+      ? { condition: ` AND ${sk} BETWEEN :since AND :before`, values: { ":since": since, ":before": before ?? "\uffff" } }
+      : before !== undefined
+        ? { condition: ` AND ${sk} < :before`, values: { ":before": before } }
+        : { condition: "", values: {} };
+  const input: QueryCommandInput = {
+    TableName: table,
+    IndexName: list.index,
+    KeyConditionExpression: `${list.partitionKey} = :pk${range.condition}`,
+    ExpressionAttributeValues: { ":pk": pk, ...range.values, ...filter?.values },
+    ...(filter && { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }),
+    ScanIndexForward: false,
+  };
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  for (let reads = 0; reads < 10 && items.length < want; reads++) {
+    const out = await dynamo("query", () =>
+      client.send(new QueryCommand({ ...input, Limit: filter ? Math.max(want, 100) : want - items.length, ExclusiveStartKey: startKey })),
+    );
+    items.push(...((out.Items ?? []) as Item[]).filter((item) => item[sk] !== before));
+    startKey = out.LastEvaluatedKey;
+    if (startKey === undefined) return { items };
+  }
+  return { items, frontier: startKey?.[sk] as string };
+}
+
+/** The sort-key bound a cursor holds for this list; cursors from before the shards named their last item's four keys. */
+function cursorBound(cursor: string, list: ShardedList, name: string): string {
+  let key: Item;
+  try {
+    key = decodeCursor(cursor, [list.partitionKey, list.sortKey]);
+  } catch {
+    key = decodeCursor(cursor, [list.partitionKey, list.sortKey, "pk", "sk"]);
+  }
+  if (key[list.partitionKey] !== name) throw invalidCursor();
+  return key[list.sortKey] as string;
 }
 
 function encodeCursor(key: Item): string {

@@ -21,6 +21,10 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
     this.deadLetterQueueUrl = deadLetterQueueUrl;
   }
 
+  /**
+   * Each message carries its tenant as MessageGroupId: on a standard queue that makes SQS a fair
+   * queue, which serves a quiet tenant's messages ahead of another tenant's backlog.
+   */
   async send(messages: DeliveryMessage[]): Promise<number[]> {
     const batches = packBatches(messages.map((m) => JSON.stringify(m)));
     const failed = await mapWithConcurrency(batches, 10, async (batch) => {
@@ -28,7 +32,11 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
         const out = await this.client.send(
           new SendMessageBatchCommand({
             QueueUrl: this.queueUrl,
-            Entries: batch.map(([index, body]) => ({ Id: String(index), MessageBody: body })),
+            Entries: batch.map(([index, body]) => ({
+              Id: String(index),
+              MessageBody: body,
+              MessageGroupId: (messages[index] as DeliveryMessage).tenantId,
+            })),
           }),
         );
         return (out.Failed ?? []).map((f) => Number(f.Id));

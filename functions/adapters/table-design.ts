@@ -6,10 +6,10 @@
  * |----------|---------------|-------------------------|----------------------|----------------------------|
  * | endpoint | EP#{id}       | ENDPOINT                | TENANT#{tenant}#EP   | {createdAt}#{id}           |
  * | event    | EV#{id}       | EVENT#{tenant}          | UNSENT (half-sent)   | {createdAt}#{id}           |
- * | attempt  | EV#{eventId}  | AT#{endpointId}#{n:06}  | EP#{endpointId}#AT   | {at}#{eventId}#{n:06}      |
+ * | attempt  | EV#{eventId}  | AT#{endpointId}#{n:06}  | EP#{endpointId}#AT#{shard} | {at}#{eventId}#{n:06} |
  * | API key  | KEY#{id}      | APIKEY                  | APIKEYS              | {createdAt}#{id}           |
- * | manual attempt | EV#{eventId} | AT#{endpointId}#M#{chain}#{n:06} | EP#{endpointId}#AT | {at}#{eventId}#M#{chain}#{n:06} |
- * | rate window | EP#{id}    | RATE#{unix second}      |                      |                            |
+ * | manual attempt | EV#{eventId} | AT#{endpointId}#M#{chain}#{n:06} | EP#{endpointId}#AT#{shard} | {at}#{eventId}#M#{chain}#{n:06} |
+ * | rate window | EP#{id}#R{shard} | RATE#{unix second} |                      |                            |
  * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
  * | endpoint count | TENANT#{tenant} | ENDPOINTS         |                      |                            |
  *
@@ -19,9 +19,26 @@
  * An event is named by its tenant and id: the same id in two tenants is two items of one partition
  * (their attempts differ by endpoint, and an endpoint has one tenant). Events written before the
  * tenant joined the key have sk `EVENT` and are read, for their own tenant only, until their TTL.
- * gsi2 lists a tenant's events newest first: every event carries gsi2pk `TENANT#{tenant}#EV` and
- * gsi2sk `{createdAt}#{id}` (one more write unit per event, $0.625 per million events).
+ * gsi2 lists a tenant's events newest first: every event carries gsi2pk `TENANT#{tenant}#EV#{shard}`
+ * and gsi2sk `{createdAt}#{id}` (one more write unit per event, $0.625 per million events).
+ *
+ * Hot endpoints: DynamoDB takes about 1,000 writes a second on one partition key, and a gsi1 that
+ * falls behind throttles the table's writes for every tenant. So an endpoint's per-attempt keys are
+ * spread over ATTEMPT_SHARDS gsi1 partitions (`EP#{id}#AT#{0..15}`, chosen by a hash of the
+ * attempt's sort key) and its rate window over up to RATE_SHARDS items; readers merge the shards.
+ * 10,000 deliveries a second to one endpoint put about 625 on each. Attempts written before the
+ * shards, under `EP#{id}#AT`, are read as one more shard until their TTL removes them.
+ * A tenant's event list on gsi2 is spread the same way over TENANT_EVENT_SHARDS (`TENANT#{t}#EV#{shard}`),
+ * with `TENANT#{t}#EV` read as its last shard. The shard counts are part of the key format, not
+ * settings: changing one needs the old keys read as well.
  */
+/** gsi1 partitions an endpoint's attempt list is spread over. */
+export const ATTEMPT_SHARDS = 16;
+/** gsi2 partitions a tenant's event list is spread over: one endpoint's 10,000 deliveries a second are as many events of its tenant. */
+export const TENANT_EVENT_SHARDS = 16;
+/** Items an endpoint's rate window is counted on, at most (never more than its limit per second). */
+export const RATE_SHARDS = 16;
+
 export const TABLE_DESIGN = {
   partitionKey: "pk",
   sortKey: "sk",
@@ -41,13 +58,19 @@ export const keys = {
   /** The partition of an event id: its events (one per tenant that used the id) and their attempts. */
   eventPartition: (id: string) => `EV#${id}`,
   unsentEvents: "UNSENT",
-  tenantEvents: (tenantId: string) => `TENANT#${tenantId}#EV`,
+  /** The gsi2 partition of one shard of a tenant's events. */
+  tenantEvents: (tenantId: string, shard: number) => `TENANT#${tenantId}#EV#${shard}`,
+  /** Where a tenant's events were listed before the shards; read until their TTL. */
+  legacyTenantEvents: (tenantId: string) => `TENANT#${tenantId}#EV`,
   attemptChain: (endpointId: string) => `AT#${endpointId}#`,
   attempt: (eventId: string, endpointId: string, n: number) => ({
     pk: `EV#${eventId}`,
     sk: `AT#${endpointId}#${String(n).padStart(6, "0")}`,
   }),
-  endpointAttempts: (endpointId: string) => `EP#${endpointId}#AT`,
+  /** The gsi1 partition of one shard of an endpoint's attempts. */
+  endpointAttempts: (endpointId: string, shard: number) => `EP#${endpointId}#AT#${shard}`,
+  /** Where an endpoint's attempts were listed before the shards; read until their TTL. */
+  legacyEndpointAttempts: (endpointId: string) => `EP#${endpointId}#AT`,
   endpointAttemptSort: (at: string, eventId: string, n: number) => `${at}#${eventId}#${String(n).padStart(6, "0")}`,
   apiKey: (id: string) => ({ pk: `KEY#${id}`, sk: "APIKEY" }),
   apiKeyList: "APIKEYS",
@@ -58,7 +81,7 @@ export const keys = {
     sk: `AT#${endpointId}#M#${chain}#${String(n).padStart(6, "0")}`,
   }),
   manualAttemptSort: (at: string, eventId: string, chain: string, n: number) => `${at}#${eventId}#M#${chain}#${String(n).padStart(6, "0")}`,
-  rateWindow: (endpointId: string, second: number) => ({ pk: `EP#${endpointId}`, sk: `RATE#${second}` }),
+  rateWindow: (endpointId: string, shard: number, second: number) => ({ pk: `EP#${endpointId}#R${shard}`, sk: `RATE#${second}` }),
   recovery: (endpointId: string, id: string) => ({ pk: `EP#${endpointId}`, sk: `RECOVERY#${id}` }),
   /** How many endpoints a tenant holds: what MAX_ENDPOINTS_PER_TENANT is checked against. */
   endpointCount: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "ENDPOINTS" }),

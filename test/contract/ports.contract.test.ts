@@ -311,8 +311,8 @@ describe.each([
   describe("the rate counter", () => {
     it("counts each endpoint's deliveries per second, each window on its own", async () => {
       const counts = [];
-      for (let i = 0; i < 3; i++) counts.push(await w.rates.take("ep_rate", 100));
-      counts.push(await w.rates.take("ep_rate", 101), await w.rates.take("ep_rate_2", 100));
+      for (let i = 0; i < 3; i++) counts.push(await w.rates.take("ep_rate", 100, 3));
+      counts.push(await w.rates.take("ep_rate", 101, 3), await w.rates.take("ep_rate_2", 100, 3));
       expect(counts).toEqual([1, 2, 3, 1, 1]);
     });
   });

@@ -67,7 +67,7 @@ async function admitToEndpoint(deps: Pick<DeliveryDeps, "clock" | "health" | "ra
   }
   if (endpoint.rateLimitPerSecond !== undefined) {
     const second = Math.floor(now.getTime() / 1000);
-    const count = await deps.rates.take(endpoint.id, second);
+    const count = await deps.rates.take(endpoint.id, second, endpoint.rateLimitPerSecond);
     const wait = rateLimitWaitSeconds(count, endpoint.rateLimitPerSecond);
     if (wait > 0) return { action: "wait", untilMs: (second + wait) * 1000 };
   }

@@ -63,8 +63,8 @@ export interface EndpointHealthStore {
 
 /** Counts deliveries per endpoint per second across every worker. */
 export interface RateCounter {
-  /** Counts one delivery in the endpoint's window of second `second`; returns the window's count with it. */
-  take(endpointId: string, second: number): Promise<number>;
+  /** Counts one delivery in the endpoint's window of second `second`; returns its place: `limit` takes of a window at most get one within `limit`. */
+  take(endpointId: string, second: number, limit: number): Promise<number>;
 }
 
 /** The delivery rules that come from the configuration. */

@@ -1,0 +1,198 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createDocumentClient } from "../../functions/adapters/aws-clients.ts";
+import { DynamoAttemptLog } from "../../functions/adapters/dynamo-attempt-log.ts";
+import { DynamoEventStore } from "../../functions/adapters/dynamo-event-store.ts";
+import { DynamoRateCounter } from "../../functions/adapters/dynamo-rate-counter.ts";
+import { realSleep } from "../../functions/adapters/persistent-call.ts";
+import { ATTEMPT_SHARDS, keys } from "../../functions/adapters/table-design.ts";
+import { systemClock } from "../../functions/core/clock.ts";
+import type { AttemptRecord, EventRecord } from "../../functions/core/model.ts";
+import type { Page } from "../../functions/core/ports.ts";
+import { startDynamo } from "../../local/emulators.ts";
+import { ensureTable } from "../../local/provision.ts";
+
+/*
+ * The hot-key spreading of the DynamoDB adapters on dynalite: an endpoint's attempts on gsi1 shards
+ * merged back newest first, the unsharded list of older items read with them, cursors that only
+ * this endpoint's list accepts, and a rate window counted on several items that admits its limit.
+ */
+
+const TABLE = "hotkeys";
+let stop: () => Promise<void>;
+let client: DynamoDBDocumentClient;
+let log: DynamoAttemptLog;
+
+beforeAll(async () => {
+  const dynamo = await startDynamo(undefined);
+  vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", dynamo.url);
+  vi.stubEnv("AWS_REGION", "us-east-1");
+  vi.stubEnv("AWS_ACCESS_KEY_ID", "local");
+  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "local");
+  await ensureTable(new DynamoDBClient({}), TABLE);
+  client = createDocumentClient();
+  log = new DynamoAttemptLog(client, TABLE, { clock: systemClock, sleep: realSleep, remainingMs: () => Number.POSITIVE_INFINITY });
+  stop = async () => {
+    vi.unstubAllEnvs();
+    await dynamo.stop();
+  };
+});
+afterAll(async () => {
+  await stop?.();
+});
+
+const second = (n: number) => new Date(Date.UTC(2026, 11, 2, 1, 0, n)).toISOString();
+
+function attempt(eventId: string, endpointId: string, at: string, status: AttemptRecord["status"] = "succeeded"): AttemptRecord {
+  return {
+    eventId,
+    endpointId,
+    tenantId: "t1",
+    attempt: 1,
+    trigger: "scheduled",
+    status,
+    url: "https://r.example/h",
+    at,
+    durationMs: 2,
+    expiresAt: 1_900_000_000,
+  };
+}
+
+async function allPages<T>(read: (cursor?: string) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; pages < 200; pages++) {
+    const page = await read(cursor);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+    if (cursor === undefined) return items;
+  }
+  throw new Error("the cursor never ended");
+}
+
+/** Every gsi1 partition key the table holds for an endpoint's attempts. */
+async function gsi1Keys(endpointId: string): Promise<Set<string>> {
+  const out = await client.send(new ScanCommand({ TableName: TABLE }));
+  return new Set((out.Items ?? []).map((i) => i.gsi1pk as string).filter((k) => k?.startsWith(`EP#${endpointId}#AT`)));
+}
+
+describe("an endpoint's attempts on gsi1 shards", () => {
+  it("spreads one endpoint's attempts over the shards and reads them back newest first, each once", async () => {
+    const written = Array.from({ length: 120 }, (_, i) =>
+      attempt(`evt_${i}`, "ep_hot", second(i % 60), i % 3 === 0 ? "failed" : "succeeded"),
+    );
+    for (const a of written) await log.record(a);
+    const spread = await gsi1Keys("ep_hot");
+    expect(spread.size).toBeGreaterThan(ATTEMPT_SHARDS / 2);
+    expect([...spread].every((k) => /^EP#ep_hot#AT#\d+$/.test(k))).toBe(true);
+    const newestFirst = (a: AttemptRecord, b: AttemptRecord) => b.at.localeCompare(a.at) || b.eventId.localeCompare(a.eventId);
+    const read = await allPages((cursor) => log.byEndpoint("ep_hot", 7, cursor));
+    expect(read.map((a) => a.eventId).sort()).toEqual(written.map((a) => a.eventId).sort());
+    expect(read.map((a) => a.at)).toEqual([...read].sort(newestFirst).map((a) => a.at));
+    const failed = await allPages((cursor) => log.byEndpoint("ep_hot", 5, cursor, "failed"));
+    expect(failed.map((a) => a.eventId).sort()).toEqual(
+      written
+        .filter((a) => a.status === "failed")
+        .map((a) => a.eventId)
+        .sort(),
+    );
+    const window = await allPages((cursor) => log.byEndpointBetween("ep_hot", second(10), second(20), 4, cursor));
+    expect(window.map((a) => a.eventId).sort()).toEqual(
+      written
+        .filter((a) => a.at >= second(10) && a.at < second(20))
+        .map((a) => a.eventId)
+        .sort(),
+    );
+    expect(window.map((a) => a.at)).toEqual(
+      window
+        .map((a) => a.at)
+        .sort()
+        .reverse(),
+    );
+  });
+
+  it("lists attempts written under the unsharded key before the shards, merged in time order", async () => {
+    const old = [1, 3, 5].map((n) => attempt(`evt_old_${n}`, "ep_legacy", second(n)));
+    for (const a of old) {
+      const item = {
+        ...keys.attempt(a.eventId, a.endpointId, 1),
+        gsi1pk: keys.legacyEndpointAttempts("ep_legacy"),
+        gsi1sk: keys.endpointAttemptSort(a.at, a.eventId, 1),
+        ...a,
+      };
+      await client.send(new PutCommand({ TableName: TABLE, Item: item }));
+    }
+    for (const n of [2, 4, 6]) await log.record(attempt(`evt_new_${n}`, "ep_legacy", second(n)));
+    const read = await allPages((cursor) => log.byEndpoint("ep_legacy", 2, cursor));
+    expect(read.map((a) => a.eventId)).toEqual(["evt_new_6", "evt_old_5", "evt_new_4", "evt_old_3", "evt_new_2", "evt_old_1"]);
+    const window = await log.byEndpointBetween("ep_legacy", second(2), second(5), 10);
+    expect(window.items.map((a) => a.eventId)).toEqual(["evt_new_4", "evt_old_3", "evt_new_2"]);
+  });
+
+  it("takes a cursor from this endpoint's list only, and one given out before the shards", async () => {
+    for (const n of [1, 2, 3]) await log.record(attempt(`evt_c${n}`, "ep_cursor", second(n)));
+    const first = await log.byEndpoint("ep_cursor", 1);
+    expect(first.items.map((a) => a.eventId)).toEqual(["evt_c3"]);
+    await expect(log.byEndpoint("ep_other", 1, first.nextCursor)).rejects.toMatchObject({ code: "invalid_request" });
+    await expect(log.byEndpoint("ep_cursor", 1, "not-a-cursor")).rejects.toMatchObject({ code: "invalid_request" });
+    const before = {
+      gsi1pk: "EP#ep_cursor#AT",
+      gsi1sk: keys.endpointAttemptSort(second(3), "evt_c3", 1),
+      pk: "EV#evt_c3",
+      sk: "AT#ep_cursor#000001",
+    };
+    const oldCursor = Buffer.from(JSON.stringify(before)).toString("base64url");
+    expect((await log.byEndpoint("ep_cursor", 5, oldCursor)).items.map((a) => a.eventId)).toEqual(["evt_c2", "evt_c1"]);
+  });
+});
+
+describe("a tenant's events on gsi2 shards", () => {
+  it("lists events written on the shards and under the unsharded key, newest first, by type and before a time", async () => {
+    const events = new DynamoEventStore(client, TABLE);
+    const event = (id: string, at: string, type: string): EventRecord => ({
+      id,
+      tenantId: "t_list",
+      type,
+      body: `{"id":"${id}"}`,
+      createdAt: at,
+      requestHash: `h-${id}`,
+      endpointIds: [],
+      expiresAt: 1_900_000_000,
+    });
+    const old = [1, 4].map((n) => event(`evt_old_${n}`, second(n), n === 1 ? "a" : "b"));
+    for (const e of old) {
+      const item = { ...keys.event(e.tenantId, e.id), gsi2pk: keys.legacyTenantEvents(e.tenantId), gsi2sk: `${e.createdAt}#${e.id}`, ...e };
+      await client.send(new PutCommand({ TableName: TABLE, Item: item }));
+    }
+    await events.putNew(Array.from({ length: 40 }, (_, i) => event(`evt_${i}`, second(i + 5), i % 2 ? "a" : "b")));
+    const all = await allPages((cursor) => events.listByTenant("t_list", {}, 6, cursor));
+    expect(all).toHaveLength(42);
+    expect(all.map((e) => e.createdAt)).toEqual(
+      all
+        .map((e) => e.createdAt)
+        .sort()
+        .reverse(),
+    );
+    expect(all.slice(-2).map((e) => e.id)).toEqual(["evt_old_4", "evt_old_1"]);
+    const typed = await allPages((cursor) => events.listByTenant("t_list", { type: "a", before: second(10) }, 2, cursor));
+    // Type "a" is every odd event; before second 10 leaves evt_0 to evt_4 and both old ones.
+    expect(typed.map((e) => e.id)).toEqual(["evt_3", "evt_1", "evt_old_1"]);
+  });
+});
+
+describe("a rate window counted on shards", () => {
+  it("admits exactly the limit in a window of 1,000 however many take a place, over 16 items", async () => {
+    const counter = new DynamoRateCounter(client, TABLE);
+    const places: number[] = [];
+    for (let batch = 0; batch < 40; batch++) {
+      places.push(...(await Promise.all(Array.from({ length: 50 }, () => counter.take("ep_rated", 1_800_000_000, 1_000)))));
+    }
+    expect(places.filter((p) => p <= 1_000)).toHaveLength(1_000);
+    expect(new Set(places).size).toBe(places.length);
+    const out = await client.send(new ScanCommand({ TableName: TABLE }));
+    const windows = (out.Items ?? []).filter((i) => (i.pk as string).startsWith("EP#ep_rated#R"));
+    expect(windows).toHaveLength(16);
+    expect(Math.max(...windows.map((w) => w.count as number))).toBe(2_000 / 16);
+  });
+});
