@@ -1,0 +1,159 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { FeedItem, ListenApi } from "./api.ts";
+import { ApiAnswerError, ApiUnreachableError, ListenError } from "./errors.ts";
+import { type LocalAnswer, retryDelayMs } from "./forward.ts";
+import type { ListenOptions } from "./options.ts";
+import { type ListenState, loadState, removeState, saveState, stateFile } from "./state.ts";
+
+/** What the listener touches, passed in so the loop can run on fakes. */
+export interface ListenDeps {
+  api: ListenApi;
+  forward: (url: URL, item: FeedItem, signal: AbortSignal) => Promise<LocalAnswer>;
+  /** One line of progress (stdout). */
+  print: (line: string) => void;
+  now: () => Date;
+  random: () => number;
+}
+
+const FEED_WAIT_SECONDS = 20;
+const FEED_LIMIT = 50;
+
+/**
+ * Forwards an endpoint's feed to the local URL until `signal` aborts, then deletes the endpoint if
+ * it was temporary. The cursor is saved after every item the local URL answered.
+ */
+export async function listen(options: ListenOptions, deps: ListenDeps, signal: AbortSignal): Promise<void> {
+  const { file, state, secret, resumed } = await openEndpoint(options, deps.api);
+  printBanner(options, deps.print, { file, state, secret, resumed });
+  try {
+    await forwardFeed(options, deps, file, state, signal);
+  } finally {
+    if (state.temporary && signal.aborted) await deleteTemporary(deps, file, state.endpointId);
+  }
+}
+
+async function openEndpoint(options: ListenOptions, api: ListenApi) {
+  if (options.endpointId !== undefined) {
+    const endpointId = options.endpointId;
+    const file = stateFile(options.stateDir, options.apiUrl, { endpointId });
+    if (!(await api.endpointExists(endpointId))) throw new ListenError(`endpoint ${endpointId} does not exist for this key`);
+    const saved = await loadState(file);
+    const state: ListenState = saved ?? { apiUrl: options.apiUrl, endpointId, temporary: false, done: [] };
+    return { file, state, secret: await api.getSecret(endpointId), resumed: saved !== undefined };
+  }
+  const file = stateFile(options.stateDir, options.apiUrl, { events: options.events, forwardTo: options.forwardTo.href });
+  const saved = await loadState(file);
+  // A temporary endpoint is still there when the last run was killed: resume it, items and cursor.
+  if (saved?.temporary && (await api.endpointExists(saved.endpointId))) {
+    return { file, state: saved, secret: await api.getSecret(saved.endpointId), resumed: true };
+  }
+  const created = await api.createPollingEndpoint(options.events);
+  const state: ListenState = { apiUrl: options.apiUrl, endpointId: created.id, temporary: true, done: [] };
+  await saveState(file, state);
+  return { file, state, secret: created.secret, resumed: false };
+}
+
+async function forwardFeed(options: ListenOptions, deps: ListenDeps, file: string, state: ListenState, signal: AbortSignal) {
+  let failures = 0;
+  while (!signal.aborted) {
+    let page: Awaited<ReturnType<ListenApi["readFeed"]>>;
+    try {
+      const query = { wait: FEED_WAIT_SECONDS, limit: FEED_LIMIT, ...(state.cursor !== undefined && { cursor: state.cursor }) };
+      page = await deps.api.readFeed(state.endpointId, query, signal);
+      failures = 0;
+    } catch (error) {
+      if (signal.aborted) return;
+      if (error instanceof ApiAnswerError && error.status === 410) {
+        // The items behind the cursor are past retention and gone; the oldest kept is the closest we can get.
+        deps.print(`${clock(deps)}  the cursor expired (410 ${error.code}): continuing from the oldest item kept`);
+        Object.assign(state, { cursor: undefined, done: [] });
+        await saveState(file, state);
+        continue;
+      }
+      if (!(error instanceof ApiUnreachableError) && !(error instanceof ApiAnswerError && error.status >= 500)) throw error;
+      failures++;
+      const delay = retryDelayMs(failures, deps.random);
+      deps.print(`${clock(deps)}  feed: ${error.message}; again in ${seconds(delay)}`);
+      if (!(await pause(delay, signal))) return;
+      continue;
+    }
+    for (const item of page.items) {
+      if (state.done.includes(item.id)) continue;
+      if (!(await deliver(options.forwardTo, item, deps, signal))) return;
+      state.done.push(item.id);
+      await saveState(file, state);
+    }
+    if (page.cursor !== state.cursor || state.done.length > 0) {
+      Object.assign(state, { cursor: page.cursor, done: [] });
+      await saveState(file, state);
+    }
+  }
+}
+
+/** Sends one item until the local URL answers; false when stopped first. */
+async function deliver(url: URL, item: FeedItem, deps: ListenDeps, signal: AbortSignal): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    let answer: LocalAnswer;
+    try {
+      answer = await deps.forward(url, item, signal);
+    } catch (error) {
+      if (signal.aborted) return false;
+      throw error;
+    }
+    const head = `${clock(deps)}  ${item.eventType}  ${item.eventId}  ->`;
+    if (answer.kind === "answered") {
+      deps.print(`${head} ${answer.status}  ${answer.ms}ms`);
+      return true;
+    }
+    const delay = retryDelayMs(attempt, deps.random, answer.retryAfterMs);
+    deps.print(`${head} ${answer.reason}  ${answer.ms}ms  (attempt ${attempt}, again in ${seconds(delay)})`);
+    if (!(await pause(delay, signal))) return false;
+  }
+}
+
+async function deleteTemporary(deps: ListenDeps, file: string, endpointId: string): Promise<void> {
+  try {
+    await deps.api.deleteEndpoint(endpointId);
+    await removeState(file);
+    deps.print(`deleted the temporary endpoint ${endpointId}`);
+  } catch (error) {
+    if (error instanceof ApiAnswerError && error.status === 404) {
+      await removeState(file);
+      return;
+    }
+    // Kept in the state file: the next run with the same flags resumes it.
+    deps.print(`could not delete the temporary endpoint ${endpointId}: ${(error as Error).message}`);
+  }
+}
+
+function printBanner(
+  options: ListenOptions,
+  print: (line: string) => void,
+  opened: { file: string; state: ListenState; secret: string; resumed: boolean },
+): void {
+  const { state } = opened;
+  const kind = state.temporary ? "temporary, deleted when listen stops" : "kept when listen stops";
+  const lines = [
+    "hookrelay listen",
+    `  Endpoint    ${state.endpointId} (${kind}${opened.resumed ? "; resumed from the last run" : ""})`,
+    `  Secret      ${opened.secret}`,
+    ...(options.endpointId === undefined ? [`  Events      ${options.events.length > 0 ? options.events.join(", ") : "every type"}`] : []),
+    `  Forward to  ${options.forwardTo.href}`,
+    `  State       ${opened.file}`,
+    "Waiting for webhooks; one line per delivery (time, type, webhook-id, local status, duration). Ctrl-C stops.",
+  ];
+  for (const line of lines) print(line);
+}
+
+/** Waits, or returns false as soon as the listener is stopped. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const clock = (deps: Pick<ListenDeps, "now">) => deps.now().toISOString().slice(11, 23);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
