@@ -21,7 +21,7 @@ export interface FeedPage {
 
 /** The endpoint calls `listen` makes. */
 export interface ListenApi {
-  createPollingEndpoint(eventTypes: string[]): Promise<{ id: string; secret: string }>;
+  createPollingEndpoint(eventTypes: string[], secret?: string): Promise<{ id: string; secret: string }>;
   /** True when the endpoint exists for this key. */
   endpointExists(id: string): Promise<boolean>;
   getSecret(id: string): Promise<string>;
@@ -61,8 +61,13 @@ export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
   }
   const endpointPath = (id: string) => `/v1/endpoints/${encodeURIComponent(id)}`;
   return {
-    async createPollingEndpoint(eventTypes) {
-      const body = { kind: "polling", description: "hookrelay listen (temporary)", ...(eventTypes.length > 0 && { eventTypes }) };
+    async createPollingEndpoint(eventTypes, secret) {
+      const body = {
+        kind: "polling",
+        description: "hookrelay listen (temporary)",
+        ...(eventTypes.length > 0 && { eventTypes }),
+        ...(secret !== undefined && { secret }),
+      };
       return (await call("POST", "/v1/endpoints", { body })) as { id: string; secret: string };
     },
     async endpointExists(id) {

@@ -47,7 +47,7 @@ async function openEndpoint(options: ListenOptions, api: ListenApi) {
   if (saved?.temporary && (await api.endpointExists(saved.endpointId))) {
     return { file, state: saved, secret: await api.getSecret(saved.endpointId), resumed: true };
   }
-  const created = await api.createPollingEndpoint(options.events);
+  const created = await api.createPollingEndpoint(options.events, options.secret);
   const state: ListenState = { apiUrl: options.apiUrl, endpointId: created.id, temporary: true, done: [] };
   await saveState(file, state);
   return { file, state, secret: created.secret, resumed: false };

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { isValidSecret } from "../../functions/core/signing.ts";
 import { UsageError } from "./errors.ts";
 
 /** What `hookrelay listen` was asked to do, checked. */
@@ -12,6 +13,8 @@ export interface ListenOptions {
   endpointId?: string;
   /** Event types of the temporary endpoint; empty means every type. */
   events: string[];
+  /** The whsec_ secret of the temporary endpoint; undefined lets the API make one. */
+  secret?: string;
   /** Where cursors are kept across restarts, one file per API and endpoint. */
   stateDir: string;
 }
@@ -27,6 +30,7 @@ export const LISTEN_FLAGS = {
   "forward-to": { type: "string" },
   events: { type: "string", multiple: true },
   endpoint: { type: "string" },
+  secret: { type: "string" },
   api: { type: "string" },
   key: { type: "string" },
   "state-dir": { type: "string" },
@@ -46,6 +50,8 @@ Options:
                        (default: every type); not with --endpoint
   --endpoint <ep_...>  read this existing polling endpoint instead of creating a temporary one;
                        it is kept when listen stops
+  --secret <whsec_...> the signing secret of the temporary endpoint, e.g. the one your receiver
+                       already uses (default: the API makes one); not with --endpoint
   --api <url>          the hookrelay API (default: $HOOKRELAY_API_URL)
   --key <key>          an API key, a tenant key or the admin key (default: $HOOKRELAY_API_KEY)
   --state-dir <dir>    where the cursor is kept across restarts, one file per API and endpoint
@@ -87,8 +93,21 @@ export function parseListenArgs(args: string[], env: ListenEnv, home = homedir()
   }
   if (endpointId !== undefined && !/^[A-Za-z0-9_-]+$/.test(endpointId))
     throw new UsageError(`--endpoint is not an endpoint id: ${endpointId}`);
+  const secret = values.secret;
+  if (secret !== undefined && endpointId !== undefined)
+    throw new UsageError("--secret sets the secret of a temporary endpoint; an existing --endpoint keeps its own");
+  if (secret !== undefined && !isValidSecret(secret))
+    throw new UsageError("--secret must be whsec_ followed by the base64 of 24 to 64 bytes");
   const stateDir = values["state-dir"] ?? join(home, ".hookrelay", "listen");
-  return { forwardTo, apiUrl, apiKey, events: [...new Set(events)].sort(), stateDir, ...(endpointId !== undefined && { endpointId }) };
+  return {
+    forwardTo,
+    apiUrl,
+    apiKey,
+    events: [...new Set(events)].sort(),
+    stateDir,
+    ...(endpointId !== undefined && { endpointId }),
+    ...(secret !== undefined && { secret }),
+  };
 }
 
 function parseFlags(args: string[]) {

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { LISTEN_FLAGS } from "../../cli/listen/options.ts";
+import { generateSecret } from "../../functions/core/signing.ts";
 import { type FakeFeed, startFakeFeed } from "../support/fake-feed.ts";
 import { freePort, type ListenProcess, type Received, startListen, startVerifyingReceiver } from "../support/listen-process.ts";
 import { eventually } from "../support/local-stack.ts";
@@ -49,13 +50,11 @@ const ids = (received: Received[]) => received.map((r) => r.webhookId);
 describe("hookrelay listen", () => {
   it("creates a temporary polling endpoint, forwards each body with its headers so the receiver verifies it, and deletes it on SIGINT", async () => {
     const { feed, stateDir } = await setup();
-    let secret = "";
+    const secret = generateSecret();
     const r = await receiver(() => secret);
-    const listener = run(["--forward-to", r.url, "--events", "invoice.paid,invoice.failed", "--state-dir", stateDir], {
-      HOOKRELAY_API_URL: feed.url,
-      HOOKRELAY_API_KEY: KEY,
-    });
-    secret = await listener.secret();
+    const args = ["--forward-to", r.url, "--events", "invoice.paid,invoice.failed", "--secret", secret, "--state-dir", stateDir];
+    const listener = run(args, { HOOKRELAY_API_URL: feed.url, HOOKRELAY_API_KEY: KEY });
+    expect(await listener.secret()).toBe(secret);
     const endpoint = onlyEndpoint(feed);
     expect(endpoint).toMatchObject({ kind: "polling", eventTypes: ["invoice.failed", "invoice.paid"], secret });
 

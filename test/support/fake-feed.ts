@@ -56,12 +56,12 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
     const [, v1, collection, id, sub] = url.pathname.split("/");
     if (v1 !== "v1" || collection !== "endpoints") return error(404, "not_found");
     if (id === undefined && req.method === "POST") {
-      const input = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { kind?: string; eventTypes?: string[] };
+      const input = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { kind?: string; eventTypes?: string[]; secret?: string };
       const endpoint: FakeEndpoint = {
         id: `ep_${randomUUID().replaceAll("-", "").slice(0, 20)}`,
         tenantKey: key,
         kind: input.kind === "polling" ? "polling" : "webhook",
-        secret: generateSecret(),
+        secret: input.secret ?? generateSecret(),
         items: [],
         ...(input.eventTypes && { eventTypes: input.eventTypes }),
       };

@@ -16,6 +16,8 @@ export interface ListenProcess {
   exited: Promise<number | null>;
   /** The whsec_ secret the banner printed, once it printed it. */
   secret: () => Promise<string>;
+  /** The endpoint id the banner printed, once it printed it. */
+  endpointId: () => Promise<string>;
   /** Sends a signal and waits for the exit code. */
   stop: (signal: NodeJS.Signals) => Promise<number | null>;
 }
@@ -39,6 +41,7 @@ export function startListen(args: string[], env: Record<string, string> = {}): L
     stderr: () => err,
     exited,
     secret: () => eventually(async () => /^ {2}Secret +(whsec_\S+)$/m.exec(out)?.[1]),
+    endpointId: () => eventually(async () => /^ {2}Endpoint +(\S+) \(/m.exec(out)?.[1]),
     stop: (signal) => {
       child.kill(signal);
       return exited;

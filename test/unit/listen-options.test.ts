@@ -3,6 +3,7 @@ import { UsageError } from "../../cli/listen/errors.ts";
 import { parseListenArgs } from "../../cli/listen/options.ts";
 
 const FORWARD = ["--forward-to", "http://127.0.0.1:4000/webhooks"];
+const SECRET = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
 const ENV = { HOOKRELAY_API_URL: "http://127.0.0.1:3000/", HOOKRELAY_API_KEY: "hrk_env" };
 
 function usageError(run: () => unknown): UsageError {
@@ -33,6 +34,10 @@ describe("listen's command line", () => {
     expect(options).toMatchObject({ events: ["invoice.paid", "order.created"] });
   });
 
+  it("takes the temporary endpoint's secret", () => {
+    expect(parseListenArgs([...FORWARD, "--secret", SECRET], ENV)).toMatchObject({ secret: SECRET });
+  });
+
   it("returns help for --help and -h, whatever else is missing", () => {
     expect(parseListenArgs(["--help"], {})).toBe("help");
     expect(parseListenArgs(["-h"], {})).toBe("help");
@@ -48,6 +53,8 @@ describe("listen's command line", () => {
     [[...FORWARD, "--endpoint", "ep_1", "--events", "a.b"], ENV, "an existing --endpoint keeps its own"],
     [[...FORWARD, "--endpoint", "../ep"], ENV, "--endpoint is not an endpoint id"],
     [[...FORWARD, "--events", "a.b,,c.d"], ENV, "--events has an empty event type"],
+    [[...FORWARD, "--endpoint", "ep_1", "--secret", SECRET], ENV, "an existing --endpoint keeps its own"],
+    [[...FORWARD, "--secret", "whsec_short"], ENV, "--secret must be whsec_"],
     [[...FORWARD, "--forward", "x"], ENV, "Unknown option '--forward'"],
     [[...FORWARD, "extra"], ENV, "Unexpected argument 'extra'"],
   ])("refuses %j with exit code 2", (args, env, message) => {
