@@ -70,7 +70,10 @@ async function forwardFeed(options: ListenOptions, deps: ListenDeps, file: strin
         await saveState(file, state);
         continue;
       }
-      if (!(error instanceof ApiUnreachableError) && !(error instanceof ApiAnswerError && error.status >= 500)) throw error;
+      // Our side or the network failed, or the API asked to slow down: worth waiting for. Anything else is final.
+      const transient =
+        error instanceof ApiUnreachableError || (error instanceof ApiAnswerError && (error.status >= 500 || error.status === 429));
+      if (!transient) throw error;
       failures++;
       const delay = retryDelayMs(failures, deps.random);
       deps.print(`${clock(deps)}  feed: ${error.message}; again in ${seconds(delay)}`);

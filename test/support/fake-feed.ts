@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { FeedItem } from "../../cli/listen/api.ts";
 import { generateSecret, Signer } from "../../functions/core/signing.ts";
 
 interface FakeEndpoint {
@@ -10,16 +11,6 @@ interface FakeEndpoint {
   eventTypes?: string[];
   secret: string;
   items: FeedItem[];
-}
-
-interface FeedItem {
-  id: string;
-  eventId: string;
-  eventType: string;
-  timestamp: string;
-  payload: unknown;
-  body: string;
-  headers: Record<string, string>;
 }
 
 /** A request the fake answered, for assertions on what the listener called. */
