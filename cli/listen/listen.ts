@@ -16,6 +16,9 @@ export interface ListenDeps {
 }
 
 const FEED_WAIT_SECONDS = 20;
+// The feed signs items when they are read and receivers refuse a timestamp more than 5 minutes off:
+// an item retried for longer than this is read again, freshly signed, rather than sent stale.
+const STALE_SIGNATURE_SECONDS = 240;
 const FEED_LIMIT = 50;
 
 /**
@@ -80,12 +83,17 @@ async function forwardFeed(options: ListenOptions, deps: ListenDeps, file: strin
       if (!(await pause(delay, signal))) return;
       continue;
     }
+    let outcome: Delivery = "answered";
     for (const item of page.items) {
       if (state.done.includes(item.id)) continue;
-      if (!(await deliver(options.forwardTo, item, deps, signal))) return;
+      outcome = await deliver(options.forwardTo, item, deps, signal);
+      if (outcome !== "answered") break;
       state.done.push(item.id);
       await saveState(file, state);
     }
+    if (outcome === "stopped") return;
+    // The rest of the page is read again from the same cursor; the items already answered are skipped.
+    if (outcome === "stale") continue;
     if (page.cursor !== state.cursor || state.done.length > 0) {
       Object.assign(state, { cursor: page.cursor, done: [] });
       await saveState(file, state);
@@ -93,24 +101,29 @@ async function forwardFeed(options: ListenOptions, deps: ListenDeps, file: strin
   }
 }
 
-/** Sends one item until the local URL answers; false when stopped first. */
-async function deliver(url: URL, item: FeedItem, deps: ListenDeps, signal: AbortSignal): Promise<boolean> {
+/** How sending one item ended: answered by the local URL, stopped by a signal, or its signature grew too old to send. */
+type Delivery = "answered" | "stopped" | "stale";
+
+/** Sends one item until the local URL answers. */
+async function deliver(url: URL, item: FeedItem, deps: ListenDeps, signal: AbortSignal): Promise<Delivery> {
+  const signedAt = Number(item.headers["webhook-timestamp"]);
   for (let attempt = 1; ; attempt++) {
+    if (deps.now().getTime() / 1000 - signedAt > STALE_SIGNATURE_SECONDS) return "stale";
     let answer: LocalAnswer;
     try {
       answer = await deps.forward(url, item, signal);
     } catch (error) {
-      if (signal.aborted) return false;
+      if (signal.aborted) return "stopped";
       throw error;
     }
     const head = `${clock(deps)}  ${item.eventType}  ${item.eventId}  ->`;
     if (answer.kind === "answered") {
       deps.print(`${head} ${answer.status}  ${answer.ms}ms`);
-      return true;
+      return "answered";
     }
     const delay = retryDelayMs(attempt, deps.random, answer.retryAfterMs);
     deps.print(`${head} ${answer.reason}  ${answer.ms}ms  (attempt ${attempt}, again in ${seconds(delay)})`);
-    if (!(await pause(delay, signal))) return false;
+    if (!(await pause(delay, signal))) return "stopped";
   }
 }
 

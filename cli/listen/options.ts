@@ -62,7 +62,8 @@ Guarantees:
   - Nothing is skipped: the cursor moves past a webhook only once your URL answered it. While your
     URL gives no answer (refused, reset, 30 s timeout) or answers 429, 502, 503 or 504, the same
     webhook is retried with backoff (0.5 s doubling to 10 s). Any other status, 4xx and 5xx
-    included, is printed and the next webhook follows.
+    included, is printed and the next webhook follows. A webhook retried for 4 minutes is read
+    again, freshly signed, so receivers' 5-minute timestamp tolerance does not refuse it.
   - At least once: after a crash or kill -9 a webhook may come again, with the same webhook-id.
   - A temporary endpoint is deleted on Ctrl-C (SIGINT or SIGTERM). After a crash, the next run with
     the same --api, --events and --forward-to resumes it and its cursor.

@@ -10,8 +10,11 @@ interface FakeEndpoint {
   kind: "polling" | "webhook";
   eventTypes?: string[];
   secret: string;
-  items: FeedItem[];
+  items: FeedEntry[];
 }
+
+/** What the feed keeps; the headers are signed when it is read, as the real feed does. */
+type FeedEntry = Omit<FeedItem, "headers">;
 
 /** A request the fake answered, for assertions on what the listener called. */
 export interface FeedCall {
@@ -96,7 +99,8 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
         waiters.add(done);
       });
     }
-    const items = endpoint.items.slice(position, position + limit);
+    const entries = endpoint.items.slice(position, position + limit);
+    const items = entries.map((entry) => signed(entry, endpoint.secret));
     return answer(200, { items, cursor: cursorOf(endpoint.id, position + items.length) });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
@@ -114,30 +118,23 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
       endpoints.set(id, { id, tenantKey, kind: "webhook", secret: generateSecret(), items: [] });
       return id;
     },
-    /** Appends an event to the endpoint's feed, signed with its secret, and wakes the long polls. */
-    append(endpointId: string, event: { type: string; payload: unknown; eventId?: string }): FeedItem {
+    /** Appends an event to the endpoint's feed and wakes the long polls. */
+    append(endpointId: string, event: { type: string; payload: unknown; eventId?: string }): FeedEntry {
       const endpoint = endpoints.get(endpointId);
       if (endpoint === undefined) throw new Error(`no endpoint ${endpointId}`);
       const eventId = event.eventId ?? `evt_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
-      const at = new Date();
-      const timestamp = Math.floor(at.getTime() / 1000);
-      const body = JSON.stringify({ type: event.type, timestamp: at.toISOString(), data: event.payload });
-      const item: FeedItem = {
+      const entry: FeedEntry = {
         id: `fi_${randomUUID()}`,
         eventId,
         eventType: event.type,
-        timestamp: at.toISOString(),
+        timestamp: new Date().toISOString(),
         payload: event.payload,
-        body,
-        headers: {
-          "webhook-id": eventId,
-          "webhook-timestamp": String(timestamp),
-          "webhook-signature": new Signer(endpoint.secret).sign(eventId, timestamp, body),
-        },
+        // As a webhook POST carries it: the payload as emitted.
+        body: JSON.stringify(event.payload),
       };
-      endpoint.items.push(item);
+      endpoint.items.push(entry);
       wake();
-      return item;
+      return entry;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -146,6 +143,13 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
         server.close(() => resolve());
       }),
   };
+}
+
+/** The entry with Standard Webhooks headers signed now (so a late reader still gets a fresh timestamp). */
+function signed(entry: FeedEntry, secret: string): FeedItem {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = new Signer(secret).sign(entry.eventId, timestamp, entry.body);
+  return { ...entry, headers: { "webhook-id": entry.eventId, "webhook-timestamp": String(timestamp), "webhook-signature": signature } };
 }
 
 export type FakeFeed = Awaited<ReturnType<typeof startFakeFeed>>;

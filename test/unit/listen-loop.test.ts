@@ -60,20 +60,27 @@ function options(stateDir: string, endpointId?: string): ListenOptions {
   };
 }
 
-function deps(api: ListenApi, answer: (item: FeedItem) => LocalAnswer = () => ({ kind: "answered", status: 204, ms: 1 })) {
+function deps(
+  api: ListenApi,
+  answer: (item: FeedItem) => LocalAnswer = () => ({ kind: "answered", status: 204, ms: 1 }),
+  clock = { now: new Date("2026-12-02T00:00:00.000Z") },
+) {
   const forwarded: string[] = [];
+  const sent: FeedItem[] = [];
   const lines: string[] = [];
   return {
     forwarded,
+    sent,
     lines,
     deps: {
       api,
       forward: async (_url: URL, it: FeedItem) => {
         forwarded.push(it.id);
+        sent.push(it);
         return answer(it);
       },
       print: (line: string) => lines.push(line),
-      now: () => new Date("2026-12-02T00:00:00.000Z"),
+      now: () => clock.now,
       random: () => 0,
     },
   };
@@ -122,6 +129,43 @@ describe("the listen loop", () => {
     expect(run.forwarded).toEqual(["fi_7"]);
     expect(run.lines.filter((line) => line.includes("feed:"))).toHaveLength(2);
     expect(run.lines).toContain("00:00:00.000  the cursor expired (410 cursor_expired): continuing from the oldest item kept");
+  });
+
+  it("reads an item again, freshly signed, instead of sending a signature older than 4 minutes", async () => {
+    const stateDir = join(dir, "stale");
+    const clock = { now: new Date("2026-12-02T00:00:00.000Z") };
+    const signedAt = (date: Date, n: number) => ({
+      ...item(n),
+      headers: { ...item(n).headers, "webhook-timestamp": String(date.getTime() / 1000) },
+    });
+    const stop = new AbortController();
+    const first = signedAt(clock.now, 1);
+    const later = new Date(clock.now.getTime() + 300_000);
+    const { api, reads } = scriptedApi(
+      [
+        { items: [first], cursor: "c1" },
+        { items: [signedAt(later, 1)], cursor: "c1" },
+      ],
+      stop,
+    );
+    // The local server is down for 5 minutes: the first try fails, and the clock moves on.
+    let tries = 0;
+    const run = deps(
+      api,
+      () => {
+        if (tries++ > 0) return { kind: "answered", status: 204, ms: 1 };
+        clock.now = later;
+        return { kind: "retry", reason: "no answer (ECONNREFUSED)", ms: 1 };
+      },
+      clock,
+    );
+    await listen(options(stateDir, "ep_1"), run.deps, stop.signal);
+
+    expect(run.sent.map((sent) => sent.headers["webhook-timestamp"])).toEqual([
+      String(first.headers["webhook-timestamp"]),
+      String(later.getTime() / 1000),
+    ]);
+    expect(reads).toEqual([{}, {}, { cursor: "c1" }]);
   });
 
   it("ends on a refusal of the API without deleting the temporary endpoint it cannot reach any more", async () => {
