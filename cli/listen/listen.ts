@@ -57,32 +57,10 @@ async function openEndpoint(options: ListenOptions, api: ListenApi) {
 }
 
 async function forwardFeed(options: ListenOptions, deps: ListenDeps, file: string, state: ListenState, signal: AbortSignal) {
-  let failures = 0;
+  const failures = { count: 0 };
   while (!signal.aborted) {
-    let page: Awaited<ReturnType<ListenApi["readFeed"]>>;
-    try {
-      const query = { wait: FEED_WAIT_SECONDS, limit: FEED_LIMIT, ...(state.cursor !== undefined && { cursor: state.cursor }) };
-      page = await deps.api.readFeed(state.endpointId, query, signal);
-      failures = 0;
-    } catch (error) {
-      if (signal.aborted) return;
-      if (error instanceof ApiAnswerError && error.status === 410) {
-        // The items behind the cursor are past retention and gone; the oldest kept is the closest we can get.
-        deps.print(`${clock(deps)}  the cursor expired (410 ${error.code}): continuing from the oldest item kept`);
-        Object.assign(state, { cursor: undefined, done: [] });
-        await saveState(file, state);
-        continue;
-      }
-      // Our side or the network failed, or the API asked to slow down: worth waiting for. Anything else is final.
-      const transient =
-        error instanceof ApiUnreachableError || (error instanceof ApiAnswerError && (error.status >= 500 || error.status === 429));
-      if (!transient) throw error;
-      failures++;
-      const delay = retryDelayMs(failures, deps.random);
-      deps.print(`${clock(deps)}  feed: ${error.message}; again in ${seconds(delay)}`);
-      if (!(await pause(delay, signal))) return;
-      continue;
-    }
+    const page = await readPage(deps, file, state, signal, failures);
+    if (page === undefined) continue;
     let outcome: Delivery = "answered";
     for (const item of page.items) {
       if (state.done.includes(item.id)) continue;
@@ -98,6 +76,33 @@ async function forwardFeed(options: ListenOptions, deps: ListenDeps, file: strin
       Object.assign(state, { cursor: page.cursor, done: [] });
       await saveState(file, state);
     }
+  }
+}
+
+/** One long poll of the feed; undefined when there is nothing to forward this round (stopped, waited out a failure, cursor reset). */
+async function readPage(deps: ListenDeps, file: string, state: ListenState, signal: AbortSignal, failures: { count: number }) {
+  try {
+    const query = { wait: FEED_WAIT_SECONDS, limit: FEED_LIMIT, ...(state.cursor !== undefined && { cursor: state.cursor }) };
+    const page = await deps.api.readFeed(state.endpointId, query, signal);
+    failures.count = 0;
+    return page;
+  } catch (error) {
+    if (signal.aborted) return undefined;
+    if (error instanceof ApiAnswerError && error.status === 410) {
+      // The items behind the cursor are past retention and gone; the oldest kept is the closest we can get.
+      deps.print(`${clock(deps)}  the cursor expired (410 ${error.code}): continuing from the oldest item kept`);
+      Object.assign(state, { cursor: undefined, done: [] });
+      await saveState(file, state);
+      return undefined;
+    }
+    // Our side or the network failed, or the API asked to slow down: worth waiting for. Anything else is final.
+    const transient =
+      error instanceof ApiUnreachableError || (error instanceof ApiAnswerError && (error.status >= 500 || error.status === 429));
+    if (!transient) throw error;
+    const delay = retryDelayMs(++failures.count, deps.random);
+    deps.print(`${clock(deps)}  feed: ${error.message}; again in ${seconds(delay)}`);
+    await pause(delay, signal);
+    return undefined;
   }
 }
 
