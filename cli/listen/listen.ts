@@ -3,7 +3,7 @@ import type { FeedItem, ListenApi } from "./api.ts";
 import { ApiAnswerError, ApiUnreachableError, ListenError } from "./errors.ts";
 import { type LocalAnswer, retryDelayMs } from "./forward.ts";
 import type { ListenOptions } from "./options.ts";
-import { type ListenState, loadState, removeState, saveState, stateFile } from "./state.ts";
+import { type ListenState, loadState, lockState, removeState, saveState, stateFile } from "./state.ts";
 
 /** What the listener touches, passed in so the loop can run on fakes. */
 export interface ListenDeps {
@@ -26,34 +26,42 @@ const FEED_LIMIT = 50;
  * it was temporary. The cursor is saved after every item the local URL answered.
  */
 export async function listen(options: ListenOptions, deps: ListenDeps, signal: AbortSignal): Promise<void> {
-  const { file, state, secret, resumed } = await openEndpoint(options, deps.api);
-  printBanner(options, deps.print, { file, state, secret, resumed });
+  const file =
+    options.endpointId !== undefined
+      ? stateFile(options.stateDir, options.apiUrl, { endpointId: options.endpointId })
+      : stateFile(options.stateDir, options.apiUrl, { events: options.events, forwardTo: options.forwardTo.href });
+  const lock = await lockState(file);
+  if ("heldBy" in lock) throw new ListenError(`another listener (pid ${lock.heldBy}) is running with the same flags; stop it first`);
   try {
-    await forwardFeed(options, deps, file, state, signal);
+    const { state, secret, resumed } = await openEndpoint(options, deps.api, file);
+    printBanner(options, deps.print, { file, state, secret, resumed });
+    try {
+      await forwardFeed(options, deps, file, state, signal);
+    } finally {
+      if (state.temporary && signal.aborted) await deleteTemporary(deps, file, state.endpointId);
+    }
   } finally {
-    if (state.temporary && signal.aborted) await deleteTemporary(deps, file, state.endpointId);
+    await lock.release();
   }
 }
 
-async function openEndpoint(options: ListenOptions, api: ListenApi) {
+async function openEndpoint(options: ListenOptions, api: ListenApi, file: string) {
   if (options.endpointId !== undefined) {
     const endpointId = options.endpointId;
-    const file = stateFile(options.stateDir, options.apiUrl, { endpointId });
     if (!(await api.endpointExists(endpointId))) throw new ListenError(`endpoint ${endpointId} does not exist for this key`);
     const saved = await loadState(file);
     const state: ListenState = saved ?? { apiUrl: options.apiUrl, endpointId, temporary: false, done: [] };
-    return { file, state, secret: await api.getSecret(endpointId), resumed: saved !== undefined };
+    return { state, secret: await api.getSecret(endpointId), resumed: saved !== undefined };
   }
-  const file = stateFile(options.stateDir, options.apiUrl, { events: options.events, forwardTo: options.forwardTo.href });
   const saved = await loadState(file);
   // A temporary endpoint is still there when the last run was killed: resume it, items and cursor.
   if (saved?.temporary && (await api.endpointExists(saved.endpointId))) {
-    return { file, state: saved, secret: await api.getSecret(saved.endpointId), resumed: true };
+    return { state: saved, secret: await api.getSecret(saved.endpointId), resumed: true };
   }
   const created = await api.createPollingEndpoint(options.events, options.secret);
   const state: ListenState = { apiUrl: options.apiUrl, endpointId: created.id, temporary: true, done: [] };
   await saveState(file, state);
-  return { file, state, secret: created.secret, resumed: false };
+  return { state, secret: created.secret, resumed: false };
 }
 
 async function forwardFeed(options: ListenOptions, deps: ListenDeps, file: string, state: ListenState, signal: AbortSignal) {

@@ -66,7 +66,8 @@ Guarantees:
     again, freshly signed, so receivers' 5-minute timestamp tolerance does not refuse it.
   - At least once: after a crash or kill -9 a webhook may come again, with the same webhook-id.
   - A temporary endpoint is deleted on Ctrl-C (SIGINT or SIGTERM). After a crash, the next run with
-    the same --api, --events and --forward-to resumes it and its cursor.
+    the same --api, --events and --forward-to resumes it and its cursor. A second listener with
+    the same flags is refused while the first runs.
 
 Exit codes: 0 stopped by a signal, 1 the API refused or could not be reached, 2 wrong command line.
 `;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** Where a listener got to in one endpoint's feed. */
@@ -55,6 +55,37 @@ export async function saveState(file: string, state: ListenState): Promise<void>
     await handle.close();
   }
   await rename(temporary, file);
+}
+
+/**
+ * Claims the state file for this process, so a second listener with the same flags does not read
+ * the same endpoint and delete it under the first. A lock left by a killed process is taken over.
+ * Returns the pid holding it when that process is still alive.
+ */
+export async function lockState(file: string, pid = process.pid): Promise<{ release: () => Promise<void> } | { heldBy: number }> {
+  const lock = `${file}.lock`;
+  await mkdir(join(file, ".."), { recursive: true, mode: 0o700 });
+  for (;;) {
+    try {
+      await writeFile(lock, String(pid), { flag: "wx", mode: 0o600 });
+      return { release: () => rm(lock, { force: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = Number(await readFile(lock, "utf8").catch(() => ""));
+    if (Number.isInteger(holder) && holder > 0 && holder !== pid && isAlive(holder)) return { heldBy: holder };
+    await rm(lock, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Forgets the state (after a temporary endpoint was deleted). */

@@ -103,6 +103,20 @@ describe("hookrelay listen", () => {
     for (const got of r.received) expect(got).toEqual({ webhookId: got.webhookId, body: byId.get(got.webhookId), verified: true });
   });
 
+  it("refuses a second listener with the same flags while the first runs", async () => {
+    const { feed, stateDir } = await setup();
+    const args = ["--forward-to", "http://127.0.0.1:4000/webhooks", "--api", feed.url, "--key", KEY, "--state-dir", stateDir];
+    const first = run(args);
+    await first.secret();
+    const second = run(args);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toBe(
+      `hookrelay listen: another listener (pid ${first.child.pid}) is running with the same flags; stop it first\n`,
+    );
+    expect(feed.endpoints.size).toBe(1);
+    expect(first.child.exitCode).toBeNull();
+  });
+
   it("keeps a webhook while the local server is down and delivers it, in order, once it is up", async () => {
     const { feed, stateDir } = await setup();
     const port = await freePort();

@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type ListenState, loadState, removeState, saveState, stateFile } from "../../cli/listen/state.ts";
+import { type ListenState, loadState, lockState, removeState, saveState, stateFile } from "../../cli/listen/state.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "hookrelay-listen-state-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,5 +46,20 @@ describe("listen's state file", () => {
     expect(await loadState(garbled)).toBeUndefined();
     writeFileSync(garbled, JSON.stringify({ cursor: "c" }));
     expect(await loadState(garbled)).toBeUndefined();
+  });
+
+  it("is held by one live process at a time, and a killed process's lock is taken over", async () => {
+    const file = join(dir, "locked.json");
+    const first = await lockState(file, process.pid);
+    expect(first).toHaveProperty("release");
+    // Another process asking while this (live) one holds it.
+    expect(await lockState(file, process.pid + 1)).toEqual({ heldBy: process.pid });
+    await (first as { release: () => Promise<void> }).release();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    writeFileSync(`${file}.lock`, String(gone));
+    expect(await lockState(file, process.pid)).toHaveProperty("release");
+    expect(readFileSync(`${file}.lock`, "utf8")).toBe(String(process.pid));
   });
 });
