@@ -70,6 +70,11 @@ Walkthrough (copy and paste):
   curl -s ${api}/v1/endpoints ${auth} \\
     -d '{"url":"http://127.0.0.1:4000/webhooks","secret":"${secret}","eventTypes":["invoice.paid"]}'
 
+  #    or, without registering a URL: a temporary polling endpoint whose feed is forwarded to the
+  #    receiver (Ctrl-C deletes the endpoint)
+  npx hookrelay listen --api ${api} --key ${key} --secret ${secret} \\
+    --forward-to http://127.0.0.1:4000/webhooks --events invoice.paid
+
   # 3. emit an event: the receiver prints it, signature verified
   curl -s ${api}/v1/events ${auth} \\
     -d '{"type":"invoice.paid","payload":{"invoice":"in_123","amount":4200}}'

@@ -1,0 +1,102 @@
+import { ApiAnswerError, ApiUnreachableError } from "./errors.ts";
+
+/** One webhook of an endpoint's feed, as GET /v1/endpoints/{id}/feed returns it. */
+export interface FeedItem {
+  id: string;
+  eventId: string;
+  eventType: string;
+  timestamp: string;
+  payload: unknown;
+  /** The exact JSON text that was signed. */
+  body: string;
+  /** webhook-id, webhook-timestamp and webhook-signature. */
+  headers: Record<string, string>;
+}
+
+/** A page of the feed and the cursor to pass next time. */
+export interface FeedPage {
+  items: FeedItem[];
+  cursor: string;
+}
+
+/** The endpoint calls `listen` makes. */
+export interface ListenApi {
+  createPollingEndpoint(eventTypes: string[], secret?: string): Promise<{ id: string; secret: string }>;
+  /** True when the endpoint exists for this key. */
+  endpointExists(id: string): Promise<boolean>;
+  getSecret(id: string): Promise<string>;
+  deleteEndpoint(id: string): Promise<void>;
+  readFeed(id: string, query: { cursor?: string; wait: number; limit: number }, signal: AbortSignal): Promise<FeedPage>;
+}
+
+// A long poll holds up to `wait` seconds; this is the margin on top of it before the call counts as lost.
+const CALL_MARGIN_MS = 15_000;
+
+/**
+ * The API over fetch. The typed client (clients/typescript) does not know polling endpoints or the
+ * feed yet, and these five calls do not need it.
+ */
+export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
+  async function call(method: string, path: string, options: { body?: unknown; signal?: AbortSignal; waitSeconds?: number } = {}) {
+    const timeout = AbortSignal.timeout((options.waitSeconds ?? 0) * 1000 + CALL_MARGIN_MS);
+    let response: Response;
+    try {
+      response = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${apiKey}`, ...(options.body !== undefined && { "content-type": "application/json" }) },
+        ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+        signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new ApiUnreachableError(apiUrl, error);
+    }
+    const text = await response.text();
+    const json = text === "" ? undefined : safeJson(text);
+    if (!response.ok) {
+      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new ApiAnswerError(response.status, error?.code ?? "unknown", error?.message ?? (text.slice(0, 200) || response.statusText));
+    }
+    return json;
+  }
+  const endpointPath = (id: string) => `/v1/endpoints/${encodeURIComponent(id)}`;
+  return {
+    async createPollingEndpoint(eventTypes, secret) {
+      const body = {
+        kind: "polling",
+        description: "hookrelay listen (temporary)",
+        ...(eventTypes.length > 0 && { eventTypes }),
+        ...(secret !== undefined && { secret }),
+      };
+      return (await call("POST", "/v1/endpoints", { body })) as { id: string; secret: string };
+    },
+    async endpointExists(id) {
+      try {
+        await call("GET", endpointPath(id));
+        return true;
+      } catch (error) {
+        if (error instanceof ApiAnswerError && error.status === 404) return false;
+        throw error;
+      }
+    },
+    async getSecret(id) {
+      return ((await call("GET", `${endpointPath(id)}/secret`)) as { secret: string }).secret;
+    },
+    async deleteEndpoint(id) {
+      await call("DELETE", endpointPath(id));
+    },
+    async readFeed(id, query, signal) {
+      const params = new URLSearchParams({ wait: String(query.wait), limit: String(query.limit) });
+      if (query.cursor !== undefined) params.set("cursor", query.cursor);
+      return (await call("GET", `${endpointPath(id)}/feed?${params}`, { signal, waitSeconds: query.wait })) as FeedPage;
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

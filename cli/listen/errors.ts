@@ -1,0 +1,51 @@
+/** Failures of `hookrelay listen` that end the run with one line for the user and an exit code. */
+export class ListenError extends Error {
+  override readonly name: string = "ListenError";
+  /** The process exit code: 2 for a wrong command line, 1 for everything else. */
+  readonly exitCode: number;
+
+  constructor(message: string, options: { cause?: unknown; exitCode?: number } = {}) {
+    super(message, { cause: options.cause });
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+/** The command line is wrong: the message says what, and `--help` says how. */
+export class UsageError extends ListenError {
+  override readonly name = "UsageError";
+  constructor(message: string) {
+    super(message, { exitCode: 2 });
+  }
+}
+
+/** The API answered outside 2xx; `code` is the stable code of its error shape. */
+export class ApiAnswerError extends ListenError {
+  override readonly name = "ApiAnswerError";
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(`the API answered ${status} ${code}: ${message}`);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** The API could not be reached (no answer, refused, timed out). */
+export class ApiUnreachableError extends ListenError {
+  override readonly name = "ApiUnreachableError";
+  constructor(apiUrl: string, cause: unknown) {
+    super(`cannot reach the API at ${apiUrl}: ${describeFailure(cause)}`, { cause });
+  }
+}
+
+/** A short reason for a failed fetch: the system error code when there is one (ECONNREFUSED), else the innermost message. */
+export function describeFailure(error: unknown): string {
+  const chain: { name?: string; message?: string; code?: unknown }[] = [];
+  for (let link: unknown = error; chain.length < 4 && typeof link === "object" && link !== null; link = (link as Error).cause) {
+    chain.push(link as Error);
+  }
+  if (chain.some((link) => link.name === "TimeoutError")) return "timed out";
+  const code = chain.map((link) => link.code).find((c): c is string => typeof c === "string" && c.startsWith("E"));
+  return code ?? chain.at(-1)?.message ?? String(error);
+}
