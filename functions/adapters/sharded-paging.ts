@@ -24,9 +24,12 @@ export interface MergedPage {
 }
 
 /**
- * One page of at most `limit` items, newest first, merged from `shards` shards. A shard that has
- * more than it returned stops the page at its frontier: an older item of another shard could
- * otherwise come before that shard's unread ones. So a page may be short, never out of order.
+ * One page of at most `limit` items, newest first, merged from `shards` shards. Each shard is first
+ * asked for about twice its share of the page; the shard whose frontier (where it stopped reading)
+ * is highest is then read on, one at a time, until the items above the highest frontier fill the
+ * page: below that frontier a shard is unread, and an older item of another shard could come before
+ * its unread ones. A page that still falls short after a few such reads ends at that frontier, so
+ * a page may be short, never out of order.
  */
 export async function mergeNewestFirst(
   shards: number,
@@ -35,17 +38,31 @@ export async function mergeNewestFirst(
   limit: number,
   before?: string,
 ): Promise<MergedPage> {
-  const reads = await Promise.all(Array.from({ length: shards }, (_, shard) => read(shard, before, limit + 1)));
-  const frontiers = reads.flatMap((r) => (r.frontier === undefined ? [] : [r.frontier]));
-  // Below the highest frontier some shard is unread: nothing under it may be shown yet.
-  const cutoff = frontiers.length > 0 ? frontiers.reduce((a, b) => (a > b ? a : b)) : undefined;
-  const merged = reads
-    .flatMap((r) => r.items)
+  const share = Math.ceil((2 * (limit + 1)) / shards) + 1;
+  const reads = await Promise.all(Array.from({ length: shards }, (_, shard) => read(shard, before, share)));
+  const items = reads.flatMap((r) => r.items);
+  const frontiers = reads.map((r) => r.frontier);
+  let cutoff = highest(frontiers);
+  for (let refills = 0; cutoff !== undefined && refills < 2 * shards; refills++) {
+    const above = items.filter((item) => sortKey(item) >= (cutoff as string)).length;
+    if (above > limit) break;
+    const shard = frontiers.indexOf(cutoff);
+    const more = await read(shard, cutoff, limit + 1 - above);
+    items.push(...more.items);
+    frontiers[shard] = more.frontier;
+    cutoff = highest(frontiers);
+  }
+  const merged = items
     .filter((item) => cutoff === undefined || sortKey(item) >= cutoff)
     .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : sortKey(a) > sortKey(b) ? -1 : 0));
-  const items = merged.slice(0, limit);
-  if (merged.length > limit) return { items, next: sortKey(items.at(-1) as Item) };
-  return cutoff === undefined ? { items } : { items, next: cutoff };
+  const page = merged.slice(0, limit);
+  if (merged.length > limit) return { items: page, next: sortKey(page.at(-1) as Item) };
+  return cutoff === undefined ? { items: page } : { items: page, next: cutoff };
+}
+
+/** The highest of the shards' frontiers, if any shard has more to read. */
+function highest(frontiers: (string | undefined)[]): string | undefined {
+  return frontiers.reduce<string | undefined>((a, b) => (b !== undefined && (a === undefined || b > a) ? b : a), undefined);
 }
 
 /** A shard for a sort key: FNV-1a, so an endpoint's attempts spread evenly and a key always lands on the same shard. */
