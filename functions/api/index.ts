@@ -1,5 +1,7 @@
 import { loadAdminKey } from "../adapters/admin-key.ts";
+import { AjvSchemaCompiler } from "../adapters/ajv-schemas.ts";
 import { DynamoApiKeyStore } from "../adapters/dynamo-api-key-store.ts";
+import { DynamoEventTypeStore } from "../adapters/dynamo-event-type-store.ts";
 import { Authenticator } from "../core/api-keys.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApiHandler } from "./handler.ts";
@@ -18,6 +20,8 @@ export const handler = runtime.budget.wrap(
       events: runtime.events,
       attempts: runtime.attempts,
       apiKeys,
+      eventTypes: new DynamoEventTypeStore(runtime.dynamo, config.tableName),
+      schemas: new AjvSchemaCompiler(),
       queue: runtime.queue,
       clock: runtime.clock,
       logRetentionDays: config.logRetentionDays,

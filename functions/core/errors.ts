@@ -14,7 +14,10 @@ export type ApiErrorCode =
   | "unsupported_media_type"
   | "endpoint_disabled"
   | "concurrent_update"
-  | "quota_exceeded";
+  | "quota_exceeded"
+  | "already_exists"
+  | "schema_validation_failed"
+  | "event_type_archived";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -32,6 +35,10 @@ const STATUS: Record<ApiErrorCode, number> = {
   concurrent_update: 409,
   // 409, not 429: waiting does not help, deleting an endpoint does (the tenant's state conflicts with the request).
   quota_exceeded: 409,
+  already_exists: 409,
+  schema_validation_failed: 422,
+  // 409 like endpoint_disabled: the catalog's state refuses the event, not its syntax.
+  event_type_archived: 409,
 };
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */

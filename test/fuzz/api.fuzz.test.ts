@@ -1,6 +1,7 @@
 import type { Context } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { AjvSchemaCompiler } from "../../functions/adapters/ajv-schemas.ts";
 import { destinationCheck } from "../../functions/adapters/destination-check.ts";
 import { NodeHttpSender } from "../../functions/adapters/http-sender.ts";
 import type { Log } from "../../functions/adapters/logger.ts";
@@ -15,6 +16,7 @@ import {
   MemoryAttemptLog,
   MemoryEndpointStore,
   MemoryEventStore,
+  MemoryEventTypeStore,
   MemoryQueue,
   MemoryRecoveryStore,
 } from "../support/fakes.ts";
@@ -54,6 +56,8 @@ async function setup() {
     events: counted(new MemoryEventStore(), ["putNew"], bump),
     attempts: counted(new MemoryAttemptLog(), ["record"], bump),
     apiKeys: counted(new MemoryApiKeyStore(), ["put", "delete"], bump),
+    eventTypes: counted(new MemoryEventTypeStore(), ["create", "replace", "delete"], bump),
+    schemas: new AjvSchemaCompiler(),
     queue,
     requeue: queue,
     recoveries: counted(new MemoryRecoveryStore(), ["put"], bump),

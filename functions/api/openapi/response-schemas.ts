@@ -144,6 +144,18 @@ export const CreatedApiKey = v.strictObject({
   key: v.pipe(v.string(), v.description("The key itself, shown once: send it as Authorization: Bearer <key>")),
 });
 
+export const EventType = v.strictObject({
+  name: v.string(),
+  description: v.string(),
+  schema: v.pipe(
+    v.nullable(v.record(v.string(), v.unknown())),
+    v.description("The JSON Schema (draft 2020-12) every payload of the type must match; null: any payload"),
+  ),
+  archived: v.pipe(v.boolean(), v.description("An archived type is refused at emit")),
+  createdAt: TIMESTAMP,
+  updatedAt: TIMESTAMP,
+});
+
 /** The error shape of every route; each operation narrows `code` to the codes it can answer. */
 export const PortalSession = v.strictObject({
   url: v.pipe(v.string(), v.description("The portal page, the token in its fragment: embed it in an iframe or link to it")),
