@@ -175,6 +175,38 @@ describe("every answer of the API is in its document", () => {
     expect((await call("DELETE", `/v1/endpoints/${endpointId}`)).status).toBe(404);
   });
 
+  it("event types: the catalog, and payloads held to a type's schema at emit", async () => {
+    const schema = {
+      type: "object",
+      required: ["sku", "quantity"],
+      properties: { sku: { type: "string" }, quantity: { type: "integer", minimum: 1 } },
+    };
+    const created = await call("POST", "/v1/event-types", { body: { name: "stock.reserved", description: "Stock reserved", schema } });
+    expect(created.json).toMatchObject({ name: "stock.reserved", schema, archived: false });
+    expect((await call("POST", "/v1/event-types", { body: { name: "stock.reserved", description: "again" } })).status).toBe(409);
+    const badSchema = await call("POST", "/v1/event-types", { body: { name: "stock.bad", description: "x", schema: { type: 5 } } });
+    expect(badSchema.json.error.code).toBe("validation_failed");
+    expect((await call("POST", "/v1/event-types", { body: { name: "x", description: "x" }, key: tenantKey })).status).toBe(403);
+    const listed = await call("GET", "/v1/event-types?limit=10", { key: tenantKey });
+    expect(listed.json.items.map((t: { name: string }) => t.name)).toContain("stock.reserved");
+    expect((await call("GET", "/v1/event-types/stock.reserved", { key: tenantKey })).json.schema).toEqual(schema);
+    expect((await call("GET", "/v1/event-types/stock.missing")).status).toBe(404);
+
+    const valid = await call("POST", "/v1/events", { body: { type: "stock.reserved", payload: { sku: "s1", quantity: 2 } }, key: tenantKey });
+    expect(valid.status).toBe(202);
+    const invalid = await call("POST", "/v1/events", { body: { type: "stock.reserved", payload: { sku: "s1", quantity: 0 } }, key: tenantKey });
+    expect(invalid.status).toBe(422);
+    expect(invalid.json.error).toMatchObject({ code: "schema_validation_failed", details: [{ path: "payload.quantity" }] });
+    const archived = await call("PATCH", "/v1/event-types/stock.reserved", { body: { archived: true } });
+    expect(archived.json.archived).toBe(true);
+    const refused = await call("POST", "/v1/events", { body: { type: "stock.reserved", payload: { sku: "s1", quantity: 2 } } });
+    expect(refused.json.error.code).toBe("event_type_archived");
+    expect((await call("DELETE", "/v1/event-types/stock.reserved")).status).toBe(204);
+    expect((await call("DELETE", "/v1/event-types/stock.reserved")).status).toBe(404);
+    // Gone from the catalog, the type is accepted unchecked again.
+    expect((await call("POST", "/v1/events", { body: { type: "stock.reserved", payload: { anything: true } } })).status).toBe(202);
+  });
+
   it("got a documented success from every operation of the document", () => {
     const succeeded = [...contract.seen].filter(([, statuses]) => [...statuses].some((s) => s < 300)).map(([op]) => op);
     expect(succeeded.sort()).toEqual(contract.operations().sort());
