@@ -192,9 +192,15 @@ describe("every answer of the API is in its document", () => {
     expect((await call("GET", "/v1/event-types/stock.reserved", { key: tenantKey })).json.schema).toEqual(schema);
     expect((await call("GET", "/v1/event-types/stock.missing")).status).toBe(404);
 
-    const valid = await call("POST", "/v1/events", { body: { type: "stock.reserved", payload: { sku: "s1", quantity: 2 } }, key: tenantKey });
+    const valid = await call("POST", "/v1/events", {
+      body: { type: "stock.reserved", payload: { sku: "s1", quantity: 2 } },
+      key: tenantKey,
+    });
     expect(valid.status).toBe(202);
-    const invalid = await call("POST", "/v1/events", { body: { type: "stock.reserved", payload: { sku: "s1", quantity: 0 } }, key: tenantKey });
+    const invalid = await call("POST", "/v1/events", {
+      body: { type: "stock.reserved", payload: { sku: "s1", quantity: 0 } },
+      key: tenantKey,
+    });
     expect(invalid.status).toBe(422);
     expect(invalid.json.error).toMatchObject({ code: "schema_validation_failed", details: [{ path: "payload.quantity" }] });
     const archived = await call("PATCH", "/v1/event-types/stock.reserved", { body: { archived: true } });
