@@ -12,7 +12,7 @@ import {
 } from "../core/endpoints.ts";
 import { ApiError } from "../core/errors.ts";
 import { getEventView, listEndpointAttempts, listEventAttempts } from "../core/event-queries.ts";
-import type { EventTypeDeps } from "../core/event-types.ts";
+import { type EventTypeDeps, unknownTypeWarnings } from "../core/event-types.ts";
 import { acceptEvents, type IntakeDeps, type IntakeResult } from "../core/intake.ts";
 import type { Endpoint, EndpointView } from "../core/model.ts";
 import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/ports.ts";
@@ -74,7 +74,7 @@ export function routes(deps: ApiDeps): Route[] {
       handler: async (e, caller) => {
         const input = parse(CreateEndpoint, body(e));
         const endpoint = await createEndpoint(deps, { ...input, tenantId: actingTenant(caller, input.tenantId) });
-        return json(201, show(endpoint, true));
+        return json(201, { ...show(endpoint, true), warnings: await unknownTypeWarnings(deps, input.eventTypes) });
       },
     },
     {
@@ -95,7 +95,8 @@ export function routes(deps: ApiDeps): Route[] {
       path: "/v1/endpoints/{id}",
       handler: async (e, caller) => {
         const input = parse(UpdateEndpoint, body(e));
-        return json(200, show(await updateEndpoint(deps, id(e), input, confinedTenant(caller)), false));
+        const updated = show(await updateEndpoint(deps, id(e), input, confinedTenant(caller)), false);
+        return json(200, { ...updated, warnings: await unknownTypeWarnings(deps, input.eventTypes) });
       },
     },
     {
@@ -211,7 +212,7 @@ export function routes(deps: ApiDeps): Route[] {
         return empty(204);
       },
     },
-    ...eventTypeRoutes(deps),
+    ...eventTypeRoutes({ ...deps, apiDocument: async () => String((await apiDocument()).body) }),
     {
       method: "GET",
       path: "/v1/openapi.json",

@@ -17,7 +17,8 @@ export type ApiErrorCode =
   | "quota_exceeded"
   | "already_exists"
   | "schema_validation_failed"
-  | "event_type_archived";
+  | "event_type_archived"
+  | "invalid_schema";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -39,6 +40,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   schema_validation_failed: 422,
   // 409 like endpoint_disabled: the catalog's state refuses the event, not its syntax.
   event_type_archived: 409,
+  // A stored schema is code intake runs: one it cannot run safely is refused like an invalid body.
+  invalid_schema: 422,
 };
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */

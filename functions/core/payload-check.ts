@@ -1,5 +1,5 @@
 import { ApiError, DependencyError } from "./errors.ts";
-import type { EventTypeStore, SchemaCompiler } from "./event-types.ts";
+import { type EventTypeStore, prefixed, type SchemaCompiler } from "./event-types.ts";
 
 /** What intake reads of the catalog. */
 export interface PayloadCheckDeps {
@@ -41,7 +41,7 @@ export async function checkPayloads(deps: PayloadCheckDeps, events: TypedPayload
       return new ApiError(
         "schema_validation_failed",
         `The payload does not match the schema of ${type}`,
-        issues.slice(0, MAX_REPORTED_ISSUES).map((i) => ({ ...i, path: i.path ? `payload.${i.path}` : "payload" })),
+        prefixed("payload", issues.slice(0, MAX_REPORTED_ISSUES)),
       );
     }),
   );

@@ -1,9 +1,9 @@
 import type { Context } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AjvSchemaCompiler } from "../../functions/adapters/ajv-schemas.ts";
 import { destinationCheck } from "../../functions/adapters/destination-check.ts";
 import { NodeHttpSender } from "../../functions/adapters/http-sender.ts";
+import { JsonSchemaCompiler } from "../../functions/adapters/json-schemas.ts";
 import type { Log } from "../../functions/adapters/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { Authenticator } from "../../functions/core/api-keys.ts";
@@ -57,7 +57,7 @@ async function setup() {
     attempts: counted(new MemoryAttemptLog(), ["record"], bump),
     apiKeys: counted(new MemoryApiKeyStore(), ["put", "delete"], bump),
     eventTypes: counted(new MemoryEventTypeStore(), ["create", "replace", "delete"], bump),
-    schemas: new AjvSchemaCompiler(),
+    schemas: new JsonSchemaCompiler(),
     queue,
     requeue: queue,
     recoveries: counted(new MemoryRecoveryStore(), ["put"], bump),

@@ -1,4 +1,4 @@
-import { AjvSchemaCompiler } from "../../functions/adapters/ajv-schemas.ts";
+import { JsonSchemaCompiler } from "../../functions/adapters/json-schemas.ts";
 import type { Clock } from "../../functions/core/clock.ts";
 import type { EndpointHealthStore, HttpSender, RateCounter, RetryControl } from "../../functions/core/delivery/deps.ts";
 import { DependencyError } from "../../functions/core/errors.ts";
@@ -418,8 +418,8 @@ export function memoryIntakeDeps() {
     clock: new FakeClock(),
     logRetentionDays: 30,
     eventTypes: new MemoryEventTypeStore(),
-    // The real compiler: Ajv is a library without I/O, and a stand-in would test nothing.
-    schemas: new AjvSchemaCompiler(),
+    // The real compiler: the validator is a library without I/O, and a stand-in would test nothing.
+    schemas: new JsonSchemaCompiler(),
   };
 }
 

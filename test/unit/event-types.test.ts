@@ -1,6 +1,7 @@
 import type { Context } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Log } from "../../functions/adapters/logger.ts";
+import { MAX_SCHEMA_REFS } from "../../functions/adapters/schema-hazards.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { Authenticator } from "../../functions/core/api-keys.ts";
 import { MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH } from "../../functions/core/event-types.ts";
@@ -18,7 +19,8 @@ const INVOICE_SCHEMA = {
 };
 
 function setup() {
-  const deps = memoryApiDeps();
+  // Room for a body a little over the largest schema, so that the schema's own bound answers.
+  const deps = { ...memoryApiDeps(), maxBodyBytes: 2 * MAX_SCHEMA_BYTES };
   const handler = createApiHandler(deps, async () => new Authenticator("admin-key", deps.apiKeys), silent);
   const call = async (...args: Parameters<typeof apiEvent>) => {
     const response = await handler(apiEvent(...args), {} as Context);
@@ -66,13 +68,19 @@ describe("the event-type catalog", () => {
   });
 
   it.each([
-    ["not a valid schema", { type: "nonsense" }, /schema/],
-    ["a reference to anything outside it", { $ref: "https://schemas.example/other.json" }, /schema/],
-    ["too large", { description: "x".repeat(MAX_SCHEMA_BYTES) }, /schema/],
-    ["too deep", nested(MAX_SCHEMA_DEPTH + 1), /schema/],
-  ])("refuses a schema that is %s with 422, storing nothing", async (_why, schema, path) => {
+    ["not a valid schema", { type: "nonsense" }, "schema.type"],
+    ["a reference to anything outside it", { $ref: "https://schemas.example/other.json" }, "schema.$ref"],
+    ["too large", { description: "x".repeat(MAX_SCHEMA_BYTES) }, "schema"],
+    ["too deep", nested(MAX_SCHEMA_DEPTH + 1), "schema"],
+    ["a catastrophic pattern", { type: "string", pattern: "^(a+)+$" }, "schema.pattern"],
+    ["a catastrophic patternProperties key", { patternProperties: { "^(x*)*$": {} } }, "schema.patternProperties.^(x*)*$"],
+    ["a reference that loops in place", { $defs: { a: { allOf: [{ $ref: "#/$defs/a" }] } }, $ref: "#/$defs/a" }, /\$ref$/],
+    ["a reference that does not resolve", { $ref: "#/$defs/missing" }, "schema.$ref"],
+    ["a $dynamicRef", { $dynamicRef: "#node" }, "schema.$dynamicRef"],
+    ["over the $ref count", { $defs: { s: { type: "string" } }, prefixItems: refs(MAX_SCHEMA_REFS + 1) }, "schema"],
+  ])("refuses a schema that is %s with 422 invalid_schema, storing nothing", async (_why, schema, path) => {
     const refused = await t.call("POST", "/v1/event-types", { body: { name: "bad", description: "bad", schema } });
-    expect(refused).toMatchObject({ status: 422, json: { error: { code: "validation_failed" } } });
+    expect(refused).toMatchObject({ status: 422, json: { error: { code: "invalid_schema" } } });
     expect(refused.json.error.details[0].path).toMatch(path);
     expect(t.deps.eventTypes.items.size).toBe(0);
   });
@@ -149,6 +157,10 @@ describe("emit against the catalog", () => {
     expect(t.deps.queue.sent).toHaveLength(0);
   });
 });
+
+function refs(count: number): unknown[] {
+  return Array.from({ length: count }, () => ({ $ref: "#/$defs/s" }));
+}
 
 function nested(depth: number): Record<string, unknown> {
   let schema: Record<string, unknown> = { type: "string" };
