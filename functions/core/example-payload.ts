@@ -35,8 +35,8 @@ export function examplePayload(schema: unknown, root: unknown = schema, depth = 
   const next = (s: unknown) => examplePayload(s, root, depth + 1);
   if (typeof schema.$ref === "string") return next(resolve(root, schema.$ref));
   if (Array.isArray(schema.allOf)) {
-    const parts = [withoutAllOf(schema), ...schema.allOf].map(next);
-    return parts.every(isSchema) ? Object.assign({}, ...parts) : parts[0];
+    const parts = [withoutAllOf(schema), ...schema.allOf].map(next).filter((p) => p !== null);
+    return parts.some(isSchema) ? Object.assign({}, ...parts.filter(isSchema)) : (parts[0] ?? null);
   }
   for (const key of ["anyOf", "oneOf"]) {
     const options = schema[key];
