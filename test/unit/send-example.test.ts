@@ -103,7 +103,12 @@ describe("the catalog as intake reads it", () => {
     const clock = new FakeClock();
     const store = new MemoryEventTypeStore();
     let reads = 0;
-    const counted = Object.assign(Object.create(store), { getMany: (names: string[]) => (reads++, store.getMany(names)) });
+    const counted = Object.assign(Object.create(store), {
+      getMany: (names: string[]) => {
+        reads++;
+        return store.getMany(names);
+      },
+    });
     const cache = new CachedEventTypeStore(counted, clock, 10);
     const type = {
       name: "a",
