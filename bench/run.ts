@@ -14,6 +14,7 @@ import { benchColdStart } from "./stages/cold-start.ts";
 import { priceRuns } from "./stages/cost.ts";
 import { benchDeliveryWorker } from "./stages/delivery-worker.ts";
 import { benchEndToEnd } from "./stages/end-to-end.ts";
+import { benchEventSchema } from "./stages/event-schema.ts";
 import { benchFanOut } from "./stages/fan-out.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
@@ -73,6 +74,16 @@ try {
   );
   progress(`    ratio ${endToEnd.ratio} (target ≥ 0.5); p99 ${endToEnd.latency.p99Ms} ms (target ≤ 100 ms)`);
 
+  progress("6/6 intake with and without a payload schema (interleaved rounds)");
+  const eventSchema = await benchEventSchema(
+    api,
+    { events: quick ? 500 : 2000, rounds: quick ? 2 : 4, batchSize: 10, concurrency: 8 },
+    progress,
+  );
+  progress(
+    `    ratio ${eventSchema.ratio} (${eventSchema.with.perSecond} vs ${eventSchema.without.perSecond} events/s; target ≥ ${eventSchema.target}); ${eventSchema.validateMicros} µs to validate one payload`,
+  );
+
   progress("5/5 cost: pricing the counted calls");
   const cost = await priceRuns(runs);
   for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
@@ -100,6 +111,7 @@ try {
     fanOut,
     coldStart,
     cost,
+    eventSchema,
   };
 } finally {
   api.close();

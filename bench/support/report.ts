@@ -2,6 +2,7 @@ import type { ColdStartResult } from "../stages/cold-start.ts";
 import type { CostResult } from "../stages/cost.ts";
 import type { DeliveryWorkerResult } from "../stages/delivery-worker.ts";
 import type { EndToEndResult } from "../stages/end-to-end.ts";
+import type { EventSchemaResult } from "../stages/event-schema.ts";
 import type { FanOutResult } from "../stages/fan-out.ts";
 
 export interface BenchReport {
@@ -15,6 +16,7 @@ export interface BenchReport {
   fanOut: FanOutResult;
   coldStart: ColdStartResult;
   cost: CostResult;
+  eventSchema: EventSchemaResult;
 }
 
 const mark = (met: boolean) => (met ? "met" : "**missed**");
@@ -55,6 +57,10 @@ export function markdownReport(r: BenchReport): string {
       `| 5. ${s.name} | ${usd(s.total)} per million deliveries | ${s.target === undefined ? "" : `≤ ${usd(s.target)}`} | ${s.met === undefined ? "" : mark(s.met)} |`,
     );
   }
+  const s = r.eventSchema;
+  out.push(
+    `| 6. intake with a ${s.schemaProperties}-property schema vs none | ${s.ratio} × (${n(s.with.perSecond)} vs ${n(s.without.perSecond)} events/s; ${s.validateMicros} µs a validation) | ≥ ${s.target} | ${mark(s.met)} |`,
+  );
   out.push("");
   out.push("## 1. Delivery worker against the raw HTTP limit", "");
   out.push(
