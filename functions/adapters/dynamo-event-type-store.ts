@@ -6,8 +6,8 @@ import { conditionalWrite, dynamo, queryPage } from "./dynamo-paging.ts";
 import { keys, TABLE_DESIGN } from "./table-design.ts";
 
 /**
- * The global event-type catalog in the DynamoDB table. The schema is kept as a JSON string: a
- * schema may nest deeper than DynamoDB's 32 levels of maps and hold keys it refuses (an empty one).
+ * The global event-type catalog in the DynamoDB table. The schema and the examples are kept as JSON
+ * strings: they may nest deeper than DynamoDB's 32 levels of maps and hold keys it refuses (an empty one).
  */
 export class DynamoEventTypeStore implements EventTypeStore {
   private readonly client: DynamoDBDocumentClient;
@@ -77,13 +77,14 @@ export class DynamoEventTypeStore implements EventTypeStore {
 }
 
 function item(type: EventTypeRecord): Record<string, unknown> {
-  const { schema, ...rest } = type;
+  const { schema, examples, ...rest } = type;
   return {
     ...keys.eventType(type.name),
     gsi1pk: keys.eventTypeList,
     gsi1sk: type.name,
     ...rest,
     ...(schema !== undefined && { schemaJson: JSON.stringify(schema) }),
+    ...(examples !== undefined && { examplesJson: JSON.stringify(examples) }),
   };
 }
 
@@ -92,6 +93,7 @@ function record(i: Record<string, unknown>): EventTypeRecord {
     name: String(i.name),
     description: String(i.description),
     ...(typeof i.schemaJson === "string" && { schema: JSON.parse(i.schemaJson) as Record<string, unknown> }),
+    ...(typeof i.examplesJson === "string" && { examples: JSON.parse(i.examplesJson) as unknown[] }),
     archived: i.archived === true,
     createdAt: String(i.createdAt),
     updatedAt: String(i.updatedAt),

@@ -329,12 +329,12 @@ describe.each([
     const schema = { type: "object", properties: { "": { type: "integer" }, list: deep } };
 
     it("creates each name once, replaces only what exists, and lists by name across pages", async () => {
-      expect(await w.eventTypes.create(type("b.second", { schema }))).toBe(true);
+      expect(await w.eventTypes.create(type("b.second", { schema, examples: [{ "": 1, list: deep }] }))).toBe(true);
       expect(await w.eventTypes.create(type("b.second"))).toBe(false);
       expect(await w.eventTypes.replace(type("zz.missing"))).toBe(false);
       for (const name of ["c.third", "a.first"]) await w.eventTypes.create(type(name));
       expect(await w.eventTypes.replace(type("c.third", { archived: true, updatedAt: minute(1) }))).toBe(true);
-      expect(await w.eventTypes.get("b.second")).toEqual(type("b.second", { schema }));
+      expect(await w.eventTypes.get("b.second")).toEqual(type("b.second", { schema, examples: [{ "": 1, list: deep }] }));
       expect(await w.eventTypes.get("c.third")).toEqual(type("c.third", { archived: true, updatedAt: minute(1) }));
       const listed = await allPages((cursor) => w.eventTypes.list(2, cursor));
       expect(listed.map((t) => t.name)).toEqual(["a.first", "b.second", "c.third"]);
