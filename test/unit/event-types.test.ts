@@ -1,16 +1,10 @@
-import type { Context } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Log } from "../../functions/adapters/logger.ts";
 import { MAX_SCHEMA_REFS } from "../../functions/adapters/schema-hazards.ts";
-import { createApiHandler } from "../../functions/api/handler.ts";
-import { Authenticator } from "../../functions/core/api-keys.ts";
 import { MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH } from "../../functions/core/event-types.ts";
 import { acceptEvents } from "../../functions/core/intake.ts";
+import { apiCaller } from "../support/api-caller.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
-import { apiEvent } from "../support/api-event.ts";
 import { endpointFixture } from "../support/fakes.ts";
-
-const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
 
 const INVOICE_SCHEMA = {
   type: "object",
@@ -21,12 +15,7 @@ const INVOICE_SCHEMA = {
 function setup() {
   // Room for a body a little over the largest schema, so that the schema's own bound answers.
   const deps = { ...memoryApiDeps(), maxBodyBytes: 2 * MAX_SCHEMA_BYTES };
-  const handler = createApiHandler(deps, async () => new Authenticator("admin-key", deps.apiKeys), silent);
-  const call = async (...args: Parameters<typeof apiEvent>) => {
-    const response = await handler(apiEvent(...args), {} as Context);
-    return { status: response.statusCode, json: response.body ? JSON.parse(response.body) : undefined };
-  };
-  return { deps, call };
+  return { deps, call: apiCaller(deps) };
 }
 
 describe("the event-type catalog", () => {

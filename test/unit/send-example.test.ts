@@ -1,14 +1,8 @@
-import type { Context } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Log } from "../../functions/adapters/logger.ts";
-import { createApiHandler } from "../../functions/api/handler.ts";
-import { Authenticator } from "../../functions/core/api-keys.ts";
 import { CachedEventTypeStore } from "../../functions/core/event-type-cache.ts";
+import { apiCaller } from "../support/api-caller.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
-import { apiEvent } from "../support/api-event.ts";
 import { endpointFixture, FakeClock, MemoryEventTypeStore } from "../support/fakes.ts";
-
-const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
 
 const ORDER = {
   type: "object",
@@ -18,12 +12,7 @@ const ORDER = {
 
 function setup() {
   const deps = memoryApiDeps();
-  const handler = createApiHandler(deps, async () => new Authenticator("admin-key", deps.apiKeys), silent);
-  const call = async (...args: Parameters<typeof apiEvent>) => {
-    const response = await handler(apiEvent(...args), {} as Context);
-    return { status: response.statusCode, json: response.body ? JSON.parse(response.body) : undefined };
-  };
-  return { deps, call };
+  return { deps, call: apiCaller(deps) };
 }
 
 describe("send-example", () => {
