@@ -33,6 +33,9 @@ export function schemaHazards(root: unknown): SchemaIssue[] {
     const at = (key: string) => [...path, key].join(".");
     for (const key of UNSUPPORTED) if (key in node) issues.push({ path: at(key), message: `${key} is not supported` });
     if (path.length > 0 && "$id" in node) issues.push({ path: at("$id"), message: "only the root may carry $id" });
+    // The validator compares every pair of items, whatever maxItems says: a long array would stall intake.
+    if (node.uniqueItems === true)
+      issues.push({ path: at("uniqueItems"), message: "is not supported: its check is quadratic in the array's length" });
     if (typeof node.pattern === "string") issues.push(...patternIssues(node.pattern, at("pattern")));
     if (isObject(node.patternProperties)) {
       for (const key of Object.keys(node.patternProperties)) issues.push(...patternIssues(key, at(`patternProperties.${key}`)));

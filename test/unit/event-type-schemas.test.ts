@@ -49,9 +49,12 @@ describe("a schema's hazards to intake", () => {
     expect(schemaProblems({ anyOf: [{ not: { $ref: "#" } }] })[0]?.message).toMatch(/loops/);
   });
 
-  it("refuses $id below the root and the keywords the validator does not implement", () => {
+  it("refuses $id below the root, the keywords the validator does not implement, and uniqueItems", () => {
     expect(schemaProblems({ properties: { a: { $id: "https://x.example/a" } } })[0]?.path).toBe("properties.a.$id");
     expect(schemaProblems({ $recursiveRef: "#" })[0]?.path).toBe("$recursiveRef");
+    // uniqueItems compares every pair of items: a 256 KB array of distinct values would stall intake.
+    expect(schemaProblems({ type: "array", maxItems: 10, uniqueItems: true })[0]?.path).toBe("uniqueItems");
+    expect(schemaProblems({ type: "array", uniqueItems: false })).toEqual([]);
   });
 });
 
