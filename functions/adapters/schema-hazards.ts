@@ -9,6 +9,8 @@ import type { SchemaIssue } from "../core/event-types.ts";
 
 /** At most this many `$ref`s in one schema. */
 export const MAX_SCHEMA_REFS = 64;
+/** At most this many subschemas may apply to one value in place (through allOf/anyOf/oneOf/not/if/$ref). */
+export const MAX_CHECKS_PER_VALUE = 1000;
 /** Longest `pattern` (or `patternProperties` key) accepted, in characters. */
 export const MAX_PATTERN_LENGTH = 256;
 
@@ -52,7 +54,7 @@ export function schemaHazards(root: unknown): SchemaIssue[] {
 }
 
 /** Calls `visit` on every subschema that is an object, with its path from the root. */
-function walk(schema: unknown, path: string[], visit: (node: Node, path: string[]) => void): void {
+export function walk(schema: unknown, path: string[], visit: (node: Node, path: string[]) => void): void {
   if (!isObject(schema)) return;
   visit(schema, path);
   for (const key of [...ONE, ...ONE_MORE]) walk(schema[key], [...path, key], visit);
@@ -99,7 +101,24 @@ function loops(root: unknown, refs: [Node, string][]): SchemaIssue[] {
     return found;
   };
   const looping = refs.find(([node]) => cycles(node));
-  return looping ? [{ path: looping[1], message: "this reference loops back without reaching into the value" }] : [];
+  if (looping) return [{ path: looping[1], message: "this reference loops back without reaching into the value" }];
+  // Without loops the in-place graph is acyclic, but references can still fan out: a chain of
+  // `anyOf: [{$ref: next}, {$ref: next}]` checks one value 2^n times. Count the checks per value.
+  const checks = new Map<unknown, number>();
+  const count = (node: unknown): number => {
+    if (!isObject(node)) return 1;
+    let n = checks.get(node);
+    if (n === undefined) {
+      n = Math.min(MAX_CHECKS_PER_VALUE + 1, 1 + inPlace(node).reduce((sum: number, child) => sum + count(child), 0));
+      checks.set(node, n);
+    }
+    return n;
+  };
+  const fanning =
+    refs.find(([node]) => count(node) > MAX_CHECKS_PER_VALUE) ?? (count(root) > MAX_CHECKS_PER_VALUE ? [root, ""] : undefined);
+  return fanning
+    ? [{ path: fanning[1] as string, message: `checks one value more than ${MAX_CHECKS_PER_VALUE} times through its references` }]
+    : [];
 }
 
 /** Why a regex may not run at intake: invalid, too long, or exponential backtracking (nested quantifiers). */

@@ -49,12 +49,37 @@ describe("a schema's hazards to intake", () => {
     expect(schemaProblems({ anyOf: [{ not: { $ref: "#" } }] })[0]?.message).toMatch(/loops/);
   });
 
+  it("refuses references that fan out to check one value exponentially often", () => {
+    // d0 -> d1 twice -> d2 twice ...: 2^12 checks of the same value, with only 24 references.
+    const $defs = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`d${i}`, { anyOf: [{ $ref: `#/$defs/d${i + 1}` }, { $ref: `#/$defs/d${i + 1}` }] }]),
+    );
+    const fanning = { $defs: { ...$defs, d12: { type: "string" } }, $ref: "#/$defs/d0" };
+    expect(
+      schemaProblems(fanning)
+        .map((p) => p.message)
+        .join(),
+    ).toMatch(/more than 1000 times/);
+    const shallow = { $defs: { ...Object.fromEntries(Object.entries($defs).slice(8)), d12: { type: "string" } }, $ref: "#/$defs/d8" };
+    expect(schemaProblems(shallow)).toEqual([]);
+  });
+
   it("refuses $id below the root, the keywords the validator does not implement, and uniqueItems", () => {
     expect(schemaProblems({ properties: { a: { $id: "https://x.example/a" } } })[0]?.path).toBe("properties.a.$id");
     expect(schemaProblems({ $recursiveRef: "#" })[0]?.path).toBe("$recursiveRef");
     // uniqueItems compares every pair of items: a 256 KB array of distinct values would stall intake.
     expect(schemaProblems({ type: "array", maxItems: 10, uniqueItems: true })[0]?.path).toBe("uniqueItems");
     expect(schemaProblems({ type: "array", uniqueItems: false })).toEqual([]);
+  });
+});
+
+describe("formats", () => {
+  it("are annotations, as draft 2020-12 has them by default: no format regex runs on a payload", () => {
+    // The validator's own url check backtracks exponentially on "http://" + "a" * n + "!".
+    const schema = { type: "object", properties: { site: { type: "string", format: "url" }, at: { format: "date-time" } } };
+    expect(schemaProblems(schema)).toEqual([]);
+    expect(compileSchema(schema)({ site: `http://${"a".repeat(40)}!`, at: "yesterday" })).toEqual([]);
+    expect(compileSchema(schema)({ site: 5 })).toEqual([{ path: "site", message: expect.any(String) }]);
   });
 });
 
