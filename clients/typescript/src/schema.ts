@@ -337,7 +337,7 @@ export interface paths {
         put?: never;
         /**
          * Catalogue an event type (admin only)
-         * @description The catalog is global: every tenant's events of the type are held to it. With a `schema`, every payload of the type is validated at emit. A schema is refused (422 `invalid_schema`, `details` naming each place) when it is not draft 2020-12, is over 64 KiB or 32 levels deep, refers (`$ref`) outside itself or more than 64 times, loops without reaching into the value, uses `$dynamicRef` or `uniqueItems`, or holds a `pattern` over 256 characters or with nested quantifiers (exponential backtracking); examples must match it.
+         * @description The catalog is global: every tenant's events of the type are held to it. With a `schema`, every payload of the type is validated at emit. A schema is refused (422 `invalid_schema`, `details` naming each place) when it is not draft 2020-12, is over 64 KiB or 32 levels deep, refers (`$ref`) outside itself or more than 64 times, loops without reaching into the value or fans out to check one value over 1000 times, uses `$dynamicRef` or `uniqueItems`, or holds a `pattern` over 256 characters or with nested quantifiers (exponential backtracking); examples must match it.
          */
         post: operations["createEventType"];
         delete?: never;
@@ -406,7 +406,7 @@ export interface paths {
         head?: never;
         /**
          * Change an event type (admin only)
-         * @description `schema: null` removes the schema, `examples: null` the examples; `archived: true` refuses the type at emit until it is set back to `false`. A schema is refused (422 `invalid_schema`, `details` naming each place) when it is not draft 2020-12, is over 64 KiB or 32 levels deep, refers (`$ref`) outside itself or more than 64 times, loops without reaching into the value, uses `$dynamicRef` or `uniqueItems`, or holds a `pattern` over 256 characters or with nested quantifiers (exponential backtracking); examples must match it.
+         * @description `schema: null` removes the schema, `examples: null` the examples; `archived: true` refuses the type at emit until it is set back to `false`. A schema is refused (422 `invalid_schema`, `details` naming each place) when it is not draft 2020-12, is over 64 KiB or 32 levels deep, refers (`$ref`) outside itself or more than 64 times, loops without reaching into the value or fans out to check one value over 1000 times, uses `$dynamicRef` or `uniqueItems`, or holds a `pattern` over 256 characters or with nested quantifiers (exponential backtracking); examples must match it.
          */
         patch: operations["updateEventType"];
         trace?: never;

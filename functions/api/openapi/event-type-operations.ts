@@ -1,11 +1,11 @@
 import * as v from "valibot";
-import { MAX_PATTERN_LENGTH, MAX_SCHEMA_REFS } from "../../adapters/schema-hazards.ts";
+import { MAX_CHECKS_PER_VALUE, MAX_PATTERN_LENGTH, MAX_SCHEMA_REFS } from "../../adapters/schema-hazards.ts";
 import { CreateEventType, MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH, UpdateEventType } from "../../core/event-types.ts";
 import { EVENT_TYPE } from "../../core/validation.ts";
 import { EXAMPLES, type Operation, paging } from "./operation.ts";
 import * as R from "./response-schemas.ts";
 
-const refused = `A schema is refused (422 \`invalid_schema\`, \`details\` naming each place) when it is not draft 2020-12, is over ${MAX_SCHEMA_BYTES / 1024} KiB or ${MAX_SCHEMA_DEPTH} levels deep, refers (\`$ref\`) outside itself or more than ${MAX_SCHEMA_REFS} times, loops without reaching into the value, uses \`$dynamicRef\` or \`uniqueItems\`, or holds a \`pattern\` over ${MAX_PATTERN_LENGTH} characters or with nested quantifiers (exponential backtracking); examples must match it.`;
+const refused = `A schema is refused (422 \`invalid_schema\`, \`details\` naming each place) when it is not draft 2020-12, is over ${MAX_SCHEMA_BYTES / 1024} KiB or ${MAX_SCHEMA_DEPTH} levels deep, refers (\`$ref\`) outside itself or more than ${MAX_SCHEMA_REFS} times, loops without reaching into the value or fans out to check one value over ${MAX_CHECKS_PER_VALUE} times, uses \`$dynamicRef\` or \`uniqueItems\`, or holds a \`pattern\` over ${MAX_PATTERN_LENGTH} characters or with nested quantifiers (exponential backtracking); examples must match it.`;
 
 /** The event-type catalog's routes in the API document (functions/api/event-type-routes.ts). */
 export const EVENT_TYPE_OPERATIONS: Operation[] = [
