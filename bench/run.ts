@@ -15,6 +15,7 @@ import { benchColdStart } from "./stages/cold-start.ts";
 import { priceRuns } from "./stages/cost.ts";
 import { benchDeliveryWorker } from "./stages/delivery-worker.ts";
 import { benchEndToEnd } from "./stages/end-to-end.ts";
+import { benchEventSchema } from "./stages/event-schema.ts";
 import { benchFanOut } from "./stages/fan-out.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
 import { apiClient } from "./support/api-client.ts";
@@ -75,6 +76,16 @@ try {
   );
   progress(`    ratio ${endToEnd.ratio} (target ≥ 0.5); p99 ${endToEnd.latency.p99Ms} ms (target ≤ 100 ms)`);
 
+  progress("6/6 intake with and without a payload schema (interleaved rounds)");
+  const eventSchema = await benchEventSchema(
+    api,
+    { events: quick ? 500 : 2000, rounds: quick ? 2 : 4, batchSize: 10, concurrency: 8 },
+    progress,
+  );
+  progress(
+    `    ratio ${eventSchema.ratio} (${eventSchema.with.perSecond} vs ${eventSchema.without.perSecond} events/s; target ≥ ${eventSchema.target}); ${eventSchema.validateMicros} µs to validate one payload`,
+  );
+
   progress("5/5 cost: pricing the counted calls");
   const cost = await priceRuns(runs);
   for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
@@ -115,6 +126,7 @@ try {
     cost,
     hotKey,
     burst,
+    eventSchema,
   };
 } finally {
   api.close();

@@ -106,9 +106,44 @@ export class DispatcherFunction extends Construct {
         // Lambda gives the role's credentials in the environment: the SDK's whole default chain
         // (about 130 KB of every bundle) is replaced by the environment provider alone.
         esbuildArgs: { [`--alias:${DEFAULT_CREDENTIALS_MODULE}`]: LAMBDA_CREDENTIALS_MODULE },
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_input, output) => [splitBundleCommand(options.entry, output, options.sourceMaps)],
+        },
       },
     });
   }
+}
+
+/**
+ * The same esbuild bundle again, split: each dynamic `import()` (the JSON Schema validator, the
+ * console's pages, the API document, the SDK's own lazy modules) becomes a chunk of its own under
+ * chunks/, read only when first imported, instead of part of the index.mjs that every cold start
+ * parses. NodejsFunction always bundles to one `--outfile`, which esbuild cannot split, so this
+ * rebuild, with the options above plus `--splitting`, replaces its index.mjs.
+ */
+export function splitBundleCommand(entry: string, outputDir: string, sourceMaps: boolean): string {
+  const args = [
+    "--bundle",
+    entry,
+    "--splitting",
+    `--outdir=${outputDir}`,
+    "--entry-names=index",
+    "--chunk-names=chunks/[name]-[hash]",
+    "--out-extension:.js=.mjs",
+    "--format=esm",
+    "--platform=node",
+    "--target=node24",
+    "--minify",
+    "--main-fields=module,main",
+    `--banner:js=${ESM_REQUIRE_BANNER}`,
+    `--alias:${DEFAULT_CREDENTIALS_MODULE}=${LAMBDA_CREDENTIALS_MODULE}`,
+    ...(sourceMaps ? ["--sourcemap"] : []),
+    "--log-level=warning",
+  ];
+  // Run from the project root, as NodejsFunction runs its own esbuild; every argument single-quoted.
+  return ["npx", "--no-install", "esbuild", ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
 }
 
 /**

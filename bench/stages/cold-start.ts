@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, type Metafile, type Plugin } from "esbuild";
-import { DEFAULT_CREDENTIALS_MODULE, ESM_REQUIRE_BANNER, LAMBDA_CREDENTIALS_MODULE } from "../../lib/dispatcher-function.ts";
+import type { Metafile, Plugin } from "esbuild";
+import { type Built, bundle } from "../support/bundle.ts";
 import { median, round } from "../support/stats.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -22,6 +22,7 @@ const CLIENT_EXPORTS: Record<string, string> = {
 
 export interface BundleFigure {
   entry: string;
+  /** What a cold start loads: index.mjs and the chunks it imports statically (dynamic imports load on first use). */
   bytes: number;
   kb: number;
   /** The SDK clients the entry bundles, each marked static or lazy (dynamic import). */
@@ -69,28 +70,6 @@ const builtinHttpPlugin: Plugin = {
     }));
   },
 };
-
-/** Bundles as lib/dispatcher-function.ts has the CDK bundle them (ESM, minified, node24, credential alias). */
-async function bundle(entryPoint: string, outfile: string, plugins: Plugin[] = [], sourcemap = false): Promise<Metafile> {
-  const result = await build({
-    entryPoints: [entryPoint],
-    outfile,
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "node",
-    target: "node24",
-    mainFields: ["module", "main"],
-    banner: { js: ESM_REQUIRE_BANNER },
-    alias: { [DEFAULT_CREDENTIALS_MODULE]: resolve(ROOT, LAMBDA_CREDENTIALS_MODULE) },
-    metafile: true,
-    sourcemap,
-    plugins,
-    logLevel: "silent",
-    absWorkingDir: ROOT,
-  });
-  return result.metafile;
-}
 
 /** The SDK client packages a bundle contains, and whether the entry's own code only imports them lazily. */
 function clientsOf(metafile: Metafile): { name: string; lazy: boolean }[] {
@@ -174,20 +153,21 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
     const built: {
       entry: string;
       file: string;
+      bytes: number;
       mapped: string;
       proposed: string;
       baseline: string;
+      baselineBytes: number;
       clients: { name: string; lazy: boolean }[];
       proposedDiffers: boolean;
     }[] = [];
     for (const [i, entry] of ENTRIES.entries()) {
-      const file = join(dir, `entry-${i}.mjs`);
-      const clients = clientsOf(await bundle(resolve(ROOT, entry), file));
+      const own = await bundle(resolve(ROOT, entry), join(dir, `entry-${i}`));
+      const { file, bytes } = own;
+      const clients = clientsOf(own.metafile);
       // As the CDK bundles with sourceMaps on: the map beside the file, a sourceMappingURL comment in it.
-      const mapped = join(dir, `mapped-${i}.mjs`);
-      await bundle(resolve(ROOT, entry), mapped, [], true);
-      const proposed = join(dir, `proposed-${i}.mjs`);
-      await bundle(resolve(ROOT, entry), proposed, [builtinHttpPlugin]);
+      const mapped = (await bundle(resolve(ROOT, entry), join(dir, `mapped-${i}`), [], true)).file;
+      const proposed = (await bundle(resolve(ROOT, entry), join(dir, `proposed-${i}`), [builtinHttpPlugin])).file;
       const source = clients
         .map(({ name, lazy }, k) =>
           lazy
@@ -197,13 +177,23 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
         .join("\n");
       const baselineSource = join(ROOT, "bench", "results", `baseline-${i}.tmp.ts`);
       writeFileSync(baselineSource, `${source}\n`);
-      const baseline = join(dir, `baseline-${i}.mjs`);
+      let baseline: Built;
       try {
-        await bundle(baselineSource, baseline);
+        baseline = await bundle(baselineSource, join(dir, `baseline-${i}`));
       } finally {
         rmSync(baselineSource, { force: true });
       }
-      built.push({ entry, file, mapped, proposed, baseline, clients, proposedDiffers: !readFileSync(proposed).equals(readFileSync(file)) });
+      built.push({
+        entry,
+        file,
+        bytes,
+        mapped,
+        proposed,
+        baseline: baseline.file,
+        baselineBytes: baseline.bytes,
+        clients,
+        proposedDiffers: !readFileSync(proposed).equals(readFileSync(file)),
+      });
     }
     // The two SDK clients constructed as the functions construct them, and nothing else: what the
     // SDK alone costs at cold start beyond importing its classes.
@@ -212,9 +202,9 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
       constructedSource,
       'import { createDocumentClient, createSqsClient } from "../../functions/adapters/aws-clients.ts";\nexport const clients = [createDocumentClient(), createSqsClient()];\n',
     );
-    const constructed = join(dir, "constructed.mjs");
+    let constructed: string;
     try {
-      await bundle(constructedSource, constructed);
+      constructed = (await bundle(constructedSource, join(dir, "constructed"))).file;
     } finally {
       rmSync(constructedSource, { force: true });
     }
@@ -236,14 +226,14 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
     }
     const bundles = built.map((b, i): BundleFigure => {
       const s = samples[i] as { entry: number[]; baseline: number[]; proposed: number[]; mapped: number[] };
-      const bytes = readFileSync(b.file).length;
+      const bytes = b.bytes;
       const ratio = median(s.entry) / median(s.baseline);
       const figure: BundleFigure = {
         entry: b.entry,
         bytes,
         kb: round(bytes / 1024, 1),
         clients: b.clients.map((c) => `${c.name}${c.lazy ? " (lazy)" : ""}`),
-        baselineBytes: readFileSync(b.baseline).length,
+        baselineBytes: b.baselineBytes,
         importMs: round(median(s.entry), 1),
         baselineImportMs: round(median(s.baseline), 1),
         importMsSamples: s.entry.map((v) => round(v, 1)),

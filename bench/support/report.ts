@@ -3,6 +3,7 @@ import type { ColdStartResult } from "../stages/cold-start.ts";
 import type { CostResult } from "../stages/cost.ts";
 import type { DeliveryWorkerResult } from "../stages/delivery-worker.ts";
 import type { EndToEndResult } from "../stages/end-to-end.ts";
+import type { EventSchemaResult } from "../stages/event-schema.ts";
 import type { FanOutResult } from "../stages/fan-out.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
 import { isolationSections, isolationSummary } from "./isolation-report.ts";
@@ -20,6 +21,7 @@ export interface BenchReport {
   cost: CostResult;
   hotKey: HotKeyResult;
   burst: BurstResult;
+  eventSchema: EventSchemaResult;
 }
 
 const mark = (met: boolean) => (met ? "met" : "**missed**");
@@ -61,6 +63,10 @@ export function markdownReport(r: BenchReport): string {
     );
   }
   out.push(...isolationSummary(r.hotKey, r.burst));
+  const s = r.eventSchema;
+  out.push(
+    `| 6. intake with a ${s.schemaProperties}-property schema vs none | ${s.ratio} × (${n(s.with.perSecond)} vs ${n(s.without.perSecond)} events/s; ${s.validateMicros} µs a validation) | ≥ ${s.target} | ${mark(s.met)} |`,
+  );
   out.push("");
   out.push("## 1. Delivery worker against the raw HTTP limit", "");
   out.push(

@@ -12,6 +12,7 @@
  * | rate window | EP#{id}#R{shard} | RATE#{unix second} |                      |                            |
  * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
  * | endpoint count | TENANT#{tenant} | ENDPOINTS         |                      |                            |
+ * | event type | ETYPE#{name} | EVENTTYPE              | EVENTTYPES           | {name}                     |
  *
  * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
  * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
@@ -85,4 +86,7 @@ export const keys = {
   recovery: (endpointId: string, id: string) => ({ pk: `EP#${endpointId}`, sk: `RECOVERY#${id}` }),
   /** How many endpoints a tenant holds: what MAX_ENDPOINTS_PER_TENANT is checked against. */
   endpointCount: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "ENDPOINTS" }),
+  /** The catalog is global: one item per type name, listed by name on gsi1. */
+  eventType: (name: string) => ({ pk: `ETYPE#${name}`, sk: "EVENTTYPE" }),
+  eventTypeList: "EVENTTYPES",
 } as const;

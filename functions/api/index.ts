@@ -1,6 +1,9 @@
 import { loadAdminKey } from "../adapters/admin-key.ts";
 import { DynamoApiKeyStore } from "../adapters/dynamo-api-key-store.ts";
+import { DynamoEventTypeStore } from "../adapters/dynamo-event-type-store.ts";
+import { JsonSchemaCompiler } from "../adapters/json-schemas.ts";
 import { Authenticator } from "../core/api-keys.ts";
+import { CachedEventTypeStore } from "../core/event-type-cache.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApiHandler } from "./handler.ts";
 
@@ -18,6 +21,12 @@ export const handler = runtime.budget.wrap(
       events: runtime.events,
       attempts: runtime.attempts,
       apiKeys,
+      eventTypes: new CachedEventTypeStore(
+        new DynamoEventTypeStore(runtime.dynamo, config.tableName),
+        runtime.clock,
+        config.eventTypeCacheSeconds,
+      ),
+      schemas: new JsonSchemaCompiler(),
       queue: runtime.queue,
       clock: runtime.clock,
       logRetentionDays: config.logRetentionDays,

@@ -12,6 +12,7 @@ import {
 } from "../core/endpoints.ts";
 import { ApiError } from "../core/errors.ts";
 import { getEventView, listEndpointAttempts, listEventAttempts } from "../core/event-queries.ts";
+import { type EventTypeDeps, unknownTypeWarnings } from "../core/event-types.ts";
 import { acceptEvents, type IntakeDeps, type IntakeResult } from "../core/intake.ts";
 import type { Endpoint, EndpointView } from "../core/model.ts";
 import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/ports.ts";
@@ -32,10 +33,12 @@ import {
   TenantId,
   UpdateEndpoint,
 } from "../core/validation.ts";
+import { eventTypeRoutes } from "./event-type-routes.ts";
 import { header, jsonBody, pathParam, query } from "./request.ts";
 import { empty, errorBody, json, RETRY_AFTER_SECONDS } from "./response.ts";
+import type { Route } from "./route.ts";
 
-export interface ApiDeps extends EndpointDeps, IntakeDeps, ApiKeyDeps {
+export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, ApiKeyDeps, EventTypeDeps {
   events: EventStore;
   attempts: AttemptLog;
   maxBodyBytes: number;
@@ -49,12 +52,7 @@ export interface ApiDeps extends EndpointDeps, IntakeDeps, ApiKeyDeps {
 type Event = APIGatewayProxyEventV2;
 type Response = APIGatewayProxyStructuredResultV2;
 
-/** A route: the handler gets the request and who is calling (undefined only on the public health route). */
-export interface Route {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
-  path: string;
-  handler: (event: Event, caller: Principal) => Promise<Response>;
-}
+export type { Route } from "./route.ts";
 
 /** Every route of the HTTP API, each a few lines from request to core call to response. */
 export function routes(deps: ApiDeps): Route[] {
@@ -76,7 +74,7 @@ export function routes(deps: ApiDeps): Route[] {
       handler: async (e, caller) => {
         const input = parse(CreateEndpoint, body(e));
         const endpoint = await createEndpoint(deps, { ...input, tenantId: actingTenant(caller, input.tenantId) });
-        return json(201, show(endpoint, true));
+        return json(201, { ...show(endpoint, true), warnings: await unknownTypeWarnings(deps, input.eventTypes) });
       },
     },
     {
@@ -97,7 +95,8 @@ export function routes(deps: ApiDeps): Route[] {
       path: "/v1/endpoints/{id}",
       handler: async (e, caller) => {
         const input = parse(UpdateEndpoint, body(e));
-        return json(200, show(await updateEndpoint(deps, id(e), input, confinedTenant(caller)), false));
+        const updated = show(await updateEndpoint(deps, id(e), input, confinedTenant(caller)), false);
+        return json(200, { ...updated, warnings: await unknownTypeWarnings(deps, input.eventTypes) });
       },
     },
     {
@@ -213,6 +212,7 @@ export function routes(deps: ApiDeps): Route[] {
         return empty(204);
       },
     },
+    ...eventTypeRoutes({ ...deps, apiDocument: async () => String((await apiDocument()).body) }),
     {
       method: "GET",
       path: "/v1/openapi.json",

@@ -14,7 +14,11 @@ export type ApiErrorCode =
   | "unsupported_media_type"
   | "endpoint_disabled"
   | "concurrent_update"
-  | "quota_exceeded";
+  | "quota_exceeded"
+  | "already_exists"
+  | "schema_validation_failed"
+  | "event_type_archived"
+  | "invalid_schema";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -32,6 +36,12 @@ const STATUS: Record<ApiErrorCode, number> = {
   concurrent_update: 409,
   // 409, not 429: waiting does not help, deleting an endpoint does (the tenant's state conflicts with the request).
   quota_exceeded: 409,
+  already_exists: 409,
+  schema_validation_failed: 422,
+  // 409 like endpoint_disabled: the catalog's state refuses the event, not its syntax.
+  event_type_archived: 409,
+  // A stored schema is code intake runs: one it cannot run safely is refused like an invalid body.
+  invalid_schema: 422,
 };
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */

@@ -3,11 +3,12 @@ import { type Clock, expiresAt } from "./clock.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { eventIdForKey, newId, requestHash } from "./ids.ts";
 import type { DeliveryMessage, EventRecord } from "./model.ts";
+import { checkPayloads, type PayloadCheckDeps } from "./payload-check.ts";
 import type { DeliveryQueue, EventStore } from "./ports.ts";
 import { receives, type Subscription, type TenantSubscriptions } from "./subscriptions.ts";
 import { describeIssues, EmitEvent, jsonDepth, MAX_PAYLOAD_DEPTH } from "./validation.ts";
 
-export interface IntakeDeps {
+export interface IntakeDeps extends PayloadCheckDeps {
   subscriptions: TenantSubscriptions;
   events: EventStore;
   queue: DeliveryQueue;
@@ -36,6 +37,10 @@ interface Candidate {
   keyed: boolean;
 }
 
+interface Prepared extends Candidate {
+  payload: unknown;
+}
+
 /**
  * Accepts events: validates each, answers repeats of an idempotency key with the first result,
  * matches endpoints, enqueues one message per (event, endpoint), then records the event. An event
@@ -50,11 +55,22 @@ export async function acceptEvents(
 ): Promise<IntakeResult[]> {
   const results: IntakeResult[] = new Array(inputs.length);
   const now = deps.clock.now();
-  const candidates: Candidate[] = [];
+  const prepared: Prepared[] = [];
   inputs.forEach((input, index) => {
-    const prepared = prepare(deps, input, now, idempotencyKey, confined);
-    if (prepared instanceof ApiError) results[index] = { ok: false, error: prepared };
-    else candidates.push({ index, ...prepared });
+    const p = prepare(deps, input, now, idempotencyKey, confined);
+    if (p instanceof ApiError) results[index] = { ok: false, error: p };
+    else prepared.push({ index, ...p });
+  });
+  // Each event is held to its catalogued type before anything is enqueued or recorded.
+  const refusals = await checkPayloads(
+    deps,
+    prepared.map((p) => ({ type: p.record.type, payload: p.payload })),
+  );
+  const candidates: Candidate[] = [];
+  prepared.forEach(({ payload: _checked, ...c }, i) => {
+    const refusal = refusals[i];
+    if (refusal) results[c.index] = { ok: false, error: refusal };
+    else candidates.push(c);
   });
 
   const { fresh, followers, resumes } = await answerRepeats(deps, candidates, results);
@@ -155,7 +171,7 @@ function prepare(
   now: Date,
   idempotencyKey: string | undefined,
   confined: string | undefined,
-): { record: EventRecord; keyed: boolean } | ApiError {
+): { record: EventRecord; keyed: boolean; payload: unknown } | ApiError {
   const invalid = (path: string, message: string) => new ApiError("validation_failed", "The event is not valid", [{ path, message }]);
   const parsed = v.safeParse(EmitEvent, input);
   if (!parsed.success) return new ApiError("validation_failed", "The event is not valid", describeIssues(parsed.issues));
@@ -183,7 +199,7 @@ function prepare(
     endpointIds: [],
     expiresAt: expiresAt(now, deps.logRetentionDays),
   };
-  return { record, keyed: key !== undefined };
+  return { record, keyed: key !== undefined, payload: event.payload };
 }
 
 /** Fills in the results of events recorded before; returns the new candidates and the in-batch repeats of them. */

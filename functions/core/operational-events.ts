@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { ApiError } from "./errors.ts";
 import { acceptEvents, type IntakeDeps } from "./intake.ts";
 import type { OperationalEvents } from "./operational.ts";
+import type { PayloadCheckDeps } from "./payload-check.ts";
 import { takesDeliveries } from "./subscriptions.ts";
 
 /**
@@ -11,7 +12,7 @@ import { takesDeliveries } from "./subscriptions.ts";
  * subscribes to costs one read and is not recorded (recording it would cost more than the delivery
  * it is about).
  */
-export function operationalEvents(deps: IntakeDeps): OperationalEvents {
+export function operationalEvents(deps: Omit<IntakeDeps, keyof PayloadCheckDeps>): OperationalEvents {
   return {
     async emit(tenantId, type, key, at, data) {
       const all = await deps.subscriptions.subscriptionsOf(tenantId);
@@ -21,7 +22,7 @@ export function operationalEvents(deps: IntakeDeps): OperationalEvents {
       const payload = { type, timestamp: at, data };
       // Intake matches against the subscribers just read: the same read, not a second one.
       const [result] = await acceptEvents(
-        { ...deps, subscriptions: { subscriptionsOf: async () => subscribers } },
+        { ...deps, ...OWN_TYPES, subscriptions: { subscriptionsOf: async () => subscribers } },
         [{ id, type, tenantId, payload }],
         undefined,
         tenantId,
@@ -33,3 +34,15 @@ export function operationalEvents(deps: IntakeDeps): OperationalEvents {
     },
   };
 }
+
+/**
+ * Operational types are the dispatcher's own, their payloads built by its code and documented in
+ * the README: the catalog, which holds the operator's types, is not read for them.
+ */
+const OWN_TYPES: PayloadCheckDeps = {
+  eventTypes: { getMany: async () => new Map() },
+  schemas: {
+    problems: async () => [],
+    validator: async () => () => [],
+  },
+};

@@ -29,6 +29,6 @@ export function canSee(confined: string | undefined, tenantId: string): boolean 
 }
 
 /** Throws 403 unless the caller holds the admin key. */
-export function requireAdmin(principal: Principal): void {
-  if (principal.kind !== "admin") throw new ApiError("forbidden", "Only the admin key may manage API keys");
+export function requireAdmin(principal: Principal, what = "manage API keys"): void {
+  if (principal.kind !== "admin") throw new ApiError("forbidden", `Only the admin key may ${what}`);
 }

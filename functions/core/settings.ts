@@ -125,6 +125,15 @@ export const SETTINGS = {
     unit: "bytes",
     meaning: "request body limit",
   },
+  eventTypeCacheSeconds: {
+    kind: "whole",
+    env: "EVENT_TYPE_CACHE_SECONDS",
+    default: 10,
+    min: 0,
+    max: 300,
+    unit: "s",
+    meaning: "how long a container keeps what it read of the event-type catalog; other containers see a change within it",
+  },
   maxEndpointsPerTenant: {
     kind: "whole",
     env: "MAX_ENDPOINTS_PER_TENANT",

@@ -5,11 +5,13 @@ import { DynamoAttemptLog } from "../../functions/adapters/dynamo-attempt-log.ts
 import { DynamoEndpointHealth } from "../../functions/adapters/dynamo-endpoint-health.ts";
 import { DynamoEndpointStore } from "../../functions/adapters/dynamo-endpoint-store.ts";
 import { DynamoEventStore } from "../../functions/adapters/dynamo-event-store.ts";
+import { DynamoEventTypeStore } from "../../functions/adapters/dynamo-event-type-store.ts";
 import { DynamoRateCounter } from "../../functions/adapters/dynamo-rate-counter.ts";
 import { DynamoRecoveryStore } from "../../functions/adapters/dynamo-recovery-store.ts";
 import { realSleep } from "../../functions/adapters/persistent-call.ts";
 import { systemClock } from "../../functions/core/clock.ts";
 import type { EndpointHealthStore, RateCounter } from "../../functions/core/delivery/deps.ts";
+import type { EventTypeRecord, EventTypeStore } from "../../functions/core/event-types.ts";
 import type { AttemptRecord, CircuitState, Endpoint, EventRecord, RecoveryRecord } from "../../functions/core/model.ts";
 import type { AttemptLog, EndpointStore, EventStore, Page, RecoveryStore } from "../../functions/core/ports.ts";
 import type { TenantSubscriptions } from "../../functions/core/subscriptions.ts";
@@ -21,6 +23,7 @@ import {
   MemoryEndpointHealth,
   MemoryEndpointStore,
   MemoryEventStore,
+  MemoryEventTypeStore,
   MemoryRateCounter,
   MemoryRecoveryStore,
 } from "../support/fakes.ts";
@@ -38,6 +41,7 @@ interface World {
   health: EndpointHealthStore;
   rates: RateCounter;
   recoveries: RecoveryStore;
+  eventTypes: EventTypeStore;
   stop(): Promise<void>;
 }
 
@@ -50,6 +54,7 @@ async function memoryWorld(): Promise<World> {
     health: new MemoryEndpointHealth(endpoints),
     rates: new MemoryRateCounter(),
     recoveries: new MemoryRecoveryStore(),
+    eventTypes: new MemoryEventTypeStore(),
     stop: async () => undefined,
   };
 }
@@ -71,6 +76,7 @@ async function dynamoWorld(): Promise<World> {
     health: new DynamoEndpointHealth(client, table),
     rates: new DynamoRateCounter(client, table),
     recoveries: new DynamoRecoveryStore(client, table),
+    eventTypes: new DynamoEventTypeStore(client, table),
     stop: async () => {
       vi.unstubAllEnvs();
       await dynamo.stop();
@@ -305,6 +311,39 @@ describe.each([
         updatedAt: minute(14),
       });
       expect(await w.recoveries.advance({ ...recovery("rcv_2"), steps: 1 }, 0)).toBe(false);
+    });
+  });
+
+  describe("the event-type catalog", () => {
+    const type = (name: string, extra: Partial<EventTypeRecord> = {}): EventTypeRecord => ({
+      name,
+      description: `about ${name}`,
+      archived: false,
+      createdAt: minute(0),
+      updatedAt: minute(0),
+      ...extra,
+    });
+    // A schema DynamoDB could not hold as a map: an empty key, and deeper than its 32 levels.
+    let deep: Record<string, unknown> = { type: "string" };
+    for (let i = 0; i < 40; i++) deep = { items: deep };
+    const schema = { type: "object", properties: { "": { type: "integer" }, list: deep } };
+
+    it("creates each name once, replaces only what exists, and lists by name across pages", async () => {
+      expect(await w.eventTypes.create(type("b.second", { schema, examples: [{ "": 1, list: deep }] }))).toBe(true);
+      expect(await w.eventTypes.create(type("b.second"))).toBe(false);
+      expect(await w.eventTypes.replace(type("zz.missing"))).toBe(false);
+      for (const name of ["c.third", "a.first"]) await w.eventTypes.create(type(name));
+      expect(await w.eventTypes.replace(type("c.third", { archived: true, updatedAt: minute(1) }))).toBe(true);
+      expect(await w.eventTypes.get("b.second")).toEqual(type("b.second", { schema, examples: [{ "": 1, list: deep }] }));
+      expect(await w.eventTypes.get("c.third")).toEqual(type("c.third", { archived: true, updatedAt: minute(1) }));
+      const listed = await allPages((cursor) => w.eventTypes.list(2, cursor));
+      expect(listed.map((t) => t.name)).toEqual(["a.first", "b.second", "c.third"]);
+      const many = await w.eventTypes.getMany(["a.first", "c.third", "nope"]);
+      expect([...many.keys()].sort()).toEqual(["a.first", "c.third"]);
+      expect(await w.eventTypes.getMany([])).toEqual(new Map());
+      expect(await w.eventTypes.delete("a.first")).toBe(true);
+      expect(await w.eventTypes.delete("a.first")).toBe(false);
+      expect(await w.eventTypes.get("a.first")).toBeUndefined();
     });
   });
 

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { destinationCheck } from "../../functions/adapters/destination-check.ts";
 import { NodeHttpSender } from "../../functions/adapters/http-sender.ts";
+import { JsonSchemaCompiler } from "../../functions/adapters/json-schemas.ts";
 import type { Log } from "../../functions/adapters/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { Authenticator } from "../../functions/core/api-keys.ts";
@@ -15,6 +16,7 @@ import {
   MemoryAttemptLog,
   MemoryEndpointStore,
   MemoryEventStore,
+  MemoryEventTypeStore,
   MemoryQueue,
   MemoryRecoveryStore,
 } from "../support/fakes.ts";
@@ -54,6 +56,8 @@ async function setup() {
     events: counted(new MemoryEventStore(), ["putNew"], bump),
     attempts: counted(new MemoryAttemptLog(), ["record"], bump),
     apiKeys: counted(new MemoryApiKeyStore(), ["put", "delete"], bump),
+    eventTypes: counted(new MemoryEventTypeStore(), ["create", "replace", "delete"], bump),
+    schemas: new JsonSchemaCompiler(),
     queue,
     requeue: queue,
     recoveries: counted(new MemoryRecoveryStore(), ["put"], bump),

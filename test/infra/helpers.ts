@@ -1,6 +1,6 @@
 /** Shared helpers of the infrastructure tests: synthesis, policy statements, acknowledgments. */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { App, type CfnElement, type Stack, Validations } from "aws-cdk-lib";
 import type { Template } from "aws-cdk-lib/assertions";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
@@ -108,6 +108,23 @@ export function assetDir(app: App, template: Template, stack: Stack, fn: IFuncti
 /** Reads a file of a function's bundle. */
 export function bundleFile(app: App, template: Template, stack: Stack, fn: IFunction, file: string): string {
   return readFileSync(join(assetDir(app, template, stack, fn), file), "utf8");
+}
+
+/**
+ * The code a cold start of the function loads: index.mjs and every chunk it reaches through static
+ * imports (dynamic `import()`s are left out: they load on first use), by file relative to the asset.
+ */
+export function coldStartFiles(app: App, template: Template, stack: Stack, fn: IFunction): Map<string, string> {
+  const dir = assetDir(app, template, stack, fn);
+  const files = new Map<string, string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    const code = readFileSync(join(dir, file), "utf8");
+    files.set(file, code);
+    for (const [, spec] of code.matchAll(/(?:from|import)\s*"(\.\.?\/[^"]+)"/g)) visit(join(dirname(file), spec as string));
+  };
+  visit("index.mjs");
+  return files;
 }
 
 /** Every acknowledgment recorded under `scope`: construct path, rule id and reason. */

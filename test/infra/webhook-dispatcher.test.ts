@@ -3,7 +3,7 @@
  * test. The stack is synthesized once, with real esbuild bundling.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -20,6 +20,7 @@ import {
   allStatements,
   assetDir,
   bundleFile,
+  coldStartFiles,
   functionEnv,
   functionProps,
   type Json,
@@ -75,11 +76,13 @@ describe("functions", () => {
     }
   });
 
-  it("are bundled by esbuild into one minified ES module with a require shim and, by default, no source map", () => {
+  it("are bundled by esbuild into minified ES modules with a require shim and, by default, no source map", () => {
     for (const { fn } of fns) {
-      const code = bundleFile(app, template, stack, fn, "index.mjs");
-      expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
-      expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
+      const files = coldStartFiles(app, template, stack, fn);
+      const code = [...files.values()].join("\n");
+      expect(bundleFile(app, template, stack, fn, "index.mjs").startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      for (const chunk of files.values()) expect(chunk.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(bundleFile(app, template, stack, fn, "index.mjs")).toMatch(/export\s*\{[^}]*\bhandler\b/);
       expect(code).not.toContain("sourceMappingURL");
       expect(existsSync(join(assetDir(app, template, stack, fn), "index.mjs.map"))).toBe(false);
       // Minified: a few very long lines, not one statement per line.
@@ -88,9 +91,17 @@ describe("functions", () => {
       // Each provider names itself in a debug string that minification keeps.
       expect(code).toContain("@aws-sdk/credential-provider-env - fromEnv");
       expect(code.match(/@aws-sdk\/credential-provider-(ini|sso|process|web-identity|http) - \w+/g) ?? []).toEqual([]);
-      // 420 KB: the API function also carries the console and portal pages, gzipped, loaded on their first request.
-      expect(Buffer.byteLength(code)).toBeLessThan(420 * 1024);
+      // What a cold start loads: index.mjs and its static chunks. Dynamic imports are chunks loaded on first use.
+      expect([...files.values()].reduce((sum, c) => sum + Buffer.byteLength(c), 0)).toBeLessThan(400 * 1024);
     }
+  });
+
+  it("keep the JSON Schema validator out of what the API function's cold start loads", () => {
+    const api = fns.find((f) => f.name === "api")?.fn as NodejsFunction;
+    const chunks = readdirSync(join(assetDir(app, template, stack, api), "chunks"));
+    const engine = chunks.find((c) => c.startsWith("json-schema-engine-"));
+    expect(engine).toBeDefined();
+    expect([...coldStartFiles(app, template, stack, api).keys()]).not.toContain(`chunks/${engine}`);
   });
 
   it("load as ES modules on Node 24 and export handler (the createRequire banner works)", () => {

@@ -1,3 +1,4 @@
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContractChecker } from "../support/contract.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
@@ -173,6 +174,73 @@ describe("every answer of the API is in its document", () => {
     expect((await call("GET", `/v1/endpoints/${endpointId}/recoveries/rcv_missing`)).status).toBe(404);
     expect((await call("DELETE", `/v1/endpoints/${endpointId}`)).status).toBe(204);
     expect((await call("DELETE", `/v1/endpoints/${endpointId}`)).status).toBe(404);
+  });
+
+  it("event types: the catalog, and payloads held to a type's schema at emit", async () => {
+    const schema = {
+      type: "object",
+      required: ["sku", "quantity"],
+      properties: { sku: { type: "string" }, quantity: { type: "integer", minimum: 1 } },
+    };
+    const created = await call("POST", "/v1/event-types", { body: { name: "stock.reserved", description: "Stock reserved", schema } });
+    expect(created.json).toMatchObject({ name: "stock.reserved", schema, archived: false });
+    expect((await call("POST", "/v1/event-types", { body: { name: "stock.reserved", description: "again" } })).status).toBe(409);
+    const badSchema = await call("POST", "/v1/event-types", { body: { name: "stock.bad", description: "x", schema: { type: 5 } } });
+    expect(badSchema.json.error.code).toBe("invalid_schema");
+    const catastrophic = { type: "object", properties: { sku: { type: "string", pattern: "^(a+)+$" } } };
+    const unsafe = await call("POST", "/v1/event-types", { body: { name: "stock.bad", description: "x", schema: catastrophic } });
+    expect(unsafe.json.error).toMatchObject({ code: "invalid_schema", details: [{ path: "schema.properties.sku.pattern" }] });
+    expect((await call("POST", "/v1/event-types", { body: { name: "x", description: "x" }, key: tenantKey })).status).toBe(403);
+    const listed = await call("GET", "/v1/event-types?limit=10", { key: tenantKey });
+    expect(listed.json.items.map((t: { name: string }) => t.name)).toContain("stock.reserved");
+    expect((await call("GET", "/v1/event-types/stock.reserved", { key: tenantKey })).json.schema).toEqual(schema);
+    expect((await call("GET", "/v1/event-types/stock.missing")).status).toBe(404);
+
+    const valid = await call("POST", "/v1/events", {
+      body: { type: "stock.reserved", payload: { sku: "s1", quantity: 2 } },
+      key: tenantKey,
+    });
+    expect(valid.status).toBe(202);
+    const invalid = await call("POST", "/v1/events", {
+      body: { type: "stock.reserved", payload: { sku: "s1", quantity: 0 } },
+      key: tenantKey,
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.json.error).toMatchObject({ code: "schema_validation_failed", details: [{ path: "payload.quantity" }] });
+
+    // The catalog as webhooks, for receivers to generate payload types from.
+    const document = await call("GET", "/v1/event-types/openapi.json", { key: tenantKey });
+    expect(document.json.webhooks["stock.reserved"].post.requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Event_stock.reserved",
+    });
+    expect(document.json.components.schemas["Event_stock.reserved"]).toEqual(schema);
+
+    // An endpoint subscribing to a type the catalog lacks is saved, with a warning.
+    const endpoint = await call("POST", "/v1/endpoints", {
+      body: { url: `${receiver.url}/example`, eventTypes: ["stock.reserved", "stock.typo"] },
+      key: tenantKey,
+    });
+    expect(endpoint.json.warnings).toEqual([{ code: "unknown_event_type", eventType: "stock.typo", message: expect.any(String) }]);
+    const example = await call("POST", `/v1/endpoints/${endpoint.json.id}/send-example`, {
+      body: { eventType: "stock.reserved" },
+      key: tenantKey,
+    });
+    expect(example.json).toMatchObject({ endpointId: endpoint.json.id, source: "generated" });
+    const delivered = await eventually(async () => receiver.requests.find((r) => r.path === "/example"));
+    expect(delivered.headers["webhook-id"]).toBe(example.json.eventId);
+    expect(JSON.parse(delivered.body)).toEqual(example.json.payload);
+    const secret = (await call("GET", `/v1/endpoints/${endpoint.json.id}/secret`, { key: tenantKey })).json.secret;
+    expect(() => new Webhook(secret).verify(delivered.body, delivered.headers)).not.toThrow();
+    expect((await call("POST", "/v1/endpoints/ep_missing/send-example", { body: { eventType: "stock.reserved" } })).status).toBe(404);
+
+    const archived = await call("PATCH", "/v1/event-types/stock.reserved", { body: { archived: true } });
+    expect(archived.json.archived).toBe(true);
+    const refused = await call("POST", "/v1/events", { body: { type: "stock.reserved", payload: { sku: "s1", quantity: 2 } } });
+    expect(refused.json.error.code).toBe("event_type_archived");
+    expect((await call("DELETE", "/v1/event-types/stock.reserved")).status).toBe(204);
+    expect((await call("DELETE", "/v1/event-types/stock.reserved")).status).toBe(404);
+    // Gone from the catalog, the type is accepted unchecked again.
+    expect((await call("POST", "/v1/events", { body: { type: "stock.reserved", payload: { anything: true } } })).status).toBe(202);
   });
 
   it("got a documented success from every operation of the document", () => {

@@ -1,6 +1,8 @@
+import { JsonSchemaCompiler } from "../../functions/adapters/json-schemas.ts";
 import type { Clock } from "../../functions/core/clock.ts";
 import type { EndpointHealthStore, HttpSender, RateCounter, RetryControl } from "../../functions/core/delivery/deps.ts";
 import { DependencyError } from "../../functions/core/errors.ts";
+import type { EventTypeRecord, EventTypeStore } from "../../functions/core/event-types.ts";
 import type {
   ApiKeyRecord,
   AttemptRecord,
@@ -195,6 +197,36 @@ export class MemoryApiKeyStore implements ApiKeyStore {
   }
 }
 
+/** The event-type catalog in a map, listed by name as the table's index lists it. */
+export class MemoryEventTypeStore implements EventTypeStore {
+  readonly items = new Map<string, EventTypeRecord>();
+  readonly outage = new Outage();
+  async create(type: EventTypeRecord) {
+    if (this.items.has(type.name)) return false;
+    this.items.set(type.name, structuredClone(type));
+    return true;
+  }
+  async replace(type: EventTypeRecord) {
+    if (!this.items.has(type.name)) return false;
+    this.items.set(type.name, structuredClone(type));
+    return true;
+  }
+  async get(name: string) {
+    return structuredClone(this.items.get(name));
+  }
+  async getMany(names: string[]) {
+    this.outage.check("dynamodb");
+    return new Map(names.flatMap((n) => (this.items.has(n) ? [[n, structuredClone(this.items.get(n) as EventTypeRecord)] as const] : [])));
+  }
+  async delete(name: string) {
+    return this.items.delete(name);
+  }
+  async list(limit: number, cursor?: string) {
+    const byName = [...this.items.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return page(structuredClone(byName), limit, cursor);
+  }
+}
+
 /** A queue that keeps what it was sent and can refuse chosen messages. */
 export class MemoryQueue implements DeliveryQueue, RetryControl, Requeue {
   readonly sent: DeliveryMessage[] = [];
@@ -385,6 +417,9 @@ export function memoryIntakeDeps() {
     queue: new MemoryQueue(),
     clock: new FakeClock(),
     logRetentionDays: 30,
+    eventTypes: new MemoryEventTypeStore(),
+    // The real compiler: the validator is a library without I/O, and a stand-in would test nothing.
+    schemas: new JsonSchemaCompiler(),
   };
 }
 

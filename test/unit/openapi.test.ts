@@ -97,7 +97,10 @@ describe("the API document", () => {
 
   it("documents each error code with its status and the shared error shape", () => {
     const emit = document.paths["/v1/events"].post.responses;
-    expect(emit["409"].content["application/json"].schema.allOf[1].properties.error.properties.code.enum).toEqual(["idempotency_conflict"]);
+    expect(emit["409"].content["application/json"].schema.allOf[1].properties.error.properties.code.enum).toEqual([
+      "event_type_archived",
+      "idempotency_conflict",
+    ]);
     expect(emit["401"].headers["www-authenticate"]).toBeDefined();
     expect(emit["503"].headers["retry-after"]).toBeDefined();
     expect(document.paths["/v1/health"].get.security).toEqual([]);

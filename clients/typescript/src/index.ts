@@ -20,6 +20,9 @@ export type EndpointStats = Schemas["EndpointStats"];
 export type BatchResult = Schemas["BatchResult"];
 export type ApiKey = Schemas["ApiKey"];
 export type CreatedApiKey = Schemas["CreatedApiKey"];
+export type EventTypeDefinition = Schemas["EventTypeDefinition"];
+export type CreateEventType = Schemas["CreateEventType"];
+export type UpdateEventType = Schemas["UpdateEventType"];
 export type ErrorBody = Schemas["Error"];
 
 /** The error codes the API document lists, across every operation. */
@@ -245,6 +248,29 @@ export class HookrelayClient {
 
   async deleteApiKey(id: string): Promise<void> {
     await unwrap(this.raw.DELETE("/v1/api-keys/{id}", { params: { path: { id } } }));
+  }
+
+  /** POST /v1/event-types (admin key only): catalogues a type, with an optional payload schema. */
+  createEventType(body: CreateEventType): Promise<EventTypeDefinition> {
+    return unwrap(this.raw.POST("/v1/event-types", { body }));
+  }
+
+  /** GET /v1/event-types: the global catalog, by name, page by page. */
+  listEventTypes(query: { limit?: number } = {}): Paginated<EventTypeDefinition> {
+    return new Paginated((cursor) => unwrap(this.raw.GET("/v1/event-types", { params: { query: { ...query, cursor } } })));
+  }
+
+  getEventType(name: string): Promise<EventTypeDefinition> {
+    return unwrap(this.raw.GET("/v1/event-types/{name}", { params: { path: { name } } }));
+  }
+
+  /** PATCH /v1/event-types/{name} (admin key only): `schema: null` removes the schema. */
+  updateEventType(name: string, body: UpdateEventType): Promise<EventTypeDefinition> {
+    return unwrap(this.raw.PATCH("/v1/event-types/{name}", { params: { path: { name } }, body }));
+  }
+
+  async deleteEventType(name: string): Promise<void> {
+    await unwrap(this.raw.DELETE("/v1/event-types/{name}", { params: { path: { name } } }));
   }
 }
 

@@ -1,6 +1,7 @@
 import { type ConversionConfig, type JsonSchema, toJsonSchema, toJsonSchemaDefs } from "@valibot/to-json-schema";
 import type * as v from "valibot";
 import { ApiError, type ApiErrorCode } from "../../core/errors.ts";
+import { CreateEventType, UpdateEventType } from "../../core/event-types.ts";
 import * as V from "../../core/validation.ts";
 import { RESOURCE_ID } from "../request.ts";
 import { RETRY_AFTER_SECONDS } from "../response.ts";
@@ -27,6 +28,8 @@ const COMPONENTS: Record<string, v.GenericSchema> = {
   EmitEvent: V.EmitEvent,
   EmitBatch: V.EmitBatch,
   CreateApiKey: V.CreateApiKey,
+  CreateEventType,
+  UpdateEventType,
   EventType: V.EVENT_TYPE,
   TenantId: V.TenantId,
   AttemptStatus: V.AttemptStatusFilter,
@@ -44,6 +47,7 @@ const COMPONENTS: Record<string, v.GenericSchema> = {
   BatchResult: R.BatchResult,
   ApiKey: R.ApiKey,
   CreatedApiKey: R.CreatedApiKey,
+  EventTypeDefinition: R.EventType,
   Error: R.ErrorBody,
   Health: R.Health,
 };
@@ -135,6 +139,7 @@ export function openApiDocument(): Json {
     tags: [
       { name: "Endpoints", description: "Where webhooks go" },
       { name: "Events", description: "What is sent, and how each delivery went" },
+      { name: "Event types", description: "The global catalog of event types and their payload schemas; the admin key writes it" },
       { name: "API keys", description: "Tenant keys, managed with the admin key" },
       { name: "Portal", description: "Short-lived sessions of the customer portal" },
       { name: "Service", description: "Health and this document" },

@@ -20,7 +20,7 @@ export interface Operation {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   operationId: string;
-  tag: "Endpoints" | "Events" | "API keys" | "Portal" | "Service";
+  tag: "Endpoints" | "Events" | "Event types" | "API keys" | "Portal" | "Service";
   summary: string;
   description?: string;
   /** No key needed. */
@@ -77,4 +77,14 @@ export const EXAMPLES = {
     headers: { "x-acme-account": "42" },
   },
   emitEvent: { type: "invoice.paid", tenantId: "acme", payload: { invoice: "in_123", amount: 4200 } },
+  createEventType: {
+    name: "invoice.paid",
+    description: "An invoice was paid in full",
+    schema: {
+      type: "object",
+      required: ["invoice", "amount"],
+      properties: { invoice: { type: "string" }, amount: { type: "integer", minimum: 0 } },
+    },
+    examples: [{ invoice: "in_123", amount: 4200 }],
+  },
 };

@@ -12,6 +12,7 @@ import {
   RotateSecret,
   UpdateEndpoint,
 } from "../../core/validation.ts";
+import { EVENT_TYPE_OPERATIONS } from "./event-type-operations.ts";
 import { EVENT_TENANT_QUERY, EXAMPLES, IDEMPOTENCY_KEY_SCHEMA, type Operation, paging, TENANT_QUERY } from "./operation.ts";
 import * as R from "./response-schemas.ts";
 
@@ -161,7 +162,7 @@ export const OPERATIONS: Operation[] = [
       schema: R.AcceptedEvent,
       headers: { "idempotent-replayed": "`true` when this answers a repeat of an earlier call" },
     },
-    errors: ["invalid_request", "idempotency_conflict"],
+    errors: ["invalid_request", "idempotency_conflict", "schema_validation_failed", "event_type_archived"],
   },
   {
     method: "POST",
@@ -270,6 +271,7 @@ export const OPERATIONS: Operation[] = [
     success: { status: 201, description: "The session", schema: R.PortalSession },
     errors: ["not_found"],
   },
+  ...EVENT_TYPE_OPERATIONS,
   {
     method: "GET",
     path: "/v1/openapi.json",

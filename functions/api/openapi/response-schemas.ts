@@ -38,6 +38,12 @@ const endpointFields = {
   disabledAt: nullable(TIMESTAMP),
   failingSince: v.pipe(nullable(TIMESTAMP), v.description("Start of the current run of failed attempts")),
   circuit: Circuit,
+  warnings: v.pipe(
+    v.optional(v.array(v.strictObject({ code: v.literal("unknown_event_type"), eventType: v.string(), message: v.string() }))),
+    v.description(
+      "On create and update: subscribed types the event-type catalog does not hold (only while the catalog holds any). The endpoint is saved regardless",
+    ),
+  ),
 };
 
 export const Endpoint = v.strictObject(endpointFields);
@@ -144,6 +150,19 @@ export const CreatedApiKey = v.strictObject({
   key: v.pipe(v.string(), v.description("The key itself, shown once: send it as Authorization: Bearer <key>")),
 });
 
+export const EventType = v.strictObject({
+  name: v.string(),
+  description: v.string(),
+  schema: v.pipe(
+    v.nullable(v.record(v.string(), v.unknown())),
+    v.description("The JSON Schema (draft 2020-12) every payload of the type must match; null: any payload"),
+  ),
+  examples: v.pipe(v.array(v.unknown()), v.description("Example payloads; the first is what send-example sends")),
+  archived: v.pipe(v.boolean(), v.description("An archived type is refused at emit")),
+  createdAt: TIMESTAMP,
+  updatedAt: TIMESTAMP,
+});
+
 /** The error shape of every route; each operation narrows `code` to the codes it can answer. */
 export const PortalSession = v.strictObject({
   url: v.pipe(v.string(), v.description("The portal page, the token in its fragment: embed it in an iframe or link to it")),
@@ -172,3 +191,11 @@ export const BatchResult = v.strictObject({
 export function pageOf<S extends v.GenericSchema>(item: S) {
   return v.strictObject({ items: v.array(item), nextCursor: v.nullable(v.string()) });
 }
+
+export const SentExample = v.strictObject({
+  eventId: ID,
+  endpointId: ID,
+  type: v.string(),
+  payload: v.pipe(v.unknown(), v.description("The payload sent, signed, to the endpoint")),
+  source: v.pipe(v.picklist(["stored", "generated"]), v.description("The type's first example, or one built from its schema")),
+});

@@ -1,0 +1,137 @@
+import safeRegex from "safe-regex2";
+import type { SchemaIssue } from "../core/event-types.ts";
+
+/**
+ * What a stored schema may not do to intake, which runs it on every event of its type: reach
+ * outside itself, loop without consuming the payload, or hold a regex that backtracks
+ * exponentially. Checked once, at registration; the validator then runs the schema as it is.
+ */
+
+/** At most this many `$ref`s in one schema. */
+export const MAX_SCHEMA_REFS = 64;
+/** At most this many subschemas may apply to one value in place (through allOf/anyOf/oneOf/not/if/$ref). */
+export const MAX_CHECKS_PER_VALUE = 1000;
+/** Longest `pattern` (or `patternProperties` key) accepted, in characters. */
+export const MAX_PATTERN_LENGTH = 256;
+
+/** Keywords whose value is one subschema, and those whose value is a list or a map of them. */
+const ONE = ["items", "contains", "additionalProperties", "propertyNames", "if", "then", "else", "not"];
+const ONE_MORE = ["unevaluatedItems", "unevaluatedProperties", "contentSchema"];
+const LIST = ["prefixItems", "allOf", "anyOf", "oneOf"];
+const MAP = ["$defs", "properties", "patternProperties", "dependentSchemas"];
+/** Applicators that look at the same value, not into it: a cycle through only these never ends. */
+const IN_PLACE_ONE = ["not", "if", "then", "else"];
+const IN_PLACE_LIST = ["allOf", "anyOf", "oneOf"];
+/** Keywords the validator does not implement: refused rather than silently ignored. */
+const UNSUPPORTED = ["$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"];
+
+type Node = Record<string, unknown>;
+
+/** The hazards in a schema already known to be a well-formed draft 2020-12 schema; none when it is safe to run. */
+export function schemaHazards(root: unknown): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  const refs: [Node, string][] = [];
+  walk(root, [], (node, path) => {
+    const at = (key: string) => [...path, key].join(".");
+    for (const key of UNSUPPORTED) if (key in node) issues.push({ path: at(key), message: `${key} is not supported` });
+    if (path.length > 0 && "$id" in node) issues.push({ path: at("$id"), message: "only the root may carry $id" });
+    // The validator compares every pair of items, whatever maxItems says: a long array would stall intake.
+    if (node.uniqueItems === true)
+      issues.push({ path: at("uniqueItems"), message: "is not supported: its check is quadratic in the array's length" });
+    if (typeof node.pattern === "string") issues.push(...patternIssues(node.pattern, at("pattern")));
+    if (isObject(node.patternProperties)) {
+      for (const key of Object.keys(node.patternProperties)) issues.push(...patternIssues(key, at(`patternProperties.${key}`)));
+    }
+    if (typeof node.$ref === "string") {
+      const target = resolve(root, node.$ref);
+      if (typeof target === "string") issues.push({ path: at("$ref"), message: target });
+      else refs.push([node, at("$ref")]);
+    }
+  });
+  if (refs.length > MAX_SCHEMA_REFS) issues.push({ path: "", message: `must hold at most ${MAX_SCHEMA_REFS} $ref` });
+  if (issues.length === 0) issues.push(...loops(root, refs));
+  return issues;
+}
+
+/** Calls `visit` on every subschema that is an object, with its path from the root. */
+export function walk(schema: unknown, path: string[], visit: (node: Node, path: string[]) => void): void {
+  if (!isObject(schema)) return;
+  visit(schema, path);
+  for (const key of [...ONE, ...ONE_MORE]) walk(schema[key], [...path, key], visit);
+  for (const key of LIST) {
+    const list = schema[key];
+    if (Array.isArray(list)) {
+      for (const [i, s] of list.entries()) walk(s, [...path, key, String(i)], visit);
+    }
+  }
+  for (const key of MAP) {
+    const map = schema[key];
+    if (isObject(map)) for (const [name, s] of Object.entries(map)) walk(s, [...path, key, name], visit);
+  }
+}
+
+/** A local reference's target, or why it is refused. */
+function resolve(root: unknown, ref: string): unknown {
+  if (ref === "#") return root;
+  if (!ref.startsWith("#/")) return "only references inside the schema (#/...) are allowed";
+  let node: unknown = root;
+  for (const raw of ref.slice(2).split("/")) {
+    const token = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (!isObject(node) && !Array.isArray(node)) return `${ref} does not resolve`;
+    node = (node as Record<string, unknown>)[token];
+  }
+  return node === undefined ? `${ref} does not resolve` : node;
+}
+
+/** Refs that lead back to where they started without looking into the value: validating would never end. */
+function loops(root: unknown, refs: [Node, string][]): SchemaIssue[] {
+  const state = new Map<unknown, "open" | "done">();
+  const inPlace = (node: Node): unknown[] => [
+    ...IN_PLACE_ONE.map((k) => node[k]),
+    ...IN_PLACE_LIST.flatMap((k) => (Array.isArray(node[k]) ? (node[k] as unknown[]) : [])),
+    ...(isObject(node.dependentSchemas) ? Object.values(node.dependentSchemas) : []),
+    ...(typeof node.$ref === "string" ? [resolve(root, node.$ref)] : []),
+  ];
+  const cycles = (node: unknown): boolean => {
+    if (!isObject(node) || state.get(node) === "done") return false;
+    if (state.get(node) === "open") return true;
+    state.set(node, "open");
+    const found = inPlace(node).some(cycles);
+    state.set(node, "done");
+    return found;
+  };
+  const looping = refs.find(([node]) => cycles(node));
+  if (looping) return [{ path: looping[1], message: "this reference loops back without reaching into the value" }];
+  // Without loops the in-place graph is acyclic, but references can still fan out: a chain of
+  // `anyOf: [{$ref: next}, {$ref: next}]` checks one value 2^n times. Count the checks per value.
+  const checks = new Map<unknown, number>();
+  const count = (node: unknown): number => {
+    if (!isObject(node)) return 1;
+    let n = checks.get(node);
+    if (n === undefined) {
+      n = Math.min(MAX_CHECKS_PER_VALUE + 1, 1 + inPlace(node).reduce((sum: number, child) => sum + count(child), 0));
+      checks.set(node, n);
+    }
+    return n;
+  };
+  const fanning =
+    refs.find(([node]) => count(node) > MAX_CHECKS_PER_VALUE) ?? (count(root) > MAX_CHECKS_PER_VALUE ? [root, ""] : undefined);
+  return fanning
+    ? [{ path: fanning[1] as string, message: `checks one value more than ${MAX_CHECKS_PER_VALUE} times through its references` }]
+    : [];
+}
+
+/** Why a regex may not run at intake: invalid, too long, or exponential backtracking (nested quantifiers). */
+function patternIssues(pattern: string, path: string): SchemaIssue[] {
+  if (pattern.length > MAX_PATTERN_LENGTH) return [{ path, message: `must be at most ${MAX_PATTERN_LENGTH} characters` }];
+  try {
+    new RegExp(pattern, "u");
+  } catch {
+    return [{ path, message: "is not a valid regular expression" }];
+  }
+  return safeRegex(pattern) ? [] : [{ path, message: "may backtrack exponentially (a quantifier inside a quantified group)" }];
+}
+
+function isObject(value: unknown): value is Node {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,89 @@
+import * as v from "valibot";
+import { MAX_CHECKS_PER_VALUE, MAX_PATTERN_LENGTH, MAX_SCHEMA_REFS } from "../../adapters/schema-hazards.ts";
+import { CreateEventType, MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH, UpdateEventType } from "../../core/event-types.ts";
+import { EVENT_TYPE } from "../../core/validation.ts";
+import { EXAMPLES, type Operation, paging } from "./operation.ts";
+import * as R from "./response-schemas.ts";
+
+const refused = `A schema is refused (422 \`invalid_schema\`, \`details\` naming each place) when it is not draft 2020-12, is over ${MAX_SCHEMA_BYTES / 1024} KiB or ${MAX_SCHEMA_DEPTH} levels deep, refers (\`$ref\`) outside itself or more than ${MAX_SCHEMA_REFS} times, loops without reaching into the value or fans out to check one value over ${MAX_CHECKS_PER_VALUE} times, uses \`$dynamicRef\` or \`uniqueItems\`, or holds a \`pattern\` over ${MAX_PATTERN_LENGTH} characters or with nested quantifiers (exponential backtracking); examples must match it.`;
+
+/** The event-type catalog's routes in the API document (functions/api/event-type-routes.ts). */
+export const EVENT_TYPE_OPERATIONS: Operation[] = [
+  {
+    method: "POST",
+    path: "/v1/event-types",
+    operationId: "createEventType",
+    tag: "Event types",
+    summary: "Catalogue an event type (admin only)",
+    description: `The catalog is global: every tenant's events of the type are held to it. With a \`schema\`, every payload of the type is validated at emit. ${refused}`,
+    adminOnly: true,
+    body: { schema: CreateEventType, example: EXAMPLES.createEventType },
+    success: { status: 201, description: "The type", schema: R.EventType },
+    errors: ["already_exists", "invalid_schema"],
+  },
+  {
+    method: "GET",
+    path: "/v1/event-types",
+    operationId: "listEventTypes",
+    tag: "Event types",
+    summary: "The catalog, by name",
+    parameters: paging,
+    success: { status: 200, description: "A page of types", schema: R.pageOf(R.EventType) },
+  },
+  {
+    method: "GET",
+    path: "/v1/event-types/openapi.json",
+    operationId: "getEventTypesDocument",
+    tag: "Event types",
+    summary: "This document with the catalog as its webhooks",
+    description:
+      "The static document (`GET /v1/openapi.json`) with a `webhooks` entry per catalogued type, its schema under `components.schemas` as `Event_<name>` (`:` becomes `_`): what receivers generate payload types from. Needs a key, since the catalog is not public.",
+    success: {
+      status: 200,
+      description: "The OpenAPI 3.1 document with `webhooks`",
+      schema: v.looseObject({ openapi: v.string(), webhooks: v.record(v.string(), v.unknown()) }),
+    },
+  },
+  {
+    method: "POST",
+    path: "/v1/endpoints/{id}/send-example",
+    operationId: "sendExample",
+    tag: "Event types",
+    summary: "Send an example event of a type to one endpoint",
+    description:
+      "Records an event of `eventType` for the endpoint's tenant and queues its delivery to this endpoint only, signed and retried like any other. The payload is the type's first example, or one built from its schema (422 when that does not match the schema: store an example). 404 for an endpoint of another tenant or an uncatalogued type.",
+    body: { schema: v.strictObject({ eventType: EVENT_TYPE }), example: { eventType: "invoice.paid" } },
+    success: { status: 202, description: "The example's event, queued", schema: R.SentExample },
+    errors: ["not_found", "event_type_archived"],
+  },
+  {
+    method: "GET",
+    path: "/v1/event-types/{name}",
+    operationId: "getEventType",
+    tag: "Event types",
+    summary: "One event type",
+    success: { status: 200, description: "The type", schema: R.EventType },
+  },
+  {
+    method: "PATCH",
+    path: "/v1/event-types/{name}",
+    operationId: "updateEventType",
+    tag: "Event types",
+    summary: "Change an event type (admin only)",
+    description: `\`schema: null\` removes the schema, \`examples: null\` the examples; \`archived: true\` refuses the type at emit until it is set back to \`false\`. ${refused}`,
+    adminOnly: true,
+    body: { schema: UpdateEventType, example: { archived: true } },
+    success: { status: 200, description: "The type as changed", schema: R.EventType },
+    errors: ["invalid_schema"],
+  },
+  {
+    method: "DELETE",
+    path: "/v1/event-types/{name}",
+    operationId: "deleteEventType",
+    tag: "Event types",
+    summary: "Remove an event type (admin only)",
+    description: "Events of the name are then accepted unchecked, as every type the catalog does not hold is.",
+    adminOnly: true,
+    success: { status: 204, description: "Removed" },
+  },
+];

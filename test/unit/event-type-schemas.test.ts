@@ -1,0 +1,156 @@
+import openapiTS, { astToString } from "openapi-typescript";
+import { describe, expect, it } from "vitest";
+import { compileSchema, schemaProblems } from "../../functions/adapters/json-schema-engine.ts";
+import { openApiDocument } from "../../functions/api/openapi/document.ts";
+import { withCatalog } from "../../functions/api/openapi/webhooks.ts";
+import type { EventTypeRecord } from "../../functions/core/event-types.ts";
+import { examplePayload } from "../../functions/core/example-payload.ts";
+
+const CATASTROPHIC = "^(a+)+$";
+const ATTACK = `${"a".repeat(38)}!`;
+
+describe("a schema's hazards to intake", () => {
+  it("refuses the exponential pattern an attacker would aim at intake with its string, wherever the pattern sits", () => {
+    // Run by a backtracking engine, the pattern takes about 2^38 steps on ATTACK: it must never be stored.
+    for (const schema of [
+      { type: "string", pattern: CATASTROPHIC },
+      { type: "object", properties: { name: { type: "string", pattern: CATASTROPHIC } } },
+      { type: "array", items: { anyOf: [{ type: "string", pattern: `(?:${CATASTROPHIC.slice(1, -1)})*` }] } },
+      { type: "object", propertyNames: { pattern: CATASTROPHIC } },
+      { type: "object", patternProperties: { [CATASTROPHIC]: { type: "string" } } },
+    ]) {
+      const problems = schemaProblems(schema);
+      expect(problems.map((p) => p.message).join()).toMatch(/backtrack/);
+    }
+  });
+
+  it("accepts the linear patterns schemas use, and runs them on the attacker's string", () => {
+    const schema = { type: "string", pattern: "^[a-z][a-z0-9-]*$" };
+    expect(schemaProblems(schema)).toEqual([]);
+    expect(compileSchema(schema)(ATTACK)).toEqual([{ path: "", message: expect.stringContaining("pattern") }]);
+    expect(compileSchema(schema)("acme-42")).toEqual([]);
+  });
+
+  it("refuses a pattern that is not a regular expression, or is too long", () => {
+    expect(schemaProblems({ pattern: "([a-z" })[0]?.path).toBe("pattern");
+    expect(schemaProblems({ pattern: "a".repeat(300) })[0]?.message).toMatch(/at most/);
+  });
+
+  it("accepts local references, recursion through a property, and refuses loops in place", () => {
+    const tree = {
+      $defs: { node: { type: "object", properties: { children: { type: "array", items: { $ref: "#/$defs/node" } } } } },
+      $ref: "#/$defs/node",
+    };
+    expect(schemaProblems(tree)).toEqual([]);
+    const validate = compileSchema(tree);
+    expect(validate({ children: [{ children: [] }] })).toEqual([]);
+    expect(validate({ children: [{ children: 5 }] })).toEqual([{ path: "children.0.children", message: expect.any(String) }]);
+    expect(schemaProblems({ $ref: "#" })).toEqual([{ path: "$ref", message: expect.stringContaining("loops") }]);
+    expect(schemaProblems({ anyOf: [{ not: { $ref: "#" } }] })[0]?.message).toMatch(/loops/);
+  });
+
+  it("refuses references that fan out to check one value exponentially often", () => {
+    // d0 -> d1 twice -> d2 twice ...: 2^12 checks of the same value, with only 24 references.
+    const $defs = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`d${i}`, { anyOf: [{ $ref: `#/$defs/d${i + 1}` }, { $ref: `#/$defs/d${i + 1}` }] }]),
+    );
+    const fanning = { $defs: { ...$defs, d12: { type: "string" } }, $ref: "#/$defs/d0" };
+    expect(
+      schemaProblems(fanning)
+        .map((p) => p.message)
+        .join(),
+    ).toMatch(/more than 1000 times/);
+    const shallow = { $defs: { ...Object.fromEntries(Object.entries($defs).slice(8)), d12: { type: "string" } }, $ref: "#/$defs/d8" };
+    expect(schemaProblems(shallow)).toEqual([]);
+  });
+
+  it("refuses $id below the root, the keywords the validator does not implement, and uniqueItems", () => {
+    expect(schemaProblems({ properties: { a: { $id: "https://x.example/a" } } })[0]?.path).toBe("properties.a.$id");
+    expect(schemaProblems({ $recursiveRef: "#" })[0]?.path).toBe("$recursiveRef");
+    // uniqueItems compares every pair of items: a 256 KB array of distinct values would stall intake.
+    expect(schemaProblems({ type: "array", maxItems: 10, uniqueItems: true })[0]?.path).toBe("uniqueItems");
+    expect(schemaProblems({ type: "array", uniqueItems: false })).toEqual([]);
+  });
+});
+
+describe("formats", () => {
+  it("are annotations, as draft 2020-12 has them by default: no format regex runs on a payload", () => {
+    // The validator's own url check backtracks exponentially on "http://" + "a" * n + "!".
+    const schema = { type: "object", properties: { site: { type: "string", format: "url" }, at: { format: "date-time" } } };
+    expect(schemaProblems(schema)).toEqual([]);
+    expect(compileSchema(schema)({ site: `http://${"a".repeat(40)}!`, at: "yesterday" })).toEqual([]);
+    expect(compileSchema(schema)({ site: 5 })).toEqual([{ path: "site", message: expect.any(String) }]);
+  });
+});
+
+describe("payload errors", () => {
+  it("name each failing place as a dotted path, once, with required properties named", () => {
+    const validate = compileSchema({
+      type: "object",
+      required: ["id"],
+      additionalProperties: false,
+      properties: { id: { type: "string" }, lines: { type: "array", items: { type: "object", required: ["sku"] } } },
+    });
+    const paths = validate({ lines: [{ sku: "a" }, {}], extra: true }).map((i) => i.path);
+    expect(paths.sort()).toEqual(["extra", "id", "lines.1.sku"]);
+  });
+});
+
+describe("an example built from a schema", () => {
+  it("holds the required properties with values their keywords accept, following local references", () => {
+    const schema = {
+      type: "object",
+      required: ["id", "at", "amount", "currency", "lines", "customer"],
+      properties: {
+        id: { type: "string", minLength: 12 },
+        at: { type: "string", format: "date-time" },
+        amount: { type: "integer", minimum: 1, multipleOf: 5 },
+        currency: { enum: ["EUR", "USD"] },
+        lines: { type: "array", minItems: 2, items: { $ref: "#/$defs/line" } },
+        customer: { allOf: [{ type: "object", required: ["email"], properties: { email: { type: "string", format: "email" } } }] },
+        note: { type: "string" },
+      },
+      $defs: { line: { type: "object", required: ["qty"], properties: { qty: { type: "integer", exclusiveMinimum: 0 } } } },
+    };
+    const example = examplePayload(schema);
+    expect(compileSchema(schema)(example)).toEqual([]);
+    expect(Object.keys(example as object).sort()).toEqual(["amount", "at", "currency", "customer", "id", "lines"]);
+  });
+
+  it("does not solve patterns: the caller's check against the schema catches that", () => {
+    const schema = { type: "object", required: ["sku"], properties: { sku: { type: "string", pattern: "^SKU-[0-9]{4}$" } } };
+    expect(compileSchema(schema)(examplePayload(schema))).toHaveLength(1);
+  });
+});
+
+describe("the catalog as OpenAPI webhooks", () => {
+  const type = (name: string, schema: Record<string, unknown>): EventTypeRecord => ({
+    name,
+    description: `about ${name}`,
+    schema,
+    archived: false,
+    createdAt: "2026-11-01T00:00:00.000Z",
+    updatedAt: "2026-11-01T00:00:00.000Z",
+  });
+
+  it("lets a generator write one payload type per event type, references included", async () => {
+    const invoice = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      required: ["invoice", "line"],
+      properties: { invoice: { type: "string" }, line: { $ref: "#/$defs/line" } },
+      $defs: { line: { type: "object", required: ["qty"], properties: { qty: { type: "integer" } } } },
+    };
+    const document = withCatalog(openApiDocument(), [type("invoice.paid", invoice), type("stock:moved", { type: "object" })]);
+    expect(Object.keys(document.webhooks as object)).toEqual(["invoice.paid", "stock:moved"]);
+    const schemas = (document.components as { schemas: Record<string, { properties?: { line: unknown } }> }).schemas;
+    expect(schemas["Event_invoice.paid"]?.properties?.line).toEqual({ $ref: "#/components/schemas/Event_invoice.paid.line" });
+    const source = astToString(await openapiTS(document as never));
+    expect(source).toMatch(
+      /"Event_invoice\.paid": \{\s*invoice: string;\s*line: components\["schemas"\]\["Event_invoice\.paid\.line"\];\s*\};/,
+    );
+    expect(source).toMatch(/"Event_invoice\.paid\.line": \{\s*qty: number;\s*\};/);
+    expect(source).toContain("Event_stock_moved");
+    expect(source).toContain('"invoice.paid": {');
+  });
+});
