@@ -44,7 +44,10 @@ const endpointFields = {
       "Which queue delivers to it: fast; slow (it timed out or answered slowly, so its deliveries no longer share batches with healthy endpoints'); probation (new or given a new URL, delivered like a slow one until it has answered fast)",
     ),
   ),
-  laneSince: v.pipe(nullable(TIMESTAMP), v.description("When it entered its lane; null for an endpoint in the fast lane since before lanes")),
+  laneSince: v.pipe(
+    nullable(TIMESTAMP),
+    v.description("When it entered its lane; null for an endpoint in the fast lane since before lanes"),
+  ),
   laneFastSuccesses: v.pipe(
     v.number(),
     v.integer(),
