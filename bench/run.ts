@@ -10,11 +10,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { SETTINGS } from "../functions/core/settings.ts";
 import { benchColdStart } from "./stages/cold-start.ts";
 import { priceRuns } from "./stages/cost.ts";
 import { benchDeliveryWorker } from "./stages/delivery-worker.ts";
 import { benchEndToEnd } from "./stages/end-to-end.ts";
 import { benchFanOut } from "./stages/fan-out.ts";
+import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
 import { type BenchReport, markdownReport } from "./support/report.ts";
@@ -77,6 +79,26 @@ try {
   const cost = await priceRuns(runs);
   for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
 
+  progress("6/6 noisy neighbour: healthy endpoints beside black holes and a slow endpoint");
+  const noisyNeighbour = await benchNoisyNeighbour(
+    stack,
+    api,
+    {
+      healthyEndpoints: 2,
+      ratePerSecond: 20,
+      windowSeconds: quick ? 4 : 8,
+      rounds: quick ? 1 : 2,
+      blackHoles: 5,
+      slowAnswerMs: 5_000,
+      eventsPerBadEndpoint: 20,
+      fastBudgetMs: SETTINGS.fastLaneBudgetMs.default,
+    },
+    progress,
+  );
+  progress(
+    `    healthy p99 ratio ${noisyNeighbour.ratio} (target ≤ 2), ${noisyNeighbour.overBudget} over the fast lane's budget (target 0)`,
+  );
+
   let commit = "unknown";
   try {
     commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
@@ -100,6 +122,7 @@ try {
     fanOut,
     coldStart,
     cost,
+    noisyNeighbour,
   };
 } finally {
   api.close();

@@ -3,6 +3,7 @@ import type { CostResult } from "../stages/cost.ts";
 import type { DeliveryWorkerResult } from "../stages/delivery-worker.ts";
 import type { EndToEndResult } from "../stages/end-to-end.ts";
 import type { FanOutResult } from "../stages/fan-out.ts";
+import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
 
 export interface BenchReport {
   startedAt: string;
@@ -15,6 +16,7 @@ export interface BenchReport {
   fanOut: FanOutResult;
   coldStart: ColdStartResult;
   cost: CostResult;
+  noisyNeighbour: NoisyNeighbourResult;
 }
 
 const mark = (met: boolean) => (met ? "met" : "**missed**");
@@ -55,6 +57,10 @@ export function markdownReport(r: BenchReport): string {
       `| 5. ${s.name} | ${usd(s.total)} per million deliveries | ${s.target === undefined ? "" : `≤ ${usd(s.target)}`} | ${s.met === undefined ? "" : mark(s.met)} |`,
     );
   }
+  const nn = r.noisyNeighbour;
+  out.push(
+    `| 6. noisy neighbour: healthy p99 with / without bad endpoints | ${nn.ratio} × (${nn.noisy.p99Ms} vs ${nn.baseline.p99Ms} ms); ${nn.overBudget} healthy deliveries over the fast lane's budget | ≤ 2 ×, none over | ${mark(nn.met)} |`,
+  );
   out.push("");
   out.push("## 1. Delivery worker against the raw HTTP limit", "");
   out.push(
@@ -128,6 +134,19 @@ export function markdownReport(r: BenchReport): string {
     ...c.levers.map((l) => `| ${l.lever} | ${l.changes} | ${usd(l.single)} | ${usd(l.batched)} |`),
     "",
     "EventBridge API destinations: $1.20 per million ($1.00 event + $0.20 invocation), with no signature and no delivery log.",
+    "",
+  );
+  const o = nn.options;
+  out.push("## 6. Noisy neighbour", "");
+  out.push(
+    `${o.healthyEndpoints} healthy endpoints of one tenant receive ${o.ratePerSecond} events/s, open loop, in windows of ${o.windowSeconds} s; windows without and with bad endpoints alternate, ${o.rounds} of each. Each noisy window first registers ${o.blackHoles} fresh black holes (accept, never answer) and one endpoint answering after ${o.slowAnswerMs / 1000} s, in tenants of their own, and emits ${o.eventsPerBadEndpoint} events to each; the healthy stream follows at once. Default delivery timeout (15 s) and lane settings (fast lane budget ${o.fastBudgetMs} ms); 4 pollers per lane, batches of 10. The bad endpoints received ${n(nn.badRequests)} requests during the run.`,
+    "",
+    "| healthy emit-to-receive | deliveries | p50 | p99 | max |",
+    "|---|---|---|---|---|",
+    `| without bad endpoints | ${n(nn.baseline.deliveries)} | ${nn.baseline.p50Ms} ms | ${nn.baseline.p99Ms} ms | ${nn.baseline.maxMs} ms |`,
+    `| with bad endpoints | ${n(nn.noisy.deliveries)} | ${nn.noisy.p50Ms} ms | ${nn.noisy.p99Ms} ms | ${nn.noisy.maxMs} ms |`,
+    "",
+    `Healthy deliveries of the noisy windows that took the fast lane's budget or longer (the most a bad POST could have held them): ${nn.overBudget}.`,
     "",
   );
   return `${out.join("\n")}\n`;
