@@ -11,6 +11,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchBurst } from "./stages/burst.ts";
+import { SETTINGS } from "../functions/core/settings.ts";
 import { benchColdStart } from "./stages/cold-start.ts";
 import { priceRuns } from "./stages/cost.ts";
 import { benchDeliveryWorker } from "./stages/delivery-worker.ts";
@@ -18,6 +19,7 @@ import { benchEndToEnd } from "./stages/end-to-end.ts";
 import { benchEventSchema } from "./stages/event-schema.ts";
 import { benchFanOut } from "./stages/fan-out.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
+import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
 import { type BenchReport, markdownReport } from "./support/report.ts";
@@ -31,7 +33,7 @@ const progress = (line: string) => process.stdout.write(`${elapsed()} ${line}\n`
 const quick = values.quick;
 
 mkdirSync(RESULTS, { recursive: true });
-progress("1/5 delivery worker against raw HTTP (loopback receiver in its own process)");
+progress("1. delivery worker against raw HTTP (loopback receiver in its own process)");
 const deliveryWorker = await benchDeliveryWorker(
   {
     concurrency: 50,
@@ -44,7 +46,7 @@ const deliveryWorker = await benchDeliveryWorker(
 );
 progress(`    ratio ${deliveryWorker.ratio} (target ≥ 0.8), ${deliveryWorker.handler.cpuMicrosPerDelivery} CPU µs per delivery`);
 
-progress("4/5 cold start: bundles and fresh-process imports");
+progress("4. cold start: bundles and fresh-process imports");
 const coldStart = await benchColdStart(quick ? 3 : 9, progress);
 
 progress("    starting the bench stack (dynalite, fauxqs, counting proxies, the Lambda entries)");
@@ -53,11 +55,11 @@ const api = apiClient(stack.apiUrl, BENCH_ADMIN_KEY);
 const receiver = await startWebhookReceiver();
 let report: BenchReport;
 try {
-  progress("3/5 fan-out: one event to 1,000 endpoints");
+  progress("3. fan-out: one event to 1,000 endpoints");
   const fanOut = await benchFanOut(stack, api, receiver.url, 1000, 3);
   progress(`    ${fanOut.samplesMs.join(" ms, ")} ms to a 202, ${fanOut.enqueued} messages enqueued (target ≤ 1,000 ms)`);
 
-  progress("2/5 local end to end against the emulator-only floor, then latency at 100 events/s");
+  progress("2. local end to end against the emulator-only floor, then latency at 100 events/s");
   const { result: endToEnd, runs } = await benchEndToEnd(
     stack,
     api,
@@ -76,7 +78,7 @@ try {
   );
   progress(`    ratio ${endToEnd.ratio} (target ≥ 0.5); p99 ${endToEnd.latency.p99Ms} ms (target ≤ 100 ms)`);
 
-  progress("6/6 intake with and without a payload schema (interleaved rounds)");
+  progress("8. intake with and without a payload schema (interleaved rounds)");
   const eventSchema = await benchEventSchema(
     api,
     { events: quick ? 500 : 2000, rounds: quick ? 2 : 4, batchSize: 10, concurrency: 8 },
@@ -86,7 +88,7 @@ try {
     `    ratio ${eventSchema.ratio} (${eventSchema.with.perSecond} vs ${eventSchema.without.perSecond} events/s; target ≥ ${eventSchema.target}); ${eventSchema.validateMicros} µs to validate one payload`,
   );
 
-  progress("5/5 cost: pricing the counted calls");
+  progress("5. cost: pricing the counted calls");
   const cost = await priceRuns(runs);
   for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
 
@@ -100,6 +102,25 @@ try {
   progress("7. burst: tenant B's one event behind tenant A's burst");
   const burst = await benchBurst(stack, api, receiver, quick ? 2000 : 10_000, 4);
   progress(`    B behind the burst ${burst.behindBurstMs} ms (idle ${burst.quietMs} ms), ${burst.placeAmongBurst} of ${burst.burst + 1}`);
+  progress("9. noisy neighbour: healthy endpoints beside black holes and a slow endpoint");
+  const noisyNeighbour = await benchNoisyNeighbour(
+    stack,
+    api,
+    {
+      healthyEndpoints: 2,
+      ratePerSecond: 20,
+      windowSeconds: quick ? 4 : 8,
+      rounds: quick ? 1 : 2,
+      blackHoles: 5,
+      slowAnswerMs: 5_000,
+      eventsPerBadEndpoint: 20,
+      fastBudgetMs: SETTINGS.fastLaneBudgetMs.default,
+    },
+    progress,
+  );
+  progress(
+    `    healthy p99 ratio ${noisyNeighbour.ratio} (target ≤ 2), ${noisyNeighbour.overBudget} over the fast lane's budget (target 0)`,
+  );
 
   let commit = "unknown";
   try {
@@ -127,6 +148,7 @@ try {
     hotKey,
     burst,
     eventSchema,
+    noisyNeighbour,
   };
 } finally {
   api.close();

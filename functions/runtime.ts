@@ -12,7 +12,7 @@ import { InvocationBudget } from "./adapters/invocation-budget.ts";
 import { createLog, type Log } from "./adapters/logger.ts";
 import { realSleep } from "./adapters/persistent-call.ts";
 import { processListeners } from "./adapters/process-listeners.ts";
-import { SqsDeliveryQueue } from "./adapters/sqs-delivery-queue.ts";
+import { isQueueArnOf, SqsDeliveryQueue } from "./adapters/sqs-delivery-queue.ts";
 import { SqsRequeue } from "./adapters/sqs-requeue.ts";
 import { type Clock, systemClock } from "./core/clock.ts";
 import { type Config, parseConfig } from "./core/config.ts";
@@ -55,6 +55,8 @@ export interface Runtime {
   policy: DeliveryPolicy;
   /** The delivery queue's retention, derived from the global schedule as the construct derives it. */
   queueRetentionSeconds: number;
+  /** The slow lane's queue (SLOW_QUEUE_URL): retries and waiting copies there, and the fast lane's forwards. Undefined when unset. */
+  slowLane?: { queue: SqsDeliveryQueue; requeue: SqsRequeue; isSource(eventSourceArn: string): boolean };
 }
 
 /** Reads the environment once and builds the adapters; `resolver` is injectable for tests. */
@@ -102,5 +104,12 @@ export function createRuntime(service: string, env: Record<string, string | unde
     }),
     policy: deliveryPolicy(config),
     queueRetentionSeconds: queueRetentionSeconds(config.retrySchedule),
+    ...(config.slowQueueUrl !== undefined && {
+      slowLane: {
+        queue: new SqsDeliveryQueue(sqs, config.slowQueueUrl, config.deadLetterQueueUrl),
+        requeue: new SqsRequeue(sqs, config.slowQueueUrl),
+        isSource: (arn: string) => isQueueArnOf(config.slowQueueUrl as string, arn),
+      },
+    }),
   };
 }

@@ -36,10 +36,14 @@ export function grantSend(role: iam.IRole, queue: sqs.IQueue, sid: string): void
   if (queue.encryptionMasterKey) grantKey(role, queue.encryptionMasterKey, ["Decrypt", "GenerateDataKey"], `${sid}Key`);
 }
 
-/** Grants sqs:ChangeMessageVisibility on one queue: how the delivery worker schedules a retry. */
-export function grantChangeVisibility(role: iam.IRole, queue: sqs.IQueue): void {
+/** Grants sqs:ChangeMessageVisibility on the given queues: how the delivery worker schedules a retry. */
+export function grantChangeVisibility(role: iam.IRole, ...queues: sqs.IQueue[]): void {
   role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ sid: "ScheduleRetries", actions: ["sqs:ChangeMessageVisibility"], resources: [queue.queueArn] }),
+    new iam.PolicyStatement({
+      sid: "ScheduleRetries",
+      actions: ["sqs:ChangeMessageVisibility"],
+      resources: queues.map((queue) => queue.queueArn),
+    }),
   );
 }
 

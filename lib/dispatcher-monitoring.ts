@@ -14,6 +14,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { LANE_METRICS } from "../functions/adapters/metrics.ts";
 import { WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 
 /** The namespace the functions publish their EMF metrics to. */
@@ -47,6 +48,8 @@ export interface DispatcherMonitoringProps {
   readonly httpApi?: HttpApi;
   readonly apiFunction: lambda.IFunction;
   readonly deliveryQueue: sqs.Queue;
+  /** The slow lane's queue. */
+  readonly slowQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly functions: readonly lambda.IFunction[];
   readonly maxMessageAge: Duration;
@@ -68,7 +71,7 @@ export class DispatcherMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: DispatcherMonitoringProps) {
     super(scope, id);
-    const { deliveryQueue, deadLetterQueue, httpApi } = props;
+    const { deliveryQueue, slowQueue, deadLetterQueue, httpApi } = props;
 
     const deadLetterDepth = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: "Maximum" });
     const oldestAge = deliveryQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: "Maximum" });
@@ -173,6 +176,20 @@ export class DispatcherMonitoring extends Construct {
             right: [props.apiFunction.metric("UrlRequestLatency", { period: PERIOD, statistic: "p99" })],
             width: 8,
           }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: "Slow lane queue",
+        left: [slowQueue.metricApproximateNumberOfMessagesVisible(), slowQueue.metricApproximateNumberOfMessagesNotVisible()],
+        right: [slowQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: "Maximum" })],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: "Lanes: messages moved to the slow lane, endpoints changing lanes",
+        left: [sum(LANE_METRICS.forwarded), sum(LANE_METRICS.handed_over)],
+        right: [sum(LANE_METRICS.entered_slow), sum(LANE_METRICS.left_slow)],
+        width: 12,
+      }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({

@@ -65,6 +65,18 @@ export interface WebhookDispatcherProps {
    */
   readonly maxConcurrency?: number;
   /**
+   * Most concurrent invocations the slow lane's event source starts (2 to 1,000): slow and
+   * probation endpoints' deliveries, each of which may hold its invocation for the whole deliveryTimeout.
+   * @default 10
+   */
+  readonly slowLaneMaxConcurrency?: number;
+  /** A fast-lane POST still unanswered after this is cut off and handed to the slow lane. @default Duration.seconds(3) */
+  readonly fastLaneBudget?: Duration;
+  /** An answer slower than this moves its endpoint to the slow lane. @default Duration.seconds(1) */
+  readonly slowLaneAfter?: Duration;
+  /** Consecutive fast 2xx answers that bring a slow or probation endpoint to the fast lane. @default 5 */
+  readonly laneExitSuccesses?: number;
+  /**
    * Memory of the API function, in MiB.
    * @default 512
    */
@@ -209,6 +221,7 @@ export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>>
   readonly batchSize: number;
   readonly maxBatchingWindow?: Duration;
   readonly maxConcurrency: number;
+  readonly slowLaneMaxConcurrency: number;
   readonly apiMemorySize: number;
   readonly deliveryMemorySize: number;
   readonly deadLetterMemorySize: number;
@@ -282,6 +295,7 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     batchSize,
     maxBatchingWindow: props.maxBatchingWindow,
     maxConcurrency: wholeInRange(props.maxConcurrency ?? 20, 2, 1000, "maxConcurrency"),
+    slowLaneMaxConcurrency: wholeInRange(props.slowLaneMaxConcurrency ?? 10, 2, 1000, "slowLaneMaxConcurrency"),
     apiMemorySize: wholeInRange(props.apiMemorySize ?? 512, 128, 10_240, "apiMemorySize"),
     deliveryMemorySize: wholeInRange(props.deliveryMemorySize ?? 512, 128, 10_240, "deliveryMemorySize"),
     deadLetterMemorySize: wholeInRange(props.deadLetterMemorySize ?? 256, 128, 10_240, "deadLetterMemorySize"),

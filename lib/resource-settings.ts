@@ -10,6 +10,7 @@ export { RECEIVE_COUNT_SLACK };
 
 export const RESOURCE_NAMES = {
   deliveryQueue: "hookrelay-deliveries",
+  slowQueue: "hookrelay-slow-deliveries",
   deadLetterQueue: "hookrelay-dead-letters",
   table: "hookrelay",
 } as const;

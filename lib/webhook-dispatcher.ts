@@ -71,6 +71,8 @@ export class WebhookDispatcher extends Construct {
   /** Runs every five minutes: sends the messages of events whose intake failed midway. */
   public readonly sweeperFunction: NodejsFunction;
   public readonly deliveryQueue: sqs.Queue;
+  /** The slow lane's queue: deliveries to slow and probation endpoints, read by the delivery function's second event source. */
+  public readonly slowQueue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   /** The single table of endpoints, events and attempts (see functions/adapters/table-design.ts). */
   public readonly table: dynamodb.Table;
@@ -117,13 +119,16 @@ export class WebhookDispatcher extends Construct {
       visibilityTimeout: Duration.seconds(6 * DEAD_LETTER_FUNCTION_TIMEOUT.toSeconds()),
       enforceSSL: true,
     });
-    this.deliveryQueue = new sqs.Queue(this, "DeliveryQueue", {
+    const deliveryQueueProps: sqs.QueueProps = {
       ...queueEncryption,
       retentionPeriod: Duration.seconds(queue.retentionSeconds),
       visibilityTimeout: Duration.seconds(queue.visibilityTimeoutSeconds),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: queue.maxReceiveCount },
       enforceSSL: true,
-    });
+    };
+    this.deliveryQueue = new sqs.Queue(this, "DeliveryQueue", deliveryQueueProps);
+    // The same settings and the same dead-letter queue: one consumer records every exhausted delivery, whichever lane it was in.
+    this.slowQueue = new sqs.Queue(this, "SlowQueue", deliveryQueueProps);
 
     this.adminKeySecret = new secretsmanager.Secret(this, "AdminKey", {
       description: "Bearer key of the webhook dispatcher's admin API",
@@ -136,6 +141,7 @@ export class WebhookDispatcher extends Construct {
     const environment: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
       DELIVERY_QUEUE_URL: this.deliveryQueue.queueUrl,
+      SLOW_QUEUE_URL: this.slowQueue.queueUrl,
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       // Every setting the props set, named and formatted by the settings table.
       ...settings.functionEnvironment,
@@ -180,18 +186,26 @@ export class WebhookDispatcher extends Construct {
     this.deliveryFunction = delivery.function;
     // UpdateItem: endpoint health transitions and rate windows; PutItem also records operational events and recoveries.
     grantTable(delivery.role, this.table, ["GetItem", "PutItem", "UpdateItem", "Query", "BatchGetItem"], indexNames);
-    grantChangeVisibility(delivery.role, this.deliveryQueue);
+    grantChangeVisibility(delivery.role, this.deliveryQueue, this.slowQueue);
     grantSend(delivery.role, this.deadLetterQueue, "DeadLetterExhausted");
     // Waiting copies (circuit open, rate limit), recovery steps and operational events go back to the delivery queue.
     grantSend(delivery.role, this.deliveryQueue, "RequeueDeliveries");
-    this.deliveryFunction.addEventSource(
-      new SqsEventSource(this.deliveryQueue, {
-        batchSize: settings.batchSize,
-        maxBatchingWindow: settings.maxBatchingWindow,
-        maxConcurrency: settings.maxConcurrency,
-        reportBatchItemFailures: true,
-      }),
-    );
+    // Forwards and hand-overs to the slow lane, and the slow lane's own retries and waiting copies.
+    grantSend(delivery.role, this.slowQueue, "SendToSlowLane");
+    // Two event sources, each with its own maxConcurrency: slow endpoints' batches never take the fast lane's invocations.
+    for (const [lane, maxConcurrency] of [
+      [this.deliveryQueue, settings.maxConcurrency],
+      [this.slowQueue, settings.slowLaneMaxConcurrency],
+    ] as const) {
+      this.deliveryFunction.addEventSource(
+        new SqsEventSource(lane, {
+          batchSize: settings.batchSize,
+          maxBatchingWindow: settings.maxBatchingWindow,
+          maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
 
     const deadLetter = new DispatcherFunction(this, "DeadLetter", {
       ...common,
@@ -251,6 +265,7 @@ export class WebhookDispatcher extends Construct {
       httpApi: this.httpApi,
       apiFunction: this.apiFunction,
       deliveryQueue: this.deliveryQueue,
+      slowQueue: this.slowQueue,
       deadLetterQueue: this.deadLetterQueue,
       functions: [this.apiFunction, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction],
       maxMessageAge: settings.maxMessageAge,

@@ -20,6 +20,7 @@ const stack = await startLocalStack({
   dataDir,
   deadLetterConsumer: !values["no-dead-letter-consumer"],
   concurrency: Number(process.env.LOCAL_CONCURRENCY ?? 4),
+  slowConcurrency: Number(process.env.LOCAL_SLOW_CONCURRENCY ?? 4),
   deliverAutomatically: true,
   faultInjection: values["fault-injection"],
   sweepIntervalMs: Number(process.env.LOCAL_SWEEP_INTERVAL_MS ?? 30_000),
@@ -29,7 +30,7 @@ const stack = await startLocalStack({
 
 if (values["ready-json"]) {
   process.stdout.write(
-    `READY ${JSON.stringify({ apiUrl: stack.apiUrl, sqsUrl: stack.sqsUrl, dynamoUrl: stack.dynamoUrl, deliveryQueueUrl: stack.deliveryQueueUrl, deadLetterQueueUrl: stack.deadLetterQueueUrl, listening: stack.listening })}\n`,
+    `READY ${JSON.stringify({ apiUrl: stack.apiUrl, sqsUrl: stack.sqsUrl, dynamoUrl: stack.dynamoUrl, deliveryQueueUrl: stack.deliveryQueueUrl, slowQueueUrl: stack.slowQueueUrl, deadLetterQueueUrl: stack.deadLetterQueueUrl, listening: stack.listening })}\n`,
   );
 }
 if (!values.quiet) printWalkthrough(stack.apiUrl, stack.adminKey, dataDir);

@@ -43,12 +43,15 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   );
 }
 
-/** Creates the delivery queue and its dead-letter queue with the settings the CDK stack derives. */
+/**
+ * Creates the delivery queue, the slow lane's queue and their dead-letter queue with the settings the
+ * CDK stack derives.
+ */
 export async function ensureQueues(
   client: SQSClient,
-  names: { delivery: string; deadLetter: string },
+  names: { delivery: string; slow: string; deadLetter: string },
   settings: QueueSettings,
-): Promise<{ deliveryQueueUrl: string; deadLetterQueueUrl: string }> {
+): Promise<{ deliveryQueueUrl: string; slowQueueUrl: string; deadLetterQueueUrl: string }> {
   const dlq = await client.send(
     new CreateQueueCommand({
       QueueName: names.deadLetter,
@@ -62,9 +65,13 @@ export async function ensureQueues(
     MessageRetentionPeriod: String(settings.retentionSeconds),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: settings.maxReceiveCount }),
   };
-  const main = await client.send(new CreateQueueCommand({ QueueName: names.delivery }));
-  const deliveryQueueUrl = main.QueueUrl as string;
-  // Set on every start so that a changed RETRY_SCHEDULE or timeout reaches an existing local queue.
-  await client.send(new SetQueueAttributesCommand({ QueueUrl: deliveryQueueUrl, Attributes: attributes }));
-  return { deliveryQueueUrl, deadLetterQueueUrl };
+  const [deliveryQueueUrl, slowQueueUrl] = await Promise.all(
+    [names.delivery, names.slow].map(async (name) => {
+      const url = (await client.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
+      // Set on every start so that a changed RETRY_SCHEDULE or timeout reaches an existing local queue.
+      await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+      return url;
+    }),
+  );
+  return { deliveryQueueUrl: deliveryQueueUrl as string, slowQueueUrl: slowQueueUrl as string, deadLetterQueueUrl };
 }

@@ -37,6 +37,8 @@ export interface LocalStackOptions {
   deadLetterConsumer: boolean;
   /** Concurrent delivery pollers (Lambda concurrency). */
   concurrency: number;
+  /** Concurrent pollers of the slow lane's queue (its event source's own concurrency). @default concurrency */
+  slowConcurrency?: number;
   /** Polls the delivery queue from the start; false leaves it to `startDelivery` (the bench measures intake alone). */
   deliverAutomatically: boolean;
   /** Put pausable proxies in front of the emulators (see `outage`). */
@@ -96,7 +98,7 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   // The queues' settings derive from the functions' own checked config; the queue URLs it also
   // requires do not exist yet, so placeholders stand in for this one reading.
-  const config = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-" });
+  const config = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-", SLOW_QUEUE_URL: "-" });
   const derived = queueSettings(config.retrySchedule, config.deliveryTimeoutMs);
   const settings = { ...derived, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? derived.visibilityTimeoutSeconds };
   const sqsClient = createSqsClient();
@@ -104,10 +106,11 @@ export async function startLocalStack(options: LocalStackOptions) {
   await ensureTable(dynamoClient, process.env.TABLE_NAME);
   const queues = await ensureQueues(
     sqsClient,
-    { delivery: RESOURCE_NAMES.deliveryQueue, deadLetter: RESOURCE_NAMES.deadLetterQueue },
+    { delivery: RESOURCE_NAMES.deliveryQueue, slow: RESOURCE_NAMES.slowQueue, deadLetter: RESOURCE_NAMES.deadLetterQueue },
     settings,
   );
   process.env.DELIVERY_QUEUE_URL = queues.deliveryQueueUrl;
+  process.env.SLOW_QUEUE_URL = queues.slowQueueUrl;
   process.env.DEAD_LETTER_QUEUE_URL = queues.deadLetterQueueUrl;
 
   // The same modules Lambda loads, imported once the environment is in place.
@@ -129,25 +132,32 @@ export async function startLocalStack(options: LocalStackOptions) {
   const arnOf = async (url: string) =>
     (await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
   const deliveryArn = await arnOf(queues.deliveryQueueUrl);
+  const slowArn = await arnOf(queues.slowQueueUrl);
   const deliveryHandler = handlerOf("delivery");
-  let deliverySource: ReturnType<typeof startSqsEventSource> | undefined;
-  /** Starts polling the delivery queue (once; a second call while polling does nothing). */
-  const startDelivery = (concurrency = options.concurrency) => {
-    deliverySource ??= startSqsEventSource(sqsClient, deliveryHandler as never, {
-      queueUrl: queues.deliveryQueueUrl,
-      queueArn: deliveryArn,
-      functionName: "delivery",
-      batchSize: 10,
-      concurrency,
-      waitTimeSeconds: 1,
-      onError: onError("delivery poller"),
-    });
+  // One function, two event sources, as in AWS: the fast lane's and the slow lane's, each with its own pollers.
+  let deliverySources: ReturnType<typeof startSqsEventSource>[] = [];
+  /** Starts polling both delivery queues (once; a second call while polling does nothing). */
+  const startDelivery = (concurrency = options.concurrency, slowConcurrency = options.slowConcurrency ?? concurrency) => {
+    if (deliverySources.length > 0) return;
+    const lanes = [
+      { queueUrl: queues.deliveryQueueUrl, queueArn: deliveryArn, concurrency },
+      { queueUrl: queues.slowQueueUrl, queueArn: slowArn, concurrency: slowConcurrency },
+    ];
+    deliverySources = lanes.map((lane) =>
+      startSqsEventSource(sqsClient, deliveryHandler as never, {
+        ...lane,
+        functionName: "delivery",
+        batchSize: 10,
+        waitTimeSeconds: 1,
+        onError: onError("delivery poller"),
+      }),
+    );
   };
-  /** Stops polling the delivery queue once the batches in flight are done. */
+  /** Stops polling the delivery queues once the batches in flight are done. */
   const stopDelivery = async () => {
-    const source = deliverySource;
-    deliverySource = undefined;
-    await source?.stop();
+    const sources = deliverySources;
+    deliverySources = [];
+    await Promise.all(sources.map((source) => source.stop()));
   };
   if (options.deliverAutomatically) startDelivery();
   const deadLetterSource = options.deadLetterConsumer

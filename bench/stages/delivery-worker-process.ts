@@ -110,6 +110,7 @@ function handlerFor(url: string) {
     // First attempts that succeed to a healthy endpoint without a rate limit touch none of these.
     ...idleDeliveryPorts(),
     policy: deliveryPolicy(DEFAULTS),
+    lane: "fast",
     // The handler counts attempts into `metrics` itself.
     onAttempt: log.attempt,
   };

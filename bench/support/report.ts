@@ -7,6 +7,7 @@ import type { EventSchemaResult } from "../stages/event-schema.ts";
 import type { FanOutResult } from "../stages/fan-out.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
 import { isolationSections, isolationSummary } from "./isolation-report.ts";
+import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
 
 export interface BenchReport {
   startedAt: string;
@@ -22,6 +23,7 @@ export interface BenchReport {
   hotKey: HotKeyResult;
   burst: BurstResult;
   eventSchema: EventSchemaResult;
+  noisyNeighbour: NoisyNeighbourResult;
 }
 
 const mark = (met: boolean) => (met ? "met" : "**missed**");
@@ -65,7 +67,11 @@ export function markdownReport(r: BenchReport): string {
   out.push(...isolationSummary(r.hotKey, r.burst));
   const s = r.eventSchema;
   out.push(
-    `| 6. intake with a ${s.schemaProperties}-property schema vs none | ${s.ratio} × (${n(s.with.perSecond)} vs ${n(s.without.perSecond)} events/s; ${s.validateMicros} µs a validation) | ≥ ${s.target} | ${mark(s.met)} |`,
+    `| 8. intake with a ${s.schemaProperties}-property schema vs none | ${s.ratio} × (${n(s.with.perSecond)} vs ${n(s.without.perSecond)} events/s; ${s.validateMicros} µs a validation) | ≥ ${s.target} | ${mark(s.met)} |`,
+  );
+  const nn = r.noisyNeighbour;
+  out.push(
+    `| 9. noisy neighbour: healthy p99 with / without bad endpoints | ${nn.ratio} × (${nn.noisy.p99Ms} vs ${nn.baseline.p99Ms} ms); ${nn.fastLaneHandovers} bad POSTs in the fast lane | ≤ 2 ×; none | ${mark(nn.met)} |`,
   );
   out.push("");
   out.push("## 1. Delivery worker against the raw HTTP limit", "");
@@ -143,5 +149,18 @@ export function markdownReport(r: BenchReport): string {
     "",
   );
   out.push(...isolationSections(r.hotKey, r.burst));
+  const o = nn.options;
+  out.push("## 9. Noisy neighbour", "");
+  out.push(
+    `${o.healthyEndpoints} healthy endpoints of one tenant receive ${o.ratePerSecond} events/s, open loop, in windows of ${o.windowSeconds} s; windows without and with bad endpoints alternate, ${o.rounds} of each. Each noisy window first registers ${o.blackHoles} fresh black holes (accept, never answer) and one endpoint answering after ${o.slowAnswerMs / 1000} s, in tenants of their own, and emits ${o.eventsPerBadEndpoint} events to each; the healthy stream follows at once. Default delivery timeout (15 s) and lane settings (fast lane budget ${o.fastBudgetMs} ms); 4 pollers per lane, batches of 10. The bad endpoints received ${n(nn.badRequests)} requests during the run.`,
+    "",
+    "| healthy emit-to-receive | deliveries | p50 | p99 | max |",
+    "|---|---|---|---|---|",
+    `| without bad endpoints | ${n(nn.baseline.deliveries)} | ${nn.baseline.p50Ms} ms | ${nn.baseline.p99Ms} ms | ${nn.baseline.maxMs} ms |`,
+    `| with bad endpoints | ${n(nn.noisy.deliveries)} | ${nn.noisy.p50Ms} ms | ${nn.noisy.p99Ms} ms | ${nn.noisy.maxMs} ms |`,
+    "",
+    `Bad endpoints' POSTs made in the fast lane (cut off by its budget and handed over, the \`LaneHandovers\` metric), the only way a healthy delivery can wait on one: ${nn.fastLaneHandovers}. Healthy deliveries of the noisy windows that took the fast lane's budget or longer: ${nn.overBudget} (on a loaded machine the baseline windows have such delays too).`,
+    "",
+  );
   return `${out.join("\n")}\n`;
 }

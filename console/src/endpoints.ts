@@ -178,6 +178,10 @@ export function endpointDetail(id: string): HTMLElement {
         ["Enabled", e.enabled ? "yes" : `no${e.disabledReason ? `, ${e.disabledReason} since ${when(e.disabledAt)}` : ""}`],
         ["Failing since", when(e.failingSince)],
         ["Circuit", `${e.circuit.state}${e.circuit.openUntil ? ` until ${when(e.circuit.openUntil)}` : ""}`],
+        [
+          "Lane",
+          `${e.lane}${e.laneSince ? ` since ${when(e.laneSince)}` : ""}${e.lane === "fast" ? "" : `, ${e.laneFastSuccesses} fast answers in a row`}`,
+        ],
         ["Rate limit", e.rateLimitPerSecond ? `${e.rateLimitPerSecond} per second` : "none"],
         ["Retry schedule", e.retrySchedule ? `${e.retrySchedule.join(", ")} s` : "default"],
       ]),

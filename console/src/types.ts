@@ -17,6 +17,9 @@ export interface EndpointJson {
   disabledAt: string | null;
   failingSince: string | null;
   circuit: { state: "closed" | "open" | "half-open"; openUntil?: string };
+  lane: "fast" | "slow" | "probation";
+  laneSince: string | null;
+  laneFastSuccesses: number;
 }
 
 export interface EventSummary {

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { EndpointHealthStore } from "../core/delivery/deps.ts";
-import type { CircuitState, DisabledReason } from "../core/model.ts";
+import type { CircuitState, DisabledReason, Lane } from "../core/model.ts";
 import { conditionalWrite } from "./dynamo-paging.ts";
 import { keys } from "./table-design.ts";
 
@@ -70,6 +70,42 @@ export class DynamoEndpointHealth implements EndpointHealthStore {
       ConditionExpression: "enabled = :on AND #url = :url",
       ExpressionAttributeNames: { "#url": "url" },
       ExpressionAttributeValues: { ":off": false, ":on": true, ":reason": reason, ":at": at, ":url": url },
+    });
+  }
+
+  moveLane(id: string, from: Lane, to: Lane, since: string): Promise<boolean> {
+    // An endpoint stored before lanes has no lane attribute: it is in the fast lane.
+    const inFrom = from === "fast" ? "(attribute_not_exists(lane) OR lane = :from)" : "lane = :from";
+    return this.update("move endpoint lane", id, {
+      UpdateExpression: "SET lane = :to, laneSince = :since, laneFastSuccesses = :zero",
+      ConditionExpression: `attribute_exists(pk) AND ${inFrom}`,
+      ExpressionAttributeValues: { ":from": from, ":to": to, ":since": since, ":zero": 0 },
+    });
+  }
+
+  async countFastSuccess(id: string, seenSince: string): Promise<number> {
+    let count = 0;
+    const counted = await conditionalWrite("count fast success", async () => {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.endpoint(id),
+          UpdateExpression: "ADD laneFastSuccesses :one",
+          ConditionExpression: "laneSince = :seen AND lane <> :fast",
+          ExpressionAttributeValues: { ":one": 1, ":seen": seenSince, ":fast": "fast" },
+          ReturnValues: "UPDATED_NEW",
+        }),
+      );
+      count = Number(out.Attributes?.laneFastSuccesses ?? 0);
+    });
+    return counted ? count : 0;
+  }
+
+  resetFastSuccesses(id: string, seenSince: string): Promise<boolean> {
+    return this.update("reset fast successes", id, {
+      UpdateExpression: "SET laneFastSuccesses = :zero",
+      ConditionExpression: "laneSince = :seen AND laneFastSuccesses > :zero",
+      ExpressionAttributeValues: { ":zero": 0, ":seen": seenSince },
     });
   }
 

@@ -24,6 +24,9 @@ const ENDPOINT_FIELDS = [
   "disabledAt",
   "failingSince",
   "circuit",
+  "lane",
+  "laneSince",
+  "laneFastSuccesses",
   "revision",
 ] as const;
 

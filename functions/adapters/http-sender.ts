@@ -118,10 +118,10 @@ export class NodeHttpSender implements HttpSender {
    * headers it refuses (an invalid character, `Trailer` on a sized body); one such endpoint must not
    * crash the process or fail a batch that holds other tenants' messages.
    */
-  post(target: string, headers: Record<string, string>, body: string): Promise<SendResult> {
+  post(target: string, headers: Record<string, string>, body: string, limitMs?: number): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const { timeoutMs } = this.options;
+    const timeoutMs = limitMs === undefined ? this.options.timeoutMs : Math.min(limitMs, this.options.timeoutMs);
     return new Promise<SendResult>((resolve) => {
       let request: ClientRequest | undefined;
       let settled = false;

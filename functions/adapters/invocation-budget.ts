@@ -80,9 +80,9 @@ export class InvocationBudget {
    */
   guardSender(http: HttpSender, postMs: number, afterMs: number): HttpSender {
     return {
-      post: async (url, headers, body) => {
-        this.require(postMs + afterMs, "POST");
-        return http.post(url, headers, body);
+      post: async (url, headers, body, timeoutMs) => {
+        this.require(Math.min(postMs, timeoutMs ?? postMs) + afterMs, "POST");
+        return http.post(url, headers, body, timeoutMs);
       },
     };
   }

@@ -90,3 +90,9 @@ export function packBatches(bodies: string[]): [number, string][][] {
   if (current.length > 0) batches.push(current);
   return batches;
 }
+
+/** Whether an event source ARN (`arn:aws:sqs:region:account:name`) names the queue at `queueUrl` (`…/account/name`). */
+export function isQueueArnOf(queueUrl: string, arn: string): boolean {
+  const name = queueUrl.split("/").at(-1);
+  return name !== undefined && name !== "" && arn.split(":").at(-1) === name;
+}

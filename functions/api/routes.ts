@@ -273,5 +273,8 @@ function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean, no
     disabledAt: view.disabledAt ?? null,
     failingSince: view.failingSince ?? null,
     circuit: circuitView(view.circuit, now),
+    lane: view.lane ?? "fast",
+    laneSince: view.laneSince ?? null,
+    laneFastSuccesses: view.laneFastSuccesses ?? 0,
   };
 }

@@ -64,6 +64,9 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     secret: input.secret ?? generateSecret(),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
+    // Not yet known to answer fast: delivered from the slow lane until it has (see delivery/lanes.ts).
+    lane: "probation",
+    laneSince: now.toISOString(),
     ...(input.retrySchedule !== undefined && { retrySchedule: input.retrySchedule }),
     ...(input.rateLimitPerSecond !== undefined && { rateLimitPerSecond: input.rateLimitPerSecond }),
     ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),
@@ -103,9 +106,10 @@ function patched(current: Endpoint, input: UpdateEndpointInput, now: string): En
   if (input.enabled === true && !current.enabled) {
     for (const field of ["disabledReason", "disabledAt", "failingSince", "circuit"] as const) delete current[field];
   }
-  // A new URL is a new destination: the old one's run of failures and circuit say nothing about it.
+  // A new URL is a new destination: the old one's run of failures, circuit and lane say nothing about it.
   if (input.url !== undefined && input.url !== current.url) {
-    for (const field of ["failingSince", "circuit"] as const) delete current[field];
+    for (const field of ["failingSince", "circuit", "laneFastSuccesses"] as const) delete current[field];
+    Object.assign(current, { lane: "probation", laneSince: now });
   }
   if (input.retrySchedule === null) delete current.retrySchedule;
   if (input.rateLimitPerSecond === null) delete current.rateLimitPerSecond;

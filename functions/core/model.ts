@@ -25,6 +25,12 @@ export interface Endpoint {
   failingSince?: string;
   /** The circuit breaker; absent means closed. */
   circuit?: CircuitState;
+  /** The delivery lane (see Lane); absent means "fast" (an endpoint older than lanes). */
+  lane?: Lane;
+  /** When the endpoint entered its lane. */
+  laneSince?: string;
+  /** Consecutive fast 2xx answers in the slow or probation lane; LANE_EXIT_SUCCESSES of them move it to the fast lane. */
+  laneFastSuccesses?: number;
   /** Counts the writes to the endpoint, for optimistic concurrency (absent on an endpoint never changed). */
   revision?: number;
 }
@@ -39,6 +45,15 @@ export interface PreviousSecret {
 }
 
 export type DisabledReason = "gone" | "failing" | "manual";
+
+/**
+ * Which queue and worker pool delivers to an endpoint. "fast": POSTs get FAST_LANE_BUDGET_MS and
+ * share batches with other fast endpoints. "slow": the endpoint timed out or answered slowly; its
+ * deliveries go to the slow lane's own queue and event source, with the full DELIVERY_TIMEOUT_MS.
+ * "probation": a new endpoint, delivered like a slow one until it has proved fast.
+ */
+export const LANES = ["fast", "slow", "probation"] as const;
+export type Lane = (typeof LANES)[number];
 
 /** An open or half-open circuit: deliveries wait until `openUntil`, then one probe goes through. */
 export interface CircuitState {

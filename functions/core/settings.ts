@@ -209,6 +209,40 @@ export const SETTINGS = {
     atLeast: "circuitCooldownSeconds",
     meaning: "the cap of the cool-down's doubling",
   },
+  fastLaneBudgetMs: {
+    kind: "whole",
+    env: "FAST_LANE_BUDGET_MS",
+    prop: "fastLaneBudget",
+    duration: true,
+    default: 3_000,
+    min: 100,
+    max: 885_000,
+    unit: "ms",
+    meaning:
+      "time limit of a POST in the fast lane (at most DELIVERY_TIMEOUT_MS): a POST still unanswered then is cut off, handed to the slow lane with the full timeout, and its endpoint moves to the slow lane",
+  },
+  slowLaneAfterMs: {
+    kind: "whole",
+    env: "SLOW_LANE_AFTER_MS",
+    prop: "slowLaneAfter",
+    duration: true,
+    default: 1_000,
+    min: 1,
+    max: 885_000,
+    unit: "ms",
+    meaning:
+      "an answer slower than this is slow: in the fast lane it moves the endpoint to the slow lane; in the slow or probation lane it breaks the run of fast successes",
+  },
+  laneExitSuccesses: {
+    kind: "whole",
+    env: "LANE_EXIT_SUCCESSES",
+    prop: "laneExitSuccesses",
+    default: 5,
+    min: 1,
+    max: 1_000,
+    unit: "count",
+    meaning: "consecutive fast 2xx answers that move an endpoint from the slow or probation lane to the fast lane",
+  },
   adminApiKey: {
     kind: "text",
     env: "ADMIN_API_KEY",
@@ -249,6 +283,12 @@ export const SETTINGS = {
   tableName: { kind: "text", env: "TABLE_NAME", required: true, meaning: `the DynamoDB table (${stackSets})` },
   deliveryQueueUrl: { kind: "text", env: "DELIVERY_QUEUE_URL", required: true, meaning: `the delivery queue (${stackSets})` },
   deadLetterQueueUrl: { kind: "text", env: "DEAD_LETTER_QUEUE_URL", required: true, meaning: `the dead-letter queue (${stackSets})` },
+  slowQueueUrl: {
+    kind: "text",
+    env: "SLOW_QUEUE_URL",
+    required: false,
+    meaning: `the slow lane's queue; the delivery function refuses to start without it (${stackSets})`,
+  },
 } as const satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;

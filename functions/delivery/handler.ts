@@ -4,21 +4,40 @@ import type { DeliveryMetrics } from "../adapters/metrics.ts";
 import type { DeliveryDeps } from "../core/delivery/deps.ts";
 import { deliverBatch } from "../core/delivery/pipeline.ts";
 
-/** The delivery Lambda: sends a batch concurrently and reports the messages the queue must keep. */
-export function createDeliveryHandler(given: DeliveryDeps, metrics?: DeliveryMetrics) {
+/** The slow lane's event source as the delivery function sees it: which records are its, and its queue's ports. */
+export interface SlowLaneSource {
+  /** Whether a record's eventSourceARN is the slow lane's queue. */
+  isSource(eventSourceArn: string): boolean;
+  /** Retries and waiting copies of slow-lane messages stay on the slow lane's queue. */
+  ports: Pick<DeliveryDeps, "queue" | "requeue">;
+}
+
+/**
+ * The delivery Lambda: sends a batch concurrently and reports the messages the queue must keep. One
+ * function serves both lanes through two event sources; a batch comes from one source, whose ARN
+ * tells the lane. `given` carries the fast lane's queue ports; without `slow` every batch is the fast lane's.
+ */
+export function createDeliveryHandler(given: DeliveryDeps, metrics?: DeliveryMetrics, slow?: SlowLaneSource) {
   // The handler counts every attempt itself, so what it emits does not depend on the entry's wiring.
-  const deps: DeliveryDeps = metrics
+  const fast: DeliveryDeps = metrics
     ? {
         ...given,
         onAttempt: (attempt) => {
           given.onAttempt?.(attempt);
           metrics.attempt(attempt);
         },
+        onLaneMove: (event) => {
+          given.onLaneMove?.(event);
+          metrics.lane(event);
+        },
       }
     : given;
+  const slowDeps: DeliveryDeps | undefined = slow && { ...fast, ...slow.ports, lane: "slow" };
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
     const now = Date.now();
     for (const r of event.Records) metrics?.queueAge(now - Number(r.attributes.SentTimestamp));
+    const first = event.Records[0];
+    const deps = slowDeps && first && slow?.isSource(first.eventSourceARN) ? slowDeps : fast;
     const kept = await deliverBatch(
       deps,
       event.Records.map((r) => ({

@@ -1,10 +1,14 @@
 import { createDeliveryMetrics } from "../adapters/metrics.ts";
+import { ConfigError } from "../core/errors.ts";
 import { createRuntime } from "../runtime.ts";
 import { createDeliveryHandler } from "./handler.ts";
 
 /** Lambda entry point of the delivery worker (SQS event source, ReportBatchItemFailures). */
 const runtime = createRuntime("delivery");
 const metrics = createDeliveryMetrics(runtime.config.logFormat, "delivery");
+// Without the slow lane's queue the fast lane could not forward a slow endpoint's deliveries anywhere.
+const slowLane = runtime.slowLane;
+if (!slowLane) throw new ConfigError("SLOW_QUEUE_URL must be set for the delivery function");
 
 export const handler = runtime.budget.wrap(
   createDeliveryHandler(
@@ -21,6 +25,8 @@ export const handler = runtime.budget.wrap(
       rates: runtime.rates,
       operational: runtime.operational,
       policy: runtime.policy,
+      lane: "fast",
+      slowLane: slowLane.requeue,
       recovery: {
         attempts: runtime.attempts,
         events: runtime.events,
@@ -37,7 +43,12 @@ export const handler = runtime.budget.wrap(
           cause: String((error as Error)?.cause ?? ""),
         }),
       onWarning: (what, error) => runtime.log.warn(what, { error: String(error), cause: String((error as Error)?.cause ?? "") }),
+      // Messages move often while an endpoint is slow; an endpoint changing lanes is worth a line.
+      onLaneMove: (event) => {
+        if (event.kind === "entered_slow" || event.kind === "left_slow") runtime.log.info("endpoint lane changed", { ...event });
+      },
     },
     metrics,
+    { isSource: slowLane.isSource, ports: { queue: slowLane.queue, requeue: slowLane.requeue } },
   ),
 );

@@ -249,6 +249,31 @@ describe.each([
       expect(await w.health.disable("ep_off", "failing", minute(6), "https://new.example/hook")).toBe(false);
       expect(await w.endpoints.get("ep_off")).toMatchObject({ enabled: false, disabledReason: "gone", disabledAt: minute(5) });
     });
+
+    it("moves lanes from the lane seen only, and counts fast successes of the lane entered at the time seen", async () => {
+      // Stored before lanes: no lane attribute, which is the fast lane.
+      await w.endpoints.put(endpointFixture({ id: "ep_lane" }));
+      expect(await w.health.moveLane("ep_lane", "probation", "fast", minute(1))).toBe(false);
+      expect([
+        await w.health.moveLane("ep_lane", "fast", "slow", minute(1)),
+        await w.health.moveLane("ep_lane", "fast", "slow", minute(2)),
+      ]).toEqual([true, false]);
+      expect(await w.endpoints.get("ep_lane")).toMatchObject({ lane: "slow", laneSince: minute(1), laneFastSuccesses: 0 });
+      expect(await w.health.countFastSuccess("ep_lane", minute(0))).toBe(0);
+      expect([await w.health.countFastSuccess("ep_lane", minute(1)), await w.health.countFastSuccess("ep_lane", minute(1))]).toEqual([
+        1, 2,
+      ]);
+      expect([await w.health.resetFastSuccesses("ep_lane", minute(1)), await w.health.resetFastSuccesses("ep_lane", minute(1))]).toEqual([
+        true,
+        false,
+      ]);
+      await w.health.countFastSuccess("ep_lane", minute(1));
+      expect(await w.health.moveLane("ep_lane", "slow", "fast", minute(3))).toBe(true);
+      expect(await w.endpoints.get("ep_lane")).toMatchObject({ lane: "fast", laneSince: minute(3), laneFastSuccesses: 0 });
+      // In the fast lane there is no run to count.
+      expect(await w.health.countFastSuccess("ep_lane", minute(3))).toBe(0);
+      expect(await w.health.moveLane("ep_missing", "fast", "slow", minute(3))).toBe(false);
+    });
   });
 
   describe("the event store", () => {

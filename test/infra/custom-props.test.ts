@@ -50,6 +50,10 @@ beforeAll(() => {
     batchSize: 50,
     maxBatchingWindow: Duration.seconds(5),
     maxConcurrency: 5,
+    slowLaneMaxConcurrency: 3,
+    fastLaneBudget: Duration.millis(2500),
+    slowLaneAfter: Duration.millis(800),
+    laneExitSuccesses: 7,
     apiMemorySize: 1024,
     deliveryMemorySize: 768,
     deadLetterMemorySize: 128,
@@ -83,6 +87,9 @@ describe("a second app with non-default props", () => {
         LOG_LEVEL: "DEBUG",
         DESTINATION_ALLOW_CIDRS: "10.20.0.0/16,fd00::/8",
         MAX_ENDPOINTS_PER_TENANT: "50",
+        FAST_LANE_BUDGET_MS: "2500",
+        SLOW_LANE_AFTER_MS: "800",
+        LANE_EXIT_SUCCESSES: "7",
       });
       const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === "string" ? v : `resolved-${k}`]));
       expect(parseConfig(resolved).destinationAllowCidrs).toEqual(["10.20.0.0/16", "fd00::/8"]);
@@ -112,6 +119,15 @@ describe("a second app with non-default props", () => {
     });
   });
 
+  it("gives the slow lane's event source its own maximum concurrency", () => {
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: { "Fn::GetAtt": [logicalId(stack, dispatcher.slowQueue), "Arn"] },
+      FunctionName: ref(logicalId(stack, dispatcher.deliveryFunction)),
+      BatchSize: 50,
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
+  });
+
   it("sizes each function's memory as asked and keeps its logs 90 days", () => {
     expect(functionProps(template, stack, dispatcher.apiFunction).MemorySize).toBe(1024);
     expect(functionProps(template, stack, dispatcher.deliveryFunction).MemorySize).toBe(768);
@@ -123,11 +139,11 @@ describe("a second app with non-default props", () => {
     for (const group of groups) expect(group.Properties?.RetentionInDays).toBe(90);
   });
 
-  it("encrypts the table, both queues, the secret and the alarm topic with the given key", () => {
+  it("encrypts the table, the three queues, the secret and the alarm topic with the given key", () => {
     template.hasResourceProperties("AWS::DynamoDB::Table", {
       SSESpecification: { SSEEnabled: true, SSEType: "KMS", KMSMasterKeyId: keyArn() },
     });
-    template.resourcePropertiesCountIs("AWS::SQS::Queue", { KmsMasterKeyId: keyArn(), KmsDataKeyReusePeriodSeconds: 3600 }, 2);
+    template.resourcePropertiesCountIs("AWS::SQS::Queue", { KmsMasterKeyId: keyArn(), KmsDataKeyReusePeriodSeconds: 3600 }, 3);
     template.hasResourceProperties("AWS::SecretsManager::Secret", { KmsKeyId: keyArn() });
     template.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: keyArn() });
     keyTemplate.hasResourceProperties("AWS::KMS::Key", {
@@ -208,6 +224,7 @@ describe("props the construct refuses at synthesis", () => {
     ["a retry delay under 1 s", { retrySchedule: "5,0,300" }, /retrySchedule.*at least 1/],
     ["no endpoint allowed per tenant", { maxEndpointsPerTenant: 0 }, /maxEndpointsPerTenant/],
     ["a concurrency below SQS's minimum of 2", { maxConcurrency: 1 }, /maxConcurrency/],
+    ["a slow lane concurrency below SQS's minimum of 2", { slowLaneMaxConcurrency: 1 }, /slowLaneMaxConcurrency/],
     ["a CIDR that is not one", { destinationAllowCidrs: ["10.0.0.0/33"] }, /destinationAllowCidrs/],
     ["a delivery timeout Lambda cannot hold", { deliveryTimeout: Duration.minutes(15) }, /deliveryTimeout/],
     ["a failure rate above 1", { failureRateThreshold: 5 }, /failureRateThreshold/],

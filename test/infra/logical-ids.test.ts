@@ -28,6 +28,7 @@ function cdkLogicalId(path: string[]): string {
 const STATEFUL: { what: string; path: string[]; type: string }[] = [
   { what: "the table (the delivery log and the endpoints)", path: ["Dispatcher", "Table", "Resource"], type: "AWS::DynamoDB::Table" },
   { what: "the delivery queue", path: ["Dispatcher", "DeliveryQueue", "Resource"], type: "AWS::SQS::Queue" },
+  { what: "the slow lane's queue", path: ["Dispatcher", "SlowQueue", "Resource"], type: "AWS::SQS::Queue" },
   { what: "the dead-letter queue", path: ["Dispatcher", "DeadLetterQueue", "Resource"], type: "AWS::SQS::Queue" },
   { what: "the admin key secret", path: ["Dispatcher", "AdminKey", "Resource"], type: "AWS::SecretsManager::Secret" },
   { what: "the API function's log group", path: ["Dispatcher", "Api", "Logs", "Resource"], type: "AWS::Logs::LogGroup" },
@@ -63,6 +64,7 @@ describe("the logical ids of the stateful resources", () => {
     const d = stack.dispatcher;
     expect(logicalId(stack, d.table)).toBe(cdkLogicalId(["Dispatcher", "Table", "Resource"]));
     expect(logicalId(stack, d.deliveryQueue)).toBe(cdkLogicalId(["Dispatcher", "DeliveryQueue", "Resource"]));
+    expect(logicalId(stack, d.slowQueue)).toBe(cdkLogicalId(["Dispatcher", "SlowQueue", "Resource"]));
     expect(logicalId(stack, d.deadLetterQueue)).toBe(cdkLogicalId(["Dispatcher", "DeadLetterQueue", "Resource"]));
     expect(logicalId(stack, d.adminKeySecret)).toBe(cdkLogicalId(["Dispatcher", "AdminKey", "Resource"]));
   });

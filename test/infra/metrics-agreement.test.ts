@@ -37,11 +37,26 @@ async function emittedMetrics(): Promise<MetricKey[]> {
   const deps = deliveryDeps([]);
   await deps.endpoints.put(endpointFixture({ id: "ep_ok" }));
   await deps.endpoints.put(endpointFixture({ id: "ep_down", url: "https://down.example/hook" }));
+  // Lanes: a new endpoint's message is forwarded, a hanging one is handed over, a slow one that answered fast enough returns.
+  await deps.endpoints.put(endpointFixture({ id: "ep_new", lane: "probation", laneSince: "2026-11-01T00:00:00.000Z" }));
+  await deps.endpoints.put(endpointFixture({ id: "ep_hang", url: "https://hang.example/hook" }));
+  const exit = deps.policy.lanes.exitSuccesses;
+  await deps.endpoints.put(
+    endpointFixture({ id: "ep_back", lane: "slow", laneSince: "2026-11-01T00:00:00.000Z", laneFastSuccesses: exit - 1 }),
+  );
   deps.http.answer = (url) =>
     url.includes("down")
       ? { kind: "response", statusCode: 500, body: "", durationMs: 4 }
-      : { kind: "response", statusCode: 200, body: "", durationMs: 3 };
-  const delivery = createDeliveryHandler(deps, createDeliveryMetrics("json", SERVICE_NAMES.delivery));
+      : url.includes("hang")
+        ? { kind: "error", error: "timeout", message: "no answer", durationMs: 1_000 }
+        : { kind: "response", statusCode: 200, body: "", durationMs: 3 };
+  const slowArn = "arn:aws:sqs:us-east-1:000000000000:slow";
+  const delivery = createDeliveryHandler(deps, createDeliveryMetrics("json", SERVICE_NAMES.delivery), {
+    isSource: (arn) => arn === slowArn,
+    ports: { queue: deps.queue, requeue: deps.requeue },
+  });
+  const slowBatch = sqsEvent([JSON.stringify(message("evt_5", "ep_back"))]);
+  for (const r of slowBatch.Records) r.eventSourceARN = slowArn;
   const deadLetter = createDeadLetterHandler(
     {
       attempts: new MemoryAttemptLog(),
@@ -54,7 +69,9 @@ async function emittedMetrics(): Promise<MetricKey[]> {
   );
   const lines = await captureEmf(async () => {
     await delivery(sqsEvent([JSON.stringify(message("evt_1", "ep_ok")), JSON.stringify(message("evt_2", "ep_down"))]), context);
-    await deadLetter(sqsEvent([JSON.stringify(message("evt_3", "ep_down"))], 9), context);
+    await delivery(sqsEvent([JSON.stringify(message("evt_3", "ep_new")), JSON.stringify(message("evt_4", "ep_hang"))]), context);
+    await delivery(slowBatch, context);
+    await deadLetter(sqsEvent([JSON.stringify(message("evt_9", "ep_down"))], 9), context);
   });
   return lines.flatMap(metricsOfEmfLine);
 }
@@ -76,7 +93,7 @@ beforeAll(async () => {
 describe("the metrics the template reads and the metrics the functions emit", () => {
   it("finds the custom metrics of the alarms and the dashboard", () => {
     // Guards the comparison below against reading nothing: the failure rate reads two metrics.
-    expect(read.map((m) => m.name)).toEqual(expect.arrayContaining(["Attempts", "Failures"]));
+    expect(read.map((m) => m.name)).toEqual(expect.arrayContaining(["Attempts", "Failures", "LaneHandovers", "SlowLaneExits"]));
   });
 
   it("reads no custom metric that no function emits", () => {

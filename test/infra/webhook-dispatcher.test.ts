@@ -110,6 +110,7 @@ describe("functions", () => {
       AWS_REGION: "us-east-1",
       TABLE_NAME: "t",
       DELIVERY_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/d",
+      SLOW_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/s",
       DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/dl",
       ADMIN_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:k",
     };
@@ -210,7 +211,7 @@ describe("queues", () => {
 
   it("are encrypted (SSE-SQS) and refuse requests without TLS", () => {
     const queues = resourcesOfType(template, "AWS::SQS::Queue");
-    expect(Object.keys(queues)).toHaveLength(2);
+    expect(Object.keys(queues)).toHaveLength(3);
     for (const q of Object.values(queues)) expect(q.Properties?.SqsManagedSseEnabled).toBe(true);
     template.resourcePropertiesCountIs(
       "AWS::SQS::QueuePolicy",
@@ -221,8 +222,19 @@ describe("queues", () => {
           ]),
         },
       },
-      2,
+      3,
     );
+  });
+
+  it("give the slow lane's queue the delivery queue's settings and dead-letter queue", () => {
+    const resources = template.toJSON().Resources as Record<string, Resource>;
+    const slow = resources[logicalId(stack, stack.dispatcher.slowQueue)] as Resource;
+    const fast = resources[logicalId(stack, stack.dispatcher.deliveryQueue)] as Resource;
+    expect(slow.Properties?.RedrivePolicy).toEqual({
+      deadLetterTargetArn: arnOf(logicalId(stack, stack.dispatcher.deadLetterQueue)),
+      maxReceiveCount: (fast.Properties?.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount,
+    });
+    for (const key of ["VisibilityTimeout", "MessageRetentionPeriod"]) expect(slow.Properties?.[key]).toBe(fast.Properties?.[key]);
   });
 });
 
@@ -235,6 +247,16 @@ describe("event sources", () => {
       BatchSize: 10,
       ScalingConfig: { MaximumConcurrency: 20 },
       MaximumBatchingWindowInSeconds: Match.absent(),
+    });
+  });
+
+  it("feed the same function from the slow lane's queue through a second mapping with its own concurrency cap", () => {
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: arnOf(logicalId(stack, stack.dispatcher.slowQueue)),
+      FunctionName: ref(logicalId(stack, stack.dispatcher.deliveryFunction)),
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 10 },
     });
   });
 

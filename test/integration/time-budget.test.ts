@@ -33,6 +33,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: "test",
     TABLE_NAME: "hookrelay",
     DELIVERY_QUEUE_URL: `${blackHole}/000000000000/hookrelay-deliveries`,
+    SLOW_QUEUE_URL: `${blackHole}/000000000000/hookrelay-slow-deliveries`,
     DEAD_LETTER_QUEUE_URL: `${blackHole}/000000000000/hookrelay-dead-letters`,
     ADMIN_API_KEY: "admin-key",
     LOG_FORMAT: "pretty",

@@ -22,6 +22,8 @@ export type TestDeliveryDeps = DeliveryDeps & {
   http: ScriptedSender;
   queue: MemoryQueue;
   requeue: MemoryQueue;
+  /** The slow lane's queue: what the fast lane forwarded or handed over. */
+  slowLane: MemoryQueue;
   health: MemoryEndpointHealth;
   rates: MemoryRateCounter;
   operational: RecordingOperationalEvents;
@@ -34,7 +36,10 @@ export function defaultTestPolicy(deliveryTimeoutMs: number = SETTINGS.deliveryT
   return deliveryPolicy({ ...defaults, deliveryTimeoutMs });
 }
 
-/** Worker dependencies on fakes, with the default policy and a circuit threshold of 3 (1 s cool-down, doubling to 8 s). */
+/**
+ * Worker dependencies on fakes, as the fast lane's worker, with the default policy and a circuit
+ * threshold of 3 (1 s cool-down, doubling to 8 s).
+ */
 export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
   const endpoints = new MemoryEndpointStore();
   const queue = new MemoryQueue();
@@ -54,6 +59,8 @@ export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
     clock,
     retrySchedule,
     logRetentionDays: 30,
+    lane: "fast",
+    slowLane: new MemoryQueue(),
     policy: { ...policy, circuit: { ...policy.circuit, failureThreshold: 3, cooldownSeconds: 1, maxCooldownSeconds: 8 } },
   };
 }

@@ -12,6 +12,7 @@ import type {
   DisabledReason,
   Endpoint,
   EventRecord,
+  Lane,
   RecoveryRecord,
 } from "../../functions/core/model.ts";
 import type { OperationalEvents, OperationalType } from "../../functions/core/operational.ts";
@@ -335,6 +336,37 @@ export class MemoryEndpointHealth implements EndpointHealthStore {
       },
     );
   }
+  async moveLane(id: string, from: Lane, to: Lane, since: string) {
+    return this.change(
+      `lane ${to}`,
+      id,
+      (e) => (e.lane ?? "fast") === from,
+      (e) => {
+        Object.assign(e, { lane: to, laneSince: since, laneFastSuccesses: 0 });
+      },
+    );
+  }
+  async countFastSuccess(id: string, seenSince: string) {
+    const counted = this.change(
+      "fast success",
+      id,
+      (e) => e.laneSince === seenSince && e.lane !== undefined && e.lane !== "fast",
+      (e) => {
+        e.laneFastSuccesses = (e.laneFastSuccesses ?? 0) + 1;
+      },
+    );
+    return counted ? (this.store.items.get(id)?.laneFastSuccesses ?? 0) : 0;
+  }
+  async resetFastSuccesses(id: string, seenSince: string) {
+    return this.change(
+      "fast successes reset",
+      id,
+      (e) => e.laneSince === seenSince && (e.laneFastSuccesses ?? 0) > 0,
+      (e) => {
+        e.laneFastSuccesses = 0;
+      },
+    );
+  }
 }
 
 /** A rate counter shared by every "worker" of a test. */
@@ -384,11 +416,12 @@ export class RecordingOperationalEvents implements OperationalEvents {
 
 /** An HTTP sender that answers from a script and records each request. */
 export class ScriptedSender implements HttpSender {
-  readonly requests: { url: string; headers: Record<string, string>; body: string }[] = [];
-  answer: (url: string) => SendResult = () => ({ kind: "response", statusCode: 200, body: "ok", durationMs: 3 });
-  async post(url: string, headers: Record<string, string>, body: string) {
-    this.requests.push({ url, headers, body });
-    return this.answer(url);
+  readonly requests: { url: string; headers: Record<string, string>; body: string; timeoutMs?: number }[] = [];
+  /** Answers each request; `timeoutMs` is the limit the worker gave the POST (undefined: the sender's own). */
+  answer: (url: string, timeoutMs?: number) => SendResult = () => ({ kind: "response", statusCode: 200, body: "ok", durationMs: 3 });
+  async post(url: string, headers: Record<string, string>, body: string, timeoutMs?: number) {
+    this.requests.push({ url, headers, body, ...(timeoutMs !== undefined && { timeoutMs }) });
+    return this.answer(url, timeoutMs);
   }
 }
 

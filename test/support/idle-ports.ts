@@ -3,9 +3,9 @@ import type { DeliveryDeps } from "../../functions/core/delivery/deps.ts";
 /**
  * Worker ports that do nothing, for a harness whose deliveries never reach them (first attempts that
  * succeed to a healthy endpoint without a rate limit): health transitions that never happen, a rate
- * window that is always empty, announcements and waiting copies that go nowhere, no recoveries.
+ * window that is always empty, announcements, waiting copies and lane moves that go nowhere, no recoveries.
  */
-export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "operational" | "requeue" | "recovery"> {
+export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "operational" | "requeue" | "recovery" | "slowLane"> {
   const requeue = { later: async () => undefined };
   return {
     health: {
@@ -15,10 +15,14 @@ export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "op
       takeProbe: async () => true,
       closeCircuit: async () => false,
       disable: async () => false,
+      moveLane: async () => false,
+      countFastSuccess: async () => 0,
+      resetFastSuccesses: async () => false,
     },
     rates: { take: async () => 0 },
     operational: { emit: async () => undefined },
     requeue,
+    slowLane: requeue,
     recovery: {
       attempts: { ofDelivery: async () => [], byEndpointBetween: async () => ({ items: [] }) },
       events: { getMany: async () => new Map() },

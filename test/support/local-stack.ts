@@ -12,6 +12,8 @@ export interface RunningStack {
   /** Every URL the stack listens on: its API, emulators and proxies. */
   listening: string[];
   deliveryQueueUrl: string;
+  /** The slow lane's queue. */
+  slowQueueUrl: string;
   deadLetterQueueUrl: string;
   child: ChildProcess;
   /** Everything the stack printed, for assertions on its log lines. */
@@ -93,6 +95,7 @@ export async function startStack(options: { dataDir?: string; env?: Record<strin
     dynamoUrl: ready.dynamoUrl as string,
     listening: ready.listening,
     deliveryQueueUrl: ready.deliveryQueueUrl as string,
+    slowQueueUrl: ready.slowQueueUrl as string,
     deadLetterQueueUrl: ready.deadLetterQueueUrl as string,
     child,
     output: () => output,

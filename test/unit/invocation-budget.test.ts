@@ -126,7 +126,8 @@ describe("the delivery worker near its deadline", () => {
     await deps.endpoints.put(endpointFixture());
     const budget = new InvocationBudget(deps.clock, 1_000);
     const recorded = deps.http;
-    const handler = budget.wrap(createDeliveryHandler({ ...deps, http: budget.guardSender(recorded, 15_000, 5_000) }));
+    // The slow lane's worker: its POSTs may take the sender's whole timeout (the fast lane's take its shorter budget).
+    const handler = budget.wrap(createDeliveryHandler({ ...deps, lane: "slow", http: budget.guardSender(recorded, 15_000, 5_000) }));
     const body = JSON.stringify({
       v: 1,
       eventId: "evt_1",

@@ -44,6 +44,28 @@ describe("delivery metrics", () => {
   });
 });
 
+describe("lane metrics", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("counts each kind of lane event under its own metric, and nothing when there was none", () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const metrics = createDeliveryMetrics("json", "delivery");
+    for (const kind of ["forwarded", "forwarded", "handed_over", "entered_slow", "left_slow"] as const)
+      metrics.lane({ kind, endpointId: "ep_1" });
+    metrics.attempt(attempt("succeeded", 5));
+    metrics.flush();
+    metrics.attempt(attempt("succeeded", 5));
+    metrics.flush();
+    const [first, second] = lines.map((l) => JSON.parse(l)).filter((o) => o._aws);
+    expect(first).toMatchObject({ LaneForwards: 2, LaneHandovers: 1, SlowLaneEntries: 1, SlowLaneExits: 1 });
+    expect(Object.keys(second)).not.toContain("LaneForwards");
+  });
+});
+
 describe("the dead-letter consumer's metrics", () => {
   afterEach(() => vi.restoreAllMocks());
 

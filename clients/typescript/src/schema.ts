@@ -572,6 +572,15 @@ export interface components {
                 eventType: string;
                 message: string;
             }[];
+            /**
+             * @description Which queue delivers to it: fast; slow (it timed out or answered slowly, so its deliveries no longer share batches with healthy endpoints'); probation (new or given a new URL, delivered like a slow one until it has answered fast)
+             * @enum {string}
+             */
+            lane: "fast" | "slow" | "probation";
+            /** @description When it entered its lane; null for an endpoint in the fast lane since before lanes */
+            laneSince: string | null;
+            /** @description Consecutive fast 2xx answers in the slow or probation lane; LANE_EXIT_SUCCESSES of them move it to the fast lane */
+            laneFastSuccesses: number;
         };
         CreatedEndpoint: {
             /** @description An identifier this API gave out */
@@ -611,6 +620,15 @@ export interface components {
                 eventType: string;
                 message: string;
             }[];
+            /**
+             * @description Which queue delivers to it: fast; slow (it timed out or answered slowly, so its deliveries no longer share batches with healthy endpoints'); probation (new or given a new URL, delivered like a slow one until it has answered fast)
+             * @enum {string}
+             */
+            lane: "fast" | "slow" | "probation";
+            /** @description When it entered its lane; null for an endpoint in the fast lane since before lanes */
+            laneSince: string | null;
+            /** @description Consecutive fast 2xx answers in the slow or probation lane; LANE_EXIT_SUCCESSES of them move it to the fast lane */
+            laneFastSuccesses: number;
             /** @description The whsec_ signing secret; shown here and by GET /v1/endpoints/{id}/secret only */
             secret: string;
         };

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { ATTEMPT_ERROR_KINDS } from "../../core/model.ts";
+import { ATTEMPT_ERROR_KINDS, LANES } from "../../core/model.ts";
 import { AttemptStatusFilter, EVENT_TYPE } from "../../core/validation.ts";
 
 /*
@@ -43,6 +43,21 @@ const endpointFields = {
     v.description(
       "On create and update: subscribed types the event-type catalog does not hold (only while the catalog holds any). The endpoint is saved regardless",
     ),
+  ),
+  lane: v.pipe(
+    v.picklist(LANES),
+    v.description(
+      "Which queue delivers to it: fast; slow (it timed out or answered slowly, so its deliveries no longer share batches with healthy endpoints'); probation (new or given a new URL, delivered like a slow one until it has answered fast)",
+    ),
+  ),
+  laneSince: v.pipe(
+    nullable(TIMESTAMP),
+    v.description("When it entered its lane; null for an endpoint in the fast lane since before lanes"),
+  ),
+  laneFastSuccesses: v.pipe(
+    v.number(),
+    v.integer(),
+    v.description("Consecutive fast 2xx answers in the slow or probation lane; LANE_EXIT_SUCCESSES of them move it to the fast lane"),
   ),
 };
 

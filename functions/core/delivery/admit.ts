@@ -4,6 +4,7 @@ import { rateLimitWaitSeconds } from "../rate-limit.ts";
 import type { DeliveryDeps, ReceivedMessage } from "./deps.ts";
 import type { EndpointChange } from "./health.ts";
 import { latestOfChain, supersededChain } from "./history.ts";
+import { forwardsToSlowLane } from "./lanes.ts";
 
 /** Why a delivery is recorded as skipped rather than sent. */
 export type SkipReason = "endpoint_deleted" | "endpoint_disabled";
@@ -20,15 +21,17 @@ export type Admission =
   | { kind: "skip"; attempt: number; url: string; reason: SkipReason }
   /** Another tenant's endpoint: dead-lettered, nothing written to its log. */
   | { kind: "drop"; reason: "tenant_mismatch" }
+  /** The endpoint is in the slow or probation lane and this is the fast lane: sent there unattempted. */
+  | { kind: "forward"; hasHistory: boolean }
   /** Send attempt `attempt` now; `probe`: it is the half-open circuit's probe, whose taking `change` records. */
   | { kind: "go"; endpoint: Endpoint; attempt: number; probe: boolean; change: EndpointChange };
 
 /**
  * Decides whether a delivery goes now: its waiting time, its chain's history, its endpoint (deleted,
- * another tenant's, disabled), then the circuit breaker and the rate limit.
+ * another tenant's, disabled), its lane, then the circuit breaker and the rate limit.
  */
 export async function admit(
-  deps: Pick<DeliveryDeps, "attempts" | "clock" | "health" | "rates" | "policy">,
+  deps: Pick<DeliveryDeps, "attempts" | "clock" | "health" | "rates" | "policy" | "lane">,
   received: ReceivedMessage,
   message: DeliveryMessage,
   endpointOf: (id: string) => Promise<Endpoint | undefined>,
@@ -49,6 +52,8 @@ export async function admit(
   if (!endpoint) return { kind: "skip", attempt, url: "", reason: "endpoint_deleted" };
   if (endpoint.tenantId !== message.tenantId) return { kind: "drop", reason: "tenant_mismatch" };
   if (!endpoint.enabled) return { kind: "skip", attempt, url: endpoint.url, reason: "endpoint_disabled" };
+  // Before the circuit and the rate limit: those are the slow lane's to apply, with its own waiting copies.
+  if (forwardsToSlowLane(deps.lane, endpoint)) return { kind: "forward", hasHistory };
   const gate = await admitToEndpoint(deps, endpoint);
   if (gate.action === "wait") return { kind: "wait", untilMs: gate.untilMs, resumed: hasHistory };
   return { kind: "go", endpoint: { ...endpoint, ...gate.change }, attempt, probe: gate.probe, change: gate.change };

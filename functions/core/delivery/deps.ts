@@ -1,7 +1,7 @@
 import type { CircuitSettings } from "../circuit-breaker.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
-import type { AttemptRecord, CircuitState, DisabledReason, Endpoint } from "../model.ts";
+import type { AttemptRecord, CircuitState, DisabledReason, Endpoint, Lane } from "../model.ts";
 import type { OperationalEvents } from "../operational.ts";
 import type { SendResult } from "../outcome.ts";
 import type { AttemptLog, Requeue } from "../ports.ts";
@@ -31,7 +31,8 @@ export interface RetryControl {
 
 /** The outbound HTTP client: one POST, no redirects, bounded in time and bytes read. */
 export interface HttpSender {
-  post(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
+  /** `timeoutMs` shortens the sender's own limit for this POST (the fast lane's budget); it never lengthens it. */
+  post(url: string, headers: Record<string, string>, body: string, timeoutMs?: number): Promise<SendResult>;
 }
 
 /** The worker reads an endpoint by id, once per batch. */
@@ -59,6 +60,12 @@ export interface EndpointHealthStore {
   closeCircuit(id: string, seenOpenUntil: string): Promise<boolean>;
   /** Disables an enabled endpoint still at `url` (not one PATCHed to a new URL meanwhile), recording why and when. */
   disable(id: string, reason: DisabledReason, at: string, url: string): Promise<boolean>;
+  /** Moves the endpoint from lane `from` (an absent lane is "fast") to `to` as of `since`, starting a new run of fast successes. */
+  moveLane(id: string, from: Lane, to: Lane, since: string): Promise<boolean>;
+  /** Counts one fast success in the slow or probation lane entered at `seenSince`; answers the new count (0: it left that lane meanwhile). */
+  countFastSuccess(id: string, seenSince: string): Promise<number>;
+  /** Ends the run of fast successes of the lane entered at `seenSince`. */
+  resetFastSuccesses(id: string, seenSince: string): Promise<boolean>;
 }
 
 /** Counts deliveries per endpoint per second across every worker. */
@@ -67,6 +74,9 @@ export interface RateCounter {
   take(endpointId: string, second: number, limit: number): Promise<number>;
 }
 
+/** The queues a worker reads: probation endpoints share the slow lane's. */
+export type WorkerLane = "fast" | "slow";
+
 /** The delivery rules that come from the configuration. */
 export interface DeliveryPolicy {
   /** The least wait after 429, 502, 503 or 504 (lower it for short test schedules). */
@@ -74,6 +84,17 @@ export interface DeliveryPolicy {
   /** An endpoint failing continuously this long is disabled when one of its deliveries is exhausted. */
   disableAfterHours: number;
   circuit: CircuitSettings;
+  lanes: LaneSettings;
+}
+
+/** When an endpoint changes lanes (see model.ts Lane). */
+export interface LaneSettings {
+  /** A fast-lane POST is cut off after this and handed to the slow lane (never above the delivery timeout). */
+  fastBudgetMs: number;
+  /** An answer slower than this is slow. */
+  slowAfterMs: number;
+  /** Consecutive fast 2xx answers that bring an endpoint back to the fast lane. */
+  exitSuccesses: number;
 }
 
 /** The configuration's settings the delivery rules come from. */
@@ -85,6 +106,9 @@ export type PolicySettings = Pick<
   | "circuitCooldownSeconds"
   | "circuitMaxCooldownSeconds"
   | "deliveryTimeoutMs"
+  | "fastLaneBudgetMs"
+  | "slowLaneAfterMs"
+  | "laneExitSuccesses"
 >;
 
 /** The delivery rules of a configuration; a probe holds the half-open circuit for one delivery's timeout plus time to log it. */
@@ -97,6 +121,11 @@ export function deliveryPolicy(settings: PolicySettings): DeliveryPolicy {
       cooldownSeconds: settings.circuitCooldownSeconds,
       maxCooldownSeconds: settings.circuitMaxCooldownSeconds,
       probeLeaseSeconds: Math.ceil(settings.deliveryTimeoutMs / 1000) + 30,
+    },
+    lanes: {
+      fastBudgetMs: Math.min(settings.fastLaneBudgetMs, settings.deliveryTimeoutMs),
+      slowAfterMs: settings.slowLaneAfterMs,
+      exitSuccesses: settings.laneExitSuccesses,
     },
   };
 }
@@ -122,10 +151,27 @@ export interface DeliveryDeps {
   /** Runs recovery tasks found on the queue. */
   recovery: RecoveryStepDeps;
   policy: DeliveryPolicy;
+  /** The lane whose queue this batch came from: the fast lane forwards slow endpoints' messages and cuts its POSTs short. */
+  lane: WorkerLane;
+  /** Sends a message to the slow lane's queue (forwarded or handed over by the fast lane). */
+  slowLane: Requeue;
   /** Messages of a batch in flight at once. @default 64 */
   concurrency?: number;
   onAttempt?: (attempt: AttemptRecord) => void;
   onError?: (message: ReceivedMessage, error: unknown) => void;
   /** Something best-effort failed (an operational event could not be emitted). */
   onWarning?: (what: string, error: unknown) => void;
+  /** A message or an endpoint changed lanes (metrics and logs). */
+  onLaneMove?: (event: LaneEvent) => void;
+}
+
+/**
+ * A lane event: a message left the fast lane ("forwarded": its endpoint is in the slow or probation
+ * lane, nothing was sent; "handed_over": its POST ran past the fast lane's budget), or an endpoint
+ * changed lanes ("entered_slow", "left_slow").
+ */
+export interface LaneEvent {
+  kind: "forwarded" | "handed_over" | "entered_slow" | "left_slow";
+  endpointId: string;
+  eventId?: string;
 }

@@ -7,6 +7,7 @@ import { BatchEndpoints } from "./batch-endpoints.ts";
 import { bestEffort } from "./best-effort.ts";
 import type { DeliveryDeps, ReceivedMessage } from "./deps.ts";
 import { afterFailure, afterSuccess, disableEndpoint, type EndpointChange } from "./health.ts";
+import { afterLaneAttempt, laneMayChange, postBudgetMs, ranOutOfBudget, sendToSlowLane } from "./lanes.ts";
 import { parseMessage, parseTask } from "./message.ts";
 import { sendSigned } from "./send.ts";
 import { type Disposition, disablement, finishExhausted, judge, recordAttempt, scheduleRetry } from "./settle.ts";
@@ -79,16 +80,26 @@ async function deliverOne(
       // Never another tenant's endpoint, and nothing written to its log.
       await deps.queue.deadLetter(received.body, admission.reason);
       return "done";
+    case "forward":
+      await sendToSlowLane(deps, received, message, "forwarded", admission.hasHistory);
+      return "done";
   }
 
   const { endpoint, attempt, probe } = admission;
   await endpoints.apply(endpoint.id, admission.change);
-  const sent = await sendSigned(deps, message, endpoint);
-  const verdict = judge(deps, endpoint, attempt, sent);
+  const sent = await sendSigned(deps, message, endpoint, postBudgetMs(deps));
   // Health is read from the batch's copy as it is now: other deliveries of the batch may have changed it meanwhile.
   const current = async (): Promise<Endpoint> => (await endpoints.get(endpoint.id)) ?? endpoint;
   const health = (step: (now: Endpoint) => Promise<EndpointChange>) =>
     bestEffort(deps, "record endpoint health", async () => endpoints.apply(endpoint.id, await step(await current())));
+  if (laneMayChange(deps, endpoint, sent)) await health((now) => afterLaneAttempt(deps, now, sent));
+  if (ranOutOfBudget(deps, sent)) {
+    // Not an attempt: the slow lane makes it with the full timeout. The receiver may have taken this
+    // POST before it was cut off, so it may see the delivery twice, under the same webhook-id.
+    await sendToSlowLane(deps, received, message, "handed_over", attempt > 1);
+    return "done";
+  }
+  const verdict = judge(deps, endpoint, attempt, sent);
 
   switch (verdict.kind) {
     case "succeeded": {

@@ -16,13 +16,15 @@ export interface Attempted {
 }
 
 /**
- * Signs and POSTs the message to the endpoint. During a secret rotation's grace period the
- * signature header carries one signature per live secret, space-separated, the current one first.
+ * Signs and POSTs the message to the endpoint, within `budgetMs` when given (the fast lane's). During
+ * a secret rotation's grace period the signature header carries one signature per live secret,
+ * space-separated, the current one first.
  */
 export async function sendSigned(
   deps: Pick<DeliveryDeps, "clock" | "http">,
   message: DeliveryMessage,
   endpoint: Endpoint,
+  budgetMs?: number,
 ): Promise<Attempted> {
   const at = deps.clock.now();
   const timestamp = Math.floor(at.getTime() / 1000);
@@ -37,7 +39,7 @@ export async function sendSigned(
     "webhook-timestamp": String(timestamp),
     "webhook-signature": signature,
   };
-  const result = await deps.http.post(endpoint.url, headers, message.body);
+  const result = await deps.http.post(endpoint.url, headers, message.body, budgetMs);
   const response =
     result.kind === "response"
       ? { statusCode: result.statusCode, responseBody: truncate(result.body) }

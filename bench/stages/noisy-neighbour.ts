@@ -1,0 +1,203 @@
+import http from "node:http";
+import type { Socket } from "node:net";
+import { mapWithConcurrency } from "../../functions/core/concurrency.ts";
+import { closeServer, listenOnLoopback } from "../../local/loopback.ts";
+import type { ApiClient } from "../support/api-client.ts";
+import type { BenchStack } from "../support/bench-stack.ts";
+import { quantile, round, sleep } from "../support/stats.ts";
+
+/*
+ * Stage 6, the noisy neighbour: healthy endpoints receive a steady stream while black holes (accept,
+ * never answer) and an endpoint that answers after 5 s get 20 events each, emitted first. Windows
+ * with and without the bad endpoints alternate in the same run, so that the machine's noise hits
+ * both; each noisy window brings fresh bad endpoints, which nobody has seen yet.
+ */
+
+export interface NoisyNeighbourOptions {
+  healthyEndpoints: number;
+  ratePerSecond: number;
+  windowSeconds: number;
+  rounds: number;
+  blackHoles: number;
+  /** How long the slow endpoint takes to answer. */
+  slowAnswerMs: number;
+  eventsPerBadEndpoint: number;
+  /** The fast lane's budget in this stack: the longest a fast-lane POST can hold its batch. */
+  fastBudgetMs: number;
+}
+
+export interface NoisyNeighbourResult {
+  options: NoisyNeighbourOptions;
+  baseline: { deliveries: number; p50Ms: number; p99Ms: number; maxMs: number };
+  noisy: { deliveries: number; p50Ms: number; p99Ms: number; maxMs: number };
+  /** noisy p99 / baseline p99. */
+  ratio: number;
+  /** Healthy deliveries of the noisy windows that took the fast lane's budget or longer (on a loaded machine, not only bad POSTs cause that). */
+  overBudget: number;
+  /**
+   * Bad endpoints' POSTs made in the fast lane and cut off by its budget (the LaneHandovers metric):
+   * the only way a healthy delivery can wait on a bad endpoint's POST. Target 0.
+   */
+  fastLaneHandovers: number;
+  /** Requests the bad endpoints received during the run (they were being tried, not skipped). */
+  badRequests: number;
+  target: number;
+  met: boolean;
+}
+
+/** A receiver for every endpoint of the stage: healthy paths answer at once, `/hole/*` never, `/slow/*` after a while. */
+async function startNoisyReceiver(slowAnswerMs: number) {
+  const arrivals = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let badRequests = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const path = req.url ?? "";
+      if (path.startsWith("/healthy/")) {
+        const key = `${req.headers["webhook-id"]}${path}`;
+        if (!arrivals.has(key)) arrivals.set(key, performance.now());
+        res.writeHead(204).end();
+        return;
+      }
+      badRequests++;
+      if (path.startsWith("/slow/")) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (!res.destroyed) res.writeHead(204).end();
+        }, slowAnswerMs);
+        timers.add(timer);
+      }
+      // A black hole: the request stays open, unanswered.
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const url = await listenOnLoopback(server, 0);
+  return {
+    url,
+    arrivals,
+    badRequests: () => badRequests,
+    stop: () => {
+      for (const timer of timers) clearTimeout(timer);
+      for (const socket of sockets) socket.destroy();
+      return closeServer(server);
+    },
+  };
+}
+
+async function createEndpoint(api: ApiClient, url: string, tenantId: string): Promise<string> {
+  const out = await api.request("POST", "/v1/endpoints", { url, tenantId });
+  if (out.status !== 201) throw new Error(`endpoint registration answered ${out.status}`);
+  return String(out.json?.id);
+}
+
+async function emit(api: ApiClient, tenantId: string, seq: number): Promise<string> {
+  const out = await api.request("POST", "/v1/events", { type: "noisy.test", tenantId, payload: { seq } });
+  if (out.status !== 202) throw new Error(`emit answered ${out.status}: ${JSON.stringify(out.json)}`);
+  return String(out.json?.id);
+}
+
+/** Runs the stage on a stack whose delivery pollers run; the healthy endpoints earn the fast lane first. */
+export async function benchNoisyNeighbour(
+  stack: BenchStack,
+  api: ApiClient,
+  options: NoisyNeighbourOptions,
+  progress: (line: string) => void,
+): Promise<NoisyNeighbourResult> {
+  const receiver = await startNoisyReceiver(options.slowAnswerMs);
+  const healthyPaths = Array.from({ length: options.healthyEndpoints }, (_, i) => `/healthy/${i}`);
+  let seq = 0;
+  try {
+    const ids = await Promise.all(healthyPaths.map((path) => createEndpoint(api, `${receiver.url}${path}`, "nn-healthy")));
+    await stack.call("startDelivery", { concurrency: 4 });
+    // New endpoints start in probation: a few fast answers bring them to the fast lane.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await emit(api, "nn-healthy", seq++);
+      await sleep(100);
+      const lanes = await Promise.all(ids.map(async (id) => (await api.request("GET", `/v1/endpoints/${id}`)).json?.lane));
+      if (lanes.every((lane) => lane === "fast")) break;
+      if (Date.now() > deadline) throw new Error(`healthy endpoints still in lanes ${lanes.join(", ")}`);
+    }
+
+    const samples = { baseline: [] as number[], noisy: [] as number[] };
+    const handoversBefore = stack.laneHandovers();
+    for (let round = 0; round < options.rounds; round++) {
+      for (const kind of ["baseline", "noisy"] as const) {
+        if (kind === "noisy") {
+          const bad = [...Array.from({ length: options.blackHoles }, (_, i) => `/hole/${round}-${i}`), `/slow/${round}`];
+          const tenants = await Promise.all(
+            bad.map(async (path, i) => {
+              const tenant = `nn-bad-${round}-${i}`;
+              await createEndpoint(api, `${receiver.url}${path}`, tenant);
+              return tenant;
+            }),
+          );
+          const work = tenants.flatMap((tenant) => Array.from({ length: options.eventsPerBadEndpoint }, () => tenant));
+          await mapWithConcurrency(work, 16, (tenant) => emit(api, tenant, seq++));
+        }
+        samples[kind].push(...(await healthyWindow(api, receiver.arrivals, healthyPaths, options, () => seq++)));
+        progress(`    round ${round + 1} ${kind}: ${samples[kind].length} healthy deliveries so far`);
+      }
+    }
+    const stats = (values: number[]) => ({
+      deliveries: values.length,
+      p50Ms: round(quantile(values, 0.5), 1),
+      p99Ms: round(quantile(values, 0.99), 1),
+      maxMs: round(Math.max(...values), 1),
+    });
+    const baseline = stats(samples.baseline);
+    const noisy = stats(samples.noisy);
+    const ratio = round(noisy.p99Ms / baseline.p99Ms, 2);
+    const overBudget = samples.noisy.filter((ms) => ms >= options.fastBudgetMs).length;
+    const fastLaneHandovers = stack.laneHandovers() - handoversBefore;
+    return {
+      options,
+      baseline,
+      noisy,
+      ratio,
+      overBudget,
+      fastLaneHandovers,
+      badRequests: receiver.badRequests(),
+      target: 2,
+      met: ratio <= 2 && fastLaneHandovers === 0,
+    };
+  } finally {
+    await stack.call("stopDelivery");
+    await receiver.stop();
+  }
+}
+
+/**
+ * One window of healthy traffic at `ratePerSecond`, open loop; returns each healthy delivery's
+ * emit-to-receive time. An event that never arrives (30 s) fails the stage: nothing may be lost.
+ */
+async function healthyWindow(
+  api: ApiClient,
+  arrivals: Map<string, number>,
+  paths: string[],
+  options: NoisyNeighbourOptions,
+  nextSeq: () => number,
+): Promise<number[]> {
+  const sent: Promise<[string, number]>[] = [];
+  const interval = 1000 / options.ratePerSecond;
+  const started = performance.now();
+  for (let i = 0; i < options.ratePerSecond * options.windowSeconds; i++) {
+    const wait = started + i * interval - performance.now();
+    if (wait > 0) await sleep(wait);
+    const at = performance.now();
+    sent.push(emit(api, "nn-healthy", nextSeq()).then((id) => [id, at]));
+  }
+  const emitted = await Promise.all(sent);
+  const keys = emitted.flatMap(([id, at]) => paths.map((path) => [`${id}${path}`, at] as const));
+  const deadline = performance.now() + 30_000;
+  while (keys.some(([key]) => !arrivals.has(key))) {
+    if (performance.now() > deadline) throw new Error("healthy deliveries did not all arrive within 30 s");
+    await sleep(20);
+  }
+  return keys.map(([key, at]) => (arrivals.get(key) as number) - at);
+}
