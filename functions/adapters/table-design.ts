@@ -12,6 +12,8 @@
  * | rate window | EP#{id}    | RATE#{unix second}      |                      |                            |
  * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
  * | endpoint count | TENANT#{tenant} | ENDPOINTS         |                      |                            |
+ * | feed counter | FEED#{endpointId} | HEAD              |                      |                            |
+ * | feed slot | FEED#{endpointId}#SLOTS | {seq:012}      |                      |                            |
  *
  * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
  * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
@@ -62,4 +64,9 @@ export const keys = {
   recovery: (endpointId: string, id: string) => ({ pk: `EP#${endpointId}`, sk: `RECOVERY#${id}` }),
   /** How many endpoints a tenant holds: what MAX_ENDPOINTS_PER_TENANT is checked against. */
   endpointCount: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "ENDPOINTS" }),
+  /** A polling endpoint's feed counter: the last number allocated and the key its cursors are signed with. */
+  feedHead: (endpointId: string) => ({ pk: `FEED#${endpointId}`, sk: "HEAD" }),
+  /** The partition of a feed's slots, apart from its counter: each item is its own hot key (about 1,000 writes/s). */
+  feedSlots: (endpointId: string) => `FEED#${endpointId}#SLOTS`,
+  feedSlotSort: (seq: number) => String(seq).padStart(12, "0"),
 } as const;

@@ -14,7 +14,14 @@ export type ApiErrorCode =
   | "unsupported_media_type"
   | "endpoint_disabled"
   | "concurrent_update"
-  | "quota_exceeded";
+  | "quota_exceeded"
+  | "endpoint_not_found"
+  | "field_not_allowed"
+  | "not_a_polling_endpoint"
+  | "invalid_limit"
+  | "invalid_wait"
+  | "invalid_cursor"
+  | "cursor_expired";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -32,6 +39,14 @@ const STATUS: Record<ApiErrorCode, number> = {
   concurrent_update: 409,
   // 409, not 429: waiting does not help, deleting an endpoint does (the tenant's state conflicts with the request).
   quota_exceeded: 409,
+  // The feed's codes (the wire contract the `listen` command is built against).
+  endpoint_not_found: 404,
+  field_not_allowed: 422,
+  not_a_polling_endpoint: 409,
+  invalid_limit: 400,
+  invalid_wait: 400,
+  invalid_cursor: 400,
+  cursor_expired: 410,
 };
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */
