@@ -1,5 +1,6 @@
 import { loadAdminKey } from "../adapters/admin-key.ts";
 import { DynamoApiKeyStore } from "../adapters/dynamo-api-key-store.ts";
+import { realSleep } from "../adapters/persistent-call.ts";
 import { Authenticator } from "../core/api-keys.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApiHandler } from "./handler.ts";
@@ -28,6 +29,9 @@ export const handler = runtime.budget.wrap(
       recoveries: runtime.recoveries,
       requeue: runtime.requeue,
       portalFrameAncestors: config.portalFrameAncestors,
+      feed: runtime.feed,
+      sleep: realSleep,
+      timeLeftMs: () => runtime.budget.remainingMs(),
     },
     () => {
       // The admin key is read once per container; a failed read is retried on the next request.

@@ -80,3 +80,12 @@ export interface FeedReadDeps {
 export const HOLE_GRACE_MS = 30_000;
 /** Entries outlive the retention by a day, so that a cursor still within the retention never meets a deleted entry. */
 export const ENTRY_SLACK_DAYS = 1;
+
+/** What the API adds for the feed route. */
+export interface FeedApiDeps {
+  feed: FeedReader;
+  /** Pauses a long poll between two looks. */
+  sleep: Sleep;
+  /** Milliseconds the invocation may still spend (Infinity without a deadline): a long poll answers before it ends. */
+  timeLeftMs: () => number;
+}
