@@ -123,16 +123,6 @@ export class DynamoFeed implements FeedReader {
     return undefined;
   }
 
-  async newestBelow(endpointId: string, below: number): Promise<FeedSlot | undefined> {
-    const out = await this.query({
-      KeyConditionExpression: "pk = :pk AND sk < :below",
-      ExpressionAttributeValues: { ":pk": keys.feedSlots(endpointId), ":below": keys.feedSlotSort(below) },
-      ScanIndexForward: false,
-      Limit: 1,
-    });
-    return out.items[0] ? toSlot(out.items[0]) : undefined;
-  }
-
   private async query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], "TableName">) {
     const out = await dynamo("read a feed", () =>
       this.client.send(new QueryCommand({ TableName: this.table, ConsistentRead: true, ...input })),

@@ -54,12 +54,6 @@ export class MemoryFeed implements FeedReader {
     return this.sorted(endpointId).find((s) => s.allocatedAt >= since);
   }
 
-  async newestBelow(endpointId: string, below: number): Promise<FeedSlot | undefined> {
-    return this.sorted(endpointId)
-      .filter((s) => s.seq < below)
-      .at(-1);
-  }
-
   /** Drops the slots TTL would have deleted by `nowSeconds`. */
   expire(endpointId: string, nowSeconds: number): void {
     for (const [seq, slot] of this.feed(endpointId)) if (slot.expiresAt < nowSeconds) this.feed(endpointId).delete(seq);

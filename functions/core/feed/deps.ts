@@ -54,8 +54,6 @@ export interface FeedReader extends FeedAppender {
   slots(endpointId: string, from: number, to: number, limit: number): Promise<FeedSlot[]>;
   /** The lowest-numbered slot allocated at `since` or later, if any. */
   oldestSince(endpointId: string, since: string): Promise<FeedSlot | undefined>;
-  /** The highest-numbered slot below `below`, if any. */
-  newestBelow(endpointId: string, below: number): Promise<FeedSlot | undefined>;
 }
 
 /** Waits; injected so tests drive long polls with a fake clock. */

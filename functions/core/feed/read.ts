@@ -106,15 +106,20 @@ async function closeHole(
 
 /**
  * Where a read without a cursor starts: the oldest slot kept. When that slot is recent, appends
- * still in flight may hold lower numbers: the start moves down to just after the newest slot below
- * it (at most START_BACKTRACK numbers), and the holes between are waited for as any other.
+ * still in flight may hold lower numbers: the start moves down to just after the highest slot below
+ * it allocated before the grace period (at most START_BACKTRACK numbers down), and the holes between
+ * are waited for as any other. A slot that is present says nothing of the numbers below it; only
+ * its age does (numbers are allocated in order).
  */
 async function startPosition(deps: FeedReadDeps, endpointId: string, head: FeedHead, now: number): Promise<FeedPosition> {
   const since = new Date(now - deps.settings.logRetentionDays * DAY_MS).toISOString();
   const oldest = await deps.feed.oldestSince(endpointId, since);
   const top = oldest?.seq ?? head.seq + 1;
   const floorMs = oldest ? Math.min(now, Date.parse(oldest.allocatedAt)) : now;
-  if (oldest && floorMs < now - deps.settings.holeGraceMs) return { next: top, floorMs };
-  const below = top > 1 ? await deps.feed.newestBelow(endpointId, top) : undefined;
-  return { next: Math.max(below ? below.seq + 1 : 1, top - START_BACKTRACK), floorMs };
+  const settledBefore = now - deps.settings.holeGraceMs;
+  if (oldest && floorMs < settledBefore) return { next: top, floorMs };
+  const low = Math.max(1, top - START_BACKTRACK);
+  const below = top > low ? await deps.feed.slots(endpointId, low, top - 1, START_BACKTRACK) : [];
+  const settled = below.filter((slot) => Date.parse(slot.allocatedAt) < settledBefore).at(-1);
+  return { next: settled ? settled.seq + 1 : low, floorMs };
 }
