@@ -15,6 +15,7 @@ import { priceRuns } from "./stages/cost.ts";
 import { benchDeliveryWorker } from "./stages/delivery-worker.ts";
 import { benchEndToEnd } from "./stages/end-to-end.ts";
 import { benchFanOut } from "./stages/fan-out.ts";
+import { benchFeed } from "./stages/feed.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
 import { type BenchReport, markdownReport } from "./support/report.ts";
@@ -73,6 +74,15 @@ try {
   );
   progress(`    ratio ${endToEnd.ratio} (target ≥ 0.5); p99 ${endToEnd.latency.p99Ms} ms (target ≤ 100 ms)`);
 
+  progress("feed: emit to a long-polling consumer at 10 events/s, then a follower catching up");
+  const feed = await benchFeed(
+    stack,
+    api,
+    receiver,
+    { rate: 10, seconds: quick ? 5 : 20, backlog: quick ? 1000 : 10_000, pollers: 4 },
+    progress,
+  );
+
   progress("5/5 cost: pricing the counted calls");
   const cost = await priceRuns(runs);
   for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
@@ -100,6 +110,7 @@ try {
     fanOut,
     coldStart,
     cost,
+    feed,
   };
 } finally {
   api.close();

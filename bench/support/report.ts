@@ -3,6 +3,7 @@ import type { CostResult } from "../stages/cost.ts";
 import type { DeliveryWorkerResult } from "../stages/delivery-worker.ts";
 import type { EndToEndResult } from "../stages/end-to-end.ts";
 import type { FanOutResult } from "../stages/fan-out.ts";
+import type { FeedBenchResult } from "../stages/feed.ts";
 
 export interface BenchReport {
   startedAt: string;
@@ -15,6 +16,7 @@ export interface BenchReport {
   fanOut: FanOutResult;
   coldStart: ColdStartResult;
   cost: CostResult;
+  feed: FeedBenchResult;
 }
 
 const mark = (met: boolean) => (met ? "met" : "**missed**");
@@ -130,5 +132,19 @@ export function markdownReport(r: BenchReport): string {
     "EventBridge API destinations: $1.20 per million ($1.00 event + $0.20 invocation), with no signature and no delivery log.",
     "",
   );
+  out.push(...feedSection(r.feed));
   return `${out.join("\n")}\n`;
+}
+
+/** The feed stage: emit-to-feed latency with a long-polling consumer, and a follower catching up. */
+function feedSection(feed: FeedBenchResult): string[] {
+  const l = feed.latency;
+  return [
+    "## Feed (polling endpoints)",
+    "",
+    `One consumer long polling (\`wait=20\`) while events are emitted at ${l.ratePerSecond}/s (${l.events} events, ${l.lost} not seen): emit to the item's arrival in the poll p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, max ${l.maxMs} ms; the emulator-only floor at the same rate, same run: p50 ${l.floor.p50Ms} ms, p99 ${l.floor.p99Ms} ms.`,
+    "",
+    `Catch-up: one follower read ${n(feed.catchUp.items)} appended items from the oldest, 100 an answer, in ${feed.catchUp.seconds} s: ${n(feed.catchUp.perSecond)} items/s (${feed.catchUp.requests} requests).`,
+    "",
+  ];
 }

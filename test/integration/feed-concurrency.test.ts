@@ -86,13 +86,13 @@ async function follow(deps: FeedReadDeps, endpointId: string, expected: number) 
 
 describe("the feed under concurrent writers, on DynamoDB", () => {
   it("hands one follower every entry of 8 writers racing, in number order, none skipped", async () => {
-    const ids = Array.from({ length: 8 }, (_, w) => Array.from({ length: 40 }, (_, i) => `w${w}-${i}`));
+    const ids = Array.from({ length: 8 }, (_, w) => Array.from({ length: 25 }, (_, i) => `w${w}-${i}`));
     const deps: FeedReadDeps = { feed, clock: systemClock, settings: { logRetentionDays: 30, holeGraceMs: 5_000 } };
-    const [seen] = await Promise.all([follow(deps, "ep_race", 320), Promise.all(ids.map((mine) => writer("ep_race", mine, false)))]);
+    const [seen] = await Promise.all([follow(deps, "ep_race", 200), Promise.all(ids.map((mine) => writer("ep_race", mine, false)))]);
     expect(seen.map((s) => s.id).sort()).toEqual(ids.flat().sort());
     // No writer died, so no number was closed: the follower saw 1, 2, 3, … with no gap.
-    expect(seen.map((s) => s.seq)).toEqual(Array.from({ length: 320 }, (_, i) => i + 1));
-  });
+    expect(seen.map((s) => s.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  }, 180_000);
 
   it("closes the holes of writers that died between their two writes, and still misses no entry", async () => {
     const ids = Array.from({ length: 6 }, (_, w) => Array.from({ length: 20 }, (_, i) => `d${w}-${i}`));
@@ -109,5 +109,5 @@ describe("the feed under concurrent writers, on DynamoDB", () => {
     for (let seq = 1; seq <= (await feed.head("ep_dying")).seq; seq++) if (!numbers.includes(seq)) closed.push(seq);
     expect(closed).toHaveLength(3);
     for (const seq of closed) expect((await feed.slot("ep_dying", seq))?.entry).toBeUndefined();
-  });
+  }, 180_000);
 });

@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HookrelayClient } from "../../clients/typescript/src/index.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 
 /*
@@ -93,5 +94,27 @@ describe("a polling endpoint's feed on the local stack", () => {
       return got.json.items.some((i: Item) => i.eventId === later.id) ? got.json : undefined;
     });
     expect(read.items.map((i: Item) => i.eventId)).not.toContain(skipped.id);
+  });
+
+  it("is followed by the typed client's feed iterator, in order, and resumed from the cursor it reported", async () => {
+    const client = new HookrelayClient({ baseUrl: stack.apiUrl, apiKey: "local-admin-key" });
+    const own = await client.createEndpoint({ kind: "polling", tenantId: "feed-client" });
+    for (let n = 1; n <= 3; n++) await client.emit({ type: "a", tenantId: "feed-client", payload: { n } });
+    let kept: string | undefined;
+    const seen: unknown[] = [];
+    for await (const item of client.feed(own.id, { wait: 5, limit: 2, onCursor: (c) => (kept = c) })) {
+      seen.push(item.payload);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await client.emit({ type: "a", tenantId: "feed-client", payload: { n: 4 } });
+    const resumed: unknown[] = [];
+    for await (const item of client.feed(own.id, { wait: 5, cursor: kept })) {
+      resumed.push(item.payload);
+      if ((item.payload as { n: number }).n === 4) break;
+    }
+    // At least once: items after the last reported cursor come again, then the new one.
+    expect(resumed.at(-1)).toEqual({ n: 4 });
+    expect(seen.slice(seen.length - (resumed.length - 1))).toEqual(resumed.slice(0, -1));
   });
 });
