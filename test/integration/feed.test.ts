@@ -102,7 +102,13 @@ describe("a polling endpoint's feed on the local stack", () => {
     for (let n = 1; n <= 3; n++) await client.emit({ type: "a", tenantId: "feed-client", payload: { n } });
     let kept: string | undefined;
     const seen: unknown[] = [];
-    for await (const item of client.feed(own.id, { wait: 5, limit: 2, onCursor: (c) => (kept = c) })) {
+    for await (const item of client.feed(own.id, {
+      wait: 5,
+      limit: 2,
+      onCursor: (c) => {
+        kept = c;
+      },
+    })) {
       seen.push(item.payload);
       if (seen.length === 3) break;
     }
