@@ -67,6 +67,11 @@ describe("a polling endpoint's feed on the local stack", () => {
     cursor = answer.json.cursor;
   });
 
+  it("holds a long poll with nothing to hand out through the local gateway, then answers with the same cursor", async () => {
+    const answer = await api("GET", `/v1/endpoints/${endpoint.id}/feed?wait=3&cursor=${cursor}`);
+    expect(answer).toEqual({ status: 200, json: { items: [], cursor } });
+  });
+
   it("appends a replayed event again, with the same event id and a new item id", async () => {
     const emitted = (await api("POST", "/v1/events", { type: "invoice.paid", tenantId: "feed-it", payload: { invoice: "in_3" } })).json;
     const first = await eventually(async () => {
