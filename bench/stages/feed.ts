@@ -55,6 +55,8 @@ export async function benchFeed(
   options: FeedBenchOptions,
   progress: (line: string) => void,
 ): Promise<FeedBenchResult> {
+  // Delivery is usually running already (stage 2 started it); starting it again does nothing.
+  await stack.call("startDelivery", { concurrency: options.pollers });
   const create = async () => {
     const out = await api.request("POST", "/v1/endpoints", { kind: "polling", tenantId: TENANT, eventTypes: [TYPE] });
     if (out.status !== 201) throw new Error(`creating a polling endpoint answered ${out.status}`);
