@@ -1,6 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { keys } from "../../functions/adapters/table-design.ts";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoFeed } from "../../functions/adapters/dynamo-feed.ts";
+import { systemClock } from "../../functions/core/clock.ts";
+import { mapWithConcurrency } from "../../functions/core/concurrency.ts";
+import { appendToFeed } from "../../functions/core/feed/append.ts";
 import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
 import type { ApiClient } from "../support/api-client.ts";
 import type { BenchStack } from "../support/bench-stack.ts";
@@ -117,19 +120,24 @@ export async function benchFeed(
     new DynamoDBClient({ endpoint: stack.dynamoUrl, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
   );
   const backlog = await create();
-  const batch = 100;
-  for (let first = 0; first < options.backlog; first += batch) {
-    const events = Array.from({ length: Math.min(batch, options.backlog - first) }, (_, k) =>
-      benchEvent(2_000_000 + first + k, TYPE, TENANT),
-    );
-    await api.request("POST", "/v1/events/batch", { events });
-  }
-  // The backlog is in once its last number's slot is written (no writer dies in the bench).
-  const lastSlot = { pk: keys.feedSlots(backlog), sk: keys.feedSlotSort(options.backlog) };
-  for (let waited = 0; waited < 600_000; waited += 500) {
-    if ((await doc.send(new GetCommand({ TableName: RESOURCE_NAMES.table, Key: lastSlot, ConsistentRead: true }))).Item) break;
-    await sleep(500);
-  }
+  // The backlog is appended straight through the feed's adapter, as delivery workers would (ten
+  // at a time): the stage times the follower, not the delivery pipeline, which stage 2 measures.
+  const feed = new DynamoFeed(doc, RESOURCE_NAMES.table);
+  const writer = { feed, clock: systemClock, logRetentionDays: 30 };
+  await mapWithConcurrency(
+    Array.from({ length: options.backlog }, (_, i) => i),
+    10,
+    async (i) => {
+      const event = benchEvent(2_000_000 + i, TYPE, TENANT);
+      const entry = {
+        eventId: `evt_backlog_${i}`,
+        eventType: TYPE,
+        timestamp: new Date().toISOString(),
+        body: JSON.stringify(event.payload),
+      };
+      await appendToFeed(writer, backlog, { id: `fi_backlog_${i}`, ...entry });
+    },
+  );
   const appended = options.backlog;
   const catchStart = performance.now();
   let items = 0;
