@@ -10,14 +10,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { benchBurst } from "./stages/burst.ts";
 import { SETTINGS } from "../functions/core/settings.ts";
+import { benchBurst } from "./stages/burst.ts";
 import { benchColdStart } from "./stages/cold-start.ts";
 import { priceRuns } from "./stages/cost.ts";
 import { benchDeliveryWorker } from "./stages/delivery-worker.ts";
 import { benchEndToEnd } from "./stages/end-to-end.ts";
 import { benchEventSchema } from "./stages/event-schema.ts";
 import { benchFanOut } from "./stages/fan-out.ts";
+import { benchFeed } from "./stages/feed.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
 import { apiClient } from "./support/api-client.ts";
@@ -88,6 +89,15 @@ try {
     `    ratio ${eventSchema.ratio} (${eventSchema.with.perSecond} vs ${eventSchema.without.perSecond} events/s; target ≥ ${eventSchema.target}); ${eventSchema.validateMicros} µs to validate one payload`,
   );
 
+  progress("10. feed: emit to a long-polling consumer at 10 events/s, then a follower catching up");
+  const feed = await benchFeed(
+    stack,
+    api,
+    receiver,
+    { rate: 10, seconds: quick ? 5 : 20, backlog: quick ? 1000 : 10_000, pollers: 4 },
+    progress,
+  );
+
   progress("5. cost: pricing the counted calls");
   const cost = await priceRuns(runs);
   for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
@@ -149,6 +159,7 @@ try {
     burst,
     eventSchema,
     noisyNeighbour,
+    feed,
   };
 } finally {
   api.close();

@@ -5,6 +5,7 @@ import { DynamoAttemptLog, RECORD_BUDGET_MS } from "./adapters/dynamo-attempt-lo
 import { DynamoEndpointHealth } from "./adapters/dynamo-endpoint-health.ts";
 import { DynamoEndpointStore } from "./adapters/dynamo-endpoint-store.ts";
 import { DynamoEventStore } from "./adapters/dynamo-event-store.ts";
+import { DynamoFeed } from "./adapters/dynamo-feed.ts";
 import { DynamoRateCounter } from "./adapters/dynamo-rate-counter.ts";
 import { DynamoRecoveryStore } from "./adapters/dynamo-recovery-store.ts";
 import { NodeHttpSender, type Resolver } from "./adapters/http-sender.ts";
@@ -47,6 +48,8 @@ export interface Runtime {
   /** Per-endpoint one-second rate windows. */
   rates: DynamoRateCounter;
   recoveries: DynamoRecoveryStore;
+  /** Polling endpoints' feeds. */
+  feed: DynamoFeed;
   /** Delayed sends to the delivery queue: waiting deliveries and recovery steps. */
   requeue: SqsRequeue;
   /** The dispatcher's own events, through intake. */
@@ -94,6 +97,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),
     recoveries: new DynamoRecoveryStore(dynamo, config.tableName),
+    feed: new DynamoFeed(dynamo, config.tableName),
     requeue: new SqsRequeue(sqs, config.deliveryQueueUrl),
     operational: operationalEvents({
       subscriptions: endpoints,

@@ -21,6 +21,7 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { TABLE_DESIGN } from "../functions/adapters/table-design.ts";
 import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
+import { addFeedFunction, FEED_FUNCTION_TIMEOUT } from "./dispatcher-feed.ts";
 import { API_FUNCTION_TIMEOUT, DEAD_LETTER_FUNCTION_TIMEOUT, DEFAULT_SOURCE_MAPS, DispatcherFunction } from "./dispatcher-function.ts";
 import {
   createAlarmTopic,
@@ -66,6 +67,8 @@ export class WebhookDispatcher extends Construct {
   /** The HTTP API's access log group (`frontDoor: "http-api"`). */
   public readonly accessLogGroup?: logs.LogGroup;
   public readonly apiFunction: NodejsFunction;
+  /** Serves GET /v1/endpoints/{id}/feed, whose long polls outlast the API function (`frontDoor: "http-api"`). */
+  public readonly feedFunction?: NodejsFunction;
   public readonly deliveryFunction: NodejsFunction;
   public readonly deadLetterFunction: NodejsFunction;
   /** Runs every five minutes: sends the messages of events whose intake failed midway. */
@@ -156,18 +159,20 @@ export class WebhookDispatcher extends Construct {
       sourceMaps: props.sourceMaps ?? DEFAULT_SOURCE_MAPS,
     };
 
+    const apiEnvironment = {
+      ...environment,
+      ADMIN_API_KEY_SECRET_ARN: this.adminKeySecret.secretArn,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.api,
+    };
     const api = new DispatcherFunction(this, "Api", {
       ...common,
       entry: "functions/api/index.ts",
       description: "Webhook dispatcher: admin and intake HTTP API",
       memorySize: settings.apiMemorySize,
-      timeout: API_FUNCTION_TIMEOUT,
+      // Behind a function URL the API function serves the feed's long polls itself.
+      timeout: settings.frontDoor === "function-url" ? FEED_FUNCTION_TIMEOUT : API_FUNCTION_TIMEOUT,
       reservedConcurrentExecutions: settings.apiReservedConcurrency,
-      environment: {
-        ...environment,
-        ADMIN_API_KEY_SECRET_ARN: this.adminKeySecret.secretArn,
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.api,
-      },
+      environment: apiEnvironment,
     });
     this.apiFunction = api.function;
     // UpdateItem: intake marks a half-sent event sent when a repeat finishes it.
@@ -258,6 +263,15 @@ export class WebhookDispatcher extends Construct {
         accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup), format: ACCESS_LOG_FORMAT },
       });
       this.apiUrl = this.httpStage.url;
+      const feed = addFeedFunction(this, {
+        common,
+        environment: apiEnvironment,
+        table: this.table,
+        indexNames,
+        adminKeySecret: this.adminKeySecret,
+        httpApi: this.httpApi,
+      });
+      this.feedFunction = feed.function;
     }
 
     this.alarmTopic = props.alarmTopic ?? emailTopic;
@@ -267,7 +281,7 @@ export class WebhookDispatcher extends Construct {
       deliveryQueue: this.deliveryQueue,
       slowQueue: this.slowQueue,
       deadLetterQueue: this.deadLetterQueue,
-      functions: [this.apiFunction, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction],
+      functions: this.allFunctions(),
       maxMessageAge: settings.maxMessageAge,
       failureRateThreshold: settings.failureRateThreshold,
       alarmTopic: this.alarmTopic,
@@ -277,6 +291,12 @@ export class WebhookDispatcher extends Construct {
     this.dashboard = monitoring.dashboard;
 
     this.acknowledgeFindings(settings.tracing);
+  }
+
+  /** Every function of the dispatcher. */
+  private allFunctions(): NodejsFunction[] {
+    const feed = this.feedFunction ? [this.feedFunction] : [];
+    return [this.apiFunction, ...feed, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction];
   }
 
   /** Findings cdk-nag's AwsSolutions pack raises that are accepted on purpose, each with its reason. */
@@ -294,7 +314,7 @@ export class WebhookDispatcher extends Construct {
         "The admin key is a static bearer credential handed to operators; automatic rotation would lock them out without notice. Rotate it deliberately with `aws secretsmanager put-secret-value` (the README shows how).",
     });
     if (tracing !== lambda.Tracing.DISABLED) {
-      for (const fn of [this.apiFunction, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction]) {
+      for (const fn of this.allFunctions()) {
         if (!fn.role) continue;
         Validations.of(fn.role).acknowledge({
           id: "AwsSolutions-IAM5[Resource::*]",

@@ -5,9 +5,10 @@ import type { DeliveryWorkerResult } from "../stages/delivery-worker.ts";
 import type { EndToEndResult } from "../stages/end-to-end.ts";
 import type { EventSchemaResult } from "../stages/event-schema.ts";
 import type { FanOutResult } from "../stages/fan-out.ts";
+import type { FeedBenchResult } from "../stages/feed.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
-import { isolationSections, isolationSummary } from "./isolation-report.ts";
 import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
+import { isolationSections, isolationSummary } from "./isolation-report.ts";
 
 export interface BenchReport {
   startedAt: string;
@@ -24,6 +25,7 @@ export interface BenchReport {
   burst: BurstResult;
   eventSchema: EventSchemaResult;
   noisyNeighbour: NoisyNeighbourResult;
+  feed: FeedBenchResult;
 }
 
 const mark = (met: boolean) => (met ? "met" : "**missed**");
@@ -72,6 +74,11 @@ export function markdownReport(r: BenchReport): string {
   const nn = r.noisyNeighbour;
   out.push(
     `| 9. noisy neighbour: healthy p99 with / without bad endpoints | ${nn.ratio} × (${nn.noisy.p99Ms} vs ${nn.baseline.p99Ms} ms); ${nn.fastLaneHandovers} bad POSTs in the fast lane | ≤ 2 ×; none | ${mark(nn.met)} |`,
+  );
+  const fl = r.feed.latency;
+  out.push(
+    `| 10. emit to a long-polling feed consumer at ${fl.ratePerSecond}/s | p50 ${fl.p50Ms} ms, p99 ${fl.p99Ms} ms (emulator floor p99 ${fl.floor.p99Ms} ms) | | |`,
+    `| 10. a feed follower catching up on ${n(r.feed.catchUp.items)} items | ${n(r.feed.catchUp.perSecond)} items/s | | |`,
   );
   out.push("");
   out.push("## 1. Delivery worker against the raw HTTP limit", "");
@@ -162,5 +169,19 @@ export function markdownReport(r: BenchReport): string {
     `Bad endpoints' POSTs made in the fast lane (cut off by its budget and handed over, the \`LaneHandovers\` metric), the only way a healthy delivery can wait on one: ${nn.fastLaneHandovers}. Healthy deliveries of the noisy windows that took the fast lane's budget or longer: ${nn.overBudget} (on a loaded machine the baseline windows have such delays too).`,
     "",
   );
+  out.push(...feedSection(r.feed));
   return `${out.join("\n")}\n`;
+}
+
+/** The feed stage: emit-to-feed latency with a long-polling consumer, and a follower catching up. */
+function feedSection(feed: FeedBenchResult): string[] {
+  const l = feed.latency;
+  return [
+    "## 10. Feed (polling endpoints)",
+    "",
+    `One consumer long polling (\`wait=20\`) while events are emitted at ${l.ratePerSecond}/s (${l.events} events, ${l.lost} not seen): emit to the item's arrival in the poll p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, max ${l.maxMs} ms; the emulator-only floor at the same rate, same run: p50 ${l.floor.p50Ms} ms, p99 ${l.floor.p99Ms} ms.`,
+    "",
+    `Catch-up: one follower read ${n(feed.catchUp.items)} appended items from the oldest, 100 an answer, in ${feed.catchUp.seconds} s: ${n(feed.catchUp.perSecond)} items/s (${feed.catchUp.requests} requests).`,
+    "",
+  ];
 }

@@ -15,6 +15,9 @@ export function health(e: EndpointJson): HTMLElement {
   return badge("healthy", "ok");
 }
 
+/** What names a polling endpoint where a webhook endpoint shows its URL. */
+const POLLING_LABEL = "polling endpoint (feed)";
+
 const STATES: Record<string, (e: EndpointJson) => boolean> = {
   enabled: (e) => e.enabled,
   disabled: (e) => !e.enabled,
@@ -69,7 +72,7 @@ export function endpointList(): HTMLElement {
         (e) => (!state || STATES[state]?.(e)) && (!needle || `${e.url} ${e.description ?? ""}`.toLowerCase().includes(needle)),
       );
       const rows = shown.map((e) => [
-        h("a", { href: link(["endpoints", e.id], { tenant }) }, e.url),
+        h("a", { href: link(["endpoints", e.id], { tenant }) }, e.url ?? POLLING_LABEL),
         document.createTextNode(e.description ?? ""),
         document.createTextNode(e.eventTypes?.join(", ") ?? "all types"),
         health(e),
@@ -167,7 +170,7 @@ export function endpointDetail(id: string): HTMLElement {
       "section",
       {},
       h("p", {}, h("a", { href: link(["endpoints"], { tenant }) }, "← Endpoints")),
-      h("div", { class: "title-row" }, h("h1", {}, e.url), health(e)),
+      h("div", { class: "title-row" }, h("h1", {}, e.url ?? POLLING_LABEL), health(e)),
       h("div", { class: "row" }, h("a", { class: "button", href: link(["endpoints", id, "edit"], { tenant }) }, "Edit"), toggle),
       status,
       facts([

@@ -2,7 +2,8 @@
 
 export interface EndpointJson {
   id: string;
-  url: string;
+  /** Absent on a polling endpoint, whose deliveries are read from its feed. */
+  url?: string;
   eventTypes: string[] | null;
   tenantId: string;
   description: string | null;

@@ -9,6 +9,7 @@ const GSI = TABLE_DESIGN.indexes[0];
 const ENDPOINT_FIELDS = [
   "id",
   "tenantId",
+  "kind",
   "url",
   "eventTypes",
   "description",

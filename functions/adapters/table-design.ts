@@ -13,6 +13,8 @@
  * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
  * | endpoint count | TENANT#{tenant} | ENDPOINTS         |                      |                            |
  * | event type | ETYPE#{name} | EVENTTYPE              | EVENTTYPES           | {name}                     |
+ * | feed counter | FEED#{endpointId} | HEAD              |                      |                            |
+ * | feed slot | FEED#{endpointId}#SLOTS | {seq:012}      |                      |                            |
  *
  * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
  * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
@@ -89,4 +91,9 @@ export const keys = {
   /** The catalog is global: one item per type name, listed by name on gsi1. */
   eventType: (name: string) => ({ pk: `ETYPE#${name}`, sk: "EVENTTYPE" }),
   eventTypeList: "EVENTTYPES",
+  /** A polling endpoint's feed counter: the last number allocated and the key its cursors are signed with. */
+  feedHead: (endpointId: string) => ({ pk: `FEED#${endpointId}`, sk: "HEAD" }),
+  /** The partition of a feed's slots, apart from its counter: each item is its own hot key (about 1,000 writes/s). */
+  feedSlots: (endpointId: string) => `FEED#${endpointId}#SLOTS`,
+  feedSlotSort: (seq: number) => String(seq).padStart(12, "0"),
 } as const;

@@ -7,6 +7,7 @@ import { ApiError } from "../core/errors.ts";
 import type { Principal } from "../core/principal.ts";
 import { consolePages, isConsolePath, portalFrameAncestors } from "./console-page.ts";
 import { consoleRoutes } from "./console-routes.ts";
+import { feedRoutes } from "./feed-routes.ts";
 import { asPortal, portalRoutes } from "./portal-routes.ts";
 import { bearerKey, portalToken } from "./request.ts";
 import { errorResponse } from "./response.ts";
@@ -23,7 +24,7 @@ const PUBLIC_PATHS = new Set(["/v1/health", "/v1/openapi.json"]);
 export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Authenticator>, log: Log) {
   const callers = new WeakMap<APIGatewayProxyEventV2, Principal>();
   const pages = consolePages(portalFrameAncestors(deps.portalFrameAncestors));
-  const table = [...routes(deps), ...consoleRoutes(deps), ...portalRoutes(deps, authenticator)].map((route) => ({
+  const table = [...routes(deps), ...consoleRoutes(deps), ...feedRoutes(deps), ...portalRoutes(deps, authenticator)].map((route) => ({
     ...route,
     handler: (event: APIGatewayProxyEventV2) => {
       const caller = callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" };

@@ -2,6 +2,7 @@ import { loadAdminKey } from "../adapters/admin-key.ts";
 import { DynamoApiKeyStore } from "../adapters/dynamo-api-key-store.ts";
 import { DynamoEventTypeStore } from "../adapters/dynamo-event-type-store.ts";
 import { JsonSchemaCompiler } from "../adapters/json-schemas.ts";
+import { realSleep } from "../adapters/persistent-call.ts";
 import { Authenticator } from "../core/api-keys.ts";
 import { CachedEventTypeStore } from "../core/event-type-cache.ts";
 import { createRuntime } from "../runtime.ts";
@@ -37,6 +38,9 @@ export const handler = runtime.budget.wrap(
       recoveries: runtime.recoveries,
       requeue: runtime.requeue,
       portalFrameAncestors: config.portalFrameAncestors,
+      feed: runtime.feed,
+      sleep: realSleep,
+      timeLeftMs: () => runtime.budget.remainingMs(),
     },
     () => {
       // The admin key is read once per container; a failed read is retried on the next request.

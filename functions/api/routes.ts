@@ -13,6 +13,8 @@ import {
 import { ApiError } from "../core/errors.ts";
 import { getEventView, listEndpointAttempts, listEventAttempts } from "../core/event-queries.ts";
 import { type EventTypeDeps, unknownTypeWarnings } from "../core/event-types.ts";
+import type { FeedApiDeps } from "../core/feed/deps.ts";
+import { parseCreateEndpoint } from "../core/feed/endpoint-kind.ts";
 import { acceptEvents, type IntakeDeps, type IntakeResult } from "../core/intake.ts";
 import type { Endpoint, EndpointView } from "../core/model.ts";
 import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/ports.ts";
@@ -23,7 +25,6 @@ import { rotateSecret, secretView } from "../core/secret-rotation.ts";
 import {
   AttemptStatusFilter,
   CreateApiKey,
-  CreateEndpoint,
   EmitBatch,
   parse,
   parseLimit,
@@ -38,7 +39,7 @@ import { header, jsonBody, pathParam, query } from "./request.ts";
 import { empty, errorBody, json, RETRY_AFTER_SECONDS } from "./response.ts";
 import type { Route } from "./route.ts";
 
-export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, ApiKeyDeps, EventTypeDeps {
+export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, ApiKeyDeps, EventTypeDeps, FeedApiDeps {
   events: EventStore;
   attempts: AttemptLog;
   maxBodyBytes: number;
@@ -72,7 +73,7 @@ export function routes(deps: ApiDeps): Route[] {
       method: "POST",
       path: "/v1/endpoints",
       handler: async (e, caller) => {
-        const input = parse(CreateEndpoint, body(e));
+        const input = parseCreateEndpoint(body(e));
         const endpoint = await createEndpoint(deps, { ...input, tenantId: actingTenant(caller, input.tenantId) });
         return json(201, { ...show(endpoint, true), warnings: await unknownTypeWarnings(deps, input.eventTypes) });
       },
@@ -258,7 +259,9 @@ function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean, no
   const view = "secret" in endpoint ? endpointView(endpoint) : endpoint;
   return {
     id: view.id,
-    url: view.url,
+    kind: view.kind ?? "webhook",
+    // A polling endpoint has no URL: its deliveries are read from its feed.
+    ...(view.kind !== "polling" && { url: view.url }),
     eventTypes: view.eventTypes ?? null,
     tenantId: view.tenantId,
     description: view.description ?? null,

@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.ts";
 import { changeEndpoint } from "./endpoint-change.ts";
 import { ApiError } from "./errors.ts";
+import { refuseWebhookFields } from "./feed/endpoint-kind.ts";
 import { newId } from "./ids.ts";
 import type { Endpoint, EndpointView } from "./model.ts";
 import type { EndpointStore, Page } from "./ports.ts";
@@ -50,25 +51,30 @@ function checkSchedule(deps: EndpointDeps, schedule: number[] | null | undefined
 
 /** Registers an endpoint; the answer is the only one besides the secret route that shows the secret. */
 export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointInput): Promise<Endpoint> {
-  checkSchedule(deps, input.retrySchedule);
-  await deps.checkUrl(input.url);
+  const webhook = input.kind === "polling" ? undefined : input;
+  if (webhook) {
+    checkSchedule(deps, webhook.retrySchedule);
+    await deps.checkUrl(webhook.url);
+  }
   const now = deps.clock.now();
   const endpoint: Endpoint = {
     id: newId("ep", now.getTime()),
     tenantId: input.tenantId ?? "default",
-    url: input.url,
+    ...(!webhook && { kind: "polling" as const }),
+    url: webhook?.url ?? "",
     eventTypes: input.eventTypes,
     description: input.description,
     enabled: input.enabled ?? true,
-    headers: input.headers ?? {},
+    headers: webhook?.headers ?? {},
     secret: input.secret ?? generateSecret(),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    // Not yet known to answer fast: delivered from the slow lane until it has (see delivery/lanes.ts).
-    lane: "probation",
+    // A webhook endpoint is not yet known to answer fast: delivered from the slow lane until it has (see
+    // delivery/lanes.ts). A polling endpoint's delivery is an append that waits on no receiver.
+    lane: webhook ? "probation" : "fast",
     laneSince: now.toISOString(),
-    ...(input.retrySchedule !== undefined && { retrySchedule: input.retrySchedule }),
-    ...(input.rateLimitPerSecond !== undefined && { rateLimitPerSecond: input.rateLimitPerSecond }),
+    ...(webhook?.retrySchedule !== undefined && { retrySchedule: webhook.retrySchedule }),
+    ...(webhook?.rateLimitPerSecond !== undefined && { rateLimitPerSecond: webhook.rateLimitPerSecond }),
     ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),
   };
   if (!(await deps.endpoints.create(endpoint, deps.maxEndpointsPerTenant))) {
@@ -99,7 +105,10 @@ export async function getEndpoint(deps: EndpointDeps, id: string, confined?: str
 export async function updateEndpoint(deps: EndpointDeps, id: string, input: UpdateEndpointInput, confined?: string): Promise<Endpoint> {
   checkSchedule(deps, input.retrySchedule);
   if (input.url !== undefined) await deps.checkUrl(input.url);
-  return changeEndpoint(deps, id, confined, (current) => patched(current, input, deps.clock.now().toISOString()));
+  return changeEndpoint(deps, id, confined, (current) => {
+    refuseWebhookFields(current.kind, input);
+    return patched(current, input, deps.clock.now().toISOString());
+  });
 }
 
 function patched(current: Endpoint, input: UpdateEndpointInput, now: string): Endpoint {

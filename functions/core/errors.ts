@@ -18,7 +18,14 @@ export type ApiErrorCode =
   | "already_exists"
   | "schema_validation_failed"
   | "event_type_archived"
-  | "invalid_schema";
+  | "invalid_schema"
+  | "endpoint_not_found"
+  | "field_not_allowed"
+  | "not_a_polling_endpoint"
+  | "invalid_limit"
+  | "invalid_wait"
+  | "invalid_cursor"
+  | "cursor_expired";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -42,6 +49,14 @@ const STATUS: Record<ApiErrorCode, number> = {
   event_type_archived: 409,
   // A stored schema is code intake runs: one it cannot run safely is refused like an invalid body.
   invalid_schema: 422,
+  // The feed's codes (the wire contract the `listen` command is built against).
+  endpoint_not_found: 404,
+  field_not_allowed: 422,
+  not_a_polling_endpoint: 409,
+  invalid_limit: 400,
+  invalid_wait: 400,
+  invalid_cursor: 400,
+  cursor_expired: 410,
 };
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */

@@ -3,6 +3,9 @@
 export interface Endpoint {
   id: string;
   tenantId: string;
+  /** How deliveries reach it: POSTed to `url`, or appended to its feed; absent means "webhook". */
+  kind?: EndpointKind;
+  /** The destination of a webhook endpoint; empty for a polling endpoint. */
   url: string;
   /** Absent means every event type. */
   eventTypes?: string[];
@@ -34,6 +37,9 @@ export interface Endpoint {
   /** Counts the writes to the endpoint, for optimistic concurrency (absent on an endpoint never changed). */
   revision?: number;
 }
+
+/** A webhook endpoint is POSTed to; a polling endpoint's deliveries are appended to a feed its consumer reads. */
+export type EndpointKind = "webhook" | "polling";
 
 /** What the API shows of an endpoint: everything but the secret. */
 export type EndpointView = Omit<Endpoint, "secret" | "previousSecrets" | "revision">;

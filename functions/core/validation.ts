@@ -111,6 +111,7 @@ const TIMESTAMP = v.pipe(
 );
 
 export const CreateEndpoint = v.strictObject({
+  kind: v.optional(v.literal("webhook")),
   url: URL_SCHEMA,
   eventTypes: v.optional(EVENT_TYPES),
   tenantId: v.optional(TENANT_ID),
@@ -121,7 +122,16 @@ export const CreateEndpoint = v.strictObject({
   retrySchedule: v.optional(RETRY_SCHEDULE),
   rateLimitPerSecond: v.optional(RATE_LIMIT),
 });
-export type CreateEndpointInput = v.InferOutput<typeof CreateEndpoint>;
+/** A polling endpoint: no URL, headers, retry schedule or rate limit (functions/core/feed/endpoint-kind.ts refuses them by name). */
+export const CreatePollingEndpoint = v.strictObject({
+  kind: v.literal("polling"),
+  eventTypes: v.optional(EVENT_TYPES),
+  tenantId: v.optional(TENANT_ID),
+  description: v.optional(DESCRIPTION),
+  enabled: v.optional(v.boolean()),
+  secret: v.optional(SECRET),
+});
+export type CreateEndpointInput = v.InferOutput<typeof CreateEndpoint> | v.InferOutput<typeof CreatePollingEndpoint>;
 
 export const UpdateEndpoint = v.strictObject({
   url: v.optional(URL_SCHEMA),

@@ -16,6 +16,7 @@ export const handler = runtime.budget.wrap(
       endpoints: runtime.endpoints,
       attempts: runtime.attempts,
       http: runtime.deliverySender,
+      feed: runtime.feed,
       queue: runtime.queue,
       clock: runtime.clock,
       retrySchedule: runtime.config.retrySchedule,

@@ -20,6 +20,7 @@ import {
   MemoryQueue,
   MemoryRecoveryStore,
 } from "../support/fakes.ts";
+import { MemoryFeed } from "../support/memory-feed.ts";
 import { anyTimestamp } from "../support/timestamps.ts";
 
 /*
@@ -63,6 +64,9 @@ async function setup() {
     recoveries: counted(new MemoryRecoveryStore(), ["put"], bump),
     clock: new FakeClock(),
     logRetentionDays: 30,
+    feed: new MemoryFeed(),
+    sleep: async () => undefined,
+    timeLeftMs: () => Number.POSITIVE_INFINITY,
     maxBodyBytes: 256 * 1024,
     maxEndpointsPerTenant: 20,
     checkUrl: destinationCheck(

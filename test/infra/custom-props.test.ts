@@ -78,7 +78,8 @@ const keyArn = () => ({ "Fn::ImportValue": Match.stringLikeRegexp("DataKey") });
 
 describe("a second app with non-default props", () => {
   it("passes the retry schedule, timeout, log retention, level and allowed CIDRs to every function, and config.ts accepts them", () => {
-    for (const fn of [dispatcher.apiFunction, dispatcher.deliveryFunction, dispatcher.deadLetterFunction, dispatcher.sweeperFunction]) {
+    const functions = [dispatcher.apiFunction, dispatcher.feedFunction!, dispatcher.deliveryFunction, dispatcher.deadLetterFunction];
+    for (const fn of [...functions, dispatcher.sweeperFunction]) {
       const env = functionEnv(template, stack, fn);
       expect(env).toMatchObject({
         RETRY_SCHEDULE: RETRY_SCHEDULE,
@@ -133,9 +134,11 @@ describe("a second app with non-default props", () => {
     expect(functionProps(template, stack, dispatcher.deliveryFunction).MemorySize).toBe(768);
     expect(functionProps(template, stack, dispatcher.deadLetterFunction).MemorySize).toBe(128);
     expect(functionProps(template, stack, dispatcher.sweeperFunction).MemorySize).toBe(128);
-    // One log group per function (four) and the API's access log.
+    // The feed function mostly waits: it stays at the smallest size whatever the API's.
+    expect(functionProps(template, stack, dispatcher.feedFunction!).MemorySize).toBe(128);
+    // One log group per function (five, the feed's included) and the API's access log.
     const groups = Object.values(resourcesOfType(template, "AWS::Logs::LogGroup"));
-    expect(groups).toHaveLength(5);
+    expect(groups).toHaveLength(6);
     for (const group of groups) expect(group.Properties?.RetentionInDays).toBe(90);
   });
 
@@ -212,7 +215,8 @@ describe("a second app with non-default props", () => {
     expect(nagFindings(stack)).toEqual([]);
     expect(nagFindings(keyStack)).toEqual([]);
     const hidden = nagFindings(stack, { ignoreAcknowledgments: true });
-    expect(hidden.filter((f) => f.startsWith("AwsSolutions-IAM5[Resource::*]"))).toHaveLength(4);
+    // One per function: the API, the feed, the delivery worker, the dead-letter consumer and the sweeper.
+    expect(hidden.filter((f) => f.startsWith("AwsSolutions-IAM5[Resource::*]"))).toHaveLength(5);
   });
 });
 

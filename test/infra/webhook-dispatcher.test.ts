@@ -47,6 +47,8 @@ beforeAll(() => {
   const d = stack.dispatcher;
   fns = [
     { name: "api", fn: d.apiFunction },
+    // The feed function runs the API's entry point, as the API's service.
+    { name: "api", fn: d.feedFunction! },
     { name: "delivery", fn: d.deliveryFunction },
     { name: "dead-letter", fn: d.deadLetterFunction },
     { name: "sweeper", fn: d.sweeperFunction },
@@ -57,8 +59,8 @@ const ref = (id: string) => ({ Ref: id });
 const arnOf = (id: string) => ({ "Fn::GetAtt": [id, "Arn"] });
 
 describe("functions", () => {
-  it("are four arm64 nodejs24.x functions with an ESM handler, source maps off (the sourceMaps default), and a log group each", () => {
-    template.resourceCountIs("AWS::Lambda::Function", 4);
+  it("are five arm64 nodejs24.x functions with an ESM handler, source maps off (the sourceMaps default), and a log group each", () => {
+    template.resourceCountIs("AWS::Lambda::Function", 5);
     for (const { fn } of fns) {
       const props = functionProps(template, stack, fn);
       expect(props.Runtime).toBe("nodejs24.x");

@@ -70,7 +70,7 @@ describe("the TypeScript client on the local stack", () => {
     for await (const page of admin.listEndpoints({ tenantId: "t-pages", limit: 2 }).pages()) pages.push(page.items.length);
     expect(pages).toEqual([2, 2, 1]);
     const seen: string[] = [];
-    for await (const endpoint of admin.listEndpoints({ tenantId: "t-pages", limit: 2 })) seen.push(endpoint.url);
+    for await (const endpoint of admin.listEndpoints({ tenantId: "t-pages", limit: 2 })) seen.push(endpoint.url ?? "");
     expect(seen.sort()).toEqual(urls.sort());
   });
 

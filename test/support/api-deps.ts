@@ -1,5 +1,6 @@
 import type { ApiDeps } from "../../functions/api/routes.ts";
 import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
+import { MemoryFeed } from "./memory-feed.ts";
 
 /** The API's ports, each an in-memory fake a test can inspect, at the configuration's defaults; spread and override. */
 export function memoryApiDeps() {
@@ -13,5 +14,8 @@ export function memoryApiDeps() {
     maxBodyBytes: 65_536,
     maxEndpointsPerTenant: 20,
     checkUrl: async (_url: string) => undefined,
+    feed: new MemoryFeed(),
+    sleep: async (ms: number) => intake.clock.advance(ms),
+    timeLeftMs: () => Number.POSITIVE_INFINITY,
   } satisfies ApiDeps;
 }

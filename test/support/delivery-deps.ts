@@ -14,6 +14,7 @@ import {
   RecordingOperationalEvents,
   ScriptedSender,
 } from "./fakes.ts";
+import { MemoryFeed } from "./memory-feed.ts";
 
 /** The delivery worker's ports, every one an in-memory fake the test can inspect. */
 export type TestDeliveryDeps = DeliveryDeps & {
@@ -28,6 +29,7 @@ export type TestDeliveryDeps = DeliveryDeps & {
   rates: MemoryRateCounter;
   operational: RecordingOperationalEvents;
   clock: FakeClock;
+  feed: MemoryFeed;
 };
 
 /** The delivery rules at the configuration's defaults (a delivery timeout of `deliveryTimeoutMs`). */
@@ -50,6 +52,7 @@ export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
     endpoints,
     attempts,
     http: new ScriptedSender(),
+    feed: new MemoryFeed(),
     queue,
     requeue: queue,
     health: new MemoryEndpointHealth(endpoints),

@@ -3,9 +3,10 @@ import type { DeliveryDeps } from "../../functions/core/delivery/deps.ts";
 /**
  * Worker ports that do nothing, for a harness whose deliveries never reach them (first attempts that
  * succeed to a healthy endpoint without a rate limit): health transitions that never happen, a rate
- * window that is always empty, announcements, waiting copies and lane moves that go nowhere, no recoveries.
+ * window that is always empty, announcements, waiting copies and lane moves that go nowhere, no
+ * recoveries, no polling endpoints.
  */
-export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "operational" | "requeue" | "recovery" | "slowLane"> {
+export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "operational" | "requeue" | "recovery" | "slowLane" | "feed"> {
   const requeue = { later: async () => undefined };
   return {
     health: {
@@ -20,6 +21,7 @@ export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "op
       resetFastSuccesses: async () => false,
     },
     rates: { take: async () => 0 },
+    feed: { allocate: async () => 0, fill: async () => false, slot: async () => undefined },
     operational: { emit: async () => undefined },
     requeue,
     slowLane: requeue,

@@ -7,6 +7,7 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import type { Log } from "../../functions/adapters/logger.ts";
 import { consoleRoutes } from "../../functions/api/console-routes.ts";
+import { feedRoutes } from "../../functions/api/feed-routes.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { openApiDocument } from "../../functions/api/openapi/document.ts";
 import { EXAMPLES, LIMIT_SCHEMA } from "../../functions/api/openapi/operation.ts";
@@ -27,9 +28,12 @@ const document = openApiDocument() as any;
 describe("the API document", () => {
   it("has exactly the routes the router serves", () => {
     const none = {} as ApiDeps;
-    const served = [...routes(none), ...consoleRoutes(none), ...portalRoutes(none, async () => ({}) as Authenticator)].map(
-      (r) => `${r.method} ${r.path}`,
-    );
+    const served = [
+      ...routes(none),
+      ...consoleRoutes(none),
+      ...feedRoutes(none),
+      ...portalRoutes(none, async () => ({}) as Authenticator),
+    ].map((r) => `${r.method} ${r.path}`);
     expect(served.length).toBeGreaterThan(15);
     expect(OPERATIONS.map((o) => `${o.method} ${o.path}`).sort()).toEqual([...served].sort());
     expect(new ContractChecker(document).operations().sort()).toEqual([...served].sort());

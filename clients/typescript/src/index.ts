@@ -8,6 +8,9 @@ type Schemas = components["schemas"];
 export type Endpoint = Schemas["Endpoint"];
 export type CreatedEndpoint = Schemas["CreatedEndpoint"];
 export type CreateEndpoint = Schemas["CreateEndpoint"];
+export type CreatePollingEndpoint = Schemas["CreatePollingEndpoint"];
+export type FeedItem = Schemas["FeedItem"];
+export type FeedPage = Schemas["FeedPage"];
 export type UpdateEndpoint = Schemas["UpdateEndpoint"];
 export type Secret = Schemas["Secret"];
 export type Recovery = Schemas["Recovery"];
@@ -135,8 +138,8 @@ export class HookrelayClient {
     return unwrap(this.raw.GET("/v1/health"));
   }
 
-  /** POST /v1/endpoints: the answer carries the signing secret. */
-  createEndpoint(body: CreateEndpoint): Promise<CreatedEndpoint> {
+  /** POST /v1/endpoints: the answer carries the signing secret. `kind: "polling"` makes an endpoint read with `feed`. */
+  createEndpoint(body: CreateEndpoint | CreatePollingEndpoint): Promise<CreatedEndpoint> {
     return unwrap(this.raw.POST("/v1/endpoints", { body }));
   }
 
@@ -181,6 +184,34 @@ export class HookrelayClient {
 
   getRecovery(id: string, recoveryId: string): Promise<Recovery> {
     return unwrap(this.raw.GET("/v1/endpoints/{id}/recoveries/{recoveryId}", { params: { path: { id, recoveryId } } }));
+  }
+
+  /** GET /v1/endpoints/{id}/feed: one read of a polling endpoint's feed (`wait` seconds held when empty). */
+  readFeed(id: string, query: { cursor?: string; limit?: number; wait?: number } = {}): Promise<FeedPage> {
+    return unwrap(this.raw.GET("/v1/endpoints/{id}/feed", { params: { path: { id }, query } }));
+  }
+
+  /**
+   * A polling endpoint's feed, followed: every item in the order the feed accepted it, long polling
+   * (`wait`, default 20 s) while it is empty, until `signal` aborts. `onCursor` gets the cursor after
+   * each answer's items were yielded: keep it and pass it back as `cursor` to resume there.
+   */
+  async *feed(
+    id: string,
+    options: { cursor?: string; limit?: number; wait?: number; signal?: AbortSignal; onCursor?: (cursor: string) => void } = {},
+  ): AsyncGenerator<FeedItem> {
+    let cursor = options.cursor;
+    while (!options.signal?.aborted) {
+      const page = await unwrap(
+        this.raw.GET("/v1/endpoints/{id}/feed", {
+          params: { path: { id }, query: { cursor, limit: options.limit, wait: options.wait ?? 20 } },
+          signal: options.signal,
+        }),
+      );
+      yield* page.items;
+      cursor = page.cursor;
+      options.onCursor?.(cursor);
+    }
   }
 
   /** GET /v1/endpoints/{id}/attempts, newest first, page by page. */

@@ -30,7 +30,7 @@ export interface paths {
         put?: never;
         /**
          * Register an endpoint
-         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret.
+         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`field_not_allowed`).
          */
         post: operations["createEndpoint"];
         delete?: never;
@@ -428,6 +428,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/endpoints/{id}/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a polling endpoint's deliveries
+         * @description Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends.
+         */
+        get: operations["readFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     delivery: {
@@ -454,6 +474,8 @@ export interface webhooks {
 export interface components {
     schemas: {
         CreateEndpoint: {
+            /** @constant */
+            kind?: "webhook";
             /** @description must be an absolute URL; must use http or https; must not carry a user name or password */
             url: string;
             eventTypes?: components["schemas"]["EventType"][];
@@ -469,6 +491,16 @@ export interface components {
             /** @description must be 1 to 50 whole seconds, each from 1 to 36000 */
             retrySchedule?: number[];
             rateLimitPerSecond?: number;
+        };
+        CreatePollingEndpoint: {
+            /** @constant */
+            kind: "polling";
+            eventTypes?: components["schemas"]["EventType"][];
+            tenantId?: components["schemas"]["TenantId"];
+            description?: string;
+            enabled?: boolean;
+            /** @description must be whsec_ followed by base64 of 24 to 64 bytes */
+            secret?: string;
         };
         UpdateEndpoint: {
             /** @description must be an absolute URL; must use http or https; must not carry a user name or password */
@@ -537,7 +569,13 @@ export interface components {
         Endpoint: {
             /** @description An identifier this API gave out */
             id: string;
-            url: string;
+            /**
+             * @description webhook: POSTed to `url`; polling: read from its feed
+             * @enum {string}
+             */
+            kind: "webhook" | "polling";
+            /** @description Absent on a polling endpoint */
+            url?: string;
             /** @description null means every event type */
             eventTypes: components["schemas"]["EventType"][] | null;
             tenantId: string;
@@ -585,7 +623,13 @@ export interface components {
         CreatedEndpoint: {
             /** @description An identifier this API gave out */
             id: string;
-            url: string;
+            /**
+             * @description webhook: POSTed to `url`; polling: read from its feed
+             * @enum {string}
+             */
+            kind: "webhook" | "polling";
+            /** @description Absent on a polling endpoint */
+            url?: string;
             /** @description null means every event type */
             eventTypes: components["schemas"]["EventType"][] | null;
             tenantId: string;
@@ -893,6 +937,34 @@ export interface components {
             /** @constant */
             status: "ok";
         };
+        FeedPage: {
+            items: components["schemas"]["FeedItem"][];
+            /** @description Opaque: pass it back to read on; the same one when nothing was read */
+            cursor: string;
+        };
+        FeedItem: {
+            /** @description Unique per append: a redelivery or a replay is a new item with the same eventId */
+            id: string;
+            eventId: string;
+            eventType: components["schemas"]["EventType"];
+            /**
+             * Format: date-time
+             * @description When the event was accepted
+             */
+            timestamp: string;
+            /** @description The event's payload */
+            payload: unknown;
+            /** @description The exact JSON text that was signed: POST it with `headers` to your own server */
+            body: string;
+            headers: {
+                /** @description The event id: the dedupe key */
+                "webhook-id": string;
+                /** @description Unix seconds of this read */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64>`, one per live secret, space-separated */
+                "webhook-signature": string;
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -1082,7 +1154,7 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["CreateEndpoint"];
+                "application/json": components["schemas"]["CreateEndpoint"] | components["schemas"]["CreatePollingEndpoint"];
             };
         };
         responses: {
@@ -1181,7 +1253,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `destination_not_allowed`, `validation_failed` */
+            /** @description Invalid input: `destination_not_allowed`, `field_not_allowed`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1190,7 +1262,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "destination_not_allowed" | "validation_failed";
+                            code?: "destination_not_allowed" | "field_not_allowed" | "validation_failed";
                         };
                     };
                 };
@@ -1504,7 +1576,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `destination_not_allowed`, `validation_failed` */
+            /** @description Invalid input: `destination_not_allowed`, `field_not_allowed`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1513,7 +1585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "destination_not_allowed" | "validation_failed";
+                            code?: "destination_not_allowed" | "field_not_allowed" | "validation_failed";
                         };
                     };
                 };
@@ -4490,6 +4562,137 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "internal_error";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    readFeed: {
+        parameters: {
+            query?: {
+                /** @description The `cursor` of the previous answer */
+                cursor?: string;
+                /** @description Items at most */
+                limit?: number;
+                /** @description Seconds to hold an empty answer */
+                wait?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Items and the cursor to pass back */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Bad request: `invalid_cursor`, `invalid_limit`, `invalid_request`, `invalid_wait` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_cursor" | "invalid_limit" | "invalid_request" | "invalid_wait";
+                        };
+                    };
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `endpoint_not_found`, `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "endpoint_not_found" | "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Conflict: `not_a_polling_endpoint` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_a_polling_endpoint";
+                        };
+                    };
+                };
+            };
+            /** @description Gone: `cursor_expired` */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "cursor_expired";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
                         };
                     };
                 };

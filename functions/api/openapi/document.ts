@@ -5,6 +5,7 @@ import { CreateEventType, UpdateEventType } from "../../core/event-types.ts";
 import * as V from "../../core/validation.ts";
 import { RESOURCE_ID } from "../request.ts";
 import { RETRY_AFTER_SECONDS } from "../response.ts";
+import * as F from "./feed-operations.ts";
 import type { Operation, Parameter } from "./operation.ts";
 import { OPERATIONS } from "./operations.ts";
 import * as R from "./response-schemas.ts";
@@ -21,6 +22,7 @@ type ErrorCode = ApiErrorCode | "dependency_unavailable" | "internal_error";
 /** Named schemas: a schema object listed here is written once under components and referenced elsewhere. */
 const COMPONENTS: Record<string, v.GenericSchema> = {
   CreateEndpoint: V.CreateEndpoint,
+  CreatePollingEndpoint: V.CreatePollingEndpoint,
   UpdateEndpoint: V.UpdateEndpoint,
   RotateSecret: V.RotateSecret,
   RecoverEndpoint: V.RecoverEndpoint,
@@ -50,6 +52,8 @@ const COMPONENTS: Record<string, v.GenericSchema> = {
   EventTypeDefinition: R.EventType,
   Error: R.ErrorBody,
   Health: R.Health,
+  FeedPage: F.FeedPage,
+  FeedItem: F.FeedItem,
 };
 
 const CONVERSION: ConversionConfig = {
@@ -107,6 +111,7 @@ const ERROR_TEXT: Record<number, string> = {
   403: "The key may not do this",
   404: "Not found",
   409: "Conflict",
+  410: "Gone",
   413: "Body too large",
   415: "Not JSON",
   422: "Invalid input",

@@ -3,6 +3,7 @@ import {
   AttemptStatusFilter,
   CreateApiKey,
   CreateEndpoint,
+  CreatePollingEndpoint,
   CreatePortalSession,
   EmitBatch,
   EmitEvent,
@@ -13,6 +14,7 @@ import {
   UpdateEndpoint,
 } from "../../core/validation.ts";
 import { EVENT_TYPE_OPERATIONS } from "./event-type-operations.ts";
+import { FEED_OPERATIONS } from "./feed-operations.ts";
 import { EVENT_TENANT_QUERY, EXAMPLES, IDEMPOTENCY_KEY_SCHEMA, type Operation, paging, TENANT_QUERY } from "./operation.ts";
 import * as R from "./response-schemas.ts";
 
@@ -34,11 +36,11 @@ export const OPERATIONS: Operation[] = [
     tag: "Endpoints",
     summary: "Register an endpoint",
     description:
-      "`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret.",
+      '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`field_not_allowed`).',
     namesTenant: true,
-    body: { schema: CreateEndpoint, example: EXAMPLES.createEndpoint },
+    body: { schema: v.union([CreateEndpoint, CreatePollingEndpoint]), example: EXAMPLES.createEndpoint },
     success: { status: 201, description: "The endpoint, with its secret", schema: R.CreatedEndpoint },
-    errors: ["destination_not_allowed", "quota_exceeded"],
+    errors: ["destination_not_allowed", "quota_exceeded", "field_not_allowed"],
   },
   {
     method: "GET",
@@ -67,7 +69,7 @@ export const OPERATIONS: Operation[] = [
     description: "`null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default.",
     body: { schema: UpdateEndpoint, example: { enabled: false } },
     success: { status: 200, description: "The endpoint as changed", schema: R.Endpoint },
-    errors: ["destination_not_allowed", "concurrent_update"],
+    errors: ["destination_not_allowed", "concurrent_update", "field_not_allowed"],
   },
   {
     method: "DELETE",
@@ -281,4 +283,5 @@ export const OPERATIONS: Operation[] = [
     public: true,
     success: { status: 200, description: "The OpenAPI 3.1 document of this API", schema: v.looseObject({ openapi: v.string() }) },
   },
+  ...FEED_OPERATIONS,
 ];

@@ -21,7 +21,8 @@ export const Circuit = v.strictObject({
 
 const endpointFields = {
   id: ID,
-  url: v.string(),
+  kind: v.pipe(v.picklist(["webhook", "polling"]), v.description("webhook: POSTed to `url`; polling: read from its feed")),
+  url: v.optional(v.pipe(v.string(), v.description("Absent on a polling endpoint"))),
   eventTypes: v.pipe(nullable(v.array(EVENT_TYPE)), v.description("null means every event type")),
   tenantId: v.string(),
   description: nullable(v.string()),

@@ -1,6 +1,7 @@
 import type { CircuitSettings } from "../circuit-breaker.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
+import type { FeedAppender } from "../feed/deps.ts";
 import type { AttemptRecord, CircuitState, DisabledReason, Endpoint, Lane } from "../model.ts";
 import type { OperationalEvents } from "../operational.ts";
 import type { SendResult } from "../outcome.ts";
@@ -138,6 +139,8 @@ export interface DeliveryDeps {
   endpoints: EndpointLookup;
   attempts: DeliveryLog;
   http: HttpSender;
+  /** Where a polling endpoint's deliveries go instead of a POST. */
+  feed: FeedAppender;
   queue: RetryControl;
   clock: Clock;
   /** The global schedule; an endpoint's own `retrySchedule` overrides it. */

@@ -3,6 +3,7 @@ import type { AttemptRecord, DeliveryMessage, Endpoint } from "../model.ts";
 import { runRecoveryStep } from "../recovery.ts";
 import { admit } from "./admit.ts";
 import { type Announce, announceRecovered, announcer } from "./announce.ts";
+import { appendDelivery } from "./append.ts";
 import { BatchEndpoints } from "./batch-endpoints.ts";
 import { bestEffort } from "./best-effort.ts";
 import type { DeliveryDeps, ReceivedMessage } from "./deps.ts";
@@ -87,7 +88,10 @@ async function deliverOne(
 
   const { endpoint, attempt, probe } = admission;
   await endpoints.apply(endpoint.id, admission.change);
-  const sent = await sendSigned(deps, message, endpoint, postBudgetMs(deps));
+  const sent =
+    endpoint.kind === "polling"
+      ? await appendDelivery(deps, message, endpoint)
+      : await sendSigned(deps, message, endpoint, postBudgetMs(deps));
   // Health is read from the batch's copy as it is now: other deliveries of the batch may have changed it meanwhile.
   const current = async (): Promise<Endpoint> => (await endpoints.get(endpoint.id)) ?? endpoint;
   const health = (step: (now: Endpoint) => Promise<EndpointChange>) =>

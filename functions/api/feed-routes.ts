@@ -1,0 +1,31 @@
+import { getEndpoint } from "../core/endpoints.ts";
+import { ApiError } from "../core/errors.ts";
+import { HOLE_GRACE_MS } from "../core/feed/deps.ts";
+import { parseFeedLimit, parseFeedWait, pollFeed } from "../core/feed/long-poll.ts";
+import { confinedTenant } from "../core/principal.ts";
+import { pathParam, query } from "./request.ts";
+import { json } from "./response.ts";
+import type { ApiDeps, Route } from "./routes.ts";
+
+/** Kept back from the invocation's time after a long poll: one more read, signing and the answer. */
+export const FEED_ANSWER_RESERVE_MS = 1_500;
+
+/** GET /v1/endpoints/{id}/feed: a polling endpoint's deliveries, from a cursor, held up to `wait` seconds when there are none. */
+export function feedRoutes(deps: ApiDeps): Route[] {
+  const settings = { logRetentionDays: deps.logRetentionDays, holeGraceMs: HOLE_GRACE_MS };
+  return [
+    {
+      method: "GET",
+      path: "/v1/endpoints/{id}/feed",
+      handler: async (e, caller) => {
+        const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller)).catch((error: unknown) => {
+          throw error instanceof ApiError && error.code === "not_found" ? new ApiError("endpoint_not_found", error.message) : error;
+        });
+        const limit = parseFeedLimit(query(e, "limit"));
+        const waitMs = Math.max(0, Math.min(parseFeedWait(query(e, "wait")) * 1000, deps.timeLeftMs() - FEED_ANSWER_RESERVE_MS));
+        const answer = await pollFeed({ ...deps, settings }, endpoint, { cursor: query(e, "cursor"), limit, waitMs });
+        return json(200, answer);
+      },
+    },
+  ];
+}

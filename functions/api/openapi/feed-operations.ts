@@ -1,0 +1,57 @@
+import * as v from "valibot";
+import { DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, MAX_WAIT_SECONDS } from "../../core/feed/long-poll.ts";
+import { EVENT_TYPE } from "../../core/validation.ts";
+import type { Operation } from "./operation.ts";
+
+/*
+ * The feed route of functions/api/feed-routes.ts in the API document, and what it answers.
+ */
+
+/** One delivery in a polling endpoint's feed: what a webhook POST would have carried, signed when read. */
+export const FeedItem = v.strictObject({
+  id: v.pipe(v.string(), v.description("Unique per append: a redelivery or a replay is a new item with the same eventId")),
+  eventId: v.string(),
+  eventType: EVENT_TYPE,
+  timestamp: v.pipe(v.string(), v.isoTimestamp(), v.description("When the event was accepted")),
+  payload: v.pipe(v.unknown(), v.description("The event's payload")),
+  body: v.pipe(v.string(), v.description("The exact JSON text that was signed: POST it with `headers` to your own server")),
+  headers: v.strictObject({
+    "webhook-id": v.pipe(v.string(), v.description("The event id: the dedupe key")),
+    "webhook-timestamp": v.pipe(v.string(), v.description("Unix seconds of this read")),
+    "webhook-signature": v.pipe(v.string(), v.description("`v1,<base64>`, one per live secret, space-separated")),
+  }),
+});
+
+export const FeedPage = v.strictObject({
+  items: v.array(FeedItem),
+  cursor: v.pipe(v.string(), v.description("Opaque: pass it back to read on; the same one when nothing was read")),
+});
+
+export const FEED_OPERATIONS: Operation[] = [
+  {
+    method: "GET",
+    path: "/v1/endpoints/{id}/feed",
+    operationId: "readFeed",
+    tag: "Endpoints",
+    summary: "Read a polling endpoint's deliveries",
+    description:
+      "Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends.",
+    parameters: [
+      { name: "cursor", in: "query", description: "The `cursor` of the previous answer", schema: { type: "string" } },
+      {
+        name: "limit",
+        in: "query",
+        description: "Items at most",
+        schema: { type: "integer", minimum: 1, maximum: MAX_FEED_LIMIT, default: DEFAULT_FEED_LIMIT },
+      },
+      {
+        name: "wait",
+        in: "query",
+        description: "Seconds to hold an empty answer",
+        schema: { type: "integer", minimum: 0, maximum: MAX_WAIT_SECONDS, default: 0 },
+      },
+    ],
+    success: { status: 200, description: "Items and the cursor to pass back", schema: FeedPage },
+    errors: ["endpoint_not_found", "not_a_polling_endpoint", "invalid_limit", "invalid_wait", "invalid_cursor", "cursor_expired"],
+  },
+];

@@ -1,0 +1,89 @@
+import type { Clock } from "../clock.ts";
+
+/*
+ * The feed's ports and settings: a leaf that the append, read and long-poll modules import. A feed
+ * is a numbered list of slots per polling endpoint: a writer takes the next number from a counter,
+ * then fills that slot; a reader walks the numbers in order (see read.ts for why none is skipped).
+ */
+
+/** What one append carries: the delivery as a webhook POST would send it, less the signature. */
+export interface FeedEntry {
+  /** Unique per append: a redelivered or replayed event is a new entry with the same event id. */
+  id: string;
+  eventId: string;
+  eventType: string;
+  /** When the event was accepted (RFC 3339). */
+  timestamp: string;
+  /** The exact JSON text a webhook POST would carry. */
+  body: string;
+}
+
+/** One numbered slot: an entry, or (no entry) a tombstone a reader wrote over a number its writer never filled. */
+export interface FeedSlot {
+  seq: number;
+  /**
+   * Read by the writer's clock just after its number was allocated (an upper bound of the allocation
+   * time), or by the reader's clock when it closed the slot.
+   */
+  allocatedAt: string;
+  entry?: FeedEntry;
+}
+
+/** The feed's counter item: the last number allocated (0: none yet) and the key its cursors are signed with. */
+export interface FeedHead {
+  seq: number;
+  /** Random bytes (base64), made with the counter, never shown: cursors of this feed are HMACs under it. */
+  cursorKey: string;
+}
+
+/** What the delivery worker needs to append. */
+export interface FeedAppender {
+  /** Allocates the next number of the endpoint's feed (an atomic counter). */
+  allocate(endpointId: string): Promise<number>;
+  /** Writes the slot unless it holds something already (an entry or a tombstone); false when it does. */
+  fill(endpointId: string, slot: FeedSlot, expiresAt: number): Promise<boolean>;
+  /** One slot, read consistently. */
+  slot(endpointId: string, seq: number): Promise<FeedSlot | undefined>;
+}
+
+/** What a feed reader needs: the counter, slots in number order, and the right to close a hole. */
+export interface FeedReader extends FeedAppender {
+  /** The counter item, created (with its key) if the feed has none yet; read consistently. */
+  head(endpointId: string): Promise<FeedHead>;
+  /** Slots numbered `from` to `to` (inclusive) in ascending order, at most `limit` of them; read consistently. */
+  slots(endpointId: string, from: number, to: number, limit: number): Promise<FeedSlot[]>;
+  /** The lowest-numbered slot allocated at `since` or later, if any. */
+  oldestSince(endpointId: string, since: string): Promise<FeedSlot | undefined>;
+}
+
+/** Waits; injected so tests drive long polls with a fake clock. */
+export type Sleep = (ms: number) => Promise<void>;
+
+/** The feed's settings. */
+export interface FeedSettings {
+  /** LOG_RETENTION_DAYS: entries are kept this long, and a cursor that fell further behind is expired. */
+  logRetentionDays: number;
+  /** How long a reader waits for a writer to fill a number it allocated before it closes the slot. */
+  holeGraceMs: number;
+}
+
+/** A reader's dependencies. */
+export interface FeedReadDeps {
+  feed: FeedReader;
+  clock: Clock;
+  settings: FeedSettings;
+}
+
+/** A writer that dies between its two writes holds readers back this long (SQS redelivers, which appends again). */
+export const HOLE_GRACE_MS = 30_000;
+/** Entries outlive the retention by a day, so that a cursor still within the retention never meets a deleted entry. */
+export const ENTRY_SLACK_DAYS = 1;
+
+/** What the API adds for the feed route. */
+export interface FeedApiDeps {
+  feed: FeedReader;
+  /** Pauses a long poll between two looks. */
+  sleep: Sleep;
+  /** Milliseconds the invocation may still spend (Infinity without a deadline): a long poll answers before it ends. */
+  timeLeftMs: () => number;
+}

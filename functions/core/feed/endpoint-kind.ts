@@ -1,0 +1,27 @@
+import { ApiError } from "../errors.ts";
+import type { CreateEndpointInput } from "../validation.ts";
+import { CreateEndpoint, CreatePollingEndpoint, parse } from "../validation.ts";
+
+/** Fields only a webhook endpoint has: a polling endpoint refuses each by name, on create and on update. */
+export const WEBHOOK_ONLY_FIELDS = ["url", "headers", "retrySchedule", "rateLimitPerSecond"] as const;
+
+/** Throws 422 `field_not_allowed` naming every webhook-only field given for a polling endpoint. */
+export function refuseWebhookFields(kind: string | undefined, input: object): void {
+  if (kind !== "polling") return;
+  const given = WEBHOOK_ONLY_FIELDS.filter((field) => (input as Record<string, unknown>)[field] !== undefined);
+  if (given.length === 0) return;
+  throw new ApiError(
+    "field_not_allowed",
+    `A polling endpoint has no ${given.join(", ")}: its deliveries are read from its feed`,
+    given.map((path) => ({ path, message: "not allowed on a polling endpoint" })),
+  );
+}
+
+/** The body of POST /v1/endpoints: a polling endpoint when `kind` says so, a webhook endpoint otherwise. */
+export function parseCreateEndpoint(raw: unknown): CreateEndpointInput {
+  if (typeof raw === "object" && raw !== null && (raw as { kind?: unknown }).kind === "polling") {
+    refuseWebhookFields("polling", raw);
+    return parse(CreatePollingEndpoint, raw);
+  }
+  return parse(CreateEndpoint, raw);
+}

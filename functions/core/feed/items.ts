@@ -1,0 +1,39 @@
+import type { Endpoint } from "../model.ts";
+import { signingSecrets } from "../secret-rotation.ts";
+import { Signer } from "../signing.ts";
+import type { FeedEntry } from "./deps.ts";
+
+/** One feed item as the API shows it: the webhook a POST would have carried, signed now. */
+export interface FeedItem {
+  id: string;
+  eventId: string;
+  eventType: string;
+  timestamp: string;
+  payload: unknown;
+  body: string;
+  headers: { "webhook-id": string; "webhook-timestamp": string; "webhook-signature": string };
+}
+
+/**
+ * The entries as items, signed at `now` with every live secret of the endpoint (the current one
+ * first, then each rotated-out one in its grace period), as a webhook POST would be. Signing at read
+ * time keeps `webhook-timestamp` inside receivers' tolerance (5 minutes in the reference libraries)
+ * however late the consumer reads.
+ */
+export function feedItems(entries: FeedEntry[], endpoint: Endpoint, now: Date): FeedItem[] {
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const signers = signingSecrets(endpoint, now).map((secret) => new Signer(secret));
+  return entries.map((entry) => ({
+    id: entry.id,
+    eventId: entry.eventId,
+    eventType: entry.eventType,
+    timestamp: entry.timestamp,
+    payload: JSON.parse(entry.body) as unknown,
+    body: entry.body,
+    headers: {
+      "webhook-id": entry.eventId,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signers.map((signer) => signer.sign(entry.eventId, timestamp, entry.body)).join(" "),
+    },
+  }));
+}

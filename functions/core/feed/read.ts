@@ -1,0 +1,125 @@
+import { ApiError } from "../errors.ts";
+import type { FeedPosition } from "./cursor.ts";
+import { ENTRY_SLACK_DAYS, type FeedEntry, type FeedHead, type FeedReadDeps, type FeedSlot } from "./deps.ts";
+
+/*
+ * Why a follower skips nothing. Writers take numbers from one counter, then fill their slot, so
+ * slots are filled out of order and a reader can meet a number that is allocated but not filled
+ * yet. The reader never moves past such a hole while its writer may still fill it: only once the
+ * hole is older than the grace period does it close the slot with a tombstone, written with the
+ * same "only if empty" condition the writer's fill uses. One of the two wins: either the entry
+ * landed first (the reader sees it and hands it out) or the tombstone did (the writer's fill fails
+ * and it appends again under a new number). So a position only moves past slots that hold an
+ * entry it handed out or a tombstone, whatever the timing of writers, readers and clocks.
+ */
+
+/** One entry as read, with its number. */
+export type NumberedEntry = FeedEntry & { seq: number };
+
+/** A read: entries in number order (the order the feed accepted them), and where the next read starts. */
+export interface FeedPage {
+  entries: NumberedEntry[];
+  position: FeedPosition;
+}
+
+const DAY_MS = 86_400_000;
+/** Queries one read makes at most; a page is usually one. */
+const MAX_QUERIES = 5;
+/** How far below the oldest kept slot a read without a cursor looks for appends still in flight. */
+export const START_BACKTRACK = 100;
+
+/**
+ * Up to `limit` entries from `from` on (no position: from the oldest entry kept), stopping before a
+ * hole that may still be filled. `head` saves a read when the caller has just read it.
+ */
+export async function readFeed(
+  deps: FeedReadDeps,
+  endpointId: string,
+  from: FeedPosition | undefined,
+  limit: number,
+  given?: FeedHead,
+): Promise<FeedPage> {
+  const now = deps.clock.now().getTime();
+  const head = given ?? (await deps.feed.head(endpointId));
+  const start = from ?? (await startPosition(deps, endpointId, head, now));
+  const entries: NumberedEntry[] = [];
+  let { next, floorMs } = start;
+  for (let queries = 0; queries < MAX_QUERIES && next <= head.seq && entries.length < limit; queries++) {
+    const want = limit - entries.length + 1;
+    const slots = await deps.feed.slots(endpointId, next, head.seq, want);
+    const complete = slots.length < want;
+    let i = 0;
+    let stop = false;
+    while (next <= head.seq && entries.length < limit) {
+      const slot = slots[i];
+      if (slot?.seq === next) {
+        if (slot.entry) {
+          entries.push({ seq: slot.seq, ...slot.entry });
+          floorMs = Math.max(floorMs, Date.parse(slot.allocatedAt));
+        }
+        next++;
+        i++;
+        continue;
+      }
+      // Past the slots this query returned: read on, unless it returned every one up to the head.
+      if (slot === undefined && !complete) break;
+      const hole = await closeHole(deps, endpointId, next, slot, floorMs, now, entries.length === 0 && from !== undefined);
+      if (hole === "closed") {
+        next++;
+        continue;
+      }
+      stop = true;
+      if (hole === "filled") stop = false; // read again from the hole, which holds something now
+      break;
+    }
+    if (stop) break;
+  }
+  return { entries, position: { next, floorMs } };
+}
+
+/**
+ * What to do at a number no slot holds yet: wait (its writer may still fill it), or close it. A hole
+ * is old enough when a later slot was allocated before the grace period began (numbers are
+ * allocated in order, so the hole was allocated before that slot). A hole met by a cursor whose
+ * slots may have outlived the retention may be an expired entry: that cursor is expired.
+ */
+async function closeHole(
+  deps: FeedReadDeps,
+  endpointId: string,
+  seq: number,
+  later: FeedSlot | undefined,
+  floorMs: number,
+  now: number,
+  first: boolean,
+): Promise<"wait" | "closed" | "filled"> {
+  const retentionMs = deps.settings.logRetentionDays * DAY_MS;
+  if (floorMs + retentionMs < now) {
+    if (first)
+      throw new ApiError("cursor_expired", `The cursor is older than the feed's retention (${deps.settings.logRetentionDays} days)`);
+    return "wait";
+  }
+  if (later === undefined || Date.parse(later.allocatedAt) > now - deps.settings.holeGraceMs) return "wait";
+  const tombstone = { seq, allocatedAt: new Date(now).toISOString() };
+  const expiresAt = Math.floor(now / 1000) + (deps.settings.logRetentionDays + ENTRY_SLACK_DAYS) * 86_400;
+  return (await deps.feed.fill(endpointId, tombstone, expiresAt)) ? "closed" : "filled";
+}
+
+/**
+ * Where a read without a cursor starts: the oldest slot kept. When that slot is recent, appends
+ * still in flight may hold lower numbers: the start moves down to just after the highest slot below
+ * it allocated before the grace period (at most START_BACKTRACK numbers down), and the holes between
+ * are waited for as any other. A slot that is present says nothing of the numbers below it; only
+ * its age does (numbers are allocated in order).
+ */
+async function startPosition(deps: FeedReadDeps, endpointId: string, head: FeedHead, now: number): Promise<FeedPosition> {
+  const since = new Date(now - deps.settings.logRetentionDays * DAY_MS).toISOString();
+  const oldest = await deps.feed.oldestSince(endpointId, since);
+  const top = oldest?.seq ?? head.seq + 1;
+  const floorMs = oldest ? Math.min(now, Date.parse(oldest.allocatedAt)) : now;
+  const settledBefore = now - deps.settings.holeGraceMs;
+  if (oldest && floorMs < settledBefore) return { next: top, floorMs };
+  const low = Math.max(1, top - START_BACKTRACK);
+  const below = top > low ? await deps.feed.slots(endpointId, low, top - 1, START_BACKTRACK) : [];
+  const settled = below.filter((slot) => Date.parse(slot.allocatedAt) < settledBefore).at(-1);
+  return { next: settled ? settled.seq + 1 : low, floorMs };
+}
