@@ -100,4 +100,16 @@ describe("the TypeScript client on the local stack", () => {
     ]);
     expect(result.items.map((item) => item.status)).toEqual([202, 422]);
   });
+
+  it("catalogues a type, sends an example of it, and reads the catalog as webhooks", async () => {
+    const schema = { type: "object", required: ["sku"], properties: { sku: { type: "string" } } };
+    await admin.createEventType({ name: "stock.counted", description: "Stock counted", schema, examples: [{ sku: "s_1" }] });
+    const endpoint = await admin.createEndpoint({ url: `${receiver.url}/stock`, eventTypes: ["stock.counted"] });
+    const sent = await admin.sendExample(endpoint.id, "stock.counted");
+    expect(sent).toMatchObject({ endpointId: endpoint.id, payload: { sku: "s_1" }, source: "stored" });
+    const request = await eventually(async () => receiver.requests.find((r) => r.path === "/stock"));
+    expect(verify(request.body, request.headers, endpoint.secret)).toEqual({ sku: "s_1" });
+    const document = await admin.eventTypesDocument();
+    expect(Object.keys(document.webhooks)).toContain("stock.counted");
+  });
 });

@@ -303,6 +303,16 @@ export class HookrelayClient {
   async deleteEventType(name: string): Promise<void> {
     await unwrap(this.raw.DELETE("/v1/event-types/{name}", { params: { path: { name } } }));
   }
+
+  /** GET /v1/event-types/openapi.json: this API's document with the catalog as `webhooks`, to generate payload types from. */
+  eventTypesDocument() {
+    return unwrap(this.raw.GET("/v1/event-types/openapi.json"));
+  }
+
+  /** POST /v1/endpoints/{id}/send-example: one signed example of a catalogued type, delivered to this endpoint. */
+  sendExample(id: string, eventType: string) {
+    return unwrap(this.raw.POST("/v1/endpoints/{id}/send-example", { params: { path: { id } }, body: { eventType } }));
+  }
 }
 
 /**
