@@ -1,5 +1,5 @@
-// `hookrelay listen` on the real local stack. It needs the feed route (GET /v1/endpoints/{id}/feed)
-// and polling endpoints; move it to test/integration/listen.test.ts once they are on the branch.
+// `hookrelay listen` as a real process on the real local stack: a temporary polling endpoint, its feed
+// long-polled and forwarded to a receiver that verifies with the standardwebhooks library.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
