@@ -96,49 +96,61 @@ async function deliverOne(
   const current = async (): Promise<Endpoint> => (await endpoints.get(endpoint.id)) ?? endpoint;
   const health = (step: (now: Endpoint) => Promise<EndpointChange>) =>
     bestEffort(deps, "record endpoint health", async () => endpoints.apply(endpoint.id, await step(await current())));
-  if (laneMayChange(deps, endpoint, sent)) await health((now) => afterLaneAttempt(deps, now, sent));
+  const lane = (now: Endpoint) => afterLaneAttempt(deps, now, sent);
   if (ranOutOfBudget(deps, sent)) {
+    await health(lane);
     // Not an attempt: the slow lane makes it with the full timeout. The receiver may have taken this
     // POST before it was cut off, so it may see the delivery twice, under the same webhook-id.
     await sendToSlowLane(deps, received, message, "handed_over", attempt > 1);
     return "done";
   }
   const verdict = judge(deps, endpoint, attempt, sent);
-
-  switch (verdict.kind) {
-    case "succeeded": {
-      await recordAttempt(deps, message, attempt, { status: "succeeded", ...sent.fields }, sent.at);
-      const recovered = attempt > 1 || message.recovers === true;
-      // The common case, a first attempt to a healthy endpoint, has nothing to do here.
-      if (!probe && (await current()).failingSince === undefined && !recovered) return "done";
-      const at = sent.at.toISOString();
-      await health(async (now) => {
-        const change = await afterSuccess(deps, announce, now, probe, at);
-        if (recovered) await announceRecovered(announce, message, attempt, at);
-        return change;
-      });
-      return "done";
+  const settle = async (): Promise<Disposition> => {
+    switch (verdict.kind) {
+      case "succeeded": {
+        await recordAttempt(deps, message, attempt, { status: "succeeded", ...sent.fields }, sent.at);
+        const recovered = attempt > 1 || message.recovers === true;
+        // The common case, a first attempt to a healthy endpoint, has nothing to do here.
+        if (!probe && (await current()).failingSince === undefined && !recovered) return "done";
+        const at = sent.at.toISOString();
+        await health(async (now) => {
+          const change = await afterSuccess(deps, announce, now, probe, at);
+          if (recovered) await announceRecovered(announce, message, attempt, at);
+          return change;
+        });
+        return "done";
+      }
+      case "gone": {
+        const record = await recordAttempt(
+          deps,
+          message,
+          attempt,
+          { status: "exhausted", ...sent.fields, error: "endpoint_gone" },
+          sent.at,
+        );
+        await endExhausted(deps, announce, received, message, endpoints, record);
+        return "done";
+      }
+      case "exhausted": {
+        const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields }, sent.at);
+        await health((now) => afterFailure(deps, announce, now, probe));
+        await endExhausted(deps, announce, received, message, endpoints, record);
+        return "done";
+      }
+      case "retry": {
+        const nextAttemptAt = new Date(verdict.atMs).toISOString();
+        await recordAttempt(deps, message, attempt, { status: "failed", nextAttemptAt, ...sent.fields }, sent.at);
+        // The retry is scheduled before the health transitions, so that a failure of theirs cannot bring it forward.
+        const disposition = await scheduleRetry(deps, received, message, verdict);
+        await health((now) => afterFailure(deps, announce, now, probe));
+        return disposition;
+      }
     }
-    case "gone": {
-      const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields, error: "endpoint_gone" }, sent.at);
-      await endExhausted(deps, announce, received, message, endpoints, record);
-      return "done";
-    }
-    case "exhausted": {
-      const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields }, sent.at);
-      await health((now) => afterFailure(deps, announce, now, probe));
-      await endExhausted(deps, announce, received, message, endpoints, record);
-      return "done";
-    }
-    case "retry": {
-      const nextAttemptAt = new Date(verdict.atMs).toISOString();
-      await recordAttempt(deps, message, attempt, { status: "failed", nextAttemptAt, ...sent.fields }, sent.at);
-      // The retry is scheduled before the health transitions, so that a failure of theirs cannot bring it forward.
-      const disposition = await scheduleRetry(deps, received, message, verdict);
-      await health((now) => afterFailure(deps, announce, now, probe));
-      return disposition;
-    }
-  }
+  };
+  const disposition = await settle();
+  // After the attempt is logged and its retry scheduled: a lane write delays neither.
+  if (laneMayChange(deps, endpoint, sent)) await health(lane);
+  return disposition;
 }
 
 /**
