@@ -24,8 +24,14 @@ export interface MergedPage {
 }
 
 /**
+ * The fewest items the first read asks of a shard: a query is billed at least half a read unit,
+ * 4 KB, about five attempt or event items, so asking fewer saves nothing and costs more reads on.
+ */
+const SMALLEST_SHARE = 5;
+
+/**
  * One page of at most `limit` items, newest first, merged from `shards` shards. Each shard is first
- * asked for about twice its share of the page; the shard whose frontier (where it stopped reading)
+ * asked for about twice its share of the page (at least SMALLEST_SHARE); the shard whose frontier (where it stopped reading)
  * is highest is then read on, one at a time, until the items above the highest frontier fill the
  * page: below that frontier a shard is unread, and an older item of another shard could come before
  * its unread ones. A page that still falls short after a few such reads ends at that frontier, so
@@ -38,7 +44,7 @@ export async function mergeNewestFirst(
   limit: number,
   before?: string,
 ): Promise<MergedPage> {
-  const share = Math.ceil((2 * (limit + 1)) / shards) + 1;
+  const share = Math.min(limit + 1, Math.max(SMALLEST_SHARE, Math.ceil((2 * (limit + 1)) / shards) + 1));
   const reads = await Promise.all(Array.from({ length: shards }, (_, shard) => read(shard, before, share)));
   const items = reads.flatMap((r) => r.items);
   const frontiers = reads.map((r) => r.frontier);
