@@ -3,8 +3,7 @@
  * function -> destinations, with a dead-letter queue, its consumer, one DynamoDB table, the admin
  * key in Secrets Manager, alarms and a dashboard. Construct ids are a contract: never rename them.
  */
-import { Duration, Validations } from "aws-cdk-lib";
-import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import { Duration } from "aws-cdk-lib";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
@@ -20,6 +19,8 @@ import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { TABLE_DESIGN } from "../functions/adapters/table-design.ts";
+import { ACCESS_LOG_FORMAT } from "./access-log.ts";
+import { acknowledgeFindings } from "./acknowledged-findings.ts";
 import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
 import { addFeedFunction, FEED_FUNCTION_TIMEOUT } from "./dispatcher-feed.ts";
 import { API_FUNCTION_TIMEOUT, DEAD_LETTER_FUNCTION_TIMEOUT, DEFAULT_SOURCE_MAPS, DispatcherFunction } from "./dispatcher-function.ts";
@@ -32,27 +33,12 @@ import {
 } from "./dispatcher-monitoring.ts";
 import { resolveSettings, type WebhookDispatcherProps } from "./dispatcher-props.ts";
 
+export { ACCESS_LOG_FIELDS } from "./access-log.ts";
 export type { WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 
 /** One sweep lists at most 100 half-sent events and sends their messages: a minute is plenty. */
 const SWEEPER_FUNCTION_TIMEOUT = Duration.minutes(1);
-
-/**
- * The access log: one JSON line per request, and only what an investigation needs (who, what, the
- * answer, how long, an integration error); CloudWatch stamps each line with its time. No header is
- * logged, so the bearer key never reaches the access log. Every byte is billed at $0.50 per GB.
- */
-export const ACCESS_LOG_FIELDS = {
-  requestId: "$context.requestId",
-  ip: "$context.identity.sourceIp",
-  method: "$context.httpMethod",
-  path: "$context.path",
-  status: "$context.status",
-  latencyMs: "$context.responseLatency",
-  integrationError: "$context.integrationErrorMessage",
-} as const;
-const ACCESS_LOG_FORMAT = AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS));
 
 /** A serverless webhook dispatcher with secure, observable defaults. */
 export class WebhookDispatcher extends Construct {
@@ -290,37 +276,17 @@ export class WebhookDispatcher extends Construct {
     this.alarms = monitoring.alarms;
     this.dashboard = monitoring.dashboard;
 
-    this.acknowledgeFindings(settings.tracing);
+    acknowledgeFindings({
+      httpApi: this.httpApi,
+      adminKeySecret: this.adminKeySecret,
+      functions: this.allFunctions(),
+      tracing: settings.tracing,
+    });
   }
 
   /** Every function of the dispatcher. */
   private allFunctions(): NodejsFunction[] {
     const feed = this.feedFunction ? [this.feedFunction] : [];
     return [this.apiFunction, ...feed, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction];
-  }
-
-  /** Findings cdk-nag's AwsSolutions pack raises that are accepted on purpose, each with its reason. */
-  private acknowledgeFindings(tracing: lambda.Tracing): void {
-    if (this.httpApi) {
-      Validations.of(this.httpApi).acknowledge({
-        id: "AwsSolutions-APIG4",
-        reason:
-          "The API function authenticates every request itself (Bearer admin key from Secrets Manager, compared in constant time); an API Gateway authorizer would add a second Lambda call per request for the same check.",
-      });
-    }
-    Validations.of(this.adminKeySecret).acknowledge({
-      id: "AwsSolutions-SMG4",
-      reason:
-        "The admin key is a static bearer credential handed to operators; automatic rotation would lock them out without notice. Rotate it deliberately with `aws secretsmanager put-secret-value` (the README shows how).",
-    });
-    if (tracing !== lambda.Tracing.DISABLED) {
-      for (const fn of this.allFunctions()) {
-        if (!fn.role) continue;
-        Validations.of(fn.role).acknowledge({
-          id: "AwsSolutions-IAM5[Resource::*]",
-          reason: "xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.",
-        });
-      }
-    }
   }
 }

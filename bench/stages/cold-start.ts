@@ -122,6 +122,7 @@ function importTime(file: string, nodeOptions: string[] = []): Promise<number> {
         TABLE_NAME: "hookrelay",
         DELIVERY_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/hookrelay-deliveries",
         DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/hookrelay-dead-letters",
+        SLOW_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/hookrelay-slow-lane",
         ADMIN_API_KEY: "bench-admin-key",
         AWS_REGION: "us-east-1",
         AWS_ACCESS_KEY_ID: "bench",
