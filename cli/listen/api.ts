@@ -1,17 +1,8 @@
+import type { FeedItem } from "../../functions/core/feed/items.ts";
 import { ApiAnswerError, ApiUnreachableError } from "./errors.ts";
 
-/** One webhook of an endpoint's feed, as GET /v1/endpoints/{id}/feed returns it. */
-export interface FeedItem {
-  id: string;
-  eventId: string;
-  eventType: string;
-  timestamp: string;
-  payload: unknown;
-  /** The exact JSON text that was signed. */
-  body: string;
-  /** webhook-id, webhook-timestamp and webhook-signature. */
-  headers: Record<string, string>;
-}
+// One webhook of the feed as GET /v1/endpoints/{id}/feed returns it: the server's own type, so the two cannot drift.
+export type { FeedItem };
 
 /** A page of the feed and the cursor to pass next time. */
 export interface FeedPage {

@@ -1,6 +1,7 @@
 import { parseConfig } from "../../functions/core/config.ts";
 import type { DeliveryDeps, DeliveryPolicy } from "../../functions/core/delivery/deps.ts";
 import { deliveryPolicy } from "../../functions/core/delivery/deps.ts";
+import type { DeliveryMessage } from "../../functions/core/model.ts";
 import { SETTINGS } from "../../functions/core/settings.ts";
 import {
   FakeClock,
@@ -65,5 +66,19 @@ export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
     lane: "fast",
     slowLane: new MemoryQueue(),
     policy: { ...policy, circuit: { ...policy.circuit, failureThreshold: 3, cooldownSeconds: 1, maxCooldownSeconds: 8 } },
+  };
+}
+
+/** A delivery message of evt_1 to ep_1 in the default tenant, with the fields a test changes. */
+export function deliveryMessage(overrides: Partial<DeliveryMessage> = {}): DeliveryMessage {
+  return {
+    v: 1,
+    eventId: "evt_1",
+    endpointId: "ep_1",
+    tenantId: "default",
+    type: "invoice.paid",
+    createdAt: "2026-11-01T00:00:00.000Z",
+    body: '{"amount":42}',
+    ...overrides,
   };
 }

@@ -9,19 +9,10 @@ import { deliverBatch } from "../../functions/core/delivery/pipeline.ts";
 import type { DeliveryMessage } from "../../functions/core/model.ts";
 import type { SendResult } from "../../functions/core/outcome.ts";
 import { rotateSecret } from "../../functions/core/secret-rotation.ts";
-import { deliveryDeps, type TestDeliveryDeps } from "../support/delivery-deps.ts";
+import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { deadLetterDeps, endpointFixture } from "../support/fakes.ts";
 
-const message = (overrides: Partial<DeliveryMessage> = {}): DeliveryMessage => ({
-  v: 1,
-  eventId: "evt_1",
-  endpointId: "ep_1",
-  tenantId: "default",
-  type: "invoice.paid",
-  createdAt: "2026-11-01T00:00:00.000Z",
-  body: '{"amount":42}',
-  ...overrides,
-});
+const message = deliveryMessage;
 let ids = 0;
 const received = (m: DeliveryMessage | string, receiveCount = 1): ReceivedMessage => {
   const id = `m${++ids}`;

@@ -4,19 +4,10 @@ import type { ReceivedMessage } from "../../functions/core/delivery/deps.ts";
 import { deliverBatch } from "../../functions/core/delivery/pipeline.ts";
 import { USER_AGENT } from "../../functions/core/delivery/send.ts";
 import type { DeliveryMessage } from "../../functions/core/model.ts";
-import { deliveryDeps, type TestDeliveryDeps } from "../support/delivery-deps.ts";
+import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { endpointFixture } from "../support/fakes.ts";
 
-const message = (overrides: Partial<DeliveryMessage> = {}): DeliveryMessage => ({
-  v: 1,
-  eventId: "evt_1",
-  endpointId: "ep_1",
-  tenantId: "default",
-  type: "invoice.paid",
-  createdAt: "2026-11-01T00:00:00.000Z",
-  body: '{"amount":42}',
-  ...overrides,
-});
+const message = deliveryMessage;
 
 const received = (m: DeliveryMessage | string, receiveCount = 1, id = "m1"): ReceivedMessage => ({
   messageId: id,

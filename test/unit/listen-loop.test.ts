@@ -19,7 +19,11 @@ const item = (n: number): FeedItem => ({
   timestamp: "2026-12-02T00:00:00Z",
   payload: { n },
   body: `{"n":${n}}`,
-  headers: { "webhook-id": `evt_${n}` },
+  headers: {
+    "webhook-id": `evt_${n}`,
+    "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
+    "webhook-signature": "v1,unchecked-here",
+  },
 });
 
 type FeedAnswer = FeedPage | Error;
