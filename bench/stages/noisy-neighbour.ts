@@ -124,6 +124,9 @@ export async function benchNoisyNeighbour(
       if (Date.now() > deadline) throw new Error(`healthy endpoints still in lanes ${lanes.join(", ")}`);
     }
 
+    // One window unmeasured: the first after start-up carries the stack's own warm-up (JIT, first
+    // connections), which would otherwise land in the baseline and flatter the ratio.
+    await healthyWindow(api, receiver.arrivals, healthyPaths, options, () => seq++);
     const samples = { baseline: [] as number[], noisy: [] as number[] };
     const handoversBefore = stack.laneHandovers();
     for (let round = 0; round < options.rounds; round++) {

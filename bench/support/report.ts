@@ -159,7 +159,7 @@ export function markdownReport(r: BenchReport): string {
   const o = nn.options;
   out.push("## 9. Noisy neighbour", "");
   out.push(
-    `${o.healthyEndpoints} healthy endpoints of one tenant receive ${o.ratePerSecond} events/s, open loop, in windows of ${o.windowSeconds} s; windows without and with bad endpoints alternate, ${o.rounds} of each. Each noisy window first registers ${o.blackHoles} fresh black holes (accept, never answer) and one endpoint answering after ${o.slowAnswerMs / 1000} s, in tenants of their own, and emits ${o.eventsPerBadEndpoint} events to each; the healthy stream follows at once. Default delivery timeout (15 s) and lane settings (fast lane budget ${o.fastBudgetMs} ms); 4 pollers per lane, batches of 10. The bad endpoints received ${n(nn.badRequests)} requests during the run.`,
+    `${o.healthyEndpoints} healthy endpoints of one tenant receive ${o.ratePerSecond} events/s, open loop, in windows of ${o.windowSeconds} s; windows without and with bad endpoints alternate, ${o.rounds} of each, after one unmeasured window that takes the stack's warm-up. Each noisy window first registers ${o.blackHoles} fresh black holes (accept, never answer) and one endpoint answering after ${o.slowAnswerMs / 1000} s, in tenants of their own, and emits ${o.eventsPerBadEndpoint} events to each; the healthy stream follows at once. Default delivery timeout (15 s) and lane settings (fast lane budget ${o.fastBudgetMs} ms); 4 pollers per lane, batches of 10. The bad endpoints received ${n(nn.badRequests)} requests during the run.`,
     "",
     "| healthy emit-to-receive | deliveries | p50 | p99 | max |",
     "|---|---|---|---|---|",
