@@ -2,15 +2,12 @@
  * The WebhookDispatcher's props, their defaults, and their validation: a wrong value fails at
  * synthesis with a message naming the prop, not at deploy time or on the first request.
  */
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import type { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type * as kms from "aws-cdk-lib/aws-kms";
-import * as lambda from "aws-cdk-lib/aws-lambda";
-import * as logs from "aws-cdk-lib/aws-logs";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sns from "aws-cdk-lib/aws-sns";
-import { type Config, settingsEnvironment } from "../functions/core/config.ts";
 import { SETTINGS } from "../functions/core/settings.ts";
-import { functionSettingsFromProps, type PropSettingKey, type SettingPropName } from "./function-settings.ts";
-import { type QueueSettings, queueSettings } from "./resource-settings.ts";
+import type { SettingPropName } from "./function-settings.ts";
 
 /** The retry schedule of Svix and the Standard Webhooks example: about 27.5 hours in 8 attempts. */
 export const DEFAULT_RETRY_SCHEDULE: string = SETTINGS.retrySchedule.default;
@@ -207,108 +204,3 @@ export class WebhookDispatcherPropsError extends Error {
 // Every prop the settings table names is declared above (a typo in the table fails to compile).
 const tablePropsAreDeclared: SettingPropName extends keyof WebhookDispatcherProps ? true : never = true;
 void tablePropsAreDeclared;
-
-/**
- * The props with their defaults applied and their derived settings. The function settings among
- * them (retry schedule, timeout, log retention and level, CIDRs, endpoint health) come from the
- * settings table in functions/core/settings.ts.
- */
-export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>> {
-  /** Those function settings as the environment variables the functions read. */
-  readonly functionEnvironment: Readonly<Record<string, string>>;
-  readonly queue: QueueSettings;
-  readonly functionLogRetention: logs.RetentionDays;
-  readonly batchSize: number;
-  readonly maxBatchingWindow?: Duration;
-  readonly maxConcurrency: number;
-  readonly slowLaneMaxConcurrency: number;
-  readonly apiMemorySize: number;
-  readonly deliveryMemorySize: number;
-  readonly deadLetterMemorySize: number;
-  readonly throttleRateLimit: number;
-  readonly throttleBurstLimit: number;
-  readonly frontDoor: "http-api" | "function-url";
-  readonly apiReservedConcurrency?: number;
-  readonly maxMessageAge: Duration;
-  readonly failureRateThreshold: number;
-  readonly encryptionKey?: kms.IKey;
-  readonly removalPolicy: RemovalPolicy;
-  readonly tracing: lambda.Tracing;
-}
-
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new WebhookDispatcherPropsError(message);
-}
-
-function wholeInRange(value: number, min: number, max: number, name: string): number {
-  check(Number.isInteger(value) && value >= min && value <= max, `${name} must be a whole number from ${min} to ${max}, got ${value}`);
-  return value;
-}
-
-/** The shortest CloudWatch Logs retention period that is at least `days`. */
-export function logRetentionFor(days: number): logs.RetentionDays {
-  const periods = Object.values(logs.RetentionDays)
-    .filter((value): value is number => typeof value === "number" && value !== logs.RetentionDays.INFINITE)
-    .sort((a, b) => a - b);
-  const period = periods.find((p) => p >= days);
-  return (period ?? logs.RetentionDays.TEN_YEARS) as logs.RetentionDays;
-}
-
-/** Applies the defaults and checks every prop against what the functions and AWS accept. */
-export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings {
-  const functionSettings = functionSettingsFromProps(props, (message, cause) => new WebhookDispatcherPropsError(message, { cause }));
-  const { retrySchedule, deliveryTimeoutMs, logRetentionDays } = functionSettings;
-  let queue: QueueSettings;
-  try {
-    queue = queueSettings(retrySchedule, deliveryTimeoutMs);
-  } catch (cause) {
-    throw new WebhookDispatcherPropsError(`retrySchedule: ${(cause as Error).message}`, { cause });
-  }
-  const batchSize = wholeInRange(props.batchSize ?? 10, 1, 10_000, "batchSize");
-  const windowSeconds = wholeInRange(props.maxBatchingWindow?.toSeconds() ?? 0, 0, 300, "maxBatchingWindow (s)");
-  check(batchSize <= 10 || windowSeconds >= 1, "batchSize above 10 needs a maxBatchingWindow of at least 1 second");
-  const failureRateThreshold = props.failureRateThreshold ?? 0.5;
-  check(
-    failureRateThreshold > 0 && failureRateThreshold <= 1,
-    `failureRateThreshold must be above 0 and at most 1, got ${failureRateThreshold}`,
-  );
-  const [first = 0, second = 0] = retrySchedule;
-  const throttleRateLimit = wholeInRange(props.throttleRateLimit ?? 1000, 1, 10_000, "throttleRateLimit");
-  const frontDoor = props.frontDoor ?? "http-api";
-  check(
-    frontDoor === "http-api" || frontDoor === "function-url",
-    `frontDoor must be "http-api" or "function-url", got ${String(frontDoor)}`,
-  );
-  check(
-    frontDoor === "http-api" || (props.throttleRateLimit === undefined && props.throttleBurstLimit === undefined),
-    'throttleRateLimit and throttleBurstLimit apply to the HTTP API only; with frontDoor "function-url" bound the API with apiReservedConcurrency',
-  );
-  check(
-    frontDoor === "http-api" || props.apiReservedConcurrency !== undefined,
-    'frontDoor "function-url" needs apiReservedConcurrency: without API Gateway\'s throttling it is what bounds a flood of requests',
-  );
-  return {
-    ...functionSettings,
-    functionEnvironment: settingsEnvironment(functionSettings),
-    queue,
-    functionLogRetention: logRetentionFor(logRetentionDays),
-    batchSize,
-    maxBatchingWindow: props.maxBatchingWindow,
-    maxConcurrency: wholeInRange(props.maxConcurrency ?? 20, 2, 1000, "maxConcurrency"),
-    slowLaneMaxConcurrency: wholeInRange(props.slowLaneMaxConcurrency ?? 10, 2, 1000, "slowLaneMaxConcurrency"),
-    apiMemorySize: wholeInRange(props.apiMemorySize ?? 512, 128, 10_240, "apiMemorySize"),
-    deliveryMemorySize: wholeInRange(props.deliveryMemorySize ?? 512, 128, 10_240, "deliveryMemorySize"),
-    deadLetterMemorySize: wholeInRange(props.deadLetterMemorySize ?? 256, 128, 10_240, "deadLetterMemorySize"),
-    throttleRateLimit,
-    frontDoor,
-    ...(props.apiReservedConcurrency !== undefined && {
-      apiReservedConcurrency: wholeInRange(props.apiReservedConcurrency, 1, 10_000, "apiReservedConcurrency"),
-    }),
-    throttleBurstLimit: wholeInRange(props.throttleBurstLimit ?? Math.min(5000, 2 * throttleRateLimit), 1, 5000, "throttleBurstLimit"),
-    maxMessageAge: props.maxMessageAge ?? Duration.seconds(Math.max(900, Math.ceil(1.2 * (first + second)) + 300)),
-    failureRateThreshold,
-    encryptionKey: props.encryptionKey,
-    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    tracing: props.tracing ?? lambda.Tracing.DISABLED,
-  };
-}

@@ -31,7 +31,8 @@ import {
   SERVICE_NAMES,
   type WebhookDispatcherAlarms,
 } from "./dispatcher-monitoring.ts";
-import { resolveSettings, type WebhookDispatcherProps } from "./dispatcher-props.ts";
+import type { WebhookDispatcherProps } from "./dispatcher-props.ts";
+import { resolveSettings } from "./resolved-settings.ts";
 
 export { ACCESS_LOG_FIELDS } from "./access-log.ts";
 export type { WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";

@@ -82,7 +82,7 @@ function levers(single: CostScenario, batched: CostScenario): CostLever[] {
 /** The memory the construct deploys each function with, read from its own defaults. */
 async function deployedMemory(): Promise<FunctionMemory> {
   // Loaded here, after the measured stages: lib/ brings aws-cdk-lib, a large import for the bench process.
-  const { resolveSettings } = await import("../../lib/dispatcher-props.ts");
+  const { resolveSettings } = await import("../../lib/resolved-settings.ts");
   const defaults = resolveSettings({});
   return { api: defaults.apiMemorySize, delivery: defaults.deliveryMemorySize };
 }

@@ -10,13 +10,9 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../functions/core/config.ts";
 import { ConfigError } from "../../functions/core/errors.ts";
 import { SETTINGS, type Setting, type SettingKey, settingEntries, type WholeSetting } from "../../functions/core/settings.ts";
-import {
-  type ResolvedSettings,
-  resolveSettings,
-  type WebhookDispatcherProps,
-  WebhookDispatcherPropsError,
-} from "../../lib/dispatcher-props.ts";
+import { type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/dispatcher-props.ts";
 import { PROP_SETTING_KEYS } from "../../lib/function-settings.ts";
+import { type ResolvedSettings, resolveSettings } from "../../lib/resolved-settings.ts";
 import { BEGIN_MARKER, END_MARKER, README_PATH, renderSettingsTable } from "../../scripts/settings-docs.ts";
 
 const base = { TABLE_NAME: "t", DELIVERY_QUEUE_URL: "q", DEAD_LETTER_QUEUE_URL: "d" };
