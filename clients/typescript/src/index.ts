@@ -1,6 +1,11 @@
 import createFetchClient, { type Client } from "openapi-fetch";
 import { Webhook } from "standardwebhooks";
+import { HookrelayError } from "./errors.ts";
+import { Paginated } from "./paginated.ts";
 import type { components, operations, paths } from "./schema.ts";
+
+export { type ErrorCode, HookrelayError } from "./errors.ts";
+export { type Page, Paginated } from "./paginated.ts";
 
 export type { components, operations, paths };
 
@@ -27,72 +32,6 @@ export type EventTypeDefinition = Schemas["EventTypeDefinition"];
 export type CreateEventType = Schemas["CreateEventType"];
 export type UpdateEventType = Schemas["UpdateEventType"];
 export type ErrorBody = Schemas["Error"];
-
-/** The error codes the API document lists, across every operation. */
-export type ErrorCode = {
-  [Op in keyof operations]: ErrorCodeOf<operations[Op]["responses"][keyof operations[Op]["responses"]]>;
-}[keyof operations];
-type ErrorCodeOf<R> = R extends { content: { "application/json": { error?: { code?: infer C } } } }
-  ? C extends string
-    ? C
-    : never
-  : never;
-
-/** An answer of the API outside 2xx: its status and the stable `code` of the shared error shape. */
-export class HookrelayError extends Error {
-  override readonly name = "HookrelayError";
-  readonly status: number;
-  readonly code: ErrorCode | "unknown";
-  readonly details?: unknown;
-  /** Seconds the API asked to wait (503), if it said. */
-  readonly retryAfterSeconds?: number;
-
-  constructor(status: number, body: unknown, retryAfter: string | null) {
-    const error = (body as Partial<ErrorBody> | undefined)?.error;
-    super(error?.message ?? `HTTP ${status}`);
-    this.status = status;
-    this.code = (error?.code as ErrorCode | undefined) ?? "unknown";
-    this.details = error?.details;
-    const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
-    if (Number.isFinite(seconds)) this.retryAfterSeconds = seconds;
-  }
-}
-
-/** A page of a list. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-/** A list that fetches page after page as it is iterated: `for await (const item of list)`, or `.pages()`. */
-export class Paginated<T> implements AsyncIterable<T> {
-  private readonly fetchPage: (cursor: string | undefined) => Promise<Page<T>>;
-
-  constructor(fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {
-    this.fetchPage = fetchPage;
-  }
-
-  /** Each page in turn, following `nextCursor` until the last. */
-  async *pages(): AsyncGenerator<Page<T>> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.fetchPage(cursor);
-      yield page;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor !== undefined);
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    for await (const page of this.pages()) yield* page.items;
-  }
-
-  /** Every item of every page. */
-  async all(): Promise<T[]> {
-    const items: T[] = [];
-    for await (const item of this) items.push(item);
-    return items;
-  }
-}
 
 export interface ClientOptions {
   /** Where the API is, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com` or `http://127.0.0.1:3000`. */

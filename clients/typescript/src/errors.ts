@@ -1,0 +1,33 @@
+import type { components, operations } from "./schema.ts";
+
+type ErrorBody = components["schemas"]["Error"];
+
+/** The error codes the API document lists, across every operation. */
+export type ErrorCode = {
+  [Op in keyof operations]: ErrorCodeOf<operations[Op]["responses"][keyof operations[Op]["responses"]]>;
+}[keyof operations];
+type ErrorCodeOf<R> = R extends { content: { "application/json": { error?: { code?: infer C } } } }
+  ? C extends string
+    ? C
+    : never
+  : never;
+
+/** An answer of the API outside 2xx: its status and the stable `code` of the shared error shape. */
+export class HookrelayError extends Error {
+  override readonly name = "HookrelayError";
+  readonly status: number;
+  readonly code: ErrorCode | "unknown";
+  readonly details?: unknown;
+  /** Seconds the API asked to wait (503), if it said. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(status: number, body: unknown, retryAfter: string | null) {
+    const error = (body as Partial<ErrorBody> | undefined)?.error;
+    super(error?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = (error?.code as ErrorCode | undefined) ?? "unknown";
+    this.details = error?.details;
+    const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
+    if (Number.isFinite(seconds)) this.retryAfterSeconds = seconds;
+  }
+}
