@@ -143,8 +143,9 @@ export async function benchNoisyNeighbour(
           const work = tenants.flatMap((tenant) => Array.from({ length: options.eventsPerBadEndpoint }, () => tenant));
           await mapWithConcurrency(work, 16, (tenant) => emit(api, tenant, seq++));
         }
-        samples[kind].push(...(await healthyWindow(api, receiver.arrivals, healthyPaths, options, () => seq++)));
-        progress(`    round ${round + 1} ${kind}: ${samples[kind].length} healthy deliveries so far`);
+        const window = await healthyWindow(api, receiver.arrivals, healthyPaths, options, () => seq++);
+        samples[kind].push(...window);
+        progress(`    round ${round + 1} ${kind}: ${window.length} healthy deliveries, p99 ${Math.round(quantile(window, 0.99))} ms`);
       }
     }
     const stats = (values: number[]) => ({

@@ -24,6 +24,7 @@ const ENDPOINT_FIELDS = [
   "disabledReason",
   "disabledAt",
   "failingSince",
+  "failureStreak",
   "circuit",
   "lane",
   "laneSince",
