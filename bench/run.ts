@@ -119,12 +119,14 @@ try {
     {
       healthyEndpoints: 2,
       ratePerSecond: 20,
-      windowSeconds: quick ? 4 : 8,
+      // Longer than the delivery timeout: a noisy window holds its bad POSTs' first wave whole.
+      windowSeconds: 20,
       rounds: quick ? 1 : 2,
       blackHoles: 5,
       slowAnswerMs: 5_000,
       eventsPerBadEndpoint: 20,
       fastBudgetMs: SETTINGS.fastLaneBudgetMs.default,
+      deliveryTimeoutMs: SETTINGS.deliveryTimeoutMs.default,
     },
     progress,
   );

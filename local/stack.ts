@@ -10,6 +10,7 @@ import { queueSettings, RESOURCE_NAMES } from "../lib/resource-settings.ts";
 import { type Emulator, startDynamo, startSqs } from "./emulators.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
 import { lambdaContext, startHttpGateway } from "./http-gateway.ts";
+import { startLaneThread } from "./lane-thread.ts";
 import { ensureQueues, ensureTable } from "./provision.ts";
 import { startSqsEventSource } from "./sqs-event-source.ts";
 
@@ -28,6 +29,13 @@ export interface StackHooks {
   frontEmulator?(service: "dynamodb" | "sqs", url: string): Promise<Emulator>;
   /** Wraps a function's handler before the stack drives it (the bench times each invocation). */
   wrapHandler?<E, R>(name: FunctionName, handler: Handler<E, R>): Handler<E, R>;
+  /**
+   * The URL of a module the slow lane's thread imports first: its `wrapHandler(name, handler)`
+   * export, if any, wraps the delivery handler there, and what it posts to the parent port as
+   * `{kind: "hook", data}` reaches `onLaneThreadMessage`.
+   */
+  laneThreadHooks?: string;
+  onLaneThreadMessage?(data: unknown): void;
 }
 
 export interface LocalStackOptions {
@@ -134,24 +142,31 @@ export async function startLocalStack(options: LocalStackOptions) {
   const deliveryArn = await arnOf(queues.deliveryQueueUrl);
   const slowArn = await arnOf(queues.slowQueueUrl);
   const deliveryHandler = handlerOf("delivery");
-  // One function, two event sources, as in AWS: the fast lane's and the slow lane's, each with its own pollers.
-  let deliverySources: ReturnType<typeof startSqsEventSource>[] = [];
+  // One function, two event sources, as in AWS: the fast lane's and the slow lane's, each with its
+  // own pollers. The slow lane's run on a thread of their own (lane-worker.ts), as its invocations
+  // run in execution environments of their own in AWS: settling its timed-out POSTs takes no CPU
+  // from the fast lane.
+  let deliverySources: { stop(): Promise<void> }[] = [];
   /** Starts polling both delivery queues (once; a second call while polling does nothing). */
   const startDelivery = (concurrency = options.concurrency, slowConcurrency = options.slowConcurrency ?? concurrency) => {
     if (deliverySources.length > 0) return;
-    const lanes = [
-      { queueUrl: queues.deliveryQueueUrl, queueArn: deliveryArn, concurrency },
-      { queueUrl: queues.slowQueueUrl, queueArn: slowArn, concurrency: slowConcurrency },
-    ];
-    deliverySources = lanes.map((lane) =>
+    const source = { functionName: "delivery", batchSize: 10, waitTimeSeconds: 1 };
+    deliverySources = [
       startSqsEventSource(sqsClient, deliveryHandler as never, {
-        ...lane,
-        functionName: "delivery",
-        batchSize: 10,
-        waitTimeSeconds: 1,
+        ...source,
+        queueUrl: queues.deliveryQueueUrl,
+        queueArn: deliveryArn,
+        concurrency,
         onError: onError("delivery poller"),
       }),
-    );
+      startLaneThread({
+        source: { ...source, queueUrl: queues.slowQueueUrl, queueArn: slowArn, concurrency: slowConcurrency },
+        listening,
+        ...(hooks.laneThreadHooks !== undefined && { hooks: hooks.laneThreadHooks }),
+        onError: (where, error) => options.log(`error ${where}: ${error}`),
+        ...(hooks.onLaneThreadMessage && { onHookMessage: hooks.onLaneThreadMessage }),
+      }),
+    ];
   };
   /** Stops polling the delivery queues once the batches in flight are done. */
   const stopDelivery = async () => {

@@ -7,10 +7,16 @@ import type { BenchStack } from "../support/bench-stack.ts";
 import { quantile, round, sleep } from "../support/stats.ts";
 
 /*
- * Stage 6, the noisy neighbour: healthy endpoints receive a steady stream while black holes (accept,
+ * Stage 9, the noisy neighbour: healthy endpoints receive a steady stream while black holes (accept,
  * never answer) and an endpoint that answers after 5 s get 20 events each, emitted first. Windows
  * with and without the bad endpoints alternate in the same run, so that the machine's noise hits
  * both; each noisy window brings fresh bad endpoints, which nobody has seen yet.
+ *
+ * A noisy window outlasts the delivery timeout, so that it holds the whole first wave of bad POSTs:
+ * sent, timed out, settled and retried. Then its bad endpoints are deleted, their open requests
+ * hung up, the slow lane's batches let finish and what is left of their deliveries purged, so that
+ * the next baseline window has no bad endpoint in it (with windows shorter than the timeout, the
+ * timeouts fell in the baseline windows and flattered the ratio).
  */
 
 export interface NoisyNeighbourOptions {
@@ -24,6 +30,8 @@ export interface NoisyNeighbourOptions {
   eventsPerBadEndpoint: number;
   /** The fast lane's budget in this stack: the longest a fast-lane POST can hold its batch. */
   fastBudgetMs: number;
+  /** The stack's DELIVERY_TIMEOUT_MS: a window must outlast it. */
+  deliveryTimeoutMs: number;
 }
 
 export interface NoisyNeighbourResult {
@@ -50,6 +58,7 @@ async function startNoisyReceiver(slowAnswerMs: number) {
   const arrivals = new Map<string, number>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  const open = new Set<http.ServerResponse>();
   let badRequests = 0;
   const server = http.createServer((req, res) => {
     req.resume();
@@ -62,6 +71,8 @@ async function startNoisyReceiver(slowAnswerMs: number) {
         return;
       }
       badRequests++;
+      open.add(res);
+      res.on("close", () => open.delete(res));
       if (path.startsWith("/slow/")) {
         const timer = setTimeout(() => {
           timers.delete(timer);
@@ -81,6 +92,10 @@ async function startNoisyReceiver(slowAnswerMs: number) {
     url,
     arrivals,
     badRequests: () => badRequests,
+    /** Hangs up every bad request still open (the black holes go away). */
+    hangUp: () => {
+      for (const res of open) res.socket?.destroy();
+    },
     stop: () => {
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
@@ -101,6 +116,44 @@ async function emit(api: ApiClient, tenantId: string, seq: number): Promise<stri
   return String(out.json?.id);
 }
 
+/** Registers the round's fresh bad endpoints, each in a tenant of its own, and emits their events; answers their ids. */
+async function addBadEndpoints(
+  api: ApiClient,
+  receiverUrl: string,
+  options: NoisyNeighbourOptions,
+  round: number,
+  nextSeq: () => number,
+): Promise<string[]> {
+  const paths = [...Array.from({ length: options.blackHoles }, (_, i) => `/hole/${round}-${i}`), `/slow/${round}`];
+  const bad = await Promise.all(
+    paths.map(async (path, i) => {
+      const tenant = `nn-bad-${round}-${i}`;
+      return { tenant, id: await createEndpoint(api, `${receiverUrl}${path}`, tenant) };
+    }),
+  );
+  const work = bad.flatMap(({ tenant }) => Array.from({ length: options.eventsPerBadEndpoint }, () => tenant));
+  await mapWithConcurrency(work, 16, (tenant) => emit(api, tenant, nextSeq()));
+  return bad.map(({ id }) => id);
+}
+
+/**
+ * Ends a noisy window's bad endpoints: deleted, their open requests hung up, the slow lane's batches
+ * in flight let finish (30 s at most), then both queues purged of what is left of their deliveries.
+ * Every healthy delivery of the window has arrived by then, so the purge takes none of them.
+ */
+async function removeBadEndpoints(
+  stack: BenchStack,
+  api: ApiClient,
+  receiver: Awaited<ReturnType<typeof startNoisyReceiver>>,
+  ids: string[],
+): Promise<void> {
+  await Promise.all(ids.map((id) => api.request("DELETE", `/v1/endpoints/${id}`)));
+  receiver.hangUp();
+  const deadline = Date.now() + 30_000;
+  while ((await stack.call<number>("slowLaneInFlight")) > 0 && Date.now() < deadline) await sleep(100);
+  await stack.call("purge");
+}
+
 /** Runs the stage on a stack whose delivery pollers run; the healthy endpoints earn the fast lane first. */
 export async function benchNoisyNeighbour(
   stack: BenchStack,
@@ -108,6 +161,8 @@ export async function benchNoisyNeighbour(
   options: NoisyNeighbourOptions,
   progress: (line: string) => void,
 ): Promise<NoisyNeighbourResult> {
+  if (options.windowSeconds * 1000 <= options.deliveryTimeoutMs)
+    throw new Error("a noisy window must outlast the delivery timeout, or its timeouts fall in the next baseline window");
   const receiver = await startNoisyReceiver(options.slowAnswerMs);
   const healthyPaths = Array.from({ length: options.healthyEndpoints }, (_, i) => `/healthy/${i}`);
   let seq = 0;
@@ -131,21 +186,11 @@ export async function benchNoisyNeighbour(
     const handoversBefore = stack.laneHandovers();
     for (let round = 0; round < options.rounds; round++) {
       for (const kind of ["baseline", "noisy"] as const) {
-        if (kind === "noisy") {
-          const bad = [...Array.from({ length: options.blackHoles }, (_, i) => `/hole/${round}-${i}`), `/slow/${round}`];
-          const tenants = await Promise.all(
-            bad.map(async (path, i) => {
-              const tenant = `nn-bad-${round}-${i}`;
-              await createEndpoint(api, `${receiver.url}${path}`, tenant);
-              return tenant;
-            }),
-          );
-          const work = tenants.flatMap((tenant) => Array.from({ length: options.eventsPerBadEndpoint }, () => tenant));
-          await mapWithConcurrency(work, 16, (tenant) => emit(api, tenant, seq++));
-        }
+        const bad = kind === "noisy" ? await addBadEndpoints(api, receiver.url, options, round, () => seq++) : [];
         const window = await healthyWindow(api, receiver.arrivals, healthyPaths, options, () => seq++);
         samples[kind].push(...window);
         progress(`    round ${round + 1} ${kind}: ${window.length} healthy deliveries, p99 ${Math.round(quantile(window, 0.99))} ms`);
+        if (bad.length > 0) await removeBadEndpoints(stack, api, receiver, bad);
       }
     }
     const stats = (values: number[]) => ({

@@ -5,16 +5,15 @@
  * measure intake alone; no dead-letter consumer or sweeper runs. Runs in its own process; talks to
  * the bench over IPC; its stdout carries only the functions' own logs, which the bench measures.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import { subscribe } from "node:diagnostics_channel";
-import type { ClientRequest } from "node:http";
 import { GetQueueAttributesCommand, PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { createSqsClient } from "../../functions/adapters/aws-clients.ts";
 import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
 import { type Handler, startLocalStack } from "../../local/stack.ts";
+import { caller, tagCallers } from "./caller.ts";
 import { serveParent } from "./child.ts";
-import { CALLER_HEADER, startCountingProxy } from "./counting-proxy.ts";
+import { startCountingProxy } from "./counting-proxy.ts";
+import type { LaneInvocation } from "./lane-thread-hooks.ts";
 
 export interface StackReady {
   apiUrl: string;
@@ -32,17 +31,7 @@ export interface Invocations {
   deliveryBatchSizes: number[];
 }
 
-/*
- * Who makes each AWS call: the handlers run inside `caller.run(name)`, and every HTTP request created
- * in that async context carries the name to the counting proxies, so that a call is priced with the
- * function that made it (an operational event emitted by the delivery worker is the worker's cost).
- */
-const caller = new AsyncLocalStorage<string>();
-subscribe("http.client.request.created", (message) => {
-  const { request } = message as { request: ClientRequest };
-  const name = caller.getStore();
-  if (name !== undefined && !request.headersSent) request.setHeader(CALLER_HEADER, name);
-});
+tagCallers();
 
 let invocations: Invocations = { api: [], delivery: [], deliveryBatchSizes: [] };
 const errors: string[] = [];
@@ -64,6 +53,13 @@ const stack = await startLocalStack({
       const proxy = await startCountingProxy(url);
       counting[service] = proxy;
       return proxy;
+    },
+    // The slow lane's thread counts its calls and times its invocations the same way, and posts the times here.
+    laneThreadHooks: new URL("./lane-thread-hooks.ts", import.meta.url).href,
+    onLaneThreadMessage(data) {
+      const { ms, batchSize } = data as LaneInvocation;
+      invocations.delivery.push(ms);
+      invocations.deliveryBatchSizes.push(batchSize);
     },
     wrapHandler<E, R>(name: string, handler: Handler<E, R>): Handler<E, R> {
       if (name !== "api" && name !== "delivery") return handler;
@@ -114,9 +110,17 @@ serveParent(
       await stack.stopDelivery();
       return true;
     },
+    /** Empties both delivery queues (the fast lane's and the slow lane's). */
     purge: async () => {
-      await sqsClient.send(new PurgeQueueCommand({ QueueUrl: stack.deliveryQueueUrl }));
+      for (const QueueUrl of [stack.deliveryQueueUrl, stack.slowQueueUrl]) await sqsClient.send(new PurgeQueueCommand({ QueueUrl }));
       return true;
+    },
+    /** Messages the slow lane's pollers hold (received, not yet deleted). */
+    slowLaneInFlight: async () => {
+      const out = await sqsClient.send(
+        new GetQueueAttributesCommand({ QueueUrl: stack.slowQueueUrl, AttributeNames: ["ApproximateNumberOfMessagesNotVisible"] }),
+      );
+      return Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
     },
     queueDepth: async () => {
       const out = await sqsClient.send(

@@ -1,0 +1,20 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { subscribe } from "node:diagnostics_channel";
+import type { ClientRequest } from "node:http";
+import { CALLER_HEADER } from "./counting-proxy.ts";
+
+/*
+ * Who makes each AWS call: the handlers run inside `caller.run(name)`, and every HTTP request created
+ * in that async context carries the name to the counting proxies, so that a call is priced with the
+ * function that made it (an operational event emitted by the delivery worker is the worker's cost).
+ */
+export const caller = new AsyncLocalStorage<string>();
+
+/** Tags this thread's outgoing requests with their caller; `fallback` names a request made outside any. */
+export function tagCallers(fallback?: string): void {
+  subscribe("http.client.request.created", (message) => {
+    const { request } = message as { request: ClientRequest };
+    const name = caller.getStore() ?? fallback;
+    if (name !== undefined && !request.headersSent) request.setHeader(CALLER_HEADER, name);
+  });
+}
