@@ -7,9 +7,9 @@ import { keys } from "./table-design.ts";
 type Change = Omit<UpdateCommandInput, "TableName" | "Key">;
 
 /**
- * Endpoint health on the endpoint item itself (`failingSince`, `failureStreak`, `circuit`,
- * `disabledReason`, `disabledAt`): the worker reads that item once per batch anyway, so the state
- * costs no extra read, and each write is one UpdateItem made on a transition or a failed attempt. Conditions make the
+ * Endpoint health on the endpoint item itself (`failingSince`, `circuit`, `disabledReason`,
+ * `disabledAt`): the worker reads that item once per batch anyway, so the state costs no extra read,
+ * and each write is one conditional UpdateItem made on a transition only. Conditions make the
  * transitions single-winner across concurrent workers (no transactions: dynalite lacks them).
  */
 export class DynamoEndpointHealth implements EndpointHealthStore {
@@ -29,43 +29,10 @@ export class DynamoEndpointHealth implements EndpointHealthStore {
     });
   }
 
-  async countFailure(id: string): Promise<number> {
-    let streak = 0;
-    // Not a transition: the revision is left alone, and a PATCH racing it may carry the streak back a step.
-    await conditionalWrite("count endpoint failure", async () => {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.endpoint(id),
-          UpdateExpression: "ADD failureStreak :one",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeValues: { ":one": 1 },
-          ReturnValues: "UPDATED_NEW",
-        }),
-      );
-      streak = Number(out.Attributes?.failureStreak ?? 0);
-    });
-    return streak;
-  }
-
-  correctStreak(id: string, seen: number, to: number): Promise<boolean> {
-    return conditionalWrite("correct failure streak", () =>
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.endpoint(id),
-          UpdateExpression: "SET failureStreak = :to",
-          ConditionExpression: "failureStreak = :seen",
-          ExpressionAttributeValues: { ":seen": seen, ":to": to },
-        }),
-      ),
-    );
-  }
-
   markHealthy(id: string): Promise<boolean> {
     return this.update("mark endpoint healthy", id, {
-      UpdateExpression: "REMOVE failingSince, failureStreak",
-      ConditionExpression: "attribute_exists(failingSince) OR attribute_exists(failureStreak)",
+      UpdateExpression: "REMOVE failingSince",
+      ConditionExpression: "attribute_exists(failingSince)",
     });
   }
 

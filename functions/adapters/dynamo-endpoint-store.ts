@@ -24,7 +24,6 @@ const ENDPOINT_FIELDS = [
   "disabledReason",
   "disabledAt",
   "failingSince",
-  "failureStreak",
   "circuit",
   "lane",
   "laneSince",

@@ -113,11 +113,11 @@ export async function updateEndpoint(deps: EndpointDeps, id: string, input: Upda
 
 function patched(current: Endpoint, input: UpdateEndpointInput, now: string): Endpoint {
   if (input.enabled === true && !current.enabled) {
-    for (const field of ["disabledReason", "disabledAt", "failingSince", "failureStreak", "circuit"] as const) delete current[field];
+    for (const field of ["disabledReason", "disabledAt", "failingSince", "circuit"] as const) delete current[field];
   }
   // A new URL is a new destination: the old one's run of failures, circuit and lane say nothing about it.
   if (input.url !== undefined && input.url !== current.url) {
-    for (const field of ["failingSince", "failureStreak", "circuit", "laneFastSuccesses"] as const) delete current[field];
+    for (const field of ["failingSince", "circuit", "laneFastSuccesses"] as const) delete current[field];
     Object.assign(current, { lane: "probation", laneSince: now });
   }
   if (input.retrySchedule === null) delete current.retrySchedule;

@@ -26,12 +26,6 @@ export interface Endpoint {
   disabledAt?: string;
   /** Start of the current run of failed attempts; unset after a success. */
   failingSince?: string;
-  /**
-   * Failed attempts counted since the last success: one atomic add per failure, so that a failure
-   * costs a write instead of a read of the attempt log. A success racing a failure can leave it
-   * high, so it only tells the worker when to confirm a transition against the log (see health.ts).
-   */
-  failureStreak?: number;
   /** The circuit breaker; absent means closed. */
   circuit?: CircuitState;
   /** The delivery lane (see Lane); absent means "fast" (an endpoint older than lanes). */
@@ -48,7 +42,7 @@ export interface Endpoint {
 export type EndpointKind = "webhook" | "polling";
 
 /** What the API shows of an endpoint: everything but the secret. */
-export type EndpointView = Omit<Endpoint, "secret" | "previousSecrets" | "revision" | "failureStreak">;
+export type EndpointView = Omit<Endpoint, "secret" | "previousSecrets" | "revision">;
 
 /** A rotated-out secret and when it stops signing. */
 export interface PreviousSecret {

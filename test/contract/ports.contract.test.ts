@@ -219,19 +219,6 @@ describe.each([
   describe("endpoint health", () => {
     const circuit = (openUntil: string): CircuitState => ({ state: "open", openedAt: minute(30), openUntil, cooldownSeconds: 60 });
 
-    it("counts failures in a streak atomically, corrects it only as seen, and clears it with the run", async () => {
-      await w.endpoints.put(endpointFixture({ id: "ep_s" }));
-      const counted = await Promise.all(Array.from({ length: 6 }, () => w.health.countFailure("ep_s")));
-      expect(counted.toSorted((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
-      expect([await w.health.correctStreak("ep_s", 5, 1), await w.health.correctStreak("ep_s", 6, 1)]).toEqual([false, true]);
-      expect(await w.endpoints.get("ep_s")).toMatchObject({ failureStreak: 1 });
-      // A streak alone (no dated run) is cleared by a success too.
-      expect([await w.health.markHealthy("ep_s"), await w.health.markHealthy("ep_s")]).toEqual([true, false]);
-      expect((await w.endpoints.get("ep_s"))?.failureStreak).toBeUndefined();
-      expect(await w.health.countFailure("ep_gone")).toBe(0);
-      expect(await w.endpoints.get("ep_gone")).toBeUndefined();
-    });
-
     it("makes each transition once, under its condition, and bumps the revision a PATCH checks", async () => {
       await w.endpoints.put(endpointFixture({ id: "ep_h" }));
       const before = (await w.endpoints.get("ep_h")) as Endpoint;

@@ -262,10 +262,7 @@ export class MemoryQueue implements DeliveryQueue, RetryControl, Requeue {
 
 /** Endpoint health transitions applied to a MemoryEndpointStore's items, with the same conditions as DynamoDB's. */
 export class MemoryEndpointHealth implements EndpointHealthStore {
-  /** Transitions made, in order. */
   readonly writes: string[] = [];
-  /** Failures counted in a streak (not transitions: `writes` leaves them out). */
-  failuresCounted = 0;
   readonly store: MemoryEndpointStore;
   constructor(store: MemoryEndpointStore) {
     this.store = store;
@@ -289,32 +286,13 @@ export class MemoryEndpointHealth implements EndpointHealthStore {
       },
     );
   }
-  async countFailure(id: string) {
-    this.store.outage.check("dynamodb");
-    const endpoint = this.store.items.get(id);
-    if (!endpoint) return 0;
-    endpoint.failureStreak = (endpoint.failureStreak ?? 0) + 1;
-    this.failuresCounted++;
-    return endpoint.failureStreak;
-  }
-  async correctStreak(id: string, seen: number, to: number) {
-    return this.change(
-      "streak corrected",
-      id,
-      (e) => e.failureStreak === seen,
-      (e) => {
-        e.failureStreak = to;
-      },
-    );
-  }
   async markHealthy(id: string) {
     return this.change(
       "healthy",
       id,
-      (e) => e.failingSince !== undefined || e.failureStreak !== undefined,
+      (e) => e.failingSince !== undefined,
       (e) => {
         delete e.failingSince;
-        delete e.failureStreak;
       },
     );
   }

@@ -11,8 +11,6 @@ export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "op
   return {
     health: {
       markFailing: async () => false,
-      countFailure: async () => 1,
-      correctStreak: async () => false,
       markHealthy: async () => false,
       openCircuit: async () => false,
       takeProbe: async () => true,

@@ -100,30 +100,15 @@ describe("endpoint health", () => {
     expect(deps.health.writes).toEqual(["failing", "healthy"]);
   });
 
-  it("counts a lone failure in a streak the next success clears, without reading the log or marking a run", async () => {
-    const reads = countLogReads();
+  it("spends no health write on lone failures between successes", async () => {
     for (const [i, code] of [500, 200, 500, 200].entries()) {
       deps.http.answer = status(code);
       await deliverBatch(deps, [received(message({ eventId: `evt_${i}` }))]);
-      expect(deps.endpoints.items.get("ep_1")?.failureStreak).toBe(code === 500 ? 1 : undefined);
     }
-    expect(deps.health.failuresCounted).toBe(2);
-    expect(deps.health.writes).toEqual(["healthy", "healthy"]);
+    expect(deps.health.writes).toEqual([]);
     expect(deps.endpoints.items.get("ep_1")?.failingSince).toBeUndefined();
-    expect(reads()).toBe(0);
   });
 });
-
-/** Counts reads of the endpoint's attempt log from now on. */
-function countLogReads(): () => number {
-  let reads = 0;
-  const byEndpoint = deps.attempts.byEndpoint.bind(deps.attempts);
-  deps.attempts.byEndpoint = (...args) => {
-    reads++;
-    return byEndpoint(...args);
-  };
-  return () => reads;
-}
 
 describe("the circuit breaker", () => {
   async function openCircuit() {
@@ -136,32 +121,6 @@ describe("the circuit breaker", () => {
     const circuit = await openCircuit();
     expect(circuit).toMatchObject({ state: "open", cooldownSeconds: 1 });
     expect(deps.operational.types()).toEqual(["endpoint.circuit_opened"]);
-  });
-
-  it("reads the attempt log twice in a run that opens it (to date the run, to confirm the threshold), not once per failure", async () => {
-    const reads = countLogReads();
-    await openCircuit();
-    expect(deps.health.failuresCounted).toBe(3);
-    expect(reads()).toBe(2);
-    expect(deps.health.writes).toEqual(["failing", "open"]);
-  });
-
-  it("confirms the threshold against the log: a streak a racing success left high opens nothing", async () => {
-    deps.http.answer = status(200);
-    await deliverBatch(deps, [received(message({ eventId: "evt_ok" }))]);
-    // A failure counted after the success read the endpoint, so the success did not clear it.
-    Object.assign(deps.endpoints.items.get("ep_1") ?? {}, { failureStreak: 2 });
-    deps.http.answer = status(500);
-    await deliverBatch(deps, [received(message({ eventId: "evt_f1" }))]);
-    // The log shows one failure since the success: the streak is set back to it, and nothing opens.
-    expect(deps.endpoints.items.get("ep_1")).toMatchObject({ failureStreak: 1 });
-    expect(deps.endpoints.items.get("ep_1")?.circuit).toBeUndefined();
-    expect(deps.endpoints.items.get("ep_1")?.failingSince).toBeUndefined();
-    // From there the streak is exact: the run is dated at its second failure and opens the circuit at its third.
-    await deliverBatch(deps, [received(message({ eventId: "evt_f2" }))]);
-    expect(deps.endpoints.items.get("ep_1")?.failingSince).toBeDefined();
-    await deliverBatch(deps, [received(message({ eventId: "evt_f3" }))]);
-    expect(deps.endpoints.items.get("ep_1")?.circuit).toMatchObject({ state: "open" });
   });
 
   it("holds deliveries while open without attempting them, counting them or touching their schedule", async () => {
@@ -327,7 +286,7 @@ describe("failures midway and superseded chains", () => {
 
   it("keeps the retry on schedule when a health write fails after the attempt", async () => {
     const warnings: string[] = [];
-    deps.health.countFailure = async () => {
+    deps.attempts.byEndpoint = async () => {
       throw new Error("DynamoDB unreachable");
     };
     deps.http.answer = status(500);

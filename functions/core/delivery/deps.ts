@@ -51,11 +51,7 @@ export type DeliveryLog = Pick<AttemptLog, "record" | "ofDelivery" | "byEndpoint
 export interface EndpointHealthStore {
   /** Records the start of a run of failures, unless one is recorded already. */
   markFailing(id: string, since: string): Promise<boolean>;
-  /** Counts one failed attempt in the endpoint's streak and answers the new streak (0: the endpoint is gone). */
-  countFailure(id: string): Promise<number>;
-  /** Sets the streak to the run the attempt log shows, if it is still `seen` (no failure counted meanwhile). */
-  correctStreak(id: string, seen: number, to: number): Promise<boolean>;
-  /** Clears the run of failures and the failure streak. */
+  /** Clears the run of failures. */
   markHealthy(id: string): Promise<boolean>;
   /** Opens the circuit if it is still as seen (`seenOpenUntil` undefined: closed). */
   openCircuit(id: string, circuit: CircuitState, seenOpenUntil: string | undefined): Promise<boolean>;

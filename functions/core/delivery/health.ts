@@ -11,9 +11,7 @@ import type { DeliveryDeps } from "./deps.ts";
  */
 
 /** The health fields a transition changed (an undefined value clears the field). */
-export type EndpointChange = Partial<
-  Pick<Endpoint, "failingSince" | "failureStreak" | "circuit" | "enabled" | "lane" | "laneSince" | "laneFastSuccesses">
->;
+export type EndpointChange = Partial<Pick<Endpoint, "failingSince" | "circuit" | "enabled" | "lane" | "laneSince" | "laneFastSuccesses">>;
 
 /** After a success: the probe closes the circuit and a run of failures ends. */
 export async function afterSuccess(
@@ -31,10 +29,9 @@ export async function afterSuccess(
       await announce("endpoint.circuit_closed", `${endpoint.id}:${openedAt}`, at, { endpointId: endpoint.id, openedAt });
     }
   }
-  if (endpoint.failingSince !== undefined || endpoint.failureStreak) {
+  if (endpoint.failingSince !== undefined) {
     await deps.health.markHealthy(endpoint.id);
     change.failingSince = undefined;
-    change.failureStreak = undefined;
   }
   return change;
 }
@@ -42,13 +39,7 @@ export async function afterSuccess(
 /**
  * After a failed attempt: a run of two failures or more is dated (failingSince); a failed probe opens the circuit again for twice
  * the cool-down; with the circuit closed, CIRCUIT_FAILURE_THRESHOLD consecutive failures open it.
- *
- * Each failure adds one to the endpoint's streak (one write). The streak is only a signal: a success
- * racing a failure can leave it high, so the log of the endpoint's newest attempts confirms a
- * transition before it is made, and a streak the log shows too high is set back to the log's run.
- * The log is read when the streak reaches 2 with no run dated yet, and at each multiple of the
- * threshold while the circuit is closed: twice in a run that opens the circuit, instead of once
- * per failure (the read merges the attempt list's 16 shards).
+ * Counting them is a read of the endpoint's newest attempts, made only after a failure.
  */
 export async function afterFailure(
   deps: Pick<DeliveryDeps, "health" | "attempts" | "clock" | "policy">,
@@ -59,28 +50,20 @@ export async function afterFailure(
   const settings = deps.policy.circuit;
   const change: EndpointChange = {};
   const counting = !probe && !endpoint.circuit;
-  const dating = endpoint.failingSince === undefined;
-  const streak = counting || dating ? await deps.health.countFailure(endpoint.id) : 0;
-  if (streak > 0) change.failureStreak = streak;
-  const confirmRun = dating && streak === 2;
-  const confirmCircuit = counting && streak > 0 && streak % settings.failureThreshold === 0;
+  // One read of the endpoint's newest attempts, after a failure only: it dates a run of failures and counts it for the circuit.
   const recent =
-    confirmRun || confirmCircuit || (probe && dating)
+    endpoint.failingSince === undefined || counting
       ? (await deps.attempts.byEndpoint(endpoint.id, Math.max(2, settings.failureThreshold * 2))).items
       : [];
-  const { run, ended } = failureRun(recent);
-  // The log saw the run end (a success) closer than the streak says: a success's reset was lost to a race.
-  if (ended && run.length < streak && (await deps.health.correctStreak(endpoint.id, streak, run.length))) {
-    change.failureStreak = run.length;
-  }
+  const run = failureRun(recent);
   let failingSince = endpoint.failingSince;
-  // A lone failure between successes is not a run: the success after it only clears the streak.
+  // A lone failure between successes is not a run: it costs no health write, and neither does the success after it.
   if (failingSince === undefined && run.length >= 2) {
     failingSince = (run.at(-1) as AttemptRecord).at;
     change.failingSince = failingSince;
     await deps.health.markFailing(endpoint.id, failingSince);
   }
-  const reopen = probe || (confirmCircuit && thresholdReached(recent, settings.failureThreshold));
+  const reopen = probe || (counting && thresholdReached(recent, settings.failureThreshold));
   if (!reopen) return change;
   const circuit = openedCircuit(deps.clock.now(), probe ? endpoint.circuit : undefined, settings);
   if (!(await deps.health.openCircuit(endpoint.id, circuit, probe ? endpoint.circuit?.openUntil : undefined))) return change;
@@ -94,18 +77,15 @@ export async function afterFailure(
   return change;
 }
 
-/**
- * The newest attempts' leading run of failures (skips and dead-letter records aside), newest first,
- * and whether the attempts read show where it began (an attempt that did not fail).
- */
-function failureRun(newestFirst: readonly AttemptRecord[]): { run: AttemptRecord[]; ended: boolean } {
+/** The newest attempts' leading run of failures (skips and dead-letter records aside), newest first. */
+function failureRun(newestFirst: readonly AttemptRecord[]): AttemptRecord[] {
   const run: AttemptRecord[] = [];
   for (const a of newestFirst) {
     if (a.trigger === "dead-letter" || a.status === "skipped") continue;
-    if (a.status !== "failed" && a.status !== "exhausted") return { run, ended: true };
+    if (a.status !== "failed" && a.status !== "exhausted") break;
     run.push(a);
   }
-  return { run, ended: false };
+  return run;
 }
 
 /** Disables the endpoint (410 Gone, or failing for too long) and announces it, once. */

@@ -111,8 +111,7 @@ async function deliverOne(
         await recordAttempt(deps, message, attempt, { status: "succeeded", ...sent.fields }, sent.at);
         const recovered = attempt > 1 || message.recovers === true;
         // The common case, a first attempt to a healthy endpoint, has nothing to do here.
-        const before = await current();
-        if (!probe && before.failingSince === undefined && !before.failureStreak && !recovered) return "done";
+        if (!probe && (await current()).failingSince === undefined && !recovered) return "done";
         const at = sent.at.toISOString();
         await health(async (now) => {
           const change = await afterSuccess(deps, announce, now, probe, at);
