@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import dynalite from "dynalite";
 import { buildApp } from "fauxqs";
+import { emulateFairQueues, type FauxqsClasses } from "./fair-queues.ts";
 import { closeServer, listenOnLoopback } from "./loopback.ts";
 
 /** An emulator listening on loopback. */
@@ -25,9 +26,12 @@ export async function startDynamo(dataDir: string | undefined, port = 0): Promis
  * option. So we build the stores ourselves, load them from fauxqs' own SQLite persistence and hand
  * them to buildApp(). Those classes are not in the package's exports map, so they are loaded from
  * its dist folder by path: the fauxqs version is pinned exactly, and the restart test proves the wiring.
+ * Its standard queues are made fair queues, as SQS makes them when messages carry a MessageGroupId
+ * (fair-queues.ts); the fair-queue test proves that wiring.
  */
 export async function startSqs(dataDir: string | undefined, port = 0): Promise<Emulator> {
   const internals = await fauxqsInternals();
+  emulateFairQueues(internals);
   const sqsStore = new internals.SqsStore();
   const snsStore = new internals.SnsStore();
   const s3Store = new internals.S3Store();
@@ -47,8 +51,8 @@ export async function startSqs(dataDir: string | undefined, port = 0): Promise<E
   return { url: address, stop: () => app.close() };
 }
 
-interface FauxqsInternals {
-  SqsStore: new () => { persistence?: unknown; allQueues(): { persistence?: unknown }[] };
+interface FauxqsInternals extends FauxqsClasses {
+  SqsStore: FauxqsClasses["SqsStore"] & (new () => { persistence?: unknown; allQueues(): { persistence?: unknown }[] });
   SnsStore: new () => { persistence?: unknown };
   S3Store: new () => object;
   PersistenceManager: new (dir: string) => { loadSqsAndSns(sqs: unknown, sns: unknown): void; close(): void };
@@ -57,11 +61,19 @@ interface FauxqsInternals {
 async function fauxqsInternals(): Promise<FauxqsInternals> {
   const dist = dirname(fileURLToPath(import.meta.resolve("fauxqs")));
   const load = (file: string) => import(pathToFileURL(join(dist, file)).href);
-  const [sqs, sns, s3, persistence] = await Promise.all([
+  const [sqs, router, sns, s3, persistence] = await Promise.all([
     load("sqs/sqsStore.js"),
+    load("sqs/sqsRouter.js"),
     load("sns/snsStore.js"),
     load("s3/s3Store.js"),
     load("persistence.js"),
   ]);
-  return { SqsStore: sqs.SqsStore, SnsStore: sns.SnsStore, S3Store: s3.S3Store, PersistenceManager: persistence.PersistenceManager };
+  return {
+    SqsQueue: sqs.SqsQueue,
+    SqsStore: sqs.SqsStore,
+    SqsRouter: router.SqsRouter,
+    SnsStore: sns.SnsStore,
+    S3Store: s3.S3Store,
+    PersistenceManager: persistence.PersistenceManager,
+  };
 }

@@ -12,9 +12,16 @@ export class SqsRequeue implements Requeue {
     this.queueUrl = queueUrl;
   }
 
-  async later(body: string, delaySeconds: number): Promise<void> {
+  async later(body: string, delaySeconds: number, tenantId?: string): Promise<void> {
     try {
-      await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body, DelaySeconds: delaySeconds }));
+      await this.client.send(
+        new SendMessageCommand({
+          QueueUrl: this.queueUrl,
+          MessageBody: body,
+          DelaySeconds: delaySeconds,
+          ...(tenantId !== undefined && { MessageGroupId: tenantId }),
+        }),
+      );
     } catch (cause) {
       throw new DependencyError("sqs", "SQS requeue failed", { cause });
     }

@@ -83,8 +83,11 @@ export interface ApiKeyStore {
 
 /** Sends a raw message body to the delivery queue, hidden for a while. */
 export interface Requeue {
-  /** Sends `body`, visible after `delaySeconds` (0 to 900). */
-  later(body: string, delaySeconds: number): Promise<void>;
+  /**
+   * Sends `body`, visible after `delaySeconds` (0 to 900). A delivery's copy names its tenant, whose
+   * share of the queue it counts in (SQS fair queues), as the first send of the delivery did.
+   */
+  later(body: string, delaySeconds: number, tenantId?: string): Promise<void>;
 }
 
 /** Recoveries, kept beside their endpoint. */

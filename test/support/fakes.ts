@@ -253,10 +253,10 @@ export class MemoryQueue implements DeliveryQueue, RetryControl, Requeue {
     this.deadLetters.push({ body, reason });
   }
   /** Bodies sent back with a delay (waiting copies, recovery steps). */
-  readonly requeued: { body: string; delaySeconds: number }[] = [];
-  async later(body: string, delaySeconds: number) {
+  readonly requeued: { body: string; delaySeconds: number; tenantId?: string }[] = [];
+  async later(body: string, delaySeconds: number, tenantId?: string) {
     this.outage.check("sqs");
-    this.requeued.push({ body, delaySeconds });
+    this.requeued.push({ body, delaySeconds, ...(tenantId !== undefined && { tenantId }) });
   }
 }
 

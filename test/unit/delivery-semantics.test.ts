@@ -134,6 +134,8 @@ describe("the circuit breaker", () => {
     const [copy] = deps.queue.requeued;
     const waiting = parseMessage(copy?.body ?? "");
     expect(waiting).toMatchObject({ eventId: "evt_w" });
+    // It counts in its tenant's share of the queue, as its first send did.
+    expect(copy?.tenantId).toBe(message().tenantId);
     expect(Date.parse(waiting?.notBefore ?? "")).toBeGreaterThanOrEqual(Date.parse(circuit?.openUntil ?? ""));
     expect(copy?.delaySeconds).toBeGreaterThanOrEqual(1);
     expect(copy?.delaySeconds).toBeLessThanOrEqual(900);

@@ -62,7 +62,7 @@ describe("the fast lane", () => {
     expect(kept).toEqual([]);
     expect(deps.http.requests).toEqual([]);
     expect(deps.attempts.items).toEqual([]);
-    expect(slowLane.requeued).toEqual([{ body: JSON.stringify(m), delaySeconds: 0 }]);
+    expect(slowLane.requeued).toEqual([{ body: JSON.stringify(m), delaySeconds: 0, tenantId: m.tenantId }]);
     expect(lanes).toEqual(["forwarded"]);
   });
 
@@ -89,7 +89,7 @@ describe("the fast lane", () => {
     expect(kept).toEqual([]);
     expect(deps.attempts.items).toEqual([]);
     expect(deps.queue.delays).toEqual([]);
-    expect(slowLane.requeued).toEqual([{ body: JSON.stringify(m), delaySeconds: 0 }]);
+    expect(slowLane.requeued).toEqual([{ body: JSON.stringify(m), delaySeconds: 0, tenantId: m.tenantId }]);
     expect(stored()).toMatchObject({ lane: "slow", laneSince: deps.clock.now().toISOString(), laneFastSuccesses: 0 });
     expect(lanes).toEqual(["entered_slow", "handed_over"]);
   });

@@ -44,7 +44,7 @@ export async function sendToSlowLane(
   hasHistory: boolean,
 ): Promise<void> {
   const body = hasHistory && !message.resumed ? JSON.stringify({ ...message, resumed: true }) : received.body;
-  await deps.slowLane.later(body, 0);
+  await deps.slowLane.later(body, 0, message.tenantId);
   deps.onLaneMove?.({ kind, endpointId: message.endpointId, eventId: message.eventId });
 }
 

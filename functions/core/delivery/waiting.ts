@@ -18,5 +18,5 @@ export async function sendWaitingCopy(
   const seconds = Math.min(MAX_SEND_DELAY_SECONDS, Math.max(1, Math.ceil((untilMs - nowMs) / 1000)));
   const copy: DeliveryMessage = { ...message, notBefore: new Date(Math.max(untilMs, nowMs)).toISOString() };
   if (resumed) copy.resumed = true;
-  await deps.requeue.later(JSON.stringify(copy), seconds);
+  await deps.requeue.later(JSON.stringify(copy), seconds, message.tenantId);
 }
