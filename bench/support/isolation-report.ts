@@ -32,7 +32,7 @@ export function isolationSections(hotKey: HotKeyResult, burst: BurstResult): str
     "",
     "## 7. Burst",
     "",
-    `Tenant A emits ${n(burst.burst)} events as fast as the API takes them; as soon as they are accepted, tenant B emits one. The local queue (fauxqs) ignores MessageGroupId, so this is the delay without fair queues.`,
+    `Tenant A emits ${n(burst.burst)} events as fast as the API takes them; as soon as they are accepted, tenant B emits one. Each delivery carries its tenant as MessageGroupId; the local queue serves it as an SQS fair queue by the rule AWS documents (local/fair-queues.ts: a tenant holding over 10 % and at least 30 of the messages in flight is noisy, and quiet tenants' messages go first), so this is the delay with fair queues as emulated, not as measured on AWS.`,
     "",
     "| | figure |",
     "|---|---|",

@@ -1,4 +1,5 @@
 import { createDeliveryMetrics } from "../adapters/metrics.ts";
+import { sharingNewestReads } from "../core/delivery/shared-reads.ts";
 import { ConfigError } from "../core/errors.ts";
 import { createRuntime } from "../runtime.ts";
 import { createDeliveryHandler } from "./handler.ts";
@@ -14,7 +15,8 @@ export const handler = runtime.budget.wrap(
   createDeliveryHandler(
     {
       endpoints: runtime.endpoints,
-      attempts: runtime.attempts,
+      // Made once per container: failures of one endpoint settling together share one read of its attempts.
+      attempts: sharingNewestReads(runtime.attempts),
       http: runtime.deliverySender,
       feed: runtime.feed,
       queue: runtime.queue,
