@@ -38,6 +38,8 @@ export interface WebhookDispatcherAlarms {
   readonly deadLetters: cloudwatch.Alarm;
   /** The oldest message waiting in the delivery queue is older than `maxMessageAge`. */
   readonly oldestMessageAge: cloudwatch.Alarm;
+  /** The oldest message waiting in the slow lane's queue is older than `maxMessageAge`: slow endpoints' deliveries are falling behind. */
+  readonly slowLaneMessageAge: cloudwatch.Alarm;
   /** Failures / Attempts stayed above `failureRateThreshold` for three periods in a row. */
   readonly failureRate: cloudwatch.Alarm;
 }
@@ -64,7 +66,7 @@ function deliveryMetric(metricName: string, statistic: string, service: string =
   return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period: PERIOD, dimensionsMap: { service } });
 }
 
-/** The three alarms and the dashboard. */
+/** The four alarms and the dashboard. */
 export class DispatcherMonitoring extends Construct {
   public readonly alarms: WebhookDispatcherAlarms;
   public readonly dashboard: cloudwatch.Dashboard;
@@ -75,6 +77,7 @@ export class DispatcherMonitoring extends Construct {
 
     const deadLetterDepth = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: "Maximum" });
     const oldestAge = deliveryQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: "Maximum" });
+    const slowLaneAge = slowQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: "Maximum" });
     const failureRate = new cloudwatch.MathExpression({
       // FILL: a period with attempts and no Failures datapoint has a rate of 0, not no data.
       expression: "FILL(failures, 0) / attempts",
@@ -100,6 +103,14 @@ export class DispatcherMonitoring extends Construct {
       oldestMessageAge: new cloudwatch.Alarm(this, "OldestMessageAgeAlarm", {
         alarmDescription: `A delivery has waited in the queue for more than ${props.maxMessageAge.toSeconds()} s: the worker is falling behind or failing.`,
         metric: oldestAge,
+        threshold: props.maxMessageAge.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      slowLaneMessageAge: new cloudwatch.Alarm(this, "SlowLaneMessageAgeAlarm", {
+        alarmDescription: `A delivery has waited in the slow lane's queue for more than ${props.maxMessageAge.toSeconds()} s: slow endpoints' deliveries are falling behind (slowLaneMaxConcurrency) or the worker is failing.`,
+        metric: slowLaneAge,
         threshold: props.maxMessageAge.toSeconds(),
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

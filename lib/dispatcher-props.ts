@@ -121,7 +121,7 @@ export interface WebhookDispatcherProps {
    */
   readonly throttleBurstLimit?: number;
   /**
-   * Alarm when the oldest message in the delivery queue is older than this. Messages on their third
+   * Alarm when the oldest message in the delivery queue, or in the slow lane's queue, is older than this. Messages on their third
    * attempt or later leave the metric (SQS skips messages received three times or more), so the
    * default only has to exceed the first two retry delays plus 20 % jitter.
    * @default - 15 minutes, or 1.2 x (first two delays) + 5 minutes when that is longer

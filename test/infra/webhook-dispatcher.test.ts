@@ -453,6 +453,16 @@ describe("observability", () => {
     });
   });
 
+  it("alarms when the oldest delivery in the slow lane's queue waits longer than the same threshold", () => {
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateAgeOfOldestMessage",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack, stack.dispatcher.slowQueue), "QueueName"] } }],
+      Threshold: 900,
+      ComparisonOperator: "GreaterThanThreshold",
+    });
+  });
+
   it("alarms on the delivery failure rate, Failures / Attempts from the Hookrelay EMF metrics", () => {
     const metric = (id: string, name: string) =>
       Match.objectLike({
