@@ -165,6 +165,8 @@ export class WebhookDispatcher extends Construct {
     // UpdateItem: intake marks a half-sent event sent when a repeat finishes it.
     grantTable(api.role, this.table, ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchGetItem"], indexNames);
     grantSend(api.role, this.deliveryQueue, "EnqueueDeliveries");
+    // Intake puts deliveries to slow and probation endpoints on the slow lane's queue directly.
+    grantSend(api.role, this.slowQueue, "EnqueueSlowLaneDeliveries");
     grantReadSecret(api.role, this.adminKeySecret);
 
     const delivery = new DispatcherFunction(this, "Delivery", {

@@ -173,8 +173,14 @@ export class DynamoEndpointStore implements EndpointStore, TenantSubscriptions {
   /** Every endpoint of the tenant as intake routes to it, each as stored (a disabled one shows as disabled). */
   async subscriptionsOf(tenantId: string): Promise<Subscription[]> {
     return (await queryAll(this.client, this.tenantQuery(tenantId))).map((item) => {
-      const { id, enabled, eventTypes, disabledReason } = toEndpoint(item);
-      return { id, enabled, ...(eventTypes !== undefined && { eventTypes }), ...(disabledReason !== undefined && { disabledReason }) };
+      const { id, enabled, eventTypes, disabledReason, lane } = toEndpoint(item);
+      return {
+        id,
+        enabled,
+        ...(eventTypes !== undefined && { eventTypes }),
+        ...(disabledReason !== undefined && { disabledReason }),
+        ...(lane !== undefined && { lane }),
+      };
     });
   }
 

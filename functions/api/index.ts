@@ -29,6 +29,8 @@ export const handler = runtime.budget.wrap(
       ),
       schemas: new JsonSchemaCompiler(),
       queue: runtime.queue,
+      // Deliveries to slow and probation endpoints go straight to the slow lane's queue.
+      ...(runtime.slowLane && { slowQueue: runtime.slowLane.queue }),
       clock: runtime.clock,
       logRetentionDays: config.logRetentionDays,
       maxBodyBytes: config.maxBodyBytes,

@@ -1,17 +1,17 @@
 import * as v from "valibot";
 import { type Clock, expiresAt } from "./clock.ts";
+import { type EnqueueDeps, sendMessages } from "./enqueue.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { eventIdForKey, newId, requestHash } from "./ids.ts";
-import type { DeliveryMessage, EventRecord } from "./model.ts";
+import type { EventRecord } from "./model.ts";
 import { checkPayloads, type PayloadCheckDeps } from "./payload-check.ts";
-import type { DeliveryQueue, EventStore } from "./ports.ts";
-import { receives, type Subscription, type TenantSubscriptions } from "./subscriptions.ts";
+import type { EventStore } from "./ports.ts";
+import { inSlowLane, receives, type Subscription, type TenantSubscriptions } from "./subscriptions.ts";
 import { describeIssues, EmitEvent, jsonDepth, MAX_PAYLOAD_DEPTH } from "./validation.ts";
 
-export interface IntakeDeps extends PayloadCheckDeps {
+export interface IntakeDeps extends PayloadCheckDeps, EnqueueDeps {
   subscriptions: TenantSubscriptions;
   events: EventStore;
-  queue: DeliveryQueue;
   clock: Clock;
   logRetentionDays: number;
 }
@@ -93,12 +93,16 @@ async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: I
     failAll(results, fresh, cause);
     return;
   }
+  const slow = new Set<string>();
   fresh.forEach((c) => {
-    c.record.endpointIds = (tenants.get(c.record.tenantId) ?? []).filter((e) => receives(e, c.record.type)).map((e) => e.id);
+    const receivers = (tenants.get(c.record.tenantId) ?? []).filter((e) => receives(e, c.record.type));
+    c.record.endpointIds = receivers.map((e) => e.id);
+    for (const e of receivers) if (inSlowLane(e)) slow.add(e.id);
   });
   const unsent = await sendMessages(
     deps,
     fresh.map((c) => [c.record, c.record.endpointIds]),
+    slow,
   );
   // An event SQS did not fully accept is still recorded, with what is left to send: a repeat of
   // the call, or the sweeper, sends just that. This write happens on the failure path only.
@@ -116,31 +120,6 @@ async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: I
       ? { ok: false, error: new DependencyError("sqs", "SQS did not accept every message; repeat the call to finish") }
       : { ok: true, event: accepted(c.record), replayed: false };
   }
-}
-
-/** Enqueues one message per (event, endpoint); returns, per event, the endpoints whose message SQS refused. */
-export async function sendMessages(deps: Pick<IntakeDeps, "queue">, work: [EventRecord, string[]][]): Promise<string[][]> {
-  const messages: DeliveryMessage[] = [];
-  const owner: [number, string][] = [];
-  work.forEach(([record, endpointIds], i) => {
-    const { id, tenantId, type, createdAt, body } = record;
-    for (const endpointId of endpointIds) {
-      messages.push({ v: 1, eventId: id, endpointId, tenantId, type, createdAt, body });
-      owner.push([i, endpointId]);
-    }
-  });
-  let failed: number[];
-  try {
-    failed = await deps.queue.send(messages);
-  } catch {
-    failed = messages.map((_, i) => i);
-  }
-  const unsent: string[][] = work.map(() => []);
-  for (const m of failed) {
-    const [event, endpointId] = owner[m] as [number, string];
-    unsent[event]?.push(endpointId);
-  }
-  return unsent;
 }
 
 /** Finishes events a failed intake left half-sent: sends what is left, then marks them sent. */

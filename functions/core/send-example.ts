@@ -1,10 +1,11 @@
 import { expiresAt } from "./clock.ts";
 import { type EndpointDeps, getEndpoint } from "./endpoints.ts";
+import { sendMessages } from "./enqueue.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { type EventTypeDeps, getEventType, prefixed } from "./event-types.ts";
 import { examplePayload } from "./example-payload.ts";
 import { newId, requestHash } from "./ids.ts";
-import { type IntakeDeps, sendMessages } from "./intake.ts";
+import type { IntakeDeps } from "./intake.ts";
 import type { EventRecord } from "./model.ts";
 
 /** What send-example needs: the endpoint, the catalog, and intake's queue and event log. */

@@ -1,7 +1,7 @@
 import type { Endpoint } from "./model.ts";
 
 /** What intake knows of an endpoint to route an event to it. */
-export type Subscription = Pick<Endpoint, "id" | "enabled" | "eventTypes" | "disabledReason">;
+export type Subscription = Pick<Endpoint, "id" | "enabled" | "eventTypes" | "disabledReason" | "lane">;
 
 /** Intake's port: every endpoint of a tenant as it is stored, disabled ones included and shown as disabled. */
 export interface TenantSubscriptions {
@@ -22,4 +22,9 @@ export function takesDeliveries(subscription: Subscription): boolean {
 export function receives(subscription: Subscription, type: string): boolean {
   if (!takesDeliveries(subscription)) return false;
   return subscription.eventTypes === undefined || subscription.eventTypes.includes(type);
+}
+
+/** True when the endpoint's deliveries belong on the slow lane's queue: it is slow, or new and not yet shown fast. */
+export function inSlowLane(subscription: Subscription): boolean {
+  return subscription.lane === "slow" || subscription.lane === "probation";
 }

@@ -376,6 +376,11 @@ describe("least privilege", () => {
             Action: "sqs:SendMessage",
             Resource: arnOf(logicalId(stack, stack.dispatcher.deliveryQueue)),
           }),
+          Match.objectLike({
+            Sid: "EnqueueSlowLaneDeliveries",
+            Action: "sqs:SendMessage",
+            Resource: arnOf(logicalId(stack, stack.dispatcher.slowQueue)),
+          }),
           Match.objectLike({ Sid: "ReadAdminKey", Resource: ref(logicalId(stack, stack.dispatcher.adminKeySecret)) }),
         ]),
       },

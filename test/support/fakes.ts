@@ -91,11 +91,12 @@ export class MemoryEndpointStore implements EndpointStore, TenantSubscriptions {
     return page(this.ofTenant(tenantId), limit, cursor);
   }
   async subscriptionsOf(tenantId: string): Promise<Subscription[]> {
-    return this.ofTenant(tenantId).map(({ id, enabled, eventTypes, disabledReason }) => ({
+    return this.ofTenant(tenantId).map(({ id, enabled, eventTypes, disabledReason, lane }) => ({
       id,
       enabled,
       ...(eventTypes !== undefined && { eventTypes }),
       ...(disabledReason !== undefined && { disabledReason }),
+      ...(lane !== undefined && { lane }),
     }));
   }
   private ofTenant(tenantId: string): Endpoint[] {

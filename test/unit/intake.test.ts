@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ApiError, DependencyError } from "../../functions/core/errors.ts";
 import { acceptEvents, type IntakeDeps } from "../../functions/core/intake.ts";
-import { endpointFixture, type MemoryEndpointStore, type MemoryEventStore, type MemoryQueue, memoryIntakeDeps } from "../support/fakes.ts";
+import { endpointFixture, type MemoryEndpointStore, type MemoryEventStore, MemoryQueue, memoryIntakeDeps } from "../support/fakes.ts";
 
 describe("acceptEvents", () => {
   let deps: IntakeDeps & { endpoints: MemoryEndpointStore; events: MemoryEventStore; queue: MemoryQueue };
@@ -90,6 +90,33 @@ describe("acceptEvents", () => {
     const [again] = await acceptEvents(deps, [{ type: "invoice.paid", payload: 1 }], "k");
     expect(again?.ok).toBe(true);
     expect(deps.queue.sent).toHaveLength(2);
+  });
+
+  it("puts deliveries to slow and probation endpoints on the slow lane's queue, and the rest on the delivery queue", async () => {
+    const slowQueue = new MemoryQueue();
+    await deps.endpoints.put(endpointFixture({ id: "ep_slow", lane: "slow" }));
+    await deps.endpoints.put(endpointFixture({ id: "ep_new", lane: "probation" }));
+    await deps.endpoints.put(endpointFixture({ id: "ep_fast", lane: "fast" }));
+    const [result] = await acceptEvents({ ...deps, slowQueue }, [{ type: "invoice.paid", payload: 1 }]);
+    expect(result).toMatchObject({ ok: true, event: { endpoints: 5 } });
+    expect(slowQueue.sent.map((m) => m.endpointId).sort()).toEqual(["ep_new", "ep_slow"]);
+    // An endpoint stored before lanes has none: it is in the fast lane.
+    expect(deps.queue.sent.map((m) => m.endpointId).sort()).toEqual(["ep_all", "ep_fast", "ep_paid"]);
+  });
+
+  it("records the slow lane's refused messages as unsent, and a repeat sends them through the delivery queue", async () => {
+    const slowQueue = new MemoryQueue();
+    await deps.endpoints.put(endpointFixture({ id: "ep_new", lane: "probation" }));
+    slowQueue.outage.down = true;
+    const [failed] = await acceptEvents({ ...deps, slowQueue }, [{ type: "invoice.paid", payload: 1 }], "k");
+    expect(failed).toMatchObject({ ok: false, error: { name: "DependencyError" } });
+    expect([...deps.events.items.values()][0]?.unsent).toEqual(["ep_new"]);
+    expect(deps.queue.sent.map((m) => m.endpointId).sort()).toEqual(["ep_all", "ep_paid"]);
+    const [finished] = await acceptEvents({ ...deps, slowQueue }, [{ type: "invoice.paid", payload: 1 }], "k");
+    expect(finished).toMatchObject({ ok: true, event: { endpoints: 3 } });
+    // The repeat's send goes to the delivery queue; the fast lane forwards it unsent.
+    expect(deps.queue.sent.map((m) => m.endpointId).sort()).toEqual(["ep_all", "ep_new", "ep_paid"]);
+    expect(slowQueue.sent).toEqual([]);
   });
 
   it("records what is left to send when SQS is down, so nothing accepted waits on the caller", async () => {
