@@ -89,10 +89,12 @@ const sqsClient = createSqsClient();
  * deleted since the counts were last taken (a delivery is done when it is logged and deleted).
  */
 async function awaitDone(count: number, attempts: number, timeoutMs: number): Promise<number> {
-  const deletes = `event source: SQS DeleteMessageBatch ${RESOURCE_NAMES.deliveryQueue}`;
+  // Intake puts a new (probation) endpoint's deliveries on the slow lane's queue: both lanes' deletes count.
+  const deletes = [RESOURCE_NAMES.deliveryQueue, RESOURCE_NAMES.slowQueue].map((queue) => `event source: SQS DeleteMessageBatch ${queue}`);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const deleted = sqsProxy.peek()[deletes]?.entries ?? 0;
+    const counts = sqsProxy.peek();
+    const deleted = deletes.reduce((sum, key) => sum + (counts[key]?.entries ?? 0), 0);
     const logged = dynamoProxy.peek()["delivery: DynamoDB PutItem attempt"]?.requests ?? 0;
     if ((deleted >= count && logged >= attempts) || Date.now() > deadline) return Math.min(deleted, logged);
     await new Promise((r) => setTimeout(r, 5));
@@ -122,14 +124,20 @@ serveParent(
       );
       return Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
     },
+    /** Messages in both delivery queues (intake puts a probation endpoint's on the slow lane's). */
     queueDepth: async () => {
-      const out = await sqsClient.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: stack.deliveryQueueUrl,
-          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        }),
-      );
-      return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+      let depth = 0;
+      for (const QueueUrl of [stack.deliveryQueueUrl, stack.slowQueueUrl]) {
+        const out = await sqsClient.send(
+          new GetQueueAttributesCommand({
+            QueueUrl,
+            AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+          }),
+        );
+        depth +=
+          Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+      }
+      return depth;
     },
     awaitDone: ({ count, attempts, timeoutMs }) => awaitDone(Number(count), Number(attempts ?? count), Number(timeoutMs ?? 60_000)),
     /** DynamoDB write units per partition key since the last call (see counting-proxy.ts). */
