@@ -448,21 +448,14 @@ describe("observability", () => {
     });
   });
 
-  it("alarms when the oldest delivery waits longer than the threshold (15 minutes by default)", () => {
+  it.each([
+    "deliveryQueue",
+    "slowQueue",
+  ] as const)("alarms when the oldest delivery in %s waits longer than the threshold (15 minutes by default)", (queue) => {
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       Namespace: "AWS/SQS",
       MetricName: "ApproximateAgeOfOldestMessage",
-      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack, stack.dispatcher.deliveryQueue), "QueueName"] } }],
-      Threshold: 900,
-      ComparisonOperator: "GreaterThanThreshold",
-    });
-  });
-
-  it("alarms when the oldest delivery in the slow lane's queue waits longer than the same threshold", () => {
-    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
-      Namespace: "AWS/SQS",
-      MetricName: "ApproximateAgeOfOldestMessage",
-      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack, stack.dispatcher.slowQueue), "QueueName"] } }],
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack, stack.dispatcher[queue]), "QueueName"] } }],
       Threshold: 900,
       ComparisonOperator: "GreaterThanThreshold",
     });
