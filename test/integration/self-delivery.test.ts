@@ -72,7 +72,11 @@ describe("the local stack and its own sockets", () => {
       // The stack still delivers to a receiver of its own machine that is not one of its sockets.
       const event = (await stack.api("POST", "/v1/events", { type: "a", payload: 1, tenantId: "t-self" })).json;
       await eventually(async () => receiver.requests.length === 1);
-      const attempts = (await stack.api("GET", `/v1/events/${event.id}/attempts?tenantId=t-self`)).json.items;
+      // The worker logs the attempt once the receiver has answered: a moment after the request arrived.
+      const attempts = await eventually(async () => {
+        const items = (await stack.api("GET", `/v1/events/${event.id}/attempts?tenantId=t-self`)).json.items;
+        return items.length > 0 && items;
+      });
       expect(attempts).toHaveLength(1);
       expect(attempts[0]).toMatchObject({ statusCode: 200, responseBody: "ok" });
     } finally {
