@@ -18,3 +18,13 @@ export function tagCallers(fallback?: string): void {
     if (name !== undefined && !request.headersSent) request.setHeader(CALLER_HEADER, name);
   });
 }
+
+/** Runs one invocation of the function `name`, its calls counted as that function's, and reports its wall time. */
+export async function invokeAs<R>(name: string, invoke: () => Promise<R>, took: (ms: number) => void): Promise<R> {
+  const started = performance.now();
+  try {
+    return await caller.run(name, invoke);
+  } finally {
+    took(performance.now() - started);
+  }
+}

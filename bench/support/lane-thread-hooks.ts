@@ -5,7 +5,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { SqsHandler } from "../../local/sqs-event-source.ts";
-import { caller, tagCallers } from "./caller.ts";
+import { invokeAs, tagCallers } from "./caller.ts";
 
 /** One invocation of the delivery function in the slow lane. */
 export interface LaneInvocation {
@@ -17,13 +17,13 @@ export interface LaneInvocation {
 tagCallers("event source");
 
 export function wrapHandler(name: string, handler: SqsHandler): SqsHandler {
-  return async (event, context) => {
-    const started = performance.now();
-    try {
-      return await caller.run(name, () => handler(event, context));
-    } finally {
-      const invocation: LaneInvocation = { ms: performance.now() - started, batchSize: event.Records.length };
-      parentPort?.postMessage({ kind: "hook", data: invocation });
-    }
-  };
+  return (event, context) =>
+    invokeAs(
+      name,
+      () => handler(event, context),
+      (ms) => {
+        const invocation: LaneInvocation = { ms, batchSize: event.Records.length };
+        parentPort?.postMessage({ kind: "hook", data: invocation });
+      },
+    );
 }

@@ -10,7 +10,7 @@ import type { SQSEvent } from "aws-lambda";
 import { createSqsClient } from "../../functions/adapters/aws-clients.ts";
 import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
 import { type Handler, startLocalStack } from "../../local/stack.ts";
-import { caller, tagCallers } from "./caller.ts";
+import { caller, invokeAs, tagCallers } from "./caller.ts";
 import { serveParent } from "./child.ts";
 import { startCountingProxy } from "./counting-proxy.ts";
 import type { LaneInvocation } from "./lane-thread-hooks.ts";
@@ -63,19 +63,18 @@ const stack = await startLocalStack({
     },
     wrapHandler<E, R>(name: string, handler: Handler<E, R>): Handler<E, R> {
       if (name !== "api" && name !== "delivery") return handler;
-      return async (event, context) => {
-        const started = performance.now();
-        try {
-          return await caller.run(name, () => handler(event, context));
-        } finally {
-          const ms = performance.now() - started;
-          if (name === "api") invocations.api.push(ms);
-          else {
-            invocations.delivery.push(ms);
-            invocations.deliveryBatchSizes.push((event as SQSEvent).Records.length);
-          }
-        }
-      };
+      return (event, context) =>
+        invokeAs(
+          name,
+          () => handler(event, context),
+          (ms) => {
+            if (name === "api") invocations.api.push(ms);
+            else {
+              invocations.delivery.push(ms);
+              invocations.deliveryBatchSizes.push((event as SQSEvent).Records.length);
+            }
+          },
+        );
     },
   },
 });

@@ -2,18 +2,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { ReceivedMessage } from "../../functions/core/delivery/deps.ts";
 import { deliverBatch } from "../../functions/core/delivery/pipeline.ts";
 import type { DeliveryMessage, Endpoint } from "../../functions/core/model.ts";
-import { deliveryDeps, type TestDeliveryDeps } from "../support/delivery-deps.ts";
+import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { endpointFixture } from "../support/fakes.ts";
 
-const message = (eventId: string): DeliveryMessage => ({
-  v: 1,
-  eventId,
-  endpointId: "ep_1",
-  tenantId: "default",
-  type: "invoice.paid",
-  createdAt: "2026-11-01T00:00:00.000Z",
-  body: "{}",
-});
+const message = (eventId: string): DeliveryMessage => deliveryMessage({ eventId });
 const received = (eventId: string): ReceivedMessage => ({
   messageId: eventId,
   receiptHandle: `rh-${eventId}`,

@@ -7,20 +7,11 @@ import { createEndpoint, updateEndpoint } from "../../functions/core/endpoints.t
 import type { DeliveryMessage, Endpoint } from "../../functions/core/model.ts";
 import type { SendResult } from "../../functions/core/outcome.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
-import { deliveryDeps, type TestDeliveryDeps } from "../support/delivery-deps.ts";
+import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { sqsEvent } from "../support/emf.ts";
 import { endpointFixture, MemoryQueue } from "../support/fakes.ts";
 
-const message = (eventId = "evt_1", overrides: Partial<DeliveryMessage> = {}): DeliveryMessage => ({
-  v: 1,
-  eventId,
-  endpointId: "ep_1",
-  tenantId: "default",
-  type: "invoice.paid",
-  createdAt: "2026-11-01T00:00:00.000Z",
-  body: "{}",
-  ...overrides,
-});
+const message = (eventId = "evt_1"): DeliveryMessage => deliveryMessage({ eventId });
 
 const received = (m: DeliveryMessage, receiveCount = 1, id = m.eventId): ReceivedMessage => ({
   messageId: id,
