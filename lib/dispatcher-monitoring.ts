@@ -14,7 +14,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { LANE_METRICS } from "../functions/adapters/metrics.ts";
+import { LANE_METRICS, UNSENDABLE_METRIC } from "../functions/adapters/metrics.ts";
 import { WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 
 /** The namespace the functions publish their EMF metrics to. */
@@ -27,6 +27,8 @@ export const DELIVERY_METRICS = {
   failures: "Failures",
   exhausted: "Exhausted",
   latency: "DeliveryLatency",
+  /** Events SQS refused for good, whose deliveries the dead-letter consumer ended unsendable. */
+  unsendable: UNSENDABLE_METRIC,
 } as const;
 
 /** The service names, which are also the values of the `service` metric dimension. */
@@ -42,6 +44,8 @@ export interface WebhookDispatcherAlarms {
   readonly slowLaneMessageAge: cloudwatch.Alarm;
   /** Failures / Attempts stayed above `failureRateThreshold` for three periods in a row. */
   readonly failureRate: cloudwatch.Alarm;
+  /** SQS refused an event's messages for good: its deliveries ended `exhausted` with error "unsendable". */
+  readonly unsendableEvents: cloudwatch.Alarm;
 }
 
 /** What the monitoring watches and how. */
@@ -66,7 +70,7 @@ function deliveryMetric(metricName: string, statistic: string, service: string =
   return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period: PERIOD, dimensionsMap: { service } });
 }
 
-/** The four alarms and the dashboard. */
+/** The alarms and the dashboard. */
 export class DispatcherMonitoring extends Construct {
   public readonly alarms: WebhookDispatcherAlarms;
   public readonly dashboard: cloudwatch.Dashboard;
@@ -125,6 +129,17 @@ export class DispatcherMonitoring extends Construct {
         datapointsToAlarm: 3,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      // Not a receiver's failure: intake's limits keep every payload sendable, so this is a queue whose
+      // size or rules changed under the dispatcher, or a bug; each such event is lost to its endpoints.
+      unsendableEvents: new cloudwatch.Alarm(this, "UnsendableEventsAlarm", {
+        alarmDescription:
+          "SQS refused an event's messages for good: its deliveries ended exhausted with error unsendable (see the dead-letter function's log).",
+        metric: deliveryMetric(DELIVERY_METRICS.unsendable, "Sum", SERVICE_NAMES.deadLetter),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
     };
     if (props.alarmTopic) {
       const action = new actions.SnsAction(props.alarmTopic);
@@ -154,6 +169,7 @@ export class DispatcherMonitoring extends Construct {
         right: [
           sum(DELIVERY_METRICS.exhausted).with({ label: "Exhausted (worker)" }),
           sum(DELIVERY_METRICS.exhausted, SERVICE_NAMES.deadLetter).with({ label: "Exhausted (dead-letter consumer)" }),
+          sum(DELIVERY_METRICS.unsendable, SERVICE_NAMES.deadLetter).with({ label: "Unsendable events" }),
         ],
         leftYAxis: { min: 0, max: 1, showUnits: false },
         width: 8,

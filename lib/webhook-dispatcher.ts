@@ -167,6 +167,8 @@ export class WebhookDispatcher extends Construct {
     grantSend(api.role, this.deliveryQueue, "EnqueueDeliveries");
     // Intake puts deliveries to slow and probation endpoints on the slow lane's queue directly.
     grantSend(api.role, this.slowQueue, "EnqueueSlowLaneDeliveries");
+    // An event SQS refuses for good is dead-lettered as a notice, whose consumer ends its deliveries unsendable.
+    grantSend(api.role, this.deadLetterQueue, "DeadLetterUnsendable");
     grantReadSecret(api.role, this.adminKeySecret);
 
     const delivery = new DispatcherFunction(this, "Delivery", {
@@ -213,6 +215,7 @@ export class WebhookDispatcher extends Construct {
     // BatchGetItem, UpdateItem and the send: delivery.exhausted operational events go through intake.
     grantTable(deadLetter.role, this.table, ["Query", "PutItem", "UpdateItem", "BatchGetItem"], indexNames);
     grantSend(deadLetter.role, this.deliveryQueue, "EmitOperationalEvents");
+    grantSend(deadLetter.role, this.deadLetterQueue, "DeadLetterUnsendable");
     this.deadLetterFunction.addEventSource(new SqsEventSource(this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true }));
 
     const sweeper = new DispatcherFunction(this, "Sweeper", {
@@ -226,6 +229,7 @@ export class WebhookDispatcher extends Construct {
     this.sweeperFunction = sweeper.function;
     grantTable(sweeper.role, this.table, ["Query", "UpdateItem"], indexNames);
     grantSend(sweeper.role, this.deliveryQueue, "FinishIntake");
+    grantSend(sweeper.role, this.deadLetterQueue, "DeadLetterUnsendable");
     new events.Rule(this, "SweepSchedule", {
       description: "Runs the webhook dispatcher's sweeper",
       schedule: events.Schedule.rate(Duration.minutes(5)),

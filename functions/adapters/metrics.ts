@@ -8,11 +8,16 @@ export interface DeliveryMetrics {
   queueAge(milliseconds: number): void;
   /** A message or an endpoint changed lanes. */
   lane(event: LaneEvent): void;
+  /** An event's deliveries ended unsendable: the queue refused its messages for good. */
+  unsendable(): void;
   /** Writes what was gathered during one invocation. */
   flush(): void;
 }
 
 export const METRICS_NAMESPACE = "Hookrelay";
+
+/** Events whose deliveries ended because the queue refused their message for good (the dead-letter consumer counts them). */
+export const UNSENDABLE_METRIC = "UnsendableEvents";
 
 /** The metric each lane event counts: messages the fast lane forwarded or handed over, endpoints that changed lanes. */
 export const LANE_METRICS: Record<LaneEvent["kind"], string> = {
@@ -26,14 +31,22 @@ export const LANE_METRICS: Record<LaneEvent["kind"], string> = {
  * CloudWatch embedded metric format through Powertools in Lambda (namespace Hookrelay; metric names
  * Attempts, Successes, Failures, Exhausted, DeliveryLatency, QueueAge and the lane counts of
  * LANE_METRICS, which the construct's alarms and dashboard read; the dead-letter consumer emits
- * Exhausted only). The local stack has no CloudWatch, so there it gathers nothing.
+ * Exhausted and UnsendableEvents only). The local stack has no CloudWatch, so there it gathers nothing.
  */
 export function createDeliveryMetrics(format: "json" | "pretty", service: string): DeliveryMetrics {
-  if (format === "pretty") return { attempt: () => undefined, queueAge: () => undefined, lane: () => undefined, flush: () => undefined };
+  if (format === "pretty") {
+    return {
+      attempt: () => undefined,
+      queueAge: () => undefined,
+      lane: () => undefined,
+      unsendable: () => undefined,
+      flush: () => undefined,
+    };
+  }
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service });
   // Counts are summed here and added once per invocation: each addMetric costs a few microseconds
   // in Powertools (measured by `npm run bench`, stage 1), and one value per metric keeps the line short.
-  const counts = { Attempts: 0, Successes: 0, Failures: 0, Exhausted: 0 };
+  const counts = { Attempts: 0, Successes: 0, Failures: 0, Exhausted: 0, [UNSENDABLE_METRIC]: 0 };
   const laneCounts = new Map<string, number>();
   const latencies: number[] = [];
   let oldest = -1;
@@ -50,6 +63,9 @@ export function createDeliveryMetrics(format: "json" | "pretty", service: string
     },
     queueAge(ms) {
       oldest = Math.max(oldest, ms);
+    },
+    unsendable() {
+      counts[UNSENDABLE_METRIC]++;
     },
     lane(event) {
       const name = LANE_METRICS[event.kind];

@@ -3,7 +3,8 @@ import { mapWithConcurrency } from "../core/concurrency.ts";
 import type { RetryControl } from "../core/delivery/deps.ts";
 import { DependencyError } from "../core/errors.ts";
 import type { DeliveryMessage } from "../core/model.ts";
-import type { DeliveryQueue } from "../core/ports.ts";
+import type { DeliveryQueue, Unsent } from "../core/ports.ts";
+import { queueText } from "../core/queue-text.ts";
 
 const BATCH_ENTRIES = 10;
 /** SendMessageBatch's total size limit on every SQS we target (AWS raised it to 1 MiB in 2026; emulators keep 256 KiB). */
@@ -23,28 +24,57 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
 
   /**
    * Each message carries its tenant as MessageGroupId: on a standard queue that makes SQS a fair
-   * queue, which serves a quiet tenant's messages ahead of another tenant's backlog.
+   * queue, which serves a quiet tenant's messages ahead of another tenant's backlog. Bodies go as
+   * queueText writes them, so no character SQS refuses reaches it. Each message not sent is
+   * classified by refusedForGood: the caller ends a refused one and tries a failed one again later.
    */
-  async send(messages: DeliveryMessage[]): Promise<number[]> {
-    const batches = packBatches(messages.map((m) => JSON.stringify(m)));
-    const failed = await mapWithConcurrency(batches, 10, async (batch) => {
-      try {
-        const out = await this.client.send(
-          new SendMessageBatchCommand({
-            QueueUrl: this.queueUrl,
-            Entries: batch.map(([index, body]) => ({
-              Id: String(index),
-              MessageBody: body,
-              MessageGroupId: (messages[index] as DeliveryMessage).tenantId,
-            })),
-          }),
-        );
-        return (out.Failed ?? []).map((f) => Number(f.Id));
-      } catch {
-        return batch.map(([index]) => index);
-      }
-    });
+  async send(messages: DeliveryMessage[]): Promise<Unsent[]> {
+    const batches = packBatches(messages.map((m) => queueText(JSON.stringify(m))));
+    const failed = await mapWithConcurrency(batches, 10, (batch) => this.sendBatch(batch, messages));
     return failed.flat();
+  }
+
+  private async sendBatch(batch: [number, string][], messages: DeliveryMessage[]): Promise<Unsent[]> {
+    try {
+      const out = await this.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: batch.map(([index, body]) => ({
+            Id: String(index),
+            MessageBody: body,
+            MessageGroupId: (messages[index] as DeliveryMessage).tenantId,
+          })),
+        }),
+      );
+      return (out.Failed ?? []).map((f) => ({
+        index: Number(f.Id),
+        permanent: refusedForGood(f.Code, f.SenderFault === true),
+        reason: `${f.Code ?? "unknown"}: ${f.Message ?? ""}`,
+      }));
+    } catch (error) {
+      const code = (error as { name?: string }).name ?? "unknown";
+      const reason = `${code}: ${(error as { message?: string }).message ?? ""}`;
+      if (!refusedForGood(code, (error as { $fault?: string }).$fault === "client")) {
+        return batch.map(([index]) => ({ index, permanent: false, reason }));
+      }
+      // A refusal of the whole batch names no entry: each is sent alone, so only the one at fault ends.
+      if (batch.length > 1) return (await Promise.all(batch.map((entry) => this.sendBatch([entry], messages)))).flat();
+      return batch.map(([index]) => ({ index, permanent: true, reason }));
+    }
+  }
+
+  async deadLetter(body: string, reason: string): Promise<void> {
+    try {
+      await this.client.send(
+        new SendMessageCommand({
+          QueueUrl: this.deadLetterQueueUrl,
+          MessageBody: queueText(body),
+          MessageAttributes: { reason: { DataType: "String", StringValue: reason } },
+        }),
+      );
+    } catch (cause) {
+      throw new DependencyError("sqs", "SQS dead-letter send failed", { cause });
+    }
   }
 
   async retryAfter(receiptHandle: string, seconds: number): Promise<void> {
@@ -56,20 +86,26 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
       throw new DependencyError("sqs", "SQS ChangeMessageVisibility failed", { cause });
     }
   }
+}
 
-  async deadLetter(body: string, reason: string): Promise<void> {
-    try {
-      await this.client.send(
-        new SendMessageCommand({
-          QueueUrl: this.deadLetterQueueUrl,
-          MessageBody: body,
-          MessageAttributes: { reason: { DataType: "String", StringValue: reason } },
-        }),
-      );
-    } catch (cause) {
-      throw new DependencyError("sqs", "SQS dead-letter send failed", { cause });
-    }
-  }
+/**
+ * The codes with which SQS refuses a message itself: invalid characters, a message or batch over
+ * the size limit (a lone message's InvalidParameterValue is its size), a malformed attribute. Sent
+ * again, the same message gets the same answer. Every other failure (throttling, a server error, the
+ * network, a missing permission or KMS key, a queue that does not exist) may pass: it is tried again.
+ */
+const REFUSALS_FOR_GOOD = new Set([
+  "InvalidMessageContents",
+  "MessageTooLong",
+  "BatchRequestTooLong",
+  "InvalidParameterValue",
+  "InvalidAttributeName",
+  "InvalidAttributeValue",
+]);
+
+/** Whether SQS refused a message for good: the sender is at fault (SenderFault, a client fault) and the code names the message. */
+export function refusedForGood(code: string | undefined, senderFault: boolean): boolean {
+  return senderFault && code !== undefined && REFUSALS_FOR_GOOD.has(code);
 }
 
 /** Groups bodies into batches of at most 10 entries and 256 KiB, keeping each body's index. */

@@ -1,6 +1,7 @@
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { DependencyError } from "../core/errors.ts";
 import type { Requeue } from "../core/ports.ts";
+import { queueText } from "../core/queue-text.ts";
 
 /** Sends raw bodies to the delivery queue with a delay: waiting copies of deliveries, and recovery steps. */
 export class SqsRequeue implements Requeue {
@@ -17,7 +18,8 @@ export class SqsRequeue implements Requeue {
       await this.client.send(
         new SendMessageCommand({
           QueueUrl: this.queueUrl,
-          MessageBody: body,
+          // Waiting copies carry an event's body again: written as the first send wrote it.
+          MessageBody: queueText(body),
           DelaySeconds: delaySeconds,
           ...(tenantId !== undefined && { MessageGroupId: tenantId }),
         }),

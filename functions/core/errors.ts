@@ -19,6 +19,7 @@ export type ApiErrorCode =
   | "schema_validation_failed"
   | "event_type_archived"
   | "invalid_schema"
+  | "example_too_large"
   | "endpoint_not_found"
   | "field_not_allowed"
   | "not_a_polling_endpoint"
@@ -49,6 +50,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   event_type_archived: 409,
   // A stored schema is code intake runs: one it cannot run safely is refused like an invalid body.
   invalid_schema: 422,
+  // send-example: the type's schema asks for an example larger than the builder's budget or a payload's limits.
+  example_too_large: 422,
   // The feed's codes (the wire contract the `listen` command is built against).
   endpoint_not_found: 404,
   field_not_allowed: 422,

@@ -5,9 +5,10 @@ import { ApiError, DependencyError } from "./errors.ts";
 import { eventIdForKey, newId, requestHash } from "./ids.ts";
 import type { EventRecord } from "./model.ts";
 import { checkPayloads, type PayloadCheckDeps } from "./payload-check.ts";
+import { checkPayloadLimits, MAX_ENCODED_BODY_BYTES } from "./payload-limits.ts";
 import type { EventStore } from "./ports.ts";
 import { inSlowLane, receives, type Subscription, type TenantSubscriptions } from "./subscriptions.ts";
-import { describeIssues, EmitEvent, jsonDepth, MAX_PAYLOAD_DEPTH } from "./validation.ts";
+import { describeIssues, EmitEvent } from "./validation.ts";
 
 export interface IntakeDeps extends PayloadCheckDeps, EnqueueDeps {
   subscriptions: TenantSubscriptions;
@@ -27,9 +28,6 @@ export interface AcceptedEvent {
 
 /** One result per submitted event: accepted, or the error that kept it out. */
 export type IntakeResult = { ok: true; event: AcceptedEvent; replayed: boolean } | { ok: false; error: ApiError | DependencyError };
-
-/** SQS's 256 KiB message limit (emulators and older regions) less room for the message's other fields. */
-export const MAX_ENCODED_BODY_BYTES = 256 * 1024 - 2048;
 
 interface Candidate {
   index: number;
@@ -99,15 +97,17 @@ async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: I
     c.record.endpointIds = receivers.map((e) => e.id);
     for (const e of receivers) if (inSlowLane(e)) slow.add(e.id);
   });
-  const unsent = await sendMessages(
+  const sent = await sendMessages(
     deps,
     fresh.map((c) => [c.record, c.record.endpointIds]),
     slow,
   );
   // An event SQS did not fully accept is still recorded, with what is left to send: a repeat of
-  // the call, or the sweeper, sends just that. This write happens on the failure path only.
+  // the call, or the sweeper, sends just that. A message SQS refused for good is not left to send:
+  // its delivery ends unsendable (see sendMessages), like one to an endpoint that answered 410.
   fresh.forEach((c, i) => {
-    if ((unsent[i] ?? []).length > 0) c.record.unsent = unsent[i];
+    const unsent = sent[i]?.unsent ?? [];
+    if (unsent.length > 0) c.record.unsent = unsent;
   });
   try {
     await deps.events.putNew(fresh.map((c) => c.record));
@@ -136,11 +136,16 @@ async function finishSending(deps: IntakeDeps, resumes: [number, EventRecord][],
   );
 }
 
-/** Sends an event's unsent messages and marks it sent; throws a DependencyError when SQS or DynamoDB fails. */
-export async function sendRest(deps: Pick<IntakeDeps, "queue" | "events">, record: EventRecord): Promise<void> {
-  const [left] = await sendMessages(deps, [[record, record.unsent ?? []]]);
-  if ((left ?? []).length > 0) throw new DependencyError("sqs", "SQS did not accept every message");
+/**
+ * Sends an event's unsent messages and marks it sent; throws a DependencyError when SQS or DynamoDB
+ * fails for now. Messages SQS refuses for good end unsendable and count as done, so an event is never
+ * left for the sweeper to retry for ever. Returns the endpoints whose delivery ended unsendable.
+ */
+export async function sendRest(deps: Pick<IntakeDeps, "queue" | "events">, record: EventRecord): Promise<string[]> {
+  const [sent] = await sendMessages(deps, [[record, record.unsent ?? []]]);
+  if ((sent?.unsent ?? []).length > 0) throw new DependencyError("sqs", "SQS did not accept every message");
   await deps.events.markSent(record.tenantId, record.id);
+  return sent?.unsendable ?? [];
 }
 
 /** Validates one submitted event and builds its record, or says why it cannot be accepted. */
@@ -156,16 +161,16 @@ function prepare(
   if (!parsed.success) return new ApiError("validation_failed", "The event is not valid", describeIssues(parsed.issues));
   const event = parsed.output;
   if (event.payload === undefined) return invalid("payload", "is required");
-  if (jsonDepth(event.payload) > MAX_PAYLOAD_DEPTH) return invalid("payload", `must nest at most ${MAX_PAYLOAD_DEPTH} levels deep`);
+  const limits = checkPayloadLimits(event.payload);
+  if ("problem" in limits && limits.problem.limit === "depth") return invalid("payload", limits.problem.message);
   if (confined !== undefined && event.tenantId !== undefined && event.tenantId !== confined) {
     return new ApiError("forbidden", "This key emits only into its own tenant", { tenantId: confined });
   }
-  const tenantId = confined ?? event.tenantId ?? "default";
-  const body = JSON.stringify(event.payload);
-  // The body travels JSON-escaped inside a queue message, whose size SQS limits.
-  if (Buffer.byteLength(JSON.stringify(body)) > MAX_ENCODED_BODY_BYTES) {
+  if ("problem" in limits) {
     return new ApiError("payload_too_large", `The payload is over ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue`);
   }
+  const tenantId = confined ?? event.tenantId ?? "default";
+  const { body } = limits;
   const key = event.id ?? idempotencyKey;
   const id = event.id ?? (key ? eventIdForKey(tenantId, key) : newId("evt", now.getTime()));
   const record: EventRecord = {

@@ -89,7 +89,6 @@ export interface EventRecord {
 
 export type AttemptStatus = "succeeded" | "failed" | "exhausted" | "skipped";
 
-/** Why an attempt failed when there was no HTTP status to show. */
 /** Why an attempt failed without an HTTP status, or why a delivery ended without one. */
 export const ATTEMPT_ERROR_KINDS = [
   "timeout",
@@ -100,6 +99,8 @@ export const ATTEMPT_ERROR_KINDS = [
   "endpoint_deleted",
   "dead_lettered",
   "endpoint_gone",
+  // The queue refused the delivery's message for good (too large for it, characters it does not take).
+  "unsendable",
 ] as const;
 export type AttemptErrorKind = (typeof ATTEMPT_ERROR_KINDS)[number];
 

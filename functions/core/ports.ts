@@ -66,10 +66,24 @@ export interface AttemptLog {
   byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string): Promise<Page<AttemptRecord>>;
 }
 
-/** The delivery queue: sends, delays and dead-letters delivery messages. */
+/**
+ * A message the queue did not take, by its index in the batch. `permanent`: the queue refused the
+ * message itself (its size, its characters), so sending it again cannot succeed. Otherwise the queue
+ * failed for now (throttled, unreachable, a permission or key being fixed) and a later send may.
+ * `reason` is the queue's own code and words, for the log.
+ */
+export interface Unsent {
+  index: number;
+  permanent: boolean;
+  reason: string;
+}
+
+/** The delivery queue: sends delivery messages, and dead-letters what will never be delivered. */
 export interface DeliveryQueue {
-  /** Enqueues every message; returns the indexes of the ones that could not be sent. */
-  send(messages: DeliveryMessage[]): Promise<number[]>;
+  /** Enqueues every message; returns the ones that were not sent, each classified. */
+  send(messages: DeliveryMessage[]): Promise<Unsent[]>;
+  /** Sends `body` to the dead-letter queue with the reason it ended there; throws a DependencyError when it cannot. */
+  deadLetter(body: string, reason: string): Promise<void>;
 }
 
 /** Tenant-scoped API keys. */

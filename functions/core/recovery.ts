@@ -131,15 +131,15 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
       recovers: true,
     });
   }
-  if (messages.length > 0 && (await deps.queue.send(messages)).length > 0) {
-    throw new DependencyError("sqs", "SQS did not accept every recovered delivery");
-  }
+  const unsent = messages.length > 0 ? await deps.queue.send(messages) : [];
+  // A message the queue refuses for good (an unsendable delivery) is not resent, and holds up no step.
+  if (unsent.some((u) => !u.permanent)) throw new DependencyError("sqs", "SQS did not accept every recovered delivery");
   const now = deps.clock.now().toISOString();
   const { cursor: _done, ...rest } = recovery;
   const next: RecoveryRecord = {
     ...rest,
     steps: applied + 1,
-    resent: recovery.resent + messages.length,
+    resent: recovery.resent + messages.length - unsent.length,
     scanned: recovery.scanned + page.items.length,
     updatedAt: now,
     ...(page.nextCursor === undefined ? { status: "completed" as const, completedAt: now } : { cursor: page.nextCursor }),

@@ -16,7 +16,8 @@ export interface ReplayDeps {
 export interface ReplayResult {
   eventId: string;
   chains: { endpointId: string; chain: string }[];
-  skipped: { endpointId: string; reason: "endpoint_disabled" | "endpoint_deleted" }[];
+  /** `unsendable`: the queue refuses the event's message for good (see sendMessages), so no replay can send it. */
+  skipped: { endpointId: string; reason: "endpoint_disabled" | "endpoint_deleted" | "unsendable" }[];
 }
 
 /**
@@ -58,8 +59,12 @@ export async function replayEvent(
       result.chains.push({ endpointId: id, chain });
     }
   }
-  if (messages.length > 0 && (await deps.queue.send(messages)).length > 0) {
-    throw new DependencyError("sqs", "SQS did not accept every replayed delivery; repeat the call");
+  const unsent = messages.length > 0 ? await deps.queue.send(messages) : [];
+  if (unsent.some((u) => !u.permanent)) throw new DependencyError("sqs", "SQS did not accept every replayed delivery; repeat the call");
+  for (const { index } of unsent) {
+    const endpointId = (messages[index] as DeliveryMessage).endpointId;
+    result.chains = result.chains.filter((c) => c.endpointId !== endpointId);
+    result.skipped.push({ endpointId, reason: "unsendable" });
   }
   return result;
 }

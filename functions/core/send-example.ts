@@ -3,10 +3,11 @@ import { type EndpointDeps, getEndpoint } from "./endpoints.ts";
 import { sendMessages } from "./enqueue.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { type EventTypeDeps, getEventType, prefixed } from "./event-types.ts";
-import { examplePayload } from "./example-payload.ts";
+import { buildExample, EXAMPLE_BUDGET } from "./example-payload.ts";
 import { newId, requestHash } from "./ids.ts";
 import type { IntakeDeps } from "./intake.ts";
 import type { EventRecord } from "./model.ts";
+import { checkPayloadLimits } from "./payload-limits.ts";
 
 /** What send-example needs: the endpoint, the catalog, and intake's queue and event log. */
 export type SendExampleDeps = EndpointDeps &
@@ -34,7 +35,7 @@ export async function sendExample(deps: SendExampleDeps, endpointId: string, typ
   const type = await getEventType(deps, typeName);
   if (type.archived) throw new ApiError("event_type_archived", `Event type ${type.name} is archived`, { type: type.name });
   const stored = type.examples !== undefined && type.examples.length > 0;
-  const payload = stored ? type.examples?.[0] : type.schema ? examplePayload(type.schema) : {};
+  const payload = stored ? type.examples?.[0] : type.schema ? generated(type.name, type.schema) : {};
   if (!stored && type.schema) {
     const issues = (await deps.schemas.validator({ ...type, schema: type.schema }))(payload);
     if (issues.length > 0) {
@@ -45,8 +46,16 @@ export async function sendExample(deps: SendExampleDeps, endpointId: string, typ
       );
     }
   }
+  // The example is held to the limits of an emitted payload, with the same check.
+  const limits = checkPayloadLimits(payload);
+  if ("problem" in limits) {
+    const field = stored ? "examples.0" : "schema";
+    throw new ApiError("example_too_large", `The example of ${type.name} is too large to send: its payload ${limits.problem.message}`, [
+      { path: field, message: `gives a payload that ${limits.problem.message}` },
+    ]);
+  }
   const now = deps.clock.now();
-  const body = JSON.stringify(payload);
+  const { body } = limits;
   const record: EventRecord = {
     id: newId("evt", now.getTime()),
     tenantId: endpoint.tenantId,
@@ -57,10 +66,24 @@ export async function sendExample(deps: SendExampleDeps, endpointId: string, typ
     endpointIds: [endpoint.id],
     expiresAt: expiresAt(now, deps.logRetentionDays),
   };
-  const [unsent = []] = await sendMessages(deps, [[record, record.endpointIds]]);
-  // As at intake: a message SQS refused stays on the record, for the sweeper to send.
-  if (unsent.length > 0) record.unsent = unsent;
+  const [sent] = await sendMessages(deps, [[record, record.endpointIds]]);
+  // As at intake: a message SQS did not take for now stays on the record, for the sweeper to send;
+  // one it refused for good was dead-lettered as unsendable and ends exhausted.
+  if (sent && sent.unsent.length > 0) record.unsent = sent.unsent;
   await deps.events.putNew([record]);
   if (record.unsent) throw new DependencyError("sqs", "SQS did not accept the message; it will be sent later");
   return { eventId: record.id, endpointId: endpoint.id, type: type.name, payload, source: stored ? "stored" : "generated" };
+}
+
+/** The example built from `schema` within the builder's budget, or a 422 naming the keyword that asked for too much. */
+function generated(typeName: string, schema: Record<string, unknown>): unknown {
+  const built = buildExample(schema);
+  if (built.ok) return built.payload;
+  const what = built.limit === "nodes" ? `${EXAMPLE_BUDGET.nodes} values` : `${EXAMPLE_BUDGET.bytes} bytes of JSON`;
+  const place = `schema${built.at.slice(1).replace(/\//g, ".")}.${built.keyword}`;
+  throw new ApiError(
+    "example_too_large",
+    `The schema of ${typeName} asks for an example larger than send-example builds (${what}): \`${built.keyword}\` at ${built.at}. Store a smaller example in the type's examples`,
+    [{ path: place, message: `asks for more than ${what}` }],
+  );
 }

@@ -2,19 +2,25 @@ import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { DeliveryMetrics } from "../adapters/metrics.ts";
 import { mapWithConcurrency } from "../core/concurrency.ts";
-import { type DeadLetterDeps, recordDeadLetter } from "../core/delivery/dead-letters.ts";
+import { consumeDeadLetter, type DeadLetterDeps } from "../core/delivery/dead-letters.ts";
+import { UNSENDABLE } from "../core/delivery/message.ts";
 import type { AttemptRecord } from "../core/model.ts";
 
-/** The dead-letter consumer: records every dead-lettered delivery as exhausted, then lets the message go. */
+/**
+ * The dead-letter consumer: records every dead-lettered delivery as exhausted, and every delivery of
+ * an unsendable-event notice as exhausted with error "unsendable", then lets the message go.
+ */
 export function createDeadLetterHandler(deps: DeadLetterDeps & { onExhausted?: (a: AttemptRecord) => void }, metrics?: DeliveryMetrics) {
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
     const failed = await mapWithConcurrency(event.Records, 16, async (record) => {
       try {
-        const entry = await recordDeadLetter(deps, record.body, record.messageAttributes?.reason?.stringValue);
-        if (entry) {
+        const ended = await consumeDeadLetter(deps, record.body, record.messageAttributes?.reason?.stringValue);
+        for (const entry of ended) {
           deps.onExhausted?.(entry);
           metrics?.attempt(entry);
         }
+        // One notice is one event: counted once, when it ended a delivery (not again on a redelivered notice).
+        if (ended.some((entry) => entry.error === UNSENDABLE)) metrics?.unsendable();
         return undefined;
       } catch {
         return record.messageId;

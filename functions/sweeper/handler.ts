@@ -7,7 +7,11 @@ export function createSweeperHandler(deps: SweeperDeps, log: Log) {
   return middy().handler(async () => {
     const result = await sweepUnsent(deps);
     if (result.finished.length > 0 || result.failed.length > 0) {
-      log.info("swept half-sent events", { finished: result.finished.length, failed: result.failed.length });
+      log.info("swept half-sent events", {
+        finished: result.finished.length,
+        failed: result.failed.length,
+        unsendable: result.unsendable.length,
+      });
     }
     return result;
   });

@@ -177,7 +177,7 @@ describe("a second app with non-default props", () => {
     const topicId = logicalId(stack, dispatcher.alarmTopic);
     template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "oncall@example.com", TopicArn: ref(topicId) });
     const alarms = Object.values(resourcesOfType(template, "AWS::CloudWatch::Alarm"));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(alarm.Properties?.AlarmActions).toEqual([ref(topicId)]);
       expect(alarm.Properties?.OKActions).toEqual([ref(topicId)]);
@@ -207,7 +207,13 @@ describe("a second app with non-default props", () => {
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.table)]).toMatchObject({ Type: "AWS::DynamoDB::Table" });
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.adminKeySecret)]).toMatchObject({ Type: "AWS::SecretsManager::Secret" });
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.dashboard)]).toMatchObject({ Type: "AWS::CloudWatch::Dashboard" });
-    expect(Object.keys(dispatcher.alarms).sort()).toEqual(["deadLetters", "failureRate", "oldestMessageAge", "slowLaneMessageAge"]);
+    expect(Object.keys(dispatcher.alarms).sort()).toEqual([
+      "deadLetters",
+      "failureRate",
+      "oldestMessageAge",
+      "slowLaneMessageAge",
+      "unsendableEvents",
+    ]);
     expect(JSON.stringify(stack.resolve(dispatcher.apiUrl))).toContain(logicalId(stack, dispatcher.httpApi!));
   });
 

@@ -9,6 +9,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import type { Context } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
+import { unsendableNotice } from "../../functions/core/delivery/message.ts";
 import type { DeliveryMessage } from "../../functions/core/model.ts";
 import { createDeadLetterHandler } from "../../functions/dead-letter/handler.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
@@ -72,6 +73,18 @@ async function emittedMetrics(): Promise<MetricKey[]> {
     await delivery(sqsEvent([JSON.stringify(message("evt_3", "ep_new")), JSON.stringify(message("evt_4", "ep_hang"))]), context);
     await delivery(slowBatch, context);
     await deadLetter(sqsEvent([JSON.stringify(message("evt_9", "ep_down"))], 9), context);
+    // A notice that SQS refused an event's messages for good: UnsendableEvents.
+    const refused = {
+      id: "evt_10",
+      tenantId: "default",
+      type: "invoice.paid",
+      body: "",
+      createdAt: "2026-11-01T00:00:00.000Z",
+      requestHash: "h",
+      endpointIds: ["ep_ok"],
+      expiresAt: 0,
+    };
+    await deadLetter(sqsEvent([unsendableNotice(refused, ["ep_ok"], "InvalidMessageContents")]), context);
   });
   return lines.flatMap(metricsOfEmfLine);
 }
@@ -93,7 +106,9 @@ beforeAll(async () => {
 describe("the metrics the template reads and the metrics the functions emit", () => {
   it("finds the custom metrics of the alarms and the dashboard", () => {
     // Guards the comparison below against reading nothing: the failure rate reads two metrics.
-    expect(read.map((m) => m.name)).toEqual(expect.arrayContaining(["Attempts", "Failures", "LaneHandovers", "SlowLaneExits"]));
+    expect(read.map((m) => m.name)).toEqual(
+      expect.arrayContaining(["Attempts", "Failures", "LaneHandovers", "SlowLaneExits", "UnsendableEvents"]),
+    );
   });
 
   it("reads no custom metric that no function emits", () => {

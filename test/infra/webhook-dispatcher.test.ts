@@ -385,6 +385,22 @@ describe("least privilege", () => {
         ]),
       },
     });
+    // Intake (the API), the sweeper and the dead-letter consumer (its operational events go through intake)
+    // dead-letter a notice when SQS refuses an event's messages for good.
+    for (const fn of [stack.dispatcher.apiFunction, stack.dispatcher.sweeperFunction, stack.dispatcher.deadLetterFunction]) {
+      template.hasResourceProperties("AWS::IAM::Policy", {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: "DeadLetterUnsendable",
+              Action: "sqs:SendMessage",
+              Resource: arnOf(logicalId(stack, stack.dispatcher.deadLetterQueue)),
+            }),
+          ]),
+        },
+        Roles: [ref(logicalId(stack, fn.role!))],
+      });
+    }
     template.hasResourceProperties("AWS::IAM::Policy", {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -483,6 +499,18 @@ describe("observability", () => {
     });
   });
 
+  it("alarms when the dead-letter consumer ends any event's deliveries unsendable (the UnsendableEvents metric)", () => {
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "Hookrelay",
+      MetricName: "UnsendableEvents",
+      Dimensions: [{ Name: "service", Value: "dead-letter" }],
+      Statistic: "Sum",
+      ComparisonOperator: "GreaterThanThreshold",
+      Threshold: 0,
+      TreatMissingData: "notBreaching",
+    });
+  });
+
   it("has no alarm topic unless asked for one, so the alarms have no actions", () => {
     template.resourceCountIs("AWS::SNS::Topic", 0);
     for (const alarm of Object.values(resourcesOfType(template, "AWS::CloudWatch::Alarm"))) {
@@ -493,7 +521,7 @@ describe("observability", () => {
   it("has a dashboard that graphs every delivery metric, the queues and the API", () => {
     template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
     const body = JSON.stringify(Object.values(resourcesOfType(template, "AWS::CloudWatch::Dashboard"))[0]?.Properties?.DashboardBody);
-    for (const name of ["Attempts", "Successes", "Failures", "Exhausted", "DeliveryLatency"]) {
+    for (const name of ["Attempts", "Successes", "Failures", "Exhausted", "DeliveryLatency", "UnsendableEvents"]) {
       expect(body).toContain(`\\"Hookrelay\\",\\"${name}\\"`);
     }
     for (const name of [

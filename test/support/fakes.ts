@@ -27,7 +27,9 @@ import type {
   Page,
   RecoveryStore,
   Requeue,
+  Unsent,
 } from "../../functions/core/ports.ts";
+import { queueText } from "../../functions/core/queue-text.ts";
 import type { Subscription, TenantSubscriptions } from "../../functions/core/subscriptions.ts";
 
 /** A clock that only moves when told to, with scripted randomness. */
@@ -229,18 +231,27 @@ export class MemoryEventTypeStore implements EventTypeStore {
   }
 }
 
-/** A queue that keeps what it was sent and can refuse chosen messages. */
+/**
+ * A queue that keeps what it was sent and can refuse chosen messages: for now (`refuse`, as when
+ * SQS is throttled), or for good (`refuseForGood`, and every message over `maxMessageBytes` as SQS
+ * writes it, as SQS refuses a message over its size limit).
+ */
 export class MemoryQueue implements DeliveryQueue, RetryControl, Requeue {
   readonly sent: DeliveryMessage[] = [];
   readonly delays: { receiptHandle: string; seconds: number }[] = [];
   readonly deadLetters: { body: string; reason: string }[] = [];
   refuse: (message: DeliveryMessage) => boolean = () => false;
+  refuseForGood: (message: DeliveryMessage) => boolean = () => false;
+  maxMessageBytes = Number.POSITIVE_INFINITY;
   readonly outage = new Outage();
-  async send(messages: DeliveryMessage[]) {
+  async send(messages: DeliveryMessage[]): Promise<Unsent[]> {
     this.outage.check("sqs");
-    const failed: number[] = [];
-    messages.forEach((m, i) => {
-      if (this.refuse(m)) failed.push(i);
+    const failed: Unsent[] = [];
+    messages.forEach((m, index) => {
+      if (Buffer.byteLength(queueText(JSON.stringify(m))) > this.maxMessageBytes) {
+        failed.push({ index, permanent: true, reason: "InvalidParameterValue: Message must be shorter" });
+      } else if (this.refuseForGood(m)) failed.push({ index, permanent: true, reason: "InvalidMessageContents: refused" });
+      else if (this.refuse(m)) failed.push({ index, permanent: false, reason: "RequestThrottled: refused for now" });
       else this.sent.push(m);
     });
     return failed;

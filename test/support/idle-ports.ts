@@ -28,7 +28,7 @@ export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "op
     recovery: {
       attempts: { ofDelivery: async () => [], byEndpointBetween: async () => ({ items: [] }) },
       events: { getMany: async () => new Map() },
-      queue: { send: async () => [] },
+      queue: { send: async () => [], deadLetter: async () => undefined },
       requeue,
       recoveries: { get: async () => undefined, advance: async () => false },
       clock: { now: () => new Date(), random: Math.random },

@@ -1,6 +1,11 @@
+import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
+import { unsendableNotice } from "../../functions/core/delivery/message.ts";
 import type { AttemptRecord } from "../../functions/core/model.ts";
+import { createDeadLetterHandler } from "../../functions/dead-letter/handler.ts";
+import { sqsEvent } from "../support/emf.ts";
+import { deadLetterDeps, MemoryAttemptLog } from "../support/fakes.ts";
 
 const attempt = (status: AttemptRecord["status"], durationMs: number): AttemptRecord => ({
   eventId: "evt_1",
@@ -84,5 +89,34 @@ describe("the dead-letter consumer's metrics", () => {
     expect(emf.service).toBe("dead-letter");
     expect(emf.Attempts).toBeUndefined();
     expect(emf.Failures).toBeUndefined();
+  });
+
+  it("counts an unsendable event once in UnsendableEvents, its deliveries in Exhausted, and nothing for a notice handed over again", async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const event = {
+      id: "evt_big",
+      tenantId: "t",
+      type: "a",
+      body: "",
+      createdAt: "2026-11-01T00:00:00.000Z",
+      requestHash: "h",
+      endpointIds: [],
+      expiresAt: 0,
+    };
+    const notice = unsendableNotice(event, ["ep_1", "ep_2"], "InvalidParameterValue: Message must be shorter than 1024 bytes");
+    const handler = createDeadLetterHandler(deadLetterDeps(new MemoryAttemptLog()), createDeliveryMetrics("json", "dead-letter"));
+    const emf = async () => {
+      lines.length = 0;
+      await handler(sqsEvent([notice]), {} as Context);
+      return lines.map((l) => JSON.parse(l)).find((o) => o._aws) ?? {};
+    };
+    expect(await emf()).toMatchObject({ UnsendableEvents: 1, Exhausted: 2, service: "dead-letter" });
+    const again = await emf();
+    expect(again.UnsendableEvents).toBeUndefined();
+    expect(again.Exhausted).toBeUndefined();
   });
 });

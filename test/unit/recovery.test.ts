@@ -105,6 +105,14 @@ describe("recovery", () => {
     expect(await getRecovery(deps, "ep_1", recovery.id)).toMatchObject({ status: "completed", resent: 3, scanned: 7 });
   });
 
+  it("passes over a delivery the queue refuses for good, instead of failing the step for ever", async () => {
+    deps.queue.refuseForGood = (m) => m.eventId === "evt_c";
+    const recovery = await startRecovery(deps, "ep_1", { since: "2026-11-01T00:00:00Z" });
+    await drain();
+    expect(deps.queue.sent.map((m) => m.eventId).sort()).toEqual(["evt_a", "evt_d"]);
+    expect(await getRecovery(deps, "ep_1", recovery.id)).toMatchObject({ status: "completed", resent: 2 });
+  });
+
   it("works through a large window page by page, resending each delivery once", async () => {
     for (let i = 0; i < 130; i++) {
       const id = `evt_bulk${i}`;
@@ -180,6 +188,17 @@ describe("replay", () => {
     const again = await replayEvent(deps, "default", "evt_b", "ep_1");
     expect(again.chains[0]?.chain).not.toBe(result.chains[0]?.chain);
     expect(deps.queue.sent[1]).toMatchObject({ eventId: "evt_b", recovers: false });
+  });
+
+  it("reports an endpoint skipped as unsendable when the queue refuses its message for good, and answers 503 only for a failure for now", async () => {
+    await deps.endpoints.put(endpointFixture({ id: "ep_2" }));
+    await deps.events.putNew([{ ...event("evt_two"), endpointIds: ["ep_1", "ep_2"] }]);
+    deps.queue.refuseForGood = (m) => m.endpointId === "ep_2";
+    const result = await replayEvent(deps, "default", "evt_two", undefined);
+    expect(result.chains.map((c) => c.endpointId)).toEqual(["ep_1"]);
+    expect(result.skipped).toEqual([{ endpointId: "ep_2", reason: "unsendable" }]);
+    deps.queue.refuse = (m) => m.endpointId === "ep_1";
+    await expect(replayEvent(deps, "default", "evt_two", undefined)).rejects.toMatchObject({ dependency: "sqs" });
   });
 
   it("keeps tenants apart and refuses a disabled endpoint", async () => {

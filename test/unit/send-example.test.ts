@@ -1,8 +1,11 @@
+import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CachedEventTypeStore } from "../../functions/core/event-type-cache.ts";
+import { checkPayloadLimits } from "../../functions/core/payload-limits.ts";
 import { apiCaller } from "../support/api-caller.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { endpointFixture, FakeClock, MemoryEventTypeStore } from "../support/fakes.ts";
+import { heavySchema } from "../support/schema-arbitrary.ts";
 
 const ORDER = {
   type: "object",
@@ -70,6 +73,88 @@ describe("send-example", () => {
     });
     expect(bad).toMatchObject({ status: 422, json: { error: { code: "invalid_schema" } } });
     expect(bad.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["examples.0.order", "examples.0.total"]);
+  });
+});
+
+describe("send-example on schemas that ask for too much", () => {
+  let t: ReturnType<typeof setup>;
+  beforeEach(async () => {
+    t = setup();
+    await t.deps.endpoints.put(endpointFixture({ id: "ep_acme", tenantId: "acme" }));
+  });
+  const register = (name: string, body: Record<string, unknown>) =>
+    t.call("POST", "/v1/event-types", { body: { name, description: "x", ...body } });
+  const sendExample = (eventType: string) => t.call("POST", "/v1/endpoints/ep_acme/send-example", { body: { eventType } });
+  const nothingSent = async () => {
+    expect(t.deps.queue.sent).toHaveLength(0);
+    expect(t.deps.events.items.size).toBe(0);
+  };
+
+  it("answers 422 example_too_large for the reported schemas, naming the keyword, and records nothing", async () => {
+    const nested = { type: "array", minItems: 2000, items: { type: "array", minItems: 2000, items: { type: "string" } } };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ type: "object", required: ["big"], properties: { big: nested } }, "schema.properties.big.items.minItems"],
+      [{ type: "string", minLength: 1e9 }, "schema.minLength"],
+      [{ type: "array", minItems: 3e6 }, "schema.minItems"],
+    ];
+    for (const [i, [schema, path]] of cases.entries()) {
+      expect((await register(`big.${i}`, { schema })).status).toBe(201);
+      const refused = await sendExample(`big.${i}`);
+      expect(refused).toMatchObject({ status: 422, json: { error: { code: "example_too_large", details: [{ path }] } } });
+      expect(refused.json.error.message).toContain(`big.${i}`);
+    }
+    await nothingSent();
+  });
+
+  it("holds a built payload to an emitted payload's limits: one within the builder's budget but over the queue's size is refused", async () => {
+    // 9,000 strings of 25 characters: within the builder's bytes, over the limit once quoted for the queue.
+    const schema = { type: "array", minItems: 9000, items: { type: "string", minLength: 25 } };
+    expect((await register("edge", { schema })).status).toBe(201);
+    const refused = await sendExample("edge");
+    expect(refused).toMatchObject({ status: 422, json: { error: { code: "example_too_large", details: [{ path: "schema" }] } } });
+    await nothingSent();
+  });
+
+  it("holds a stored example to the same limits: one nested deeper than a payload may be is refused, naming it", async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    expect((await register("deep", { examples: [deep] })).status).toBe(201);
+    const refused = await sendExample("deep");
+    expect(refused).toMatchObject({ status: 422, json: { error: { code: "example_too_large", details: [{ path: "examples.0" }] } } });
+    await nothingSent();
+  });
+
+  it("ends the example's delivery unsendable when the queue refuses its message for good: no half-sent event for the sweeper", async () => {
+    expect((await register("ok", { schema: ORDER })).status).toBe(201);
+    t.deps.queue.refuseForGood = () => true;
+    const sent = await sendExample("ok");
+    expect(sent.status).toBe(202);
+    expect(t.deps.events.of("acme", sent.json.eventId)?.unsent).toBeUndefined();
+    expect(t.deps.queue.deadLetters).toEqual([{ body: expect.stringContaining(sent.json.eventId), reason: "unsendable" }]);
+    expect(JSON.parse(t.deps.queue.deadLetters[0]?.body ?? "")).toMatchObject({ notice: "unsendable", endpointIds: ["ep_acme"] });
+  });
+
+  it("answers a payload within an emitted payload's limits, or a 422, for any schema the catalog accepts; never a 5xx", async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(heavySchema, async (schema) => {
+        const name = `gen.${n++}`;
+        const created = await register(name, { schema });
+        if (created.status !== 201) return; // refused as a hazard to intake: nothing to build from
+        const sentBefore = t.deps.queue.sent.length;
+        const answer = await sendExample(name);
+        if (answer.status === 202) {
+          const message = t.deps.queue.sent.at(-1);
+          expect(JSON.parse(message?.body ?? "")).toEqual(answer.json.payload);
+          expect(checkPayloadLimits(answer.json.payload)).toEqual({ body: message?.body });
+        } else {
+          expect(answer.status).toBe(422);
+          expect(["example_too_large", "validation_failed"]).toContain(answer.json.error.code);
+          expect(t.deps.queue.sent).toHaveLength(sentBefore);
+        }
+      }),
+      { numRuns: 80 },
+    );
   });
 });
 

@@ -377,7 +377,7 @@ export interface paths {
         put?: never;
         /**
          * Send an example event of a type to one endpoint
-         * @description Records an event of `eventType` for the endpoint's tenant and queues its delivery to this endpoint only, signed and retried like any other. The payload is the type's first example, or one built from its schema (422 when that does not match the schema: store an example). 404 for an endpoint of another tenant or an uncatalogued type.
+         * @description Records an event of `eventType` for the endpoint's tenant and queues its delivery to this endpoint only, signed and retried like any other. The payload is the type's first example, or one built from its schema (422 `validation_failed` when that does not match the schema: store an example). The builder stops at 10000 values or 260096 bytes, and the payload is held to an emitted payload's limits (32 levels, 260096 bytes once encoded for the queue): past either, 422 `example_too_large`, whose `details` name the schema keyword (`schema.properties.rows.minItems`) or the stored example (`examples.0`). 404 for an endpoint of another tenant or an uncatalogued type.
          */
         post: operations["sendExample"];
         delete?: never;
@@ -778,7 +778,7 @@ export interface components {
                 /** @description An identifier this API gave out */
                 endpointId: string;
                 /** @enum {string} */
-                reason: "endpoint_disabled" | "endpoint_deleted";
+                reason: "endpoint_disabled" | "endpoint_deleted" | "unsendable";
             }[];
         };
         Attempt: {
@@ -802,7 +802,7 @@ export interface components {
             durationMs: number;
             statusCode?: number;
             /** @enum {string} */
-            error?: "timeout" | "connection" | "destination_blocked" | "request_invalid" | "endpoint_disabled" | "endpoint_deleted" | "dead_lettered" | "endpoint_gone";
+            error?: "timeout" | "connection" | "destination_blocked" | "request_invalid" | "endpoint_disabled" | "endpoint_deleted" | "dead_lettered" | "endpoint_gone" | "unsendable";
             errorMessage?: string;
             /** @description The first 4 KB of the receiver's answer */
             responseBody?: string;
@@ -4149,7 +4149,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `validation_failed` */
+            /** @description Invalid input: `example_too_large`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4158,7 +4158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "validation_failed";
+                            code?: "example_too_large" | "validation_failed";
                         };
                     };
                 };

@@ -1,7 +1,9 @@
 import * as v from "valibot";
 import { MAX_CHECKS_PER_VALUE, MAX_PATTERN_LENGTH, MAX_SCHEMA_REFS } from "../../adapters/schema-hazards.ts";
 import { CreateEventType, MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH, UpdateEventType } from "../../core/event-types.ts";
-import { EVENT_TYPE } from "../../core/validation.ts";
+import { EXAMPLE_BUDGET } from "../../core/example-payload.ts";
+import { MAX_ENCODED_BODY_BYTES } from "../../core/payload-limits.ts";
+import { EVENT_TYPE, MAX_PAYLOAD_DEPTH } from "../../core/validation.ts";
 import { EXAMPLES, type Operation, paging } from "./operation.ts";
 import * as R from "./response-schemas.ts";
 
@@ -50,11 +52,10 @@ export const EVENT_TYPE_OPERATIONS: Operation[] = [
     operationId: "sendExample",
     tag: "Event types",
     summary: "Send an example event of a type to one endpoint",
-    description:
-      "Records an event of `eventType` for the endpoint's tenant and queues its delivery to this endpoint only, signed and retried like any other. The payload is the type's first example, or one built from its schema (422 when that does not match the schema: store an example). 404 for an endpoint of another tenant or an uncatalogued type.",
+    description: `Records an event of \`eventType\` for the endpoint's tenant and queues its delivery to this endpoint only, signed and retried like any other. The payload is the type's first example, or one built from its schema (422 \`validation_failed\` when that does not match the schema: store an example). The builder stops at ${EXAMPLE_BUDGET.nodes} values or ${EXAMPLE_BUDGET.bytes} bytes, and the payload is held to an emitted payload's limits (${MAX_PAYLOAD_DEPTH} levels, ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue): past either, 422 \`example_too_large\`, whose \`details\` name the schema keyword (\`schema.properties.rows.minItems\`) or the stored example (\`examples.0\`). 404 for an endpoint of another tenant or an uncatalogued type.`,
     body: { schema: v.strictObject({ eventType: EVENT_TYPE }), example: { eventType: "invoice.paid" } },
     success: { status: 202, description: "The example's event, queued", schema: R.SentExample },
-    errors: ["not_found", "event_type_archived"],
+    errors: ["not_found", "event_type_archived", "example_too_large"],
   },
   {
     method: "GET",

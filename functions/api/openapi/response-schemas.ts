@@ -95,7 +95,7 @@ export const Recovery = v.strictObject({
 export const ReplayResult = v.strictObject({
   eventId: ID,
   chains: v.array(v.strictObject({ endpointId: ID, chain: ID })),
-  skipped: v.array(v.strictObject({ endpointId: ID, reason: v.picklist(["endpoint_disabled", "endpoint_deleted"]) })),
+  skipped: v.array(v.strictObject({ endpointId: ID, reason: v.picklist(["endpoint_disabled", "endpoint_deleted", "unsendable"]) })),
 });
 
 export const Attempt = v.strictObject({

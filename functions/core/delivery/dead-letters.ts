@@ -4,7 +4,7 @@ import type { AttemptLog, RecoveryStore } from "../ports.ts";
 import { announceExhausted, type Ending } from "./announce.ts";
 import type { DeliveryDeps } from "./deps.ts";
 import { latestOfChain, supersededChain } from "./history.ts";
-import { parseMessage, parseTask } from "./message.ts";
+import { parseMessage, parseTask, parseUnsendableNotice, UNSENDABLE } from "./message.ts";
 
 /** The dead-letter consumer's dependencies; every port is required, so no wiring turns a feature off. */
 export interface DeadLetterDeps extends Pick<DeliveryDeps, "operational" | "onWarning"> {
@@ -42,6 +42,38 @@ export async function recordDeadLetter(deps: DeadLetterDeps, body: string, reaso
     return undefined;
   }
   if (reason !== undefined && NOT_A_DELIVERY.has(reason)) return undefined;
+  return endDelivery(deps, message, reason, "dead_lettered");
+}
+
+/**
+ * What the dead-letter consumer does with one body: a notice that the queue refused an event's
+ * messages for good ends each of its deliveries `exhausted` with error "unsendable"; anything else
+ * is a dead-lettered message for recordDeadLetter. Returns the records written.
+ */
+export async function consumeDeadLetter(deps: DeadLetterDeps, body: string, reason?: string): Promise<AttemptRecord[]> {
+  const notice = parseUnsendableNotice(body);
+  if (!notice) {
+    const entry = await recordDeadLetter(deps, body, reason);
+    return entry ? [entry] : [];
+  }
+  const { eventId, tenantId, type, createdAt } = notice;
+  const ended: AttemptRecord[] = [];
+  for (const endpointId of notice.endpointIds) {
+    // The body is what the queue refused: the delivery is recorded and announced without it.
+    const message: DeliveryMessage = { v: 1, eventId, endpointId, tenantId, type, createdAt, body: "" };
+    const entry = await endDelivery(deps, message, UNSENDABLE, UNSENDABLE);
+    if (entry) ended.push(entry);
+  }
+  return ended;
+}
+
+/** Records the delivery exhausted in its chain and announces it, unless it ended already or another chain delivered it. */
+async function endDelivery(
+  deps: DeadLetterDeps,
+  message: DeliveryMessage,
+  reason: string | undefined,
+  error: "dead_lettered" | typeof UNSENDABLE,
+): Promise<AttemptRecord | undefined> {
   const history = await deps.attempts.ofDelivery(message.eventId, message.endpointId);
   // Another chain (a replay, a recovery) delivered it after this one began: nothing was given up on.
   if (supersededChain(history, message.chain)) return undefined;
@@ -64,12 +96,12 @@ export async function recordDeadLetter(deps: DeadLetterDeps, body: string, reaso
     url: last?.url ?? "",
     at: now.toISOString(),
     durationMs: 0,
-    error: "dead_lettered",
+    error,
     expiresAt: expiresAt(now, deps.logRetentionDays),
   };
   await deps.attempts.record(entry);
   // The attempts made are those before this record, which stands for the queue giving up, not for a request.
-  await announce(deps, message, entry.at, { attempts: last?.attempt ?? 0, statusCode: last?.statusCode, error: "dead_lettered" });
+  await announce(deps, message, entry.at, { attempts: last?.attempt ?? 0, statusCode: last?.statusCode, error });
   return entry;
 }
 
