@@ -161,7 +161,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           const view = await stack.api("GET", `/v1/events/${encodeURIComponent(id)}?tenantId=chaos`);
           if (view.status === 200) views.set(id, view.json);
         }
-        return [...accepted.keys()].every((id) => views.get(id)?.deliveries.every((d) => d.status === "succeeded" || d.status === "exhausted"));
+        return [...accepted.keys()].every((id) =>
+          views.get(id)?.deliveries.every((d) => d.status === "succeeded" || d.status === "exhausted"),
+        );
       },
       240_000,
       1_000,
