@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, hash, randomBytes } from "node:crypto";
 
 /** A new id that sorts by creation time: prefix_ + 12 hex of milliseconds + 16 hex of randomness. */
 export function newId(prefix: string, nowMs: number = Date.now()): string {
@@ -22,6 +22,7 @@ export function requestHash(...parts: string[]): string {
 }
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const BASE62_CUBED = 62 ** 3;
 
 /**
  * The message id of a tenant's event: `msg_` + 27 base62 characters (160 bits of SHA-256 over the
@@ -30,15 +31,20 @@ const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
  * chose (an event id may hold a `.`), and it is the same on every attempt, replay and endpoint.
  */
 export function messageIdFor(tenantId: string, eventId: string): string {
-  const digest = createHash("sha256")
-    .update("hookrelay message id\u0000")
-    .update(JSON.stringify([tenantId, eventId]))
-    .digest();
-  let n = BigInt(`0x${digest.subarray(0, 20).toString("hex")}`);
+  const digest = hash("sha256", `hookrelay message id\u0000${JSON.stringify([tenantId, eventId])}`, "buffer");
+  // The first 160 bits as five 32-bit words, divided in place by 62^3 nine times (62^27 > 2^160):
+  // each step stays below 2^50, exact in a double, and no BigInt (4 times slower) is needed.
+  const words = [0, 4, 8, 12, 16].map((at) => digest.readUInt32BE(at));
   let text = "";
-  for (let i = 0; i < 27; i++) {
-    text = BASE62[Number(n % 62n)] + text;
-    n /= 62n;
+  for (let step = 0; step < 9; step++) {
+    let rest = 0;
+    for (let w = 0; w < 5; w++) {
+      const value = rest * 0x1_0000_0000 + (words[w] as number);
+      const quotient = Math.floor(value / BASE62_CUBED);
+      words[w] = quotient;
+      rest = value - quotient * BASE62_CUBED;
+    }
+    text = `${BASE62[Math.floor(rest / 3844)]}${BASE62[Math.floor(rest / 62) % 62]}${BASE62[rest % 62]}${text}`;
   }
   return `msg_${text}`;
 }

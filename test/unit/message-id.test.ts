@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
@@ -39,6 +40,25 @@ describe("messageIdFor", () => {
         expect(messageIdFor(tenantId, eventId)).toBe(id);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("spells the digest's first 160 bits in base62, as BigInt arithmetic does", () => {
+    const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    const oracle = (tenantId: string, eventId: string) => {
+      const digest = createHash("sha256")
+        .update(`hookrelay message id\u0000${JSON.stringify([tenantId, eventId])}`)
+        .digest();
+      let n = BigInt(`0x${digest.subarray(0, 20).toString("hex")}`);
+      let text = "";
+      for (let i = 0; i < 27; i++, n /= 62n) text = base62[Number(n % 62n)] + text;
+      return `msg_${text}`;
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "binary" }), (t, e) => {
+        expect(messageIdFor(t, e)).toBe(oracle(t, e));
+      }),
+      { numRuns: 2000 },
     );
   });
 
