@@ -1,46 +1,98 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { answerAndClose, answerClientError } from "./lingering-close.ts";
 import { closeServer, listenOnLoopback } from "./loopback.ts";
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** API Gateway's own payload limit for HTTP APIs. */
-const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** How much the gateway takes, and how long it lingers on a connection it closes (tests shrink them). */
+export interface GatewayLimits {
+  /** API Gateway's own payload limit for HTTP APIs. */
+  maxPayloadBytes: number;
+  /** How long a connection closed after an early answer keeps dropping what the client still sends. */
+  lingerMs: number;
+  /** Node's request and header timeouts (408), and how often it checks them. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  timeoutCheckMs: number;
+}
+
+const DEFAULT_LIMITS: GatewayLimits = {
+  maxPayloadBytes: 10 * 1024 * 1024,
+  lingerMs: 2_000,
+  requestTimeoutMs: 300_000,
+  headersTimeoutMs: 60_000,
+  timeoutCheckMs: 30_000,
+};
 const TEXT_TYPES = /^(application\/([a-z0-9.+-]*\+)?(json|xml|x-www-form-urlencoded)|text\/)/i;
+const TOO_LARGE = { statusCode: 413, headers: { "content-type": "application/json" }, body: '{"message":"Request Entity Too Large"}' };
+const NO_HOST = { statusCode: 400, headers: { "content-type": "application/json" }, body: '{"message":"Bad Request"}' };
 
 /**
  * An HTTP API (payload format 2.0) in front of the API handler: each request becomes the event API
- * Gateway would send, and the handler's structured result becomes the response.
+ * Gateway would send, and the handler's structured result becomes the response. Every answer given
+ * before the body was read to its end closes the connection (lingering-close.ts).
  */
-export async function startHttpGateway(handler: ApiHandler, port: number, onError: (e: unknown) => void) {
-  const server = http.createServer(async (req, res) => {
+export async function startHttpGateway(
+  handler: ApiHandler,
+  port: number,
+  onError: (e: unknown) => void,
+  limits: Partial<GatewayLimits> = {},
+) {
+  const { maxPayloadBytes, lingerMs, requestTimeoutMs, headersTimeoutMs, timeoutCheckMs } = { ...DEFAULT_LIMITS, ...limits };
+  const serve = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
-      const body = await readBody(req);
-      if (body === undefined) {
-        send(res, { statusCode: 413, headers: { "content-type": "application/json" }, body: '{"message":"Request Entity Too Large"}' });
-        return;
-      }
+      // Node's own missing-Host answer would close without lingering.
+      if (req.httpVersion === "1.1" && req.headers.host === undefined) return answerAndClose(req, res, NO_HOST, lingerMs);
+      const body = declaredLength(req) > maxPayloadBytes ? undefined : await readBody(req, maxPayloadBytes);
+      if (body === undefined) return answerAndClose(req, res, TOO_LARGE, lingerMs);
       const result = await handler(toEvent(req, body), lambdaContext());
       send(res, result);
     } catch (error) {
       onError(error);
-      send(res, { statusCode: 500, headers: { "content-type": "application/json" }, body: '{"message":"Internal Server Error"}' });
+      if (!res.headersSent)
+        send(res, { statusCode: 500, headers: { "content-type": "application/json" }, body: '{"message":"Internal Server Error"}' });
     }
+  };
+  const server = http.createServer(
+    {
+      requireHostHeader: false,
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: headersTimeoutMs,
+      connectionsCheckingInterval: timeoutCheckMs,
+    },
+    serve,
+  );
+  // `Expect: 100-continue` (curl sends it for bodies over 1 MB): refuse an oversized body before it is sent.
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (declaredLength(req) > maxPayloadBytes) return answerAndClose(req, res, TOO_LARGE, lingerMs);
+    res.writeContinue();
+    void serve(req, res);
   });
+  server.on("clientError", answerClientError(lingerMs));
   server.keepAliveTimeout = 5_000;
   return { url: await listenOnLoopback(server, port), stop: () => closeServer(server) };
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+function declaredLength(req: http.IncomingMessage): number {
+  return Number(req.headers["content-length"] ?? 0);
+}
+
+/** The body, or undefined as soon as it passes `max` bytes (the rest is left to answerAndClose). */
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) return void chunks.push(chunk);
+      req.off("data", onData).off("end", onEnd).off("error", reject);
+      resolve(undefined);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on("data", onData).once("end", onEnd).once("error", reject);
+  });
 }
 
 function toEvent(req: http.IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {

@@ -152,9 +152,9 @@ function staticHeaders(): Record<string, string> {
   return {
     "content-type": "application/json",
     "user-agent": USER_AGENT,
-    "webhook-id": "evt_bench0000000000000000",
+    "webhook-id": "msg_bench0000000000000000000000",
     "webhook-timestamp": String(timestamp),
-    "webhook-signature": signer.sign("evt_bench0000000000000000", timestamp, PAYLOAD),
+    "webhook-signature": signer.sign("msg_bench0000000000000000000000", timestamp, PAYLOAD),
     "content-length": String(Buffer.byteLength(PAYLOAD)),
   };
 }

@@ -129,7 +129,7 @@ async function deliver(url: URL, item: FeedItem, deps: ListenDeps, signal: Abort
       if (signal.aborted) return "stopped";
       throw error;
     }
-    const head = `${clock(deps)}  ${item.eventType}  ${item.eventId}  ->`;
+    const head = `${clock(deps)}  ${item.eventType}  ${item.headers["webhook-id"]}  ->`;
     if (answer.kind === "answered") {
       deps.print(`${head} ${answer.status}  ${answer.ms}ms`);
       return "answered";

@@ -97,6 +97,7 @@ export function eventDetail(id: string): HTMLElement {
       h("h1", {}, `Event ${event.type}`),
       facts([
         ["Id", event.id],
+        ["Webhook id", event.messageId],
         ["Tenant", event.tenantId],
         ["Created", when(event.createdAt)],
       ]),

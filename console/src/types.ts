@@ -25,6 +25,8 @@ export interface EndpointJson {
 
 export interface EventSummary {
   id: string;
+  /** The webhook-id its deliveries carry. */
+  messageId: string;
   type: string;
   tenantId: string;
   createdAt: string;

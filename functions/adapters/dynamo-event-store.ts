@@ -8,7 +8,18 @@ import { conditionalWrite, dynamo, querySharded, type ShardedList } from "./dyna
 import { shardOf } from "./sharded-paging.ts";
 import { keys, TABLE_DESIGN, TENANT_EVENT_SHARDS } from "./table-design.ts";
 
-const EVENT_FIELDS = ["id", "tenantId", "type", "body", "createdAt", "requestHash", "endpointIds", "unsent", "expiresAt"] as const;
+const EVENT_FIELDS = [
+  "id",
+  "tenantId",
+  "messageId",
+  "type",
+  "body",
+  "createdAt",
+  "requestHash",
+  "endpointIds",
+  "unsent",
+  "expiresAt",
+] as const;
 
 /**
  * Events in the DynamoDB table, beside their attempts, keyed by tenant and id. Items from before the

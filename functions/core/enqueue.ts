@@ -20,6 +20,12 @@ export interface EventSend {
   unsendable: string[];
 }
 
+/** The queue message that delivers the event to one endpoint; intake, the sweeper, replay and recovery all build it here. */
+export function deliveryMessage(record: EventRecord, endpointId: string): DeliveryMessage {
+  const { id, messageId, tenantId, type, createdAt, body } = record;
+  return { v: 1, eventId: id, ...(messageId !== undefined && { messageId }), endpointId, tenantId, type, createdAt, body };
+}
+
 /**
  * Enqueues one message per (event, endpoint), those to the endpoints in `slow` on the slow lane's
  * queue when there is one; returns, per event, what was not sent. A message sent later for an unsent
@@ -35,12 +41,11 @@ export async function sendMessages(
 ): Promise<EventSend[]> {
   const lanes = new Map<DeliveryQueue, { messages: DeliveryMessage[]; owner: [number, string][] }>();
   work.forEach(([record, endpointIds], i) => {
-    const { id, tenantId, type, createdAt, body } = record;
     for (const endpointId of endpointIds) {
       const queue = deps.slowQueue && slow.has(endpointId) ? deps.slowQueue : deps.queue;
       const lane = lanes.get(queue) ?? { messages: [], owner: [] };
       lanes.set(queue, lane);
-      lane.messages.push({ v: 1, eventId: id, endpointId, tenantId, type, createdAt, body });
+      lane.messages.push(deliveryMessage(record, endpointId));
       lane.owner.push([i, endpointId]);
     }
   });

@@ -1,4 +1,5 @@
 import { ApiError } from "./errors.ts";
+import { webhookId } from "./ids.ts";
 import type { AttemptRecord, AttemptStatus, DeliveryStatus, EventRecord } from "./model.ts";
 import type { AttemptLog, EventStore, Page } from "./ports.ts";
 
@@ -27,8 +28,8 @@ export async function getEventView(deps: QueryDeps, tenantId: string, id: string
 
 /** The event as the API shows it, without payload. */
 export function eventSummary(event: EventRecord) {
-  const { id, type, tenantId, createdAt, endpointIds } = event;
-  return { id, type, tenantId, createdAt, endpoints: endpointIds.length };
+  const { id, messageId, type, tenantId, createdAt, endpointIds } = event;
+  return { id, messageId: webhookId({ eventId: id, messageId }), type, tenantId, createdAt, endpoints: endpointIds.length };
 }
 
 /**

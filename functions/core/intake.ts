@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { type Clock, expiresAt } from "./clock.ts";
 import { type EnqueueDeps, sendMessages } from "./enqueue.ts";
 import { ApiError, DependencyError } from "./errors.ts";
-import { eventIdForKey, newId, requestHash } from "./ids.ts";
+import { eventIdForKey, messageIdFor, newId, requestHash, webhookId } from "./ids.ts";
 import type { EventRecord } from "./model.ts";
 import { checkPayloads, type PayloadCheckDeps } from "./payload-check.ts";
 import { checkPayloadLimits, MAX_ENCODED_BODY_BYTES } from "./payload-limits.ts";
@@ -20,6 +20,8 @@ export interface IntakeDeps extends PayloadCheckDeps, EnqueueDeps {
 /** What the caller learns of an accepted event. */
 export interface AcceptedEvent {
   id: string;
+  /** The `webhook-id` its deliveries carry. */
+  messageId: string;
   type: string;
   tenantId: string;
   createdAt: string;
@@ -176,6 +178,7 @@ function prepare(
   const record: EventRecord = {
     id,
     tenantId,
+    messageId: messageIdFor(tenantId, id),
     type: event.type,
     body,
     createdAt: now.toISOString(),
@@ -265,6 +268,6 @@ function failAll(results: IntakeResult[], candidates: Candidate[], cause: unknow
 }
 
 function accepted(record: EventRecord): AcceptedEvent {
-  const { id, type, tenantId, createdAt, endpointIds } = record;
-  return { id, type, tenantId, createdAt, endpoints: endpointIds.length };
+  const { id, messageId, type, tenantId, createdAt, endpointIds } = record;
+  return { id, messageId: webhookId({ eventId: id, messageId }), type, tenantId, createdAt, endpoints: endpointIds.length };
 }

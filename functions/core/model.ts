@@ -73,8 +73,14 @@ export interface CircuitState {
 }
 
 export interface EventRecord {
+  /** The caller's name for the event (or one made for it): the idempotency key within its tenant. */
   id: string;
   tenantId: string;
+  /**
+   * The `webhook-id` its deliveries carry (`messageIdFor`), set at intake. Absent on an event
+   * accepted before message ids existed, whose deliveries keep carrying its `id`.
+   */
+  messageId?: string;
   type: string;
   /** The exact JSON text that is signed and sent. */
   body: string;
@@ -129,6 +135,8 @@ export interface AttemptRecord {
 export interface DeliveryMessage {
   v: 1;
   eventId: string;
+  /** The event's message id, sent as `webhook-id`; absent for an event from before message ids (its id is sent). */
+  messageId?: string;
   endpointId: string;
   tenantId: string;
   type: string;

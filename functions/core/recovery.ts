@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Clock, expiresAt } from "./clock.ts";
 import type { RecoveryTask } from "./delivery/message.ts";
+import { deliveryMessage } from "./enqueue.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { latestRecord } from "./event-queries.ts";
 import { newId } from "./ids.ts";
@@ -118,18 +119,7 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
   for (const a of chosen) {
     const event = events.get(a.eventId);
     if (!event) continue; // expired from the log: nothing left to send
-    const { id, tenantId, type, createdAt, body } = event;
-    messages.push({
-      v: 1,
-      eventId: id,
-      endpointId: recovery.endpointId,
-      tenantId,
-      type,
-      createdAt,
-      body,
-      chain: chainFor(recovery.id, id),
-      recovers: true,
-    });
+    messages.push({ ...deliveryMessage(event, recovery.endpointId), chain: chainFor(recovery.id, event.id), recovers: true });
   }
   const unsent = messages.length > 0 ? await deps.queue.send(messages) : [];
   // A message the queue refuses for good (an unsendable delivery) is not resent, and holds up no step.

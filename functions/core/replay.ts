@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.ts";
+import { deliveryMessage } from "./enqueue.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
@@ -54,8 +55,7 @@ export async function replayEvent(
       result.skipped.push({ endpointId: id, reason: "endpoint_disabled" });
     } else {
       const chain = newId("m", now).replace("_", "");
-      const { type, createdAt, body } = event;
-      messages.push({ v: 1, eventId, endpointId: id, tenantId, type, createdAt, body, chain, recovers: hadFailed(history, id) });
+      messages.push({ ...deliveryMessage(event, id), chain, recovers: hadFailed(history, id) });
       result.chains.push({ endpointId: id, chain });
     }
   }

@@ -4,7 +4,7 @@ import { sendMessages } from "./enqueue.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { type EventTypeDeps, getEventType, prefixed } from "./event-types.ts";
 import { buildExample, EXAMPLE_BUDGET } from "./example-payload.ts";
-import { newId, requestHash } from "./ids.ts";
+import { messageIdFor, newId, requestHash } from "./ids.ts";
 import type { IntakeDeps } from "./intake.ts";
 import type { EventRecord } from "./model.ts";
 import { checkPayloadLimits } from "./payload-limits.ts";
@@ -17,6 +17,8 @@ export type SendExampleDeps = EndpointDeps &
 /** What send-example started: an event of its own, delivered to the one endpoint. */
 export interface SentExample {
   eventId: string;
+  /** The `webhook-id` it was sent with. */
+  messageId: string;
   endpointId: string;
   type: string;
   payload: unknown;
@@ -56,9 +58,12 @@ export async function sendExample(deps: SendExampleDeps, endpointId: string, typ
   }
   const now = deps.clock.now();
   const { body } = limits;
+  const id = newId("evt", now.getTime());
+  const messageId = messageIdFor(endpoint.tenantId, id);
   const record: EventRecord = {
-    id: newId("evt", now.getTime()),
+    id,
     tenantId: endpoint.tenantId,
+    messageId,
     type: type.name,
     body,
     createdAt: now.toISOString(),
@@ -72,7 +77,7 @@ export async function sendExample(deps: SendExampleDeps, endpointId: string, typ
   if (sent && sent.unsent.length > 0) record.unsent = sent.unsent;
   await deps.events.putNew([record]);
   if (record.unsent) throw new DependencyError("sqs", "SQS did not accept the message; it will be sent later");
-  return { eventId: record.id, endpointId: endpoint.id, type: type.name, payload, source: stored ? "stored" : "generated" };
+  return { eventId: record.id, messageId, endpointId: endpoint.id, type: type.name, payload, source: stored ? "stored" : "generated" };
 }
 
 /** The example built from `schema` within the builder's budget, or a 422 naming the keyword that asked for too much. */

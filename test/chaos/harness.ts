@@ -106,7 +106,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     };
 
-    const accepted = new Set<string>();
+    /** Each accepted event's id, and the message id (webhook-id) its deliveries carry. */
+    const accepted = new Map<string, string>();
+    const accept = (event: { id: string; messageId: string }) => accepted.set(event.id, event.messageId);
     const killAt = new Set(Array.from({ length: options.kills }, (_, k) => Math.floor(((k + 1) * options.events) / (options.kills + 1))));
     const outageAt = new Set(
       Array.from({ length: options.outages }, (_, k) => Math.floor(((k + 0.5) * options.events) / (options.outages + 1))),
@@ -139,14 +141,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }));
       if ((i / 5) % 2 === 0) {
         const answer = await persist("POST", "/v1/events/batch", { events: group });
-        for (const item of answer.items) if (item.status === 202) accepted.add(item.event.id);
+        for (const item of answer.items) if (item.status === 202) accept(item.event);
         // Items refused for a dependency failure are repeated one by one with the same id.
         for (const [j, item] of answer.items.entries()) {
-          if (item.status !== 202) accepted.add((await persist("POST", "/v1/events", group[j])).id);
+          if (item.status !== 202) accept(await persist("POST", "/v1/events", group[j]));
         }
       } else {
         const results = await Promise.all(group.map(({ id, ...event }) => persist("POST", "/v1/events", event, { "idempotency-key": id })));
-        for (const r of results) accepted.add(r.id);
+        for (const r of results) accept(r);
       }
     }
     options.log(`chaos: ${accepted.size} events accepted, waiting for every delivery to settle`);
@@ -154,12 +156,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const views = new Map<string, { deliveries: { endpointId: string; status: string; attempts: number }[] }>();
     await eventually(
       async () => {
-        for (const id of accepted) {
+        for (const id of accepted.keys()) {
           if (views.get(id)?.deliveries.every((d) => d.status === "succeeded" || d.status === "exhausted")) continue;
           const view = await stack.api("GET", `/v1/events/${encodeURIComponent(id)}?tenantId=chaos`);
           if (view.status === 200) views.set(id, view.json);
         }
-        return [...accepted].every((id) => views.get(id)?.deliveries.every((d) => d.status === "succeeded" || d.status === "exhausted"));
+        return [...accepted.keys()].every((id) =>
+          views.get(id)?.deliveries.every((d) => d.status === "succeeded" || d.status === "exhausted"),
+        );
       },
       240_000,
       1_000,
@@ -170,14 +174,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let exhausted = 0;
     let lost = 0;
     let exhaustedOffSchedule = 0;
-    for (const id of accepted) {
+    for (const [id, messageId] of accepted) {
       const view = views.get(id);
       if (!view || view.deliveries.length !== options.endpoints) {
         lost += options.endpoints - (view?.deliveries.length ?? 0);
       }
       for (const d of view?.deliveries ?? []) {
         deliveries++;
-        const received = (answers.get(`${id} ${endpointPaths.get(d.endpointId)}`) ?? 0) > 0;
+        const received = (answers.get(`${messageId} ${endpointPaths.get(d.endpointId)}`) ?? 0) > 0;
         if (d.status === "succeeded" && received) succeeded++;
         else if (d.status === "exhausted") {
           exhausted++;
@@ -186,7 +190,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     }
     const duplicates = [...answers.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
-    const unknownWebhookIds = receiver.requests.filter((r) => !accepted.has(r.headers["webhook-id"] ?? "")).length;
+    const messageIds = new Set(accepted.values());
+    const unknownWebhookIds = receiver.requests.filter((r) => !messageIds.has(r.headers["webhook-id"] ?? "")).length;
     return {
       acceptedEvents: accepted.size,
       deliveries,

@@ -65,12 +65,14 @@ describe("hookrelay listen", () => {
     await eventually(async () => r.received.length >= 3);
 
     expect(r.received).toEqual([
-      { webhookId: first.eventId, body: first.body, verified: true },
-      { webhookId: second.eventId, body: second.body, verified: true },
-      { webhookId: first.eventId, body: again.body, verified: true },
+      { webhookId: first.messageId, body: first.body, verified: true },
+      { webhookId: second.messageId, body: second.body, verified: true },
+      { webhookId: first.messageId, body: again.body, verified: true },
     ]);
-    await eventually(async () => listener.stdout().includes(`${second.eventId}  -> 204`));
-    expect(listener.stdout()).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  invoice\\.paid  ${first.eventId}  -> 204  \\d+ms$`, "m"));
+    await eventually(async () => listener.stdout().includes(`${second.messageId}  -> 204`));
+    expect(listener.stdout()).toMatch(
+      new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  invoice\\.paid  ${first.messageId}  -> 204  \\d+ms$`, "m"),
+    );
 
     expect(await listener.stop("SIGINT")).toBe(0);
     expect(feed.endpoints.size).toBe(0);
@@ -96,10 +98,10 @@ describe("hookrelay listen", () => {
 
     expect(secondRun.stdout()).toContain(`${endpoint.id} (temporary, deleted when listen stops; resumed from the last run)`);
     expect(onlyEndpoint(feed).id).toBe(endpoint.id);
-    expect([...new Set(ids(r.received))].sort()).toEqual(items.map((i) => i.eventId).sort());
+    expect([...new Set(ids(r.received))].sort()).toEqual(items.map((i) => i.messageId).sort());
     // Only the webhook in flight at the kill may come twice, and then with the same id and body.
     expect(r.received.length).toBeLessThanOrEqual(items.length + 1);
-    const byId = new Map(items.map((i) => [i.eventId, i.body]));
+    const byId = new Map(items.map((i) => [i.messageId, i.body]));
     for (const got of r.received) expect(got).toEqual({ webhookId: got.webhookId, body: byId.get(got.webhookId), verified: true });
   });
 
@@ -128,7 +130,7 @@ describe("hookrelay listen", () => {
 
     const r = await receiver(() => secret, { port });
     await eventually(async () => r.received.length >= 2);
-    expect(ids(r.received)).toEqual(items.map((i) => i.eventId));
+    expect(ids(r.received)).toEqual(items.map((i) => i.messageId));
     expect(r.received.every((got) => got.verified)).toBe(true);
   });
 
@@ -144,10 +146,10 @@ describe("hookrelay listen", () => {
     const second = feed.append(endpoint.id, { type: "invoice.paid", payload: {} });
     await eventually(async () => r.received.length >= 3);
 
-    expect(ids(r.received)).toEqual([first.eventId, first.eventId, second.eventId]);
-    await eventually(async () => listener.stdout().includes(`${second.eventId}  -> 204`));
-    expect(listener.stdout()).toContain(`${first.eventId}  -> HTTP 503`);
-    expect(listener.stdout()).toContain(`${first.eventId}  -> 500`);
+    expect(ids(r.received)).toEqual([first.messageId, first.messageId, second.messageId]);
+    await eventually(async () => listener.stdout().includes(`${second.messageId}  -> 204`));
+    expect(listener.stdout()).toContain(`${first.messageId}  -> HTTP 503`);
+    expect(listener.stdout()).toContain(`${first.messageId}  -> 500`);
   });
 
   it("reads an existing endpoint with --endpoint, keeps it on SIGINT and resumes from its cursor next time", async () => {
@@ -164,14 +166,14 @@ describe("hookrelay listen", () => {
     const old = feed.append(created.id, { type: "a.b", payload: {} });
     const firstRun = run(args);
     expect(await firstRun.secret()).toBe(created.secret);
-    await eventually(async () => firstRun.stdout().includes(`${old.eventId}  -> 204`));
+    await eventually(async () => firstRun.stdout().includes(`${old.messageId}  -> 204`));
     expect(await firstRun.stop("SIGINT")).toBe(0);
     expect(feed.endpoints.has(created.id)).toBe(true);
 
     const fresh = feed.append(created.id, { type: "a.b", payload: {} });
     const secondRun = run(args);
-    await eventually(async () => secondRun.stdout().includes(`${fresh.eventId}  -> 204`));
-    expect(ids(r.received)).toEqual([old.eventId, fresh.eventId]);
+    await eventually(async () => secondRun.stdout().includes(`${fresh.messageId}  -> 204`));
+    expect(ids(r.received)).toEqual([old.messageId, fresh.messageId]);
     expect(await secondRun.stop("SIGTERM")).toBe(0);
     expect(feed.endpoints.has(created.id)).toBe(true);
   });

@@ -12,6 +12,7 @@ import { realSleep } from "../../functions/adapters/persistent-call.ts";
 import { systemClock } from "../../functions/core/clock.ts";
 import type { EndpointHealthStore, RateCounter } from "../../functions/core/delivery/deps.ts";
 import type { EventTypeRecord, EventTypeStore } from "../../functions/core/event-types.ts";
+import { messageIdFor } from "../../functions/core/ids.ts";
 import type { AttemptRecord, CircuitState, Endpoint, EventRecord, RecoveryRecord } from "../../functions/core/model.ts";
 import type { AttemptLog, EndpointStore, EventStore, Page, RecoveryStore } from "../../functions/core/ports.ts";
 import type { TenantSubscriptions } from "../../functions/core/subscriptions.ts";
@@ -299,6 +300,16 @@ describe.each([
       await w.attempts.record(attempt("evt_same", "ep_other", 1, minute(7), { tenantId: "other" }));
       expect((await w.attempts.allOfEvent("default", "evt_same")).map((a) => a.endpointId)).toEqual([]);
       expect((await w.attempts.allOfEvent("other", "evt_same")).map((a) => a.endpointId)).toEqual(["ep_other"]);
+    });
+
+    it("keeps an event's message id in the same write, and reads an event stored without one as such", async () => {
+      const messageId = messageIdFor("default", "evt.with.dots");
+      await w.events.putNew([event("evt.with.dots", minute(8), { messageId }), event("evt_before", minute(8))]);
+      const read = await w.events.getMany("default", ["evt.with.dots", "evt_before"]);
+      expect(read.get("evt.with.dots")).toEqual(event("evt.with.dots", minute(8), { messageId }));
+      expect(read.get("evt_before")).toEqual(event("evt_before", minute(8)));
+      const listed = (await w.events.listByTenant("default", {}, 50)).items.filter((e) => e.createdAt === minute(8));
+      expect(Object.fromEntries(listed.map((e) => [e.id, e.messageId]))).toEqual({ "evt.with.dots": messageId, evt_before: undefined });
     });
   });
 

@@ -247,7 +247,7 @@ describe("every answer of the API is in its document", () => {
     });
     expect(example.json).toMatchObject({ endpointId: endpoint.json.id, source: "generated" });
     const delivered = await eventually(async () => receiver.requests.find((r) => r.path === "/example"));
-    expect(delivered.headers["webhook-id"]).toBe(example.json.eventId);
+    expect(delivered.headers["webhook-id"]).toBe(example.json.messageId);
     expect(JSON.parse(delivered.body)).toEqual(example.json.payload);
     const secret = (await call("GET", `/v1/endpoints/${endpoint.json.id}/secret`, { key: tenantKey })).json.secret;
     expect(() => new Webhook(secret).verify(delivered.body, delivered.headers)).not.toThrow();

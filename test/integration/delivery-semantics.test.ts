@@ -55,7 +55,7 @@ async function emit(tenantId: string, type = "order.created", payload: unknown =
   const response = await stack.api("POST", "/v1/events", { type, tenantId, payload });
   expect(response.status).toBe(202);
   tenantOf.set(response.json.id, tenantId);
-  return response.json as { id: string };
+  return response.json as { id: string; messageId: string };
 }
 
 async function attemptsOf(eventId: string) {
@@ -256,7 +256,7 @@ describe("replay and recovery", () => {
     const chain = replay.json.chains[0].chain;
     const manual = await eventually(async () => (await attemptsOf(event.id)).find((a) => a.trigger === "manual"));
     expect(manual).toMatchObject({ chain, attempt: 1, status: "succeeded" });
-    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([event.id, event.id]);
+    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([event.messageId, event.messageId]);
     const elsewhere = await stack.api("POST", `/v1/events/${event.id}/replay`, { tenantId: ep.tenantId }, { "x-ignored": "1" });
     expect(elsewhere.status).toBe(202);
     expect((await stack.api("POST", "/v1/events/evt_missing/replay", {})).status).toBe(404);

@@ -81,8 +81,8 @@ describe("faults", () => {
     const attempts = (await stack.api("GET", `/v1/endpoints/${ep.id}/attempts`)).json.items;
     expect(attempts.every((a: { status: string }) => a.status === "succeeded")).toBe(true);
     // The worker kept retrying the log write of the delivery in flight through the outage: no duplicate.
-    expect(r.requests.filter((q) => q.headers["webhook-id"] === inFlight.id)).toHaveLength(1);
-    expect(r.requests.filter((q) => q.headers["webhook-id"] === accepted.id)).toHaveLength(1);
+    expect(r.requests.filter((q) => q.headers["webhook-id"] === inFlight.messageId)).toHaveLength(1);
+    expect(r.requests.filter((q) => q.headers["webhook-id"] === accepted.messageId)).toHaveLength(1);
     expect(await stack.stop("SIGTERM")).toBe(0);
   });
 
@@ -99,10 +99,10 @@ describe("faults", () => {
     // Nobody repeats the call: the event was recorded with its unsent message, and the sweeper sends it.
     const delivery = await eventually(async () => {
       const view = await stack.api("GET", "/v1/events/left-behind?tenantId=t-sweep");
-      return view.json?.deliveries?.[0]?.status === "succeeded" ? view.json.deliveries[0] : undefined;
+      return view.json?.deliveries?.[0]?.status === "succeeded" ? view.json : undefined;
     });
-    expect(delivery).toMatchObject({ endpointId: ep.id, attempts: 1 });
-    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual(["left-behind"]);
+    expect(delivery.deliveries[0]).toMatchObject({ endpointId: ep.id, attempts: 1 });
+    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([delivery.messageId]);
     expect(await stack.stop("SIGTERM")).toBe(0);
   });
 
@@ -121,7 +121,7 @@ describe("faults", () => {
       }),
     );
     const event = (await stack.api("POST", "/v1/events", { type: "a", payload: 1, tenantId: "t-poison" })).json;
-    await eventually(async () => r.requests.some((q) => q.headers["webhook-id"] === event.id));
+    await eventually(async () => r.requests.some((q) => q.headers["webhook-id"] === event.messageId));
     const dead = await eventually(async () => {
       const messages = await stack.deadLetters();
       return messages.length >= 2 ? messages : undefined;

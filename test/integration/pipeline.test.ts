@@ -48,7 +48,7 @@ const tenantOfEndpoint = new Map<string, string>();
 async function emit(body: Record<string, unknown>, headers?: Record<string, string>) {
   const response = await stack.api("POST", "/v1/events", body, headers);
   expect(response.status).toBe(202);
-  return response.json as { id: string; endpoints: number; createdAt: string };
+  return response.json as { id: string; messageId: string; endpoints: number; createdAt: string };
 }
 
 async function deliveryOf(eventId: string, endpointId: string, status: string) {
@@ -69,7 +69,8 @@ describe("the pipeline on the local emulators", () => {
     expect(new Webhook(ep.secret).verify(request?.body ?? "", request?.headers ?? {})).toEqual({ invoice: "in_1", amount: 4200 });
     expect(request?.path).toBe("/hooks");
     expect(request?.body).toBe('{"invoice":"in_1","amount":4200}');
-    expect(request?.headers).toMatchObject({ "content-type": "application/json", "webhook-id": event.id, "x-customer": "acme" });
+    expect(request?.headers).toMatchObject({ "content-type": "application/json", "webhook-id": event.messageId, "x-customer": "acme" });
+    expect(event.messageId).toMatch(/^msg_[A-Za-z0-9]{27}$/);
     expect(request?.headers["user-agent"]).toMatch(/^hookrelay\//);
     const delivery = await deliveryOf(event.id, ep.id, "succeeded");
     expect(delivery).toMatchObject({ attempts: 1, lastStatusCode: 204 });
@@ -96,7 +97,7 @@ describe("the pipeline on the local emulators", () => {
     const event = await emit({ type: "a", payload: { n: 1 }, tenantId: "t-retry" });
     const delivery = await deliveryOf(event.id, ep.id, "succeeded");
     expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 200 });
-    expect(new Set(r.requests.map((q) => q.headers["webhook-id"]))).toEqual(new Set([event.id]));
+    expect(new Set(r.requests.map((q) => q.headers["webhook-id"]))).toEqual(new Set([event.messageId]));
     const attempts = (await stack.api("GET", `/v1/events/${event.id}/attempts?tenantId=t-retry`)).json.items;
     expect(attempts.map((a: { attempt: number; status: string; statusCode: number }) => [a.attempt, a.status, a.statusCode])).toEqual([
       [3, "succeeded", 200],
@@ -175,7 +176,7 @@ describe("the pipeline on the local emulators", () => {
       );
       return Object.values(Attributes ?? {}).every((v) => v === "0");
     }, 30_000);
-    expect(r.requests.map((q) => q.headers["webhook-id"]).sort()).toEqual([first.id, byId.id].sort());
+    expect(r.requests.map((q) => q.headers["webhook-id"]).sort()).toEqual([first.messageId, byId.messageId].sort());
   });
 
   it("accepts the valid events of a batch and reports the invalid one in place", async () => {

@@ -48,7 +48,7 @@ describe("the local stack's data directory", () => {
     });
     expect(delivery.payload).toEqual({ kept: true });
     expect(delivery.deliveries[0]).toMatchObject({ attempts: 2, lastStatusCode: 200 });
-    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([event.id, event.id]);
+    expect(r.requests.map((q) => q.headers["webhook-id"])).toEqual([event.messageId, event.messageId]);
     expect(await second.stop("SIGTERM")).toBe(0);
     const logs = first.output() + second.output();
     expect(logs).toContain('"message":"delivery attempt"');

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../../functions/adapters/table-design.ts";
 import { eventIdForKey, requestHash } from "../../functions/core/ids.ts";
@@ -105,10 +106,16 @@ describe("tenant privacy of event ids and idempotency keys, on the local stack",
       expect(attempts.every((i) => i.tenantId === "b")).toBe(true);
       expect((await stack.api("GET", `/v1/events/${id}?tenantId=a`)).json).toMatchObject({ tenantId: "a" });
     }
-    // Each tenant's receiver got its own event under the same webhook-id.
-    const received = receiver.requests.filter((r) => r.headers["webhook-id"] === "order-1");
-    expect(received.filter((r) => r.path === "/b").map((r) => JSON.parse(r.body))).toContainEqual({ by: "b" });
-    expect(received.filter((r) => r.path === "/hook").map((r) => JSON.parse(r.body))).toContainEqual({ n: 1 });
+    // Each tenant's receiver got its own event, under a webhook-id of that tenant's: the same event id
+    // names two messages.
+    const messageOf = async (tenantId: string) => (await stack.api("GET", `/v1/events/order-1?tenantId=${tenantId}`)).json.messageId;
+    const [ofA, ofB] = [await messageOf("a"), await messageOf("b")];
+    expect(ofA).not.toBe(ofB);
+    const bodiesWith = (id: string, path: string) =>
+      receiver.requests.filter((r) => r.headers["webhook-id"] === id && r.path === path).map((r) => JSON.parse(r.body));
+    expect(bodiesWith(ofB, "/b")).toContainEqual({ by: "b" });
+    expect(bodiesWith(ofA, "/hook")).toContainEqual({ n: 1 });
+    expect(receiver.requests.some((r) => r.headers["webhook-id"] === "order-1")).toBe(false);
   });
 
   it("reads events written in the old key format for their own tenant only, and finishes one left half-sent", async () => {
@@ -132,7 +139,12 @@ describe("tenant privacy of event ids and idempotency keys, on the local stack",
       ...extra,
     });
     await documents.send(new PutCommand({ TableName: RESOURCE_NAMES.table, Item: old("old-1") }));
-    expect((await stack.api("GET", "/v1/events/old-1?tenantId=t-old")).json).toMatchObject({ id: "old-1", payload: { n: 1 } });
+    // Stored before message ids: its id stays its webhook-id, on a replay too.
+    expect((await stack.api("GET", "/v1/events/old-1?tenantId=t-old")).json).toMatchObject({
+      id: "old-1",
+      messageId: "old-1",
+      payload: { n: 1 },
+    });
     expect((await stack.api("GET", "/v1/events/old-1?tenantId=t-new")).status).toBe(404);
     const repeat = await stack.api("POST", "/v1/events", { id: "old-1", type: "a", payload: { n: 1 }, tenantId: "t-old" });
     expect(repeat.headers.get("idempotent-replayed")).toBe("true");
@@ -140,9 +152,14 @@ describe("tenant privacy of event ids and idempotency keys, on the local stack",
     const elsewhere = await stack.api("POST", "/v1/events", { id: "old-1", type: "a", payload: { n: 2 }, tenantId: "t-new" });
     expect(elsewhere.status).toBe(202);
     expect(elsewhere.headers.get("idempotent-replayed")).toBeNull();
+    expect(elsewhere.json.messageId).toMatch(/^msg_[A-Za-z0-9]{27}$/);
+    expect((await stack.api("POST", "/v1/events/old-1/replay", { tenantId: "t-old" })).status).toBe(202);
+    const replayed = await eventually(async () => receiver.requests.find((r) => r.path === "/old" && r.headers["webhook-id"] === "old-1"));
+    expect(new Webhook(ep.secret).verify(replayed.body, replayed.headers)).toEqual({ n: 1 });
 
     const halfSent = old("old-2", { unsent: [ep.id], gsi1pk: keys.unsentEvents, gsi1sk: `${createdAt}#old-2` });
     await documents.send(new PutCommand({ TableName: RESOURCE_NAMES.table, Item: halfSent }));
+    // The sweeper sends it with its id as webhook-id, as the version that accepted it would have.
     await eventually(async () => receiver.requests.some((r) => r.headers["webhook-id"] === "old-2"));
     // Marked sent where it is kept: off the sweeper's list, with no new-format copy beside it.
     await eventually(async () => {

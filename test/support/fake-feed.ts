@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FeedItem } from "../../cli/listen/api.ts";
+import { messageIdFor } from "../../functions/core/ids.ts";
 import { generateSecret, Signer } from "../../functions/core/signing.ts";
 
 interface FakeEndpoint {
@@ -126,6 +127,8 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
       const entry: FeedEntry = {
         id: `fi_${randomUUID()}`,
         eventId,
+        // As the API derives it: from the tenant (here the key stands for it) and the event id.
+        messageId: messageIdFor(endpoint.tenantKey, eventId),
         eventType: event.type,
         timestamp: new Date().toISOString(),
         payload: event.payload,
@@ -148,8 +151,8 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
 /** The entry with Standard Webhooks headers signed now (so a late reader still gets a fresh timestamp). */
 function signed(entry: FeedEntry, secret: string): FeedItem {
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = new Signer(secret).sign(entry.eventId, timestamp, entry.body);
-  return { ...entry, headers: { "webhook-id": entry.eventId, "webhook-timestamp": String(timestamp), "webhook-signature": signature } };
+  const signature = new Signer(secret).sign(entry.messageId, timestamp, entry.body);
+  return { ...entry, headers: { "webhook-id": entry.messageId, "webhook-timestamp": String(timestamp), "webhook-signature": signature } };
 }
 
 export type FakeFeed = Awaited<ReturnType<typeof startFakeFeed>>;

@@ -88,8 +88,8 @@ export async function perform(call: TenantCall, ops: Op[], deliver: () => Promis
   return answers;
 }
 
-/** Ids the dispatcher makes up (events, endpoints, replay chains): fresh on every run. */
-const GENERATED = /\b(?:evt_|ep_|rcv_|m)[0-9a-f]{28}\b/g;
+/** Ids the dispatcher makes up (events, endpoints, replay chains, and message ids derived from made-up event ids): fresh on every run. */
+const GENERATED = /\b(?:(?:evt_|ep_|rcv_|m)[0-9a-f]{28}|msg_[A-Za-z0-9]{27})\b/g;
 /** Fields that hold a time or a duration. */
 const TIMES = new Set(["at", "createdAt", "updatedAt", "lastAttemptAt", "nextAttemptAt", "durationMs", "expiresAt"]);
 

@@ -96,6 +96,8 @@ describe("GET /v1/events", () => {
     expect(first.json.items.map((e: { id: string }) => e.id)).toEqual(["evt_c", "evt_b"]);
     expect(first.json.items[0]).toEqual({
       id: "evt_c",
+      // Stored without a message id (as before message ids): its id is its webhook-id.
+      messageId: "evt_c",
       type: "invoice.paid",
       tenantId: "acme",
       createdAt: "2026-11-02T12:00:00.000Z",

@@ -15,12 +15,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const item = (n: number): FeedItem => ({
   id: `fi_${n}`,
   eventId: `evt_${n}`,
+  messageId: `msg_${n}`,
   eventType: "invoice.paid",
   timestamp: "2026-12-02T00:00:00Z",
   payload: { n },
   body: `{"n":${n}}`,
   headers: {
-    "webhook-id": `evt_${n}`,
+    "webhook-id": `msg_${n}`,
     "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
     "webhook-signature": "v1,unchecked-here",
   },

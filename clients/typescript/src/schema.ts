@@ -815,8 +815,10 @@ export interface components {
             expiresAt: number;
         };
         AcceptedEvent: {
-            /** @description An identifier this API gave out */
+            /** @description The event's id: the caller's, or one made for it; the idempotency key within the tenant */
             id: string;
+            /** @description The `webhook-id` every delivery of the event carries (each attempt, replay, recovery and endpoint): `msg_` + 27 base62 characters derived from the tenant and the event id. An event accepted before message ids existed keeps its `id` here */
+            messageId: string;
             type: components["schemas"]["EventType"];
             tenantId: string;
             /**
@@ -847,8 +849,10 @@ export interface components {
             nextAttemptAt?: string;
         };
         EventView: {
-            /** @description An identifier this API gave out */
+            /** @description The event's id: the caller's, or one made for it; the idempotency key within the tenant */
             id: string;
+            /** @description The `webhook-id` every delivery of the event carries (each attempt, replay, recovery and endpoint): `msg_` + 27 base62 characters derived from the tenant and the event id. An event accepted before message ids existed keeps its `id` here */
+            messageId: string;
             type: components["schemas"]["EventType"];
             tenantId: string;
             /**
@@ -946,6 +950,8 @@ export interface components {
             /** @description Unique per append: a redelivery or a replay is a new item with the same eventId */
             id: string;
             eventId: string;
+            /** @description The `webhook-id` every delivery of the event carries (each attempt, replay, recovery and endpoint): `msg_` + 27 base62 characters derived from the tenant and the event id. An event accepted before message ids existed keeps its `id` here */
+            messageId: string;
             eventType: components["schemas"]["EventType"];
             /**
              * Format: date-time
@@ -957,7 +963,7 @@ export interface components {
             /** @description The exact JSON text that was signed: POST it with `headers` to your own server */
             body: string;
             headers: {
-                /** @description The event id: the dedupe key */
+                /** @description The event's messageId: the dedupe key */
                 "webhook-id": string;
                 /** @description Unix seconds of this read */
                 "webhook-timestamp": string;
@@ -4050,6 +4056,8 @@ export interface operations {
                     "application/json": {
                         /** @description An identifier this API gave out */
                         eventId: string;
+                        /** @description The `webhook-id` every delivery of the event carries (each attempt, replay, recovery and endpoint): `msg_` + 27 base62 characters derived from the tenant and the event id. An event accepted before message ids existed keeps its `id` here */
+                        messageId: string;
                         /** @description An identifier this API gave out */
                         endpointId: string;
                         type: string;
@@ -4703,7 +4711,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The event id: the same on every attempt and every endpoint, so receivers can dedupe */
+                /** @description The event's `messageId` (`msg_…`, never the caller's `id`): the same on every attempt, replay and endpoint, so receivers can dedupe */
                 "webhook-id": string;
                 /** @description Unix seconds of this attempt */
                 "webhook-timestamp": string;

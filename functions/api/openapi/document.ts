@@ -88,7 +88,10 @@ const WEBHOOK = {
       "A signed Standard Webhooks request. Verify it with the endpoint's secret before trusting it: `verify(body, headers, secret)` of the TypeScript client, or any Standard Webhooks library. The body is the payload exactly as emitted; the endpoint's own `headers` are added.",
     security: [],
     parameters: [
-      signedHeader("webhook-id", "The event id: the same on every attempt and every endpoint, so receivers can dedupe"),
+      signedHeader(
+        "webhook-id",
+        "The event's `messageId` (`msg_…`, never the caller's `id`): the same on every attempt, replay and endpoint, so receivers can dedupe",
+      ),
       signedHeader("webhook-timestamp", "Unix seconds of this attempt"),
       signedHeader(
         "webhook-signature",

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, MAX_WAIT_SECONDS } from "../../core/feed/long-poll.ts";
 import { EVENT_TYPE } from "../../core/validation.ts";
 import type { Operation } from "./operation.ts";
+import { MESSAGE_ID } from "./response-schemas.ts";
 
 /*
  * The feed route of functions/api/feed-routes.ts in the API document, and what it answers.
@@ -11,12 +12,13 @@ import type { Operation } from "./operation.ts";
 export const FeedItem = v.strictObject({
   id: v.pipe(v.string(), v.description("Unique per append: a redelivery or a replay is a new item with the same eventId")),
   eventId: v.string(),
+  messageId: MESSAGE_ID,
   eventType: EVENT_TYPE,
   timestamp: v.pipe(v.string(), v.isoTimestamp(), v.description("When the event was accepted")),
   payload: v.pipe(v.unknown(), v.description("The event's payload")),
   body: v.pipe(v.string(), v.description("The exact JSON text that was signed: POST it with `headers` to your own server")),
   headers: v.strictObject({
-    "webhook-id": v.pipe(v.string(), v.description("The event id: the dedupe key")),
+    "webhook-id": v.pipe(v.string(), v.description("The event's messageId: the dedupe key")),
     "webhook-timestamp": v.pipe(v.string(), v.description("Unix seconds of this read")),
     "webhook-signature": v.pipe(v.string(), v.description("`v1,<base64>`, one per live secret, space-separated")),
   }),

@@ -10,6 +10,13 @@ import { AttemptStatusFilter, EVENT_TYPE } from "../../core/validation.ts";
 
 const TIMESTAMP = v.pipe(v.string(), v.isoTimestamp(), v.description("ISO 8601 time"));
 const ID = v.pipe(v.string(), v.description("An identifier this API gave out"));
+/** The message id: the `webhook-id` of every delivery of an event. */
+export const MESSAGE_ID = v.pipe(
+  v.string(),
+  v.description(
+    "The `webhook-id` every delivery of the event carries (each attempt, replay, recovery and endpoint): `msg_` + 27 base62 characters derived from the tenant and the event id. An event accepted before message ids existed keeps its `id` here",
+  ),
+);
 const nullable = <S extends v.GenericSchema>(schema: S) => v.nullable(schema);
 
 export const Health = v.strictObject({ status: v.literal("ok") });
@@ -118,7 +125,8 @@ export const Attempt = v.strictObject({
 });
 
 export const AcceptedEvent = v.strictObject({
-  id: ID,
+  id: v.pipe(v.string(), v.description("The event's id: the caller's, or one made for it; the idempotency key within the tenant")),
+  messageId: MESSAGE_ID,
   type: EVENT_TYPE,
   tenantId: v.string(),
   createdAt: TIMESTAMP,
@@ -210,6 +218,7 @@ export function pageOf<S extends v.GenericSchema>(item: S) {
 
 export const SentExample = v.strictObject({
   eventId: ID,
+  messageId: MESSAGE_ID,
   endpointId: ID,
   type: v.string(),
   payload: v.pipe(v.unknown(), v.description("The payload sent, signed, to the endpoint")),

@@ -53,7 +53,7 @@ function safe(name: string): string {
 }
 
 const HEADERS = [
-  { name: "webhook-id", description: "The event's id: the receiver's deduplication key" },
+  { name: "webhook-id", description: "The event's `messageId`: the receiver's deduplication key" },
   { name: "webhook-timestamp", description: "Unix seconds when this attempt was signed" },
   { name: "webhook-signature", description: "`v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per active secret" },
 ].map((h) => ({ ...h, in: "header", required: true, schema: { type: "string" } }));

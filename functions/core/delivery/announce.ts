@@ -1,3 +1,4 @@
+import { webhookId } from "../ids.ts";
 import type { DeliveryMessage } from "../model.ts";
 import { isOperational, type OperationalType } from "../operational.ts";
 import type { DeliveryDeps } from "./deps.ts";
@@ -33,6 +34,7 @@ export interface Ending {
 export function exhaustedData(message: DeliveryMessage, ending: Ending): Record<string, unknown> {
   return {
     eventId: message.eventId,
+    messageId: webhookId(message),
     eventType: message.type,
     endpointId: message.endpointId,
     attempts: ending.attempts,
@@ -61,6 +63,7 @@ export async function announceExhausted(
 export async function announceRecovered(announce: Announce, message: DeliveryMessage, attempt: number, at: string): Promise<void> {
   await announce("delivery.recovered", deliveryKey(message), at, {
     eventId: message.eventId,
+    messageId: webhookId(message),
     eventType: message.type,
     endpointId: message.endpointId,
     attempt,

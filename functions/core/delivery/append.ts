@@ -18,6 +18,7 @@ export async function appendDelivery(
   await appendToFeed(deps, endpoint.id, {
     id: newId("fi", at.getTime()),
     eventId: message.eventId,
+    ...(message.messageId !== undefined && { messageId: message.messageId }),
     eventType: message.type,
     timestamp: message.createdAt,
     body: message.body,

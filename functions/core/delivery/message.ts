@@ -7,6 +7,7 @@ export const MAX_SEND_DELAY_SECONDS = 900;
 const Message = v.object({
   v: v.literal(1),
   eventId: v.string(),
+  messageId: v.optional(v.pipe(v.string(), v.regex(/^msg_[A-Za-z0-9]{1,64}$/))),
   endpointId: v.string(),
   tenantId: v.string(),
   type: v.string(),

@@ -1,3 +1,4 @@
+import { webhookId } from "../ids.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint } from "../model.ts";
 import { classifyOutcome, type Outcome } from "../outcome.ts";
 import { signingSecrets } from "../secret-rotation.ts";
@@ -28,14 +29,15 @@ export async function sendSigned(
 ): Promise<Attempted> {
   const at = deps.clock.now();
   const timestamp = Math.floor(at.getTime() / 1000);
+  const id = webhookId(message);
   const signature = signingSecrets(endpoint, at)
-    .map((secret) => signerFor(secret).sign(message.eventId, timestamp, message.body))
+    .map((secret) => signerFor(secret).sign(id, timestamp, message.body))
     .join(" ");
   const headers: Record<string, string> = {
     ...endpoint.headers,
     "content-type": "application/json",
     "user-agent": USER_AGENT,
-    "webhook-id": message.eventId,
+    "webhook-id": id,
     "webhook-timestamp": String(timestamp),
     "webhook-signature": signature,
   };

@@ -11,6 +11,8 @@ export interface FeedEntry {
   /** Unique per append: a redelivered or replayed event is a new entry with the same event id. */
   id: string;
   eventId: string;
+  /** The event's message id, its `webhook-id`; absent for an event from before message ids. */
+  messageId?: string;
   eventType: string;
   /** When the event was accepted (RFC 3339). */
   timestamp: string;

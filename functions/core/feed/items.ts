@@ -1,3 +1,4 @@
+import { webhookId } from "../ids.ts";
 import type { Endpoint } from "../model.ts";
 import { signingSecrets } from "../secret-rotation.ts";
 import { Signer } from "../signing.ts";
@@ -7,6 +8,8 @@ import type { FeedEntry } from "./deps.ts";
 export interface FeedItem {
   id: string;
   eventId: string;
+  /** The `webhook-id`. */
+  messageId: string;
   eventType: string;
   timestamp: string;
   payload: unknown;
@@ -23,17 +26,21 @@ export interface FeedItem {
 export function feedItems(entries: FeedEntry[], endpoint: Endpoint, now: Date): FeedItem[] {
   const timestamp = Math.floor(now.getTime() / 1000);
   const signers = signingSecrets(endpoint, now).map((secret) => new Signer(secret));
-  return entries.map((entry) => ({
-    id: entry.id,
-    eventId: entry.eventId,
-    eventType: entry.eventType,
-    timestamp: entry.timestamp,
-    payload: JSON.parse(entry.body) as unknown,
-    body: entry.body,
-    headers: {
-      "webhook-id": entry.eventId,
-      "webhook-timestamp": String(timestamp),
-      "webhook-signature": signers.map((signer) => signer.sign(entry.eventId, timestamp, entry.body)).join(" "),
-    },
-  }));
+  return entries.map((entry) => {
+    const id = webhookId(entry);
+    return {
+      id: entry.id,
+      eventId: entry.eventId,
+      messageId: id,
+      eventType: entry.eventType,
+      timestamp: entry.timestamp,
+      payload: JSON.parse(entry.body) as unknown,
+      body: entry.body,
+      headers: {
+        "webhook-id": id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": signers.map((signer) => signer.sign(id, timestamp, entry.body)).join(" "),
+      },
+    };
+  });
 }
