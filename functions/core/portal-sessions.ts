@@ -34,12 +34,24 @@ export function verifyPortalToken(key: Buffer, token: string, now: Date): Portal
   const match = TOKEN.exec(token);
   if (!match) return undefined;
   const [, payload, signature] = match as unknown as [string, string, string];
-  const presented = Buffer.from(signature, "base64url");
+  const presented = canonicalBytes(signature);
+  const claimed = canonicalBytes(payload);
+  if (!presented || !claimed) return undefined;
   const expected = mac(key, payload);
   if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return undefined;
-  const claims = claimsOf(Buffer.from(payload, "base64url").toString("utf8"));
+  const claims = claimsOf(claimed.toString("utf8"));
   if (!claims || claims.expiresAt * 1000 <= now.getTime()) return undefined;
   return claims;
+}
+
+/**
+ * The bytes of a base64url text written as the signer writes it, or undefined. The decoder ignores
+ * the unused low bits of the last character and a dangling sixth-bit character, so one value has
+ * several spellings (a 43-character MAC has four); only the canonical one is a token.
+ */
+function canonicalBytes(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, "base64url");
+  return bytes.toString("base64url") === text ? bytes : undefined;
 }
 
 function mac(key: Buffer, payload: string): Buffer {
