@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { apiRoutes, PUBLIC_PATHS } from "../../functions/api/handler.ts";
 import { PORTAL_ROUTES } from "../../functions/api/portal-routes.ts";
 import { Authenticator } from "../../functions/core/api-keys.ts";
@@ -124,4 +125,69 @@ export async function allItems<T>(send: Send, path: string, pageSize: number): P
     cursor = page.nextCursor;
   }
   throw new Error(`${path}: the cursor never ended`);
+}
+
+/** A tenant, a session limited to some of its endpoints, and what the test knows of who got what. */
+export interface ScopedWorld {
+  world: ProbeWorld;
+  asTenant: Send;
+  asSession: Send;
+  /** The session's endpoints. */
+  own: string[];
+  /** The tenant's events. */
+  tenantEvents: string[];
+  /** The endpoints an event was delivered to, as the test saw it happen (not as the API says). */
+  deliveredTo: (eventId: string) => ReadonlySet<string>;
+  /** True for an event of the tenant with a delivery to one of the session's endpoints. */
+  visible: (eventId: string) => boolean;
+  /** Strings of everything else: other endpoints' ids, URLs, descriptions, secrets and answers, other events' ids and payloads. */
+  forbidden: string[];
+}
+
+type Delivery = { endpointId: string };
+type Attempt = { endpointId: string };
+type Summary = { id: string; endpoints: number };
+
+/**
+ * The session sees, page by page, exactly the tenant key's view of its part (the same events in the
+ * same order, each counting only its deliveries; their payloads, deliveries and attempts; its
+ * endpoints); then every route of the table, with every id and body, answers nothing forbidden,
+ * never a 5xx, 403 outside the portal's routes and 403 or 404 for what lies outside the session.
+ */
+export async function expectScoped(s: ScopedWorld, pageSize: number): Promise<Probed[]> {
+  const tenantEvents = await allItems<Summary>(s.asTenant, "/v1/events", 100);
+  const tenantText = JSON.stringify(tenantEvents);
+  // The tenant key sees every event of its tenant: the forbidden ids are really there to find.
+  expect(s.tenantEvents.every((id) => tenantText.includes(id))).toBe(true);
+  const listed = await allItems<Summary>(s.asSession, "/v1/events", pageSize);
+  const expected = tenantEvents
+    .filter((e) => s.visible(e.id))
+    .map((e) => ({ ...e, endpoints: [...s.deliveredTo(e.id)].filter((id) => s.own.includes(id)).length }));
+  expect(listed).toEqual(expected);
+  for (const id of s.tenantEvents.filter(s.visible)) {
+    const tenantView = JSON.parse((await s.asTenant("GET", `/v1/events/${id}`)).text) as { deliveries: Delivery[]; payload: unknown };
+    const view = JSON.parse((await s.asSession("GET", `/v1/events/${id}`)).text) as { deliveries: Delivery[]; payload: unknown };
+    expect(view.payload).toEqual(tenantView.payload);
+    expect(view.deliveries).toEqual(tenantView.deliveries.filter((d) => s.own.includes(d.endpointId)));
+    const tenantAttempts = await allItems<Attempt>(s.asTenant, `/v1/events/${id}/attempts`, 100);
+    const attempts = await allItems<Attempt>(s.asSession, `/v1/events/${id}/attempts`, pageSize);
+    expect(attempts).toEqual(tenantAttempts.filter((a) => s.own.includes(a.endpointId)));
+  }
+  const endpoints = await allItems<{ id: string }>(s.asSession, "/v1/endpoints", pageSize);
+  const tenantEndpoints = await allItems<{ id: string }>(s.asTenant, "/v1/endpoints", 100);
+  expect(endpoints.map((e) => e.id)).toEqual(tenantEndpoints.map((e) => e.id).filter((id) => s.own.includes(id)));
+
+  const probed = await probeAll(s.asSession, s.world, pageSize);
+  for (const p of probed) {
+    // An answer may repeat what the request named (a 404 says which id it did not find), nothing more.
+    const named = [p.path, JSON.stringify(p.body ?? {})].join(" ");
+    const forbidden = s.forbidden.filter((f) => !named.includes(f));
+    expect(leaks(p.text, forbidden), `${p.method} ${named}`).toEqual([]);
+    expect(p.status, `${p.method} ${p.path}`).toBeLessThan(500);
+    if (!portalRoute(p.route)) expect(p.status, `${p.route} is not the portal's`).toBe(403);
+    const outside = s.world.endpoints.some((id) => !s.own.includes(id) && named.includes(id));
+    const hidden = s.world.events.some((id) => !s.visible(id) && p.path.includes(id));
+    if (outside || hidden) expect([403, 404], `${p.method} ${named}`).toContain(p.status);
+  }
+  return probed;
 }
