@@ -1,7 +1,14 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { portalSigningKey, signPortalToken, verifyPortalToken } from "../../functions/core/portal-sessions.ts";
+import {
+  openCursor,
+  portalCursorKey,
+  portalSigningKey,
+  sealCursor,
+  signPortalToken,
+  verifyPortalToken,
+} from "../../functions/core/portal-sessions.ts";
 import { B64TOKEN } from "../../functions/core/principal.ts";
 
 const NOW = new Date("2026-12-01T12:00:00Z");
@@ -111,6 +118,35 @@ describe("portal session tokens", () => {
         for (const other of others) expect(verifyPortalToken(key, signedAs(other), NOW)).toBeUndefined();
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("sealed list cursors of a limited portal session", () => {
+  const cursorKey = portalCursorKey(key);
+
+  it("open to the cursor sealed, in its own context only, and tell nothing of it", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (cursor, context, other) => {
+        const sealed = sealCursor(cursorKey, context, cursor);
+        expect(/^[A-Za-z0-9_-]+$/.test(sealed)).toBe(true);
+        expect(openCursor(cursorKey, context, sealed)).toBe(cursor);
+        if (other !== context) expect(openCursor(cursorKey, other, sealed)).toBeUndefined();
+        expect(openCursor(portalCursorKey(portalSigningKey("another-admin-key")), context, sealed)).toBeUndefined();
+        if (cursor.length >= 8) expect(Buffer.from(sealed, "base64url").toString("latin1")).not.toContain(cursor);
+      }),
+    );
+  });
+
+  it("refuse any change to a sealed cursor, and anything not sealed here", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.nat(), fc.integer({ min: 1, max: 255 }), fc.string(), (cursor, at, flip, garbage) => {
+        const bytes = Buffer.from(sealCursor(cursorKey, "ctx", cursor), "base64url");
+        bytes[at % bytes.length] = (bytes[at % bytes.length] as number) ^ flip;
+        expect(openCursor(cursorKey, "ctx", bytes.toString("base64url"))).toBeUndefined();
+        expect(openCursor(cursorKey, "ctx", garbage)).toBeUndefined();
+        expect(openCursor(cursorKey, "ctx", Buffer.from(garbage).toString("base64url"))).toBeUndefined();
+      }),
     );
   });
 });
