@@ -84,12 +84,9 @@ export function routes(deps: ApiDeps): Route[] {
       method: "GET",
       path: "/v1/endpoints",
       handler: async (e, caller) => {
-        const [tenantId, limit, cursor, scope] = [
-          queriedTenant(e, caller),
-          parseLimit(query(e, "limit")),
-          query(e, "cursor"),
-          endpointScope(caller),
-        ];
+        const [tenantId, limit, cursor] = [queriedTenant(e, caller), parseLimit(query(e, "limit")), query(e, "cursor")];
+        const scope = endpointScope(caller);
+        // A portal session limited to some endpoints lists those, read by id.
         const found = scope
           ? await listEndpointsAmong(deps, tenantId, scope, limit, cursor)
           : await listEndpoints(deps, tenantId, limit, cursor);
@@ -193,20 +190,10 @@ export function routes(deps: ApiDeps): Route[] {
     {
       method: "GET",
       path: "/v1/events/{id}/attempts",
-      handler: async (e, caller) =>
-        json(
-          200,
-          page(
-            await listEventAttempts(
-              deps,
-              queriedTenant(e, caller),
-              id(e),
-              parseLimit(query(e, "limit")),
-              query(e, "cursor"),
-              endpointScope(caller),
-            ),
-          ),
-        ),
+      handler: async (e, caller) => {
+        const [tenantId, limit, cursor] = [queriedTenant(e, caller), parseLimit(query(e, "limit")), query(e, "cursor")];
+        return json(200, page(await listEventAttempts(deps, tenantId, id(e), limit, cursor, endpointScope(caller))));
+      },
     },
     {
       method: "POST",
