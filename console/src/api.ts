@@ -37,17 +37,22 @@ export function currentPortal(): string | undefined {
   return portal;
 }
 
-/** Keeps a portal session's token for this tab; it replaces any key. */
+/** True on the portal's page, which acts only with a portal session; the console acts only with a key. */
+export function onPortalPage(): boolean {
+  return location.pathname.replace(/\/+$/, "").endsWith("/portal");
+}
+
+/**
+ * Keeps a portal session's token for this tab. The key, if the tab holds one, stays: each page sends
+ * only its own credential, so opening a portal link never signs an operator out of the console.
+ */
 export function openPortal(token: string): void {
-  signOut();
   portal = token;
   sessionStorage.setItem(PORTAL_ITEM, token);
 }
 
 /** Keeps the key for this tab. */
 export function signIn(value: string): void {
-  portal = undefined;
-  sessionStorage.removeItem(PORTAL_ITEM);
   key = value;
   sessionStorage.setItem(KEY_ITEM, value);
 }
@@ -65,7 +70,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     response = await fetch(new URL(path, apiRoot()), {
       method,
       headers: {
-        ...(portal ? { authorization: `Portal ${portal}` } : key && { authorization: `Bearer ${key}` }),
+        ...credential(),
         ...(body !== undefined && { "content-type": "application/json" }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -82,6 +87,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiFailure(response.status, error?.code ?? "http_error", error?.message ?? `The API answered ${response.status}`);
   }
   return parsed as T;
+}
+
+/** The page's own credential: the portal session on the portal's page, the key on the console. */
+function credential(): { authorization?: string } {
+  if (onPortalPage()) return portal ? { authorization: `Portal ${portal}` } : {};
+  return key ? { authorization: `Bearer ${key}` } : {};
 }
 
 /** Builds `path?query` from parameters, leaving out empty ones. */

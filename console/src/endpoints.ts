@@ -3,7 +3,7 @@ import { statsChart } from "./chart.ts";
 import { badge, h, replace, when } from "./dom.ts";
 import { recoveryPanel } from "./recovery.ts";
 import { current, go, link, refresh, withParams } from "./router.ts";
-import { tenantParam } from "./session.ts";
+import { limited, tenantParam } from "./session.ts";
 import type { AttemptJson, EndpointJson, StatsJson } from "./types.ts";
 import { action, errorBox, facts, field, loading, pager, rawText, table, tenantField } from "./ui.ts";
 
@@ -62,7 +62,8 @@ export function endpointList(): HTMLElement {
       "div",
       { class: "title-row" },
       h("h1", {}, "Endpoints"),
-      h("a", { class: "button", href: link(["endpoints", "new"], { tenant }) }, "New endpoint"),
+      // A portal session limited to some endpoints may not create one (the API answers 403).
+      limited() ? null : h("a", { class: "button", href: link(["endpoints", "new"], { tenant }) }, "New endpoint"),
     ),
     filters,
     loading(async () => {
@@ -81,7 +82,9 @@ export function endpointList(): HTMLElement {
       ]);
       const none =
         page.items.length === 0
-          ? "No endpoints yet: create one to start receiving events."
+          ? limited()
+            ? "No endpoints."
+            : "No endpoints yet: create one to start receiving events."
           : "No endpoint on this page matches the filter.";
       return [
         table("Endpoints", ["URL", "Description", "Event types", "Health", "Failing since", "Rate limit"], rows, none),

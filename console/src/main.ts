@@ -1,10 +1,10 @@
-import { currentKey, currentPortal, openPortal, signIn, signOut } from "./api.ts";
+import { currentKey, currentPortal, onPortalPage, openPortal, signIn, signOut } from "./api.ts";
 import { h, replace } from "./dom.ts";
 import { endpointDetail, endpointForm, endpointList } from "./endpoints.ts";
 import { eventDetail, eventList } from "./events.ts";
 import { keyList } from "./keys.ts";
 import { current, go, link, onRoute } from "./router.ts";
-import { forget, identify, identifyPortal, tenantParam, whoami } from "./session.ts";
+import { forget, identify, identifyPortal, limited, tenantParam, whoami } from "./session.ts";
 import { errorBox, field } from "./ui.ts";
 
 const main = document.getElementById("main") as HTMLElement;
@@ -41,15 +41,20 @@ function portalSignInView(problem?: unknown): HTMLElement {
   );
 }
 
-/** True on the portal's page, which signs in only with the session its link carries. */
-const onPortalPage = (): boolean => location.pathname.replace(/\/+$/, "").endsWith("/portal");
-
-// The link carries the token as `#portal=<token>`: keep it for the tab and take it out of the address bar.
-const handed = /^#portal=([A-Za-z0-9_.~+/=-]+)$/.exec(location.hash)?.[1];
-if (handed) {
-  openPortal(handed);
-  history.replaceState(null, "", `${location.pathname}${location.search}#/endpoints`);
+/**
+ * A portal link carries its token as `#portal=<token>`. Only the portal's page takes it, keeps it for
+ * the tab and takes it out of the address bar. On the console the fragment is dropped unread: taken
+ * there, a link someone sent an operator would sign the tab into another tenant's portal. True when
+ * the fragment was one.
+ */
+function takePortalFragment(): boolean {
+  if (!location.hash.startsWith("#portal=")) return false;
+  const handed = /^#portal=([A-Za-z0-9_.~+/=-]+)$/.exec(location.hash)?.[1];
+  if (handed && onPortalPage()) openPortal(handed);
+  history.replaceState(null, "", `${location.pathname}${location.search}#/${onPortalPage() ? "endpoints" : ""}`);
+  return true;
 }
+takePortalFragment();
 
 function drawNav(): void {
   const who = whoami();
@@ -96,7 +101,8 @@ function render(): void {
   if (section === "events" && id) view = eventDetail(id);
   else if (section === "events") view = eventList();
   else if (section === "keys" && whoami()?.admin) view = keyList();
-  else if (section === "endpoints" && id === "new") view = endpointForm();
+  // A session limited to some endpoints may not create one: its "new" link shows the list.
+  else if (section === "endpoints" && id === "new") view = limited() ? endpointList() : endpointForm();
   else if (section === "endpoints" && id && sub === "edit") view = endpointForm(id);
   else if (section === "endpoints" && id) view = endpointDetail(id);
   else view = endpointList();
@@ -118,7 +124,7 @@ async function startPortal(): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  if (onPortalPage() || handed) return startPortal();
+  if (onPortalPage()) return startPortal();
   if (!currentKey()) {
     replace(nav);
     replace(main, signInView());
@@ -137,6 +143,11 @@ async function start(): Promise<void> {
 }
 
 onRoute(() => {
+  // A link followed within the page: a new session on the portal, nothing on the console.
+  if (takePortalFragment()) {
+    void start();
+    return;
+  }
   render();
   main.focus();
 });

@@ -96,6 +96,8 @@ export interface ShardedQuery {
   /** Sort keys from this one on only. */
   since?: string;
   filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  /** Queries one shard read may make while a filter thins it out (default 10): with the refills, the page's bound. */
+  readsPerShard?: number;
 }
 
 /**
@@ -126,7 +128,7 @@ export async function querySharded(
   };
 }
 
-/** One shard's newest items below `before`, reading on (10 reads at most) while a filter thins them out. */
+/** One shard's newest items below `before`, reading on (`readsPerShard` reads, 10 by default) while a filter thins them out. */
 async function readShard(
   client: DynamoDBDocumentClient,
   table: string,
@@ -134,7 +136,7 @@ async function readShard(
   pk: string,
   before: string | undefined,
   want: number,
-  { since, filter }: ShardedQuery,
+  { since, filter, readsPerShard = 10 }: ShardedQuery,
 ): Promise<ShardRead> {
   const sk = list.sortKey;
   // BETWEEN includes its upper end: the item at `before` (the last one shown) is dropped below.
@@ -154,7 +156,7 @@ async function readShard(
   };
   const items: Item[] = [];
   let startKey: Record<string, unknown> | undefined;
-  for (let reads = 0; reads < 10 && items.length < want; reads++) {
+  for (let reads = 0; reads < readsPerShard && items.length < want; reads++) {
     const out = await dynamo("query", () =>
       client.send(new QueryCommand({ ...input, Limit: filter ? Math.max(want, 100) : want - items.length, ExclusiveStartKey: startKey })),
     );

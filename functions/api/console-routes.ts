@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { endpointScope } from "../core/endpoint-scope.ts";
 import { endpointStats } from "../core/endpoint-stats.ts";
 import { getEndpoint } from "../core/endpoints.ts";
 import { ApiError } from "../core/errors.ts";
@@ -21,7 +22,7 @@ export function consoleRoutes(deps: ApiDeps): Route[] {
         const tenantId = actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
         const type = query(e, "type");
         const filter = { type: type === undefined ? undefined : parse(EVENT_TYPE, type), before: isoTime(e, "before") };
-        const page = await listEvents(deps, tenantId, filter, parseLimit(query(e, "limit")), query(e, "cursor"));
+        const page = await listEvents(deps, tenantId, filter, parseLimit(query(e, "limit")), query(e, "cursor"), endpointScope(caller));
         return json(200, { items: page.items, nextCursor: page.nextCursor ?? null });
       },
     },

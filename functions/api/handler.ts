@@ -11,11 +11,17 @@ import { feedRoutes } from "./feed-routes.ts";
 import { asPortal, portalRoutes } from "./portal-routes.ts";
 import { bearerKey, portalToken } from "./request.ts";
 import { errorResponse } from "./response.ts";
-import { type ApiDeps, routes } from "./routes.ts";
+import { type ApiDeps, type Route, routes } from "./routes.ts";
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
-const PUBLIC_PATHS = new Set(["/v1/health", "/v1/openapi.json"]);
+/** The routes every caller may read without a key: health and the API document. */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/v1/health", "/v1/openapi.json"]);
+
+/** Every API route (the pages aside): the table the router serves and the tests enumerate. */
+export function apiRoutes(deps: ApiDeps, authenticator: () => Promise<Authenticator>): Route[] {
+  return [...routes(deps), ...consoleRoutes(deps), ...feedRoutes(deps), ...portalRoutes(deps, authenticator)];
+}
 
 /**
  * The API Lambda: bearer or portal-session auth on every route but health, the API document and the
@@ -24,11 +30,11 @@ const PUBLIC_PATHS = new Set(["/v1/health", "/v1/openapi.json"]);
 export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Authenticator>, log: Log) {
   const callers = new WeakMap<APIGatewayProxyEventV2, Principal>();
   const pages = consolePages(portalFrameAncestors(deps.portalFrameAncestors));
-  const table = [...routes(deps), ...consoleRoutes(deps), ...feedRoutes(deps), ...portalRoutes(deps, authenticator)].map((route) => ({
+  const table = apiRoutes(deps, authenticator).map((route) => ({
     ...route,
     handler: (event: APIGatewayProxyEventV2) => {
       const caller = callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" };
-      return caller.kind === "portal" ? asPortal(route, event, caller, deps.maxBodyBytes) : route.handler(event, caller);
+      return caller.kind === "portal" ? authenticator().then((a) => asPortal(route, event, caller, a)) : route.handler(event, caller);
     },
   }));
   const router = httpRouterHandler([...table, ...pages] as Parameters<typeof httpRouterHandler>[0]);

@@ -6,7 +6,7 @@ import { PORTAL_DEFAULT_SECONDS } from "../core/portal-sessions.ts";
 import { actingTenant, type Principal } from "../core/principal.ts";
 import { CreatePortalSession, parse } from "../core/validation.ts";
 import { PORTAL_PATH } from "./console-page.ts";
-import { header, jsonBody, pathParam } from "./request.ts";
+import { header, jsonBody, pathParam, query } from "./request.ts";
 import { json } from "./response.ts";
 import type { ApiDeps, Route } from "./routes.ts";
 
@@ -42,7 +42,7 @@ export function portalRoutes(deps: ApiDeps, authenticator: () => Promise<Authent
 }
 
 /** Every route a portal session may call: its tenant's endpoints and their deliveries, and its tenant's events. */
-const PORTAL_ROUTES = new Set([
+export const PORTAL_ROUTES: ReadonlySet<string> = new Set([
   "GET /v1/endpoints",
   "POST /v1/endpoints",
   "GET /v1/endpoints/{id}",
@@ -61,15 +61,16 @@ const PORTAL_ROUTES = new Set([
 ]);
 
 /**
- * Runs a route for a portal session, narrowed: a route outside the portal's set is forbidden, and a
- * session limited to some endpoints finds no other endpoint, creates none, replays only to its own,
- * and lists only its own.
+ * Runs a route for a portal session, narrowed: a route outside the portal's set is forbidden. A
+ * session limited to some endpoints finds no other endpoint on any `/v1/endpoints/{id}` route and
+ * creates none; the handlers narrow what it reads of events (see core/endpoint-scope.ts); and every
+ * list cursor it gets is sealed, since a filtered read can stop on another endpoint's event.
  */
 export async function asPortal(
   route: Route,
   event: APIGatewayProxyEventV2,
   caller: Portal,
-  maxBodyBytes: number,
+  authenticator: Pick<Authenticator, "sealCursor" | "openCursor">,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const key = `${route.method} ${route.path}`;
   if (!PORTAL_ROUTES.has(key)) throw new ApiError("forbidden", "A portal session may not use this route");
@@ -80,16 +81,32 @@ export async function asPortal(
   if (route.path.startsWith("/v1/endpoints/{id}") && !only.includes(pathParam(event, "id"))) {
     throw new ApiError("not_found", "No such endpoint");
   }
-  if (key === "POST /v1/events/{id}/replay") {
-    const target = (event.body ? (jsonBody(event, maxBodyBytes) as { endpointId?: unknown }) : {}).endpointId;
-    if (typeof target !== "string" || !only.includes(target)) {
-      throw new ApiError("forbidden", "This portal session replays only to one of its endpoints: name it as endpointId");
-    }
-  }
-  const response = await route.handler(event, caller);
-  if (key !== "GET /v1/endpoints" || response.statusCode !== 200) return response;
-  const listed = JSON.parse(String(response.body)) as { items: { id: string }[]; nextCursor: string | null };
-  return { ...response, body: JSON.stringify({ ...listed, items: listed.items.filter((item) => only.includes(item.id)) }) };
+  const context = [key, caller.tenantId, ...only].join("\n");
+  const response = await route.handler(
+    withOpenedCursor(event, (sealed) => authenticator.openCursor(context, sealed)),
+    caller,
+  );
+  return withSealedCursor(response, (cursor) => authenticator.sealCursor(context, cursor));
+}
+
+/** The request with its `cursor` opened; a cursor that was not sealed for this context is refused as any foreign cursor is. */
+function withOpenedCursor(event: APIGatewayProxyEventV2, open: (sealed: string) => string | undefined): APIGatewayProxyEventV2 {
+  const sealed = query(event, "cursor");
+  if (sealed === undefined) return event;
+  const cursor = open(sealed);
+  if (cursor === undefined) throw new ApiError("invalid_request", "cursor is not one this API gave out", { parameter: "cursor" });
+  return { ...event, queryStringParameters: { ...event.queryStringParameters, cursor } };
+}
+
+/** The answer with its `nextCursor` sealed. */
+function withSealedCursor(
+  response: APIGatewayProxyStructuredResultV2,
+  seal: (cursor: string) => string,
+): APIGatewayProxyStructuredResultV2 {
+  if (response.statusCode !== 200 || typeof response.body !== "string" || !response.body.includes('"nextCursor"')) return response;
+  const body = JSON.parse(response.body) as { nextCursor?: unknown };
+  if (typeof body.nextCursor !== "string") return response;
+  return { ...response, body: JSON.stringify({ ...body, nextCursor: seal(body.nextCursor) }) };
 }
 
 /** The origin the caller reached us at: API Gateway's domain over HTTPS, plain HTTP only on a loopback host. */

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { type ApiKeyDeps, createApiKey, deleteApiKey, listApiKeys } from "../core/api-keys.ts";
 import { circuitView } from "../core/circuit-breaker.ts";
+import { endpointScope } from "../core/endpoint-scope.ts";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -8,6 +9,7 @@ import {
   endpointView,
   getEndpoint,
   listEndpoints,
+  listEndpointsAmong,
   updateEndpoint,
 } from "../core/endpoints.ts";
 import { ApiError } from "../core/errors.ts";
@@ -82,7 +84,12 @@ export function routes(deps: ApiDeps): Route[] {
       method: "GET",
       path: "/v1/endpoints",
       handler: async (e, caller) => {
-        const found = await listEndpoints(deps, queriedTenant(e, caller), parseLimit(query(e, "limit")), query(e, "cursor"));
+        const [tenantId, limit, cursor] = [queriedTenant(e, caller), parseLimit(query(e, "limit")), query(e, "cursor")];
+        const scope = endpointScope(caller);
+        // A portal session limited to some endpoints lists those, read by id.
+        const found = scope
+          ? await listEndpointsAmong(deps, tenantId, scope, limit, cursor)
+          : await listEndpoints(deps, tenantId, limit, cursor);
         return json(200, page({ ...found, items: found.items.map((v) => show(v, false)) }));
       },
     },
@@ -140,7 +147,7 @@ export function routes(deps: ApiDeps): Route[] {
       path: "/v1/events/{id}/replay",
       handler: async (e, caller) => {
         const input = parse(ReplayEvent, optionalBody(e));
-        return json(202, await replayEvent(deps, actingTenant(caller, input.tenantId), id(e), input.endpointId));
+        return json(202, await replayEvent(deps, actingTenant(caller, input.tenantId), id(e), input.endpointId, endpointScope(caller)));
       },
     },
     {
@@ -178,13 +185,15 @@ export function routes(deps: ApiDeps): Route[] {
     {
       method: "GET",
       path: "/v1/events/{id}",
-      handler: async (e, caller) => json(200, await getEventView(deps, queriedTenant(e, caller), id(e))),
+      handler: async (e, caller) => json(200, await getEventView(deps, queriedTenant(e, caller), id(e), endpointScope(caller))),
     },
     {
       method: "GET",
       path: "/v1/events/{id}/attempts",
-      handler: async (e, caller) =>
-        json(200, page(await listEventAttempts(deps, queriedTenant(e, caller), id(e), parseLimit(query(e, "limit")), query(e, "cursor")))),
+      handler: async (e, caller) => {
+        const [tenantId, limit, cursor] = [queriedTenant(e, caller), parseLimit(query(e, "limit")), query(e, "cursor")];
+        return json(200, page(await listEventAttempts(deps, tenantId, id(e), limit, cursor, endpointScope(caller))));
+      },
     },
     {
       method: "POST",

@@ -3,7 +3,15 @@ import type { Clock } from "./clock.ts";
 import { ApiError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import type { ApiKeyRecord } from "./model.ts";
-import { type PortalClaims, portalSigningKey, signPortalToken, verifyPortalToken } from "./portal-sessions.ts";
+import {
+  openCursor,
+  type PortalClaims,
+  portalCursorKey,
+  portalSigningKey,
+  sealCursor,
+  signPortalToken,
+  verifyPortalToken,
+} from "./portal-sessions.ts";
 import type { ApiKeyStore, Page } from "./ports.ts";
 import type { Principal } from "./principal.ts";
 
@@ -43,11 +51,23 @@ export class Authenticator {
   private readonly adminHash: Buffer;
   private readonly apiKeys: ApiKeyStore;
   private readonly portalKey: Buffer;
+  private readonly cursorKey: Buffer;
 
   constructor(adminKey: string, apiKeys: ApiKeyStore) {
     this.adminHash = sha256(adminKey);
     this.apiKeys = apiKeys;
     this.portalKey = portalSigningKey(adminKey);
+    this.cursorKey = portalCursorKey(this.portalKey);
+  }
+
+  /** A list cursor sealed for a portal session's context (see `sealCursor`). */
+  sealCursor(context: string, cursor: string): string {
+    return sealCursor(this.cursorKey, context, cursor);
+  }
+
+  /** The cursor sealed for this context, or undefined. */
+  openCursor(context: string, sealed: string): string | undefined {
+    return openCursor(this.cursorKey, context, sealed);
   }
 
   /** A portal session's token for these claims. */

@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.ts";
+import { mapWithConcurrency } from "./concurrency.ts";
 import { changeEndpoint } from "./endpoint-change.ts";
 import { ApiError } from "./errors.ts";
 import { refuseWebhookFields } from "./feed/endpoint-kind.ts";
@@ -147,4 +148,27 @@ export async function deleteEndpoint(deps: EndpointDeps, id: string, confined?: 
 export async function listEndpoints(deps: EndpointDeps, tenantId: string, limit: number, cursor?: string): Promise<Page<EndpointView>> {
   const page = await deps.endpoints.listByTenant(tenantId, limit, cursor);
   return { items: page.items.map(endpointView), nextCursor: page.nextCursor };
+}
+
+/**
+ * One page of the tenant's endpoints among `ids`, in the order of the tenant's list (created, then
+ * id): what a portal session limited to them lists. Its ids are at most 50, each read by id, so a
+ * page costs at most 50 reads whatever the tenant holds, and is never short. The cursor is the
+ * position of the last endpoint shown.
+ */
+export async function listEndpointsAmong(
+  deps: Pick<EndpointDeps, "endpoints">,
+  tenantId: string,
+  ids: readonly string[],
+  limit: number,
+  cursor?: string,
+): Promise<Page<EndpointView>> {
+  const position = (e: Endpoint) => `${e.createdAt}#${e.id}`;
+  const found = await mapWithConcurrency([...new Set(ids)], 16, (id) => deps.endpoints.get(id));
+  const after = found
+    .filter((e): e is Endpoint => e?.tenantId === tenantId && (cursor === undefined || position(e) > cursor))
+    .sort((a, b) => (position(a) < position(b) ? -1 : 1));
+  const items = after.slice(0, limit);
+  const tail = items.at(-1);
+  return { items: items.map(endpointView), nextCursor: after.length > limit && tail ? position(tail) : undefined };
 }

@@ -1,3 +1,4 @@
+import { type EndpointScope, scopedAttempts, scopedEvent } from "./endpoint-scope.ts";
 import { ApiError } from "./errors.ts";
 import { webhookId } from "./ids.ts";
 import type { AttemptRecord, AttemptStatus, DeliveryStatus, EventRecord } from "./model.ts";
@@ -19,11 +20,21 @@ export interface DeliveryView {
   nextAttemptAt?: string;
 }
 
-/** GET /v1/events/{id}: the tenant's event, its payload and where each matched delivery stands. */
-export async function getEventView(deps: QueryDeps, tenantId: string, id: string) {
-  const [event, attempts] = await Promise.all([deps.events.get(tenantId, id), deps.attempts.allOfEvent(tenantId, id)]);
-  if (!event) throw new ApiError("not_found", `No event ${id}`);
+/**
+ * GET /v1/events/{id}: the tenant's event, its payload and where each matched delivery stands; for a
+ * limited scope only its deliveries to the scope's endpoints, and "not found" when it has none.
+ */
+export async function getEventView(deps: QueryDeps, tenantId: string, id: string, scope?: EndpointScope) {
+  const { event, attempts } = await scopedRead(deps, tenantId, id, scope);
   return { ...eventSummary(event), payload: JSON.parse(event.body) as unknown, deliveries: deliveryViews(event, attempts) };
+}
+
+/** The event and its attempts as the scope shows them, or a 404 alike for a missing event and one outside the scope. */
+async function scopedRead(deps: QueryDeps, tenantId: string, id: string, scope: EndpointScope) {
+  const [stored, attempts] = await Promise.all([deps.events.get(tenantId, id), deps.attempts.allOfEvent(tenantId, id)]);
+  const event = stored && scopedEvent(scope, stored);
+  if (!event) throw new ApiError("not_found", `No event ${id}`);
+  return { event, attempts: scopedAttempts(scope, attempts) };
 }
 
 /** The event as the API shows it, without payload. */
@@ -55,16 +66,16 @@ export function deliveryViews(event: EventRecord, attempts: AttemptRecord[]): De
   });
 }
 
-/** GET /v1/events/{id}/attempts: every attempt of the tenant's event, newest first. */
+/** GET /v1/events/{id}/attempts: every attempt of the tenant's event (for a limited scope, those to its endpoints), newest first. */
 export async function listEventAttempts(
   deps: QueryDeps,
   tenantId: string,
   id: string,
   limit: number,
   cursor?: string,
+  scope?: EndpointScope,
 ): Promise<Page<AttemptRecord>> {
-  const [event, attempts] = await Promise.all([deps.events.get(tenantId, id), deps.attempts.allOfEvent(tenantId, id)]);
-  if (!event) throw new ApiError("not_found", `No event ${id}`);
+  const { attempts } = await scopedRead(deps, tenantId, id, scope);
   const sorted = attempts.sort(newestFirst);
   const after = cursor === undefined ? undefined : decodePosition(cursor);
   const start = after === undefined ? 0 : sorted.findIndex((a) => newestFirst(a, after) > 0);

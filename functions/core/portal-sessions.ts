@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** How long a portal session lasts unless asked otherwise, and the most it may last, in seconds. */
 export const PORTAL_DEFAULT_SECONDS = 3600;
@@ -23,6 +23,37 @@ export function portalSigningKey(adminKey: string): Buffer {
   return createHmac("sha256", adminKey).update(LABEL).digest();
 }
 
+/** The key a limited session's list cursors are sealed with, derived from the signing key for that one use. */
+export function portalCursorKey(signingKey: Buffer): Buffer {
+  return createHmac("sha256", signingKey).update("hookrelay portal cursor v1").digest();
+}
+
+/**
+ * A list cursor sealed with AES-256-GCM for one context (route and session scope). A session limited
+ * to some endpoints pages through lists filtered for it, and a plain cursor names where the read
+ * stopped: often an event of another endpoint. Sealed, it tells the caller nothing and cannot be made
+ * or moved to another context.
+ */
+export function sealCursor(key: Buffer, context: string, cursor: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(Buffer.from(context));
+  const sealed = Buffer.concat([cipher.update(cursor, "utf8"), cipher.final()]);
+  return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString("base64url");
+}
+
+/** The cursor `sealCursor` sealed for this context, or undefined for anything else. */
+export function openCursor(key: Buffer, context: string, sealed: string): string | undefined {
+  const bytes = canonicalBytes(sealed);
+  if (!bytes || bytes.length < 12 + 16) return undefined;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, 12)).setAAD(Buffer.from(context));
+    decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+    return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString("utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /** A token carrying the claims, signed with HMAC-SHA256; made only of RFC 6750 b64token characters. */
 export function signPortalToken(key: Buffer, claims: PortalClaims): string {
   const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
@@ -34,12 +65,24 @@ export function verifyPortalToken(key: Buffer, token: string, now: Date): Portal
   const match = TOKEN.exec(token);
   if (!match) return undefined;
   const [, payload, signature] = match as unknown as [string, string, string];
-  const presented = Buffer.from(signature, "base64url");
+  const presented = canonicalBytes(signature);
+  const claimed = canonicalBytes(payload);
+  if (!presented || !claimed) return undefined;
   const expected = mac(key, payload);
   if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return undefined;
-  const claims = claimsOf(Buffer.from(payload, "base64url").toString("utf8"));
+  const claims = claimsOf(claimed.toString("utf8"));
   if (!claims || claims.expiresAt * 1000 <= now.getTime()) return undefined;
   return claims;
+}
+
+/**
+ * The bytes of a base64url text written as the signer writes it, or undefined. The decoder ignores
+ * the unused low bits of the last character and a dangling sixth-bit character, so one value has
+ * several spellings (a 43-character MAC has four); only the canonical one is a token.
+ */
+function canonicalBytes(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, "base64url");
+  return bytes.toString("base64url") === text ? bytes : undefined;
 }
 
 function mac(key: Buffer, payload: string): Buffer {

@@ -37,8 +37,13 @@ export interface EventStore {
   putNew(events: EventRecord[]): Promise<void>;
   /** Records that every message of the event is in the queue now. */
   markSent(tenantId: string, id: string): Promise<void>;
-  /** A tenant's events, newest first, optionally of one type and created before a time. */
+  /**
+   * A tenant's events, newest first, optionally of one type, created before a time, with a delivery to
+   * one of some endpoints. A filtered page may be short (the read per page is bounded), never out of order.
+   */
   listByTenant(tenantId: string, filter: EventListFilter, limit: number, cursor?: string): Promise<Page<EventRecord>>;
+  /** Names one more endpoint among the event's deliveries (a replay to an endpoint it was not matched to); a no-op when it is named. */
+  addEndpoint(tenantId: string, id: string, endpointId: string): Promise<void>;
   /** Events with unsent messages, created before `createdBefore`, oldest first. */
   listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]>;
 }
@@ -48,6 +53,8 @@ export interface EventListFilter {
   type?: string;
   /** An ISO time: only events created before it. */
   before?: string;
+  /** Only events with a delivery to one of these endpoints (a portal session's; at most 50). */
+  endpointIds?: readonly string[];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.ts";
+import { type EndpointScope, inScope, scopedEvent } from "./endpoint-scope.ts";
 import { deliveryMessage } from "./enqueue.ts";
 import { ApiError, DependencyError } from "./errors.ts";
 import { newId } from "./ids.ts";
@@ -6,7 +7,7 @@ import type { AttemptRecord, DeliveryMessage, Endpoint } from "./model.ts";
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore } from "./ports.ts";
 
 export interface ReplayDeps {
-  events: Pick<EventStore, "get">;
+  events: Pick<EventStore, "get" | "addEndpoint">;
   endpoints: Pick<EndpointStore, "get">;
   attempts: Pick<AttemptLog, "allOfEvent">;
   queue: DeliveryQueue;
@@ -24,16 +25,22 @@ export interface ReplayResult {
 /**
  * POST /v1/events/{id}/replay: sends the tenant's event again now, as a new manual attempt chain, to one
  * endpoint it was sent to (or that is subscribed to its type), or to every endpoint it was sent to.
- * The chains are logged with trigger "manual" and numbered apart from the scheduled chain.
+ * The chains are logged with trigger "manual" and numbered apart from the scheduled chain. A limited
+ * scope replays only events it sees, and only to one of its endpoints, named.
  */
 export async function replayEvent(
   deps: ReplayDeps,
   tenantId: string,
   eventId: string,
   endpointId: string | undefined,
+  scope?: EndpointScope,
 ): Promise<ReplayResult> {
+  if (scope && (endpointId === undefined || !inScope(scope, endpointId))) {
+    throw new ApiError("forbidden", "This portal session replays only to one of its endpoints: name it as endpointId");
+  }
   const event = await deps.events.get(tenantId, eventId);
-  if (!event) throw new ApiError("not_found", `No event ${eventId}`);
+  // An event with no delivery to the scope's endpoints is "not found", as a missing one.
+  if (!event || !scopedEvent(scope, event)) throw new ApiError("not_found", `No event ${eventId}`);
   const targets = endpointId === undefined ? event.endpointIds : [endpointId];
   const found = await Promise.all(targets.map((id) => deps.endpoints.get(id)));
   if (endpointId !== undefined) {
@@ -43,6 +50,9 @@ export async function replayEvent(
     if (!eligible) throw new ApiError("not_found", `No endpoint ${endpointId} for event ${eventId}`);
     if (!endpoint.enabled) throw new ApiError("endpoint_disabled", `Endpoint ${endpointId} is disabled: enable it before replaying`);
   }
+  // An endpoint subscribed since the event was matched becomes one of its deliveries: the event
+  // names it before the message is sent, so the event's view and a limited session's list show it.
+  if (endpointId !== undefined && !event.endpointIds.includes(endpointId)) await deps.events.addEndpoint(tenantId, eventId, endpointId);
   const history = await deps.attempts.allOfEvent(tenantId, eventId);
   const result: ReplayResult = { eventId, chains: [], skipped: [] };
   const messages: DeliveryMessage[] = [];

@@ -14,7 +14,7 @@ import type { EndpointHealthStore, RateCounter } from "../../functions/core/deli
 import type { EventTypeRecord, EventTypeStore } from "../../functions/core/event-types.ts";
 import { messageIdFor } from "../../functions/core/ids.ts";
 import type { AttemptRecord, CircuitState, Endpoint, EventRecord, RecoveryRecord } from "../../functions/core/model.ts";
-import type { AttemptLog, EndpointStore, EventStore, Page, RecoveryStore } from "../../functions/core/ports.ts";
+import type { AttemptLog, EndpointStore, EventListFilter, EventStore, Page, RecoveryStore } from "../../functions/core/ports.ts";
 import type { TenantSubscriptions } from "../../functions/core/subscriptions.ts";
 import { startDynamo } from "../../local/emulators.ts";
 import { ensureTable } from "../../local/provision.ts";
@@ -310,6 +310,43 @@ describe.each([
       expect(read.get("evt_before")).toEqual(event("evt_before", minute(8)));
       const listed = (await w.events.listByTenant("default", {}, 50)).items.filter((e) => e.createdAt === minute(8));
       expect(Object.fromEntries(listed.map((e) => [e.id, e.messageId]))).toEqual({ "evt.with.dots": messageId, evt_before: undefined });
+    });
+  });
+
+  describe("the event store, for a session limited to some endpoints", () => {
+    const scoped = (id: string, n: number, endpointIds: string[], type = "invoice.paid") =>
+      event(id, minute(n), { tenantId: "scoped", endpointIds, type });
+    const listed = (filter: EventListFilter, limit: number) =>
+      allPages((cursor) => w.events.listByTenant("scoped", filter, limit, cursor)).then((items) => items.map((e) => e.id));
+
+    it("lists only events with a delivery to one of the endpoints, newest first, across pages that may be short", async () => {
+      await w.events.putNew([
+        scoped("evt_s1", 11, ["ep_a"]),
+        scoped("evt_s2", 12, ["ep_b"]),
+        scoped("evt_s3", 13, ["ep_b", "ep_a"], "invoice.sent"),
+        scoped("evt_s4", 14, ["ep_c"]),
+        scoped("evt_s5", 15, ["ep_c", "ep_b"]),
+        scoped("evt_s6", 16, []),
+      ]);
+      for (const limit of [1, 2, 50]) {
+        expect(await listed({ endpointIds: ["ep_a"] }, limit)).toEqual(["evt_s3", "evt_s1"]);
+        expect(await listed({ endpointIds: ["ep_a", "ep_c"] }, limit)).toEqual(["evt_s5", "evt_s4", "evt_s3", "evt_s1"]);
+        expect(await listed({ endpointIds: ["ep_b"], type: "invoice.sent" }, limit)).toEqual(["evt_s3"]);
+        expect(await listed({ endpointIds: ["ep_none"] }, limit)).toEqual([]);
+      }
+      expect(await listed({ endpointIds: [] }, 50)).toEqual([]);
+      expect(await listed({}, 50)).toEqual(["evt_s6", "evt_s5", "evt_s4", "evt_s3", "evt_s2", "evt_s1"]);
+    });
+
+    it("names one more endpoint of an event once, and only in the event's own tenant", async () => {
+      await w.events.putNew([scoped("evt_add", 20, ["ep_a"])]);
+      await w.events.addEndpoint("scoped", "evt_add", "ep_d");
+      await w.events.addEndpoint("scoped", "evt_add", "ep_d");
+      await w.events.addEndpoint("scoped", "evt_add", "ep_a");
+      await w.events.addEndpoint("elsewhere", "evt_add", "ep_e");
+      expect((await w.events.get("scoped", "evt_add"))?.endpointIds).toEqual(["ep_a", "ep_d"]);
+      expect(await w.events.get("elsewhere", "evt_add")).toBeUndefined();
+      expect(await listed({ endpointIds: ["ep_d"] }, 10)).toEqual(["evt_add"]);
     });
   });
 

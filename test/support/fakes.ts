@@ -89,8 +89,14 @@ export class MemoryEndpointStore implements EndpointStore, TenantSubscriptions {
     this.outage.check("dynamodb");
     return this.items.delete(id);
   }
+  /** By creation time, then id, as the table's index sorts them. */
   async listByTenant(tenantId: string, limit: number, cursor?: string) {
-    return page(this.ofTenant(tenantId), limit, cursor);
+    const position = (e: Endpoint) => `${e.createdAt}#${e.id}`;
+    return page(
+      this.ofTenant(tenantId).sort((a, b) => (position(a) < position(b) ? -1 : 1)),
+      limit,
+      cursor,
+    );
   }
   async subscriptionsOf(tenantId: string): Promise<Subscription[]> {
     return this.ofTenant(tenantId).map(({ id, enabled, eventTypes, disabledReason, lane }) => ({
@@ -133,16 +139,30 @@ export class MemoryEventStore implements EventStore {
     const event = this.of(tenantId, id);
     if (event) delete event.unsent;
   }
+  /**
+   * Newest first. As the table's filtered reads do, a filtered page reads a bounded number of events
+   * (twice the page) and may come back short, its cursor on the last event read, shown or not.
+   */
   async listByTenant(tenantId: string, filter: EventListFilter, limit: number, cursor?: string) {
     this.outage.check("dynamodb");
     const position = (e: EventRecord) => `${e.createdAt}#${e.id}`;
-    const all = [...this.items.values()]
-      .filter((e) => e.tenantId === tenantId && (!filter.type || e.type === filter.type) && (!filter.before || e.createdAt < filter.before))
+    const keep = (e: EventRecord) =>
+      (!filter.type || e.type === filter.type) && (!filter.endpointIds || e.endpointIds.some((id) => filter.endpointIds?.includes(id)));
+    const after = [...this.items.values()]
+      .filter((e) => e.tenantId === tenantId && (!filter.before || e.createdAt < filter.before))
       .filter((e) => cursor === undefined || position(e) < cursor)
       .sort((a, b) => position(b).localeCompare(position(a)));
+    const filtered = filter.type !== undefined || filter.endpointIds !== undefined;
+    const read = filtered ? after.slice(0, 2 * limit) : after;
+    const all = read.filter(keep);
     const items = all.slice(0, limit);
-    const tail = items.at(-1);
-    return { items, nextCursor: all.length > limit && tail ? position(tail) : undefined };
+    const tail = all.length > limit ? items.at(-1) : read.length < after.length ? read.at(-1) : undefined;
+    return { items, nextCursor: tail && position(tail) };
+  }
+  async addEndpoint(tenantId: string, id: string, endpointId: string) {
+    this.outage.check("dynamodb");
+    const event = this.of(tenantId, id);
+    if (event && !event.endpointIds.includes(endpointId)) event.endpointIds.push(endpointId);
   }
   async listUnsent(createdBefore: string, limit: number) {
     this.outage.check("dynamodb");

@@ -162,6 +162,50 @@ describe("a portal session limited to some endpoints", () => {
   });
 });
 
+describe("a portal session limited to some endpoints, reading events", () => {
+  it("sees an event once a replay delivered it to its endpoint, which was created after the event", async () => {
+    const { call, session } = await stack();
+    const emitted = await call("POST", "/v1/events", { body: { type: "order.paid", payload: { n: 1 }, tenantId: "a" } });
+    const eventId = emitted.json.id as string;
+    const late = await call("POST", "/v1/endpoints", { body: { tenantId: "a", url: "https://late.example/hook" } });
+    const portal = (await session({ tenantId: "a", endpointIds: [late.json.id] })).token;
+    const as = (method: string, path: string, body?: unknown) => call(method, path, { portal, body });
+    expect((await as("GET", "/v1/events")).json.items).toEqual([]);
+    expect((await as("GET", `/v1/events/${eventId}`)).status).toBe(404);
+    expect((await as("POST", `/v1/events/${eventId}/replay`, { endpointId: late.json.id })).status).toBe(404);
+    expect((await call("POST", `/v1/events/${eventId}/replay`, { body: { tenantId: "a", endpointId: late.json.id } })).status).toBe(202);
+    expect((await as("GET", "/v1/events")).json.items).toMatchObject([{ id: eventId, endpoints: 1 }]);
+    const view = await as("GET", `/v1/events/${eventId}`);
+    expect(view.json.deliveries).toEqual([{ endpointId: late.json.id, status: "pending", attempts: 0 }]);
+    // The tenant's view names the new delivery beside the ones intake matched.
+    const whole = await call("GET", `/v1/events/${eventId}?tenantId=a`);
+    expect(whole.json.deliveries.map((d: { endpointId: string }) => d.endpointId).sort()).toEqual(["ep_a1", "ep_a2", late.json.id].sort());
+  });
+
+  it("gets sealed cursors that only the same session on the same list can follow", async () => {
+    const { call, session } = await stack();
+    for (let i = 0; i < 3; i++) await call("POST", "/v1/events", { body: { type: "order.paid", payload: { i }, tenantId: "a" } });
+    const one = (await session({ tenantId: "a", endpointIds: ["ep_a1"] })).token;
+    const two = (await session({ tenantId: "a", endpointIds: ["ep_a2"] })).token;
+    const first = await call("GET", "/v1/events?limit=1", { portal: one });
+    const cursor = first.json.nextCursor as string;
+    expect(Buffer.from(cursor, "base64url").toString("latin1")).not.toMatch(/evt_|gsi2/);
+    const next = await call("GET", `/v1/events?limit=1&cursor=${cursor}`, { portal: one });
+    expect(next.status).toBe(200);
+    expect(next.json.items[0].id).not.toBe(first.json.items[0].id);
+    for (const [path, portal] of [
+      [`/v1/events?limit=1&cursor=${cursor}`, two],
+      [`/v1/endpoints?limit=1&cursor=${cursor}`, one],
+    ] as const) {
+      const refused = await call("GET", path, { portal });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error).toMatchObject({ code: "invalid_request" });
+    }
+    const tenants = (await call("GET", "/v1/events?tenantId=a&limit=1")).json.nextCursor as string;
+    expect((await call("GET", `/v1/events?limit=1&cursor=${tenants}`, { portal: one })).status).toBe(400);
+  });
+});
+
 describe("a portal token that is no longer good", () => {
   it("answers 401 once expired, altered, or signed under another admin key, and never reaches the logs", async () => {
     const { call, session, deps, logged } = await stack();

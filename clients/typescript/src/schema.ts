@@ -316,7 +316,7 @@ export interface paths {
         put?: never;
         /**
          * Open a customer portal session for one tenant
-         * @description A signed token, good for `expiresIn` seconds (default 3600, at most 86400), that acts in `tenantId` on its endpoints (only `endpointIds` when given), their deliveries and the tenant's events; never on API keys, portal sessions or another tenant. Rotating the admin key revokes every session.
+         * @description A signed token, good for `expiresIn` seconds (default 3600, at most 86400), that acts in `tenantId` on its endpoints, their deliveries and the tenant's events; never on API keys, portal sessions or another tenant. With `endpointIds` it finds no other endpoint, creates none, and sees only the events with a delivery (in any status) to one of them, only those deliveries and their attempts; its list pages may come back short, and their cursors are sealed. Rotating the admin key revokes every session.
          */
         post: operations["createPortalSession"];
         delete?: never;
