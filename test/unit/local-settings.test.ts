@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../functions/core/errors.ts";
@@ -80,6 +82,20 @@ describe("readLocalSettings", () => {
   it("knows when npm started it", () => {
     expect(readLocalSettings({ npm_lifecycle_event: "start" }).startedByNpm).toBe(true);
     expect(readLocalSettings({}).startedByNpm).toBe(false);
+  });
+});
+
+describe("the local settings' documentation", () => {
+  it("names every one in the README or a page of docs/", () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const pages = readdirSync(join(root, "docs"), { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith(".md"))
+      .map((file) => readFileSync(join(root, "docs", file), "utf8"));
+    const text = [readFileSync(join(root, "README.md"), "utf8"), ...pages].join("\n");
+    for (const name of [...Object.values(LOCAL_SETTINGS).map((s) => s.env), "DATA_DIR", "LOCAL_OUTAGE_TARGETS", "WEBHOOK_SECRET"]) {
+      expect(text, name).toContain(`\`${name}\``);
+    }
   });
 });
 
