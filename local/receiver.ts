@@ -1,15 +1,31 @@
 import http from "node:http";
 import { Webhook } from "standardwebhooks";
 import { redactUrl } from "../functions/adapters/logger.ts";
+import { ConfigError } from "../functions/core/errors.ts";
+import { readReceiverSettings } from "./local-settings.ts";
+import { failStartup, listenFailure } from "./startup-errors.ts";
 
 /**
  * `npm run receiver`: a webhook receiver for trying the dispatcher out. It listens on 127.0.0.1
  * (RECEIVER_PORT, default 4000), checks each request's signature with the `standardwebhooks`
  * library when WEBHOOK_SECRET is set, prints what arrived (query values redacted) and answers 204 (or 400 on a bad signature).
  */
-const port = Number(process.env.RECEIVER_PORT ?? 4000);
-const secret = process.env.WEBHOOK_SECRET;
-const verifier = secret ? new Webhook(secret) : undefined;
+const { port, verifier } = (() => {
+  try {
+    const { port, secret } = readReceiverSettings(process.env);
+    return { port, verifier: secret === undefined ? undefined : newVerifier(secret) };
+  } catch (error) {
+    return failStartup("npm run receiver", error);
+  }
+})();
+
+function newVerifier(secret: string): Webhook {
+  try {
+    return new Webhook(secret);
+  } catch (cause) {
+    throw new ConfigError(`WEBHOOK_SECRET must be a whsec_ secret as the endpoint has it: ${(cause as Error).message}`, { cause });
+  }
+}
 
 const server = http.createServer(async (req, res) => {
   const chunks: Buffer[] = [];
@@ -32,4 +48,5 @@ const server = http.createServer(async (req, res) => {
   res.writeHead(status).end();
 });
 
+server.once("error", (error) => failStartup("npm run receiver", listenFailure("RECEIVER_PORT", port, error)));
 server.listen(port, "127.0.0.1", () => process.stdout.write(`receiver listening on http://127.0.0.1:${port}\n`));

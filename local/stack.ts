@@ -7,6 +7,7 @@ import { processListeners } from "../functions/adapters/process-listeners.ts";
 import { parseConfig } from "../functions/core/config.ts";
 import { localDefaults } from "../functions/core/settings.ts";
 import { queueSettings, RESOURCE_NAMES } from "../lib/resource-settings.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { type Emulator, startDynamo, startSqs } from "./emulators.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
 import { lambdaContext, startHttpGateway } from "./http-gateway.ts";
@@ -84,6 +85,12 @@ export async function startLocalStack(options: LocalStackOptions) {
     forget.push(processListeners.add({ host: hostname, port: Number(port) }));
     listening.push(url);
   };
+  for (const [key, value] of Object.entries(LOCAL_DEFAULTS)) process.env[key] ??= value;
+  process.env.TABLE_NAME ??= RESOURCE_NAMES.table;
+  // The functions' config is checked before anything starts. The queues' settings derive from it;
+  // the queue URLs it also requires do not exist yet, so placeholders stand in for this one reading.
+  const config = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-", SLOW_QUEUE_URL: "-" });
+  const lock = options.dataDir === undefined ? undefined : lockDataDir(options.dataDir);
   const dynamo = await startDynamo(options.dataDir && join(options.dataDir, "dynamodb"));
   const sqs = await startSqs(options.dataDir && join(options.dataDir, "sqs"));
   own(dynamo.url);
@@ -99,14 +106,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       ])
     : [];
   for (const front of fronts) own(front.url);
-  for (const [key, value] of Object.entries(LOCAL_DEFAULTS)) process.env[key] ??= value;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = fronts[0]?.url ?? proxies[0]?.url ?? dynamo.url;
   process.env.AWS_ENDPOINT_URL_SQS = fronts[1]?.url ?? proxies[1]?.url ?? sqs.url;
-  process.env.TABLE_NAME ??= RESOURCE_NAMES.table;
-
-  // The queues' settings derive from the functions' own checked config; the queue URLs it also
-  // requires do not exist yet, so placeholders stand in for this one reading.
-  const config = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-", SLOW_QUEUE_URL: "-" });
   const derived = queueSettings(config.retrySchedule, config.deliveryTimeoutMs);
   const settings = { ...derived, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? derived.visibilityTimeoutSeconds };
   const sqsClient = createSqsClient();
@@ -135,7 +136,14 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   const onError = (where: string) => (error: unknown) => options.log(`error ${where}: ${String(error)}`);
   // The API's port is known, and registered as the stack's own, before any delivery is polled.
-  const gateway = await startHttpGateway(handlerOf("api") as never, options.port, onError("api"));
+  const stopEmulators = () => Promise.all([sqs.stop(), dynamo.stop(), ...proxies.map((p) => p.stop()), ...fronts.map((f) => f.stop())]);
+  // The port is the caller's choice and may be taken: what started is stopped before the error goes up.
+  const gateway = await startHttpGateway(handlerOf("api") as never, options.port, onError("api")).catch(async (error: unknown) => {
+    await stopEmulators();
+    for (const f of forget) f();
+    lock?.release();
+    throw error;
+  });
   own(gateway.url);
   const arnOf = async (url: string) =>
     (await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn ?? "";
@@ -224,8 +232,9 @@ export async function startLocalStack(options: LocalStackOptions) {
       await sweeping;
       await gateway.stop();
       await Promise.all([stopDelivery(), deadLetterSource?.stop()]);
-      await Promise.all([sqs.stop(), dynamo.stop(), ...proxies.map((p) => p.stop()), ...fronts.map((f) => f.stop())]);
+      await stopEmulators();
       for (const f of forget) f();
+      lock?.release();
     },
   };
 }

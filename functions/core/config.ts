@@ -72,7 +72,8 @@ export function readSettings(
   return values as Partial<Config>;
 }
 
-function readSetting(setting: Setting, raw: string | undefined, label: string): unknown {
+/** Checks one setting's raw text (undefined: its default) against its entry, naming it by `label` in the error. */
+export function readSetting(setting: Setting, raw: string | undefined, label: string): unknown {
   switch (setting.kind) {
     case "whole": {
       if (raw === undefined) return setting.default;

@@ -19,11 +19,11 @@ import {
   functionProps,
   logicalId,
   nagFindings,
-  newApp,
   type Resource,
   resourcesOfType,
   SYNTH_TIMEOUT_MS,
 } from "./helpers.ts";
+import { appThatBundles, functionUrlStack } from "./synthesized.ts";
 
 const RETRY_SCHEDULE = "10,60,600,3600";
 const schedule = parseRetrySchedule(RETRY_SCHEDULE);
@@ -38,7 +38,8 @@ let template: Template;
 let keyTemplate: Template;
 
 beforeAll(() => {
-  app = newApp();
+  // The template is what these tests read: no bundling.
+  app = appThatBundles(false);
   keyStack = new Stack(app, "Keys");
   key = new kms.Key(keyStack, "DataKey", { enableKeyRotation: true });
   stack = new Stack(app, "Platform");
@@ -259,9 +260,7 @@ describe('frontDoor: "function-url"', () => {
   let urlDispatcher: WebhookDispatcher;
   let urlTemplate: Template;
   beforeAll(() => {
-    urlStack = new Stack(newApp(), "Lean");
-    urlDispatcher = new WebhookDispatcher(urlStack, "Webhooks", { frontDoor: "function-url", apiReservedConcurrency: 40 });
-    urlTemplate = Template.fromStack(urlStack);
+    ({ stack: urlStack, dispatcher: urlDispatcher, template: urlTemplate } = functionUrlStack());
   }, SYNTH_TIMEOUT_MS);
 
   it("serves the API from the API function's own URL, with no API Gateway, bounded by its reserved concurrency", () => {

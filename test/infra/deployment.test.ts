@@ -13,12 +13,12 @@ import { DEFAULT_SOURCE_MAPS } from "../../lib/dispatcher-function.ts";
 import { WebhookDispatcher, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
 import { captureEmf } from "../support/emf.ts";
 import { lambdaKeeps } from "../support/lambda-log-filter.ts";
-import { functionEnv, functionProps, newApp } from "./helpers.ts";
+import { functionEnv, functionProps } from "./helpers.ts";
+import { appThatBundles } from "./synthesized.ts";
 
 /** A stack holding the construct, synthesized without bundling the functions. */
 function synth(props: WebhookDispatcherProps = {}, build?: (stack: Stack) => WebhookDispatcherProps) {
-  const app = newApp();
-  app.node.setContext("aws:cdk:bundling-stacks", []);
+  const app = appThatBundles(false);
   const stack = new Stack(app, "Deploy", { env: { account: "111111111111", region: "us-east-1" } });
   const dispatcher = new WebhookDispatcher(stack, "Webhooks", { ...props, ...build?.(stack) });
   const template = Template.fromStack(stack);

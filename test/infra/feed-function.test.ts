@@ -1,24 +1,20 @@
-import { type App, Stack } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_WAIT_SECONDS } from "../../functions/core/feed/long-poll.ts";
 import { FEED_FUNCTION_TIMEOUT, FEED_ROUTE_PATH } from "../../lib/dispatcher-feed.ts";
 import { API_FUNCTION_TIMEOUT } from "../../lib/dispatcher-function.ts";
-import { WebhookDispatcher } from "../../lib/webhook-dispatcher.ts";
-import { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
-import { functionEnv, functionProps, logicalId, newApp, roleActions, SYNTH_TIMEOUT_MS } from "./helpers.ts";
+import type { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
+import { functionEnv, functionProps, logicalId, roleActions, SYNTH_TIMEOUT_MS } from "./helpers.ts";
+import { deployedStack, functionUrlStack } from "./synthesized.ts";
 
 /** API Gateway's integration limit for HTTP APIs, in seconds. */
 const INTEGRATION_LIMIT_SECONDS = 30;
 
-let app: App;
 let stack: WebhookDispatcherStack;
 let template: Template;
 
 beforeAll(() => {
-  app = newApp();
-  stack = new WebhookDispatcherStack(app, "Hookrelay");
-  template = Template.fromStack(stack);
+  ({ stack, template } = deployedStack());
 }, SYNTH_TIMEOUT_MS);
 
 describe("the feed route's function", () => {
@@ -75,10 +71,7 @@ describe('the feed behind frontDoor: "function-url"', () => {
   it(
     "is served by the API function, whose timeout outlives the longest wait",
     () => {
-      const urlApp = newApp();
-      const urlStack = new Stack(urlApp, "Url");
-      const dispatcher = new WebhookDispatcher(urlStack, "Webhooks", { frontDoor: "function-url", apiReservedConcurrency: 40 });
-      const urlTemplate = Template.fromStack(urlStack);
+      const { stack: urlStack, dispatcher, template: urlTemplate } = functionUrlStack();
       expect(dispatcher.feedFunction).toBeUndefined();
       urlTemplate.resourceCountIs("AWS::Lambda::Function", 4);
       expect(functionProps(urlTemplate, urlStack, dispatcher.apiFunction).Timeout).toBe(FEED_FUNCTION_TIMEOUT.toSeconds());

@@ -7,10 +7,11 @@
  * construct or a change of that rule fails here before it reaches a deployed stack.
  */
 import { createHash } from "node:crypto";
-import { Template } from "aws-cdk-lib/assertions";
+import type { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
-import { logicalId, newApp, type Resource, SYNTH_TIMEOUT_MS } from "./helpers.ts";
+import type { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
+import { logicalId, type Resource, SYNTH_TIMEOUT_MS } from "./helpers.ts";
+import { deployedStack } from "./synthesized.ts";
 
 /** The CDK's logical id for a construct path inside a stack (aws-cdk-lib core, makeUniqueId). */
 function cdkLogicalId(path: string[]): string {
@@ -43,11 +44,8 @@ let stack: WebhookDispatcherStack;
 let template: Template;
 
 beforeAll(() => {
-  // Ids do not depend on the functions' code, so bundling is skipped and synthesis is quick.
-  const app = newApp();
-  app.node.setContext("aws:cdk:bundling-stacks", []);
-  stack = new WebhookDispatcherStack(app, "Hookrelay");
-  template = Template.fromStack(stack);
+  // Ids do not depend on the functions' code: the stack is the unbundled one.
+  ({ stack, template } = deployedStack());
 }, SYNTH_TIMEOUT_MS);
 
 describe("the logical ids of the stateful resources", () => {

@@ -4,8 +4,6 @@
  * metric of the synthesized template (namespace, name, dimensions) must be among them.
  */
 
-import { Stack } from "aws-cdk-lib";
-import { Template } from "aws-cdk-lib/assertions";
 import type { Context } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
@@ -14,11 +12,11 @@ import type { DeliveryMessage } from "../../functions/core/model.ts";
 import { createDeadLetterHandler } from "../../functions/dead-letter/handler.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { SERVICE_NAMES } from "../../lib/dispatcher-monitoring.ts";
-import { WebhookDispatcher } from "../../lib/webhook-dispatcher.ts";
 import { deliveryDeps } from "../support/delivery-deps.ts";
 import { captureEmf, keyOf, type MetricKey, metricsOfEmfLine, metricsReadByTemplate, sqsEvent } from "../support/emf.ts";
 import { endpointFixture, FakeClock, MemoryAttemptLog, MemoryRecoveryStore, RecordingOperationalEvents } from "../support/fakes.ts";
-import { newApp, type Resource, SYNTH_TIMEOUT_MS } from "./helpers.ts";
+import { type Resource, SYNTH_TIMEOUT_MS } from "./helpers.ts";
+import { alarmedStack } from "./synthesized.ts";
 
 const message = (eventId: string, endpointId: string): DeliveryMessage => ({
   v: 1,
@@ -93,12 +91,8 @@ let read: MetricKey[];
 let emitted: MetricKey[];
 
 beforeAll(async () => {
-  const app = newApp();
-  // The template is read, not the code: no bundling.
-  app.node.setContext("aws:cdk:bundling-stacks", []);
-  const stack = new Stack(app, "Metrics");
-  new WebhookDispatcher(stack, "Webhooks", { alarmEmail: "oncall@example.com" });
-  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  // The template is read, not the code: the unbundled stack, with every alarm.
+  const resources = alarmedStack().template.toJSON().Resources as Record<string, Resource>;
   read = metricsReadByTemplate(resources as never).filter((m) => !m.namespace.startsWith("AWS/"));
   emitted = await emittedMetrics();
 }, SYNTH_TIMEOUT_MS);

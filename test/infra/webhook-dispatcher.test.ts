@@ -1,38 +1,30 @@
 /**
  * Fine-grained assertions on the default WebhookDispatcherStack: one promise of the deploy story per
- * test. The stack is synthesized once, with real esbuild bundling.
+ * test. The stack is synthesized once per worker, without bundling (test/infra/synthesized.ts); what
+ * the bundles hold is checked in bundles.test.ts.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import type { App } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Match, type Template } from "aws-cdk-lib/assertions";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../functions/core/config.ts";
 import { parseRetrySchedule, scheduleWindowSeconds } from "../../functions/core/retry-schedule.ts";
-import { ESM_REQUIRE_BANNER } from "../../lib/dispatcher-function.ts";
 import { queueSettings } from "../../lib/resource-settings.ts";
 import { DEFAULT_RETRY_SCHEDULE } from "../../lib/webhook-dispatcher.ts";
-import { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
+import type { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
 import {
   actionsOf,
   allStatements,
-  assetDir,
-  bundleFile,
-  coldStartFiles,
   functionEnv,
   functionProps,
   type Json,
   logicalId,
-  newApp,
   type Resource,
   resourcesOfType,
   roleActions,
   SYNTH_TIMEOUT_MS,
 } from "./helpers.ts";
+import { deployedStack, functionsOf } from "./synthesized.ts";
 
-let app: App;
 let stack: WebhookDispatcherStack;
 let template: Template;
 let fns: { name: string; fn: NodejsFunction }[];
@@ -41,18 +33,8 @@ const schedule = parseRetrySchedule(DEFAULT_RETRY_SCHEDULE);
 const expected = queueSettings(schedule, 15_000);
 
 beforeAll(() => {
-  app = newApp();
-  stack = new WebhookDispatcherStack(app, "Hookrelay");
-  template = Template.fromStack(stack);
-  const d = stack.dispatcher;
-  fns = [
-    { name: "api", fn: d.apiFunction },
-    // The feed function runs the API's entry point, as the API's service.
-    { name: "api", fn: d.feedFunction! },
-    { name: "delivery", fn: d.deliveryFunction },
-    { name: "dead-letter", fn: d.deadLetterFunction },
-    { name: "sweeper", fn: d.sweeperFunction },
-  ];
+  ({ stack, template } = deployedStack());
+  fns = functionsOf(stack);
 }, SYNTH_TIMEOUT_MS);
 
 const ref = (id: string) => ({ Ref: id });
@@ -77,53 +59,6 @@ describe("functions", () => {
       expect(logGroup.Properties?.RetentionInDays).toBe(30);
     }
   });
-
-  it("are bundled by esbuild into minified ES modules with a require shim and, by default, no source map", () => {
-    for (const { fn } of fns) {
-      const files = coldStartFiles(app, template, stack, fn);
-      const code = [...files.values()].join("\n");
-      expect(bundleFile(app, template, stack, fn, "index.mjs").startsWith(ESM_REQUIRE_BANNER)).toBe(true);
-      for (const chunk of files.values()) expect(chunk.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
-      expect(bundleFile(app, template, stack, fn, "index.mjs")).toMatch(/export\s*\{[^}]*\bhandler\b/);
-      expect(code).not.toContain("sourceMappingURL");
-      expect(existsSync(join(assetDir(app, template, stack, fn), "index.mjs.map"))).toBe(false);
-      // Minified: a few very long lines, not one statement per line.
-      expect(code.split("\n").length).toBeLessThan(200);
-      // Credentials come from the environment only: none of the default chain's providers is bundled.
-      // Each provider names itself in a debug string that minification keeps.
-      expect(code).toContain("@aws-sdk/credential-provider-env - fromEnv");
-      expect(code.match(/@aws-sdk\/credential-provider-(ini|sso|process|web-identity|http) - \w+/g) ?? []).toEqual([]);
-      // What a cold start loads: index.mjs and its static chunks. Dynamic imports are chunks loaded on first use.
-      expect([...files.values()].reduce((sum, c) => sum + Buffer.byteLength(c), 0)).toBeLessThan(400 * 1024);
-    }
-  });
-
-  it("keep the JSON Schema validator out of what the API function's cold start loads", () => {
-    const api = fns.find((f) => f.name === "api")?.fn as NodejsFunction;
-    const chunks = readdirSync(join(assetDir(app, template, stack, api), "chunks"));
-    const engine = chunks.find((c) => c.startsWith("json-schema-engine-"));
-    expect(engine).toBeDefined();
-    expect([...coldStartFiles(app, template, stack, api).keys()]).not.toContain(`chunks/${engine}`);
-  });
-
-  it("load as ES modules on Node 24 and export handler (the createRequire banner works)", () => {
-    const env = {
-      PATH: process.env.PATH,
-      AWS_REGION: "us-east-1",
-      TABLE_NAME: "t",
-      DELIVERY_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/d",
-      SLOW_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/s",
-      DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/dl",
-      ADMIN_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:k",
-    };
-    for (const { fn } of fns) {
-      const file = join(assetDir(app, template, stack, fn), "index.mjs");
-      const probe = "const m = await import(process.argv[1]); if (typeof m.handler !== 'function') process.exit(3);";
-      const run = spawnSync(process.execPath, ["--input-type=module", "-e", probe, file], { env, encoding: "utf8", timeout: 30_000 });
-      expect(run.stderr).toBe("");
-      expect(run.status).toBe(0);
-    }
-  }, 60_000);
 
   it("get every setting config.ts reads, and config.ts accepts them (no misspelled names)", () => {
     for (const { name, fn } of fns) {

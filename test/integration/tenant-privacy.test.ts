@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await receiver.close();
-  expect(await stack.stop()).toBe(0);
+  await stack.stop();
 });
 
 /** A tenant with a key of its own and one catch-all endpoint at `path` of the receiver. */
@@ -168,5 +168,10 @@ describe("tenant privacy of event ids and idempotency keys, on the local stack",
     });
     const copy = await documents.send(new GetCommand({ TableName: RESOURCE_NAMES.table, Key: keys.event("t-old", "old-2") }));
     expect(copy.Item).toBeUndefined();
+  });
+
+  // Last: it ends the stack the tests above share.
+  it("stops gracefully on SIGTERM after all of the above (exit code 0)", async () => {
+    expect(await stack.stop("SIGTERM")).toBe(0);
   });
 });

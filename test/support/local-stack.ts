@@ -4,6 +4,38 @@ import { type Message, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-
 import type { Exchange } from "./contract.ts";
 
 const MAIN = fileURLToPath(new URL("../../local/main.ts", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** A process that `startProcess` started, with what it printed so far. */
+export interface StartedProcess {
+  child: ChildProcess;
+  /** stdout and stderr together, in arrival order. */
+  output: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code (null if a signal ended it). */
+  exited: Promise<number | null>;
+}
+
+/**
+ * Runs the local stack's entry point with `args` and `env` (over this process's environment): as
+ * `npm start -- args` from the project root when `npm` is set, exactly as a user types it, or else
+ * as `node local/main.ts args`.
+ */
+export function startProcess(options: { args: string[]; env?: Record<string, string>; npm?: boolean }): StartedProcess {
+  const [command, args] = options.npm ? ["npm", ["start", "--", ...options.args]] : [process.execPath, [MAIN, ...options.args]];
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => output, stderr: () => stderr, exited };
+}
 
 export interface RunningStack {
   apiUrl: string;
@@ -11,10 +43,13 @@ export interface RunningStack {
   dynamoUrl: string;
   /** Every URL the stack listens on: its API, emulators and proxies. */
   listening: string[];
+  /** The PID of the node process that runs the stack (under npm, not npm's). */
+  pid: number;
   deliveryQueueUrl: string;
   /** The slow lane's queue. */
   slowQueueUrl: string;
   deadLetterQueueUrl: string;
+  /** The process started: npm with `npm: true`, else the stack's node process. */
   child: ChildProcess;
   /** Everything the stack printed, for assertions on its log lines. */
   output: () => string;
@@ -37,26 +72,24 @@ export interface RunningStack {
 
 /**
  * Starts `npm start`'s entry point (local/main.ts) as a child process on ephemeral loopback ports,
- * exactly as a user runs it, and waits for it to say it is ready.
+ * exactly as a user runs it (through npm itself with `npm: true`), and waits for it to say it is
+ * ready. `quiet: false` keeps the banner and walkthrough in the output.
  */
-export async function startStack(options: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<RunningStack> {
-  const args = [MAIN, "--ready-json", "--quiet", ...(options.dataDir ? [] : ["--in-memory"]), ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, PORT: "0", ...(options.dataDir && { DATA_DIR: options.dataDir }), ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const ready = await new Promise<Record<string, string> & { listening: string[] }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local stack did not start:\n${output}`)), 60_000);
+export async function startStack(
+  options: { dataDir?: string; env?: Record<string, string>; args?: string[]; npm?: boolean; quiet?: boolean } = {},
+): Promise<RunningStack> {
+  const args = [
+    "--ready-json",
+    ...(options.quiet === false ? [] : ["--quiet"]),
+    ...(options.dataDir ? [] : ["--in-memory"]),
+    ...(options.args ?? []),
+  ];
+  const env = { PORT: "0", ...(options.dataDir && { DATA_DIR: options.dataDir }), ...options.env };
+  const { child, output: printed, exited } = startProcess({ args, env, ...(options.npm && { npm: true }) });
+  const ready = await new Promise<Record<string, string> & { listening: string[]; pid: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local stack did not start:\n${printed()}`)), 60_000);
     const check = () => {
-      const match = /^READY (.*)$/m.exec(output);
+      const match = /^READY (.*)$/m.exec(printed());
       if (match) {
         clearTimeout(timer);
         resolve(JSON.parse(match[1] as string));
@@ -65,7 +98,7 @@ export async function startStack(options: { dataDir?: string; env?: Record<strin
     child.stdout?.on("data", check);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`local stack exited with ${code}:\n${output}`));
+      reject(new Error(`local stack exited with ${code}:\n${printed()}`));
     });
   });
   const apiUrl = ready.apiUrl as string;
@@ -94,11 +127,12 @@ export async function startStack(options: { dataDir?: string; env?: Record<strin
     sqsUrl: ready.sqsUrl as string,
     dynamoUrl: ready.dynamoUrl as string,
     listening: ready.listening,
+    pid: ready.pid,
     deliveryQueueUrl: ready.deliveryQueueUrl as string,
     slowQueueUrl: ready.slowQueueUrl as string,
     deadLetterQueueUrl: ready.deadLetterQueueUrl as string,
     child,
-    output: () => output,
+    output: printed,
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -1,0 +1,74 @@
+/**
+ * What the functions' bundles hold and do: the one infra file that bundles (esbuild, then the split
+ * rebuild of lib/dispatcher-function.ts), once, for the stack `cdk deploy` ships.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { App } from "aws-cdk-lib";
+import type { Template } from "aws-cdk-lib/assertions";
+import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ESM_REQUIRE_BANNER } from "../../lib/dispatcher-function.ts";
+import type { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
+import { assetDir, bundleFile, coldStartFiles, SYNTH_TIMEOUT_MS } from "./helpers.ts";
+import { deployedStack, functionsOf } from "./synthesized.ts";
+
+let app: App;
+let stack: WebhookDispatcherStack;
+let template: Template;
+let fns: { name: string; fn: NodejsFunction }[];
+
+beforeAll(() => {
+  ({ app, stack, template } = deployedStack({ bundle: true }));
+  fns = functionsOf(stack);
+}, SYNTH_TIMEOUT_MS);
+
+describe("functions", () => {
+  it("are bundled by esbuild into minified ES modules with a require shim and, by default, no source map", () => {
+    for (const { fn } of fns) {
+      const files = coldStartFiles(app, template, stack, fn);
+      const code = [...files.values()].join("\n");
+      expect(bundleFile(app, template, stack, fn, "index.mjs").startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      for (const chunk of files.values()) expect(chunk.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(bundleFile(app, template, stack, fn, "index.mjs")).toMatch(/export\s*\{[^}]*\bhandler\b/);
+      expect(code).not.toContain("sourceMappingURL");
+      expect(existsSync(join(assetDir(app, template, stack, fn), "index.mjs.map"))).toBe(false);
+      // Minified: a few very long lines, not one statement per line.
+      expect(code.split("\n").length).toBeLessThan(200);
+      // Credentials come from the environment only: none of the default chain's providers is bundled.
+      // Each provider names itself in a debug string that minification keeps.
+      expect(code).toContain("@aws-sdk/credential-provider-env - fromEnv");
+      expect(code.match(/@aws-sdk\/credential-provider-(ini|sso|process|web-identity|http) - \w+/g) ?? []).toEqual([]);
+      // What a cold start loads: index.mjs and its static chunks. Dynamic imports are chunks loaded on first use.
+      expect([...files.values()].reduce((sum, c) => sum + Buffer.byteLength(c), 0)).toBeLessThan(400 * 1024);
+    }
+  });
+
+  it("keep the JSON Schema validator out of what the API function's cold start loads", () => {
+    const api = fns.find((f) => f.name === "api")?.fn as NodejsFunction;
+    const chunks = readdirSync(join(assetDir(app, template, stack, api), "chunks"));
+    const engine = chunks.find((c) => c.startsWith("json-schema-engine-"));
+    expect(engine).toBeDefined();
+    expect([...coldStartFiles(app, template, stack, api).keys()]).not.toContain(`chunks/${engine}`);
+  });
+
+  it("load as ES modules on Node 24 and export handler (the createRequire banner works)", () => {
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: "us-east-1",
+      TABLE_NAME: "t",
+      DELIVERY_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/d",
+      SLOW_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/s",
+      DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/dl",
+      ADMIN_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:k",
+    };
+    for (const { fn } of fns) {
+      const file = join(assetDir(app, template, stack, fn), "index.mjs");
+      const probe = "const m = await import(process.argv[1]); if (typeof m.handler !== 'function') process.exit(3);";
+      const run = spawnSync(process.execPath, ["--input-type=module", "-e", probe, file], { env, encoding: "utf8", timeout: 30_000 });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+    }
+  }, 60_000);
+});

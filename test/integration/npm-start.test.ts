@@ -1,0 +1,160 @@
+/**
+ * `npm start` as a user drives it from a shell: stopped by the PID the shell gives (`$!`, npm's),
+ * started twice on one data directory, started with a bad setting or on a busy port.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { eventually, type RunningStack, startProcess, startStack } from "../support/local-stack.ts";
+
+const dirs: string[] = [];
+const stacks: RunningStack[] = [];
+const newDataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "hookrelay-npm-start-"));
+  dirs.push(dir);
+  return dir;
+};
+const npmStart = async (dataDir: string) => {
+  const stack = await startStack({ dataDir, npm: true });
+  stacks.push(stack);
+  return stack;
+};
+
+afterAll(async () => {
+  await Promise.all(stacks.map((s) => s.stop("SIGKILL")));
+  for (const s of stacks) if (isAlive(s.pid)) process.kill(s.pid, "SIGKILL");
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether something accepts a TCP connection at the URL's host and port. */
+function accepts(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Waits until the stack's node process is gone and none of its ports answers. */
+async function expectGone(stack: RunningStack): Promise<void> {
+  await eventually(async () => !isAlive(stack.pid));
+  for (const url of stack.listening) expect(await accepts(url), url).toBe(false);
+}
+
+/** Runs `npm start` expecting it to fail, and returns its exit code and the lines it wrote to stderr. */
+async function failedStart(env: Record<string, string>, args: string[] = ["--in-memory", "--quiet"]) {
+  const started = startProcess({ args, env, npm: true });
+  const code = await started.exited;
+  return {
+    code,
+    lines: started
+      .stderr()
+      .split("\n")
+      .filter((line) => line.trim() !== ""),
+  };
+}
+
+describe("stopping npm start by npm's PID", () => {
+  it("SIGTERM to npm stops the whole tree: npm exits 0, no port answers, and a restart on the data directory finds its data", async () => {
+    const dataDir = newDataDir();
+    const first = await npmStart(dataDir);
+    // npm started the stack: the PID the shell gave is npm's, not the stack's.
+    expect(first.child.pid).not.toBe(first.pid);
+    const created = await first.api("POST", "/v1/endpoints", { url: "http://127.0.0.1:9/hook", eventTypes: ["a.b"] });
+    expect(created.status).toBe(201);
+
+    expect(await first.stop("SIGTERM")).toBe(0);
+    await expectGone(first);
+
+    const second = await npmStart(dataDir);
+    expect((await second.api("GET", `/v1/endpoints/${created.json.id}`)).status).toBe(200);
+    expect(await second.stop("SIGTERM")).toBe(0);
+    await expectGone(second);
+  });
+
+  it("kill -9 of npm, which forwards nothing, stops the stack too, and the data directory is free again", async () => {
+    const dataDir = newDataDir();
+    const first = await npmStart(dataDir);
+    await first.stop("SIGKILL");
+    await expectGone(first);
+    const second = await npmStart(dataDir);
+    expect(await second.stop("SIGTERM")).toBe(0);
+  });
+});
+
+describe("one stack per data directory", () => {
+  it("refuses a second start on the same data directory with one line naming the PID that holds it, and exits non-zero", async () => {
+    const dataDir = newDataDir();
+    const first = await npmStart(dataDir);
+    const second = await failedStart({ DATA_DIR: dataDir, PORT: "0" }, ["--quiet"]);
+    expect(second.code).not.toBe(0);
+    const ours = second.lines.filter((line) => line.startsWith("npm start: "));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toContain(`PID ${first.pid}`);
+    expect(ours[0]).toContain(dataDir);
+    // The first stack is untouched.
+    expect((await first.api("GET", "/v1/health")).status).toBe(200);
+    expect(await first.stop("SIGTERM")).toBe(0);
+  });
+
+  it("takes over the lock of a stack that was killed with SIGKILL (a stale lock)", async () => {
+    const dataDir = newDataDir();
+    const first = await npmStart(dataDir);
+    process.kill(first.pid, "SIGKILL");
+    await first.stop("SIGKILL");
+    await expectGone(first);
+    const second = await npmStart(dataDir);
+    expect((await second.api("GET", "/v1/health")).status).toBe(200);
+    expect(await second.stop("SIGTERM")).toBe(0);
+  });
+});
+
+describe("a setting npm start cannot use", () => {
+  // One value of each kind of mistake (test/unit/local-settings.test.ts generates many more).
+  it.each(["abc", "3000.5", "65536", "-1", "80 80"])("PORT=%s: one line naming PORT, no stack trace, exit code 1", async (value) => {
+    const { code, lines } = await failedStart({ PORT: value });
+    expect(code).toBe(1);
+    expect(lines.filter((line) => line.startsWith("npm start: "))).toEqual([expect.stringContaining("PORT")]);
+    expect(lines.join("\n")).not.toMatch(/^\s+at /m);
+  });
+
+  it("a busy port: one line naming the port and PORT, no stack trace, exit code 1", async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", () => resolve()));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const { code, lines } = await failedStart({ PORT: String(port) });
+      expect(code).toBe(1);
+      expect(lines.filter((line) => line.startsWith("npm start: "))).toEqual([expect.stringMatching(new RegExp(`port ${port} .*PORT`))]);
+      expect(lines.join("\n")).not.toMatch(/^\s+at /m);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+
+  it.each([
+    ["LOCAL_CONCURRENCY", "0"],
+    ["LOCAL_SWEEP_INTERVAL_MS", "soon"],
+    ["LOCAL_OUTAGE_TARGETS", "dynamodb,s3"],
+    ["RETRY_SCHEDULE", "5,soon"],
+  ])("%s=%s: one line naming it, exit code 1", async (variable, value) => {
+    const { code, lines } = await failedStart({ [variable]: value });
+    expect(code).toBe(1);
+    expect(lines.filter((line) => line.startsWith("npm start: "))).toEqual([expect.stringContaining(variable)]);
+  });
+});
