@@ -190,6 +190,31 @@ export interface WebhookDispatcherProps {
    */
   readonly maxEndpointsPerTenant?: number;
   /**
+   * Long polls (`wait` > 0) one polling endpoint may hold at once, across every container
+   * (MAX_POLLS_PER_ENDPOINT, 1 to 10); one more answers `429 too_many_polls` with `Retry-After`.
+   * @default 2 (a consumer, and the poll its last run left behind)
+   */
+  readonly maxPollsPerEndpoint?: number;
+  /**
+   * Long polls one tenant may hold at once over all its endpoints (MAX_POLLS_PER_TENANT, 1 to 100,
+   * at least maxPollsPerEndpoint, at most feedReservedConcurrency): the share of the feed's
+   * concurrency one tenant can take.
+   * @default 10
+   */
+  readonly maxPollsPerTenant?: number;
+  /**
+   * Reserved concurrency of the feed function, which holds the long polls: the most feed requests
+   * in flight (more are throttled: 429 from a function URL, a 5xx from API Gateway), and capacity
+   * no other function takes, so long polls never use the API's or the delivery function's. Lambda
+   * keeps 100 of an account's concurrency unreserved: an account whose limit is below this plus 100
+   * (new accounts may have 10) fails the deploy with "Specified ReservedConcurrentExecutions for
+   * function decreases account's UnreservedConcurrentExecution below its minimum value". There,
+   * pass `"unreserved"`: the feed then shares the account's pool, bounded only by the poll limits
+   * (tenants x maxPollsPerTenant). 0 is refused (it would throttle every feed request).
+   * @default 100
+   */
+  readonly feedReservedConcurrency?: number | "unreserved";
+  /**
    * Name of the CloudWatch dashboard.
    * @default - a name CloudFormation generates
    */
