@@ -162,7 +162,7 @@ export class WebhookDispatcher extends Construct {
       entry: "functions/api/index.ts",
       description: "Webhook dispatcher: admin and intake HTTP API",
       memorySize: settings.apiMemorySize,
-      // Long polls are the feed function's: the API function answers them 421 use_feed_url.
+      // Long polls are the feed function's: the API function answers them 400 use_feed_url.
       timeout: API_FUNCTION_TIMEOUT,
       reservedConcurrentExecutions: settings.apiReservedConcurrency,
       environment: { ...apiEnvironment, ...settingsEnvironment({ apiRoutes: "api" }) },
@@ -255,7 +255,7 @@ export class WebhookDispatcher extends Construct {
       this.feedFunction = feed.function;
       this.feedFunctionUrl = url;
       this.feedUrl = (url as lambda.FunctionUrl).url;
-      // /v1/health tells it, and a long poll sent to the API function is answered 421 naming it.
+      // /v1/health tells it, and a long poll sent to the API function is answered 400 use_feed_url naming it.
       this.apiFunction.addEnvironment(SETTINGS.feedUrl.env, this.feedUrl);
     } else {
       this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", { retention: settings.functionLogRetention, removalPolicy });

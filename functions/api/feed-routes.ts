@@ -16,7 +16,7 @@ export const FEED_ANSWER_RESERVE_MS = 1_500;
 /**
  * GET /v1/endpoints/{id}/feed: a polling endpoint's deliveries, from a cursor, held up to `wait`
  * seconds when there are none. The API function (API_ROUTES=api) holds no long poll: it answers
- * `wait` > 0 with 421 `use_feed_url`, naming the feed function's URL when it has one of its own.
+ * `wait` > 0 with 400 `use_feed_url`, naming the feed function's URL when it has one of its own.
  */
 export function feedRoutes(deps: ApiDeps): Route[] {
   const settings = { logRetentionDays: deps.logRetentionDays, holeGraceMs: HOLE_GRACE_MS };
@@ -25,11 +25,12 @@ export function feedRoutes(deps: ApiDeps): Route[] {
       method: "GET",
       path: "/v1/endpoints/{id}/feed",
       handler: async (e, caller) => {
+        // Refused before any read: a long poll sent to the API function costs it nothing more.
+        if (deps.apiRoutes === "api" && parseFeedWait(query(e, "wait")) > 0) throw misdirected(deps.feedUrl);
         const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller)).catch((error: unknown) => {
           throw error instanceof ApiError && error.code === "not_found" ? new ApiError("endpoint_not_found", error.message) : error;
         });
         const limit = parseFeedLimit(query(e, "limit"));
-        if (deps.apiRoutes === "api" && parseFeedWait(query(e, "wait")) > 0) throw misdirected(deps.feedUrl);
         const waitMs = Math.max(0, Math.min(parseFeedWait(query(e, "wait")) * 1000, deps.timeLeftMs() - FEED_ANSWER_RESERVE_MS));
         const answer = await pollFeed({ ...deps, settings }, endpoint, { cursor: query(e, "cursor"), limit, waitMs });
         return json(200, answer);
@@ -42,7 +43,7 @@ function misdirected(feedUrl: string | undefined): ApiError {
   const where = feedUrl === undefined ? "the feed route of this API" : feedUrl;
   return new ApiError(
     "use_feed_url",
-    `Long polls are served at ${where}, not by the API function; wait=0 reads are served here`,
-    feedUrl === undefined ? undefined : { feedUrl },
+    `wait above 0 (a long poll) is served at ${where}, not by the API function; wait=0 reads are served here`,
+    { parameter: "wait", ...(feedUrl !== undefined && { feedUrl }) },
   );
 }

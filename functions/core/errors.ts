@@ -61,8 +61,9 @@ const STATUS: Record<ApiErrorCode, number> = {
   cursor_expired: 410,
   // Long polls over MAX_POLLS_PER_ENDPOINT or MAX_POLLS_PER_TENANT: waiting helps, so 429 with Retry-After.
   too_many_polls: 429,
-  // Misdirected Request: this function does not hold long polls; the feed's own URL does (details.feedUrl).
-  use_feed_url: 421,
+  // A long poll sent to the API function, which holds none: the feed's own URL does (details.feedUrl).
+  // Not 421 Misdirected Request: Node's fetch repeats a request once on 421, doubling the call.
+  use_feed_url: 400,
 };
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */

@@ -248,13 +248,13 @@ export const SETTINGS = {
     values: ["all", "api", "feed"],
     default: "all",
     meaning:
-      "which routes the function answers (set by the stack): `api` every route, but a long poll answers `421 use_feed_url`; `feed` only the feed and health; `all` both (the local stack)",
+      "which routes the function answers (set by the stack): `api` every route, but a long poll answers `400 use_feed_url`; `feed` only the feed and health; `all` both (the local stack)",
   },
   feedUrl: {
     kind: "text",
     env: "FEED_URL",
     required: false,
-    meaning: `the feed function's own URL with \`frontDoor: "function-url"\`, told by \`GET /v1/health\` and \`421 use_feed_url\` (${stackSets})`,
+    meaning: `the feed function's own URL with \`frontDoor: "function-url"\`, told by \`GET /v1/health\` and \`400 use_feed_url\` (${stackSets})`,
   },
   logFormat: {
     kind: "choice",

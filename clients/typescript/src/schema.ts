@@ -437,7 +437,7 @@ export interface paths {
         };
         /**
          * Read a polling endpoint's deliveries
-         * @description Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends. A held poll counts against `MAX_POLLS_PER_ENDPOINT` and `MAX_POLLS_PER_TENANT` (`429 too_many_polls` with `Retry-After` past either); a `wait=0` read and a poll that finds items at once do not. Long polls are served at the `feedUrl` that `GET /v1/health` tells (null: this URL); the API function answers them `421 use_feed_url` with `details.feedUrl`.
+         * @description Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends. A held poll counts against `MAX_POLLS_PER_ENDPOINT` and `MAX_POLLS_PER_TENANT` (`429 too_many_polls` with `Retry-After` past either); a `wait=0` read and a poll that finds items at once do not. Long polls are served at the `feedUrl` that `GET /v1/health` tells (null: this URL); the API function answers them `400 use_feed_url` with `details.feedUrl`.
          */
         get: operations["readFeed"];
         put?: never;
@@ -4598,7 +4598,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Bad request: `invalid_cursor`, `invalid_limit`, `invalid_request`, `invalid_wait` */
+            /** @description Bad request: `invalid_cursor`, `invalid_limit`, `invalid_request`, `invalid_wait`, `use_feed_url` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4607,7 +4607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "invalid_cursor" | "invalid_limit" | "invalid_request" | "invalid_wait";
+                            code?: "invalid_cursor" | "invalid_limit" | "invalid_request" | "invalid_wait" | "use_feed_url";
                         };
                     };
                 };
@@ -4666,20 +4666,6 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "cursor_expired";
-                        };
-                    };
-                };
-            };
-            /** @description Served elsewhere: `use_feed_url` */
-            421: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] & {
-                        error?: {
-                            /** @enum {unknown} */
-                            code?: "use_feed_url";
                         };
                     };
                 };

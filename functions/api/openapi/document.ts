@@ -115,7 +115,6 @@ const ERROR_TEXT: Record<number, string> = {
   410: "Gone",
   413: "Body too large",
   415: "Not JSON",
-  421: "Served elsewhere",
   422: "Invalid input",
   429: "Too many at once: retry after Retry-After seconds",
   500: "Our fault",
