@@ -193,12 +193,12 @@ describe("the bound on long polls", () => {
 });
 
 describe("which function serves what", () => {
-  it("the API function (API_ROUTES=api) holds no long poll: 421 use_feed_url naming the feed's URL, wait=0 served", async () => {
+  it("the API function (API_ROUTES=api) holds no long poll: 400 use_feed_url naming the feed's URL, wait=0 served", async () => {
     const t = setup({ apiRoutes: "api", feedUrl: "https://feed.example/" });
     const id = await t.pollingEndpoint("acme");
     for (const wait of [1, 7, 20]) {
       const moved = await t.call("GET", `/v1/endpoints/${id}/feed?wait=${wait}`);
-      expect(moved.statusCode).toBe(421);
+      expect(moved.statusCode).toBe(400);
       expect(moved.json.error).toMatchObject({ code: "use_feed_url", details: { feedUrl: "https://feed.example/" } });
     }
     expect((await t.call("GET", `/v1/endpoints/${id}/feed?wait=0`)).statusCode).toBe(200);
