@@ -99,7 +99,9 @@ export interface WebhookDispatcherProps {
    * `$default` stage and access logs ($1.00 per million requests). `"function-url"`: the API
    * function's own Lambda function URL, which costs nothing beyond the function (about a quarter
    * off the single-event price), but has no API Gateway throttling, stage or access log: it requires
-   * `apiReservedConcurrency`, and put CloudFront and WAF in front if you need an edge.
+   * `apiReservedConcurrency`, and put CloudFront and WAF in front if you need an edge. The feed
+   * function then has a function URL of its own (`feedUrl`, the `FeedUrl` output) for long polls,
+   * which the API function refuses (`400 use_feed_url`) so that they never take its pool.
    * @default "http-api"
    */
   readonly frontDoor?: "http-api" | "function-url";
