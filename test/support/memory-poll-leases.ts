@@ -8,8 +8,6 @@ import type { PollLease, PollLeaseStore, PollScope } from "../../functions/core/
 export class MemoryPollLeases implements PollLeaseStore {
   readonly slots = new Map<string, Map<number, PollLease>>();
   afterLook?: (scope: PollScope) => Promise<void>;
-  /** Writes made (takes that landed and releases), for the cost per poll. */
-  writes = 0;
 
   private scope(scope: PollScope): Map<number, PollLease> {
     const key = `${scope.kind}:${scope.id}`;
@@ -30,7 +28,6 @@ export class MemoryPollLeases implements PollLeaseStore {
   async take(scope: PollScope, lease: PollLease, nowMs: number): Promise<boolean> {
     const slots = this.scope(scope);
     const holder = slots.get(lease.slot);
-    this.writes++;
     if (holder && holder.untilMs >= nowMs) return false;
     slots.set(lease.slot, { ...lease });
     return true;
@@ -38,7 +35,6 @@ export class MemoryPollLeases implements PollLeaseStore {
 
   async release(scope: PollScope, lease: PollLease): Promise<void> {
     const slots = this.scope(scope);
-    this.writes++;
     if (slots.get(lease.slot)?.id === lease.id) slots.set(lease.slot, { ...lease, untilMs: 0 });
   }
 
