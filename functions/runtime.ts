@@ -6,6 +6,7 @@ import { DynamoEndpointHealth } from "./adapters/dynamo-endpoint-health.ts";
 import { DynamoEndpointStore } from "./adapters/dynamo-endpoint-store.ts";
 import { DynamoEventStore } from "./adapters/dynamo-event-store.ts";
 import { DynamoFeed } from "./adapters/dynamo-feed.ts";
+import { DynamoPollLeases } from "./adapters/dynamo-poll-leases.ts";
 import { DynamoRateCounter } from "./adapters/dynamo-rate-counter.ts";
 import { DynamoRecoveryStore } from "./adapters/dynamo-recovery-store.ts";
 import { NodeHttpSender, type Resolver } from "./adapters/http-sender.ts";
@@ -50,6 +51,8 @@ export interface Runtime {
   recoveries: DynamoRecoveryStore;
   /** Polling endpoints' feeds. */
   feed: DynamoFeed;
+  /** Leases of long polls (MAX_POLLS_PER_ENDPOINT, MAX_POLLS_PER_TENANT). */
+  pollLeases: DynamoPollLeases;
   /** Delayed sends to the delivery queue: waiting deliveries and recovery steps. */
   requeue: SqsRequeue;
   /** The dispatcher's own events, through intake. */
@@ -98,6 +101,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     rates: new DynamoRateCounter(dynamo, config.tableName),
     recoveries: new DynamoRecoveryStore(dynamo, config.tableName),
     feed: new DynamoFeed(dynamo, config.tableName),
+    pollLeases: new DynamoPollLeases(dynamo, config.tableName),
     requeue: new SqsRequeue(sqs, config.deliveryQueueUrl),
     operational: operationalEvents({
       subscriptions: endpoints,

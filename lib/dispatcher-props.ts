@@ -99,7 +99,9 @@ export interface WebhookDispatcherProps {
    * `$default` stage and access logs ($1.00 per million requests). `"function-url"`: the API
    * function's own Lambda function URL, which costs nothing beyond the function (about a quarter
    * off the single-event price), but has no API Gateway throttling, stage or access log: it requires
-   * `apiReservedConcurrency`, and put CloudFront and WAF in front if you need an edge.
+   * `apiReservedConcurrency`, and put CloudFront and WAF in front if you need an edge. The feed
+   * function then has a function URL of its own (`feedUrl`, the `FeedUrl` output) for long polls,
+   * which the API function refuses (`400 use_feed_url`) so that they never take its pool.
    * @default "http-api"
    */
   readonly frontDoor?: "http-api" | "function-url";
@@ -189,6 +191,31 @@ export interface WebhookDispatcherProps {
    * @default 20
    */
   readonly maxEndpointsPerTenant?: number;
+  /**
+   * Long polls (`wait` > 0) one polling endpoint may hold at once, across every container
+   * (MAX_POLLS_PER_ENDPOINT, 1 to 10); one more answers `429 too_many_polls` with `Retry-After`.
+   * @default 2 (a consumer, and the poll its last run left behind)
+   */
+  readonly maxPollsPerEndpoint?: number;
+  /**
+   * Long polls one tenant may hold at once over all its endpoints (MAX_POLLS_PER_TENANT, 1 to 100,
+   * at least maxPollsPerEndpoint, at most feedReservedConcurrency): the share of the feed's
+   * concurrency one tenant can take.
+   * @default 10
+   */
+  readonly maxPollsPerTenant?: number;
+  /**
+   * Reserved concurrency of the feed function, which holds the long polls: the most feed requests
+   * in flight (more are throttled: 429 from a function URL, a 5xx from API Gateway), and capacity
+   * no other function takes, so long polls never use the API's or the delivery function's. Lambda
+   * keeps 100 of an account's concurrency unreserved: an account whose limit is below this plus 100
+   * (new accounts may have 10) fails the deploy with "Specified ReservedConcurrentExecutions for
+   * function decreases account's UnreservedConcurrentExecution below its minimum value". There,
+   * pass `"unreserved"`: the feed then shares the account's pool, bounded only by the poll limits
+   * (tenants x maxPollsPerTenant). 0 is refused (it would throttle every feed request).
+   * @default 100
+   */
+  readonly feedReservedConcurrency?: number | "unreserved";
   /**
    * Name of the CloudWatch dashboard.
    * @default - a name CloudFormation generates

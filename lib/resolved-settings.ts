@@ -32,6 +32,8 @@ export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>>
   readonly throttleBurstLimit: number;
   readonly frontDoor: "http-api" | "function-url";
   readonly apiReservedConcurrency?: number;
+  /** The feed function's reserved concurrency; undefined: `"unreserved"`, the account's pool. */
+  readonly feedReservedConcurrency?: number;
   readonly maxMessageAge: Duration;
   readonly failureRateThreshold: number;
   readonly encryptionKey?: kms.IKey;
@@ -90,8 +92,10 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     frontDoor === "http-api" || props.apiReservedConcurrency !== undefined,
     'frontDoor "function-url" needs apiReservedConcurrency: without API Gateway\'s throttling it is what bounds a flood of requests',
   );
+  const feedReservedConcurrency = resolveFeedConcurrency(props.feedReservedConcurrency, functionSettings.maxPollsPerTenant);
   return {
     ...functionSettings,
+    ...(feedReservedConcurrency !== undefined && { feedReservedConcurrency }),
     functionEnvironment: settingsEnvironment(functionSettings),
     queue,
     functionLogRetention: logRetentionFor(logRetentionDays),
@@ -114,4 +118,25 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     tracing: props.tracing ?? lambda.Tracing.DISABLED,
   };
+}
+
+/** The feed's own reserved concurrency by default: 100 long polls, ten tenants at the default limit. */
+export const DEFAULT_FEED_RESERVED_CONCURRENCY = 100;
+
+/**
+ * The feed function's reservation: a whole number, or undefined for `"unreserved"`. A reservation
+ * below one tenant's poll limit would let a single tenant hold the whole feed.
+ */
+function resolveFeedConcurrency(value: number | "unreserved" | undefined, maxPollsPerTenant: number): number | undefined {
+  if (value === "unreserved") return undefined;
+  check(
+    value !== 0,
+    'feedReservedConcurrency 0 would throttle every feed request; pass "unreserved" to run the feed in the account\'s unreserved pool',
+  );
+  const reserved = wholeInRange(value ?? DEFAULT_FEED_RESERVED_CONCURRENCY, 1, 10_000, 'feedReservedConcurrency (or "unreserved")');
+  check(
+    maxPollsPerTenant <= reserved,
+    `maxPollsPerTenant (${maxPollsPerTenant}) must be at most feedReservedConcurrency (${reserved}): otherwise one tenant can hold the whole feed`,
+  );
+  return reserved;
 }

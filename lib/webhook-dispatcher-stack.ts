@@ -12,15 +12,20 @@ export interface WebhookDispatcherStackProps extends StackProps {
   readonly dispatcher?: WebhookDispatcherProps;
 }
 
-/** Deploys one webhook dispatcher and prints its URL, admin key secret, dead-letter queue and dashboard. */
+/** Deploys one webhook dispatcher and prints its URL, feed URL, admin key secret, dead-letter queue and dashboard. */
 export class WebhookDispatcherStack extends Stack {
   public readonly dispatcher: WebhookDispatcher;
 
   constructor(scope: Construct, id: string, props: WebhookDispatcherStackProps = {}) {
     super(scope, id, props);
     this.dispatcher = new WebhookDispatcher(this, "Dispatcher", props.dispatcher);
-    const { apiUrl, adminKeySecret, deadLetterQueue, dashboard } = this.dispatcher;
+    const { apiUrl, feedUrl, adminKeySecret, deadLetterQueue, dashboard } = this.dispatcher;
     new CfnOutput(this, "ApiUrl", { value: apiUrl, description: "Base URL of the dispatcher's API" });
+    new CfnOutput(this, "FeedUrl", {
+      value: feedUrl,
+      description:
+        "Base URL of the polling endpoints' feed (GET v1/endpoints/{id}/feed): the API's own, or the feed function's URL with frontDoor function-url",
+    });
     new CfnOutput(this, "AdminKeySecretArn", {
       value: adminKeySecret.secretArn,
       description: "Secrets Manager secret holding the admin API key (aws secretsmanager get-secret-value --secret-id <arn>)",

@@ -19,10 +19,12 @@ import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { TABLE_DESIGN } from "../functions/adapters/table-design.ts";
+import { settingsEnvironment } from "../functions/core/config.ts";
+import { SETTINGS } from "../functions/core/settings.ts";
 import { ACCESS_LOG_FORMAT } from "./access-log.ts";
 import { acknowledgeFindings } from "./acknowledged-findings.ts";
 import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
-import { addFeedFunction, FEED_FUNCTION_TIMEOUT } from "./dispatcher-feed.ts";
+import { addFeedFunction } from "./dispatcher-feed.ts";
 import { API_FUNCTION_TIMEOUT, DEAD_LETTER_FUNCTION_TIMEOUT, DEFAULT_SOURCE_MAPS, DispatcherFunction } from "./dispatcher-function.ts";
 import {
   createAlarmTopic,
@@ -51,11 +53,15 @@ export class WebhookDispatcher extends Construct {
   public readonly functionUrl?: lambda.FunctionUrl;
   /** The base URL of the API, ending in `/`. */
   public readonly apiUrl: string;
+  /** The feed function's own URL (`frontDoor: "function-url"`): long polls go there, never to the API function. */
+  public readonly feedFunctionUrl?: lambda.FunctionUrl;
+  /** The base URL of GET /v1/endpoints/{id}/feed, ending in `/`: the HTTP API's, or the feed function's own URL. */
+  public readonly feedUrl: string;
   /** The HTTP API's access log group (`frontDoor: "http-api"`). */
   public readonly accessLogGroup?: logs.LogGroup;
   public readonly apiFunction: NodejsFunction;
-  /** Serves GET /v1/endpoints/{id}/feed, whose long polls outlast the API function (`frontDoor: "http-api"`). */
-  public readonly feedFunction?: NodejsFunction;
+  /** Serves GET /v1/endpoints/{id}/feed, whose long polls outlast the API function, on its own reserved concurrency. */
+  public readonly feedFunction: NodejsFunction;
   public readonly deliveryFunction: NodejsFunction;
   public readonly deadLetterFunction: NodejsFunction;
   /** Runs every five minutes: sends the messages of events whose intake failed midway. */
@@ -156,10 +162,10 @@ export class WebhookDispatcher extends Construct {
       entry: "functions/api/index.ts",
       description: "Webhook dispatcher: admin and intake HTTP API",
       memorySize: settings.apiMemorySize,
-      // Behind a function URL the API function serves the feed's long polls itself.
-      timeout: settings.frontDoor === "function-url" ? FEED_FUNCTION_TIMEOUT : API_FUNCTION_TIMEOUT,
+      // Long polls are the feed function's: the API function answers them 400 use_feed_url.
+      timeout: API_FUNCTION_TIMEOUT,
       reservedConcurrentExecutions: settings.apiReservedConcurrency,
-      environment: apiEnvironment,
+      environment: { ...apiEnvironment, ...settingsEnvironment({ apiRoutes: "api" }) },
     });
     this.apiFunction = api.function;
     // UpdateItem: intake marks a half-sent event sent when a repeat finishes it.
@@ -236,11 +242,25 @@ export class WebhookDispatcher extends Construct {
       targets: [new eventTargets.LambdaFunction(this.sweeperFunction, { retryAttempts: 2 })],
     });
 
+    const feedProps = {
+      common,
+      environment: apiEnvironment,
+      table: this.table,
+      indexNames,
+      adminKeySecret: this.adminKeySecret,
+      reservedConcurrency: settings.feedReservedConcurrency,
+    };
     if (settings.frontDoor === "function-url") {
       // The same payload format 2.0 events as the HTTP API, so the same handler serves both. The API
       // function authenticates every request itself (Bearer key), as behind the HTTP API.
       this.functionUrl = this.apiFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
       this.apiUrl = this.functionUrl.url;
+      const { feed, url } = addFeedFunction(this, { ...feedProps, frontDoor: "function-url" });
+      this.feedFunction = feed.function;
+      this.feedFunctionUrl = url;
+      this.feedUrl = (url as lambda.FunctionUrl).url;
+      // /v1/health tells it, and a long poll sent to the API function is answered 400 use_feed_url naming it.
+      this.apiFunction.addEnvironment(SETTINGS.feedUrl.env, this.feedUrl);
     } else {
       this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", { retention: settings.functionLogRetention, removalPolicy });
       this.httpApi = new apigwv2.HttpApi(this, "HttpApi", {
@@ -256,15 +276,9 @@ export class WebhookDispatcher extends Construct {
         accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup), format: ACCESS_LOG_FORMAT },
       });
       this.apiUrl = this.httpStage.url;
-      const feed = addFeedFunction(this, {
-        common,
-        environment: apiEnvironment,
-        table: this.table,
-        indexNames,
-        adminKeySecret: this.adminKeySecret,
-        httpApi: this.httpApi,
-      });
+      const { feed } = addFeedFunction(this, { ...feedProps, frontDoor: { httpApi: this.httpApi } });
       this.feedFunction = feed.function;
+      this.feedUrl = this.apiUrl;
     }
 
     this.alarmTopic = props.alarmTopic ?? emailTopic;
@@ -293,7 +307,6 @@ export class WebhookDispatcher extends Construct {
 
   /** Every function of the dispatcher. */
   private allFunctions(): NodejsFunction[] {
-    const feed = this.feedFunction ? [this.feedFunction] : [];
-    return [this.apiFunction, ...feed, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction];
+    return [this.apiFunction, this.feedFunction, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction];
   }
 }

@@ -21,7 +21,9 @@ function defaultCell(setting: Setting): string {
   if (setting.kind === "text") text = setting.required ? "required" : "none";
   else if (setting.kind === "cidrs") text = "empty";
   else text = code(setting.default);
-  if (setting.kind === "whole" && setting.atLeast) text += `, or ${code(SETTINGS[setting.atLeast as SettingKey].env)} when longer`;
+  if (setting.kind === "whole" && setting.atLeast) {
+    text += `, or ${code(SETTINGS[setting.atLeast as SettingKey].env)} when ${setting.unit === "count" ? "higher" : "longer"}`;
+  }
   return setting.local === undefined ? text : `${text} (local: ${code(setting.local)})`;
 }
 

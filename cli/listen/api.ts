@@ -1,5 +1,6 @@
 import type { FeedItem } from "../../functions/core/feed/items.ts";
 import { ApiAnswerError, ApiUnreachableError } from "./errors.ts";
+import { retryAfterToMs } from "./forward.ts";
 
 // One webhook of the feed as GET /v1/endpoints/{id}/feed returns it: the server's own type, so the two cannot drift.
 export type { FeedItem };
@@ -25,14 +26,21 @@ const CALL_MARGIN_MS = 15_000;
 
 /**
  * The API over fetch. The typed client (clients/typescript) does not know polling endpoints or the
- * feed yet, and these five calls do not need it.
+ * feed yet, and these five calls do not need it. Long polls go to the feed's URL: the API's own,
+ * until a `400 use_feed_url` names another (a deployment with `frontDoor: "function-url"`).
  */
 export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
-  async function call(method: string, path: string, options: { body?: unknown; signal?: AbortSignal; waitSeconds?: number } = {}) {
+  let feedUrl = apiUrl;
+  async function call(
+    method: string,
+    path: string,
+    options: { body?: unknown; signal?: AbortSignal; waitSeconds?: number; base?: string } = {},
+  ) {
     const timeout = AbortSignal.timeout((options.waitSeconds ?? 0) * 1000 + CALL_MARGIN_MS);
+    const base = options.base ?? apiUrl;
     let response: Response;
     try {
-      response = await fetch(`${apiUrl}${path}`, {
+      response = await fetch(`${base}${path}`, {
         method,
         headers: { authorization: `Bearer ${apiKey}`, ...(options.body !== undefined && { "content-type": "application/json" }) },
         ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
@@ -40,13 +48,17 @@ export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
       });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      throw new ApiUnreachableError(apiUrl, error);
+      throw new ApiUnreachableError(base, error);
     }
     const text = await response.text();
     const json = text === "" ? undefined : safeJson(text);
     if (!response.ok) {
-      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new ApiAnswerError(response.status, error?.code ?? "unknown", error?.message ?? (text.slice(0, 200) || response.statusText));
+      const error = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      const retryAfterMs = retryAfterToMs(response.headers.get("retry-after"));
+      throw new ApiAnswerError(response.status, error?.code ?? "unknown", error?.message ?? (text.slice(0, 200) || response.statusText), {
+        details: error?.details,
+        ...(retryAfterMs !== undefined && { retryAfterMs }),
+      });
     }
     return json;
   }
@@ -79,9 +91,24 @@ export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
     async readFeed(id, query, signal) {
       const params = new URLSearchParams({ wait: String(query.wait), limit: String(query.limit) });
       if (query.cursor !== undefined) params.set("cursor", query.cursor);
-      return (await call("GET", `${endpointPath(id)}/feed?${params}`, { signal, waitSeconds: query.wait })) as FeedPage;
+      const read = async () =>
+        (await call("GET", `${endpointPath(id)}/feed?${params}`, { signal, waitSeconds: query.wait, base: feedUrl })) as FeedPage;
+      try {
+        return await read();
+      } catch (error) {
+        const moved = error instanceof ApiAnswerError && error.code === "use_feed_url" ? movedTo(error.details) : undefined;
+        if (moved === undefined) throw error;
+        feedUrl = moved;
+        return read();
+      }
     },
   };
+}
+
+/** The feed URL a `400 use_feed_url` names, without its trailing slashes; undefined when it names none. */
+function movedTo(details: unknown): string | undefined {
+  const url = (details as { feedUrl?: unknown } | undefined)?.feedUrl;
+  return typeof url === "string" && /^https?:\/\//.test(url) && URL.canParse(url) ? url.replace(/\/+$/, "") : undefined;
 }
 
 function safeJson(text: string): unknown {

@@ -23,11 +23,16 @@ export class ApiAnswerError extends ListenError {
   override readonly name = "ApiAnswerError";
   readonly status: number;
   readonly code: string;
+  readonly details?: unknown;
+  /** The answer's Retry-After, in ms, when it had one. */
+  readonly retryAfterMs?: number;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, more: { details?: unknown; retryAfterMs?: number } = {}) {
     super(`the API answered ${status} ${code}: ${message}`);
     this.status = status;
     this.code = code;
+    if (more.details !== undefined) this.details = more.details;
+    if (more.retryAfterMs !== undefined) this.retryAfterMs = more.retryAfterMs;
   }
 }
 

@@ -51,7 +51,8 @@ export function retryDelayMs(attempt: number, random: () => number, retryAfterMs
   return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, 30_000));
 }
 
-function retryAfterToMs(header: string | null): number | undefined {
+/** A Retry-After header in seconds as ms; undefined when absent or not a number of seconds. */
+export function retryAfterToMs(header: string | null): number | undefined {
   if (header === null) return undefined;
   const seconds = Number(header);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;

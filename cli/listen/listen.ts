@@ -107,7 +107,9 @@ async function readPage(deps: ListenDeps, file: string, state: ListenState, sign
     const transient =
       error instanceof ApiUnreachableError || (error instanceof ApiAnswerError && (error.status >= 500 || error.status === 429));
     if (!transient) throw error;
-    const delay = retryDelayMs(++failures.count, deps.random);
+    // 429 too_many_polls: another poll of this endpoint is open (the one a restart left runs its wait out).
+    const asked = error instanceof ApiAnswerError ? error.retryAfterMs : undefined;
+    const delay = retryDelayMs(++failures.count, deps.random, asked);
     deps.print(`${clock(deps)}  feed: ${error.message}; again in ${seconds(delay)}`);
     await pause(delay, signal);
     return undefined;

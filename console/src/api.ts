@@ -95,6 +95,22 @@ function credential(): { authorization?: string } {
   return key ? { authorization: `Bearer ${key}` } : {};
 }
 
+let feedRootSeen: Promise<string> | undefined;
+
+/**
+ * Where a polling endpoint's feed is read: the `feedUrl` GET /v1/health tells (the feed function's
+ * own URL, behind `frontDoor: "function-url"`), or this API's own root. Asked once per page load.
+ */
+export function feedRoot(): Promise<string> {
+  feedRootSeen ??= api<{ feedUrl?: string | null }>("GET", "v1/health")
+    .then((health) => (health.feedUrl ? health.feedUrl.replace(/\/*$/, "/") : apiRoot().href))
+    .catch(() => {
+      feedRootSeen = undefined;
+      return apiRoot().href;
+    });
+  return feedRootSeen;
+}
+
 /** Builds `path?query` from parameters, leaving out empty ones. */
 export function withQuery(path: string, params: Record<string, string | undefined | null>): string {
   const q = new URLSearchParams();

@@ -1,4 +1,4 @@
-import { api, type Page, withQuery } from "./api.ts";
+import { api, feedRoot, type Page, withQuery } from "./api.ts";
 import { statsChart } from "./chart.ts";
 import { badge, h, replace, when } from "./dom.ts";
 import { recoveryPanel } from "./recovery.ts";
@@ -159,6 +159,8 @@ export function endpointDetail(id: string): HTMLElement {
   const path = `v1/endpoints/${encodeURIComponent(id)}`;
   return loading(async () => {
     const e = await api<EndpointJson>("GET", path);
+    // A polling endpoint is read at its feed's address, which may be another URL than the console's.
+    const feed = e.kind === "polling" ? new URL(`${path}/feed`, await feedRoot()).href : undefined;
     const status = h("div", { "aria-live": "polite" });
     const toggle = action(
       e.enabled ? "Disable" : "Enable",
@@ -178,6 +180,7 @@ export function endpointDetail(id: string): HTMLElement {
       status,
       facts([
         ["Id", e.id],
+        ...(feed ? [["Feed", h("code", {}, `GET ${feed}`)] as [string, Node]] : []),
         ["Tenant", e.tenantId],
         ["Description", e.description ?? "—"],
         ["Event types", e.eventTypes?.join(", ") ?? "all types"],

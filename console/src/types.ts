@@ -2,6 +2,7 @@
 
 export interface EndpointJson {
   id: string;
+  kind: "webhook" | "polling";
   /** Absent on a polling endpoint, whose deliveries are read from its feed. */
   url?: string;
   eventTypes: string[] | null;

@@ -15,6 +15,7 @@
  * | event type | ETYPE#{name} | EVENTTYPE              | EVENTTYPES           | {name}                     |
  * | feed counter | FEED#{endpointId} | HEAD              |                      |                            |
  * | feed slot | FEED#{endpointId}#SLOTS | {seq:012}      |                      |                            |
+ * | poll lease | POLLS#EP#{endpointId} or POLLS#TENANT#{tenant} | SLOT#{n:04} |     |                            |
  *
  * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
  * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
@@ -32,7 +33,12 @@
  * 10,000 deliveries a second to one endpoint put about 625 on each. Attempts written before the
  * shards, under `EP#{id}#AT`, are read as one more shard until their TTL removes them.
  * A tenant's event list on gsi2 is spread the same way over TENANT_EVENT_SHARDS (`TENANT#{t}#EV#{shard}`),
- * with `TENANT#{t}#EV` read as its last shard. The shard counts are part of the key format, not
+ * with `TENANT#{t}#EV` read as its last shard.
+ * Long-poll leases: one partition per endpoint and per tenant, one item per slot (at most
+ * MAX_POLLS_PER_TENANT, 100, items): a poll reads the partition in one strongly consistent Query and
+ * writes one slot. A held poll lasts 250 ms at least and writes its slot twice (take, release), so a
+ * tenant's partition takes at most 8 writes a second per slot, 800 at 100 slots: under the hot-key
+ * limit without shards. The shard counts are part of the key format, not
  * settings: changing one needs the old keys read as well.
  */
 /** gsi1 partitions an endpoint's attempt list is spread over. */
@@ -96,4 +102,7 @@ export const keys = {
   /** The partition of a feed's slots, apart from its counter: each item is its own hot key (about 1,000 writes/s). */
   feedSlots: (endpointId: string) => `FEED#${endpointId}#SLOTS`,
   feedSlotSort: (seq: number) => String(seq).padStart(12, "0"),
+  /** The partition of one scope's long-poll leases: an endpoint's, or a tenant's over all its endpoints. */
+  pollLeases: (kind: "endpoint" | "tenant", id: string) => (kind === "endpoint" ? `POLLS#EP#${id}` : `POLLS#TENANT#${id}`),
+  pollLeaseSort: (slot: number) => `SLOT#${String(slot).padStart(4, "0")}`,
 } as const;

@@ -7,10 +7,17 @@ import { pathParam, query } from "./request.ts";
 import { json } from "./response.ts";
 import type { ApiDeps, Route } from "./routes.ts";
 
-/** Kept back from the invocation's time after a long poll: one more read, signing and the answer. */
+/**
+ * Kept back from the invocation's time after a long poll: one more read, signing and the answer.
+ * With the runtime's own 1 s reserve, a wait ends 2.5 s before the deadline (see LEASE_MARGIN_MS).
+ */
 export const FEED_ANSWER_RESERVE_MS = 1_500;
 
-/** GET /v1/endpoints/{id}/feed: a polling endpoint's deliveries, from a cursor, held up to `wait` seconds when there are none. */
+/**
+ * GET /v1/endpoints/{id}/feed: a polling endpoint's deliveries, from a cursor, held up to `wait`
+ * seconds when there are none. The API function (API_ROUTES=api) holds no long poll: it answers
+ * `wait` > 0 with 400 `use_feed_url`, naming the feed function's URL when it has one of its own.
+ */
 export function feedRoutes(deps: ApiDeps): Route[] {
   const settings = { logRetentionDays: deps.logRetentionDays, holeGraceMs: HOLE_GRACE_MS };
   return [
@@ -18,6 +25,8 @@ export function feedRoutes(deps: ApiDeps): Route[] {
       method: "GET",
       path: "/v1/endpoints/{id}/feed",
       handler: async (e, caller) => {
+        // Refused before any read: a long poll sent to the API function costs it nothing more.
+        if (deps.apiRoutes === "api" && parseFeedWait(query(e, "wait")) > 0) throw misdirected(deps.feedUrl);
         const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller)).catch((error: unknown) => {
           throw error instanceof ApiError && error.code === "not_found" ? new ApiError("endpoint_not_found", error.message) : error;
         });
@@ -28,4 +37,13 @@ export function feedRoutes(deps: ApiDeps): Route[] {
       },
     },
   ];
+}
+
+function misdirected(feedUrl: string | undefined): ApiError {
+  const where = feedUrl === undefined ? "the feed route of this API" : feedUrl;
+  return new ApiError(
+    "use_feed_url",
+    `wait above 0 (a long poll) is served at ${where}, not by the API function; wait=0 reads are served here`,
+    { parameter: "wait", ...(feedUrl !== undefined && { feedUrl }) },
+  );
 }

@@ -23,14 +23,20 @@ export function apiRoutes(deps: ApiDeps, authenticator: () => Promise<Authentica
   return [...routes(deps), ...consoleRoutes(deps), ...feedRoutes(deps), ...portalRoutes(deps, authenticator)];
 }
 
+/** What the feed function (API_ROUTES=feed) answers: behind its own URL it must not become a second door to the whole API. */
+const FEED_FUNCTION_ROUTES = new Set(["GET /v1/health", "GET /v1/endpoints/{id}/feed"]);
+
 /**
  * The API Lambda: bearer or portal-session auth on every route but health, the API document and the
  * pages, routing (a portal session only through its narrowed set), and one error shape for every failure.
  */
 export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Authenticator>, log: Log) {
   const callers = new WeakMap<APIGatewayProxyEventV2, Principal>();
-  const pages = consolePages(portalFrameAncestors(deps.portalFrameAncestors));
-  const table = apiRoutes(deps, authenticator).map((route) => ({
+  const feedOnly = deps.apiRoutes === "feed";
+  const pages = feedOnly ? [] : consolePages(portalFrameAncestors(deps.portalFrameAncestors));
+  const every = apiRoutes(deps, authenticator);
+  const served = feedOnly ? every.filter((route) => FEED_FUNCTION_ROUTES.has(`${route.method} ${route.path}`)) : every;
+  const table = served.map((route) => ({
     ...route,
     handler: (event: APIGatewayProxyEventV2) => {
       const caller = callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" };

@@ -29,6 +29,7 @@ export const RETRY_AFTER_SECONDS = "5";
 export function errorResponse(error: unknown): { response: APIGatewayProxyStructuredResultV2; unexpected: boolean } {
   if (error instanceof ApiError) {
     const headers: Record<string, string> = error.code === "unauthorized" ? { "www-authenticate": 'Bearer realm="hookrelay"' } : {};
+    if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
     return { response: json(error.status, errorBody(error), headers), unexpected: false };
   }
   if (error instanceof DependencyError) {

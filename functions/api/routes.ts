@@ -50,7 +50,14 @@ export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, A
   requeue: Requeue;
   /** PORTAL_FRAME_ANCESTORS: the origins that may frame the portal; unset, none may. */
   portalFrameAncestors?: string;
+  /** API_ROUTES: which routes this function answers (`api`: long polls go elsewhere; `feed`: the feed only). */
+  apiRoutes: ApiRoutes;
+  /** FEED_URL: the feed function's own URL, when it has one; /v1/health tells it. */
+  feedUrl?: string;
 }
+
+/** What one function of the API serves: every route (`all`, the local stack), all but long polls (`api`), or the feed (`feed`). */
+export type ApiRoutes = "all" | "api" | "feed";
 
 type Event = APIGatewayProxyEventV2;
 type Response = APIGatewayProxyStructuredResultV2;
@@ -70,7 +77,8 @@ export function routes(deps: ApiDeps): Route[] {
   };
   const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) => endpointJson(endpoint, withSecret, deps.clock.now());
   return [
-    { method: "GET", path: "/v1/health", handler: async () => json(200, { status: "ok" }) },
+    // feedUrl: where long polls go (null: this same URL), so that clients and the console find the feed.
+    { method: "GET", path: "/v1/health", handler: async () => json(200, { status: "ok", feedUrl: deps.feedUrl ?? null }) },
     {
       method: "POST",
       path: "/v1/endpoints",

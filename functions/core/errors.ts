@@ -26,7 +26,9 @@ export type ApiErrorCode =
   | "invalid_limit"
   | "invalid_wait"
   | "invalid_cursor"
-  | "cursor_expired";
+  | "cursor_expired"
+  | "too_many_polls"
+  | "use_feed_url";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -60,6 +62,11 @@ const STATUS: Record<ApiErrorCode, number> = {
   invalid_wait: 400,
   invalid_cursor: 400,
   cursor_expired: 410,
+  // Long polls over MAX_POLLS_PER_ENDPOINT or MAX_POLLS_PER_TENANT: waiting helps, so 429 with Retry-After.
+  too_many_polls: 429,
+  // A long poll sent to the API function, which holds none: the feed's own URL does (details.feedUrl).
+  // Not 421 Misdirected Request: Node's fetch repeats a request once on 421, doubling the call.
+  use_feed_url: 400,
 };
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */
@@ -68,12 +75,15 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: ApiErrorCode;
   readonly details?: unknown;
+  /** Seconds the caller should wait before trying again, sent as `Retry-After` (429 only). */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ApiErrorCode, message: string, details?: unknown) {
+  constructor(code: ApiErrorCode, message: string, details?: unknown, options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.code = code;
     this.details = details;
     this.status = STATUS[code];
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -98,6 +98,33 @@ export const SETTINGS = {
     unit: "count",
     meaning: "endpoints one tenant may hold; one more answers `409 quota_exceeded` (bounds how many POSTs one event becomes)",
   },
+  maxPollsPerEndpoint: {
+    kind: "whole",
+    env: "MAX_POLLS_PER_ENDPOINT",
+    prop: "maxPollsPerEndpoint",
+    // One consumer, plus the poll it left behind when it restarted (a poll runs its wait out after its
+    // client is gone). Every consumer of one feed sees every item, so more gain little.
+    default: 2,
+    min: 1,
+    max: 10,
+    unit: "count",
+    meaning:
+      "long polls (`wait` > 0) one polling endpoint may hold at once, across the fleet; one more answers `429 too_many_polls` with `Retry-After`",
+  },
+  maxPollsPerTenant: {
+    kind: "whole",
+    env: "MAX_POLLS_PER_TENANT",
+    prop: "maxPollsPerTenant",
+    // At most 100: a tenant's leases are one DynamoDB partition key, and a held poll (250 ms at
+    // least) costs two writes there, so 100 slots stay under the ~1,000 writes a second a key takes.
+    default: 10,
+    min: 1,
+    max: 100,
+    unit: "count",
+    atLeast: "maxPollsPerEndpoint",
+    meaning:
+      "long polls one tenant may hold at once over all its endpoints, across the fleet (bounds the feed concurrency one tenant takes); one more answers `429 too_many_polls`",
+  },
   unsentSweepAfterSeconds: {
     kind: "whole",
     env: "UNSENT_SWEEP_AFTER_SECONDS",
@@ -214,6 +241,20 @@ export const SETTINGS = {
     required: false,
     meaning:
       "the origins that may frame the customer portal (`frame-ancestors`), space-separated, e.g. `https://app.example.com`; unset, none may",
+  },
+  apiRoutes: {
+    kind: "choice",
+    env: "API_ROUTES",
+    values: ["all", "api", "feed"],
+    default: "all",
+    meaning:
+      "which routes the function answers (set by the stack): `api` every route, but a long poll answers `400 use_feed_url`; `feed` only the feed and health; `all` both (the local stack)",
+  },
+  feedUrl: {
+    kind: "text",
+    env: "FEED_URL",
+    required: false,
+    meaning: `the feed function's own URL with \`frontDoor: "function-url"\`, told by \`GET /v1/health\` and \`400 use_feed_url\` (${stackSets})`,
   },
   logFormat: {
     kind: "choice",

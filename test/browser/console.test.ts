@@ -194,6 +194,15 @@ describe("console", () => {
     expect((await stack.api("GET", `/v1/endpoints/${badId}`)).json.enabled).toBe(true);
   });
 
+  it("shows where a polling endpoint's feed is read: the feedUrl /v1/health tells, here the API's own", async () => {
+    const polling = (await stack.api("POST", "/v1/endpoints", { kind: "polling", tenantId: "console-feed" })).json;
+    expect((await stack.api("GET", "/v1/health")).json.feedUrl).toBeNull();
+    await page.goto(consoleUrl(`#/endpoints/${polling.id}`));
+    await page.getByRole("heading", { name: "polling endpoint (feed)" }).waitFor();
+    const feed = page.locator("dd code", { hasText: "/feed" });
+    expect(await feed.textContent()).toBe(`GET ${stack.apiUrl}/v1/endpoints/${polling.id}/feed`);
+  });
+
   it("manages tenants' API keys (admin only) and shows the API's errors", async () => {
     await page.goto(consoleUrl("#/keys"));
     await page.getByLabel("Tenant").fill("acme");

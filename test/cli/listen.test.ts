@@ -178,6 +178,41 @@ describe("hookrelay listen", () => {
     expect(feed.endpoints.has(created.id)).toBe(true);
   });
 
+  it("reads the feed at the URL the API's 400 use_feed_url names, and waits out a 429 too_many_polls for its Retry-After", async () => {
+    const feed = await startFakeFeed({ keys: [KEY], feedElsewhere: true, maxPollsPerEndpoint: 1 });
+    const stateDir = mkdtempSync(join(tmpdir(), "hookrelay-listen-"));
+    cleanups.push(
+      () => feed.close(),
+      async () => rmSync(stateDir, { recursive: true, force: true }),
+    );
+    const created = (await (
+      await fetch(`${feed.url}/v1/endpoints`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ kind: "polling" }),
+      })
+    ).json()) as { id: string; secret: string };
+    // Another poll of the endpoint holds its only slot for 3 s: the one a restart leaves behind.
+    const other = fetch(`${feed.feedUrl}v1/endpoints/${created.id}/feed?wait=3`, { headers: { authorization: `Bearer ${KEY}` } });
+    cleanups.push(() => other.then((r) => r.text()).catch(() => undefined));
+    const r = await receiver(() => created.secret);
+    const listener = run(["--forward-to", r.url, "--endpoint", created.id, "--api", feed.url, "--key", KEY, "--state-dir", stateDir]);
+    await listener.secret();
+    await eventually(async () => /feed: the API answered 429 too_many_polls[^\n]*again in \d+\.\ds/.test(listener.stdout()));
+    const item = feed.append(created.id, { type: "invoice.paid", payload: { n: 1 } });
+    await eventually(async () => r.received.length >= 1);
+    expect(ids(r.received)).toEqual([item.eventId]);
+    expect(feed.calls).toContainEqual({ method: "GET", path: `/v1/endpoints/${created.id}/feed`, status: 400 });
+    const statuses = feed.feedCalls.filter((c) => c.path.endsWith("/feed")).map((c) => c.status);
+    expect(statuses).toContain(429);
+    expect(statuses).toContain(200);
+    // Once moved, every read went to the feed's URL: the API saw one long poll only.
+    expect(
+      feed.calls.filter((c) => c.path.endsWith("/feed")),
+      JSON.stringify([feed.calls, feed.feedCalls, listener.stdout()]),
+    ).toHaveLength(1);
+  });
+
   it("stops with one line and exit code 1 on a wrong key, an unreachable API or a webhook endpoint", async () => {
     const { feed, stateDir } = await setup();
     const base = ["--forward-to", "http://127.0.0.1:4000/webhooks", "--state-dir", stateDir];

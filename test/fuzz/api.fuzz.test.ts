@@ -21,6 +21,7 @@ import {
   MemoryRecoveryStore,
 } from "../support/fakes.ts";
 import { MemoryFeed } from "../support/memory-feed.ts";
+import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
 import { anyTimestamp } from "../support/timestamps.ts";
 
 /*
@@ -65,6 +66,9 @@ async function setup() {
     clock: new FakeClock(),
     logRetentionDays: 30,
     feed: new MemoryFeed(),
+    pollLeases: new MemoryPollLeases(),
+    pollLimits: { perEndpoint: 2, perTenant: 10 },
+    apiRoutes: "all" as const,
     sleep: async () => undefined,
     timeLeftMs: () => Number.POSITIVE_INFINITY,
     maxBodyBytes: 256 * 1024,

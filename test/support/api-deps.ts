@@ -1,6 +1,7 @@
-import type { ApiDeps } from "../../functions/api/routes.ts";
+import type { ApiDeps, ApiRoutes } from "../../functions/api/routes.ts";
 import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
+import { MemoryPollLeases } from "./memory-poll-leases.ts";
 
 /** The API's ports, each an in-memory fake a test can inspect, at the configuration's defaults; spread and override. */
 export function memoryApiDeps() {
@@ -15,6 +16,9 @@ export function memoryApiDeps() {
     maxEndpointsPerTenant: 20,
     checkUrl: async (_url: string) => undefined,
     feed: new MemoryFeed(),
+    pollLeases: new MemoryPollLeases(),
+    pollLimits: { perEndpoint: 2, perTenant: 10 },
+    apiRoutes: "all" as ApiRoutes,
     sleep: async (ms: number) => intake.clock.advance(ms),
     timeLeftMs: () => Number.POSITIVE_INFINITY,
   } satisfies ApiDeps;

@@ -26,26 +26,35 @@ export interface FeedCall {
 
 /**
  * An in-memory server of the feed wire contract (POST/GET/DELETE /v1/endpoints, the secret, and
- * GET /v1/endpoints/{id}/feed with cursor, limit and long-polling wait) on 127.0.0.1.
+ * GET /v1/endpoints/{id}/feed with cursor, limit and long-polling wait) on 127.0.0.1. With
+ * `feedElsewhere`, long polls are served by a second server, as the feed function's own URL serves
+ * them behind `frontDoor: "function-url"`: the first answers them `400 use_feed_url` naming it.
+ * With `maxPollsPerEndpoint`, a held poll past it answers `429 too_many_polls` with Retry-After 1.
  */
-export async function startFakeFeed(options: { keys?: string[] } = {}) {
+export async function startFakeFeed(options: { keys?: string[]; feedElsewhere?: boolean; maxPollsPerEndpoint?: number } = {}) {
   const keys = new Set(options.keys ?? ["hrk_test"]);
   const endpoints = new Map<string, FakeEndpoint>();
   const calls: FeedCall[] = [];
+  /** Feed reads the feed's own server answered (with `feedElsewhere`). */
+  const feedCalls: FeedCall[] = [];
   const waiters = new Set<() => void>();
+  const holding = new Map<string, number>();
+  let feedUrl: string | null = null;
   const cursorOf = (endpointId: string, position: number) =>
     Buffer.from(JSON.stringify({ e: endpointId, p: position })).toString("base64url");
 
-  const server = http.createServer(async (req, res) => {
+  const serve = (role: "api" | "feed") => async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? "/", "http://fake");
-    const answer = (status: number, body?: unknown) => {
-      calls.push({ method: req.method ?? "", path: url.pathname, status });
-      if (body === undefined) res.writeHead(status).end();
-      else res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const answer = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+      (role === "feed" ? feedCalls : calls).push({ method: req.method ?? "", path: url.pathname, status });
+      if (body === undefined) res.writeHead(status, headers).end();
+      else res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
     };
-    const error = (status: number, code: string) => answer(status, { error: { code, message: code.replaceAll("_", " ") } });
+    const error = (status: number, code: string, details?: unknown, headers?: Record<string, string>) =>
+      answer(status, { error: { code, message: code.replaceAll("_", " "), ...(details !== undefined && { details }) } }, headers);
+    if (url.pathname === "/v1/health") return answer(200, { status: "ok", feedUrl: role === "api" ? feedUrl : null });
     const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (key === undefined || !keys.has(key)) return error(401, "unauthorized");
     const [, v1, collection, id, sub] = url.pathname.split("/");
@@ -75,6 +84,7 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
     if (endpoint.kind !== "polling") return error(409, "not_a_polling_endpoint");
     const wait = Number(url.searchParams.get("wait") ?? "0");
     if (!Number.isInteger(wait) || wait < 0 || wait > 20) return error(400, "invalid_wait");
+    if (role === "api" && feedUrl !== null && wait > 0) return error(400, "use_feed_url", { feedUrl });
     const limit = Number(url.searchParams.get("limit") ?? "50");
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) return error(400, "invalid_limit");
     const cursor = url.searchParams.get("cursor");
@@ -89,6 +99,16 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
       }
     }
     const deadline = Date.now() + wait * 1000;
+    const holds = wait > 0 && endpoint.items.length <= position;
+    if (holds && options.maxPollsPerEndpoint !== undefined && (holding.get(endpoint.id) ?? 0) >= options.maxPollsPerEndpoint) {
+      return error(
+        429,
+        "too_many_polls",
+        { scope: "endpoint", limit: options.maxPollsPerEndpoint, retryAfterSeconds: 1 },
+        { "retry-after": "1" },
+      );
+    }
+    if (holds) holding.set(endpoint.id, (holding.get(endpoint.id) ?? 0) + 1);
     while (endpoint.items.length <= position && Date.now() < deadline && !res.destroyed) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, deadline - Date.now());
@@ -100,11 +120,18 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
         waiters.add(done);
       });
     }
+    if (holds) holding.set(endpoint.id, (holding.get(endpoint.id) ?? 1) - 1);
     const entries = endpoint.items.slice(position, position + limit);
     const items = entries.map((entry) => signed(entry, endpoint.secret));
     return answer(200, { items, cursor: cursorOf(endpoint.id, position + items.length) });
-  });
+  };
+  const server = http.createServer(serve("api"));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const feedServer = options.feedElsewhere ? http.createServer(serve("feed")) : undefined;
+  if (feedServer) {
+    await new Promise<void>((resolve) => feedServer.listen(0, "127.0.0.1", () => resolve()));
+    feedUrl = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}/`;
+  }
 
   const wake = () => {
     for (const waiter of [...waiters]) waiter();
@@ -113,6 +140,9 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     endpoints,
     calls,
+    feedCalls,
+    /** The feed's own URL (with `feedElsewhere`), ending in `/`. */
+    feedUrl,
     /** Adds a webhook endpoint (not a polling one), as the API would have it. */
     addWebhookEndpoint(tenantKey: string): string {
       const id = `ep_webhook${endpoints.size}`;
@@ -139,12 +169,14 @@ export async function startFakeFeed(options: { keys?: string[] } = {}) {
       wake();
       return entry;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        wake();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      wake();
+      for (const s of [server, feedServer]) {
+        if (s === undefined) continue;
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+    },
   };
 }
 

@@ -136,6 +136,21 @@ describe("the listen loop", () => {
     expect(run.lines).toContain("00:00:00.000  the cursor expired (410 cursor_expired): continuing from the oldest item kept");
   });
 
+  it("waits out a 429 too_many_polls for the Retry-After the feed gave, then reads the same cursor", async () => {
+    const stateDir = join(dir, "too-many");
+    const stop = new AbortController();
+    const { api, reads } = scriptedApi(
+      [new ApiAnswerError(429, "too_many_polls", "busy", { retryAfterMs: 1_200 }), { items: [item(3)], cursor: "c3" }],
+      stop,
+    );
+    const run = deps(api);
+    await listen(options(stateDir, "ep_1"), run.deps, stop.signal);
+    expect(reads).toEqual([{}, {}, { cursor: "c3" }]);
+    expect(run.forwarded).toEqual(["fi_3"]);
+    // The backoff's first step is 0.5 s; the feed asked for 1.2 s.
+    expect(run.lines).toContain("00:00:00.000  feed: the API answered 429 too_many_polls: busy; again in 1.2s");
+  });
+
   it("reads an item again, freshly signed, instead of sending a signature older than 4 minutes", async () => {
     const stateDir = join(dir, "stale");
     const clock = { now: new Date("2026-12-02T00:00:00.000Z") };

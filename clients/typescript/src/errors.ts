@@ -18,7 +18,7 @@ export class HookrelayError extends Error {
   readonly status: number;
   readonly code: ErrorCode | "unknown";
   readonly details?: unknown;
-  /** Seconds the API asked to wait (503), if it said. */
+  /** Seconds the API asked to wait (503, 429), if it said. */
   readonly retryAfterSeconds?: number;
 
   constructor(status: number, body: unknown, retryAfter: string | null) {

@@ -42,6 +42,12 @@ export interface ClientOptions {
   emitRetries?: number;
   /** Longest wait between those repeats, in ms (the API's Retry-After is honoured up to this). Default 10000. */
   maxRetryDelayMs?: number;
+  /**
+   * Where `readFeed` and `feed` send their long polls, when not to `baseUrl`: the stack's `FeedUrl`
+   * output, or `feedUrl` of GET /v1/health. Unset, the client finds it on the API's first
+   * `400 use_feed_url` (a deployment with `frontDoor: "function-url"`) and keeps it.
+   */
+  feedUrl?: string;
   /** A fetch to use instead of the global one. */
   fetch?: (request: Request) => Promise<Response>;
 }
@@ -61,15 +67,37 @@ export class HookrelayClient {
   readonly raw: Client<paths>;
   private readonly emitRetries: number;
   private readonly maxRetryDelayMs: number;
+  private readonly options: ClientOptions;
+  /** The typed client long polls go through: `raw`, or one on the feed's own URL. */
+  private feedClient: Client<paths>;
 
   constructor(options: ClientOptions) {
-    this.raw = createFetchClient<paths>({
-      baseUrl: options.baseUrl.replace(/\/+$/, ""),
-      headers: { authorization: `Bearer ${options.apiKey}` },
-      ...(options.fetch && { fetch: options.fetch }),
-    });
+    this.options = options;
+    this.raw = this.clientAt(options.baseUrl);
+    this.feedClient = options.feedUrl === undefined ? this.raw : this.clientAt(options.feedUrl);
     this.emitRetries = options.emitRetries ?? 2;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
+  }
+
+  private clientAt(baseUrl: string): Client<paths> {
+    return createFetchClient<paths>({
+      baseUrl: baseUrl.replace(/\/+$/, ""),
+      headers: { authorization: `Bearer ${this.options.apiKey}` },
+      ...(this.options.fetch && { fetch: this.options.fetch }),
+    });
+  }
+
+  /** One read of the feed at the feed's URL; a `400 use_feed_url` moves the client to the URL it names, once. */
+  private async feedRead(id: string, query: FeedQuery, signal?: AbortSignal): Promise<FeedPage> {
+    const read = () => unwrap(this.feedClient.GET("/v1/endpoints/{id}/feed", { params: { path: { id }, query }, signal }));
+    try {
+      return await read();
+    } catch (error) {
+      const moved = error instanceof HookrelayError && error.code === "use_feed_url" ? feedUrlOf(error) : undefined;
+      if (moved === undefined) throw error;
+      this.feedClient = this.clientAt(moved);
+      return read();
+    }
   }
 
   /** GET /v1/health. */
@@ -125,15 +153,21 @@ export class HookrelayClient {
     return unwrap(this.raw.GET("/v1/endpoints/{id}/recoveries/{recoveryId}", { params: { path: { id, recoveryId } } }));
   }
 
-  /** GET /v1/endpoints/{id}/feed: one read of a polling endpoint's feed (`wait` seconds held when empty). */
-  readFeed(id: string, query: { cursor?: string; limit?: number; wait?: number } = {}): Promise<FeedPage> {
-    return unwrap(this.raw.GET("/v1/endpoints/{id}/feed", { params: { path: { id }, query } }));
+  /**
+   * GET /v1/endpoints/{id}/feed: one read of a polling endpoint's feed (`wait` seconds held when
+   * empty), at the feed's URL. Past the long-poll limits it throws `429 too_many_polls` with
+   * `retryAfterSeconds`.
+   */
+  readFeed(id: string, query: FeedQuery = {}): Promise<FeedPage> {
+    return this.feedRead(id, query);
   }
 
   /**
    * A polling endpoint's feed, followed: every item in the order the feed accepted it, long polling
    * (`wait`, default 20 s) while it is empty, until `signal` aborts. `onCursor` gets the cursor after
-   * each answer's items were yielded: keep it and pass it back as `cursor` to resume there.
+   * each answer's items were yielded: keep it and pass it back as `cursor` to resume there. A
+   * `429 too_many_polls` (another poll of this endpoint still open, e.g. the one a restart left) is
+   * waited out for its Retry-After, then the same cursor is read again.
    */
   async *feed(
     id: string,
@@ -141,12 +175,14 @@ export class HookrelayClient {
   ): AsyncGenerator<FeedItem> {
     let cursor = options.cursor;
     while (!options.signal?.aborted) {
-      const page = await unwrap(
-        this.raw.GET("/v1/endpoints/{id}/feed", {
-          params: { path: { id }, query: { cursor, limit: options.limit, wait: options.wait ?? 20 } },
-          signal: options.signal,
-        }),
-      );
+      let page: FeedPage;
+      try {
+        page = await this.feedRead(id, { cursor, limit: options.limit, wait: options.wait ?? 20 }, options.signal);
+      } catch (error) {
+        if (!(error instanceof HookrelayError && error.code === "too_many_polls")) throw error;
+        await pause((error.retryAfterSeconds ?? 1) * 1000, options.signal);
+        continue;
+      }
       yield* page.items;
       cursor = page.cursor;
       options.onCursor?.(cursor);
@@ -252,6 +288,27 @@ export class HookrelayClient {
   sendExample(id: string, eventType: string) {
     return unwrap(this.raw.POST("/v1/endpoints/{id}/send-example", { params: { path: { id } }, body: { eventType } }));
   }
+}
+
+type FeedQuery = { cursor?: string; limit?: number; wait?: number };
+
+/** The feed URL a `400 use_feed_url` names, if any. */
+function feedUrlOf(error: HookrelayError): string | undefined {
+  const url = (error.details as { feedUrl?: unknown } | undefined)?.feedUrl;
+  return typeof url === "string" && /^https?:\/\//.test(url) ? url : undefined;
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /**

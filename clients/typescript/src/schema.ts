@@ -437,7 +437,7 @@ export interface paths {
         };
         /**
          * Read a polling endpoint's deliveries
-         * @description Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends.
+         * @description Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends. A held poll counts against `MAX_POLLS_PER_ENDPOINT` and `MAX_POLLS_PER_TENANT` (`429 too_many_polls` with `Retry-After` past either); a `wait=0` read and a poll that finds items at once do not. Long polls are served at the `feedUrl` that `GET /v1/health` tells (null: this URL); the API function answers them `400 use_feed_url` with `details.feedUrl`.
          */
         get: operations["readFeed"];
         put?: never;
@@ -940,6 +940,8 @@ export interface components {
         Health: {
             /** @constant */
             status: "ok";
+            /** @description Base URL of GET /v1/endpoints/{id}/feed when long polls are served elsewhere (the feed function's own URL); null: this same URL */
+            feedUrl: string | null;
         };
         FeedPage: {
             items: components["schemas"]["FeedItem"][];
@@ -997,7 +999,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "ok"
+                     *       "status": "ok",
+                     *       "feedUrl": null
                      *     }
                      */
                     "application/json": components["schemas"]["Health"];
@@ -4603,7 +4606,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Bad request: `invalid_cursor`, `invalid_limit`, `invalid_request`, `invalid_wait` */
+            /** @description Bad request: `invalid_cursor`, `invalid_limit`, `invalid_request`, `invalid_wait`, `use_feed_url` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4612,7 +4615,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "invalid_cursor" | "invalid_limit" | "invalid_request" | "invalid_wait";
+                            code?: "invalid_cursor" | "invalid_limit" | "invalid_request" | "invalid_wait" | "use_feed_url";
                         };
                     };
                 };
@@ -4671,6 +4674,22 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "cursor_expired";
+                        };
+                    };
+                };
+            };
+            /** @description Too many at once: retry after Retry-After seconds: `too_many_polls` */
+            429: {
+                headers: {
+                    /** @description Seconds until a held long poll is due to end (1 to 25) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "too_many_polls";
                         };
                     };
                 };

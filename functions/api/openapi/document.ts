@@ -2,6 +2,7 @@ import { type ConversionConfig, type JsonSchema, toJsonSchema, toJsonSchemaDefs 
 import type * as v from "valibot";
 import { ApiError, type ApiErrorCode } from "../../core/errors.ts";
 import { CreateEventType, UpdateEventType } from "../../core/event-types.ts";
+import { MAX_RETRY_AFTER_SECONDS } from "../../core/feed/poll-leases.ts";
 import * as V from "../../core/validation.ts";
 import { RESOURCE_ID } from "../request.ts";
 import { RETRY_AFTER_SECONDS } from "../response.ts";
@@ -118,6 +119,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: "Body too large",
   415: "Not JSON",
   422: "Invalid input",
+  429: "Too many at once: retry after Retry-After seconds",
   500: "Our fault",
   503: "A dependency did not answer: retry after Retry-After seconds",
 };
@@ -247,7 +249,14 @@ function errorResponses(op: Operation): Json {
         ? { "www-authenticate": { description: 'Bearer realm="hookrelay"', schema: { type: "string" } } }
         : status === 503
           ? { "retry-after": { description: `Seconds to wait (${RETRY_AFTER_SECONDS})`, schema: { type: "string" } } }
-          : undefined;
+          : status === 429
+            ? {
+                "retry-after": {
+                  description: `Seconds until a held long poll is due to end (1 to ${MAX_RETRY_AFTER_SECONDS})`,
+                  schema: { type: "string" },
+                },
+              }
+            : undefined;
     out[status] = {
       description: `${ERROR_TEXT[status] ?? "Error"}: ${codes.map((c) => `\`${c}\``).join(", ")}`,
       ...(headers && { headers }),

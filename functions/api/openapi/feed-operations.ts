@@ -37,7 +37,7 @@ export const FEED_OPERATIONS: Operation[] = [
     tag: "Endpoints",
     summary: "Read a polling endpoint's deliveries",
     description:
-      "Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends.",
+      "Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends. A held poll counts against `MAX_POLLS_PER_ENDPOINT` and `MAX_POLLS_PER_TENANT` (`429 too_many_polls` with `Retry-After` past either); a `wait=0` read and a poll that finds items at once do not. Long polls are served at the `feedUrl` that `GET /v1/health` tells (null: this URL); the API function answers them `400 use_feed_url` with `details.feedUrl`.",
     parameters: [
       { name: "cursor", in: "query", description: "The `cursor` of the previous answer", schema: { type: "string" } },
       {
@@ -54,6 +54,15 @@ export const FEED_OPERATIONS: Operation[] = [
       },
     ],
     success: { status: 200, description: "Items and the cursor to pass back", schema: FeedPage },
-    errors: ["endpoint_not_found", "not_a_polling_endpoint", "invalid_limit", "invalid_wait", "invalid_cursor", "cursor_expired"],
+    errors: [
+      "endpoint_not_found",
+      "not_a_polling_endpoint",
+      "invalid_limit",
+      "invalid_wait",
+      "invalid_cursor",
+      "cursor_expired",
+      "too_many_polls",
+      "use_feed_url",
+    ],
   },
 ];

@@ -27,7 +27,7 @@ export const OPERATIONS: Operation[] = [
     tag: "Service",
     summary: "Health check",
     public: true,
-    success: { status: 200, description: "The API answers", schema: R.Health, example: { status: "ok" } },
+    success: { status: 200, description: "The API answers", schema: R.Health, example: { status: "ok", feedUrl: null } },
   },
   {
     method: "POST",

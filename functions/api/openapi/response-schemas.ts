@@ -19,7 +19,15 @@ export const MESSAGE_ID = v.pipe(
 );
 const nullable = <S extends v.GenericSchema>(schema: S) => v.nullable(schema);
 
-export const Health = v.strictObject({ status: v.literal("ok") });
+export const Health = v.strictObject({
+  status: v.literal("ok"),
+  feedUrl: v.pipe(
+    nullable(v.string()),
+    v.description(
+      "Base URL of GET /v1/endpoints/{id}/feed when long polls are served elsewhere (the feed function's own URL); null: this same URL",
+    ),
+  ),
+});
 
 export const Circuit = v.strictObject({
   state: v.picklist(["closed", "open", "half-open"]),

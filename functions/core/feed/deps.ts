@@ -58,6 +58,41 @@ export interface FeedReader extends FeedAppender {
   oldestSince(endpointId: string, since: string): Promise<FeedSlot | undefined>;
 }
 
+/** Whose long polls a lease counts against: one endpoint's, or every endpoint's of one tenant. */
+export interface PollScope {
+  kind: "endpoint" | "tenant";
+  id: string;
+}
+
+/** A long poll's hold on one numbered slot of a scope, until `untilMs` (then anyone may take the slot over). */
+export interface PollLease {
+  slot: number;
+  /** Unique per poll: only its holder releases it. */
+  id: string;
+  untilMs: number;
+}
+
+/**
+ * Leases of long polls, shared by every container: each scope has numbered slots, and a slot is held
+ * by at most one lease that has not expired. A container serves one request at a time, so only a
+ * count kept outside it bounds the fleet; a lease rather than a counter, so that a poll killed
+ * before it released its slot frees it by expiring.
+ */
+export interface PollLeaseStore {
+  /** The scope's leases, expired and released ones included; read consistently. */
+  leases(scope: PollScope): Promise<PollLease[]>;
+  /** Writes the lease into its slot unless a lease still live at `nowMs` holds it; false when one does. */
+  take(scope: PollScope, lease: PollLease, nowMs: number): Promise<boolean>;
+  /** Ends the lease now, if it still holds its slot. */
+  release(scope: PollScope, lease: PollLease): Promise<void>;
+}
+
+/** MAX_POLLS_PER_ENDPOINT and MAX_POLLS_PER_TENANT: long polls held at once, across the fleet. */
+export interface PollLimits {
+  perEndpoint: number;
+  perTenant: number;
+}
+
 /** Waits; injected so tests drive long polls with a fake clock. */
 export type Sleep = (ms: number) => Promise<void>;
 
@@ -76,6 +111,9 @@ export interface FeedReadDeps {
   settings: FeedSettings;
 }
 
+/** The longest `wait` a request may ask for, in seconds. */
+export const MAX_WAIT_SECONDS = 20;
+
 /** A writer that dies between its two writes holds readers back this long (SQS redelivers, which appends again). */
 export const HOLE_GRACE_MS = 30_000;
 /** Entries outlive the retention by a day, so that a cursor still within the retention never meets a deleted entry. */
@@ -84,6 +122,9 @@ export const ENTRY_SLACK_DAYS = 1;
 /** What the API adds for the feed route. */
 export interface FeedApiDeps {
   feed: FeedReader;
+  /** Where long polls take their leases. */
+  pollLeases: PollLeaseStore;
+  pollLimits: PollLimits;
   /** Pauses a long poll between two looks. */
   sleep: Sleep;
   /** Milliseconds the invocation may still spend (Infinity without a deadline): a long poll answers before it ends. */

@@ -1,16 +1,17 @@
 import { ApiError } from "../errors.ts";
 import type { Endpoint } from "../model.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import type { FeedReadDeps, Sleep } from "./deps.ts";
+import { type FeedReadDeps, MAX_WAIT_SECONDS, type Sleep } from "./deps.ts";
 import { type FeedItem, feedItems } from "./items.ts";
-import { readFeed } from "./read.ts";
+import { type PollLeaseDeps, withPollLeases } from "./poll-leases.ts";
+import { type FeedPage, readFeed } from "./read.ts";
+
+export { MAX_WAIT_SECONDS };
 
 /** The first pause between two looks at an empty feed; it grows by a quarter each time, up to MAX_INTERVAL_MS. */
 export const FIRST_INTERVAL_MS = 250;
 /** Caps the pause, so an append is answered within about half a second plus one read. */
 export const MAX_INTERVAL_MS = 500;
-/** The longest `wait` a request may ask for, in seconds. */
-export const MAX_WAIT_SECONDS = 20;
 /** The most items one answer holds, and the default. */
 export const MAX_FEED_LIMIT = 100;
 export const DEFAULT_FEED_LIMIT = 50;
@@ -30,9 +31,15 @@ export interface FeedAnswer {
 
 /**
  * Reads the polling endpoint's feed; with `waitMs` > 0 an empty answer is held, looking again every
- * 250 ms and backing off to 500 ms, until an item can be handed out or the wait is over.
+ * 250 ms and backing off to 500 ms, until an item can be handed out or the wait is over. Only a poll
+ * that holds takes leases (see poll-leases.ts): one that finds items at once is a plain read, and a
+ * poll past MAX_POLLS_PER_ENDPOINT or MAX_POLLS_PER_TENANT is refused with 429 `too_many_polls`.
  */
-export async function pollFeed(deps: FeedReadDeps & { sleep: Sleep }, endpoint: Endpoint, request: FeedRequest): Promise<FeedAnswer> {
+export async function pollFeed(
+  deps: FeedReadDeps & PollLeaseDeps & { sleep: Sleep },
+  endpoint: Endpoint,
+  request: FeedRequest,
+): Promise<FeedAnswer> {
   if (endpoint.kind !== "polling") {
     throw new ApiError("not_a_polling_endpoint", `Endpoint ${endpoint.id} delivers by POST; only a polling endpoint has a feed`);
   }
@@ -40,17 +47,27 @@ export async function pollFeed(deps: FeedReadDeps & { sleep: Sleep }, endpoint: 
   const from = request.cursor === undefined ? undefined : decodeCursor(head.cursorKey, endpoint.id, request.cursor);
   const deadline = deps.clock.now().getTime() + request.waitMs;
   let page = await readFeed(deps, endpoint.id, from, request.limit, head);
-  let interval = FIRST_INTERVAL_MS;
-  for (let left = deadline - deps.clock.now().getTime(); page.entries.length === 0 && left > 0; ) {
-    await deps.sleep(Math.min(interval, left));
-    interval = Math.min(Math.round(interval * 1.25), MAX_INTERVAL_MS);
-    page = await readFeed(deps, endpoint.id, page.position, request.limit);
-    left = deadline - deps.clock.now().getTime();
+  if (page.entries.length === 0 && request.waitMs > 0) {
+    const first = page;
+    page = await withPollLeases(deps, endpoint, deadline, () => holdUntil(deps, endpoint.id, first, request.limit, deadline));
   }
   return {
     items: feedItems(page.entries, endpoint, deps.clock.now()),
     cursor: encodeCursor(head.cursorKey, endpoint.id, page.position),
   };
+}
+
+/** Looks at the feed again and again from an empty page until it has entries or `deadline` passed. */
+async function holdUntil(deps: FeedReadDeps & { sleep: Sleep }, endpointId: string, empty: FeedPage, limit: number, deadline: number) {
+  let page = empty;
+  let interval = FIRST_INTERVAL_MS;
+  for (let left = deadline - deps.clock.now().getTime(); page.entries.length === 0 && left > 0; ) {
+    await deps.sleep(Math.min(interval, left));
+    interval = Math.min(Math.round(interval * 1.25), MAX_INTERVAL_MS);
+    page = await readFeed(deps, endpointId, page.position, limit);
+    left = deadline - deps.clock.now().getTime();
+  }
+  return page;
 }
 
 /** `limit` as the feed route reads it: a whole number from 1 to 100, default 50. */
