@@ -133,7 +133,34 @@ export interface WebhookDispatcherProps {
    */
   readonly failureRateThreshold?: number;
   /**
-   * SNS topic the alarms notify (on alarm and on recovery).
+   * Alarm when one function's Lambda `Errors` (uncaught exceptions, timeouts, out-of-memory ends) in a
+   * 5-minute period reach this. The functions catch and classify every failure they expect, so any
+   * error is worth a look.
+   * @default 1
+   */
+  readonly functionErrorThreshold?: number;
+  /**
+   * Alarm when one function's Lambda `Throttles` in a 5-minute period reach this: invocations refused
+   * for lack of concurrency (the API answers 429; queued deliveries wait).
+   * @default 1
+   */
+  readonly functionThrottleThreshold?: number;
+  /**
+   * Alarm when the API's 5xx answers (the HTTP API's `5xx`, or the function URL's `Url5xxCount`) in a
+   * 5-minute period reach this: a dependency failed (503) or a function did (500, 502, 504).
+   * @default 1
+   */
+  readonly apiServerErrorThreshold?: number;
+  /**
+   * Alarm when DynamoDB's throttled reads, or throttled writes, of the table and its indexes together
+   * in a 5-minute period reach this (`ReadThrottleEvents`, `WriteThrottleEvents`; an index that falls
+   * behind throttles the table's writes for every tenant).
+   * @default 1
+   */
+  readonly tableThrottleThreshold?: number;
+  /**
+   * SNS topic the alarms notify (on alarm and on recovery). Without it and without alarmEmail the
+   * construct warns at synthesis (`@hookrelay/webhook-dispatcher:alarmsNotifyNoOne`).
    * @default - a topic is created when alarmEmail is set; otherwise the alarms notify no one
    */
   readonly alarmTopic?: sns.ITopic;
@@ -189,6 +216,15 @@ export interface WebhookDispatcherProps {
    * @default 20
    */
   readonly maxEndpointsPerTenant?: number;
+  /**
+   * Send every queue message with its tenant as `MessageGroupId`, which makes the standard queues SQS
+   * fair queues (a quiet tenant's deliveries go ahead of another tenant's backlog). A standard queue
+   * without fair queues refuses the parameter, which would fail every intake, so it is off where AWS
+   * has not announced them.
+   * @default - true in the aws, aws-cn and aws-us-gov partitions, false in any other (decided at
+   * deploy time when the stack's region is not known at synthesis)
+   */
+  readonly fairQueues?: boolean;
   /**
    * Name of the CloudWatch dashboard.
    * @default - a name CloudFormation generates

@@ -34,6 +34,10 @@ export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>>
   readonly apiReservedConcurrency?: number;
   readonly maxMessageAge: Duration;
   readonly failureRateThreshold: number;
+  readonly functionErrorThreshold: number;
+  readonly functionThrottleThreshold: number;
+  readonly apiServerErrorThreshold: number;
+  readonly tableThrottleThreshold: number;
   readonly encryptionKey?: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly tracing: lambda.Tracing;
@@ -110,6 +114,11 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     throttleBurstLimit: wholeInRange(props.throttleBurstLimit ?? Math.min(5000, 2 * throttleRateLimit), 1, 5000, "throttleBurstLimit"),
     maxMessageAge: props.maxMessageAge ?? Duration.seconds(Math.max(900, Math.ceil(1.2 * (first + second)) + 300)),
     failureRateThreshold,
+    // Counts per 5-minute period; at least one, since an alarm at 0 would always be raised.
+    functionErrorThreshold: wholeInRange(props.functionErrorThreshold ?? 1, 1, 1_000_000, "functionErrorThreshold"),
+    functionThrottleThreshold: wholeInRange(props.functionThrottleThreshold ?? 1, 1, 1_000_000, "functionThrottleThreshold"),
+    apiServerErrorThreshold: wholeInRange(props.apiServerErrorThreshold ?? 1, 1, 1_000_000, "apiServerErrorThreshold"),
+    tableThrottleThreshold: wholeInRange(props.tableThrottleThreshold ?? 1, 1, 1_000_000, "tableThrottleThreshold"),
     encryptionKey: props.encryptionKey,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     tracing: props.tracing ?? lambda.Tracing.DISABLED,

@@ -32,10 +32,11 @@ import {
   type WebhookDispatcherAlarms,
 } from "./dispatcher-monitoring.ts";
 import type { WebhookDispatcherProps } from "./dispatcher-props.ts";
+import { fairQueuesValue } from "./fair-queues.ts";
 import { resolveSettings } from "./resolved-settings.ts";
 
 export { ACCESS_LOG_FIELDS } from "./access-log.ts";
-export type { WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
+export { ALARMS_UNHEARD_WARNING, everyAlarm, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 
 /** One sweep lists at most 100 half-sent events and sends their messages: a minute is plenty. */
@@ -135,6 +136,8 @@ export class WebhookDispatcher extends Construct {
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       // Every setting the props set, named and formatted by the settings table.
       ...settings.functionEnvironment,
+      // Its default follows the partition: SQS refuses MessageGroupId on a standard queue where it has no fair queues.
+      FAIR_QUEUES: fairQueuesValue(this, props.fairQueues),
       LOG_FORMAT: "json",
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
@@ -267,12 +270,25 @@ export class WebhookDispatcher extends Construct {
     const monitoring = new DispatcherMonitoring(this, "Monitoring", {
       httpApi: this.httpApi,
       apiFunction: this.apiFunction,
+      urlFunctions: this.functionUrl ? [this.apiFunction] : [],
       deliveryQueue: this.deliveryQueue,
       slowQueue: this.slowQueue,
       deadLetterQueue: this.deadLetterQueue,
-      functions: this.allFunctions(),
+      functions: {
+        api: this.apiFunction,
+        ...(this.feedFunction && { feed: this.feedFunction }),
+        delivery: this.deliveryFunction,
+        deadLetter: this.deadLetterFunction,
+        sweeper: this.sweeperFunction,
+      },
+      table: this.table,
+      indexNames,
       maxMessageAge: settings.maxMessageAge,
       failureRateThreshold: settings.failureRateThreshold,
+      functionErrorThreshold: settings.functionErrorThreshold,
+      functionThrottleThreshold: settings.functionThrottleThreshold,
+      apiServerErrorThreshold: settings.apiServerErrorThreshold,
+      tableThrottleThreshold: settings.tableThrottleThreshold,
       alarmTopic: this.alarmTopic,
       dashboardName: props.dashboardName,
     });

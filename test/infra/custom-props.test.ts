@@ -11,10 +11,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../functions/core/config.ts";
 import { parseRetrySchedule } from "../../functions/core/retry-schedule.ts";
 import { queueSettings } from "../../lib/resource-settings.ts";
-import { WebhookDispatcher, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
+import {
+  everyAlarm,
+  WebhookDispatcher,
+  type WebhookDispatcherProps,
+  WebhookDispatcherPropsError,
+} from "../../lib/webhook-dispatcher.ts";
 import {
   actionsOf,
   allStatements,
+  deployedEnv,
   functionEnv,
   functionProps,
   logicalId,
@@ -92,7 +98,7 @@ describe("a second app with non-default props", () => {
         SLOW_LANE_AFTER_MS: "800",
         LANE_EXIT_SUCCESSES: "7",
       });
-      const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === "string" ? v : `resolved-${k}`]));
+      const resolved = deployedEnv(template, env);
       expect(parseConfig(resolved).destinationAllowCidrs).toEqual(["10.20.0.0/16", "fd00::/8"]);
       expect(functionProps(template, stack, fn).LoggingConfig).toMatchObject({ ApplicationLogLevel: "DEBUG" });
       expect(functionProps(template, stack, fn).TracingConfig).toEqual({ Mode: "Active" });
@@ -177,7 +183,7 @@ describe("a second app with non-default props", () => {
     const topicId = logicalId(stack, dispatcher.alarmTopic);
     template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "oncall@example.com", TopicArn: ref(topicId) });
     const alarms = Object.values(resourcesOfType(template, "AWS::CloudWatch::Alarm"));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(everyAlarm(dispatcher.alarms).length);
     for (const alarm of alarms) {
       expect(alarm.Properties?.AlarmActions).toEqual([ref(topicId)]);
       expect(alarm.Properties?.OKActions).toEqual([ref(topicId)]);
@@ -207,7 +213,18 @@ describe("a second app with non-default props", () => {
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.table)]).toMatchObject({ Type: "AWS::DynamoDB::Table" });
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.adminKeySecret)]).toMatchObject({ Type: "AWS::SecretsManager::Secret" });
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.dashboard)]).toMatchObject({ Type: "AWS::CloudWatch::Dashboard" });
-    expect(Object.keys(dispatcher.alarms).sort()).toEqual(["deadLetters", "failureRate", "oldestMessageAge", "slowLaneMessageAge"]);
+    expect(Object.keys(dispatcher.alarms).sort()).toEqual([
+      "apiServerErrors",
+      "deadLetters",
+      "failureRate",
+      "functionErrors",
+      "functionThrottles",
+      "oldestMessageAge",
+      "slowLaneMessageAge",
+      "tableReadThrottles",
+      "tableWriteThrottles",
+    ]);
+    expect(Object.keys(dispatcher.alarms.functionErrors).sort()).toEqual(["api", "deadLetter", "delivery", "feed", "sweeper"]);
     expect(JSON.stringify(stack.resolve(dispatcher.apiUrl))).toContain(logicalId(stack, dispatcher.httpApi!));
   });
 
