@@ -89,6 +89,15 @@ export interface WebhookDispatcherProps {
    */
   readonly deadLetterMemorySize?: number;
   /**
+   * Memory of the feed function (GET /v1/endpoints/{id}/feed, long polls included), in MiB. A long
+   * poll's wait is billed by memory, so 128 halves its price (about $34 instead of $67 per million
+   * 20 s polls), but at 128 MB a page of 100 items of 25 KB (a 5 MB answer) peaks above the memory
+   * and a cold start takes about 1.4 s instead of 0.7 s (`npm run bench -- --stage feed-memory`,
+   * docs/performance.md). Choose 128 if your events are small (a page of 1 KB items peaks near 107 MB).
+   * @default 256
+   */
+  readonly feedMemorySize?: number;
+  /**
    * CIDR ranges the delivery function may call even though they are not globally routable
    * (private destinations reached through a VPC or a proxy). Everything else private stays refused.
    * @default [] (only public addresses)

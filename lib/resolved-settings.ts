@@ -7,6 +7,7 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { type Config, settingsEnvironment } from "../functions/core/config.ts";
+import { FEED_MEMORY_SIZE } from "./dispatcher-feed.ts";
 import { type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 import { functionSettingsFromProps, type PropSettingKey } from "./function-settings.ts";
 import { type QueueSettings, queueSettings } from "./resource-settings.ts";
@@ -28,6 +29,7 @@ export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>>
   readonly apiMemorySize: number;
   readonly deliveryMemorySize: number;
   readonly deadLetterMemorySize: number;
+  readonly feedMemorySize: number;
   readonly throttleRateLimit: number;
   readonly throttleBurstLimit: number;
   readonly frontDoor: "http-api" | "function-url";
@@ -106,6 +108,7 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     apiMemorySize: wholeInRange(props.apiMemorySize ?? 512, 128, 10_240, "apiMemorySize"),
     deliveryMemorySize: wholeInRange(props.deliveryMemorySize ?? 512, 128, 10_240, "deliveryMemorySize"),
     deadLetterMemorySize: wholeInRange(props.deadLetterMemorySize ?? 256, 128, 10_240, "deadLetterMemorySize"),
+    feedMemorySize: wholeInRange(props.feedMemorySize ?? FEED_MEMORY_SIZE, 128, 10_240, "feedMemorySize"),
     throttleRateLimit,
     frontDoor,
     ...(props.apiReservedConcurrency !== undefined && {

@@ -256,6 +256,7 @@ export class WebhookDispatcher extends Construct {
       });
       this.apiUrl = this.httpStage.url;
       const feed = addFeedFunction(this, {
+        memorySize: settings.feedMemorySize,
         common,
         environment: apiEnvironment,
         table: this.table,

@@ -1,12 +1,13 @@
 import { type App, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_WAIT_SECONDS } from "../../functions/core/feed/long-poll.ts";
-import { FEED_FUNCTION_TIMEOUT, FEED_ROUTE_PATH } from "../../lib/dispatcher-feed.ts";
+import { FEED_FUNCTION_TIMEOUT, FEED_MEMORY_SIZE, FEED_ROUTE_PATH } from "../../lib/dispatcher-feed.ts";
 import { API_FUNCTION_TIMEOUT } from "../../lib/dispatcher-function.ts";
-import { WebhookDispatcher } from "../../lib/webhook-dispatcher.ts";
+import { WebhookDispatcher, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
 import { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
-import { functionEnv, functionProps, logicalId, newApp, roleActions, SYNTH_TIMEOUT_MS } from "./helpers.ts";
+import { functionEnv, functionProps, logicalId, newApp, roleActions, SYNTH_TIMEOUT_MS, synthDispatcher } from "./helpers.ts";
 
 /** API Gateway's integration limit for HTTP APIs, in seconds. */
 const INTEGRATION_LIMIT_SECONDS = 30;
@@ -22,13 +23,14 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT_MS);
 
 describe("the feed route's function", () => {
-  it("outlives the longest wait and stays under API Gateway's integration limit, at the smallest memory", () => {
+  it("outlives the longest wait and stays under API Gateway's integration limit, at the memory chosen from the bench (256 MB)", () => {
     const feed = stack.dispatcher.feedFunction;
     expect(feed).toBeDefined();
     const props = functionProps(template, stack, feed!);
     expect(props.Timeout).toBeGreaterThan(MAX_WAIT_SECONDS + 1);
     expect(props.Timeout).toBeLessThan(INTEGRATION_LIMIT_SECONDS);
-    expect(props.MemorySize).toBe(128);
+    expect(props.MemorySize).toBe(FEED_MEMORY_SIZE);
+    expect(FEED_MEMORY_SIZE).toBe(256);
     expect(functionProps(template, stack, stack.dispatcher.apiFunction).Timeout).toBe(API_FUNCTION_TIMEOUT.toSeconds());
   });
 
@@ -86,4 +88,30 @@ describe('the feed behind frontDoor: "function-url"', () => {
     },
     SYNTH_TIMEOUT_MS,
   );
+});
+
+describe("the feedMemorySize prop", () => {
+  it("sizes the feed function, and only it", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 128, max: 10_240 }), (feedMemorySize) => {
+        const { stack, dispatcher, template } = synthDispatcher({ feedMemorySize });
+        expect(functionProps(template, stack, dispatcher.feedFunction!).MemorySize).toBe(feedMemorySize);
+        expect(functionProps(template, stack, dispatcher.apiFunction).MemorySize).toBe(512);
+      }),
+      { numRuns: 4 },
+    );
+  });
+
+  it("refuses a size Lambda does not offer, naming the prop", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ max: 127 }), fc.integer({ min: 10_241 }), fc.double({ min: 128.1, max: 1000, noInteger: true })),
+        (size) => {
+          const stack = new Stack();
+          expect(() => new WebhookDispatcher(stack, "A", { feedMemorySize: size })).toThrow(WebhookDispatcherPropsError);
+          expect(() => new WebhookDispatcher(stack, "B", { feedMemorySize: size })).toThrow(/feedMemorySize/);
+        },
+      ),
+    );
+  });
 });
