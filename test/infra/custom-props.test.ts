@@ -11,12 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../functions/core/config.ts";
 import { parseRetrySchedule } from "../../functions/core/retry-schedule.ts";
 import { queueSettings } from "../../lib/resource-settings.ts";
-import {
-  everyAlarm,
-  WebhookDispatcher,
-  type WebhookDispatcherProps,
-  WebhookDispatcherPropsError,
-} from "../../lib/webhook-dispatcher.ts";
+import { everyAlarm, WebhookDispatcher, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
 import {
   actionsOf,
   allStatements,
