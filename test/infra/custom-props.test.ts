@@ -58,6 +58,7 @@ beforeAll(() => {
     apiMemorySize: 1024,
     deliveryMemorySize: 768,
     deadLetterMemorySize: 128,
+    feedMemorySize: 384,
     destinationAllowCidrs: ["10.20.0.0/16", "fd00::/8"],
     throttleRateLimit: 50,
     throttleBurstLimit: 100,
@@ -135,8 +136,8 @@ describe("a second app with non-default props", () => {
     expect(functionProps(template, stack, dispatcher.deliveryFunction).MemorySize).toBe(768);
     expect(functionProps(template, stack, dispatcher.deadLetterFunction).MemorySize).toBe(128);
     expect(functionProps(template, stack, dispatcher.sweeperFunction).MemorySize).toBe(128);
-    // The feed function mostly waits: it stays at the smallest size whatever the API's.
-    expect(functionProps(template, stack, dispatcher.feedFunction!).MemorySize).toBe(128);
+    // The feed function's own size, whatever the API's.
+    expect(functionProps(template, stack, dispatcher.feedFunction!).MemorySize).toBe(384);
     // One log group per function (five, the feed's included) and the API's access log.
     const groups = Object.values(resourcesOfType(template, "AWS::Logs::LogGroup"));
     expect(groups).toHaveLength(6);
