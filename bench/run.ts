@@ -3,7 +3,8 @@
  * bench/results/latest.json and bench/results/latest.md. Every figure is a ratio against a limit
  * measured in the same run, or a time against its target. All traffic stays on 127.0.0.1.
  * Options: --quick for a short smoke run; --profile writes CPU profiles of the delivery-worker
- * and stack processes to bench/results/ (git-ignored) for `node bench/support/profile-summary.ts`.
+ * and stack processes to bench/results/ (git-ignored) for `node bench/support/profile-summary.ts`;
+ * --stage feed-memory runs that stage alone (results in bench/results/feed-memory.json and .md).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,14 +20,18 @@ import { benchEndToEnd } from "./stages/end-to-end.ts";
 import { benchEventSchema } from "./stages/event-schema.ts";
 import { benchFanOut } from "./stages/fan-out.ts";
 import { benchFeed } from "./stages/feed.ts";
+import { benchFeedMemory } from "./stages/feed-memory.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
+import { feedMemorySection } from "./support/feed-memory-report.ts";
 import { type BenchReport, markdownReport } from "./support/report.ts";
 import { startWebhookReceiver } from "./support/webhook-receiver.ts";
 
-const { values } = parseArgs({ options: { profile: { type: "boolean", default: false }, quick: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { profile: { type: "boolean", default: false }, quick: { type: "boolean", default: false }, stage: { type: "string" } },
+});
 const RESULTS = fileURLToPath(new URL("./results/", import.meta.url));
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s`;
@@ -34,6 +39,24 @@ const progress = (line: string) => process.stdout.write(`${elapsed()} ${line}\n`
 const quick = values.quick;
 
 mkdirSync(RESULTS, { recursive: true });
+/** Stage 11 with its run sizes: fresh processes, and reads of each kind in each. */
+const feedMemoryStage = () => benchFeedMemory(quick ? 3 : 7, quick ? 8 : 20, progress);
+if (values.stage !== undefined) {
+  if (values.stage !== "feed-memory") throw new Error(`--stage: the stages that run alone are feed-memory, got "${values.stage}"`);
+  progress("11. feed function memory: import and request CPU of the API bundle, estimated at 128, 256 and 512 MB");
+  const feedMemory = await feedMemoryStage();
+  const result = {
+    startedAt: new Date().toISOString(),
+    node: process.version,
+    cpuModel: os.cpus()[0]?.model ?? "?",
+    command: "npm run bench -- --stage feed-memory",
+    feedMemory,
+  };
+  writeFileSync(`${RESULTS}feed-memory.json`, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(`${RESULTS}feed-memory.md`, `${feedMemorySection(feedMemory).join("\n")}\n`);
+  progress("done: bench/results/feed-memory.json and bench/results/feed-memory.md");
+  process.exit(0);
+}
 progress("1. delivery worker against raw HTTP (loopback receiver in its own process)");
 const deliveryWorker = await benchDeliveryWorker(
   {
@@ -49,6 +72,9 @@ progress(`    ratio ${deliveryWorker.ratio} (target ≥ 0.8), ${deliveryWorker.h
 
 progress("4. cold start: bundles and fresh-process imports");
 const coldStart = await benchColdStart(quick ? 3 : 9, progress);
+
+progress("11. feed function memory: import and request CPU of the API bundle, estimated at 128, 256 and 512 MB");
+const feedMemory = await feedMemoryStage();
 
 progress("    starting the bench stack (dynalite, fauxqs, counting proxies, the Lambda entries)");
 const stack = await startBenchStack({ RETRY_SCHEDULE: "1,1,1" }, values.profile ? ["--cpu-prof", `--cpu-prof-dir=${RESULTS}`] : []);
@@ -169,6 +195,7 @@ try {
     eventSchema,
     noisyNeighbour,
     feed,
+    feedMemory,
   };
 } finally {
   api.close();

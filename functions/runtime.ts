@@ -79,7 +79,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
   });
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
   const events = new DynamoEventStore(dynamo, config.tableName);
-  const queue = new SqsDeliveryQueue(sqs, config.deliveryQueueUrl, config.deadLetterQueueUrl);
+  const queue = new SqsDeliveryQueue(sqs, config.deliveryQueueUrl, config.deadLetterQueueUrl, config.fairQueues);
   return {
     config,
     clock: systemClock,
@@ -102,7 +102,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     recoveries: new DynamoRecoveryStore(dynamo, config.tableName),
     feed: new DynamoFeed(dynamo, config.tableName),
     pollLeases: new DynamoPollLeases(dynamo, config.tableName),
-    requeue: new SqsRequeue(sqs, config.deliveryQueueUrl),
+    requeue: new SqsRequeue(sqs, config.deliveryQueueUrl, config.fairQueues),
     operational: operationalEvents({
       subscriptions: endpoints,
       events,
@@ -114,8 +114,8 @@ export function createRuntime(service: string, env: Record<string, string | unde
     queueRetentionSeconds: queueRetentionSeconds(config.retrySchedule),
     ...(config.slowQueueUrl !== undefined && {
       slowLane: {
-        queue: new SqsDeliveryQueue(sqs, config.slowQueueUrl, config.deadLetterQueueUrl),
-        requeue: new SqsRequeue(sqs, config.slowQueueUrl),
+        queue: new SqsDeliveryQueue(sqs, config.slowQueueUrl, config.deadLetterQueueUrl, config.fairQueues),
+        requeue: new SqsRequeue(sqs, config.slowQueueUrl, config.fairQueues),
         isSource: (arn: string) => isQueueArnOf(config.slowQueueUrl as string, arn),
       },
     }),

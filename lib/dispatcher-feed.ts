@@ -22,13 +22,21 @@ import { DispatcherFunction, type DispatcherFunctionOptions } from "./dispatcher
  * Gateway's 30 s integration limit. It bounds every feed request, long poll or not.
  */
 export const FEED_FUNCTION_TIMEOUT = Duration.seconds(MAX_WAIT_SECONDS + 8);
-/** A long poll mostly waits: the smallest memory keeps a consumer at about $4.40 a month (see the README). */
-export const FEED_MEMORY_SIZE = 128;
+/**
+ * The feed function's default memory (the `feedMemorySize` prop), chosen from `npm run bench --
+ * --stage feed-memory` (docs/performance.md, "Feed function memory"): at 128 MB a page of 100 items
+ * of 25 KB (a 5 MB answer, under Lambda's 6 MB) peaks above the memory and the import alone takes
+ * about 1.4 s of a cold start; 256 MB holds that page and halves the cold start, for twice the
+ * price of a long poll's wait (about $67 instead of $34 per million 20 s polls).
+ */
+export const FEED_MEMORY_SIZE = 256;
 /** The route the feed function serves. */
 export const FEED_ROUTE_PATH = "/v1/endpoints/{id}/feed";
 
 /** What the feed function shares with the API function. */
 export interface FeedFunctionProps {
+  /** In MiB: the `feedMemorySize` prop. */
+  readonly memorySize: number;
   readonly common: Omit<DispatcherFunctionOptions, "entry" | "description" | "memorySize" | "timeout" | "environment">;
   /** The API function's environment: the feed function is the same entry point. */
   readonly environment: Record<string, string>;
@@ -53,7 +61,7 @@ export function addFeedFunction(scope: Construct, props: FeedFunctionProps): Fee
     ...props.common,
     entry: "functions/api/index.ts",
     description: "Webhook dispatcher: polling endpoints' feeds, long polls included",
-    memorySize: FEED_MEMORY_SIZE,
+    memorySize: props.memorySize,
     timeout: FEED_FUNCTION_TIMEOUT,
     reservedConcurrentExecutions: props.reservedConcurrency,
     environment: { ...props.environment, ...settingsEnvironment({ apiRoutes: "feed" }) },

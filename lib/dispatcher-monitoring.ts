@@ -3,7 +3,7 @@
  * `Hookrelay`, the single dimension `service` set from POWERTOOLS_SERVICE_NAME (the name each
  * function passes to createRuntime), metric names as in DELIVERY_METRICS.
  */
-import { Duration } from "aws-cdk-lib";
+import { Annotations, Duration } from "aws-cdk-lib";
 import type { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -16,6 +16,7 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { LANE_METRICS, UNSENDABLE_METRIC } from "../functions/adapters/metrics.ts";
 import { WebhookDispatcherPropsError } from "./dispatcher-props.ts";
+import { createPlatformAlarms, type PlatformAlarms, type PlatformAlarmsProps, platformWidgets } from "./platform-alarms.ts";
 
 /** The namespace the functions publish their EMF metrics to. */
 export const METRICS_NAMESPACE = "Hookrelay";
@@ -31,11 +32,14 @@ export const DELIVERY_METRICS = {
   unsendable: UNSENDABLE_METRIC,
 } as const;
 
+/** The id of the synthesis warning that no one will hear the alarms (stable: users acknowledge it by this id). */
+export const ALARMS_UNHEARD_WARNING = "@hookrelay/webhook-dispatcher:alarmsNotifyNoOne";
+
 /** The service names, which are also the values of the `service` metric dimension. */
 export const SERVICE_NAMES = { api: "api", delivery: "delivery", deadLetter: "dead-letter", sweeper: "sweeper" } as const;
 
-/** The alarms the dispatcher raises. */
-export interface WebhookDispatcherAlarms {
+/** The alarms the dispatcher raises: the delivery pipeline's, and the platform's (Lambda, API, DynamoDB). */
+export interface WebhookDispatcherAlarms extends PlatformAlarms {
   /** The dead-letter queue holds a visible message: the dead-letter consumer is not draining it. */
   readonly deadLetters: cloudwatch.Alarm;
   /** The oldest message waiting in the delivery queue is older than `maxMessageAge`. */
@@ -49,15 +53,13 @@ export interface WebhookDispatcherAlarms {
 }
 
 /** What the monitoring watches and how. */
-export interface DispatcherMonitoringProps {
+export interface DispatcherMonitoringProps extends PlatformAlarmsProps {
   /** The HTTP API, or undefined when the API function's URL is the front door. */
   readonly httpApi?: HttpApi;
-  readonly apiFunction: lambda.IFunction;
   readonly deliveryQueue: sqs.Queue;
   /** The slow lane's queue. */
   readonly slowQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
-  readonly functions: readonly lambda.IFunction[];
   readonly maxMessageAge: Duration;
   readonly failureRateThreshold: number;
   readonly alarmTopic?: sns.ITopic;
@@ -70,7 +72,13 @@ function deliveryMetric(metricName: string, statistic: string, service: string =
   return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period: PERIOD, dimensionsMap: { service } });
 }
 
-/** The alarms and the dashboard. */
+/** Every alarm of the set, the per-function ones included, in a stable order. */
+export function everyAlarm(alarms: WebhookDispatcherAlarms): cloudwatch.Alarm[] {
+  const { functionErrors, functionThrottles, ...single } = alarms;
+  return [...Object.values(single), ...Object.values(functionErrors), ...Object.values(functionThrottles)];
+}
+
+/** The delivery and platform alarms, and the dashboard. */
 export class DispatcherMonitoring extends Construct {
   public readonly alarms: WebhookDispatcherAlarms;
   public readonly dashboard: cloudwatch.Dashboard;
@@ -140,23 +148,34 @@ export class DispatcherMonitoring extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      ...createPlatformAlarms(this, props),
     };
+    const alarms = everyAlarm(this.alarms);
     if (props.alarmTopic) {
       const action = new actions.SnsAction(props.alarmTopic);
-      for (const alarm of Object.values(this.alarms)) {
+      for (const alarm of alarms) {
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }
+    } else {
+      // On the dispatcher itself (the monitoring's scope), where a user would acknowledge it.
+      Annotations.of(scope).addWarningV2(
+        ALARMS_UNHEARD_WARNING,
+        `The webhook dispatcher's ${alarms.length} alarms notify no one: neither alarmEmail nor alarmTopic is set. Set one of them, or acknowledge this warning (Annotations.of(dispatcher).acknowledgeWarning("${ALARMS_UNHEARD_WARNING}", reason)) if the alarms are watched another way.`,
+      );
     }
 
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(6),
     });
+    const functions = Object.values(props.functions) as lambda.IFunction[];
+    const urlFunctions = [
+      ["api", props.functions.api],
+      ["feed", props.functions.feed],
+    ] as const;
     const sum = (name: string, service?: string) => deliveryMetric(name, "Sum", service).with({ label: name });
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms: Object.values(this.alarms), width: 24, height: 3 }),
-    );
+    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms, width: 24, height: 6 }));
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: "Delivery attempts",
@@ -196,11 +215,16 @@ export class DispatcherMonitoring extends Construct {
             width: 8,
           })
         : new cloudwatch.GraphWidget({
-            title: "API function URL",
-            left: ["UrlRequestCount", "Url4xxCount", "Url5xxCount"].map((name) =>
-              props.apiFunction.metric(name, { period: PERIOD, statistic: "Sum" }),
+            // Both have a URL of their own: the feed's carries the long polls.
+            title: "Function URLs (API and feed)",
+            left: urlFunctions.flatMap(([name, fn]) =>
+              ["UrlRequestCount", "Url4xxCount", "Url5xxCount"].map((metric) =>
+                fn.metric(metric, { period: PERIOD, statistic: "Sum", label: `${name} ${metric}` }),
+              ),
             ),
-            right: [props.apiFunction.metric("UrlRequestLatency", { period: PERIOD, statistic: "p99" })],
+            right: urlFunctions.map(([name, fn]) =>
+              fn.metric("UrlRequestLatency", { period: PERIOD, statistic: "p99", label: `${name} UrlRequestLatency p99` }),
+            ),
             width: 8,
           }),
     );
@@ -221,15 +245,16 @@ export class DispatcherMonitoring extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: "Function errors and throttles",
-        left: props.functions.flatMap((fn) => [fn.metricErrors({ period: PERIOD }), fn.metricThrottles({ period: PERIOD })]),
+        left: functions.flatMap((fn) => [fn.metricErrors({ period: PERIOD }), fn.metricThrottles({ period: PERIOD })]),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: "Function duration p99",
-        left: props.functions.map((fn) => fn.metricDuration({ period: PERIOD, statistic: "p99" })),
+        left: functions.map((fn) => fn.metricDuration({ period: PERIOD, statistic: "p99" })),
         width: 12,
       }),
     );
+    this.dashboard.addWidgets(...platformWidgets(props));
   }
 }
 

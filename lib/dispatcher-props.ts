@@ -89,6 +89,15 @@ export interface WebhookDispatcherProps {
    */
   readonly deadLetterMemorySize?: number;
   /**
+   * Memory of the feed function (GET /v1/endpoints/{id}/feed, long polls included), in MiB. A long
+   * poll's wait is billed by memory, so 128 halves its price (about $34 instead of $67 per million
+   * 20 s polls), but at 128 MB a page of 100 items of 25 KB (a 5 MB answer) peaks above the memory
+   * and a cold start takes about 1.4 s instead of 0.7 s (`npm run bench -- --stage feed-memory`,
+   * docs/performance.md). Choose 128 if your events are small (a page of 1 KB items peaks near 107 MB).
+   * @default 256
+   */
+  readonly feedMemorySize?: number;
+  /**
    * CIDR ranges the delivery function may call even though they are not globally routable
    * (private destinations reached through a VPC or a proxy). Everything else private stays refused.
    * @default [] (only public addresses)
@@ -135,7 +144,46 @@ export interface WebhookDispatcherProps {
    */
   readonly failureRateThreshold?: number;
   /**
-   * SNS topic the alarms notify (on alarm and on recovery).
+   * Alarm when one function's Lambda `Errors` (uncaught exceptions, timeouts, out-of-memory ends) in a
+   * 5-minute period reach this. The functions catch and classify every failure they expect, so any
+   * error is worth a look.
+   * @default 1
+   */
+  readonly functionErrorThreshold?: number;
+  /**
+   * Alarm when one function's Lambda `Throttles` in a 5-minute period reach this: invocations refused
+   * for lack of concurrency (the API answers 429; queued deliveries wait). The feed function has its
+   * own threshold, `feedThrottleThreshold`.
+   * @default 1
+   */
+  readonly functionThrottleThreshold?: number;
+  /**
+   * Alarm when the feed function's Lambda `Throttles` in a 5-minute period reach this. Long polls
+   * hold the feed's reserved concurrency up to 20 s each, so a full pool throttles the next feed
+   * requests (the consumer retries): at capacity that is expected, and one throttle is no alarm.
+   * The default raises it when the feed refused a whole pool's worth of requests in 5 minutes, the
+   * sign to raise feedReservedConcurrency. With `"unreserved"` the feed throttles only when the
+   * account has no concurrency left, so the threshold is functionThrottleThreshold's.
+   * @default - feedReservedConcurrency (100); functionThrottleThreshold with `"unreserved"`
+   */
+  readonly feedThrottleThreshold?: number;
+  /**
+   * Alarm when the API's 5xx answers (the HTTP API's `5xx`, or the `Url5xxCount` of the API's and the
+   * feed's function URLs) in a 5-minute period reach this: a dependency failed (503) or a function
+   * did (500, 502, 504).
+   * @default 1
+   */
+  readonly apiServerErrorThreshold?: number;
+  /**
+   * Alarm when DynamoDB's throttled reads, or throttled writes, of the table and its indexes together
+   * in a 5-minute period reach this (`ReadThrottleEvents`, `WriteThrottleEvents`; an index that falls
+   * behind throttles the table's writes for every tenant).
+   * @default 1
+   */
+  readonly tableThrottleThreshold?: number;
+  /**
+   * SNS topic the alarms notify (on alarm and on recovery). Without it and without alarmEmail the
+   * construct warns at synthesis (`@hookrelay/webhook-dispatcher:alarmsNotifyNoOne`).
    * @default - a topic is created when alarmEmail is set; otherwise the alarms notify no one
    */
   readonly alarmTopic?: sns.ITopic;
@@ -216,6 +264,15 @@ export interface WebhookDispatcherProps {
    * @default 100
    */
   readonly feedReservedConcurrency?: number | "unreserved";
+  /**
+   * Send every queue message with its tenant as `MessageGroupId`, which makes the standard queues SQS
+   * fair queues (a quiet tenant's deliveries go ahead of another tenant's backlog). A standard queue
+   * without fair queues refuses the parameter, which would fail every intake, so it is off where AWS
+   * has not announced them.
+   * @default - true in the aws, aws-cn and aws-us-gov partitions, false in any other (decided at
+   * deploy time when the stack's region is not known at synthesis)
+   */
+  readonly fairQueues?: boolean;
   /**
    * Name of the CloudWatch dashboard.
    * @default - a name CloudFormation generates

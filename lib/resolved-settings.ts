@@ -7,6 +7,7 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { type Config, settingsEnvironment } from "../functions/core/config.ts";
+import { FEED_MEMORY_SIZE } from "./dispatcher-feed.ts";
 import { type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 import { functionSettingsFromProps, type PropSettingKey } from "./function-settings.ts";
 import { type QueueSettings, queueSettings } from "./resource-settings.ts";
@@ -28,6 +29,7 @@ export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>>
   readonly apiMemorySize: number;
   readonly deliveryMemorySize: number;
   readonly deadLetterMemorySize: number;
+  readonly feedMemorySize: number;
   readonly throttleRateLimit: number;
   readonly throttleBurstLimit: number;
   readonly frontDoor: "http-api" | "function-url";
@@ -36,6 +38,12 @@ export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>>
   readonly feedReservedConcurrency?: number;
   readonly maxMessageAge: Duration;
   readonly failureRateThreshold: number;
+  readonly functionErrorThreshold: number;
+  readonly functionThrottleThreshold: number;
+  /** The feed function's throttle alarm threshold (feedThrottleThreshold, or its default). */
+  readonly feedThrottleThreshold: number;
+  readonly apiServerErrorThreshold: number;
+  readonly tableThrottleThreshold: number;
   readonly encryptionKey?: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly tracing: lambda.Tracing;
@@ -93,6 +101,7 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     'frontDoor "function-url" needs apiReservedConcurrency: without API Gateway\'s throttling it is what bounds a flood of requests',
   );
   const feedReservedConcurrency = resolveFeedConcurrency(props.feedReservedConcurrency, functionSettings.maxPollsPerTenant);
+  const functionThrottleThreshold = wholeInRange(props.functionThrottleThreshold ?? 1, 1, 1_000_000, "functionThrottleThreshold");
   return {
     ...functionSettings,
     ...(feedReservedConcurrency !== undefined && { feedReservedConcurrency }),
@@ -106,6 +115,7 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     apiMemorySize: wholeInRange(props.apiMemorySize ?? 512, 128, 10_240, "apiMemorySize"),
     deliveryMemorySize: wholeInRange(props.deliveryMemorySize ?? 512, 128, 10_240, "deliveryMemorySize"),
     deadLetterMemorySize: wholeInRange(props.deadLetterMemorySize ?? 256, 128, 10_240, "deadLetterMemorySize"),
+    feedMemorySize: wholeInRange(props.feedMemorySize ?? FEED_MEMORY_SIZE, 128, 10_240, "feedMemorySize"),
     throttleRateLimit,
     frontDoor,
     ...(props.apiReservedConcurrency !== undefined && {
@@ -114,6 +124,18 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     throttleBurstLimit: wholeInRange(props.throttleBurstLimit ?? Math.min(5000, 2 * throttleRateLimit), 1, 5000, "throttleBurstLimit"),
     maxMessageAge: props.maxMessageAge ?? Duration.seconds(Math.max(900, Math.ceil(1.2 * (first + second)) + 300)),
     failureRateThreshold,
+    // Counts per 5-minute period; at least one, since an alarm at 0 would always be raised.
+    functionErrorThreshold: wholeInRange(props.functionErrorThreshold ?? 1, 1, 1_000_000, "functionErrorThreshold"),
+    functionThrottleThreshold,
+    // Long polls at capacity throttle as expected: by default the feed alarms at a whole pool refused.
+    feedThrottleThreshold: wholeInRange(
+      props.feedThrottleThreshold ?? feedReservedConcurrency ?? functionThrottleThreshold,
+      1,
+      1_000_000,
+      "feedThrottleThreshold",
+    ),
+    apiServerErrorThreshold: wholeInRange(props.apiServerErrorThreshold ?? 1, 1, 1_000_000, "apiServerErrorThreshold"),
+    tableThrottleThreshold: wholeInRange(props.tableThrottleThreshold ?? 1, 1, 1_000_000, "tableThrottleThreshold"),
     encryptionKey: props.encryptionKey,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     tracing: props.tracing ?? lambda.Tracing.DISABLED,

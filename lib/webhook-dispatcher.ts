@@ -4,27 +4,24 @@
  * key in Secrets Manager, alarms and a dashboard. Construct ids are a contract: never rename them.
  */
 import { Duration } from "aws-cdk-lib";
-import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
-import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import type * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as eventTargets from "aws-cdk-lib/aws-events-targets";
-import * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
-import * as logs from "aws-cdk-lib/aws-logs";
+import type * as logs from "aws-cdk-lib/aws-logs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { TABLE_DESIGN } from "../functions/adapters/table-design.ts";
 import { settingsEnvironment } from "../functions/core/config.ts";
-import { SETTINGS } from "../functions/core/settings.ts";
-import { ACCESS_LOG_FORMAT } from "./access-log.ts";
 import { acknowledgeFindings } from "./acknowledged-findings.ts";
 import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
-import { addFeedFunction } from "./dispatcher-feed.ts";
+import { addFrontDoor } from "./dispatcher-front-door.ts";
 import { API_FUNCTION_TIMEOUT, DEAD_LETTER_FUNCTION_TIMEOUT, DEFAULT_SOURCE_MAPS, DispatcherFunction } from "./dispatcher-function.ts";
 import {
   createAlarmTopic,
@@ -34,10 +31,11 @@ import {
   type WebhookDispatcherAlarms,
 } from "./dispatcher-monitoring.ts";
 import type { WebhookDispatcherProps } from "./dispatcher-props.ts";
+import { fairQueuesValue } from "./fair-queues.ts";
 import { resolveSettings } from "./resolved-settings.ts";
 
 export { ACCESS_LOG_FIELDS } from "./access-log.ts";
-export type { WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
+export { ALARMS_UNHEARD_WARNING, everyAlarm, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 
 /** One sweep lists at most 100 half-sent events and sends their messages: a minute is plenty. */
@@ -141,6 +139,8 @@ export class WebhookDispatcher extends Construct {
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       // Every setting the props set, named and formatted by the settings table.
       ...settings.functionEnvironment,
+      // Its default follows the partition: SQS refuses MessageGroupId on a standard queue where it has no fair queues.
+      FAIR_QUEUES: fairQueuesValue(this, props.fairQueues),
       LOG_FORMAT: "json",
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
@@ -242,55 +242,54 @@ export class WebhookDispatcher extends Construct {
       targets: [new eventTargets.LambdaFunction(this.sweeperFunction, { retryAttempts: 2 })],
     });
 
-    const feedProps = {
-      common,
-      environment: apiEnvironment,
-      table: this.table,
-      indexNames,
-      adminKeySecret: this.adminKeySecret,
-      reservedConcurrency: settings.feedReservedConcurrency,
-    };
-    if (settings.frontDoor === "function-url") {
-      // The same payload format 2.0 events as the HTTP API, so the same handler serves both. The API
-      // function authenticates every request itself (Bearer key), as behind the HTTP API.
-      this.functionUrl = this.apiFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-      this.apiUrl = this.functionUrl.url;
-      const { feed, url } = addFeedFunction(this, { ...feedProps, frontDoor: "function-url" });
-      this.feedFunction = feed.function;
-      this.feedFunctionUrl = url;
-      this.feedUrl = (url as lambda.FunctionUrl).url;
-      // /v1/health tells it, and a long poll sent to the API function is answered 400 use_feed_url naming it.
-      this.apiFunction.addEnvironment(SETTINGS.feedUrl.env, this.feedUrl);
-    } else {
-      this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", { retention: settings.functionLogRetention, removalPolicy });
-      this.httpApi = new apigwv2.HttpApi(this, "HttpApi", {
-        description: "Webhook dispatcher API",
-        createDefaultStage: false,
-        defaultIntegration: new HttpLambdaIntegration("ApiIntegration", this.apiFunction),
-      });
-      this.httpStage = new apigwv2.HttpStage(this, "DefaultStage", {
-        httpApi: this.httpApi,
-        stageName: "$default",
-        autoDeploy: true,
-        throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
-        accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup), format: ACCESS_LOG_FORMAT },
-      });
-      this.apiUrl = this.httpStage.url;
-      const { feed } = addFeedFunction(this, { ...feedProps, frontDoor: { httpApi: this.httpApi } });
-      this.feedFunction = feed.function;
-      this.feedUrl = this.apiUrl;
-    }
+    const door = addFrontDoor(this, {
+      apiFunction: this.apiFunction,
+      settings,
+      feed: {
+        memorySize: settings.feedMemorySize,
+        reservedConcurrency: settings.feedReservedConcurrency,
+        common,
+        environment: apiEnvironment,
+        table: this.table,
+        indexNames,
+        adminKeySecret: this.adminKeySecret,
+      },
+    });
+    ({
+      httpApi: this.httpApi,
+      httpStage: this.httpStage,
+      accessLogGroup: this.accessLogGroup,
+      functionUrl: this.functionUrl,
+      apiUrl: this.apiUrl,
+      feedFunction: this.feedFunction,
+      feedFunctionUrl: this.feedFunctionUrl,
+      feedUrl: this.feedUrl,
+    } = door);
 
     this.alarmTopic = props.alarmTopic ?? emailTopic;
     const monitoring = new DispatcherMonitoring(this, "Monitoring", {
       httpApi: this.httpApi,
-      apiFunction: this.apiFunction,
+      // The feed's own URL too: its 5xx are the API's to the consumers that poll it.
+      urlFunctions: door.urlFunctions,
       deliveryQueue: this.deliveryQueue,
       slowQueue: this.slowQueue,
       deadLetterQueue: this.deadLetterQueue,
-      functions: this.allFunctions(),
+      functions: {
+        api: this.apiFunction,
+        feed: this.feedFunction,
+        delivery: this.deliveryFunction,
+        deadLetter: this.deadLetterFunction,
+        sweeper: this.sweeperFunction,
+      },
+      table: this.table,
+      indexNames,
       maxMessageAge: settings.maxMessageAge,
       failureRateThreshold: settings.failureRateThreshold,
+      functionErrorThreshold: settings.functionErrorThreshold,
+      functionThrottleThreshold: settings.functionThrottleThreshold,
+      feedThrottleThreshold: settings.feedThrottleThreshold,
+      apiServerErrorThreshold: settings.apiServerErrorThreshold,
+      tableThrottleThreshold: settings.tableThrottleThreshold,
       alarmTopic: this.alarmTopic,
       dashboardName: props.dashboardName,
     });

@@ -6,8 +6,10 @@ import type { EndToEndResult } from "../stages/end-to-end.ts";
 import type { EventSchemaResult } from "../stages/event-schema.ts";
 import type { FanOutResult } from "../stages/fan-out.ts";
 import type { FeedBenchResult } from "../stages/feed.ts";
+import type { FeedMemoryResult } from "../stages/feed-memory.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
 import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
+import { feedMemorySection } from "./feed-memory-report.ts";
 import { isolationSections, isolationSummary } from "./isolation-report.ts";
 
 export interface BenchReport {
@@ -26,6 +28,7 @@ export interface BenchReport {
   eventSchema: EventSchemaResult;
   noisyNeighbour: NoisyNeighbourResult;
   feed: FeedBenchResult;
+  feedMemory: FeedMemoryResult;
 }
 
 const mark = (met: boolean) => (met ? "met" : "**missed**");
@@ -170,6 +173,7 @@ export function markdownReport(r: BenchReport): string {
     "",
   );
   out.push(...feedSection(r.feed));
+  out.push(...feedMemorySection(r.feedMemory));
   return `${out.join("\n")}\n`;
 }
 

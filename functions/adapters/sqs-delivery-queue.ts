@@ -10,21 +10,33 @@ const BATCH_ENTRIES = 10;
 /** SendMessageBatch's total size limit on every SQS we target (AWS raised it to 1 MiB in 2026; emulators keep 256 KiB). */
 const BATCH_BYTES = 256 * 1024;
 
+/**
+ * The `MessageGroupId` of a message of `tenantId`: the tenant itself with fair queues, none without.
+ * On a standard queue a group id makes SQS a fair queue, which serves a quiet tenant's messages
+ * ahead of another tenant's backlog; where SQS has no fair queues it refuses the id
+ * (`InvalidParameterValue`), so FAIR_QUEUES=false leaves it out.
+ */
+export function messageGroup(fairQueues: boolean, tenantId: string | undefined): { MessageGroupId?: string } {
+  return fairQueues && tenantId !== undefined ? { MessageGroupId: tenantId } : {};
+}
+
 /** The delivery queue and its dead-letter queue on SQS. */
 export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
   private readonly client: SQSClient;
   private readonly queueUrl: string;
   private readonly deadLetterQueueUrl: string;
+  private readonly fairQueues: boolean;
 
-  constructor(client: SQSClient, queueUrl: string, deadLetterQueueUrl: string) {
+  /** `fairQueues`: send each message with its tenant as MessageGroupId (the FAIR_QUEUES setting). */
+  constructor(client: SQSClient, queueUrl: string, deadLetterQueueUrl: string, fairQueues: boolean) {
     this.client = client;
     this.queueUrl = queueUrl;
     this.deadLetterQueueUrl = deadLetterQueueUrl;
+    this.fairQueues = fairQueues;
   }
 
   /**
-   * Each message carries its tenant as MessageGroupId: on a standard queue that makes SQS a fair
-   * queue, which serves a quiet tenant's messages ahead of another tenant's backlog. Bodies go as
+   * With fair queues each message carries its tenant as MessageGroupId (see messageGroup). Bodies go as
    * queueText writes them, so no character SQS refuses reaches it. Each message not sent is
    * classified by refusedForGood: the caller ends a refused one and tries a failed one again later.
    */
@@ -42,7 +54,7 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
           Entries: batch.map(([index, body]) => ({
             Id: String(index),
             MessageBody: body,
-            MessageGroupId: (messages[index] as DeliveryMessage).tenantId,
+            ...messageGroup(this.fairQueues, (messages[index] as DeliveryMessage).tenantId),
           })),
         }),
       );

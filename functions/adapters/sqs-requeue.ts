@@ -2,15 +2,19 @@ import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { DependencyError } from "../core/errors.ts";
 import type { Requeue } from "../core/ports.ts";
 import { queueText } from "../core/queue-text.ts";
+import { messageGroup } from "./sqs-delivery-queue.ts";
 
 /** Sends raw bodies to the delivery queue with a delay: waiting copies of deliveries, and recovery steps. */
 export class SqsRequeue implements Requeue {
   private readonly client: SQSClient;
   private readonly queueUrl: string;
+  private readonly fairQueues: boolean;
 
-  constructor(client: SQSClient, queueUrl: string) {
+  /** `fairQueues`: send each copy with its tenant as MessageGroupId (the FAIR_QUEUES setting). */
+  constructor(client: SQSClient, queueUrl: string, fairQueues: boolean) {
     this.client = client;
     this.queueUrl = queueUrl;
+    this.fairQueues = fairQueues;
   }
 
   async later(body: string, delaySeconds: number, tenantId?: string): Promise<void> {
@@ -21,7 +25,7 @@ export class SqsRequeue implements Requeue {
           // Waiting copies carry an event's body again: written as the first send wrote it.
           MessageBody: queueText(body),
           DelaySeconds: delaySeconds,
-          ...(tenantId !== undefined && { MessageGroupId: tenantId }),
+          ...messageGroup(this.fairQueues, tenantId),
         }),
       );
     } catch (cause) {

@@ -282,6 +282,16 @@ export const SETTINGS = {
     required: false,
     meaning: `the slow lane's queue; the delivery function refuses to start without it (${stackSets})`,
   },
+  fairQueues: {
+    kind: "flag",
+    env: "FAIR_QUEUES",
+    prop: "fairQueues",
+    // The construct's default follows the partition (lib/fair-queues.ts): on where AWS announced
+    // fair queues, off elsewhere, since a standard queue without them refuses MessageGroupId.
+    default: true,
+    meaning:
+      "send every queue message with its tenant as `MessageGroupId`, which makes the standard queues SQS fair queues; `false` leaves it out (the construct turns it off outside the aws, aws-cn and aws-us-gov partitions)",
+  },
 } as const satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;

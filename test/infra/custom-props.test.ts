@@ -11,10 +11,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../functions/core/config.ts";
 import { parseRetrySchedule } from "../../functions/core/retry-schedule.ts";
 import { queueSettings } from "../../lib/resource-settings.ts";
-import { WebhookDispatcher, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
+import { everyAlarm, WebhookDispatcher, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
 import {
   actionsOf,
   allStatements,
+  deployedEnv,
   functionEnv,
   functionProps,
   logicalId,
@@ -58,6 +59,7 @@ beforeAll(() => {
     apiMemorySize: 1024,
     deliveryMemorySize: 768,
     deadLetterMemorySize: 128,
+    feedMemorySize: 384,
     destinationAllowCidrs: ["10.20.0.0/16", "fd00::/8"],
     throttleRateLimit: 50,
     throttleBurstLimit: 100,
@@ -93,7 +95,7 @@ describe("a second app with non-default props", () => {
         SLOW_LANE_AFTER_MS: "800",
         LANE_EXIT_SUCCESSES: "7",
       });
-      const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === "string" ? v : `resolved-${k}`]));
+      const resolved = deployedEnv(template, env);
       expect(parseConfig(resolved).destinationAllowCidrs).toEqual(["10.20.0.0/16", "fd00::/8"]);
       expect(functionProps(template, stack, fn).LoggingConfig).toMatchObject({ ApplicationLogLevel: "DEBUG" });
       expect(functionProps(template, stack, fn).TracingConfig).toEqual({ Mode: "Active" });
@@ -135,8 +137,8 @@ describe("a second app with non-default props", () => {
     expect(functionProps(template, stack, dispatcher.deliveryFunction).MemorySize).toBe(768);
     expect(functionProps(template, stack, dispatcher.deadLetterFunction).MemorySize).toBe(128);
     expect(functionProps(template, stack, dispatcher.sweeperFunction).MemorySize).toBe(128);
-    // The feed function mostly waits: it stays at the smallest size whatever the API's.
-    expect(functionProps(template, stack, dispatcher.feedFunction!).MemorySize).toBe(128);
+    // The feed function's own size, whatever the API's.
+    expect(functionProps(template, stack, dispatcher.feedFunction!).MemorySize).toBe(384);
     // One log group per function (five, the feed's included) and the API's access log.
     const groups = Object.values(resourcesOfType(template, "AWS::Logs::LogGroup"));
     expect(groups).toHaveLength(6);
@@ -178,7 +180,10 @@ describe("a second app with non-default props", () => {
     const topicId = logicalId(stack, dispatcher.alarmTopic);
     template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "oncall@example.com", TopicArn: ref(topicId) });
     const alarms = Object.values(resourcesOfType(template, "AWS::CloudWatch::Alarm"));
-    expect(alarms).toHaveLength(5);
+    // The five delivery alarms (unsendableEvents included), errors and throttles of each of the five
+    // functions, the API's 5xx and the table's read and write throttling.
+    expect(alarms).toHaveLength(5 + 2 * 5 + 3);
+    expect(alarms).toHaveLength(everyAlarm(dispatcher.alarms).length);
     for (const alarm of alarms) {
       expect(alarm.Properties?.AlarmActions).toEqual([ref(topicId)]);
       expect(alarm.Properties?.OKActions).toEqual([ref(topicId)]);
@@ -209,12 +214,19 @@ describe("a second app with non-default props", () => {
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.adminKeySecret)]).toMatchObject({ Type: "AWS::SecretsManager::Secret" });
     expect(template.toJSON().Resources[logicalId(stack, dispatcher.dashboard)]).toMatchObject({ Type: "AWS::CloudWatch::Dashboard" });
     expect(Object.keys(dispatcher.alarms).sort()).toEqual([
+      "apiServerErrors",
       "deadLetters",
       "failureRate",
+      "functionErrors",
+      "functionThrottles",
       "oldestMessageAge",
       "slowLaneMessageAge",
+      "tableReadThrottles",
+      "tableWriteThrottles",
       "unsendableEvents",
     ]);
+    expect(Object.keys(dispatcher.alarms.functionErrors).sort()).toEqual(["api", "deadLetter", "delivery", "feed", "sweeper"]);
+    expect(Object.keys(dispatcher.alarms.functionThrottles).sort()).toEqual(["api", "deadLetter", "delivery", "feed", "sweeper"]);
     expect(JSON.stringify(stack.resolve(dispatcher.apiUrl))).toContain(logicalId(stack, dispatcher.httpApi!));
   });
 

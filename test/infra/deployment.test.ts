@@ -3,25 +3,20 @@
  * lines through at every log level, an imported key with alarmEmail is refused, and source maps
  * follow the `sourceMaps` prop. Bundling is skipped: these tests read settings, not code.
  */
-import { Stack } from "aws-cdk-lib";
-import { Template } from "aws-cdk-lib/assertions";
+import type { Stack } from "aws-cdk-lib";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
 import { describe, expect, it } from "vitest";
 import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
 import { DEFAULT_SOURCE_MAPS } from "../../lib/dispatcher-function.ts";
-import { WebhookDispatcher, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
+import { type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
 import { captureEmf } from "../support/emf.ts";
 import { lambdaKeeps } from "../support/lambda-log-filter.ts";
-import { functionEnv, functionProps } from "./helpers.ts";
-import { appThatBundles } from "./synthesized.ts";
+import { functionEnv, functionProps, synthDispatcher } from "./helpers.ts";
 
 /** A stack holding the construct, synthesized without bundling the functions. */
 function synth(props: WebhookDispatcherProps = {}, build?: (stack: Stack) => WebhookDispatcherProps) {
-  const app = appThatBundles(false);
-  const stack = new Stack(app, "Deploy", { env: { account: "111111111111", region: "us-east-1" } });
-  const dispatcher = new WebhookDispatcher(stack, "Webhooks", { ...props, ...build?.(stack) });
-  const template = Template.fromStack(stack);
+  const { stack, dispatcher, template } = synthDispatcher(props, { build });
   const functions = [dispatcher.apiFunction, dispatcher.deliveryFunction, dispatcher.deadLetterFunction, dispatcher.sweeperFunction];
   return { stack, dispatcher, template, functions };
 }

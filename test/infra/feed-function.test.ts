@@ -1,14 +1,15 @@
 import { App, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_WAIT_SECONDS } from "../../functions/core/feed/long-poll.ts";
 import { SETTINGS } from "../../functions/core/settings.ts";
-import { FEED_FUNCTION_TIMEOUT, FEED_ROUTE_PATH } from "../../lib/dispatcher-feed.ts";
+import { FEED_FUNCTION_TIMEOUT, FEED_MEMORY_SIZE, FEED_ROUTE_PATH } from "../../lib/dispatcher-feed.ts";
 import { API_FUNCTION_TIMEOUT } from "../../lib/dispatcher-function.ts";
 import { DEFAULT_FEED_RESERVED_CONCURRENCY } from "../../lib/resolved-settings.ts";
 import { WebhookDispatcher, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
 import type { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
-import { functionEnv, functionProps, logicalId, nagFindings, newApp, roleActions, SYNTH_TIMEOUT_MS } from "./helpers.ts";
+import { functionEnv, functionProps, logicalId, nagFindings, newApp, roleActions, SYNTH_TIMEOUT_MS, synthDispatcher } from "./helpers.ts";
 import { deployedStack } from "./synthesized.ts";
 
 /** API Gateway's integration limit for HTTP APIs, in seconds. */
@@ -24,11 +25,12 @@ beforeAll(() => {
 const ROUTES = SETTINGS.apiRoutes.env;
 
 describe("the feed route's function", () => {
-  it("outlives the longest wait and stays under API Gateway's integration limit, at the smallest memory", () => {
+  it("outlives the longest wait and stays under API Gateway's integration limit, at the memory chosen from the bench (256 MB)", () => {
     const props = functionProps(template, stack, stack.dispatcher.feedFunction);
     expect(props.Timeout).toBeGreaterThan(MAX_WAIT_SECONDS + 1);
     expect(props.Timeout).toBeLessThan(INTEGRATION_LIMIT_SECONDS);
-    expect(props.MemorySize).toBe(128);
+    expect(props.MemorySize).toBe(FEED_MEMORY_SIZE);
+    expect(FEED_MEMORY_SIZE).toBe(256);
     expect(functionProps(template, stack, stack.dispatcher.apiFunction).Timeout).toBe(API_FUNCTION_TIMEOUT.toSeconds());
   });
 
@@ -103,6 +105,7 @@ describe('the feed behind frontDoor: "function-url"', () => {
     expect(functionProps(urlTemplate, urlStack, d.feedFunction).ReservedConcurrentExecutions).toBe(30);
     expect(functionProps(urlTemplate, urlStack, d.apiFunction).ReservedConcurrentExecutions).toBe(40);
     expect(functionProps(urlTemplate, urlStack, d.feedFunction).Timeout).toBe(FEED_FUNCTION_TIMEOUT.toSeconds());
+    expect(functionProps(urlTemplate, urlStack, d.feedFunction).MemorySize).toBe(FEED_MEMORY_SIZE);
     // The API function is back to its own short timeout: it holds no long poll.
     expect(functionProps(urlTemplate, urlStack, d.apiFunction).Timeout).toBe(API_FUNCTION_TIMEOUT.toSeconds());
     expect(functionEnv(urlTemplate, urlStack, d.feedFunction)[ROUTES]).toBe("feed");
@@ -178,5 +181,31 @@ describe("the feed's reserved concurrency prop", () => {
     const env = functionEnv(Template.fromStack(scope), scope, dispatcher.feedFunction);
     expect(env[SETTINGS.maxPollsPerEndpoint.env]).toBe("3");
     expect(env[SETTINGS.maxPollsPerTenant.env]).toBe("7");
+  });
+});
+
+describe("the feedMemorySize prop", () => {
+  it("sizes the feed function, and only it", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 128, max: 10_240 }), (feedMemorySize) => {
+        const { stack, dispatcher, template } = synthDispatcher({ feedMemorySize });
+        expect(functionProps(template, stack, dispatcher.feedFunction).MemorySize).toBe(feedMemorySize);
+        expect(functionProps(template, stack, dispatcher.apiFunction).MemorySize).toBe(512);
+      }),
+      { numRuns: 4 },
+    );
+  });
+
+  it("refuses a size Lambda does not offer, naming the prop", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ max: 127 }), fc.integer({ min: 10_241 }), fc.double({ min: 128.1, max: 1000, noInteger: true })),
+        (size) => {
+          const stack = new Stack();
+          expect(() => new WebhookDispatcher(stack, "A", { feedMemorySize: size })).toThrow(WebhookDispatcherPropsError);
+          expect(() => new WebhookDispatcher(stack, "B", { feedMemorySize: size })).toThrow(/feedMemorySize/);
+        },
+      ),
+    );
   });
 });

@@ -1,11 +1,12 @@
 /** Shared helpers of the infrastructure tests: synthesis, policy statements, acknowledgments. */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { App, type CfnElement, type Stack, Validations } from "aws-cdk-lib";
-import type { Template } from "aws-cdk-lib/assertions";
+import { App, type CfnElement, type Environment, Stack, Validations } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
+import { WebhookDispatcher, type WebhookDispatcherProps } from "../../lib/webhook-dispatcher.ts";
 
 /** An App with the context (feature flags) cdk.json gives `npx cdk synth`, so tests see the same template. */
 export function newApp(): App {
@@ -13,6 +14,24 @@ export function newApp(): App {
     context: Record<string, unknown>;
   };
   return new App({ context: cdkJson.context });
+}
+
+/**
+ * A stack ("Deploy", account 111111111111 in us-east-1 unless `env` says otherwise; `env: null` for
+ * an environment-agnostic stack) holding the construct ("Webhooks"), synthesized without bundling
+ * the functions: for tests that read settings, not code. `build` adds props that need the stack.
+ */
+export function synthDispatcher(
+  props: WebhookDispatcherProps = {},
+  options: { build?: (stack: Stack) => WebhookDispatcherProps; env?: Environment | null } = {},
+) {
+  const app = newApp();
+  app.node.setContext("aws:cdk:bundling-stacks", []);
+  const env = options.env === null ? undefined : (options.env ?? { account: "111111111111", region: "us-east-1" });
+  const stack = new Stack(app, "Deploy", { env });
+  const dispatcher = new WebhookDispatcher(stack, "Webhooks", { ...props, ...options.build?.(stack) });
+  const template = Template.fromStack(stack);
+  return { app, stack, dispatcher, template };
 }
 
 /** Generous: NodejsFunction bundles three functions with esbuild while the stack is built. */
@@ -148,4 +167,43 @@ export function nagFindings(scope: IConstruct, options: { ignoreAcknowledgments?
   if (options.ignoreAcknowledgments) (checks as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
   const report = checks.validateScope(scope);
   return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath} (${v.severity})`));
+}
+
+/** A template's condition (Fn::Or, Fn::And, Fn::Not, Fn::Equals, Condition, Ref of a pseudo parameter) evaluated with `pseudo`. */
+export function evaluateCondition(template: Template, name: string, pseudo: Record<string, string>): boolean {
+  const conditions = (template.toJSON().Conditions ?? {}) as Record<string, unknown>;
+  const value = (node: unknown): unknown => {
+    if (typeof node === "string") return node;
+    const [[fn, arg]] = Object.entries(node as Record<string, unknown>) as [[string, unknown]];
+    if (fn === "Ref") {
+      if (!((arg as string) in pseudo)) throw new Error(`no value for ${String(arg)}`);
+      return pseudo[arg as string];
+    }
+    const args = arg as unknown[];
+    if (fn === "Fn::Equals") return value(args[0]) === value(args[1]);
+    if (fn === "Fn::Or") return args.some((a) => value(a) === true);
+    if (fn === "Fn::And") return args.every((a) => value(a) === true);
+    if (fn === "Fn::Not") return value(args[0]) !== true;
+    if (fn === "Condition") return value(conditions[arg as string]);
+    throw new Error(`cannot evaluate ${fn}`);
+  };
+  if (!(name in conditions)) throw new Error(`no condition ${name}`);
+  return value(conditions[name]) === true;
+}
+
+/**
+ * A function's environment as CloudFormation would deploy it in `partition`: each condition's branch
+ * taken, and any other reference stood in for by a non-empty string (CloudFormation fills those in).
+ */
+export function deployedEnv(template: Template, env: Record<string, unknown>, partition = "aws"): Record<string, string> {
+  const resolve = (key: string, v: unknown): string => {
+    if (typeof v === "string") return v;
+    const branches = (v as { "Fn::If"?: [string, unknown, unknown] })["Fn::If"];
+    if (branches) {
+      const [condition, yes, no] = branches;
+      return resolve(key, evaluateCondition(template, condition, { "AWS::Partition": partition }) ? yes : no);
+    }
+    return `resolved-${key}`;
+  };
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, resolve(k, v)]));
 }

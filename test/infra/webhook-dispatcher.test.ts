@@ -14,6 +14,7 @@ import type { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.
 import {
   actionsOf,
   allStatements,
+  deployedEnv,
   functionEnv,
   functionProps,
   type Json,
@@ -90,8 +91,8 @@ describe("functions", () => {
       expect(env.TABLE_NAME).toEqual(ref(logicalId(stack, stack.dispatcher.table)));
       expect(env.DELIVERY_QUEUE_URL).toEqual(ref(logicalId(stack, stack.dispatcher.deliveryQueue)));
       expect(env.DEAD_LETTER_QUEUE_URL).toEqual(ref(logicalId(stack, stack.dispatcher.deadLetterQueue)));
-      // CloudFormation fills in the references; any non-empty string stands in for them here.
-      const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === "string" ? v : `resolved-${k}`]));
+      // As CloudFormation deploys it in the aws partition (references stood in for by any non-empty string).
+      const resolved = deployedEnv(template, env);
       const config = parseConfig(resolved);
       expect(config.retrySchedule).toEqual(schedule);
       expect(config.deliveryTimeoutMs).toBe(15_000);

@@ -1,20 +1,23 @@
-import type { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SqsDeliveryQueue } from "../../functions/adapters/sqs-delivery-queue.ts";
+import { messageGroup, SqsDeliveryQueue } from "../../functions/adapters/sqs-delivery-queue.ts";
+import { SqsRequeue } from "../../functions/adapters/sqs-requeue.ts";
+import { parseConfig } from "../../functions/core/config.ts";
 import type { DeliveryMessage } from "../../functions/core/model.ts";
 import { queueText } from "../../functions/core/queue-text.ts";
 
-/** An SQS client that keeps each SendMessageBatch's input and accepts every entry. */
+/** An SQS client that keeps each command's input and accepts every entry. */
 function recordingClient() {
-  const batches: SendMessageBatchCommand["input"][] = [];
+  const inputs: (SendMessageBatchCommand["input"] & SendMessageCommand["input"])[] = [];
   const client = {
-    send: async (command: SendMessageBatchCommand) => {
-      batches.push(command.input);
-      return { Successful: command.input.Entries?.map((e) => ({ Id: e.Id })), Failed: [] };
+    send: async (command: SendMessageBatchCommand | SendMessageCommand) => {
+      const input = command.input as SendMessageBatchCommand["input"] & SendMessageCommand["input"];
+      inputs.push(input);
+      return { Successful: input.Entries?.map((e) => ({ Id: e.Id })), Failed: [] };
     },
   } as unknown as SQSClient;
-  return { client, batches };
+  return { client, inputs };
 }
 
 const message = (eventId: string, tenantId: string): DeliveryMessage => ({
@@ -27,19 +30,68 @@ const message = (eventId: string, tenantId: string): DeliveryMessage => ({
   body: "{}",
 });
 
+/** The minimum environment parseConfig needs, with FAIR_QUEUES as given (undefined: unset). */
+const configWith = (fairQueues: string | undefined) =>
+  parseConfig({
+    TABLE_NAME: "t",
+    DELIVERY_QUEUE_URL: "http://127.0.0.1:1/q",
+    DEAD_LETTER_QUEUE_URL: "http://127.0.0.1:1/dlq",
+    ...(fairQueues !== undefined && { FAIR_QUEUES: fairQueues }),
+  });
+
+/** Tenant ids as the API accepts them, and batches of messages of a few tenants, past one SQS batch. */
+const tenant = fc.stringMatching(/^[a-zA-Z0-9_-]{1,40}$/);
+const batch = fc
+  .tuple(fc.uniqueArray(tenant, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { minLength: 1, maxLength: 35 }))
+  .map(([tenants, picks]) => picks.map((pick, i) => message(`evt_${i}`, tenants[pick % tenants.length] as string)));
+/** FAIR_QUEUES as the environment spells it. */
+const setting = fc.constantFrom("true", "false");
+
 describe("sending delivery messages", () => {
-  it("names each message's tenant as its MessageGroupId, so that a fair queue serves tenants apart", async () => {
-    const { client, batches } = recordingClient();
-    const queue = new SqsDeliveryQueue(client, "http://127.0.0.1:1/q", "http://127.0.0.1:1/dlq");
-    const messages = Array.from({ length: 12 }, (_, i) => message(`evt_${i}`, i % 3 === 0 ? "tenant-b" : "tenant-a"));
-    expect(await queue.send(messages)).toEqual([]);
-    const entries = batches.flatMap((b) => b.Entries ?? []);
-    expect(entries).toHaveLength(12);
-    for (const entry of entries) {
-      const sent = JSON.parse(entry.MessageBody as string) as DeliveryMessage;
-      expect(entry.MessageGroupId).toBe(sent.tenantId);
-    }
-    expect(new Set(entries.map((e) => e.MessageGroupId))).toEqual(new Set(["tenant-a", "tenant-b"]));
+  it("names each message's tenant as its MessageGroupId when FAIR_QUEUES is true, and none when it is false", async () => {
+    await fc.assert(
+      fc.asyncProperty(setting, batch, async (raw, messages) => {
+        const { fairQueues } = configWith(raw);
+        const { client, inputs } = recordingClient();
+        const queue = new SqsDeliveryQueue(client, "http://127.0.0.1:1/q", "http://127.0.0.1:1/dlq", fairQueues);
+        expect(await queue.send(messages)).toEqual([]);
+        const entries = inputs.flatMap((b) => b.Entries ?? []);
+        expect(entries).toHaveLength(messages.length);
+        for (const entry of entries) {
+          const sent = JSON.parse(entry.MessageBody as string) as DeliveryMessage;
+          if (raw === "true") expect(entry.MessageGroupId).toBe(sent.tenantId);
+          else expect(entry).not.toHaveProperty("MessageGroupId");
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("sends a waiting copy with its tenant as MessageGroupId only when FAIR_QUEUES is true", async () => {
+    await fc.assert(
+      fc.asyncProperty(setting, fc.option(tenant, { nil: undefined }), fc.integer({ min: 0, max: 900 }), async (raw, tenantId, delay) => {
+        const { client, inputs } = recordingClient();
+        await new SqsRequeue(client, "http://127.0.0.1:1/q", configWith(raw).fairQueues).later("{}", delay, tenantId);
+        const [input] = inputs;
+        expect(input?.DelaySeconds).toBe(delay);
+        if (raw === "true" && tenantId !== undefined) expect(input?.MessageGroupId).toBe(tenantId);
+        else expect(input).not.toHaveProperty("MessageGroupId");
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("defaults FAIR_QUEUES to true in the functions, and refuses anything but true or false", () => {
+    expect(configWith(undefined).fairQueues).toBe(true);
+    expect(messageGroup(true, "tenant-a")).toEqual({ MessageGroupId: "tenant-a" });
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => s !== "true" && s !== "false"),
+        (raw) => {
+          expect(() => configWith(raw)).toThrow(/FAIR_QUEUES must be true or false/);
+        },
+      ),
+    );
   });
 });
 
@@ -71,7 +123,7 @@ describe("the text of a queue message", () => {
 
   it("is what the adapter sends, to the delivery queue and to the dead-letter queue", async () => {
     const { client, batches, singles } = scriptedClient(() => undefined);
-    const queue = new SqsDeliveryQueue(client, "http://127.0.0.1:1/q", "http://127.0.0.1:1/dlq");
+    const queue = new SqsDeliveryQueue(client, "http://127.0.0.1:1/q", "http://127.0.0.1:1/dlq", true);
     const m = { ...message("evt_1", "t"), body: JSON.stringify({ s: "\uFFFF\u{1F600}" }) };
     expect(await queue.send([m])).toEqual([]);
     await queue.deadLetter(JSON.stringify(m), "exhausted");
@@ -150,7 +202,7 @@ describe("what the adapter reports of messages SQS did not take", () => {
             if (!f) return undefined;
             return f.whole ? { thrown: [f.code, f.senderFault ? "client" : "server"] } : { entry: [f.code, f.senderFault] };
           });
-          const queue = new SqsDeliveryQueue(client, "http://127.0.0.1:1/q", "http://127.0.0.1:1/dlq");
+          const queue = new SqsDeliveryQueue(client, "http://127.0.0.1:1/q", "http://127.0.0.1:1/dlq", true);
           const unsent = await queue.send(messages);
           const refusedForGood = (f: NonNullable<(typeof plan)[number]>) => f.senderFault && REFUSALS.includes(f.code);
           // A whole batch failing for now leaves every message in it to be sent again: none can be judged then.
