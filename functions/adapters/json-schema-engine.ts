@@ -19,6 +19,8 @@ const OPTIONS: Options = {
   allErrors: true,
   strict: false,
   validateFormats: false,
+  // A payload's `constructor` or `toString` is its own property or absent, never Object.prototype's.
+  ownProperties: true,
   // Schemas are checked against META_SCHEMA at registration; Ajv's own meta-schemas would add 20 KB.
   meta: false,
   validateSchema: false,
@@ -65,8 +67,10 @@ export function compileSchema(schema: Record<string, unknown>): CompiledSchema {
       return typeof compiled !== "string";
     };
     delete node.format;
-    // Only the root may carry one and every `$ref` is local (schema-hazards.ts): it names nothing here.
+    // Only the root may carry `$id`, and every `$ref` is a JSON pointer (schema-hazards.ts): neither
+    // names anything here, and Ajv refuses duplicate anchors that older schemas may hold.
     delete node.$id;
+    delete node.$anchor;
     if (typeof node.pattern === "string" && !runs(node.pattern, at("pattern"))) delete node.pattern;
     if (isObject(node.patternProperties)) {
       const entries = node.patternProperties;

@@ -34,12 +34,16 @@ export interface LinearPattern {
 /** A validation stopped because its pattern checks would have exceeded their work allowance. */
 export class PatternWorkExceededError extends Error {
   override readonly name = "PatternWorkExceededError";
-  /** The string whose check ran out of work. */
+  /** The string whose check ran out of work, the work counted when it stopped, and the allowance. */
   readonly text: string;
+  readonly work: number;
+  readonly allowance: number;
 
-  constructor(text: string) {
-    super("pattern checks exceeded their work allowance");
+  constructor(text: string, work: number, allowance: number) {
+    super(`pattern checks exceeded their work allowance (${work} units of ${allowance})`);
     this.text = text;
+    this.work = work;
+    this.allowance = allowance;
   }
 }
 
@@ -89,7 +93,7 @@ function spend(text: string, units: number): void {
     meter.widen = undefined;
     if (meter.spent <= meter.allowance) return;
   }
-  throw new PatternWorkExceededError(meter.text);
+  throw new PatternWorkExceededError(meter.text, meter.spent, meter.allowance);
 }
 
 /**
