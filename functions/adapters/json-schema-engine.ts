@@ -66,9 +66,9 @@ export function compileSchema(schema: Record<string, unknown>): CompiledSchema {
     const at = (key: string) => [...path, key].join(".");
     const runs = (pattern: string, where: string) => {
       const compiled = compilePattern(pattern);
-      if (typeof compiled !== "string") patterns.set(pattern, compiled);
-      else skipped.push({ path: where, message: compiled });
-      return typeof compiled !== "string";
+      if ("refused" in compiled) skipped.push({ path: where, message: compiled.refused });
+      else patterns.set(pattern, compiled);
+      return !("refused" in compiled);
     };
     delete node.format;
     // Only the root may carry `$id`, and every `$ref` is a JSON pointer (schema-hazards.ts): neither
@@ -103,7 +103,7 @@ export function compileSchema(schema: Record<string, unknown>): CompiledSchema {
 function linearRegExp(patterns: Map<string, LinearPattern>) {
   const engine = (pattern: string) => {
     const compiled = patterns.get(pattern) ?? compilePattern(pattern);
-    if (typeof compiled === "string") throw new Error(`pattern ${JSON.stringify(pattern)} ${compiled}`);
+    if ("refused" in compiled) throw new Error(`pattern ${JSON.stringify(pattern)} ${compiled.refused}`);
     patterns.set(pattern, compiled);
     return { test: (text: string) => compiled.test(text), toString: () => `linear:${JSON.stringify(pattern)}` };
   };

@@ -6,8 +6,8 @@ import { MAX_PATTERN_LENGTH, MAX_PATTERN_PROGRAM, PATTERN_WORK_FLOOR, PATTERN_WO
  * The one engine every schema pattern runs on: re2js, a JavaScript port of RE2, whose matching
  * time is linear in the string. Linear is not yet bounded: its constant is the size of the
  * compiled program (a check of `a.{400}b$` on 50,000 characters took 0.9 s once RE2's lazy DFA
- * gave way to its NFA). So each validation carries a work meter, in units of about 40 to 120 ns
- * here: 2 per character read, the program's size per DFA state built (past a first fill of each
+ * gave way to its NFA). So each validation carries a work meter, in units of about 50 to 80 ns
+ * here on the worst inputs: 2 per character read, the program's size per DFA state built (past a first fill of each
  * pattern's DFA, which is free), and the live threads of each NFA step. A validation that would
  * exceed its allowance stops at once.
  */
@@ -47,32 +47,44 @@ export class PatternWorkExceededError extends Error {
   }
 }
 
-/** The pattern compiled for the linear engine, or why it may not run (a message for a schema issue). */
-export function compilePattern(pattern: string): LinearPattern | string {
-  if (pattern.length > MAX_PATTERN_LENGTH) return `must be at most ${MAX_PATTERN_LENGTH} characters`;
+/** Why a pattern may not run (a message for a schema issue), and the size of the program compiled to find out (0 if none). */
+export interface PatternRefusal {
+  refused: string;
+  size: number;
+}
+
+/** The pattern compiled for the linear engine, or why it may not run. */
+export function compilePattern(pattern: string): LinearPattern | PatternRefusal {
+  const refuse = (refused: string, size = 0) => ({ refused, size });
+  if (pattern.length > MAX_PATTERN_LENGTH) return refuse(`must be at most ${MAX_PATTERN_LENGTH} characters`);
   try {
     new RegExp(pattern, "u");
   } catch {
-    return "is not a valid regular expression (ECMA-262 with the u flag)";
+    return refuse("is not a valid regular expression (ECMA-262 with the u flag)");
   }
   let re: RE2JS;
   try {
     re = RE2JS.compile(ecmaToRe2(pattern));
   } catch (error) {
-    if (error instanceof UntranslatablePatternError) return error.message;
+    if (error instanceof UntranslatablePatternError) return refuse(error.message);
     const detail = error instanceof Error ? error.message.replace(/^error parsing regexp: /, "") : String(error);
-    return /repeat count/.test(detail)
-      ? "repeats more than 1,000 times (nested counts multiply): bound it with maxLength instead"
-      : `cannot run on the linear engine (${detail})`;
+    return refuse(
+      /repeat count/.test(detail)
+        ? "repeats more than 1,000 times (nested counts multiply): bound it with maxLength instead"
+        : `cannot run on the linear engine (${detail})`,
+    );
   }
   const size = re.programSize();
   if (size > MAX_PATTERN_PROGRAM) {
-    return `compiles to ${size} instructions, over ${MAX_PATTERN_PROGRAM}: shorten its counted repeats ({n,m}), or bound the length with maxLength`;
+    return refuse(
+      `compiles to ${size} instructions, over ${MAX_PATTERN_PROGRAM}: shorten its counted repeats ({n,m}), or bound the length with maxLength`,
+      size,
+    );
   }
   hooks?.limitDfa(re);
   return {
     size,
-    test(text) {
+    test(text: string) {
       // Without the engine's counters (see `hooks`), assume the worst: every character on every instruction.
       spend(text, hooks ? CHARACTER_UNITS * text.length : text.length * (size + CHARACTER_UNITS));
       return re.test(text);

@@ -42,6 +42,25 @@ describe("a schema's patterns", () => {
     expect(schemaProblems({ pattern: "([a-z" })[0]?.path).toBe("pattern");
     expect(schemaProblems({ pattern: "a".repeat(300) })[0]?.message).toMatch(/at most/);
   });
+
+  it("refuses each place of a refused pattern, and patterns too large together, without compiling the rest", () => {
+    const twice = { properties: { a: { pattern: "(?=x)" }, b: { items: { pattern: "(?=x)" } } } };
+    expect(schemaProblems(twice).map((p) => p.path)).toEqual(["properties.a.pattern", "properties.b.items.pattern"]);
+    // Each compiles to about 1,003 instructions: 19 fit in the schema's 20,000, 25 do not.
+    const fits = (n: number) => ({
+      properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { pattern: `^${i}[a-z]{1000}$` }])),
+    });
+    expect(schemaProblems(fits(19))).toEqual([]);
+    expect(schemaProblems(fits(25))).toEqual([{ path: "", message: expect.stringMatching(/over 20000 RE2 instructions together/) }]);
+    // A pattern far over its own limit stops the compiling: one issue for it, one for the total.
+    const huge = {
+      properties: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, { pattern: `${".{1000}".repeat(36)}${i}` }])),
+    };
+    expect(schemaProblems(huge)).toEqual([
+      { path: "properties.p0.pattern", message: expect.stringMatching(/instructions, over 2000/) },
+      { path: "", message: expect.stringMatching(/together/) },
+    ]);
+  });
 });
 
 describe("a schema's other hazards to intake", () => {

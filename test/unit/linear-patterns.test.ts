@@ -18,7 +18,7 @@ import { PATTERN_WORK_PER_BYTE } from "../../functions/adapters/schema-limits.ts
 
 function linear(pattern: string): LinearPattern {
   const compiled = compilePattern(pattern);
-  if (typeof compiled === "string") throw new Error(`${pattern}: ${compiled}`);
+  if ("refused" in compiled) throw new Error(`${pattern}: ${compiled.refused}`);
   return compiled;
 }
 
