@@ -139,7 +139,7 @@ export async function benchEventSchema(
     withSchema.push(await emit(TYPED));
     progress(`    round ${r + 1}: ${round(without.at(-1) ?? 0, 0)} events/s without a schema, ${round(withSchema.at(-1) ?? 0, 0)} with`);
   }
-  const validate = compileSchema(INVOICE_SCHEMA);
+  const { validate } = compileSchema(INVOICE_SCHEMA);
   const payloads = Array.from({ length: 2000 }, (_, i) => invoicePayload(i));
   const started = performance.now();
   for (const p of payloads) if (validate(p).length > 0) throw new Error("the bench payload does not match its schema");

@@ -1,18 +1,13 @@
-import safeRegex from "safe-regex2";
 import type { SchemaIssue } from "../core/event-types.ts";
+import { compilePattern } from "./linear-patterns.ts";
+import { MAX_CHECKS_PER_VALUE, MAX_SCHEMA_PROGRAM, MAX_SCHEMA_REFS } from "./schema-limits.ts";
 
 /**
  * What a stored schema may not do to intake, which runs it on every event of its type: reach
- * outside itself, loop without consuming the payload, or hold a regex that backtracks
- * exponentially. Checked once, at registration; the validator then runs the schema as it is.
+ * outside itself, loop without consuming the payload, or hold a pattern the linear engine cannot
+ * run (or that compiles too large). Checked once, at registration; the validator then runs the
+ * schema as it is.
  */
-
-/** At most this many `$ref`s in one schema. */
-export const MAX_SCHEMA_REFS = 64;
-/** At most this many subschemas may apply to one value in place (through allOf/anyOf/oneOf/not/if/$ref). */
-export const MAX_CHECKS_PER_VALUE = 1000;
-/** Longest `pattern` (or `patternProperties` key) accepted, in characters. */
-export const MAX_PATTERN_LENGTH = 256;
 
 /** Keywords whose value is one subschema, and those whose value is a list or a map of them. */
 const ONE = ["items", "contains", "additionalProperties", "propertyNames", "if", "then", "else", "not"];
@@ -22,7 +17,7 @@ const MAP = ["$defs", "properties", "patternProperties", "dependentSchemas"];
 /** Applicators that look at the same value, not into it: a cycle through only these never ends. */
 const IN_PLACE_ONE = ["not", "if", "then", "else"];
 const IN_PLACE_LIST = ["allOf", "anyOf", "oneOf"];
-/** Keywords the validator does not implement: refused rather than silently ignored. */
+/** Keywords refused rather than run: the loop and fan-out checks below do not follow them. */
 const UNSUPPORTED = ["$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"];
 
 type Node = Record<string, unknown>;
@@ -31,11 +26,25 @@ type Node = Record<string, unknown>;
 export function schemaHazards(root: unknown): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const refs: [Node, string][] = [];
+  // Each distinct pattern is compiled once, and `compiled` counts its instructions, a refused one's
+  // included: past the schema's budget, compiling more (up to about 13 ms each) would only spend
+  // the registration's time on a refusal already certain.
+  const refusals = new Map<string, string | undefined>();
+  let compiled = 0;
+  const patternIssues = (pattern: string, path: string): SchemaIssue[] => {
+    if (!refusals.has(pattern) && compiled <= MAX_SCHEMA_PROGRAM) {
+      const result = compilePattern(pattern);
+      compiled += result.size;
+      refusals.set(pattern, "refused" in result ? result.refused : undefined);
+    }
+    const refused = refusals.get(pattern);
+    return refused === undefined ? [] : [{ path, message: refused }];
+  };
   walk(root, [], (node, path) => {
     const at = (key: string) => [...path, key].join(".");
     for (const key of UNSUPPORTED) if (key in node) issues.push({ path: at(key), message: `${key} is not supported` });
     if (path.length > 0 && "$id" in node) issues.push({ path: at("$id"), message: "only the root may carry $id" });
-    // The validator compares every pair of items, whatever maxItems says: a long array would stall intake.
+    // The validator compares every pair of items (unless their type is a scalar), whatever maxItems says: a long array would stall intake.
     if (node.uniqueItems === true)
       issues.push({ path: at("uniqueItems"), message: "is not supported: its check is quadratic in the array's length" });
     if (typeof node.pattern === "string") issues.push(...patternIssues(node.pattern, at("pattern")));
@@ -49,6 +58,9 @@ export function schemaHazards(root: unknown): SchemaIssue[] {
     }
   });
   if (refs.length > MAX_SCHEMA_REFS) issues.push({ path: "", message: `must hold at most ${MAX_SCHEMA_REFS} $ref` });
+  if (compiled > MAX_SCHEMA_PROGRAM) {
+    issues.push({ path: "", message: `its patterns compile to over ${MAX_SCHEMA_PROGRAM} RE2 instructions together` });
+  }
   if (issues.length === 0) issues.push(...loops(root, refs));
   return issues;
 }
@@ -119,17 +131,6 @@ function loops(root: unknown, refs: [Node, string][]): SchemaIssue[] {
   return fanning
     ? [{ path: fanning[1] as string, message: `checks one value more than ${MAX_CHECKS_PER_VALUE} times through its references` }]
     : [];
-}
-
-/** Why a regex may not run at intake: invalid, too long, or exponential backtracking (nested quantifiers). */
-function patternIssues(pattern: string, path: string): SchemaIssue[] {
-  if (pattern.length > MAX_PATTERN_LENGTH) return [{ path, message: `must be at most ${MAX_PATTERN_LENGTH} characters` }];
-  try {
-    new RegExp(pattern, "u");
-  } catch {
-    return [{ path, message: "is not a valid regular expression" }];
-  }
-  return safeRegex(pattern) ? [] : [{ path, message: "may backtrack exponentially (a quantifier inside a quantified group)" }];
 }
 
 function isObject(value: unknown): value is Node {

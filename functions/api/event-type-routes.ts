@@ -1,16 +1,17 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import * as v from "valibot";
 import {
+  allEventTypes,
   CreateEventType,
   createEventType,
   deleteEventType,
   type EventTypeDeps,
   type EventTypeRecord,
   getEventType,
+  refusedSchemas,
   UpdateEventType,
   updateEventType,
 } from "../core/event-types.ts";
-import type { Page } from "../core/ports.ts";
 import { confinedTenant, requireAdmin } from "../core/principal.ts";
 import { type SendExampleDeps, sendExample } from "../core/send-example.ts";
 import { EVENT_TYPE, parse, parseLimit } from "../core/validation.ts";
@@ -48,9 +49,17 @@ export function eventTypeRoutes(
       method: "GET",
       path: "/v1/event-types/openapi.json",
       handler: async () => {
-        const types = await allTypes(deps.eventTypes.list.bind(deps.eventTypes));
+        const types = await allEventTypes(deps.eventTypes);
         const document = withCatalog(JSON.parse(await deps.apiDocument()), types);
         return json(200, document, { "cache-control": "private, max-age=60" });
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/schema-check",
+      handler: async (_e, caller) => {
+        requireAdmin(caller, "check the event-type catalog");
+        return json(200, { items: await refusedSchemas(deps) });
       },
     },
     {
@@ -98,16 +107,4 @@ function eventTypeJson(type: EventTypeRecord) {
     createdAt: type.createdAt,
     updatedAt: type.updatedAt,
   };
-}
-
-/** Every type of the catalog, page after page (the catalog is the operator's, so it stays small). */
-async function allTypes(list: (limit: number, cursor?: string) => Promise<Page<EventTypeRecord>>): Promise<EventTypeRecord[]> {
-  const types: EventTypeRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(250, cursor);
-    types.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return types;
 }

@@ -27,7 +27,7 @@ export const handler = runtime.budget.wrap(
         runtime.clock,
         config.eventTypeCacheSeconds,
       ),
-      schemas: new JsonSchemaCompiler(),
+      schemas: new JsonSchemaCompiler(runtime.log),
       queue: runtime.queue,
       // Deliveries to slow and probation endpoints go straight to the slow lane's queue.
       ...(runtime.slowLane && { slowQueue: runtime.slowLane.queue }),

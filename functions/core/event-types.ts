@@ -153,14 +153,8 @@ async function checkType(schemas: SchemaCompiler, type: EventTypeRecord, schemaI
   const invalid = (message: string, details: SchemaIssue[]) => new ApiError("invalid_schema", message, details);
   const { schema, examples } = type;
   if (schema !== undefined && schemaIsNew) {
-    if (Buffer.byteLength(JSON.stringify(schema)) > MAX_SCHEMA_BYTES) {
-      throw invalid("The schema is too large", [{ path: "schema", message: `must be at most ${MAX_SCHEMA_BYTES} bytes as JSON` }]);
-    }
-    if (jsonDepth(schema) > MAX_SCHEMA_DEPTH) {
-      throw invalid("The schema is too deep", [{ path: "schema", message: `must nest at most ${MAX_SCHEMA_DEPTH} levels deep` }]);
-    }
-    const problems = await schemas.problems(schema);
-    if (problems.length > 0) throw invalid("The schema is refused", prefixed("schema", problems));
+    const refusal = await schemaRefusal(schemas, schema);
+    if (refusal) throw invalid(refusal.message, refusal.issues);
   }
   if (examples === undefined) return;
   if (Buffer.byteLength(JSON.stringify(examples)) > MAX_EXAMPLES_BYTES) {
@@ -172,6 +166,60 @@ async function checkType(schemas: SchemaCompiler, type: EventTypeRecord, schemaI
   const validate = await schemas.validator({ ...type, schema });
   const failing = examples.flatMap((example, i) => prefixed(`examples.${i}`, validate(example)));
   if (failing.length > 0) throw invalid("An example does not match the schema", failing);
+}
+
+/** Why registration refuses a schema, with its issues under `schema`; undefined when it may be stored. */
+async function schemaRefusal(
+  schemas: SchemaCompiler,
+  schema: Record<string, unknown>,
+): Promise<{ message: string; issues: SchemaIssue[] } | undefined> {
+  if (Buffer.byteLength(JSON.stringify(schema)) > MAX_SCHEMA_BYTES) {
+    return {
+      message: "The schema is too large",
+      issues: [{ path: "schema", message: `must be at most ${MAX_SCHEMA_BYTES} bytes as JSON` }],
+    };
+  }
+  if (jsonDepth(schema) > MAX_SCHEMA_DEPTH) {
+    return {
+      message: "The schema is too deep",
+      issues: [{ path: "schema", message: `must nest at most ${MAX_SCHEMA_DEPTH} levels deep` }],
+    };
+  }
+  const problems = await schemas.problems(schema);
+  return problems.length > 0 ? { message: "The schema is refused", issues: prefixed("schema", problems) } : undefined;
+}
+
+/** A stored type whose schema today's registration would refuse, and why. */
+export interface RefusedSchema {
+  name: string;
+  updatedAt: string;
+  issues: SchemaIssue[];
+}
+
+/**
+ * The migration check: every catalogued type whose stored schema registration now refuses (a
+ * pattern the linear engine cannot run, say). Intake still runs such a schema, without those
+ * patterns; an admin rewrites each one with a PATCH.
+ */
+export async function refusedSchemas(deps: Pick<EventTypeDeps, "eventTypes" | "schemas">): Promise<RefusedSchema[]> {
+  const refused: RefusedSchema[] = [];
+  for (const type of await allEventTypes(deps.eventTypes)) {
+    const refusal = type.schema && (await schemaRefusal(deps.schemas, type.schema));
+    if (refusal) refused.push({ name: type.name, updatedAt: type.updatedAt, issues: refusal.issues });
+  }
+  return refused;
+}
+
+/** Every type of the catalog, page after page (the catalog is the operator's, so it stays small). */
+export async function allEventTypes(store: Pick<EventTypeStore, "list">): Promise<EventTypeRecord[]> {
+  const types: EventTypeRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list(250, cursor);
+    types.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return types;
 }
 
 /** Issues with their paths placed under `root`. */

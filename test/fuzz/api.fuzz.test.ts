@@ -19,6 +19,7 @@ import {
   MemoryEventTypeStore,
   MemoryQueue,
   MemoryRecoveryStore,
+  RecordedWarnings,
 } from "../support/fakes.ts";
 import { MemoryFeed } from "../support/memory-feed.ts";
 import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
@@ -59,7 +60,7 @@ async function setup() {
     attempts: counted(new MemoryAttemptLog(), ["record"], bump),
     apiKeys: counted(new MemoryApiKeyStore(), ["put", "delete"], bump),
     eventTypes: counted(new MemoryEventTypeStore(), ["create", "replace", "delete"], bump),
-    schemas: new JsonSchemaCompiler(),
+    schemas: new JsonSchemaCompiler(new RecordedWarnings()),
     queue,
     requeue: queue,
     recoveries: counted(new MemoryRecoveryStore(), ["put"], bump),

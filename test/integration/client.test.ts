@@ -111,5 +111,6 @@ describe("the TypeScript client on the local stack", () => {
     expect(verify(request.body, request.headers, endpoint.secret)).toEqual({ sku: "s_1" });
     const document = await admin.eventTypesDocument();
     expect(Object.keys(document.webhooks)).toContain("stock.counted");
+    expect((await admin.schemaCheck()).items.map((i) => i.name)).not.toContain("stock.counted");
   });
 });

@@ -472,6 +472,14 @@ export function endpointFixture(overrides: Partial<Endpoint> = {}): Endpoint {
   };
 }
 
+/** A log that keeps its warnings, for the components that only warn. */
+export class RecordedWarnings {
+  readonly lines: { message: string; fields?: Record<string, unknown> }[] = [];
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.lines.push({ message, ...(fields && { fields }) });
+  }
+}
+
 /** Intake's ports on in-memory fakes, with a clock that stands still; `endpoints` is the store `subscriptions` reads. */
 export function memoryIntakeDeps() {
   const endpoints = new MemoryEndpointStore();
@@ -484,7 +492,7 @@ export function memoryIntakeDeps() {
     logRetentionDays: 30,
     eventTypes: new MemoryEventTypeStore(),
     // The real compiler: the validator is a library without I/O, and a stand-in would test nothing.
-    schemas: new JsonSchemaCompiler(),
+    schemas: new JsonSchemaCompiler(new RecordedWarnings()),
   };
 }
 

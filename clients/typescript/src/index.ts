@@ -284,6 +284,11 @@ export class HookrelayClient {
     return unwrap(this.raw.GET("/v1/event-types/openapi.json"));
   }
 
+  /** GET /v1/schema-check (admin key only): the migration check, every stored type whose schema registration now refuses. */
+  schemaCheck() {
+    return unwrap(this.raw.GET("/v1/schema-check"));
+  }
+
   /** POST /v1/endpoints/{id}/send-example: one signed example of a catalogued type, delivered to this endpoint. */
   sendExample(id: string, eventType: string) {
     return unwrap(this.raw.POST("/v1/endpoints/{id}/send-example", { params: { path: { id } }, body: { eventType } }));

@@ -337,7 +337,7 @@ export interface paths {
         put?: never;
         /**
          * Catalogue an event type (admin only)
-         * @description The catalog is global: every tenant's events of the type are held to it. With a `schema`, every payload of the type is validated at emit. A schema is refused (422 `invalid_schema`, `details` naming each place) when it is not draft 2020-12, is over 64 KiB or 32 levels deep, refers (`$ref`) outside itself or more than 64 times, loops without reaching into the value or fans out to check one value over 1000 times, uses `$dynamicRef` or `uniqueItems`, or holds a `pattern` over 256 characters or with nested quantifiers (exponential backtracking); examples must match it.
+         * @description The catalog is global: every tenant's events of the type are held to it. With a `schema`, every payload of the type is validated at emit. A schema is refused (422 `invalid_schema`, `details` naming each place) when it is not draft 2020-12, is over 64 KiB or 32 levels deep, refers (`$ref`) outside itself or more than 64 times, loops without reaching into the value or fans out to check one value over 1000 times, uses `$dynamicRef` or `uniqueItems`, or holds a `pattern` over 256 characters or that the linear-time engine cannot run (lookaround, backreferences, inline modifiers, repeats over 1,000); examples must match it.
          */
         post: operations["createEventType"];
         delete?: never;
@@ -358,6 +358,26 @@ export interface paths {
          * @description The static document (`GET /v1/openapi.json`) with a `webhooks` entry per catalogued type, its schema under `components.schemas` as `Event_<name>` (`:` becomes `_`): what receivers generate payload types from. Needs a key, since the catalog is not public.
          */
         get: operations["getEventTypesDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schema-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stored schemas that registration now refuses (admin only)
+         * @description The migration check after an upgrade: every catalogued type whose stored schema today's registration would refuse, with the places and reasons, such as a `pattern` with lookahead, which the linear-time engine cannot run. Intake still validates such a type, leaving out only the patterns the engine refuses (they are not checked), and logs a warning when a container compiles it; a `PATCH` with a rewritten schema clears it. An empty list: nothing to do.
+         */
+        get: operations["checkEventTypeSchemas"];
         put?: never;
         post?: never;
         delete?: never;
@@ -406,7 +426,7 @@ export interface paths {
         head?: never;
         /**
          * Change an event type (admin only)
-         * @description `schema: null` removes the schema, `examples: null` the examples; `archived: true` refuses the type at emit until it is set back to `false`. A schema is refused (422 `invalid_schema`, `details` naming each place) when it is not draft 2020-12, is over 64 KiB or 32 levels deep, refers (`$ref`) outside itself or more than 64 times, loops without reaching into the value or fans out to check one value over 1000 times, uses `$dynamicRef` or `uniqueItems`, or holds a `pattern` over 256 characters or with nested quantifiers (exponential backtracking); examples must match it.
+         * @description `schema: null` removes the schema, `examples: null` the examples; `archived: true` refuses the type at emit until it is set back to `false`. A schema is refused (422 `invalid_schema`, `details` naming each place) when it is not draft 2020-12, is over 64 KiB or 32 levels deep, refers (`$ref`) outside itself or more than 64 times, loops without reaching into the value or fans out to check one value over 1000 times, uses `$dynamicRef` or `uniqueItems`, or holds a `pattern` over 256 characters or that the linear-time engine cannot run (lookaround, backreferences, inline modifiers, repeats over 1,000); examples must match it.
          */
         patch: operations["updateEventType"];
         trace?: never;
@@ -3992,6 +4012,100 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    checkEventTypeSchemas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The types to fix, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 time
+                             */
+                            updatedAt: string;
+                            /** @description What registration refuses, as places in the type (`schema.properties.sku.pattern`) */
+                            issues: {
+                                path: string;
+                                message: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
                         };
                     };
                 };

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { MAX_CHECKS_PER_VALUE, MAX_PATTERN_LENGTH, MAX_SCHEMA_REFS } from "../../adapters/schema-hazards.ts";
+import { MAX_CHECKS_PER_VALUE, MAX_PATTERN_LENGTH, MAX_SCHEMA_REFS } from "../../adapters/schema-limits.ts";
 import { CreateEventType, MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH, UpdateEventType } from "../../core/event-types.ts";
 import { EXAMPLE_BUDGET } from "../../core/example-payload.ts";
 import { MAX_ENCODED_BODY_BYTES } from "../../core/payload-limits.ts";
@@ -7,7 +7,7 @@ import { EVENT_TYPE, MAX_PAYLOAD_DEPTH } from "../../core/validation.ts";
 import { EXAMPLES, type Operation, paging } from "./operation.ts";
 import * as R from "./response-schemas.ts";
 
-const refused = `A schema is refused (422 \`invalid_schema\`, \`details\` naming each place) when it is not draft 2020-12, is over ${MAX_SCHEMA_BYTES / 1024} KiB or ${MAX_SCHEMA_DEPTH} levels deep, refers (\`$ref\`) outside itself or more than ${MAX_SCHEMA_REFS} times, loops without reaching into the value or fans out to check one value over ${MAX_CHECKS_PER_VALUE} times, uses \`$dynamicRef\` or \`uniqueItems\`, or holds a \`pattern\` over ${MAX_PATTERN_LENGTH} characters or with nested quantifiers (exponential backtracking); examples must match it.`;
+const refused = `A schema is refused (422 \`invalid_schema\`, \`details\` naming each place) when it is not draft 2020-12, is over ${MAX_SCHEMA_BYTES / 1024} KiB or ${MAX_SCHEMA_DEPTH} levels deep, refers (\`$ref\`) outside itself or more than ${MAX_SCHEMA_REFS} times, loops without reaching into the value or fans out to check one value over ${MAX_CHECKS_PER_VALUE} times, uses \`$dynamicRef\` or \`uniqueItems\`, or holds a \`pattern\` over ${MAX_PATTERN_LENGTH} characters or that the linear-time engine cannot run (lookaround, backreferences, inline modifiers, repeats over 1,000); examples must match it.`;
 
 /** The event-type catalog's routes in the API document (functions/api/event-type-routes.ts). */
 export const EVENT_TYPE_OPERATIONS: Operation[] = [
@@ -45,6 +45,17 @@ export const EVENT_TYPE_OPERATIONS: Operation[] = [
       description: "The OpenAPI 3.1 document with `webhooks`",
       schema: v.looseObject({ openapi: v.string(), webhooks: v.record(v.string(), v.unknown()) }),
     },
+  },
+  {
+    method: "GET",
+    path: "/v1/schema-check",
+    operationId: "checkEventTypeSchemas",
+    tag: "Event types",
+    summary: "Stored schemas that registration now refuses (admin only)",
+    description:
+      "The migration check after an upgrade: every catalogued type whose stored schema today's registration would refuse, with the places and reasons, such as a `pattern` with lookahead, which the linear-time engine cannot run. Intake still validates such a type, leaving out only the patterns the engine refuses (they are not checked), and logs a warning when a container compiles it; a `PATCH` with a rewritten schema clears it. An empty list: nothing to do.",
+    adminOnly: true,
+    success: { status: 200, description: "The types to fix, by name", schema: v.strictObject({ items: v.array(R.RefusedSchema) }) },
   },
   {
     method: "POST",

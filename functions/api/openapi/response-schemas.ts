@@ -195,6 +195,16 @@ export const EventType = v.strictObject({
   updatedAt: TIMESTAMP,
 });
 
+/** A stored type whose schema registration now refuses (`GET /v1/schema-check`). */
+export const RefusedSchema = v.strictObject({
+  name: v.string(),
+  updatedAt: TIMESTAMP,
+  issues: v.pipe(
+    v.array(v.strictObject({ path: v.string(), message: v.string() })),
+    v.description("What registration refuses, as places in the type (`schema.properties.sku.pattern`)"),
+  ),
+});
+
 /** The error shape of every route; each operation narrows `code` to the codes it can answer. */
 export const PortalSession = v.strictObject({
   url: v.pipe(v.string(), v.description("The portal page, the token in its fragment: embed it in an iframe or link to it")),
