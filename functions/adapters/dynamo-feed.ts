@@ -45,6 +45,7 @@ export class DynamoFeed implements FeedReader {
       allocatedAt: slot.allocatedAt,
       expiresAt,
       ...(entry && { entryId: entry.id, eventId: entry.eventId, eventType: entry.eventType, timestamp: entry.timestamp, body: entry.body }),
+      ...(entry?.messageId !== undefined && { messageId: entry.messageId }),
     };
     return conditionalWrite("fill a feed slot", () =>
       this.client.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" })),
@@ -145,6 +146,8 @@ function toSlot(item: Item): FeedSlot {
       eventType: String(item.eventType),
       timestamp: String(item.timestamp),
       body: String(item.body),
+      // Entries appended before message ids have none: their webhook-id stays the event id.
+      ...(typeof item.messageId === "string" && { messageId: item.messageId }),
     };
   }
   return slot;

@@ -201,7 +201,7 @@ describe("hookrelay listen", () => {
     await eventually(async () => /feed: the API answered 429 too_many_polls[^\n]*again in \d+\.\ds/.test(listener.stdout()));
     const item = feed.append(created.id, { type: "invoice.paid", payload: { n: 1 } });
     await eventually(async () => r.received.length >= 1);
-    expect(ids(r.received)).toEqual([item.eventId]);
+    expect(ids(r.received)).toEqual([item.messageId]);
     expect(feed.calls).toContainEqual({ method: "GET", path: `/v1/endpoints/${created.id}/feed`, status: 400 });
     const statuses = feed.feedCalls.filter((c) => c.path.endsWith("/feed")).map((c) => c.status);
     expect(statuses).toContain(429);

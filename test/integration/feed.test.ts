@@ -52,6 +52,9 @@ describe("a polling endpoint's feed on the local stack", () => {
     });
     const [item] = read.items as Item[];
     expect(item?.eventId).toBe(emitted.id);
+    // The feed signs with the event's message id, as a POST would send it, read back from the table.
+    expect(emitted.messageId).toMatch(/^msg_/);
+    expect(item?.headers["webhook-id"]).toBe(emitted.messageId);
     expect(new Webhook(endpoint.secret).verify(item?.body ?? "", item?.headers ?? {})).toEqual({ invoice: "in_1" });
     cursor = read.cursor;
     const attempts = await api("GET", `/v1/events/${emitted.id}/attempts?tenantId=feed-it`);

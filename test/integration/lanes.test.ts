@@ -61,6 +61,8 @@ async function endpoint(url: string, tenantId: string): Promise<{ id: string; la
 
 const emittedAt = new Map<string, number>();
 const tenantOf = new Map<string, string>();
+/** Each event's message id: the webhook-id its deliveries carry. */
+const messageOf = new Map<string, string>();
 
 async function emit(tenantId: string): Promise<string> {
   const at = Date.now();
@@ -68,6 +70,7 @@ async function emit(tenantId: string): Promise<string> {
   expect(response.status).toBe(202);
   emittedAt.set(response.json.id, at);
   tenantOf.set(response.json.id, tenantId);
+  messageOf.set(response.json.id, response.json.messageId);
   return response.json.id;
 }
 
@@ -117,7 +120,7 @@ describe("delivery lanes", () => {
     // Healthy: every delivery once, each within the fast lane's budget plus the slack.
     for (const id of good) expect((await finalDelivery(id)).status).toBe("succeeded");
     const waits = good.map((id) => {
-      const arrivals = healthy.arrivals.get(id) ?? [];
+      const arrivals = healthy.arrivals.get(messageOf.get(id) ?? "") ?? [];
       expect(arrivals).toHaveLength(1);
       return (arrivals[0] as number) - (emittedAt.get(id) as number);
     });
@@ -139,7 +142,7 @@ describe("delivery lanes", () => {
     // The endpoint that turned was cut off in the fast lane and handed over: the receiver saw that
     // POST besides the logged attempts (the same webhook-id, as a duplicate would be).
     const turnedIds = bad.filter((id) => tenantOf.get(id) === "t-turn");
-    const posts = turnedIds.map((id) => turning.arrivals.get(id)?.length ?? 0);
+    const posts = turnedIds.map((id) => turning.arrivals.get(messageOf.get(id) ?? "")?.length ?? 0);
     expect(posts.some((n) => n === RETRIES + 2)).toBe(true);
   }, 120_000);
 });

@@ -87,7 +87,7 @@ const blocks = () => walkthrough(printed);
 const steps = () => blocks().filter((b) => !b.comment.startsWith("# 1.") && !/^#\s+or,/.test(b.comment));
 
 /** Runs steps 2 to 4 in one bash, as pasted into one terminal, and returns the event id step 3 printed. */
-async function runSteps(): Promise<string> {
+async function runSteps(): Promise<{ eventId: string; messageId: string }> {
   const shell = bash(
     `set -e\n${steps()
       .map((b) => b.commands)
@@ -98,12 +98,15 @@ async function runSteps(): Promise<string> {
   expect(eventId, shell.output()).toBeDefined();
   // Step 4 read the event by the captured id: its JSON names it.
   expect(shell.output()).toContain(`"id":"${eventId}"`);
-  return eventId as string;
+  // Its deliveries carry the event's message id as webhook-id.
+  const messageId = /"messageId":"(msg_[A-Za-z0-9]+)"/.exec(shell.output())?.[1];
+  expect(messageId, shell.output()).toBeDefined();
+  return { eventId: eventId as string, messageId: messageId as string };
 }
 
 /** Waits until the receiver printed `count` verified deliveries of the event, and no rejected one. */
-async function receivedVerified(eventId: string, count = 1): Promise<void> {
-  await eventually(async () => receiver.output().split(`webhook-id=${eventId} signature verified`).length - 1 >= count);
+async function receivedVerified({ messageId }: { messageId: string }, count = 1): Promise<void> {
+  await eventually(async () => receiver.output().split(`webhook-id=${messageId} signature verified`).length - 1 >= count);
   expect(receiver.output()).not.toContain("REJECTED");
 }
 
@@ -134,13 +137,13 @@ describe("the walkthrough npm start prints", () => {
   });
 
   it("runs again as it is: no second endpoint, and the new event is delivered and verified", async () => {
-    const eventId = await runSteps();
-    await receivedVerified(eventId);
+    const sent = await runSteps();
+    await receivedVerified(sent);
     const endpoints = await stack.api("GET", "/v1/endpoints");
     expect(endpoints.json.items.filter((e: { url?: string }) => e.url === `http://127.0.0.1:${env.RECEIVER_PORT}/webhooks`)).toHaveLength(
       1,
     );
-    expect((await stack.api("GET", `/v1/events/${eventId}`)).json.deliveries).toHaveLength(1);
+    expect((await stack.api("GET", `/v1/events/${sent.eventId}`)).json.deliveries).toHaveLength(1);
   });
 
   it("prints the same commands after a restart on the same data directory, which the running receiver still verifies", async () => {
@@ -152,9 +155,9 @@ describe("the walkthrough npm start prints", () => {
   it("the listen alternative runs as printed, and forwards the next event to the receiver, verified", async () => {
     const listen = background(blocks().find((b) => /^#\s+or,/.test(b.comment))?.commands as string);
     await eventually(async () => listen.output().includes("Waiting for webhooks"));
-    const eventId = await runSteps();
+    const sent = await runSteps();
     // Once through the registered endpoint, once through the listener's polling endpoint.
-    await receivedVerified(eventId, 2);
+    await receivedVerified(sent, 2);
     // Ctrl-C deletes the listener's temporary endpoint.
     const endpointId = /Endpoint +(ep_\S+)/.exec(listen.output())?.[1];
     expect((await stack.api("GET", `/v1/endpoints/${endpointId}`)).status).toBe(200);
