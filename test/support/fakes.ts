@@ -337,13 +337,13 @@ export class MemoryEndpointHealth implements EndpointHealthStore {
       },
     );
   }
-  async moveLane(id: string, from: Lane, to: Lane, since: string) {
+  async moveLane(id: string, from: Lane, to: Lane, since: string, demotions?: number) {
     return this.change(
       `lane ${to}`,
       id,
       (e) => (e.lane ?? "fast") === from,
       (e) => {
-        Object.assign(e, { lane: to, laneSince: since, laneFastSuccesses: 0 });
+        Object.assign(e, { lane: to, laneSince: since, laneFastSuccesses: 0 }, demotions !== undefined && { laneDemotions: demotions });
       },
     );
   }

@@ -8,6 +8,7 @@ import type { SendResult } from "../outcome.ts";
 import type { AttemptLog, Requeue } from "../ports.ts";
 import type { RecoveryStepDeps } from "../recovery.ts";
 import type { RetrySchedule } from "../retry-schedule.ts";
+import { type LaneExitRule, laneExitRule } from "./lane-exit.ts";
 
 /*
  * The delivery worker's ports and settings: a leaf that the pipeline and each of its stages import,
@@ -61,8 +62,11 @@ export interface EndpointHealthStore {
   closeCircuit(id: string, seenOpenUntil: string): Promise<boolean>;
   /** Disables an enabled endpoint still at `url` (not one PATCHed to a new URL meanwhile), recording why and when. */
   disable(id: string, reason: DisabledReason, at: string, url: string): Promise<boolean>;
-  /** Moves the endpoint from lane `from` (an absent lane is "fast") to `to` as of `since`, starting a new run of fast successes. */
-  moveLane(id: string, from: Lane, to: Lane, since: string): Promise<boolean>;
+  /**
+   * Moves the endpoint from lane `from` (an absent lane is "fast") to `to` as of `since`, starting a
+   * new run of fast successes; `demotions`, when given, is recorded as its recent moves out of the fast lane.
+   */
+  moveLane(id: string, from: Lane, to: Lane, since: string, demotions?: number): Promise<boolean>;
   /** Counts one fast success in the slow or probation lane entered at `seenSince`; answers the new count (0: it left that lane meanwhile). */
   countFastSuccess(id: string, seenSince: string): Promise<number>;
   /** Ends the run of fast successes of the lane entered at `seenSince`. */
@@ -88,14 +92,12 @@ export interface DeliveryPolicy {
   lanes: LaneSettings;
 }
 
-/** When an endpoint changes lanes (see model.ts Lane). */
-export interface LaneSettings {
+/** When an endpoint changes lanes (see model.ts Lane); the way back grows with repeated moves out (lane-exit.ts). */
+export interface LaneSettings extends LaneExitRule {
   /** A fast-lane POST is cut off after this and handed to the slow lane (never above the delivery timeout). */
   fastBudgetMs: number;
   /** An answer slower than this is slow. */
   slowAfterMs: number;
-  /** Consecutive fast 2xx answers that bring an endpoint back to the fast lane. */
-  exitSuccesses: number;
 }
 
 /** The configuration's settings the delivery rules come from. */
@@ -110,6 +112,8 @@ export type PolicySettings = Pick<
   | "fastLaneBudgetMs"
   | "slowLaneAfterMs"
   | "laneExitSuccesses"
+  | "laneExitMaxSuccesses"
+  | "laneExitDecaySeconds"
 >;
 
 /** The delivery rules of a configuration; a probe holds the half-open circuit for one delivery's timeout plus time to log it. */
@@ -126,7 +130,7 @@ export function deliveryPolicy(settings: PolicySettings): DeliveryPolicy {
     lanes: {
       fastBudgetMs: Math.min(settings.fastLaneBudgetMs, settings.deliveryTimeoutMs),
       slowAfterMs: settings.slowLaneAfterMs,
-      exitSuccesses: settings.laneExitSuccesses,
+      ...laneExitRule(settings),
     },
   };
 }
