@@ -21,6 +21,8 @@ export interface EndpointJson {
   lane: "fast" | "slow" | "probation";
   laneSince: string | null;
   laneFastSuccesses: number;
+  laneFastSuccessesNeeded: number;
+  laneDemotions: number;
 }
 
 export interface EventSummary {

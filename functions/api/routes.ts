@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { type ApiKeyDeps, createApiKey, deleteApiKey, listApiKeys } from "../core/api-keys.ts";
 import { circuitView } from "../core/circuit-breaker.ts";
+import { demotionsNow, exitSuccessesShown, type LaneExitRule } from "../core/delivery/lane-exit.ts";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -48,6 +49,8 @@ export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, A
   requeue: Requeue;
   /** PORTAL_FRAME_ANCESTORS: the origins that may frame the portal; unset, none may. */
   portalFrameAncestors?: string;
+  /** The lane settings an endpoint's way back to the fast lane is shown by. */
+  laneExit: LaneExitRule;
 }
 
 type Event = APIGatewayProxyEventV2;
@@ -66,7 +69,7 @@ export function routes(deps: ApiDeps): Route[] {
     const requested = query(event, "tenantId");
     return actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
   };
-  const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) => endpointJson(endpoint, withSecret, deps.clock.now());
+  const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) => endpointJson(endpoint, withSecret, deps.clock.now(), deps.laneExit);
   return [
     { method: "GET", path: "/v1/health", handler: async () => json(200, { status: "ok" }) },
     {
@@ -255,7 +258,7 @@ function statusOf(error: Error): number {
 }
 
 /** An endpoint as the API shows it; `null` where a field is unset, the secret only when asked. */
-function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean, now: Date) {
+function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean, now: Date, laneExit: LaneExitRule) {
   const view = "secret" in endpoint ? endpointView(endpoint) : endpoint;
   return {
     id: view.id,
@@ -279,5 +282,7 @@ function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean, no
     lane: view.lane ?? "fast",
     laneSince: view.laneSince ?? null,
     laneFastSuccesses: view.laneFastSuccesses ?? 0,
+    laneFastSuccessesNeeded: exitSuccessesShown(laneExit, view, now),
+    laneDemotions: demotionsNow(laneExit, view, now),
   };
 }
