@@ -112,8 +112,8 @@ export class DynamoEndpointHealth implements EndpointHealthStore {
   resetFastSuccesses(id: string, seenSince: string): Promise<boolean> {
     return this.update("reset fast successes", id, {
       UpdateExpression: "SET laneFastSuccesses = :zero",
-      ConditionExpression: "laneSince = :seen AND laneFastSuccesses > :zero",
-      ExpressionAttributeValues: { ":zero": 0, ":seen": seenSince },
+      ConditionExpression: "laneSince = :seen AND lane <> :fast",
+      ExpressionAttributeValues: { ":zero": 0, ":seen": seenSince, ":fast": "fast" },
     });
   }
 

@@ -263,15 +263,19 @@ describe.each([
       expect([await w.health.countFastSuccess("ep_lane", minute(1)), await w.health.countFastSuccess("ep_lane", minute(1))]).toEqual([
         1, 2,
       ]);
-      expect([await w.health.resetFastSuccesses("ep_lane", minute(1)), await w.health.resetFastSuccesses("ep_lane", minute(1))]).toEqual([
+      // Ending the run holds while the endpoint is in the lane seen, whatever the count; not for another stint.
+      expect([await w.health.resetFastSuccesses("ep_lane", minute(1)), await w.health.resetFastSuccesses("ep_lane", minute(0))]).toEqual([
         true,
         false,
       ]);
+      expect((await w.endpoints.get("ep_lane"))?.laneFastSuccesses).toBe(0);
+      expect(await w.health.resetFastSuccesses("ep_lane", minute(1))).toBe(true);
       await w.health.countFastSuccess("ep_lane", minute(1));
       expect(await w.health.moveLane("ep_lane", "slow", "fast", minute(3))).toBe(true);
       expect(await w.endpoints.get("ep_lane")).toMatchObject({ lane: "fast", laneSince: minute(3), laneFastSuccesses: 0 });
-      // In the fast lane there is no run to count.
+      // In the fast lane there is no run to count, nor to end.
       expect(await w.health.countFastSuccess("ep_lane", minute(3))).toBe(0);
+      expect(await w.health.resetFastSuccesses("ep_lane", minute(3))).toBe(false);
       expect(await w.health.moveLane("ep_missing", "fast", "slow", minute(3))).toBe(false);
     });
 

@@ -216,6 +216,48 @@ describe("the way back after moves out of the fast lane", () => {
     expect(stored()).toMatchObject({ lane: "slow", laneDemotions: 2 });
   });
 
+  it("ends the run when a slow-lane POST outlasts SLOW_LANE_AFTER_MS, though the batch read no run (another poller counted it meanwhile)", async () => {
+    await putEndpoint({ lane: "slow", laneSince: LANE_SINCE, laneDemotions: 1 });
+    deps.lane = "slow";
+    deps.http.answer = () => {
+      // While this POST is open, another poller counts fast answers that came after it.
+      stored().laneFastSuccesses = 2 * EXIT_SUCCESSES - 1;
+      return timedOut(1_000);
+    };
+    await deliverBatch(deps, [received(message())]);
+    expect(stored()).toMatchObject({ lane: "slow", laneFastSuccesses: 0 });
+    expect(deps.http.requests.map((r) => r.watchedAfterMs)).toEqual([SLOW_AFTER_MS]);
+  });
+
+  it("undoes a return to the fast lane made while a slow-lane POST hung, and records it as a move out", async () => {
+    await putEndpoint({ lane: "probation", laneSince: LANE_SINCE });
+    deps.lane = "slow";
+    deps.http.answer = () => {
+      // Another poller's fast answers graduated it while this POST was open.
+      Object.assign(stored(), { lane: "fast", laneSince: "2026-11-01T00:00:01.000Z" });
+      return answered(204, SLOW_AFTER_MS + 1);
+    };
+    await deliverBatch(deps, [received(message())]);
+    expect(stored()).toMatchObject({ lane: "slow", laneSince: deps.clock.now().toISOString(), laneDemotions: 1 });
+    expect(lanes).toEqual(["entered_slow"]);
+  });
+
+  it("moves a fast endpoint out as soon as its POST outlasts SLOW_LANE_AFTER_MS, once, though the POST runs on to the budget", async () => {
+    await putEndpoint({ lane: "fast", laneSince: LANE_SINCE });
+    let laneWhileOpen: string | undefined;
+    deps.http.post = async (_url, _headers, _body, timeoutMs, watch) => {
+      watch?.onSlow();
+      // The POST stays open a while after the watch's time: the move is written meanwhile.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      laneWhileOpen = stored().lane;
+      return timedOut(timeoutMs ?? BUDGET_MS);
+    };
+    await deliverBatch(deps, [received(message())]);
+    expect(laneWhileOpen).toBe("slow");
+    expect(stored()).toMatchObject({ lane: "slow", laneDemotions: 1 });
+    expect(lanes).toEqual(["entered_slow", "handed_over"]);
+  });
+
   it("keeps the recorded moves when the endpoint is given a new URL, so a new URL does not wipe its way back", async () => {
     const endpointDeps = { endpoints: deps.endpoints, clock: deps.clock, checkUrl: async () => undefined, maxEndpointsPerTenant: 10 };
     await putEndpoint({ lane: "slow", laneSince: LANE_SINCE, laneDemotions: 2 });

@@ -33,8 +33,17 @@ export interface RetryControl {
 
 /** The outbound HTTP client: one POST, no redirects, bounded in time and bytes read. */
 export interface HttpSender {
-  /** `timeoutMs` shortens the sender's own limit for this POST (the fast lane's budget); it never lengthens it. */
-  post(url: string, headers: Record<string, string>, body: string, timeoutMs?: number): Promise<SendResult>;
+  /**
+   * `timeoutMs` shortens the sender's own limit for this POST (the fast lane's budget); it never
+   * lengthens it. `watch.onSlow` is called once if the POST is still unanswered after `watch.afterMs`.
+   */
+  post(url: string, headers: Record<string, string>, body: string, timeoutMs?: number, watch?: SlowWatch): Promise<SendResult>;
+}
+
+/** Told while a POST is in flight that it has taken longer than `afterMs` (the slow lane ends a run of fast answers then). */
+export interface SlowWatch {
+  afterMs: number;
+  onSlow: () => void;
 }
 
 /** The worker reads an endpoint by id, once per batch. */
@@ -69,7 +78,7 @@ export interface EndpointHealthStore {
   moveLane(id: string, from: Lane, to: Lane, since: string, demotions?: number): Promise<boolean>;
   /** Counts one fast success in the slow or probation lane entered at `seenSince`; answers the new count (0: it left that lane meanwhile). */
   countFastSuccess(id: string, seenSince: string): Promise<number>;
-  /** Ends the run of fast successes of the lane entered at `seenSince`. */
+  /** Ends the run of fast successes of the slow or probation lane entered at `seenSince`; false when the endpoint has left it. */
   resetFastSuccesses(id: string, seenSince: string): Promise<boolean>;
 }
 

@@ -49,6 +49,22 @@ export async function sendToSlowLane(
   deps.onLaneMove?.({ kind, endpointId: message.endpointId, eventId: message.eventId });
 }
 
+/**
+ * Moves an endpoint the caller saw in the fast lane (`seen`) to the slow lane as of `now`, recording
+ * the move for its way back (lane-exit.ts); nothing if another worker moved it first.
+ */
+export async function moveOutOfFastLane(
+  deps: Pick<DeliveryDeps, "policy" | "health" | "onLaneMove">,
+  seen: Endpoint,
+  now: Date,
+): Promise<EndpointChange> {
+  const since = now.toISOString();
+  const demotions = demotionsAfterMove(deps.policy.lanes, seen, now);
+  if (!(await deps.health.moveLane(seen.id, "fast", "slow", since, demotions))) return {};
+  deps.onLaneMove?.({ kind: "entered_slow", endpointId: seen.id });
+  return { lane: "slow", laneSince: since, laneFastSuccesses: 0, laneDemotions: demotions };
+}
+
 /** Whether an attempt may change its endpoint's lane: it was slow, or made in the slow lane. */
 export function laneMayChange(deps: Pick<DeliveryDeps, "lane" | "policy">, endpoint: Endpoint, sent: Attempted): boolean {
   return deps.lane === "slow" || laneOf(endpoint) !== "fast" || isSlow(deps, sent);
@@ -76,13 +92,13 @@ export async function afterLaneAttempt(
   const lane = laneOf(endpoint);
   const now = deps.clock.now();
   const since = now.toISOString();
-  const move = async (to: Lane, kind: LaneEvent["kind"], demotions?: number): Promise<EndpointChange> => {
-    if (!(await deps.health.moveLane(endpoint.id, lane, to, since, demotions))) return {};
+  const move = async (to: Lane, kind: LaneEvent["kind"]): Promise<EndpointChange> => {
+    if (!(await deps.health.moveLane(endpoint.id, lane, to, since))) return {};
     deps.onLaneMove?.({ kind, endpointId: endpoint.id });
-    return { lane: to, laneSince: since, laneFastSuccesses: 0, ...(demotions !== undefined && { laneDemotions: demotions }) };
+    return { lane: to, laneSince: since, laneFastSuccesses: 0 };
   };
   // Only a move out of the fast lane is recorded: a probation endpoint that was slow never cost the fast lane anything.
-  if (lane === "fast") return slow && deps.lane === "fast" ? move("slow", "entered_slow", demotionsAfterMove(rule, endpoint, now)) : {};
+  if (lane === "fast") return slow && deps.lane === "fast" ? moveOutOfFastLane(deps, endpoint, now) : {};
   const seenSince = endpoint.laneSince ?? "";
   if (!slow && sent.outcome.ok) {
     const count = await deps.health.countFastSuccess(endpoint.id, seenSince);
