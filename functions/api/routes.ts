@@ -69,7 +69,8 @@ export function routes(deps: ApiDeps): Route[] {
     const requested = query(event, "tenantId");
     return actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
   };
-  const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) => endpointJson(endpoint, withSecret, deps.clock.now(), deps.laneExit);
+  const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) =>
+    endpointJson(endpoint, withSecret, deps.clock.now(), deps.laneExit);
   return [
     { method: "GET", path: "/v1/health", handler: async () => json(200, { status: "ok" }) },
     {

@@ -1,6 +1,6 @@
 import type { ApiDeps } from "../../functions/api/routes.ts";
-import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 import { defaultTestPolicy } from "./delivery-deps.ts";
+import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
 
 /** The API's ports, each an in-memory fake a test can inspect, at the configuration's defaults; spread and override. */
