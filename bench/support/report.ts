@@ -7,6 +7,7 @@ import type { EventSchemaResult } from "../stages/event-schema.ts";
 import type { FanOutResult } from "../stages/fan-out.ts";
 import type { FeedBenchResult } from "../stages/feed.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
+import { type LaneCyclingResult, laneCyclingReport } from "../stages/lane-cycling.ts";
 import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
 import { isolationSections, isolationSummary } from "./isolation-report.ts";
 
@@ -25,6 +26,7 @@ export interface BenchReport {
   burst: BurstResult;
   eventSchema: EventSchemaResult;
   noisyNeighbour: NoisyNeighbourResult;
+  laneCycling: LaneCyclingResult;
   feed: FeedBenchResult;
 }
 
@@ -80,6 +82,8 @@ export function markdownReport(r: BenchReport): string {
     `| 10. emit to a long-polling feed consumer at ${fl.ratePerSecond}/s | p50 ${fl.p50Ms} ms, p99 ${fl.p99Ms} ms (emulator floor p99 ${fl.floor.p99Ms} ms) | | |`,
     `| 10. a feed follower catching up on ${n(r.feed.catchUp.items)} items | ${n(r.feed.catchUp.perSecond)} items/s | | |`,
   );
+  const laneCycling = laneCyclingReport(r.laneCycling);
+  out.push(...laneCycling.summary);
   out.push("");
   out.push("## 1. Delivery worker against the raw HTTP limit", "");
   out.push(
@@ -170,6 +174,7 @@ export function markdownReport(r: BenchReport): string {
     "",
   );
   out.push(...feedSection(r.feed));
+  out.push(...laneCycling.section);
   return `${out.join("\n")}\n`;
 }
 

@@ -80,7 +80,9 @@ function isSlow(deps: Pick<DeliveryDeps, "policy">, sent: Attempted): boolean {
  * slow lane and records the move (lane-exit.ts). In the slow lane, a fast 2xx adds to the endpoint's
  * run of fast successes, and as many as its recorded moves call for (LANE_EXIT_SUCCESSES doubled per
  * move, capped) move it back; anything else ends the run (and a probation endpoint that was slow
- * becomes a slow one). The common case, a fast answer in the fast lane, writes nothing.
+ * becomes a slow one). The common case, a fast answer in the fast lane, writes nothing. A POST that
+ * outlasted SLOW_LANE_AFTER_MS was acted on then already (lane-watch.ts); the batch's copy says so,
+ * and its answer changes nothing more.
  */
 export async function afterLaneAttempt(
   deps: Pick<DeliveryDeps, "lane" | "policy" | "health" | "clock" | "onLaneMove">,
