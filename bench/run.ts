@@ -22,6 +22,7 @@ import { benchFanOut } from "./stages/fan-out.ts";
 import { benchFeed } from "./stages/feed.ts";
 import { benchFeedMemory } from "./stages/feed-memory.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
+import { benchLaneCycling, laneCyclingOptions } from "./stages/lane-cycling.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
@@ -166,6 +167,14 @@ try {
   progress(
     `    healthy p99 ratio ${noisyNeighbour.ratio} (target ≤ 2), ${noisyNeighbour.overBudget} over the fast lane's budget (target 0)`,
   );
+  progress("11. lane cycling: victims beside a receiver that answers 5 times fast and hangs once, over and over (fresh stacks)");
+  const laneCycling = await benchLaneCycling(
+    laneCyclingOptions(quick),
+    false,
+    values.profile ? ["--cpu-prof", `--cpu-prof-dir=${RESULTS}`] : [],
+    progress,
+  );
+  progress(`    victims' p99 ratio ${laneCycling.hysteresis.ratio} (target ≤ 2), ${laneCycling.hysteresis.fastLaneHangs} fast-lane hangs`);
 
   let commit = "unknown";
   try {
@@ -194,6 +203,7 @@ try {
     burst,
     eventSchema,
     noisyNeighbour,
+    laneCycling,
     feed,
     feedMemory,
   };

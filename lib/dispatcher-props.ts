@@ -71,8 +71,16 @@ export interface WebhookDispatcherProps {
   readonly fastLaneBudget?: Duration;
   /** An answer slower than this moves its endpoint to the slow lane. @default Duration.seconds(1) */
   readonly slowLaneAfter?: Duration;
-  /** Consecutive fast 2xx answers that bring a slow or probation endpoint to the fast lane. @default 5 */
+  /** Consecutive fast 2xx answers that bring a slow or probation endpoint with no recent move out of the fast lane back to it. @default 5 */
   readonly laneExitSuccesses?: number;
+  /**
+   * The cap of the way back's growth: each move out of the fast lane doubles the fast answers in a
+   * row that bring the endpoint back (laneExitSuccesses after none), up to this.
+   * @default 640
+   */
+  readonly laneExitMaxSuccesses?: number;
+  /** Each period this long in the fast lane without leaving it forgives one move out (halving the way back). @default Duration.hours(1) */
+  readonly laneExitDecay?: Duration;
   /**
    * Memory of the API function, in MiB.
    * @default 512

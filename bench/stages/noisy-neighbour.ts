@@ -1,9 +1,15 @@
-import http from "node:http";
-import type { Socket } from "node:net";
 import { mapWithConcurrency } from "../../functions/core/concurrency.ts";
-import { closeServer, listenOnLoopback } from "../../local/loopback.ts";
 import type { ApiClient } from "../support/api-client.ts";
 import type { BenchStack } from "../support/bench-stack.ts";
+import {
+  createEndpoint,
+  earnFastLane,
+  emit,
+  healthyWindow,
+  type LaneReceiver,
+  latencyStats,
+  startLaneReceiver,
+} from "../support/lane-traffic.ts";
 import { quantile, round, sleep } from "../support/stats.ts";
 
 /*
@@ -53,69 +59,6 @@ export interface NoisyNeighbourResult {
   met: boolean;
 }
 
-/** A receiver for every endpoint of the stage: healthy paths answer at once, `/hole/*` never, `/slow/*` after a while. */
-async function startNoisyReceiver(slowAnswerMs: number) {
-  const arrivals = new Map<string, number>();
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-  const open = new Set<http.ServerResponse>();
-  let badRequests = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      const path = req.url ?? "";
-      if (path.startsWith("/healthy/")) {
-        const key = `${req.headers["webhook-id"]}${path}`;
-        if (!arrivals.has(key)) arrivals.set(key, performance.now());
-        res.writeHead(204).end();
-        return;
-      }
-      badRequests++;
-      open.add(res);
-      res.on("close", () => open.delete(res));
-      if (path.startsWith("/slow/")) {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          if (!res.destroyed) res.writeHead(204).end();
-        }, slowAnswerMs);
-        timers.add(timer);
-      }
-      // A black hole: the request stays open, unanswered.
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  const url = await listenOnLoopback(server, 0);
-  return {
-    url,
-    arrivals,
-    badRequests: () => badRequests,
-    /** Hangs up every bad request still open (the black holes go away). */
-    hangUp: () => {
-      for (const res of open) res.socket?.destroy();
-    },
-    stop: () => {
-      for (const timer of timers) clearTimeout(timer);
-      for (const socket of sockets) socket.destroy();
-      return closeServer(server);
-    },
-  };
-}
-
-async function createEndpoint(api: ApiClient, url: string, tenantId: string): Promise<string> {
-  const out = await api.request("POST", "/v1/endpoints", { url, tenantId });
-  if (out.status !== 201) throw new Error(`endpoint registration answered ${out.status}`);
-  return String(out.json?.id);
-}
-
-async function emit(api: ApiClient, tenantId: string, seq: number): Promise<string> {
-  const out = await api.request("POST", "/v1/events", { type: "noisy.test", tenantId, payload: { seq } });
-  if (out.status !== 202) throw new Error(`emit answered ${out.status}: ${JSON.stringify(out.json)}`);
-  return String(out.json?.id);
-}
-
 /** Registers the round's fresh bad endpoints, each in a tenant of its own, and emits their events; answers their ids. */
 async function addBadEndpoints(
   api: ApiClient,
@@ -141,12 +84,7 @@ async function addBadEndpoints(
  * in flight let finish (30 s at most), then both queues purged of what is left of their deliveries.
  * Every healthy delivery of the window has arrived by then, so the purge takes none of them.
  */
-async function removeBadEndpoints(
-  stack: BenchStack,
-  api: ApiClient,
-  receiver: Awaited<ReturnType<typeof startNoisyReceiver>>,
-  ids: string[],
-): Promise<void> {
+async function removeBadEndpoints(stack: BenchStack, api: ApiClient, receiver: LaneReceiver, ids: string[]): Promise<void> {
   await Promise.all(ids.map((id) => api.request("DELETE", `/v1/endpoints/${id}`)));
   receiver.hangUp();
   const deadline = Date.now() + 30_000;
@@ -163,44 +101,31 @@ export async function benchNoisyNeighbour(
 ): Promise<NoisyNeighbourResult> {
   if (options.windowSeconds * 1000 <= options.deliveryTimeoutMs)
     throw new Error("a noisy window must outlast the delivery timeout, or its timeouts fall in the next baseline window");
-  const receiver = await startNoisyReceiver(options.slowAnswerMs);
+  const receiver = await startLaneReceiver(options.slowAnswerMs);
   const healthyPaths = Array.from({ length: options.healthyEndpoints }, (_, i) => `/healthy/${i}`);
   let seq = 0;
   try {
     const ids = await Promise.all(healthyPaths.map((path) => createEndpoint(api, `${receiver.url}${path}`, "nn-healthy")));
     await stack.call("startDelivery", { concurrency: 4 });
     // New endpoints start in probation: a few fast answers bring them to the fast lane.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      await emit(api, "nn-healthy", seq++);
-      await sleep(100);
-      const lanes = await Promise.all(ids.map(async (id) => (await api.request("GET", `/v1/endpoints/${id}`)).json?.lane));
-      if (lanes.every((lane) => lane === "fast")) break;
-      if (Date.now() > deadline) throw new Error(`healthy endpoints still in lanes ${lanes.join(", ")}`);
-    }
+    await earnFastLane(api, "nn-healthy", ids, () => seq++);
 
     // One window unmeasured: the first after start-up carries the stack's own warm-up (JIT, first
     // connections), which would otherwise land in the baseline and flatter the ratio.
-    await healthyWindow(api, receiver.arrivals, healthyPaths, options, () => seq++);
+    await healthyWindow(api, receiver.arrivals, "nn-healthy", healthyPaths, options, () => seq++);
     const samples = { baseline: [] as number[], noisy: [] as number[] };
     const handoversBefore = stack.laneHandovers();
     for (let round = 0; round < options.rounds; round++) {
       for (const kind of ["baseline", "noisy"] as const) {
         const bad = kind === "noisy" ? await addBadEndpoints(api, receiver.url, options, round, () => seq++) : [];
-        const window = await healthyWindow(api, receiver.arrivals, healthyPaths, options, () => seq++);
+        const window = await healthyWindow(api, receiver.arrivals, "nn-healthy", healthyPaths, options, () => seq++);
         samples[kind].push(...window);
         progress(`    round ${round + 1} ${kind}: ${window.length} healthy deliveries, p99 ${Math.round(quantile(window, 0.99))} ms`);
         if (bad.length > 0) await removeBadEndpoints(stack, api, receiver, bad);
       }
     }
-    const stats = (values: number[]) => ({
-      deliveries: values.length,
-      p50Ms: round(quantile(values, 0.5), 1),
-      p99Ms: round(quantile(values, 0.99), 1),
-      maxMs: round(Math.max(...values), 1),
-    });
-    const baseline = stats(samples.baseline);
-    const noisy = stats(samples.noisy);
+    const baseline = latencyStats(samples.baseline);
+    const noisy = latencyStats(samples.noisy);
     const ratio = round(noisy.p99Ms / baseline.p99Ms, 2);
     const overBudget = samples.noisy.filter((ms) => ms >= options.fastBudgetMs).length;
     const fastLaneHandovers = stack.laneHandovers() - handoversBefore;
@@ -219,34 +144,4 @@ export async function benchNoisyNeighbour(
     await stack.call("stopDelivery");
     await receiver.stop();
   }
-}
-
-/**
- * One window of healthy traffic at `ratePerSecond`, open loop; returns each healthy delivery's
- * emit-to-receive time. An event that never arrives (30 s) fails the stage: nothing may be lost.
- */
-async function healthyWindow(
-  api: ApiClient,
-  arrivals: Map<string, number>,
-  paths: string[],
-  options: NoisyNeighbourOptions,
-  nextSeq: () => number,
-): Promise<number[]> {
-  const sent: Promise<[string, number]>[] = [];
-  const interval = 1000 / options.ratePerSecond;
-  const started = performance.now();
-  for (let i = 0; i < options.ratePerSecond * options.windowSeconds; i++) {
-    const wait = started + i * interval - performance.now();
-    if (wait > 0) await sleep(wait);
-    const at = performance.now();
-    sent.push(emit(api, "nn-healthy", nextSeq()).then((id) => [id, at]));
-  }
-  const emitted = await Promise.all(sent);
-  const keys = emitted.flatMap(([id, at]) => paths.map((path) => [`${id}${path}`, at] as const));
-  const deadline = performance.now() + 30_000;
-  while (keys.some(([key]) => !arrivals.has(key))) {
-    if (performance.now() > deadline) throw new Error("healthy deliveries did not all arrive within 30 s");
-    await sleep(20);
-  }
-  return keys.map(([key, at]) => (arrivals.get(key) as number) - at);
 }

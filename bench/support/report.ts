@@ -8,6 +8,7 @@ import type { FanOutResult } from "../stages/fan-out.ts";
 import type { FeedBenchResult } from "../stages/feed.ts";
 import type { FeedMemoryResult } from "../stages/feed-memory.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
+import { type LaneCyclingResult, laneCyclingReport } from "../stages/lane-cycling.ts";
 import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
 import { feedMemorySection } from "./feed-memory-report.ts";
 import { isolationSections, isolationSummary } from "./isolation-report.ts";
@@ -27,6 +28,7 @@ export interface BenchReport {
   burst: BurstResult;
   eventSchema: EventSchemaResult;
   noisyNeighbour: NoisyNeighbourResult;
+  laneCycling: LaneCyclingResult;
   feed: FeedBenchResult;
   feedMemory: FeedMemoryResult;
 }
@@ -83,6 +85,8 @@ export function markdownReport(r: BenchReport): string {
     `| 10. emit to a long-polling feed consumer at ${fl.ratePerSecond}/s | p50 ${fl.p50Ms} ms, p99 ${fl.p99Ms} ms (emulator floor p99 ${fl.floor.p99Ms} ms) | | |`,
     `| 10. a feed follower catching up on ${n(r.feed.catchUp.items)} items | ${n(r.feed.catchUp.perSecond)} items/s | | |`,
   );
+  const laneCycling = laneCyclingReport(r.laneCycling);
+  out.push(...laneCycling.summary);
   out.push("");
   out.push("## 1. Delivery worker against the raw HTTP limit", "");
   out.push(
@@ -174,6 +178,7 @@ export function markdownReport(r: BenchReport): string {
   );
   out.push(...feedSection(r.feed));
   out.push(...feedMemorySection(r.feedMemory));
+  out.push(...laneCycling.section);
   return `${out.join("\n")}\n`;
 }
 

@@ -1,6 +1,7 @@
 import { api, feedRoot, type Page, withQuery } from "./api.ts";
 import { statsChart } from "./chart.ts";
 import { badge, h, replace, when } from "./dom.ts";
+import { laneFact } from "./lane.ts";
 import { recoveryPanel } from "./recovery.ts";
 import { current, go, link, refresh, withParams } from "./router.ts";
 import { limited, tenantParam } from "./session.ts";
@@ -187,10 +188,7 @@ export function endpointDetail(id: string): HTMLElement {
         ["Enabled", e.enabled ? "yes" : `no${e.disabledReason ? `, ${e.disabledReason} since ${when(e.disabledAt)}` : ""}`],
         ["Failing since", when(e.failingSince)],
         ["Circuit", `${e.circuit.state}${e.circuit.openUntil ? ` until ${when(e.circuit.openUntil)}` : ""}`],
-        [
-          "Lane",
-          `${e.lane}${e.laneSince ? ` since ${when(e.laneSince)}` : ""}${e.lane === "fast" ? "" : `, ${e.laneFastSuccesses} fast answers in a row`}`,
-        ],
+        ["Lane", laneFact(e, when)],
         ["Rate limit", e.rateLimitPerSecond ? `${e.rateLimitPerSecond} per second` : "none"],
         ["Retry schedule", e.retrySchedule ? `${e.retrySchedule.join(", ")} s` : "default"],
       ]),

@@ -22,6 +22,8 @@ export interface EndpointJson {
   lane: "fast" | "slow" | "probation";
   laneSince: string | null;
   laneFastSuccesses: number;
+  laneFastSuccessesNeeded: number;
+  laneDemotions: number;
 }
 
 export interface EventSummary {

@@ -73,13 +73,21 @@ export class DynamoEndpointHealth implements EndpointHealthStore {
     });
   }
 
-  moveLane(id: string, from: Lane, to: Lane, since: string): Promise<boolean> {
+  moveLane(id: string, from: Lane, to: Lane, since: string, demotions?: number): Promise<boolean> {
     // An endpoint stored before lanes has no lane attribute: it is in the fast lane.
     const inFrom = from === "fast" ? "(attribute_not_exists(lane) OR lane = :from)" : "lane = :from";
+    // The count of recent moves out rides on the move itself: it costs no write of its own.
+    const record = demotions === undefined ? "" : ", laneDemotions = :demotions";
     return this.update("move endpoint lane", id, {
-      UpdateExpression: "SET lane = :to, laneSince = :since, laneFastSuccesses = :zero",
+      UpdateExpression: `SET lane = :to, laneSince = :since, laneFastSuccesses = :zero${record}`,
       ConditionExpression: `attribute_exists(pk) AND ${inFrom}`,
-      ExpressionAttributeValues: { ":from": from, ":to": to, ":since": since, ":zero": 0 },
+      ExpressionAttributeValues: {
+        ":from": from,
+        ":to": to,
+        ":since": since,
+        ":zero": 0,
+        ...(demotions !== undefined && { ":demotions": demotions }),
+      },
     });
   }
 
@@ -104,8 +112,8 @@ export class DynamoEndpointHealth implements EndpointHealthStore {
   resetFastSuccesses(id: string, seenSince: string): Promise<boolean> {
     return this.update("reset fast successes", id, {
       UpdateExpression: "SET laneFastSuccesses = :zero",
-      ConditionExpression: "laneSince = :seen AND laneFastSuccesses > :zero",
-      ExpressionAttributeValues: { ":zero": 0, ":seen": seenSince },
+      ConditionExpression: "laneSince = :seen AND lane <> :fast",
+      ExpressionAttributeValues: { ":zero": 0, ":seen": seenSince, ":fast": "fast" },
     });
   }
 

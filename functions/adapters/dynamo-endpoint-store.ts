@@ -28,6 +28,7 @@ const ENDPOINT_FIELDS = [
   "lane",
   "laneSince",
   "laneFastSuccesses",
+  "laneDemotions",
   "revision",
 ] as const;
 

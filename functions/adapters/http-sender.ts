@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import type { ClientRequest } from "node:http";
 import type { LookupFunction } from "node:net";
 import { isIP } from "node:net";
-import type { HttpSender } from "../core/delivery/deps.ts";
+import type { HttpSender, SlowWatch } from "../core/delivery/deps.ts";
 import type { DestinationPolicy } from "../core/destination-policy.ts";
 import type { SendResult } from "../core/outcome.ts";
 import type { OwnSockets } from "../core/own-listeners.ts";
@@ -118,7 +118,7 @@ export class NodeHttpSender implements HttpSender {
    * headers it refuses (an invalid character, `Trailer` on a sized body); one such endpoint must not
    * crash the process or fail a batch that holds other tenants' messages.
    */
-  post(target: string, headers: Record<string, string>, body: string, limitMs?: number): Promise<SendResult> {
+  post(target: string, headers: Record<string, string>, body: string, limitMs?: number, watch?: SlowWatch): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const timeoutMs = limitMs === undefined ? this.options.timeoutMs : Math.min(limitMs, this.options.timeoutMs);
@@ -130,10 +130,12 @@ export class NodeHttpSender implements HttpSender {
         settle({ kind: "error", error: "timeout", message: `no answer within ${timeoutMs} ms`, durationMs: elapsed() });
         request?.destroy();
       }, timeoutMs);
+      const slowTimer = watch && watch.afterMs < timeoutMs ? setTimeout(watch.onSlow, watch.afterMs) : undefined;
       const settle = (result: SendResult) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(slowTimer);
         resolve(result);
       };
       const refuse = (error: unknown) => {

@@ -80,9 +80,9 @@ export class InvocationBudget {
    */
   guardSender(http: HttpSender, postMs: number, afterMs: number): HttpSender {
     return {
-      post: async (url, headers, body, timeoutMs) => {
+      post: async (url, headers, body, timeoutMs, watch) => {
         this.require(Math.min(postMs, timeoutMs ?? postMs) + afterMs, "POST");
-        return http.post(url, headers, body, timeoutMs);
+        return http.post(url, headers, body, timeoutMs, watch);
       },
     };
   }

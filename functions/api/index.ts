@@ -4,6 +4,7 @@ import { DynamoEventTypeStore } from "../adapters/dynamo-event-type-store.ts";
 import { JsonSchemaCompiler } from "../adapters/json-schemas.ts";
 import { realSleep } from "../adapters/persistent-call.ts";
 import { Authenticator } from "../core/api-keys.ts";
+import { laneExitRule } from "../core/delivery/lane-exit.ts";
 import { CachedEventTypeStore } from "../core/event-type-cache.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApiHandler } from "./handler.ts";
@@ -40,6 +41,7 @@ export const handler = runtime.budget.wrap(
       recoveries: runtime.recoveries,
       requeue: runtime.requeue,
       portalFrameAncestors: config.portalFrameAncestors,
+      laneExit: laneExitRule(config),
       feed: runtime.feed,
       pollLeases: runtime.pollLeases,
       pollLimits: { perEndpoint: config.maxPollsPerEndpoint, perTenant: config.maxPollsPerTenant },

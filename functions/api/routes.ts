@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { type ApiKeyDeps, createApiKey, deleteApiKey, listApiKeys } from "../core/api-keys.ts";
 import { circuitView } from "../core/circuit-breaker.ts";
+import { demotionsNow, exitSuccessesShown, type LaneExitRule } from "../core/delivery/lane-exit.ts";
 import { endpointScope } from "../core/endpoint-scope.ts";
 import {
   createEndpoint,
@@ -54,6 +55,8 @@ export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, A
   apiRoutes: ApiRoutes;
   /** FEED_URL: the feed function's own URL, when it has one; /v1/health tells it. */
   feedUrl?: string;
+  /** The lane settings an endpoint's way back to the fast lane is shown by. */
+  laneExit: LaneExitRule;
 }
 
 /** What one function of the API serves: every route (`all`, the local stack), all but long polls (`api`), or the feed (`feed`). */
@@ -75,7 +78,8 @@ export function routes(deps: ApiDeps): Route[] {
     const requested = query(event, "tenantId");
     return actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
   };
-  const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) => endpointJson(endpoint, withSecret, deps.clock.now());
+  const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) =>
+    endpointJson(endpoint, withSecret, deps.clock.now(), deps.laneExit);
   return [
     // feedUrl: where long polls go (null: this same URL), so that clients and the console find the feed.
     { method: "GET", path: "/v1/health", handler: async () => json(200, { status: "ok", feedUrl: deps.feedUrl ?? null }) },
@@ -272,7 +276,7 @@ function statusOf(error: Error): number {
 }
 
 /** An endpoint as the API shows it; `null` where a field is unset, the secret only when asked. */
-function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean, now: Date) {
+function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean, now: Date, laneExit: LaneExitRule) {
   const view = "secret" in endpoint ? endpointView(endpoint) : endpoint;
   return {
     id: view.id,
@@ -296,5 +300,7 @@ function endpointJson(endpoint: Endpoint | EndpointView, withSecret: boolean, no
     lane: view.lane ?? "fast",
     laneSince: view.laneSince ?? null,
     laneFastSuccesses: view.laneFastSuccesses ?? 0,
+    laneFastSuccessesNeeded: exitSuccessesShown(laneExit, view, now),
+    laneDemotions: demotionsNow(laneExit, view, now),
   };
 }

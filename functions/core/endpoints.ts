@@ -117,6 +117,7 @@ function patched(current: Endpoint, input: UpdateEndpointInput, now: string): En
     for (const field of ["disabledReason", "disabledAt", "failingSince", "circuit"] as const) delete current[field];
   }
   // A new URL is a new destination: the old one's run of failures, circuit and lane say nothing about it.
+  // Its recorded moves out of the fast lane stay: switching URLs must not wipe a cycling receiver's way back.
   if (input.url !== undefined && input.url !== current.url) {
     for (const field of ["failingSince", "circuit", "laneFastSuccesses"] as const) delete current[field];
     Object.assign(current, { lane: "probation", laneSince: now });

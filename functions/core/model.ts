@@ -32,8 +32,13 @@ export interface Endpoint {
   lane?: Lane;
   /** When the endpoint entered its lane. */
   laneSince?: string;
-  /** Consecutive fast 2xx answers in the slow or probation lane; LANE_EXIT_SUCCESSES of them move it to the fast lane. */
+  /** Consecutive fast 2xx answers in the slow or probation lane; enough of them (see laneDemotions) move it to the fast lane. */
   laneFastSuccesses?: number;
+  /**
+   * Recent moves out of the fast lane, as recorded at the last one (absent: none). Each doubles the
+   * fast answers the way back takes; time in the fast lane forgives them (delivery/lane-exit.ts).
+   */
+  laneDemotions?: number;
   /** Counts the writes to the endpoint, for optimistic concurrency (absent on an endpoint never changed). */
   revision?: number;
 }

@@ -220,7 +220,32 @@ export const SETTINGS = {
     min: 1,
     max: 1_000,
     unit: "count",
-    meaning: "consecutive fast 2xx answers that move an endpoint from the slow or probation lane to the fast lane",
+    meaning:
+      "consecutive fast 2xx answers that move an endpoint from the slow or probation lane to the fast lane, when it has not left the fast lane recently",
+  },
+  laneExitMaxSuccesses: {
+    kind: "whole",
+    env: "LANE_EXIT_MAX_SUCCESSES",
+    prop: "laneExitMaxSuccesses",
+    default: 640,
+    min: 1,
+    max: 100_000,
+    unit: "count",
+    atLeast: "laneExitSuccesses",
+    meaning:
+      "the cap of the way back's growth: each move out of the fast lane (a POST cut off by its budget, or a slow answer) doubles the fast answers in a row that bring the endpoint back; equal to LANE_EXIT_SUCCESSES, it never grows",
+  },
+  laneExitDecaySeconds: {
+    kind: "whole",
+    env: "LANE_EXIT_DECAY_SECONDS",
+    prop: "laneExitDecay",
+    duration: true,
+    default: 3_600,
+    min: 1,
+    max: 30 * 86_400,
+    unit: "s",
+    meaning:
+      "each period this long an endpoint spends in the fast lane without leaving it forgives one of its moves out, halving the fast answers its next way back takes",
   },
   adminApiKey: {
     kind: "text",

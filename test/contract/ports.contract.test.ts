@@ -264,16 +264,31 @@ describe.each([
       expect([await w.health.countFastSuccess("ep_lane", minute(1)), await w.health.countFastSuccess("ep_lane", minute(1))]).toEqual([
         1, 2,
       ]);
-      expect([await w.health.resetFastSuccesses("ep_lane", minute(1)), await w.health.resetFastSuccesses("ep_lane", minute(1))]).toEqual([
+      // Ending the run holds while the endpoint is in the lane seen, whatever the count; not for another stint.
+      expect([await w.health.resetFastSuccesses("ep_lane", minute(1)), await w.health.resetFastSuccesses("ep_lane", minute(0))]).toEqual([
         true,
         false,
       ]);
+      expect((await w.endpoints.get("ep_lane"))?.laneFastSuccesses).toBe(0);
+      expect(await w.health.resetFastSuccesses("ep_lane", minute(1))).toBe(true);
       await w.health.countFastSuccess("ep_lane", minute(1));
       expect(await w.health.moveLane("ep_lane", "slow", "fast", minute(3))).toBe(true);
       expect(await w.endpoints.get("ep_lane")).toMatchObject({ lane: "fast", laneSince: minute(3), laneFastSuccesses: 0 });
-      // In the fast lane there is no run to count.
+      // In the fast lane there is no run to count, nor to end.
       expect(await w.health.countFastSuccess("ep_lane", minute(3))).toBe(0);
+      expect(await w.health.resetFastSuccesses("ep_lane", minute(3))).toBe(false);
       expect(await w.health.moveLane("ep_missing", "fast", "slow", minute(3))).toBe(false);
+    });
+
+    it("records the moves out of the fast lane with the move itself, and keeps them through moves that do not say", async () => {
+      await w.endpoints.put(endpointFixture({ id: "ep_way_back", lane: "fast", laneSince: minute(0) }));
+      expect(await w.health.moveLane("ep_way_back", "fast", "slow", minute(1), 3)).toBe(true);
+      expect(await w.endpoints.get("ep_way_back")).toMatchObject({ lane: "slow", laneSince: minute(1), laneDemotions: 3 });
+      expect(await w.health.moveLane("ep_way_back", "slow", "fast", minute(2))).toBe(true);
+      expect(await w.endpoints.get("ep_way_back")).toMatchObject({ lane: "fast", laneSince: minute(2), laneDemotions: 3 });
+      // A move that lost its race records nothing.
+      expect(await w.health.moveLane("ep_way_back", "slow", "fast", minute(3), 7)).toBe(false);
+      expect((await w.endpoints.get("ep_way_back"))?.laneDemotions).toBe(3);
     });
   });
 

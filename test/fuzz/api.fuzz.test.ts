@@ -10,6 +10,7 @@ import { Authenticator } from "../../functions/core/api-keys.ts";
 import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
 import { apiEvent } from "../support/api-event.ts";
 import { ContractChecker } from "../support/contract.ts";
+import { defaultTestPolicy } from "../support/delivery-deps.ts";
 import {
   FakeClock,
   MemoryApiKeyStore,
@@ -74,6 +75,7 @@ async function setup() {
     timeLeftMs: () => Number.POSITIVE_INFINITY,
     maxBodyBytes: 256 * 1024,
     maxEndpointsPerTenant: 20,
+    laneExit: defaultTestPolicy().lanes,
     checkUrl: destinationCheck(
       new NodeHttpSender({
         timeoutMs: 1000,

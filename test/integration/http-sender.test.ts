@@ -18,6 +18,7 @@ beforeAll(async () => {
   receiver = await startReceiver((req) => {
     if (req.path === "/big") return { status: 200, body: "x".repeat(1_000_000) };
     if (req.path === "/redirect") return { status: 307, headers: { location: "/elsewhere" } };
+    if (req.path === "/late") return { status: 200, body: "late", delayMs: 400 };
     return { status: 200, body: "ok" };
   });
   port = new URL(receiver.url).port;
@@ -156,6 +157,30 @@ describe("NodeHttpSender destination checks", () => {
     const big = await client.post(`http://h.test:${port}/big`, {}, "{}");
     expect(big).toMatchObject({ kind: "response", statusCode: 200 });
     expect((big as { body: string }).body.length).toBeLessThanOrEqual(64 * 1024);
+    client.close();
+  });
+});
+
+describe("NodeHttpSender slow watch", () => {
+  it("tells the watch once, while the POST is still open, when it outlasts the watch's time; never when answered first or cut off before it", async () => {
+    const client = new NodeHttpSender({
+      timeoutMs: 10_000,
+      policy: loopbackOnly,
+      resolver: async () => [{ address: "127.0.0.1", family: 4 }],
+    });
+    const events: string[] = [];
+    const watch = (name: string, afterMs: number) => ({ afterMs, onSlow: () => events.push(`${name} slow`) });
+    const late = client.post(`http://h.test:${port}/late`, {}, "{}", undefined, watch("late", 50)).then((result) => {
+      events.push("late answered");
+      return result;
+    });
+    const quick = await client.post(`http://h.test:${port}/a`, {}, "{}", undefined, watch("quick", 5_000));
+    expect(quick).toMatchObject({ kind: "response", statusCode: 200 });
+    expect(await late).toMatchObject({ kind: "response", statusCode: 200, body: "late" });
+    const cut = await client.post(`http://h.test:${port}/late`, {}, "{}", 100, watch("cut", 5_000));
+    expect(cut).toMatchObject({ kind: "error", error: "timeout" });
+    // Told before the answer came: the watch acts while the receiver still holds the request.
+    expect(events).toEqual(["late slow", "late answered"]);
     client.close();
   });
 });

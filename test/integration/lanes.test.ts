@@ -139,6 +139,11 @@ describe("delivery lanes", () => {
       for (const a of attempts) expect(a.durationMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
     }
     expect(await Promise.all([...holeEndpoints, slowEndpoint, turner].map((e) => laneOf(e.id)))).toEqual(["slow", "slow", "slow", "slow"]);
+    // Only the endpoint that left the fast lane has a move recorded, and its way back is twice as long;
+    // the others went from probation to the slow lane and cost the fast lane nothing.
+    const shown = async (id: string) => (await stack.api("GET", `/v1/endpoints/${id}`)).json;
+    expect(await shown(turner.id)).toMatchObject({ laneDemotions: 1, laneFastSuccessesNeeded: 4 });
+    expect(await shown(slowEndpoint.id)).toMatchObject({ laneDemotions: 0, laneFastSuccessesNeeded: 2 });
     // The endpoint that turned was cut off in the fast lane and handed over: the receiver saw that
     // POST besides the logged attempts (the same webhook-id, as a duplicate would be).
     const turnedIds = bad.filter((id) => tenantOf.get(id) === "t-turn");

@@ -1,4 +1,5 @@
 import type { ApiDeps, ApiRoutes } from "../../functions/api/routes.ts";
+import { defaultTestPolicy } from "./delivery-deps.ts";
 import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
 import { MemoryPollLeases } from "./memory-poll-leases.ts";
@@ -21,5 +22,6 @@ export function memoryApiDeps() {
     apiRoutes: "all" as ApiRoutes,
     sleep: async (ms: number) => intake.clock.advance(ms),
     timeLeftMs: () => Number.POSITIVE_INFINITY,
+    laneExit: defaultTestPolicy().lanes,
   } satisfies ApiDeps;
 }

@@ -1,6 +1,6 @@
 import { JsonSchemaCompiler } from "../../functions/adapters/json-schemas.ts";
 import type { Clock } from "../../functions/core/clock.ts";
-import type { EndpointHealthStore, HttpSender, RateCounter, RetryControl } from "../../functions/core/delivery/deps.ts";
+import type { EndpointHealthStore, HttpSender, RateCounter, RetryControl, SlowWatch } from "../../functions/core/delivery/deps.ts";
 import { DependencyError } from "../../functions/core/errors.ts";
 import type { EventTypeRecord, EventTypeStore } from "../../functions/core/event-types.ts";
 import type {
@@ -368,13 +368,13 @@ export class MemoryEndpointHealth implements EndpointHealthStore {
       },
     );
   }
-  async moveLane(id: string, from: Lane, to: Lane, since: string) {
+  async moveLane(id: string, from: Lane, to: Lane, since: string, demotions?: number) {
     return this.change(
       `lane ${to}`,
       id,
       (e) => (e.lane ?? "fast") === from,
       (e) => {
-        Object.assign(e, { lane: to, laneSince: since, laneFastSuccesses: 0 });
+        Object.assign(e, { lane: to, laneSince: since, laneFastSuccesses: 0 }, demotions !== undefined && { laneDemotions: demotions });
       },
     );
   }
@@ -393,7 +393,7 @@ export class MemoryEndpointHealth implements EndpointHealthStore {
     return this.change(
       "fast successes reset",
       id,
-      (e) => e.laneSince === seenSince && (e.laneFastSuccesses ?? 0) > 0,
+      (e) => e.laneSince === seenSince && e.lane !== undefined && e.lane !== "fast",
       (e) => {
         e.laneFastSuccesses = 0;
       },
@@ -448,12 +448,21 @@ export class RecordingOperationalEvents implements OperationalEvents {
 
 /** An HTTP sender that answers from a script and records each request. */
 export class ScriptedSender implements HttpSender {
-  readonly requests: { url: string; headers: Record<string, string>; body: string; timeoutMs?: number }[] = [];
+  readonly requests: { url: string; headers: Record<string, string>; body: string; timeoutMs?: number; watchedAfterMs?: number }[] = [];
   /** Answers each request; `timeoutMs` is the limit the worker gave the POST (undefined: the sender's own). */
   answer: (url: string, timeoutMs?: number) => SendResult = () => ({ kind: "response", statusCode: 200, body: "ok", durationMs: 3 });
-  async post(url: string, headers: Record<string, string>, body: string, timeoutMs?: number) {
-    this.requests.push({ url, headers, body, ...(timeoutMs !== undefined && { timeoutMs }) });
-    return this.answer(url, timeoutMs);
+  /** As the real sender does, tells a watch whose time an answer's duration passed, before the answer. */
+  async post(url: string, headers: Record<string, string>, body: string, timeoutMs?: number, watch?: SlowWatch) {
+    this.requests.push({
+      url,
+      headers,
+      body,
+      ...(timeoutMs !== undefined && { timeoutMs }),
+      ...(watch !== undefined && { watchedAfterMs: watch.afterMs }),
+    });
+    const result = this.answer(url, timeoutMs);
+    if (watch && result.durationMs > watch.afterMs) watch.onSlow();
+    return result;
   }
 }
 

@@ -26,6 +26,8 @@ const timedOut = (durationMs: number): SendResult => ({ kind: "error", error: "t
 const BUDGET_MS = 500;
 const SLOW_AFTER_MS = 200;
 const EXIT_SUCCESSES = 3;
+const MAX_EXIT_SUCCESSES = 12;
+const DECAY_SECONDS = 600;
 const LANE_SINCE = "2026-11-01T00:00:00.000Z";
 
 let deps: TestDeliveryDeps;
@@ -41,7 +43,16 @@ beforeEach(() => {
   deps = deliveryDeps([5, 300]);
   slowLane = deps.slowLane;
   lanes.length = 0;
-  deps.policy = { ...deps.policy, lanes: { fastBudgetMs: BUDGET_MS, slowAfterMs: SLOW_AFTER_MS, exitSuccesses: EXIT_SUCCESSES } };
+  deps.policy = {
+    ...deps.policy,
+    lanes: {
+      fastBudgetMs: BUDGET_MS,
+      slowAfterMs: SLOW_AFTER_MS,
+      exitSuccesses: EXIT_SUCCESSES,
+      maxExitSuccesses: MAX_EXIT_SUCCESSES,
+      exitDecaySeconds: DECAY_SECONDS,
+    },
+  };
   deps.onLaneMove = (event) => lanes.push(event.kind);
 });
 
@@ -81,7 +92,7 @@ describe("the fast lane", () => {
     expect(deps.attempts.items).toEqual([]);
     expect(deps.queue.delays).toEqual([]);
     expect(slowLane.requeued).toEqual([{ body: JSON.stringify(m), delaySeconds: 0, tenantId: m.tenantId }]);
-    expect(stored()).toMatchObject({ lane: "slow", laneSince: deps.clock.now().toISOString(), laneFastSuccesses: 0 });
+    expect(stored()).toMatchObject({ lane: "slow", laneSince: deps.clock.now().toISOString(), laneFastSuccesses: 0, laneDemotions: 1 });
     expect(lanes).toEqual(["entered_slow", "handed_over"]);
   });
 
@@ -150,6 +161,108 @@ describe("the slow lane", () => {
     expect(deps.attempts.items.map((a) => a.status)).toEqual(["succeeded"]);
     expect(slowLane.requeued).toEqual([]);
     expect(deps.health.writes).toEqual([]);
+  });
+});
+
+describe("the way back after moves out of the fast lane", () => {
+  let seq = 0;
+  /** One delivery by the worker of the lane the endpoint is in now, answered by `answer`. */
+  async function deliver(answer: SendResult): Promise<void> {
+    deps.lane = (stored().lane ?? "fast") === "fast" ? "fast" : "slow";
+    deps.http.answer = () => answer;
+    await deliverBatch(deps, [received(message(`evt_w${seq++}`))]);
+  }
+  const hang = () => deliver(timedOut(BUDGET_MS));
+  const fastAnswers = async (n: number) => {
+    for (let i = 0; i < n; i++) await deliver(answered(204, 5));
+  };
+
+  it("doubles the run of fast answers the way back takes with each move out, up to LANE_EXIT_MAX_SUCCESSES", async () => {
+    await putEndpoint({ lane: "fast", laneSince: LANE_SINCE });
+    const needed: number[] = [];
+    for (let move = 1; move <= 4; move++) {
+      await hang();
+      expect(stored().lane).toBe("slow");
+      let answers = 0;
+      while (stored().lane !== "fast") {
+        await fastAnswers(1);
+        answers++;
+      }
+      needed.push(answers);
+    }
+    // EXIT_SUCCESSES 3: 6, 12, then the cap of 12.
+    expect(needed).toEqual([2 * EXIT_SUCCESSES, 4 * EXIT_SUCCESSES, MAX_EXIT_SUCCESSES, MAX_EXIT_SUCCESSES]);
+    expect(stored().laneDemotions).toBe(2);
+  });
+
+  it("records a slow answer in the fast lane as a move out, and nothing for a probation endpoint that answered slowly", async () => {
+    await putEndpoint({ lane: "fast", laneSince: LANE_SINCE });
+    await deliver(answered(204, SLOW_AFTER_MS + 1));
+    expect(stored()).toMatchObject({ lane: "slow", laneDemotions: 1 });
+    await putEndpoint({ lane: "probation", laneSince: LANE_SINCE });
+    await deliver(answered(204, SLOW_AFTER_MS + 1));
+    expect(stored().lane).toBe("slow");
+    expect(stored().laneDemotions).toBeUndefined();
+  });
+
+  it("forgives one recorded move per LANE_EXIT_DECAY_SECONDS spent in the fast lane, at the next move out, with no write before it", async () => {
+    const enteredFast = deps.clock.now().toISOString();
+    await putEndpoint({ lane: "fast", laneSince: enteredFast, laneDemotions: 3 });
+    deps.clock.advance(2.5 * DECAY_SECONDS * 1000);
+    await fastAnswers(5);
+    expect(deps.health.writes).toEqual([]);
+    await hang();
+    // 3 recorded, 2 forgiven, plus this move.
+    expect(stored()).toMatchObject({ lane: "slow", laneDemotions: 2 });
+  });
+
+  it("ends the run when a slow-lane POST outlasts SLOW_LANE_AFTER_MS, though the batch read no run (another poller counted it meanwhile)", async () => {
+    await putEndpoint({ lane: "slow", laneSince: LANE_SINCE, laneDemotions: 1 });
+    deps.lane = "slow";
+    deps.http.answer = () => {
+      // While this POST is open, another poller counts fast answers that came after it.
+      stored().laneFastSuccesses = 2 * EXIT_SUCCESSES - 1;
+      return timedOut(1_000);
+    };
+    await deliverBatch(deps, [received(message())]);
+    expect(stored()).toMatchObject({ lane: "slow", laneFastSuccesses: 0 });
+    expect(deps.http.requests.map((r) => r.watchedAfterMs)).toEqual([SLOW_AFTER_MS]);
+  });
+
+  it("undoes a return to the fast lane made while a slow-lane POST hung, and records it as a move out", async () => {
+    await putEndpoint({ lane: "probation", laneSince: LANE_SINCE });
+    deps.lane = "slow";
+    deps.http.answer = () => {
+      // Another poller's fast answers graduated it while this POST was open.
+      Object.assign(stored(), { lane: "fast", laneSince: "2026-11-01T00:00:01.000Z" });
+      return answered(204, SLOW_AFTER_MS + 1);
+    };
+    await deliverBatch(deps, [received(message())]);
+    expect(stored()).toMatchObject({ lane: "slow", laneSince: deps.clock.now().toISOString(), laneDemotions: 1 });
+    expect(lanes).toEqual(["entered_slow"]);
+  });
+
+  it("moves a fast endpoint out as soon as its POST outlasts SLOW_LANE_AFTER_MS, once, though the POST runs on to the budget", async () => {
+    await putEndpoint({ lane: "fast", laneSince: LANE_SINCE });
+    let laneWhileOpen: string | undefined;
+    deps.http.post = async (_url, _headers, _body, timeoutMs, watch) => {
+      watch?.onSlow();
+      // The POST stays open a while after the watch's time: the move is written meanwhile.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      laneWhileOpen = stored().lane;
+      return timedOut(timeoutMs ?? BUDGET_MS);
+    };
+    await deliverBatch(deps, [received(message())]);
+    expect(laneWhileOpen).toBe("slow");
+    expect(stored()).toMatchObject({ lane: "slow", laneDemotions: 1 });
+    expect(lanes).toEqual(["entered_slow", "handed_over"]);
+  });
+
+  it("keeps the recorded moves when the endpoint is given a new URL, so a new URL does not wipe its way back", async () => {
+    const endpointDeps = { endpoints: deps.endpoints, clock: deps.clock, checkUrl: async () => undefined, maxEndpointsPerTenant: 10 };
+    await putEndpoint({ lane: "slow", laneSince: LANE_SINCE, laneDemotions: 2 });
+    const renamed = await updateEndpoint(endpointDeps, "ep_1", { url: "https://b.example/hook" } as never);
+    expect(renamed).toMatchObject({ lane: "probation", laneDemotions: 2 });
   });
 });
 

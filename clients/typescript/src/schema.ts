@@ -637,8 +637,12 @@ export interface components {
             lane: "fast" | "slow" | "probation";
             /** @description When it entered its lane; null for an endpoint in the fast lane since before lanes */
             laneSince: string | null;
-            /** @description Consecutive fast 2xx answers in the slow or probation lane; LANE_EXIT_SUCCESSES of them move it to the fast lane */
+            /** @description Consecutive fast 2xx answers in the slow or probation lane; laneFastSuccessesNeeded of them move it to the fast lane */
             laneFastSuccesses: number;
+            /** @description The run of fast 2xx answers that brings it from the slow or probation lane to the fast lane: in those lanes what it needs now; in the fast lane what a move out of it now would set. LANE_EXIT_SUCCESSES doubled for each recent move out of the fast lane, up to LANE_EXIT_MAX_SUCCESSES */
+            laneFastSuccessesNeeded: number;
+            /** @description Its recent moves out of the fast lane (a POST cut off by the fast lane's budget, or a slow answer); each LANE_EXIT_DECAY_SECONDS it spends in the fast lane without another forgives one */
+            laneDemotions: number;
         };
         CreatedEndpoint: {
             /** @description An identifier this API gave out */
@@ -691,8 +695,12 @@ export interface components {
             lane: "fast" | "slow" | "probation";
             /** @description When it entered its lane; null for an endpoint in the fast lane since before lanes */
             laneSince: string | null;
-            /** @description Consecutive fast 2xx answers in the slow or probation lane; LANE_EXIT_SUCCESSES of them move it to the fast lane */
+            /** @description Consecutive fast 2xx answers in the slow or probation lane; laneFastSuccessesNeeded of them move it to the fast lane */
             laneFastSuccesses: number;
+            /** @description The run of fast 2xx answers that brings it from the slow or probation lane to the fast lane: in those lanes what it needs now; in the fast lane what a move out of it now would set. LANE_EXIT_SUCCESSES doubled for each recent move out of the fast lane, up to LANE_EXIT_MAX_SUCCESSES */
+            laneFastSuccessesNeeded: number;
+            /** @description Its recent moves out of the fast lane (a POST cut off by the fast lane's budget, or a slow answer); each LANE_EXIT_DECAY_SECONDS it spends in the fast lane without another forgives one */
+            laneDemotions: number;
             /** @description The whsec_ signing secret; shown here and by GET /v1/endpoints/{id}/secret only */
             secret: string;
         };

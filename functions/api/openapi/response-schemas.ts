@@ -73,7 +73,21 @@ const endpointFields = {
   laneFastSuccesses: v.pipe(
     v.number(),
     v.integer(),
-    v.description("Consecutive fast 2xx answers in the slow or probation lane; LANE_EXIT_SUCCESSES of them move it to the fast lane"),
+    v.description("Consecutive fast 2xx answers in the slow or probation lane; laneFastSuccessesNeeded of them move it to the fast lane"),
+  ),
+  laneFastSuccessesNeeded: v.pipe(
+    v.number(),
+    v.integer(),
+    v.description(
+      "The run of fast 2xx answers that brings it from the slow or probation lane to the fast lane: in those lanes what it needs now; in the fast lane what a move out of it now would set. LANE_EXIT_SUCCESSES doubled for each recent move out of the fast lane, up to LANE_EXIT_MAX_SUCCESSES",
+    ),
+  ),
+  laneDemotions: v.pipe(
+    v.number(),
+    v.integer(),
+    v.description(
+      "Its recent moves out of the fast lane (a POST cut off by the fast lane's budget, or a slow answer); each LANE_EXIT_DECAY_SECONDS it spends in the fast lane without another forgives one",
+    ),
   ),
 };
 

@@ -8,6 +8,7 @@ import type { SendResult } from "../outcome.ts";
 import type { AttemptLog, Requeue } from "../ports.ts";
 import type { RecoveryStepDeps } from "../recovery.ts";
 import type { RetrySchedule } from "../retry-schedule.ts";
+import { type LaneExitRule, laneExitRule } from "./lane-exit.ts";
 
 /*
  * The delivery worker's ports and settings: a leaf that the pipeline and each of its stages import,
@@ -32,8 +33,17 @@ export interface RetryControl {
 
 /** The outbound HTTP client: one POST, no redirects, bounded in time and bytes read. */
 export interface HttpSender {
-  /** `timeoutMs` shortens the sender's own limit for this POST (the fast lane's budget); it never lengthens it. */
-  post(url: string, headers: Record<string, string>, body: string, timeoutMs?: number): Promise<SendResult>;
+  /**
+   * `timeoutMs` shortens the sender's own limit for this POST (the fast lane's budget); it never
+   * lengthens it. `watch.onSlow` is called once if the POST is still unanswered after `watch.afterMs`.
+   */
+  post(url: string, headers: Record<string, string>, body: string, timeoutMs?: number, watch?: SlowWatch): Promise<SendResult>;
+}
+
+/** Told while a POST is in flight that it has taken longer than `afterMs` (the slow lane ends a run of fast answers then). */
+export interface SlowWatch {
+  afterMs: number;
+  onSlow: () => void;
 }
 
 /** The worker reads an endpoint by id, once per batch. */
@@ -61,11 +71,14 @@ export interface EndpointHealthStore {
   closeCircuit(id: string, seenOpenUntil: string): Promise<boolean>;
   /** Disables an enabled endpoint still at `url` (not one PATCHed to a new URL meanwhile), recording why and when. */
   disable(id: string, reason: DisabledReason, at: string, url: string): Promise<boolean>;
-  /** Moves the endpoint from lane `from` (an absent lane is "fast") to `to` as of `since`, starting a new run of fast successes. */
-  moveLane(id: string, from: Lane, to: Lane, since: string): Promise<boolean>;
+  /**
+   * Moves the endpoint from lane `from` (an absent lane is "fast") to `to` as of `since`, starting a
+   * new run of fast successes; `demotions`, when given, is recorded as its recent moves out of the fast lane.
+   */
+  moveLane(id: string, from: Lane, to: Lane, since: string, demotions?: number): Promise<boolean>;
   /** Counts one fast success in the slow or probation lane entered at `seenSince`; answers the new count (0: it left that lane meanwhile). */
   countFastSuccess(id: string, seenSince: string): Promise<number>;
-  /** Ends the run of fast successes of the lane entered at `seenSince`. */
+  /** Ends the run of fast successes of the slow or probation lane entered at `seenSince`; false when the endpoint has left it. */
   resetFastSuccesses(id: string, seenSince: string): Promise<boolean>;
 }
 
@@ -88,14 +101,12 @@ export interface DeliveryPolicy {
   lanes: LaneSettings;
 }
 
-/** When an endpoint changes lanes (see model.ts Lane). */
-export interface LaneSettings {
+/** When an endpoint changes lanes (see model.ts Lane); the way back grows with repeated moves out (lane-exit.ts). */
+export interface LaneSettings extends LaneExitRule {
   /** A fast-lane POST is cut off after this and handed to the slow lane (never above the delivery timeout). */
   fastBudgetMs: number;
   /** An answer slower than this is slow. */
   slowAfterMs: number;
-  /** Consecutive fast 2xx answers that bring an endpoint back to the fast lane. */
-  exitSuccesses: number;
 }
 
 /** The configuration's settings the delivery rules come from. */
@@ -110,6 +121,8 @@ export type PolicySettings = Pick<
   | "fastLaneBudgetMs"
   | "slowLaneAfterMs"
   | "laneExitSuccesses"
+  | "laneExitMaxSuccesses"
+  | "laneExitDecaySeconds"
 >;
 
 /** The delivery rules of a configuration; a probe holds the half-open circuit for one delivery's timeout plus time to log it. */
@@ -126,7 +139,7 @@ export function deliveryPolicy(settings: PolicySettings): DeliveryPolicy {
     lanes: {
       fastBudgetMs: Math.min(settings.fastLaneBudgetMs, settings.deliveryTimeoutMs),
       slowAfterMs: settings.slowLaneAfterMs,
-      exitSuccesses: settings.laneExitSuccesses,
+      ...laneExitRule(settings),
     },
   };
 }

@@ -11,7 +11,9 @@ import type { DeliveryDeps } from "./deps.ts";
  */
 
 /** The health fields a transition changed (an undefined value clears the field). */
-export type EndpointChange = Partial<Pick<Endpoint, "failingSince" | "circuit" | "enabled" | "lane" | "laneSince" | "laneFastSuccesses">>;
+export type EndpointChange = Partial<
+  Pick<Endpoint, "failingSince" | "circuit" | "enabled" | "lane" | "laneSince" | "laneFastSuccesses" | "laneDemotions">
+>;
 
 /** After a success: the probe closes the circuit and a run of failures ends. */
 export async function afterSuccess(

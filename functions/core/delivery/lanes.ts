@@ -1,6 +1,7 @@
 import type { DeliveryMessage, Endpoint, Lane } from "../model.ts";
 import type { DeliveryDeps, LaneEvent, ReceivedMessage } from "./deps.ts";
 import type { EndpointChange } from "./health.ts";
+import { demotionsAfterMove, exitSuccessesNeeded } from "./lane-exit.ts";
 import type { Attempted } from "./send.ts";
 
 /*
@@ -48,6 +49,22 @@ export async function sendToSlowLane(
   deps.onLaneMove?.({ kind, endpointId: message.endpointId, eventId: message.eventId });
 }
 
+/**
+ * Moves an endpoint the caller saw in the fast lane (`seen`) to the slow lane as of `now`, recording
+ * the move for its way back (lane-exit.ts); nothing if another worker moved it first.
+ */
+export async function moveOutOfFastLane(
+  deps: Pick<DeliveryDeps, "policy" | "health" | "onLaneMove">,
+  seen: Endpoint,
+  now: Date,
+): Promise<EndpointChange> {
+  const since = now.toISOString();
+  const demotions = demotionsAfterMove(deps.policy.lanes, seen, now);
+  if (!(await deps.health.moveLane(seen.id, "fast", "slow", since, demotions))) return {};
+  deps.onLaneMove?.({ kind: "entered_slow", endpointId: seen.id });
+  return { lane: "slow", laneSince: since, laneFastSuccesses: 0, laneDemotions: demotions };
+}
+
 /** Whether an attempt may change its endpoint's lane: it was slow, or made in the slow lane. */
 export function laneMayChange(deps: Pick<DeliveryDeps, "lane" | "policy">, endpoint: Endpoint, sent: Attempted): boolean {
   return deps.lane === "slow" || laneOf(endpoint) !== "fast" || isSlow(deps, sent);
@@ -60,29 +77,34 @@ function isSlow(deps: Pick<DeliveryDeps, "policy">, sent: Attempted): boolean {
 /**
  * The lane transition an attempt calls for, applied with a conditional write. In the fast lane, a
  * POST cut off by the budget or answered slower than SLOW_LANE_AFTER_MS moves the endpoint to the
- * slow lane. In the slow lane, a fast 2xx adds to the endpoint's run of fast successes, and
- * LANE_EXIT_SUCCESSES of them move it back; anything else ends the run (and a probation endpoint
- * that was slow becomes a slow one). The common case, a fast answer in the fast lane, writes nothing.
+ * slow lane and records the move (lane-exit.ts). In the slow lane, a fast 2xx adds to the endpoint's
+ * run of fast successes, and as many as its recorded moves call for (LANE_EXIT_SUCCESSES doubled per
+ * move, capped) move it back; anything else ends the run (and a probation endpoint that was slow
+ * becomes a slow one). The common case, a fast answer in the fast lane, writes nothing. A POST that
+ * outlasted SLOW_LANE_AFTER_MS was acted on then already (lane-watch.ts); the batch's copy says so,
+ * and its answer changes nothing more.
  */
 export async function afterLaneAttempt(
   deps: Pick<DeliveryDeps, "lane" | "policy" | "health" | "clock" | "onLaneMove">,
   endpoint: Endpoint,
   sent: Attempted,
 ): Promise<EndpointChange> {
-  const { exitSuccesses } = deps.policy.lanes;
+  const rule = deps.policy.lanes;
   const slow = isSlow(deps, sent);
   const lane = laneOf(endpoint);
-  const since = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const since = now.toISOString();
   const move = async (to: Lane, kind: LaneEvent["kind"]): Promise<EndpointChange> => {
     if (!(await deps.health.moveLane(endpoint.id, lane, to, since))) return {};
     deps.onLaneMove?.({ kind, endpointId: endpoint.id });
     return { lane: to, laneSince: since, laneFastSuccesses: 0 };
   };
-  if (lane === "fast") return slow && deps.lane === "fast" ? move("slow", "entered_slow") : {};
+  // Only a move out of the fast lane is recorded: a probation endpoint that was slow never cost the fast lane anything.
+  if (lane === "fast") return slow && deps.lane === "fast" ? moveOutOfFastLane(deps, endpoint, now) : {};
   const seenSince = endpoint.laneSince ?? "";
   if (!slow && sent.outcome.ok) {
     const count = await deps.health.countFastSuccess(endpoint.id, seenSince);
-    if (count >= exitSuccesses) return move("fast", "left_slow");
+    if (count >= exitSuccessesNeeded(rule, endpoint.laneDemotions ?? 0)) return move("fast", "left_slow");
     return count > 0 ? { laneFastSuccesses: count } : {};
   }
   if (slow && lane === "probation") return move("slow", "entered_slow");

@@ -8,6 +8,7 @@ import { BatchEndpoints } from "./batch-endpoints.ts";
 import { bestEffort } from "./best-effort.ts";
 import type { DeliveryDeps, ReceivedMessage } from "./deps.ts";
 import { afterFailure, afterSuccess, disableEndpoint, type EndpointChange } from "./health.ts";
+import { slowPostWatch } from "./lane-watch.ts";
 import { afterLaneAttempt, laneMayChange, postBudgetMs, ranOutOfBudget, sendToSlowLane } from "./lanes.ts";
 import { parseMessage, parseTask } from "./message.ts";
 import { sendSigned } from "./send.ts";
@@ -88,14 +89,16 @@ async function deliverOne(
 
   const { endpoint, attempt, probe } = admission;
   await endpoints.apply(endpoint.id, admission.change);
-  const sent =
-    endpoint.kind === "polling"
-      ? await appendDelivery(deps, message, endpoint)
-      : await sendSigned(deps, message, endpoint, postBudgetMs(deps));
   // Health is read from the batch's copy as it is now: other deliveries of the batch may have changed it meanwhile.
   const current = async (): Promise<Endpoint> => (await endpoints.get(endpoint.id)) ?? endpoint;
   const health = (step: (now: Endpoint) => Promise<EndpointChange>) =>
     bestEffort(deps, "record endpoint health", async () => endpoints.apply(endpoint.id, await step(await current())));
+  const slow = slowPostWatch(deps, endpoint, health);
+  const sent =
+    endpoint.kind === "polling"
+      ? await appendDelivery(deps, message, endpoint)
+      : await sendSigned(deps, message, endpoint, postBudgetMs(deps), slow.watch);
+  await slow.noted();
   const lane = (now: Endpoint) => afterLaneAttempt(deps, now, sent);
   if (ranOutOfBudget(deps, sent)) {
     await health(lane);

@@ -3,7 +3,7 @@ import type { AttemptRecord, DeliveryMessage, Endpoint } from "../model.ts";
 import { classifyOutcome, type Outcome } from "../outcome.ts";
 import { signingSecrets } from "../secret-rotation.ts";
 import { Signer } from "../signing.ts";
-import type { DeliveryDeps } from "./deps.ts";
+import type { DeliveryDeps, SlowWatch } from "./deps.ts";
 
 /** The product name receivers see in `user-agent`. */
 export const USER_AGENT = "hookrelay/0.1 (+https://github.com/hookrelay/hookrelay)";
@@ -17,7 +17,8 @@ export interface Attempted {
 }
 
 /**
- * Signs and POSTs the message to the endpoint, within `budgetMs` when given (the fast lane's). During
+ * Signs and POSTs the message to the endpoint, within `budgetMs` when given (the fast lane's), with
+ * `watch` told if it is still unanswered after a while (the slow lane's, lanes.ts). During
  * a secret rotation's grace period the signature header carries one signature per live secret,
  * space-separated, the current one first.
  */
@@ -26,6 +27,7 @@ export async function sendSigned(
   message: DeliveryMessage,
   endpoint: Endpoint,
   budgetMs?: number,
+  watch?: SlowWatch,
 ): Promise<Attempted> {
   const at = deps.clock.now();
   const timestamp = Math.floor(at.getTime() / 1000);
@@ -41,7 +43,7 @@ export async function sendSigned(
     "webhook-timestamp": String(timestamp),
     "webhook-signature": signature,
   };
-  const result = await deps.http.post(endpoint.url, headers, message.body, budgetMs);
+  const result = await deps.http.post(endpoint.url, headers, message.body, budgetMs, watch);
   const response =
     result.kind === "response"
       ? { statusCode: result.statusCode, responseBody: truncate(result.body) }
