@@ -52,7 +52,8 @@ function accepts(url: string): Promise<boolean> {
 
 /** Waits until the stack's node process is gone and none of its ports answers. */
 async function expectGone(stack: RunningStack): Promise<void> {
-  await eventually(async () => !isAlive(stack.pid));
+  // A graceful stop finishes what is in flight and closes the emulators: slow on a loaded machine.
+  await eventually(async () => !isAlive(stack.pid), 45_000);
   for (const url of stack.listening) expect(await accepts(url), url).toBe(false);
 }
 
