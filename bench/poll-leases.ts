@@ -7,9 +7,9 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { DynamoPollLeases } from "../functions/adapters/dynamo-poll-leases.ts";
-import { systemClock } from "../functions/core/clock.ts";
+import { DynamoPollLeases } from "../functions/adapters/dynamo/dynamo-poll-leases.ts";
 import { withPollLeases } from "../functions/core/feed/poll-leases.ts";
+import { systemClock } from "../functions/core/kernel/clock.ts";
 import { startDynamo } from "../local/emulators.ts";
 import { ensureTable } from "../local/provision.ts";
 import { median, round } from "./support/stats.ts";

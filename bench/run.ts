@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { SETTINGS } from "../functions/core/settings.ts";
+import { SETTINGS } from "../functions/core/config/settings.ts";
 import { benchBurst } from "./stages/burst.ts";
 import { benchColdStart } from "./stages/cold-start.ts";
 import { priceRuns } from "./stages/cost.ts";

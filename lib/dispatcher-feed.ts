@@ -12,7 +12,7 @@ import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
-import { settingsEnvironment } from "../functions/core/config.ts";
+import { settingsEnvironment } from "../functions/core/config/config.ts";
 import { MAX_WAIT_SECONDS } from "../functions/core/feed/long-poll.ts";
 import { grantReadSecret, grantTable } from "./dispatcher-access.ts";
 import { DispatcherFunction, type DispatcherFunctionOptions } from "./dispatcher-function.ts";

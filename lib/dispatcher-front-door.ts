@@ -9,7 +9,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import { SETTINGS } from "../functions/core/settings.ts";
+import { SETTINGS } from "../functions/core/config/settings.ts";
 import { ACCESS_LOG_FORMAT } from "./access-log.ts";
 import { addFeedFunction, type FeedFunctionProps } from "./dispatcher-feed.ts";
 import type { ResolvedSettings } from "./resolved-settings.ts";

@@ -165,7 +165,7 @@ export const DEFAULT_SOURCE_MAPS = false;
 
 /** The SDK's default credential chain, and what the bundles use instead. */
 export const DEFAULT_CREDENTIALS_MODULE = "@aws-sdk/credential-provider-node";
-export const LAMBDA_CREDENTIALS_MODULE = "./functions/adapters/lambda-credentials.ts";
+export const LAMBDA_CREDENTIALS_MODULE = "./functions/adapters/lambda/lambda-credentials.ts";
 
 /** Timeout of the API function: well inside API Gateway's 30 s integration limit. */
 export const API_FUNCTION_TIMEOUT = Duration.seconds(10);

@@ -14,7 +14,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { LANE_METRICS, UNSENDABLE_METRIC } from "../functions/adapters/metrics.ts";
+import { LANE_METRICS, UNSENDABLE_METRIC } from "../functions/adapters/lambda/metrics.ts";
 import { WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 import { createPlatformAlarms, type PlatformAlarms, type PlatformAlarmsProps, platformWidgets } from "./platform-alarms.ts";
 

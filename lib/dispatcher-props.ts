@@ -6,7 +6,7 @@ import type { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as sns from "aws-cdk-lib/aws-sns";
-import { SETTINGS } from "../functions/core/settings.ts";
+import { SETTINGS } from "../functions/core/config/settings.ts";
 import type { SettingPropName } from "./function-settings.ts";
 
 /** The retry schedule of Svix and the Standard Webhooks example: about 27.5 hours in 8 attempts. */

@@ -1,12 +1,12 @@
 /**
  * The props of the WebhookDispatcher that set a function setting, read through the settings table
- * (functions/core/settings.ts) with the functions' own parser: the construct refuses at synthesis
+ * (functions/core/config/settings.ts) with the functions' own parser: the construct refuses at synthesis
  * exactly what a function would refuse at cold start, with the same defaults and ranges.
  */
 import { Duration } from "aws-cdk-lib";
-import { type Config, readSettings } from "../functions/core/config.ts";
-import { ConfigError } from "../functions/core/errors.ts";
-import { SETTINGS, type Setting, type SettingKey, settingEntries } from "../functions/core/settings.ts";
+import { type Config, readSettings } from "../functions/core/config/config.ts";
+import { SETTINGS, type Setting, type SettingKey, settingEntries } from "../functions/core/config/settings.ts";
+import { ConfigError } from "../functions/core/kernel/errors.ts";
 
 type Table = typeof SETTINGS;
 /** The config keys of the settings the construct exposes as props. */

@@ -6,7 +6,7 @@ import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
-import { type Config, settingsEnvironment } from "../functions/core/config.ts";
+import { type Config, settingsEnvironment } from "../functions/core/config/config.ts";
 import { FEED_MEMORY_SIZE } from "./dispatcher-feed.ts";
 import { type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 import { functionSettingsFromProps, type PropSettingKey } from "./function-settings.ts";
@@ -15,7 +15,7 @@ import { type QueueSettings, queueSettings } from "./resource-settings.ts";
 /**
  * The props with their defaults applied and their derived settings. The function settings among
  * them (retry schedule, timeout, log retention and level, CIDRs, endpoint health) come from the
- * settings table in functions/core/settings.ts.
+ * settings table in functions/core/config/settings.ts.
  */
 export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>> {
   /** Those function settings as the environment variables the functions read. */

@@ -3,8 +3,13 @@
  * construct and the local stack both take them from here, so the local queues behave like the
  * deployed ones. No CDK import: the local stack loads this file.
  */
-import type { RetrySchedule } from "../functions/core/retry-schedule.ts";
-import { MAX_RETENTION_SECONDS, maxReceiveCount, queueRetentionSeconds, RECEIVE_COUNT_SLACK } from "../functions/core/retry-schedule.ts";
+import type { RetrySchedule } from "../functions/core/policy/retry-schedule.ts";
+import {
+  MAX_RETENTION_SECONDS,
+  maxReceiveCount,
+  queueRetentionSeconds,
+  RECEIVE_COUNT_SLACK,
+} from "../functions/core/policy/retry-schedule.ts";
 
 export { RECEIVE_COUNT_SLACK };
 

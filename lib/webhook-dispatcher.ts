@@ -17,8 +17,8 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { TABLE_DESIGN } from "../functions/adapters/table-design.ts";
-import { settingsEnvironment } from "../functions/core/config.ts";
+import { TABLE_DESIGN } from "../functions/adapters/dynamo/table-design.ts";
+import { settingsEnvironment } from "../functions/core/config/config.ts";
 import { acknowledgeFindings } from "./acknowledged-findings.ts";
 import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
 import { addFrontDoor } from "./dispatcher-front-door.ts";
@@ -68,7 +68,7 @@ export class WebhookDispatcher extends Construct {
   /** The slow lane's queue: deliveries to slow and probation endpoints, read by the delivery function's second event source. */
   public readonly slowQueue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
-  /** The single table of endpoints, events and attempts (see functions/adapters/table-design.ts). */
+  /** The single table of endpoints, events and attempts (see functions/adapters/dynamo/table-design.ts). */
   public readonly table: dynamodb.Table;
   /** The admin API key, generated at deploy time. */
   public readonly adminKeySecret: secretsmanager.Secret;

@@ -6,8 +6,8 @@
  * what AWS does not; this thread keeps it apart. Started and stopped by lane-thread.ts.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { createSqsClient } from "../functions/adapters/aws-clients.ts";
-import { processListeners } from "../functions/adapters/process-listeners.ts";
+import { createSqsClient } from "../functions/adapters/lambda/aws-clients.ts";
+import { processListeners } from "../functions/adapters/lambda/process-listeners.ts";
 import type { LaneWorkerData, LaneWorkerMessage } from "./lane-thread.ts";
 import { type SqsHandler, startSqsEventSource } from "./sqs-event-source.ts";
 

@@ -1,12 +1,12 @@
 /**
  * The local stack's own settings (`npm start`, `npm run receiver`): read from the environment once
  * and checked before anything starts, so a wrong value stops it with one line naming the variable.
- * The functions' settings live in functions/core/settings.ts; these exist only on a laptop, and the
+ * The functions' settings live in functions/core/config/settings.ts; these exist only on a laptop, and the
  * README's Configuration section lists them ("Local stack only").
  */
-import { readSetting } from "../functions/core/config.ts";
-import { ConfigError } from "../functions/core/errors.ts";
-import type { SettingUnit, WholeSetting } from "../functions/core/settings.ts";
+import { readSetting } from "../functions/core/config/config.ts";
+import type { SettingUnit, WholeSetting } from "../functions/core/config/settings.ts";
+import { ConfigError } from "../functions/core/kernel/errors.ts";
 
 const whole = (env: string, value: number, min: number, max: number, unit: SettingUnit, meaning: string): WholeSetting => ({
   kind: "whole",

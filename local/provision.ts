@@ -6,7 +6,7 @@ import {
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { TABLE_DESIGN } from "../functions/adapters/table-design.ts";
+import { TABLE_DESIGN } from "../functions/adapters/dynamo/table-design.ts";
 import type { QueueSettings } from "../lib/resource-settings.ts";
 
 /**

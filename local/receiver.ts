@@ -1,7 +1,7 @@
 import http from "node:http";
 import { Webhook } from "standardwebhooks";
-import { redactUrl } from "../functions/adapters/logger.ts";
-import { ConfigError } from "../functions/core/errors.ts";
+import { redactUrl } from "../functions/adapters/lambda/logger.ts";
+import { ConfigError } from "../functions/core/kernel/errors.ts";
 import { readReceiverSettings } from "./local-settings.ts";
 import { failStartup, listenFailure } from "./startup-errors.ts";
 

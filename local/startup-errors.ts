@@ -1,4 +1,4 @@
-import { ConfigError } from "../functions/core/errors.ts";
+import { ConfigError } from "../functions/core/kernel/errors.ts";
 
 /** A reason the local stack cannot start that the user can fix: its message is all they need to see. */
 export class LocalStackError extends Error {

@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateSecret } from "../functions/core/signing.ts";
+import { generateSecret } from "../functions/core/kernel/signing.ts";
 
 /** The file in the data directory that keeps the walkthrough's signing secret across restarts. */
 export const SECRET_FILE = "walkthrough-secret";

@@ -1,15 +1,15 @@
 /**
- * Writes the README's Configuration table from the settings table (functions/core/settings.ts)
+ * Writes the README's Configuration table from the settings table (functions/core/config/settings.ts)
  * between its marker comments: `npm run docs:settings`. A test checks the README is up to date.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MAX_DELAY_SECONDS, MAX_SCHEDULE_LENGTH } from "../functions/core/retry-schedule.ts";
-import { SETTINGS, type Setting, type SettingKey, settingEntries } from "../functions/core/settings.ts";
+import { SETTINGS, type Setting, type SettingKey, settingEntries } from "../functions/core/config/settings.ts";
+import { MAX_DELAY_SECONDS, MAX_SCHEDULE_LENGTH } from "../functions/core/policy/retry-schedule.ts";
 
 export const README_PATH = join(import.meta.dirname, "..", "README.md");
 export const BEGIN_MARKER =
-  "<!-- settings:begin (generated from functions/core/settings.ts by npm run docs:settings; edit the table there) -->";
+  "<!-- settings:begin (generated from functions/core/config/settings.ts by npm run docs:settings; edit the table there) -->";
 export const END_MARKER = "<!-- settings:end -->";
 
 const code = (text: string | number | boolean) => `\`${text}\``;

@@ -45,7 +45,7 @@ export interface BundleFigure {
 export interface ColdStartResult {
   bundles: BundleFigure[];
   repeats: number;
-  /** The SDK clients constructed as functions/adapters/aws-clients.ts makes them, and nothing else. */
+  /** The SDK clients constructed as functions/adapters/lambda/aws-clients.ts makes them, and nothing else. */
   clientsConstructed: { importMs: number; ratio: number };
   /** Source maps on over off, the median of the entries' ratios: what the `sourceMaps` prop's default rests on. */
   sourceMapsRatio: number;
@@ -56,7 +56,7 @@ export interface ColdStartResult {
  * The fix this stage proposes, applied at bundling time to measure its effect: @middy/util (through
  * @middy/http-router, the API function only) imports `STATUS_CODES` from node:http as an ES module,
  * which builds a facade of every export, and node:http's lazy `WebSocket` export then loads Node's
- * bundled undici (about 20 ms). functions/adapters/http-sender.ts already loads node:http(s) with
+ * bundled undici (about 20 ms). functions/adapters/http/http-sender.ts already loads node:http(s) with
  * process.getBuiltinModule(), which has no facade; this plugin does the same to @middy/util.
  */
 const builtinHttpPlugin: Plugin = {
@@ -164,7 +164,7 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
     const constructedSource = join(ROOT, "bench", "results", "constructed.tmp.ts");
     writeFileSync(
       constructedSource,
-      'import { createDocumentClient, createSqsClient } from "../../functions/adapters/aws-clients.ts";\nexport const clients = [createDocumentClient(), createSqsClient()];\n',
+      'import { createDocumentClient, createSqsClient } from "../../functions/adapters/lambda/aws-clients.ts";\nexport const clients = [createDocumentClient(), createSqsClient()];\n',
     );
     let constructed: string;
     try {

@@ -6,11 +6,10 @@
  */
 import http from "node:http";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { NodeHttpSender } from "../../functions/adapters/http-sender.ts";
-import { createLog } from "../../functions/adapters/logger.ts";
-import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
-import { systemClock } from "../../functions/core/clock.ts";
-import { parseConfig } from "../../functions/core/config.ts";
+import { NodeHttpSender } from "../../functions/adapters/http/http-sender.ts";
+import { createLog } from "../../functions/adapters/lambda/logger.ts";
+import { createDeliveryMetrics } from "../../functions/adapters/lambda/metrics.ts";
+import { parseConfig } from "../../functions/core/config/config.ts";
 import {
   type DeliveryDeps,
   type DeliveryLog,
@@ -19,9 +18,10 @@ import {
   type RetryControl,
 } from "../../functions/core/delivery/deps.ts";
 import { USER_AGENT } from "../../functions/core/delivery/send.ts";
-import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
-import type { AttemptRecord, Endpoint } from "../../functions/core/model.ts";
-import { Signer } from "../../functions/core/signing.ts";
+import { systemClock } from "../../functions/core/kernel/clock.ts";
+import type { AttemptRecord, Endpoint } from "../../functions/core/kernel/model.ts";
+import { Signer } from "../../functions/core/kernel/signing.ts";
+import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { lambdaContext } from "../../local/http-gateway.ts";
 import { idleDeliveryPorts } from "../../test/support/idle-ports.ts";

@@ -8,7 +8,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { mapWithConcurrency } from "../../functions/core/concurrency.ts";
+import { mapWithConcurrency } from "../../functions/core/kernel/concurrency.ts";
 import { benchEvent } from "../support/emit.ts";
 
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };

@@ -1,5 +1,5 @@
-import { compileSchema } from "../../functions/adapters/json-schema-engine.ts";
-import { mapWithConcurrency } from "../../functions/core/concurrency.ts";
+import { compileSchema } from "../../functions/adapters/schemas/json-schema-engine.ts";
+import { mapWithConcurrency } from "../../functions/core/kernel/concurrency.ts";
 import type { ApiClient } from "../support/api-client.ts";
 import { invoicePayload } from "../support/payload.ts";
 import { median, round } from "../support/stats.ts";

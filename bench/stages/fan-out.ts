@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from "../../functions/core/concurrency.ts";
+import { mapWithConcurrency } from "../../functions/core/kernel/concurrency.ts";
 import type { ApiClient } from "../support/api-client.ts";
 import type { BenchStack } from "../support/bench-stack.ts";
 import { benchEvent } from "../support/emit.ts";

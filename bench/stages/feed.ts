@@ -1,9 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoFeed } from "../../functions/adapters/dynamo-feed.ts";
-import { systemClock } from "../../functions/core/clock.ts";
-import { mapWithConcurrency } from "../../functions/core/concurrency.ts";
+import { DynamoFeed } from "../../functions/adapters/dynamo/dynamo-feed.ts";
 import { appendToFeed } from "../../functions/core/feed/append.ts";
+import { systemClock } from "../../functions/core/kernel/clock.ts";
+import { mapWithConcurrency } from "../../functions/core/kernel/concurrency.ts";
 import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
 import type { ApiClient } from "../support/api-client.ts";
 import type { BenchStack } from "../support/bench-stack.ts";

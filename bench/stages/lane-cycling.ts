@@ -1,4 +1,4 @@
-import { SETTINGS } from "../../functions/core/settings.ts";
+import { SETTINGS } from "../../functions/core/config/settings.ts";
 import { type ApiClient, apiClient } from "../support/api-client.ts";
 import { BENCH_ADMIN_KEY, type BenchStack, startBenchStack } from "../support/bench-stack.ts";
 import {

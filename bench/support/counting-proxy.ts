@@ -8,7 +8,7 @@ const itemSize = createRequire(import.meta.url)("dynalite/db").itemSize as (item
 /** Who makes an AWS call: a function, the event source's polling, or the bench itself. */
 export type Caller = "api" | "delivery" | "event source" | "bench";
 
-/** The kind of DynamoDB item a call touches, from its sort key (see functions/adapters/table-design.ts). */
+/** The kind of DynamoDB item a call touches, from its sort key (see functions/adapters/dynamo/table-design.ts). */
 export type ItemKind =
   | "attempt"
   | "event"
@@ -148,7 +148,7 @@ function entry(counts: Counts, operation: Operation): OperationCount {
 
 type Attr = Record<string, { S?: string }>;
 
-/** The kind of DynamoDB item a key or item is, from its sort key (see functions/adapters/table-design.ts). */
+/** The kind of DynamoDB item a key or item is, from its sort key (see functions/adapters/dynamo/table-design.ts). */
 function kindOf(item: Attr | undefined, values?: Record<string, { S?: string }>): ItemKind {
   const sk = item?.sk?.S ?? values?.[":chain"]?.S ?? values?.[":at"]?.S;
   const pk = item?.pk?.S ?? values?.[":pk"]?.S ?? "";

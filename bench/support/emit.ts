@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from "../../functions/core/concurrency.ts";
+import { mapWithConcurrency } from "../../functions/core/kernel/concurrency.ts";
 import type { ApiClient } from "./api-client.ts";
 import { invoicePayload } from "./payload.ts";
 

@@ -134,7 +134,7 @@ export function markdownReport(r: BenchReport): string {
   }
   out.push(
     "",
-    `The two SDK clients constructed as functions/adapters/aws-clients.ts makes them, and nothing else: ${r.coldStart.clientsConstructed.importMs} ms (${r.coldStart.clientsConstructed.ratio} × the delivery baseline). Proposed fix (API only): @middy/util, through @middy/http-router, imports \`STATUS_CODES\` from node:http as an ES module; the facade reads node:http's lazy \`WebSocket\` export, which loads Node's bundled undici (about 20 ms). The figure loads it with \`process.getBuiltinModule\` at bundling time, as functions/adapters/http-sender.ts does for its own node:http(s).`,
+    `The two SDK clients constructed as functions/adapters/lambda/aws-clients.ts makes them, and nothing else: ${r.coldStart.clientsConstructed.importMs} ms (${r.coldStart.clientsConstructed.ratio} × the delivery baseline). Proposed fix (API only): @middy/util, through @middy/http-router, imports \`STATUS_CODES\` from node:http as an ES module; the facade reads node:http's lazy \`WebSocket\` export, which loads Node's bundled undici (about 20 ms). The figure loads it with \`process.getBuiltinModule\` at bundling time, as functions/adapters/http/http-sender.ts does for its own node:http(s).`,
     "",
   );
   const c = r.cost;

@@ -7,7 +7,7 @@
  */
 import { GetQueueAttributesCommand, PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
-import { createSqsClient } from "../../functions/adapters/aws-clients.ts";
+import { createSqsClient } from "../../functions/adapters/lambda/aws-clients.ts";
 import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
 import { type Handler, startLocalStack } from "../../local/stack.ts";
 import { caller, invokeAs, tagCallers } from "./caller.ts";

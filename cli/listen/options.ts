@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { isValidSecret } from "../../functions/core/signing.ts";
+import { isValidSecret } from "../../functions/core/kernel/signing.ts";
 import { UsageError } from "./errors.ts";
 
 /** What `hookrelay listen` was asked to do, checked. */

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import * as v from "valibot";
+import { confinedTenant, requireAdmin } from "../core/access/principal.ts";
 import {
   allEventTypes,
   CreateEventType,
@@ -11,10 +12,9 @@ import {
   refusedSchemas,
   UpdateEventType,
   updateEventType,
-} from "../core/event-types.ts";
-import { confinedTenant, requireAdmin } from "../core/principal.ts";
-import { type SendExampleDeps, sendExample } from "../core/send-example.ts";
-import { EVENT_TYPE, parse, parseLimit } from "../core/validation.ts";
+} from "../core/event-types/event-types.ts";
+import { type SendExampleDeps, sendExample } from "../core/intake/send-example.ts";
+import { EVENT_TYPE, parse, parseLimit } from "../core/requests/validation.ts";
 import { withCatalog } from "./openapi/webhooks.ts";
 import { jsonBody, pathParam, query } from "./request.ts";
 import { empty, json } from "./response.ts";

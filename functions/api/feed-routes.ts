@@ -1,8 +1,8 @@
-import { getEndpoint } from "../core/endpoints.ts";
-import { ApiError } from "../core/errors.ts";
+import { confinedTenant } from "../core/access/principal.ts";
+import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { HOLE_GRACE_MS } from "../core/feed/deps.ts";
 import { parseFeedLimit, parseFeedWait, pollFeed } from "../core/feed/long-poll.ts";
-import { confinedTenant } from "../core/principal.ts";
+import { ApiError } from "../core/kernel/errors.ts";
 import { pathParam, query } from "./request.ts";
 import { json } from "./response.ts";
 import type { ApiDeps, Route } from "./routes.ts";

@@ -1,10 +1,10 @@
 import middy from "@middy/core";
 import httpRouterHandler from "@middy/http-router";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { Log } from "../adapters/logger.ts";
-import type { Authenticator } from "../core/api-keys.ts";
-import { ApiError } from "../core/errors.ts";
-import type { Principal } from "../core/principal.ts";
+import type { Log } from "../adapters/lambda/logger.ts";
+import type { Authenticator } from "../core/access/api-keys.ts";
+import type { Principal } from "../core/access/principal.ts";
+import { ApiError } from "../core/kernel/errors.ts";
 import { consolePages, isConsolePath, portalFrameAncestors } from "./console-page.ts";
 import { consoleRoutes } from "./console-routes.ts";
 import { feedRoutes } from "./feed-routes.ts";

@@ -1,11 +1,11 @@
-import { loadAdminKey } from "../adapters/admin-key.ts";
-import { DynamoApiKeyStore } from "../adapters/dynamo-api-key-store.ts";
-import { DynamoEventTypeStore } from "../adapters/dynamo-event-type-store.ts";
-import { JsonSchemaCompiler } from "../adapters/json-schemas.ts";
-import { realSleep } from "../adapters/persistent-call.ts";
-import { Authenticator } from "../core/api-keys.ts";
+import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
+import { DynamoEventTypeStore } from "../adapters/dynamo/dynamo-event-type-store.ts";
+import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
+import { realSleep } from "../adapters/lambda/persistent-call.ts";
+import { JsonSchemaCompiler } from "../adapters/schemas/json-schemas.ts";
+import { Authenticator } from "../core/access/api-keys.ts";
 import { laneExitRule } from "../core/delivery/lane-exit.ts";
-import { CachedEventTypeStore } from "../core/event-type-cache.ts";
+import { CachedEventTypeStore } from "../core/event-types/event-type-cache.ts";
 import { createRuntime } from "../runtime.ts";
 import { createApiHandler } from "./handler.ts";
 

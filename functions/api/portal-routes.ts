@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { Authenticator } from "../core/api-keys.ts";
-import { getEndpoint } from "../core/endpoints.ts";
-import { ApiError } from "../core/errors.ts";
-import { PORTAL_DEFAULT_SECONDS } from "../core/portal-sessions.ts";
-import { actingTenant, type Principal } from "../core/principal.ts";
-import { CreatePortalSession, parse } from "../core/validation.ts";
+import type { Authenticator } from "../core/access/api-keys.ts";
+import { PORTAL_DEFAULT_SECONDS } from "../core/access/portal-sessions.ts";
+import { actingTenant, type Principal } from "../core/access/principal.ts";
+import { getEndpoint } from "../core/endpoints/endpoints.ts";
+import { ApiError } from "../core/kernel/errors.ts";
+import { CreatePortalSession, parse } from "../core/requests/validation.ts";
 import { PORTAL_PATH } from "./console-page.ts";
 import { header, jsonBody, pathParam, query } from "./request.ts";
 import { json } from "./response.ts";

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { ApiError } from "../core/errors.ts";
-import { B64TOKEN } from "../core/principal.ts";
+import { B64TOKEN } from "../core/access/principal.ts";
+import { ApiError } from "../core/kernel/errors.ts";
 
 /** The JSON body of a request: checked for size and media type, then parsed. */
 export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {

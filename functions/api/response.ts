@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { ApiError, DependencyError } from "../core/errors.ts";
+import { ApiError, DependencyError } from "../core/kernel/errors.ts";
 
 /** Every API answer: never cached (they carry secrets and tenant data), never sniffed as another type. */
 const API_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" };

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { Principal } from "../core/principal.ts";
+import type { Principal } from "../core/access/principal.ts";
 
 /** A route: the handler gets the request and who is calling (undefined only on the public health route). */
 export interface Route {

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { type ApiKeyDeps, createApiKey, deleteApiKey, listApiKeys } from "../core/api-keys.ts";
-import { circuitView } from "../core/circuit-breaker.ts";
+import { type ApiKeyDeps, createApiKey, deleteApiKey, listApiKeys } from "../core/access/api-keys.ts";
+import { endpointScope } from "../core/access/endpoint-scope.ts";
+import { actingTenant, confinedTenant, type Principal, requireAdmin } from "../core/access/principal.ts";
 import { demotionsNow, exitSuccessesShown, type LaneExitRule } from "../core/delivery/lane-exit.ts";
-import { endpointScope } from "../core/endpoint-scope.ts";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -12,19 +12,19 @@ import {
   listEndpoints,
   listEndpointsAmong,
   updateEndpoint,
-} from "../core/endpoints.ts";
-import { ApiError } from "../core/errors.ts";
-import { getEventView, listEndpointAttempts, listEventAttempts } from "../core/event-queries.ts";
-import { type EventTypeDeps, unknownTypeWarnings } from "../core/event-types.ts";
+} from "../core/endpoints/endpoints.ts";
+import { rotateSecret, secretView } from "../core/endpoints/secret-rotation.ts";
+import { type EventTypeDeps, unknownTypeWarnings } from "../core/event-types/event-types.ts";
+import { getEventView, listEndpointAttempts, listEventAttempts } from "../core/events/event-queries.ts";
+import { getRecovery, startRecovery } from "../core/events/recovery.ts";
+import { replayEvent } from "../core/events/replay.ts";
 import type { FeedApiDeps } from "../core/feed/deps.ts";
 import { parseCreateEndpoint } from "../core/feed/endpoint-kind.ts";
-import { acceptEvents, type IntakeDeps, type IntakeResult } from "../core/intake.ts";
-import type { Endpoint, EndpointView } from "../core/model.ts";
-import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/ports.ts";
-import { actingTenant, confinedTenant, type Principal, requireAdmin } from "../core/principal.ts";
-import { getRecovery, startRecovery } from "../core/recovery.ts";
-import { replayEvent } from "../core/replay.ts";
-import { rotateSecret, secretView } from "../core/secret-rotation.ts";
+import { acceptEvents, type IntakeDeps, type IntakeResult } from "../core/intake/intake.ts";
+import { ApiError } from "../core/kernel/errors.ts";
+import type { Endpoint, EndpointView } from "../core/kernel/model.ts";
+import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/kernel/ports.ts";
+import { circuitView } from "../core/policy/circuit-breaker.ts";
 import {
   AttemptStatusFilter,
   CreateApiKey,
@@ -36,7 +36,7 @@ import {
   RotateSecret,
   TenantId,
   UpdateEndpoint,
-} from "../core/validation.ts";
+} from "../core/requests/validation.ts";
 import { eventTypeRoutes } from "./event-type-routes.ts";
 import { header, jsonBody, pathParam, query } from "./request.ts";
 import { empty, errorBody, json, RETRY_AFTER_SECONDS } from "./response.ts";

@@ -1,10 +1,10 @@
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import type { DeliveryMetrics } from "../adapters/metrics.ts";
-import { mapWithConcurrency } from "../core/concurrency.ts";
+import type { DeliveryMetrics } from "../adapters/lambda/metrics.ts";
 import { consumeDeadLetter, type DeadLetterDeps } from "../core/delivery/dead-letters.ts";
-import { UNSENDABLE } from "../core/delivery/message.ts";
-import type { AttemptRecord } from "../core/model.ts";
+import { mapWithConcurrency } from "../core/kernel/concurrency.ts";
+import type { AttemptRecord } from "../core/kernel/model.ts";
+import { UNSENDABLE } from "../core/kernel/queue-message.ts";
 
 /**
  * The dead-letter consumer: records every dead-lettered delivery as exhausted, and every delivery of

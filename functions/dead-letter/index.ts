@@ -1,4 +1,4 @@
-import { createDeliveryMetrics } from "../adapters/metrics.ts";
+import { createDeliveryMetrics } from "../adapters/lambda/metrics.ts";
 import { createRuntime } from "../runtime.ts";
 import { createDeadLetterHandler } from "./handler.ts";
 

@@ -1,6 +1,6 @@
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import type { DeliveryMetrics } from "../adapters/metrics.ts";
+import type { DeliveryMetrics } from "../adapters/lambda/metrics.ts";
 import type { DeliveryDeps } from "../core/delivery/deps.ts";
 import { deliverBatch } from "../core/delivery/pipeline.ts";
 

@@ -1,6 +1,6 @@
-import { createDeliveryMetrics } from "../adapters/metrics.ts";
+import { createDeliveryMetrics } from "../adapters/lambda/metrics.ts";
 import { sharingNewestReads } from "../core/delivery/shared-reads.ts";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../core/kernel/errors.ts";
 import { createRuntime } from "../runtime.ts";
 import { createDeliveryHandler } from "./handler.ts";
 

@@ -1,6 +1,6 @@
 import middy from "@middy/core";
-import type { Log } from "../adapters/logger.ts";
-import { type SweeperDeps, sweepUnsent } from "../core/intake-sweeper.ts";
+import type { Log } from "../adapters/lambda/logger.ts";
+import { type SweeperDeps, sweepUnsent } from "../core/intake/intake-sweeper.ts";
 
 /** The sweeper Lambda, run on a schedule: finishes events whose intake failed midway. */
 export function createSweeperHandler(deps: SweeperDeps, log: Log) {

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { portalSigningKey, signPortalToken } from "../../functions/core/portal-sessions.ts";
+import { portalSigningKey, signPortalToken } from "../../functions/core/access/portal-sessions.ts";
 import { startBrowser } from "../support/browser.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { LISTEN_FLAGS } from "../../cli/listen/options.ts";
-import { generateSecret } from "../../functions/core/signing.ts";
+import { generateSecret } from "../../functions/core/kernel/signing.ts";
 import { type FakeFeed, startFakeFeed } from "../support/fake-feed.ts";
 import { freePort, type ListenProcess, type Received, startListen, startVerifyingReceiver } from "../support/listen-process.ts";
 import { eventually } from "../support/local-stack.ts";

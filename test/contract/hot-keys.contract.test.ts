@@ -1,15 +1,15 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createDocumentClient } from "../../functions/adapters/aws-clients.ts";
-import { DynamoAttemptLog } from "../../functions/adapters/dynamo-attempt-log.ts";
-import { DynamoEventStore } from "../../functions/adapters/dynamo-event-store.ts";
-import { DynamoRateCounter } from "../../functions/adapters/dynamo-rate-counter.ts";
-import { realSleep } from "../../functions/adapters/persistent-call.ts";
-import { ATTEMPT_SHARDS, keys } from "../../functions/adapters/table-design.ts";
-import { systemClock } from "../../functions/core/clock.ts";
-import type { AttemptRecord, EventRecord } from "../../functions/core/model.ts";
-import type { Page } from "../../functions/core/ports.ts";
+import { DynamoAttemptLog } from "../../functions/adapters/dynamo/dynamo-attempt-log.ts";
+import { DynamoEventStore } from "../../functions/adapters/dynamo/dynamo-event-store.ts";
+import { DynamoRateCounter } from "../../functions/adapters/dynamo/dynamo-rate-counter.ts";
+import { ATTEMPT_SHARDS, keys } from "../../functions/adapters/dynamo/table-design.ts";
+import { createDocumentClient } from "../../functions/adapters/lambda/aws-clients.ts";
+import { realSleep } from "../../functions/adapters/lambda/persistent-call.ts";
+import { systemClock } from "../../functions/core/kernel/clock.ts";
+import type { AttemptRecord, EventRecord } from "../../functions/core/kernel/model.ts";
+import type { Page } from "../../functions/core/kernel/ports.ts";
 import { startDynamo } from "../../local/emulators.ts";
 import { ensureTable } from "../../local/provision.ts";
 

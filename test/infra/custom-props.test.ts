@@ -8,8 +8,8 @@ import * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as sns from "aws-cdk-lib/aws-sns";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../functions/core/config.ts";
-import { parseRetrySchedule } from "../../functions/core/retry-schedule.ts";
+import { parseConfig } from "../../functions/core/config/config.ts";
+import { parseRetrySchedule } from "../../functions/core/policy/retry-schedule.ts";
 import { queueSettings } from "../../lib/resource-settings.ts";
 import { everyAlarm, WebhookDispatcher, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
 import {

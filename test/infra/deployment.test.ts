@@ -7,7 +7,7 @@ import type { Stack } from "aws-cdk-lib";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
 import { describe, expect, it } from "vitest";
-import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
+import { createDeliveryMetrics } from "../../functions/adapters/lambda/metrics.ts";
 import { DEFAULT_SOURCE_MAPS } from "../../lib/dispatcher-function.ts";
 import { type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/webhook-dispatcher.ts";
 import { captureEmf } from "../support/emf.ts";

@@ -6,9 +6,9 @@
 
 import type { Context } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
-import { unsendableNotice } from "../../functions/core/delivery/message.ts";
-import type { DeliveryMessage } from "../../functions/core/model.ts";
+import { createDeliveryMetrics } from "../../functions/adapters/lambda/metrics.ts";
+import type { DeliveryMessage } from "../../functions/core/kernel/model.ts";
+import { unsendableNotice } from "../../functions/core/kernel/queue-message.ts";
 import { createDeadLetterHandler } from "../../functions/dead-letter/handler.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { SERVICE_NAMES } from "../../lib/dispatcher-monitoring.ts";

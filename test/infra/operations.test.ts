@@ -10,7 +10,7 @@ import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as sns from "aws-cdk-lib/aws-sns";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { TABLE_DESIGN } from "../../functions/adapters/table-design.ts";
+import { TABLE_DESIGN } from "../../functions/adapters/dynamo/table-design.ts";
 import { FAIR_QUEUE_PARTITIONS } from "../../lib/fair-queues.ts";
 import { DEFAULT_FEED_RESERVED_CONCURRENCY } from "../../lib/resolved-settings.ts";
 import {

@@ -6,8 +6,8 @@
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../functions/core/config.ts";
-import { parseRetrySchedule, scheduleWindowSeconds } from "../../functions/core/retry-schedule.ts";
+import { parseConfig } from "../../functions/core/config/config.ts";
+import { parseRetrySchedule, scheduleWindowSeconds } from "../../functions/core/policy/retry-schedule.ts";
 import { queueSettings } from "../../lib/resource-settings.ts";
 import { DEFAULT_RETRY_SCHEDULE } from "../../lib/webhook-dispatcher.ts";
 import type { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";

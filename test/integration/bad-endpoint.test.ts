@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoEndpointStore } from "../../functions/adapters/dynamo-endpoint-store.ts";
+import { DynamoEndpointStore } from "../../functions/adapters/dynamo/dynamo-endpoint-store.ts";
 import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 import { startReceiver } from "../support/receiver.ts";

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import * as v from "valibot";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { NodeHttpSender } from "../../functions/adapters/http-sender.ts";
-import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
-import { CreateEndpoint, RESERVED_HEADER_NAMES, UpdateEndpoint } from "../../functions/core/validation.ts";
+import { NodeHttpSender } from "../../functions/adapters/http/http-sender.ts";
+import { CreateEndpoint, RESERVED_HEADER_NAMES, UpdateEndpoint } from "../../functions/core/requests/validation.ts";
+import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
 import { startReceiver } from "../support/receiver.ts";
 
 /*

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoEndpointStore } from "../../functions/adapters/dynamo-endpoint-store.ts";
-import { keys } from "../../functions/adapters/table-design.ts";
+import { DynamoEndpointStore } from "../../functions/adapters/dynamo/dynamo-endpoint-store.ts";
+import { keys } from "../../functions/adapters/dynamo/table-design.ts";
 import { type Emulator, startDynamo } from "../../local/emulators.ts";
 import { ensureTable } from "../../local/provision.ts";
 import { endpointFixture } from "../support/fakes.ts";

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { DeliveryMessage } from "../../functions/core/model.ts";
+import type { DeliveryMessage } from "../../functions/core/kernel/model.ts";
 import { createRuntime } from "../../functions/runtime.ts";
 
 interface Recorded {

@@ -1,12 +1,12 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoFeed } from "../../functions/adapters/dynamo-feed.ts";
-import { systemClock } from "../../functions/core/clock.ts";
+import { DynamoFeed } from "../../functions/adapters/dynamo/dynamo-feed.ts";
 import { appendToFeed } from "../../functions/core/feed/append.ts";
 import type { FeedPosition } from "../../functions/core/feed/cursor.ts";
 import type { FeedAppender, FeedReadDeps } from "../../functions/core/feed/deps.ts";
 import { readFeed } from "../../functions/core/feed/read.ts";
+import { systemClock } from "../../functions/core/kernel/clock.ts";
 import { type Emulator, startDynamo } from "../../local/emulators.ts";
 import { ensureTable } from "../../local/provision.ts";
 

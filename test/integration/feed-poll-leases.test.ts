@@ -2,10 +2,10 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoPollLeases } from "../../functions/adapters/dynamo-poll-leases.ts";
-import type { Clock } from "../../functions/core/clock.ts";
+import { DynamoPollLeases } from "../../functions/adapters/dynamo/dynamo-poll-leases.ts";
 import type { PollScope } from "../../functions/core/feed/deps.ts";
 import { type PolledEndpoint, withPollLeases } from "../../functions/core/feed/poll-leases.ts";
+import type { Clock } from "../../functions/core/kernel/clock.ts";
 import { type Emulator, startDynamo } from "../../local/emulators.ts";
 import { ensureTable } from "../../local/provision.ts";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoPollLeases } from "../../functions/adapters/dynamo-poll-leases.ts";
+import { DynamoPollLeases } from "../../functions/adapters/dynamo/dynamo-poll-leases.ts";
 import { MAX_RETRY_AFTER_SECONDS } from "../../functions/core/feed/poll-leases.ts";
 import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";

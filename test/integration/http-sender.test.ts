@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { destinationCheck } from "../../functions/adapters/destination-check.ts";
-import { NodeHttpSender, type Resolver } from "../../functions/adapters/http-sender.ts";
-import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
-import { ApiError } from "../../functions/core/errors.ts";
+import { destinationCheck } from "../../functions/adapters/http/destination-check.ts";
+import { NodeHttpSender, type Resolver } from "../../functions/adapters/http/http-sender.ts";
+import { ApiError } from "../../functions/core/kernel/errors.ts";
+import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
 import { startReceiver } from "../support/receiver.ts";
 
 /*

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateSecret } from "../../functions/core/signing.ts";
+import { generateSecret } from "../../functions/core/kernel/signing.ts";
 import { type ListenProcess, startListen, startVerifyingReceiver } from "../support/listen-process.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 

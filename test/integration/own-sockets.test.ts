@@ -1,11 +1,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { destinationCheck } from "../../functions/adapters/destination-check.ts";
-import { NodeHttpSender } from "../../functions/adapters/http-sender.ts";
-import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
-import { ApiError } from "../../functions/core/errors.ts";
-import { OwnListeners } from "../../functions/core/own-listeners.ts";
+import { destinationCheck } from "../../functions/adapters/http/destination-check.ts";
+import { NodeHttpSender } from "../../functions/adapters/http/http-sender.ts";
+import { ApiError } from "../../functions/core/kernel/errors.ts";
+import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
+import { OwnListeners } from "../../functions/core/ssrf/own-listeners.ts";
 
 /*
  * The outbound client against a real listener of its own process on 127.0.0.1, with every range

@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoEventStore } from "../../functions/adapters/dynamo-event-store.ts";
+import { DynamoEventStore } from "../../functions/adapters/dynamo/dynamo-event-store.ts";
 import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 import { startReceiver } from "../support/receiver.ts";

@@ -1,8 +1,8 @@
 import type { Context } from "aws-lambda";
-import type { Log } from "../../functions/adapters/logger.ts";
+import type { Log } from "../../functions/adapters/lambda/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import type { ApiDeps } from "../../functions/api/routes.ts";
-import { Authenticator } from "../../functions/core/api-keys.ts";
+import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { apiEvent } from "./api-event.ts";
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };

@@ -1,8 +1,8 @@
-import { parseConfig } from "../../functions/core/config.ts";
+import { parseConfig } from "../../functions/core/config/config.ts";
+import { SETTINGS } from "../../functions/core/config/settings.ts";
 import type { DeliveryDeps, DeliveryPolicy } from "../../functions/core/delivery/deps.ts";
 import { deliveryPolicy } from "../../functions/core/delivery/deps.ts";
-import type { DeliveryMessage } from "../../functions/core/model.ts";
-import { SETTINGS } from "../../functions/core/settings.ts";
+import type { DeliveryMessage } from "../../functions/core/kernel/model.ts";
 import {
   FakeClock,
   MemoryAttemptLog,

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FeedItem } from "../../cli/listen/api.ts";
-import { messageIdFor } from "../../functions/core/ids.ts";
-import { generateSecret, Signer } from "../../functions/core/signing.ts";
+import { messageIdFor } from "../../functions/core/kernel/ids.ts";
+import { generateSecret, Signer } from "../../functions/core/kernel/signing.ts";
 
 interface FakeEndpoint {
   id: string;

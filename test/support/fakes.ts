@@ -1,8 +1,10 @@
-import { JsonSchemaCompiler } from "../../functions/adapters/json-schemas.ts";
-import type { Clock } from "../../functions/core/clock.ts";
+import { JsonSchemaCompiler } from "../../functions/adapters/schemas/json-schemas.ts";
 import type { EndpointHealthStore, HttpSender, RateCounter, RetryControl, SlowWatch } from "../../functions/core/delivery/deps.ts";
-import { DependencyError } from "../../functions/core/errors.ts";
-import type { EventTypeRecord, EventTypeStore } from "../../functions/core/event-types.ts";
+import type { Subscription, TenantSubscriptions } from "../../functions/core/endpoints/subscriptions.ts";
+import type { EventTypeRecord, EventTypeStore } from "../../functions/core/event-types/event-types.ts";
+import type { OperationalEvents, OperationalType } from "../../functions/core/intake/operational.ts";
+import type { Clock } from "../../functions/core/kernel/clock.ts";
+import { DependencyError } from "../../functions/core/kernel/errors.ts";
 import type {
   ApiKeyRecord,
   AttemptRecord,
@@ -14,9 +16,7 @@ import type {
   EventRecord,
   Lane,
   RecoveryRecord,
-} from "../../functions/core/model.ts";
-import type { OperationalEvents, OperationalType } from "../../functions/core/operational.ts";
-import type { SendResult } from "../../functions/core/outcome.ts";
+} from "../../functions/core/kernel/model.ts";
 import type {
   ApiKeyStore,
   AttemptLog,
@@ -28,9 +28,9 @@ import type {
   RecoveryStore,
   Requeue,
   Unsent,
-} from "../../functions/core/ports.ts";
-import { queueText } from "../../functions/core/queue-text.ts";
-import type { Subscription, TenantSubscriptions } from "../../functions/core/subscriptions.ts";
+} from "../../functions/core/kernel/ports.ts";
+import { queueText } from "../../functions/core/kernel/queue-text.ts";
+import type { SendResult } from "../../functions/core/policy/outcome.ts";
 
 /** A clock that only moves when told to, with scripted randomness. */
 export class FakeClock implements Clock {

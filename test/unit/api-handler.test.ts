@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Context } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Log } from "../../functions/adapters/logger.ts";
+import type { Log } from "../../functions/adapters/lambda/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
-import { Authenticator } from "../../functions/core/api-keys.ts";
-import { ApiError } from "../../functions/core/errors.ts";
+import { Authenticator } from "../../functions/core/access/api-keys.ts";
+import { ApiError } from "../../functions/core/kernel/errors.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { apiEvent } from "../support/api-event.ts";
 

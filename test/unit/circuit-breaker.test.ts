@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { circuitGate, circuitView, openedCircuit, thresholdReached } from "../../functions/core/circuit-breaker.ts";
-import type { AttemptRecord } from "../../functions/core/model.ts";
-import { rateLimitWaitSeconds } from "../../functions/core/rate-limit.ts";
+import type { AttemptRecord } from "../../functions/core/kernel/model.ts";
+import { circuitGate, circuitView, openedCircuit, thresholdReached } from "../../functions/core/policy/circuit-breaker.ts";
+import { rateLimitWaitSeconds } from "../../functions/core/policy/rate-limit.ts";
 
 const settings = { failureThreshold: 3, cooldownSeconds: 60, maxCooldownSeconds: 200, probeLeaseSeconds: 45 };
 const t0 = new Date("2026-11-01T00:00:00Z");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../functions/core/config.ts";
-import { ConfigError } from "../../functions/core/errors.ts";
+import { parseConfig } from "../../functions/core/config/config.ts";
+import { ConfigError } from "../../functions/core/kernel/errors.ts";
 
 const base = { TABLE_NAME: "t", DELIVERY_QUEUE_URL: "q", DEAD_LETTER_QUEUE_URL: "d" };
 

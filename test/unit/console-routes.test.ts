@@ -1,10 +1,10 @@
 import { gunzipSync } from "node:zlib";
 import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import type { Log } from "../../functions/adapters/logger.ts";
+import type { Log } from "../../functions/adapters/lambda/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
-import { Authenticator, createApiKey } from "../../functions/core/api-keys.ts";
-import type { AttemptRecord, EventRecord } from "../../functions/core/model.ts";
+import { Authenticator, createApiKey } from "../../functions/core/access/api-keys.ts";
+import type { AttemptRecord, EventRecord } from "../../functions/core/kernel/model.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { apiEvent } from "../support/api-event.ts";
 import { endpointFixture, FakeClock } from "../support/fakes.ts";

@@ -3,12 +3,12 @@ import { Webhook as SvixWebhook } from "svix";
 import { beforeEach, describe, expect, it } from "vitest";
 import { recordDeadLetter } from "../../functions/core/delivery/dead-letters.ts";
 import type { ReceivedMessage } from "../../functions/core/delivery/deps.ts";
-import { parseMessage } from "../../functions/core/delivery/message.ts";
 import { deliverBatch } from "../../functions/core/delivery/pipeline.ts";
+import { rotateSecret } from "../../functions/core/endpoints/secret-rotation.ts";
 
-import type { DeliveryMessage } from "../../functions/core/model.ts";
-import type { SendResult } from "../../functions/core/outcome.ts";
-import { rotateSecret } from "../../functions/core/secret-rotation.ts";
+import type { DeliveryMessage } from "../../functions/core/kernel/model.ts";
+import { parseMessage } from "../../functions/core/kernel/queue-message.ts";
+import type { SendResult } from "../../functions/core/policy/outcome.ts";
 import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { deadLetterDeps, endpointFixture } from "../support/fakes.ts";
 

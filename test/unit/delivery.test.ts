@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { ReceivedMessage } from "../../functions/core/delivery/deps.ts";
 import { deliverBatch } from "../../functions/core/delivery/pipeline.ts";
 import { USER_AGENT } from "../../functions/core/delivery/send.ts";
-import type { DeliveryMessage } from "../../functions/core/model.ts";
+import type { DeliveryMessage } from "../../functions/core/kernel/model.ts";
 import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { endpointFixture } from "../support/fakes.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DestinationPolicy } from "../../functions/core/destination-policy.ts";
+import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
 
 describe("DestinationPolicy", () => {
   const strict = new DestinationPolicy([], { allowHttp: false });

@@ -1,7 +1,7 @@
 import { BatchGetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { DynamoEventStore } from "../../functions/adapters/dynamo-event-store.ts";
-import type { EventRecord } from "../../functions/core/model.ts";
+import { DynamoEventStore } from "../../functions/adapters/dynamo/dynamo-event-store.ts";
+import type { EventRecord } from "../../functions/core/kernel/model.ts";
 
 /**
  * A document client that keeps items by key: puts (with `attribute_not_exists`), batch gets and the

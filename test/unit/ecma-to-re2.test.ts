@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { RE2JS } from "re2js";
 import { describe, expect, it } from "vitest";
-import { ecmaToRe2 } from "../../functions/adapters/ecma-to-re2.ts";
-import { compilePattern, type LinearPattern } from "../../functions/adapters/linear-patterns.ts";
+import { ecmaToRe2 } from "../../functions/adapters/schemas/ecma-to-re2.ts";
+import { compilePattern, type LinearPattern } from "../../functions/adapters/schemas/linear-patterns.ts";
 
 /*
  * The linear engine must answer what ECMA-262's RegExp (u flag) answers, for every pattern it

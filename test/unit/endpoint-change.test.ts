@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { updateEndpoint } from "../../functions/core/endpoints.ts";
-import { rotateSecret } from "../../functions/core/secret-rotation.ts";
+import { updateEndpoint } from "../../functions/core/endpoints/endpoints.ts";
+import { rotateSecret } from "../../functions/core/endpoints/secret-rotation.ts";
 import { endpointFixture, FakeClock, MemoryEndpointHealth, MemoryEndpointStore } from "../support/fakes.ts";
 
 /** A store whose first read is followed by a worker's health transition, as a race would have it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { recordDeadLetter } from "../../functions/core/delivery/dead-letters.ts";
-import { getEventView, listEventAttempts } from "../../functions/core/event-queries.ts";
-import type { AttemptRecord, EventRecord } from "../../functions/core/model.ts";
+import { getEventView, listEventAttempts } from "../../functions/core/events/event-queries.ts";
+import type { AttemptRecord, EventRecord } from "../../functions/core/kernel/model.ts";
 import { deadLetterDeps, MemoryAttemptLog, MemoryEventStore } from "../support/fakes.ts";
 
 const event: EventRecord = {

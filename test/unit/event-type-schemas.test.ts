@@ -1,10 +1,10 @@
 import openapiTS, { astToString } from "openapi-typescript";
 import { describe, expect, it } from "vitest";
-import { compileSchema, schemaProblems } from "../../functions/adapters/json-schema-engine.ts";
+import { compileSchema, schemaProblems } from "../../functions/adapters/schemas/json-schema-engine.ts";
 import { openApiDocument } from "../../functions/api/openapi/document.ts";
 import { withCatalog } from "../../functions/api/openapi/webhooks.ts";
-import type { EventTypeRecord } from "../../functions/core/event-types.ts";
-import { buildExample } from "../../functions/core/example-payload.ts";
+import type { EventTypeRecord } from "../../functions/core/event-types/event-types.ts";
+import { buildExample } from "../../functions/core/event-types/example-payload.ts";
 
 // Backtracking engines take about 2^38 steps on ATTACK against each of these.
 const BACKTRACKERS = ["^(a+)+$", "^(a|a)*$", "^(a|aa)*$", "^(?:a*)*$"];

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { MAX_SCHEMA_REFS } from "../../functions/adapters/schema-limits.ts";
-import { MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH } from "../../functions/core/event-types.ts";
-import { acceptEvents } from "../../functions/core/intake.ts";
+import { MAX_SCHEMA_REFS } from "../../functions/adapters/schemas/schema-limits.ts";
+import { MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH } from "../../functions/core/event-types/event-types.ts";
+import { acceptEvents } from "../../functions/core/intake/intake.ts";
 import { apiCaller } from "../support/api-caller.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { endpointFixture } from "../support/fakes.ts";

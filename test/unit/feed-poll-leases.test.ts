@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../functions/core/errors.ts";
 import type { PollLease, PollScope } from "../../functions/core/feed/deps.ts";
 import {
   LEASE_MARGIN_MS,
@@ -10,6 +9,7 @@ import {
   retryAfterSeconds,
   withPollLeases,
 } from "../../functions/core/feed/poll-leases.ts";
+import { ApiError } from "../../functions/core/kernel/errors.ts";
 import { FakeClock } from "../support/fakes.ts";
 import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
 

@@ -1,11 +1,11 @@
 import type { Context } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Log } from "../../functions/adapters/logger.ts";
+import type { Log } from "../../functions/adapters/lambda/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { OPERATIONS } from "../../functions/api/openapi/operations.ts";
 import type { ApiRoutes } from "../../functions/api/routes.ts";
-import { Authenticator } from "../../functions/core/api-keys.ts";
+import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { appendToFeed } from "../../functions/core/feed/append.ts";
 import { LEASE_MARGIN_MS, MAX_RETRY_AFTER_SECONDS } from "../../functions/core/feed/poll-leases.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";

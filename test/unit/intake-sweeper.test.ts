@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { consumeDeadLetter } from "../../functions/core/delivery/dead-letters.ts";
-import { acceptEvents } from "../../functions/core/intake.ts";
-import { sweepUnsent } from "../../functions/core/intake-sweeper.ts";
-import type { AttemptRecord } from "../../functions/core/model.ts";
+import { acceptEvents } from "../../functions/core/intake/intake.ts";
+import { sweepUnsent } from "../../functions/core/intake/intake-sweeper.ts";
+import type { AttemptRecord } from "../../functions/core/kernel/model.ts";
 import { deadLetterDeps, endpointFixture, MemoryAttemptLog, memoryIntakeDeps } from "../support/fakes.ts";
 
 /** Intake's fakes with endpoints ep_0..ep_3 of tenant t, and the dead-letter consumer over the queue's dead letters. */

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ApiError, DependencyError } from "../../functions/core/errors.ts";
-import { acceptEvents, type IntakeDeps } from "../../functions/core/intake.ts";
+import { acceptEvents, type IntakeDeps } from "../../functions/core/intake/intake.ts";
+import { ApiError, DependencyError } from "../../functions/core/kernel/errors.ts";
 import { endpointFixture, type MemoryEndpointStore, type MemoryEventStore, MemoryQueue, memoryIntakeDeps } from "../support/fakes.ts";
 
 describe("acceptEvents", () => {

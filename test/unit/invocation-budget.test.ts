@@ -1,8 +1,8 @@
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { budgeted } from "../../functions/adapters/aws-clients.ts";
-import { InvocationBudget, OutOfTimeError } from "../../functions/adapters/invocation-budget.ts";
-import { DependencyError } from "../../functions/core/errors.ts";
+import { budgeted } from "../../functions/adapters/lambda/aws-clients.ts";
+import { InvocationBudget, OutOfTimeError } from "../../functions/adapters/lambda/invocation-budget.ts";
+import { DependencyError } from "../../functions/core/kernel/errors.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { deliveryDeps } from "../support/delivery-deps.ts";
 import { sqsEvent } from "../support/emf.ts";

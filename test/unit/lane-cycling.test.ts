@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { demotionCap, exitSuccessesNeeded, type LaneExitRule } from "../../functions/core/delivery/lane-exit.ts";
 import { deliverBatch } from "../../functions/core/delivery/pipeline.ts";
-import type { Endpoint, Lane } from "../../functions/core/model.ts";
-import type { SendResult } from "../../functions/core/outcome.ts";
+import type { Endpoint, Lane } from "../../functions/core/kernel/model.ts";
+import type { SendResult } from "../../functions/core/policy/outcome.ts";
 import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { endpointFixture } from "../support/fakes.ts";
 

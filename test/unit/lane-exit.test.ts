@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../functions/core/config.ts";
+import { parseConfig } from "../../functions/core/config/config.ts";
 import {
   decayedDemotions,
   demotionCap,
@@ -11,7 +11,7 @@ import {
   type LaneExitRule,
   laneExitRule,
 } from "../../functions/core/delivery/lane-exit.ts";
-import { LANES } from "../../functions/core/model.ts";
+import { LANES } from "../../functions/core/kernel/model.ts";
 import { apiCaller } from "../support/api-caller.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { endpointFixture, FakeClock } from "../support/fakes.ts";

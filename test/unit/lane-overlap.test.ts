@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { HttpSender, SlowWatch } from "../../functions/core/delivery/deps.ts";
 import type { LaneExitRule } from "../../functions/core/delivery/lane-exit.ts";
 import { deliverBatch } from "../../functions/core/delivery/pipeline.ts";
-import type { Endpoint, Lane } from "../../functions/core/model.ts";
-import type { SendResult } from "../../functions/core/outcome.ts";
+import type { Endpoint, Lane } from "../../functions/core/kernel/model.ts";
+import type { SendResult } from "../../functions/core/policy/outcome.ts";
 import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { endpointFixture, type FakeClock } from "../support/fakes.ts";
 

@@ -1,11 +1,11 @@
 import type { Context } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
-import { isQueueArnOf } from "../../functions/adapters/sqs-delivery-queue.ts";
+import { isQueueArnOf } from "../../functions/adapters/sqs/sqs-delivery-queue.ts";
 import type { ReceivedMessage } from "../../functions/core/delivery/deps.ts";
 import { deliverBatch } from "../../functions/core/delivery/pipeline.ts";
-import { createEndpoint, updateEndpoint } from "../../functions/core/endpoints.ts";
-import type { DeliveryMessage, Endpoint } from "../../functions/core/model.ts";
-import type { SendResult } from "../../functions/core/outcome.ts";
+import { createEndpoint, updateEndpoint } from "../../functions/core/endpoints/endpoints.ts";
+import type { DeliveryMessage, Endpoint } from "../../functions/core/kernel/model.ts";
+import type { SendResult } from "../../functions/core/policy/outcome.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { sqsEvent } from "../support/emf.ts";

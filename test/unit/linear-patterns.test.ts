@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileSchema } from "../../functions/adapters/json-schema-engine.ts";
+import { compileSchema } from "../../functions/adapters/schemas/json-schema-engine.ts";
 import {
   compilePattern,
   type LinearPattern,
   PatternWorkExceededError,
   withPatternBudget,
-} from "../../functions/adapters/linear-patterns.ts";
-import { PATTERN_WORK_PER_BYTE } from "../../functions/adapters/schema-limits.ts";
+} from "../../functions/adapters/schemas/linear-patterns.ts";
+import { PATTERN_WORK_PER_BYTE } from "../../functions/adapters/schemas/schema-limits.ts";
 
 /*
  * Issue 22, item 1: one emit held the event loop for 2 to 40 s with patterns safe-regex let

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../functions/core/errors.ts";
+import { ConfigError } from "../../functions/core/kernel/errors.ts";
 import { LOCAL_SETTINGS, readLocalSettings, readReceiverSettings } from "../../local/local-settings.ts";
 import { DataDirInUseError, listenFailure, userFacingMessage } from "../../local/startup-errors.ts";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createLog } from "../../functions/adapters/logger.ts";
+import { createLog } from "../../functions/adapters/lambda/logger.ts";
 
 /** Everything written to stdout and stderr while `fn` runs, one entry per JSON line. */
 function written(fn: () => void): Record<string, unknown>[] {

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import * as v from "valibot";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createLog, redactUrl } from "../../functions/adapters/logger.ts";
-import type { AttemptRecord } from "../../functions/core/model.ts";
-import { CreateEndpoint } from "../../functions/core/validation.ts";
+import { createLog, redactUrl } from "../../functions/adapters/lambda/logger.ts";
+import type { AttemptRecord } from "../../functions/core/kernel/model.ts";
+import { CreateEndpoint } from "../../functions/core/requests/validation.ts";
 
 /** Everything written to stdout and stderr while `run` runs (Powertools writes warnings and errors to stderr). */
 function captured(run: () => void): string {

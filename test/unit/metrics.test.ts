@@ -1,8 +1,8 @@
 import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createDeliveryMetrics } from "../../functions/adapters/metrics.ts";
-import { unsendableNotice } from "../../functions/core/delivery/message.ts";
-import type { AttemptRecord } from "../../functions/core/model.ts";
+import { createDeliveryMetrics } from "../../functions/adapters/lambda/metrics.ts";
+import type { AttemptRecord } from "../../functions/core/kernel/model.ts";
+import { unsendableNotice } from "../../functions/core/kernel/queue-message.ts";
 import { createDeadLetterHandler } from "../../functions/dead-letter/handler.ts";
 import { sqsEvent } from "../support/emf.ts";
 import { deadLetterDeps, MemoryAttemptLog } from "../support/fakes.ts";

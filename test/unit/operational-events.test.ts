@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { operationalEvents } from "../../functions/core/operational-events.ts";
+import { operationalEvents } from "../../functions/core/intake/operational-events.ts";
 import { endpointFixture, memoryIntakeDeps } from "../support/fakes.ts";
 
 describe("operational events", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyOutcome, parseRetryAfter } from "../../functions/core/outcome.ts";
+import { classifyOutcome, parseRetryAfter } from "../../functions/core/policy/outcome.ts";
 
 const now = new Date("2026-11-01T12:00:00Z");
 const response = (statusCode: number, retryAfter?: string) => ({

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
-import { OwnListeners } from "../../functions/core/own-listeners.ts";
+import { OwnListeners } from "../../functions/core/ssrf/own-listeners.ts";
 
 const INTERFACES = ["10.1.2.3", "fe80::1234", "192.168.7.9"];
 const port = fc.integer({ min: 1, max: 65_535 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type PersistenceTime, persistently } from "../../functions/adapters/persistent-call.ts";
-import { DependencyError } from "../../functions/core/errors.ts";
+import { type PersistenceTime, persistently } from "../../functions/adapters/lambda/persistent-call.ts";
+import { DependencyError } from "../../functions/core/kernel/errors.ts";
 import { FakeClock } from "../support/fakes.ts";
 
 /** Fake time: sleeping moves the clock on at once, and every pause is recorded. */

@@ -1,8 +1,8 @@
 import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import type { Log } from "../../functions/adapters/logger.ts";
+import type { Log } from "../../functions/adapters/lambda/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
-import { Authenticator } from "../../functions/core/api-keys.ts";
+import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { ACCESS_LOG_FIELDS } from "../../lib/webhook-dispatcher.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { apiEvent } from "../support/api-event.ts";

@@ -1,11 +1,11 @@
 import type { Context } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Log } from "../../functions/adapters/logger.ts";
+import type { Log } from "../../functions/adapters/lambda/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
-import { Authenticator } from "../../functions/core/api-keys.ts";
+import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { latestOfChain } from "../../functions/core/delivery/history.ts";
-import type { AttemptRecord } from "../../functions/core/model.ts";
+import type { AttemptRecord } from "../../functions/core/kernel/model.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { apiEvent } from "../support/api-event.ts";
 import { FakeClock } from "../support/fakes.ts";

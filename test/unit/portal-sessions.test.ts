@@ -8,8 +8,8 @@ import {
   sealCursor,
   signPortalToken,
   verifyPortalToken,
-} from "../../functions/core/portal-sessions.ts";
-import { B64TOKEN } from "../../functions/core/principal.ts";
+} from "../../functions/core/access/portal-sessions.ts";
+import { B64TOKEN } from "../../functions/core/access/principal.ts";
 
 const NOW = new Date("2026-12-01T12:00:00Z");
 const LATER = Math.floor(NOW.getTime() / 1000) + 600;

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { recordDeadLetter } from "../../functions/core/delivery/dead-letters.ts";
-import { parseTask } from "../../functions/core/delivery/message.ts";
-import { ApiError } from "../../functions/core/errors.ts";
-import type { AttemptRecord, EventRecord } from "../../functions/core/model.ts";
-import { getRecovery, runRecoveryStep, startRecovery } from "../../functions/core/recovery.ts";
-import { replayEvent } from "../../functions/core/replay.ts";
+import { getRecovery, runRecoveryStep, startRecovery } from "../../functions/core/events/recovery.ts";
+import { replayEvent } from "../../functions/core/events/replay.ts";
+import { ApiError } from "../../functions/core/kernel/errors.ts";
+import type { AttemptRecord, EventRecord } from "../../functions/core/kernel/model.ts";
+import { parseTask } from "../../functions/core/kernel/queue-message.ts";
 import {
   deadLetterDeps,
   endpointFixture,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../functions/core/errors.ts";
+import { ConfigError } from "../../functions/core/kernel/errors.ts";
 import {
   backoffSeconds,
   fitsRetention,
@@ -12,8 +12,8 @@ import {
   RECEIVE_COUNT_SLACK,
   retryDelaySeconds,
   scheduleWindowSeconds,
-} from "../../functions/core/retry-schedule.ts";
-import { CreateEndpoint } from "../../functions/core/validation.ts";
+} from "../../functions/core/policy/retry-schedule.ts";
+import { CreateEndpoint } from "../../functions/core/requests/validation.ts";
 
 describe("retry schedule", () => {
   const schedule = parseRetrySchedule("5,300,1800");

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { CachedEventTypeStore } from "../../functions/core/event-type-cache.ts";
-import { checkPayloadLimits } from "../../functions/core/payload-limits.ts";
+import { CachedEventTypeStore } from "../../functions/core/event-types/event-type-cache.ts";
+import { checkPayloadLimits } from "../../functions/core/event-types/payload-limits.ts";
 import { apiCaller } from "../support/api-caller.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { endpointFixture, FakeClock, MemoryEventTypeStore } from "../support/fakes.ts";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mergeNewestFirst, type ReadShard, shardOf } from "../../functions/adapters/sharded-paging.ts";
-import { rateShards, windowPlace } from "../../functions/core/rate-limit.ts";
+import { mergeNewestFirst, type ReadShard, shardOf } from "../../functions/adapters/dynamo/sharded-paging.ts";
+import { rateShards, windowPlace } from "../../functions/core/policy/rate-limit.ts";
 
 type Item = Record<string, unknown>;
 const sortKey = (item: Item) => item.sk as string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DeliveryLog } from "../../functions/core/delivery/deps.ts";
 import { sharingNewestReads } from "../../functions/core/delivery/shared-reads.ts";
-import type { AttemptRecord } from "../../functions/core/model.ts";
+import type { AttemptRecord } from "../../functions/core/kernel/model.ts";
 
 /** A log whose reads wait until released, counting the reads that reach it. */
 function slowLog() {

@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { generateSecret, isValidSecret, Signer } from "../../functions/core/signing.ts";
+import { generateSecret, isValidSecret, Signer } from "../../functions/core/kernel/signing.ts";
 
 describe("signing", () => {
   it("produces a v1 signature the standardwebhooks library accepts", () => {

@@ -1,11 +1,11 @@
 import type { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { messageGroup, SqsDeliveryQueue } from "../../functions/adapters/sqs-delivery-queue.ts";
-import { SqsRequeue } from "../../functions/adapters/sqs-requeue.ts";
-import { parseConfig } from "../../functions/core/config.ts";
-import type { DeliveryMessage } from "../../functions/core/model.ts";
-import { queueText } from "../../functions/core/queue-text.ts";
+import { messageGroup, SqsDeliveryQueue } from "../../functions/adapters/sqs/sqs-delivery-queue.ts";
+import { SqsRequeue } from "../../functions/adapters/sqs/sqs-requeue.ts";
+import { parseConfig } from "../../functions/core/config/config.ts";
+import type { DeliveryMessage } from "../../functions/core/kernel/model.ts";
+import { queueText } from "../../functions/core/kernel/queue-text.ts";
 
 /** An SQS client that keeps each command's input and accepts every entry. */
 function recordingClient() {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JsonSchemaCompiler } from "../../functions/adapters/json-schemas.ts";
-import type { EventTypeRecord } from "../../functions/core/event-types.ts";
+import { JsonSchemaCompiler } from "../../functions/adapters/schemas/json-schemas.ts";
+import type { EventTypeRecord } from "../../functions/core/event-types/event-types.ts";
 import { apiCaller } from "../support/api-caller.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { endpointFixture, RecordedWarnings } from "../support/fakes.ts";
@@ -185,7 +185,7 @@ const schemas = fc.letrec<{ schema: Record<string, unknown> }>((tie) => ({
 
 describe("any schema a catalog may hold", () => {
   it("compiles when registration accepts it, and a stored one answers every payload with issues or none, never a throw (generated)", async () => {
-    const { compileSchema, schemaProblems } = await import("../../functions/adapters/json-schema-engine.ts");
+    const { compileSchema, schemaProblems } = await import("../../functions/adapters/schemas/json-schema-engine.ts");
     const compiler = new JsonSchemaCompiler(new RecordedWarnings());
     let version = 0;
     await fc.assert(

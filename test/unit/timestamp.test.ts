@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { daysInMonth, parseTimestamp } from "../../functions/core/timestamp.ts";
-import { RecoverEndpoint } from "../../functions/core/validation.ts";
+import { daysInMonth, parseTimestamp } from "../../functions/core/kernel/timestamp.ts";
+import { RecoverEndpoint } from "../../functions/core/requests/validation.ts";
 import { invalidTimestamp, validTimestamp } from "../support/timestamps.ts";
 
 describe("parseTimestamp", () => {

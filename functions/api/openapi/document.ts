@@ -1,9 +1,9 @@
 import { type ConversionConfig, type JsonSchema, toJsonSchema, toJsonSchemaDefs } from "@valibot/to-json-schema";
 import type * as v from "valibot";
-import { ApiError, type ApiErrorCode } from "../../core/errors.ts";
-import { CreateEventType, UpdateEventType } from "../../core/event-types.ts";
+import { CreateEventType, UpdateEventType } from "../../core/event-types/event-types.ts";
 import { MAX_RETRY_AFTER_SECONDS } from "../../core/feed/poll-leases.ts";
-import * as V from "../../core/validation.ts";
+import { ApiError, type ApiErrorCode } from "../../core/kernel/errors.ts";
+import * as V from "../../core/requests/validation.ts";
 import { RESOURCE_ID } from "../request.ts";
 import { RETRY_AFTER_SECONDS } from "../response.ts";
 import * as F from "./feed-operations.ts";

@@ -1,9 +1,9 @@
 import * as v from "valibot";
-import { MAX_CHECKS_PER_VALUE, MAX_PATTERN_LENGTH, MAX_SCHEMA_REFS } from "../../adapters/schema-limits.ts";
-import { CreateEventType, MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH, UpdateEventType } from "../../core/event-types.ts";
-import { EXAMPLE_BUDGET } from "../../core/example-payload.ts";
-import { MAX_ENCODED_BODY_BYTES } from "../../core/payload-limits.ts";
-import { EVENT_TYPE, MAX_PAYLOAD_DEPTH } from "../../core/validation.ts";
+import { MAX_CHECKS_PER_VALUE, MAX_PATTERN_LENGTH, MAX_SCHEMA_REFS } from "../../adapters/schemas/schema-limits.ts";
+import { CreateEventType, MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH, UpdateEventType } from "../../core/event-types/event-types.ts";
+import { EXAMPLE_BUDGET } from "../../core/event-types/example-payload.ts";
+import { MAX_ENCODED_BODY_BYTES } from "../../core/event-types/payload-limits.ts";
+import { EVENT_TYPE, MAX_PAYLOAD_DEPTH } from "../../core/requests/validation.ts";
 import { EXAMPLES, type Operation, paging } from "./operation.ts";
 import * as R from "./response-schemas.ts";
 

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, MAX_WAIT_SECONDS } from "../../core/feed/long-poll.ts";
-import { EVENT_TYPE } from "../../core/validation.ts";
+import { EVENT_TYPE } from "../../core/requests/validation.ts";
 import type { Operation } from "./operation.ts";
 import { MESSAGE_ID } from "./response-schemas.ts";
 

@@ -1,6 +1,6 @@
 import type * as v from "valibot";
-import type { ApiErrorCode } from "../../core/errors.ts";
-import { TenantId } from "../../core/validation.ts";
+import type { ApiErrorCode } from "../../core/kernel/errors.ts";
+import { TenantId } from "../../core/requests/validation.ts";
 
 /*
  * What an entry of the API document says of a route, and the parameters and examples several routes

@@ -12,7 +12,7 @@ import {
   ReplayEvent,
   RotateSecret,
   UpdateEndpoint,
-} from "../../core/validation.ts";
+} from "../../core/requests/validation.ts";
 import { EVENT_TYPE_OPERATIONS } from "./event-type-operations.ts";
 import { FEED_OPERATIONS } from "./feed-operations.ts";
 import { EVENT_TENANT_QUERY, EXAMPLES, IDEMPOTENCY_KEY_SCHEMA, type Operation, paging, TENANT_QUERY } from "./operation.ts";

@@ -1,10 +1,10 @@
 import * as v from "valibot";
-import { ATTEMPT_ERROR_KINDS, LANES } from "../../core/model.ts";
-import { AttemptStatusFilter, EVENT_TYPE } from "../../core/validation.ts";
+import { ATTEMPT_ERROR_KINDS, LANES } from "../../core/kernel/model.ts";
+import { AttemptStatusFilter, EVENT_TYPE } from "../../core/requests/validation.ts";
 
 /*
  * What the API answers, as valibot schemas: the API document is generated from these and from the
- * request schemas in functions/core/validation.ts. Objects are strict, so that the contract test
+ * request schemas in functions/core/requests/validation.ts. Objects are strict, so that the contract test
  * (test/integration/contract.test.ts) fails on a field the document does not show.
  */
 

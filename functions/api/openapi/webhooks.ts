@@ -1,4 +1,4 @@
-import type { EventTypeRecord } from "../../core/event-types.ts";
+import type { EventTypeRecord } from "../../core/event-types/event-types.ts";
 
 type Json = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
-import { circuitGate } from "../circuit-breaker.ts";
-import type { AttemptRecord, DeliveryMessage, Endpoint } from "../model.ts";
-import { rateLimitWaitSeconds } from "../rate-limit.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint } from "../kernel/model.ts";
+import { circuitGate } from "../policy/circuit-breaker.ts";
+import { rateLimitWaitSeconds } from "../policy/rate-limit.ts";
 import type { DeliveryDeps, ReceivedMessage } from "./deps.ts";
 import type { EndpointChange } from "./health.ts";
 import { latestOfChain, supersededChain } from "./history.ts";

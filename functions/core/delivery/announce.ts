@@ -1,6 +1,6 @@
-import { webhookId } from "../ids.ts";
-import type { DeliveryMessage } from "../model.ts";
-import { isOperational, type OperationalType } from "../operational.ts";
+import { isOperational, type OperationalType } from "../intake/operational.ts";
+import { webhookId } from "../kernel/ids.ts";
+import type { DeliveryMessage } from "../kernel/model.ts";
 import type { DeliveryDeps } from "./deps.ts";
 import { deliveryKey } from "./history.ts";
 

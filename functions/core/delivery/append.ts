@@ -1,6 +1,6 @@
 import { appendToFeed } from "../feed/append.ts";
-import { newId } from "../ids.ts";
-import type { DeliveryMessage, Endpoint } from "../model.ts";
+import { newId } from "../kernel/ids.ts";
+import type { DeliveryMessage, Endpoint } from "../kernel/model.ts";
 import type { DeliveryDeps } from "./deps.ts";
 import type { Attempted } from "./send.ts";
 

@@ -1,4 +1,4 @@
-import type { Endpoint } from "../model.ts";
+import type { Endpoint } from "../kernel/model.ts";
 import type { EndpointLookup } from "./deps.ts";
 import type { EndpointChange } from "./health.ts";
 

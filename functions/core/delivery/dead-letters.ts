@@ -1,10 +1,10 @@
-import { type Clock, expiresAt } from "../clock.ts";
-import type { AttemptRecord, DeliveryMessage } from "../model.ts";
-import type { AttemptLog, RecoveryStore } from "../ports.ts";
+import { type Clock, expiresAt } from "../kernel/clock.ts";
+import type { AttemptRecord, DeliveryMessage } from "../kernel/model.ts";
+import type { AttemptLog, RecoveryStore } from "../kernel/ports.ts";
+import { parseMessage, parseTask, parseUnsendableNotice, UNSENDABLE } from "../kernel/queue-message.ts";
 import { announceExhausted, type Ending } from "./announce.ts";
 import type { DeliveryDeps } from "./deps.ts";
 import { latestOfChain, supersededChain } from "./history.ts";
-import { parseMessage, parseTask, parseUnsendableNotice, UNSENDABLE } from "./message.ts";
 
 /** The dead-letter consumer's dependencies; every port is required, so no wiring turns a feature off. */
 export interface DeadLetterDeps extends Pick<DeliveryDeps, "operational" | "onWarning"> {

@@ -1,13 +1,13 @@
-import type { CircuitSettings } from "../circuit-breaker.ts";
-import type { Clock } from "../clock.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
+import type { RecoveryStepDeps } from "../events/recovery.ts";
 import type { FeedAppender } from "../feed/deps.ts";
-import type { AttemptRecord, CircuitState, DisabledReason, Endpoint, Lane } from "../model.ts";
-import type { OperationalEvents } from "../operational.ts";
-import type { SendResult } from "../outcome.ts";
-import type { AttemptLog, Requeue } from "../ports.ts";
-import type { RecoveryStepDeps } from "../recovery.ts";
-import type { RetrySchedule } from "../retry-schedule.ts";
+import type { OperationalEvents } from "../intake/operational.ts";
+import type { Clock } from "../kernel/clock.ts";
+import type { AttemptRecord, CircuitState, DisabledReason, Endpoint, Lane } from "../kernel/model.ts";
+import type { AttemptLog, Requeue } from "../kernel/ports.ts";
+import type { CircuitSettings } from "../policy/circuit-breaker.ts";
+import type { SendResult } from "../policy/outcome.ts";
+import type { RetrySchedule } from "../policy/retry-schedule.ts";
 import { type LaneExitRule, laneExitRule } from "./lane-exit.ts";
 
 /*

@@ -1,5 +1,5 @@
-import { openedCircuit, thresholdReached } from "../circuit-breaker.ts";
-import type { AttemptRecord, DisabledReason, Endpoint } from "../model.ts";
+import type { AttemptRecord, DisabledReason, Endpoint } from "../kernel/model.ts";
+import { openedCircuit, thresholdReached } from "../policy/circuit-breaker.ts";
 import type { Announce } from "./announce.ts";
 import type { DeliveryDeps } from "./deps.ts";
 

@@ -1,4 +1,4 @@
-import type { AttemptRecord } from "../model.ts";
+import type { AttemptRecord } from "../kernel/model.ts";
 
 /*
  * One delivery (an event to an endpoint) can have several attempt chains: the scheduled one and a

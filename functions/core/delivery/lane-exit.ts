@@ -1,5 +1,5 @@
-import type { Config } from "../config.ts";
-import type { Endpoint } from "../model.ts";
+import type { Config } from "../config/config.ts";
+import type { Endpoint } from "../kernel/model.ts";
 
 /*
  * Hysteresis on the way back to the fast lane. A receiver that answers fast a few times and then

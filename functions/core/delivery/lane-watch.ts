@@ -1,4 +1,4 @@
-import type { Endpoint } from "../model.ts";
+import type { Endpoint } from "../kernel/model.ts";
 import type { DeliveryDeps, SlowWatch } from "./deps.ts";
 import type { EndpointChange } from "./health.ts";
 import { laneOf, moveOutOfFastLane } from "./lanes.ts";

@@ -1,4 +1,4 @@
-import type { DeliveryMessage, Endpoint, Lane } from "../model.ts";
+import type { DeliveryMessage, Endpoint, Lane } from "../kernel/model.ts";
 import type { DeliveryDeps, LaneEvent, ReceivedMessage } from "./deps.ts";
 import type { EndpointChange } from "./health.ts";
 import { demotionsAfterMove, exitSuccessesNeeded } from "./lane-exit.ts";

@@ -1,6 +1,7 @@
-import { mapWithConcurrency } from "../concurrency.ts";
-import type { AttemptRecord, DeliveryMessage, Endpoint } from "../model.ts";
-import { runRecoveryStep } from "../recovery.ts";
+import { runRecoveryStep } from "../events/recovery.ts";
+import { mapWithConcurrency } from "../kernel/concurrency.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint } from "../kernel/model.ts";
+import { parseMessage, parseTask } from "../kernel/queue-message.ts";
 import { admit } from "./admit.ts";
 import { type Announce, announceRecovered, announcer } from "./announce.ts";
 import { appendDelivery } from "./append.ts";
@@ -10,7 +11,6 @@ import type { DeliveryDeps, ReceivedMessage } from "./deps.ts";
 import { afterFailure, afterSuccess, disableEndpoint, type EndpointChange } from "./health.ts";
 import { slowPostWatch } from "./lane-watch.ts";
 import { afterLaneAttempt, laneMayChange, postBudgetMs, ranOutOfBudget, sendToSlowLane } from "./lanes.ts";
-import { parseMessage, parseTask } from "./message.ts";
 import { sendSigned } from "./send.ts";
 import { type Disposition, disablement, finishExhausted, judge, recordAttempt, scheduleRetry } from "./settle.ts";
 import { sendWaitingCopy } from "./waiting.ts";

@@ -1,8 +1,8 @@
-import { webhookId } from "../ids.ts";
-import type { AttemptRecord, DeliveryMessage, Endpoint } from "../model.ts";
-import { classifyOutcome, type Outcome } from "../outcome.ts";
-import { signingSecrets } from "../secret-rotation.ts";
-import { Signer } from "../signing.ts";
+import { signingSecrets } from "../endpoints/secret-rotation.ts";
+import { webhookId } from "../kernel/ids.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint } from "../kernel/model.ts";
+import { Signer } from "../kernel/signing.ts";
+import { classifyOutcome, type Outcome } from "../policy/outcome.ts";
 import type { DeliveryDeps, SlowWatch } from "./deps.ts";
 
 /** The product name receivers see in `user-agent`. */

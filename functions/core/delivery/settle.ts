@@ -1,6 +1,6 @@
-import { expiresAt } from "../clock.ts";
-import type { AttemptRecord, DeliveryMessage, DisabledReason, Endpoint } from "../model.ts";
-import { backoffSeconds, maxReceiveCount, RECEIVE_COUNT_SLACK } from "../retry-schedule.ts";
+import { expiresAt } from "../kernel/clock.ts";
+import type { AttemptRecord, DeliveryMessage, DisabledReason, Endpoint } from "../kernel/model.ts";
+import { backoffSeconds, maxReceiveCount, RECEIVE_COUNT_SLACK } from "../policy/retry-schedule.ts";
 import { announceExhausted } from "./announce.ts";
 import type { DeliveryDeps, ReceivedMessage } from "./deps.ts";
 import type { Attempted } from "./send.ts";

@@ -1,6 +1,6 @@
-import type { DeliveryMessage } from "../model.ts";
+import type { DeliveryMessage } from "../kernel/model.ts";
+import { MAX_SEND_DELAY_SECONDS } from "../kernel/queue-message.ts";
 import type { DeliveryDeps } from "./deps.ts";
-import { MAX_SEND_DELAY_SECONDS } from "./message.ts";
 
 /**
  * Makes a message wait without an attempt: a fresh copy goes back to the queue with `notBefore`

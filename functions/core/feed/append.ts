@@ -1,5 +1,5 @@
-import type { Clock } from "../clock.ts";
-import { DependencyError } from "../errors.ts";
+import type { Clock } from "../kernel/clock.ts";
+import { DependencyError } from "../kernel/errors.ts";
 import { ENTRY_SLACK_DAYS, type FeedAppender, type FeedEntry } from "./deps.ts";
 
 /** Numbers taken at most for one append: each loss is a reader that closed the slot first, which takes a writer slower than the grace period. */

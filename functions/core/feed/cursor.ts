@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { ApiError } from "../errors.ts";
+import { ApiError } from "../kernel/errors.ts";
 
 /**
  * Where a follower is in a feed: every slot below `next` was handed out (or was a hole closed for

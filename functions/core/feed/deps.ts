@@ -1,4 +1,4 @@
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../kernel/clock.ts";
 
 /*
  * The feed's ports and settings: a leaf that the append, read and long-poll modules import. A feed

@@ -1,6 +1,6 @@
-import { ApiError } from "../errors.ts";
-import type { CreateEndpointInput } from "../validation.ts";
-import { CreateEndpoint, CreatePollingEndpoint, parse } from "../validation.ts";
+import { ApiError } from "../kernel/errors.ts";
+import type { CreateEndpointInput } from "../requests/validation.ts";
+import { CreateEndpoint, CreatePollingEndpoint, parse } from "../requests/validation.ts";
 
 /** Fields only a webhook endpoint has: a polling endpoint refuses each by name, on create and on update. */
 export const WEBHOOK_ONLY_FIELDS = ["url", "headers", "retrySchedule", "rateLimitPerSecond"] as const;

@@ -1,7 +1,7 @@
-import { webhookId } from "../ids.ts";
-import type { Endpoint } from "../model.ts";
-import { signingSecrets } from "../secret-rotation.ts";
-import { Signer } from "../signing.ts";
+import { signingSecrets } from "../endpoints/secret-rotation.ts";
+import { webhookId } from "../kernel/ids.ts";
+import type { Endpoint } from "../kernel/model.ts";
+import { Signer } from "../kernel/signing.ts";
 import type { FeedEntry } from "./deps.ts";
 
 /** One feed item as the API shows it: the webhook a POST would have carried, signed now. */

@@ -1,5 +1,5 @@
-import { ApiError } from "../errors.ts";
-import type { Endpoint } from "../model.ts";
+import { ApiError } from "../kernel/errors.ts";
+import type { Endpoint } from "../kernel/model.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { type FeedReadDeps, MAX_WAIT_SECONDS, type Sleep } from "./deps.ts";
 import { type FeedItem, feedItems } from "./items.ts";

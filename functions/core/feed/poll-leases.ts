@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../clock.ts";
-import { ApiError } from "../errors.ts";
+import type { Clock } from "../kernel/clock.ts";
+import { ApiError } from "../kernel/errors.ts";
 import { MAX_WAIT_SECONDS, type PollLease, type PollLeaseStore, type PollLimits, type PollScope } from "./deps.ts";
 
 /*

@@ -1,4 +1,4 @@
-import { ApiError } from "../errors.ts";
+import { ApiError } from "../kernel/errors.ts";
 import type { FeedPosition } from "./cursor.ts";
 import { ENTRY_SLACK_DAYS, type FeedEntry, type FeedHead, type FeedReadDeps, type FeedSlot } from "./deps.ts";
 

@@ -1,0 +1,99 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { AttemptRecord } from "../../core/kernel/model.ts";
+
+/** What the functions log: lines with fields, and one line per delivery attempt. Never a secret. */
+export interface Log {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  attempt(attempt: AttemptRecord): void;
+}
+
+/** Structured JSON through Powertools (Lambda), or one readable line per entry (local stack). */
+export function createLog(format: "json" | "pretty", level: string, service: string): Log {
+  return format === "json" ? jsonLog(level, service) : prettyLog(level);
+}
+
+const RANKS: Record<string, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
+
+function jsonLog(level: string, service: string): Log {
+  const logger = new Logger({ serviceName: service, logLevel: level as "INFO" });
+  // Powertools does work for a line below its level (it builds the log item first): a succeeded
+  // attempt, logged at DEBUG, is skipped here when DEBUG is off, as it is in production.
+  const rank = RANKS[level] ?? 1;
+  const debug = rank === 0;
+  // Under Lambda's log controls Powertools takes Lambda's level (AWS_LAMBDA_LOG_LEVEL), which the
+  // construct keeps at INFO at most so that metric lines survive: WARN and ERROR are applied here.
+  return {
+    info: (m, f) => (rank <= 1 ? logger.info(m, f ?? {}) : undefined),
+    warn: (m, f) => (rank <= 2 ? logger.warn(m, f ?? {}) : undefined),
+    error: (m, f) => logger.error(m, f ?? {}),
+    attempt: (a) => {
+      if ((a.status === "succeeded" && !debug) || rank > 1) return;
+      const { responseBody: _body, ...fields } = a;
+      fields.url = redactUrl(a.url);
+      (a.status === "succeeded" ? logger.debug : logger.info).call(logger, "delivery attempt", fields);
+    },
+  };
+}
+
+function prettyLog(level: string): Log {
+  const threshold = RANKS[level] ?? 1;
+  const line = (rank: number, tag: string, message: string, fields?: Record<string, unknown>) => {
+    if (rank < threshold) return;
+    const extra = fields
+      ? ` ${Object.entries(fields)
+          .map(([k, v]) => `${k}=${typeof v === "string" ? oneLine(v) : JSON.stringify(v)}`)
+          .join(" ")}`
+      : "";
+    process.stdout.write(`${new Date().toISOString().slice(11, 23)} ${tag} ${oneLine(message)}${extra}\n`);
+  };
+  return {
+    info: (m, f) => line(1, "info ", m, f),
+    warn: (m, f) => line(2, "warn ", m, f),
+    error: (m, f) => line(3, "error", m, f),
+    attempt: (a) => {
+      const result = a.statusCode !== undefined ? `HTTP ${a.statusCode}` : (a.error ?? "");
+      const next = a.nextAttemptAt ? ` next at ${a.nextAttemptAt.slice(11, 19)}` : "";
+      line(
+        1,
+        "send ",
+        `${a.status.padEnd(9)} ${a.eventId} -> ${a.endpointId} #${a.attempt} ${result} ${a.durationMs}ms ${redactUrl(a.url)}${next}`,
+      );
+    },
+  };
+}
+
+/**
+ * A URL as logs may show it: query values and the fragment replaced, names kept, so a token a
+ * receiver takes in its URL (`?access_token=…`) never reaches a log line. A bare `?abc` may be the
+ * token itself, so it is replaced too. Works on the text, so even a URL stored before URLs were
+ * parsed at registration is shown redacted and on one line.
+ */
+export function redactUrl(url: string): string {
+  const cut = url.search(/[?#]/);
+  if (cut < 0) return oneLine(url);
+  const [beforeFragment, fragment] = splitOnce(url.slice(cut), "#");
+  const query = beforeFragment.startsWith("?") ? beforeFragment.slice(1) : undefined;
+  const names =
+    query === undefined
+      ? ""
+      : `?${query
+          .split("&")
+          .map((pair) => (pair === "" ? "" : pair.includes("=") ? `${splitOnce(pair, "=")[0]}=${REDACTED}` : REDACTED))
+          .join("&")}`;
+  return oneLine(`${url.slice(0, cut)}${names}${fragment === undefined ? "" : `#${REDACTED}`}`);
+}
+
+const REDACTED = "REDACTED";
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/** Control characters escaped, so no value can end a log line and start a forged one. */
+function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

@@ -1,0 +1,150 @@
+import { B64TOKEN } from "../access/principal.ts";
+import { ConfigError } from "../kernel/errors.ts";
+import { parseRetrySchedule, type RetrySchedule } from "../policy/retry-schedule.ts";
+import { DestinationPolicy } from "../ssrf/destination-policy.ts";
+import {
+  type ChoiceSetting,
+  type CidrsSetting,
+  type FlagSetting,
+  type ScheduleSetting,
+  SETTINGS,
+  type Setting,
+  type SettingKey,
+  settingEntries,
+  type TextSetting,
+  type WholeSetting,
+} from "./settings.ts";
+
+type Table = typeof SETTINGS;
+type ValueOf<S> = S extends WholeSetting
+  ? number
+  : S extends ChoiceSetting<infer V>
+    ? V
+    : S extends FlagSetting
+      ? boolean
+      : S extends ScheduleSetting
+        ? RetrySchedule
+        : S extends CidrsSetting
+          ? string[]
+          : S extends TextSetting
+            ? string
+            : never;
+type OptionalKey = { [K in SettingKey]: Table[K] extends { kind: "text"; required: false } ? K : never }[SettingKey];
+
+/** The validated, frozen configuration of every function: one field per entry of the settings table. */
+export type Config = { [K in Exclude<SettingKey, OptionalKey>]: ValueOf<Table[K]> } & { [K in OptionalKey]?: ValueOf<Table[K]> };
+
+type Env = Record<string, string | undefined>;
+const KNOWN: readonly string[] = settingEntries().map(([, setting]) => setting.env);
+
+/** Reads and checks the environment once; a misspelled key of ours (one or two letters off) is an error. */
+export function parseConfig(env: Env): Readonly<Config> {
+  rejectTypos(env);
+  const keys = settingEntries().map(([key]) => key);
+  const nameOf = (key: SettingKey) => SETTINGS[key].env;
+  const config = readSettings(keys, (key) => env[nameOf(key)], nameOf) as Config;
+  if (config.adminApiKey !== undefined && !B64TOKEN.test(config.adminApiKey)) {
+    throw new ConfigError("ADMIN_API_KEY must be a bearer token: letters, digits and - . _ ~ + / (then = padding only)");
+  }
+  return Object.freeze(config);
+}
+
+/**
+ * Checks the given settings, raw text by key (undefined or empty: the default), naming each by
+ * `label` in its error; the construct reads its props through this with the props' names.
+ */
+export function readSettings(
+  keys: readonly SettingKey[],
+  raw: (key: SettingKey) => string | undefined,
+  label: (key: SettingKey) => string,
+): Partial<Config> {
+  const values: Record<string, unknown> = {};
+  for (const key of keys) values[key] = readSetting(SETTINGS[key], raw(key) || undefined, label(key));
+  // A floor set by another setting: raises the default, refuses a value below it.
+  for (const key of keys) {
+    const setting: Setting = SETTINGS[key];
+    if (setting.kind !== "whole" || setting.atLeast === undefined) continue;
+    const floorKey = setting.atLeast as SettingKey;
+    const floor = (values[floorKey] as number | undefined) ?? (SETTINGS[floorKey] as WholeSetting).default;
+    if (raw(key) === undefined || raw(key) === "") values[key] = Math.max(setting.default, floor);
+    else if ((values[key] as number) < floor) throw new ConfigError(`${label(key)} must be at least ${label(floorKey)}`);
+  }
+  return values as Partial<Config>;
+}
+
+/** Checks one setting's raw text (undefined: its default) against its entry, naming it by `label` in the error. */
+export function readSetting(setting: Setting, raw: string | undefined, label: string): unknown {
+  switch (setting.kind) {
+    case "whole": {
+      if (raw === undefined) return setting.default;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < setting.min || value > setting.max) {
+        throw new ConfigError(`${label} must be a whole number from ${setting.min} to ${setting.max}, got "${raw}"`);
+      }
+      return value;
+    }
+    case "choice": {
+      const value = raw === undefined ? setting.default : setting.upperCase ? raw.toUpperCase() : raw;
+      if (!setting.values.includes(value)) throw new ConfigError(`${label} must be ${orList(setting.values)}, got "${raw}"`);
+      return value;
+    }
+    case "flag":
+      if (raw === undefined) return setting.default;
+      if (raw !== "true" && raw !== "false") throw new ConfigError(`${label} must be true or false, got "${raw}"`);
+      return raw === "true";
+    case "schedule":
+      try {
+        return parseRetrySchedule(raw ?? setting.default);
+      } catch (cause) {
+        // parseRetrySchedule names the variable; a prop's label goes in front of it.
+        if (label === setting.env) throw cause;
+        throw new ConfigError(`${label}: ${(cause as Error).message}`, { cause });
+      }
+    case "cidrs":
+      try {
+        return DestinationPolicy.parseCidrList(raw ?? setting.default);
+      } catch (cause) {
+        throw new ConfigError(`${label} is not a list of CIDR ranges, got "${raw}"`, { cause });
+      }
+    case "text":
+      if (setting.required && raw === undefined) throw new ConfigError(`${label} must be set`);
+      return raw;
+  }
+}
+
+/** The environment variables that carry these settings to the functions, as the parser reads them back. */
+export function settingsEnvironment(values: Partial<Config>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    env[SETTINGS[key as SettingKey].env] = Array.isArray(value) ? value.join(",") : String(value);
+  }
+  return env;
+}
+
+/** "a or b", "a, b or c". */
+function orList(words: readonly string[]): string {
+  return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
+}
+
+function rejectTypos(env: Env): void {
+  for (const key of Object.keys(env)) {
+    if (KNOWN.includes(key)) continue;
+    const near = KNOWN.find((known) => distance(key, known) <= 2);
+    if (near) throw new ConfigError(`Unknown setting ${key}: did you mean ${near}?`);
+  }
+}
+
+/** Levenshtein distance, enough to catch a typo in a setting's name. */
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}

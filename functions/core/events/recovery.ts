@@ -1,0 +1,166 @@
+import { createHash } from "node:crypto";
+import { canSee } from "../access/principal.ts";
+import { deliveryMessage } from "../intake/enqueue.ts";
+import { type Clock, expiresAt } from "../kernel/clock.ts";
+import { ApiError, DependencyError } from "../kernel/errors.ts";
+import { newId } from "../kernel/ids.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint, RecoveryRecord } from "../kernel/model.ts";
+import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore, RecoveryStore, Requeue } from "../kernel/ports.ts";
+import type { RecoveryTask } from "../kernel/queue-message.ts";
+import { latestRecord } from "./event-queries.ts";
+
+/** What the worker needs to work through a recovery. */
+export interface RecoveryStepDeps {
+  attempts: Pick<AttemptLog, "byEndpointBetween" | "ofDelivery">;
+  events: Pick<EventStore, "getMany">;
+  queue: DeliveryQueue;
+  requeue: Requeue;
+  recoveries: Pick<RecoveryStore, "get" | "advance">;
+  clock: Clock;
+}
+
+/** What the API needs to start and show recoveries. */
+export interface RecoveryDeps {
+  endpoints: Pick<EndpointStore, "get">;
+  recoveries: Pick<RecoveryStore, "put" | "get" | "fail">;
+  requeue: Requeue;
+  clock: Clock;
+  logRetentionDays: number;
+}
+
+/** Attempt records looked at per step: one step is one queue message, well inside the worker's timeout. */
+const PAGE = 100;
+const RECOVERABLE = new Set(["failed", "exhausted", "skipped"]);
+
+/**
+ * POST /v1/endpoints/{id}/recover: records a running recovery of the endpoint's failed, exhausted and
+ * skipped deliveries whose latest attempt is in [since, until), and queues its first step. The worker
+ * works through the window page by page (functions/core/events/recovery.ts `runRecoveryStep`).
+ */
+export async function startRecovery(
+  deps: RecoveryDeps,
+  endpointId: string,
+  window: { since: string; until?: string },
+  confined?: string,
+): Promise<ReturnType<typeof recoveryView>> {
+  const endpoint = await visibleEndpoint(deps.endpoints, endpointId, confined);
+  if (!endpoint.enabled) throw new ApiError("endpoint_disabled", `Endpoint ${endpointId} is disabled: enable it before recovering`);
+  const now = deps.clock.now();
+  const since = new Date(window.since).toISOString();
+  const until = new Date(window.until ?? now).toISOString();
+  if (since >= until) throw new ApiError("validation_failed", "The window is empty", [{ path: "since", message: "must be before until" }]);
+  const recovery: RecoveryRecord = {
+    id: newId("rcv", now.getTime()),
+    endpointId,
+    tenantId: endpoint.tenantId,
+    since,
+    until,
+    status: "running",
+    steps: 0,
+    resent: 0,
+    scanned: 0,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    expiresAt: expiresAt(now, deps.logRetentionDays),
+  };
+  await deps.recoveries.put(recovery);
+  const task: RecoveryTask = { v: 1, task: "recover", endpointId, recoveryId: recovery.id, step: 0 };
+  try {
+    await deps.requeue.later(JSON.stringify(task), 0);
+  } catch (error) {
+    // Nothing will drive it: say so on the record rather than leave it "running" for ever.
+    await deps.recoveries.fail(endpointId, recovery.id, now.toISOString(), "its first step could not be queued").catch(() => undefined);
+    throw error;
+  }
+  return recoveryView(recovery);
+}
+
+/** A recovery as the API shows it: without its cursor and TTL. */
+export function recoveryView(recovery: RecoveryRecord) {
+  const { cursor: _cursor, expiresAt: _expires, ...view } = recovery;
+  return view;
+}
+
+/** GET /v1/endpoints/{id}/recoveries/{recoveryId}: where a recovery stands. */
+export async function getRecovery(deps: RecoveryDeps, endpointId: string, id: string, confined?: string) {
+  await visibleEndpoint(deps.endpoints, endpointId, confined);
+  const recovery = await deps.recoveries.get(endpointId, id);
+  if (!recovery) throw new ApiError("not_found", `No recovery ${id}`);
+  return recoveryView(recovery);
+}
+
+/**
+ * One step of a recovery: reads a page of the endpoint's attempts in the window, resends each
+ * delivery whose latest record is that page's failed, exhausted or skipped record (so each delivery
+ * is resent once, whatever page its older records are on), then queues the next step or completes.
+ * Steps are numbered: a redelivered step that was applied already is not applied again (its counts
+ * would double), but makes sure the step after it was queued. Two copies of a step running at once
+ * resend into the same manual chains, whose log turns the second send into a no-op.
+ */
+export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask): Promise<void> {
+  const recovery = await deps.recoveries.get(task.endpointId, task.recoveryId);
+  if (!recovery || recovery.status !== "running") return;
+  const step = task.step ?? 0;
+  const applied = recovery.steps ?? 0;
+  if (step < applied) {
+    if (step === applied - 1 && recovery.cursor !== undefined) await queueStep(deps, task, applied, recovery.cursor);
+    return;
+  }
+  const page = await deps.attempts.byEndpointBetween(recovery.endpointId, recovery.since, recovery.until, PAGE, task.cursor);
+  const chosen: AttemptRecord[] = [];
+  for (const candidate of newestPerEvent(page.items.filter((a) => RECOVERABLE.has(a.status)))) {
+    const history = await deps.attempts.ofDelivery(candidate.eventId, recovery.endpointId);
+    const latest = latestRecord(history);
+    if (latest && RECOVERABLE.has(latest.status) && sameRecord(latest, candidate)) chosen.push(latest);
+  }
+  // The endpoint's attempts are its tenant's deliveries: their events are looked up in that tenant.
+  const events = chosen.length > 0 ? await deps.events.getMany(recovery.tenantId, [...new Set(chosen.map((a) => a.eventId))]) : new Map();
+  const messages: DeliveryMessage[] = [];
+  for (const a of chosen) {
+    const event = events.get(a.eventId);
+    if (!event) continue; // expired from the log: nothing left to send
+    messages.push({ ...deliveryMessage(event, recovery.endpointId), chain: chainFor(recovery.id, event.id), recovers: true });
+  }
+  const unsent = messages.length > 0 ? await deps.queue.send(messages) : [];
+  // A message the queue refuses for good (an unsendable delivery) is not resent, and holds up no step.
+  if (unsent.some((u) => !u.permanent)) throw new DependencyError("sqs", "SQS did not accept every recovered delivery");
+  const now = deps.clock.now().toISOString();
+  const { cursor: _done, ...rest } = recovery;
+  const next: RecoveryRecord = {
+    ...rest,
+    steps: applied + 1,
+    resent: recovery.resent + messages.length - unsent.length,
+    scanned: recovery.scanned + page.items.length,
+    updatedAt: now,
+    ...(page.nextCursor === undefined ? { status: "completed" as const, completedAt: now } : { cursor: page.nextCursor }),
+  };
+  if (!(await deps.recoveries.advance(next, applied))) return; // another copy of this step got there first
+  if (page.nextCursor !== undefined) await queueStep(deps, task, next.steps, page.nextCursor);
+}
+
+async function queueStep(deps: RecoveryStepDeps, task: RecoveryTask, step: number, cursor: string): Promise<void> {
+  const next: RecoveryTask = { ...task, step, cursor };
+  await deps.requeue.later(JSON.stringify(next), 0);
+}
+
+/** The manual chain a recovery resends one event into: the same on a repeated step. */
+export function chainFor(recoveryId: string, eventId: string): string {
+  return `r${createHash("sha256").update(`${recoveryId}\u0000${eventId}`).digest("hex").slice(0, 24)}`;
+}
+
+async function visibleEndpoint(store: Pick<EndpointStore, "get">, id: string, confined: string | undefined): Promise<Endpoint> {
+  const endpoint = await store.get(id);
+  if (!endpoint || !canSee(confined, endpoint.tenantId)) throw new ApiError("not_found", `No endpoint ${id}`);
+  return endpoint;
+}
+
+/** The first (newest) record of each event in a newest-first page. */
+function newestPerEvent(records: AttemptRecord[]): AttemptRecord[] {
+  const firsts = new Map<string, AttemptRecord>();
+  for (const a of records) if (!firsts.has(a.eventId)) firsts.set(a.eventId, a);
+  return [...firsts.values()];
+}
+
+function sameRecord(a: AttemptRecord, b: AttemptRecord): boolean {
+  return a.at === b.at && a.attempt === b.attempt && a.chain === b.chain && a.trigger === b.trigger;
+}

@@ -1,0 +1,273 @@
+import * as v from "valibot";
+import { inSlowLane, receives, type Subscription, type TenantSubscriptions } from "../endpoints/subscriptions.ts";
+import { checkPayloads, type PayloadCheckDeps } from "../event-types/payload-check.ts";
+import { checkPayloadLimits, MAX_ENCODED_BODY_BYTES } from "../event-types/payload-limits.ts";
+import { type Clock, expiresAt } from "../kernel/clock.ts";
+import { ApiError, DependencyError } from "../kernel/errors.ts";
+import { eventIdForKey, messageIdFor, newId, requestHash, webhookId } from "../kernel/ids.ts";
+import type { EventRecord } from "../kernel/model.ts";
+import type { EventStore } from "../kernel/ports.ts";
+import { describeIssues, EmitEvent } from "../requests/validation.ts";
+import { type EnqueueDeps, sendMessages } from "./enqueue.ts";
+
+export interface IntakeDeps extends PayloadCheckDeps, EnqueueDeps {
+  subscriptions: TenantSubscriptions;
+  events: EventStore;
+  clock: Clock;
+  logRetentionDays: number;
+}
+
+/** What the caller learns of an accepted event. */
+export interface AcceptedEvent {
+  id: string;
+  /** The `webhook-id` its deliveries carry. */
+  messageId: string;
+  type: string;
+  tenantId: string;
+  createdAt: string;
+  endpoints: number;
+}
+
+/** One result per submitted event: accepted, or the error that kept it out. */
+export type IntakeResult = { ok: true; event: AcceptedEvent; replayed: boolean } | { ok: false; error: ApiError | DependencyError };
+
+interface Candidate {
+  index: number;
+  record: EventRecord;
+  keyed: boolean;
+}
+
+interface Prepared extends Candidate {
+  payload: unknown;
+}
+
+/**
+ * Accepts events: validates each, answers repeats of an idempotency key with the first result,
+ * matches endpoints, enqueues one message per (event, endpoint), then records the event. An event
+ * whose messages SQS did not all accept fails with a DependencyError (503) but is recorded with what
+ * is left to send, so that a repeat of the call, or the sweeper, sends only that.
+ */
+export async function acceptEvents(
+  deps: IntakeDeps,
+  inputs: unknown[],
+  idempotencyKey?: string,
+  confined?: string,
+): Promise<IntakeResult[]> {
+  const results: IntakeResult[] = new Array(inputs.length);
+  const now = deps.clock.now();
+  const prepared: Prepared[] = [];
+  inputs.forEach((input, index) => {
+    const p = prepare(deps, input, now, idempotencyKey, confined);
+    if (p instanceof ApiError) results[index] = { ok: false, error: p };
+    else prepared.push({ index, ...p });
+  });
+  // Each event is held to its catalogued type before anything is enqueued or recorded.
+  const refusals = await checkPayloads(
+    deps,
+    prepared.map((p) => ({ type: p.record.type, payload: p.payload })),
+  );
+  const candidates: Candidate[] = [];
+  prepared.forEach(({ payload: _checked, ...c }, i) => {
+    const refusal = refusals[i];
+    if (refusal) results[c.index] = { ok: false, error: refusal };
+    else candidates.push(c);
+  });
+
+  const { fresh, followers, resumes } = await answerRepeats(deps, candidates, results);
+  await Promise.all([enqueueAndRecord(deps, fresh, results), finishSending(deps, resumes, results)]);
+  // A repeat inside the same batch shares the result of its first occurrence.
+  for (const [index, first] of followers) {
+    const result = results[first.index] as IntakeResult;
+    results[index] = result.ok ? { ...result, replayed: true } : result;
+  }
+  return results;
+}
+
+async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: IntakeResult[]): Promise<void> {
+  if (fresh.length === 0) return;
+
+  let tenants: Map<string, Subscription[]>;
+  try {
+    tenants = await endpointsOfTenants(deps, fresh);
+  } catch (cause) {
+    failAll(results, fresh, cause);
+    return;
+  }
+  const slow = new Set<string>();
+  fresh.forEach((c) => {
+    const receivers = (tenants.get(c.record.tenantId) ?? []).filter((e) => receives(e, c.record.type));
+    c.record.endpointIds = receivers.map((e) => e.id);
+    for (const e of receivers) if (inSlowLane(e)) slow.add(e.id);
+  });
+  const sent = await sendMessages(
+    deps,
+    fresh.map((c) => [c.record, c.record.endpointIds]),
+    slow,
+  );
+  // An event SQS did not fully accept is still recorded, with what is left to send: a repeat of
+  // the call, or the sweeper, sends just that. A message SQS refused for good is not left to send:
+  // its delivery ends unsendable (see sendMessages), like one to an endpoint that answered 410.
+  fresh.forEach((c, i) => {
+    const unsent = sent[i]?.unsent ?? [];
+    if (unsent.length > 0) c.record.unsent = unsent;
+  });
+  try {
+    await deps.events.putNew(fresh.map((c) => c.record));
+  } catch (cause) {
+    failAll(results, fresh, cause);
+    return;
+  }
+  for (const c of fresh) {
+    results[c.index] = c.record.unsent
+      ? { ok: false, error: new DependencyError("sqs", "SQS did not accept every message; repeat the call to finish") }
+      : { ok: true, event: accepted(c.record), replayed: false };
+  }
+}
+
+/** Finishes events a failed intake left half-sent: sends what is left, then marks them sent. */
+async function finishSending(deps: IntakeDeps, resumes: [number, EventRecord][], results: IntakeResult[]): Promise<void> {
+  await Promise.all(
+    resumes.map(async ([index, record]) => {
+      try {
+        await sendRest(deps, record);
+        results[index] = { ok: true, event: accepted(record), replayed: true };
+      } catch (cause) {
+        results[index] = { ok: false, error: asDependencyError(cause) };
+      }
+    }),
+  );
+}
+
+/**
+ * Sends an event's unsent messages and marks it sent; throws a DependencyError when SQS or DynamoDB
+ * fails for now. Messages SQS refuses for good end unsendable and count as done, so an event is never
+ * left for the sweeper to retry for ever. Returns the endpoints whose delivery ended unsendable.
+ */
+export async function sendRest(deps: Pick<IntakeDeps, "queue" | "events">, record: EventRecord): Promise<string[]> {
+  const [sent] = await sendMessages(deps, [[record, record.unsent ?? []]]);
+  if ((sent?.unsent ?? []).length > 0) throw new DependencyError("sqs", "SQS did not accept every message");
+  await deps.events.markSent(record.tenantId, record.id);
+  return sent?.unsendable ?? [];
+}
+
+/** Validates one submitted event and builds its record, or says why it cannot be accepted. */
+function prepare(
+  deps: IntakeDeps,
+  input: unknown,
+  now: Date,
+  idempotencyKey: string | undefined,
+  confined: string | undefined,
+): { record: EventRecord; keyed: boolean; payload: unknown } | ApiError {
+  const invalid = (path: string, message: string) => new ApiError("validation_failed", "The event is not valid", [{ path, message }]);
+  const parsed = v.safeParse(EmitEvent, input);
+  if (!parsed.success) return new ApiError("validation_failed", "The event is not valid", describeIssues(parsed.issues));
+  const event = parsed.output;
+  if (event.payload === undefined) return invalid("payload", "is required");
+  const limits = checkPayloadLimits(event.payload);
+  if ("problem" in limits && limits.problem.limit === "depth") return invalid("payload", limits.problem.message);
+  if (confined !== undefined && event.tenantId !== undefined && event.tenantId !== confined) {
+    return new ApiError("forbidden", "This key emits only into its own tenant", { tenantId: confined });
+  }
+  if ("problem" in limits) {
+    return new ApiError("payload_too_large", `The payload is over ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue`);
+  }
+  const tenantId = confined ?? event.tenantId ?? "default";
+  const { body } = limits;
+  const key = event.id ?? idempotencyKey;
+  const id = event.id ?? (key ? eventIdForKey(tenantId, key) : newId("evt", now.getTime()));
+  const record: EventRecord = {
+    id,
+    tenantId,
+    messageId: messageIdFor(tenantId, id),
+    type: event.type,
+    body,
+    createdAt: now.toISOString(),
+    requestHash: requestHash(tenantId, event.type, body),
+    endpointIds: [],
+    expiresAt: expiresAt(now, deps.logRetentionDays),
+  };
+  return { record, keyed: key !== undefined, payload: event.payload };
+}
+
+/** Fills in the results of events recorded before; returns the new candidates and the in-batch repeats of them. */
+async function answerRepeats(
+  deps: IntakeDeps,
+  candidates: Candidate[],
+  results: IntakeResult[],
+): Promise<{ fresh: Candidate[]; followers: [number, Candidate][]; resumes: [number, EventRecord][] }> {
+  const keyed = candidates.filter((c) => c.keyed);
+  let existing: Map<string, EventRecord>;
+  try {
+    existing = await recordedBefore(deps, keyed);
+  } catch (cause) {
+    failAll(results, candidates, cause);
+    return { fresh: [], followers: [], resumes: [] };
+  }
+  const fresh: Candidate[] = [];
+  const followers: [number, Candidate][] = [];
+  const resumes: [number, EventRecord][] = [];
+  // An event is its tenant's: the same id in two tenants of one batch is two events.
+  const firstInBatch = new Map<string, Candidate>();
+  const resuming = new Map<string, number>();
+  for (const c of candidates) {
+    const name = eventName(c.record);
+    const leader = firstInBatch.get(name);
+    const first = existing.get(name) ?? leader?.record;
+    if (!first) {
+      firstInBatch.set(name, c);
+      fresh.push(c);
+    } else if (first.requestHash !== c.record.requestHash) {
+      results[c.index] = {
+        ok: false,
+        error: new ApiError("idempotency_conflict", `Event ${c.record.id} was already submitted with a different body`),
+      };
+    } else if (leader) {
+      followers.push([c.index, leader]);
+    } else if (first.unsent) {
+      // One resume per event, however often the batch repeats it.
+      const resumer = resuming.get(name);
+      if (resumer !== undefined) followers.push([c.index, { index: resumer, record: first, keyed: true }]);
+      else {
+        resuming.set(name, c.index);
+        resumes.push([c.index, first]);
+      }
+    } else {
+      results[c.index] = { ok: true, event: accepted(first), replayed: true };
+    }
+  }
+  return { fresh, followers, resumes };
+}
+
+/** The keyed candidates' events recorded before, each looked up in its own tenant, by `eventName`. */
+async function recordedBefore(deps: IntakeDeps, keyed: Candidate[]): Promise<Map<string, EventRecord>> {
+  const idsOfTenant = new Map<string, Set<string>>();
+  for (const { record } of keyed) idsOfTenant.set(record.tenantId, (idsOfTenant.get(record.tenantId) ?? new Set()).add(record.id));
+  const found = await Promise.all([...idsOfTenant].map(([tenantId, ids]) => deps.events.getMany(tenantId, [...ids])));
+  return new Map(found.flatMap((events) => [...events.values()].map((e) => [eventName(e), e] as const)));
+}
+
+/** What names an event: its tenant and its id. */
+function eventName(event: Pick<EventRecord, "tenantId" | "id">): string {
+  return JSON.stringify([event.tenantId, event.id]);
+}
+
+async function endpointsOfTenants(deps: IntakeDeps, candidates: Candidate[]): Promise<Map<string, Subscription[]>> {
+  const tenantIds = [...new Set(candidates.map((c) => c.record.tenantId))];
+  const lists = await Promise.all(tenantIds.map((t) => deps.subscriptions.subscriptionsOf(t)));
+  return new Map(tenantIds.map((t, i) => [t, lists[i] ?? []]));
+}
+
+function asDependencyError(cause: unknown): DependencyError {
+  return cause instanceof DependencyError ? cause : new DependencyError("queue", "Could not accept the event", { cause });
+}
+
+function failAll(results: IntakeResult[], candidates: Candidate[], cause: unknown): IntakeResult[] {
+  const error = asDependencyError(cause);
+  for (const c of candidates) results[c.index] = { ok: false, error };
+  return results;
+}
+
+function accepted(record: EventRecord): AcceptedEvent {
+  const { id, messageId, type, tenantId, createdAt, endpointIds } = record;
+  return { id, messageId: webhookId({ eventId: id, messageId }), type, tenantId, createdAt, endpoints: endpointIds.length };
+}
