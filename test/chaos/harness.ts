@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 import { type ScriptedAnswer, startReceiver } from "../support/receiver.ts";
+import { seeded as random } from "../support/seeded.ts";
 
 export interface ChaosOptions {
   events: number;
@@ -34,17 +35,6 @@ export interface ChaosReport {
   kills: number;
   outages: number;
   seconds: number;
-}
-
-/** A small seeded generator, so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 import { ApiError } from "../../functions/core/kernel/errors.ts";
 import { FakeClock } from "../support/fakes.ts";
 import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
+import { seeded } from "../support/seeded.ts";
 
 /*
  * The long-poll bound: a poll that holds takes a lease on its endpoint and on its tenant, both
@@ -19,17 +20,6 @@ import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
  * killed and time passing are checked against a model of the limits; generated bursts of racing
  * polls never hold more leases than the limits allow.
  */
-
-/** A seeded generator, so a racing burst picks its slots the way Math.random would, reproducibly. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
 
 function depsOf(perEndpoint: number, perTenant: number, seed = 1) {
   const clock = new FakeClock();

@@ -10,6 +10,7 @@ import { appendToFeed } from "../../functions/core/feed/append.ts";
 import { LEASE_MARGIN_MS, MAX_RETRY_AFTER_SECONDS } from "../../functions/core/feed/poll-leases.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
 import { apiEvent } from "../support/api-event.ts";
+import { seeded } from "../support/seeded.ts";
 
 /*
  * The feed route's bound on long polls, through the API handler: polls that hold are counted per
@@ -19,16 +20,6 @@ import { apiEvent } from "../support/api-event.ts";
  */
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
 
 interface Answer {
   statusCode: number;
