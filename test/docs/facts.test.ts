@@ -35,7 +35,7 @@ describe("the docs' facts", () => {
   it("draw every function the construct deploys in the architecture picture", () => {
     const fields = [...text("lib/webhook-dispatcher.ts").matchAll(/public readonly (\w+)Function\b/g)].map((m) => m[1] as string);
     expect(fields).toContain("feed");
-    const picture = /```mermaid\n([^]*?)```/.exec(text("docs/architecture.md"))?.[1] ?? "";
+    const picture = /```mermaid\n([\s\S]*?)```/.exec(text("docs/architecture.md"))?.[1] ?? "";
     for (const field of fields) {
       const words = field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
       expect(picture.toLowerCase(), field).toMatch(new RegExp(`\\[${words}[^\\]]*lambda`, "i"));
