@@ -5,7 +5,7 @@
  * receiver listen on free ports, so those two addresses are swapped for theirs before a run.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
@@ -77,10 +77,14 @@ export function parseShell(code: string): Promise<RunResult> {
 }
 
 /** Runs a TypeScript snippet as a module on this Node, its imports pointed at the repository. */
-export function runTypeScript(code: string, env: Record<string, string>): Promise<RunResult> {
-  const file = join(mkdtempSync(join(tmpdir(), "hookrelay-docs-ts-")), "snippet.ts");
-  writeFileSync(file, localImports(code));
-  return run(process.execPath, [file], env);
+export async function runTypeScript(code: string, env: Record<string, string>): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), "hookrelay-docs-ts-"));
+  writeFileSync(join(dir, "snippet.ts"), localImports(code));
+  try {
+    return await run(process.execPath, [join(dir, "snippet.ts")], env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

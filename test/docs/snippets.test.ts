@@ -4,6 +4,7 @@
  * and a receiver on 127.0.0.1, or carries `<!-- snippet: not-run (why) -->` and is checked to parse
  * (`bash -n`). Every TypeScript snippet, run or not, compiles with the project's options (noEmit).
  */
+import { rmSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
+  if (env?.CURL_HOME) rmSync(env.CURL_HOME, { recursive: true, force: true });
 });
 
 describe("the docs' snippets", () => {
