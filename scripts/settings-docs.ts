@@ -1,13 +1,13 @@
 /**
- * Writes the README's Configuration table from the settings table (functions/core/config/settings.ts)
- * between its marker comments: `npm run docs:settings`. A test checks the README is up to date.
+ * Writes the Configuration table of docs/configuration.md from the settings table (functions/core/config/settings.ts)
+ * between its marker comments: `npm run docs:settings`. A test checks the page is up to date.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SETTINGS, type Setting, type SettingKey, settingEntries } from "../functions/core/config/settings.ts";
 import { MAX_DELAY_SECONDS, MAX_SCHEDULE_LENGTH } from "../functions/core/policy/retry-schedule.ts";
 
-export const README_PATH = join(import.meta.dirname, "..", "README.md");
+export const CONFIGURATION_PATH = join(import.meta.dirname, "..", "docs", "configuration.md");
 export const BEGIN_MARKER =
   "<!-- settings:begin (generated from functions/core/config/settings.ts by npm run docs:settings; edit the table there) -->";
 export const END_MARKER = "<!-- settings:end -->";
@@ -62,17 +62,21 @@ export function renderSettingsTable(): string {
   return ["| variable | construct prop | default | accepts | meaning |", "|---|---|---|---|---|", ...rows].join("\n");
 }
 
-/** The README with the text between the markers replaced by the generated table. */
-export function withSettingsTable(readme: string): string {
-  const begin = readme.indexOf(BEGIN_MARKER);
-  const end = readme.indexOf(END_MARKER);
-  if (begin < 0 || end < begin) throw new Error(`README.md needs the markers ${BEGIN_MARKER} and ${END_MARKER}`);
-  return `${readme.slice(0, begin + BEGIN_MARKER.length)}\n${renderSettingsTable()}\n${readme.slice(end)}`;
+/** The page with the text between the markers replaced by the generated table. */
+export function withSettingsTable(page: string): string {
+  const begin = page.indexOf(BEGIN_MARKER);
+  const end = page.indexOf(END_MARKER);
+  if (begin < 0 || end < begin) throw new Error(`docs/configuration.md needs the markers ${BEGIN_MARKER} and ${END_MARKER}`);
+  return `${page.slice(0, begin + BEGIN_MARKER.length)}\n${renderSettingsTable()}\n${page.slice(end)}`;
 }
 
 if (import.meta.main) {
-  const before = readFileSync(README_PATH, "utf8");
+  const before = readFileSync(CONFIGURATION_PATH, "utf8");
   const after = withSettingsTable(before);
-  writeFileSync(README_PATH, after);
-  console.log(before === after ? "README.md: Configuration table already up to date" : "README.md: Configuration table rewritten");
+  writeFileSync(CONFIGURATION_PATH, after);
+  console.log(
+    before === after
+      ? "docs/configuration.md: Configuration table already up to date"
+      : "docs/configuration.md: Configuration table rewritten",
+  );
 }

@@ -47,7 +47,7 @@ afterAll(async () => {
 
 const consoleUrl = (fragment = "") => `${stack.apiUrl}/console${fragment}`;
 
-/** A screenshot for the README, written to docs/ when SCREENSHOTS=1 (so a plain test run changes no file). */
+/** A screenshot for docs/console.md, written to docs/ when SCREENSHOTS=1 (so a plain test run changes no file). */
 async function shot(name: string, fullPage = false) {
   const png = await page.screenshot({ fullPage });
   expect(png.subarray(1, 4).toString()).toBe("PNG");

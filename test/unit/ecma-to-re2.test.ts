@@ -6,7 +6,7 @@ import { compilePattern, type LinearPattern } from "../../functions/adapters/sch
 
 /*
  * The linear engine must answer what ECMA-262's RegExp (u flag) answers, for every pattern it
- * accepts: each claim of the README's pattern section is checked here against V8's RegExp.
+ * accepts: each claim of docs/api.md's pattern section (Event types) is checked here against V8's RegExp.
  */
 
 function linear(pattern: string): LinearPattern {

@@ -45,7 +45,7 @@ describe("the memory model", () => {
         expect(initCostPerMillion(mb, ms)).toBeCloseTo(lambdaCostPerMillion(mb, ms) - request, 9);
       }),
     );
-    // The README's figure: a 20 s wait at 128 MB arm64 is about $0.0000335.
+    // A 20 s wait at 128 MB arm64 is about $0.0000335.
     expect(lambdaCostPerMillion(128, 20_000) / 1e6).toBeCloseTo(0.0000335, 7);
   });
 

@@ -1,6 +1,6 @@
 /**
  * The settings table and its three consumers agree: the functions' parser (config.ts), the
- * construct's prop validation (resolveSettings) and the README's Configuration table. Every case is
+ * construct's prop validation (resolveSettings) and the Configuration table of docs/configuration.md. Every case is
  * generated from the table, so a new setting is checked without a new test.
  */
 import { readFileSync } from "node:fs";
@@ -13,7 +13,7 @@ import { ConfigError } from "../../functions/core/kernel/errors.ts";
 import { type WebhookDispatcherProps, WebhookDispatcherPropsError } from "../../lib/dispatcher-props.ts";
 import { PROP_SETTING_KEYS } from "../../lib/function-settings.ts";
 import { type ResolvedSettings, resolveSettings } from "../../lib/resolved-settings.ts";
-import { BEGIN_MARKER, END_MARKER, README_PATH, renderSettingsTable } from "../../scripts/settings-docs.ts";
+import { BEGIN_MARKER, CONFIGURATION_PATH, END_MARKER, renderSettingsTable } from "../../scripts/settings-docs.ts";
 
 const base = { TABLE_NAME: "t", DELIVERY_QUEUE_URL: "q", DEAD_LETTER_QUEUE_URL: "d" };
 const entries = settingEntries();
@@ -161,9 +161,9 @@ describe("other kinds: what one accepts, both accept", () => {
   });
 });
 
-describe("the README's Configuration table", () => {
+describe("the Configuration table of docs/configuration.md", () => {
   it("is the one the settings table generates (run `npm run docs:settings` after changing a setting)", () => {
-    const readme = readFileSync(README_PATH, "utf8");
+    const readme = readFileSync(CONFIGURATION_PATH, "utf8");
     const region = readme.slice(readme.indexOf(BEGIN_MARKER) + BEGIN_MARKER.length, readme.indexOf(END_MARKER));
     expect(region.trim()).toBe(renderSettingsTable());
   });
