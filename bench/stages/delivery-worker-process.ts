@@ -20,6 +20,7 @@ import {
 import { USER_AGENT } from "../../functions/core/delivery/send.ts";
 import { systemClock } from "../../functions/core/kernel/clock.ts";
 import type { AttemptRecord, Endpoint } from "../../functions/core/kernel/model.ts";
+import { deliveryMessage, serializeMessage } from "../../functions/core/kernel/queue-message.ts";
 import { Signer } from "../../functions/core/kernel/signing.ts";
 import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
@@ -120,15 +121,12 @@ function handlerFor(url: string) {
 let sequence = 0;
 // The message body around its event id, serialised once: building the batch is the harness's work,
 // not the handler's, so it should cost as little as it can.
-const [BODY_HEAD, BODY_TAIL] = JSON.stringify({
-  v: 1,
-  eventId: "evt_bench\u0000",
-  endpointId: "ep_bench",
-  tenantId: "default",
-  type: "invoice.paid",
-  createdAt: "2026-11-01T00:00:00.000Z",
-  body: PAYLOAD,
-}).split("\\u0000") as [string, string];
+const [BODY_HEAD, BODY_TAIL] = serializeMessage(
+  deliveryMessage(
+    { id: "evt_bench\u0000", tenantId: "default", type: "invoice.paid", createdAt: "2026-11-01T00:00:00.000Z", body: PAYLOAD },
+    "ep_bench",
+  ),
+).split("\\u0000") as [string, string];
 function record(): SQSRecord {
   const n = sequence++;
   const body = `${BODY_HEAD}${n}${BODY_TAIL}`;

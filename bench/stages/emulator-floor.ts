@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mapWithConcurrency } from "../../functions/core/kernel/concurrency.ts";
+import { deliveryMessage, serializeMessage } from "../../functions/core/kernel/queue-message.ts";
 import { benchEvent } from "../support/emit.ts";
 
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };
@@ -100,15 +101,12 @@ export async function createFloor(sqsUrl: string, dynamoUrl: string, tableName: 
               QueueUrl: queueUrl,
               Entries: ids.map((id, k) => ({
                 Id: String(k),
-                MessageBody: JSON.stringify({
-                  v: 1,
-                  eventId: id,
-                  endpointId: "ep_floor",
-                  tenantId: "default",
-                  type: event.type,
-                  createdAt: now,
-                  body: JSON.stringify(event.payload),
-                }),
+                MessageBody: serializeMessage(
+                  deliveryMessage(
+                    { id, tenantId: "default", type: event.type, createdAt: now, body: JSON.stringify(event.payload) },
+                    "ep_floor",
+                  ),
+                ),
               })),
             }),
           );
@@ -194,15 +192,9 @@ export async function createFloor(sqsUrl: string, dynamoUrl: string, tableName: 
                 Entries: [
                   {
                     Id: "0",
-                    MessageBody: JSON.stringify({
-                      v: 1,
-                      eventId: id,
-                      endpointId: "ep_floor",
-                      tenantId: "default",
-                      type: event.type,
-                      createdAt: now,
-                      body,
-                    }),
+                    MessageBody: serializeMessage(
+                      deliveryMessage({ id, tenantId: "default", type: event.type, createdAt: now, body }, "ep_floor"),
+                    ),
                   },
                 ],
               }),

@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { DeliveryMetrics } from "../adapters/lambda/metrics.ts";
-import type { DeliveryDeps } from "../core/delivery/deps.ts";
+import type { DeliveryDeps, DeliveryServices } from "../core/delivery/deps.ts";
 import { deliverBatch } from "../core/delivery/pipeline.ts";
 
 /** The slow lane's event source as the delivery function sees it: which records are its, and its queue's ports. */
@@ -9,7 +9,7 @@ export interface SlowLaneSource {
   /** Whether a record's eventSourceARN is the slow lane's queue. */
   isSource(eventSourceArn: string): boolean;
   /** Retries and waiting copies of slow-lane messages stay on the slow lane's queue. */
-  ports: Pick<DeliveryDeps, "queue" | "requeue">;
+  ports: Pick<DeliveryServices, "queue" | "requeue">;
 }
 
 /**

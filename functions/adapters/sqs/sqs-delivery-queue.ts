@@ -4,6 +4,7 @@ import { mapWithConcurrency } from "../../core/kernel/concurrency.ts";
 import { DependencyError } from "../../core/kernel/errors.ts";
 import type { DeliveryMessage } from "../../core/kernel/model.ts";
 import type { DeliveryQueue, Unsent } from "../../core/kernel/ports.ts";
+import { serializeMessage } from "../../core/kernel/queue-message.ts";
 import { queueText } from "../../core/kernel/queue-text.ts";
 
 const BATCH_ENTRIES = 10;
@@ -41,7 +42,7 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
    * classified by refusedForGood: the caller ends a refused one and tries a failed one again later.
    */
   async send(messages: DeliveryMessage[]): Promise<Unsent[]> {
-    const batches = packBatches(messages.map((m) => queueText(JSON.stringify(m))));
+    const batches = packBatches(messages.map((m) => queueText(serializeMessage(m))));
     const failed = await mapWithConcurrency(batches, 10, (batch) => this.sendBatch(batch, messages));
     return failed.flat();
   }

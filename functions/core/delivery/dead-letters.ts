@@ -1,9 +1,10 @@
-import { type Clock, expiresAt } from "../kernel/clock.ts";
+import type { Clock } from "../kernel/clock.ts";
 import type { AttemptRecord, DeliveryMessage } from "../kernel/model.ts";
 import type { AttemptLog, RecoveryStore } from "../kernel/ports.ts";
-import { parseMessage, parseTask, parseUnsendableNotice, UNSENDABLE } from "../kernel/queue-message.ts";
-import { announceExhausted, type Ending } from "./announce.ts";
+import { noticeDeliveries, parseMessage, parseTask, parseUnsendableNotice, UNSENDABLE } from "../kernel/queue-message.ts";
+import { recordAttempt } from "./attempt-record.ts";
 import type { DeliveryDeps } from "./deps.ts";
+import { endExhausted, endingOf } from "./exhausted.ts";
 import { latestOfChain, supersededChain } from "./history.ts";
 
 /** The dead-letter consumer's dependencies; every port is required, so no wiring turns a feature off. */
@@ -56,11 +57,9 @@ export async function consumeDeadLetter(deps: DeadLetterDeps, body: string, reas
     const entry = await recordDeadLetter(deps, body, reason);
     return entry ? [entry] : [];
   }
-  const { eventId, tenantId, type, createdAt } = notice;
   const ended: AttemptRecord[] = [];
-  for (const endpointId of notice.endpointIds) {
-    // The body is what the queue refused: the delivery is recorded and announced without it.
-    const message: DeliveryMessage = { v: 1, eventId, endpointId, tenantId, type, createdAt, body: "" };
+  // The body is what the queue refused: each delivery is recorded and announced without it.
+  for (const message of noticeDeliveries(notice)) {
     const entry = await endDelivery(deps, message, UNSENDABLE, UNSENDABLE);
     if (entry) ended.push(entry);
   }
@@ -80,36 +79,19 @@ async function endDelivery(
   const last = latestOfChain(history, message.chain);
   if (last?.status === "exhausted" && last.trigger !== "dead-letter" && reason === undefined) {
     // The worker logged the ending, but the queue gave up on the message before its announcement got out.
-    await announce(deps, message, last.at, { attempts: last.attempt, statusCode: last.statusCode, error: last.error });
+    await endExhausted(deps, message, last, { by: "dead-letter consumer", ending: endingOf(last) });
     return undefined;
   }
   if (last && last.status !== "failed") return undefined;
-  const now = deps.clock.now();
-  const entry: AttemptRecord = {
-    eventId: message.eventId,
-    endpointId: message.endpointId,
-    tenantId: message.tenantId,
-    attempt: (last?.attempt ?? 0) + 1,
+  const entry = await recordAttempt(deps, message, (last?.attempt ?? 0) + 1, {
     trigger: "dead-letter",
-    ...(message.chain !== undefined && { chain: message.chain }),
     status: "exhausted",
     url: last?.url ?? "",
-    at: now.toISOString(),
     durationMs: 0,
     error,
-    expiresAt: expiresAt(now, deps.logRetentionDays),
-  };
-  await deps.attempts.record(entry);
+  });
   // The attempts made are those before this record, which stands for the queue giving up, not for a request.
-  await announce(deps, message, entry.at, { attempts: last?.attempt ?? 0, statusCode: last?.statusCode, error });
+  const ending = { attempts: last?.attempt ?? 0, statusCode: last?.statusCode, error };
+  await endExhausted(deps, message, entry, { by: "dead-letter consumer", ending });
   return entry;
-}
-
-/** Emits delivery.exhausted as the worker does, best effort (the record is written). */
-async function announce(deps: DeadLetterDeps, message: DeliveryMessage, at: string, ending: Ending): Promise<void> {
-  try {
-    await announceExhausted(deps, message, at, ending);
-  } catch (error) {
-    deps.onWarning?.("could not emit delivery.exhausted", error);
-  }
 }

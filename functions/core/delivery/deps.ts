@@ -11,8 +11,8 @@ import type { RetrySchedule } from "../policy/retry-schedule.ts";
 import { type LaneExitRule, laneExitRule } from "./lane-exit.ts";
 
 /*
- * The delivery worker's ports and settings: a leaf that the pipeline and each of its stages import,
- * so that every import points one way. Each stage takes only the ports it uses (Pick<DeliveryDeps, ...>).
+ * The delivery worker's services (ports), settings and callbacks: a leaf that the pipeline and each
+ * of its stages import, so that every import points one way. Each stage takes only what it uses.
  */
 
 /** One received queue message, as the SQS event source hands it over. */
@@ -145,10 +145,11 @@ export function deliveryPolicy(settings: PolicySettings): DeliveryPolicy {
 }
 
 /**
- * The worker's dependencies. Every port is required: wiring that left one out would silently turn
- * off its feature (the circuit breaker, the rate limit, auto-disable, waiting copies, recoveries).
+ * The worker's services: the ports it reads and writes through. Every one is required: wiring that
+ * left one out would silently turn off its feature (the circuit breaker, the rate limit,
+ * auto-disable, waiting copies, recoveries).
  */
-export interface DeliveryDeps {
+export interface DeliveryServices {
   endpoints: EndpointLookup;
   attempts: DeliveryLog;
   http: HttpSender;
@@ -156,23 +157,31 @@ export interface DeliveryDeps {
   feed: FeedAppender;
   queue: RetryControl;
   clock: Clock;
-  /** The global schedule; an endpoint's own `retrySchedule` overrides it. */
-  retrySchedule: RetrySchedule;
-  logRetentionDays: number;
   /** Re-sends copies of messages that must wait (circuit open, rate limit, retries past the receive budget). */
   requeue: Requeue;
+  /** Sends a message to the slow lane's queue (forwarded or handed over by the fast lane). */
+  slowLane: Requeue;
   health: EndpointHealthStore;
   rates: RateCounter;
   operational: OperationalEvents;
   /** Runs recovery tasks found on the queue. */
   recovery: RecoveryStepDeps;
+}
+
+/** The worker's settings: values read from the configuration once, and the lane of the queue it reads. */
+export interface DeliverySettings {
+  /** The global schedule; an endpoint's own `retrySchedule` overrides it. */
+  retrySchedule: RetrySchedule;
+  logRetentionDays: number;
   policy: DeliveryPolicy;
   /** The lane whose queue this batch came from: the fast lane forwards slow endpoints' messages and cuts its POSTs short. */
   lane: WorkerLane;
-  /** Sends a message to the slow lane's queue (forwarded or handed over by the fast lane). */
-  slowLane: Requeue;
   /** Messages of a batch in flight at once. @default 64 */
   concurrency?: number;
+}
+
+/** What the worker tells its wiring (logs and metrics); none changes what it does. */
+export interface DeliveryCallbacks {
   onAttempt?: (attempt: AttemptRecord) => void;
   onError?: (message: ReceivedMessage, error: unknown) => void;
   /** Something best-effort failed (an operational event could not be emitted). */
@@ -180,6 +189,12 @@ export interface DeliveryDeps {
   /** A message or an endpoint changed lanes (metrics and logs). */
   onLaneMove?: (event: LaneEvent) => void;
 }
+
+/**
+ * Everything the worker is given, by kind; each stage takes only the fields it uses
+ * (Pick<DeliveryDeps, ...>), so its signature says which services, settings and callbacks it touches.
+ */
+export type DeliveryDeps = DeliveryServices & DeliverySettings & DeliveryCallbacks;
 
 /**
  * A lane event: a message left the fast lane ("forwarded": its endpoint is in the slow or probation

@@ -1,4 +1,5 @@
 import type { DeliveryMessage, Endpoint, Lane } from "../kernel/model.ts";
+import { forwardedBody } from "../kernel/queue-message.ts";
 import type { DeliveryDeps, LaneEvent, ReceivedMessage } from "./deps.ts";
 import type { EndpointChange } from "./health.ts";
 import { demotionsAfterMove, exitSuccessesNeeded } from "./lane-exit.ts";
@@ -44,8 +45,7 @@ export async function sendToSlowLane(
   kind: "forwarded" | "handed_over",
   hasHistory: boolean,
 ): Promise<void> {
-  const body = hasHistory && !message.resumed ? JSON.stringify({ ...message, resumed: true }) : received.body;
-  await deps.slowLane.later(body, 0, message.tenantId);
+  await deps.slowLane.later(forwardedBody(received.body, message, hasHistory), 0, message.tenantId);
   deps.onLaneMove?.({ kind, endpointId: message.endpointId, eventId: message.eventId });
 }
 

@@ -1,18 +1,20 @@
 import { runRecoveryStep } from "../events/recovery.ts";
 import { mapWithConcurrency } from "../kernel/concurrency.ts";
-import type { AttemptRecord, DeliveryMessage, Endpoint } from "../kernel/model.ts";
+import type { DeliveryMessage, Endpoint } from "../kernel/model.ts";
 import { parseMessage, parseTask } from "../kernel/queue-message.ts";
 import { admit } from "./admit.ts";
-import { type Announce, announceRecovered, announcer } from "./announce.ts";
+import { announcer } from "./announce.ts";
 import { appendDelivery } from "./append.ts";
+import { recordAttempt } from "./attempt-record.ts";
 import { BatchEndpoints } from "./batch-endpoints.ts";
 import { bestEffort } from "./best-effort.ts";
 import type { DeliveryDeps, ReceivedMessage } from "./deps.ts";
-import { afterFailure, afterSuccess, disableEndpoint, type EndpointChange } from "./health.ts";
+import { endExhausted } from "./exhausted.ts";
+import type { EndpointChange } from "./health.ts";
 import { slowPostWatch } from "./lane-watch.ts";
 import { afterLaneAttempt, laneMayChange, postBudgetMs, ranOutOfBudget, sendToSlowLane } from "./lanes.ts";
 import { sendSigned } from "./send.ts";
-import { type Disposition, disablement, finishExhausted, judge, recordAttempt, scheduleRetry } from "./settle.ts";
+import { type Disposition, judge, settle } from "./settle.ts";
 import { sendWaitingCopy } from "./waiting.ts";
 
 /*
@@ -67,7 +69,7 @@ async function deliverOne(
       return "done";
     case "ended":
       // A redelivery after the exhausted record was written: finish what may not have been done.
-      await endExhausted(deps, announce, received, message, endpoints, admission.record);
+      await endExhausted(deps, message, admission.record, { by: "worker", ports: deps, received, endpoints, announce });
       return "done";
     case "skip":
       await recordAttempt(deps, message, admission.attempt, {
@@ -108,73 +110,8 @@ async function deliverOne(
     return "done";
   }
   const verdict = judge(deps, endpoint, attempt, sent);
-  const settle = async (): Promise<Disposition> => {
-    switch (verdict.kind) {
-      case "succeeded": {
-        await recordAttempt(deps, message, attempt, { status: "succeeded", ...sent.fields }, sent.at);
-        const recovered = attempt > 1 || message.recovers === true;
-        // The common case, a first attempt to a healthy endpoint, has nothing to do here.
-        if (!probe && (await current()).failingSince === undefined && !recovered) return "done";
-        const at = sent.at.toISOString();
-        await health(async (now) => {
-          const change = await afterSuccess(deps, announce, now, probe, at);
-          if (recovered) await announceRecovered(announce, message, attempt, at);
-          return change;
-        });
-        return "done";
-      }
-      case "gone": {
-        const record = await recordAttempt(
-          deps,
-          message,
-          attempt,
-          { status: "exhausted", ...sent.fields, error: "endpoint_gone" },
-          sent.at,
-        );
-        await endExhausted(deps, announce, received, message, endpoints, record);
-        return "done";
-      }
-      case "exhausted": {
-        const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields }, sent.at);
-        await health((now) => afterFailure(deps, announce, now, probe));
-        await endExhausted(deps, announce, received, message, endpoints, record);
-        return "done";
-      }
-      case "retry": {
-        const nextAttemptAt = new Date(verdict.atMs).toISOString();
-        await recordAttempt(deps, message, attempt, { status: "failed", nextAttemptAt, ...sent.fields }, sent.at);
-        // The retry is scheduled before the health transitions, so that a failure of theirs cannot bring it forward.
-        const disposition = await scheduleRetry(deps, received, message, verdict);
-        await health((now) => afterFailure(deps, announce, now, probe));
-        return disposition;
-      }
-    }
-  };
-  const disposition = await settle();
+  const disposition = await settle(deps, { received, message, attempt, probe, sent }, verdict, { endpoints, current, health, announce });
   // After the attempt is logged and its retry scheduled: a lane write delays neither.
   if (laneMayChange(deps, endpoint, sent)) await health(lane);
   return disposition;
-}
-
-/**
- * Ends an exhausted delivery: the endpoint disabled when the receiver said 410 Gone or it has failed
- * for ENDPOINT_DISABLE_AFTER_HOURS, delivery.exhausted announced, then the message to the dead-letter
- * queue. Every step is idempotent, so a redelivery after a failure midway runs it all again.
- */
-async function endExhausted(
-  deps: DeliveryDeps,
-  announce: Announce,
-  received: ReceivedMessage,
-  message: DeliveryMessage,
-  endpoints: BatchEndpoints,
-  record: AttemptRecord,
-): Promise<void> {
-  const endpoint = await endpoints.get(message.endpointId);
-  const due = disablement(deps, endpoint, record);
-  if (endpoint && due) {
-    await bestEffort(deps, "disable the endpoint", async () =>
-      endpoints.apply(endpoint.id, await disableEndpoint(deps, announce, endpoint, due.reason, due.at)),
-    );
-  }
-  await finishExhausted(deps, received, message, record);
 }

@@ -1,10 +1,18 @@
-import { expiresAt } from "../kernel/clock.ts";
-import type { AttemptRecord, DeliveryMessage, DisabledReason, Endpoint } from "../kernel/model.ts";
+import type { DeliveryMessage, Endpoint } from "../kernel/model.ts";
 import { backoffSeconds, maxReceiveCount, RECEIVE_COUNT_SLACK } from "../policy/retry-schedule.ts";
-import { announceExhausted } from "./announce.ts";
+import { type Announce, announceRecovered } from "./announce.ts";
+import { recordAttempt } from "./attempt-record.ts";
+import type { BatchEndpoints } from "./batch-endpoints.ts";
 import type { DeliveryDeps, ReceivedMessage } from "./deps.ts";
+import { endExhausted } from "./exhausted.ts";
+import { afterFailure, afterSuccess, type EndpointChange } from "./health.ts";
 import type { Attempted } from "./send.ts";
 import { sendWaitingCopy } from "./waiting.ts";
+
+/*
+ * The settle decision: what a sent attempt comes to (judge), and what follows from it (settle): the
+ * attempt logged, then a retry scheduled or the delivery ended, then the endpoint's health.
+ */
 
 /** What a sent attempt comes to: delivered, ended (410 Gone, or no retry left), or retried after `delay` seconds. */
 export type Verdict =
@@ -28,32 +36,88 @@ export function judge(
   return { kind: "retry", delaySeconds: delay, atMs: deps.clock.now().getTime() + delay * 1000 };
 }
 
-/** Writes one attempt of the message's chain (scheduled, or the manual chain it names) to the log. */
-export async function recordAttempt(
-  deps: Pick<DeliveryDeps, "attempts" | "clock" | "logRetentionDays" | "onAttempt">,
-  message: DeliveryMessage,
-  attempt: number,
-  fields: Pick<AttemptRecord, "status" | "url" | "durationMs"> & Partial<AttemptRecord>,
-  at: Date = deps.clock.now(),
-): Promise<AttemptRecord> {
-  const entry: AttemptRecord = {
-    eventId: message.eventId,
-    endpointId: message.endpointId,
-    tenantId: message.tenantId,
-    attempt,
-    trigger: message.chain === undefined ? "scheduled" : "manual",
-    ...(message.chain !== undefined && { chain: message.chain }),
-    at: at.toISOString(),
-    expiresAt: expiresAt(at, deps.logRetentionDays),
-    ...fields,
-  };
-  await deps.attempts.record(entry);
-  deps.onAttempt?.(entry);
-  return entry;
-}
-
 /** Whether the queue keeps the message (retried by its visibility) or is done with it. */
 export type Disposition = "done" | "keep";
+
+/** One sent attempt of a delivery, as the pipeline hands it over to be settled. */
+export interface SentAttempt {
+  received: ReceivedMessage;
+  message: DeliveryMessage;
+  attempt: number;
+  /** It was the half-open circuit's probe. */
+  probe: boolean;
+  sent: Attempted;
+}
+
+/** The batch's hold on the delivery's endpoint: its copy as it is now, and a health step applied to that copy, best effort. */
+export interface EndpointHold {
+  endpoints: BatchEndpoints;
+  current: () => Promise<Endpoint>;
+  health: (step: (now: Endpoint) => Promise<EndpointChange>) => Promise<void>;
+  announce: Announce;
+}
+
+/**
+ * Acts on the verdict: logs the attempt, then ends the delivery (gone, exhausted) or schedules its
+ * retry, then makes the endpoint's health transitions; returns what the queue does with the message.
+ */
+export async function settle(
+  deps: Pick<
+    DeliveryDeps,
+    | "attempts"
+    | "clock"
+    | "logRetentionDays"
+    | "health"
+    | "policy"
+    | "operational"
+    | "queue"
+    | "requeue"
+    | "retrySchedule"
+    | "onAttempt"
+    | "onWarning"
+  >,
+  { received, message, attempt, probe, sent }: SentAttempt,
+  verdict: Verdict,
+  hold: EndpointHold,
+): Promise<Disposition> {
+  const { current, health, announce } = hold;
+  const ender = { by: "worker", ports: deps, received, endpoints: hold.endpoints, announce } as const;
+  switch (verdict.kind) {
+    case "succeeded": {
+      await recordAttempt(deps, message, attempt, { status: "succeeded", ...sent.fields }, sent.at);
+      const recovered = attempt > 1 || message.recovers === true;
+      // The common case, a first attempt to a healthy endpoint, has nothing to do here.
+      if (!probe && (await current()).failingSince === undefined && !recovered) return "done";
+      const at = sent.at.toISOString();
+      await health(async (now) => {
+        const change = await afterSuccess(deps, announce, now, probe, at);
+        if (recovered) await announceRecovered(announce, message, attempt, at);
+        return change;
+      });
+      return "done";
+    }
+    case "gone": {
+      const fields = { status: "exhausted", ...sent.fields, error: "endpoint_gone" } as const;
+      const record = await recordAttempt(deps, message, attempt, fields, sent.at);
+      await endExhausted(deps, message, record, ender);
+      return "done";
+    }
+    case "exhausted": {
+      const record = await recordAttempt(deps, message, attempt, { status: "exhausted", ...sent.fields }, sent.at);
+      await health((now) => afterFailure(deps, announce, now, probe));
+      await endExhausted(deps, message, record, ender);
+      return "done";
+    }
+    case "retry": {
+      const nextAttemptAt = new Date(verdict.atMs).toISOString();
+      await recordAttempt(deps, message, attempt, { status: "failed", nextAttemptAt, ...sent.fields }, sent.at);
+      // The retry is scheduled before the health transitions, so that a failure of theirs cannot bring it forward.
+      const disposition = await scheduleRetry(deps, received, message, verdict);
+      await health((now) => afterFailure(deps, announce, now, probe));
+      return disposition;
+    }
+  }
+}
 
 /**
  * Schedules the next attempt: by the message's visibility, or, near the redrive limit, as a fresh
@@ -76,35 +140,4 @@ export async function scheduleRetry(
   }
   await deps.queue.retryAfter(received.receiptHandle, retry.delaySeconds);
   return "keep";
-}
-
-/**
- * Whether an exhausted delivery disables its endpoint, why and as of when: at once on 410 Gone, or
- * when the endpoint has failed for ENDPOINT_DISABLE_AFTER_HOURS. Undefined: it stays as it is.
- */
-export function disablement(
-  deps: Pick<DeliveryDeps, "clock" | "policy">,
-  endpoint: Endpoint | undefined,
-  record: AttemptRecord,
-): { reason: DisabledReason; at: string } | undefined {
-  if (!endpoint?.enabled || endpoint.tenantId !== record.tenantId) return undefined;
-  if (record.error === "endpoint_gone") return { reason: "gone", at: record.at };
-  const now = deps.clock.now();
-  const failingSince = Date.parse(endpoint.failingSince ?? record.at);
-  if (failingSince <= now.getTime() - deps.policy.disableAfterHours * 3_600_000) return { reason: "failing", at: now.toISOString() };
-  return undefined;
-}
-
-/**
- * Announces delivery.exhausted, then moves the message to the dead-letter queue. Both are
- * idempotent, so a redelivery after a failure midway runs them again.
- */
-export async function finishExhausted(
-  deps: Pick<DeliveryDeps, "operational" | "queue">,
-  received: ReceivedMessage,
-  message: DeliveryMessage,
-  record: AttemptRecord,
-): Promise<void> {
-  await announceExhausted(deps, message, record.at, { attempts: record.attempt, statusCode: record.statusCode, error: record.error });
-  await deps.queue.deadLetter(received.body, record.error === "endpoint_gone" ? "endpoint_gone" : "exhausted");
 }

@@ -1,5 +1,5 @@
 import type { DeliveryMessage } from "../kernel/model.ts";
-import { MAX_SEND_DELAY_SECONDS } from "../kernel/queue-message.ts";
+import { MAX_SEND_DELAY_SECONDS, serializeMessage, waitingCopy } from "../kernel/queue-message.ts";
 import type { DeliveryDeps } from "./deps.ts";
 
 /**
@@ -16,7 +16,5 @@ export async function sendWaitingCopy(
 ): Promise<void> {
   const nowMs = deps.clock.now().getTime();
   const seconds = Math.min(MAX_SEND_DELAY_SECONDS, Math.max(1, Math.ceil((untilMs - nowMs) / 1000)));
-  const copy: DeliveryMessage = { ...message, notBefore: new Date(Math.max(untilMs, nowMs)).toISOString() };
-  if (resumed) copy.resumed = true;
-  await deps.requeue.later(JSON.stringify(copy), seconds, message.tenantId);
+  await deps.requeue.later(serializeMessage(waitingCopy(message, untilMs, nowMs, resumed)), seconds, message.tenantId);
 }

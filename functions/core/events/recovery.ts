@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { canSee } from "../access/principal.ts";
-import { deliveryMessage } from "../intake/enqueue.ts";
 import { type Clock, expiresAt } from "../kernel/clock.ts";
 import { ApiError, DependencyError } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint, RecoveryRecord } from "../kernel/model.ts";
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore, RecoveryStore, Requeue } from "../kernel/ports.ts";
-import type { RecoveryTask } from "../kernel/queue-message.ts";
+import { deliveryMessage, type RecoveryTask, recoveryTask, serializeMessage } from "../kernel/queue-message.ts";
 import { latestRecord } from "./event-queries.ts";
 
 /** What the worker needs to work through a recovery. */
@@ -64,9 +63,8 @@ export async function startRecovery(
     expiresAt: expiresAt(now, deps.logRetentionDays),
   };
   await deps.recoveries.put(recovery);
-  const task: RecoveryTask = { v: 1, task: "recover", endpointId, recoveryId: recovery.id, step: 0 };
   try {
-    await deps.requeue.later(JSON.stringify(task), 0);
+    await deps.requeue.later(serializeMessage(recoveryTask(endpointId, recovery.id, 0)), 0);
   } catch (error) {
     // Nothing will drive it: say so on the record rather than leave it "running" for ever.
     await deps.recoveries.fail(endpointId, recovery.id, now.toISOString(), "its first step could not be queued").catch(() => undefined);
@@ -119,7 +117,7 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
   for (const a of chosen) {
     const event = events.get(a.eventId);
     if (!event) continue; // expired from the log: nothing left to send
-    messages.push({ ...deliveryMessage(event, recovery.endpointId), chain: chainFor(recovery.id, event.id), recovers: true });
+    messages.push(deliveryMessage(event, recovery.endpointId, { chain: chainFor(recovery.id, event.id), recovers: true }));
   }
   const unsent = messages.length > 0 ? await deps.queue.send(messages) : [];
   // A message the queue refuses for good (an unsendable delivery) is not resent, and holds up no step.
@@ -139,8 +137,7 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
 }
 
 async function queueStep(deps: RecoveryStepDeps, task: RecoveryTask, step: number, cursor: string): Promise<void> {
-  const next: RecoveryTask = { ...task, step, cursor };
-  await deps.requeue.later(JSON.stringify(next), 0);
+  await deps.requeue.later(serializeMessage(recoveryTask(task.endpointId, task.recoveryId, step, cursor)), 0);
 }
 
 /** The manual chain a recovery resends one event into: the same on a repeated step. */

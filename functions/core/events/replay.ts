@@ -1,10 +1,10 @@
 import { type EndpointScope, inScope, scopedEvent } from "../access/endpoint-scope.ts";
-import { deliveryMessage } from "../intake/enqueue.ts";
 import type { Clock } from "../kernel/clock.ts";
 import { ApiError, DependencyError } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint } from "../kernel/model.ts";
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore } from "../kernel/ports.ts";
+import { deliveryMessage } from "../kernel/queue-message.ts";
 
 export interface ReplayDeps {
   events: Pick<EventStore, "get" | "addEndpoint">;
@@ -65,7 +65,7 @@ export async function replayEvent(
       result.skipped.push({ endpointId: id, reason: "endpoint_disabled" });
     } else {
       const chain = newId("m", now).replace("_", "");
-      messages.push({ ...deliveryMessage(event, id), chain, recovers: hadFailed(history, id) });
+      messages.push(deliveryMessage(event, id, { chain, recovers: hadFailed(history, id) }));
       result.chains.push({ endpointId: id, chain });
     }
   }

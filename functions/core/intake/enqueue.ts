@@ -1,6 +1,6 @@
 import type { DeliveryMessage, EventRecord } from "../kernel/model.ts";
 import type { DeliveryQueue, Unsent } from "../kernel/ports.ts";
-import { UNSENDABLE, unsendableNotice } from "../kernel/queue-message.ts";
+import { deliveryMessage, UNSENDABLE, unsendableNotice } from "../kernel/queue-message.ts";
 
 /** Where intake enqueues deliveries. */
 export interface EnqueueDeps {
@@ -18,12 +18,6 @@ export interface EventSend {
   unsent: string[];
   /** The queue refused the message for good: the deliveries were dead-lettered as unsendable and end exhausted. */
   unsendable: string[];
-}
-
-/** The queue message that delivers the event to one endpoint; intake, the sweeper, replay and recovery all build it here. */
-export function deliveryMessage(record: EventRecord, endpointId: string): DeliveryMessage {
-  const { id, messageId, tenantId, type, createdAt, body } = record;
-  return { v: 1, eventId: id, ...(messageId !== undefined && { messageId }), endpointId, tenantId, type, createdAt, body };
 }
 
 /**

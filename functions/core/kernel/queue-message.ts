@@ -1,8 +1,47 @@
 import * as v from "valibot";
 import type { DeliveryMessage, EventRecord } from "./model.ts";
 
+/*
+ * The queue's messages, built and read here only: a delivery (an event to one endpoint), its waiting
+ * and forwarded copies, a recovery step, and the notice that the queue refused an event for good.
+ * Each is versioned (`v: 1`) and carries identifiers, never a secret.
+ */
+
 /** SQS holds a sent message back at most 15 minutes (DelaySeconds). */
 export const MAX_SEND_DELAY_SECONDS = 900;
+
+/** The queue message that delivers the event to one endpoint; intake, the sweeper, replay and recovery all build it here. */
+export function deliveryMessage(
+  record: Pick<EventRecord, "id" | "messageId" | "tenantId" | "type" | "createdAt" | "body">,
+  endpointId: string,
+  chain?: { chain: string; recovers: boolean },
+): DeliveryMessage {
+  const { id, messageId, tenantId, type, createdAt, body } = record;
+  return { v: 1, eventId: id, ...(messageId !== undefined && { messageId }), endpointId, tenantId, type, createdAt, body, ...chain };
+}
+
+/** The message's body on the queue (the adapters escape what SQS refuses, queue-text.ts). */
+export function serializeMessage(message: DeliveryMessage | RecoveryTask): string {
+  return JSON.stringify(message);
+}
+
+/**
+ * A copy of the message that waits until `untilMs` without an attempt (`resumed`: its chain has
+ * history to read when it comes back); never dated before `nowMs`.
+ */
+export function waitingCopy(message: DeliveryMessage, untilMs: number, nowMs: number, resumed: boolean): DeliveryMessage {
+  const copy: DeliveryMessage = { ...message, notBefore: new Date(Math.max(untilMs, nowMs)).toISOString() };
+  if (resumed) copy.resumed = true;
+  return copy;
+}
+
+/**
+ * The body the fast lane forwards to the slow lane: the received one as it came, unless the delivery
+ * has history (a redelivery) that the copy must say it resumes, since the slow lane receives it afresh.
+ */
+export function forwardedBody(receivedBody: string, message: DeliveryMessage, hasHistory: boolean): string {
+  return hasHistory && !message.resumed ? serializeMessage({ ...message, resumed: true }) : receivedBody;
+}
 
 const Message = v.object({
   v: v.literal(1),
@@ -28,6 +67,11 @@ export interface RecoveryTask {
   /** Which step this is (0 first); a redelivered step that was applied already is not applied again. */
   step?: number;
   cursor?: string;
+}
+
+/** Step `step` of a recovery, from `cursor` (none: the window's start). */
+export function recoveryTask(endpointId: string, recoveryId: string, step: number, cursor?: string): RecoveryTask {
+  return { v: 1, task: "recover", endpointId, recoveryId, step, ...(cursor !== undefined && { cursor }) };
 }
 
 const Task = v.object({
@@ -85,6 +129,12 @@ export function unsendableNotice(event: EventRecord, endpointIds: string[], reas
     reason: reason.slice(0, 256),
   };
   return JSON.stringify(notice);
+}
+
+/** The deliveries a notice ends, one per endpoint, without the body the queue refused. */
+export function noticeDeliveries(notice: UnsendableNotice): DeliveryMessage[] {
+  const { eventId, tenantId, type, createdAt } = notice;
+  return notice.endpointIds.map((endpointId) => ({ v: 1, eventId, endpointId, tenantId, type, createdAt, body: "" }));
 }
 
 /** The notice, or undefined when the body is not one. */
