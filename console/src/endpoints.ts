@@ -100,6 +100,8 @@ export function endpointForm(id?: string): HTMLElement {
   const tenant = tenantParam();
   const box = h("section", {}, h("h1", {}, id ? "Edit endpoint" : "New endpoint"));
   const build = (e?: Endpoint) => {
+    // A polling endpoint has no URL and no rate limit: the API refuses both for it (422 field_not_allowed).
+    const polling = e?.kind === "polling";
     const url = h("input", { type: "url", name: "url", required: true, value: e?.url ?? "", placeholder: "https://example.com/webhooks" });
     const description = h("input", { type: "text", name: "description", value: e?.description ?? "" });
     const types = h("input", {
@@ -113,10 +115,10 @@ export function endpointForm(id?: string): HTMLElement {
     const form = h(
       "form",
       { class: "stack" },
-      field("URL", url),
+      polling ? null : field("URL", url),
       field("Description", description),
       field("Event types", types, "Comma-separated; empty means every type."),
-      field("Rate limit (deliveries per second)", rate, "Empty means no limit."),
+      polling ? null : field("Rate limit (deliveries per second)", rate, "Empty means no limit."),
       h(
         "div",
         { class: "row" },
@@ -133,9 +135,15 @@ export function endpointForm(id?: string): HTMLElement {
         .filter(Boolean);
       // One form for both: the PATCH body, and on create the tenant the admin is looking at.
       const body: Body<"/v1/endpoints/{id}", "patch"> & Pick<Body<"/v1/endpoints", "post">, "tenantId"> = {
-        url: url.value.trim(),
+        ...(!polling && { url: url.value.trim() }),
         description: description.value,
-        ...(rate.value ? { rateLimitPerSecond: Number(rate.value) } : id && e?.rateLimitPerSecond ? { rateLimitPerSecond: null } : {}),
+        ...(polling
+          ? {}
+          : rate.value
+            ? { rateLimitPerSecond: Number(rate.value) }
+            : id && e?.rateLimitPerSecond
+              ? { rateLimitPerSecond: null }
+              : {}),
       };
       if (list.length > 0) body.eventTypes = list;
       else if (id) body.eventTypes = null;
