@@ -71,7 +71,7 @@ export function endpointList(): HTMLElement {
       const page = await api<Answer<"/v1/endpoints", "get">>("GET", withQuery("v1/endpoints", { tenantId: tenant, limit: "100", cursor }));
       const needle = q.toLowerCase();
       const shown = page.items.filter(
-        (e) => (!state || STATES[state]?.(e)) && (!needle || `${e.url} ${e.description ?? ""}`.toLowerCase().includes(needle)),
+        (e) => (!state || STATES[state]?.(e)) && (!needle || `${e.url ?? ""} ${e.description ?? ""}`.toLowerCase().includes(needle)),
       );
       const rows = shown.map((e) => [
         h("a", { href: link(["endpoints", e.id], { tenant }) }, e.url ?? POLLING_LABEL),

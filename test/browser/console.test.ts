@@ -212,6 +212,19 @@ describe("console", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("heading", { name: "polling endpoint (feed)" }).waitFor();
     expect((await stack.api("GET", `/v1/endpoints/${polling.id}`)).json.description).toBe("read by a worker");
+    // Its missing URL is not text to search: "undefined" matches nothing, its description does.
+    for (const [q, shown] of [
+      ["undefined", 0],
+      ["worker", 1],
+    ] as const) {
+      await page.goto(consoleUrl(`#/endpoints?tenant=console-feed&q=${q}`));
+      await page
+        .getByRole("searchbox")
+        .and(page.locator(`[value="${q}"]`))
+        .waitFor();
+      await page.waitForFunction(() => !(globalThis as any).document.querySelector("[aria-busy='true']"));
+      expect({ q, shown: await page.getByRole("link", { name: "polling endpoint (feed)" }).count() }).toEqual({ q, shown });
+    }
   });
 
   it("manages tenants' API keys (admin only) and shows the API's errors", async () => {
