@@ -1,19 +1,21 @@
-import type { FeedItem } from "../../functions/core/feed/items.ts";
+import type {
+  CreatedEndpoint,
+  CreatePollingEndpoint,
+  ErrorBody,
+  ErrorCode,
+  FeedItem,
+  FeedPage,
+  Secret,
+} from "../../clients/typescript/src/index.ts";
 import { ApiAnswerError, ApiUnreachableError } from "./errors.ts";
 import { retryAfterToMs } from "./forward.ts";
 
-// One webhook of the feed as GET /v1/endpoints/{id}/feed returns it: the server's own type, so the two cannot drift.
-export type { FeedItem };
-
-/** A page of the feed and the cursor to pass next time. */
-export interface FeedPage {
-  items: FeedItem[];
-  cursor: string;
-}
+// The feed's shapes as the API document declares them (the generated client's types), as any client reads them.
+export type { FeedItem, FeedPage };
 
 /** The endpoint calls `listen` makes. */
 export interface ListenApi {
-  createPollingEndpoint(eventTypes: string[], secret?: string): Promise<{ id: string; secret: string }>;
+  createPollingEndpoint(eventTypes: string[], secret?: string): Promise<Pick<CreatedEndpoint, "id" | "secret">>;
   /** True when the endpoint exists for this key. */
   endpointExists(id: string): Promise<boolean>;
   getSecret(id: string): Promise<string>;
@@ -25,9 +27,9 @@ export interface ListenApi {
 const CALL_MARGIN_MS = 15_000;
 
 /**
- * The API over fetch. The typed client (clients/typescript) does not know polling endpoints or the
- * feed yet, and these five calls do not need it. Long polls go to the feed's URL: the API's own,
- * until a `400 use_feed_url` names another (a deployment with `frontDoor: "function-url"`).
+ * The API over fetch, with the CLI's own timeouts and errors (ApiUnreachableError names the URL that
+ * did not answer). Long polls go to the feed's URL: the API's own, until a `400 use_feed_url` names
+ * another (a deployment with `frontDoor: "function-url"`).
  */
 export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
   let feedUrl = apiUrl;
@@ -53,25 +55,30 @@ export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
     const text = await response.text();
     const json = text === "" ? undefined : safeJson(text);
     if (!response.ok) {
-      const error = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      const error = (json as Partial<ErrorBody> | undefined)?.error;
       const retryAfterMs = retryAfterToMs(response.headers.get("retry-after"));
-      throw new ApiAnswerError(response.status, error?.code ?? "unknown", error?.message ?? (text.slice(0, 200) || response.statusText), {
-        details: error?.details,
-        ...(retryAfterMs !== undefined && { retryAfterMs }),
-      });
+      throw new ApiAnswerError(
+        response.status,
+        (error?.code as ErrorCode | undefined) ?? "unknown",
+        error?.message ?? (text.slice(0, 200) || response.statusText),
+        {
+          details: error?.details,
+          ...(retryAfterMs !== undefined && { retryAfterMs }),
+        },
+      );
     }
     return json;
   }
   const endpointPath = (id: string) => `/v1/endpoints/${encodeURIComponent(id)}`;
   return {
     async createPollingEndpoint(eventTypes, secret) {
-      const body = {
+      const body: CreatePollingEndpoint = {
         kind: "polling",
         description: "hookrelay listen (temporary)",
         ...(eventTypes.length > 0 && { eventTypes }),
         ...(secret !== undefined && { secret }),
       };
-      return (await call("POST", "/v1/endpoints", { body })) as { id: string; secret: string };
+      return (await call("POST", "/v1/endpoints", { body })) as CreatedEndpoint;
     },
     async endpointExists(id) {
       try {
@@ -83,7 +90,7 @@ export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
       }
     },
     async getSecret(id) {
-      return ((await call("GET", `${endpointPath(id)}/secret`)) as { secret: string }).secret;
+      return ((await call("GET", `${endpointPath(id)}/secret`)) as Secret).secret;
     },
     async deleteEndpoint(id) {
       await call("DELETE", endpointPath(id));

@@ -1,3 +1,5 @@
+import type { ErrorCode } from "../../clients/typescript/src/index.ts";
+
 /** Failures of `hookrelay listen` that end the run with one line for the user and an exit code. */
 export class ListenError extends Error {
   override readonly name: string = "ListenError";
@@ -18,16 +20,16 @@ export class UsageError extends ListenError {
   }
 }
 
-/** The API answered outside 2xx; `code` is the stable code of its error shape. */
+/** The API answered outside 2xx; `code` is the stable code of its error shape ("unknown" when it had none). */
 export class ApiAnswerError extends ListenError {
   override readonly name = "ApiAnswerError";
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode | "unknown";
   readonly details?: unknown;
   /** The answer's Retry-After, in ms, when it had one. */
   readonly retryAfterMs?: number;
 
-  constructor(status: number, code: string, message: string, more: { details?: unknown; retryAfterMs?: number } = {}) {
+  constructor(status: number, code: ErrorCode | "unknown", message: string, more: { details?: unknown; retryAfterMs?: number } = {}) {
     super(`the API answered ${status} ${code}: ${message}`);
     this.status = status;
     this.code = code;

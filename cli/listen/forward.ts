@@ -1,3 +1,4 @@
+import type { FeedItem } from "../../clients/typescript/src/index.ts";
 import { describeFailure } from "./errors.ts";
 
 /** How one POST to the local URL ended. */
@@ -14,7 +15,7 @@ const LOCAL_TIMEOUT_MS = 30_000;
 /** POSTs the item's exact body with its Standard Webhooks headers unchanged and classifies the outcome. */
 export async function forwardOnce(
   url: URL,
-  item: { body: string; headers: Record<string, string> },
+  item: Pick<FeedItem, "body" | "headers">,
   signal: AbortSignal,
   now: () => number = performance.now.bind(performance),
 ): Promise<LocalAnswer> {

@@ -1,24 +1,23 @@
 /** The API client: same origin, the key in an Authorization header, errors as the API words them. */
 
+import type { Answer, ErrorBody, ErrorCode } from "./types.ts";
+
 const KEY_ITEM = "hookrelay.key";
 const PORTAL_ITEM = "hookrelay.portal";
+
+/** What failed: a code of the API document, or the page's own (no answer; an answer without the error shape). */
+export type FailureCode = ErrorCode | "network" | "http_error";
 
 /** An API error: its status, stable code and message. */
 export class ApiFailure extends Error {
   readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  readonly code: FailureCode;
+  constructor(status: number, code: FailureCode, message: string) {
     super(message);
     this.name = "ApiFailure";
     this.status = status;
     this.code = code;
   }
-}
-
-/** A page of results as the API lists them. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 
 // Kept for the tab only: sessionStorage dies with the tab, and the key never goes into a URL.
@@ -83,8 +82,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await response.text();
   const parsed = text ? safeJson(text) : undefined;
   if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiFailure(response.status, error?.code ?? "http_error", error?.message ?? `The API answered ${response.status}`);
+    const error = (parsed as Partial<ErrorBody> | undefined)?.error;
+    throw new ApiFailure(
+      response.status,
+      (error?.code as ErrorCode | undefined) ?? "http_error",
+      error?.message ?? `The API answered ${response.status}`,
+    );
   }
   return parsed as T;
 }
@@ -102,7 +105,7 @@ let feedRootSeen: Promise<string> | undefined;
  * own URL, behind `frontDoor: "function-url"`), or this API's own root. Asked once per page load.
  */
 export function feedRoot(): Promise<string> {
-  feedRootSeen ??= api<{ feedUrl?: string | null }>("GET", "v1/health")
+  feedRootSeen ??= api<Answer<"/v1/health", "get">>("GET", "v1/health")
     .then((health) => (health.feedUrl ? health.feedUrl.replace(/\/*$/, "/") : apiRoot().href))
     .catch(() => {
       feedRootSeen = undefined;

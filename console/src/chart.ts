@@ -1,5 +1,5 @@
 import { h, svg } from "./dom.ts";
-import type { StatsJson } from "./types.ts";
+import type { EndpointStats } from "./types.ts";
 
 const W = 720;
 const H = 180;
@@ -9,7 +9,7 @@ const PAD = { left: 44, right: 64, top: 12, bottom: 28 };
  * Success rate (bars, left axis, %) and p95 latency (line, right axis, ms) per hour, drawn as SVG
  * from numbers only; a table beside it carries the same figures for screen readers.
  */
-export function statsChart(stats: StatsJson): HTMLElement {
+export function statsChart(stats: EndpointStats): HTMLElement {
   const hours = stats.hours;
   const sent = hours.reduce((n, b) => n + b.sent, 0);
   if (sent === 0) return h("p", { class: "empty" }, "No requests sent to this endpoint in the last 24 hours.");

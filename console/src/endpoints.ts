@@ -1,15 +1,15 @@
-import { api, feedRoot, type Page, withQuery } from "./api.ts";
+import { api, feedRoot, withQuery } from "./api.ts";
 import { statsChart } from "./chart.ts";
 import { badge, h, replace, when } from "./dom.ts";
 import { laneFact } from "./lane.ts";
 import { recoveryPanel } from "./recovery.ts";
 import { current, go, link, refresh, withParams } from "./router.ts";
 import { limited, tenantParam } from "./session.ts";
-import type { AttemptJson, EndpointJson, StatsJson } from "./types.ts";
+import type { Answer, Attempt, Body, Endpoint, Secret } from "./types.ts";
 import { action, errorBox, facts, field, loading, pager, rawText, table, tenantField } from "./ui.ts";
 
 /** The health of an endpoint in one badge. */
-export function health(e: EndpointJson): HTMLElement {
+export function health(e: Endpoint): HTMLElement {
   if (!e.enabled) return badge(`disabled${e.disabledReason ? ` (${e.disabledReason})` : ""}`, "bad");
   if (e.circuit.state !== "closed") return badge(`circuit ${e.circuit.state}`, "bad");
   if (e.failingSince) return badge("failing", "warn");
@@ -19,7 +19,7 @@ export function health(e: EndpointJson): HTMLElement {
 /** What names a polling endpoint where a webhook endpoint shows its URL. */
 const POLLING_LABEL = "polling endpoint (feed)";
 
-const STATES: Record<string, (e: EndpointJson) => boolean> = {
+const STATES: Record<string, (e: Endpoint) => boolean> = {
   enabled: (e) => e.enabled,
   disabled: (e) => !e.enabled,
   failing: (e) => e.enabled && (e.failingSince !== null || e.circuit.state !== "closed"),
@@ -68,10 +68,10 @@ export function endpointList(): HTMLElement {
     ),
     filters,
     loading(async () => {
-      const page = await api<Page<EndpointJson>>("GET", withQuery("v1/endpoints", { tenantId: tenant, limit: "100", cursor }));
+      const page = await api<Answer<"/v1/endpoints", "get">>("GET", withQuery("v1/endpoints", { tenantId: tenant, limit: "100", cursor }));
       const needle = q.toLowerCase();
       const shown = page.items.filter(
-        (e) => (!state || STATES[state]?.(e)) && (!needle || `${e.url} ${e.description ?? ""}`.toLowerCase().includes(needle)),
+        (e) => (!state || STATES[state]?.(e)) && (!needle || `${e.url ?? ""} ${e.description ?? ""}`.toLowerCase().includes(needle)),
       );
       const rows = shown.map((e) => [
         h("a", { href: link(["endpoints", e.id], { tenant }) }, e.url ?? POLLING_LABEL),
@@ -99,7 +99,9 @@ export function endpointList(): HTMLElement {
 export function endpointForm(id?: string): HTMLElement {
   const tenant = tenantParam();
   const box = h("section", {}, h("h1", {}, id ? "Edit endpoint" : "New endpoint"));
-  const build = (e?: EndpointJson) => {
+  const build = (e?: Endpoint) => {
+    // A polling endpoint has no URL and no rate limit: the API refuses both for it (422 field_not_allowed).
+    const polling = e?.kind === "polling";
     const url = h("input", { type: "url", name: "url", required: true, value: e?.url ?? "", placeholder: "https://example.com/webhooks" });
     const description = h("input", { type: "text", name: "description", value: e?.description ?? "" });
     const types = h("input", {
@@ -113,10 +115,10 @@ export function endpointForm(id?: string): HTMLElement {
     const form = h(
       "form",
       { class: "stack" },
-      field("URL", url),
+      polling ? null : field("URL", url),
       field("Description", description),
       field("Event types", types, "Comma-separated; empty means every type."),
-      field("Rate limit (deliveries per second)", rate, "Empty means no limit."),
+      polling ? null : field("Rate limit (deliveries per second)", rate, "Empty means no limit."),
       h(
         "div",
         { class: "row" },
@@ -131,17 +133,24 @@ export function endpointForm(id?: string): HTMLElement {
         .split(",")
         .map((t) => t.trim())
         .filter(Boolean);
-      const body: Record<string, unknown> = {
-        url: url.value.trim(),
+      // One form for both: the PATCH body, and on create the tenant the admin is looking at.
+      const body: Body<"/v1/endpoints/{id}", "patch"> & Pick<Body<"/v1/endpoints", "post">, "tenantId"> = {
+        ...(!polling && { url: url.value.trim() }),
         description: description.value,
-        ...(rate.value ? { rateLimitPerSecond: Number(rate.value) } : id && e?.rateLimitPerSecond ? { rateLimitPerSecond: null } : {}),
+        ...(polling
+          ? {}
+          : rate.value
+            ? { rateLimitPerSecond: Number(rate.value) }
+            : id && e?.rateLimitPerSecond
+              ? { rateLimitPerSecond: null }
+              : {}),
       };
       if (list.length > 0) body.eventTypes = list;
       else if (id) body.eventTypes = null;
       if (!id && tenant) body.tenantId = tenant;
       replace(status, h("span", { class: "muted" }, "Saving…"));
       try {
-        const saved = await api<EndpointJson>(id ? "PATCH" : "POST", id ? `v1/endpoints/${encodeURIComponent(id)}` : "v1/endpoints", body);
+        const saved = await api<Endpoint>(id ? "PATCH" : "POST", id ? `v1/endpoints/${encodeURIComponent(id)}` : "v1/endpoints", body);
         go(link(["endpoints", saved.id], { tenant }));
       } catch (error) {
         replace(status, errorBox(error));
@@ -150,7 +159,8 @@ export function endpointForm(id?: string): HTMLElement {
     return form;
   };
   if (!id) box.append(build());
-  else box.append(loading(async () => build(await api<EndpointJson>("GET", `v1/endpoints/${encodeURIComponent(id)}`))));
+  else
+    box.append(loading(async () => build(await api<Answer<"/v1/endpoints/{id}", "get">>("GET", `v1/endpoints/${encodeURIComponent(id)}`))));
   return box;
 }
 
@@ -159,14 +169,14 @@ export function endpointDetail(id: string): HTMLElement {
   const tenant = tenantParam();
   const path = `v1/endpoints/${encodeURIComponent(id)}`;
   return loading(async () => {
-    const e = await api<EndpointJson>("GET", path);
+    const e = await api<Answer<"/v1/endpoints/{id}", "get">>("GET", path);
     // A polling endpoint is read at its feed's address, which may be another URL than the console's.
     const feed = e.kind === "polling" ? new URL(`${path}/feed`, await feedRoot()).href : undefined;
     const status = h("div", { "aria-live": "polite" });
     const toggle = action(
       e.enabled ? "Disable" : "Enable",
       async () => {
-        await api("PATCH", path, { enabled: !e.enabled });
+        await api("PATCH", path, { enabled: !e.enabled } satisfies Body<"/v1/endpoints/{id}", "patch">);
         refresh();
         return undefined;
       },
@@ -194,7 +204,7 @@ export function endpointDetail(id: string): HTMLElement {
       ]),
       secretPanel(path),
       h("h2", {}, "Last 24 hours"),
-      loading(async () => statsChart(await api<StatsJson>("GET", `${path}/stats`))),
+      loading(async () => statsChart(await api<Answer<"/v1/endpoints/{id}/stats", "get">>("GET", `${path}/stats`))),
       recoveryPanel(id),
       attemptsPanel(path),
     );
@@ -204,7 +214,7 @@ export function endpointDetail(id: string): HTMLElement {
 function secretPanel(path: string): HTMLElement {
   const shown = h("div", { "aria-live": "polite" });
   const status = h("div", { "aria-live": "polite" });
-  const show = (s: { secret: string; previous?: { expiresAt: string }[] }) =>
+  const show = (s: Secret) =>
     replace(
       shown,
       h("code", { class: "secret" }, s.secret),
@@ -220,7 +230,7 @@ function secretPanel(path: string): HTMLElement {
       action(
         "Reveal secret",
         async () => {
-          show(await api("GET", `${path}/secret`));
+          show(await api<Answer<"/v1/endpoints/{id}/secret", "get">>("GET", `${path}/secret`));
           return undefined;
         },
         status,
@@ -229,7 +239,7 @@ function secretPanel(path: string): HTMLElement {
         "Rotate secret",
         async () => {
           if (!confirm("Rotate the secret? The old one keeps signing for 24 hours.")) return undefined;
-          show(await api("POST", `${path}/secret/rotate`, {}));
+          show(await api<Answer<"/v1/endpoints/{id}/secret/rotate", "post">>("POST", `${path}/secret/rotate`, {}));
           return "Rotated: receivers must switch to the new secret.";
         },
         status,
@@ -256,14 +266,17 @@ function attemptsPanel(path: string): HTMLElement {
     h("h2", {}, "Attempts"),
     field("Status", select),
     loading(async () => {
-      const page = await api<Page<AttemptJson>>("GET", withQuery(`${path}/attempts`, { status, cursor, limit: "25" }));
+      const page = await api<Answer<"/v1/endpoints/{id}/attempts", "get">>(
+        "GET",
+        withQuery(`${path}/attempts`, { status, cursor, limit: "25" }),
+      );
       return [attemptTable(page.items, true), pager("acursor", cursor !== null, page.nextCursor)];
     }),
   );
 }
 
 /** Attempts with their status code, error, duration and (behind a disclosure) the receiver's answer. */
-export function attemptTable(items: AttemptJson[], withEvent: boolean): HTMLElement {
+export function attemptTable(items: Attempt[], withEvent: boolean): HTMLElement {
   const tenant = tenantParam();
   const tone = (s: string) => (s === "succeeded" ? "ok" : s === "failed" ? "warn" : s === "skipped" ? "muted" : "bad");
   const rows = items.map((a) => [

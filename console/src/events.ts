@@ -1,9 +1,9 @@
-import { api, type Page, withQuery } from "./api.ts";
+import { api, withQuery } from "./api.ts";
 import { badge, fromLocalInput, h, toLocalInput, when } from "./dom.ts";
 import { attemptTable } from "./endpoints.ts";
 import { current, go, link, withParams } from "./router.ts";
 import { limited, tenantParam } from "./session.ts";
-import type { AttemptJson, EventJson, EventSummary } from "./types.ts";
+import type { Answer, Body } from "./types.ts";
 import { action, facts, field, loading, pager, rawText, table, tenantField } from "./ui.ts";
 
 /** #/events: a tenant's events, newest first, by type and time. */
@@ -41,7 +41,10 @@ export function eventList(): HTMLElement {
     h("h1", {}, "Events"),
     filters,
     loading(async () => {
-      const page = await api<Page<EventSummary>>("GET", withQuery("v1/events", { tenantId: tenant, type, before, cursor, limit: "50" }));
+      const page = await api<Answer<"/v1/events", "get">>(
+        "GET",
+        withQuery("v1/events", { tenantId: tenant, type, before, cursor, limit: "50" }),
+      );
       const rows = page.items.map((e) => [
         document.createTextNode(when(e.createdAt)),
         document.createTextNode(e.type),
@@ -63,18 +66,18 @@ export function eventDetail(id: string): HTMLElement {
   return loading(async () => {
     // An event is named by its tenant and id: the admin key names the tenant it reads in.
     const [event, attempts] = await Promise.all([
-      api<EventJson>("GET", withQuery(path, { tenantId: tenant })),
-      api<Page<AttemptJson>>("GET", withQuery(`${path}/attempts`, { tenantId: tenant, limit: "100" })),
+      api<Answer<"/v1/events/{id}", "get">>("GET", withQuery(path, { tenantId: tenant })),
+      api<Answer<"/v1/events/{id}/attempts", "get">>("GET", withQuery(`${path}/attempts`, { tenantId: tenant, limit: "100" })),
     ]);
     const status = h("div", { "aria-live": "polite" });
     const replay = (endpointId?: string) =>
       action(
         endpointId ? "Replay" : "Replay to every endpoint",
         async () => {
-          const r = await api<{ chains: unknown[]; skipped: { endpointId: string; reason: string }[] }>("POST", `${path}/replay`, {
+          const r = await api<Answer<"/v1/events/{id}/replay", "post">>("POST", `${path}/replay`, {
             ...(endpointId && { endpointId }),
             ...(tenant && { tenantId: tenant }),
-          });
+          } satisfies Body<"/v1/events/{id}/replay", "post">);
           const skipped = r.skipped.map((s) => `${s.endpointId} (${s.reason})`).join(", ");
           return `Replay queued for ${r.chains.length} endpoint(s)${skipped ? `; skipped ${skipped}` : ""}. Reload to see its attempts.`;
         },

@@ -1,7 +1,7 @@
-import { api, type Page, withQuery } from "./api.ts";
+import { api, withQuery } from "./api.ts";
 import { h, replace, when } from "./dom.ts";
 import { current, link, refresh } from "./router.ts";
-import type { ApiKeyJson } from "./types.ts";
+import type { Answer, Body } from "./types.ts";
 import { action, errorBox, field, loading, pager, table } from "./ui.ts";
 
 /** #/keys (admin only): tenants' API keys; a new key is shown once. */
@@ -20,14 +20,17 @@ export function keyList(): HTMLElement {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     try {
-      const key = await api<ApiKeyJson>("POST", "v1/api-keys", { tenantId: tenant.value.trim(), name: name.value.trim() });
+      const key = await api<Answer<"/v1/api-keys", "post">>("POST", "v1/api-keys", {
+        tenantId: tenant.value.trim(),
+        name: name.value.trim(),
+      } satisfies Body<"/v1/api-keys", "post">);
       replace(
         created,
         h(
           "div",
           { class: "panel" },
           h("p", {}, `Key for ${key.tenantId}, shown only now: `),
-          h("code", { class: "secret" }, key.key ?? ""),
+          h("code", { class: "secret" }, key.key),
           h("p", {}, h("button", { type: "button", onclick: refresh }, "Refresh the list")),
         ),
       );
@@ -43,7 +46,7 @@ export function keyList(): HTMLElement {
     form,
     created,
     loading(async () => {
-      const page = await api<Page<ApiKeyJson>>("GET", withQuery("v1/api-keys", { cursor, limit: "50" }));
+      const page = await api<Answer<"/v1/api-keys", "get">>("GET", withQuery("v1/api-keys", { cursor, limit: "50" }));
       const rows = page.items.map((k) => {
         const status = h("span", {});
         return [

@@ -1,7 +1,7 @@
 import { api } from "./api.ts";
 import { fromLocalInput, h, replace, toLocalInput, when } from "./dom.ts";
 import { current, go, withParams } from "./router.ts";
-import type { RecoveryJson } from "./types.ts";
+import type { Answer, Body } from "./types.ts";
 import { errorBox, facts, field } from "./ui.ts";
 
 const POLL_MS = 1_000;
@@ -31,9 +31,17 @@ export function recoveryPanel(endpointId: string): HTMLElement {
   );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const window = { since: fromLocalInput(since.value), until: fromLocalInput(until.value) };
+    // \`since\` is required (so is its input): an empty one would get the API's 422 naming it.
+    const window: Body<"/v1/endpoints/{id}/recover", "post"> = {
+      since: fromLocalInput(since.value) ?? "",
+      until: fromLocalInput(until.value),
+    };
     try {
-      const started = await api<RecoveryJson>("POST", `v1/endpoints/${encodeURIComponent(endpointId)}/recover`, window);
+      const started = await api<Answer<"/v1/endpoints/{id}/recover", "post">>(
+        "POST",
+        `v1/endpoints/${encodeURIComponent(endpointId)}/recover`,
+        window,
+      );
       go(withParams({ recovery: started.id }));
     } catch (error) {
       replace(status, errorBox(error));
@@ -58,7 +66,10 @@ function watch(endpointId: string, id: string, box: HTMLElement): void {
     if (!box.isConnected && box.dataset.started) return; // the page moved on
     box.dataset.started = "1";
     try {
-      const r = await api<RecoveryJson>("GET", `v1/endpoints/${encodeURIComponent(endpointId)}/recoveries/${encodeURIComponent(id)}`);
+      const r = await api<Answer<"/v1/endpoints/{id}/recoveries/{recoveryId}", "get">>(
+        "GET",
+        `v1/endpoints/${encodeURIComponent(endpointId)}/recoveries/${encodeURIComponent(id)}`,
+      );
       replace(
         box,
         h("h3", {}, `Recovery ${r.id}: ${r.status}`),

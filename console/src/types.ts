@@ -1,97 +1,31 @@
-/** The API's answers, as far as the console reads them. */
+/**
+ * The API's shapes as the console reads them: the generated client's types (from docs/openapi.json),
+ * never hand-written copies, so a change to the document shows up here as a type error. Types only:
+ * `import type` leaves nothing in the bundle.
+ */
+import type { paths } from "../../clients/typescript/src/index.ts";
 
-export interface EndpointJson {
-  id: string;
-  kind: "webhook" | "polling";
-  /** Absent on a polling endpoint, whose deliveries are read from its feed. */
-  url?: string;
-  eventTypes: string[] | null;
-  tenantId: string;
-  description: string | null;
-  enabled: boolean;
-  headers: Record<string, string>;
-  secret?: string;
-  createdAt: string;
-  updatedAt: string;
-  retrySchedule: number[] | null;
-  rateLimitPerSecond: number | null;
-  disabledReason: string | null;
-  disabledAt: string | null;
-  failingSince: string | null;
-  circuit: { state: "closed" | "open" | "half-open"; openUntil?: string };
-  lane: "fast" | "slow" | "probation";
-  laneSince: string | null;
-  laneFastSuccesses: number;
-  laneFastSuccessesNeeded: number;
-  laneDemotions: number;
-}
+export type {
+  Attempt,
+  Endpoint,
+  EndpointStats,
+  ErrorBody,
+  ErrorCode,
+  Recovery,
+  Secret,
+} from "../../clients/typescript/src/index.ts";
 
-export interface EventSummary {
-  id: string;
-  /** The webhook-id its deliveries carry. */
-  messageId: string;
-  type: string;
-  tenantId: string;
-  createdAt: string;
-  endpoints: number;
-}
+type Method = "get" | "post" | "patch" | "delete";
+type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
 
-export interface DeliveryJson {
-  endpointId: string;
-  status: string;
-  attempts: number;
-  lastStatusCode?: number;
-  lastError?: string;
-  lastAttemptAt?: string;
-  nextAttemptAt?: string;
-}
+/** The JSON body of the 2xx answer of `method` on `path`, as the API document declares it. */
+export type Answer<P extends keyof paths, M extends Method> = paths[P][M] extends { responses: infer Rs }
+  ? JsonOf<Rs[keyof Rs & (200 | 201 | 202)]>
+  : never;
 
-export interface EventJson extends EventSummary {
-  payload: unknown;
-  deliveries: DeliveryJson[];
+/** The JSON request body of `method` on `path`, as the API document declares it. */
+export type Body<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  requestBody?: { content: { "application/json": infer B } };
 }
-
-export interface AttemptJson {
-  eventId: string;
-  endpointId: string;
-  attempt: number;
-  trigger: string;
-  chain?: string;
-  status: string;
-  url: string;
-  at: string;
-  durationMs: number;
-  statusCode?: number;
-  error?: string;
-  errorMessage?: string;
-  responseBody?: string;
-  nextAttemptAt?: string;
-}
-
-export interface RecoveryJson {
-  id: string;
-  endpointId: string;
-  since: string;
-  until: string;
-  status: "running" | "completed" | "failed";
-  steps: number;
-  resent: number;
-  scanned: number;
-  error?: string;
-}
-
-export interface StatsJson {
-  from: string;
-  until: string;
-  completeSince: string;
-  truncated: boolean;
-  hours: { hour: string; sent: number; succeeded: number; p50Ms: number | null; p95Ms: number | null }[];
-}
-
-export interface ApiKeyJson {
-  id: string;
-  tenantId: string;
-  name: string;
-  createdAt: string;
-  key?: string;
-}
+  ? B
+  : never;

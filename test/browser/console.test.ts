@@ -203,6 +203,30 @@ describe("console", () => {
     expect(await feed.textContent()).toBe(`GET ${stack.apiUrl}/v1/endpoints/${polling.id}/feed`);
   });
 
+  it("edits a polling endpoint without the URL and rate limit the API refuses for it", async () => {
+    const polling = (await stack.api("POST", "/v1/endpoints", { kind: "polling", tenantId: "console-feed" })).json;
+    await page.goto(consoleUrl(`#/endpoints/${polling.id}/edit`));
+    await page.getByLabel("Description").fill("read by a worker");
+    expect(await page.getByLabel("URL", { exact: true }).count()).toBe(0);
+    expect(await page.getByLabel("Rate limit (deliveries per second)").count()).toBe(0);
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "polling endpoint (feed)" }).waitFor();
+    expect((await stack.api("GET", `/v1/endpoints/${polling.id}`)).json.description).toBe("read by a worker");
+    // Its missing URL is not text to search: "undefined" matches nothing, its description does.
+    for (const [q, shown] of [
+      ["undefined", 0],
+      ["worker", 1],
+    ] as const) {
+      await page.goto(consoleUrl(`#/endpoints?tenant=console-feed&q=${q}`));
+      await page
+        .getByRole("searchbox")
+        .and(page.locator(`[value="${q}"]`))
+        .waitFor();
+      await page.waitForFunction(() => !(globalThis as any).document.querySelector("[aria-busy='true']"));
+      expect({ q, shown: await page.getByRole("link", { name: "polling endpoint (feed)" }).count() }).toEqual({ q, shown });
+    }
+  });
+
   it("manages tenants' API keys (admin only) and shows the API's errors", async () => {
     await page.goto(consoleUrl("#/keys"));
     await page.getByLabel("Tenant").fill("acme");

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FeedItem } from "../../cli/listen/api.ts";
+import type { ErrorCode } from "../../clients/typescript/src/index.ts";
 import { messageIdFor } from "../../functions/core/kernel/ids.ts";
 import { generateSecret, Signer } from "../../functions/core/kernel/signing.ts";
 
@@ -52,7 +53,8 @@ export async function startFakeFeed(options: { keys?: string[]; feedElsewhere?: 
       if (body === undefined) res.writeHead(status, headers).end();
       else res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
     };
-    const error = (status: number, code: string, details?: unknown, headers?: Record<string, string>) =>
+    // Only codes of the API document: a fake that answers another would test the CLI against an API that does not exist.
+    const error = (status: number, code: ErrorCode, details?: unknown, headers?: Record<string, string>) =>
       answer(status, { error: { code, message: code.replaceAll("_", " "), ...(details !== undefined && { details }) } }, headers);
     if (url.pathname === "/v1/health") return answer(200, { status: "ok", feedUrl: role === "api" ? feedUrl : null });
     const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
@@ -80,7 +82,7 @@ export async function startFakeFeed(options: { keys?: string[]; feedElsewhere?: 
       return answer(204);
     }
     if (sub === "secret" && req.method === "GET") return answer(200, { secret: endpoint.secret });
-    if (sub !== "feed" || req.method !== "GET") return error(405, "method_not_allowed");
+    if (sub !== "feed" || req.method !== "GET") return error(404, "not_found");
     if (endpoint.kind !== "polling") return error(409, "not_a_polling_endpoint");
     const wait = Number(url.searchParams.get("wait") ?? "0");
     if (!Number.isInteger(wait) || wait < 0 || wait > 20) return error(400, "invalid_wait");

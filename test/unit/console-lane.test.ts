@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { laneFact } from "../../console/src/lane.ts";
-import type { EndpointJson } from "../../console/src/types.ts";
+import type { Endpoint } from "../../console/src/types.ts";
 
 const at = (iso: string) => `at ${iso}`;
-const endpoint = (fields: Partial<EndpointJson>) =>
-  ({ lane: "fast", laneSince: null, laneFastSuccesses: 0, laneFastSuccessesNeeded: 10, laneDemotions: 0, ...fields }) as EndpointJson;
+const endpoint = (fields: Partial<Endpoint>) =>
+  ({ lane: "fast", laneSince: null, laneFastSuccesses: 0, laneFastSuccessesNeeded: 10, laneDemotions: 0, ...fields }) as Endpoint;
 
 describe("the console's lane fact", () => {
   it("shows a slow endpoint's run of fast answers against the run it needs, and its recent moves out of the fast lane", () => {

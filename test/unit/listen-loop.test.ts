@@ -122,7 +122,7 @@ describe("the listen loop", () => {
       [
         new ApiAnswerError(410, "cursor_expired", "gone"),
         new ApiUnreachableError("http://127.0.0.1:3000", new Error("ECONNRESET")),
-        new ApiAnswerError(503, "service_unavailable", "busy"),
+        new ApiAnswerError(503, "dependency_unavailable", "busy"),
         { items: [item(7)], cursor: "c7" },
       ],
       stop,
