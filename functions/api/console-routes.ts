@@ -20,24 +20,26 @@ export const listEventsRoute: Route = {
   method: "GET",
   path: "/v1/events",
   portal: true,
-  doc: (R) => ({
-    operationId: "listEvents",
-    tag: "Events",
-    summary: "A tenant's events, newest first, without payloads",
-    namesTenant: true,
-    parameters: [
-      TENANT_QUERY,
-      { name: "type", in: "query", description: "Only events of this type", schema: EVENT_TYPE },
-      {
-        name: "before",
-        in: "query",
-        description: "Only events created before this RFC 3339 time",
-        schema: { type: "string", format: "date-time" },
-      },
-      ...paging,
-    ],
-    success: { status: 200, description: "A page of events", schema: R.pageOf(R.AcceptedEvent) },
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "listEvents",
+      tag: "Events",
+      summary: "A tenant's events, newest first, without payloads",
+      namesTenant: true,
+      parameters: [
+        TENANT_QUERY,
+        { name: "type", in: "query", description: "Only events of this type", schema: EVENT_TYPE },
+        {
+          name: "before",
+          in: "query",
+          description: "Only events created before this RFC 3339 time",
+          schema: { type: "string", format: "date-time" },
+        },
+        ...paging,
+      ],
+      success: { status: 200, description: "A page of events", schema: R.pageOf(R.AcceptedEvent) },
+    };
+  },
   handler: async (e, caller, deps) => {
     const tenantId = queriedTenant(e, caller);
     const type = query(e, "type");
@@ -51,13 +53,16 @@ export const endpointStatsRoute: Route = {
   method: "GET",
   path: "/v1/endpoints/{id}/stats",
   portal: true,
-  doc: (R) => ({
-    operationId: "getEndpointStats",
-    tag: "Endpoints",
-    summary: "Success rate and latency per hour over the last 24 hours",
-    description: "Computed from the attempts already in the delivery log: no write per delivery. Reads at most the newest 5,000 attempts.",
-    success: { status: 200, description: "The endpoint's last 24 hours", schema: R.EndpointStats },
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "getEndpointStats",
+      tag: "Endpoints",
+      summary: "Success rate and latency per hour over the last 24 hours",
+      description:
+        "Computed from the attempts already in the delivery log: no write per delivery. Reads at most the newest 5,000 attempts.",
+      success: { status: 200, description: "The endpoint's last 24 hours", schema: R.EndpointStats },
+    };
+  },
   handler: async (e, caller, deps) => {
     const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
     return json(200, await endpointStats(deps, endpoint.id));

@@ -30,17 +30,19 @@ export const createEndpointRoute: Route = {
   method: "POST",
   path: "/v1/endpoints",
   portal: true,
-  doc: (R) => ({
-    operationId: "createEndpoint",
-    tag: "Endpoints",
-    summary: "Register an endpoint",
-    description:
-      '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`field_not_allowed`).',
-    namesTenant: true,
-    body: { schema: v.union([CreateEndpoint, CreatePollingEndpoint]), example: EXAMPLES.createEndpoint },
-    success: { status: 201, description: "The endpoint, with its secret", schema: R.CreatedEndpoint },
-    errors: ["destination_not_allowed", "quota_exceeded", "field_not_allowed"],
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "createEndpoint",
+      tag: "Endpoints",
+      summary: "Register an endpoint",
+      description:
+        '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`field_not_allowed`).',
+      namesTenant: true,
+      body: { schema: v.union([CreateEndpoint, CreatePollingEndpoint]), example: EXAMPLES.createEndpoint },
+      success: { status: 201, description: "The endpoint, with its secret", schema: R.CreatedEndpoint },
+      errors: ["destination_not_allowed", "quota_exceeded", "field_not_allowed"],
+    };
+  },
   handler: async (e, caller, deps) => {
     const input = parseCreateEndpoint(jsonBody(e, deps.maxBodyBytes));
     const endpoint = await createEndpoint(deps, { ...input, tenantId: actingTenant(caller, input.tenantId) });
@@ -52,14 +54,16 @@ export const listEndpointsRoute: Route = {
   method: "GET",
   path: "/v1/endpoints",
   portal: true,
-  doc: (R) => ({
-    operationId: "listEndpoints",
-    tag: "Endpoints",
-    summary: "List a tenant's endpoints",
-    namesTenant: true,
-    parameters: [TENANT_QUERY, ...paging],
-    success: { status: 200, description: "A page of endpoints", schema: R.pageOf(R.Endpoint) },
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "listEndpoints",
+      tag: "Endpoints",
+      summary: "List a tenant's endpoints",
+      namesTenant: true,
+      parameters: [TENANT_QUERY, ...paging],
+      success: { status: 200, description: "A page of endpoints", schema: R.pageOf(R.Endpoint) },
+    };
+  },
   handler: async (e, caller, deps) => {
     const [tenantId, limit, cursor] = [queriedTenant(e, caller), parseLimit(query(e, "limit")), query(e, "cursor")];
     const scope = endpointScope(caller);
@@ -75,12 +79,14 @@ export const getEndpointRoute: Route = {
   method: "GET",
   path: "/v1/endpoints/{id}",
   portal: true,
-  doc: (R) => ({
-    operationId: "getEndpoint",
-    tag: "Endpoints",
-    summary: "One endpoint (no secret)",
-    success: { status: 200, description: "The endpoint", schema: R.Endpoint },
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "getEndpoint",
+      tag: "Endpoints",
+      summary: "One endpoint (no secret)",
+      success: { status: 200, description: "The endpoint", schema: R.Endpoint },
+    };
+  },
   handler: async (e, caller, deps) =>
     json(200, endpointJson(deps, await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller)), false)),
 };
@@ -89,15 +95,17 @@ export const updateEndpointRoute: Route = {
   method: "PATCH",
   path: "/v1/endpoints/{id}",
   portal: true,
-  doc: (R) => ({
-    operationId: "updateEndpoint",
-    tag: "Endpoints",
-    summary: "Change an endpoint",
-    description: "`null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default.",
-    body: { schema: UpdateEndpoint, example: { enabled: false } },
-    success: { status: 200, description: "The endpoint as changed", schema: R.Endpoint },
-    errors: ["destination_not_allowed", "concurrent_update", "field_not_allowed"],
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "updateEndpoint",
+      tag: "Endpoints",
+      summary: "Change an endpoint",
+      description: "`null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default.",
+      body: { schema: UpdateEndpoint, example: { enabled: false } },
+      success: { status: 200, description: "The endpoint as changed", schema: R.Endpoint },
+      errors: ["destination_not_allowed", "concurrent_update", "field_not_allowed"],
+    };
+  },
   handler: async (e, caller, deps) => {
     const input = parse(UpdateEndpoint, jsonBody(e, deps.maxBodyBytes));
     const updated = endpointJson(deps, await updateEndpoint(deps, pathParam(e, "id"), input, confinedTenant(caller)), false);
@@ -109,12 +117,14 @@ export const deleteEndpointRoute: Route = {
   method: "DELETE",
   path: "/v1/endpoints/{id}",
   portal: true,
-  doc: () => ({
-    operationId: "deleteEndpoint",
-    tag: "Endpoints",
-    summary: "Remove an endpoint",
-    success: { status: 204, description: "Removed" },
-  }),
+  doc: () => {
+    DOC: return {
+      operationId: "deleteEndpoint",
+      tag: "Endpoints",
+      summary: "Remove an endpoint",
+      success: { status: 204, description: "Removed" },
+    };
+  },
   handler: async (e, caller, deps) => {
     await deleteEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
     return empty(204);

@@ -18,31 +18,33 @@ import type { Route } from "./route.ts";
 export const emitEventRoute: Route = {
   method: "POST",
   path: "/v1/events",
-  doc: (R) => ({
-    operationId: "emitEvent",
-    tag: "Events",
-    summary: "Emit one event",
-    description:
-      "`202` means the queue has accepted one message per matching endpoint and the event is recorded. An `Idempotency-Key` header or an `id` field makes the call idempotent: a repeat answers the first result with `idempotent-replayed: true`.",
-    namesTenant: true,
-    parameters: [
-      {
-        name: "idempotency-key",
-        in: "header",
-        description: "Makes the call idempotent for as long as the event is kept; scoped to the tenant",
-        schema: IDEMPOTENCY_KEY_SCHEMA,
+  doc: (R) => {
+    DOC: return {
+      operationId: "emitEvent",
+      tag: "Events",
+      summary: "Emit one event",
+      description:
+        "`202` means the queue has accepted one message per matching endpoint and the event is recorded. An `Idempotency-Key` header or an `id` field makes the call idempotent: a repeat answers the first result with `idempotent-replayed: true`.",
+      namesTenant: true,
+      parameters: [
+        {
+          name: "idempotency-key",
+          in: "header",
+          description: "Makes the call idempotent for as long as the event is kept; scoped to the tenant",
+          schema: IDEMPOTENCY_KEY_SCHEMA,
+        },
+      ],
+      // Intake checks each event with this schema itself, so that a batch's items are checked one by one.
+      body: { schema: EmitEvent, example: EXAMPLES.emitEvent },
+      success: {
+        status: 202,
+        description: "Accepted",
+        schema: R.AcceptedEvent,
+        headers: { "idempotent-replayed": "`true` when this answers a repeat of an earlier call" },
       },
-    ],
-    // Intake checks each event with this schema itself, so that a batch's items are checked one by one.
-    body: { schema: EmitEvent, example: EXAMPLES.emitEvent },
-    success: {
-      status: 202,
-      description: "Accepted",
-      schema: R.AcceptedEvent,
-      headers: { "idempotent-replayed": "`true` when this answers a repeat of an earlier call" },
-    },
-    errors: ["invalid_request", "idempotency_conflict", "schema_validation_failed", "event_type_archived"],
-  }),
+      errors: ["invalid_request", "idempotency_conflict", "schema_validation_failed", "event_type_archived"],
+    };
+  },
   handler: async (e, caller, deps) => {
     const [result] = await acceptEvents(deps, [jsonBody(e, deps.maxBodyBytes)], idempotencyKey(e), confinedTenant(caller));
     const outcome = result as IntakeResult;
@@ -54,20 +56,22 @@ export const emitEventRoute: Route = {
 export const emitEventsRoute: Route = {
   method: "POST",
   path: "/v1/events/batch",
-  doc: (R) => ({
-    operationId: "emitEvents",
-    tag: "Events",
-    summary: "Emit up to 100 events",
-    description:
-      "One result per event, in order: `{status: 202, event}` or `{status, error}`. Items that hit a dependency failure say 503, and the response then carries `Retry-After`.",
-    body: { schema: EmitBatch, example: { events: [EXAMPLES.emitEvent] } },
-    success: {
-      status: 202,
-      description: "One result per event",
-      schema: R.BatchResult,
-      headers: { "retry-after": "Seconds to wait before repeating the items that answered 503" },
-    },
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "emitEvents",
+      tag: "Events",
+      summary: "Emit up to 100 events",
+      description:
+        "One result per event, in order: `{status: 202, event}` or `{status, error}`. Items that hit a dependency failure say 503, and the response then carries `Retry-After`.",
+      body: { schema: EmitBatch, example: { events: [EXAMPLES.emitEvent] } },
+      success: {
+        status: 202,
+        description: "One result per event",
+        schema: R.BatchResult,
+        headers: { "retry-after": "Seconds to wait before repeating the items that answered 503" },
+      },
+    };
+  },
   handler: async (e, caller, deps) => {
     const { events } = parse(EmitBatch, jsonBody(e, deps.maxBodyBytes));
     const results = await acceptEvents(deps, events, undefined, confinedTenant(caller));
@@ -81,14 +85,16 @@ export const getEventRoute: Route = {
   method: "GET",
   path: "/v1/events/{id}",
   portal: true,
-  doc: (R) => ({
-    operationId: "getEvent",
-    tag: "Events",
-    summary: "An event, its payload and where each delivery stands",
-    namesTenant: true,
-    parameters: [EVENT_TENANT_QUERY],
-    success: { status: 200, description: "The event", schema: R.EventView },
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "getEvent",
+      tag: "Events",
+      summary: "An event, its payload and where each delivery stands",
+      namesTenant: true,
+      parameters: [EVENT_TENANT_QUERY],
+      success: { status: 200, description: "The event", schema: R.EventView },
+    };
+  },
   handler: async (e, caller, deps) =>
     json(200, await getEventView(deps, queriedTenant(e, caller), pathParam(e, "id"), endpointScope(caller))),
 };
@@ -97,14 +103,16 @@ export const listEventAttemptsRoute: Route = {
   method: "GET",
   path: "/v1/events/{id}/attempts",
   portal: true,
-  doc: (R) => ({
-    operationId: "listEventAttempts",
-    tag: "Events",
-    summary: "Every attempt of the event, newest first",
-    namesTenant: true,
-    parameters: [EVENT_TENANT_QUERY, ...paging],
-    success: { status: 200, description: "A page of attempts", schema: R.pageOf(R.Attempt) },
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "listEventAttempts",
+      tag: "Events",
+      summary: "Every attempt of the event, newest first",
+      namesTenant: true,
+      parameters: [EVENT_TENANT_QUERY, ...paging],
+      success: { status: 200, description: "A page of attempts", schema: R.pageOf(R.Attempt) },
+    };
+  },
   handler: async (e, caller, deps) => {
     const [tenantId, limit, cursor] = [queriedTenant(e, caller), parseLimit(query(e, "limit")), query(e, "cursor")];
     return json(200, page(await listEventAttempts(deps, tenantId, pathParam(e, "id"), limit, cursor, endpointScope(caller))));
@@ -115,13 +123,15 @@ export const listEndpointAttemptsRoute: Route = {
   method: "GET",
   path: "/v1/endpoints/{id}/attempts",
   portal: true,
-  doc: (R) => ({
-    operationId: "listEndpointAttempts",
-    tag: "Endpoints",
-    summary: "Attempts to this endpoint, newest first",
-    parameters: [{ name: "status", in: "query", description: "Only attempts of this status", schema: AttemptStatusFilter }, ...paging],
-    success: { status: 200, description: "A page of attempts", schema: R.pageOf(R.Attempt) },
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "listEndpointAttempts",
+      tag: "Endpoints",
+      summary: "Attempts to this endpoint, newest first",
+      parameters: [{ name: "status", in: "query", description: "Only attempts of this status", schema: AttemptStatusFilter }, ...paging],
+      success: { status: 200, description: "A page of attempts", schema: R.pageOf(R.Attempt) },
+    };
+  },
   handler: async (e, caller, deps) => {
     const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
     const status = query(e, "status");

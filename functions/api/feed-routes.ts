@@ -22,39 +22,41 @@ export const readFeedRoute: Route = {
   method: "GET",
   path: "/v1/endpoints/{id}/feed",
   feed: true,
-  doc: (R) => ({
-    operationId: "readFeed",
-    tag: "Endpoints",
-    summary: "Read a polling endpoint's deliveries",
-    description:
-      "Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends. A held poll counts against `MAX_POLLS_PER_ENDPOINT` and `MAX_POLLS_PER_TENANT` (`429 too_many_polls` with `Retry-After` past either); a `wait=0` read and a poll that finds items at once do not. Long polls are served at the `feedUrl` that `GET /v1/health` tells (null: this URL); the API function answers them `400 use_feed_url` with `details.feedUrl`.",
-    parameters: [
-      { name: "cursor", in: "query", description: "The `cursor` of the previous answer", schema: { type: "string" } },
-      {
-        name: "limit",
-        in: "query",
-        description: "Items at most",
-        schema: { type: "integer", minimum: 1, maximum: MAX_FEED_LIMIT, default: DEFAULT_FEED_LIMIT },
-      },
-      {
-        name: "wait",
-        in: "query",
-        description: "Seconds to hold an empty answer",
-        schema: { type: "integer", minimum: 0, maximum: MAX_WAIT_SECONDS, default: 0 },
-      },
-    ],
-    success: { status: 200, description: "Items and the cursor to pass back", schema: R.FeedPage },
-    errors: [
-      "endpoint_not_found",
-      "not_a_polling_endpoint",
-      "invalid_limit",
-      "invalid_wait",
-      "invalid_cursor",
-      "cursor_expired",
-      "too_many_polls",
-      "use_feed_url",
-    ],
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "readFeed",
+      tag: "Endpoints",
+      summary: "Read a polling endpoint's deliveries",
+      description:
+        "Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends. A held poll counts against `MAX_POLLS_PER_ENDPOINT` and `MAX_POLLS_PER_TENANT` (`429 too_many_polls` with `Retry-After` past either); a `wait=0` read and a poll that finds items at once do not. Long polls are served at the `feedUrl` that `GET /v1/health` tells (null: this URL); the API function answers them `400 use_feed_url` with `details.feedUrl`.",
+      parameters: [
+        { name: "cursor", in: "query", description: "The `cursor` of the previous answer", schema: { type: "string" } },
+        {
+          name: "limit",
+          in: "query",
+          description: "Items at most",
+          schema: { type: "integer", minimum: 1, maximum: MAX_FEED_LIMIT, default: DEFAULT_FEED_LIMIT },
+        },
+        {
+          name: "wait",
+          in: "query",
+          description: "Seconds to hold an empty answer",
+          schema: { type: "integer", minimum: 0, maximum: MAX_WAIT_SECONDS, default: 0 },
+        },
+      ],
+      success: { status: 200, description: "Items and the cursor to pass back", schema: R.FeedPage },
+      errors: [
+        "endpoint_not_found",
+        "not_a_polling_endpoint",
+        "invalid_limit",
+        "invalid_wait",
+        "invalid_cursor",
+        "cursor_expired",
+        "too_many_polls",
+        "use_feed_url",
+      ],
+    };
+  },
   handler: async (e, caller, deps) => {
     const settings = { logRetentionDays: deps.logRetentionDays, holeGraceMs: HOLE_GRACE_MS };
     // Refused before any read: a long poll sent to the API function costs it nothing more.

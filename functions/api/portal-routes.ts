@@ -16,17 +16,19 @@ type Portal = Extract<Principal, { kind: "portal" }>;
 export const createPortalSessionRoute: Route = {
   method: "POST",
   path: "/v1/portal-sessions",
-  doc: (R) => ({
-    operationId: "createPortalSession",
-    tag: "Portal",
-    summary: "Open a customer portal session for one tenant",
-    description:
-      "A signed token, good for `expiresIn` seconds (default 3600, at most 86400), that acts in `tenantId` on its endpoints, their deliveries and the tenant's events; never on API keys, portal sessions or another tenant. With `endpointIds` it finds no other endpoint, creates none, and sees only the events with a delivery (in any status) to one of them, only those deliveries and their attempts; its list pages may come back short, and their cursors are sealed. Rotating the admin key revokes every session.",
-    namesTenant: true,
-    body: { schema: CreatePortalSession, example: { tenantId: "acme", expiresIn: 3600 } },
-    success: { status: 201, description: "The session", schema: R.PortalSession },
-    errors: ["not_found"],
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "createPortalSession",
+      tag: "Portal",
+      summary: "Open a customer portal session for one tenant",
+      description:
+        "A signed token, good for `expiresIn` seconds (default 3600, at most 86400), that acts in `tenantId` on its endpoints, their deliveries and the tenant's events; never on API keys, portal sessions or another tenant. With `endpointIds` it finds no other endpoint, creates none, and sees only the events with a delivery (in any status) to one of them, only those deliveries and their attempts; its list pages may come back short, and their cursors are sealed. Rotating the admin key revokes every session.",
+      namesTenant: true,
+      body: { schema: CreatePortalSession, example: { tenantId: "acme", expiresIn: 3600 } },
+      success: { status: 201, description: "The session", schema: R.PortalSession },
+      errors: ["not_found"],
+    };
+  },
   handler: async (e, caller, deps, authenticator) => {
     const input = parse(CreatePortalSession, jsonBody(e, deps.maxBodyBytes));
     const tenantId = actingTenant(caller, input.tenantId);

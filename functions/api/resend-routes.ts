@@ -15,15 +15,17 @@ export const recoverEndpointRoute: Route = {
   method: "POST",
   path: "/v1/endpoints/{id}/recover",
   portal: true,
-  doc: (R) => ({
-    operationId: "recoverEndpoint",
-    tag: "Endpoints",
-    summary: "Resend the failed deliveries of a window",
-    description: "Resends every failed, exhausted or skipped delivery whose latest attempt is in [since, until).",
-    body: { schema: RecoverEndpoint, example: { since: "2026-11-30T00:00:00Z" } },
-    success: { status: 202, description: "A recovery to poll", schema: R.Recovery },
-    errors: ["endpoint_disabled"],
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "recoverEndpoint",
+      tag: "Endpoints",
+      summary: "Resend the failed deliveries of a window",
+      description: "Resends every failed, exhausted or skipped delivery whose latest attempt is in [since, until).",
+      body: { schema: RecoverEndpoint, example: { since: "2026-11-30T00:00:00Z" } },
+      success: { status: 202, description: "A recovery to poll", schema: R.Recovery },
+      errors: ["endpoint_disabled"],
+    };
+  },
   handler: async (e, caller, deps) => {
     const input = parse(RecoverEndpoint, jsonBody(e, deps.maxBodyBytes));
     return json(202, await startRecovery(deps, pathParam(e, "id"), input, confinedTenant(caller)));
@@ -34,12 +36,14 @@ export const getRecoveryRoute: Route = {
   method: "GET",
   path: "/v1/endpoints/{id}/recoveries/{recoveryId}",
   portal: true,
-  doc: (R) => ({
-    operationId: "getRecovery",
-    tag: "Endpoints",
-    summary: "Where a recovery stands",
-    success: { status: 200, description: "The recovery", schema: R.Recovery },
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "getRecovery",
+      tag: "Endpoints",
+      summary: "Where a recovery stands",
+      success: { status: 200, description: "The recovery", schema: R.Recovery },
+    };
+  },
   handler: async (e, caller, deps) =>
     json(200, await getRecovery(deps, pathParam(e, "id"), pathParam(e, "recoveryId"), confinedTenant(caller))),
 };
@@ -48,17 +52,19 @@ export const replayEventRoute: Route = {
   method: "POST",
   path: "/v1/events/{id}/replay",
   portal: true,
-  doc: (R) => ({
-    operationId: "replayEvent",
-    tag: "Events",
-    summary: "Send an event again now",
-    description:
-      "A new manual attempt chain, to one endpoint (`endpointId`) or to every endpoint the event went to. The admin key names the event's tenant with `tenantId` (default `default`).",
-    namesTenant: true,
-    body: { schema: ReplayEvent, optional: true, example: {} },
-    success: { status: 202, description: "The chains started, and the endpoints left out", schema: R.ReplayResult },
-    errors: ["endpoint_disabled"],
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "replayEvent",
+      tag: "Events",
+      summary: "Send an event again now",
+      description:
+        "A new manual attempt chain, to one endpoint (`endpointId`) or to every endpoint the event went to. The admin key names the event's tenant with `tenantId` (default `default`).",
+      namesTenant: true,
+      body: { schema: ReplayEvent, optional: true, example: {} },
+      success: { status: 202, description: "The chains started, and the endpoints left out", schema: R.ReplayResult },
+      errors: ["endpoint_disabled"],
+    };
+  },
   handler: async (e, caller, deps) => {
     const input = parse(ReplayEvent, optionalJsonBody(e, deps.maxBodyBytes));
     const tenantId = actingTenant(caller, input.tenantId);

@@ -10,7 +10,7 @@ import type * as Responses from "./openapi/response-schemas.ts";
  * One route, declared once: the router serves it (routes.ts lists every declaration) and the API
  * document describes it (openapi/document.ts). Its access is a runtime fact the router enforces; its
  * `doc` is read only by the document's builder, which passes in the answer schemas, so a route
- * module does not load them and the API function's cold start does not pay for them.
+ * module does not load them, and the bundles drop its text.
  */
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";
@@ -51,7 +51,11 @@ export interface Route {
   portal?: true;
   /** The feed function (API_ROUTES=feed) answers it too. */
   feed?: true;
-  /** Its entry in the API document; `R` is openapi/response-schemas.ts. */
+  /**
+   * Its entry in the API document; `R` is openapi/response-schemas.ts. Written `DOC: return {...}`:
+   * the Lambda bundles drop statements labelled DOC (lib/dispatcher-function.ts), so the text costs
+   * no cold start; only the document's builder, the tests and `npm run openapi` call it.
+   */
   doc: (R: typeof Responses) => RouteDoc;
   /** `deps` is the API's own object, read at each request (never a copy); `authenticator` checks and signs keys and sessions. */
   handler: (

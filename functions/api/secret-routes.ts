@@ -14,13 +14,15 @@ export const getSecretRoute: Route = {
   method: "GET",
   path: "/v1/endpoints/{id}/secret",
   portal: true,
-  doc: (R) => ({
-    operationId: "getEndpointSecret",
-    tag: "Endpoints",
-    summary: "The endpoint's signing secret",
-    description: "The only place besides creation that shows it; `previous` lists when rotated-out secrets stop signing.",
-    success: { status: 200, description: "The secret", schema: R.Secret },
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "getEndpointSecret",
+      tag: "Endpoints",
+      summary: "The endpoint's signing secret",
+      description: "The only place besides creation that shows it; `previous` lists when rotated-out secrets stop signing.",
+      success: { status: 200, description: "The secret", schema: R.Secret },
+    };
+  },
   handler: async (e, caller, deps) =>
     json(200, secretView(await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller)), deps.clock.now())),
 };
@@ -29,15 +31,17 @@ export const rotateSecretRoute: Route = {
   method: "POST",
   path: "/v1/endpoints/{id}/secret/rotate",
   portal: true,
-  doc: (R) => ({
-    operationId: "rotateEndpointSecret",
-    tag: "Endpoints",
-    summary: "Rotate the signing secret",
-    description: "The old secret keeps signing for the grace period (default 86400 s, at most 7 days).",
-    body: { schema: RotateSecret, optional: true, example: { gracePeriodSeconds: 3600 } },
-    success: { status: 200, description: "The new secret", schema: R.Secret },
-    errors: ["concurrent_update"],
-  }),
+  doc: (R) => {
+    DOC: return {
+      operationId: "rotateEndpointSecret",
+      tag: "Endpoints",
+      summary: "Rotate the signing secret",
+      description: "The old secret keeps signing for the grace period (default 86400 s, at most 7 days).",
+      body: { schema: RotateSecret, optional: true, example: { gracePeriodSeconds: 3600 } },
+      success: { status: 200, description: "The new secret", schema: R.Secret },
+      errors: ["concurrent_update"],
+    };
+  },
   handler: async (e, caller, deps) => {
     const input = parse(RotateSecret, optionalJsonBody(e, deps.maxBodyBytes));
     const rotated = await rotateSecret(deps, pathParam(e, "id"), input, confinedTenant(caller));
