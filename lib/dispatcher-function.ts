@@ -105,7 +105,8 @@ export class DispatcherFunction extends Construct {
         forceDockerBundling: false,
         // Lambda gives the role's credentials in the environment: the SDK's whole default chain
         // (about 130 KB of every bundle) is replaced by the environment provider alone.
-        esbuildArgs: { [`--alias:${DEFAULT_CREDENTIALS_MODULE}`]: LAMBDA_CREDENTIALS_MODULE },
+        // A route's API-document entry (functions/api/route.ts) is read only by the document's builder, never in Lambda.
+        esbuildArgs: { [`--alias:${DEFAULT_CREDENTIALS_MODULE}`]: LAMBDA_CREDENTIALS_MODULE, "--drop-labels": DOC_LABEL },
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
@@ -115,6 +116,9 @@ export class DispatcherFunction extends Construct {
     });
   }
 }
+
+/** The label of the statements esbuild drops from every bundle: the routes' API-document entries (`DOC: return {...}`). */
+export const DOC_LABEL = "DOC";
 
 /**
  * The same esbuild bundle again, split: each dynamic `import()` (the JSON Schema validator, the
@@ -137,6 +141,7 @@ export function splitBundleCommand(entry: string, outputDir: string, sourceMaps:
     "--target=node24",
     "--minify",
     "--main-fields=module,main",
+    `--drop-labels=${DOC_LABEL}`,
     `--banner:js=${ESM_REQUIRE_BANNER}`,
     `--alias:${DEFAULT_CREDENTIALS_MODULE}=${LAMBDA_CREDENTIALS_MODULE}`,
     ...(sourceMaps ? ["--sourcemap"] : []),

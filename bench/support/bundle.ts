@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
-import { DEFAULT_CREDENTIALS_MODULE, ESM_REQUIRE_BANNER, LAMBDA_CREDENTIALS_MODULE } from "../../lib/dispatcher-function.ts";
+import { DEFAULT_CREDENTIALS_MODULE, DOC_LABEL, ESM_REQUIRE_BANNER, LAMBDA_CREDENTIALS_MODULE } from "../../lib/dispatcher-function.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -31,6 +31,7 @@ export async function bundle(entryPoint: string, outdir: string, plugins: Plugin
     target: "node24",
     mainFields: ["module", "main"],
     banner: { js: ESM_REQUIRE_BANNER },
+    dropLabels: [DOC_LABEL],
     alias: { [DEFAULT_CREDENTIALS_MODULE]: resolve(ROOT, LAMBDA_CREDENTIALS_MODULE) },
     metafile: true,
     sourcemap,

@@ -1,41 +1,73 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { endpointScope } from "../core/access/endpoint-scope.ts";
-import { actingTenant, confinedTenant } from "../core/access/principal.ts";
+import { confinedTenant } from "../core/access/principal.ts";
 import { endpointStats } from "../core/endpoints/endpoint-stats.ts";
 import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { listEvents } from "../core/events/event-list.ts";
 import { ApiError } from "../core/kernel/errors.ts";
 import { parseTimestamp } from "../core/kernel/timestamp.ts";
-import { EVENT_TYPE, parse, parseLimit, TenantId } from "../core/requests/validation.ts";
-import { pathParam, query } from "./request.ts";
-import { json } from "./response.ts";
-import type { ApiDeps, Route } from "./routes.ts";
+import { EVENT_TYPE, parse, parseLimit } from "../core/requests/validation.ts";
+import { paging, TENANT_QUERY } from "./openapi/operation.ts";
+import { pathParam, queriedTenant, query } from "./request.ts";
+import { json, page } from "./response.ts";
+import type { Route } from "./route.ts";
 
-/** The read routes the console browses with: a tenant's events, and an endpoint's last 24 hours. */
-export function consoleRoutes(deps: ApiDeps): Route[] {
-  return [
-    {
-      method: "GET",
-      path: "/v1/events",
-      handler: async (e, caller) => {
-        const requested = query(e, "tenantId");
-        const tenantId = actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
-        const type = query(e, "type");
-        const filter = { type: type === undefined ? undefined : parse(EVENT_TYPE, type), before: isoTime(e, "before") };
-        const page = await listEvents(deps, tenantId, filter, parseLimit(query(e, "limit")), query(e, "cursor"), endpointScope(caller));
-        return json(200, { items: page.items, nextCursor: page.nextCursor ?? null });
-      },
-    },
-    {
-      method: "GET",
-      path: "/v1/endpoints/{id}/stats",
-      handler: async (e, caller) => {
-        const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
-        return json(200, await endpointStats(deps, endpoint.id));
-      },
-    },
-  ];
-}
+/*
+ * The read routes the console browses with: a tenant's events, and an endpoint's last 24 hours.
+ */
+
+export const listEventsRoute: Route = {
+  method: "GET",
+  path: "/v1/events",
+  portal: true,
+  doc: (R) => {
+    DOC: return {
+      operationId: "listEvents",
+      tag: "Events",
+      summary: "A tenant's events, newest first, without payloads",
+      namesTenant: true,
+      parameters: [
+        TENANT_QUERY,
+        { name: "type", in: "query", description: "Only events of this type", schema: EVENT_TYPE },
+        {
+          name: "before",
+          in: "query",
+          description: "Only events created before this RFC 3339 time",
+          schema: { type: "string", format: "date-time" },
+        },
+        ...paging,
+      ],
+      success: { status: 200, description: "A page of events", schema: R.pageOf(R.AcceptedEvent) },
+    };
+  },
+  handler: async (e, caller, deps) => {
+    const tenantId = queriedTenant(e, caller);
+    const type = query(e, "type");
+    const filter = { type: type === undefined ? undefined : parse(EVENT_TYPE, type), before: isoTime(e, "before") };
+    const found = await listEvents(deps, tenantId, filter, parseLimit(query(e, "limit")), query(e, "cursor"), endpointScope(caller));
+    return json(200, page(found));
+  },
+};
+
+export const endpointStatsRoute: Route = {
+  method: "GET",
+  path: "/v1/endpoints/{id}/stats",
+  portal: true,
+  doc: (R) => {
+    DOC: return {
+      operationId: "getEndpointStats",
+      tag: "Endpoints",
+      summary: "Success rate and latency per hour over the last 24 hours",
+      description:
+        "Computed from the attempts already in the delivery log: no write per delivery. Reads at most the newest 5,000 attempts.",
+      success: { status: 200, description: "The endpoint's last 24 hours", schema: R.EndpointStats },
+    };
+  },
+  handler: async (e, caller, deps) => {
+    const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
+    return json(200, await endpointStats(deps, endpoint.id));
+  },
+};
 
 /** An RFC 3339 time query parameter, read by the one strict parser every date field goes through. */
 function isoTime(e: APIGatewayProxyEventV2, name: string): string | undefined {

@@ -4,27 +4,43 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import type { Log } from "../adapters/lambda/logger.ts";
 import type { Authenticator } from "../core/access/api-keys.ts";
 import type { Principal } from "../core/access/principal.ts";
+import { requireAdmin } from "../core/access/principal.ts";
 import { ApiError } from "../core/kernel/errors.ts";
+import type { ApiDeps } from "./api-deps.ts";
 import { consolePages, isConsolePath, portalFrameAncestors } from "./console-page.ts";
-import { consoleRoutes } from "./console-routes.ts";
-import { feedRoutes } from "./feed-routes.ts";
-import { asPortal, portalRoutes } from "./portal-routes.ts";
+import { asPortal } from "./portal-routes.ts";
 import { bearerKey, portalToken } from "./request.ts";
 import { errorResponse } from "./response.ts";
-import { type ApiDeps, type Route, routes } from "./routes.ts";
+import type { Route, ServedRoute } from "./route.ts";
+import { PUBLIC_PATHS, ROUTES } from "./routes.ts";
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
-/** The routes every caller may read without a key: health and the API document. */
-export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/v1/health", "/v1/openapi.json"]);
+export { PUBLIC_PATHS } from "./routes.ts";
 
-/** Every API route (the pages aside): the table the router serves and the tests enumerate. */
-export function apiRoutes(deps: ApiDeps, authenticator: () => Promise<Authenticator>): Route[] {
-  return [...routes(deps), ...consoleRoutes(deps), ...feedRoutes(deps), ...portalRoutes(deps, authenticator)];
+/** A declared route bound to the API's ports; an admin-only route refuses any other caller before its handler runs. */
+function served(route: Route, deps: ApiDeps, authenticator: () => Promise<Authenticator>): ServedRoute & Pick<Route, "portal"> {
+  const { admin } = route;
+  return {
+    method: route.method,
+    path: route.path,
+    portal: route.portal,
+    handler: (event, caller) => {
+      if (admin !== undefined) requireAdmin(caller, admin);
+      return route.handler(event, caller, deps, authenticator);
+    },
+  };
 }
 
-/** What the feed function (API_ROUTES=feed) answers: behind its own URL it must not become a second door to the whole API. */
-const FEED_FUNCTION_ROUTES = new Set(["GET /v1/health", "GET /v1/endpoints/{id}/feed"]);
+/**
+ * The routes this function serves (the pages aside), bound to its ports. The feed function
+ * (API_ROUTES=feed) serves only the routes declared `feed`: behind its own URL it must not become
+ * a second door to the whole API.
+ */
+export function apiRoutes(deps: ApiDeps, authenticator: () => Promise<Authenticator>): (ServedRoute & Pick<Route, "portal">)[] {
+  const declared = deps.apiRoutes === "feed" ? ROUTES.filter((route) => route.feed) : ROUTES;
+  return declared.map((route) => served(route, deps, authenticator));
+}
 
 /**
  * The API Lambda: bearer or portal-session auth on every route but health, the API document and the
@@ -34,10 +50,9 @@ export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Aut
   const callers = new WeakMap<APIGatewayProxyEventV2, Principal>();
   const feedOnly = deps.apiRoutes === "feed";
   const pages = feedOnly ? [] : consolePages(portalFrameAncestors(deps.portalFrameAncestors));
-  const every = apiRoutes(deps, authenticator);
-  const served = feedOnly ? every.filter((route) => FEED_FUNCTION_ROUTES.has(`${route.method} ${route.path}`)) : every;
-  const table = served.map((route) => ({
-    ...route,
+  const table = apiRoutes(deps, authenticator).map((route) => ({
+    method: route.method,
+    path: route.path,
     handler: (event: APIGatewayProxyEventV2) => {
       const caller = callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" };
       return caller.kind === "portal" ? authenticator().then((a) => asPortal(route, event, caller, a)) : route.handler(event, caller);

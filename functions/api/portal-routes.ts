@@ -8,57 +8,47 @@ import { CreatePortalSession, parse } from "../core/requests/validation.ts";
 import { PORTAL_PATH } from "./console-page.ts";
 import { header, jsonBody, pathParam, query } from "./request.ts";
 import { json } from "./response.ts";
-import type { ApiDeps, Route } from "./routes.ts";
+import { type Route, routeKey, type ServedRoute } from "./route.ts";
 
 type Portal = Extract<Principal, { kind: "portal" }>;
 
 /** POST /v1/portal-sessions: a signed, short-lived link to the portal for one tenant (admin key, or a tenant key for its own). */
-export function portalRoutes(deps: ApiDeps, authenticator: () => Promise<Authenticator>): Route[] {
-  return [
-    {
-      method: "POST",
-      path: "/v1/portal-sessions",
-      handler: async (e, caller) => {
-        const input = parse(CreatePortalSession, jsonBody(e, deps.maxBodyBytes));
-        const tenantId = actingTenant(caller, input.tenantId);
-        // Every endpoint named must be the tenant's, so a session never names what it could not see.
-        for (const id of input.endpointIds ?? []) await getEndpoint(deps, id, tenantId);
-        const now = deps.clock.now();
-        const expiresAt = Math.floor(now.getTime() / 1000) + (input.expiresIn ?? PORTAL_DEFAULT_SECONDS);
-        const endpointIds = input.endpointIds && [...new Set(input.endpointIds)];
-        // A session opened with a tenant key names that key, so revoking the key ends the session too.
-        const keyId = caller.kind === "tenant" ? caller.keyId : undefined;
-        const token = (await authenticator()).signPortal({
-          tenantId,
-          ...(endpointIds && { endpointIds }),
-          ...(keyId && { keyId }),
-          expiresAt,
-        });
-        // The token goes in the fragment: browsers never send it, so no access log or Referer carries it.
-        return json(201, { url: `${origin(e)}${PORTAL_PATH}#portal=${token}`, token, expiresAt: new Date(expiresAt * 1000).toISOString() });
-      },
-    },
-  ];
-}
-
-/** Every route a portal session may call: its tenant's endpoints and their deliveries, and its tenant's events. */
-export const PORTAL_ROUTES: ReadonlySet<string> = new Set([
-  "GET /v1/endpoints",
-  "POST /v1/endpoints",
-  "GET /v1/endpoints/{id}",
-  "PATCH /v1/endpoints/{id}",
-  "DELETE /v1/endpoints/{id}",
-  "GET /v1/endpoints/{id}/secret",
-  "POST /v1/endpoints/{id}/secret/rotate",
-  "POST /v1/endpoints/{id}/recover",
-  "GET /v1/endpoints/{id}/recoveries/{recoveryId}",
-  "GET /v1/endpoints/{id}/attempts",
-  "GET /v1/endpoints/{id}/stats",
-  "GET /v1/events",
-  "GET /v1/events/{id}",
-  "GET /v1/events/{id}/attempts",
-  "POST /v1/events/{id}/replay",
-]);
+export const createPortalSessionRoute: Route = {
+  method: "POST",
+  path: "/v1/portal-sessions",
+  doc: (R) => {
+    DOC: return {
+      operationId: "createPortalSession",
+      tag: "Portal",
+      summary: "Open a customer portal session for one tenant",
+      description:
+        "A signed token, good for `expiresIn` seconds (default 3600, at most 86400), that acts in `tenantId` on its endpoints, their deliveries and the tenant's events; never on API keys, portal sessions or another tenant. With `endpointIds` it finds no other endpoint, creates none, and sees only the events with a delivery (in any status) to one of them, only those deliveries and their attempts; its list pages may come back short, and their cursors are sealed. Rotating the admin key revokes every session.",
+      namesTenant: true,
+      body: { schema: CreatePortalSession, example: { tenantId: "acme", expiresIn: 3600 } },
+      success: { status: 201, description: "The session", schema: R.PortalSession },
+      errors: ["not_found"],
+    };
+  },
+  handler: async (e, caller, deps, authenticator) => {
+    const input = parse(CreatePortalSession, jsonBody(e, deps.maxBodyBytes));
+    const tenantId = actingTenant(caller, input.tenantId);
+    // Every endpoint named must be the tenant's, so a session never names what it could not see.
+    for (const id of input.endpointIds ?? []) await getEndpoint(deps, id, tenantId);
+    const now = deps.clock.now();
+    const expiresAt = Math.floor(now.getTime() / 1000) + (input.expiresIn ?? PORTAL_DEFAULT_SECONDS);
+    const endpointIds = input.endpointIds && [...new Set(input.endpointIds)];
+    // A session opened with a tenant key names that key, so revoking the key ends the session too.
+    const keyId = caller.kind === "tenant" ? caller.keyId : undefined;
+    const token = (await authenticator()).signPortal({
+      tenantId,
+      ...(endpointIds && { endpointIds }),
+      ...(keyId && { keyId }),
+      expiresAt,
+    });
+    // The token goes in the fragment: browsers never send it, so no access log or Referer carries it.
+    return json(201, { url: `${origin(e)}${PORTAL_PATH}#portal=${token}`, token, expiresAt: new Date(expiresAt * 1000).toISOString() });
+  },
+};
 
 /**
  * Runs a route for a portal session, narrowed: a route outside the portal's set is forbidden. A
@@ -67,13 +57,13 @@ export const PORTAL_ROUTES: ReadonlySet<string> = new Set([
  * list cursor it gets is sealed, since a filtered read can stop on another endpoint's event.
  */
 export async function asPortal(
-  route: Route,
+  route: ServedRoute & Pick<Route, "portal">,
   event: APIGatewayProxyEventV2,
   caller: Portal,
   authenticator: Pick<Authenticator, "sealCursor" | "openCursor">,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const key = `${route.method} ${route.path}`;
-  if (!PORTAL_ROUTES.has(key)) throw new ApiError("forbidden", "A portal session may not use this route");
+  const key = routeKey(route);
+  if (!route.portal) throw new ApiError("forbidden", "A portal session may not use this route");
   const only = caller.endpointIds;
   if (!only) return route.handler(event, caller);
   if (key === "POST /v1/endpoints")

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { B64TOKEN } from "../core/access/principal.ts";
+import { actingTenant, B64TOKEN, type Principal } from "../core/access/principal.ts";
 import { ApiError } from "../core/kernel/errors.ts";
+import { parse, TenantId } from "../core/requests/validation.ts";
 
 /** The JSON body of a request: checked for size and media type, then parsed. */
 export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
@@ -18,6 +19,17 @@ export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unkno
   } catch {
     throw new ApiError("invalid_json", "The request body is not valid JSON");
   }
+}
+
+/** The JSON body when there is one, `{}` for an empty request (routes whose body is optional). */
+export function optionalJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
+  return event.body ? jsonBody(event, maxBytes) : {};
+}
+
+/** The tenant a request acts in: the admin names it with `?tenantId=` (default "default"), a tenant key acts in its own. */
+export function queriedTenant(event: APIGatewayProxyEventV2, caller: Principal): string {
+  const requested = query(event, "tenantId");
+  return actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
 }
 
 /** A header by its lower-case name (API Gateway v2 lower-cases them). */

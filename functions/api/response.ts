@@ -9,6 +9,11 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   return { statusCode, headers: { "content-type": "application/json", ...API_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
+/** A page as every list answers it: `nextCursor` is null on the last page. */
+export function page<T>(p: { items: T[]; nextCursor?: string }): { items: T[]; nextCursor: string | null } {
+  return { items: p.items, nextCursor: p.nextCursor ?? null };
+}
+
 /** An empty response. */
 export function empty(statusCode: number): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { ...API_HEADERS }, body: "" };

@@ -53,6 +53,14 @@ describe("functions", () => {
     expect([...coldStartFiles(app, template, stack, api).keys()]).not.toContain(`chunks/${engine}`);
   });
 
+  it("leave the routes' API-document entries out of the API function (esbuild drops the DOC labels)", () => {
+    const api = fns.find((f) => f.name === "api")?.fn as NodejsFunction;
+    const code = [...coldStartFiles(app, template, stack, api).values()].join("\n");
+    // A route's path is routing, its summary documentation (functions/api/endpoint-routes.ts).
+    expect(code).toContain("/v1/endpoints/{id}/secret/rotate");
+    expect(code).not.toContain("Rotate the signing secret");
+  });
+
   it("load as ES modules on Node 24 and export handler (the createRequire banner works)", () => {
     const env = {
       PATH: process.env.PATH,

@@ -1,7 +1,7 @@
 import type { Context } from "aws-lambda";
 import type { Log } from "../../functions/adapters/lambda/logger.ts";
+import type { ApiDeps } from "../../functions/api/api-deps.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
-import type { ApiDeps } from "../../functions/api/routes.ts";
 import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { apiEvent } from "./api-event.ts";
 

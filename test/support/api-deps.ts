@@ -1,4 +1,4 @@
-import type { ApiDeps, ApiRoutes } from "../../functions/api/routes.ts";
+import type { ApiDeps, ApiRoutes } from "../../functions/api/api-deps.ts";
 import { defaultTestPolicy } from "./delivery-deps.ts";
 import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { apiRoutes, PUBLIC_PATHS } from "../../functions/api/handler.ts";
-import { PORTAL_ROUTES } from "../../functions/api/portal-routes.ts";
+import { PORTAL_ROUTES } from "../../functions/api/routes.ts";
 import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { memoryApiDeps } from "./api-deps.ts";
 

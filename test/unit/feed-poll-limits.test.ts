@@ -2,9 +2,9 @@ import type { Context } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Log } from "../../functions/adapters/lambda/logger.ts";
+import type { ApiRoutes } from "../../functions/api/api-deps.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
-import { OPERATIONS } from "../../functions/api/openapi/operations.ts";
-import type { ApiRoutes } from "../../functions/api/routes.ts";
+import { ROUTES } from "../../functions/api/routes.ts";
 import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { appendToFeed } from "../../functions/core/feed/append.ts";
 import { LEASE_MARGIN_MS, MAX_RETRY_AFTER_SECONDS } from "../../functions/core/feed/poll-leases.ts";
@@ -208,7 +208,7 @@ describe("which function serves what", () => {
       feedOnly(apiEvent(method, path, method === "GET" || method === "DELETE" ? {} : { body: {} }), {} as Context);
     expect((await call("GET", `/v1/endpoints/${id}/feed`)).statusCode).toBe(200);
     expect(JSON.parse((await call("GET", "/v1/health")).body as string)).toEqual({ status: "ok", feedUrl: null });
-    for (const op of OPERATIONS) {
+    for (const op of ROUTES) {
       if (op.path === "/v1/health" || op.path === "/v1/endpoints/{id}/feed") continue;
       const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => (name === "id" ? id : "x"));
       const answer = await call(op.method, path);

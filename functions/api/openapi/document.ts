@@ -6,14 +6,14 @@ import { ApiError, type ApiErrorCode } from "../../core/kernel/errors.ts";
 import * as V from "../../core/requests/validation.ts";
 import { RESOURCE_ID } from "../request.ts";
 import { RETRY_AFTER_SECONDS } from "../response.ts";
-import * as F from "./feed-operations.ts";
-import type { Operation, Parameter } from "./operation.ts";
-import { OPERATIONS } from "./operations.ts";
+import type { Parameter } from "../route.ts";
+import { ROUTES } from "../routes.ts";
+import type { Operation } from "./operation.ts";
 import * as R from "./response-schemas.ts";
 
 /*
  * The OpenAPI 3.1 document, generated from the valibot schemas that validate requests and describe
- * answers, and from the operation table. Loaded only by GET /v1/openapi.json (dynamically, so the
+ * answers, and from the route declarations (functions/api/routes.ts). Loaded only by GET /v1/openapi.json (dynamically, so the
  * converter costs the API function's cold start nothing), by the tests and by `npm run openapi`.
  */
 
@@ -53,8 +53,8 @@ const COMPONENTS: Record<string, v.GenericSchema> = {
   EventTypeDefinition: R.EventType,
   Error: R.ErrorBody,
   Health: R.Health,
-  FeedPage: F.FeedPage,
-  FeedItem: F.FeedItem,
+  FeedPage: R.FeedPage,
+  FeedItem: R.FeedItem,
 };
 
 const CONVERSION: ConversionConfig = {
@@ -131,7 +131,7 @@ export function openApiDocument(): Json {
   const events = (schemas.EmitBatch?.properties as Record<string, Json>).events as Json;
   events.items = { $ref: "#/components/schemas/EmitEvent" };
   const paths: Record<string, Record<string, Json>> = {};
-  for (const op of OPERATIONS) {
+  for (const op of operations()) {
     paths[op.path] ??= {};
     (paths[op.path] as Record<string, Json>)[op.method.toLowerCase()] = operation(op);
   }
@@ -168,6 +168,17 @@ export function openApiDocument(): Json {
       },
     },
   };
+}
+
+/** Every declared route as the document reads it: its `doc`, given the answer schemas, with its method, path and access. */
+export function operations(): Operation[] {
+  return ROUTES.map((route) => ({
+    ...route.doc(R),
+    method: route.method,
+    path: route.path,
+    ...(route.public && { public: true }),
+    ...(route.admin !== undefined && { adminOnly: true }),
+  }));
 }
 
 function operation(op: Operation): Json {

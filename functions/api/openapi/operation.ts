@@ -1,41 +1,13 @@
-import type * as v from "valibot";
-import type { ApiErrorCode } from "../../core/kernel/errors.ts";
 import { TenantId } from "../../core/requests/validation.ts";
+import type { Method, Parameter, RouteDoc } from "../route.ts";
 
 /*
- * What an entry of the API document says of a route, and the parameters and examples several routes
- * share; the entries themselves are in operations.ts.
+ * The parameters and examples several routes' documentation shares, and a route as the document
+ * builder reads it.
  */
 
-/** A parameter: its schema is a valibot schema the route parses with, or JSON Schema where the route checks by hand. */
-export interface Parameter {
-  name: string;
-  in: "query" | "header";
-  description: string;
-  schema: v.GenericSchema | Record<string, unknown>;
-}
-
-/** One route of the API as the document shows it. Error responses are derived from these facts. */
-export interface Operation {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
-  path: string;
-  operationId: string;
-  tag: "Endpoints" | "Events" | "Event types" | "API keys" | "Portal" | "Service";
-  summary: string;
-  description?: string;
-  /** No key needed. */
-  public?: boolean;
-  /** Only the admin key may call it (403 for a tenant key). */
-  adminOnly?: boolean;
-  /** Names a tenant: a tenant key naming another one answers 403. */
-  namesTenant?: boolean;
-  parameters?: Parameter[];
-  /** The JSON body the route parses with this schema; `optional` when an empty body is allowed. */
-  body?: { schema: v.GenericSchema; optional?: boolean; example?: unknown };
-  success: { status: number; description: string; schema?: v.GenericSchema; example?: unknown; headers?: Record<string, string> };
-  /** Errors beyond the ones every route of its kind answers. */
-  errors?: ApiErrorCode[];
-}
+/** One route as the document shows it: its declared documentation, method, path and access. */
+export type Operation = RouteDoc & { method: Method; path: string; public?: boolean; adminOnly?: boolean };
 
 /** The tenant a list reads (the admin key names it; a tenant key reads its own). */
 export const TENANT_QUERY: Parameter = {

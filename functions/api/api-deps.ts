@@ -1,0 +1,32 @@
+import type { ApiKeyDeps } from "../core/access/api-keys.ts";
+import type { LaneExitRule } from "../core/delivery/lane-exit.ts";
+import type { EndpointDeps } from "../core/endpoints/endpoints.ts";
+import type { EventTypeDeps } from "../core/event-types/event-types.ts";
+import type { FeedApiDeps } from "../core/feed/deps.ts";
+import type { IntakeDeps } from "../core/intake/intake.ts";
+import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/kernel/ports.ts";
+
+/*
+ * What the API's routes are given, in a leaf file: the route declarations, the route table and the
+ * handler all import it, and it imports none of them.
+ */
+
+export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, ApiKeyDeps, EventTypeDeps, FeedApiDeps {
+  events: EventStore;
+  attempts: AttemptLog;
+  maxBodyBytes: number;
+  /** Recoveries (POST /v1/endpoints/{id}/recover) and the queue their steps go through. */
+  recoveries: RecoveryStore;
+  requeue: Requeue;
+  /** PORTAL_FRAME_ANCESTORS: the origins that may frame the portal; unset, none may. */
+  portalFrameAncestors?: string;
+  /** API_ROUTES: which routes this function answers (`api`: long polls go elsewhere; `feed`: the feed only). */
+  apiRoutes: ApiRoutes;
+  /** FEED_URL: the feed function's own URL, when it has one; /v1/health tells it. */
+  feedUrl?: string;
+  /** The lane settings an endpoint's way back to the fast lane is shown by. */
+  laneExit: LaneExitRule;
+}
+
+/** What one function of the API serves: every route (`all`, the local stack), all but long polls (`api`), or the feed (`feed`). */
+export type ApiRoutes = "all" | "api" | "feed";

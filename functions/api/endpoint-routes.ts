@@ -1,0 +1,163 @@
+import * as v from "valibot";
+import { endpointScope } from "../core/access/endpoint-scope.ts";
+import { actingTenant, confinedTenant } from "../core/access/principal.ts";
+import { demotionsNow, exitSuccessesShown } from "../core/delivery/lane-exit.ts";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  endpointView,
+  getEndpoint,
+  listEndpoints,
+  listEndpointsAmong,
+  updateEndpoint,
+} from "../core/endpoints/endpoints.ts";
+import { unknownTypeWarnings } from "../core/event-types/event-types.ts";
+import { parseCreateEndpoint } from "../core/feed/endpoint-kind.ts";
+import type { Endpoint, EndpointView } from "../core/kernel/model.ts";
+import { circuitView } from "../core/policy/circuit-breaker.ts";
+import { CreateEndpoint, CreatePollingEndpoint, parse, parseLimit, UpdateEndpoint } from "../core/requests/validation.ts";
+import type { ApiDeps } from "./api-deps.ts";
+import { EXAMPLES, paging, TENANT_QUERY } from "./openapi/operation.ts";
+import { jsonBody, pathParam, queriedTenant, query } from "./request.ts";
+import { empty, json, page } from "./response.ts";
+import type { Route } from "./route.ts";
+
+/*
+ * An endpoint's own routes: register, list, read, change, remove.
+ */
+
+export const createEndpointRoute: Route = {
+  method: "POST",
+  path: "/v1/endpoints",
+  portal: true,
+  doc: (R) => {
+    DOC: return {
+      operationId: "createEndpoint",
+      tag: "Endpoints",
+      summary: "Register an endpoint",
+      description:
+        '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`field_not_allowed`).',
+      namesTenant: true,
+      body: { schema: v.union([CreateEndpoint, CreatePollingEndpoint]), example: EXAMPLES.createEndpoint },
+      success: { status: 201, description: "The endpoint, with its secret", schema: R.CreatedEndpoint },
+      errors: ["destination_not_allowed", "quota_exceeded", "field_not_allowed"],
+    };
+  },
+  handler: async (e, caller, deps) => {
+    const input = parseCreateEndpoint(jsonBody(e, deps.maxBodyBytes));
+    const endpoint = await createEndpoint(deps, { ...input, tenantId: actingTenant(caller, input.tenantId) });
+    return json(201, { ...endpointJson(deps, endpoint, true), warnings: await unknownTypeWarnings(deps, input.eventTypes) });
+  },
+};
+
+export const listEndpointsRoute: Route = {
+  method: "GET",
+  path: "/v1/endpoints",
+  portal: true,
+  doc: (R) => {
+    DOC: return {
+      operationId: "listEndpoints",
+      tag: "Endpoints",
+      summary: "List a tenant's endpoints",
+      namesTenant: true,
+      parameters: [TENANT_QUERY, ...paging],
+      success: { status: 200, description: "A page of endpoints", schema: R.pageOf(R.Endpoint) },
+    };
+  },
+  handler: async (e, caller, deps) => {
+    const [tenantId, limit, cursor] = [queriedTenant(e, caller), parseLimit(query(e, "limit")), query(e, "cursor")];
+    const scope = endpointScope(caller);
+    // A portal session limited to some endpoints lists those, read by id.
+    const found = scope
+      ? await listEndpointsAmong(deps, tenantId, scope, limit, cursor)
+      : await listEndpoints(deps, tenantId, limit, cursor);
+    return json(200, page({ ...found, items: found.items.map((view) => endpointJson(deps, view, false)) }));
+  },
+};
+
+export const getEndpointRoute: Route = {
+  method: "GET",
+  path: "/v1/endpoints/{id}",
+  portal: true,
+  doc: (R) => {
+    DOC: return {
+      operationId: "getEndpoint",
+      tag: "Endpoints",
+      summary: "One endpoint (no secret)",
+      success: { status: 200, description: "The endpoint", schema: R.Endpoint },
+    };
+  },
+  handler: async (e, caller, deps) =>
+    json(200, endpointJson(deps, await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller)), false)),
+};
+
+export const updateEndpointRoute: Route = {
+  method: "PATCH",
+  path: "/v1/endpoints/{id}",
+  portal: true,
+  doc: (R) => {
+    DOC: return {
+      operationId: "updateEndpoint",
+      tag: "Endpoints",
+      summary: "Change an endpoint",
+      description: "`null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default.",
+      body: { schema: UpdateEndpoint, example: { enabled: false } },
+      success: { status: 200, description: "The endpoint as changed", schema: R.Endpoint },
+      errors: ["destination_not_allowed", "concurrent_update", "field_not_allowed"],
+    };
+  },
+  handler: async (e, caller, deps) => {
+    const input = parse(UpdateEndpoint, jsonBody(e, deps.maxBodyBytes));
+    const updated = endpointJson(deps, await updateEndpoint(deps, pathParam(e, "id"), input, confinedTenant(caller)), false);
+    return json(200, { ...updated, warnings: await unknownTypeWarnings(deps, input.eventTypes) });
+  },
+};
+
+export const deleteEndpointRoute: Route = {
+  method: "DELETE",
+  path: "/v1/endpoints/{id}",
+  portal: true,
+  doc: () => {
+    DOC: return {
+      operationId: "deleteEndpoint",
+      tag: "Endpoints",
+      summary: "Remove an endpoint",
+      success: { status: 204, description: "Removed" },
+    };
+  },
+  handler: async (e, caller, deps) => {
+    await deleteEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
+    return empty(204);
+  },
+};
+
+/** An endpoint as the API shows it; `null` where a field is unset, the secret only when asked. */
+function endpointJson(deps: Pick<ApiDeps, "clock" | "laneExit">, endpoint: Endpoint | EndpointView, withSecret: boolean) {
+  const view = "secret" in endpoint ? endpointView(endpoint) : endpoint;
+  const now = deps.clock.now();
+  return {
+    id: view.id,
+    kind: view.kind ?? "webhook",
+    // A polling endpoint has no URL: its deliveries are read from its feed.
+    ...(view.kind !== "polling" && { url: view.url }),
+    eventTypes: view.eventTypes ?? null,
+    tenantId: view.tenantId,
+    description: view.description ?? null,
+    enabled: view.enabled,
+    headers: view.headers,
+    ...(withSecret && "secret" in endpoint && { secret: endpoint.secret }),
+    createdAt: view.createdAt,
+    updatedAt: view.updatedAt,
+    retrySchedule: view.retrySchedule ?? null,
+    rateLimitPerSecond: view.rateLimitPerSecond ?? null,
+    disabledReason: view.disabledReason ?? null,
+    disabledAt: view.disabledAt ?? null,
+    failingSince: view.failingSince ?? null,
+    circuit: circuitView(view.circuit, now),
+    lane: view.lane ?? "fast",
+    laneSince: view.laneSince ?? null,
+    laneFastSuccesses: view.laneFastSuccesses ?? 0,
+    laneFastSuccessesNeeded: exitSuccessesShown(deps.laneExit, view, now),
+    laneDemotions: demotionsNow(deps.laneExit, view, now),
+  };
+}
