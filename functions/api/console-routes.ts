@@ -4,7 +4,7 @@ import { actingTenant, confinedTenant } from "../core/access/principal.ts";
 import { endpointStats } from "../core/endpoints/endpoint-stats.ts";
 import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { listEvents } from "../core/events/event-list.ts";
-import { ApiError } from "../core/kernel/errors.ts";
+import { invalidField } from "../core/kernel/errors.ts";
 import { parseTimestamp } from "../core/kernel/timestamp.ts";
 import { EVENT_TYPE, parse, parseLimit, TenantId } from "../core/requests/validation.ts";
 import { pathParam, query } from "./request.ts";
@@ -19,9 +19,9 @@ export function consoleRoutes(deps: ApiDeps): Route[] {
       path: "/v1/events",
       handler: async (e, caller) => {
         const requested = query(e, "tenantId");
-        const tenantId = actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
+        const tenantId = actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested, "tenantId"));
         const type = query(e, "type");
-        const filter = { type: type === undefined ? undefined : parse(EVENT_TYPE, type), before: isoTime(e, "before") };
+        const filter = { type: type === undefined ? undefined : parse(EVENT_TYPE, type, "type"), before: isoTime(e, "before") };
         const page = await listEvents(deps, tenantId, filter, parseLimit(query(e, "limit")), query(e, "cursor"), endpointScope(caller));
         return json(200, { items: page.items, nextCursor: page.nextCursor ?? null });
       },
@@ -43,7 +43,7 @@ function isoTime(e: APIGatewayProxyEventV2, name: string): string | undefined {
   if (raw === undefined) return undefined;
   const time = parseTimestamp(raw);
   if (time === undefined) {
-    throw new ApiError("invalid_request", `${name} must be an RFC 3339 time such as 2026-12-01T10:00:00Z`, { parameter: name });
+    throw invalidField(name, "must be an RFC 3339 time such as 2026-12-01T10:00:00Z");
   }
   return time;
 }

@@ -2,7 +2,7 @@ import { confinedTenant } from "../core/access/principal.ts";
 import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { HOLE_GRACE_MS } from "../core/feed/deps.ts";
 import { parseFeedLimit, parseFeedWait, pollFeed } from "../core/feed/long-poll.ts";
-import { ApiError } from "../core/kernel/errors.ts";
+import { type ApiError, invalidField } from "../core/kernel/errors.ts";
 import { pathParam, query } from "./request.ts";
 import { json } from "./response.ts";
 import type { ApiDeps, Route } from "./routes.ts";
@@ -27,9 +27,7 @@ export function feedRoutes(deps: ApiDeps): Route[] {
       handler: async (e, caller) => {
         // Refused before any read: a long poll sent to the API function costs it nothing more.
         if (deps.apiRoutes === "api" && parseFeedWait(query(e, "wait")) > 0) throw misdirected(deps.feedUrl);
-        const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller)).catch((error: unknown) => {
-          throw error instanceof ApiError && error.code === "not_found" ? new ApiError("endpoint_not_found", error.message) : error;
-        });
+        const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
         const limit = parseFeedLimit(query(e, "limit"));
         const waitMs = Math.max(0, Math.min(parseFeedWait(query(e, "wait")) * 1000, deps.timeLeftMs() - FEED_ANSWER_RESERVE_MS));
         const answer = await pollFeed({ ...deps, settings }, endpoint, { cursor: query(e, "cursor"), limit, waitMs });
@@ -41,9 +39,10 @@ export function feedRoutes(deps: ApiDeps): Route[] {
 
 function misdirected(feedUrl: string | undefined): ApiError {
   const where = feedUrl === undefined ? "the feed route of this API" : feedUrl;
-  return new ApiError(
+  return invalidField(
+    "wait",
+    `above 0 (a long poll) is served at ${where}, not by the API function; wait=0 reads are served here`,
     "use_feed_url",
-    `wait above 0 (a long poll) is served at ${where}, not by the API function; wait=0 reads are served here`,
-    { parameter: "wait", ...(feedUrl !== undefined && { feedUrl }) },
+    feedUrl === undefined ? {} : { feedUrl },
   );
 }

@@ -1,22 +1,22 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { B64TOKEN } from "../core/access/principal.ts";
-import { ApiError } from "../core/kernel/errors.ts";
+import { ApiError, invalidField } from "../core/kernel/errors.ts";
 
 /** The JSON body of a request: checked for size and media type, then parsed. */
 export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
   const raw = event.body ?? "";
   const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
   if (bytes.length > maxBytes) {
-    throw new ApiError("payload_too_large", `The request body is over ${maxBytes} bytes`, { limit: maxBytes });
+    throw invalidField("body", `must be at most ${maxBytes} bytes`, "payload_too_large", { limit: maxBytes });
   }
   const type = header(event, "content-type") ?? "";
   if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
-    throw new ApiError("unsupported_media_type", "Send the body as application/json");
+    throw invalidField("content-type", "must be application/json: send the body as JSON", "unsupported_media_type");
   }
   try {
     return JSON.parse(bytes.toString("utf8"));
   } catch {
-    throw new ApiError("invalid_json", "The request body is not valid JSON");
+    throw invalidField("body", "is not valid JSON", "invalid_json");
   }
 }
 
@@ -42,7 +42,8 @@ export function pathParam(event: APIGatewayProxyEventV2, name: string): string {
   } catch {
     decoded = "";
   }
-  if (!RESOURCE_ID.test(decoded)) throw new ApiError("not_found", "No such resource");
+  if (!RESOURCE_ID.test(decoded))
+    throw new ApiError("not_found", `No such resource: ${name} names nothing here`, [{ path: name, message: "names nothing here" }]);
   return decoded;
 }
 

@@ -21,7 +21,7 @@ import { replayEvent } from "../core/events/replay.ts";
 import type { FeedApiDeps } from "../core/feed/deps.ts";
 import { parseCreateEndpoint } from "../core/feed/endpoint-kind.ts";
 import { acceptEvents, type IntakeDeps, type IntakeResult } from "../core/intake/intake.ts";
-import { ApiError } from "../core/kernel/errors.ts";
+import { ApiError, invalidField } from "../core/kernel/errors.ts";
 import type { Endpoint, EndpointView } from "../core/kernel/model.ts";
 import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/kernel/ports.ts";
 import { circuitView } from "../core/policy/circuit-breaker.ts";
@@ -76,7 +76,7 @@ export function routes(deps: ApiDeps): Route[] {
   // The tenant a request acts in, for the admin named by `?tenantId=` (default "default").
   const queriedTenant = (event: Event, caller: Principal) => {
     const requested = query(event, "tenantId");
-    return actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
+    return actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested, "tenantId"));
   };
   const show = (endpoint: Endpoint | EndpointView, withSecret: boolean) =>
     endpointJson(endpoint, withSecret, deps.clock.now(), deps.laneExit);
@@ -169,7 +169,7 @@ export function routes(deps: ApiDeps): Route[] {
         const endpoint = await getEndpoint(deps, id(e), confinedTenant(caller));
         const status = query(e, "status");
         const limit = parseLimit(query(e, "limit"));
-        const filter = status === undefined ? undefined : parse(AttemptStatusFilter, status);
+        const filter = status === undefined ? undefined : parse(AttemptStatusFilter, status, "status");
         return json(200, page(await listEndpointAttempts(deps, endpoint.id, limit, query(e, "cursor"), filter)));
       },
     },
@@ -266,7 +266,7 @@ function idempotencyKey(event: Event): string | undefined {
   const key = header(event, "idempotency-key");
   if (key === undefined) return undefined;
   if (key.length < 1 || key.length > 255) {
-    throw new ApiError("invalid_request", "Idempotency-Key must be 1 to 255 characters", { header: "idempotency-key" });
+    throw invalidField("idempotency-key", "must be 1 to 255 characters");
   }
   return key;
 }

@@ -54,15 +54,6 @@ export const FEED_OPERATIONS: Operation[] = [
       },
     ],
     success: { status: 200, description: "Items and the cursor to pass back", schema: FeedPage },
-    errors: [
-      "endpoint_not_found",
-      "not_a_polling_endpoint",
-      "invalid_limit",
-      "invalid_wait",
-      "invalid_cursor",
-      "cursor_expired",
-      "too_many_polls",
-      "use_feed_url",
-    ],
+    errors: ["not_a_polling_endpoint", "cursor_expired", "too_many_polls", "use_feed_url"],
   },
 ];

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { ApiError } from "../kernel/errors.ts";
+import { type ApiError, invalidField } from "../kernel/errors.ts";
 
 /**
  * Where a follower is in a feed: every slot below `next` was handed out (or was a hole closed for
@@ -44,5 +44,5 @@ function isWhole(value: unknown): value is number {
 }
 
 function invalid(): ApiError {
-  return new ApiError("invalid_cursor", "cursor is not one this feed gave out");
+  return invalidField("cursor", "is not one this feed gave out");
 }

@@ -1,13 +1,13 @@
-import * as v from "valibot";
 import { inSlowLane, receives, type Subscription, type TenantSubscriptions } from "../endpoints/subscriptions.ts";
 import { checkPayloads, type PayloadCheckDeps } from "../event-types/payload-check.ts";
 import { checkPayloadLimits, MAX_ENCODED_BODY_BYTES } from "../event-types/payload-limits.ts";
 import { type Clock, expiresAt } from "../kernel/clock.ts";
-import { ApiError, DependencyError } from "../kernel/errors.ts";
+import { ApiError, DependencyError, invalidField, invalidFields } from "../kernel/errors.ts";
 import { eventIdForKey, messageIdFor, newId, requestHash, webhookId } from "../kernel/ids.ts";
 import type { EventRecord } from "../kernel/model.ts";
 import type { EventStore } from "../kernel/ports.ts";
-import { describeIssues, EmitEvent } from "../requests/validation.ts";
+import { checked } from "../requests/field-problems.ts";
+import { EmitEvent } from "../requests/validation.ts";
 import { type EnqueueDeps, sendMessages } from "./enqueue.ts";
 import { answerRepeats, type Candidate, type Repeats } from "./idempotency.ts";
 
@@ -171,18 +171,21 @@ function prepare(
   idempotencyKey: string | undefined,
   confined: string | undefined,
 ): { record: EventRecord; keyed: boolean; payload: unknown } | ApiError {
-  const invalid = (path: string, message: string) => new ApiError("validation_failed", "The event is not valid", [{ path, message }]);
-  const parsed = v.safeParse(EmitEvent, input);
-  if (!parsed.success) return new ApiError("validation_failed", "The event is not valid", describeIssues(parsed.issues));
+  const invalid = (path: string, message: string) => invalidFields([{ path, message }]);
+  // An event of a batch is worded on its own: `type`, not `events.3.type` (its item says which).
+  const parsed = checked(EmitEvent, input, "event");
+  if (!parsed.ok) return invalidFields(parsed.problems);
   const event = parsed.output;
   if (event.payload === undefined) return invalid("payload", "is required");
   const limits = checkPayloadLimits(event.payload);
   if ("problem" in limits && limits.problem.limit === "depth") return invalid("payload", limits.problem.message);
   if (confined !== undefined && event.tenantId !== undefined && event.tenantId !== confined) {
-    return new ApiError("forbidden", "This key emits only into its own tenant", { tenantId: confined });
+    return invalidField("tenantId", `must be this key's own tenant, ${confined}, or left out`, "forbidden", { tenantId: confined });
   }
   if ("problem" in limits) {
-    return new ApiError("payload_too_large", `The payload is over ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue`);
+    return invalidField("payload", `must be at most ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue`, "payload_too_large", {
+      limit: MAX_ENCODED_BODY_BYTES,
+    });
   }
   const tenantId = confined ?? event.tenantId ?? "default";
   const { body } = limits;
