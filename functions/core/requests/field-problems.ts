@@ -31,7 +31,8 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[], whole = 
 }
 
 function pathOf(issue: v.BaseIssue<unknown>, whole: string): string {
-  const keys = (issue.path ?? []).map((item) => String(item.key));
+  // A key with an empty name is shown as "" so that the path still names it.
+  const keys = (issue.path ?? []).map((item) => (String(item.key) === "" ? '""' : String(item.key)));
   return keys.length === 0 ? whole : keys.join(".");
 }
 
