@@ -54,7 +54,7 @@ function explain(error: unknown): string {
     if (error.status === 401) return `the API refused the key (401 ${error.code}); check --key or HOOKRELAY_API_KEY`;
     if (error.code === "not_a_polling_endpoint")
       return "that endpoint delivers by POST, not a feed; pass a polling endpoint or leave --endpoint out";
-    if (error.code === "invalid_cursor")
+    if (error.code === "invalid_request" && error.problemWith("cursor") !== undefined)
       return `the saved cursor is not valid for this API (${error.message}); delete the state file to start over`;
   }
   if (error instanceof ListenError) return error.message;

@@ -103,7 +103,7 @@ export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
       try {
         return await read();
       } catch (error) {
-        const moved = error instanceof ApiAnswerError && error.code === "use_feed_url" ? movedTo(error.details) : undefined;
+        const moved = error instanceof ApiAnswerError && error.code === "use_feed_url" ? movedTo(error.problemWith("wait")) : undefined;
         if (moved === undefined) throw error;
         feedUrl = moved;
         return read();
@@ -112,9 +112,9 @@ export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
   };
 }
 
-/** The feed URL a `400 use_feed_url` names, without its trailing slashes; undefined when it names none. */
-function movedTo(details: unknown): string | undefined {
-  const url = (details as { feedUrl?: unknown } | undefined)?.feedUrl;
+/** The feed URL a `400 use_feed_url` names (on its `wait` problem), without its trailing slashes; undefined when it names none. */
+function movedTo(problem: Record<string, unknown> | undefined): string | undefined {
+  const url = problem?.feedUrl;
   return typeof url === "string" && /^https?:\/\//.test(url) && URL.canParse(url) ? url.replace(/\/+$/, "") : undefined;
 }
 

@@ -36,6 +36,12 @@ export class ApiAnswerError extends ListenError {
     if (more.details !== undefined) this.details = more.details;
     if (more.retryAfterMs !== undefined) this.retryAfterMs = more.retryAfterMs;
   }
+
+  /** The entry of `details` (one per wrong field, `[{path, message, ...facts}]`) that names `path`, if any. */
+  problemWith(path: string): Record<string, unknown> | undefined {
+    if (!Array.isArray(this.details)) return undefined;
+    return this.details.find((d): d is Record<string, unknown> => typeof d === "object" && d !== null && d.path === path);
+  }
 }
 
 /** The API could not be reached (no answer, refused, timed out). */

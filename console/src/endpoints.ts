@@ -100,7 +100,7 @@ export function endpointForm(id?: string): HTMLElement {
   const tenant = tenantParam();
   const box = h("section", {}, h("h1", {}, id ? "Edit endpoint" : "New endpoint"));
   const build = (e?: Endpoint) => {
-    // A polling endpoint has no URL and no rate limit: the API refuses both for it (422 field_not_allowed).
+    // A polling endpoint has no URL and no rate limit: the API refuses both for it (422 validation_failed).
     const polling = e?.kind === "polling";
     const url = h("input", { type: "url", name: "url", required: true, value: e?.url ?? "", placeholder: "https://example.com/webhooks" });
     const description = h("input", { type: "text", name: "description", value: e?.description ?? "" });

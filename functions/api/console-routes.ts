@@ -4,7 +4,7 @@ import { confinedTenant } from "../core/access/principal.ts";
 import { endpointStats } from "../core/endpoints/endpoint-stats.ts";
 import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { listEvents } from "../core/events/event-list.ts";
-import { ApiError } from "../core/kernel/errors.ts";
+import { invalidField } from "../core/kernel/errors.ts";
 import { parseTimestamp } from "../core/kernel/timestamp.ts";
 import { EVENT_TYPE, parse, parseLimit } from "../core/requests/validation.ts";
 import { paging, TENANT_QUERY } from "./openapi/operation.ts";
@@ -43,7 +43,7 @@ export const listEventsRoute: Route = {
   handler: async (e, caller, deps) => {
     const tenantId = queriedTenant(e, caller);
     const type = query(e, "type");
-    const filter = { type: type === undefined ? undefined : parse(EVENT_TYPE, type), before: isoTime(e, "before") };
+    const filter = { type: type === undefined ? undefined : parse(EVENT_TYPE, type, "type"), before: isoTime(e, "before") };
     const found = await listEvents(deps, tenantId, filter, parseLimit(query(e, "limit")), query(e, "cursor"), endpointScope(caller));
     return json(200, page(found));
   },
@@ -75,7 +75,7 @@ function isoTime(e: APIGatewayProxyEventV2, name: string): string | undefined {
   if (raw === undefined) return undefined;
   const time = parseTimestamp(raw);
   if (time === undefined) {
-    throw new ApiError("invalid_request", `${name} must be an RFC 3339 time such as 2026-12-01T10:00:00Z`, { parameter: name });
+    throw invalidField(name, "must be an RFC 3339 time such as 2026-12-01T10:00:00Z");
   }
   return time;
 }

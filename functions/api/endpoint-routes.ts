@@ -36,11 +36,11 @@ export const createEndpointRoute: Route = {
       tag: "Endpoints",
       summary: "Register an endpoint",
       description:
-        '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`field_not_allowed`).',
+        '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`validation_failed`, each field named).',
       namesTenant: true,
       body: { schema: v.union([CreateEndpoint, CreatePollingEndpoint]), example: EXAMPLES.createEndpoint },
       success: { status: 201, description: "The endpoint, with its secret", schema: R.CreatedEndpoint },
-      errors: ["destination_not_allowed", "quota_exceeded", "field_not_allowed"],
+      errors: ["destination_not_allowed", "quota_exceeded"],
     };
   },
   handler: async (e, caller, deps) => {
@@ -103,7 +103,7 @@ export const updateEndpointRoute: Route = {
       description: "`null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default.",
       body: { schema: UpdateEndpoint, example: { enabled: false } },
       success: { status: 200, description: "The endpoint as changed", schema: R.Endpoint },
-      errors: ["destination_not_allowed", "concurrent_update", "field_not_allowed"],
+      errors: ["destination_not_allowed", "concurrent_update"],
     };
   },
   handler: async (e, caller, deps) => {

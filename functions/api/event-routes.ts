@@ -4,7 +4,7 @@ import { confinedTenant } from "../core/access/principal.ts";
 import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { getEventView, listEndpointAttempts, listEventAttempts } from "../core/events/event-queries.ts";
 import { acceptEvents, type IntakeResult } from "../core/intake/intake.ts";
-import { ApiError } from "../core/kernel/errors.ts";
+import { ApiError, invalidField } from "../core/kernel/errors.ts";
 import { AttemptStatusFilter, EmitBatch, EmitEvent, parse, parseLimit } from "../core/requests/validation.ts";
 import { EVENT_TENANT_QUERY, EXAMPLES, IDEMPOTENCY_KEY_SCHEMA, paging } from "./openapi/operation.ts";
 import { header, jsonBody, pathParam, queriedTenant, query } from "./request.ts";
@@ -136,7 +136,7 @@ export const listEndpointAttemptsRoute: Route = {
     const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
     const status = query(e, "status");
     const limit = parseLimit(query(e, "limit"));
-    const filter = status === undefined ? undefined : parse(AttemptStatusFilter, status);
+    const filter = status === undefined ? undefined : parse(AttemptStatusFilter, status, "status");
     return json(200, page(await listEndpointAttempts(deps, endpoint.id, limit, query(e, "cursor"), filter)));
   },
 };
@@ -145,7 +145,7 @@ function idempotencyKey(event: APIGatewayProxyEventV2): string | undefined {
   const key = header(event, "idempotency-key");
   if (key === undefined) return undefined;
   if (key.length < IDEMPOTENCY_KEY_SCHEMA.minLength || key.length > IDEMPOTENCY_KEY_SCHEMA.maxLength) {
-    throw new ApiError("invalid_request", "Idempotency-Key must be 1 to 255 characters", { header: "idempotency-key" });
+    throw invalidField("idempotency-key", "must be 1 to 255 characters");
   }
   return key;
 }

@@ -2,7 +2,7 @@ import { confinedTenant } from "../core/access/principal.ts";
 import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { HOLE_GRACE_MS } from "../core/feed/deps.ts";
 import { DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, MAX_WAIT_SECONDS, parseFeedLimit, parseFeedWait, pollFeed } from "../core/feed/long-poll.ts";
-import { ApiError } from "../core/kernel/errors.ts";
+import { type ApiError, invalidField } from "../core/kernel/errors.ts";
 import { pathParam, query } from "./request.ts";
 import { json } from "./response.ts";
 import type { Route } from "./route.ts";
@@ -28,7 +28,7 @@ export const readFeedRoute: Route = {
       tag: "Endpoints",
       summary: "Read a polling endpoint's deliveries",
       description:
-        "Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends. A held poll counts against `MAX_POLLS_PER_ENDPOINT` and `MAX_POLLS_PER_TENANT` (`429 too_many_polls` with `Retry-After` past either); a `wait=0` read and a poll that finds items at once do not. Long polls are served at the `feedUrl` that `GET /v1/health` tells (null: this URL); the API function answers them `400 use_feed_url` with `details.feedUrl`.",
+        "Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends. A held poll counts against `MAX_POLLS_PER_ENDPOINT` and `MAX_POLLS_PER_TENANT` (`429 too_many_polls` with `Retry-After` past either); a `wait=0` read and a poll that finds items at once do not. Long polls are served at the `feedUrl` that `GET /v1/health` tells (null: this URL); the API function answers them `400 use_feed_url` with the `feedUrl` of its `details` entry for `wait`.",
       parameters: [
         { name: "cursor", in: "query", description: "The `cursor` of the previous answer", schema: { type: "string" } },
         {
@@ -45,25 +45,14 @@ export const readFeedRoute: Route = {
         },
       ],
       success: { status: 200, description: "Items and the cursor to pass back", schema: R.FeedPage },
-      errors: [
-        "endpoint_not_found",
-        "not_a_polling_endpoint",
-        "invalid_limit",
-        "invalid_wait",
-        "invalid_cursor",
-        "cursor_expired",
-        "too_many_polls",
-        "use_feed_url",
-      ],
+      errors: ["not_a_polling_endpoint", "cursor_expired", "too_many_polls", "use_feed_url"],
     };
   },
   handler: async (e, caller, deps) => {
     const settings = { logRetentionDays: deps.logRetentionDays, holeGraceMs: HOLE_GRACE_MS };
     // Refused before any read: a long poll sent to the API function costs it nothing more.
     if (deps.apiRoutes === "api" && parseFeedWait(query(e, "wait")) > 0) throw misdirected(deps.feedUrl);
-    const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller)).catch((error: unknown) => {
-      throw error instanceof ApiError && error.code === "not_found" ? new ApiError("endpoint_not_found", error.message) : error;
-    });
+    const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
     const limit = parseFeedLimit(query(e, "limit"));
     const waitMs = Math.max(0, Math.min(parseFeedWait(query(e, "wait")) * 1000, deps.timeLeftMs() - FEED_ANSWER_RESERVE_MS));
     const answer = await pollFeed({ ...deps, settings }, endpoint, { cursor: query(e, "cursor"), limit, waitMs });
@@ -73,9 +62,10 @@ export const readFeedRoute: Route = {
 
 function misdirected(feedUrl: string | undefined): ApiError {
   const where = feedUrl === undefined ? "the feed route of this API" : feedUrl;
-  return new ApiError(
+  return invalidField(
+    "wait",
+    `above 0 (a long poll) is served at ${where}, not by the API function; wait=0 reads are served here`,
     "use_feed_url",
-    `wait above 0 (a long poll) is served at ${where}, not by the API function; wait=0 reads are served here`,
-    { parameter: "wait", ...(feedUrl !== undefined && { feedUrl }) },
+    feedUrl === undefined ? {} : { feedUrl },
   );
 }

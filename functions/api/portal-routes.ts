@@ -3,7 +3,7 @@ import type { Authenticator } from "../core/access/api-keys.ts";
 import { PORTAL_DEFAULT_SECONDS } from "../core/access/portal-sessions.ts";
 import { actingTenant, type Principal } from "../core/access/principal.ts";
 import { getEndpoint } from "../core/endpoints/endpoints.ts";
-import { ApiError } from "../core/kernel/errors.ts";
+import { ApiError, invalidField } from "../core/kernel/errors.ts";
 import { CreatePortalSession, parse } from "../core/requests/validation.ts";
 import { PORTAL_PATH } from "./console-page.ts";
 import { header, jsonBody, pathParam, query } from "./request.ts";
@@ -84,7 +84,7 @@ function withOpenedCursor(event: APIGatewayProxyEventV2, open: (sealed: string) 
   const sealed = query(event, "cursor");
   if (sealed === undefined) return event;
   const cursor = open(sealed);
-  if (cursor === undefined) throw new ApiError("invalid_request", "cursor is not one this API gave out", { parameter: "cursor" });
+  if (cursor === undefined) throw invalidField("cursor", "is not one this API gave out");
   return { ...event, queryStringParameters: { ...event.queryStringParameters, cursor } };
 }
 

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { actingTenant, B64TOKEN, type Principal } from "../core/access/principal.ts";
-import { ApiError } from "../core/kernel/errors.ts";
+import { ApiError, invalidField } from "../core/kernel/errors.ts";
 import { parse, TenantId } from "../core/requests/validation.ts";
 
 /** The JSON body of a request: checked for size and media type, then parsed. */
@@ -8,16 +8,16 @@ export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unkno
   const raw = event.body ?? "";
   const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
   if (bytes.length > maxBytes) {
-    throw new ApiError("payload_too_large", `The request body is over ${maxBytes} bytes`, { limit: maxBytes });
+    throw invalidField("body", `must be at most ${maxBytes} bytes`, "payload_too_large", { limit: maxBytes });
   }
   const type = header(event, "content-type") ?? "";
   if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
-    throw new ApiError("unsupported_media_type", "Send the body as application/json");
+    throw invalidField("content-type", "must be application/json: send the body as JSON", "unsupported_media_type");
   }
   try {
     return JSON.parse(bytes.toString("utf8"));
   } catch {
-    throw new ApiError("invalid_json", "The request body is not valid JSON");
+    throw invalidField("body", "is not valid JSON", "invalid_json");
   }
 }
 
@@ -29,7 +29,7 @@ export function optionalJsonBody(event: APIGatewayProxyEventV2, maxBytes: number
 /** The tenant a request acts in: the admin names it with `?tenantId=` (default "default"), a tenant key acts in its own. */
 export function queriedTenant(event: APIGatewayProxyEventV2, caller: Principal): string {
   const requested = query(event, "tenantId");
-  return actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested));
+  return actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested, "tenantId"));
 }
 
 /** A header by its lower-case name (API Gateway v2 lower-cases them). */
@@ -54,7 +54,8 @@ export function pathParam(event: APIGatewayProxyEventV2, name: string): string {
   } catch {
     decoded = "";
   }
-  if (!RESOURCE_ID.test(decoded)) throw new ApiError("not_found", "No such resource");
+  if (!RESOURCE_ID.test(decoded))
+    throw new ApiError("not_found", `No such resource: ${name} names nothing here`, [{ path: name, message: "names nothing here" }]);
   return decoded;
 }
 

@@ -192,6 +192,21 @@ const body = fc.oneof(
   { weight: 2, arbitrary: fc.jsonValue() },
 );
 
+/** Words of the validation library that must never reach a caller. */
+const JARGON = /Expected|[Rr]eceived|Invalid (key|type|length|value|format)|\bnever\b|valibot|\bundefined\b|strict_object|picklist/;
+
+/** An error's one shape: plain words, and `details` (when there) one entry per named field. */
+function expectPlainWords(error: { message: string; details?: unknown }): void {
+  expect(error.message).not.toMatch(JARGON);
+  if (error.details === undefined) return;
+  expect(Array.isArray(error.details), JSON.stringify(error)).toBe(true);
+  for (const problem of error.details as { path: unknown; message: unknown }[]) {
+    expect(typeof problem.path === "string" && problem.path !== "", JSON.stringify(error)).toBe(true);
+    expect(typeof problem.message).toBe("string");
+    expect(problem.message).not.toMatch(JARGON);
+  }
+}
+
 describe("API fuzzing", () => {
   it(`answers ${RUNS} generated requests across every route without a 5xx, and refusals change nothing`, async () => {
     const t = await setup();
@@ -238,6 +253,7 @@ describe("API fuzzing", () => {
         if ((response.statusCode as number) >= 400) {
           expect(parsed.error.code).toMatch(/^[a-z_]+$/);
           expect(t.mutations()).toBe(before);
+          expectPlainWords(parsed.error);
         }
       }),
       { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261122) },

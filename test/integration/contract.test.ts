@@ -140,18 +140,27 @@ describe("every answer of the API is in its document", () => {
     expect(created.json).toMatchObject({ kind: "polling", eventTypes: ["order.shipped"] });
     const polling = created.json.id;
     const refused = await call("POST", "/v1/endpoints", { body: { kind: "polling", url: "https://a.example" }, key: tenantKey });
-    expect(refused.json.error.code).toBe("field_not_allowed");
+    expect(refused.json.error.code).toBe("validation_failed");
     expect((await call("PATCH", `/v1/endpoints/${polling}`, { body: { headers: { "x-a": "b" } } })).status).toBe(422);
     const empty = await call("GET", `/v1/endpoints/${polling}/feed`, { key: tenantKey });
     expect(empty.json.items).toEqual([]);
     await call("POST", "/v1/events", { body: { type: "order.shipped", payload: { order: "o_1" } }, key: tenantKey });
     const read = await call("GET", `/v1/endpoints/${polling}/feed?wait=10&limit=10&cursor=${empty.json.cursor}`, { key: tenantKey });
     expect(read.json.items.map((i: { payload: unknown }) => i.payload)).toEqual([{ order: "o_1" }]);
-    expect((await call("GET", `/v1/endpoints/${polling}/feed?wait=21`)).json.error.code).toBe("invalid_wait");
-    expect((await call("GET", `/v1/endpoints/${polling}/feed?limit=101`)).json.error.code).toBe("invalid_limit");
-    expect((await call("GET", `/v1/endpoints/${polling}/feed?cursor=garbage`)).json.error.code).toBe("invalid_cursor");
+    expect((await call("GET", `/v1/endpoints/${polling}/feed?wait=21`)).json.error).toMatchObject({
+      code: "invalid_request",
+      details: [{ path: "wait" }],
+    });
+    expect((await call("GET", `/v1/endpoints/${polling}/feed?limit=101`)).json.error).toMatchObject({
+      code: "invalid_request",
+      details: [{ path: "limit" }],
+    });
+    expect((await call("GET", `/v1/endpoints/${polling}/feed?cursor=garbage`)).json.error).toMatchObject({
+      code: "invalid_request",
+      details: [{ path: "cursor" }],
+    });
     expect((await call("GET", `/v1/endpoints/${endpointId}/feed`)).json.error.code).toBe("not_a_polling_endpoint");
-    expect((await call("GET", "/v1/endpoints/ep_missing/feed")).json.error.code).toBe("endpoint_not_found");
+    expect((await call("GET", "/v1/endpoints/ep_missing/feed")).json.error.code).toBe("not_found");
     expect((await call("DELETE", `/v1/endpoints/${polling}`)).status).toBe(204);
   });
 

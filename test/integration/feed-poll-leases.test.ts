@@ -135,7 +135,7 @@ describe("long-poll leases on the DynamoDB emulator", () => {
     const other = { id: "ep_clock2", tenantId: "t_clock" };
     await expect(withPollLeases(deps, other, now + 10_000, async () => "held")).rejects.toMatchObject({
       code: "too_many_polls",
-      details: { scope: "tenant" },
+      details: [{ path: "wait", scope: "tenant" }],
       retryAfterSeconds: 10,
     });
     now += 15_001;

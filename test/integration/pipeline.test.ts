@@ -226,7 +226,9 @@ describe("the pipeline on the local emulators", () => {
       body: "{",
     });
     expect(raw.status).toBe(400);
-    expect(await raw.json()).toEqual({ error: { code: "invalid_json", message: expect.any(String) } });
+    expect(await raw.json()).toEqual({
+      error: { code: "invalid_json", message: expect.any(String), details: [{ path: "body", message: expect.any(String) }] },
+    });
     const unauthorized = await fetch(`${stack.apiUrl}/v1/endpoints`);
     expect(unauthorized.status).toBe(401);
     const big = await stack.api("POST", "/v1/events", { type: "a", payload: "x".repeat(300 * 1024) });

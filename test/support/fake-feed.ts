@@ -75,7 +75,7 @@ export async function startFakeFeed(options: { keys?: string[]; feedElsewhere?: 
       return answer(201, { id: endpoint.id, kind: endpoint.kind, eventTypes: endpoint.eventTypes ?? null, secret: endpoint.secret });
     }
     const endpoint = id === undefined ? undefined : endpoints.get(id);
-    if (endpoint === undefined || endpoint.tenantKey !== key) return error(404, "endpoint_not_found");
+    if (endpoint === undefined || endpoint.tenantKey !== key) return error(404, "not_found");
     if (sub === undefined && req.method === "GET") return answer(200, { id: endpoint.id, kind: endpoint.kind });
     if (sub === undefined && req.method === "DELETE") {
       endpoints.delete(endpoint.id);
@@ -85,10 +85,13 @@ export async function startFakeFeed(options: { keys?: string[]; feedElsewhere?: 
     if (sub !== "feed" || req.method !== "GET") return error(404, "not_found");
     if (endpoint.kind !== "polling") return error(409, "not_a_polling_endpoint");
     const wait = Number(url.searchParams.get("wait") ?? "0");
-    if (!Number.isInteger(wait) || wait < 0 || wait > 20) return error(400, "invalid_wait");
-    if (role === "api" && feedUrl !== null && wait > 0) return error(400, "use_feed_url", { feedUrl });
+    if (!Number.isInteger(wait) || wait < 0 || wait > 20)
+      return error(400, "invalid_request", [{ path: "wait", message: "must be a whole number of seconds from 0 to 20" }]);
+    if (role === "api" && feedUrl !== null && wait > 0)
+      return error(400, "use_feed_url", [{ path: "wait", message: "above 0 is served at the feed URL", feedUrl }]);
     const limit = Number(url.searchParams.get("limit") ?? "50");
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return error(400, "invalid_limit");
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      return error(400, "invalid_request", [{ path: "limit", message: "must be a whole number from 1 to 100" }]);
     const cursor = url.searchParams.get("cursor");
     let position = 0;
     if (cursor !== null) {
@@ -97,7 +100,7 @@ export async function startFakeFeed(options: { keys?: string[]; feedElsewhere?: 
         if (decoded.e !== endpoint.id || !Number.isInteger(decoded.p)) throw new Error("foreign cursor");
         position = decoded.p;
       } catch {
-        return error(400, "invalid_cursor");
+        return error(400, "invalid_request", [{ path: "cursor", message: "is not one this feed gave out" }]);
       }
     }
     const deadline = Date.now() + wait * 1000;
@@ -106,7 +109,7 @@ export async function startFakeFeed(options: { keys?: string[]; feedElsewhere?: 
       return error(
         429,
         "too_many_polls",
-        { scope: "endpoint", limit: options.maxPollsPerEndpoint, retryAfterSeconds: 1 },
+        [{ path: "wait", message: "is refused for now", scope: "endpoint", limit: options.maxPollsPerEndpoint, retryAfterSeconds: 1 }],
         { "retry-after": "1" },
       );
     }

@@ -233,7 +233,7 @@ describe("MAX_ENDPOINTS_PER_TENANT", () => {
     expect(made.map((r) => r.statusCode)).toEqual([201, 201, 201]);
     const refused = await create("acme");
     expect(refused.statusCode).toBe(409);
-    expect(refused.json.error).toMatchObject({ code: "quota_exceeded", details: { limit: 3 } });
+    expect(refused.json.error).toMatchObject({ code: "quota_exceeded", details: [{ path: "tenantId", limit: 3 }] });
     expect([...deps.endpoints.items.values()].filter((e) => e.tenantId === "acme")).toHaveLength(3);
     // Another tenant has places of its own.
     expect((await create("globex")).statusCode).toBe(201);

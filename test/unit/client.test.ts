@@ -65,7 +65,13 @@ describe("HookrelayClient (fake fetch)", () => {
   it("sends long polls to the feed URL a 400 use_feed_url names, and keeps sending them there", async () => {
     const moved = {
       status: 400,
-      body: { error: { code: "use_feed_url", message: "elsewhere", details: { feedUrl: "http://127.0.0.2:9/" } } },
+      body: {
+        error: {
+          code: "use_feed_url",
+          message: "elsewhere",
+          details: [{ path: "wait", message: "elsewhere", feedUrl: "http://127.0.0.2:9/" }],
+        },
+      },
     };
     const empty = (cursor: string) => ({ status: 200, body: { items: [], cursor } });
     const { sent, fetch } = scripted([moved, empty("c1"), empty("c2")]);
@@ -94,7 +100,13 @@ describe("HookrelayClient (fake fetch)", () => {
   it("follows a feed through a 429 too_many_polls: waits its Retry-After, then reads the same cursor again", async () => {
     const tooMany = {
       status: 429,
-      body: { error: { code: "too_many_polls", message: "busy", details: { scope: "endpoint", limit: 2, retryAfterSeconds: 0 } } },
+      body: {
+        error: {
+          code: "too_many_polls",
+          message: "busy",
+          details: [{ path: "wait", message: "busy", scope: "endpoint", limit: 2, retryAfterSeconds: 0 }],
+        },
+      },
       headers: { "retry-after": "0" },
     };
     const item = {

@@ -115,7 +115,7 @@ describe("GET /v1/events", () => {
     expect(before.json.items.map((e: { id: string }) => e.id)).toEqual(["evt_b", "evt_a"]);
     const bad = await call("GET", "/v1/events?tenantId=acme&before=yesterday");
     expect(bad.statusCode).toBe(400);
-    expect(bad.json.error).toMatchObject({ code: "invalid_request", details: { parameter: "before" } });
+    expect(bad.json.error).toMatchObject({ code: "invalid_request", details: [{ path: "before" }] });
   });
 
   it("shows a tenant key its own events only", async () => {

@@ -18,19 +18,19 @@ describe("feed cursor", () => {
     const cursor = encodeCursor(key, "ep_1", { next: 5, floorMs: 1000 });
     const [, tag] = cursor.split(".");
     const forged = `${Buffer.from(JSON.stringify({ v: 1, n: 1, f: 1000 })).toString("base64url")}.${tag}`;
-    expect(() => decodeCursor(key, "ep_1", forged)).toThrow(expect.objectContaining({ code: "invalid_cursor", status: 400 }));
+    expect(() => decodeCursor(key, "ep_1", forged)).toThrow(expect.objectContaining({ code: "invalid_request", status: 400 }));
   });
 
   it("refuses another feed's cursor and one signed with another key", () => {
     const cursor = encodeCursor(key, "ep_1", { next: 5, floorMs: 1000 });
-    expect(() => decodeCursor(key, "ep_2", cursor)).toThrow(expect.objectContaining({ code: "invalid_cursor" }));
-    expect(() => decodeCursor(otherKey, "ep_1", cursor)).toThrow(expect.objectContaining({ code: "invalid_cursor" }));
+    expect(() => decodeCursor(key, "ep_2", cursor)).toThrow(expect.objectContaining({ code: "invalid_request" }));
+    expect(() => decodeCursor(otherKey, "ep_1", cursor)).toThrow(expect.objectContaining({ code: "invalid_request" }));
   });
 
   it("refuses garbled text of any shape", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 600 }), (text) => {
-        expect(() => decodeCursor(key, "ep_1", text)).toThrow(expect.objectContaining({ code: "invalid_cursor" }));
+        expect(() => decodeCursor(key, "ep_1", text)).toThrow(expect.objectContaining({ code: "invalid_request" }));
       }),
     );
   });

@@ -98,7 +98,7 @@ describe("long-poll leases against a model of the limits", () => {
                 const error = outcome as ApiError;
                 expect(error.status).toBe(429);
                 expect(error.code).toBe("too_many_polls");
-                expect((error.details as { scope: string }).scope).toBe(endpointFull ? "endpoint" : "tenant");
+                expect(error.details?.[0]?.scope).toBe(endpointFull ? "endpoint" : "tenant");
                 expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(1);
                 expect(error.retryAfterSeconds).toBeLessThanOrEqual(MAX_RETRY_AFTER_SECONDS);
                 polls.push({ poll, over: true });
@@ -157,7 +157,7 @@ describe("long-poll leases against a model of the limits", () => {
     const holders = [startPoll(deps, { id: "ep_2", tenantId: "t" }, 5_000), startPoll(deps, { id: "ep_3", tenantId: "t" }, 5_000)];
     for (const holder of holders) expect(await holder.outcome).toBe("held");
     const refused = await startPoll(deps, { id: "ep_1", tenantId: "t" }, 5_000).outcome;
-    expect(refused).toMatchObject({ code: "too_many_polls", details: { scope: "tenant", limit: 2 } });
+    expect(refused).toMatchObject({ code: "too_many_polls", details: [{ path: "wait", scope: "tenant", limit: 2 }] });
     expect(pollLeases.live({ kind: "endpoint", id: "ep_1" }, clock.time)).toEqual([]);
   });
 });

@@ -115,12 +115,12 @@ describe("the bound on long polls", () => {
             }
             expect(answer.statusCode).toBe(429);
             expect(answer.json.error.code).toBe("too_many_polls");
-            expect(["endpoint", "tenant"]).toContain(answer.json.error.details.scope);
+            expect(["endpoint", "tenant"]).toContain(answer.json.error.details[0].scope);
             const retryAfter = Number(answer.headers["retry-after"]);
             expect(Number.isInteger(retryAfter)).toBe(true);
             expect(retryAfter).toBeGreaterThanOrEqual(1);
             expect(retryAfter).toBeLessThanOrEqual(MAX_RETRY_AFTER_SECONDS);
-            expect(answer.json.error.details.retryAfterSeconds).toBe(retryAfter);
+            expect(answer.json.error.details[0].retryAfterSeconds).toBe(retryAfter);
           }
         },
       ),
@@ -134,7 +134,7 @@ describe("the bound on long polls", () => {
     const pending = await startAll(t, [`/v1/endpoints/${id}/feed?wait=20`, `/v1/endpoints/${id}/feed?wait=12`]);
     const refused = await t.call("GET", `/v1/endpoints/${id}/feed?wait=5`);
     expect(refused.statusCode).toBe(429);
-    expect(refused.json.error).toMatchObject({ code: "too_many_polls", details: { scope: "endpoint", limit: 2 } });
+    expect(refused.json.error).toMatchObject({ code: "too_many_polls", details: [{ path: "wait", scope: "endpoint", limit: 2 }] });
     expect(refused.json.error.message).toContain("MAX_POLLS_PER_ENDPOINT");
     // The 12 s poll is due to end first.
     expect(refused.headers["retry-after"]).toBe("12");
@@ -190,7 +190,7 @@ describe("which function serves what", () => {
     for (const wait of [1, 7, 20]) {
       const moved = await t.call("GET", `/v1/endpoints/${id}/feed?wait=${wait}`);
       expect(moved.statusCode).toBe(400);
-      expect(moved.json.error).toMatchObject({ code: "use_feed_url", details: { feedUrl: "https://feed.example/" } });
+      expect(moved.json.error).toMatchObject({ code: "use_feed_url", details: [{ path: "wait", feedUrl: "https://feed.example/" }] });
     }
     expect((await t.call("GET", `/v1/endpoints/${id}/feed?wait=0`)).statusCode).toBe(200);
     expect((await t.call("GET", `/v1/endpoints/${id}/feed`)).statusCode).toBe(200);

@@ -1,6 +1,8 @@
 import type { components, operations } from "./schema.ts";
 
 type ErrorBody = components["schemas"]["Error"];
+/** One entry of an error's `details`. */
+export type ErrorDetail = NonNullable<ErrorBody["error"]["details"]>[number];
 
 /** The error codes the API document lists, across every operation. */
 export type ErrorCode = {
@@ -17,7 +19,8 @@ export class HookrelayError extends Error {
   override readonly name = "HookrelayError";
   readonly status: number;
   readonly code: ErrorCode | "unknown";
-  readonly details?: unknown;
+  /** One entry per wrong field: `path` names it, `message` says what is wrong; some carry facts (`feedUrl`, `limit`). */
+  readonly details?: ErrorDetail[];
   /** Seconds the API asked to wait (503, 429), if it said. */
   readonly retryAfterSeconds?: number;
 
@@ -26,7 +29,7 @@ export class HookrelayError extends Error {
     super(error?.message ?? `HTTP ${status}`);
     this.status = status;
     this.code = (error?.code as ErrorCode | undefined) ?? "unknown";
-    this.details = error?.details;
+    if (Array.isArray(error?.details)) this.details = error.details;
     const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
     if (Number.isFinite(seconds)) this.retryAfterSeconds = seconds;
   }

@@ -4,7 +4,7 @@ import { HookrelayError } from "./errors.ts";
 import { Paginated } from "./paginated.ts";
 import type { components, operations, paths } from "./schema.ts";
 
-export { type ErrorCode, HookrelayError } from "./errors.ts";
+export { type ErrorCode, type ErrorDetail, HookrelayError } from "./errors.ts";
 export { type Page, Paginated } from "./paginated.ts";
 
 export type { components, operations, paths };
@@ -299,7 +299,7 @@ type FeedQuery = { cursor?: string; limit?: number; wait?: number };
 
 /** The feed URL a `400 use_feed_url` names, if any. */
 function feedUrlOf(error: HookrelayError): string | undefined {
-  const url = (error.details as { feedUrl?: unknown } | undefined)?.feedUrl;
+  const url = error.details?.find((d) => d.path === "wait")?.feedUrl;
   return typeof url === "string" && /^https?:\/\//.test(url) ? url : undefined;
 }
 

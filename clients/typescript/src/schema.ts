@@ -30,7 +30,7 @@ export interface paths {
         put?: never;
         /**
          * Register an endpoint
-         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`field_not_allowed`).
+         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`validation_failed`, each field named).
          */
         post: operations["createEndpoint"];
         delete?: never;
@@ -457,7 +457,7 @@ export interface paths {
         };
         /**
          * Read a polling endpoint's deliveries
-         * @description Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends. A held poll counts against `MAX_POLLS_PER_ENDPOINT` and `MAX_POLLS_PER_TENANT` (`429 too_many_polls` with `Retry-After` past either); a `wait=0` read and a poll that finds items at once do not. Long polls are served at the `feedUrl` that `GET /v1/health` tells (null: this URL); the API function answers them `400 use_feed_url` with `details.feedUrl`.
+         * @description Items in the order the feed accepted them, from `cursor` on (none: from the oldest kept). A consumer that always passes back the cursor it was given sees every item at least once, in that order. With `wait` > 0 an empty answer is held until an item arrives (answered within about a second) or the wait ends. A held poll counts against `MAX_POLLS_PER_ENDPOINT` and `MAX_POLLS_PER_TENANT` (`429 too_many_polls` with `Retry-After` past either); a `wait=0` read and a poll that finds items at once do not. Long polls are served at the `feedUrl` that `GET /v1/health` tells (null: this URL); the API function answers them `400 use_feed_url` with the `feedUrl` of its `details` entry for `wait`.
          */
         get: operations["readFeed"];
         put?: never;
@@ -904,9 +904,28 @@ export interface components {
                 error: {
                     /** @description Stable, machine-readable */
                     code: string;
+                    /** @description Plain words naming the wrong fields; may change, unlike `code` */
                     message: string;
-                    /** @description validation_failed: [{path, message}]; others: what was wrong */
-                    details?: unknown;
+                    /** @description One entry per wrong field, on every error that concerns one */
+                    details?: {
+                        /** @description The field: a dotted path into the JSON body (`headers.x-id`, `eventTypes.0`), or a query parameter's or header's name */
+                        path: string;
+                        /** @description What is wrong there, in plain words */
+                        message: string;
+                        /** @description use_feed_url: where long polls are served */
+                        feedUrl?: string;
+                        /** @description payload_too_large, quota_exceeded, too_many_polls: the bound that was met */
+                        limit?: number;
+                        /**
+                         * @description too_many_polls: whose long polls are at the bound
+                         * @enum {string}
+                         */
+                        scope?: "endpoint" | "tenant";
+                        /** @description too_many_polls: as Retry-After */
+                        retryAfterSeconds?: number;
+                        /** @description forbidden: the tenant this key acts in */
+                        tenantId?: string;
+                    }[];
                 };
             })[];
         };
@@ -960,9 +979,28 @@ export interface components {
             error: {
                 /** @description Stable, machine-readable */
                 code: string;
+                /** @description Plain words naming the wrong fields; may change, unlike `code` */
                 message: string;
-                /** @description validation_failed: [{path, message}]; others: what was wrong */
-                details?: unknown;
+                /** @description One entry per wrong field, on every error that concerns one */
+                details?: {
+                    /** @description The field: a dotted path into the JSON body (`headers.x-id`, `eventTypes.0`), or a query parameter's or header's name */
+                    path: string;
+                    /** @description What is wrong there, in plain words */
+                    message: string;
+                    /** @description use_feed_url: where long polls are served */
+                    feedUrl?: string;
+                    /** @description payload_too_large, quota_exceeded, too_many_polls: the bound that was met */
+                    limit?: number;
+                    /**
+                     * @description too_many_polls: whose long polls are at the bound
+                     * @enum {string}
+                     */
+                    scope?: "endpoint" | "tenant";
+                    /** @description too_many_polls: as Retry-After */
+                    retryAfterSeconds?: number;
+                    /** @description forbidden: the tenant this key acts in */
+                    tenantId?: string;
+                }[];
             };
         };
         Health: {
@@ -1290,7 +1328,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `destination_not_allowed`, `field_not_allowed`, `validation_failed` */
+            /** @description Invalid input: `destination_not_allowed`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1299,7 +1337,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "destination_not_allowed" | "field_not_allowed" | "validation_failed";
+                            code?: "destination_not_allowed" | "validation_failed";
                         };
                     };
                 };
@@ -1613,7 +1651,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `destination_not_allowed`, `field_not_allowed`, `validation_failed` */
+            /** @description Invalid input: `destination_not_allowed`, `validation_failed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1622,7 +1660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "destination_not_allowed" | "field_not_allowed" | "validation_failed";
+                            code?: "destination_not_allowed" | "validation_failed";
                         };
                     };
                 };
@@ -4728,7 +4766,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Bad request: `invalid_cursor`, `invalid_limit`, `invalid_request`, `invalid_wait`, `use_feed_url` */
+            /** @description Bad request: `invalid_request`, `use_feed_url` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4737,7 +4775,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "invalid_cursor" | "invalid_limit" | "invalid_request" | "invalid_wait" | "use_feed_url";
+                            code?: "invalid_request" | "use_feed_url";
                         };
                     };
                 };
@@ -4758,7 +4796,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not found: `endpoint_not_found`, `not_found` */
+            /** @description Not found: `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4767,7 +4805,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "endpoint_not_found" | "not_found";
+                            code?: "not_found";
                         };
                     };
                 };

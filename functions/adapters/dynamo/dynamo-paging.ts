@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient, QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { ApiError, DependencyError } from "../../core/kernel/errors.ts";
+import { type ApiError, DependencyError, invalidField } from "../../core/kernel/errors.ts";
 import type { Page } from "../../core/kernel/ports.ts";
 import { mergeNewestFirst, type ShardRead } from "./sharded-paging.ts";
 
@@ -198,5 +198,5 @@ function decodeCursor(cursor: string, keyNames: readonly string[]): Item {
 }
 
 function invalidCursor(): ApiError {
-  return new ApiError("invalid_request", "cursor is not one this API gave out", { parameter: "cursor" });
+  return invalidField("cursor", "is not one this API gave out");
 }

@@ -12,7 +12,8 @@ export function destinationCheck(http: Pick<NodeHttpSender, "checkedAddresses">)
     try {
       await http.checkedAddresses(parsed);
     } catch (error) {
-      if (error instanceof DestinationBlockedError) throw new ApiError("destination_not_allowed", error.message);
+      if (error instanceof DestinationBlockedError)
+        throw new ApiError("destination_not_allowed", error.message, [{ path: "url", message: error.message }]);
       throw error;
     }
   };

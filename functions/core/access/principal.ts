@@ -1,4 +1,4 @@
-import { ApiError } from "../kernel/errors.ts";
+import { ApiError, invalidField } from "../kernel/errors.ts";
 
 /** RFC 6750's b64token: what a key presented as `Bearer <key>` may be made of. */
 export const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
@@ -13,7 +13,9 @@ export type Principal =
 export function actingTenant(principal: Principal, requested: string | undefined): string {
   if (principal.kind === "admin") return requested ?? "default";
   if (requested !== undefined && requested !== principal.tenantId) {
-    throw new ApiError("forbidden", "This key acts only in its own tenant", { tenantId: principal.tenantId });
+    throw invalidField("tenantId", `must be this key's own tenant, ${principal.tenantId}, or left out`, "forbidden", {
+      tenantId: principal.tenantId,
+    });
   }
   return principal.tenantId;
 }

@@ -2,7 +2,7 @@ import { canSee } from "../access/principal.ts";
 import { refuseWebhookFields } from "../feed/endpoint-kind.ts";
 import type { Clock } from "../kernel/clock.ts";
 import { mapWithConcurrency } from "../kernel/concurrency.ts";
-import { ApiError } from "../kernel/errors.ts";
+import { ApiError, invalidFields } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import type { Endpoint, EndpointView } from "../kernel/model.ts";
 import type { EndpointStore, Page } from "../kernel/ports.ts";
@@ -41,7 +41,7 @@ function checkSchedule(deps: EndpointDeps, schedule: number[] | null | undefined
   if (!schedule) return;
   const retention = deps.queueRetentionSeconds ?? queueRetentionSeconds(parseRetrySchedule(DEFAULT_RETRY_SCHEDULE_TEXT));
   if (!fitsRetention(schedule, retention)) {
-    throw new ApiError("validation_failed", "The endpoint is not valid", [
+    throw invalidFields([
       {
         path: "retrySchedule",
         message: `spans ${scheduleWindowSeconds(schedule)} s with jitter; with a day's margin it must fit the queue's retention of ${retention} s`,
@@ -82,9 +82,7 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     throw new ApiError(
       "quota_exceeded",
       `Tenant ${endpoint.tenantId} holds ${deps.maxEndpointsPerTenant} endpoints, the most it may: delete one first`,
-      {
-        limit: deps.maxEndpointsPerTenant,
-      },
+      [{ path: "tenantId", message: `holds ${deps.maxEndpointsPerTenant} endpoints already`, limit: deps.maxEndpointsPerTenant }],
     );
   }
   return endpoint;

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import type { Clock } from "../kernel/clock.ts";
-import { ApiError } from "../kernel/errors.ts";
+import { ApiError, invalidFields } from "../kernel/errors.ts";
 import type { Page } from "../kernel/ports.ts";
 import { EVENT_TYPE, jsonDepth } from "../requests/validation.ts";
 
@@ -38,10 +38,10 @@ export interface EventTypeStore {
 }
 
 /** What a schema check found wrong: a path in the checked value and what is wrong there. */
-export interface SchemaIssue {
+export type SchemaIssue = {
   path: string;
   message: string;
-}
+};
 
 /** Checks a JSON value against a compiled schema: no issues when it matches. */
 export type PayloadValidator = (value: unknown) => SchemaIssue[];
@@ -158,9 +158,7 @@ async function checkType(schemas: SchemaCompiler, type: EventTypeRecord, schemaI
   }
   if (examples === undefined) return;
   if (Buffer.byteLength(JSON.stringify(examples)) > MAX_EXAMPLES_BYTES) {
-    throw new ApiError("validation_failed", "The examples are too large", [
-      { path: "examples", message: `must be at most ${MAX_EXAMPLES_BYTES} bytes as JSON` },
-    ]);
+    throw invalidFields([{ path: "examples", message: `must be at most ${MAX_EXAMPLES_BYTES} bytes as JSON` }]);
   }
   if (schema === undefined) return;
   const validate = await schemas.validator({ ...type, schema });

@@ -1,4 +1,4 @@
-import { ApiError, DependencyError } from "../kernel/errors.ts";
+import { ApiError, DependencyError, invalidField } from "../kernel/errors.ts";
 import { type EventTypeStore, prefixed, type SchemaCompiler } from "./event-types.ts";
 
 /** What intake reads of the catalog. */
@@ -34,7 +34,7 @@ export async function checkPayloads(deps: PayloadCheckDeps, events: TypedPayload
     events.map(async ({ type, payload }) => {
       const entry = catalog.get(type);
       if (!entry) return undefined;
-      if (entry.archived) return new ApiError("event_type_archived", `Event type ${type} is archived`, { type });
+      if (entry.archived) return invalidField("type", `is archived: ${type} takes no new events`, "event_type_archived");
       if (!entry.schema) return undefined;
       const issues = (await deps.schemas.validator({ ...entry, schema: entry.schema }))(payload);
       if (issues.length === 0) return undefined;

@@ -1,5 +1,5 @@
 import { type EndpointScope, scopedAttempts, scopedEvent } from "../access/endpoint-scope.ts";
-import { ApiError } from "../kernel/errors.ts";
+import { ApiError, invalidField } from "../kernel/errors.ts";
 import { webhookId } from "../kernel/ids.ts";
 import type { AttemptRecord, AttemptStatus, DeliveryStatus, EventRecord } from "../kernel/model.ts";
 import type { AttemptLog, EventStore, Page } from "../kernel/ports.ts";
@@ -126,5 +126,5 @@ function decodePosition(cursor: string): Position {
   } catch {
     // fall through to the error below
   }
-  throw new ApiError("invalid_request", "cursor is not one this API gave out", { parameter: "cursor" });
+  throw invalidField("cursor", "is not one this API gave out");
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { canSee } from "../access/principal.ts";
 import { type Clock, expiresAt } from "../kernel/clock.ts";
-import { ApiError, DependencyError } from "../kernel/errors.ts";
+import { ApiError, DependencyError, invalidFields } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint, RecoveryRecord } from "../kernel/model.ts";
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore, RecoveryStore, Requeue } from "../kernel/ports.ts";
@@ -47,7 +47,7 @@ export async function startRecovery(
   const now = deps.clock.now();
   const since = new Date(window.since).toISOString();
   const until = new Date(window.until ?? now).toISOString();
-  if (since >= until) throw new ApiError("validation_failed", "The window is empty", [{ path: "since", message: "must be before until" }]);
+  if (since >= until) throw invalidFields([{ path: "since", message: "must be before until" }]);
   const recovery: RecoveryRecord = {
     id: newId("rcv", now.getTime()),
     endpointId,

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { ApiError } from "../kernel/errors.ts";
+import { type ApiError, invalidField } from "../kernel/errors.ts";
 
 /**
  * Where a follower is in a feed: every slot below `next` was handed out (or was a hole closed for
@@ -19,7 +19,7 @@ export function encodeCursor(key: string, endpointId: string, position: FeedPosi
   return `${payload}.${mac(key, endpointId, payload).toString("base64url")}`;
 }
 
-/** The position a cursor names; an ApiError `invalid_cursor` when it was not made by this feed (forged, garbled, another feed's). */
+/** The position a cursor names; an ApiError `invalid_request` naming `cursor` when it was not made by this feed (forged, garbled, another feed's). */
 export function decodeCursor(key: string, endpointId: string, cursor: string): FeedPosition {
   const [payload, tag, ...rest] = cursor.split(".");
   if (payload === undefined || tag === undefined || rest.length > 0 || cursor.length > 512) throw invalid();
@@ -44,5 +44,5 @@ function isWhole(value: unknown): value is number {
 }
 
 function invalid(): ApiError {
-  return new ApiError("invalid_cursor", "cursor is not one this feed gave out");
+  return invalidField("cursor", "is not one this feed gave out");
 }

@@ -1,19 +1,17 @@
-import { ApiError } from "../kernel/errors.ts";
+import { invalidFields } from "../kernel/errors.ts";
 import type { CreateEndpointInput } from "../requests/validation.ts";
 import { CreateEndpoint, CreatePollingEndpoint, parse } from "../requests/validation.ts";
 
 /** Fields only a webhook endpoint has: a polling endpoint refuses each by name, on create and on update. */
 export const WEBHOOK_ONLY_FIELDS = ["url", "headers", "retrySchedule", "rateLimitPerSecond"] as const;
 
-/** Throws 422 `field_not_allowed` naming every webhook-only field given for a polling endpoint. */
+/** Throws 422 `validation_failed` naming every webhook-only field given for a polling endpoint. */
 export function refuseWebhookFields(kind: string | undefined, input: object): void {
   if (kind !== "polling") return;
   const given = WEBHOOK_ONLY_FIELDS.filter((field) => (input as Record<string, unknown>)[field] !== undefined);
   if (given.length === 0) return;
-  throw new ApiError(
-    "field_not_allowed",
-    `A polling endpoint has no ${given.join(", ")}: its deliveries are read from its feed`,
-    given.map((path) => ({ path, message: "not allowed on a polling endpoint" })),
+  throw invalidFields(
+    given.map((path) => ({ path, message: "is not allowed on a polling endpoint: its deliveries are read from its feed" })),
   );
 }
 

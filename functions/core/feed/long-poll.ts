@@ -1,4 +1,4 @@
-import { ApiError } from "../kernel/errors.ts";
+import { ApiError, invalidField } from "../kernel/errors.ts";
 import type { Endpoint } from "../kernel/model.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { type FeedReadDeps, MAX_WAIT_SECONDS, type Sleep } from "./deps.ts";
@@ -74,7 +74,7 @@ async function holdUntil(deps: FeedReadDeps & { sleep: Sleep }, endpointId: stri
 export function parseFeedLimit(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_FEED_LIMIT;
   if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_FEED_LIMIT) {
-    throw new ApiError("invalid_limit", `limit must be a whole number from 1 to ${MAX_FEED_LIMIT}`, { parameter: "limit" });
+    throw invalidField("limit", `must be a whole number from 1 to ${MAX_FEED_LIMIT}`);
   }
   return Number(raw);
 }
@@ -83,7 +83,7 @@ export function parseFeedLimit(raw: string | undefined): number {
 export function parseFeedWait(raw: string | undefined): number {
   if (raw === undefined) return 0;
   if (!/^\d{1,2}$/.test(raw) || Number(raw) > MAX_WAIT_SECONDS) {
-    throw new ApiError("invalid_wait", `wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`, { parameter: "wait" });
+    throw invalidField("wait", `must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`);
   }
   return Number(raw);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../kernel/clock.ts";
-import { ApiError } from "../kernel/errors.ts";
+import { type ApiError, invalidField } from "../kernel/errors.ts";
 import { MAX_WAIT_SECONDS, type PollLease, type PollLeaseStore, type PollLimits, type PollScope } from "./deps.ts";
 
 /*
@@ -100,9 +100,10 @@ export const MAX_RETRY_AFTER_SECONDS = MAX_WAIT_SECONDS + LEASE_MARGIN_MS / 1000
 function tooManyPolls(scope: PollScope, limit: number, retryAfter: number): ApiError {
   const [whose, setting] =
     scope.kind === "endpoint" ? [`Endpoint ${scope.id}`, "MAX_POLLS_PER_ENDPOINT"] : [`Tenant ${scope.id}`, "MAX_POLLS_PER_TENANT"];
-  return new ApiError(
+  return invalidField(
+    "wait",
+    `above 0 is refused for now: ${whose} holds ${limit} long polls already, the most it may (${setting}); retry after ${retryAfter} s, or read with wait=0`,
     "too_many_polls",
-    `${whose} holds ${limit} long polls already, the most it may (${setting}): retry after ${retryAfter} s, or read with wait=0`,
     { scope: scope.kind, limit, retryAfterSeconds: retryAfter },
     { retryAfterSeconds: retryAfter },
   );

@@ -1,14 +1,15 @@
-import * as v from "valibot";
 import { inSlowLane, receives, type Subscription, type TenantSubscriptions } from "../endpoints/subscriptions.ts";
 import { checkPayloads, type PayloadCheckDeps } from "../event-types/payload-check.ts";
 import { checkPayloadLimits, MAX_ENCODED_BODY_BYTES } from "../event-types/payload-limits.ts";
 import { type Clock, expiresAt } from "../kernel/clock.ts";
-import { ApiError, DependencyError } from "../kernel/errors.ts";
+import { ApiError, DependencyError, invalidField, invalidFields } from "../kernel/errors.ts";
 import { eventIdForKey, messageIdFor, newId, requestHash, webhookId } from "../kernel/ids.ts";
 import type { EventRecord } from "../kernel/model.ts";
 import type { EventStore } from "../kernel/ports.ts";
-import { describeIssues, EmitEvent } from "../requests/validation.ts";
+import { checked } from "../requests/field-problems.ts";
+import { EmitEvent } from "../requests/validation.ts";
 import { type EnqueueDeps, sendMessages } from "./enqueue.ts";
+import { answerRepeats, type Candidate, type Repeats } from "./idempotency.ts";
 
 export interface IntakeDeps extends PayloadCheckDeps, EnqueueDeps {
   subscriptions: TenantSubscriptions;
@@ -30,12 +31,6 @@ export interface AcceptedEvent {
 
 /** One result per submitted event: accepted, or the error that kept it out. */
 export type IntakeResult = { ok: true; event: AcceptedEvent; replayed: boolean } | { ok: false; error: ApiError | DependencyError };
-
-interface Candidate {
-  index: number;
-  record: EventRecord;
-  keyed: boolean;
-}
 
 interface Prepared extends Candidate {
   payload: unknown;
@@ -73,7 +68,7 @@ export async function acceptEvents(
     else candidates.push(c);
   });
 
-  const { fresh, followers, resumes } = await answerRepeats(deps, candidates, results);
+  const { fresh, followers, resumes } = await sortRepeats(deps, candidates, results);
   await Promise.all([enqueueAndRecord(deps, fresh, results), finishSending(deps, resumes, results)]);
   // A repeat inside the same batch shares the result of its first occurrence.
   for (const [index, first] of followers) {
@@ -81,6 +76,24 @@ export async function acceptEvents(
     results[index] = result.ok ? { ...result, replayed: true } : result;
   }
   return results;
+}
+
+/** Answers the repeats among the candidates (idempotency.ts) and returns what is left to do. */
+async function sortRepeats(
+  deps: IntakeDeps,
+  candidates: Candidate[],
+  results: IntakeResult[],
+): Promise<Pick<Repeats, "fresh" | "followers" | "resumes">> {
+  let repeats: Repeats;
+  try {
+    repeats = await answerRepeats(deps, candidates);
+  } catch (cause) {
+    failAll(results, candidates, cause);
+    return { fresh: [], followers: [], resumes: [] };
+  }
+  for (const [index, error] of repeats.conflicts) results[index] = { ok: false, error };
+  for (const [index, first] of repeats.replays) results[index] = { ok: true, event: accepted(first), replayed: true };
+  return repeats;
 }
 
 async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: IntakeResult[]): Promise<void> {
@@ -158,18 +171,21 @@ function prepare(
   idempotencyKey: string | undefined,
   confined: string | undefined,
 ): { record: EventRecord; keyed: boolean; payload: unknown } | ApiError {
-  const invalid = (path: string, message: string) => new ApiError("validation_failed", "The event is not valid", [{ path, message }]);
-  const parsed = v.safeParse(EmitEvent, input);
-  if (!parsed.success) return new ApiError("validation_failed", "The event is not valid", describeIssues(parsed.issues));
+  const invalid = (path: string, message: string) => invalidFields([{ path, message }]);
+  // An event of a batch is worded on its own: `type`, not `events.3.type` (its item says which).
+  const parsed = checked(EmitEvent, input, "event");
+  if (!parsed.ok) return invalidFields(parsed.problems);
   const event = parsed.output;
   if (event.payload === undefined) return invalid("payload", "is required");
   const limits = checkPayloadLimits(event.payload);
   if ("problem" in limits && limits.problem.limit === "depth") return invalid("payload", limits.problem.message);
   if (confined !== undefined && event.tenantId !== undefined && event.tenantId !== confined) {
-    return new ApiError("forbidden", "This key emits only into its own tenant", { tenantId: confined });
+    return invalidField("tenantId", `must be this key's own tenant, ${confined}, or left out`, "forbidden", { tenantId: confined });
   }
   if ("problem" in limits) {
-    return new ApiError("payload_too_large", `The payload is over ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue`);
+    return invalidField("payload", `must be at most ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue`, "payload_too_large", {
+      limit: MAX_ENCODED_BODY_BYTES,
+    });
   }
   const tenantId = confined ?? event.tenantId ?? "default";
   const { body } = limits;
@@ -187,68 +203,6 @@ function prepare(
     expiresAt: expiresAt(now, deps.logRetentionDays),
   };
   return { record, keyed: key !== undefined, payload: event.payload };
-}
-
-/** Fills in the results of events recorded before; returns the new candidates and the in-batch repeats of them. */
-async function answerRepeats(
-  deps: IntakeDeps,
-  candidates: Candidate[],
-  results: IntakeResult[],
-): Promise<{ fresh: Candidate[]; followers: [number, Candidate][]; resumes: [number, EventRecord][] }> {
-  const keyed = candidates.filter((c) => c.keyed);
-  let existing: Map<string, EventRecord>;
-  try {
-    existing = await recordedBefore(deps, keyed);
-  } catch (cause) {
-    failAll(results, candidates, cause);
-    return { fresh: [], followers: [], resumes: [] };
-  }
-  const fresh: Candidate[] = [];
-  const followers: [number, Candidate][] = [];
-  const resumes: [number, EventRecord][] = [];
-  // An event is its tenant's: the same id in two tenants of one batch is two events.
-  const firstInBatch = new Map<string, Candidate>();
-  const resuming = new Map<string, number>();
-  for (const c of candidates) {
-    const name = eventName(c.record);
-    const leader = firstInBatch.get(name);
-    const first = existing.get(name) ?? leader?.record;
-    if (!first) {
-      firstInBatch.set(name, c);
-      fresh.push(c);
-    } else if (first.requestHash !== c.record.requestHash) {
-      results[c.index] = {
-        ok: false,
-        error: new ApiError("idempotency_conflict", `Event ${c.record.id} was already submitted with a different body`),
-      };
-    } else if (leader) {
-      followers.push([c.index, leader]);
-    } else if (first.unsent) {
-      // One resume per event, however often the batch repeats it.
-      const resumer = resuming.get(name);
-      if (resumer !== undefined) followers.push([c.index, { index: resumer, record: first, keyed: true }]);
-      else {
-        resuming.set(name, c.index);
-        resumes.push([c.index, first]);
-      }
-    } else {
-      results[c.index] = { ok: true, event: accepted(first), replayed: true };
-    }
-  }
-  return { fresh, followers, resumes };
-}
-
-/** The keyed candidates' events recorded before, each looked up in its own tenant, by `eventName`. */
-async function recordedBefore(deps: IntakeDeps, keyed: Candidate[]): Promise<Map<string, EventRecord>> {
-  const idsOfTenant = new Map<string, Set<string>>();
-  for (const { record } of keyed) idsOfTenant.set(record.tenantId, (idsOfTenant.get(record.tenantId) ?? new Set()).add(record.id));
-  const found = await Promise.all([...idsOfTenant].map(([tenantId, ids]) => deps.events.getMany(tenantId, [...ids])));
-  return new Map(found.flatMap((events) => [...events.values()].map((e) => [eventName(e), e] as const)));
-}
-
-/** What names an event: its tenant and its id. */
-function eventName(event: Pick<EventRecord, "tenantId" | "id">): string {
-  return JSON.stringify([event.tenantId, event.id]);
 }
 
 async function endpointsOfTenants(deps: IntakeDeps, candidates: Candidate[]): Promise<Map<string, Subscription[]>> {

@@ -3,7 +3,7 @@ import { type EventTypeDeps, getEventType, prefixed } from "../event-types/event
 import { buildExample, EXAMPLE_BUDGET } from "../event-types/example-payload.ts";
 import { checkPayloadLimits } from "../event-types/payload-limits.ts";
 import { expiresAt } from "../kernel/clock.ts";
-import { ApiError, DependencyError } from "../kernel/errors.ts";
+import { ApiError, DependencyError, invalidField } from "../kernel/errors.ts";
 import { messageIdFor, newId, requestHash } from "../kernel/ids.ts";
 import type { EventRecord } from "../kernel/model.ts";
 import { sendMessages } from "./enqueue.ts";
@@ -35,7 +35,7 @@ export interface SentExample {
 export async function sendExample(deps: SendExampleDeps, endpointId: string, typeName: string, confined?: string): Promise<SentExample> {
   const endpoint = await getEndpoint(deps, endpointId, confined);
   const type = await getEventType(deps, typeName);
-  if (type.archived) throw new ApiError("event_type_archived", `Event type ${type.name} is archived`, { type: type.name });
+  if (type.archived) throw invalidField("eventType", `is archived: ${type.name} takes no new events`, "event_type_archived");
   const stored = type.examples !== undefined && type.examples.length > 0;
   const payload = stored ? type.examples?.[0] : type.schema ? generated(type.name, type.schema) : {};
   if (!stored && type.schema) {

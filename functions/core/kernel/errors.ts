@@ -20,12 +20,7 @@ export type ApiErrorCode =
   | "event_type_archived"
   | "invalid_schema"
   | "example_too_large"
-  | "endpoint_not_found"
-  | "field_not_allowed"
   | "not_a_polling_endpoint"
-  | "invalid_limit"
-  | "invalid_wait"
-  | "invalid_cursor"
   | "cursor_expired"
   | "too_many_polls"
   | "use_feed_url";
@@ -54,37 +49,62 @@ const STATUS: Record<ApiErrorCode, number> = {
   invalid_schema: 422,
   // send-example: the type's schema asks for an example larger than the builder's budget or a payload's limits.
   example_too_large: 422,
-  // The feed's codes (the wire contract the `listen` command is built against).
-  endpoint_not_found: 404,
-  field_not_allowed: 422,
+  // The feed's own codes; a bad limit, wait or cursor is `invalid_request` as on every other route.
   not_a_polling_endpoint: 409,
-  invalid_limit: 400,
-  invalid_wait: 400,
-  invalid_cursor: 400,
   cursor_expired: 410,
   // Long polls over MAX_POLLS_PER_ENDPOINT or MAX_POLLS_PER_TENANT: waiting helps, so 429 with Retry-After.
   too_many_polls: 429,
-  // A long poll sent to the API function, which holds none: the feed's own URL does (details.feedUrl).
+  // A long poll sent to the API function, which holds none: the feed's own URL does (the feedUrl of the details entry for wait).
   // Not 421 Misdirected Request: Node's fetch repeats a request once on 421, doubling the call.
   use_feed_url: 400,
 };
+
+/**
+ * What `details` holds, on every error that has it: one entry per wrong field, `path` naming it (a
+ * dotted path into the JSON body, such as `headers.x-id` or `eventTypes.0`, or the name of a query
+ * parameter or header), `message` saying in plain words what is wrong there. An entry may carry
+ * facts a client acts on (`feedUrl`, `limit`, `retryAfterSeconds`).
+ */
+export interface FieldProblem {
+  path: string;
+  message: string;
+  [fact: string]: unknown;
+}
 
 /** A client error: shown to the caller as {"error": {code, message, details}}. */
 export class ApiError extends Error {
   override readonly name = "ApiError";
   readonly status: number;
   readonly code: ApiErrorCode;
-  readonly details?: unknown;
+  readonly details?: FieldProblem[];
   /** Seconds the caller should wait before trying again, sent as `Retry-After` (429 only). */
   readonly retryAfterSeconds?: number;
 
-  constructor(code: ApiErrorCode, message: string, details?: unknown, options: { retryAfterSeconds?: number } = {}) {
+  constructor(code: ApiErrorCode, message: string, details?: FieldProblem[], options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.code = code;
     this.details = details;
     this.status = STATUS[code];
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
+}
+
+/** A 422 `validation_failed` (or `code`) listing the problems, its message naming the first few fields. */
+export function invalidFields(problems: FieldProblem[], code: ApiErrorCode = "validation_failed"): ApiError {
+  const shown = problems.slice(0, 3).map((p) => `${p.path} ${p.message}`);
+  const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more (see details)` : "";
+  return new ApiError(code, `${shown.join("; ")}${more}`, problems);
+}
+
+/** A 400 `invalid_request` (or `code`) about one named field: a query parameter, a header, the body. */
+export function invalidField(
+  path: string,
+  message: string,
+  code: ApiErrorCode = "invalid_request",
+  facts: Record<string, unknown> = {},
+  options: { retryAfterSeconds?: number } = {},
+): ApiError {
+  return new ApiError(code, `${path} ${message}`, [{ ...facts, path, message }], options);
 }
 
 /** One of our own dependencies (DynamoDB, SQS) failed: retry later, never blame the receiver. */

@@ -1,11 +1,12 @@
 import * as v from "valibot";
 import { PORTAL_MAX_SECONDS } from "../access/portal-sessions.ts";
 import { MAX_GRACE_PERIOD_SECONDS } from "../endpoints/secret-rotation.ts";
-import { ApiError } from "../kernel/errors.ts";
+import { invalidField, invalidFields } from "../kernel/errors.ts";
 import { isValidSecret } from "../kernel/signing.ts";
 import { parseTimestamp } from "../kernel/timestamp.ts";
 import { MAX_RATE_LIMIT_PER_SECOND } from "../policy/rate-limit.ts";
 import { scheduleProblem } from "../policy/retry-schedule.ts";
+import { checked } from "./field-problems.ts";
 
 /**
  * Header names an endpoint may not set, in any case: the ones the dispatcher sets itself, and every
@@ -188,24 +189,23 @@ export const CreatePortalSession = v.strictObject({
 });
 export const AttemptStatusFilter = v.picklist(["succeeded", "failed", "exhausted", "skipped"]);
 
-/** Validates `input` or throws a 422 listing every problem with its path. */
-export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
-  const result = v.safeParse(schema, input);
-  if (result.success) return result.output;
-  throw new ApiError("validation_failed", "The request is not valid", describeIssues(result.issues));
-}
-
-/** The issues of a failed validation as [{path, message}]. */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): { path: string; message: string }[] {
-  return issues.map((issue) => ({ path: v.getDotPath(issue) ?? "", message: issue.message }));
+/**
+ * Validates `input` or throws a 422 naming every wrong field in plain words (field-problems.ts);
+ * `whole` names the value when it is wrong as a whole (the body, or the query parameter parsed).
+ */
+export function parse<S extends v.GenericSchema>(schema: S, input: unknown, whole = "body"): v.InferOutput<S> {
+  const result = checked(schema, input, whole);
+  if (result.ok) return result.output;
+  throw invalidFields(result.problems);
 }
 
 /** A `limit` query parameter: 1 to 250, default 50. */
 export function parseLimit(raw: string | undefined): number {
   if (raw === undefined) return 50;
-  const n = Number(raw);
+  // Digits only, as the feed reads it: Number() would also take "1e2", " 5" and "0x10".
+  const n = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > 250) {
-    throw new ApiError("invalid_request", "limit must be a whole number from 1 to 250", { parameter: "limit" });
+    throw invalidField("limit", "must be a whole number from 1 to 250");
   }
   return n;
 }
