@@ -109,6 +109,16 @@ describe("payload keys named like Object.prototype members", () => {
     ]);
   });
 
+  it("a $ref naming a prototype member or a malformed escape is refused at registration, never a throw (generated)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...PROTO_NAMES, "%", "%E0%A4%A", "a%"), (name) => {
+        expect(schemaProblems({ properties: { a: { $ref: `#/${name}` } } })).toEqual([
+          { path: "properties.a.$ref", message: expect.stringMatching(/does not resolve|not a valid JSON pointer/) },
+        ]);
+      }),
+    );
+  });
+
   it("uniqueItems in a stored schema tells equal items from different ones by their JSON (generated)", () => {
     const { validate } = compileSchema({ uniqueItems: true });
     fc.assert(
