@@ -176,3 +176,18 @@ export const LAMBDA_CREDENTIALS_MODULE = "./functions/adapters/lambda/lambda-cre
 export const API_FUNCTION_TIMEOUT = Duration.seconds(10);
 /** Timeout of the dead-letter consumer: a batch of DynamoDB writes. */
 export const DEAD_LETTER_FUNCTION_TIMEOUT = Duration.seconds(30);
+
+/**
+ * Makes each writer's function resource depend on each reader's, so a `cdk deploy` updates the
+ * readers' code first. Needed when writers start putting a field in queue messages or feed entries
+ * that older readers would drop: intake's `messageId` (the webhook-id) on each queue message, which
+ * the delivery, dead-letter and sweeper functions send; during a deploy that updated the API first,
+ * old workers would send the event id instead and break receivers' dedupe. Only the functions are
+ * ordered (not their roles or event sources), and readers never reference a writer, so no cycle.
+ */
+export function updateReadersFirst(writers: lambda.IFunction[], readers: lambda.IFunction[]): void {
+  for (const writer of writers) {
+    const resource = writer.node.defaultChild as lambda.CfnFunction;
+    for (const reader of readers) resource.addDependency(reader.node.defaultChild as lambda.CfnFunction);
+  }
+}

@@ -22,7 +22,13 @@ import { settingsEnvironment } from "../functions/core/config/config.ts";
 import { acknowledgeFindings } from "./acknowledged-findings.ts";
 import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
 import { addFrontDoor } from "./dispatcher-front-door.ts";
-import { API_FUNCTION_TIMEOUT, DEAD_LETTER_FUNCTION_TIMEOUT, DEFAULT_SOURCE_MAPS, DispatcherFunction } from "./dispatcher-function.ts";
+import {
+  API_FUNCTION_TIMEOUT,
+  DEAD_LETTER_FUNCTION_TIMEOUT,
+  DEFAULT_SOURCE_MAPS,
+  DispatcherFunction,
+  updateReadersFirst,
+} from "./dispatcher-function.ts";
 import {
   createAlarmTopic,
   DispatcherMonitoring,
@@ -265,6 +271,11 @@ export class WebhookDispatcher extends Construct {
       feedFunctionUrl: this.feedFunctionUrl,
       feedUrl: this.feedUrl,
     } = door);
+
+    // Deploy order: the API writes queue messages with a message id the workers send as webhook-id,
+    // and the feed function (the API's bundle) serves entries Delivery writes, so a deploy updates the
+    // workers first (both lanes run in Delivery); see updateReadersFirst.
+    updateReadersFirst([this.apiFunction, this.feedFunction], [this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction]);
 
     this.alarmTopic = props.alarmTopic ?? emailTopic;
     const monitoring = new DispatcherMonitoring(this, "Monitoring", {

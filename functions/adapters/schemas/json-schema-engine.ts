@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type Options, type ValidateFunction } from "ajv/dist/2020.js";
 import type { PayloadValidator, SchemaIssue } from "../../core/event-types/event-types.ts";
+import { useJsonEquality } from "./json-equality.ts";
 import { compilePattern, type LinearPattern, PatternWorkExceededError, withPatternBudget } from "./linear-patterns.ts";
 import { schemaHazards, walk } from "./schema-hazards.ts";
 import { META_SCHEMA } from "./schema-meta.ts";
@@ -12,7 +13,8 @@ import { META_SCHEMA } from "./schema-meta.ts";
  * name and `propertyNames` pattern it meets goes through `code.regExp`, here the linear engine
  * (linear-patterns.ts), so no payload string ever reaches a backtracking RegExp. `format` stays an
  * annotation, the draft 2020-12 default: format checks are regexes of their own (one `url` check
- * we tried backtracked 2.4 s on 28 characters), and none runs.
+ * we tried backtracked 2.4 s on 28 characters), and none runs. `const`, `enum` and `uniqueItems`
+ * compare JSON values only (json-equality.ts), whatever a payload's keys are called.
  */
 
 const OPTIONS: Options = {
@@ -33,7 +35,7 @@ let meta: ValidateFunction | undefined;
 
 /** A schema's problems: not a draft 2020-12 schema, a hazard to intake, or one the validator cannot compile. None when it may be stored. */
 export function schemaProblems(schema: Record<string, unknown>): SchemaIssue[] {
-  meta ??= new Ajv2020({ ...OPTIONS, code: { regExp: linearRegExp(new Map()) } }).compile(META_SCHEMA);
+  meta ??= useJsonEquality(new Ajv2020({ ...OPTIONS, code: { regExp: linearRegExp(new Map()) } })).compile(META_SCHEMA);
   if (!meta(schema)) return describe(meta.errors ?? []);
   const hazards = schemaHazards(schema);
   if (hazards.length > 0) return hazards;
@@ -81,7 +83,7 @@ export function compileSchema(schema: Record<string, unknown>): CompiledSchema {
       for (const key of Object.keys(entries)) if (!runs(key, at(`patternProperties.${key}`))) delete entries[key];
     }
   });
-  const check = new Ajv2020({ ...OPTIONS, code: { regExp: linearRegExp(patterns) } }).compile(runnable);
+  const check = useJsonEquality(new Ajv2020({ ...OPTIONS, code: { regExp: linearRegExp(patterns) } })).compile(runnable);
   const validate: PayloadValidator = (value) => {
     try {
       const { result } = withPatternBudget(value, () => check(value));

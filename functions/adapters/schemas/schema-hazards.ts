@@ -88,8 +88,14 @@ function resolve(root: unknown, ref: string): unknown {
   if (!ref.startsWith("#/")) return "only references inside the schema (#/...) are allowed";
   let node: unknown = root;
   for (const raw of ref.slice(2).split("/")) {
-    const token = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isObject(node) && !Array.isArray(node)) return `${ref} does not resolve`;
+    let token: string;
+    try {
+      token = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    } catch {
+      return `${ref} is not a valid JSON pointer`;
+    }
+    // Own members only: `#/constructor` names nothing in a schema, whatever Object.prototype holds.
+    if ((!isObject(node) && !Array.isArray(node)) || !Object.hasOwn(node, token)) return `${ref} does not resolve`;
     node = (node as Record<string, unknown>)[token];
   }
   return node === undefined ? `${ref} does not resolve` : node;

@@ -118,7 +118,8 @@ export function buildExample(schema: unknown, budget: Readonly<ExampleBudget> = 
       const via = { at, keyword: "allOf" };
       const parts = [build(node, at, via, depth + 1, true), ...node.allOf.map((s, i) => build(s, `${at}/allOf/${i}`, via, depth + 1))];
       const present = parts.filter((p) => p !== null);
-      return present.some(isSchema) ? Object.assign({}, ...present.filter(isSchema)) : (present[0] ?? null);
+      // Merged by defining properties: Object.assign would set the prototype from a literal's own `__proto__`.
+      return present.some(isSchema) ? Object.fromEntries(present.filter(isSchema).flatMap(ownEntries)) : (present[0] ?? null);
     }
     for (const keyword of ["anyOf", "oneOf"]) {
       const options = node[keyword];
@@ -155,7 +156,8 @@ export function buildExample(schema: unknown, budget: Readonly<ExampleBudget> = 
         return out;
       }
       case "string": {
-        const sample = FORMATS[String(node.format)] ?? "string";
+        // Own entries only: a `format` named `toString` or `constructor` is unknown, not Object.prototype's.
+        const sample = (typeof node.format === "string" && Object.hasOwn(FORMATS, node.format) && FORMATS[node.format]) || "string";
         const length = Math.max(sample.length, count(node.minLength));
         // Charged before the string exists: `minLength: 1e9` is refused without allocating it.
         take({ at, keyword: length > sample.length ? "minLength" : "type" }, 0, length + 2);
@@ -191,7 +193,7 @@ function literalOf(schema: Schema, keyword: (typeof LITERALS)[number]): { value:
     const list = schema[keyword];
     return Array.isArray(list) && list.length > 0 ? { value: list[0] } : undefined;
   }
-  return keyword in schema ? { value: schema[keyword] } : undefined;
+  return Object.hasOwn(schema, keyword) ? { value: schema[keyword] } : undefined;
 }
 
 function numberFor(schema: Schema, type: unknown): number {
@@ -205,7 +207,9 @@ function pointerTarget(root: unknown, ref: string): unknown {
   if (!ref.startsWith("#")) return undefined;
   let node: unknown = root;
   for (const raw of ref.slice(2).split("/").filter(Boolean)) {
-    node = isSchema(node) || Array.isArray(node) ? (node as Schema)[decodePart(raw)] : undefined;
+    const part = decodePart(raw);
+    // Own members only: `#/constructor` or `#/__proto__` names nothing in a JSON schema.
+    node = (isSchema(node) || Array.isArray(node)) && Object.hasOwn(node, part) ? (node as Schema)[part] : undefined;
   }
   return node;
 }
@@ -231,6 +235,11 @@ function count(value: unknown): number {
 
 function number(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
+}
+
+/** An object's own entries, an own `__proto__` included, as values. */
+function ownEntries(value: Schema): [string, unknown][] {
+  return Object.keys(value).map((key) => [key, Object.getOwnPropertyDescriptor(value, key)?.value]);
 }
 
 function isSchema(value: unknown): value is Schema {

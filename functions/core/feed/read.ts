@@ -29,8 +29,27 @@ const MAX_QUERIES = 5;
 export const START_BACKTRACK = 100;
 
 /**
+ * Bytes one page's bodies may take in the answer. Lambda refuses a response over 6 MB (6,291,456
+ * bytes: the whole invocation result, where the answer travels as the escaped `body` string of the
+ * proxy response) and the gateway answers 5xx. Each item holds its body twice, as `payload` and as
+ * the `body` string (escaped once more), so an entry costs pageBytes(body), counted as it travels;
+ * 512 KiB stay for the rest of up to 100 items (ids, timestamps and signatures, under 1 KiB each
+ * escaped) and the envelope. An entry of the largest body (256 KiB) costs at most about 1.6 MB
+ * when every character is escaped, so one always fits.
+ */
+export const MAX_PAGE_BYTES = 6 * 1024 * 1024 - 512 * 1024;
+
+/** What a body adds to the Lambda response: `payload` (the body's JSON, escaped in the envelope) and `body` (a JSON string, escaped again). */
+export function pageBytes(body: string): number {
+  const asString = JSON.stringify(body);
+  return Buffer.byteLength(asString) + Buffer.byteLength(JSON.stringify(asString));
+}
+
+/**
  * Up to `limit` entries from `from` on (no position: from the oldest entry kept), stopping before a
- * hole that may still be filled. `head` saves a read when the caller has just read it.
+ * hole that may still be filled, and before the entry whose body would take the page past
+ * `maxBytes` (MAX_PAGE_BYTES, by pageBytes): at least one entry, so a reader always moves on, and
+ * the next page starts at the entry left out. `head` saves a read when the caller has just read it.
  */
 export async function readFeed(
   deps: FeedReadDeps,
@@ -38,12 +57,15 @@ export async function readFeed(
   from: FeedPosition | undefined,
   limit: number,
   given?: FeedHead,
+  maxBytes = MAX_PAGE_BYTES,
 ): Promise<FeedPage> {
   const now = deps.clock.now().getTime();
   const head = given ?? (await deps.feed.head(endpointId));
   const start = from ?? (await startPosition(deps, endpointId, head, now));
   const entries: NumberedEntry[] = [];
   let { next, floorMs } = start;
+  let bytes = 0;
+  let full = false;
   for (let queries = 0; queries < MAX_QUERIES && next <= head.seq && entries.length < limit; queries++) {
     const want = limit - entries.length + 1;
     const slots = await deps.feed.slots(endpointId, next, head.seq, want);
@@ -54,6 +76,12 @@ export async function readFeed(
       const slot = slots[i];
       if (slot?.seq === next) {
         if (slot.entry) {
+          bytes += pageBytes(slot.entry.body);
+          // The entry that would pass the budget starts the next page instead.
+          if (bytes > maxBytes && entries.length > 0) {
+            full = true;
+            break;
+          }
           entries.push({ seq: slot.seq, ...slot.entry });
           floorMs = Math.max(floorMs, Date.parse(slot.allocatedAt));
         }
@@ -72,7 +100,7 @@ export async function readFeed(
       if (hole === "filled") stop = false; // read again from the hole, which holds something now
       break;
     }
-    if (stop) break;
+    if (stop || full) break;
   }
   return { entries, position: { next, floorMs } };
 }
