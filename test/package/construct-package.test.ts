@@ -28,8 +28,17 @@ const FUNCTIONS: Record<string, FunctionEntry> = {
   sweeperFunction: FUNCTION_ENTRIES.sweeper,
 };
 
-/** The user's app: two stacks, with and without source maps; it prints each function's logical id and a metric. */
-const APP = `import { App, Stack } from "aws-cdk-lib";
+/** Every bundle the package carries: its folder under dist/lambda/, and whether it has source maps. */
+const BUNDLES = [...new Set(Object.values(FUNCTION_ENTRIES))].flatMap((entry) =>
+  [false, true].map((sourceMaps) => [prebundledFolder(entry, sourceMaps), sourceMaps] as const),
+);
+
+/**
+ * The user's app: two stacks, with and without source maps; it prints each function's logical id
+ * and a metric, then what the construct says when the package lacks one of its bundles.
+ */
+const APP = `import { renameSync } from "node:fs";
+import { App, Stack } from "aws-cdk-lib";
 import { WebhookDispatcher, type WebhookDispatcherProps } from "hookrelay";
 
 const app = new App({ outdir: "cdk.out" });
@@ -43,6 +52,21 @@ for (const [name, props] of [["Plain", {}], ["Mapped", { sourceMaps: true }]] as
   out[name] = { ids, latency: { namespace: latency.namespace, name: latency.metricName, statistic: latency.statistic, dimensions: latency.dimensions } };
 }
 app.synth();
+// Then a package without one of its bundles, each in turn: the construct refuses to be made.
+const refusals: Record<string, string> = {};
+for (const [folder, sourceMaps] of ${JSON.stringify(BUNDLES)} as [string, boolean][]) {
+  const path = "node_modules/hookrelay/dist/lambda/" + folder;
+  renameSync(path, path + ".gone");
+  try {
+    new WebhookDispatcher(new Stack(new App(), "Missing"), "Webhooks", { sourceMaps });
+    refusals[folder] = "made";
+  } catch (error) {
+    refusals[folder] = (error as Error).message;
+  } finally {
+    renameSync(path + ".gone", path);
+  }
+}
+out.refusals = refusals;
 console.log(JSON.stringify(out));
 `;
 
@@ -135,7 +159,13 @@ describe("the hookrelay package", () => {
     writeFileSync(join(app, "main.ts"), APP);
     const synth = await runAsync(process.execPath, ["main.ts"], app);
     expect(synth.stderr).toBe("");
-    const printed = JSON.parse(synth.stdout) as Record<string, { ids: Record<string, string>; latency: unknown }>;
+    const printed = JSON.parse(synth.stdout) as Record<string, { ids: Record<string, string>; latency: unknown }> & {
+      refusals: Record<string, string>;
+    };
+    for (const [folder] of BUNDLES) {
+      expect(printed.refusals[folder], folder).toContain(`dist/lambda/${folder}/index.mjs is missing`);
+      expect(printed.refusals[folder], folder).toContain("npm run build");
+    }
     for (const [stack, sourceMaps] of [
       ["Plain", false],
       ["Mapped", true],
