@@ -15,7 +15,7 @@ import type { Construct } from "constructs";
 import { settingsEnvironment } from "../functions/core/config/config.ts";
 import { MAX_WAIT_SECONDS } from "../functions/core/feed/long-poll.ts";
 import { grantReadSecret, grantTable } from "./dispatcher-access.ts";
-import { DispatcherFunction, type DispatcherFunctionOptions } from "./dispatcher-function.ts";
+import { DispatcherFunction, type DispatcherFunctionOptions, FUNCTION_ENTRIES } from "./dispatcher-function.ts";
 
 /**
  * The feed function's timeout: the longest wait plus time to authenticate and answer, under API
@@ -59,7 +59,7 @@ export interface FeedFunction {
 export function addFeedFunction(scope: Construct, props: FeedFunctionProps): FeedFunction {
   const feed = new DispatcherFunction(scope, "Feed", {
     ...props.common,
-    entry: "functions/api/index.ts",
+    entry: FUNCTION_ENTRIES.api,
     description: "Webhook dispatcher: polling endpoints' feeds, long polls included",
     memorySize: props.memorySize,
     timeout: FEED_FUNCTION_TIMEOUT,

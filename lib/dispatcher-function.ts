@@ -1,19 +1,48 @@
 /**
- * One Lambda function of the dispatcher: a NodejsFunction bundled by the locally installed esbuild
- * (never Docker) into a minified ESM file (a source map on request), running on arm64 / nodejs24.x, with its
- * own log group and a role that holds no AWS managed policy.
+ * One Lambda function of the dispatcher: a NodejsFunction bundled by esbuild into a minified ESM
+ * file (a source map on request), running on arm64 / nodejs24.x, with its own log group and a role
+ * that holds no AWS managed policy. Run from the sources (this repository) it bundles at synthesis,
+ * with the repository's esbuild (never Docker); run compiled, from an installed package, it deploys
+ * the bundles `npm run build` made with the same esbuild arguments, so an app that installs the
+ * construct needs neither esbuild nor this repository's lock file.
  */
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 
-/** The repository root: the functions, the lock file and the local esbuild live under it. */
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** This module runs compiled, from the package's dist/lib/, rather than from lib/ in the repository. */
+const COMPILED = import.meta.url.endsWith(".js");
+
+/** The repository (or installed package) root: the functions, the lock file and the local esbuild live under it. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), COMPILED ? "../.." : "..");
+
+/** Where `npm run build` puts the bundled functions, one folder per entry point and source-map choice. */
+export const PREBUNDLED_ROOT = join(PROJECT_ROOT, "dist", "lambda");
+
+/** The functions' entry points, relative to the root; each exports `handler`. The feed function runs the API's. */
+export const FUNCTION_ENTRIES = {
+  api: "functions/api/index.ts",
+  delivery: "functions/delivery/index.ts",
+  deadLetter: "functions/dead-letter/index.ts",
+  sweeper: "functions/sweeper/index.ts",
+} as const;
+
+/** One of FUNCTION_ENTRIES. */
+export type FunctionEntry = (typeof FUNCTION_ENTRIES)[keyof typeof FUNCTION_ENTRIES];
+
+/**
+ * The folder under PREBUNDLED_ROOT of an entry's bundle: `without-source-maps/api` for
+ * functions/api/index.ts. (A dot in the name would become part of the staged asset's name.)
+ */
+export function prebundledFolder(entry: FunctionEntry, sourceMaps: boolean): string {
+  return `${sourceMaps ? "with" : "without"}-source-maps/${basename(dirname(entry))}`;
+}
 
 /** nodejs24.x; built by name when an older aws-cdk-lib lacks the enum member. */
 export const NODEJS_24: lambda.Runtime =
@@ -30,7 +59,7 @@ export const ESM_REQUIRE_BANNER =
 /** Options of one dispatcher function. */
 export interface DispatcherFunctionOptions {
   /** Entry file, relative to the repository root, that exports `handler`. */
-  readonly entry: string;
+  readonly entry: FunctionEntry;
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
@@ -73,10 +102,7 @@ export class DispatcherFunction extends Construct {
       }),
     );
     this.function = new NodejsFunction(this, "Function", {
-      entry: join(PROJECT_ROOT, options.entry),
-      handler: "handler",
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, "package-lock.json"),
+      ...(COMPILED ? { code: prebundledCode(options.entry, options.sourceMaps), handler: "index.handler" } : synthesisBundling(options)),
       description: options.description,
       runtime: NODEJS_24,
       architecture: lambda.Architecture.ARM_64,
@@ -93,32 +119,51 @@ export class DispatcherFunction extends Construct {
       tracing: options.tracing,
       reservedConcurrentExecutions: options.reservedConcurrentExecutions,
       environment: { ...(options.sourceMaps && { NODE_OPTIONS: "--enable-source-maps" }), ...options.environment },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: options.sourceMaps,
-        target: "node24",
-        mainFields: ["module", "main"],
-        banner: ESM_REQUIRE_BANNER,
-        // The SDK is bundled so that the deployed clients are the versions the tests ran against.
-        bundleAwsSDK: true,
-        forceDockerBundling: false,
-        // Lambda gives the role's credentials in the environment: the SDK's whole default chain
-        // (about 130 KB of every bundle) is replaced by the environment provider alone.
-        // A route's API-document entry (functions/api/route.ts) is read only by the document's builder, never in Lambda.
-        esbuildArgs: { [`--alias:${DEFAULT_CREDENTIALS_MODULE}`]: LAMBDA_CREDENTIALS_MODULE, "--drop-labels": DOC_LABEL },
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_input, output) => [splitBundleCommand(options.entry, output, options.sourceMaps)],
-        },
-      },
     });
   }
 }
 
 /** The label of the statements esbuild drops from every bundle: the routes' API-document entries (`DOC: return {...}`). */
 export const DOC_LABEL = "DOC";
+
+/** NodejsFunction's own bundling at synthesis, from the repository's sources, lock file and esbuild. */
+function synthesisBundling(options: DispatcherFunctionOptions): NodejsFunctionProps {
+  return {
+    entry: join(PROJECT_ROOT, options.entry),
+    handler: "handler",
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: join(PROJECT_ROOT, "package-lock.json"),
+    bundling: {
+      format: OutputFormat.ESM,
+      minify: true,
+      sourceMap: options.sourceMaps,
+      target: "node24",
+      mainFields: ["module", "main"],
+      banner: ESM_REQUIRE_BANNER,
+      // The SDK is bundled so that the deployed clients are the versions the tests ran against.
+      bundleAwsSDK: true,
+      forceDockerBundling: false,
+      // Lambda gives the role's credentials in the environment: the SDK's whole default chain
+      // (about 130 KB of every bundle) is replaced by the environment provider alone.
+      // A route's API-document entry (functions/api/route.ts) is read only by the document's builder, never in Lambda.
+      esbuildArgs: { [`--alias:${DEFAULT_CREDENTIALS_MODULE}`]: LAMBDA_CREDENTIALS_MODULE, "--drop-labels": DOC_LABEL },
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_input, output) => [splitBundleCommand(options.entry, output, options.sourceMaps)],
+      },
+    },
+  };
+}
+
+/** The bundle `npm run build` made for the entry; refused, naming the folder, when the package was packed without it. */
+function prebundledCode(entry: FunctionEntry, sourceMaps: boolean): lambda.Code {
+  const folder = join(PREBUNDLED_ROOT, prebundledFolder(entry, sourceMaps));
+  if (!existsSync(join(folder, "index.mjs"))) {
+    throw new Error(`hookrelay: the bundled function ${folder}/index.mjs is missing; the package was packed without \`npm run build\``);
+  }
+  return lambda.Code.fromAsset(folder);
+}
 
 /**
  * The same esbuild bundle again, split: each dynamic `import()` (the JSON Schema validator, the
@@ -128,7 +173,15 @@ export const DOC_LABEL = "DOC";
  * rebuild, with the options above plus `--splitting`, replaces its index.mjs.
  */
 export function splitBundleCommand(entry: string, outputDir: string, sourceMaps: boolean): string {
-  const args = [
+  // Run from the project root, as NodejsFunction runs its own esbuild; every argument single-quoted.
+  return ["npx", "--no-install", "esbuild", ...splitBundleArgs(entry, outputDir, sourceMaps)]
+    .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+    .join(" ");
+}
+
+/** esbuild's arguments for the split bundle of `entry` into `outputDir`, run from the project root: at synthesis and by `npm run build`. */
+export function splitBundleArgs(entry: string, outputDir: string, sourceMaps: boolean): string[] {
+  return [
     "--bundle",
     entry,
     "--splitting",
@@ -147,8 +200,6 @@ export function splitBundleCommand(entry: string, outputDir: string, sourceMaps:
     ...(sourceMaps ? ["--sourcemap"] : []),
     "--log-level=warning",
   ];
-  // Run from the project root, as NodejsFunction runs its own esbuild; every argument single-quoted.
-  return ["npx", "--no-install", "esbuild", ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
 }
 
 /**

@@ -14,29 +14,22 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { LANE_METRICS, UNSENDABLE_METRIC } from "../functions/adapters/lambda/metrics.ts";
+import { LANE_METRICS } from "../functions/adapters/lambda/metric-names.ts";
+import {
+  DELIVERY_METRICS,
+  type DispatcherMetricOptions,
+  deliveryFailureRate,
+  dispatcherMetric,
+  METRIC_PERIOD,
+  SERVICE_NAMES,
+} from "./dispatcher-metrics.ts";
 import { WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 import { createPlatformAlarms, type PlatformAlarms, type PlatformAlarmsProps, platformWidgets } from "./platform-alarms.ts";
 
-/** The namespace the functions publish their EMF metrics to. */
-export const METRICS_NAMESPACE = "Hookrelay";
-
-/** The EMF metric names the delivery worker and the dead-letter consumer emit. */
-export const DELIVERY_METRICS = {
-  attempts: "Attempts",
-  successes: "Successes",
-  failures: "Failures",
-  exhausted: "Exhausted",
-  latency: "DeliveryLatency",
-  /** Events SQS refused for good, whose deliveries the dead-letter consumer ended unsendable. */
-  unsendable: UNSENDABLE_METRIC,
-} as const;
+export { DELIVERY_METRICS, METRICS_NAMESPACE, SERVICE_NAMES } from "./dispatcher-metrics.ts";
 
 /** The id of the synthesis warning that no one will hear the alarms (stable: users acknowledge it by this id). */
 export const ALARMS_UNHEARD_WARNING = "@hookrelay/webhook-dispatcher:alarmsNotifyNoOne";
-
-/** The service names, which are also the values of the `service` metric dimension. */
-export const SERVICE_NAMES = { api: "api", delivery: "delivery", deadLetter: "dead-letter", sweeper: "sweeper" } as const;
 
 /** The alarms the dispatcher raises: the delivery pipeline's, and the platform's (Lambda, API, DynamoDB). */
 export interface WebhookDispatcherAlarms extends PlatformAlarms {
@@ -66,10 +59,14 @@ export interface DispatcherMonitoringProps extends PlatformAlarmsProps {
   readonly dashboardName?: string;
 }
 
-const PERIOD = Duration.minutes(5);
+const PERIOD = METRIC_PERIOD;
 
-function deliveryMetric(metricName: string, statistic: string, service: string = SERVICE_NAMES.delivery): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, statistic, period: PERIOD, dimensionsMap: { service } });
+function deliveryMetric(
+  metricName: string,
+  statistic: string,
+  service: DispatcherMetricOptions["service"] = SERVICE_NAMES.delivery,
+): cloudwatch.Metric {
+  return dispatcherMetric(metricName, statistic, { service });
 }
 
 /** Every alarm of the set, the per-function ones included, in a stable order. */
@@ -90,16 +87,7 @@ export class DispatcherMonitoring extends Construct {
     const deadLetterDepth = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: "Maximum" });
     const oldestAge = deliveryQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: "Maximum" });
     const slowLaneAge = slowQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: "Maximum" });
-    const failureRate = new cloudwatch.MathExpression({
-      // FILL: a period with attempts and no Failures datapoint has a rate of 0, not no data.
-      expression: "FILL(failures, 0) / attempts",
-      usingMetrics: {
-        failures: deliveryMetric(DELIVERY_METRICS.failures, "Sum"),
-        attempts: deliveryMetric(DELIVERY_METRICS.attempts, "Sum"),
-      },
-      label: "Failures / Attempts",
-      period: PERIOD,
-    });
+    const failureRate = deliveryFailureRate();
 
     this.alarms = {
       deadLetters: new cloudwatch.Alarm(this, "DeadLettersAlarm", {
@@ -174,7 +162,7 @@ export class DispatcherMonitoring extends Construct {
       ["api", props.functions.api],
       ["feed", props.functions.feed],
     ] as const;
-    const sum = (name: string, service?: string) => deliveryMetric(name, "Sum", service).with({ label: name });
+    const sum = (name: string, service?: DispatcherMetricOptions["service"]) => deliveryMetric(name, "Sum", service).with({ label: name });
     this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms, width: 24, height: 6 }));
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({

@@ -16,7 +16,7 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { TABLE_DESIGN } from "../functions/adapters/dynamo/table-design.ts";
 import { settingsEnvironment } from "../functions/core/config/config.ts";
 import { acknowledgeFindings } from "./acknowledged-findings.ts";
@@ -27,20 +27,17 @@ import {
   DEAD_LETTER_FUNCTION_TIMEOUT,
   DEFAULT_SOURCE_MAPS,
   DispatcherFunction,
+  FUNCTION_ENTRIES,
   updateReadersFirst,
 } from "./dispatcher-function.ts";
-import {
-  createAlarmTopic,
-  DispatcherMonitoring,
-  METRICS_NAMESPACE,
-  SERVICE_NAMES,
-  type WebhookDispatcherAlarms,
-} from "./dispatcher-monitoring.ts";
+import { METRICS_NAMESPACE, SERVICE_NAMES, WebhookDispatcherBase } from "./dispatcher-metrics.ts";
+import { createAlarmTopic, DispatcherMonitoring, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 import type { WebhookDispatcherProps } from "./dispatcher-props.ts";
 import { fairQueuesValue } from "./fair-queues.ts";
 import { resolveSettings } from "./resolved-settings.ts";
 
 export { ACCESS_LOG_FIELDS } from "./access-log.ts";
+export type { DispatcherMetricOptions } from "./dispatcher-metrics.ts";
 export { ALARMS_UNHEARD_WARNING, everyAlarm, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 
@@ -48,7 +45,7 @@ export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherP
 const SWEEPER_FUNCTION_TIMEOUT = Duration.minutes(1);
 
 /** A serverless webhook dispatcher with secure, observable defaults. */
-export class WebhookDispatcher extends Construct {
+export class WebhookDispatcher extends WebhookDispatcherBase {
   /** The public HTTP API (`frontDoor: "http-api"`); its `$default` route goes to the API function. */
   public readonly httpApi?: apigwv2.HttpApi;
   /** The `$default` stage, with access logging and throttling (`frontDoor: "http-api"`). */
@@ -165,7 +162,7 @@ export class WebhookDispatcher extends Construct {
     };
     const api = new DispatcherFunction(this, "Api", {
       ...common,
-      entry: "functions/api/index.ts",
+      entry: FUNCTION_ENTRIES.api,
       description: "Webhook dispatcher: admin and intake HTTP API",
       memorySize: settings.apiMemorySize,
       // Long polls are the feed function's: the API function answers them 400 use_feed_url.
@@ -185,7 +182,7 @@ export class WebhookDispatcher extends Construct {
 
     const delivery = new DispatcherFunction(this, "Delivery", {
       ...common,
-      entry: "functions/delivery/index.ts",
+      entry: FUNCTION_ENTRIES.delivery,
       description: "Webhook dispatcher: signs and delivers webhooks, schedules retries",
       memorySize: settings.deliveryMemorySize,
       timeout: Duration.seconds(queue.deliveryFunctionTimeoutSeconds),
@@ -217,7 +214,7 @@ export class WebhookDispatcher extends Construct {
 
     const deadLetter = new DispatcherFunction(this, "DeadLetter", {
       ...common,
-      entry: "functions/dead-letter/index.ts",
+      entry: FUNCTION_ENTRIES.deadLetter,
       description: "Webhook dispatcher: marks dead-lettered deliveries exhausted",
       memorySize: settings.deadLetterMemorySize,
       timeout: DEAD_LETTER_FUNCTION_TIMEOUT,
@@ -232,7 +229,7 @@ export class WebhookDispatcher extends Construct {
 
     const sweeper = new DispatcherFunction(this, "Sweeper", {
       ...common,
-      entry: "functions/sweeper/index.ts",
+      entry: FUNCTION_ENTRIES.sweeper,
       description: "Webhook dispatcher: finishes events whose intake failed midway",
       memorySize: settings.deadLetterMemorySize,
       timeout: SWEEPER_FUNCTION_TIMEOUT,

@@ -1,6 +1,7 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { LaneEvent } from "../../core/delivery/deps.ts";
 import type { AttemptRecord } from "../../core/kernel/model.ts";
+import { LANE_METRICS, METRICS_NAMESPACE, UNSENDABLE_METRIC } from "./metric-names.ts";
 
 /** Delivery metrics: attempts and their outcomes, latency, and how long messages waited in the queue. */
 export interface DeliveryMetrics {
@@ -13,19 +14,6 @@ export interface DeliveryMetrics {
   /** Writes what was gathered during one invocation. */
   flush(): void;
 }
-
-export const METRICS_NAMESPACE = "Hookrelay";
-
-/** Events whose deliveries ended because the queue refused their message for good (the dead-letter consumer counts them). */
-export const UNSENDABLE_METRIC = "UnsendableEvents";
-
-/** The metric each lane event counts: messages the fast lane forwarded or handed over, endpoints that changed lanes. */
-export const LANE_METRICS: Record<LaneEvent["kind"], string> = {
-  forwarded: "LaneForwards",
-  handed_over: "LaneHandovers",
-  entered_slow: "SlowLaneEntries",
-  left_slow: "SlowLaneExits",
-};
 
 /**
  * CloudWatch embedded metric format through Powertools in Lambda (namespace Hookrelay; metric names

@@ -1,0 +1,19 @@
+/**
+ * The names the functions' metrics are published under, apart from metrics.ts: the construct
+ * (lib/) reads them for its alarms, dashboard and metric helpers, and must not import Powertools
+ * to get them (an installed construct package has the functions prebundled, not their dependencies).
+ */
+import type { LaneEvent } from "../../core/delivery/deps.ts";
+
+export const METRICS_NAMESPACE = "Hookrelay";
+
+/** Events whose deliveries ended because the queue refused their message for good (the dead-letter consumer counts them). */
+export const UNSENDABLE_METRIC = "UnsendableEvents";
+
+/** The metric each lane event counts: messages the fast lane forwarded or handed over, endpoints that changed lanes. */
+export const LANE_METRICS: Record<LaneEvent["kind"], string> = {
+  forwarded: "LaneForwards",
+  handed_over: "LaneHandovers",
+  entered_slow: "SlowLaneEntries",
+  left_slow: "SlowLaneExits",
+};
