@@ -24,7 +24,7 @@ export function acknowledgeFindings(parts: AcknowledgedParts): void {
   Validations.of(parts.adminKeySecret).acknowledge({
     id: "AwsSolutions-SMG4",
     reason:
-      "The admin key is a static bearer credential handed to operators; automatic rotation would lock them out without notice. Rotate it deliberately with `aws secretsmanager put-secret-value` (the README shows how).",
+      "The admin key is a static bearer credential handed to operators; automatic rotation would lock them out without notice. Rotate it deliberately with `aws secretsmanager put-secret-value` (docs/deploy.md shows how).",
   });
   if (parts.tracing !== lambda.Tracing.DISABLED) {
     for (const fn of parts.functions) {

@@ -239,6 +239,6 @@ export const DEAD_LETTER_FUNCTION_TIMEOUT = Duration.seconds(30);
 export function updateReadersFirst(writers: lambda.IFunction[], readers: lambda.IFunction[]): void {
   for (const writer of writers) {
     const resource = writer.node.defaultChild as lambda.CfnFunction;
-    for (const reader of readers) resource.addDependency(reader.node.defaultChild as lambda.CfnFunction);
+    for (const reader of readers) resource.addResourceDependency(reader.node.defaultChild as lambda.CfnFunction);
   }
 }

@@ -3,7 +3,7 @@
  * fair queue where AWS offers them; where it does not, SQS refuses the parameter on a standard queue
  * (`InvalidParameterValue`), and every intake would fail. AWS announced fair queues in every
  * commercial and AWS GovCloud (US) Region on 2025-07-21 and in the China Regions on 2025-07-29
- * (sources in README, "Hot endpoints and tenant fairness"); nothing was found for the other
+ * (sources in docs/delivery.md, "Hot endpoints and tenant fairness"); nothing was found for the other
  * partitions (aws-iso*, aws-eusc), so they get FAIR_QUEUES=false unless the `fairQueues` prop says otherwise.
  */
 import { Aws, CfnCondition, Fn, Stack, Token } from "aws-cdk-lib";

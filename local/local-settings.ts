@@ -2,7 +2,7 @@
  * The local stack's own settings (`npm start`, `npm run receiver`): read from the environment once
  * and checked before anything starts, so a wrong value stops it with one line naming the variable.
  * The functions' settings live in functions/core/config/settings.ts; these exist only on a laptop, and the
- * README's Configuration section lists them ("Local stack only").
+ * docs/configuration.md lists them ("Local stack only").
  */
 import { readSetting } from "../functions/core/config/config.ts";
 import type { SettingUnit, WholeSetting } from "../functions/core/config/settings.ts";

@@ -19,7 +19,7 @@ export interface ListenOptions {
   stateDir: string;
 }
 
-/** The environment variables the CLI reads (the same names as the TypeScript client's README example). */
+/** The environment variables the CLI reads (the same names as the TypeScript client's example in docs/api.md). */
 export interface ListenEnv {
   HOOKRELAY_API_URL?: string;
   HOOKRELAY_API_KEY?: string;

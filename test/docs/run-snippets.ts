@@ -15,6 +15,7 @@ import { ROOT, type Snippet } from "./markdown.ts";
 const SPECIFIERS: [RegExp, string][] = [
   [/(["'])@hookrelay\/client\1/g, `"${join(ROOT, "clients/typescript/src/index.ts")}"`],
   [/(["'])\.\/hookrelay\/([^"']+)\1/g, `"${ROOT}/$2"`],
+  [/(["'])hookrelay\1/g, `"${join(ROOT, "lib/index.ts")}"`],
 ];
 
 /** The snippet's code with its imports pointed at this repository's files. */

@@ -93,8 +93,11 @@ describe("stopping npm start by npm's PID", () => {
     const first = await npmStart(dataDir);
     await first.stop("SIGKILL");
     await expectGone(first);
+    // The data directory is free: a second stack starts on it and serves.
     const second = await npmStart(dataDir);
-    expect(await second.stop("SIGTERM")).toBe(0);
+    expect((await second.api("GET", "/v1/health")).status).toBe(200);
+    await second.stop("SIGTERM");
+    await expectGone(second);
   });
 });
 
@@ -121,7 +124,8 @@ describe("one stack per data directory", () => {
     await expectGone(first);
     const second = await npmStart(dataDir);
     expect((await second.api("GET", "/v1/health")).status).toBe(200);
-    expect(await second.stop("SIGTERM")).toBe(0);
+    await second.stop("SIGTERM");
+    await expectGone(second);
   });
 });
 

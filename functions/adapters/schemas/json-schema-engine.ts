@@ -50,7 +50,7 @@ export function schemaProblems(schema: Record<string, unknown>): SchemaIssue[] {
 /** A compiled schema, and the patterns it leaves out because the linear engine cannot run them. */
 export interface CompiledSchema {
   validate: PayloadValidator;
-  /** Where a stored schema holds a pattern registration now refuses: it is not checked (see the README). */
+  /** Where a stored schema holds a pattern registration now refuses: it is not checked (see docs/api.md, Event types). */
   skipped: SchemaIssue[];
 }
 
@@ -90,7 +90,7 @@ export function compileSchema(schema: Record<string, unknown>): CompiledSchema {
       return result ? [] : describe(check.errors ?? []);
     } catch (error) {
       if (!(error instanceof PatternWorkExceededError)) throw error;
-      return [{ path: pathOf(value, error.text), message: "is too long to check against the schema's patterns (see the README)" }];
+      return [{ path: pathOf(value, error.text), message: "is too long to check against the schema's patterns (see docs/api.md, Event types)" }];
     }
   };
   return { validate, skipped };

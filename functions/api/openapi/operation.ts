@@ -39,7 +39,7 @@ const cursor: Parameter = {
 /** A page's size and where it starts. */
 export const paging = [limit, cursor];
 
-/** The README's examples (a test holds them equal). */
+/** The examples docs/api.md shows (a test holds them equal). */
 export const EXAMPLES = {
   createEndpoint: {
     url: "https://customer.example/webhooks",

@@ -8,7 +8,7 @@ interface SettingBase {
   readonly env: string;
   /** The WebhookDispatcher prop that sets it; absent when the construct sets it itself or leaves it to its default. */
   readonly prop?: string;
-  /** One line for the README. */
+  /** One line for docs/configuration.md. */
   readonly meaning: string;
   /** What the local stack (`npm start`) sets when the environment does not. */
   readonly local?: string;

@@ -1,6 +1,6 @@
 /**
  * The one table of the functions' settings. The runtime parser (config.ts), the construct's prop
- * validation and environment (lib/function-settings.ts) and the README's Configuration table
+ * validation and environment (lib/function-settings.ts) and the table in docs/configuration.md
  * (`npm run docs:settings`) all derive from it, so a default or a range has this one home. Adding a
  * setting is one entry here; a construct prop for it is the entry's `prop` plus the prop's
  * declaration in lib/dispatcher-props.ts. It imports only its own types, so anything may read it.
@@ -21,7 +21,7 @@ export type {
 
 const stackSets = "set by the stack";
 
-/** Every setting, keyed by its field in the parsed config; the README lists them in this order. */
+/** Every setting, keyed by its field in the parsed config; docs/configuration.md lists them in this order. */
 export const SETTINGS = {
   retrySchedule: {
     kind: "schedule",

@@ -6,7 +6,7 @@ import type { EventTypeRecord, EventTypeStore } from "./event-types.ts";
  * The catalog as intake reads it: each name's entry (a type, or that there is none) is kept for
  * `ttlSeconds` per container, so a busy container reads DynamoDB for a type about once per TTL
  * rather than once per request. Writes through this container forget the name at once; other
- * containers see a change within the TTL (the README's Event types section says so).
+ * containers see a change within the TTL (docs/api.md, Event types, says so).
  */
 export class CachedEventTypeStore implements EventTypeStore {
   private readonly entries = new Map<string, { type: EventTypeRecord | undefined; until: number }>();

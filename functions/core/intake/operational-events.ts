@@ -37,7 +37,7 @@ export function operationalEvents(deps: Omit<IntakeDeps, keyof PayloadCheckDeps>
 
 /**
  * Operational types are the dispatcher's own, their payloads built by its code and documented in
- * the README: the catalog, which holds the operator's types, is not read for them.
+ * docs/delivery.md: the catalog, which holds the operator's types, is not read for them.
  */
 const OWN_TYPES: PayloadCheckDeps = {
   eventTypes: { getMany: async () => new Map() },
