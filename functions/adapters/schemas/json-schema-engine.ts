@@ -90,7 +90,9 @@ export function compileSchema(schema: Record<string, unknown>): CompiledSchema {
       return result ? [] : describe(check.errors ?? []);
     } catch (error) {
       if (!(error instanceof PatternWorkExceededError)) throw error;
-      return [{ path: pathOf(value, error.text), message: "is too long to check against the schema's patterns (see docs/api.md, Event types)" }];
+      return [
+        { path: pathOf(value, error.text), message: "is too long to check against the schema's patterns (see docs/api.md, Event types)" },
+      ];
     }
   };
   return { validate, skipped };
