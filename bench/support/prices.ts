@@ -15,6 +15,10 @@ export const PRICES = {
   dynamoWriteUnit: 0.625 / 1e6,
   /** DynamoDB on-demand, per read request unit. */
   dynamoReadUnit: 0.125 / 1e6,
+  /** DynamoDB Standard table class, storage per GB-month (first 25 GB free, not counted). */
+  dynamoStorageGbMonth: 0.25,
+  /** DynamoDB continuous backups (point-in-time recovery), per GB-month of table size. */
+  dynamoPitrGbMonth: 0.2,
   /** CloudWatch Logs, per byte ingested ($0.50 per GB). */
   logsIngestedByte: 0.5 / 1024 ** 3,
 } as const;
