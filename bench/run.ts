@@ -4,7 +4,8 @@
  * measured in the same run, or a time against its target. All traffic stays on 127.0.0.1.
  * Options: --quick for a short smoke run; --profile writes CPU profiles of the delivery-worker
  * and stack processes to bench/results/ (git-ignored) for `node bench/support/profile-summary.ts`;
- * --stage feed-memory runs that stage alone (results in bench/results/feed-memory.json and .md).
+ * --stage feed-memory runs that stage alone (results in bench/results/feed-memory.json and .md);
+ * --stage cost runs the end-to-end runs and prices them (results in bench/results/cost.json and .md).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -27,7 +28,7 @@ import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
 import { feedMemorySection } from "./support/feed-memory-report.ts";
-import { type BenchReport, markdownReport } from "./support/report.ts";
+import { type BenchReport, costSection, markdownReport } from "./support/report.ts";
 import { startWebhookReceiver } from "./support/webhook-receiver.ts";
 
 const { values } = parseArgs({
@@ -42,8 +43,53 @@ const quick = values.quick;
 mkdirSync(RESULTS, { recursive: true });
 /** Stage 11 with its run sizes: fresh processes, and reads of each kind in each. */
 const feedMemoryStage = () => benchFeedMemory(quick ? 3 : 7, quick ? 8 : 20, progress);
+/** Stage 2's run sizes, which stage 5 prices. */
+const endToEndOptions = {
+  events: quick ? 1000 : 3000,
+  rounds: quick ? 1 : 2,
+  batchedClients: 8,
+  singleClients: 16,
+  pollers: 4,
+  steadyRate: 100,
+  steadySeconds: quick ? 5 : 12,
+  latencyRounds: quick ? 1 : 3,
+};
+/** Prints stage 5's bills: the wall-time one, the CPU-priced one beside it, and the storage line. */
+function printCost(cost: Awaited<ReturnType<typeof priceRuns>>) {
+  for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
+  for (const s of cost.cpuPriced.scenarios)
+    progress(
+      `    ${s.name}, Lambda from CPU: $${s.total.toFixed(2)} (CPU part $${s.cpuPart.toFixed(3)}, waiting part $${s.waitPart.toFixed(3)}; wall time $${s.wallTimeTotal.toFixed(2)})`,
+    );
+  const st = cost.cpuPriced.storage;
+  progress(
+    `    storage, ${st.bytesPerDelivery} bytes a delivery kept ${st.retentionDays} days: $${st.withoutPitr.toFixed(2)} per million a month, $${st.withPitr.toFixed(2)} with PITR`,
+  );
+}
+if (values.stage === "cost") {
+  progress("    starting the bench stack (dynalite, fauxqs, counting proxies, the Lambda entries)");
+  const stack = await startBenchStack({ RETRY_SCHEDULE: "1,1,1" });
+  const api = apiClient(stack.apiUrl, BENCH_ADMIN_KEY);
+  const receiver = await startWebhookReceiver();
+  try {
+    progress("2. the end-to-end runs that stage 5 prices");
+    const { runs } = await benchEndToEnd(stack, api, receiver, endToEndOptions, progress);
+    progress("5. cost: pricing the counted calls");
+    const cost = await priceRuns(runs);
+    printCost(cost);
+    const result = { startedAt: new Date().toISOString(), node: process.version, cpuModel: os.cpus()[0]?.model ?? "?", cost };
+    writeFileSync(`${RESULTS}cost.json`, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(`${RESULTS}cost.md`, `${costSection(cost).join("\n")}\n`);
+    progress("done: bench/results/cost.json and bench/results/cost.md");
+  } finally {
+    api.close();
+    await receiver.stop();
+    await stack.stop();
+  }
+  process.exit(0);
+}
 if (values.stage !== undefined) {
-  if (values.stage !== "feed-memory") throw new Error(`--stage: the stages that run alone are feed-memory, got "${values.stage}"`);
+  if (values.stage !== "feed-memory") throw new Error(`--stage: the stages that run alone are feed-memory and cost, got "${values.stage}"`);
   progress("11. feed function memory: import and request CPU of the API bundle, estimated at 128, 256 and 512 MB");
   const feedMemory = await feedMemoryStage();
   const result = {
@@ -88,22 +134,7 @@ try {
   progress(`    ${fanOut.samplesMs.join(" ms, ")} ms to a 202, ${fanOut.enqueued} messages enqueued (target ≤ 1,000 ms)`);
 
   progress("2. local end to end against the emulator-only floor, then latency at 100 events/s");
-  const { result: endToEnd, runs } = await benchEndToEnd(
-    stack,
-    api,
-    receiver,
-    {
-      events: quick ? 1000 : 3000,
-      rounds: quick ? 1 : 2,
-      batchedClients: 8,
-      singleClients: 16,
-      pollers: 4,
-      steadyRate: 100,
-      steadySeconds: quick ? 5 : 12,
-      latencyRounds: quick ? 1 : 3,
-    },
-    progress,
-  );
+  const { result: endToEnd, runs } = await benchEndToEnd(stack, api, receiver, endToEndOptions, progress);
   progress(`    ratio ${endToEnd.ratio} (target ≥ 0.5); p99 ${endToEnd.latency.p99Ms} ms (target ≤ 100 ms)`);
 
   progress("8. intake with and without a payload schema (interleaved rounds)");
@@ -127,7 +158,7 @@ try {
 
   progress("5. cost: pricing the counted calls");
   const cost = await priceRuns(runs);
-  for (const s of cost.scenarios) progress(`    ${s.name}: $${s.total.toFixed(2)} per million deliveries`);
+  printCost(cost);
 
   progress("6. hot key: one endpoint's writes per partition key, time-scaled to 10,000 deliveries/s");
   const hotKey = await benchHotKey(stack, api, receiver, quick ? 1000 : 3000, 4);

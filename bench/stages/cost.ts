@@ -1,5 +1,6 @@
 import { PRICES } from "../support/prices.ts";
 import { median, round } from "../support/stats.ts";
+import { type CpuPricedCost, cpuPricedCost } from "./cost-cpu.ts";
 import { ASSUMPTIONS, type CostLine, deliveryLines, type FunctionMemory, intakeLines, retryLines, totalOf } from "./cost-lines.ts";
 import type { MeasuredRun } from "./end-to-end.ts";
 
@@ -41,6 +42,8 @@ export interface CostResult {
   retryShare: number;
   levers: CostLever[];
   assumptions: typeof ASSUMPTIONS;
+  /** Lambda priced from CPU time and awaited calls beside the wall-time bill, and the storage line. */
+  cpuPriced: CpuPricedCost;
 }
 
 const dollarsOf = (s: CostScenario, test: (l: CostLine) => boolean) =>
@@ -141,5 +144,6 @@ export async function priceRuns(runs: MeasuredRun[]): Promise<CostResult> {
     retryShare: round(retried.retryShare, 3),
     levers: levers(main.single, main.batched),
     assumptions: ASSUMPTIONS,
+    cpuPriced: cpuPricedCost(main, { single, batched, steadySingle, steadyBatched }, memory),
   };
 }

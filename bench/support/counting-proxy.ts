@@ -40,6 +40,8 @@ export interface OperationCount {
   writeUnits: number;
   /** DynamoDB read units. */
   readUnits: number;
+  /** DynamoDB bytes stored by puts: each item and each GSI copy (taken as a full copy) with the 100-byte item overhead. */
+  storedBytes: number;
   /** Answers other than 200. */
   errors: number;
 }
@@ -142,7 +144,7 @@ export async function startCountingProxy(target: string) {
 
 function entry(counts: Counts, operation: Operation): OperationCount {
   const key = countKey(operation);
-  counts[key] ??= { operation, requests: 0, billedRequests: 0, entries: 0, writeUnits: 0, readUnits: 0, errors: 0 };
+  counts[key] ??= { operation, requests: 0, billedRequests: 0, entries: 0, writeUnits: 0, readUnits: 0, storedBytes: 0, errors: 0 };
   return counts[key];
 }
 
@@ -168,6 +170,8 @@ const writeUnits = (item: Attr) => {
   const units = Math.max(1, Math.ceil(itemSize(item) / 1024));
   return units * (1 + GSI_KEYS.filter((keys) => keys.every((k) => k in item)).length);
 };
+/** Bytes a put keeps: the item plus its GSI copies, each with DynamoDB's 100 bytes of overhead. */
+const storedBytes = (item: Attr) => (itemSize(item) + 100) * (1 + GSI_KEYS.filter((keys) => keys.every((k) => k in item)).length);
 const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) / (consistent ? 1 : 2);
 
 /**
@@ -221,10 +225,12 @@ function count(counts: Counts, callerName: string, target: string, body: Buffer,
   let index: string | undefined;
   let write = 0;
   let read = 0;
+  let stored = 0;
   switch (operation) {
     case "PutItem":
       kind = kindOf(input.Item);
       write = writeUnits(input.Item);
+      stored = storedBytes(input.Item);
       break;
     case "UpdateItem":
     case "DeleteItem":
@@ -237,6 +243,7 @@ function count(counts: Counts, callerName: string, target: string, body: Buffer,
         for (const r of requests) {
           kind = kindOf(r.PutRequest?.Item);
           write += r.PutRequest ? writeUnits(r.PutRequest.Item) : 1;
+          stored += r.PutRequest ? storedBytes(r.PutRequest.Item) : 0;
         }
       }
       break;
@@ -265,5 +272,6 @@ function count(counts: Counts, callerName: string, target: string, body: Buffer,
   c.billedRequests++;
   c.writeUnits += status === 200 ? write : 0;
   c.readUnits += status === 200 ? read : 0;
+  c.storedBytes += status === 200 ? stored : 0;
   if (status !== 200) c.errors++;
 }

@@ -10,6 +10,7 @@ import { invokeAs, tagCallers } from "./caller.ts";
 /** One invocation of the delivery function in the slow lane. */
 export interface LaneInvocation {
   ms: number;
+  cpuMs: number;
   batchSize: number;
 }
 
@@ -21,8 +22,8 @@ export function wrapHandler(name: string, handler: SqsHandler): SqsHandler {
     invokeAs(
       name,
       () => handler(event, context),
-      (ms) => {
-        const invocation: LaneInvocation = { ms, batchSize: event.Records.length };
+      (ms, cpuMs) => {
+        const invocation: LaneInvocation = { ms, cpuMs, batchSize: event.Records.length };
         parentPort?.postMessage({ kind: "hook", data: invocation });
       },
     );

@@ -1,6 +1,7 @@
 import type { BurstResult } from "../stages/burst.ts";
 import type { ColdStartResult } from "../stages/cold-start.ts";
 import type { CostResult } from "../stages/cost.ts";
+import type { CpuPricedFunction } from "../stages/cost-cpu.ts";
 import type { DeliveryWorkerResult } from "../stages/delivery-worker.ts";
 import type { EndToEndResult } from "../stages/end-to-end.ts";
 import type { EventSchemaResult } from "../stages/event-schema.ts";
@@ -137,31 +138,7 @@ export function markdownReport(r: BenchReport): string {
     `The two SDK clients constructed as functions/adapters/lambda/aws-clients.ts makes them, and nothing else: ${r.coldStart.clientsConstructed.importMs} ms (${r.coldStart.clientsConstructed.ratio} × the delivery baseline). Proposed fix (API only): @middy/util, through @middy/http-router, imports \`STATUS_CODES\` from node:http as an ES module; the facade reads node:http's lazy \`WebSocket\` export, which loads Node's bundled undici (about 20 ms). The figure loads it with \`process.getBuiltinModule\` at bundling time, as functions/adapters/http/http-sender.ts does for its own node:http(s).`,
     "",
   );
-  const c = r.cost;
-  out.push("## 5. Cost per million deliveries", "");
-  out.push(
-    `1 KB invoice JSON payload, one endpoint, us-east-1 prices. Every AWS call is counted by proxies in front of the emulators (every HTTP request, SQS 64 KB chunks, DynamoDB units from item sizes, gsi1 and gsi2 writes included), each attributed to the function that made it (the API, the delivery worker, or the event source's polling), during the saturated end-to-end runs (receive batches of ${c.durations.deliveryBatchFill} on average); billed Lambda time is the median handler time at a steady 100 events/s (API ${c.durations.apiSingleMs} ms single / ${c.durations.apiBatchedMs} ms batched, delivery ${c.durations.deliveryMs} ms per invocation), at the memory the construct deploys by default (API ${c.memoryMb.api} MB, delivery ${c.memoryMb.delivery} MB, arm64). Logs: the functions' measured output, ${c.assumptions.platformLogBytesPerInvocation} bytes of platform lines per invocation (system log level WARN) and ${c.assumptions.accessLogBytesPerRequest} bytes of access log per API request (the construct's format with typical values). "One retry" lines are what a retry adds per retried delivery: a run where the first attempt of ${(c.retryShare * 100).toFixed(0)} % of the deliveries failed, minus the run without failures, divided by that share. Local emulators answer in about a millisecond where AWS takes 5 to 20 ms, so billed duration in AWS is longer: it is the smallest line either way.`,
-    "",
-  );
-  for (const s of c.scenarios) {
-    out.push(`### ${s.name}: ${usd(s.total)}${s.target === undefined ? "" : ` (target ≤ ${usd(s.target)}, ${mark(s.met ?? false)})`}`, "");
-    out.push("| item | per delivery | $ per million |", "|---|---|---|");
-    for (const l of s.lines)
-      out.push(`| ${l.item}${l.detail ? ` (${l.detail})` : ""} | ${l.perDelivery} ${l.unit} | ${l.dollarsPerMillion.toFixed(3)} |`);
-    out.push(`| **total** | | **${s.total.toFixed(3)}** |`, "");
-  }
-  out.push(
-    `At a steady 100 events/s instead (pollers find 1 to 3 messages, many receives come back empty): single-event ${usd(c.steady.single)}, batched ${usd(c.steady.batched)} per million.`,
-    "",
-    "### What it would take to go lower (not implemented: each changes what users get)",
-    "",
-    "| lever | what it changes | single-event | batched |",
-    "|---|---|---|---|",
-    ...c.levers.map((l) => `| ${l.lever} | ${l.changes} | ${usd(l.single)} | ${usd(l.batched)} |`),
-    "",
-    "EventBridge API destinations: $1.20 per million ($1.00 event + $0.20 invocation), with no signature and no delivery log.",
-    "",
-  );
+  out.push(...costSection(r.cost));
   out.push(...isolationSections(r.hotKey, r.burst));
   const o = nn.options;
   out.push("## 9. Noisy neighbour", "");
@@ -193,4 +170,57 @@ function feedSection(feed: FeedBenchResult): string[] {
     `Catch-up: one follower read ${n(feed.catchUp.items)} appended items from the oldest, 100 an answer, in ${feed.catchUp.seconds} s: ${n(feed.catchUp.perSecond)} items/s (${feed.catchUp.requests} requests).`,
     "",
   ];
+}
+
+/** Stage 5's section: the wall-time bills line by line, the CPU-priced bill beside them, the storage line, the levers. */
+export function costSection(c: CostResult): string[] {
+  const out: string[] = [];
+  out.push("## 5. Cost per million deliveries", "");
+  out.push(
+    `1 KB invoice JSON payload, one endpoint, us-east-1 prices. Every AWS call is counted by proxies in front of the emulators (every HTTP request, SQS 64 KB chunks, DynamoDB units from item sizes, gsi1 and gsi2 writes included), each attributed to the function that made it (the API, the delivery worker, or the event source's polling), during the saturated end-to-end runs (receive batches of ${c.durations.deliveryBatchFill} on average); billed Lambda time is the median handler time at a steady 100 events/s (API ${c.durations.apiSingleMs} ms single / ${c.durations.apiBatchedMs} ms batched, delivery ${c.durations.deliveryMs} ms per invocation), at the memory the construct deploys by default (API ${c.memoryMb.api} MB, delivery ${c.memoryMb.delivery} MB, arm64). Logs: the functions' measured output, ${c.assumptions.platformLogBytesPerInvocation} bytes of platform lines per invocation (system log level WARN) and ${c.assumptions.accessLogBytesPerRequest} bytes of access log per API request (the construct's format with typical values). "One retry" lines are what a retry adds per retried delivery: a run where the first attempt of ${(c.retryShare * 100).toFixed(0)} % of the deliveries failed, minus the run without failures, divided by that share. Local emulators answer in about a millisecond where AWS takes 5 to 20 ms, so billed duration in AWS is longer: it is the smallest line either way.`,
+    "",
+  );
+  for (const s of c.scenarios) {
+    out.push(`### ${s.name}: ${usd(s.total)}${s.target === undefined ? "" : ` (target ≤ ${usd(s.target)}, ${mark(s.met ?? false)})`}`, "");
+    out.push("| item | per delivery | $ per million |", "|---|---|---|");
+    for (const l of s.lines)
+      out.push(`| ${l.item}${l.detail ? ` (${l.detail})` : ""} | ${l.perDelivery} ${l.unit} | ${l.dollarsPerMillion.toFixed(3)} |`);
+    out.push(`| **total** | | **${s.total.toFixed(3)}** |`, "");
+  }
+  out.push(
+    `At a steady 100 events/s instead (pollers find 1 to 3 messages, many receives come back empty): single-event ${usd(c.steady.single)}, batched ${usd(c.steady.batched)} per million.`,
+    "",
+    "### What it would take to go lower (not implemented: each changes what users get)",
+    "",
+    "| lever | what it changes | single-event | batched |",
+    "|---|---|---|---|",
+    ...c.levers.map((l) => `| ${l.lever} | ${l.changes} | ${usd(l.single)} | ${usd(l.batched)} |`),
+    "",
+    "EventBridge API destinations: $1.20 per million ($1.00 event + $0.20 invocation), with no signature and no delivery log.",
+    "",
+  );
+  const p = c.cpuPriced;
+  const f = (name: string, x: CpuPricedFunction) =>
+    `| ${name} | ${x.wallMs} ms | ${x.cpuMs} ms | ${x.calls.DynamoDB} / ${x.calls.SQS} | ${x.cpuPartMs} ms | ${x.waitPartMs} ms |`;
+  out.push(
+    "### Lambda priced from CPU time and awaited calls (issue 27)",
+    "",
+    `Wall time on the local stack moves with the emulators and the shared cores. Here each function's billed duration is its median CPU time per invocation (process.cpuUsage around the handler, steady runs; it includes the in-process emulators' work meanwhile, so it is an upper bound) divided by Lambda's CPU share at its memory (memory / 1,769 MB), plus its DynamoDB and SQS requests per invocation times an assumed latency each (DynamoDB ${p.latencyMs.DynamoDB} ms, "single-digit milliseconds" per AWS; SQS ${p.latencyMs.SQS} ms, below the 16 ms p50 SQS adds on its way to Lambda), taken as sequential.`,
+    "",
+    "| function | wall median | CPU median | DynamoDB / SQS calls | CPU part | waiting part |",
+    "|---|---|---|---|---|---|",
+    f("API, single-event", p.functions.api.single),
+    f("API, batched", p.functions.api.batched),
+    f("delivery", p.functions.delivery),
+    "",
+    "| scenario | wall-time bill | Lambda CPU part | Lambda waiting part | CPU-priced bill |",
+    "|---|---|---|---|---|",
+    ...p.scenarios.map(
+      (s) => `| ${s.name} | ${usd(s.wallTimeTotal)} | $${s.cpuPart.toFixed(3)} | $${s.waitPart.toFixed(3)} | ${usd(s.total)} |`,
+    ),
+    "",
+    `Storage: ${n(p.storage.bytesPerDelivery)} bytes kept per delivery (event, attempt and their GSI copies as full copies, 100 bytes of overhead each), ${p.storage.retentionDays} days (LOG_RETENTION_DAYS default): ${usd(p.storage.withoutPitr)} per million deliveries a month at $0.25 per GB-month, ${usd(p.storage.withPitr)} with point-in-time recovery ($0.20 per GB-month more; us-east-1 price list).`,
+    "",
+  );
+  return out;
 }

@@ -24,16 +24,20 @@ export interface StackReady {
   deadLetterQueueUrl: string;
 }
 
-/** Per-function handler wall times (ms) and batch sizes since the last `take`. */
+/** Per-function handler wall times and CPU times (ms, see invokeAs) and batch sizes since the last `take`. */
 export interface Invocations {
   api: number[];
   delivery: number[];
+  apiCpu: number[];
+  deliveryCpu: number[];
   deliveryBatchSizes: number[];
 }
 
+const noInvocations = (): Invocations => ({ api: [], delivery: [], apiCpu: [], deliveryCpu: [], deliveryBatchSizes: [] });
+
 tagCallers();
 
-let invocations: Invocations = { api: [], delivery: [], deliveryBatchSizes: [] };
+let invocations = noInvocations();
 const errors: string[] = [];
 const counting: Partial<Record<"dynamodb" | "sqs", Awaited<ReturnType<typeof startCountingProxy>>>> = {};
 
@@ -57,8 +61,9 @@ const stack = await startLocalStack({
     // The slow lane's thread counts its calls and times its invocations the same way, and posts the times here.
     laneThreadHooks: new URL("./lane-thread-hooks.ts", import.meta.url).href,
     onLaneThreadMessage(data) {
-      const { ms, batchSize } = data as LaneInvocation;
+      const { ms, cpuMs, batchSize } = data as LaneInvocation;
       invocations.delivery.push(ms);
+      invocations.deliveryCpu.push(cpuMs);
       invocations.deliveryBatchSizes.push(batchSize);
     },
     wrapHandler<E, R>(name: string, handler: Handler<E, R>): Handler<E, R> {
@@ -67,10 +72,13 @@ const stack = await startLocalStack({
         invokeAs(
           name,
           () => handler(event, context),
-          (ms) => {
-            if (name === "api") invocations.api.push(ms);
-            else {
+          (ms, cpuMs) => {
+            if (name === "api") {
+              invocations.api.push(ms);
+              invocations.apiCpu.push(cpuMs);
+            } else {
               invocations.delivery.push(ms);
+              invocations.deliveryCpu.push(cpuMs);
               invocations.deliveryBatchSizes.push((event as SQSEvent).Records.length);
             }
           },
@@ -144,7 +152,7 @@ serveParent(
     /** Counts and invocations since the last take; then starts afresh. */
     take: () => {
       const taken = { dynamodb: dynamoProxy.take(), sqs: sqsProxy.take(), invocations, errors: errors.splice(0) };
-      invocations = { api: [], delivery: [], deliveryBatchSizes: [] };
+      invocations = noInvocations();
       return taken;
     },
   },

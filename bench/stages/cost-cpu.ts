@@ -1,0 +1,124 @@
+/**
+ * The cost stage's second bill (issue 27): Lambda priced from CPU time and awaited AWS calls
+ * (bench/support/cpu-priced-bill.ts) instead of the local stack's wall time, shown beside the
+ * wall-time bill; and the storage line at the default retention, with and without PITR.
+ */
+import { SETTINGS } from "../../functions/core/config/settings.ts";
+import type { Counts } from "../support/counting-proxy.ts";
+import { CALL_LATENCY_MS, type CallKind, cpuPricedBill, storagePerMillion } from "../support/cpu-priced-bill.ts";
+import { median, round } from "../support/stats.ts";
+import type { CostLine, FunctionMemory } from "./cost-lines.ts";
+import type { MeasuredRun } from "./end-to-end.ts";
+
+/** A wall-time bill of cost.ts (its scenario), as far as this file reads it. */
+type WallBill = { name: string; total: number; lines: readonly CostLine[] };
+
+/** One function's invocation as priced from CPU: what was measured and the two parts. */
+export interface CpuPricedFunction {
+  /** Median wall time (ms), what the wall-time bill charges. */
+  wallMs: number;
+  /** Median process CPU time per invocation (ms, on one core here). */
+  cpuMs: number;
+  /** Awaited AWS calls per invocation, by kind. */
+  calls: Record<CallKind, number>;
+  cpuPartMs: number;
+  waitPartMs: number;
+}
+
+/** A scenario's bill with Lambda duration priced from CPU, beside its wall-time bill. */
+export interface CpuPricedScenario {
+  name: string;
+  wallTimeTotal: number;
+  /** Dollars per million deliveries of Lambda duration: the CPU part and the waiting part. */
+  cpuPart: number;
+  waitPart: number;
+  total: number;
+}
+
+export interface CpuPricedCost {
+  functions: { api: { single: CpuPricedFunction; batched: CpuPricedFunction }; delivery: CpuPricedFunction };
+  scenarios: CpuPricedScenario[];
+  latencyMs: typeof CALL_LATENCY_MS;
+  storage: { bytesPerDelivery: number; retentionDays: number; withoutPitr: number; withPitr: number };
+}
+
+/** Awaited calls per invocation of `fn` in a run: its DynamoDB and SQS requests over its invocations. */
+function callsOf(run: MeasuredRun, fn: "api" | "delivery"): Record<CallKind, number> {
+  const invocations = Math.max(1, run.taken.invocations[fn].length);
+  const requests = (counts: Counts) =>
+    Object.values(counts)
+      .filter((c) => c.operation.caller === fn)
+      .reduce((sum, c) => sum + c.requests, 0);
+  return { DynamoDB: requests(run.taken.dynamodb) / invocations, SQS: requests(run.taken.sqs) / invocations };
+}
+
+function priced(run: MeasuredRun, fn: "api" | "delivery", memoryMb: number): CpuPricedFunction {
+  const calls = callsOf(run, fn);
+  const cpuMs = median(run.taken.invocations[fn === "api" ? "apiCpu" : "deliveryCpu"]);
+  const bill = cpuPricedBill({ memoryMb, cpuMs, calls });
+  const r = (x: number) => round(x, 2);
+  return {
+    wallMs: r(median(run.taken.invocations[fn])),
+    cpuMs: r(cpuMs),
+    calls: { DynamoDB: r(calls.DynamoDB), SQS: r(calls.SQS) },
+    cpuPartMs: r(bill.cpuPartMs),
+    waitPartMs: r(bill.waitPartMs),
+  };
+}
+
+/** Bytes the functions' puts keep per delivery in a run (items and GSI copies, see counting-proxy.ts). */
+const storedPerDelivery = (run: MeasuredRun) =>
+  Object.values(run.taken.dynamodb)
+    .filter((c) => c.operation.caller === "api" || c.operation.caller === "delivery")
+    .reduce((sum, c) => sum + c.storedBytes, 0) / run.deliveries;
+
+/**
+ * Reprices the wall-time scenarios: each Lambda duration line is replaced by the CPU part plus the
+ * waiting part, per invocation from the steady runs (as the wall-time medians are), times the
+ * saturated run's invocations per delivery.
+ */
+export function cpuPricedCost(
+  wall: { single: WallBill; batched: WallBill },
+  runs: { single: MeasuredRun; batched: MeasuredRun; steadySingle: MeasuredRun; steadyBatched: MeasuredRun },
+  memory: FunctionMemory,
+): CpuPricedCost {
+  const fns = {
+    api: { single: priced(runs.steadySingle, "api", memory.api), batched: priced(runs.steadyBatched, "api", memory.api) },
+    delivery: priced(runs.steadySingle, "delivery", memory.delivery),
+  };
+  const scenario = (s: WallBill, run: MeasuredRun, api: CpuPricedFunction): CpuPricedScenario => {
+    const perDelivery = (fn: "api" | "delivery") => run.taken.invocations[fn].length / run.deliveries;
+    const parts = (
+      [
+        ["api", api],
+        ["delivery", fns.delivery],
+      ] as const
+    ).map(([fn, f]) => {
+      const bill = cpuPricedBill({ memoryMb: memory[fn], cpuMs: f.cpuMs, calls: f.calls });
+      return { cpu: bill.cpuDollars * perDelivery(fn), wait: bill.waitDollars * perDelivery(fn) };
+    });
+    const wallDuration = s.lines.filter((l) => l.charge === "lambdaGbSecondArm").reduce((sum, l) => sum + l.dollarsPerMillion, 0);
+    const cpuPart = parts.reduce((sum, p) => sum + p.cpu, 0);
+    const waitPart = parts.reduce((sum, p) => sum + p.wait, 0);
+    return {
+      name: s.name,
+      wallTimeTotal: s.total,
+      cpuPart: round(cpuPart, 3),
+      waitPart: round(waitPart, 3),
+      total: round(s.total - wallDuration + cpuPart + waitPart, 3),
+    };
+  };
+  const retentionDays = SETTINGS.logRetentionDays.default;
+  const bytesPerDelivery = storedPerDelivery(runs.batched);
+  return {
+    functions: fns,
+    scenarios: [scenario(wall.single, runs.single, fns.api.single), scenario(wall.batched, runs.batched, fns.api.batched)],
+    latencyMs: CALL_LATENCY_MS,
+    storage: {
+      bytesPerDelivery: round(bytesPerDelivery, 0),
+      retentionDays,
+      withoutPitr: round(storagePerMillion(bytesPerDelivery, retentionDays, false), 3),
+      withPitr: round(storagePerMillion(bytesPerDelivery, retentionDays, true), 3),
+    },
+  };
+}
