@@ -8,6 +8,7 @@ import { type PolledEndpoint, withPollLeases } from "../../functions/core/feed/p
 import type { Clock } from "../../functions/core/kernel/clock.ts";
 import { type Emulator, startDynamo } from "../../local/emulators.ts";
 import { ensureTable } from "../../local/provision.ts";
+import { racingPoll } from "../support/racing-poll.ts";
 
 /*
  * The long-poll leases on the DynamoDB emulator, through the adapter the functions use: the
@@ -58,28 +59,7 @@ describe("long-poll leases on the DynamoDB emulator", () => {
           });
           const polls = picks.map((pick) => {
             const endpoint = endpoints[pick] as PolledEndpoint;
-            let entered: () => void = () => undefined;
-            const holding = new Promise<"held">((resolve) => {
-              entered = () => resolve("held");
-            });
-            const done = withPollLeases(deps, endpoint, Date.now() + 20_000, async () => {
-              count(endpoint.id, 1);
-              count(endpoint.tenantId, 1);
-              entered();
-              await answered;
-              count(endpoint.id, -1);
-              count(endpoint.tenantId, -1);
-            });
-            return {
-              done,
-              outcome: Promise.race([
-                holding,
-                done.then(
-                  () => "held" as const,
-                  (error: unknown) => error,
-                ),
-              ]),
-            };
+            return racingPoll(deps, endpoint, Date.now() + 20_000, answered, count);
           });
           const outcomes = await Promise.all(polls.map((poll) => poll.outcome));
           release();

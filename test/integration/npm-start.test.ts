@@ -57,6 +57,14 @@ async function expectGone(stack: RunningStack): Promise<void> {
   for (const url of stack.listening) expect(await accepts(url), url).toBe(false);
 }
 
+/** The data directory is free again: a second stack starts on it, serves, and stops. */
+async function expectFreeAgain(dataDir: string): Promise<void> {
+  const second = await npmStart(dataDir);
+  expect((await second.api("GET", "/v1/health")).status).toBe(200);
+  await second.stop("SIGTERM");
+  await expectGone(second);
+}
+
 /** Runs `npm start` expecting it to fail, and returns its exit code and the lines it wrote to stderr. */
 async function failedStart(env: Record<string, string>, args: string[] = ["--in-memory", "--quiet"]) {
   const started = startProcess({ args, env, npm: true });
@@ -93,11 +101,7 @@ describe("stopping npm start by npm's PID", () => {
     const first = await npmStart(dataDir);
     await first.stop("SIGKILL");
     await expectGone(first);
-    // The data directory is free: a second stack starts on it and serves.
-    const second = await npmStart(dataDir);
-    expect((await second.api("GET", "/v1/health")).status).toBe(200);
-    await second.stop("SIGTERM");
-    await expectGone(second);
+    await expectFreeAgain(dataDir);
   });
 });
 
@@ -122,10 +126,7 @@ describe("one stack per data directory", () => {
     process.kill(first.pid, "SIGKILL");
     await first.stop("SIGKILL");
     await expectGone(first);
-    const second = await npmStart(dataDir);
-    expect((await second.api("GET", "/v1/health")).status).toBe(200);
-    await second.stop("SIGTERM");
-    await expectGone(second);
+    await expectFreeAgain(dataDir);
   });
 });
 

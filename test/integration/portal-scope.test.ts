@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await receiver?.close();
-  expect(await stack?.stop()).toBe(0);
+  await stack?.stop();
 });
 
 const scenario = fc.record({
@@ -152,4 +152,9 @@ describe("a portal session limited to some endpoints, on the local stack", () =>
       { numRuns: 4 },
     );
   }, 600_000);
+
+  // Last: it ends the stack the test above used.
+  it("stops gracefully on SIGTERM after all of the above (exit code 0)", async () => {
+    expect(await stack.stop("SIGTERM")).toBe(0);
+  });
 });

@@ -12,6 +12,7 @@ import {
 import { ApiError } from "../../functions/core/kernel/errors.ts";
 import { FakeClock } from "../support/fakes.ts";
 import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
+import { racingPoll } from "../support/racing-poll.ts";
 import { seeded } from "../support/seeded.ts";
 
 /*
@@ -192,28 +193,7 @@ describe("racing long polls", () => {
           });
           const polls = picks.map((pick) => {
             const endpoint = endpoints[pick] as PolledEndpoint;
-            let entered: () => void = () => undefined;
-            const holding = new Promise<"held">((resolve) => {
-              entered = () => resolve("held");
-            });
-            const done = withPollLeases(deps, endpoint, clock.time + 20_000, async () => {
-              count(endpoint.id, 1);
-              count(endpoint.tenantId, 1);
-              entered();
-              await answered;
-              count(endpoint.id, -1);
-              count(endpoint.tenantId, -1);
-            });
-            return {
-              done,
-              outcome: Promise.race([
-                holding,
-                done.then(
-                  () => "held" as const,
-                  (error: unknown) => error,
-                ),
-              ]),
-            };
+            return racingPoll(deps, endpoint, clock.time + 20_000, answered, count);
           });
           // Every poll is holding or refused before any answers: the most that ever hold at once.
           const outcomes = await Promise.all(polls.map((poll) => poll.outcome));
