@@ -6,18 +6,17 @@
 import { Duration } from "aws-cdk-lib";
 import type * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as eventTargets from "aws-cdk-lib/aws-events-targets";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import type * as logs from "aws-cdk-lib/aws-logs";
-import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sns from "aws-cdk-lib/aws-sns";
-import * as sqs from "aws-cdk-lib/aws-sqs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { TABLE_DESIGN } from "../functions/adapters/dynamo/table-design.ts";
 import { settingsEnvironment } from "../functions/core/config/config.ts";
 import { acknowledgeFindings } from "./acknowledged-findings.ts";
 import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
@@ -33,6 +32,7 @@ import {
 import { METRICS_NAMESPACE, SERVICE_NAMES, WebhookDispatcherBase } from "./dispatcher-metrics.ts";
 import { createAlarmTopic, DispatcherMonitoring, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 import type { WebhookDispatcherProps } from "./dispatcher-props.ts";
+import { addStorage } from "./dispatcher-storage.ts";
 import { fairQueuesValue } from "./fair-queues.ts";
 import { resolveSettings } from "./resolved-settings.ts";
 
@@ -87,53 +87,15 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
     // Made first: with an imported key it refuses the props before anything is bundled.
     const emailTopic = !props.alarmTopic && props.alarmEmail ? createAlarmTopic(this, props.alarmEmail, encryptionKey) : undefined;
 
-    this.table = new dynamodb.Table(this, "Table", {
-      partitionKey: { name: TABLE_DESIGN.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_DESIGN.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: TABLE_DESIGN.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: encryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
-      encryptionKey,
-      removalPolicy,
-    });
-    for (const index of TABLE_DESIGN.indexes) {
-      this.table.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        projectionType: dynamodb.ProjectionType.ALL,
-      });
-    }
-    const indexNames = TABLE_DESIGN.indexes.map((index) => index.name);
-
-    const queueEncryption = encryptionKey
-      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: encryptionKey, dataKeyReuse: Duration.hours(1) }
-      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
-    this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", {
-      ...queueEncryption,
-      retentionPeriod: Duration.seconds(queue.deadLetterRetentionSeconds),
-      visibilityTimeout: Duration.seconds(6 * DEAD_LETTER_FUNCTION_TIMEOUT.toSeconds()),
-      enforceSSL: true,
-    });
-    const deliveryQueueProps: sqs.QueueProps = {
-      ...queueEncryption,
-      retentionPeriod: Duration.seconds(queue.retentionSeconds),
-      visibilityTimeout: Duration.seconds(queue.visibilityTimeoutSeconds),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: queue.maxReceiveCount },
-      enforceSSL: true,
-    };
-    this.deliveryQueue = new sqs.Queue(this, "DeliveryQueue", deliveryQueueProps);
-    // The same settings and the same dead-letter queue: one consumer records every exhausted delivery, whichever lane it was in.
-    this.slowQueue = new sqs.Queue(this, "SlowQueue", deliveryQueueProps);
-
-    this.adminKeySecret = new secretsmanager.Secret(this, "AdminKey", {
-      description: "Bearer key of the webhook dispatcher's admin API",
-      encryptionKey,
-      removalPolicy,
-      // No punctuation: the key goes into an Authorization header and shell commands unquoted.
-      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
-    });
+    const storage = addStorage(this, settings);
+    ({
+      table: this.table,
+      deadLetterQueue: this.deadLetterQueue,
+      deliveryQueue: this.deliveryQueue,
+      slowQueue: this.slowQueue,
+      adminKeySecret: this.adminKeySecret,
+    } = storage);
+    const { indexNames } = storage;
 
     const environment: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
