@@ -95,6 +95,30 @@ describe("event queries", () => {
     expect(seen).toEqual(["ep_ok#2", "ep_dead#1", "ep_ok#1", "ep_retry#1"]);
   });
 
+  it("pages one at a time through attempts of different chains made at the same instant to the same endpoint", async () => {
+    const deps = await fixture();
+    // A scheduled retry and two replays' retries, all attempt 2 to ep_ok, recorded in the same millisecond.
+    const at = "2026-11-01T00:00:09.000Z";
+    for (const chain of [undefined, "m_b", "m_a"])
+      await deps.attempts.record(attempt("ep_ok", 2, "failed", { at, ...(chain && { chain }) }));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listEventAttempts(deps, "default", "evt_1", 1, cursor);
+      seen.push(...page.items.map((a) => `${a.endpointId}#${a.attempt}@${a.at.slice(17, 19)}/${a.chain ?? "scheduled"}`));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([
+      "ep_ok#2@09/scheduled",
+      "ep_ok#2@09/m_a",
+      "ep_ok#2@09/m_b",
+      "ep_ok#2@02/scheduled",
+      "ep_dead#1@01/scheduled",
+      "ep_ok#1@01/scheduled",
+      "ep_retry#1@01/scheduled",
+    ]);
+  });
+
   it("answers 404 for an unknown event and 400 for a forged cursor", async () => {
     const deps = await fixture();
     await expect(getEventView(deps, "default", "evt_nope")).rejects.toMatchObject({ status: 404, code: "not_found" });

@@ -109,20 +109,29 @@ export function latestRecord(records: AttemptRecord[]): AttemptRecord | undefine
   return [...tails.values()].sort((a, b) => a.at.localeCompare(b.at)).at(-1);
 }
 
-type Position = Pick<AttemptRecord, "at" | "endpointId" | "attempt">;
+/** Where an attempt sits in an event's list; the chain tells apart two chains' attempts of one number at one instant. */
+type Position = Pick<AttemptRecord, "at" | "endpointId" | "attempt" | "chain">;
 
 function newestFirst(a: Position, b: Position): number {
-  return b.at.localeCompare(a.at) || a.endpointId.localeCompare(b.endpointId) || b.attempt - a.attempt;
+  return (
+    b.at.localeCompare(a.at) ||
+    a.endpointId.localeCompare(b.endpointId) ||
+    b.attempt - a.attempt ||
+    (a.chain ?? "").localeCompare(b.chain ?? "")
+  );
 }
 
 function encodePosition(p: Position): string {
-  return Buffer.from(JSON.stringify([p.at, p.endpointId, p.attempt])).toString("base64url");
+  return Buffer.from(JSON.stringify([p.at, p.endpointId, p.attempt, p.chain ?? ""])).toString("base64url");
 }
 
 function decodePosition(cursor: string): Position {
   try {
-    const [at, endpointId, attempt] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
-    if (typeof at === "string" && typeof endpointId === "string" && typeof attempt === "number") return { at, endpointId, attempt };
+    // A cursor given out before the chain was part of it has three items: it reads as the scheduled chain.
+    const [at, endpointId, attempt, chain = ""] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
+    if (typeof at === "string" && typeof endpointId === "string" && typeof attempt === "number" && typeof chain === "string") {
+      return { at, endpointId, attempt, chain };
+    }
   } catch {
     // fall through to the error below
   }
