@@ -26,7 +26,7 @@ export interface Parameter {
 /** What the API document says of a route beyond its method, path and access. Error responses are derived from these facts. */
 export interface RouteDoc {
   operationId: string;
-  tag: "Endpoints" | "Events" | "Event types" | "API keys" | "Portal" | "Service";
+  tag: "Endpoints" | "Events" | "Event types" | "API keys" | "Tenants" | "Portal" | "Service";
   summary: string;
   description?: string;
   /** Names a tenant: a tenant key naming another one answers 403. */

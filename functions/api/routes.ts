@@ -18,6 +18,7 @@ import { getRecoveryRoute, recoverEndpointRoute, replayEventRoute } from "./rese
 import { type Route, routeKey } from "./route.ts";
 import { getSecretRoute, rotateSecretRoute } from "./secret-routes.ts";
 import { healthRoute, openApiRoute } from "./service-routes.ts";
+import { createTenantRoute, getTenantRoute, listTenantsRoute, updateTenantRoute } from "./tenant-routes.ts";
 
 /**
  * Every route of the HTTP API (the console pages aside), each declared once in its *-routes.ts
@@ -47,6 +48,10 @@ export const ROUTES: readonly Route[] = [
   createApiKeyRoute,
   listApiKeysRoute,
   deleteApiKeyRoute,
+  createTenantRoute,
+  listTenantsRoute,
+  getTenantRoute,
+  updateTenantRoute,
   createPortalSessionRoute,
   createEventTypeRoute,
   listEventTypesRoute,

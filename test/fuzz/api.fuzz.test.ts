@@ -24,6 +24,7 @@ import {
 } from "../support/fakes.ts";
 import { MemoryFeed } from "../support/memory-feed.ts";
 import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
+import { MemoryTenantStore } from "../support/memory-tenants.ts";
 import { anyTimestamp } from "../support/timestamps.ts";
 
 /*
@@ -60,6 +61,7 @@ async function setup() {
     events: counted(new MemoryEventStore(), ["putNew"], bump),
     attempts: counted(new MemoryAttemptLog(), ["record"], bump),
     apiKeys: counted(new MemoryApiKeyStore(), ["put", "delete"], bump),
+    tenants: counted(new MemoryTenantStore(), ["create", "replace", "delete"], bump),
     eventTypes: counted(new MemoryEventTypeStore(), ["create", "replace", "delete"], bump),
     schemas: new JsonSchemaCompiler(new RecordedWarnings()),
     queue,

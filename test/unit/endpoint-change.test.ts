@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { updateEndpoint } from "../../functions/core/endpoints/endpoints.ts";
 import { rotateSecret } from "../../functions/core/endpoints/secret-rotation.ts";
 import { endpointFixture, FakeClock, MemoryEndpointHealth, MemoryEndpointStore } from "../support/fakes.ts";
+import { MemoryTenantStore } from "../support/memory-tenants.ts";
 
 /** A store whose first read is followed by a worker's health transition, as a race would have it. */
 function racingStore(transition: (health: MemoryEndpointHealth) => Promise<unknown>) {
@@ -25,6 +26,7 @@ const deps = (endpoints: MemoryEndpointStore) => ({
   clock: new FakeClock(),
   checkUrl: async () => undefined,
   maxEndpointsPerTenant: 20,
+  tenants: new MemoryTenantStore(),
 });
 
 describe("changing an endpoint while workers change its health", () => {

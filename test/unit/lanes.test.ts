@@ -10,6 +10,7 @@ import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
 import { sqsEvent } from "../support/emf.ts";
 import { endpointFixture, MemoryQueue } from "../support/fakes.ts";
+import { MemoryTenantStore } from "../support/memory-tenants.ts";
 
 const message = (eventId = "evt_1"): DeliveryMessage => deliveryMessage({ eventId });
 
@@ -259,7 +260,13 @@ describe("the way back after moves out of the fast lane", () => {
   });
 
   it("keeps the recorded moves when the endpoint is given a new URL, so a new URL does not wipe its way back", async () => {
-    const endpointDeps = { endpoints: deps.endpoints, clock: deps.clock, checkUrl: async () => undefined, maxEndpointsPerTenant: 10 };
+    const endpointDeps = {
+      endpoints: deps.endpoints,
+      clock: deps.clock,
+      checkUrl: async () => undefined,
+      maxEndpointsPerTenant: 10,
+      tenants: new MemoryTenantStore(),
+    };
     await putEndpoint({ lane: "slow", laneSince: LANE_SINCE, laneDemotions: 2 });
     const renamed = await updateEndpoint(endpointDeps, "ep_1", { url: "https://b.example/hook" } as never);
     expect(renamed).toMatchObject({ lane: "probation", laneDemotions: 2 });
@@ -298,6 +305,7 @@ describe("a new endpoint", () => {
     clock: deps.clock,
     checkUrl: async () => undefined,
     maxEndpointsPerTenant: 10,
+    tenants: new MemoryTenantStore(),
   });
 
   it("starts in the probation lane, and so does one given a new URL", async () => {

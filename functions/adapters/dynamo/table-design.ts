@@ -12,6 +12,7 @@
  * | rate window | EP#{id}#R{shard} | RATE#{unix second} |                      |                            |
  * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
  * | endpoint count | TENANT#{tenant} | ENDPOINTS         |                      |                            |
+ * | tenant   | TENANT#{tenant} | RECORD                | TENANTS              | {createdAt}#{tenant}       |
  * | event type | ETYPE#{name} | EVENTTYPE              | EVENTTYPES           | {name}                     |
  * | feed counter | FEED#{endpointId} | HEAD              |                      |                            |
  * | feed slot | FEED#{endpointId}#SLOTS | {seq:012}      |                      |                            |
@@ -94,6 +95,9 @@ export const keys = {
   recovery: (endpointId: string, id: string) => ({ pk: `EP#${endpointId}`, sk: `RECOVERY#${id}` }),
   /** How many endpoints a tenant holds: what MAX_ENDPOINTS_PER_TENANT is checked against. */
   endpointCount: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "ENDPOINTS" }),
+  /** A tenant's record: its name, metadata and when it was first seen. */
+  tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "RECORD" }),
+  tenantList: "TENANTS",
   /** The catalog is global: one item per type name, listed by name on gsi1. */
   eventType: (name: string) => ({ pk: `ETYPE#${name}`, sk: "EVENTTYPE" }),
   eventTypeList: "EVENTTYPES",

@@ -194,6 +194,14 @@ export const EndpointStats = v.strictObject({
 
 export const ApiKey = v.strictObject({ id: ID, tenantId: v.string(), name: v.string(), createdAt: TIMESTAMP });
 
+export const Tenant = v.strictObject({
+  id: v.string(),
+  name: v.optional(v.string()),
+  metadata: v.record(v.string(), v.string()),
+  createdAt: TIMESTAMP,
+  updatedAt: TIMESTAMP,
+});
+
 export const CreatedApiKey = v.strictObject({
   ...ApiKey.entries,
   key: v.pipe(v.string(), v.description("The key itself, shown once: send it as Authorization: Bearer <key>")),

@@ -4,6 +4,7 @@ import { ApiError } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import type { ApiKeyRecord } from "../kernel/model.ts";
 import type { ApiKeyStore, Page } from "../kernel/ports.ts";
+import { ensureTenant, type TenantDeps } from "../tenants/tenants.ts";
 import {
   openCursor,
   type PortalClaims,
@@ -17,7 +18,7 @@ import type { Principal } from "./principal.ts";
 
 const KEY_FORMAT = /^hrk_(key_[0-9a-f]{28})\.([A-Za-z0-9_-]{43})$/;
 
-export interface ApiKeyDeps {
+export interface ApiKeyDeps extends TenantDeps {
   apiKeys: ApiKeyStore;
   clock: Clock;
 }
@@ -31,6 +32,7 @@ export async function createApiKey(deps: ApiKeyDeps, tenantId: string, name: str
   const id = newId("key", now.getTime());
   const key = `hrk_${id}.${randomBytes(32).toString("base64url")}`;
   const record: ApiKeyRecord = { id, tenantId, name, keyHash: sha256(key).toString("base64"), createdAt: now.toISOString() };
+  await ensureTenant(deps, tenantId);
   await deps.apiKeys.put(record);
   return { view: keyView(record), key };
 }

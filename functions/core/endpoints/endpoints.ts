@@ -15,12 +15,13 @@ import {
   scheduleWindowSeconds,
 } from "../policy/retry-schedule.ts";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../requests/validation.ts";
+import { ensureTenant, type TenantDeps } from "../tenants/tenants.ts";
 import { changeEndpoint } from "./endpoint-change.ts";
 
 /** Checks a destination URL before it is stored; throws ApiError when it may not be used. */
 export type UrlCheck = (url: string) => Promise<void>;
 
-export interface EndpointDeps {
+export interface EndpointDeps extends TenantDeps {
   endpoints: EndpointStore;
   clock: Clock;
   checkUrl: UrlCheck;
@@ -78,6 +79,7 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     ...(webhook?.rateLimitPerSecond !== undefined && { rateLimitPerSecond: webhook.rateLimitPerSecond }),
     ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),
   };
+  await ensureTenant(deps, endpoint.tenantId);
   if (!(await deps.endpoints.create(endpoint, deps.maxEndpointsPerTenant))) {
     throw new ApiError(
       "quota_exceeded",

@@ -184,6 +184,22 @@ export interface RecoveryRecord {
 
 export type DeliveryStatus = "pending" | "succeeded" | "failed" | "exhausted" | "skipped";
 
+/**
+ * What hookrelay knows of a tenant beyond its id: a name and metadata its operator gave it, and when
+ * it was first seen. Written when the admin creates the tenant, or on its first endpoint, API key or
+ * portal session; a tenant's other items never depend on it being there.
+ */
+export interface TenantRecord {
+  id: string;
+  name?: string;
+  /** String pairs for the operator's own use (at most 50, keys up to 64 and values up to 512 characters). */
+  metadata: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  /** Bumped by every change; a write names the revision it read (optimistic concurrency). */
+  revision: number;
+}
+
 /** A tenant-scoped API key; only the SHA-256 of the key is kept. */
 export interface ApiKeyRecord {
   id: string;

@@ -1,4 +1,13 @@
-import type { ApiKeyRecord, AttemptRecord, AttemptStatus, DeliveryMessage, Endpoint, EventRecord, RecoveryRecord } from "./model.ts";
+import type {
+  ApiKeyRecord,
+  AttemptRecord,
+  AttemptStatus,
+  DeliveryMessage,
+  Endpoint,
+  EventRecord,
+  RecoveryRecord,
+  TenantRecord,
+} from "./model.ts";
 
 /** A page of results and the opaque cursor of the next one. */
 export interface Page<T> {
@@ -91,6 +100,18 @@ export interface DeliveryQueue {
   send(messages: DeliveryMessage[]): Promise<Unsent[]>;
   /** Sends `body` to the dead-letter queue with the reason it ended there; throws a DependencyError when it cannot. */
   deadLetter(body: string, reason: string): Promise<void>;
+}
+
+/** Tenant records, by id and listed oldest first. */
+export interface TenantStore {
+  get(id: string): Promise<TenantRecord | undefined>;
+  /** Writes a new record unless the tenant has one; false when it does. */
+  create(tenant: TenantRecord): Promise<boolean>;
+  /** Writes a changed record only if it is still at `tenant.revision` as read; bumps the revision. False when it is not. */
+  replace(tenant: TenantRecord): Promise<boolean>;
+  list(limit: number, cursor?: string): Promise<Page<TenantRecord>>;
+  /** Removes the record; false when there was none. */
+  delete(id: string): Promise<boolean>;
 }
 
 /** Tenant-scoped API keys. */

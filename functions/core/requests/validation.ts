@@ -49,7 +49,7 @@ export const EVENT_TYPE = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "must be 1 to 128 letters, digits, '.', '_', '-' or ':'"),
 );
-const TENANT_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-'"));
+export const TENANT_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-'"));
 /** Valibot runs every check of a pipe even after one failed, so each check parses defensively. */
 const parsedUrl = (u: string): URL | undefined => (URL.canParse(u) ? new URL(u) : undefined);
 export const MAX_URL_LENGTH = 2048;

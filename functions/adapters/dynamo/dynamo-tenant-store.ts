@@ -1,0 +1,79 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { TenantRecord } from "../../core/kernel/model.ts";
+import type { Page, TenantStore } from "../../core/kernel/ports.ts";
+import { conditionalWrite, dynamo, queryPage } from "./dynamo-paging.ts";
+import { keys, TABLE_DESIGN } from "./table-design.ts";
+
+const FIELDS = ["id", "name", "metadata", "createdAt", "updatedAt", "revision"] as const;
+
+/**
+ * Tenant records in the DynamoDB table, listed oldest first on gsi1 under one partition: tenants are
+ * created far below the partition's thousand writes a second, and a change does not move the record.
+ */
+export class DynamoTenantStore implements TenantStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.client = client;
+    this.table = table;
+  }
+
+  create(tenant: TenantRecord): Promise<boolean> {
+    return conditionalWrite("create tenant", () =>
+      this.client.send(new PutCommand({ TableName: this.table, Item: item(tenant, 0), ConditionExpression: "attribute_not_exists(pk)" })),
+    );
+  }
+
+  replace(tenant: TenantRecord): Promise<boolean> {
+    return conditionalWrite("replace tenant", () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item(tenant, tenant.revision + 1),
+          ConditionExpression: "revision = :seen",
+          ExpressionAttributeValues: { ":seen": tenant.revision },
+        }),
+      ),
+    );
+  }
+
+  async get(id: string): Promise<TenantRecord | undefined> {
+    const out = await dynamo("get tenant", () =>
+      this.client.send(new GetCommand({ TableName: this.table, Key: keys.tenant(id), ConsistentRead: true })),
+    );
+    return out.Item ? pick(out.Item) : undefined;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const out = await dynamo("delete tenant", () =>
+      this.client.send(new DeleteCommand({ TableName: this.table, Key: keys.tenant(id), ReturnValues: "ALL_OLD" })),
+    );
+    return out.Attributes !== undefined;
+  }
+
+  async list(limit: number, cursor?: string): Promise<Page<TenantRecord>> {
+    const page = await queryPage(
+      this.client,
+      {
+        TableName: this.table,
+        IndexName: TABLE_DESIGN.indexes[0].name,
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.tenantList },
+      },
+      ["gsi1pk", "gsi1sk", "pk", "sk"],
+      limit,
+      cursor,
+    );
+    return { items: page.items.map(pick), nextCursor: page.nextCursor };
+  }
+}
+
+function item(tenant: TenantRecord, revision: number): Record<string, unknown> {
+  return { ...keys.tenant(tenant.id), gsi1pk: keys.tenantList, gsi1sk: `${tenant.createdAt}#${tenant.id}`, ...tenant, revision };
+}
+
+function pick(item: Record<string, unknown>): TenantRecord {
+  const record = Object.fromEntries(FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]]));
+  return { metadata: {}, revision: 0, ...record } as TenantRecord;
+}

@@ -1,0 +1,82 @@
+import { confinedTenant } from "../core/access/principal.ts";
+import { parse, parseLimit } from "../core/requests/validation.ts";
+import { CreateTenant, createTenant, getTenant, listTenants, tenantView, UpdateTenant, updateTenant } from "../core/tenants/tenants.ts";
+import { paging } from "./openapi/operation.ts";
+import { jsonBody, pathParam, query } from "./request.ts";
+import { json, page } from "./response.ts";
+import type { Route } from "./route.ts";
+
+/*
+ * Tenant records: the admin names and describes tenants; a tenant key reads its own record.
+ */
+
+export const createTenantRoute: Route = {
+  method: "POST",
+  path: "/v1/tenants",
+  admin: "create tenants",
+  doc: (R) => {
+    DOC: return {
+      operationId: "createTenant",
+      tag: "Tenants",
+      summary: "Create a tenant record (admin only)",
+      description:
+        "A tenant exists without a record: its first endpoint or API key writes one with no name. Create it first to give it a name and metadata.",
+      body: { schema: CreateTenant, example: { id: "acme", name: "Acme Inc.", metadata: { plan: "enterprise" } } },
+      success: { status: 201, description: "The tenant", schema: R.Tenant },
+      errors: ["already_exists"],
+    };
+  },
+  handler: async (e, _caller, deps) => json(201, tenantView(await createTenant(deps, parse(CreateTenant, jsonBody(e, deps.maxBodyBytes))))),
+};
+
+export const listTenantsRoute: Route = {
+  method: "GET",
+  path: "/v1/tenants",
+  admin: "list tenants",
+  doc: (R) => {
+    DOC: return {
+      operationId: "listTenants",
+      tag: "Tenants",
+      summary: "List tenants, oldest first (admin only)",
+      parameters: paging,
+      success: { status: 200, description: "A page of tenants", schema: R.pageOf(R.Tenant) },
+    };
+  },
+  handler: async (e, _caller, deps) => {
+    const found = await listTenants(deps, parseLimit(query(e, "limit")), query(e, "cursor"));
+    return json(200, page({ items: found.items.map(tenantView), nextCursor: found.nextCursor }));
+  },
+};
+
+export const getTenantRoute: Route = {
+  method: "GET",
+  path: "/v1/tenants/{id}",
+  doc: (R) => {
+    DOC: return {
+      operationId: "getTenant",
+      tag: "Tenants",
+      summary: "One tenant's record (a tenant key reads its own)",
+      success: { status: 200, description: "The tenant", schema: R.Tenant },
+    };
+  },
+  handler: async (e, caller, deps) => json(200, tenantView(await getTenant(deps, pathParam(e, "id"), confinedTenant(caller)))),
+};
+
+export const updateTenantRoute: Route = {
+  method: "PATCH",
+  path: "/v1/tenants/{id}",
+  admin: "change tenants",
+  doc: (R) => {
+    DOC: return {
+      operationId: "updateTenant",
+      tag: "Tenants",
+      summary: "Change a tenant's name or metadata (admin only)",
+      description: "Each field given replaces the stored one; `name: null` removes the name.",
+      body: { schema: UpdateTenant, example: { name: "Acme Corporation" } },
+      success: { status: 200, description: "The tenant as changed", schema: R.Tenant },
+      errors: ["concurrent_update"],
+    };
+  },
+  handler: async (e, _caller, deps) =>
+    json(200, tenantView(await updateTenant(deps, pathParam(e, "id"), parse(UpdateTenant, jsonBody(e, deps.maxBodyBytes))))),
+};

@@ -1,0 +1,99 @@
+import * as v from "valibot";
+import type { Clock } from "../kernel/clock.ts";
+import { ApiError } from "../kernel/errors.ts";
+import type { TenantRecord } from "../kernel/model.ts";
+import type { Page, TenantStore } from "../kernel/ports.ts";
+import { TENANT_ID } from "../requests/validation.ts";
+
+/*
+ * Tenant records. A tenant exists as soon as something of it does (an endpoint, a key, an event);
+ * its record adds what the operator says of it (a name, metadata) and when it was first seen. The
+ * record is written on the tenant's first endpoint, API key or portal session when the admin did not
+ * create it first, so that a list of tenants finds every tenant that can receive anything.
+ */
+
+export interface TenantDeps {
+  tenants: TenantStore;
+  clock: Clock;
+}
+
+export const MAX_TENANT_METADATA = 50;
+const METADATA = v.pipe(
+  v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(64)), v.pipe(v.string(), v.maxLength(512))),
+  v.check((m) => Object.keys(m).length <= MAX_TENANT_METADATA, `must hold at most ${MAX_TENANT_METADATA} keys`),
+  v.description("String pairs for your own use"),
+);
+const NAME = v.pipe(v.string(), v.minLength(1), v.maxLength(256));
+
+export const CreateTenant = v.strictObject({ id: TENANT_ID, name: v.optional(NAME), metadata: v.optional(METADATA) });
+export type CreateTenantInput = v.InferOutput<typeof CreateTenant>;
+/** A change: each field given replaces the stored one; `name: null` removes the name. */
+export const UpdateTenant = v.strictObject({ name: v.optional(v.nullable(NAME)), metadata: v.optional(METADATA) });
+export type UpdateTenantInput = v.InferOutput<typeof UpdateTenant>;
+
+/** A tenant as the API shows it: the record without its revision. */
+export function tenantView(record: TenantRecord): Omit<TenantRecord, "revision"> {
+  const { revision: _revision, ...view } = record;
+  return view;
+}
+
+/** How many times a change is tried when another writer changed the record between its read and its write. */
+const WRITE_TRIES = 5;
+
+/** Creates a tenant record; 409 already_exists when the tenant has one. */
+export async function createTenant(deps: TenantDeps, input: CreateTenantInput): Promise<TenantRecord> {
+  const now = deps.clock.now().toISOString();
+  const record: TenantRecord = {
+    id: input.id,
+    ...(input.name !== undefined && { name: input.name }),
+    metadata: input.metadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+    revision: 0,
+  };
+  if (!(await deps.tenants.create(record))) throw new ApiError("already_exists", `Tenant ${input.id} exists already`);
+  return record;
+}
+
+/**
+ * The tenant's record, writing one first when the tenant has none (its first endpoint, key or
+ * session): one conditional write the first time, one read after.
+ */
+export async function ensureTenant(deps: TenantDeps, id: string): Promise<TenantRecord> {
+  const found = await deps.tenants.get(id);
+  if (found) return found;
+  const now = deps.clock.now().toISOString();
+  const record: TenantRecord = { id, metadata: {}, createdAt: now, updatedAt: now, revision: 0 };
+  if (await deps.tenants.create(record)) return record;
+  // Another request wrote it between the read and the write: theirs stands.
+  return (await deps.tenants.get(id)) ?? record;
+}
+
+/** The tenant's record; 404 when it has none or the caller is confined to another tenant. */
+export async function getTenant(deps: TenantDeps, id: string, confined?: string): Promise<TenantRecord> {
+  const record = confined === undefined || confined === id ? await deps.tenants.get(id) : undefined;
+  if (!record) throw new ApiError("not_found", `No tenant ${id}`);
+  return record;
+}
+
+/** Every tenant record, oldest first. */
+export function listTenants(deps: TenantDeps, limit: number, cursor?: string): Promise<Page<TenantRecord>> {
+  return deps.tenants.list(limit, cursor);
+}
+
+/** Applies a change to the tenant's record, retrying when another writer changed it meanwhile; 404 when there is none. */
+export async function updateTenant(deps: TenantDeps, id: string, change: UpdateTenantInput, confined?: string): Promise<TenantRecord> {
+  for (let tries = 0; tries < WRITE_TRIES; tries++) {
+    const current = await getTenant(deps, id, confined);
+    const { name: _name, ...rest } = current;
+    const name = change.name === undefined ? current.name : (change.name ?? undefined);
+    const updated: TenantRecord = {
+      ...rest,
+      ...(name !== undefined && { name }),
+      metadata: change.metadata ?? current.metadata,
+      updatedAt: deps.clock.now().toISOString(),
+    };
+    if (await deps.tenants.replace(updated)) return { ...updated, revision: current.revision + 1 };
+  }
+  throw new ApiError("concurrent_update", `Tenant ${id} kept changing while this change was applied: try again`);
+}
