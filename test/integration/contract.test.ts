@@ -70,6 +70,21 @@ describe("every answer of the API is in its document", () => {
     expect((await call("DELETE", `/v1/api-keys/${other.json.id}`)).status).toBe(404);
   });
 
+  it("tenant records", async () => {
+    // The tenant's first API key wrote its record; the admin names it, and the key reads it.
+    expect((await call("GET", "/v1/tenants/t-contract", { key: tenantKey })).json).toMatchObject({ id: "t-contract", metadata: {} });
+    expect((await call("PATCH", "/v1/tenants/t-contract", { body: { name: "Contract Inc.", metadata: { plan: "pro" } } })).status).toBe(
+      200,
+    );
+    expect((await call("POST", "/v1/tenants", { body: { id: "t-named", name: "Named" } })).status).toBe(201);
+    expect((await call("POST", "/v1/tenants", { body: { id: "t-named" } })).status).toBe(409);
+    expect((await call("POST", "/v1/tenants", { body: { id: "no spaces" } })).status).toBe(422);
+    const listed = await call("GET", "/v1/tenants?limit=100");
+    expect(listed.json.items.map((t: { id: string }) => t.id)).toEqual(expect.arrayContaining(["t-contract", "t-named"]));
+    expect((await call("GET", "/v1/tenants/t-named", { key: tenantKey })).status).toBe(404);
+    expect((await call("PATCH", "/v1/tenants/t-contract", { body: { name: "x" }, key: tenantKey })).status).toBe(403);
+  });
+
   it("endpoints", async () => {
     const created = await call("POST", "/v1/endpoints", {
       body: { url: `${receiver.url}/hook`, eventTypes: ["order.paid"], headers: { "x-shop": "1" }, rateLimitPerSecond: 50 },
