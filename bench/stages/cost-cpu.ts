@@ -4,6 +4,7 @@
  * wall-time bill; and the storage line at the default retention, with and without PITR.
  */
 import { SETTINGS } from "../../functions/core/config/settings.ts";
+import { BILLING_MODES, type BillingMode, dynamoDollars } from "../support/billing-modes.ts";
 import type { Counts } from "../support/counting-proxy.ts";
 import { CALL_LATENCY_MS, type CallKind, cpuPricedBill, storagePerMillion } from "../support/cpu-priced-bill.ts";
 import { median, round } from "../support/stats.ts";
@@ -11,7 +12,7 @@ import type { CostLine, FunctionMemory } from "./cost-lines.ts";
 import type { MeasuredRun } from "./end-to-end.ts";
 
 /** A wall-time bill of cost.ts (its scenario), as far as this file reads it. */
-type WallBill = { name: string; total: number; lines: readonly CostLine[] };
+type WallBill = { name: string; total: number; lines: readonly CostLine[]; target?: number };
 
 /** One function's invocation as priced from CPU: what was measured and the two parts. */
 export interface CpuPricedFunction {
@@ -28,7 +29,14 @@ export interface CpuPricedFunction {
 /** A scenario's bill with Lambda duration priced from CPU, beside its wall-time bill. */
 export interface CpuPricedScenario {
   name: string;
+  /** DynamoDB's billing mode the scenario is priced in (the wall-time bill is on demand). */
+  billing: BillingMode;
+  /** The wall-time bill (on demand). */
   wallTimeTotal: number;
+  /** Dollars per million deliveries of DynamoDB read and write units in this billing mode. */
+  dynamo: number;
+  target?: number;
+  met?: boolean;
   /** Dollars per million deliveries of Lambda duration: the CPU part and the waiting part. */
   cpuPart: number;
   waitPart: number;
@@ -75,10 +83,10 @@ const storedPerDelivery = (run: MeasuredRun) =>
 /**
  * Reprices the wall-time scenarios: each Lambda duration line is replaced by the CPU part plus the
  * waiting part, per invocation from the steady runs (as the wall-time medians are), times the
- * saturated run's invocations per delivery.
+ * saturated run's invocations per delivery; and the DynamoDB units are priced in each billing mode.
  */
 export function cpuPricedCost(
-  wall: { single: WallBill; batched: WallBill },
+  wall: { single: WallBill; batched: WallBill; singleUrl: WallBill; batchedUrl: WallBill },
   runs: { single: MeasuredRun; batched: MeasuredRun; steadySingle: MeasuredRun; steadyBatched: MeasuredRun },
   memory: FunctionMemory,
 ): CpuPricedCost {
@@ -86,7 +94,7 @@ export function cpuPricedCost(
     api: { single: priced(runs.steadySingle, "api", memory.api), batched: priced(runs.steadyBatched, "api", memory.api) },
     delivery: priced(runs.steadySingle, "delivery", memory.delivery),
   };
-  const scenario = (s: WallBill, run: MeasuredRun, api: CpuPricedFunction): CpuPricedScenario => {
+  const scenario = (s: WallBill, run: MeasuredRun, api: CpuPricedFunction, billing: BillingMode): CpuPricedScenario => {
     const perDelivery = (fn: "api" | "delivery") => run.taken.invocations[fn].length / run.deliveries;
     const parts = (
       [
@@ -98,21 +106,33 @@ export function cpuPricedCost(
       return { cpu: bill.cpuDollars * perDelivery(fn), wait: bill.waitDollars * perDelivery(fn) };
     });
     const wallDuration = s.lines.filter((l) => l.charge === "lambdaGbSecondArm").reduce((sum, l) => sum + l.dollarsPerMillion, 0);
+    const onDemandDynamo = dynamoDollars(s.lines, "on-demand");
+    const dynamo = dynamoDollars(s.lines, billing);
     const cpuPart = parts.reduce((sum, p) => sum + p.cpu, 0);
     const waitPart = parts.reduce((sum, p) => sum + p.wait, 0);
+    const total = round(s.total - wallDuration + cpuPart + waitPart - onDemandDynamo + dynamo, 3);
     return {
       name: s.name,
+      billing,
       wallTimeTotal: s.total,
+      dynamo: round(dynamo, 3),
       cpuPart: round(cpuPart, 3),
       waitPart: round(waitPart, 3),
-      total: round(s.total - wallDuration + cpuPart + waitPart, 3),
+      total,
+      ...(s.target !== undefined && { target: s.target, met: total <= s.target }),
     };
   };
   const retentionDays = SETTINGS.logRetentionDays.default;
   const bytesPerDelivery = storedPerDelivery(runs.batched);
+  const priceds: [WallBill, MeasuredRun, CpuPricedFunction][] = [
+    [wall.single, runs.single, fns.api.single],
+    [wall.singleUrl, runs.single, fns.api.single],
+    [wall.batched, runs.batched, fns.api.batched],
+    [wall.batchedUrl, runs.batched, fns.api.batched],
+  ];
   return {
     functions: fns,
-    scenarios: [scenario(wall.single, runs.single, fns.api.single), scenario(wall.batched, runs.batched, fns.api.batched)],
+    scenarios: priceds.flatMap(([s, run, api]) => BILLING_MODES.map((mode) => scenario(s, run, api, mode))),
     latencyMs: CALL_LATENCY_MS,
     storage: {
       bytesPerDelivery: round(bytesPerDelivery, 0),

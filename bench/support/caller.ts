@@ -21,18 +21,19 @@ export function tagCallers(fallback?: string): void {
 
 /**
  * Runs one invocation of the function `name`, its calls counted as that function's, and reports its
- * wall time and the process's CPU time (user + system) meanwhile. The CPU includes whatever else the
- * process ran during the invocation (the in-process emulators answering its calls, overlapping
- * invocations), so it is an upper bound of the handler's own; the cost stage takes the median of
- * the steady-rate runs, where invocations seldom overlap.
+ * wall time and its thread's CPU time (user + system) meanwhile. The thread's, not the process's:
+ * the slow lane's thread and libuv's pool are left out. It still holds whatever else this thread
+ * ran during the invocation (the in-process emulators unless BENCH_EMULATORS_APART, the local
+ * gateway and pollers, overlapping invocations), so it is an upper bound of the handler's own; the
+ * cost stage takes the median of the steady-rate runs, where invocations seldom overlap.
  */
 export async function invokeAs<R>(name: string, invoke: () => Promise<R>, took: (ms: number, cpuMs: number) => void): Promise<R> {
   const started = performance.now();
-  const cpu = process.cpuUsage();
+  const cpu = process.threadCpuUsage();
   try {
     return await caller.run(name, invoke);
   } finally {
-    const used = process.cpuUsage(cpu);
+    const used = process.threadCpuUsage(cpu);
     took(performance.now() - started, (used.user + used.system) / 1000);
   }
 }
