@@ -18,8 +18,11 @@ type WallBill = { name: string; total: number; lines: readonly CostLine[]; targe
 export interface CpuPricedFunction {
   /** Median wall time (ms), what the wall-time bill charges. */
   wallMs: number;
-  /** Median process CPU time per invocation (ms, on one core here). */
+  /** Median CPU time of the handler's thread per invocation (ms, on one core here), of those that ran alone. */
   cpuMs: number;
+  /** Invocations timed, and how many of them ran alone (no other overlapped them on their thread). */
+  samples: number;
+  alone: number;
   /** Awaited AWS calls per invocation, by kind. */
   calls: Record<CallKind, number>;
   cpuPartMs: number;
@@ -44,7 +47,10 @@ export interface CpuPricedScenario {
 }
 
 export interface CpuPricedCost {
-  functions: { api: { single: CpuPricedFunction; batched: CpuPricedFunction }; delivery: CpuPricedFunction };
+  functions: {
+    api: { single: CpuPricedFunction; batched: CpuPricedFunction };
+    delivery: { single: CpuPricedFunction; batched: CpuPricedFunction };
+  };
   scenarios: CpuPricedScenario[];
   latencyMs: typeof CALL_LATENCY_MS;
   storage: { bytesPerDelivery: number; retentionDays: number; withoutPitr: number; withPitr: number };
@@ -60,14 +66,26 @@ function callsOf(run: MeasuredRun, fn: "api" | "delivery"): Record<CallKind, num
   return { DynamoDB: requests(run.taken.dynamodb) / invocations, SQS: requests(run.taken.sqs) / invocations };
 }
 
-function priced(run: MeasuredRun, fn: "api" | "delivery", memoryMb: number): CpuPricedFunction {
+/** Fewer invocations alone than this, and the median is taken over all of them (an upper bound). */
+const MIN_ALONE = 20;
+
+/**
+ * One function priced: calls per invocation from `run` (the saturated run, whose batches the bill
+ * counts), CPU from the invocations of `cpuRuns` that ran alone, since one overlapped by another
+ * holds some of the other's CPU.
+ */
+function priced(run: MeasuredRun, cpuRuns: MeasuredRun[], fn: "api" | "delivery", memoryMb: number): CpuPricedFunction {
   const calls = callsOf(run, fn);
-  const cpuMs = median(run.taken.invocations[fn === "api" ? "apiCpu" : "deliveryCpu"]);
+  const all = cpuRuns.flatMap((r) => r.taken.invocations[fn === "api" ? "apiCpu" : "deliveryCpu"]);
+  const alone = cpuRuns.flatMap((r) => r.taken.invocations[fn === "api" ? "apiCpuAlone" : "deliveryCpuAlone"]);
+  const cpuMs = median(alone.length >= MIN_ALONE ? alone : all);
   const bill = cpuPricedBill({ memoryMb, cpuMs, calls });
   const r = (x: number) => round(x, 2);
   return {
-    wallMs: r(median(run.taken.invocations[fn])),
+    wallMs: r(median(cpuRuns.flatMap((x) => x.taken.invocations[fn]))),
     cpuMs: r(cpuMs),
+    samples: all.length,
+    alone: alone.length,
     calls: { DynamoDB: r(calls.DynamoDB), SQS: r(calls.SQS) },
     cpuPartMs: r(bill.cpuPartMs),
     waitPartMs: r(bill.waitPartMs),
@@ -90,16 +108,28 @@ export function cpuPricedCost(
   runs: { single: MeasuredRun; batched: MeasuredRun; steadySingle: MeasuredRun; steadyBatched: MeasuredRun },
   memory: FunctionMemory,
 ): CpuPricedCost {
+  // A request's work is the same steady or saturated; a delivery invocation's grows with its batch, so only the saturated run's.
   const fns = {
-    api: { single: priced(runs.steadySingle, "api", memory.api), batched: priced(runs.steadyBatched, "api", memory.api) },
-    delivery: priced(runs.steadySingle, "delivery", memory.delivery),
+    api: {
+      single: priced(runs.single, [runs.steadySingle, runs.single], "api", memory.api),
+      batched: priced(runs.batched, [runs.steadyBatched, runs.batched], "api", memory.api),
+    },
+    delivery: {
+      single: priced(runs.single, [runs.single], "delivery", memory.delivery),
+      batched: priced(runs.batched, [runs.batched], "delivery", memory.delivery),
+    },
   };
-  const scenario = (s: WallBill, run: MeasuredRun, api: CpuPricedFunction, billing: BillingMode): CpuPricedScenario => {
+  const scenario = (
+    s: WallBill,
+    run: MeasuredRun,
+    [api, delivery]: [CpuPricedFunction, CpuPricedFunction],
+    billing: BillingMode,
+  ): CpuPricedScenario => {
     const perDelivery = (fn: "api" | "delivery") => run.taken.invocations[fn].length / run.deliveries;
     const parts = (
       [
         ["api", api],
-        ["delivery", fns.delivery],
+        ["delivery", delivery],
       ] as const
     ).map(([fn, f]) => {
       const bill = cpuPricedBill({ memoryMb: memory[fn], cpuMs: f.cpuMs, calls: f.calls });
@@ -124,11 +154,13 @@ export function cpuPricedCost(
   };
   const retentionDays = SETTINGS.logRetentionDays.default;
   const bytesPerDelivery = storedPerDelivery(runs.batched);
-  const priceds: [WallBill, MeasuredRun, CpuPricedFunction][] = [
-    [wall.single, runs.single, fns.api.single],
-    [wall.singleUrl, runs.single, fns.api.single],
-    [wall.batched, runs.batched, fns.api.batched],
-    [wall.batchedUrl, runs.batched, fns.api.batched],
+  const single: [CpuPricedFunction, CpuPricedFunction] = [fns.api.single, fns.delivery.single];
+  const batched: [CpuPricedFunction, CpuPricedFunction] = [fns.api.batched, fns.delivery.batched];
+  const priceds: [WallBill, MeasuredRun, [CpuPricedFunction, CpuPricedFunction]][] = [
+    [wall.single, runs.single, single],
+    [wall.singleUrl, runs.single, single],
+    [wall.batched, runs.batched, batched],
+    [wall.batchedUrl, runs.batched, batched],
   ];
   return {
     functions: fns,

@@ -19,21 +19,33 @@ export function tagCallers(fallback?: string): void {
   });
 }
 
+/** The invocations running on this thread, each marked once another overlaps it. */
+const running = new Set<{ overlapped: boolean }>();
+
 /**
  * Runs one invocation of the function `name`, its calls counted as that function's, and reports its
- * wall time and its thread's CPU time (user + system) meanwhile. The thread's, not the process's:
- * the slow lane's thread and libuv's pool are left out. It still holds whatever else this thread
- * ran during the invocation (the in-process emulators unless BENCH_EMULATORS_APART, the local
- * gateway and pollers, overlapping invocations), so it is an upper bound of the handler's own; the
- * cost stage takes the median of the steady-rate runs, where invocations seldom overlap.
+ * wall time, its thread's CPU time (user + system) meanwhile, and whether it ran alone. The
+ * thread's, not the process's: the slow lane's thread and libuv's pool are left out. An invocation
+ * that another overlapped on this thread holds some of the other's CPU, so the cost stage prices
+ * from those that ran alone; even those hold whatever else the thread did meanwhile (the local
+ * gateway and pollers; the emulators too unless BENCH_EMULATORS_APART), an upper bound of the
+ * handler's own.
  */
-export async function invokeAs<R>(name: string, invoke: () => Promise<R>, took: (ms: number, cpuMs: number) => void): Promise<R> {
+export async function invokeAs<R>(
+  name: string,
+  invoke: () => Promise<R>,
+  took: (ms: number, cpuMs: number, alone: boolean) => void,
+): Promise<R> {
+  const me = { overlapped: running.size > 0 };
+  for (const other of running) other.overlapped = true;
+  running.add(me);
   const started = performance.now();
   const cpu = process.threadCpuUsage();
   try {
     return await caller.run(name, invoke);
   } finally {
     const used = process.threadCpuUsage(cpu);
-    took(performance.now() - started, (used.user + used.system) / 1000);
+    running.delete(me);
+    took(performance.now() - started, (used.user + used.system) / 1000, !me.overlapped);
   }
 }

@@ -26,16 +26,29 @@ export interface StackReady {
   deadLetterQueueUrl: string;
 }
 
-/** Per-function handler wall times and CPU times (ms, see invokeAs) and batch sizes since the last `take`. */
+/**
+ * Per-function handler wall times and CPU times (ms, see invokeAs) and batch sizes since the last
+ * `take`; the CPU times again for the invocations that no other overlapped on their thread.
+ */
 export interface Invocations {
   api: number[];
   delivery: number[];
   apiCpu: number[];
   deliveryCpu: number[];
+  apiCpuAlone: number[];
+  deliveryCpuAlone: number[];
   deliveryBatchSizes: number[];
 }
 
-const noInvocations = (): Invocations => ({ api: [], delivery: [], apiCpu: [], deliveryCpu: [], deliveryBatchSizes: [] });
+const noInvocations = (): Invocations => ({
+  api: [],
+  delivery: [],
+  apiCpu: [],
+  deliveryCpu: [],
+  apiCpuAlone: [],
+  deliveryCpuAlone: [],
+  deliveryBatchSizes: [],
+});
 
 tagCallers();
 
@@ -93,9 +106,10 @@ const stack = await startLocalStack({
     // The slow lane's thread counts its calls and times its invocations the same way, and posts the times here.
     laneThreadHooks: new URL("./lane-thread-hooks.ts", import.meta.url).href,
     onLaneThreadMessage(data) {
-      const { ms, cpuMs, batchSize } = data as LaneInvocation;
+      const { ms, cpuMs, alone, batchSize } = data as LaneInvocation;
       invocations.delivery.push(ms);
       invocations.deliveryCpu.push(cpuMs);
+      if (alone) invocations.deliveryCpuAlone.push(cpuMs);
       invocations.deliveryBatchSizes.push(batchSize);
     },
     wrapHandler<E, R>(name: string, handler: Handler<E, R>): Handler<E, R> {
@@ -104,13 +118,15 @@ const stack = await startLocalStack({
         invokeAs(
           name,
           () => handler(event, context),
-          (ms, cpuMs) => {
+          (ms, cpuMs, alone) => {
             if (name === "api") {
               invocations.api.push(ms);
               invocations.apiCpu.push(cpuMs);
+              if (alone) invocations.apiCpuAlone.push(cpuMs);
             } else {
               invocations.delivery.push(ms);
               invocations.deliveryCpu.push(cpuMs);
+              if (alone) invocations.deliveryCpuAlone.push(cpuMs);
               invocations.deliveryBatchSizes.push((event as SQSEvent).Records.length);
             }
           },
