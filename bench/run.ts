@@ -97,7 +97,7 @@ async function mainStack(): Promise<MainStack> {
 let endToEndRuns: Awaited<ReturnType<typeof benchEndToEnd>> | undefined;
 async function endToEndStage() {
   const { stack, api, receiver } = await mainStack();
-  progress("2. local end to end against the emulator-only floor, then latency at 100 events/s");
+  progress(`2. local end to end against the emulator-only floor, then latency at ${costOptions.steadyRate} events/s`);
   endToEndRuns = await benchEndToEnd(stack, api, receiver, costOptions, progress);
   const r = endToEndRuns.result;
   progress(`    ratio ${r.ratio} (target ≥ ${r.targets.ratio}); p99 ${r.latency.p99Ms} ms (target ≤ ${r.targets.p99Ms} ms)`);

@@ -18,7 +18,7 @@ type WallBill = { name: string; total: number; lines: readonly CostLine[]; targe
 export interface CpuPricedFunction {
   /** Median wall time (ms), what the wall-time bill charges. */
   wallMs: number;
-  /** Median CPU time of the handler's thread per invocation (ms, on one core here), of those that ran alone. */
+  /** Mean CPU time per invocation (ms, on one core here): its share of its thread's CPU (see invokeAs). */
   cpuMs: number;
   /** Invocations timed, and how many of them ran alone (no other overlapped them on their thread). */
   samples: number;
@@ -66,19 +66,16 @@ function callsOf(run: MeasuredRun, fn: "api" | "delivery"): Record<CallKind, num
   return { DynamoDB: requests(run.taken.dynamodb) / invocations, SQS: requests(run.taken.sqs) / invocations };
 }
 
-/** Fewer invocations alone than this, and the median is taken over all of them (an upper bound). */
-const MIN_ALONE = 20;
-
 /**
  * One function priced: calls per invocation from `run` (the saturated run, whose batches the bill
- * counts), CPU from the invocations of `cpuRuns` that ran alone, since one overlapped by another
- * holds some of the other's CPU.
+ * counts), CPU the mean of the invocations' shares of their thread's CPU in `cpuRuns`: the mean, so
+ * that the shares add up to what the thread spent (GC pauses included), whatever the overlap.
  */
 function priced(run: MeasuredRun, cpuRuns: MeasuredRun[], fn: "api" | "delivery", memoryMb: number): CpuPricedFunction {
   const calls = callsOf(run, fn);
   const all = cpuRuns.flatMap((r) => r.taken.invocations[fn === "api" ? "apiCpu" : "deliveryCpu"]);
   const alone = cpuRuns.flatMap((r) => r.taken.invocations[fn === "api" ? "apiCpuAlone" : "deliveryCpuAlone"]);
-  const cpuMs = median(alone.length >= MIN_ALONE ? alone : all);
+  const cpuMs = all.reduce((sum, x) => sum + x, 0) / Math.max(1, all.length);
   const bill = cpuPricedBill({ memoryMb, cpuMs, calls });
   const r = (x: number) => round(x, 2);
   return {

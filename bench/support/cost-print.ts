@@ -21,7 +21,7 @@ export function printCost(cost: CostResult, progress: (line: string) => void): v
   }
   const f = cost.cpuPriced.functions;
   progress(
-    `    Lambda from CPU (median per invocation, of those alone on their thread): API ${f.api.single.cpuMs} ms single (${f.api.single.alone} of ${f.api.single.samples} alone) / ${f.api.batched.cpuMs} ms batched (${f.api.batched.alone} of ${f.api.batched.samples}); delivery ${f.delivery.single.cpuMs} ms (${f.delivery.single.alone} of ${f.delivery.single.samples}) / ${f.delivery.batched.cpuMs} ms (${f.delivery.batched.alone} of ${f.delivery.batched.samples})`,
+    `    Lambda from CPU (mean share of the thread's CPU per invocation; how many ran alone): API ${f.api.single.cpuMs} ms single (${f.api.single.alone} of ${f.api.single.samples} alone) / ${f.api.batched.cpuMs} ms batched (${f.api.batched.alone} of ${f.api.batched.samples}); delivery ${f.delivery.single.cpuMs} ms (${f.delivery.single.alone} of ${f.delivery.single.samples}) / ${f.delivery.batched.cpuMs} ms (${f.delivery.batched.alone} of ${f.delivery.batched.samples})`,
   );
   const st = cost.cpuPriced.storage;
   progress(

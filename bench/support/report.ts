@@ -11,6 +11,7 @@ import type { FeedMemoryResult } from "../stages/feed-memory.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
 import { type LaneCyclingResult, laneCyclingReport } from "../stages/lane-cycling.ts";
 import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
+import { billItemsSection } from "./cost-items.ts";
 import { leversSection } from "./cost-print.ts";
 import { feedMemorySection } from "./feed-memory-report.ts";
 import { isolationSections, isolationSummary } from "./isolation-report.ts";
@@ -211,9 +212,9 @@ export function costSection(c: CostResult): string[] {
   out.push(
     "### Lambda priced from CPU time and awaited calls (issue 27)",
     "",
-    `Wall time on the local stack moves with the emulators and the shared cores. Here each function's billed duration is its median CPU time per invocation (the handler's thread's CPU time, process.threadCpuUsage, over the invocations no other overlapped on their thread, steady and saturated runs for the API, the saturated run for delivery since its work grows with the batch; with \`npm run bench -- cost\` the emulators and counting proxies run in a process of their own, so it holds our code's work and the local gateway's and pollers' meanwhile, an upper bound) divided by Lambda's CPU share at its memory (memory / 1,769 MB), plus its DynamoDB and SQS requests per invocation times an assumed latency each (DynamoDB ${p.latencyMs.DynamoDB} ms, "single-digit milliseconds" per AWS; SQS ${p.latencyMs.SQS} ms, below the 16 ms p50 SQS adds on its way to Lambda), taken as sequential.`,
+    `Wall time on the local stack moves with the emulators and the shared cores. Here each function's billed duration is its median CPU time per invocation (the handler's thread's CPU time, process.threadCpuUsage, each invocation's equal share of its thread's CPU with the invocations overlapping it, so the shares add up to what the thread spent; the mean, since the kernel accounts thread CPU by scheduler ticks; steady and saturated runs for the API, the saturated run for delivery since its work grows with the batch; with \`npm run bench -- cost\` the emulators and counting proxies run in a process of their own, so it holds our code's work and the local gateway's and pollers' meanwhile, an upper bound) divided by Lambda's CPU share at its memory (memory / 1,769 MB), plus its DynamoDB and SQS requests per invocation times an assumed latency each (DynamoDB ${p.latencyMs.DynamoDB} ms, "single-digit milliseconds" per AWS; SQS ${p.latencyMs.SQS} ms, below the 16 ms p50 SQS adds on its way to Lambda), taken as sequential.`,
     "",
-    "| function | wall median | CPU median | DynamoDB / SQS calls | CPU part | waiting part |",
+    "| function | wall median | CPU mean | DynamoDB / SQS calls | CPU part | waiting part |",
     "|---|---|---|---|---|---|",
     f("API, single-event", p.functions.api.single),
     f("API, batched", p.functions.api.batched),
@@ -229,6 +230,7 @@ export function costSection(c: CostResult): string[] {
         `| ${s.name} | ${s.billing} | ${usd(s.wallTimeTotal)} | $${s.cpuPart.toFixed(3)} | $${s.waitPart.toFixed(3)} | ${usd(s.dynamo)} | ${usd(s.total)} | ${s.target === undefined ? "" : `≤ ${usd(s.target)}, ${mark(s.met ?? false)}`} |`,
     ),
     "",
+    ...billItemsSection(),
     ...leversSection(c.writeLevers),
     `Storage (both billing modes): ${n(p.storage.bytesPerDelivery)} bytes kept per delivery (event, attempt and their GSI copies as full copies, 100 bytes of overhead each), ${p.storage.retentionDays} days (LOG_RETENTION_DAYS default): ${usd(p.storage.withoutPitr)} per million deliveries a month at $0.25 per GB-month, ${usd(p.storage.withPitr)} with point-in-time recovery ($0.20 per GB-month more; us-east-1 price list).`,
     "",
