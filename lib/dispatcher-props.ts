@@ -201,6 +201,25 @@ export interface WebhookDispatcherProps {
    */
   readonly alarmEmail?: string;
   /**
+   * How DynamoDB bills the table and its two indexes. `"on-demand"`: per request ($0.625 per million
+   * write units in us-east-1); takes a sudden burst up to twice the previous peak at once, with
+   * nothing to size. `"provisioned"`: capacity by the hour, auto scaled to keep use at 70 % between
+   * `provisionedCapacity`'s bounds: about $0.26 per million writes at steady traffic (the cost
+   * page), but a burst above the provisioned rate spends at most 5 minutes of unused capacity and is
+   * then throttled (SDK retries, then 5xx at intake and retried deliveries) until scaling catches
+   * up, which takes minutes; capacity decreases are limited per day, and idle capacity is paid for
+   * down to the minimum. Pays for steady traffic; keep on-demand for spiky or unknown traffic.
+   * Switching is an in-place table update, allowed once every 24 hours in each direction.
+   * @default "on-demand"
+   */
+  readonly billing?: "on-demand" | "provisioned";
+  /**
+   * With `billing: "provisioned"`: the bounds auto scaling moves each capacity in, for the table and
+   * for each index alike (units per second).
+   * @default - writes 5 to 4,000, reads 5 to 4,000
+   */
+  readonly provisionedCapacity?: { minWrite?: number; maxWrite?: number; minRead?: number; maxRead?: number };
+  /**
    * Customer-managed KMS key for the table, both queues, the admin key secret and the alarm topic.
    * @default - AWS managed encryption (DynamoDB: aws/dynamodb; SQS: SSE-SQS; Secrets Manager: aws/secretsmanager)
    */

@@ -24,11 +24,16 @@ export interface DispatcherStorage {
 
 /** Makes the dispatcher's table, queues and admin key secret in `scope`, in this order. */
 export function addStorage(scope: Construct, settings: ResolvedSettings): DispatcherStorage {
-  const { queue, removalPolicy, encryptionKey } = settings;
+  const { queue, removalPolicy, encryptionKey, billing } = settings;
+  // Provisioned: each capacity starts at its minimum and auto scaling moves it (see `billing` in dispatcher-props.ts).
+  const capacity =
+    billing.mode === "provisioned"
+      ? { billingMode: dynamodb.BillingMode.PROVISIONED, readCapacity: billing.minRead, writeCapacity: billing.minWrite }
+      : { billingMode: dynamodb.BillingMode.PAY_PER_REQUEST };
   const table = new dynamodb.Table(scope, "Table", {
     partitionKey: { name: TABLE_DESIGN.partitionKey, type: dynamodb.AttributeType.STRING },
     sortKey: { name: TABLE_DESIGN.sortKey, type: dynamodb.AttributeType.STRING },
-    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    ...capacity,
     timeToLiveAttribute: TABLE_DESIGN.ttlAttribute,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     encryption: encryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
@@ -41,7 +46,18 @@ export function addStorage(scope: Construct, settings: ResolvedSettings): Dispat
       partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
+      ...(billing.mode === "provisioned" && { readCapacity: billing.minRead, writeCapacity: billing.minWrite }),
     });
+  }
+  if (billing.mode === "provisioned") {
+    const bounds = (kind: "Read" | "Write") => ({ minCapacity: billing[`min${kind}`], maxCapacity: billing[`max${kind}`] });
+    const target = { targetUtilizationPercent: billing.targetUtilizationPercent };
+    table.autoScaleReadCapacity(bounds("Read")).scaleOnUtilization(target);
+    table.autoScaleWriteCapacity(bounds("Write")).scaleOnUtilization(target);
+    for (const index of TABLE_DESIGN.indexes) {
+      table.autoScaleGlobalSecondaryIndexReadCapacity(index.name, bounds("Read")).scaleOnUtilization(target);
+      table.autoScaleGlobalSecondaryIndexWriteCapacity(index.name, bounds("Write")).scaleOnUtilization(target);
+    }
   }
   const indexNames = TABLE_DESIGN.indexes.map((index) => index.name);
 

@@ -33,6 +33,10 @@ export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>>
   readonly throttleRateLimit: number;
   readonly throttleBurstLimit: number;
   readonly frontDoor: "http-api" | "function-url";
+  /** DynamoDB's billing mode; with "provisioned", the auto-scaling bounds of each capacity. */
+  readonly billing:
+    | { mode: "on-demand" }
+    | { mode: "provisioned"; minWrite: number; maxWrite: number; minRead: number; maxRead: number; targetUtilizationPercent: number };
   readonly apiReservedConcurrency?: number;
   /** The feed function's reserved concurrency; undefined: `"unreserved"`, the account's pool. */
   readonly feedReservedConcurrency?: number;
@@ -51,6 +55,25 @@ export interface ResolvedSettings extends Readonly<Pick<Config, PropSettingKey>>
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new WebhookDispatcherPropsError(message);
+}
+
+/** Auto scaling's target: consumed over provisioned capacity (bench/support/billing-modes.ts prices at it). */
+export const PROVISIONED_TARGET_UTILIZATION_PERCENT = 70;
+
+/** The table's billing mode and, when provisioned, its auto-scaling bounds. */
+function resolveBilling(props: WebhookDispatcherProps): ResolvedSettings["billing"] {
+  const mode = props.billing ?? "on-demand";
+  check(mode === "on-demand" || mode === "provisioned", `billing must be "on-demand" or "provisioned", got ${String(mode)}`);
+  if (mode === "on-demand") {
+    check(props.provisionedCapacity === undefined, 'provisionedCapacity applies to billing "provisioned" only');
+    return { mode };
+  }
+  const c = props.provisionedCapacity ?? {};
+  const minWrite = wholeInRange(c.minWrite ?? 5, 1, 40_000, "provisionedCapacity.minWrite");
+  const minRead = wholeInRange(c.minRead ?? 5, 1, 40_000, "provisionedCapacity.minRead");
+  const maxWrite = wholeInRange(c.maxWrite ?? 4000, minWrite, 40_000, "provisionedCapacity.maxWrite");
+  const maxRead = wholeInRange(c.maxRead ?? 4000, minRead, 40_000, "provisionedCapacity.maxRead");
+  return { mode, minWrite, maxWrite, minRead, maxRead, targetUtilizationPercent: PROVISIONED_TARGET_UTILIZATION_PERCENT };
 }
 
 function wholeInRange(value: number, min: number, max: number, name: string): number {
@@ -100,6 +123,7 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     frontDoor === "http-api" || props.apiReservedConcurrency !== undefined,
     'frontDoor "function-url" needs apiReservedConcurrency: without API Gateway\'s throttling it is what bounds a flood of requests',
   );
+  const billing = resolveBilling(props);
   const feedReservedConcurrency = resolveFeedConcurrency(props.feedReservedConcurrency, functionSettings.maxPollsPerTenant);
   const functionThrottleThreshold = wholeInRange(props.functionThrottleThreshold ?? 1, 1, 1_000_000, "functionThrottleThreshold");
   return {
@@ -118,6 +142,7 @@ export function resolveSettings(props: WebhookDispatcherProps): ResolvedSettings
     feedMemorySize: wholeInRange(props.feedMemorySize ?? FEED_MEMORY_SIZE, 128, 10_240, "feedMemorySize"),
     throttleRateLimit,
     frontDoor,
+    billing,
     ...(props.apiReservedConcurrency !== undefined && {
       apiReservedConcurrency: wholeInRange(props.apiReservedConcurrency, 1, 10_000, "apiReservedConcurrency"),
     }),

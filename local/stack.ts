@@ -28,6 +28,11 @@ export interface StackHooks {
    * stack reach the service through the URL it answers, and `stop` runs when the stack stops.
    */
   frontEmulator?(service: "dynamodb" | "sqs", url: string): Promise<Emulator>;
+  /**
+   * Starts the emulators outside the stack's process (the bench's cost stage, so that a function's
+   * CPU time holds none of the emulators' work) and answers their URLs; the stack starts none itself.
+   */
+  startEmulators?(): Promise<{ dynamodb: Emulator; sqs: Emulator }>;
   /** Wraps a function's handler before the stack drives it (the bench times each invocation). */
   wrapHandler?<E, R>(name: FunctionName, handler: Handler<E, R>): Handler<E, R>;
   /**
@@ -91,8 +96,9 @@ export async function startLocalStack(options: LocalStackOptions) {
   // the queue URLs it also requires do not exist yet, so placeholders stand in for this one reading.
   const config = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-", SLOW_QUEUE_URL: "-" });
   const lock = options.dataDir === undefined ? undefined : lockDataDir(options.dataDir);
-  const dynamo = await startDynamo(options.dataDir && join(options.dataDir, "dynamodb"));
-  const sqs = await startSqs(options.dataDir && join(options.dataDir, "sqs"));
+  const apart = await hooks.startEmulators?.();
+  const dynamo = apart?.dynamodb ?? (await startDynamo(options.dataDir && join(options.dataDir, "dynamodb")));
+  const sqs = apart?.sqs ?? (await startSqs(options.dataDir && join(options.dataDir, "sqs")));
   own(dynamo.url);
   own(sqs.url);
   const proxies = options.faultInjection

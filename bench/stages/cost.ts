@@ -1,8 +1,12 @@
 import { PRICES } from "../support/prices.ts";
 import { median, round } from "../support/stats.ts";
 import { type CpuPricedCost, cpuPricedCost } from "./cost-cpu.ts";
+import { type PricedLever, pricedLevers } from "./cost-levers.ts";
 import { ASSUMPTIONS, type CostLine, deliveryLines, type FunctionMemory, intakeLines, retryLines, totalOf } from "./cost-lines.ts";
 import type { MeasuredRun } from "./end-to-end.ts";
+
+/** Issue 27's targets, dollars per million deliveries, each to hold in at least one billing mode. */
+export const TARGETS = { single: 3.0, singleUrl: 2.0, batched: 1.0 } as const;
 
 export interface CostScenario {
   name: string;
@@ -35,6 +39,8 @@ export interface CostResult {
   scenarios: CostScenario[];
   /** The same model on the steady-rate runs, where receive batches are small. */
   steady: { single: number; batched: number };
+  /** Events a second of the steady-rate runs. */
+  steadyRate: number;
   durations: { apiSingleMs: number; apiBatchedMs: number; deliveryMs: number; deliveryBatchFill: number };
   /** The memory each function is priced at: the construct's defaults. */
   memoryMb: FunctionMemory;
@@ -44,6 +50,8 @@ export interface CostResult {
   assumptions: typeof ASSUMPTIONS;
   /** Lambda priced from CPU time and awaited calls beside the wall-time bill, and the storage line. */
   cpuPriced: CpuPricedCost;
+  /** Issue 27's write-path levers, not built, priced on the CPU-priced bill in both billing modes. */
+  writeLevers: PricedLever[];
 }
 
 const dollarsOf = (s: CostScenario, test: (l: CostLine) => boolean) =>
@@ -95,7 +103,7 @@ async function deployedMemory(): Promise<FunctionMemory> {
  * the saturated runs (full receive batches, the volume "per million" describes); billed duration is
  * the median handler time of the steady-rate runs, where no invocation waits behind another for CPU.
  */
-export async function priceRuns(runs: MeasuredRun[]): Promise<CostResult> {
+export async function priceRuns(runs: MeasuredRun[], steadyRate: number): Promise<CostResult> {
   const find = (prefix: string) => {
     const run = runs.filter((r) => r.name.startsWith(prefix)).at(-1);
     if (!run) throw new Error(`no run named ${prefix}`);
@@ -117,23 +125,28 @@ export async function priceRuns(runs: MeasuredRun[]): Promise<CostResult> {
   ];
   const singleLines = whole(single, apiSingleMs);
   const batchedLines = whole(batched, apiBatchedMs);
+  // Issue 27's targets: single-event ≤ $3.00 behind API Gateway and ≤ $2.00 behind a function URL, batched ≤ $1.00.
   const main = {
-    single: scenario("single-event intake", singleLines, 3.0),
-    batched: scenario("batched intake (10 a request)", batchedLines, 1.75),
+    single: scenario("single-event intake", singleLines, TARGETS.single),
+    batched: scenario("batched intake (10 a request)", batchedLines, TARGETS.batched),
+    // The construct's opt-in front door: the same runs without API Gateway's request charge and access log.
+    singleUrl: scenario('single-event intake, frontDoor "function-url"', whole(single, apiSingleMs, "function-url"), TARGETS.singleUrl),
+    batchedUrl: scenario('batched intake, frontDoor "function-url"', whole(batched, apiBatchedMs, "function-url"), TARGETS.batched),
   };
   const scenarios = [
     main.single,
     scenario("single-event intake, one retry", [...singleLines, ...retry]),
     main.batched,
     scenario("batched intake, one retry", [...batchedLines, ...retry]),
-    // The construct's opt-in front door: the same runs without API Gateway's request charge and access log.
-    scenario('single-event intake, frontDoor "function-url"', whole(single, apiSingleMs, "function-url"), 3.0),
-    scenario('batched intake, frontDoor "function-url"', whole(batched, apiBatchedMs, "function-url"), 1.75),
+    main.singleUrl,
+    main.batchedUrl,
   ];
   const fill = batched.taken.invocations.deliveryBatchSizes;
+  const cpuPriced = cpuPricedCost(main, { single, batched, steadySingle, steadyBatched }, memory);
   return {
     scenarios,
     steady: { single: totalOf(whole(steadySingle, apiSingleMs)), batched: totalOf(whole(steadyBatched, apiBatchedMs)) },
+    steadyRate,
     durations: {
       apiSingleMs: round(apiSingleMs, 1),
       apiBatchedMs: round(apiBatchedMs, 1),
@@ -144,6 +157,11 @@ export async function priceRuns(runs: MeasuredRun[]): Promise<CostResult> {
     retryShare: round(retried.retryShare, 3),
     levers: levers(main.single, main.batched),
     assumptions: ASSUMPTIONS,
-    cpuPriced: cpuPricedCost(main, { single, batched, steadySingle, steadyBatched }, memory),
+    cpuPriced,
+    writeLevers: pricedLevers(
+      cpuPriced.scenarios,
+      { single: singleLines, batched: batchedLines },
+      batched.taken.invocations.api.length / batched.deliveries,
+    ),
   };
 }

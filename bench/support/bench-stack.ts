@@ -18,8 +18,14 @@ export interface Taken {
 /**
  * Starts bench/support/stack-process.ts as a child with the functions' Lambda settings (JSON logs,
  * INFO), and splits its stdout, the functions' own log lines, by the `service` each line names.
+ * `emulatorsApart` runs dynalite, fauxqs and their counting proxies in a process of their own
+ * (emulator-process.ts), so the functions' CPU time holds only their own work.
  */
-export async function startBenchStack(env: Record<string, string> = {}, execArgv: string[] = []) {
+export async function startBenchStack(
+  env: Record<string, string> = {},
+  execArgv: string[] = [],
+  options: { emulatorsApart?: boolean } = {},
+) {
   const logBytes = { api: 0, delivery: 0 };
   // Fast-lane POSTs cut off by the budget and handed to the slow lane, from the functions' EMF lines.
   let laneHandovers = 0;
@@ -37,6 +43,7 @@ export async function startBenchStack(env: Record<string, string> = {}, execArgv
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
+      ...(options.emulatorsApart && { BENCH_EMULATORS_APART: "1" }),
       ...env,
     },
     onStdout: (chunk) => {

@@ -19,20 +19,43 @@ export function tagCallers(fallback?: string): void {
   });
 }
 
+/** The invocations running on this thread: the CPU each has been given, and whether another overlapped it. */
+const running = new Set<{ cpuMicros: number; overlapped: boolean }>();
+let lastCpu = 0;
+
+/** Splits the thread's CPU since the last start or end equally among the invocations running meanwhile. */
+function settle(): void {
+  const used = process.threadCpuUsage();
+  const now = used.user + used.system;
+  const share = (now - lastCpu) / Math.max(1, running.size);
+  lastCpu = now;
+  for (const invocation of running) invocation.cpuMicros += share;
+}
+
 /**
  * Runs one invocation of the function `name`, its calls counted as that function's, and reports its
- * wall time and the process's CPU time (user + system) meanwhile. The CPU includes whatever else the
- * process ran during the invocation (the in-process emulators answering its calls, overlapping
- * invocations), so it is an upper bound of the handler's own; the cost stage takes the median of
- * the steady-rate runs, where invocations seldom overlap.
+ * wall time, its share of its thread's CPU time, and whether it ran alone. Between two starts or
+ * ends the thread's CPU (process.threadCpuUsage: the slow lane's thread and libuv's pool are left
+ * out) is split equally among the invocations running, so the shares of a run add up to the
+ * thread's CPU while any ran, however many overlapped on a loaded machine. A share still holds
+ * whatever else the thread did meanwhile (the local gateway and pollers; the emulators too unless
+ * BENCH_EMULATORS_APART), an upper bound of the handler's own.
  */
-export async function invokeAs<R>(name: string, invoke: () => Promise<R>, took: (ms: number, cpuMs: number) => void): Promise<R> {
+export async function invokeAs<R>(
+  name: string,
+  invoke: () => Promise<R>,
+  took: (ms: number, cpuMs: number, alone: boolean) => void,
+): Promise<R> {
+  settle();
+  const me = { cpuMicros: 0, overlapped: running.size > 0 };
+  for (const other of running) other.overlapped = true;
+  running.add(me);
   const started = performance.now();
-  const cpu = process.cpuUsage();
   try {
     return await caller.run(name, invoke);
   } finally {
-    const used = process.cpuUsage(cpu);
-    took(performance.now() - started, (used.user + used.system) / 1000);
+    settle();
+    running.delete(me);
+    took(performance.now() - started, me.cpuMicros / 1000, !me.overlapped);
   }
 }

@@ -11,6 +11,8 @@ import { invokeAs, tagCallers } from "./caller.ts";
 export interface LaneInvocation {
   ms: number;
   cpuMs: number;
+  /** No other invocation overlapped it on the lane's thread. */
+  alone: boolean;
   batchSize: number;
 }
 
@@ -22,8 +24,8 @@ export function wrapHandler(name: string, handler: SqsHandler): SqsHandler {
     invokeAs(
       name,
       () => handler(event, context),
-      (ms, cpuMs) => {
-        const invocation: LaneInvocation = { ms, cpuMs, batchSize: event.Records.length };
+      (ms, cpuMs, alone) => {
+        const invocation: LaneInvocation = { ms, cpuMs, alone, batchSize: event.Records.length };
         parentPort?.postMessage({ kind: "hook", data: invocation });
       },
     );

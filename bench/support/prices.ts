@@ -15,6 +15,10 @@ export const PRICES = {
   dynamoWriteUnit: 0.625 / 1e6,
   /** DynamoDB on-demand, per read request unit. */
   dynamoReadUnit: 0.125 / 1e6,
+  /** DynamoDB provisioned capacity, per write capacity unit-hour (one write a second for an hour). */
+  dynamoWriteUnitHour: 0.00065,
+  /** DynamoDB provisioned capacity, per read capacity unit-hour. */
+  dynamoReadUnitHour: 0.00013,
   /** DynamoDB Standard table class, storage per GB-month (first 25 GB free, not counted). */
   dynamoStorageGbMonth: 0.25,
   /** DynamoDB continuous backups (point-in-time recovery), per GB-month of table size. */

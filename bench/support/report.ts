@@ -11,6 +11,8 @@ import type { FeedMemoryResult } from "../stages/feed-memory.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
 import { type LaneCyclingResult, laneCyclingReport } from "../stages/lane-cycling.ts";
 import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
+import { billItemsSection } from "./cost-items.ts";
+import { leversSection } from "./cost-print.ts";
 import { feedMemorySection } from "./feed-memory-report.ts";
 import { isolationSections, isolationSummary } from "./isolation-report.ts";
 
@@ -67,11 +69,16 @@ export function markdownReport(r: BenchReport): string {
       `| 4. ${b.entry} import vs SDK clients only | ${b.ratio} × (${b.importMs} vs ${b.baselineImportMs} ms) | ≤ 1.2 | ${mark(b.met.ratio)} |`,
     );
   }
-  for (const s of r.cost.scenarios) {
+  // The bill of record: Lambda from CPU time, DynamoDB in each billing mode (a target holds in at least one).
+  for (const s of r.cost.cpuPriced.scenarios) {
     out.push(
-      `| 5. ${s.name} | ${usd(s.total)} per million deliveries | ${s.target === undefined ? "" : `≤ ${usd(s.target)}`} | ${s.met === undefined ? "" : mark(s.met)} |`,
+      `| 5. ${s.name}, DynamoDB ${s.billing} | ${usd(s.total)} per million deliveries | ${s.target === undefined ? "" : `≤ ${usd(s.target)}`} | ${s.met === undefined ? "" : mark(s.met)} |`,
     );
   }
+  const st = r.cost.cpuPriced.storage;
+  out.push(
+    `| 5. storage, ${st.retentionDays} days kept | ${usd(st.withoutPitr)} per million deliveries a month, ${usd(st.withPitr)} with PITR | | |`,
+  );
   out.push(...isolationSummary(r.hotKey, r.burst));
   const s = r.eventSchema;
   out.push(
@@ -177,7 +184,7 @@ export function costSection(c: CostResult): string[] {
   const out: string[] = [];
   out.push("## 5. Cost per million deliveries", "");
   out.push(
-    `1 KB invoice JSON payload, one endpoint, us-east-1 prices. Every AWS call is counted by proxies in front of the emulators (every HTTP request, SQS 64 KB chunks, DynamoDB units from item sizes, gsi1 and gsi2 writes included), each attributed to the function that made it (the API, the delivery worker, or the event source's polling), during the saturated end-to-end runs (receive batches of ${c.durations.deliveryBatchFill} on average); billed Lambda time is the median handler time at a steady 100 events/s (API ${c.durations.apiSingleMs} ms single / ${c.durations.apiBatchedMs} ms batched, delivery ${c.durations.deliveryMs} ms per invocation), at the memory the construct deploys by default (API ${c.memoryMb.api} MB, delivery ${c.memoryMb.delivery} MB, arm64). Logs: the functions' measured output, ${c.assumptions.platformLogBytesPerInvocation} bytes of platform lines per invocation (system log level WARN) and ${c.assumptions.accessLogBytesPerRequest} bytes of access log per API request (the construct's format with typical values). "One retry" lines are what a retry adds per retried delivery: a run where the first attempt of ${(c.retryShare * 100).toFixed(0)} % of the deliveries failed, minus the run without failures, divided by that share. Local emulators answer in about a millisecond where AWS takes 5 to 20 ms, so billed duration in AWS is longer: it is the smallest line either way.`,
+    `1 KB invoice JSON payload, one endpoint, us-east-1 prices. Every AWS call is counted by proxies in front of the emulators (every HTTP request, SQS 64 KB chunks, DynamoDB units from item sizes, gsi1 and gsi2 writes included), each attributed to the function that made it (the API, the delivery worker, or the event source's polling), during the saturated end-to-end runs (receive batches of ${c.durations.deliveryBatchFill} on average); billed Lambda time is the median handler time at a steady ${c.steadyRate} events/s (API ${c.durations.apiSingleMs} ms single / ${c.durations.apiBatchedMs} ms batched, delivery ${c.durations.deliveryMs} ms per invocation), at the memory the construct deploys by default (API ${c.memoryMb.api} MB, delivery ${c.memoryMb.delivery} MB, arm64). Logs: the functions' measured output, ${c.assumptions.platformLogBytesPerInvocation} bytes of platform lines per invocation (system log level WARN) and ${c.assumptions.accessLogBytesPerRequest} bytes of access log per API request (the construct's format with typical values). "One retry" lines are what a retry adds per retried delivery: a run where the first attempt of ${(c.retryShare * 100).toFixed(0)} % of the deliveries failed, minus the run without failures, divided by that share. Local emulators answer in about a millisecond where AWS takes 5 to 20 ms, so billed duration in AWS is longer: it is the smallest line either way.`,
     "",
   );
   for (const s of c.scenarios) {
@@ -188,7 +195,7 @@ export function costSection(c: CostResult): string[] {
     out.push(`| **total** | | **${s.total.toFixed(3)}** |`, "");
   }
   out.push(
-    `At a steady 100 events/s instead (pollers find 1 to 3 messages, many receives come back empty): single-event ${usd(c.steady.single)}, batched ${usd(c.steady.batched)} per million.`,
+    `At a steady ${c.steadyRate} events/s instead (pollers find 1 to 3 messages, many receives come back empty): single-event ${usd(c.steady.single)}, batched ${usd(c.steady.batched)} per million.`,
     "",
     "### What it would take to go lower (not implemented: each changes what users get)",
     "",
@@ -201,25 +208,31 @@ export function costSection(c: CostResult): string[] {
   );
   const p = c.cpuPriced;
   const f = (name: string, x: CpuPricedFunction) =>
-    `| ${name} | ${x.wallMs} ms | ${x.cpuMs} ms | ${x.calls.DynamoDB} / ${x.calls.SQS} | ${x.cpuPartMs} ms | ${x.waitPartMs} ms |`;
+    `| ${name} | ${x.wallMs} ms | ${x.cpuMs} ms (${x.alone} of ${x.samples} alone) | ${x.calls.DynamoDB} / ${x.calls.SQS} | ${x.cpuPartMs} ms | ${x.waitPartMs} ms |`;
   out.push(
     "### Lambda priced from CPU time and awaited calls (issue 27)",
     "",
-    `Wall time on the local stack moves with the emulators and the shared cores. Here each function's billed duration is its median CPU time per invocation (process.cpuUsage around the handler, steady runs; it includes the in-process emulators' work meanwhile, so it is an upper bound) divided by Lambda's CPU share at its memory (memory / 1,769 MB), plus its DynamoDB and SQS requests per invocation times an assumed latency each (DynamoDB ${p.latencyMs.DynamoDB} ms, "single-digit milliseconds" per AWS; SQS ${p.latencyMs.SQS} ms, below the 16 ms p50 SQS adds on its way to Lambda), taken as sequential.`,
+    `Wall time on the local stack moves with the emulators and the shared cores. Here each function's billed duration is its median CPU time per invocation (the handler's thread's CPU time, process.threadCpuUsage, each invocation's equal share of its thread's CPU with the invocations overlapping it, so the shares add up to what the thread spent; the mean, since the kernel accounts thread CPU by scheduler ticks; steady and saturated runs for the API, the saturated run for delivery since its work grows with the batch; with \`npm run bench -- cost\` the emulators and counting proxies run in a process of their own, so it holds our code's work and the local gateway's and pollers' meanwhile, an upper bound) divided by Lambda's CPU share at its memory (memory / 1,769 MB), plus its DynamoDB and SQS requests per invocation times an assumed latency each (DynamoDB ${p.latencyMs.DynamoDB} ms, "single-digit milliseconds" per AWS; SQS ${p.latencyMs.SQS} ms, below the 16 ms p50 SQS adds on its way to Lambda), taken as sequential.`,
     "",
-    "| function | wall median | CPU median | DynamoDB / SQS calls | CPU part | waiting part |",
+    "| function | wall median | CPU mean | DynamoDB / SQS calls | CPU part | waiting part |",
     "|---|---|---|---|---|---|",
     f("API, single-event", p.functions.api.single),
     f("API, batched", p.functions.api.batched),
-    f("delivery", p.functions.delivery),
+    f("delivery, single-event run", p.functions.delivery.single),
+    f("delivery, batched run", p.functions.delivery.batched),
     "",
-    "| scenario | wall-time bill | Lambda CPU part | Lambda waiting part | CPU-priced bill |",
-    "|---|---|---|---|---|",
+    `DynamoDB in two billing modes (the construct's \`billing\` option): on demand at $0.625 per million write units and $0.125 per million read units; provisioned with auto scaling at a 70 % target at $0.00065 per WCU-hour and $0.00013 per RCU-hour, so each consumed unit pays for 1 / 0.7 provisioned (about $0.26 per million writes). A target is met when it holds in at least one mode.`,
+    "",
+    "| scenario | DynamoDB billing | wall-time bill (on demand) | Lambda CPU part | Lambda waiting part | DynamoDB units | CPU-priced bill | target |",
+    "|---|---|---|---|---|---|---|---|",
     ...p.scenarios.map(
-      (s) => `| ${s.name} | ${usd(s.wallTimeTotal)} | $${s.cpuPart.toFixed(3)} | $${s.waitPart.toFixed(3)} | ${usd(s.total)} |`,
+      (s) =>
+        `| ${s.name} | ${s.billing} | ${usd(s.wallTimeTotal)} | $${s.cpuPart.toFixed(3)} | $${s.waitPart.toFixed(3)} | ${usd(s.dynamo)} | ${usd(s.total)} | ${s.target === undefined ? "" : `≤ ${usd(s.target)}, ${mark(s.met ?? false)}`} |`,
     ),
     "",
-    `Storage: ${n(p.storage.bytesPerDelivery)} bytes kept per delivery (event, attempt and their GSI copies as full copies, 100 bytes of overhead each), ${p.storage.retentionDays} days (LOG_RETENTION_DAYS default): ${usd(p.storage.withoutPitr)} per million deliveries a month at $0.25 per GB-month, ${usd(p.storage.withPitr)} with point-in-time recovery ($0.20 per GB-month more; us-east-1 price list).`,
+    ...billItemsSection(),
+    ...leversSection(c.writeLevers),
+    `Storage (both billing modes): ${n(p.storage.bytesPerDelivery)} bytes kept per delivery (event, attempt and their GSI copies as full copies, 100 bytes of overhead each), ${p.storage.retentionDays} days (LOG_RETENTION_DAYS default): ${usd(p.storage.withoutPitr)} per million deliveries a month at $0.25 per GB-month, ${usd(p.storage.withPitr)} with point-in-time recovery ($0.20 per GB-month more; us-east-1 price list).`,
     "",
   );
   return out;

@@ -5,14 +5,16 @@
  * measure intake alone; no dead-letter consumer or sweeper runs. Runs in its own process; talks to
  * the bench over IPC; its stdout carries only the functions' own logs, which the bench measures.
  */
+import { fileURLToPath } from "node:url";
 import { GetQueueAttributesCommand, PurgeQueueCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { createSqsClient } from "../../functions/adapters/lambda/aws-clients.ts";
 import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
 import { type Handler, startLocalStack } from "../../local/stack.ts";
 import { caller, invokeAs, tagCallers } from "./caller.ts";
-import { serveParent } from "./child.ts";
-import { startCountingProxy } from "./counting-proxy.ts";
+import { forkChild, serveParent } from "./child.ts";
+import { type Counts, type KeyWrites, startCountingProxy } from "./counting-proxy.ts";
+import type { EmulatorsReady } from "./emulator-process.ts";
 import type { LaneInvocation } from "./lane-thread-hooks.ts";
 
 export interface StackReady {
@@ -24,22 +26,61 @@ export interface StackReady {
   deadLetterQueueUrl: string;
 }
 
-/** Per-function handler wall times and CPU times (ms, see invokeAs) and batch sizes since the last `take`. */
+/**
+ * Per-function handler wall times and CPU times (ms, see invokeAs) and batch sizes since the last
+ * `take`; the CPU times again for the invocations that no other overlapped on their thread.
+ */
 export interface Invocations {
   api: number[];
   delivery: number[];
   apiCpu: number[];
   deliveryCpu: number[];
+  apiCpuAlone: number[];
+  deliveryCpuAlone: number[];
   deliveryBatchSizes: number[];
 }
 
-const noInvocations = (): Invocations => ({ api: [], delivery: [], apiCpu: [], deliveryCpu: [], deliveryBatchSizes: [] });
+const noInvocations = (): Invocations => ({
+  api: [],
+  delivery: [],
+  apiCpu: [],
+  deliveryCpu: [],
+  apiCpuAlone: [],
+  deliveryCpuAlone: [],
+  deliveryBatchSizes: [],
+});
 
 tagCallers();
 
 let invocations = noInvocations();
 const errors: string[] = [];
-const counting: Partial<Record<"dynamodb" | "sqs", Awaited<ReturnType<typeof startCountingProxy>>>> = {};
+
+/** The counting proxies' counts, wherever the proxies run (this process, or the emulators' own). */
+interface Counting {
+  take(): Promise<{ dynamodb: Counts; sqs: Counts }>;
+  peek(): Promise<{ dynamodb: Counts; sqs: Counts }>;
+  takeKeyWrites(): Promise<KeyWrites>;
+}
+const inProcess: Partial<Record<"dynamodb" | "sqs", Awaited<ReturnType<typeof startCountingProxy>>>> = {};
+let counting: Counting | undefined;
+/** BENCH_EMULATORS_APART=1: the emulators and their proxies run in emulator-process.ts (see there why). */
+const apart = process.env.BENCH_EMULATORS_APART === "1";
+
+/** Forks the emulators' process; both emulators stop when it does. */
+async function emulatorsApart() {
+  const child = await forkChild<EmulatorsReady>(fileURLToPath(new URL("./emulator-process.ts", import.meta.url)));
+  counting = {
+    take: () => child.call("take"),
+    peek: () => child.call("peek"),
+    takeKeyWrites: () => child.call("takeKeyWrites"),
+  };
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= child.stop();
+    return stopped;
+  };
+  return { dynamodb: { url: child.ready.dynamoUrl, stop }, sqs: { url: child.ready.sqsUrl, stop } };
+}
 
 const stack = await startLocalStack({
   port: 0,
@@ -53,17 +94,22 @@ const stack = await startLocalStack({
     if (errors.length < 20) errors.push(line);
   },
   hooks: {
-    async frontEmulator(service, url) {
-      const proxy = await startCountingProxy(url);
-      counting[service] = proxy;
-      return proxy;
-    },
+    ...(apart
+      ? { startEmulators: emulatorsApart }
+      : {
+          async frontEmulator(service: "dynamodb" | "sqs", url: string) {
+            const proxy = await startCountingProxy(url);
+            inProcess[service] = proxy;
+            return proxy;
+          },
+        }),
     // The slow lane's thread counts its calls and times its invocations the same way, and posts the times here.
     laneThreadHooks: new URL("./lane-thread-hooks.ts", import.meta.url).href,
     onLaneThreadMessage(data) {
-      const { ms, cpuMs, batchSize } = data as LaneInvocation;
+      const { ms, cpuMs, alone, batchSize } = data as LaneInvocation;
       invocations.delivery.push(ms);
       invocations.deliveryCpu.push(cpuMs);
+      if (alone) invocations.deliveryCpuAlone.push(cpuMs);
       invocations.deliveryBatchSizes.push(batchSize);
     },
     wrapHandler<E, R>(name: string, handler: Handler<E, R>): Handler<E, R> {
@@ -72,13 +118,15 @@ const stack = await startLocalStack({
         invokeAs(
           name,
           () => handler(event, context),
-          (ms, cpuMs) => {
+          (ms, cpuMs, alone) => {
             if (name === "api") {
               invocations.api.push(ms);
               invocations.apiCpu.push(cpuMs);
+              if (alone) invocations.apiCpuAlone.push(cpuMs);
             } else {
               invocations.delivery.push(ms);
               invocations.deliveryCpu.push(cpuMs);
+              if (alone) invocations.deliveryCpuAlone.push(cpuMs);
               invocations.deliveryBatchSizes.push((event as SQSEvent).Records.length);
             }
           },
@@ -86,8 +134,16 @@ const stack = await startLocalStack({
     },
   },
 });
-const dynamoProxy = counting.dynamodb as NonNullable<typeof counting.dynamodb>;
-const sqsProxy = counting.sqs as NonNullable<typeof counting.sqs>;
+if (!apart) {
+  const dynamo = inProcess.dynamodb as NonNullable<typeof inProcess.dynamodb>;
+  const sqs = inProcess.sqs as NonNullable<typeof inProcess.sqs>;
+  counting = {
+    take: async () => ({ dynamodb: dynamo.take(), sqs: sqs.take() }),
+    peek: async () => ({ dynamodb: dynamo.peek(), sqs: sqs.peek() }),
+    takeKeyWrites: async () => dynamo.takeKeyWrites(),
+  };
+}
+const counts = counting as Counting;
 // The bench's own queue calls go through the counting proxy too, uncounted as any function's.
 const sqsClient = createSqsClient();
 
@@ -100,11 +156,12 @@ async function awaitDone(count: number, attempts: number, timeoutMs: number): Pr
   const deletes = [RESOURCE_NAMES.deliveryQueue, RESOURCE_NAMES.slowQueue].map((queue) => `event source: SQS DeleteMessageBatch ${queue}`);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const counts = sqsProxy.peek();
-    const deleted = deletes.reduce((sum, key) => sum + (counts[key]?.entries ?? 0), 0);
-    const logged = dynamoProxy.peek()["delivery: DynamoDB PutItem attempt"]?.requests ?? 0;
+    const { sqs, dynamodb } = await counts.peek();
+    const deleted = deletes.reduce((sum, key) => sum + (sqs[key]?.entries ?? 0), 0);
+    const logged = dynamodb["delivery: DynamoDB PutItem attempt"]?.requests ?? 0;
     if ((deleted >= count && logged >= attempts) || Date.now() > deadline) return Math.min(deleted, logged);
-    await new Promise((r) => setTimeout(r, 5));
+    // Over IPC a peek copies every count: a slower poll keeps that off the measured processes.
+    await new Promise((r) => setTimeout(r, apart ? 20 : 5));
   }
 }
 
@@ -148,10 +205,10 @@ serveParent(
     },
     awaitDone: ({ count, attempts, timeoutMs }) => awaitDone(Number(count), Number(attempts ?? count), Number(timeoutMs ?? 60_000)),
     /** DynamoDB write units per partition key since the last call (see counting-proxy.ts). */
-    takeKeyWrites: () => dynamoProxy.takeKeyWrites(),
+    takeKeyWrites: () => counts.takeKeyWrites(),
     /** Counts and invocations since the last take; then starts afresh. */
-    take: () => {
-      const taken = { dynamodb: dynamoProxy.take(), sqs: sqsProxy.take(), invocations, errors: errors.splice(0) };
+    take: async () => {
+      const taken = { ...(await counts.take()), invocations, errors: errors.splice(0) };
       invocations = noInvocations();
       return taken;
     },
@@ -161,8 +218,9 @@ serveParent(
 
 process.send?.({
   apiUrl: stack.apiUrl,
-  dynamoUrl: dynamoProxy.url,
-  sqsUrl: sqsProxy.url,
+  // The URLs the functions reach the emulators at: the counting proxies.
+  dynamoUrl: process.env.AWS_ENDPOINT_URL_DYNAMODB as string,
+  sqsUrl: process.env.AWS_ENDPOINT_URL_SQS as string,
   deliveryQueueUrl: stack.deliveryQueueUrl,
   deadLetterQueueUrl: stack.deadLetterQueueUrl,
 } satisfies StackReady);

@@ -1,0 +1,59 @@
+/**
+ * The cost stage's progress lines: the wall-time bill, then each scenario's CPU-priced bill in both
+ * DynamoDB billing modes beside its target, the storage line, and the write levers not built
+ * (issue 27); and the levers' section of the report.
+ */
+import type { CostResult } from "../stages/cost.ts";
+import type { PricedLever } from "../stages/cost-levers.ts";
+
+const usd = (v: number) => `$${v.toFixed(2)}`;
+
+/** Prints stage 5's bills through `progress`, each target beside its figure. */
+export function printCost(cost: CostResult, progress: (line: string) => void): void {
+  for (const s of cost.scenarios) progress(`    wall-time bill, ${s.name}: ${usd(s.total)} per million deliveries (on demand)`);
+  const names = [...new Set(cost.cpuPriced.scenarios.map((s) => s.name))];
+  for (const name of names) {
+    const modes = cost.cpuPriced.scenarios.filter((s) => s.name === name);
+    const target = modes[0]?.target;
+    const met = modes.filter((s) => s.met).map((s) => s.billing);
+    const verdict = target === undefined ? "" : ` — target ≤ ${usd(target)}: ${met.length > 0 ? `met ${met.join(" and ")}` : "missed"}`;
+    progress(`    ${name}: ${modes.map((s) => `${usd(s.total)} ${s.billing} (DynamoDB ${usd(s.dynamo)})`).join(", ")}${verdict}`);
+  }
+  const f = cost.cpuPriced.functions;
+  progress(
+    `    Lambda from CPU (mean share of the thread's CPU per invocation; how many ran alone): API ${f.api.single.cpuMs} ms single (${f.api.single.alone} of ${f.api.single.samples} alone) / ${f.api.batched.cpuMs} ms batched (${f.api.batched.alone} of ${f.api.batched.samples}); delivery ${f.delivery.single.cpuMs} ms (${f.delivery.single.alone} of ${f.delivery.single.samples}) / ${f.delivery.batched.cpuMs} ms (${f.delivery.batched.alone} of ${f.delivery.batched.samples})`,
+  );
+  const st = cost.cpuPriced.storage;
+  progress(
+    `    storage, ${st.bytesPerDelivery} bytes a delivery kept ${st.retentionDays} days: ${usd(st.withoutPitr)} per million deliveries a month, ${usd(st.withPitr)} with PITR (both billing modes)`,
+  );
+}
+
+/** One line per lever: the bills it would reach, each beside its target. */
+export function printLevers(levers: readonly PricedLever[], progress: (line: string) => void): void {
+  for (const l of levers) {
+    const bills = l.bills.map((b) => `${b.scenario.replace(" intake", "")} ${b.billing} ${usd(b.total)}${b.met ? " (met)" : ""}`);
+    progress(`    not built — ${l.lever} (−${l.writeUnitsSaved.batched} write units a delivery batched): ${bills.join("; ")}`);
+  }
+}
+
+/** The report's table of the write levers not built, in both billing modes. */
+export function leversSection(levers: readonly PricedLever[]): string[] {
+  const out = [
+    "### Write-path levers not built, priced from this run (CPU-priced bill, both billing modes)",
+    "",
+    "| lever | what it changes | write units saved a delivery (single / batched) | bills it would reach |",
+    "|---|---|---|---|",
+  ];
+  for (const l of levers) {
+    const bills = l.bills
+      .map(
+        (b) =>
+          `${b.scenario}, ${b.billing}: ${usd(b.total)}${b.target === undefined ? "" : ` (≤ ${usd(b.target)} ${b.met ? "met" : "missed"})`}`,
+      )
+      .join("<br>");
+    out.push(`| ${l.lever} | ${l.changes} | ${l.writeUnitsSaved.single} / ${l.writeUnitsSaved.batched} | ${bills} |`);
+  }
+  out.push("");
+  return out;
+}
