@@ -102,10 +102,14 @@ describe("the Svix face", () => {
     const bad = await call("POST", "/api/v1/app/a/endpoint", { body: { url: "not a url" } });
     expect(bad.status).toBe(422);
     expect(bad.json.detail[0]).toMatchObject({ loc: ["body", "url"], type: "validation_failed" });
-    const reserved = await call("POST", "/api/v1/app/a/endpoint", { body: { url: "https://example.com/h", headers: { "webhook-id": "x" } } });
+    const reserved = await call("POST", "/api/v1/app/a/endpoint", {
+      body: { url: "https://example.com/h", headers: { "webhook-id": "x" } },
+    });
     expect(reserved.status).toBe(422);
     const secret = "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    const ok = await call("POST", "/api/v1/app/a/endpoint", { body: { url: "https://example.com/h", uid: "main", secret, filterTypes: ["a.b"] } });
+    const ok = await call("POST", "/api/v1/app/a/endpoint", {
+      body: { url: "https://example.com/h", uid: "main", secret, filterTypes: ["a.b"] },
+    });
     expect(ok.status).toBe(201);
     expect(ok.json).toMatchObject({ uid: "main", eventTypes: ["a.b"], filterTypes: ["a.b"], disabled: false });
     expect((await call("GET", "/api/v1/app/a/endpoint/main/secret")).json).toEqual({ key: `whsec_${secret}` });
@@ -132,9 +136,15 @@ describe("the Svix face", () => {
     const again = await call("POST", "/api/v1/app/a/msg", { body: { eventType: "a.b", payload: { n: 1 }, eventId: "order-1" } });
     expect(again.json.id).toBe(first.json.id);
     deps.clock.advance(1000);
-    const keyed = await call("POST", "/api/v1/app/a/msg", { body: { eventType: "a.b", payload: { n: 2 } }, headers: { "idempotency-key": "auto_1" } });
+    const keyed = await call("POST", "/api/v1/app/a/msg", {
+      body: { eventType: "a.b", payload: { n: 2 } },
+      headers: { "idempotency-key": "auto_1" },
+    });
     expect(keyed.json.eventId).toBeNull();
-    const repeat = await call("POST", "/api/v1/app/a/msg", { body: { eventType: "a.b", payload: { n: 2 } }, headers: { "idempotency-key": "auto_1" } });
+    const repeat = await call("POST", "/api/v1/app/a/msg", {
+      body: { eventType: "a.b", payload: { n: 2 } },
+      headers: { "idempotency-key": "auto_1" },
+    });
     expect(repeat.json.id).toBe(keyed.json.id);
     for (const named of [first.json.id, "order-1"]) expect((await call("GET", `/api/v1/app/a/msg/${named}`)).json.id).toBe(first.json.id);
     expect((await call("GET", `/api/v1/app/a/msg/${keyed.json.id}`)).json.payload).toEqual({ n: 2 });

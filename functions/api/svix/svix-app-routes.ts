@@ -62,7 +62,7 @@ export const createAppRoute: SvixRoute = {
   operationId: "v1.application.create",
   summary: "Create an application (a tenant); ?get_if_exists=true answers the existing one with 200",
   body: "ApplicationIn",
-  success: { status: 201, schema: "ApplicationOut" },
+  success: { status: 201, schema: "ApplicationOut", also: 200 },
   handler: idempotent(async (e, caller, deps) => {
     const input = svixBody(e, deps, ApplicationIn);
     const { record, created } = await ensureApp(deps, caller, input);
@@ -120,7 +120,7 @@ export const putAppRoute: SvixRoute = {
   operationId: "v1.application.update",
   summary: "Replace an application's name and metadata, creating it (201) when the path's uid names none",
   body: "ApplicationIn",
-  success: { status: 200, schema: "ApplicationOut" },
+  success: { status: 200, schema: "ApplicationOut", also: 201 },
   handler: async (e, caller, deps) => {
     const input = svixBody(e, deps, ApplicationIn);
     const app = await appOf(deps, caller, e).catch((error: unknown) => {

@@ -89,7 +89,7 @@ export const putEventTypeRoute: SvixRoute = {
   summary: "Replace an event type, creating it (201) when there is none",
   admin: ADMIN,
   body: "EventTypeUpdate",
-  success: { status: 200, schema: "EventTypeOut" },
+  success: { status: 200, schema: "EventTypeOut", also: 201 },
   handler: async (e, _caller, deps) => {
     const name = pathParam(e, "event_type_name");
     const input = svixBody(e, deps, EventTypeUpdate);

@@ -1,6 +1,9 @@
 import type { SvixRoute } from "./svix-route.ts";
 import { IN_SCHEMAS, OUT_SCHEMAS } from "./svix-schemas.ts";
 
+/** The error statuses any route may answer, as on /v1: bad request, key, access, missing, conflict, size, media type, limits, our dependencies. */
+const ERRORS = [400, 401, 403, 404, 409, 413, 415, 429, 503];
+
 /** The Svix face's OpenAPI 3.1 document, derived from its route table and shapes. */
 export function svixDocument(routes: readonly SvixRoute[]) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -22,9 +25,13 @@ export function svixDocument(routes: readonly SvixRoute[]) {
       ...(route.body && { requestBody: { required: true, content: content(route.body) } }),
       ...(route.public ? { security: [] } : {}),
       responses: {
-        [String(route.success.status)]: { description: "Success", ...(route.success.schema && { content: content(route.success.schema) }) },
-        "401": error("HttpErrorOut"),
-        "404": error("HttpErrorOut"),
+        ...Object.fromEntries(
+          [route.success.status, route.success.also ?? route.success.status].map((status) => [
+            String(status),
+            { description: "Success", ...(route.success.schema && { content: content(route.success.schema) }) },
+          ]),
+        ),
+        ...Object.fromEntries(ERRORS.map((status) => [String(status), error("HttpErrorOut")])),
         "422": error("HTTPValidationError"),
         ...(route.gap && { "501": error("HttpErrorOut") }),
       },

@@ -24,7 +24,8 @@ export interface SvixRoute {
   admin?: string;
   /** The body's schema (a name in svix-schemas.ts) and the success status and body schema. */
   body?: string;
-  success: { status: number; schema?: string };
+  /** `also`: a second success status with the same body (200 for an existing app, 201 for a PUT that creates). */
+  success: { status: number; schema?: string; also?: number };
   /** Answers 501: the Svix feature this route needs is not in hookrelay yet (see docs/svix.md). */
   gap?: string;
   handler: (
