@@ -89,3 +89,12 @@ describe("the Svix face's routes", () => {
     expect((await call("GET", "/api/v1/app/new")).status).toBe(200);
   });
 });
+
+describe("docs/svix.md", () => {
+  it("lists every route of the Svix face in its supported-routes table, and no other", async () => {
+    const { readFileSync } = await import("node:fs");
+    const page = readFileSync(new URL("../../docs/svix.md", import.meta.url), "utf8");
+    const listed = [...page.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) (\/api\/v1[^`]*)` \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(listed.sort()).toEqual(SVIX_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+});

@@ -5,7 +5,7 @@ import type { Principal } from "../../core/access/principal.ts";
 import { ApiError, invalidFields } from "../../core/kernel/errors.ts";
 import type { TenantRecord } from "../../core/kernel/model.ts";
 import { parseLimit } from "../../core/requests/validation.ts";
-import { MADE_APP_ID, newAppId } from "../../core/svix/svix-ids.ts";
+import { newAppId } from "../../core/svix/svix-ids.ts";
 import { ApplicationIn, type ApplicationInput, ApplicationPatch, AppPortalAccessIn } from "../../core/svix/svix-inputs.ts";
 import { appOut, listOut } from "../../core/svix/svix-shapes.ts";
 import { createTenant, listTenants, updateTenant } from "../../core/tenants/tenants.ts";
@@ -24,12 +24,10 @@ import type { SvixRoute } from "./svix-route.ts";
  * reaches only its own.
  */
 
-/** The tenant an ApplicationIn names, checked: a uid of Svix's app id shape would be read as an id, so it is refused. */
+/** The tenant an ApplicationIn names. A uid of Svix's app id shape becomes the app's id (a migrated app keeps its id). */
 function tenantIdFor(input: ApplicationInput, caller: Principal): string {
   if (input.throttleRate != null)
     throw invalidFields([{ path: "throttleRate", message: "is not supported here: set rate limits on endpoints" }]);
-  if (input.uid && MADE_APP_ID.test(input.uid))
-    throw invalidFields([{ path: "uid", message: "must not have the shape of an app id (app_ and 27 letters or digits)" }]);
   const tenantId = input.uid ?? (caller.kind === "admin" ? newAppId() : caller.tenantId);
   if (caller.kind !== "admin" && tenantId !== caller.tenantId) {
     throw new ApiError("forbidden", `A tenant key reaches only its own application: uid must be ${caller.tenantId}`);
