@@ -1,6 +1,6 @@
 import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
-import { DynamoSvixMemo } from "../adapters/dynamo/dynamo-svix-memo.ts";
 import { DynamoEventTypeStore } from "../adapters/dynamo/dynamo-event-type-store.ts";
+import { DynamoSvixMemo } from "../adapters/dynamo/dynamo-svix-memo.ts";
 import { DynamoTenantStore } from "../adapters/dynamo/dynamo-tenant-store.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
 import { realSleep } from "../adapters/lambda/persistent-call.ts";
