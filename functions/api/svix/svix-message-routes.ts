@@ -158,8 +158,10 @@ export const attemptsByMessageRoute: SvixRoute = {
     const event = await messageOf(deps, app.id, e);
     const [status, endpointId] = [statusFilter(e), query(e, "endpoint_id")];
     const page = await listEventAttempts(deps, app.id, event.id, parseLimit(query(e, "limit")), query(e, "iterator"));
+    // A delivery to an endpoint without a URL (a polling endpoint's feed) is not an attempt Svix could show.
     const items = page.items.filter(
-      (a) => (status === undefined || attemptStatus(a) === status) && (endpointId === undefined || a.endpointId === endpointId),
+      (a) =>
+        a.url !== "" && (status === undefined || attemptStatus(a) === status) && (endpointId === undefined || a.endpointId === endpointId),
     );
     return json(200, listOut({ ...page, items }, attemptOut));
   },
