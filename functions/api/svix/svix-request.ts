@@ -51,9 +51,14 @@ export function hasUrl(endpoint: Pick<Endpoint, "kind" | "url">): boolean {
  */
 export async function endpointOf(deps: ApiDeps, tenantId: string, e: APIGatewayProxyEventV2): Promise<Endpoint> {
   const named = pathParam(e, "endpoint_id");
-  const found = named.startsWith("ep_")
-    ? await getEndpoint(deps, named, tenantId).catch(() => undefined)
-    : await endpointByUid(deps, tenantId, named);
+  // An id first; a uid may also start with ep_ (an endpoint imported from Svix keeps its Svix id as uid).
+  const byId = named.startsWith("ep_")
+    ? await getEndpoint(deps, named, tenantId).catch((error: unknown) => {
+        if (error instanceof ApiError && error.code === "not_found") return undefined;
+        throw error;
+      })
+    : undefined;
+  const found = byId ?? (await endpointByUid(deps, tenantId, named));
   if (!found || !hasUrl(found)) throw new ApiError("not_found", `No endpoint ${named}`);
   return found;
 }
