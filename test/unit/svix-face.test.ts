@@ -164,3 +164,15 @@ describe("the Svix face", () => {
     expect((await call("GET", "/api/v1/app/a/endpoint")).json.data).toHaveLength(1);
   });
 });
+
+describe("PUT on the Svix face", () => {
+  it("replaces an endpoint, and creates one (201) under a uid no endpoint holds", async () => {
+    const { call } = setup();
+    await call("POST", "/api/v1/app", { body: { name: "A", uid: "a" } });
+    const made = await call("PUT", "/api/v1/app/a/endpoint/billing", { body: { url: "https://example.com/b", description: "d" } });
+    expect(made.status).toBe(201);
+    expect(made.json).toMatchObject({ uid: "billing", description: "d" });
+    const replaced = await call("PUT", "/api/v1/app/a/endpoint/billing", { body: { url: "https://example.com/c" } });
+    expect(replaced).toMatchObject({ status: 200, json: { id: made.json.id, url: "https://example.com/c", description: "" } });
+  });
+});

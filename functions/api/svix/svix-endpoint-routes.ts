@@ -15,7 +15,7 @@ import {
 } from "../../core/svix/svix-inputs.ts";
 import { endpointOut, listOut, taskOut } from "../../core/svix/svix-shapes.ts";
 import type { ApiDeps } from "../api-deps.ts";
-import { query } from "../request.ts";
+import { pathParam, query } from "../request.ts";
 import { empty, json } from "../response.ts";
 import { appOf, endpointByUid, endpointOf, hasUrl, idempotent, svixBody } from "./svix-request.ts";
 import type { SvixRoute } from "./svix-route.ts";
@@ -53,21 +53,22 @@ export const createEndpointRoute: SvixRoute = {
   summary: "Create an endpoint",
   body: "EndpointIn",
   success: { status: 201, schema: "EndpointOut" },
-  handler: idempotent(async (e, caller, deps) => {
-    const app = await appOf(deps, caller, e);
-    const input = svixBody(e, deps, EndpointIn);
-    const { eventTypes, ...fields } = v1Fields(input);
-    const checked = parse(CreateEndpoint, {
-      ...fields,
-      ...(eventTypes && { eventTypes }),
-      ...(input.headers && { headers: input.headers }),
-      ...(input.secret && { secret: input.secret }),
-    });
-    await checkUid(deps, app.id, input.uid);
-    const endpoint = await createEndpoint(deps, { ...checked, tenantId: app.id, uid: input.uid, metadata: input.metadata ?? {} });
-    return json(201, endpointOut(endpoint));
-  }),
+  handler: idempotent(async (e, caller, deps) => create(deps, (await appOf(deps, caller, e)).id, svixBody(e, deps, EndpointIn))),
 };
+
+/** Creates the endpoint an EndpointIn describes in the tenant, through /v1's checks. */
+async function create(deps: ApiDeps, tenantId: string, input: EndpointInput) {
+  const { eventTypes, ...fields } = v1Fields(input);
+  const checked = parse(CreateEndpoint, {
+    ...fields,
+    ...(eventTypes && { eventTypes }),
+    ...(input.headers && { headers: input.headers }),
+    ...(input.secret && { secret: input.secret }),
+  });
+  await checkUid(deps, tenantId, input.uid);
+  const endpoint = await createEndpoint(deps, { ...checked, tenantId, uid: input.uid, metadata: input.metadata ?? {} });
+  return json(201, endpointOut(endpoint));
+}
 
 export const listEndpointsRoute: SvixRoute = {
   method: "GET",
@@ -91,10 +92,14 @@ export const getEndpointRoute: SvixRoute = {
   handler: async (e, caller, deps) => json(200, endpointOut(await endpointOf(deps, (await appOf(deps, caller, e)).id, e))),
 };
 
-/** PATCH and PUT: PUT sends every field, and a field it leaves out returns to its default. */
+/** PATCH and PUT: PUT sends every field, and a field it leaves out returns to its default; PUT naming a uid no endpoint holds creates it (201). */
 async function changed(e: Parameters<SvixRoute["handler"]>[0], caller: Parameters<SvixRoute["handler"]>[1], deps: ApiDeps, whole: boolean) {
   const app = await appOf(deps, caller, e);
-  const endpoint = await endpointOf(deps, app.id, e);
+  const endpoint = await endpointOf(deps, app.id, e).catch((error: unknown) => {
+    if (whole && error instanceof ApiError && error.code === "not_found") return undefined;
+    throw error;
+  });
+  if (!endpoint) return create(deps, app.id, { ...svixBody(e, deps, EndpointIn), uid: pathParam(e, "endpoint_id") });
   const input = svixBody(e, deps, whole ? EndpointIn : EndpointPatch);
   const defaults = whole ? { description: "", eventTypes: null, enabled: true, rateLimitPerSecond: null } : {};
   const checked = parse(UpdateEndpoint, { ...defaults, ...v1Fields(input) });
@@ -117,9 +122,9 @@ export const putEndpointRoute: SvixRoute = {
   method: "PUT",
   path: "/api/v1/app/{app_id}/endpoint/{endpoint_id}",
   operationId: "v1.endpoint.update",
-  summary: "Replace an endpoint's settings (it must exist)",
+  summary: "Replace an endpoint's settings; a uid no endpoint holds creates one (201)",
   body: "EndpointIn",
-  success: { status: 200, schema: "EndpointOut" },
+  success: { status: 200, schema: "EndpointOut", also: 201 },
   handler: (e, caller, deps) => changed(e, caller, deps, true),
 };
 
