@@ -1,3 +1,4 @@
+import type { ApplicationOut, EndpointOut } from "svix-2";
 import type { SvixApi } from "./svix-api.ts";
 
 /*
@@ -8,25 +9,9 @@ import type { SvixApi } from "./svix-api.ts";
  * Running it again copies only what is missing: an endpoint whose uid the app holds is kept.
  */
 
-interface App {
-  id: string;
-  uid?: string | null;
-  name: string;
-  metadata?: Record<string, string>;
-}
-
-interface Endpoint {
-  id: string;
-  uid?: string | null;
-  url: string;
-  description?: string;
-  disabled?: boolean;
-  eventTypes?: string[] | null;
-  filterTypes?: string[] | null;
-  metadata?: Record<string, string>;
-  rateLimit?: number | null;
-  throttleRate?: number | null;
-}
+// Svix's own shapes, from its SDK's types (2.x); 1.x servers name two fields differently.
+type App = ApplicationOut;
+type Endpoint = EndpointOut & { filterTypes?: string[] | null; rateLimit?: number | null };
 
 /** What one run did. */
 export interface ImportReport {
