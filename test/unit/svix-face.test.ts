@@ -162,6 +162,15 @@ describe("the Svix face", () => {
     const second = await call("POST", "/api/v1/app/a/endpoint", { body: { url: "https://example.com/h" }, headers });
     expect(second).toEqual(first);
     expect((await call("GET", "/api/v1/app/a/endpoint")).json.data).toHaveLength(1);
+    // Another caller's key of the same spelling is its own: a tenant key's call runs and gets its own answer.
+    const key = (await call("POST", "/v1/api-keys", { body: { tenantId: "a", name: "a" } })).json.key as string;
+    const theirs = await call("POST", "/api/v1/app/a/endpoint", { key, body: { url: "https://example.com/t" }, headers });
+    expect(theirs.status).toBe(201);
+    expect(theirs.json.id).not.toBe(first.json.id);
+    // A failed call is not kept: repeating it runs again.
+    const refused = await call("POST", "/api/v1/app/a/endpoint", { body: { url: "bad" }, headers: { "idempotency-key": "auto_bad" } });
+    const fixed = await call("POST", "/api/v1/app/a/endpoint", { body: { url: "https://example.com/ok" }, headers: { "idempotency-key": "auto_bad" } });
+    expect([refused.status, fixed.status]).toEqual([422, 201]);
   });
 });
 
