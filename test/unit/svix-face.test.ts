@@ -169,7 +169,10 @@ describe("the Svix face", () => {
     expect(theirs.json.id).not.toBe(first.json.id);
     // A failed call is not kept: repeating it runs again.
     const refused = await call("POST", "/api/v1/app/a/endpoint", { body: { url: "bad" }, headers: { "idempotency-key": "auto_bad" } });
-    const fixed = await call("POST", "/api/v1/app/a/endpoint", { body: { url: "https://example.com/ok" }, headers: { "idempotency-key": "auto_bad" } });
+    const fixed = await call("POST", "/api/v1/app/a/endpoint", {
+      body: { url: "https://example.com/ok" },
+      headers: { "idempotency-key": "auto_bad" },
+    });
     expect([refused.status, fixed.status]).toEqual([422, 201]);
   });
 });
@@ -183,5 +186,26 @@ describe("PUT on the Svix face", () => {
     expect(made.json).toMatchObject({ uid: "billing", description: "d" });
     const replaced = await call("PUT", "/api/v1/app/a/endpoint/billing", { body: { url: "https://example.com/c" } });
     expect(replaced).toMatchObject({ status: 200, json: { id: made.json.id, url: "https://example.com/c", description: "" } });
+  });
+});
+
+describe("Svix list filters the face cannot apply", () => {
+  it("are refused naming the parameter, never ignored", async () => {
+    const { call } = setup();
+    await call("POST", "/api/v1/app", { body: { name: "A", uid: "a" } });
+    const ep = await call("POST", "/api/v1/app/a/endpoint", { body: { url: "https://example.com/h" } });
+    const msg = await call("POST", "/api/v1/app/a/msg", { body: { eventType: "a.b", payload: {} } });
+    const lists = [
+      "/api/v1/app/a/msg?tag=x",
+      "/api/v1/app/a/msg?channel=x",
+      `/api/v1/app/a/attempt/endpoint/${ep.json.id}?status_code_class=2`,
+      `/api/v1/app/a/attempt/msg/${msg.json.id}?tag=x`,
+      "/api/v1/app?exclude_apps_with_no_endpoints=true",
+    ];
+    for (const path of lists) {
+      const answer = await call("GET", path);
+      const name = new URL(path, "http://x").searchParams.keys().next().value as string;
+      expect(answer, path).toEqual({ status: 400, json: { code: "invalid_request", detail: expect.stringContaining(name) } });
+    }
   });
 });

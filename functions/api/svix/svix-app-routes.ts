@@ -15,7 +15,7 @@ import { origin } from "../portal-routes.ts";
 import { query } from "../request.ts";
 import { json } from "../response.ts";
 import { NotImplementedError } from "./svix-errors.ts";
-import { appOf, idempotent, svixBody } from "./svix-request.ts";
+import { appOf, idempotent, refuseFilters, svixBody } from "./svix-request.ts";
 import type { SvixRoute } from "./svix-route.ts";
 
 /*
@@ -77,6 +77,7 @@ export const listAppsRoute: SvixRoute = {
   success: { status: 200, schema: "ListResponseApplicationOut" },
   handler: async (e, caller, deps) => {
     const limit = parseLimit(query(e, "limit"));
+    refuseFilters(e, ["exclude_apps_with_no_endpoints", "exclude_apps_with_disabled_endpoints", "exclude_apps_with_svix_play_endpoints"]);
     if (caller.kind !== "admin") {
       const own = await deps.tenants.get(caller.tenantId);
       return json(200, listOut({ items: own ? [own] : [] }, appOut));

@@ -13,7 +13,17 @@ import { query } from "../request.ts";
 import { json } from "../response.ts";
 import { ensureApp } from "./svix-app-routes.ts";
 import { NotImplementedError } from "./svix-errors.ts";
-import { appOf, endpointOf, idempotent, messageEntry, messageOf, svixBody, svixIdempotencyKey, withContent } from "./svix-request.ts";
+import {
+  appOf,
+  endpointOf,
+  idempotent,
+  messageEntry,
+  messageOf,
+  refuseFilters,
+  svixBody,
+  svixIdempotencyKey,
+  withContent,
+} from "./svix-request.ts";
 import type { SvixRoute } from "./svix-route.ts";
 
 /*
@@ -80,6 +90,7 @@ export const listMessagesRoute: SvixRoute = {
   success: { status: 200, schema: "ListResponseMessageOut" },
   handler: async (e, caller, deps) => {
     const app = await appOf(deps, caller, e);
+    refuseFilters(e, ["channel", "tag"]);
     const [types, before, after] = [eventTypes(e), timeQuery(e, "before"), timeQuery(e, "after")];
     const only = types?.size === 1 ? [...types][0] : undefined;
     const page = await deps.events.listByTenant(
@@ -139,6 +150,9 @@ export const expungeAllRoute: SvixRoute = {
   },
 };
 
+/** Filters of Svix's attempt lists this face does not apply. */
+const ATTEMPT_FILTERS = ["channel", "tag", "status_code_class", "before", "after", "event_types"] as const;
+
 /** Svix's `status` filter (MessageStatus) as the delivery log's statuses: 1 (pending) and 3 (sending) are never recorded. */
 function statusFilter(e: APIGatewayProxyEventV2): number | undefined {
   const raw = query(e, "status");
@@ -156,6 +170,7 @@ export const attemptsByMessageRoute: SvixRoute = {
   handler: async (e, caller, deps) => {
     const app = await appOf(deps, caller, e);
     const event = await messageOf(deps, app.id, e);
+    refuseFilters(e, ATTEMPT_FILTERS);
     const [status, endpointId] = [statusFilter(e), query(e, "endpoint_id")];
     const page = await listEventAttempts(deps, app.id, event.id, parseLimit(query(e, "limit")), query(e, "iterator"));
     // A delivery to an endpoint without a URL (a polling endpoint's feed) is not an attempt Svix could show.
@@ -179,6 +194,7 @@ export const attemptsByEndpointRoute: SvixRoute = {
   handler: async (e, caller, deps) => {
     const app = await appOf(deps, caller, e);
     const endpoint = await endpointOf(deps, app.id, e);
+    refuseFilters(e, ATTEMPT_FILTERS);
     const status = statusFilter(e);
     const page = await listEndpointAttempts(
       deps,

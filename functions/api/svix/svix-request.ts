@@ -90,6 +90,18 @@ export async function messageOf(deps: ApiDeps, tenantId: string, e: APIGatewayPr
   return event;
 }
 
+/**
+ * Refuses a Svix list filter this face cannot apply (messages here have no channels or tags): a
+ * filter silently ignored would answer more than was asked for. 400 naming the parameter.
+ */
+export function refuseFilters(e: APIGatewayProxyEventV2, names: readonly string[]): void {
+  for (const name of names) {
+    const value = query(e, name);
+    if (value !== undefined && value !== "" && value !== "false")
+      throw invalidField(name, "is a Svix filter hookrelay cannot apply here (see docs/svix.md)");
+  }
+}
+
 /** `with_content`: true unless `false` (2.x sends `false` on lists). */
 export function withContent(e: APIGatewayProxyEventV2): boolean {
   const raw = query(e, "with_content");
