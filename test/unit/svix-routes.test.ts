@@ -88,6 +88,16 @@ describe("the Svix face's routes", () => {
     expect(portal.json).toEqual({ url: expect.stringContaining(portal.json.token), token: expect.any(String) });
     expect((await call("GET", "/api/v1/app/new")).status).toBe(200);
   });
+
+  it("refuses a portal narrower than hookrelay's (read-only, capabilities) instead of opening a wider one", async () => {
+    const call = apiCaller(memoryApiDeps());
+    await call("POST", "/api/v1/app", { body: { name: "A", uid: "a" } });
+    for (const body of [{ readOnly: true }, { capabilities: ["ViewBase"] }]) {
+      const answer = await call("POST", "/api/v1/auth/app-portal-access/a", { body });
+      expect(answer.status).toBe(422);
+      expect(answer.json.detail[0].loc).toEqual(["body", Object.keys(body)[0]]);
+    }
+  });
 });
 
 describe("docs/svix.md", () => {

@@ -131,10 +131,11 @@ export const EventTypeUpdate = v.looseObject({
 export const AppPortalAccessIn = v.looseObject({
   application: v.nullish(ApplicationIn),
   expiry: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(604_800))),
-  readOnly: v.nullish(v.boolean()),
+  // hookrelay's portal has no read-only mode nor capabilities: a portal asked to be narrower than it is is refused, not opened wider.
+  readOnly: v.nullish(v.literal(false, "can only be false here: hookrelay's portal can change the tenant's endpoints")),
   featureFlags: v.nullish(v.array(v.string())),
   sessionId: v.nullish(v.string()),
-  capabilities: v.nullish(v.array(v.string())),
+  capabilities: v.nullish(v.pipe(v.array(v.string()), v.maxLength(0, "are not supported here: the portal has one set of capabilities"))),
 });
 
 /** The schema of the highest version of a Svix `schemas` map: the catalog keeps one schema per type. */
