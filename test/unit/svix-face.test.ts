@@ -127,6 +127,16 @@ describe("the Svix face", () => {
     expect((await call("POST", "/api/v1/app/a/msg/expunge-all-contents", { body: {} })).status).toBe(501);
   });
 
+  it("refuses a message asking its payload be kept less than LOG_RETENTION_DAYS, in days or hours", async () => {
+    const { call, deps } = setup();
+    await call("POST", "/api/v1/app", { body: { name: "A", uid: "a" } });
+    const days = deps.logRetentionDays;
+    const send = (extra: object) => call("POST", "/api/v1/app/a/msg", { body: { eventType: "a.b", payload: {}, ...extra } });
+    expect((await send({ payloadRetentionPeriod: days - 1 })).json.detail[0].loc).toEqual(["body", "payloadRetentionPeriod"]);
+    expect((await send({ payloadRetentionHours: days * 24 - 1 })).json.detail[0].loc).toEqual(["body", "payloadRetentionHours"]);
+    expect((await send({ payloadRetentionPeriod: days })).status).toBe(202);
+  });
+
   it("a repeated eventId answers the first message; a message is found by msg_ id and by eventId", async () => {
     const { call, deps } = setup();
     await call("POST", "/api/v1/app", { body: { name: "A", uid: "a" } });

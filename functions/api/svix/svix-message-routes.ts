@@ -6,7 +6,7 @@ import { expiresAt } from "../../core/kernel/clock.ts";
 import { ApiError, invalidField, invalidFields } from "../../core/kernel/errors.ts";
 import type { AttemptStatus, EventRecord } from "../../core/kernel/model.ts";
 import { parseLimit } from "../../core/requests/validation.ts";
-import { MessageIn } from "../../core/svix/svix-inputs.ts";
+import { MessageIn, type MessageInput } from "../../core/svix/svix-inputs.ts";
 import { attemptOut, attemptStatus, listOut, messageOut } from "../../core/svix/svix-shapes.ts";
 import type { ApiDeps } from "../api-deps.ts";
 import { query } from "../request.ts";
@@ -49,6 +49,7 @@ export const createMessageRoute: SvixRoute = {
   success: { status: 202, schema: "MessageOut" },
   handler: async (e, caller, deps) => {
     const input = svixBody(e, deps, MessageIn);
+    refuseShorterRetention(input, deps.logRetentionDays);
     if (input.deliverAt != null)
       throw new NotImplementedError("deliverAt needs hookrelay's scheduled delivery, which this deployment does not have yet");
     const app = input.application
@@ -66,6 +67,18 @@ export const createMessageRoute: SvixRoute = {
     return json(202, messageOut(record, withContent(e)), outcome.replayed ? { "idempotent-replayed": "true" } : {});
   },
 };
+
+/**
+ * A message asking its payload be kept less time than LOG_RETENTION_DAYS is refused: kept longer
+ * than asked, it would outlive what its sender promised its customers.
+ */
+function refuseShorterRetention(input: MessageInput, days: number): void {
+  const asked = input.payloadRetentionHours ?? (input.payloadRetentionPeriod == null ? undefined : input.payloadRetentionPeriod * 24);
+  if (asked !== undefined && asked < days * 24) {
+    const path = input.payloadRetentionHours != null ? "payloadRetentionHours" : "payloadRetentionPeriod";
+    throw invalidFields([{ path, message: `asks for less than this deployment keeps payloads (LOG_RETENTION_DAYS, ${days} days)` }]);
+  }
+}
 
 /** `event_types` as the SDKs send it: one name, or several joined by commas (repeated query parameters arrive joined). */
 function eventTypes(e: APIGatewayProxyEventV2): Set<string> | undefined {
