@@ -147,7 +147,11 @@ export const deleteAppRoute: SvixRoute = {
   },
 };
 
-/** A portal link for the app: the same signed session as POST /v1/portal-sessions, for at most PORTAL_MAX_SECONDS. */
+/**
+ * A portal link for the app: the same signed session as POST /v1/portal-sessions, for at most
+ * PORTAL_MAX_SECONDS. Not kept under an idempotency key: its answer is a credential, and a repeat
+ * harmlessly signs another (the inline app is made once either way).
+ */
 async function portalAccess(e: APIGatewayProxyEventV2, caller: Principal, deps: ApiDeps, authenticator: () => Promise<Authenticator>) {
   const input = svixBody(e, deps, AppPortalAccessIn);
   const app = input.application
@@ -167,7 +171,7 @@ export const appPortalAccessRoute: SvixRoute = {
   summary: "A link to hookrelay's portal for the app (expiry capped at 24 hours)",
   body: "AppPortalAccessIn",
   success: { status: 200, schema: "AppPortalAccessOut" },
-  handler: idempotent(portalAccess),
+  handler: portalAccess,
 };
 
 export const dashboardAccessRoute: SvixRoute = {
@@ -176,5 +180,5 @@ export const dashboardAccessRoute: SvixRoute = {
   operationId: "v1.authentication.dashboard-access",
   summary: "The 1.x SDK's name for app-portal-access",
   success: { status: 200, schema: "AppPortalAccessOut" },
-  handler: idempotent(portalAccess),
+  handler: portalAccess,
 };
