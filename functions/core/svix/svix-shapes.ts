@@ -57,7 +57,8 @@ export function messageOut(event: EventRecord, withContent: boolean) {
     id: webhookId({ eventId: event.id, messageId: event.messageId }),
     eventId: MADE_EVENT_ID.test(event.id) ? null : event.id,
     eventType: event.type,
-    payload: withContent ? (JSON.parse(event.body) as unknown) : {},
+    // An expunged or expired payload shows as {}, as Svix shows one.
+    payload: withContent && event.body ? (JSON.parse(event.body) as unknown) : {},
     channels: null,
     tags: null,
     deliverAt: null,
