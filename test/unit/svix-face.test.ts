@@ -75,6 +75,14 @@ describe("the Svix face", () => {
     expect((await call("GET", "/v1/tenants/acme")).json).toMatchObject({ id: "acme", name: "Acme" });
   });
 
+  it("a tenant made through /v1 is an app: uid its tenant id, a stable app_ id that finds it", async () => {
+    const { call } = setup();
+    await call("POST", "/v1/tenants", { body: { id: "acme.eu", name: "Acme EU" } });
+    const [listed] = (await call("GET", "/api/v1/app")).json.data;
+    expect(listed).toMatchObject({ id: appIdOf("acme.eu"), uid: "acme.eu", name: "Acme EU" });
+    expect((await call("GET", `/api/v1/app/${listed.id}`)).json).toEqual(listed);
+  });
+
   it("an app made without a uid is named by its app_ id, which is its tenant id", async () => {
     const { call } = setup();
     const made = await call("POST", "/api/v1/app", { body: { name: "No uid" } });
