@@ -96,7 +96,8 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | unde
 }
 
 function toEvent(req: http.IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? "/", "http://localhost");
+  // Appended, not resolved: a path starting with // (Svix 1.x SDKs with a trailing slash) stays a path, not a host.
+  const url = new URL(`http://localhost${req.url ?? "/"}`);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== "cookie") headers[name] = Array.isArray(value) ? value.join(",") : value;

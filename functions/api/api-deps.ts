@@ -5,6 +5,7 @@ import type { EventTypeDeps } from "../core/event-types/event-types.ts";
 import type { FeedApiDeps } from "../core/feed/deps.ts";
 import type { IntakeDeps } from "../core/intake/intake.ts";
 import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/kernel/ports.ts";
+import type { SvixMemo } from "../core/svix/memo.ts";
 
 /*
  * What the API's routes are given, in a leaf file: the route declarations, the route table and the
@@ -24,6 +25,8 @@ export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, A
   apiRoutes: ApiRoutes;
   /** FEED_URL: the feed function's own URL, when it has one; /v1/health tells it. */
   feedUrl?: string;
+  /** What the Svix face (/api/v1) remembers: idempotency keys' answers, message ids' events. */
+  svixMemo: SvixMemo;
   /** The lane settings an endpoint's way back to the fast lane is shown by. */
   laneExit: LaneExitRule;
 }

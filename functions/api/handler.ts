@@ -13,6 +13,9 @@ import { bearerKey, portalToken } from "./request.ts";
 import { errorResponse } from "./response.ts";
 import type { Route, ServedRoute } from "./route.ts";
 import { PUBLIC_PATHS, ROUTES } from "./routes.ts";
+import { svixErrorResponse } from "./svix/svix-errors.ts";
+import { SVIX_PREFIX, type SvixRoute } from "./svix/svix-route.ts";
+import { SVIX_PUBLIC_PATHS, SVIX_ROUTES } from "./svix/svix-routes.ts";
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
@@ -42,6 +45,29 @@ export function apiRoutes(deps: ApiDeps, authenticator: () => Promise<Authentica
   return declared.map((route) => served(route, deps, authenticator));
 }
 
+/** A route of the Svix face bound to the API's ports: the same keys and rules as /v1; a portal session has no access to it. */
+function servedSvix(route: SvixRoute, deps: ApiDeps, authenticator: () => Promise<Authenticator>) {
+  return {
+    method: route.method,
+    path: route.path,
+    handler: (event: APIGatewayProxyEventV2, caller: Principal) => {
+      if (caller.kind === "portal") throw new ApiError("forbidden", "A portal session may not use the Svix-compatible API");
+      if (route.admin !== undefined) requireAdmin(caller, route.admin);
+      return route.handler(event, caller, deps, authenticator);
+    },
+  };
+}
+
+/**
+ * Svix's 1.x SDKs keep a trailing slash of their server URL, so `//api/v1/…` arrives: it is read as
+ * `/api/v1/…` (and no other doubled slash is).
+ */
+function svixPath(event: APIGatewayProxyEventV2): void {
+  if (!event.rawPath.startsWith(`/${SVIX_PREFIX}`)) return;
+  event.rawPath = event.rawPath.slice(1);
+  if (event.requestContext?.http) event.requestContext.http.path = event.rawPath;
+}
+
 /**
  * The API Lambda: bearer or portal-session auth on every route but health, the API document and the
  * pages, routing (a portal session only through its narrowed set), and one error shape for every failure.
@@ -58,11 +84,20 @@ export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Aut
       return caller.kind === "portal" ? authenticator().then((a) => asPortal(route, event, caller, a)) : route.handler(event, caller);
     },
   }));
-  const router = httpRouterHandler([...table, ...pages] as Parameters<typeof httpRouterHandler>[0]);
+  // The Svix face answers with the same keys and the same core; the feed function serves none of it.
+  const svix = (feedOnly ? [] : SVIX_ROUTES)
+    .map((route) => servedSvix(route, deps, authenticator))
+    .map((route) => ({
+      ...route,
+      handler: (event: APIGatewayProxyEventV2) => route.handler(event, callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" }),
+    }));
+  const router = httpRouterHandler([...table, ...svix, ...pages] as Parameters<typeof httpRouterHandler>[0]);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use({
       before: async (request: Request) => {
-        if (PUBLIC_PATHS.has(request.event.rawPath) || isConsolePath(request.event.rawPath)) return;
+        svixPath(request.event);
+        const path = request.event.rawPath;
+        if (PUBLIC_PATHS.has(path) || SVIX_PUBLIC_PATHS.has(path) || isConsolePath(path)) return;
         const session = portalToken(request.event);
         const presented = session === undefined ? bearerKey(request.event) : undefined;
         let caller: Principal | undefined;
@@ -77,7 +112,8 @@ export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Aut
         callers.set(request.event, caller);
       },
       onError: async (request: Request) => {
-        const { response, unexpected } = errorResponse(request.error);
+        const svixFace = request.event.rawPath?.startsWith(SVIX_PREFIX) || request.event.rawPath === SVIX_PREFIX.slice(0, -1);
+        const { response, unexpected } = svixFace ? svixErrorResponse(request.error) : errorResponse(request.error);
         if (unexpected) log.error("unexpected API error", { error: String(request.error), stack: (request.error as Error)?.stack });
         else if (response.statusCode === 503)
           log.warn("dependency failure", { error: String((request.error as Error)?.cause ?? request.error) });

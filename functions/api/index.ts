@@ -1,5 +1,6 @@
 import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
 import { DynamoEventTypeStore } from "../adapters/dynamo/dynamo-event-type-store.ts";
+import { DynamoSvixMemo } from "../adapters/dynamo/dynamo-svix-memo.ts";
 import { DynamoTenantStore } from "../adapters/dynamo/dynamo-tenant-store.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
 import { realSleep } from "../adapters/lambda/persistent-call.ts";
@@ -44,6 +45,7 @@ export const handler = runtime.budget.wrap(
       requeue: runtime.requeue,
       portalFrameAncestors: config.portalFrameAncestors,
       laneExit: laneExitRule(config),
+      svixMemo: new DynamoSvixMemo(runtime.dynamo, config.tableName),
       feed: runtime.feed,
       pollLeases: runtime.pollLeases,
       pollLimits: { perEndpoint: config.maxPollsPerEndpoint, perTenant: config.maxPollsPerTenant },

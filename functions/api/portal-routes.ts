@@ -100,7 +100,7 @@ function withSealedCursor(
 }
 
 /** The origin the caller reached us at: API Gateway's domain over HTTPS, plain HTTP only on a loopback host. */
-function origin(e: APIGatewayProxyEventV2): string {
+export function origin(e: APIGatewayProxyEventV2): string {
   const host = e.requestContext?.domainName ?? header(e, "host") ?? "localhost";
   const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(host);
   return `${header(e, "x-forwarded-proto") ?? (loopback ? "http" : "https")}://${host}`;

@@ -16,6 +16,8 @@ const SPECIFIERS: [RegExp, string][] = [
   [/(["'])@hookrelay\/client\1/g, `"${join(ROOT, "clients/typescript/src/index.ts")}"`],
   [/(["'])\.\/hookrelay\/([^"']+)\1/g, `"${ROOT}/$2"`],
   [/(["'])hookrelay\1/g, `"${join(ROOT, "lib/index.ts")}"`],
+  // Svix's SDK as a reader installs it today (2.x); the repository holds it under the alias svix-2.
+  [/(["'])svix\1/g, `"${join(ROOT, "node_modules/svix-2/dist/index.mjs")}"`],
 ];
 
 /** The snippet's code with its imports pointed at this repository's files. */

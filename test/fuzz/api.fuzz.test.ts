@@ -24,7 +24,7 @@ import {
 } from "../support/fakes.ts";
 import { MemoryFeed } from "../support/memory-feed.ts";
 import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
-import { MemoryTenantStore } from "../support/memory-tenants.ts";
+import { MemorySvixMemo, MemoryTenantStore } from "../support/memory-tenants.ts";
 import { anyTimestamp } from "../support/timestamps.ts";
 
 /*
@@ -78,6 +78,7 @@ async function setup() {
     maxBodyBytes: 256 * 1024,
     maxEndpointsPerTenant: 20,
     laneExit: defaultTestPolicy().lanes,
+    svixMemo: new MemorySvixMemo(),
     checkUrl: destinationCheck(
       new NodeHttpSender({
         timeoutMs: 1000,

@@ -3,7 +3,7 @@ import { defaultTestPolicy } from "./delivery-deps.ts";
 import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
 import { MemoryPollLeases } from "./memory-poll-leases.ts";
-import { MemoryTenantStore } from "./memory-tenants.ts";
+import { MemorySvixMemo, MemoryTenantStore } from "./memory-tenants.ts";
 
 /** The API's ports, each an in-memory fake a test can inspect, at the configuration's defaults; spread and override. */
 export function memoryApiDeps() {
@@ -25,5 +25,6 @@ export function memoryApiDeps() {
     sleep: async (ms: number) => intake.clock.advance(ms),
     timeLeftMs: () => Number.POSITIVE_INFINITY,
     laneExit: defaultTestPolicy().lanes,
+    svixMemo: new MemorySvixMemo(),
   } satisfies ApiDeps;
 }

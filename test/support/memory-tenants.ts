@@ -1,5 +1,6 @@
 import type { TenantRecord } from "../../functions/core/kernel/model.ts";
 import type { TenantStore } from "../../functions/core/kernel/ports.ts";
+import type { MemoEntry, SvixMemo } from "../../functions/core/svix/memo.ts";
 
 /** Tenant records in a map, listed oldest first as the table's index lists them; the revision checked as the table's condition does. */
 export class MemoryTenantStore implements TenantStore {
@@ -26,5 +27,18 @@ export class MemoryTenantStore implements TenantStore {
     const start = cursor ? Number(cursor) : 0;
     const items = sorted.slice(start, start + limit);
     return { items: structuredClone(items), nextCursor: start + limit < sorted.length ? String(start + limit) : undefined };
+  }
+}
+
+/** The Svix face's memo in memory: first write of a name stands. */
+export class MemorySvixMemo implements SvixMemo {
+  readonly items = new Map<string, MemoEntry>();
+  async remember(scope: string, name: string, value: string, expiresAt: number) {
+    const key = `${scope}\u0000${name}`;
+    if (!this.items.has(key)) this.items.set(key, { value, expiresAt });
+    return (this.items.get(key) as MemoEntry).value;
+  }
+  async recall(scope: string, name: string) {
+    return this.items.get(`${scope}\u0000${name}`);
   }
 }

@@ -18,6 +18,8 @@ const ENDPOINT_FIELDS = [
   "secret",
   "createdAt",
   "updatedAt",
+  "uid",
+  "metadata",
   "previousSecrets",
   "retrySchedule",
   "rateLimitPerSecond",

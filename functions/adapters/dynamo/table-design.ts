@@ -17,6 +17,7 @@
  * | feed counter | FEED#{endpointId} | HEAD              |                      |                            |
  * | feed slot | FEED#{endpointId}#SLOTS | {seq:012}      |                      |                            |
  * | poll lease | POLLS#EP#{endpointId} or POLLS#TENANT#{tenant} | SLOT#{n:04} |     |                            |
+ * | Svix memo | SVIX#["{scope}","{name}"] | MEMO        |                      |                            |
  *
  * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
  * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
@@ -98,6 +99,12 @@ export const keys = {
   /** A tenant's record: its name, metadata and when it was first seen. */
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "RECORD" }),
   tenantList: "TENANTS",
+  /**
+   * An entry of the Svix face's memo (an idempotency key's answer, a message id's event), kept until
+   * its TTL: each entry its own partition, so one tenant's messages never make a hot key; the pair
+   * is JSON, so no scope and name can spell another pair's key.
+   */
+  svixMemo: (scope: string, name: string) => ({ pk: `SVIX#${JSON.stringify([scope, name])}`, sk: "MEMO" }),
   /** The catalog is global: one item per type name, listed by name on gsi1. */
   eventType: (name: string) => ({ pk: `ETYPE#${name}`, sk: "EVENTTYPE" }),
   eventTypeList: "EVENTTYPES",

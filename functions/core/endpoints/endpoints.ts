@@ -51,8 +51,14 @@ function checkSchedule(deps: EndpointDeps, schedule: number[] | null | undefined
   }
 }
 
+/** What only the Svix face (/api/v1) sets on an endpoint: its uid and metadata. */
+export interface EndpointNames {
+  uid?: string | null;
+  metadata?: Record<string, string>;
+}
+
 /** Registers an endpoint; the answer is the only one besides the secret route that shows the secret. */
-export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointInput): Promise<Endpoint> {
+export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointInput & EndpointNames): Promise<Endpoint> {
   const webhook = input.kind === "polling" ? undefined : input;
   if (webhook) {
     checkSchedule(deps, webhook.retrySchedule);
@@ -78,6 +84,8 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     ...(webhook?.retrySchedule !== undefined && { retrySchedule: webhook.retrySchedule }),
     ...(webhook?.rateLimitPerSecond !== undefined && { rateLimitPerSecond: webhook.rateLimitPerSecond }),
     ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),
+    ...(input.uid && { uid: input.uid }),
+    ...(input.metadata && { metadata: input.metadata }),
   };
   await ensureTenant(deps, endpoint.tenantId);
   if (!(await deps.endpoints.create(endpoint, deps.maxEndpointsPerTenant))) {
@@ -103,7 +111,12 @@ export async function getEndpoint(deps: EndpointDeps, id: string, confined?: str
  * its run of failures, its circuit), and a new URL clears the run and the circuit; disabling it by
  * hand records "manual".
  */
-export async function updateEndpoint(deps: EndpointDeps, id: string, input: UpdateEndpointInput, confined?: string): Promise<Endpoint> {
+export async function updateEndpoint(
+  deps: EndpointDeps,
+  id: string,
+  input: UpdateEndpointInput & EndpointNames,
+  confined?: string,
+): Promise<Endpoint> {
   checkSchedule(deps, input.retrySchedule);
   if (input.url !== undefined) await deps.checkUrl(input.url);
   return changeEndpoint(deps, id, confined, (current) => {
@@ -112,7 +125,7 @@ export async function updateEndpoint(deps: EndpointDeps, id: string, input: Upda
   });
 }
 
-function patched(current: Endpoint, input: UpdateEndpointInput, now: string): Endpoint {
+function patched(current: Endpoint, input: UpdateEndpointInput & EndpointNames, now: string): Endpoint {
   if (input.enabled === true && !current.enabled) {
     for (const field of ["disabledReason", "disabledAt", "failingSince", "circuit"] as const) delete current[field];
   }
@@ -124,6 +137,7 @@ function patched(current: Endpoint, input: UpdateEndpointInput, now: string): En
   }
   if (input.retrySchedule === null) delete current.retrySchedule;
   if (input.rateLimitPerSecond === null) delete current.rateLimitPerSecond;
+  if (input.uid === null) delete current.uid;
   const updated: Endpoint = {
     ...current,
     ...(input.url !== undefined && { url: input.url }),
@@ -133,6 +147,8 @@ function patched(current: Endpoint, input: UpdateEndpointInput, now: string): En
     ...(input.headers !== undefined && { headers: input.headers }),
     ...(input.retrySchedule && { retrySchedule: input.retrySchedule }),
     ...(input.rateLimitPerSecond && { rateLimitPerSecond: input.rateLimitPerSecond }),
+    ...(input.uid && { uid: input.uid }),
+    ...(input.metadata !== undefined && { metadata: input.metadata }),
     ...(input.enabled === false && current.enabled && { disabledReason: "manual" as const, disabledAt: now }),
     updatedAt: now,
   };

@@ -38,11 +38,16 @@ const BASE62_CUBED = 62 ** 3;
  * chose (an event id may hold a `.`), and it is the same on every attempt, replay and endpoint.
  */
 export function messageIdFor(tenantId: string, eventId: string): string {
-  const digest = hash("sha256", `hookrelay message id\u0000${JSON.stringify([tenantId, eventId])}`, "buffer");
+  return `msg_${base62Digest(`hookrelay message id\u0000${JSON.stringify([tenantId, eventId])}`)}`;
+}
+
+/** 27 base62 characters naming `text`: the first 160 bits of its SHA-256 (the length of a Svix id's KSUID part). */
+export function base62Digest(text: string): string {
+  const digest = hash("sha256", text, "buffer");
   // The first 160 bits as five 32-bit words, divided in place by 62^3 nine times (62^27 > 2^160):
   // each step stays below 2^50, exact in a double, and no BigInt (4 times slower) is needed.
   const words = [0, 4, 8, 12, 16].map((at) => digest.readUInt32BE(at));
-  let text = "";
+  let text62 = "";
   for (let step = 0; step < 9; step++) {
     let rest = 0;
     for (let w = 0; w < 5; w++) {
@@ -51,9 +56,9 @@ export function messageIdFor(tenantId: string, eventId: string): string {
       words[w] = quotient;
       rest = value - quotient * BASE62_CUBED;
     }
-    text = `${BASE62[Math.floor(rest / 3844)]}${BASE62[Math.floor(rest / 62) % 62]}${BASE62[rest % 62]}${text}`;
+    text62 = `${BASE62[Math.floor(rest / 3844)]}${BASE62[Math.floor(rest / 62) % 62]}${BASE62[rest % 62]}${text62}`;
   }
-  return `msg_${text}`;
+  return text62;
 }
 
 /** The `webhook-id` an event's deliveries carry: its message id, or its own id for an event accepted before message ids existed. */

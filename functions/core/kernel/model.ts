@@ -39,6 +39,10 @@ export interface Endpoint {
    * fast answers the way back takes; time in the fast lane forgives them (delivery/lane-exit.ts).
    */
   laneDemotions?: number;
+  /** The caller's own name for the endpoint, unique in its tenant (Svix's endpoint `uid`, set through /api/v1). */
+  uid?: string;
+  /** String pairs for the caller's own use (Svix's endpoint `metadata`, set through /api/v1). */
+  metadata?: Record<string, string>;
   /** Counts the writes to the endpoint, for optimistic concurrency (absent on an endpoint never changed). */
   revision?: number;
 }
