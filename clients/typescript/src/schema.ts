@@ -30,7 +30,7 @@ export interface paths {
         put?: never;
         /**
          * Register an endpoint
-         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`validation_failed`, each field named).
+         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond` and `signatureHeaders` (`validation_failed`, each field named).
          */
         post: operations["createEndpoint"];
         delete?: never;
@@ -511,6 +511,8 @@ export interface components {
             /** @description must be 1 to 50 whole seconds, each from 1 to 36000 */
             retrySchedule?: number[];
             rateLimitPerSecond?: number;
+            /** @enum {string} */
+            signatureHeaders?: "webhook" | "svix" | "both";
         };
         CreatePollingEndpoint: {
             /** @constant */
@@ -534,6 +536,7 @@ export interface components {
             };
             retrySchedule?: number[] | null;
             rateLimitPerSecond?: number | null;
+            signatureHeaders?: ("webhook" | "svix" | "both") | null;
         };
         RotateSecret: {
             gracePeriodSeconds?: number;
@@ -617,6 +620,8 @@ export interface components {
             /** @description Delays in seconds after each failed attempt; null means the default */
             retrySchedule: number[] | null;
             rateLimitPerSecond: number | null;
+            /** @description Which signature header names its deliveries carry: webhook-*, svix-* or both; null means the tenant's default (SIGNATURE_HEADERS) */
+            signatureHeaders: ("webhook" | "svix" | "both") | null;
             /** @description Why the dispatcher or a caller disabled it */
             disabledReason: ("gone" | "failing" | "manual") | null;
             disabledAt: string | null;
@@ -675,6 +680,8 @@ export interface components {
             /** @description Delays in seconds after each failed attempt; null means the default */
             retrySchedule: number[] | null;
             rateLimitPerSecond: number | null;
+            /** @description Which signature header names its deliveries carry: webhook-*, svix-* or both; null means the tenant's default (SIGNATURE_HEADERS) */
+            signatureHeaders: ("webhook" | "svix" | "both") | null;
             /** @description Why the dispatcher or a caller disabled it */
             disabledReason: ("gone" | "failing" | "manual") | null;
             disabledAt: string | null;

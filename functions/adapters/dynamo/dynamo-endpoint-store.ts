@@ -21,6 +21,7 @@ const ENDPOINT_FIELDS = [
   "previousSecrets",
   "retrySchedule",
   "rateLimitPerSecond",
+  "signatureHeaders",
   "disabledReason",
   "disabledAt",
   "failingSince",

@@ -53,6 +53,12 @@ const endpointFields = {
     v.description("Delays in seconds after each failed attempt; null means the default"),
   ),
   rateLimitPerSecond: nullable(v.pipe(v.number(), v.integer())),
+  signatureHeaders: v.pipe(
+    nullable(v.picklist(["webhook", "svix", "both"])),
+    v.description(
+      "Which signature header names its deliveries carry: webhook-*, svix-* or both; null means the tenant's default (SIGNATURE_HEADERS)",
+    ),
+  ),
   disabledReason: v.pipe(nullable(v.picklist(["gone", "failing", "manual"])), v.description("Why the dispatcher or a caller disabled it")),
   disabledAt: nullable(TIMESTAMP),
   failingSince: v.pipe(nullable(TIMESTAMP), v.description("Start of the current run of failed attempts")),

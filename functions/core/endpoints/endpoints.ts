@@ -76,6 +76,7 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     laneSince: now.toISOString(),
     ...(webhook?.retrySchedule !== undefined && { retrySchedule: webhook.retrySchedule }),
     ...(webhook?.rateLimitPerSecond !== undefined && { rateLimitPerSecond: webhook.rateLimitPerSecond }),
+    ...(webhook?.signatureHeaders !== undefined && { signatureHeaders: webhook.signatureHeaders }),
     ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),
   };
   if (!(await deps.endpoints.create(endpoint, deps.maxEndpointsPerTenant))) {
@@ -122,6 +123,7 @@ function patched(current: Endpoint, input: UpdateEndpointInput, now: string): En
   }
   if (input.retrySchedule === null) delete current.retrySchedule;
   if (input.rateLimitPerSecond === null) delete current.rateLimitPerSecond;
+  if (input.signatureHeaders === null) delete current.signatureHeaders;
   const updated: Endpoint = {
     ...current,
     ...(input.url !== undefined && { url: input.url }),
@@ -131,6 +133,7 @@ function patched(current: Endpoint, input: UpdateEndpointInput, now: string): En
     ...(input.headers !== undefined && { headers: input.headers }),
     ...(input.retrySchedule && { retrySchedule: input.retrySchedule }),
     ...(input.rateLimitPerSecond && { rateLimitPerSecond: input.rateLimitPerSecond }),
+    ...(input.signatureHeaders && { signatureHeaders: input.signatureHeaders }),
     ...(input.enabled === false && current.enabled && { disabledReason: "manual" as const, disabledAt: now }),
     updatedAt: now,
   };

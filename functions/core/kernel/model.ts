@@ -1,5 +1,7 @@
 /** Domain records shared by the core, the adapters and the handlers. */
 
+import type { SignatureHeaderStyle } from "../endpoints/signature-headers.ts";
+
 export interface Endpoint {
   id: string;
   tenantId: string;
@@ -21,6 +23,8 @@ export interface Endpoint {
   retrySchedule?: number[];
   /** Most deliveries per second to this endpoint; above it deliveries wait. */
   rateLimitPerSecond?: number;
+  /** The signature header names its deliveries carry; absent means its tenant's default (endpoints/signature-headers.ts). */
+  signatureHeaders?: SignatureHeaderStyle;
   /** Why the endpoint was disabled: "gone" (410), "failing" (failed for too long) or "manual" (PATCH). */
   disabledReason?: DisabledReason;
   disabledAt?: string;
