@@ -24,6 +24,7 @@ import {
 } from "../support/fakes.ts";
 import { MemoryFeed } from "../support/memory-feed.ts";
 import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
+import { MemoryScheduleStore } from "../support/memory-schedule.ts";
 import { anyTimestamp } from "../support/timestamps.ts";
 
 /*
@@ -75,6 +76,7 @@ async function setup() {
     timeLeftMs: () => Number.POSITIVE_INFINITY,
     maxBodyBytes: 256 * 1024,
     maxEndpointsPerTenant: 20,
+    scheduling: { store: new MemoryScheduleStore(), maxPerTenant: 100, horizonHours: 168 },
     laneExit: defaultTestPolicy().lanes,
     checkUrl: destinationCheck(
       new NodeHttpSender({

@@ -31,6 +31,7 @@ import type {
 } from "../../functions/core/kernel/ports.ts";
 import { queueText } from "../../functions/core/kernel/queue-text.ts";
 import type { SendResult } from "../../functions/core/policy/outcome.ts";
+import { MemoryScheduleStore } from "./memory-schedule.ts";
 
 /** A clock that only moves when told to, with scripted randomness. */
 export class FakeClock implements Clock {
@@ -499,6 +500,7 @@ export function memoryIntakeDeps() {
     queue: new MemoryQueue(),
     clock: new FakeClock(),
     logRetentionDays: 30,
+    scheduling: { store: new MemoryScheduleStore(), maxPerTenant: 100, horizonHours: 168 },
     eventTypes: new MemoryEventTypeStore(),
     // The real compiler: the validator is a library without I/O, and a stand-in would test nothing.
     schemas: new JsonSchemaCompiler(new RecordedWarnings()),

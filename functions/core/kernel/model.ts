@@ -99,6 +99,8 @@ export interface EventRecord {
   endpointIds: string[];
   /** Endpoints whose messages SQS has not accepted yet: set only when intake failed midway. */
   unsent?: string[];
+  /** When its deliveries may start (scheduled delivery, docs/scheduling.md); absent: at once. */
+  deliverAt?: string;
   expiresAt: number;
 }
 

@@ -172,6 +172,8 @@ export const EmitEvent = v.strictObject({
   payload: v.unknown(),
   tenantId: v.optional(TENANT_ID),
   id: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "must be 1 to 128 letters, digits, '.', '_', '-' or ':'"))),
+  /** Scheduled delivery (docs/scheduling.md): not before this time; a past time sends now. */
+  deliverAt: v.optional(TIMESTAMP),
 });
 export type EmitEventInput = v.InferOutput<typeof EmitEvent>;
 
