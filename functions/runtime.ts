@@ -88,6 +88,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     store: new DynamoScheduleStore(dynamo, config.tableName),
     maxPerTenant: config.maxScheduledPerTenant,
     horizonHours: config.scheduleHorizonHours,
+    leadSeconds: config.scheduleLeadSeconds,
   };
   return {
     config,

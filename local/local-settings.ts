@@ -25,7 +25,14 @@ export const LOCAL_SETTINGS = {
   concurrency: whole("LOCAL_CONCURRENCY", 4, 1, 1_000, "count", "delivery pollers of the fast lane"),
   slowConcurrency: whole("LOCAL_SLOW_CONCURRENCY", 4, 1, 1_000, "count", "delivery pollers of the slow lane"),
   sweepIntervalMs: whole("LOCAL_SWEEP_INTERVAL_MS", 30_000, 100, 86_400_000, "ms", "how often the sweeper runs"),
-  scheduleIntervalMs: whole("LOCAL_SCHEDULE_INTERVAL_MS", 60_000, 100, 60_000, "ms", "how often the scheduler moves due scheduled messages (AWS: every minute)"),
+  scheduleIntervalMs: whole(
+    "LOCAL_SCHEDULE_INTERVAL_MS",
+    60_000,
+    100,
+    60_000,
+    "ms",
+    "how often the scheduler moves due scheduled messages (AWS: every minute)",
+  ),
   visibilityTimeoutSeconds: whole("LOCAL_VISIBILITY_TIMEOUT_SECONDS", 0, 0, 43_200, "s", "the delivery queue's visibility timeout"),
   outageMs: whole("LOCAL_OUTAGE_MS", 5_000, 1, 3_600_000, "ms", "how long SIGUSR2 cuts the emulators off (--fault-injection)"),
 } as const;

@@ -25,7 +25,7 @@ export const emitEventRoute: Route = {
       tag: "Events",
       summary: "Emit one event",
       description:
-        "`202` means the queue has accepted one message per matching endpoint and the event is recorded. An `Idempotency-Key` header or an `id` field makes the call idempotent: a repeat answers the first result with `idempotent-replayed: true`. `deliverAt` holds the deliveries until that time (docs/scheduling.md): more than 180 s ahead the message is held (listed by `GET /v1/scheduled`, cancellable), nearer it is queued hidden until then, a past time sends now; past SCHEDULE_HORIZON_HOURS it answers 422 naming `deliverAt`.",
+        "`202` means the queue has accepted one message per matching endpoint and the event is recorded. An `Idempotency-Key` header or an `id` field makes the call idempotent: a repeat answers the first result with `idempotent-replayed: true`. `deliverAt` holds the deliveries until that time (docs/scheduling.md): more than SCHEDULE_LEAD_SECONDS (180 s) ahead the message is held (listed by `GET /v1/scheduled`, cancellable), nearer it is queued hidden until then, a past time sends now; past SCHEDULE_HORIZON_HOURS it answers 422 naming `deliverAt`.",
       namesTenant: true,
       parameters: [
         {

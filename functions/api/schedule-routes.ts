@@ -19,7 +19,7 @@ export const listScheduledRoute: Route = {
       tag: "Events",
       summary: "A tenant's scheduled messages still held, soonest first",
       description:
-        "Events emitted with a `deliverAt` more than 180 s ahead are held here until the scheduler moves them to the delivery queue (`moving`), 60 to 180 s before their time.",
+        "Events emitted with a `deliverAt` more than SCHEDULE_LEAD_SECONDS (180 s) ahead are held here until the scheduler moves them to the delivery queue, up to that long before their time.",
       namesTenant: true,
       parameters: [TENANT_QUERY, ...paging],
       success: { status: 200, description: "A page of scheduled messages", schema: R.pageOf(R.ScheduledMessage) },

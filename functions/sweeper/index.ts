@@ -13,6 +13,7 @@ export const handler = runtime.budget.wrap(
       clock: runtime.clock,
       graceSeconds: runtime.config.unsentSweepAfterSeconds,
       schedule: runtime.scheduling.store,
+      leadSeconds: runtime.scheduling.leadSeconds,
     },
     runtime.log,
     publishScheduleOverdue(runtime.config.logFormat, "sweeper"),

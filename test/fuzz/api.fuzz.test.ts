@@ -76,7 +76,7 @@ async function setup() {
     timeLeftMs: () => Number.POSITIVE_INFINITY,
     maxBodyBytes: 256 * 1024,
     maxEndpointsPerTenant: 20,
-    scheduling: { store: new MemoryScheduleStore(), maxPerTenant: 100, horizonHours: 168 },
+    scheduling: { store: new MemoryScheduleStore(), maxPerTenant: 100, horizonHours: 168, leadSeconds: 180 },
     laneExit: defaultTestPolicy().lanes,
     checkUrl: destinationCheck(
       new NodeHttpSender({

@@ -500,7 +500,7 @@ export function memoryIntakeDeps() {
     queue: new MemoryQueue(),
     clock: new FakeClock(),
     logRetentionDays: 30,
-    scheduling: { store: new MemoryScheduleStore(), maxPerTenant: 100, horizonHours: 168 },
+    scheduling: { store: new MemoryScheduleStore(), maxPerTenant: 100, horizonHours: 168, leadSeconds: 180 },
     eventTypes: new MemoryEventTypeStore(),
     // The real compiler: the validator is a library without I/O, and a stand-in would test nothing.
     schemas: new JsonSchemaCompiler(new RecordedWarnings()),

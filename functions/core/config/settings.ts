@@ -122,6 +122,18 @@ export const SETTINGS = {
     unit: "h",
     meaning: "how far ahead `deliverAt` may be; later answers `422` naming `deliverAt` (docs/scheduling.md)",
   },
+  scheduleLeadSeconds: {
+    kind: "whole",
+    env: "SCHEDULE_LEAD_SECONDS",
+    // Three of the scheduler's one-minute runs: one late or failed run is absorbed. Below 120 s a
+    // missed run makes messages late in AWS; tests of the local stack, whose timer is faster, lower it.
+    default: 180,
+    min: 2,
+    max: 900,
+    unit: "s",
+    meaning:
+      "a `deliverAt` further ahead than this is held in the table (listed, cancellable) and moved to the queue this long before its time; nearer, it is queued with a delay at once (docs/scheduling.md)",
+  },
   signatureHeaders: {
     kind: "choice",
     env: "SIGNATURE_HEADERS",

@@ -119,7 +119,9 @@ async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: I
   });
   const nowMs = deps.clock.now().getTime();
   const isHeld = (c: Candidate) =>
-    c.record.deliverAt !== undefined && c.record.endpointIds.length > 0 && timingOf(Date.parse(c.record.deliverAt), nowMs).kind === "held";
+    c.record.deliverAt !== undefined &&
+    c.record.endpointIds.length > 0 &&
+    timingOf(Date.parse(c.record.deliverAt), nowMs, deps.scheduling.leadSeconds).kind === "held";
   const recorded = [...fresh.filter((c) => !isHeld(c)), ...(await holdAll(deps, fresh.filter(isHeld), results))];
   const sending = recorded.filter((c) => !isHeld(c));
   const sent = await sendMessages(

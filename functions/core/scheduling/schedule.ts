@@ -1,14 +1,12 @@
 import type { Page } from "../kernel/ports.ts";
 
 /*
- * Scheduled delivery: an event with a `deliverAt` more than SCHEDULE_LEAD_SECONDS ahead is held as
+ * Scheduled delivery: an event with a `deliverAt` more than SCHEDULE_LEAD_SECONDS (180) ahead is held as
  * one item in the table until the scheduler moves it to the delivery queue, at most that long before
  * its time, with SQS's DelaySeconds covering the rest. Nearer times go to the queue at intake with
  * the delay; a past time is sent now. docs/scheduling.md gives the design, precision and cost.
  */
 
-/** How far ahead of its time the scheduler moves a held message: three of its one-minute runs, so one late or failed run is absorbed. */
-export const SCHEDULE_LEAD_SECONDS = 180;
 /** How often the scheduler runs (its EventBridge rule; the local stack's timer). */
 export const SCHEDULE_SWEEP_SECONDS = 60;
 /** A move claimed this long ago and not finished is taken again: its run crashed or timed out (the function's timeout is 60 s). */
@@ -59,10 +57,10 @@ export interface ScheduleStore {
 /** How intake treats a `deliverAt`: send now, send now with a delay (and `notBefore`), or hold. */
 export type Timing = { kind: "now" } | { kind: "delayed"; delaySeconds: number } | { kind: "held" };
 
-/** The timing of a message due at `deliverAtMs`, seen at `nowMs`. */
-export function timingOf(deliverAtMs: number, nowMs: number): Timing {
+/** The timing of a message due at `deliverAtMs`, seen at `nowMs`, with the scheduler's lead. */
+export function timingOf(deliverAtMs: number, nowMs: number, leadSeconds: number): Timing {
   if (deliverAtMs <= nowMs) return { kind: "now" };
-  if (deliverAtMs - nowMs > SCHEDULE_LEAD_SECONDS * 1000) return { kind: "held" };
+  if (deliverAtMs - nowMs > leadSeconds * 1000) return { kind: "held" };
   return { kind: "delayed", delaySeconds: delaySecondsUntil(deliverAtMs, nowMs) };
 }
 
@@ -78,4 +76,6 @@ export interface SchedulingDeps {
   maxPerTenant: number;
   /** SCHEDULE_HORIZON_HOURS. */
   horizonHours: number;
+  /** SCHEDULE_LEAD_SECONDS: held beyond it, moved this long before the time. */
+  leadSeconds: number;
 }

@@ -1,6 +1,6 @@
 import { ApiError } from "../kernel/errors.ts";
 import type { Page } from "../kernel/ports.ts";
-import { SCHEDULE_LEAD_SECONDS, type ScheduledItem, type ScheduleState, type ScheduleStore } from "./schedule.ts";
+import type { ScheduledItem, ScheduleState, ScheduleStore } from "./schedule.ts";
 
 /** What the API shows of a scheduled message. */
 export interface ScheduledView {
@@ -63,7 +63,7 @@ export async function cancelScheduled(deps: { schedule: ScheduleStore; clock: { 
     if (item.state !== "waiting") {
       throw new ApiError(
         "schedule_started",
-        `The message of event ${eventId} is ${item.state === "dropped" ? "dropped" : "in the delivery queue"} already (held messages move ${SCHEDULE_LEAD_SECONDS} s before their deliverAt) and cannot be cancelled`,
+        `The message of event ${eventId} is ${item.state === "dropped" ? "dropped" : "in the delivery queue"} already (held messages move SCHEDULE_LEAD_SECONDS before their deliverAt) and cannot be cancelled`,
         [{ path: "id", message: `is ${item.state}`, state: item.state }],
       );
     }

@@ -2,13 +2,15 @@ import { type EnqueueDeps, sendMessages } from "../intake/enqueue.ts";
 import type { Clock } from "../kernel/clock.ts";
 import { mapWithConcurrency } from "../kernel/concurrency.ts";
 import type { EventStore } from "../kernel/ports.ts";
-import { SCHEDULE_LEAD_SECONDS, SCHEDULE_RECLAIM_SECONDS, type ScheduledItem, type ScheduleStore } from "./schedule.ts";
+import { SCHEDULE_RECLAIM_SECONDS, type ScheduledItem, type ScheduleStore } from "./schedule.ts";
 
 /** What the scheduler's run reads and writes. */
 export interface SchedulerDeps extends EnqueueDeps {
   schedule: ScheduleStore;
   events: Pick<EventStore, "get">;
   clock: Clock;
+  /** SCHEDULE_LEAD_SECONDS. */
+  leadSeconds: number;
 }
 
 /** What one run did, by event id, and how late the most overdue message it found was. */
@@ -36,7 +38,7 @@ const MAX_PAGES = 25;
 export async function moveDueMessages(deps: SchedulerDeps): Promise<SchedulerRun> {
   const run: SchedulerRun = { moved: [], dropped: [], failed: [], overdueSeconds: 0 };
   const start = deps.clock.now();
-  const dueBy = new Date(start.getTime() + SCHEDULE_LEAD_SECONDS * 1000).toISOString();
+  const dueBy = new Date(start.getTime() + deps.leadSeconds * 1000).toISOString();
   const staleBefore = new Date(start.getTime() - SCHEDULE_RECLAIM_SECONDS * 1000).toISOString();
   const seen = new Set<string>();
   for (let pages = 0; pages < MAX_PAGES; pages++) {
