@@ -259,13 +259,15 @@ export class MemoryEventTypeStore implements EventTypeStore {
  */
 export class MemoryQueue implements DeliveryQueue, RetryControl, Requeue {
   readonly sent: DeliveryMessage[] = [];
+  /** The DelaySeconds each message of `sent` was sent with, by index. */
+  readonly sentDelays: number[] = [];
   readonly delays: { receiptHandle: string; seconds: number }[] = [];
   readonly deadLetters: { body: string; reason: string }[] = [];
   refuse: (message: DeliveryMessage) => boolean = () => false;
   refuseForGood: (message: DeliveryMessage) => boolean = () => false;
   maxMessageBytes = Number.POSITIVE_INFINITY;
   readonly outage = new Outage();
-  async send(messages: DeliveryMessage[]): Promise<Unsent[]> {
+  async send(messages: DeliveryMessage[], delaySeconds?: readonly number[]): Promise<Unsent[]> {
     this.outage.check("sqs");
     const failed: Unsent[] = [];
     messages.forEach((m, index) => {
@@ -273,7 +275,10 @@ export class MemoryQueue implements DeliveryQueue, RetryControl, Requeue {
         failed.push({ index, permanent: true, reason: "InvalidParameterValue: Message must be shorter" });
       } else if (this.refuseForGood(m)) failed.push({ index, permanent: true, reason: "InvalidMessageContents: refused" });
       else if (this.refuse(m)) failed.push({ index, permanent: false, reason: "RequestThrottled: refused for now" });
-      else this.sent.push(m);
+      else {
+        this.sent.push(m);
+        this.sentDelays.push(delaySeconds?.[index] ?? 0);
+      }
     });
     return failed;
   }
