@@ -954,28 +954,29 @@ export interface components {
             payload: unknown;
             deliveries: components["schemas"]["Delivery"][];
             /** @description Where a held scheduled message stands (an event held for its deliverAt only) */
-            schedule?: {
-                eventId: string;
-                tenantId: string;
-                type: components["schemas"]["EventType"];
-                /**
-                 * Format: date-time
-                 * @description ISO 8601 time
-                 */
-                deliverAt: string;
-                /**
-                 * Format: date-time
-                 * @description ISO 8601 time
-                 */
-                createdAt: string;
-                /**
-                 * @description waiting: held, cancellable; moving or sent: in the delivery queue, hidden until deliverAt; cancelled: never sent; dropped: its event was never recorded
-                 * @enum {string}
-                 */
-                state: "waiting" | "moving" | "sent" | "cancelled" | "dropped";
-                endpoints: number;
-                endedAt: string | null;
-            };
+            schedule?: components["schemas"]["ScheduledMessage"];
+        };
+        ScheduledMessage: {
+            eventId: string;
+            tenantId: string;
+            type: components["schemas"]["EventType"];
+            /**
+             * Format: date-time
+             * @description ISO 8601 time
+             */
+            deliverAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 time
+             */
+            createdAt: string;
+            /**
+             * @description waiting: held, cancellable; moving or sent: in the delivery queue, hidden until deliverAt; cancelled: never sent; dropped: its event was never recorded
+             * @enum {string}
+             */
+            state: "waiting" | "moving" | "sent" | "cancelled" | "dropped";
+            endpoints: number;
+            endedAt: string | null;
         };
         BatchResult: {
             items: ({
@@ -3359,28 +3360,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            eventId: string;
-                            tenantId: string;
-                            type: components["schemas"]["EventType"];
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 time
-                             */
-                            deliverAt: string;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601 time
-                             */
-                            createdAt: string;
-                            /**
-                             * @description waiting: held, cancellable; moving or sent: in the delivery queue, hidden until deliverAt; cancelled: never sent; dropped: its event was never recorded
-                             * @enum {string}
-                             */
-                            state: "waiting" | "moving" | "sent" | "cancelled" | "dropped";
-                            endpoints: number;
-                            endedAt: string | null;
-                        }[];
+                        items: components["schemas"]["ScheduledMessage"][];
                         nextCursor: string | null;
                     };
                 };
@@ -3495,28 +3475,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        eventId: string;
-                        tenantId: string;
-                        type: components["schemas"]["EventType"];
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 time
-                         */
-                        deliverAt: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 time
-                         */
-                        createdAt: string;
-                        /**
-                         * @description waiting: held, cancellable; moving or sent: in the delivery queue, hidden until deliverAt; cancelled: never sent; dropped: its event was never recorded
-                         * @enum {string}
-                         */
-                        state: "waiting" | "moving" | "sent" | "cancelled" | "dropped";
-                        endpoints: number;
-                        endedAt: string | null;
-                    };
+                    "application/json": components["schemas"]["ScheduledMessage"];
                 };
             };
             /** @description No valid API key: `unauthorized` */
@@ -3629,28 +3588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        eventId: string;
-                        tenantId: string;
-                        type: components["schemas"]["EventType"];
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 time
-                         */
-                        deliverAt: string;
-                        /**
-                         * Format: date-time
-                         * @description ISO 8601 time
-                         */
-                        createdAt: string;
-                        /**
-                         * @description waiting: held, cancellable; moving or sent: in the delivery queue, hidden until deliverAt; cancelled: never sent; dropped: its event was never recorded
-                         * @enum {string}
-                         */
-                        state: "waiting" | "moving" | "sent" | "cancelled" | "dropped";
-                        endpoints: number;
-                        endedAt: string | null;
-                    };
+                    "application/json": components["schemas"]["ScheduledMessage"];
                 };
             };
             /** @description No valid API key: `unauthorized` */
