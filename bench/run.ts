@@ -5,7 +5,8 @@
  * Options: --quick for a short smoke run; --profile writes CPU profiles of the delivery-worker
  * and stack processes to bench/results/ (git-ignored) for `node bench/support/profile-summary.ts`;
  * --stage feed-memory runs that stage alone (results in bench/results/feed-memory.json and .md);
- * --stage cost runs the end-to-end runs and prices them (results in bench/results/cost.json and .md).
+ * --stage cost runs the end-to-end runs and prices them (results in bench/results/cost.json and .md);
+ * --stage schedule measures how late scheduled messages arrive (bench/results/schedule.json and .md).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -25,6 +26,7 @@ import { benchFeedMemory } from "./stages/feed-memory.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
 import { benchLaneCycling, laneCyclingOptions } from "./stages/lane-cycling.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
+import { benchSchedule } from "./stages/schedule.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
 import { feedMemorySection } from "./support/feed-memory-report.ts";
@@ -88,8 +90,35 @@ if (values.stage === "cost") {
   }
   process.exit(0);
 }
+if (values.stage === "schedule") {
+  progress("scheduled delivery: lateness of held and near messages on the local stack");
+  const schedule = await benchSchedule(quick ? 20 : 100, progress);
+  const row = (name: string, l: typeof schedule.held) => `| ${name} | ${l.messages} | ${l.minMs} | ${l.p50Ms} | ${l.p95Ms} | ${l.maxMs} |`;
+  const md = [
+    "# Scheduled delivery: lateness (arrival minus deliverAt)",
+    "",
+    `Command: \`npm run bench -- --stage schedule\`; local stack with ${Object.entries(schedule.settings)
+      .filter(([k]) => k.startsWith("SCHEDULE") || k.startsWith("LOCAL"))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}; Node ${process.version}, ${os.cpus()[0]?.model ?? "?"}.`,
+    "",
+    "| path | messages | min ms | p50 ms | p95 ms | max ms |",
+    "|---|---|---|---|---|---|",
+    row("held (table, scheduler, DelaySeconds)", schedule.held),
+    row("near (DelaySeconds at intake)", schedule.near),
+  ];
+  for (const line of md.slice(-2)) progress(`    ${line}`);
+  writeFileSync(
+    `${RESULTS}schedule.json`,
+    `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, schedule }, null, 2)}\n`,
+  );
+  writeFileSync(`${RESULTS}schedule.md`, `${md.join("\n")}\n`);
+  progress("done: bench/results/schedule.json and bench/results/schedule.md");
+  process.exit(0);
+}
 if (values.stage !== undefined) {
-  if (values.stage !== "feed-memory") throw new Error(`--stage: the stages that run alone are feed-memory and cost, got "${values.stage}"`);
+  if (values.stage !== "feed-memory")
+    throw new Error(`--stage: the stages that run alone are feed-memory, cost and schedule, got "${values.stage}"`);
   progress("11. feed function memory: import and request CPU of the API bundle, estimated at 128, 256 and 512 MB");
   const feedMemory = await feedMemoryStage();
   const result = {
