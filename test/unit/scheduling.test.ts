@@ -183,3 +183,37 @@ describe("cancel and list", () => {
     await expect(cancelScheduled({ schedule: store, clock: deps.clock }, "other", "b")).rejects.toMatchObject({ code: "not_found" });
   });
 });
+
+describe("tenant isolation of scheduled messages", () => {
+  it("each tenant lists only its own; cancelling as another tenant finds nothing and changes nothing", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ tenant: fc.constantFrom("t", "u", "v"), id: fc.constantFrom("e1", "e2", "e3") }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        fc.constantFrom("t", "u", "v"),
+        async (emits, stranger) => {
+          const { deps, store, at } = await setup();
+          for (const tenant of ["u", "v"]) await deps.endpoints.put(endpointFixture({ id: `ep_${tenant}`, tenantId: tenant }));
+          for (const { tenant, id } of emits)
+            await acceptEvents(deps, [{ type: "a", payload: 1, tenantId: tenant, id, deliverAt: at(3_600) }]);
+          for (const tenant of ["t", "u", "v"]) {
+            const listed = (await listScheduled({ store }, tenant, 100)).items;
+            const expected = [...new Set(emits.filter((e) => e.tenant === tenant).map((e) => e.id))].sort();
+            expect(listed.map((i) => i.eventId).sort()).toEqual(expected);
+            for (const item of listed) expect(item.tenantId).toBe(tenant);
+          }
+          for (const { tenant, id } of emits) {
+            if (tenant === stranger || emits.some((e) => e.tenant === stranger && e.id === id)) continue;
+            await expect(cancelScheduled({ schedule: store, clock: deps.clock }, stranger, id)).rejects.toMatchObject({
+              code: "not_found",
+            });
+            expect((await store.get(tenant, id))?.state).toBe("waiting");
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
