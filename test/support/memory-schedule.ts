@@ -35,13 +35,15 @@ export class MemoryScheduleStore implements ScheduleStore {
     const start = cursor ? Number(cursor) : 0;
     return { items: all.slice(start, start + limit), nextCursor: start + limit < all.length ? String(start + limit) : undefined };
   }
-  async due(dueBy: string, limit: number): Promise<ScheduledItem[]> {
+  async due(dueBy: string, limit: number, after?: string): Promise<{ items: ScheduledItem[]; next?: string }> {
     this.check();
-    return [...this.items.values()]
-      .filter((i) => held(i) && i.deliverAt <= dueBy)
-      .sort(byDue)
+    const page = [...this.items.values()]
+      .filter((i) => held(i) && i.deliverAt <= dueBy && (after === undefined || position(i) > after))
+      .sort((a, b) => position(a).localeCompare(position(b)))
       .slice(0, limit)
       .map((i) => structuredClone(i));
+    const last = page.at(-1);
+    return { items: page, ...(page.length === limit && last && { next: position(last) }) };
   }
   async claim(item: ScheduledItem, at: string): Promise<boolean> {
     this.check();
@@ -63,5 +65,6 @@ export class MemoryScheduleStore implements ScheduleStore {
 }
 
 const key = (tenantId: string, eventId: string) => `${tenantId}\u0000${eventId}`;
+const position = (i: ScheduledItem) => `${i.deliverAt}#${i.tenantId}#${i.eventId}`;
 const held = (i: ScheduledItem) => i.state === "waiting" || i.state === "moving";
 const byDue = (a: ScheduledItem, b: ScheduledItem) => a.deliverAt.localeCompare(b.deliverAt);

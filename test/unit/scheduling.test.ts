@@ -157,6 +157,15 @@ describe("the scheduler", () => {
     expect([...store.items.values()].map((i) => i.state).sort()).toEqual(["dropped", "sent"]);
   });
 
+  it("moves more messages than one page in one run, each once", async () => {
+    const { deps, scheduler, at, emit } = await setup(1_000);
+    for (let i = 0; i < 450; i++) await emit(at(600 + (i % 7)), { id: `e${i}` });
+    deps.clock.advance(500_000);
+    const run = await moveDueMessages(scheduler);
+    expect(new Set(run.moved).size).toBe(450);
+    expect(deps.queue.sent).toHaveLength(900);
+  });
+
   it("reports how overdue the oldest due message was", async () => {
     const { deps, scheduler, at, emit } = await setup();
     await emit(at(600));

@@ -84,8 +84,8 @@ export class DynamoScheduleStore implements ScheduleStore {
     return { items: page.items.map(toItem), nextCursor: page.nextCursor };
   }
 
-  /** One query per shard of the due index, merged soonest first. */
-  async due(dueBy: string, limit: number): Promise<ScheduledItem[]> {
+  /** One query per shard of the due index, merged soonest first; `next` is the last sort key returned when the page is full. */
+  async due(dueBy: string, limit: number, after?: string): Promise<{ items: ScheduledItem[]; next?: string }> {
     const shards = await Promise.all(
       Array.from({ length: SCHEDULE_SHARDS }, (_, shard) =>
         dynamo("read due scheduled messages", () =>
@@ -93,19 +93,22 @@ export class DynamoScheduleStore implements ScheduleStore {
             new QueryCommand({
               TableName: this.table,
               IndexName: TABLE_DESIGN.indexes[0].name,
-              // `~` sorts after `#`: every sort key of a due time at or before dueBy.
-              KeyConditionExpression: "gsi1pk = :pk AND gsi1sk <= :bound",
-              ExpressionAttributeValues: { ":pk": keys.scheduleDue(shard), ":bound": `${dueBy}~` },
+              // `~` sorts after `#`: every sort key of a due time at or before dueBy. Keys hold no character
+              // below `!`, so `{after} ` is the least key after the last page's (DynamoDB takes one range).
+              KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :from AND :bound",
+              ExpressionAttributeValues: { ":pk": keys.scheduleDue(shard), ":from": `${after ?? ""} `, ":bound": `${dueBy}~` },
               Limit: limit,
             }),
           ),
         ),
       ),
     );
-    return shards
-      .flatMap((out) => (out.Items ?? []).map(toItem))
-      .sort((a, b) => a.deliverAt.localeCompare(b.deliverAt))
+    const raw = shards
+      .flatMap((out) => out.Items ?? [])
+      .sort((a, b) => String(a.gsi1sk).localeCompare(String(b.gsi1sk)))
       .slice(0, limit);
+    const last = raw.at(-1);
+    return { items: raw.map(toItem), ...(raw.length === limit && last && { next: String(last.gsi1sk) }) };
   }
 
   async claim(item: ScheduledItem, at: string): Promise<boolean> {

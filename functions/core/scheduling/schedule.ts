@@ -43,8 +43,11 @@ export interface ScheduleStore {
   get(tenantId: string, eventId: string): Promise<ScheduledItem | undefined>;
   /** The tenant's waiting and moving messages, soonest first. */
   listByTenant(tenantId: string, limit: number, cursor?: string): Promise<Page<ScheduledItem>>;
-  /** Waiting or moving messages due at `dueBy` or earlier, soonest first, at most `limit` (across every tenant). */
-  due(dueBy: string, limit: number): Promise<ScheduledItem[]>;
+  /**
+   * Waiting or moving messages due at `dueBy` or earlier, soonest first, at most `limit` (across every
+   * tenant), after the position `after` (a page's `next`) when given: each page moves past the last.
+   */
+  due(dueBy: string, limit: number, after?: string): Promise<{ items: ScheduledItem[]; next?: string }>;
   /** Marks the message moving as of `at`, if it is still as read (state and claim): false when another run or a cancel came first. */
   claim(item: ScheduledItem, at: string): Promise<boolean>;
   /**
