@@ -69,6 +69,27 @@ describe("intake with deliverAt", () => {
     expect(far?.ok === false && far.error instanceof ApiError && far.error.details?.[0]?.path).toBe("deliverAt");
   });
 
+  it("treats each item of a batch by its own deliverAt", async () => {
+    const { deps, store, at } = await setup();
+    const results = await acceptEvents(deps, [
+      { type: "a", payload: 1, tenantId: "t", deliverAt: at(-5) },
+      { type: "a", payload: 2, tenantId: "t", deliverAt: at(30) },
+      { type: "a", payload: 3, tenantId: "t", deliverAt: at(3_600) },
+      { type: "a", payload: 4, tenantId: "t", deliverAt: at(1_000 * 3_600) },
+      { type: "a", payload: 5, tenantId: "t" },
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, false, true]);
+    expect(deps.queue.sent.map((m) => [m.body, m.notBefore !== undefined])).toEqual([
+      ["1", false],
+      ["1", false],
+      ["2", true],
+      ["2", true],
+      ["5", false],
+      ["5", false],
+    ]);
+    expect([...store.items.values()].map((i) => i.deliverAt)).toEqual([at(3_600)]);
+  });
+
   it("answers a repeat with the same deliverAt as a replay and one with another as a conflict; holds once", async () => {
     const { store, at, emit } = await setup();
     const first = await emit(at(3_600), { id: "e1" });
