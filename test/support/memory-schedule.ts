@@ -19,7 +19,8 @@ export class MemoryScheduleStore implements ScheduleStore {
     this.check();
     const count = this.counts.get(item.tenantId) ?? 0;
     if (count >= max) return "full";
-    if (this.items.has(key(item.tenantId, item.eventId))) return "exists";
+    if (this.items.has(key(item.tenantId, item.eventId)) && this.items.get(key(item.tenantId, item.eventId))?.state !== "dropped")
+      return "exists";
     this.counts.set(item.tenantId, count + 1);
     this.items.set(key(item.tenantId, item.eventId), structuredClone(item));
     return "held";
@@ -48,7 +49,7 @@ export class MemoryScheduleStore implements ScheduleStore {
   async claim(item: ScheduledItem, at: string): Promise<boolean> {
     this.check();
     const stored = this.items.get(key(item.tenantId, item.eventId));
-    if (!stored || stored.state !== item.state || stored.claimedAt !== item.claimedAt) return false;
+    if (!stored || !held(stored) || stored.state !== item.state || stored.claimedAt !== item.claimedAt) return false;
     Object.assign(stored, { state: "moving", claimedAt: at });
     return true;
   }
@@ -67,4 +68,5 @@ export class MemoryScheduleStore implements ScheduleStore {
 const key = (tenantId: string, eventId: string) => `${tenantId}\u0000${eventId}`;
 const position = (i: ScheduledItem) => `${i.deliverAt}#${i.tenantId}#${i.eventId}`;
 const held = (i: ScheduledItem) => i.state === "waiting" || i.state === "moving";
-const byDue = (a: ScheduledItem, b: ScheduledItem) => a.deliverAt.localeCompare(b.deliverAt);
+/** The tenant list's order: due time, then event id (the gsi2 sort key). */
+const byDue = (a: ScheduledItem, b: ScheduledItem) => `${a.deliverAt}#${a.eventId}`.localeCompare(`${b.deliverAt}#${b.eventId}`);

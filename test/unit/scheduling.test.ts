@@ -187,6 +187,28 @@ describe("the scheduler", () => {
     expect(deps.queue.sent).toHaveLength(900);
   });
 
+  it("sends a dropped message when its caller repeats the failed call: by then it is due within the lead", async () => {
+    const { deps, store, scheduler, at, emit } = await setup();
+    const putNew = deps.events.putNew.bind(deps.events);
+    deps.events.putNew = async () => {
+      throw new Error("DynamoDB put failed");
+    };
+    const deliverAt = at(600);
+    const failed = await emit(deliverAt, { id: "again" });
+    expect(failed?.ok).toBe(false);
+    deps.events.putNew = putNew;
+    deps.clock.advance(500_000);
+    expect((await moveDueMessages(scheduler)).dropped).toEqual(["again"]);
+    expect(deps.queue.sent).toEqual([]);
+    const repeat = await emit(deliverAt, { id: "again" });
+    expect(repeat?.ok).toBe(true);
+    expect(deps.queue.sent.map((m) => [m.eventId, m.notBefore])).toEqual([
+      ["again", deliverAt],
+      ["again", deliverAt],
+    ]);
+    expect((await store.get("t", "again"))?.state).toBe("dropped");
+  });
+
   it("reports how overdue the oldest due message was", async () => {
     const { deps, scheduler, at, emit } = await setup();
     await emit(at(600));

@@ -35,13 +35,17 @@ export class DynamoScheduleStore implements ScheduleStore {
 
   async hold(item: ScheduledItem, max: number): Promise<HoldResult> {
     if (!(await this.takePlace(item.tenantId, max))) return "full";
+    // A message dropped because its intake failed before recording the event is held again if the
+    // caller's repeat still finds it beyond the lead (clocks of the API and the scheduler disagree).
     const put = () =>
       conditionalWrite("hold a scheduled message", () =>
         this.client.send(
           new PutCommand({
             TableName: this.table,
             Item: { ...keys.scheduled(item.tenantId, item.eventId), ...indexed(item), ...stored(item) },
-            ConditionExpression: "attribute_not_exists(pk)",
+            ConditionExpression: "attribute_not_exists(pk) OR #state = :dropped",
+            ExpressionAttributeNames: { "#state": "state" },
+            ExpressionAttributeValues: { ":dropped": "dropped" },
           }),
         ),
       );
@@ -112,6 +116,8 @@ export class DynamoScheduleStore implements ScheduleStore {
   }
 
   async claim(item: ScheduledItem, at: string): Promise<boolean> {
+    // An ended message is off the due index and stays ended.
+    if (item.state !== "waiting" && item.state !== "moving") return false;
     return conditionalWrite("claim a scheduled message", () =>
       this.client.send(
         new UpdateCommand({

@@ -38,7 +38,10 @@ export type HoldResult = "held" | "exists" | "full";
 
 /** The held messages: a per-tenant list, a due-time index the scheduler reads, and a per-tenant count. */
 export interface ScheduleStore {
-  /** Holds the message unless its tenant holds `max` waiting ones already (exact under concurrent holds). */
+  /**
+   * Holds the message unless its tenant holds `max` waiting ones already (exact under concurrent
+   * holds); "exists" when it is held (or ended) already, except a dropped one, which is held again.
+   */
   hold(item: ScheduledItem, max: number): Promise<HoldResult>;
   get(tenantId: string, eventId: string): Promise<ScheduledItem | undefined>;
   /** The tenant's waiting and moving messages, soonest first. */
@@ -48,7 +51,7 @@ export interface ScheduleStore {
    * tenant), after the position `after` (a page's `next`) when given: each page moves past the last.
    */
   due(dueBy: string, limit: number, after?: string): Promise<{ items: ScheduledItem[]; next?: string }>;
-  /** Marks the message moving as of `at`, if it is still as read (state and claim): false when another run or a cancel came first. */
+  /** Marks a waiting or moving message moving as of `at`, if it is still as read (state and claim): false when another run or a cancel came first. */
   claim(item: ScheduledItem, at: string): Promise<boolean>;
   /**
    * Ends the message (`sent` or `dropped` from the claim `item` holds, `cancelled` from waiting), takes it
