@@ -8,7 +8,8 @@ import type { EventRecord } from "../kernel/model.ts";
 import type { EventStore } from "../kernel/ports.ts";
 import { checked } from "../requests/field-problems.ts";
 import { EmitEvent } from "../requests/validation.ts";
-import { type ScheduledItem, type SchedulingDeps, timingOf } from "../scheduling/schedule.ts";
+import { scheduledItem, tooManyScheduled } from "../scheduling/hold.ts";
+import { type SchedulingDeps, timingOf } from "../scheduling/schedule.ts";
 import { type EnqueueDeps, sendMessages } from "./enqueue.ts";
 import { answerRepeats, type Candidate, type Repeats } from "./idempotency.ts";
 
@@ -170,20 +171,6 @@ async function holdAll(deps: IntakeDeps, held: Candidate[], results: IntakeResul
     }),
   );
   return kept;
-}
-
-function scheduledItem(record: EventRecord): ScheduledItem {
-  const { tenantId, id: eventId, type, endpointIds, createdAt, expiresAt } = record;
-  return { tenantId, eventId, type, deliverAt: record.deliverAt as string, endpointIds, createdAt, state: "waiting", expiresAt };
-}
-
-function tooManyScheduled(tenantId: string, max: number): ApiError {
-  return new ApiError(
-    "too_many_scheduled",
-    `Tenant ${tenantId} has ${max} messages waiting for their deliverAt, the most it may: wait for some to fall due, or cancel one`,
-    [{ path: "deliverAt", message: `tenant has ${max} scheduled messages waiting already`, limit: max }],
-    { retryAfterSeconds: 60 },
-  );
 }
 
 /** Finishes events a failed intake left half-sent: sends what is left, then marks them sent. */
