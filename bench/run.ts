@@ -27,6 +27,7 @@ import { benchFeedMemory } from "./stages/feed-memory.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
 import { benchLaneCycling, laneCyclingOptions } from "./stages/lane-cycling.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
+import { benchSchedule, type ScheduleResult } from "./stages/schedule.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, type BenchStack, startBenchStack } from "./support/bench-stack.ts";
 import { printCost, printLevers } from "./support/cost-print.ts";
@@ -47,6 +48,7 @@ const STAGES = [
   "burst",
   "noisy-neighbour",
   "lane-cycling",
+  "schedule",
 ] as const;
 type StageName = (typeof STAGES)[number];
 
@@ -224,7 +226,34 @@ const stages: Record<StageName, () => Promise<Partial<BenchReport>>> = {
     );
     return { laneCycling };
   },
+  schedule: async () => {
+    progress("12. scheduled delivery: lateness of held and near messages on the local stack (a stack of its own)");
+    const schedule = await benchSchedule(quick ? 20 : 100, progress);
+    writeFileSync(`${RESULTS}schedule.md`, `${scheduleSection(schedule).join("\n")}\n`);
+    progress(`    none early (target); held p95 ${schedule.held.p95Ms} ms, near p95 ${schedule.near.p95Ms} ms`);
+    return { schedule };
+  },
 };
+
+/** The schedule stage's table: arrival minus deliverAt on each path. */
+function scheduleSection(schedule: ScheduleResult): string[] {
+  const row = (name: string, l: ScheduleResult["held"]) =>
+    `| ${name} | ${l.messages} | ${l.minMs} | ${l.p50Ms} | ${l.p95Ms} | ${l.maxMs} |`;
+  const settings = Object.entries(schedule.settings)
+    .filter(([k]) => k.startsWith("SCHEDULE") || k.startsWith("LOCAL"))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+  return [
+    "# Scheduled delivery: lateness (arrival minus deliverAt)",
+    "",
+    `Command: \`npm run bench -- schedule\`; local stack with ${settings}; Node ${process.version}, ${os.cpus()[0]?.model ?? "?"}.`,
+    "",
+    "| path | messages | min ms | p50 ms | p95 ms | max ms |",
+    "|---|---|---|---|---|---|",
+    row("held (table, scheduler, DelaySeconds)", schedule.held),
+    row("near (DelaySeconds at intake)", schedule.near),
+  ];
+}
 
 async function stopMain() {
   if (!main) return;

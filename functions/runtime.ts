@@ -7,6 +7,7 @@ import { DynamoFeed } from "./adapters/dynamo/dynamo-feed.ts";
 import { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
 import { DynamoRateCounter } from "./adapters/dynamo/dynamo-rate-counter.ts";
 import { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
+import { DynamoScheduleStore } from "./adapters/dynamo/dynamo-schedule-store.ts";
 import { destinationCheck } from "./adapters/http/destination-check.ts";
 import { NodeHttpSender, type Resolver } from "./adapters/http/http-sender.ts";
 import { createDocumentClient, createSqsClient } from "./adapters/lambda/aws-clients.ts";
@@ -22,6 +23,7 @@ import type { OperationalEvents } from "./core/intake/operational.ts";
 import { operationalEvents } from "./core/intake/operational-events.ts";
 import { type Clock, systemClock } from "./core/kernel/clock.ts";
 import { queueRetentionSeconds } from "./core/policy/retry-schedule.ts";
+import type { SchedulingDeps } from "./core/scheduling/schedule.ts";
 import { DestinationPolicy } from "./core/ssrf/destination-policy.ts";
 
 /** Kept back from an invocation's deadline to answer after a dependency gave up: build, log and return the response. */
@@ -49,6 +51,8 @@ export interface Runtime {
   /** Per-endpoint one-second rate windows. */
   rates: DynamoRateCounter;
   recoveries: DynamoRecoveryStore;
+  /** Held scheduled messages and the settings that bound them. */
+  scheduling: SchedulingDeps;
   /** Polling endpoints' feeds. */
   feed: DynamoFeed;
   /** Leases of long polls (MAX_POLLS_PER_ENDPOINT, MAX_POLLS_PER_TENANT). */
@@ -80,6 +84,12 @@ export function createRuntime(service: string, env: Record<string, string | unde
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
   const events = new DynamoEventStore(dynamo, config.tableName);
   const queue = new SqsDeliveryQueue(sqs, config.deliveryQueueUrl, config.deadLetterQueueUrl, config.fairQueues);
+  const scheduling: SchedulingDeps = {
+    store: new DynamoScheduleStore(dynamo, config.tableName),
+    maxPerTenant: config.maxScheduledPerTenant,
+    horizonHours: config.scheduleHorizonHours,
+    leadSeconds: config.scheduleLeadSeconds,
+  };
   return {
     config,
     clock: systemClock,
@@ -100,6 +110,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),
     recoveries: new DynamoRecoveryStore(dynamo, config.tableName),
+    scheduling,
     feed: new DynamoFeed(dynamo, config.tableName),
     pollLeases: new DynamoPollLeases(dynamo, config.tableName),
     requeue: new SqsRequeue(sqs, config.deliveryQueueUrl, config.fairQueues),
@@ -109,6 +120,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
       queue,
       clock: systemClock,
       logRetentionDays: config.logRetentionDays,
+      scheduling,
     }),
     policy: deliveryPolicy(config),
     queueRetentionSeconds: queueRetentionSeconds(config.retrySchedule),

@@ -14,7 +14,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { LANE_METRICS } from "../functions/adapters/lambda/metric-names.ts";
+import { LANE_METRICS, SCHEDULE_OVERDUE_METRIC } from "../functions/adapters/lambda/metric-names.ts";
 import {
   DELIVERY_METRICS,
   type DispatcherMetricOptions,
@@ -43,6 +43,8 @@ export interface WebhookDispatcherAlarms extends PlatformAlarms {
   readonly failureRate: cloudwatch.Alarm;
   /** SQS refused an event's messages for good: its deliveries ended `exhausted` with error "unsendable". */
   readonly unsendableEvents: cloudwatch.Alarm;
+  /** The scheduler found a held scheduled message a minute past its deliverAt, or did not run for 5 minutes. */
+  readonly scheduleOverdue: cloudwatch.Alarm;
 }
 
 /** What the monitoring watches and how. */
@@ -135,6 +137,17 @@ export class DispatcherMonitoring extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      // Held messages move SCHEDULE_LEAD_SECONDS before their time, so one found past it means the
+      // scheduler fell behind or failed; it publishes every minute, so no data means it did not run.
+      scheduleOverdue: new cloudwatch.Alarm(this, "ScheduleOverdueAlarm", {
+        alarmDescription:
+          "A held scheduled message was found more than 60 s past its deliverAt, or the scheduler (the sweeper function's one-minute job) did not run: scheduled deliveries are late.",
+        metric: deliveryMetric(SCHEDULE_OVERDUE_METRIC, "Maximum", SERVICE_NAMES.sweeper),
+        threshold: 60,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       }),
       ...createPlatformAlarms(this, props),
     };

@@ -267,6 +267,23 @@ export interface WebhookDispatcherProps {
    */
   readonly maxEndpointsPerTenant?: number;
   /**
+   * Messages with a future `deliverAt` one tenant may have waiting (MAX_SCHEDULED_PER_TENANT); one
+   * more answers `429 too_many_scheduled`.
+   * @default 10000
+   */
+  readonly maxScheduledPerTenant?: number;
+  /**
+   * How far ahead, in hours, `deliverAt` may be (SCHEDULE_HORIZON_HOURS, 24 to 8760).
+   * @default 168
+   */
+  readonly scheduleHorizonHours?: number;
+  /**
+   * The signature header names of endpoints that choose none (SIGNATURE_HEADERS): `webhook`,
+   * `svix` or `both`.
+   * @default "webhook"
+   */
+  readonly signatureHeaders?: "webhook" | "svix" | "both";
+  /**
    * Long polls (`wait` > 0) one polling endpoint may hold at once, across every container
    * (MAX_POLLS_PER_ENDPOINT, 1 to 10); one more answers `429 too_many_polls` with `Retry-After`.
    * @default 2 (a consumer, and the poll its last run left behind)

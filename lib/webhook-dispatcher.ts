@@ -198,13 +198,25 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
       environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.sweeper },
     });
     this.sweeperFunction = sweeper.function;
-    grantTable(sweeper.role, this.table, ["Query", "UpdateItem"], indexNames);
+    // BatchGetItem: the scheduler reads a held message's event before moving it (docs/scheduling.md).
+    grantTable(sweeper.role, this.table, ["Query", "UpdateItem", "BatchGetItem"], indexNames);
     grantSend(sweeper.role, this.deliveryQueue, "FinishIntake");
     grantSend(sweeper.role, this.deadLetterQueue, "DeadLetterUnsendable");
     new events.Rule(this, "SweepSchedule", {
       description: "Runs the webhook dispatcher's sweeper",
       schedule: events.Schedule.rate(Duration.minutes(5)),
       targets: [new eventTargets.LambdaFunction(this.sweeperFunction, { retryAttempts: 2 })],
+    });
+    // The scheduler: every minute, held scheduled messages due within SCHEDULE_LEAD_SECONDS go to the queue.
+    new events.Rule(this, "ScheduledDeliverySchedule", {
+      description: "Moves the webhook dispatcher's held scheduled messages to the delivery queue as they fall due",
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [
+        new eventTargets.LambdaFunction(this.sweeperFunction, {
+          event: events.RuleTargetInput.fromObject({ job: "scheduled" }),
+          retryAttempts: 2,
+        }),
+      ],
     });
 
     const door = addFrontDoor(this, {

@@ -25,6 +25,14 @@ export const LOCAL_SETTINGS = {
   concurrency: whole("LOCAL_CONCURRENCY", 4, 1, 1_000, "count", "delivery pollers of the fast lane"),
   slowConcurrency: whole("LOCAL_SLOW_CONCURRENCY", 4, 1, 1_000, "count", "delivery pollers of the slow lane"),
   sweepIntervalMs: whole("LOCAL_SWEEP_INTERVAL_MS", 30_000, 100, 86_400_000, "ms", "how often the sweeper runs"),
+  scheduleIntervalMs: whole(
+    "LOCAL_SCHEDULE_INTERVAL_MS",
+    60_000,
+    100,
+    60_000,
+    "ms",
+    "how often the scheduler moves due scheduled messages (AWS: every minute)",
+  ),
   visibilityTimeoutSeconds: whole("LOCAL_VISIBILITY_TIMEOUT_SECONDS", 0, 0, 43_200, "s", "the delivery queue's visibility timeout"),
   outageMs: whole("LOCAL_OUTAGE_MS", 5_000, 1, 3_600_000, "ms", "how long SIGUSR2 cuts the emulators off (--fault-injection)"),
 } as const;
@@ -40,6 +48,7 @@ export interface LocalSettings {
   concurrency: number;
   slowConcurrency: number;
   sweepIntervalMs: number;
+  scheduleIntervalMs: number;
   /** Unset leaves the queue's own setting (derived from the retry schedule). */
   visibilityTimeoutSeconds: number | undefined;
   outageMs: number;
@@ -67,6 +76,7 @@ export function readLocalSettings(env: Env): Readonly<LocalSettings> {
     concurrency: read("concurrency", env),
     slowConcurrency: read("slowConcurrency", env),
     sweepIntervalMs: read("sweepIntervalMs", env),
+    scheduleIntervalMs: read("scheduleIntervalMs", env),
     visibilityTimeoutSeconds: env.LOCAL_VISIBILITY_TIMEOUT_SECONDS ? read("visibilityTimeoutSeconds", env) : undefined,
     outageMs: read("outageMs", env),
     outageTargets: targets as ("dynamodb" | "sqs")[],

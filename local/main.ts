@@ -26,6 +26,7 @@ async function start() {
     deliverAutomatically: true,
     faultInjection: values["fault-injection"],
     sweepIntervalMs: settings.sweepIntervalMs,
+    scheduleIntervalMs: settings.scheduleIntervalMs,
     visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
     log: (line) => process.stderr.write(`${line}\n`),
   }).catch((error: unknown) => {

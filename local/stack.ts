@@ -59,6 +59,8 @@ export interface LocalStackOptions {
   faultInjection: boolean;
   /** How often the sweeper runs, as its EventBridge schedule does in AWS; false runs no sweeper. */
   sweepIntervalMs: number | false;
+  /** How often the scheduler moves due scheduled messages, as its one-minute rule does in AWS; absent or false runs none. */
+  scheduleIntervalMs?: number | false;
   /** Overrides the delivery queue's visibility timeout (how long a crashed worker's message stays hidden). */
   visibilityTimeoutSeconds?: number;
   log: (line: string) => void;
@@ -201,19 +203,27 @@ export async function startLocalStack(options: LocalStackOptions) {
       })
     : undefined;
   const sweeper = handlerOf("sweeper") as Handler<object>;
-  // A tick is skipped while the previous sweep runs, as in AWS, where the function's timeout is
-  // shorter than its schedule: two sweeps at once would both send the same half-sent event.
-  let sweeping: Promise<unknown> | undefined;
-  const sweep =
-    options.sweepIntervalMs === false
-      ? undefined
-      : setInterval(() => {
-          sweeping ??= sweeper({}, lambdaContext("sweeper"))
-            .catch(onError("sweeper"))
-            .finally(() => {
-              sweeping = undefined;
-            });
-        }, options.sweepIntervalMs);
+  // A tick is skipped while the previous run of its job runs, as in AWS, where the function's timeout
+  // is shorter than its schedule: two sweeps at once would both send the same half-sent event.
+  const every = (intervalMs: number | false | undefined, event: object) => {
+    if (intervalMs === false || intervalMs === undefined) return { stop: async () => undefined };
+    let running: Promise<unknown> | undefined;
+    const timer = setInterval(() => {
+      running ??= sweeper(event, lambdaContext("sweeper"))
+        .catch(onError("sweeper"))
+        .finally(() => {
+          running = undefined;
+        });
+    }, intervalMs);
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await running;
+      },
+    };
+  };
+  const sweep = every(options.sweepIntervalMs, {});
+  const schedule = every(options.scheduleIntervalMs, { job: "scheduled" });
 
   return {
     apiUrl: gateway.url,
@@ -234,8 +244,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     },
     /** Graceful stop: no new requests, no new polls, in-flight batches finish, then the emulators close. */
     async stop(): Promise<void> {
-      clearInterval(sweep);
-      await sweeping;
+      await Promise.all([sweep.stop(), schedule.stop()]);
       await gateway.stop();
       await Promise.all([stopDelivery(), deadLetterSource?.stop()]);
       await stopEmulators();

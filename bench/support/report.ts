@@ -11,12 +11,15 @@ import type { FeedMemoryResult } from "../stages/feed-memory.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
 import { type LaneCyclingResult, laneCyclingReport } from "../stages/lane-cycling.ts";
 import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
+import type { ScheduleResult } from "../stages/schedule.ts";
 import { billItemsSection } from "./cost-items.ts";
 import { leversSection } from "./cost-print.ts";
 import { feedMemorySection } from "./feed-memory-report.ts";
 import { isolationSections, isolationSummary } from "./isolation-report.ts";
 
 export interface BenchReport {
+  /** Scheduled delivery's lateness (bench/stages/schedule.ts); its table is bench/results/schedule.md. */
+  schedule?: ScheduleResult;
   startedAt: string;
   seconds: number;
   machine: { node: string; cpus: number; cpuModel: string; platform: string };

@@ -36,7 +36,7 @@ export const createEndpointRoute: Route = {
       tag: "Endpoints",
       summary: "Register an endpoint",
       description:
-        '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`validation_failed`, each field named).',
+        '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond` and `signatureHeaders` (`validation_failed`, each field named).',
       namesTenant: true,
       body: { schema: v.union([CreateEndpoint, CreatePollingEndpoint]), example: EXAMPLES.createEndpoint },
       success: { status: 201, description: "The endpoint, with its secret", schema: R.CreatedEndpoint },
@@ -150,6 +150,7 @@ function endpointJson(deps: Pick<ApiDeps, "clock" | "laneExit">, endpoint: Endpo
     updatedAt: view.updatedAt,
     retrySchedule: view.retrySchedule ?? null,
     rateLimitPerSecond: view.rateLimitPerSecond ?? null,
+    signatureHeaders: view.signatureHeaders ?? null,
     disabledReason: view.disabledReason ?? null,
     disabledAt: view.disabledAt ?? null,
     failingSince: view.failingSince ?? null,

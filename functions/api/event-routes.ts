@@ -6,6 +6,7 @@ import { getEventView, listEndpointAttempts, listEventAttempts } from "../core/e
 import { acceptEvents, type IntakeResult } from "../core/intake/intake.ts";
 import { ApiError, invalidField } from "../core/kernel/errors.ts";
 import { AttemptStatusFilter, EmitBatch, EmitEvent, parse, parseLimit } from "../core/requests/validation.ts";
+import { withSchedule } from "../core/scheduling/scheduled-messages.ts";
 import { EVENT_TENANT_QUERY, EXAMPLES, IDEMPOTENCY_KEY_SCHEMA, paging } from "./openapi/operation.ts";
 import { header, jsonBody, pathParam, queriedTenant, query } from "./request.ts";
 import { errorBody, json, page, RETRY_AFTER_SECONDS } from "./response.ts";
@@ -24,7 +25,7 @@ export const emitEventRoute: Route = {
       tag: "Events",
       summary: "Emit one event",
       description:
-        "`202` means the queue has accepted one message per matching endpoint and the event is recorded. An `Idempotency-Key` header or an `id` field makes the call idempotent: a repeat answers the first result with `idempotent-replayed: true`.",
+        "`202` means the queue has accepted one message per matching endpoint and the event is recorded. An `Idempotency-Key` header or an `id` field makes the call idempotent: a repeat answers the first result with `idempotent-replayed: true`. `deliverAt` holds the deliveries until that time (docs/scheduling.md): more than SCHEDULE_LEAD_SECONDS (180 s) ahead the message is held (listed by `GET /v1/scheduled`, cancellable), nearer it is queued hidden until then, a past time sends now; past SCHEDULE_HORIZON_HOURS it answers 422 naming `deliverAt`.",
       namesTenant: true,
       parameters: [
         {
@@ -42,7 +43,7 @@ export const emitEventRoute: Route = {
         schema: R.AcceptedEvent,
         headers: { "idempotent-replayed": "`true` when this answers a repeat of an earlier call" },
       },
-      errors: ["invalid_request", "idempotency_conflict", "schema_validation_failed", "event_type_archived"],
+      errors: ["invalid_request", "idempotency_conflict", "schema_validation_failed", "event_type_archived", "too_many_scheduled"],
     };
   },
   handler: async (e, caller, deps) => {
@@ -96,7 +97,10 @@ export const getEventRoute: Route = {
     };
   },
   handler: async (e, caller, deps) =>
-    json(200, await getEventView(deps, queriedTenant(e, caller), pathParam(e, "id"), endpointScope(caller))),
+    json(
+      200,
+      await withSchedule(deps.scheduling, await getEventView(deps, queriedTenant(e, caller), pathParam(e, "id"), endpointScope(caller))),
+    ),
 };
 
 export const listEventAttemptsRoute: Route = {

@@ -37,6 +37,7 @@ export const handler = runtime.budget.wrap(
       ...(runtime.slowLane && { slowQueue: runtime.slowLane.queue }),
       clock: runtime.clock,
       logRetentionDays: config.logRetentionDays,
+      scheduling: runtime.scheduling,
       maxBodyBytes: config.maxBodyBytes,
       maxEndpointsPerTenant: config.maxEndpointsPerTenant,
       checkUrl: runtime.checkUrl,

@@ -16,6 +16,7 @@ import { createApiKeyRoute, deleteApiKeyRoute, listApiKeysRoute } from "./key-ro
 import { createPortalSessionRoute } from "./portal-routes.ts";
 import { getRecoveryRoute, recoverEndpointRoute, replayEventRoute } from "./resend-routes.ts";
 import { type Route, routeKey } from "./route.ts";
+import { cancelScheduledRoute, getScheduledRoute, listScheduledRoute } from "./schedule-routes.ts";
 import { getSecretRoute, rotateSecretRoute } from "./secret-routes.ts";
 import { healthRoute, openApiRoute } from "./service-routes.ts";
 import { createTenantRoute, getTenantRoute, listTenantsRoute, updateTenantRoute } from "./tenant-routes.ts";
@@ -45,6 +46,9 @@ export const ROUTES: readonly Route[] = [
   endpointStatsRoute,
   getEventRoute,
   listEventAttemptsRoute,
+  listScheduledRoute,
+  getScheduledRoute,
+  cancelScheduledRoute,
   createApiKeyRoute,
   listApiKeysRoute,
   deleteApiKeyRoute,

@@ -25,6 +25,7 @@ import {
 import { MemoryFeed } from "../support/memory-feed.ts";
 import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
 import { MemorySvixMemo, MemoryTenantStore } from "../support/memory-tenants.ts";
+import { MemoryScheduleStore } from "../support/memory-schedule.ts";
 import { anyTimestamp } from "../support/timestamps.ts";
 
 /*
@@ -77,6 +78,7 @@ async function setup() {
     timeLeftMs: () => Number.POSITIVE_INFINITY,
     maxBodyBytes: 256 * 1024,
     maxEndpointsPerTenant: 20,
+    scheduling: { store: new MemoryScheduleStore(), maxPerTenant: 100, horizonHours: 168, leadSeconds: 180 },
     laneExit: defaultTestPolicy().lanes,
     svixMemo: new MemorySvixMemo(),
     checkUrl: destinationCheck(

@@ -182,7 +182,7 @@ describe("a second app with non-default props", () => {
     const alarms = Object.values(resourcesOfType(template, "AWS::CloudWatch::Alarm"));
     // The five delivery alarms (unsendableEvents included), errors and throttles of each of the five
     // functions, the API's 5xx and the table's read and write throttling.
-    expect(alarms).toHaveLength(5 + 2 * 5 + 3);
+    expect(alarms).toHaveLength(5 + 1 + 2 * 5 + 3);
     expect(alarms).toHaveLength(everyAlarm(dispatcher.alarms).length);
     for (const alarm of alarms) {
       expect(alarm.Properties?.AlarmActions).toEqual([ref(topicId)]);
@@ -220,6 +220,7 @@ describe("a second app with non-default props", () => {
       "functionErrors",
       "functionThrottles",
       "oldestMessageAge",
+      "scheduleOverdue",
       "slowLaneMessageAge",
       "tableReadThrottles",
       "tableWriteThrottles",

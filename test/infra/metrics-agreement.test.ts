@@ -7,14 +7,23 @@
 import type { Context } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryMetrics } from "../../functions/adapters/lambda/metrics.ts";
+import { publishScheduleOverdue } from "../../functions/adapters/lambda/scheduler-metrics.ts";
 import type { DeliveryMessage } from "../../functions/core/kernel/model.ts";
 import { unsendableNotice } from "../../functions/core/kernel/queue-message.ts";
 import { createDeadLetterHandler } from "../../functions/dead-letter/handler.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
+import { createSweeperHandler } from "../../functions/sweeper/handler.ts";
 import { SERVICE_NAMES } from "../../lib/dispatcher-monitoring.ts";
 import { deliveryDeps } from "../support/delivery-deps.ts";
 import { captureEmf, keyOf, type MetricKey, metricsOfEmfLine, metricsReadByTemplate, sqsEvent } from "../support/emf.ts";
-import { endpointFixture, FakeClock, MemoryAttemptLog, MemoryRecoveryStore, RecordingOperationalEvents } from "../support/fakes.ts";
+import {
+  endpointFixture,
+  FakeClock,
+  MemoryAttemptLog,
+  MemoryRecoveryStore,
+  memoryIntakeDeps,
+  RecordingOperationalEvents,
+} from "../support/fakes.ts";
 import { type Resource, SYNTH_TIMEOUT_MS } from "./helpers.ts";
 import { alarmedStack } from "./synthesized.ts";
 
@@ -83,6 +92,14 @@ async function emittedMetrics(): Promise<MetricKey[]> {
       expiresAt: 0,
     };
     await deadLetter(sqsEvent([unsendableNotice(refused, ["ep_ok"], "InvalidMessageContents")]), context);
+    // The sweeper's scheduled job: ScheduleOverdueSeconds, once per run.
+    const intake = memoryIntakeDeps();
+    const sweeper = createSweeperHandler(
+      { ...intake, graceSeconds: 60, schedule: intake.scheduling.store, leadSeconds: 180 },
+      { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined },
+      publishScheduleOverdue("json", SERVICE_NAMES.sweeper),
+    );
+    await sweeper({ job: "scheduled" }, context);
   });
   return lines.flatMap(metricsOfEmfLine);
 }

@@ -292,7 +292,7 @@ describe("least privilege", () => {
       [...logs, ...consume, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"].sort(),
     );
     expect(roleActions(template, role(d.sweeperFunction))).toEqual(
-      [...logs, "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"].sort(),
+      [...logs, "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"].sort(),
     );
   });
 

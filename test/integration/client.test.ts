@@ -48,6 +48,17 @@ describe("the TypeScript client on the local stack", () => {
     expect(other.id).not.toBe(first.id);
   });
 
+  it("schedules with deliverAt, lists and cancels the held message", async () => {
+    const deliverAt = new Date(Date.now() + 3_600_000).toISOString();
+    await admin.createEndpoint({ url: `${receiver.url}/later`, tenantId: "t-later" });
+    const accepted = await admin.emit({ type: "order.reminder", tenantId: "t-later", payload: { order: "o_2" }, deliverAt });
+    expect(accepted.deliverAt).toBe(deliverAt);
+    expect((await admin.listScheduled({ tenantId: "t-later" }).all()).map((m) => [m.eventId, m.state])).toEqual([[accepted.id, "waiting"]]);
+    expect((await admin.cancelScheduled(accepted.id, { tenantId: "t-later" })).state).toBe("cancelled");
+    expect((await admin.getScheduled(accepted.id, { tenantId: "t-later" })).state).toBe("cancelled");
+    expect((await admin.getEvent(accepted.id, { tenantId: "t-later" })).schedule?.state).toBe("cancelled");
+  });
+
   it("throws a HookrelayError with the API's code, status and details", async () => {
     const invalid = await admin.createEndpoint({ url: "not-a-url" }).catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(HookrelayError);

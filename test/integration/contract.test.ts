@@ -150,6 +150,22 @@ describe("every answer of the API is in its document", () => {
     expect(stats.json.hours).toHaveLength(24);
   });
 
+  it("scheduled delivery", async () => {
+    const deliverAt = new Date(Date.now() + 3_600_000).toISOString();
+    const held = await call("POST", "/v1/events", { body: { type: "order.paid", payload: { later: true }, deliverAt }, key: tenantKey });
+    expect(held.json.deliverAt).toBe(deliverAt);
+    const far = new Date(Date.now() + 400 * 3_600_000).toISOString();
+    expect((await call("POST", "/v1/events", { body: { type: "order.paid", payload: 1, deliverAt: far }, key: tenantKey })).status).toBe(
+      422,
+    );
+    const listed = await call("GET", "/v1/scheduled?limit=5", { key: tenantKey });
+    expect(listed.json.items.map((i: { eventId: string }) => i.eventId)).toContain(held.json.id);
+    expect((await call("GET", `/v1/scheduled/${held.json.id}`, { key: tenantKey })).json.state).toBe("waiting");
+    expect((await call("GET", "/v1/scheduled/evt_missing", { key: tenantKey })).status).toBe(404);
+    expect((await call("DELETE", `/v1/scheduled/${held.json.id}`, { key: tenantKey })).json.state).toBe("cancelled");
+    expect((await call("GET", `/v1/events/${held.json.id}`, { key: tenantKey })).json.schedule.state).toBe("cancelled");
+  });
+
   it("polling endpoints and their feed", async () => {
     const created = await call("POST", "/v1/endpoints", { body: { kind: "polling", eventTypes: ["order.shipped"] }, key: tenantKey });
     expect(created.json).toMatchObject({ kind: "polling", eventTypes: ["order.shipped"] });

@@ -83,6 +83,20 @@ describe.each([1, 2] as const)("Svix SDK %i.x on the local stack", (major) => {
     expect(contract.problems).toEqual([]);
   });
 
+  it("holds a message with deliverAt until its time, and shows the time it was given", async () => {
+    const { client, contract } = sdk(major);
+    const deliverAt = new Date(Date.now() + 3_000);
+    const message = await client.message.create(uid, { eventType: "order.created", payload: { later: major }, deliverAt } as never);
+    expect(new Date(message.deliverAt as unknown as string | Date).getTime()).toBe(deliverAt.getTime());
+    const arrived = () => receiver.requests.find((r) => r.headers["webhook-id"] === message.id);
+    // Half a second before its time: not there yet.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, deliverAt.getTime() - Date.now() - 500)));
+    expect(arrived()).toBeUndefined();
+    const request = await eventually(async () => arrived(), 20_000);
+    expect(JSON.parse(request.body)).toEqual({ later: major });
+    expect(contract.problems).toEqual([]);
+  });
+
   it("lists messages and attempts page by page", async () => {
     const { client, contract } = sdk(major);
     for (let i = 0; i < 3; i++) await client.message.create(uid, { eventType: "order.created", payload: { page: i } });

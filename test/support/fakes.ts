@@ -31,6 +31,7 @@ import type {
 } from "../../functions/core/kernel/ports.ts";
 import { queueText } from "../../functions/core/kernel/queue-text.ts";
 import type { SendResult } from "../../functions/core/policy/outcome.ts";
+import { MemoryScheduleStore } from "./memory-schedule.ts";
 
 /** A clock that only moves when told to, with scripted randomness. */
 export class FakeClock implements Clock {
@@ -258,13 +259,15 @@ export class MemoryEventTypeStore implements EventTypeStore {
  */
 export class MemoryQueue implements DeliveryQueue, RetryControl, Requeue {
   readonly sent: DeliveryMessage[] = [];
+  /** The DelaySeconds each message of `sent` was sent with, by index. */
+  readonly sentDelays: number[] = [];
   readonly delays: { receiptHandle: string; seconds: number }[] = [];
   readonly deadLetters: { body: string; reason: string }[] = [];
   refuse: (message: DeliveryMessage) => boolean = () => false;
   refuseForGood: (message: DeliveryMessage) => boolean = () => false;
   maxMessageBytes = Number.POSITIVE_INFINITY;
   readonly outage = new Outage();
-  async send(messages: DeliveryMessage[]): Promise<Unsent[]> {
+  async send(messages: DeliveryMessage[], delaySeconds?: readonly number[]): Promise<Unsent[]> {
     this.outage.check("sqs");
     const failed: Unsent[] = [];
     messages.forEach((m, index) => {
@@ -272,7 +275,10 @@ export class MemoryQueue implements DeliveryQueue, RetryControl, Requeue {
         failed.push({ index, permanent: true, reason: "InvalidParameterValue: Message must be shorter" });
       } else if (this.refuseForGood(m)) failed.push({ index, permanent: true, reason: "InvalidMessageContents: refused" });
       else if (this.refuse(m)) failed.push({ index, permanent: false, reason: "RequestThrottled: refused for now" });
-      else this.sent.push(m);
+      else {
+        this.sent.push(m);
+        this.sentDelays.push(delaySeconds?.[index] ?? 0);
+      }
     });
     return failed;
   }
@@ -499,6 +505,7 @@ export function memoryIntakeDeps() {
     queue: new MemoryQueue(),
     clock: new FakeClock(),
     logRetentionDays: 30,
+    scheduling: { store: new MemoryScheduleStore(), maxPerTenant: 100, horizonHours: 168, leadSeconds: 180 },
     eventTypes: new MemoryEventTypeStore(),
     // The real compiler: the validator is a library without I/O, and a stand-in would test nothing.
     schemas: new JsonSchemaCompiler(new RecordedWarnings()),

@@ -24,6 +24,7 @@ export type Attempt = Schemas["Attempt"];
 export type EmitEvent = Schemas["EmitEvent"];
 export type AcceptedEvent = Schemas["AcceptedEvent"];
 export type EventView = Schemas["EventView"];
+export type ScheduledMessage = Schemas["ScheduledMessage"];
 export type EndpointStats = Schemas["EndpointStats"];
 export type BatchResult = Schemas["BatchResult"];
 export type ApiKey = Schemas["ApiKey"];
@@ -237,6 +238,21 @@ export class HookrelayClient {
     return new Paginated((cursor) =>
       unwrap(this.raw.GET("/v1/events/{id}/attempts", { params: { path: { id }, query: { ...query, cursor } } })),
     );
+  }
+
+  /** GET /v1/scheduled: the tenant's messages held for their `deliverAt`, soonest first, page by page. */
+  listScheduled(query: { tenantId?: string; limit?: number } = {}): Paginated<ScheduledMessage> {
+    return new Paginated((cursor) => unwrap(this.raw.GET("/v1/scheduled", { params: { query: { ...query, cursor } } })));
+  }
+
+  /** GET /v1/scheduled/{id}: where the held message of an event stands. */
+  getScheduled(id: string, query: { tenantId?: string } = {}): Promise<ScheduledMessage> {
+    return unwrap(this.raw.GET("/v1/scheduled/{id}", { params: { path: { id }, query } }));
+  }
+
+  /** DELETE /v1/scheduled/{id}: cancels a held message (409 `schedule_started` once it is in the queue). */
+  cancelScheduled(id: string, query: { tenantId?: string } = {}): Promise<ScheduledMessage> {
+    return unwrap(this.raw.DELETE("/v1/scheduled/{id}", { params: { path: { id }, query } }));
   }
 
   replayEvent(id: string, body: Schemas["ReplayEvent"] = {}): Promise<ReplayResult> {

@@ -30,7 +30,7 @@ export interface paths {
         put?: never;
         /**
          * Register an endpoint
-         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`validation_failed`, each field named).
+         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond` and `signatureHeaders` (`validation_failed`, each field named).
          */
         post: operations["createEndpoint"];
         delete?: never;
@@ -187,7 +187,7 @@ export interface paths {
         put?: never;
         /**
          * Emit one event
-         * @description `202` means the queue has accepted one message per matching endpoint and the event is recorded. An `Idempotency-Key` header or an `id` field makes the call idempotent: a repeat answers the first result with `idempotent-replayed: true`.
+         * @description `202` means the queue has accepted one message per matching endpoint and the event is recorded. An `Idempotency-Key` header or an `id` field makes the call idempotent: a repeat answers the first result with `idempotent-replayed: true`. `deliverAt` holds the deliveries until that time (docs/scheduling.md): more than SCHEDULE_LEAD_SECONDS (180 s) ahead the message is held (listed by `GET /v1/scheduled`, cancellable), nearer it is queued hidden until then, a past time sends now; past SCHEDULE_HORIZON_HOURS it answers 422 naming `deliverAt`.
          */
         post: operations["emitEvent"];
         delete?: never;
@@ -265,6 +265,47 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A tenant's scheduled messages still held, soonest first
+         * @description Events emitted with a `deliverAt` more than SCHEDULE_LEAD_SECONDS (180 s) ahead are held here until the scheduler moves them to the delivery queue, up to that long before their time.
+         */
+        get: operations["listScheduled"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scheduled/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the held message of an event stands */
+        get: operations["getScheduled"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel the held message of an event: none of its deliveries is sent
+         * @description The message ends `cancelled`, and so does the event's `schedule`. A message the scheduler has moved to the queue already answers `409 schedule_started`; a second cancel answers the cancelled message again.
+         */
+        delete: operations["cancelScheduled"];
         options?: never;
         head?: never;
         patch?: never;
@@ -553,6 +594,8 @@ export interface components {
             /** @description must be 1 to 50 whole seconds, each from 1 to 36000 */
             retrySchedule?: number[];
             rateLimitPerSecond?: number;
+            /** @enum {string} */
+            signatureHeaders?: "webhook" | "svix" | "both";
         };
         CreatePollingEndpoint: {
             /** @constant */
@@ -576,6 +619,7 @@ export interface components {
             };
             retrySchedule?: number[] | null;
             rateLimitPerSecond?: number | null;
+            signatureHeaders?: ("webhook" | "svix" | "both") | null;
         };
         RotateSecret: {
             gracePeriodSeconds?: number;
@@ -597,6 +641,8 @@ export interface components {
             payload: unknown;
             tenantId?: components["schemas"]["TenantId"];
             id?: string;
+            /** @description must be an RFC 3339 timestamp of a real date, e.g. 2024-01-31T09:30:00Z or 2024-01-31T10:30:00+01:00 */
+            deliverAt?: string;
         };
         EmitBatch: {
             events: components["schemas"]["EmitEvent"][];
@@ -659,6 +705,8 @@ export interface components {
             /** @description Delays in seconds after each failed attempt; null means the default */
             retrySchedule: number[] | null;
             rateLimitPerSecond: number | null;
+            /** @description Which signature header names its deliveries carry: webhook-*, svix-* or both; null means the tenant's default (SIGNATURE_HEADERS) */
+            signatureHeaders: ("webhook" | "svix" | "both") | null;
             /** @description Why the dispatcher or a caller disabled it */
             disabledReason: ("gone" | "failing" | "manual") | null;
             disabledAt: string | null;
@@ -717,6 +765,8 @@ export interface components {
             /** @description Delays in seconds after each failed attempt; null means the default */
             retrySchedule: number[] | null;
             rateLimitPerSecond: number | null;
+            /** @description Which signature header names its deliveries carry: webhook-*, svix-* or both; null means the tenant's default (SIGNATURE_HEADERS) */
+            signatureHeaders: ("webhook" | "svix" | "both") | null;
             /** @description Why the dispatcher or a caller disabled it */
             disabledReason: ("gone" | "failing" | "manual") | null;
             disabledAt: string | null;
@@ -898,6 +948,11 @@ export interface components {
             createdAt: string;
             /** @description How many endpoints the event was queued for */
             endpoints: number;
+            /**
+             * Format: date-time
+             * @description When its deliveries may start, when the caller gave one (docs/scheduling.md)
+             */
+            deliverAt?: string;
         };
         Delivery: {
             /** @description An identifier this API gave out */
@@ -932,9 +987,38 @@ export interface components {
             createdAt: string;
             /** @description How many endpoints the event was queued for */
             endpoints: number;
+            /**
+             * Format: date-time
+             * @description When its deliveries may start, when the caller gave one (docs/scheduling.md)
+             */
+            deliverAt?: string;
             /** @description The payload as it was emitted */
             payload: unknown;
             deliveries: components["schemas"]["Delivery"][];
+            /** @description Where a held scheduled message stands (an event held for its deliverAt only) */
+            schedule?: components["schemas"]["ScheduledMessage"];
+        };
+        ScheduledMessage: {
+            eventId: string;
+            tenantId: string;
+            type: components["schemas"]["EventType"];
+            /**
+             * Format: date-time
+             * @description ISO 8601 time
+             */
+            deliverAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 time
+             */
+            createdAt: string;
+            /**
+             * @description waiting: held, cancellable; moving or sent: in the delivery queue, hidden until deliverAt; cancelled: never sent; dropped: its event was never recorded
+             * @enum {string}
+             */
+            state: "waiting" | "moving" | "sent" | "cancelled" | "dropped";
+            endpoints: number;
+            endedAt: string | null;
         };
         BatchResult: {
             items: ({
@@ -2793,6 +2877,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many at once: retry after Retry-After seconds: `too_many_scheduled` */
+            429: {
+                headers: {
+                    /** @description Seconds until a held long poll is due to end (1 to 25) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "too_many_scheduled";
+                        };
+                    };
+                };
+            };
             /** @description Our fault: `internal_error` */
             500: {
                 headers: {
@@ -3246,6 +3346,364 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listScheduled: {
+        parameters: {
+            query?: {
+                /** @description The tenant (admin key only; default `default`) */
+                tenantId?: components["schemas"]["TenantId"];
+                /** @description Items per page */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of scheduled messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ScheduledMessage"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request: `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    };
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getScheduled: {
+        parameters: {
+            query?: {
+                /** @description The tenant the event belongs to (admin key only; default `default`) */
+                tenantId?: components["schemas"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledMessage"];
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    cancelScheduled: {
+        parameters: {
+            query?: {
+                /** @description The tenant the event belongs to (admin key only; default `default`) */
+                tenantId?: components["schemas"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledMessage"];
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Conflict: `concurrent_update`, `schedule_started` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "concurrent_update" | "schedule_started";
                         };
                     };
                 };

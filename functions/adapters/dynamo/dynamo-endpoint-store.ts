@@ -23,6 +23,7 @@ const ENDPOINT_FIELDS = [
   "previousSecrets",
   "retrySchedule",
   "rateLimitPerSecond",
+  "signatureHeaders",
   "disabledReason",
   "disabledAt",
   "failingSince",

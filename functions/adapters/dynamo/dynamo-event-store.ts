@@ -18,6 +18,7 @@ const EVENT_FIELDS = [
   "requestHash",
   "endpointIds",
   "unsent",
+  "deliverAt",
   "expiresAt",
 ] as const;
 

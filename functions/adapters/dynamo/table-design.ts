@@ -18,6 +18,14 @@
  * | feed slot | FEED#{endpointId}#SLOTS | {seq:012}      |                      |                            |
  * | poll lease | POLLS#EP#{endpointId} or POLLS#TENANT#{tenant} | SLOT#{n:04} |     |                            |
  * | Svix memo | SVIX#["{scope}","{name}"] | MEMO        |                      |                            |
+ * | scheduled message | SCHED#{eventId} | TENANT#{tenant} | SCHED#DUE#{shard} (held) | {deliverAt}#{tenant}#{eventId} |
+ * | scheduled count | TENANT#{tenant} | SCHEDULED        |                      |                            |
+ *
+ * A held scheduled message (docs/scheduling.md) is also on gsi2 under `SCHED#TENANT#{tenant}`, sort
+ * key `{deliverAt}#{eventId}`: the tenant's list, soonest first. Both index entries are removed when
+ * it is sent, cancelled or dropped; the item stays, with its state, until its TTL. The scheduler reads
+ * the due index by sort key (`<= {now + lead}~`), so a run that was missed finds everything overdue
+ * without walking time buckets; SCHEDULE_SHARDS partitions spread the writes of one busy due time.
  *
  * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
  * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
@@ -47,6 +55,8 @@
 export const ATTEMPT_SHARDS = 16;
 /** gsi2 partitions a tenant's event list is spread over: one endpoint's 10,000 deliveries a second are as many events of its tenant. */
 export const TENANT_EVENT_SHARDS = 16;
+/** gsi1 partitions the scheduled messages' due index is spread over: 8,000 holds a second before one falls behind. */
+export const SCHEDULE_SHARDS = 8;
 /** Items an endpoint's rate window is counted on, at most (never more than its limit per second). */
 export const RATE_SHARDS = 16;
 
@@ -116,4 +126,14 @@ export const keys = {
   /** The partition of one scope's long-poll leases: an endpoint's, or a tenant's over all its endpoints. */
   pollLeases: (kind: "endpoint" | "tenant", id: string) => (kind === "endpoint" ? `POLLS#EP#${id}` : `POLLS#TENANT#${id}`),
   pollLeaseSort: (slot: number) => `SLOT#${String(slot).padStart(4, "0")}`,
+  /** A scheduled message: one item per (tenant, event), its own partition. */
+  scheduled: (tenantId: string, eventId: string) => ({ pk: `SCHED#${eventId}`, sk: `TENANT#${tenantId}` }),
+  /** One shard of the due index (gsi1) the scheduler reads. */
+  scheduleDue: (shard: number) => `SCHED#DUE#${shard}`,
+  scheduleDueSort: (deliverAt: string, tenantId: string, eventId: string) => `${deliverAt}#${tenantId}#${eventId}`,
+  /** A tenant's held messages (gsi2), soonest first. */
+  tenantScheduled: (tenantId: string) => `SCHED#TENANT#${tenantId}`,
+  tenantScheduledSort: (deliverAt: string, eventId: string) => `${deliverAt}#${eventId}`,
+  /** How many messages a tenant has waiting: what MAX_SCHEDULED_PER_TENANT is checked against. */
+  scheduledCount: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "SCHEDULED" }),
 } as const;

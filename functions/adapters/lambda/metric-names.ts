@@ -10,6 +10,9 @@ export const METRICS_NAMESPACE = "Hookrelay";
 /** Events whose deliveries ended because the queue refused their message for good (the dead-letter consumer counts them). */
 export const UNSENDABLE_METRIC = "UnsendableEvents";
 
+/** Seconds past its deliverAt of the most overdue held message the scheduler found (0 each run when none): its alarm reads it. */
+export const SCHEDULE_OVERDUE_METRIC = "ScheduleOverdueSeconds";
+
 /** The metric each lane event counts: messages the fast lane forwarded or handed over, endpoints that changed lanes. */
 export const LANE_METRICS: Record<LaneEvent["kind"], string> = {
   forwarded: "LaneForwards",

@@ -41,13 +41,13 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
    * queueText writes them, so no character SQS refuses reaches it. Each message not sent is
    * classified by refusedForGood: the caller ends a refused one and tries a failed one again later.
    */
-  async send(messages: DeliveryMessage[]): Promise<Unsent[]> {
+  async send(messages: DeliveryMessage[], delaySeconds?: readonly number[]): Promise<Unsent[]> {
     const batches = packBatches(messages.map((m) => queueText(serializeMessage(m))));
-    const failed = await mapWithConcurrency(batches, 10, (batch) => this.sendBatch(batch, messages));
+    const failed = await mapWithConcurrency(batches, 10, (batch) => this.sendBatch(batch, messages, delaySeconds));
     return failed.flat();
   }
 
-  private async sendBatch(batch: [number, string][], messages: DeliveryMessage[]): Promise<Unsent[]> {
+  private async sendBatch(batch: [number, string][], messages: DeliveryMessage[], delays?: readonly number[]): Promise<Unsent[]> {
     try {
       const out = await this.client.send(
         new SendMessageBatchCommand({
@@ -56,6 +56,7 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
             Id: String(index),
             MessageBody: body,
             ...messageGroup(this.fairQueues, (messages[index] as DeliveryMessage).tenantId),
+            ...(delays?.[index] && { DelaySeconds: delays[index] }),
           })),
         }),
       );
@@ -71,7 +72,7 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
         return batch.map(([index]) => ({ index, permanent: false, reason }));
       }
       // A refusal of the whole batch names no entry: each is sent alone, so only the one at fault ends.
-      if (batch.length > 1) return (await Promise.all(batch.map((entry) => this.sendBatch([entry], messages)))).flat();
+      if (batch.length > 1) return (await Promise.all(batch.map((entry) => this.sendBatch([entry], messages, delays)))).flat();
       return batch.map(([index]) => ({ index, permanent: true, reason }));
     }
   }

@@ -48,6 +48,7 @@ const COMPONENTS: Record<string, v.GenericSchema> = {
   AcceptedEvent: R.AcceptedEvent,
   Delivery: R.Delivery,
   EventView: R.EventView,
+  ScheduledMessage: R.ScheduledMessage,
   BatchResult: R.BatchResult,
   ApiKey: R.ApiKey,
   Tenant: R.Tenant,

@@ -53,6 +53,12 @@ const endpointFields = {
     v.description("Delays in seconds after each failed attempt; null means the default"),
   ),
   rateLimitPerSecond: nullable(v.pipe(v.number(), v.integer())),
+  signatureHeaders: v.pipe(
+    nullable(v.picklist(["webhook", "svix", "both"])),
+    v.description(
+      "Which signature header names its deliveries carry: webhook-*, svix-* or both; null means the tenant's default (SIGNATURE_HEADERS)",
+    ),
+  ),
   disabledReason: v.pipe(nullable(v.picklist(["gone", "failing", "manual"])), v.description("Why the dispatcher or a caller disabled it")),
   disabledAt: nullable(TIMESTAMP),
   failingSince: v.pipe(nullable(TIMESTAMP), v.description("Start of the current run of failed attempts")),
@@ -156,6 +162,23 @@ export const AcceptedEvent = v.strictObject({
   tenantId: v.string(),
   createdAt: TIMESTAMP,
   endpoints: v.pipe(v.number(), v.integer(), v.minValue(0), v.description("How many endpoints the event was queued for")),
+  deliverAt: v.pipe(v.optional(TIMESTAMP), v.description("When its deliveries may start, when the caller gave one (docs/scheduling.md)")),
+});
+
+export const ScheduledMessage = v.strictObject({
+  eventId: v.string(),
+  tenantId: v.string(),
+  type: EVENT_TYPE,
+  deliverAt: TIMESTAMP,
+  createdAt: TIMESTAMP,
+  state: v.pipe(
+    v.picklist(["waiting", "moving", "sent", "cancelled", "dropped"]),
+    v.description(
+      "waiting: held, cancellable; moving or sent: in the delivery queue, hidden until deliverAt; cancelled: never sent; dropped: its event was never recorded",
+    ),
+  ),
+  endpoints: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  endedAt: nullable(TIMESTAMP),
 });
 
 export const Delivery = v.strictObject({
@@ -172,6 +195,10 @@ export const EventView = v.strictObject({
   ...AcceptedEvent.entries,
   payload: v.pipe(v.unknown(), v.description("The payload as it was emitted")),
   deliveries: v.array(Delivery),
+  schedule: v.pipe(
+    v.optional(ScheduledMessage),
+    v.description("Where a held scheduled message stands (an event held for its deliverAt only)"),
+  ),
 });
 
 /** One hour of an endpoint's chart: requests sent, how many succeeded, and their latency. */

@@ -50,12 +50,16 @@ export const createMessageRoute: SvixRoute = {
   handler: async (e, caller, deps) => {
     const input = svixBody(e, deps, MessageIn);
     refuseShorterRetention(input, deps.logRetentionDays);
-    if (input.deliverAt != null)
-      throw new NotImplementedError("deliverAt needs hookrelay's scheduled delivery, which this deployment does not have yet");
     const app = input.application
       ? (await ensureApp(deps, caller, { ...input.application, uid: input.application.uid ?? e.pathParameters?.app_id })).record
       : await appOf(deps, caller, e);
-    const event = { type: input.eventType, payload: input.payload, ...(input.eventId != null && { id: input.eventId }) };
+    const event = {
+      type: input.eventType,
+      payload: input.payload,
+      ...(input.eventId != null && { id: input.eventId }),
+      // Held until then by hookrelay's scheduled delivery (docs/scheduling.md), as deliverAt on POST /v1/events.
+      ...(input.deliverAt != null && { deliverAt: input.deliverAt }),
+    };
     const [result] = await acceptEvents(deps, [event], svixIdempotencyKey(e), app.id);
     const outcome = result as IntakeResult;
     if (!outcome.ok) throw renamed(outcome.error);
@@ -63,7 +67,8 @@ export const createMessageRoute: SvixRoute = {
     // The message id is a digest of the event id: remembered so that GET …/msg/{msg_…} finds the event.
     const now = deps.clock.now();
     await deps.svixMemo.remember(app.id, messageEntry(messageId), id, expiresAt(now, deps.logRetentionDays));
-    const record = { id, messageId, type, createdAt, body: JSON.stringify(input.payload) } as EventRecord;
+    const { deliverAt } = outcome.event;
+    const record = { id, messageId, type, createdAt, deliverAt, body: JSON.stringify(input.payload) } as EventRecord;
     return json(202, messageOut(record, withContent(e)), outcome.replayed ? { "idempotent-replayed": "true" } : {});
   },
 };

@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.ts";
+import type { SignatureHeaderStyle } from "../endpoints/signature-headers.ts";
 import type { RecoveryStepDeps } from "../events/recovery.ts";
 import type { FeedAppender } from "../feed/deps.ts";
 import type { OperationalEvents } from "../intake/operational.ts";
@@ -99,6 +100,8 @@ export interface DeliveryPolicy {
   disableAfterHours: number;
   circuit: CircuitSettings;
   lanes: LaneSettings;
+  /** The signature header names of endpoints (and tenants) that choose none: SIGNATURE_HEADERS. */
+  signatureHeaders: SignatureHeaderStyle;
 }
 
 /** When an endpoint changes lanes (see model.ts Lane); the way back grows with repeated moves out (lane-exit.ts). */
@@ -123,6 +126,7 @@ export type PolicySettings = Pick<
   | "laneExitSuccesses"
   | "laneExitMaxSuccesses"
   | "laneExitDecaySeconds"
+  | "signatureHeaders"
 >;
 
 /** The delivery rules of a configuration; a probe holds the half-open circuit for one delivery's timeout plus time to log it. */
@@ -141,6 +145,7 @@ export function deliveryPolicy(settings: PolicySettings): DeliveryPolicy {
       slowAfterMs: settings.slowLaneAfterMs,
       ...laneExitRule(settings),
     },
+    signatureHeaders: settings.signatureHeaders,
   };
 }
 

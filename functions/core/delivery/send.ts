@@ -1,4 +1,5 @@
 import { signingSecrets } from "../endpoints/secret-rotation.ts";
+import { endpointSignatureHeaders, signatureHeaders } from "../endpoints/signature-headers.ts";
 import { webhookId } from "../kernel/ids.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint } from "../kernel/model.ts";
 import { Signer } from "../kernel/signing.ts";
@@ -20,10 +21,11 @@ export interface Attempted {
  * Signs and POSTs the message to the endpoint, within `budgetMs` when given (the fast lane's), with
  * `watch` told if it is still unanswered after a while (the slow lane's, lanes.ts). During
  * a secret rotation's grace period the signature header carries one signature per live secret,
- * space-separated, the current one first.
+ * space-separated, the current one first. The id, timestamp and signature go under the endpoint's
+ * `signatureHeaders` names (`webhook-*`, `svix-*` or both).
  */
 export async function sendSigned(
-  deps: Pick<DeliveryDeps, "clock" | "http">,
+  deps: Pick<DeliveryDeps, "clock" | "http" | "policy">,
   message: DeliveryMessage,
   endpoint: Endpoint,
   budgetMs?: number,
@@ -39,9 +41,11 @@ export async function sendSigned(
     ...endpoint.headers,
     "content-type": "application/json",
     "user-agent": USER_AGENT,
-    "webhook-id": id,
-    "webhook-timestamp": String(timestamp),
-    "webhook-signature": signature,
+    ...signatureHeaders(endpointSignatureHeaders(endpoint, deps.policy.signatureHeaders), {
+      id,
+      timestamp: String(timestamp),
+      signature,
+    }),
   };
   const result = await deps.http.post(endpoint.url, headers, message.body, budgetMs, watch);
   const response =

@@ -83,6 +83,7 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     laneSince: now.toISOString(),
     ...(webhook?.retrySchedule !== undefined && { retrySchedule: webhook.retrySchedule }),
     ...(webhook?.rateLimitPerSecond !== undefined && { rateLimitPerSecond: webhook.rateLimitPerSecond }),
+    ...(webhook?.signatureHeaders !== undefined && { signatureHeaders: webhook.signatureHeaders }),
     ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),
     ...(input.uid && { uid: input.uid }),
     ...(input.metadata && { metadata: input.metadata }),
@@ -138,6 +139,7 @@ function patched(current: Endpoint, input: UpdateEndpointInput & EndpointNames, 
   if (input.retrySchedule === null) delete current.retrySchedule;
   if (input.rateLimitPerSecond === null) delete current.rateLimitPerSecond;
   if (input.uid === null) delete current.uid;
+  if (input.signatureHeaders === null) delete current.signatureHeaders;
   const updated: Endpoint = {
     ...current,
     ...(input.url !== undefined && { url: input.url }),
@@ -149,6 +151,7 @@ function patched(current: Endpoint, input: UpdateEndpointInput & EndpointNames, 
     ...(input.rateLimitPerSecond && { rateLimitPerSecond: input.rateLimitPerSecond }),
     ...(input.uid && { uid: input.uid }),
     ...(input.metadata !== undefined && { metadata: input.metadata }),
+    ...(input.signatureHeaders && { signatureHeaders: input.signatureHeaders }),
     ...(input.enabled === false && current.enabled && { disabledReason: "manual" as const, disabledAt: now }),
     updatedAt: now,
   };

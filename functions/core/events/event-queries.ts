@@ -39,8 +39,16 @@ async function scopedRead(deps: QueryDeps, tenantId: string, id: string, scope: 
 
 /** The event as the API shows it, without payload. */
 export function eventSummary(event: EventRecord) {
-  const { id, messageId, type, tenantId, createdAt, endpointIds } = event;
-  return { id, messageId: webhookId({ eventId: id, messageId }), type, tenantId, createdAt, endpoints: endpointIds.length };
+  const { id, messageId, type, tenantId, createdAt, endpointIds, deliverAt } = event;
+  return {
+    id,
+    messageId: webhookId({ eventId: id, messageId }),
+    type,
+    tenantId,
+    createdAt,
+    endpoints: endpointIds.length,
+    ...(deliverAt !== undefined && { deliverAt }),
+  };
 }
 
 /**

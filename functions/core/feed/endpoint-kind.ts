@@ -3,7 +3,7 @@ import type { CreateEndpointInput } from "../requests/validation.ts";
 import { CreateEndpoint, CreatePollingEndpoint, parse } from "../requests/validation.ts";
 
 /** Fields only a webhook endpoint has: a polling endpoint refuses each by name, on create and on update. */
-export const WEBHOOK_ONLY_FIELDS = ["url", "headers", "retrySchedule", "rateLimitPerSecond"] as const;
+export const WEBHOOK_ONLY_FIELDS = ["url", "headers", "retrySchedule", "rateLimitPerSecond", "signatureHeaders"] as const;
 
 /** Throws 422 `validation_failed` naming every webhook-only field given for a polling endpoint. */
 export function refuseWebhookFields(kind: string | undefined, input: object): void {

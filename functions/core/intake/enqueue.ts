@@ -1,6 +1,8 @@
+import type { Clock } from "../kernel/clock.ts";
 import type { DeliveryMessage, EventRecord } from "../kernel/model.ts";
 import type { DeliveryQueue, Unsent } from "../kernel/ports.ts";
 import { deliveryMessage, UNSENDABLE, unsendableNotice } from "../kernel/queue-message.ts";
+import { delaySecondsUntil } from "../scheduling/schedule.ts";
 
 /** Where intake enqueues deliveries. */
 export interface EnqueueDeps {
@@ -10,6 +12,8 @@ export interface EnqueueDeps {
    * there. Without it everything goes to `queue`, and the fast lane forwards them unsent.
    */
   slowQueue?: DeliveryQueue;
+  /** Dates the delay of a scheduled event's messages (its `deliverAt`). */
+  clock: Clock;
 }
 
 /** What became of one event's messages: the endpoints still to send, and those whose delivery ended unsendable. */
@@ -26,30 +30,37 @@ export interface EventSend {
  * one (a repeat, the sweeper) goes to the delivery queue, whose worker forwards it if its endpoint is
  * slow. A message the queue refuses for good is never tried again: one notice per event goes to the
  * dead-letter queue, whose consumer ends those deliveries `exhausted` with error "unsendable". When
- * the notice cannot be sent, they stay unsent, and the next try classifies them again.
+ * the notice cannot be sent, they stay unsent, and the next try classifies them again. A scheduled
+ * event's messages (`deliverAt`) carry it as `notBefore` and are hidden until then, at most 15 minutes
+ * (DelaySeconds, rounded up); a message that comes earlier anyway waits again (delivery/admit.ts).
  */
 export async function sendMessages(
   deps: EnqueueDeps,
   work: [EventRecord, string[]][],
   slow: ReadonlySet<string> = new Set(),
 ): Promise<EventSend[]> {
-  const lanes = new Map<DeliveryQueue, { messages: DeliveryMessage[]; owner: [number, string][] }>();
+  const lanes = new Map<DeliveryQueue, { messages: DeliveryMessage[]; delays: number[]; owner: [number, string][] }>();
+  const nowMs = deps.clock.now().getTime();
   work.forEach(([record, endpointIds], i) => {
+    const dueMs = record.deliverAt === undefined ? undefined : Date.parse(record.deliverAt);
+    const later = dueMs !== undefined && dueMs > nowMs;
     for (const endpointId of endpointIds) {
       const queue = deps.slowQueue && slow.has(endpointId) ? deps.slowQueue : deps.queue;
-      const lane = lanes.get(queue) ?? { messages: [], owner: [] };
+      const lane = lanes.get(queue) ?? { messages: [], delays: [], owner: [] };
       lanes.set(queue, lane);
-      lane.messages.push(deliveryMessage(record, endpointId));
+      const message = deliveryMessage(record, endpointId);
+      lane.messages.push(later ? { ...message, notBefore: record.deliverAt } : message);
+      lane.delays.push(later ? delaySecondsUntil(dueMs, nowMs) : 0);
       lane.owner.push([i, endpointId]);
     }
   });
   const results: EventSend[] = work.map(() => ({ unsent: [], unsendable: [] }));
   const refused: { endpointIds: string[]; reason: string }[] = work.map(() => ({ endpointIds: [], reason: "" }));
   await Promise.all(
-    [...lanes].map(async ([queue, { messages, owner }]) => {
+    [...lanes].map(async ([queue, { messages, delays, owner }]) => {
       let failed: Unsent[];
       try {
-        failed = await queue.send(messages);
+        failed = await queue.send(messages, delays.some((d) => d > 0) ? delays : undefined);
       } catch (error) {
         failed = messages.map((_, index) => ({ index, permanent: false, reason: String(error) }));
       }

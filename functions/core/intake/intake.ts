@@ -8,6 +8,8 @@ import type { EventRecord } from "../kernel/model.ts";
 import type { EventStore } from "../kernel/ports.ts";
 import { checked } from "../requests/field-problems.ts";
 import { EmitEvent } from "../requests/validation.ts";
+import { scheduledItem, tooManyScheduled } from "../scheduling/hold.ts";
+import { type SchedulingDeps, timingOf } from "../scheduling/schedule.ts";
 import { type EnqueueDeps, sendMessages } from "./enqueue.ts";
 import { answerRepeats, type Candidate, type Repeats } from "./idempotency.ts";
 
@@ -16,6 +18,8 @@ export interface IntakeDeps extends PayloadCheckDeps, EnqueueDeps {
   events: EventStore;
   clock: Clock;
   logRetentionDays: number;
+  /** Holds events whose `deliverAt` is further ahead than the scheduler's lead. */
+  scheduling: SchedulingDeps;
 }
 
 /** What the caller learns of an accepted event. */
@@ -27,6 +31,8 @@ export interface AcceptedEvent {
   tenantId: string;
   createdAt: string;
   endpoints: number;
+  /** When its deliveries may start, when the caller gave one. */
+  deliverAt?: string;
 }
 
 /** One result per submitted event: accepted, or the error that kept it out. */
@@ -112,29 +118,59 @@ async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: I
     c.record.endpointIds = receivers.map((e) => e.id);
     for (const e of receivers) if (inSlowLane(e)) slow.add(e.id);
   });
+  const nowMs = deps.clock.now().getTime();
+  const isHeld = (c: Candidate) =>
+    c.record.deliverAt !== undefined &&
+    c.record.endpointIds.length > 0 &&
+    timingOf(Date.parse(c.record.deliverAt), nowMs, deps.scheduling.leadSeconds).kind === "held";
+  const recorded = [...fresh.filter((c) => !isHeld(c)), ...(await holdAll(deps, fresh.filter(isHeld), results))];
+  const sending = recorded.filter((c) => !isHeld(c));
   const sent = await sendMessages(
     deps,
-    fresh.map((c) => [c.record, c.record.endpointIds]),
+    sending.map((c) => [c.record, c.record.endpointIds]),
     slow,
   );
   // An event SQS did not fully accept is still recorded, with what is left to send: a repeat of
   // the call, or the sweeper, sends just that. A message SQS refused for good is not left to send:
   // its delivery ends unsendable (see sendMessages), like one to an endpoint that answered 410.
-  fresh.forEach((c, i) => {
+  sending.forEach((c, i) => {
     const unsent = sent[i]?.unsent ?? [];
     if (unsent.length > 0) c.record.unsent = unsent;
   });
   try {
-    await deps.events.putNew(fresh.map((c) => c.record));
+    await deps.events.putNew(recorded.map((c) => c.record));
   } catch (cause) {
-    failAll(results, fresh, cause);
+    failAll(results, recorded, cause);
     return;
   }
-  for (const c of fresh) {
+  for (const c of recorded) {
     results[c.index] = c.record.unsent
       ? { ok: false, error: new DependencyError("sqs", "SQS did not accept every message; repeat the call to finish") }
       : { ok: true, event: accepted(c.record), replayed: false };
   }
+}
+
+/**
+ * Holds each event for the scheduler (before it is recorded: a crash between leaves a held item
+ * without an event, which the scheduler drops, never an event nobody will send); answers the ones
+ * held, or found held by an earlier try of the same call. A tenant at MAX_SCHEDULED_PER_TENANT gets
+ * 429 too_many_scheduled for the event, which is then not recorded.
+ */
+async function holdAll(deps: IntakeDeps, held: Candidate[], results: IntakeResult[]): Promise<Candidate[]> {
+  const { store, maxPerTenant } = deps.scheduling;
+  const kept: Candidate[] = [];
+  await Promise.all(
+    held.map(async (c) => {
+      try {
+        const outcome = await store.hold(scheduledItem(c.record), maxPerTenant);
+        if (outcome !== "full") kept.push(c);
+        else results[c.index] = { ok: false, error: tooManyScheduled(c.record.tenantId, maxPerTenant) };
+      } catch (cause) {
+        results[c.index] = { ok: false, error: asDependencyError(cause) };
+      }
+    }),
+  );
+  return kept;
 }
 
 /** Finishes events a failed intake left half-sent: sends what is left, then marks them sent. */
@@ -156,7 +192,7 @@ async function finishSending(deps: IntakeDeps, resumes: [number, EventRecord][],
  * fails for now. Messages SQS refuses for good end unsendable and count as done, so an event is never
  * left for the sweeper to retry for ever. Returns the endpoints whose delivery ended unsendable.
  */
-export async function sendRest(deps: Pick<IntakeDeps, "queue" | "events">, record: EventRecord): Promise<string[]> {
+export async function sendRest(deps: Pick<IntakeDeps, "queue" | "events" | "clock">, record: EventRecord): Promise<string[]> {
   const [sent] = await sendMessages(deps, [[record, record.unsent ?? []]]);
   if ((sent?.unsent ?? []).length > 0) throw new DependencyError("sqs", "SQS did not accept every message");
   await deps.events.markSent(record.tenantId, record.id);
@@ -189,6 +225,17 @@ function prepare(
   }
   const tenantId = confined ?? event.tenantId ?? "default";
   const { body } = limits;
+  const { deliverAt } = event;
+  const horizonMs = deps.scheduling.horizonHours * 3_600_000;
+  if (deliverAt !== undefined && Date.parse(deliverAt) > now.getTime() + horizonMs) {
+    return invalidFields([
+      {
+        path: "deliverAt",
+        message: `must be at most ${deps.scheduling.horizonHours} hours ahead (SCHEDULE_HORIZON_HOURS), not after ${new Date(now.getTime() + horizonMs).toISOString()}`,
+        maxHours: deps.scheduling.horizonHours,
+      },
+    ]);
+  }
   const key = event.id ?? idempotencyKey;
   const id = event.id ?? (key ? eventIdForKey(tenantId, key) : newId("evt", now.getTime()));
   const record: EventRecord = {
@@ -198,9 +245,15 @@ function prepare(
     type: event.type,
     body,
     createdAt: now.toISOString(),
-    requestHash: requestHash(tenantId, event.type, body),
+    // A repeat that asks for another time is a conflicting reuse of the key, not a replay.
+    requestHash: deliverAt === undefined ? requestHash(tenantId, event.type, body) : requestHash(tenantId, event.type, body, deliverAt),
     endpointIds: [],
-    expiresAt: expiresAt(now, deps.logRetentionDays),
+    ...(deliverAt !== undefined && { deliverAt }),
+    // A held event is kept for the retention counted from its own time, so its log outlives its delivery.
+    expiresAt: expiresAt(
+      deliverAt !== undefined && Date.parse(deliverAt) > now.getTime() ? new Date(deliverAt) : now,
+      deps.logRetentionDays,
+    ),
   };
   return { record, keyed: key !== undefined, payload: event.payload };
 }
@@ -222,6 +275,14 @@ function failAll(results: IntakeResult[], candidates: Candidate[], cause: unknow
 }
 
 function accepted(record: EventRecord): AcceptedEvent {
-  const { id, messageId, type, tenantId, createdAt, endpointIds } = record;
-  return { id, messageId: webhookId({ eventId: id, messageId }), type, tenantId, createdAt, endpoints: endpointIds.length };
+  const { id, messageId, type, tenantId, createdAt, endpointIds, deliverAt } = record;
+  return {
+    id,
+    messageId: webhookId({ eventId: id, messageId }),
+    type,
+    tenantId,
+    createdAt,
+    endpoints: endpointIds.length,
+    ...(deliverAt !== undefined && { deliverAt }),
+  };
 }

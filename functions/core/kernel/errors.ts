@@ -23,7 +23,9 @@ export type ApiErrorCode =
   | "not_a_polling_endpoint"
   | "cursor_expired"
   | "too_many_polls"
-  | "use_feed_url";
+  | "use_feed_url"
+  | "too_many_scheduled"
+  | "schedule_started";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -57,6 +59,10 @@ const STATUS: Record<ApiErrorCode, number> = {
   // A long poll sent to the API function, which holds none: the feed's own URL does (the feedUrl of the details entry for wait).
   // Not 421 Misdirected Request: Node's fetch repeats a request once on 421, doubling the call.
   use_feed_url: 400,
+  // MAX_SCHEDULED_PER_TENANT: waiting helps (held messages leave as they fall due), so 429 with Retry-After.
+  too_many_scheduled: 429,
+  // DELETE of a held message the scheduler has already moved to the queue (within SCHEDULE_LEAD_SECONDS of its time).
+  schedule_started: 409,
 };
 
 /**

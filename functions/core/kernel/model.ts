@@ -1,5 +1,7 @@
 /** Domain records shared by the core, the adapters and the handlers. */
 
+import type { SignatureHeaderStyle } from "../endpoints/signature-headers.ts";
+
 export interface Endpoint {
   id: string;
   tenantId: string;
@@ -21,6 +23,8 @@ export interface Endpoint {
   retrySchedule?: number[];
   /** Most deliveries per second to this endpoint; above it deliveries wait. */
   rateLimitPerSecond?: number;
+  /** The signature header names its deliveries carry; absent means its tenant's default (endpoints/signature-headers.ts). */
+  signatureHeaders?: SignatureHeaderStyle;
   /** Why the endpoint was disabled: "gone" (410), "failing" (failed for too long) or "manual" (PATCH). */
   disabledReason?: DisabledReason;
   disabledAt?: string;
@@ -99,6 +103,8 @@ export interface EventRecord {
   endpointIds: string[];
   /** Endpoints whose messages SQS has not accepted yet: set only when intake failed midway. */
   unsent?: string[];
+  /** When its deliveries may start (scheduled delivery, docs/scheduling.md); absent: at once. */
+  deliverAt?: string;
   expiresAt: number;
 }
 

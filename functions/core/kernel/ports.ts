@@ -96,8 +96,11 @@ export interface Unsent {
 
 /** The delivery queue: sends delivery messages, and dead-letters what will never be delivered. */
 export interface DeliveryQueue {
-  /** Enqueues every message; returns the ones that were not sent, each classified. */
-  send(messages: DeliveryMessage[]): Promise<Unsent[]>;
+  /**
+   * Enqueues every message, message i hidden for `delaySeconds[i]` (0 to 900, SQS's DelaySeconds;
+   * absent: 0); returns the ones that were not sent, each classified.
+   */
+  send(messages: DeliveryMessage[], delaySeconds?: readonly number[]): Promise<Unsent[]>;
   /** Sends `body` to the dead-letter queue with the reason it ended there; throws a DependencyError when it cannot. */
   deadLetter(body: string, reason: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { PORTAL_MAX_SECONDS } from "../access/portal-sessions.ts";
 import { MAX_GRACE_PERIOD_SECONDS } from "../endpoints/secret-rotation.ts";
+import { SIGNATURE_HEADER_STYLES } from "../endpoints/signature-headers.ts";
 import { invalidField, invalidFields } from "../kernel/errors.ts";
 import { isValidSecret } from "../kernel/signing.ts";
 import { parseTimestamp } from "../kernel/timestamp.ts";
@@ -35,7 +36,7 @@ export const RESERVED_HEADER_NAMES: readonly string[] = [
 const RESERVED_HEADERS = new Set(RESERVED_HEADER_NAMES);
 const isReservedHeader = (name: string): boolean => {
   const lower = name.toLowerCase();
-  return RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-");
+  return RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-") || lower.startsWith("svix-");
 };
 /** An HTTP token (RFC 9110), exactly the names Node's client accepts. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -86,6 +87,8 @@ const HEADERS = v.pipe(
   ),
   v.check((h) => Object.keys(h).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`),
 );
+/** `webhook-*`, `svix-*` or both (endpoints/signature-headers.ts). */
+const SIGNATURE_HEADERS = v.picklist(SIGNATURE_HEADER_STYLES, 'must be "webhook", "svix" or "both"');
 const EVENT_TYPES = v.pipe(v.array(EVENT_TYPE), v.minLength(1), v.maxLength(100));
 const SECRET = v.pipe(v.string(), v.check(isValidSecret, "must be whsec_ followed by base64 of 24 to 64 bytes"));
 const DESCRIPTION = v.pipe(v.string(), v.maxLength(1024));
@@ -122,6 +125,7 @@ export const CreateEndpoint = v.strictObject({
   secret: v.optional(SECRET),
   retrySchedule: v.optional(RETRY_SCHEDULE),
   rateLimitPerSecond: v.optional(RATE_LIMIT),
+  signatureHeaders: v.optional(SIGNATURE_HEADERS),
 });
 /** A polling endpoint: no URL, headers, retry schedule or rate limit (functions/core/feed/endpoint-kind.ts refuses them by name). */
 export const CreatePollingEndpoint = v.strictObject({
@@ -142,6 +146,7 @@ export const UpdateEndpoint = v.strictObject({
   headers: v.optional(HEADERS),
   retrySchedule: v.optional(v.nullable(RETRY_SCHEDULE)),
   rateLimitPerSecond: v.optional(v.nullable(RATE_LIMIT)),
+  signatureHeaders: v.optional(v.nullable(SIGNATURE_HEADERS)),
 });
 export type UpdateEndpointInput = v.InferOutput<typeof UpdateEndpoint>;
 
@@ -167,6 +172,8 @@ export const EmitEvent = v.strictObject({
   payload: v.unknown(),
   tenantId: v.optional(TENANT_ID),
   id: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "must be 1 to 128 letters, digits, '.', '_', '-' or ':'"))),
+  /** Scheduled delivery (docs/scheduling.md): not before this time; a past time sends now. */
+  deliverAt: v.optional(TIMESTAMP),
 });
 export type EmitEventInput = v.InferOutput<typeof EmitEvent>;
 

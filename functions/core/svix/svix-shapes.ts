@@ -61,7 +61,7 @@ export function messageOut(event: EventRecord, withContent: boolean) {
     payload: withContent && event.body ? (JSON.parse(event.body) as unknown) : {},
     channels: null,
     tags: null,
-    deliverAt: null,
+    deliverAt: event.deliverAt ?? null,
     timestamp: event.createdAt,
   };
 }
