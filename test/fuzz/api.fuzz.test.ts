@@ -24,8 +24,8 @@ import {
 } from "../support/fakes.ts";
 import { MemoryFeed } from "../support/memory-feed.ts";
 import { MemoryPollLeases } from "../support/memory-poll-leases.ts";
-import { MemorySvixMemo, MemoryTenantStore } from "../support/memory-tenants.ts";
 import { MemoryScheduleStore } from "../support/memory-schedule.ts";
+import { MemorySvixMemo, MemoryTenantStore } from "../support/memory-tenants.ts";
 import { anyTimestamp } from "../support/timestamps.ts";
 
 /*
