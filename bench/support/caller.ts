@@ -23,10 +23,26 @@ export function tagCallers(fallback?: string): void {
 const running = new Set<{ cpuMicros: number; overlapped: boolean }>();
 let lastCpu = 0;
 
+/** This thread's CPU time so far, in µs. */
+const threadCpuMicros = (): number => {
+  const used = process.threadCpuUsage();
+  return used.user + used.system;
+};
+let readCpu = threadCpuMicros;
+
+/** Reads CPU time from `read` (µs) instead of the thread's until the returned function is called: the unit test's clock. */
+export function useCpuClock(read: () => number): () => void {
+  readCpu = read;
+  lastCpu = read();
+  return () => {
+    readCpu = threadCpuMicros;
+    lastCpu = threadCpuMicros();
+  };
+}
+
 /** Splits the thread's CPU since the last start or end equally among the invocations running meanwhile. */
 function settle(): void {
-  const used = process.threadCpuUsage();
-  const now = used.user + used.system;
+  const now = readCpu();
   const share = (now - lastCpu) / Math.max(1, running.size);
   lastCpu = now;
   for (const invocation of running) invocation.cpuMicros += share;

@@ -14,8 +14,8 @@ import { errorResponse } from "./response.ts";
 import type { Route, ServedRoute } from "./route.ts";
 import { PUBLIC_PATHS, ROUTES } from "./routes.ts";
 import { svixErrorResponse } from "./svix/svix-errors.ts";
+import { SVIX_PUBLIC_PATHS, SVIX_ROUTE_KEYS } from "./svix/svix-paths.ts";
 import { SVIX_PREFIX, type SvixRoute } from "./svix/svix-route.ts";
-import { SVIX_PUBLIC_PATHS, SVIX_ROUTES } from "./svix/svix-routes.ts";
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
@@ -45,13 +45,25 @@ export function apiRoutes(deps: ApiDeps, authenticator: () => Promise<Authentica
   return declared.map((route) => served(route, deps, authenticator));
 }
 
-/** A route of the Svix face bound to the API's ports: the same keys and rules as /v1; a portal session has no access to it. */
-function servedSvix(route: SvixRoute, deps: ApiDeps, authenticator: () => Promise<Authenticator>) {
+/** The Svix face's routes, loaded on the first /api/v1 request (svix-paths.ts says why). */
+let svixFace: Promise<readonly SvixRoute[]> | undefined;
+function svixRoutes(): Promise<readonly SvixRoute[]> {
+  svixFace ??= import("./svix/svix-routes.ts").then((face) => face.SVIX_ROUTES);
+  return svixFace;
+}
+
+/**
+ * A route of the Svix face bound to the API's ports: the same keys and rules as /v1; a portal
+ * session has no access to it. Its declaration is read from the face when the route is first called.
+ */
+function servedSvix(method: string, path: string, deps: ApiDeps, authenticator: () => Promise<Authenticator>) {
   return {
-    method: route.method,
-    path: route.path,
-    handler: (event: APIGatewayProxyEventV2, caller: Principal) => {
+    method,
+    path,
+    handler: async (event: APIGatewayProxyEventV2, caller: Principal) => {
       if (caller.kind === "portal") throw new ApiError("forbidden", "A portal session may not use the Svix-compatible API");
+      const route = (await svixRoutes()).find((r) => r.method === method && r.path === path);
+      if (!route) throw new Error(`The Svix face declares no ${method} ${path}: svix-paths.ts and svix-routes.ts disagree`);
       if (route.admin !== undefined) requireAdmin(caller, route.admin);
       return route.handler(event, caller, deps, authenticator);
     },
@@ -85,8 +97,8 @@ export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Aut
     },
   }));
   // The Svix face answers with the same keys and the same core; the feed function serves none of it.
-  const svix = (feedOnly ? [] : SVIX_ROUTES)
-    .map((route) => servedSvix(route, deps, authenticator))
+  const svix = (feedOnly ? [] : SVIX_ROUTE_KEYS)
+    .map(([method, path]) => servedSvix(method, path, deps, authenticator))
     .map((route) => ({
       ...route,
       handler: (event: APIGatewayProxyEventV2) => route.handler(event, callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" }),

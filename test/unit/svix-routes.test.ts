@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "../../functions/api/openapi/document.ts";
 import { svixDocument } from "../../functions/api/svix/svix-document.ts";
+import { SVIX_PUBLIC_PATHS, SVIX_ROUTE_KEYS } from "../../functions/api/svix/svix-paths.ts";
 import { SVIX_ROUTES } from "../../functions/api/svix/svix-routes.ts";
 import { apiCaller } from "../support/api-caller.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
@@ -20,6 +21,16 @@ describe("the Svix face's routes", () => {
     expect(new Set(SVIX_ROUTES.map((r) => `${r.method} ${r.path}`)).size).toBe(SVIX_ROUTES.length);
     const v1 = openApiDocument() as { paths: Record<string, unknown> };
     expect(Object.keys(v1.paths).filter((p) => p.startsWith("/api/"))).toEqual([]);
+  });
+
+  it("are the router's table at start, route for route, and its public paths are the routes declared public", () => {
+    // The router knows the face by svix-paths.ts and loads the declarations on the first /api/v1 request.
+    expect(SVIX_ROUTE_KEYS.map(([method, path]) => `${method} ${path}`)).toEqual(SVIX_ROUTES.map((r) => `${r.method} ${r.path}`));
+    expect([...SVIX_PUBLIC_PATHS].sort()).toEqual(
+      SVIX_ROUTES.filter((r) => r.public)
+        .map((r) => r.path)
+        .sort(),
+    );
   });
 
   it("serve /api/v1/openapi.json without a key, describing every route", async () => {

@@ -57,6 +57,3 @@ export const SVIX_ROUTES: readonly SvixRoute[] = [
   apps.appPortalAccessRoute,
   apps.dashboardAccessRoute,
 ];
-
-/** The Svix face's routes that need no key. */
-export const SVIX_PUBLIC_PATHS: ReadonlySet<string> = new Set(SVIX_ROUTES.filter((r) => r.public).map((r) => r.path));
