@@ -7,6 +7,7 @@ import { DynamoFeed } from "./adapters/dynamo/dynamo-feed.ts";
 import { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
 import { DynamoRateCounter } from "./adapters/dynamo/dynamo-rate-counter.ts";
 import { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
+import { DynamoTenantStore } from "./adapters/dynamo/dynamo-tenant-store.ts";
 import { destinationCheck } from "./adapters/http/destination-check.ts";
 import { NodeHttpSender, type Resolver } from "./adapters/http/http-sender.ts";
 import { createDocumentClient, createSqsClient } from "./adapters/lambda/aws-clients.ts";
@@ -21,6 +22,8 @@ import { type DeliveryPolicy, deliveryPolicy, type HttpSender } from "./core/del
 import type { OperationalEvents } from "./core/intake/operational.ts";
 import { operationalEvents } from "./core/intake/operational-events.ts";
 import { type Clock, systemClock } from "./core/kernel/clock.ts";
+import { hidingExpired } from "./core/lifecycle/hide-expired.ts";
+import { TenantStatusCache } from "./core/lifecycle/retention.ts";
 import { queueRetentionSeconds } from "./core/policy/retry-schedule.ts";
 import { DestinationPolicy } from "./core/ssrf/destination-policy.ts";
 
@@ -49,6 +52,10 @@ export interface Runtime {
   /** Per-endpoint one-second rate windows. */
   rates: DynamoRateCounter;
   recoveries: DynamoRecoveryStore;
+  /** Tenant records and deletions. */
+  tenants: DynamoTenantStore;
+  /** Each tenant's retention and tombstone, cached per container for TENANT_STATUS_CACHE_SECONDS. */
+  tenantStatus: TenantStatusCache;
   /** Polling endpoints' feeds. */
   feed: DynamoFeed;
   /** Leases of long polls (MAX_POLLS_PER_ENDPOINT, MAX_POLLS_PER_TENANT). */
@@ -78,8 +85,11 @@ export function createRuntime(service: string, env: Record<string, string | unde
     ownSockets: processListeners,
   });
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
-  const events = new DynamoEventStore(dynamo, config.tableName);
+  // Reads hide what is past its expiresAt: TTL deletes it days late (and the local emulator never does).
+  const events = hidingExpired(new DynamoEventStore(dynamo, config.tableName), systemClock);
   const queue = new SqsDeliveryQueue(sqs, config.deliveryQueueUrl, config.deadLetterQueueUrl, config.fairQueues);
+  const tenants = new DynamoTenantStore(dynamo, config.tableName);
+  const tenantStatus = new TenantStatusCache(tenants, systemClock, config.logRetentionDays);
   return {
     config,
     clock: systemClock,
@@ -87,11 +97,10 @@ export function createRuntime(service: string, env: Record<string, string | unde
     log: createLog(config.logFormat, config.logLevel, service),
     endpoints,
     events,
-    attempts: new DynamoAttemptLog(dynamo, config.tableName, {
-      clock: systemClock,
-      sleep: realSleep,
-      remainingMs: () => budget.remainingMs(),
-    }),
+    attempts: hidingExpired(
+      new DynamoAttemptLog(dynamo, config.tableName, { clock: systemClock, sleep: realSleep, remainingMs: () => budget.remainingMs() }),
+      systemClock,
+    ),
     queue,
     http,
     budget,
@@ -99,7 +108,9 @@ export function createRuntime(service: string, env: Record<string, string | unde
     checkUrl: destinationCheck(http),
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),
-    recoveries: new DynamoRecoveryStore(dynamo, config.tableName),
+    recoveries: hidingExpired(new DynamoRecoveryStore(dynamo, config.tableName), systemClock),
+    tenants,
+    tenantStatus,
     feed: new DynamoFeed(dynamo, config.tableName),
     pollLeases: new DynamoPollLeases(dynamo, config.tableName),
     requeue: new SqsRequeue(sqs, config.deliveryQueueUrl, config.fairQueues),
@@ -109,6 +120,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
       queue,
       clock: systemClock,
       logRetentionDays: config.logRetentionDays,
+      tenantStatus,
     }),
     policy: deliveryPolicy(config),
     queueRetentionSeconds: queueRetentionSeconds(config.retrySchedule),

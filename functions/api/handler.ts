@@ -68,7 +68,8 @@ export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Aut
         let caller: Principal | undefined;
         if (session !== undefined) caller = await (await authenticator()).authenticatePortal(session, deps.clock.now());
         else if (presented !== undefined) caller = await (await authenticator()).authenticate(presented);
-        if (!caller) {
+        // A deleted tenant's keys and portal sessions stop at its tombstone (within TENANT_STATUS_CACHE_SECONDS).
+        if (!caller || (caller.kind !== "admin" && (await deps.tenantStatus.statusOf(caller.tenantId)).deleted)) {
           throw new ApiError(
             "unauthorized",
             "Send a valid API key as Authorization: Bearer <key>, or a live portal session as Portal <token>",

@@ -1,6 +1,5 @@
 import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
 import { DynamoEventTypeStore } from "../adapters/dynamo/dynamo-event-type-store.ts";
-import { DynamoTenantStore } from "../adapters/dynamo/dynamo-tenant-store.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
 import { realSleep } from "../adapters/lambda/persistent-call.ts";
 import { JsonSchemaCompiler } from "../adapters/schemas/json-schemas.ts";
@@ -24,7 +23,8 @@ export const handler = runtime.budget.wrap(
       events: runtime.events,
       attempts: runtime.attempts,
       apiKeys,
-      tenants: new DynamoTenantStore(runtime.dynamo, config.tableName),
+      tenants: runtime.tenants,
+      tenantStatus: runtime.tenantStatus,
       eventTypes: new CachedEventTypeStore(
         new DynamoEventTypeStore(runtime.dynamo, config.tableName),
         runtime.clock,

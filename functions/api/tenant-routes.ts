@@ -70,9 +70,10 @@ export const updateTenantRoute: Route = {
     DOC: return {
       operationId: "updateTenant",
       tag: "Tenants",
-      summary: "Change a tenant's name or metadata (admin only)",
-      description: "Each field given replaces the stored one; `name: null` removes the name.",
-      body: { schema: UpdateTenant, example: { name: "Acme Corporation" } },
+      summary: "Change a tenant's name, metadata or settings (admin only)",
+      description:
+        "Each field given replaces the stored one; `name: null` removes the name. `settings.retentionDays` keeps the tenant's events, attempts, feed items and recoveries that many days instead of LOG_RETENTION_DAYS (`null` goes back to it); it applies to what is written after the change, within 30 seconds. See docs/lifecycle.md.",
+      body: { schema: UpdateTenant, example: { name: "Acme Corporation", settings: { retentionDays: 7 } } },
       success: { status: 200, description: "The tenant as changed", schema: R.Tenant },
       errors: ["concurrent_update"],
     };

@@ -14,7 +14,7 @@ import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { SERVICE_NAMES } from "../../lib/dispatcher-monitoring.ts";
 import { deliveryDeps } from "../support/delivery-deps.ts";
 import { captureEmf, keyOf, type MetricKey, metricsOfEmfLine, metricsReadByTemplate, sqsEvent } from "../support/emf.ts";
-import { endpointFixture, FakeClock, MemoryAttemptLog, MemoryRecoveryStore, RecordingOperationalEvents } from "../support/fakes.ts";
+import { deadLetterDeps, endpointFixture, MemoryAttemptLog } from "../support/fakes.ts";
 import { type Resource, SYNTH_TIMEOUT_MS } from "./helpers.ts";
 import { alarmedStack } from "./synthesized.ts";
 
@@ -57,13 +57,7 @@ async function emittedMetrics(): Promise<MetricKey[]> {
   const slowBatch = sqsEvent([JSON.stringify(message("evt_5", "ep_back"))]);
   for (const r of slowBatch.Records) r.eventSourceARN = slowArn;
   const deadLetter = createDeadLetterHandler(
-    {
-      attempts: new MemoryAttemptLog(),
-      clock: new FakeClock(),
-      logRetentionDays: 30,
-      operational: new RecordingOperationalEvents(),
-      recoveries: new MemoryRecoveryStore(),
-    },
+    deadLetterDeps(new MemoryAttemptLog()),
     createDeliveryMetrics("json", SERVICE_NAMES.deadLetter),
   );
   const lines = await captureEmf(async () => {

@@ -3,7 +3,6 @@ import { defaultTestPolicy } from "./delivery-deps.ts";
 import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
 import { MemoryPollLeases } from "./memory-poll-leases.ts";
-import { MemoryTenantStore } from "./memory-tenants.ts";
 
 /** The API's ports, each an in-memory fake a test can inspect, at the configuration's defaults; spread and override. */
 export function memoryApiDeps() {
@@ -12,7 +11,6 @@ export function memoryApiDeps() {
     ...intake,
     attempts: new MemoryAttemptLog(),
     apiKeys: new MemoryApiKeyStore(),
-    tenants: new MemoryTenantStore(),
     requeue: intake.queue,
     recoveries: new MemoryRecoveryStore(),
     maxBodyBytes: 65_536,

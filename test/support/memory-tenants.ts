@@ -1,9 +1,18 @@
-import type { TenantRecord } from "../../functions/core/kernel/model.ts";
+import type { TenantDeletion, TenantRecord } from "../../functions/core/kernel/model.ts";
 import type { TenantStore } from "../../functions/core/kernel/ports.ts";
 
 /** Tenant records in a map, listed oldest first as the table's index lists them; the revision checked as the table's condition does. */
 export class MemoryTenantStore implements TenantStore {
   readonly items = new Map<string, TenantRecord>();
+  readonly deletions = new Map<string, TenantDeletion>();
+  /** Reads of status(), counted to show the cache bounds them. */
+  statusReads = 0;
+  async status(id: string) {
+    this.statusReads++;
+    const record = this.items.get(id);
+    const deletion = this.deletions.get(id);
+    return { ...(record && { record: structuredClone(record) }), ...(deletion && { deletion: structuredClone(deletion) }) };
+  }
   async get(id: string) {
     const found = this.items.get(id);
     return found && structuredClone(found);

@@ -341,8 +341,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a tenant's name or metadata (admin only)
-         * @description Each field given replaces the stored one; `name: null` removes the name.
+         * Change a tenant's name, metadata or settings (admin only)
+         * @description Each field given replaces the stored one; `name: null` removes the name. `settings.retentionDays` keeps the tenant's events, attempts, feed items and recoveries that many days instead of LOG_RETENTION_DAYS (`null` goes back to it); it applies to what is written after the change, within 30 seconds. See docs/lifecycle.md.
          */
         patch: operations["updateTenant"];
         trace?: never;
@@ -987,6 +987,10 @@ export interface components {
             name?: string;
             metadata: {
                 [key: string]: string;
+            };
+            settings?: {
+                /** @description Days its items are kept; absent: LOG_RETENTION_DAYS */
+                retentionDays?: number;
             };
             /**
              * Format: date-time
@@ -4005,7 +4009,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Acme Corporation"
+                 *       "name": "Acme Corporation",
+                 *       "settings": {
+                 *         "retentionDays": 7
+                 *       }
                  *     }
                  */
                 "application/json": {
@@ -4013,6 +4020,9 @@ export interface operations {
                     /** @description String pairs for your own use */
                     metadata?: {
                         [key: string]: string;
+                    };
+                    settings?: {
+                        retentionDays?: number | null;
                     };
                 };
             };

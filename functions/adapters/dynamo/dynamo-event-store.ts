@@ -83,7 +83,9 @@ export class DynamoEventStore implements EventStore {
               ...tenantIndex(event),
               ...storedBody(event),
             },
-            ConditionExpression: "attribute_not_exists(pk)",
+            // An event past its retention that TTL has not deleted yet is gone for readers: its id may be taken again.
+            ConditionExpression: "attribute_not_exists(pk) OR expiresAt <= :created",
+            ExpressionAttributeValues: { ":created": Math.floor(Date.parse(event.createdAt) / 1000) },
           }),
         );
       } catch (error) {

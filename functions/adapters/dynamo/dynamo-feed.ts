@@ -138,7 +138,11 @@ function newKey(): string {
 }
 
 function toSlot(item: Item): FeedSlot {
-  const slot: FeedSlot = { seq: Number(item.seq), allocatedAt: String(item.allocatedAt) };
+  const slot: FeedSlot = {
+    seq: Number(item.seq),
+    allocatedAt: String(item.allocatedAt),
+    ...(typeof item.expiresAt === "number" && { expiresAt: item.expiresAt }),
+  };
   if (typeof item.entryId === "string") {
     slot.entry = {
       id: item.entryId,

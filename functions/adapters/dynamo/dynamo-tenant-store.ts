@@ -1,10 +1,10 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { TenantRecord } from "../../core/kernel/model.ts";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { TenantDeletion, TenantRecord } from "../../core/kernel/model.ts";
 import type { Page, TenantStore } from "../../core/kernel/ports.ts";
 import { conditionalWrite, dynamo, queryPage } from "./dynamo-paging.ts";
 import { keys, TABLE_DESIGN } from "./table-design.ts";
 
-const FIELDS = ["id", "name", "metadata", "createdAt", "updatedAt", "revision"] as const;
+const FIELDS = ["id", "name", "metadata", "createdAt", "updatedAt", "settings", "revision"] as const;
 
 /**
  * Tenant records in the DynamoDB table, listed oldest first on gsi1 under one partition: tenants are
@@ -52,6 +52,24 @@ export class DynamoTenantStore implements TenantStore {
     return out.Attributes !== undefined;
   }
 
+  async status(id: string): Promise<{ record?: TenantRecord; deletion?: TenantDeletion }> {
+    // One Query over the tenant's partition (record, endpoint count, deletion: three small items, one read unit).
+    const out = await dynamo("read tenant status", () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.tenantPartition(id) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const items = out.Items ?? [];
+    const record = items.find((i) => i.sk === keys.tenant(id).sk);
+    const deletion = items.find((i) => i.sk === keys.tenantDeletion(id).sk);
+    return { ...(record && { record: pick(record) }), ...(deletion && { deletion: deletionOf(deletion) }) };
+  }
+
   async list(limit: number, cursor?: string): Promise<Page<TenantRecord>> {
     const page = await queryPage(
       this.client,
@@ -76,4 +94,10 @@ function item(tenant: TenantRecord, revision: number): Record<string, unknown> {
 function pick(item: Record<string, unknown>): TenantRecord {
   const record = Object.fromEntries(FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]]));
   return { metadata: {}, revision: 0, ...record } as TenantRecord;
+}
+
+/** The deletion item without its keys. */
+export function deletionOf(item: Record<string, unknown>): TenantDeletion {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...deletion } = item;
+  return deletion as unknown as TenantDeletion;
 }

@@ -13,6 +13,7 @@
  * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
  * | endpoint count | TENANT#{tenant} | ENDPOINTS         |                      |                            |
  * | tenant   | TENANT#{tenant} | RECORD                | TENANTS              | {createdAt}#{tenant}       |
+ * | tenant deletion | TENANT#{tenant} | DELETION       | DELETIONS            | {requestedAt}#{tenant}     |
  * | event type | ETYPE#{name} | EVENTTYPE              | EVENTTYPES           | {name}                     |
  * | feed counter | FEED#{endpointId} | HEAD              |                      |                            |
  * | feed slot | FEED#{endpointId}#SLOTS | {seq:012}      |                      |                            |
@@ -98,6 +99,11 @@ export const keys = {
   /** A tenant's record: its name, metadata and when it was first seen. */
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "RECORD" }),
   tenantList: "TENANTS",
+  /** A tenant's tombstone and deletion job, beside its record; listed on gsi1 so the sweeper finds unfinished jobs. */
+  tenantDeletion: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "DELETION" }),
+  tenantDeletionList: "DELETIONS",
+  /** The partition holding a tenant's record, endpoint count and deletion. */
+  tenantPartition: (tenantId: string) => `TENANT#${tenantId}`,
   /** The catalog is global: one item per type name, listed by name on gsi1. */
   eventType: (name: string) => ({ pk: `ETYPE#${name}`, sk: "EVENTTYPE" }),
   eventTypeList: "EVENTTYPES",

@@ -198,6 +198,9 @@ export const Tenant = v.strictObject({
   id: v.string(),
   name: v.optional(v.string()),
   metadata: v.record(v.string(), v.string()),
+  settings: v.optional(
+    v.strictObject({ retentionDays: v.optional(v.pipe(v.number(), v.description("Days its items are kept; absent: LOG_RETENTION_DAYS"))) }),
+  ),
   createdAt: TIMESTAMP,
   updatedAt: TIMESTAMP,
 });

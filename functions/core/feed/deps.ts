@@ -29,6 +29,8 @@ export interface FeedSlot {
    */
   allocatedAt: string;
   entry?: FeedEntry;
+  /** The slot's TTL (unix seconds), as read: past it, the entry is hidden though TTL has not deleted it yet. */
+  expiresAt?: number;
 }
 
 /** The feed's counter item: the last number allocated (0: none yet) and the key its cursors are signed with. */

@@ -23,7 +23,8 @@ export type ApiErrorCode =
   | "not_a_polling_endpoint"
   | "cursor_expired"
   | "too_many_polls"
-  | "use_feed_url";
+  | "use_feed_url"
+  | "tenant_deleted";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -57,6 +58,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   // A long poll sent to the API function, which holds none: the feed's own URL does (the feedUrl of the details entry for wait).
   // Not 421 Misdirected Request: Node's fetch repeats a request once on 421, doubling the call.
   use_feed_url: 400,
+  // The tenant's deletion began: nothing of it is accepted or shown again.
+  tenant_deleted: 410,
 };
 
 /**

@@ -6,6 +6,7 @@ import type {
   Endpoint,
   EventRecord,
   RecoveryRecord,
+  TenantDeletion,
   TenantRecord,
 } from "./model.ts";
 
@@ -112,6 +113,8 @@ export interface TenantStore {
   list(limit: number, cursor?: string): Promise<Page<TenantRecord>>;
   /** Removes the record; false when there was none. */
   delete(id: string): Promise<boolean>;
+  /** The tenant's record and deletion (tombstone), read together in one request. */
+  status(id: string): Promise<{ record?: TenantRecord; deletion?: TenantDeletion }>;
 }
 
 /** Tenant-scoped API keys. */

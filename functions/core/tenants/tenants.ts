@@ -3,6 +3,7 @@ import type { Clock } from "../kernel/clock.ts";
 import { ApiError } from "../kernel/errors.ts";
 import type { TenantRecord } from "../kernel/model.ts";
 import type { Page, TenantStore } from "../kernel/ports.ts";
+import { checkRetentionDays, TenantSettings } from "../lifecycle/retention.ts";
 import { TENANT_ID } from "../requests/validation.ts";
 
 /*
@@ -15,6 +16,8 @@ import { TENANT_ID } from "../requests/validation.ts";
 export interface TenantDeps {
   tenants: TenantStore;
   clock: Clock;
+  /** The delivery queue's retention: a tenant's retention must outlast it. @default that of the default schedule */
+  queueRetentionSeconds?: number;
 }
 
 export const MAX_TENANT_METADATA = 50;
@@ -27,8 +30,12 @@ const NAME = v.pipe(v.string(), v.minLength(1), v.maxLength(256));
 
 export const CreateTenant = v.strictObject({ id: TENANT_ID, name: v.optional(NAME), metadata: v.optional(METADATA) });
 export type CreateTenantInput = v.InferOutput<typeof CreateTenant>;
-/** A change: each field given replaces the stored one; `name: null` removes the name. */
-export const UpdateTenant = v.strictObject({ name: v.optional(v.nullable(NAME)), metadata: v.optional(METADATA) });
+/** A change: each field given replaces the stored one; `name: null` removes the name, `settings.retentionDays: null` the override. */
+export const UpdateTenant = v.strictObject({
+  name: v.optional(v.nullable(NAME)),
+  metadata: v.optional(METADATA),
+  settings: v.optional(TenantSettings),
+});
 export type UpdateTenantInput = v.InferOutput<typeof UpdateTenant>;
 
 /** A tenant as the API shows it: the record without its revision. */
@@ -83,17 +90,26 @@ export function listTenants(deps: TenantDeps, limit: number, cursor?: string): P
 
 /** Applies a change to the tenant's record, retrying when another writer changed it meanwhile; 404 when there is none. */
 export async function updateTenant(deps: TenantDeps, id: string, change: UpdateTenantInput, confined?: string): Promise<TenantRecord> {
+  checkRetentionDays(change.settings?.retentionDays, deps.queueRetentionSeconds);
   for (let tries = 0; tries < WRITE_TRIES; tries++) {
     const current = await getTenant(deps, id, confined);
-    const { name: _name, ...rest } = current;
+    const { name: _name, settings: _settings, ...rest } = current;
     const name = change.name === undefined ? current.name : (change.name ?? undefined);
+    const settings = mergeSettings(current.settings, change.settings);
     const updated: TenantRecord = {
       ...rest,
       ...(name !== undefined && { name }),
+      ...(settings && { settings }),
       metadata: change.metadata ?? current.metadata,
       updatedAt: deps.clock.now().toISOString(),
     };
     if (await deps.tenants.replace(updated)) return { ...updated, revision: current.revision + 1 };
   }
   throw new ApiError("concurrent_update", `Tenant ${id} kept changing while this change was applied: try again`);
+}
+
+/** The stored settings with the change applied: a field given replaces, null removes; undefined when none is left. */
+function mergeSettings(current: TenantRecord["settings"], change: UpdateTenantInput["settings"]): TenantRecord["settings"] {
+  const days = change?.retentionDays === undefined ? current?.retentionDays : (change.retentionDays ?? undefined);
+  return days === undefined ? undefined : { retentionDays: days };
 }
