@@ -1,6 +1,13 @@
 import { endpointStatsRoute, listEventsRoute } from "./console-routes.ts";
 import { createEndpointRoute, deleteEndpointRoute, getEndpointRoute, listEndpointsRoute, updateEndpointRoute } from "./endpoint-routes.ts";
-import { emitEventRoute, emitEventsRoute, getEventRoute, listEndpointAttemptsRoute, listEventAttemptsRoute } from "./event-routes.ts";
+import {
+  emitEventRoute,
+  emitEventsRoute,
+  expungeEventPayloadRoute,
+  getEventRoute,
+  listEndpointAttemptsRoute,
+  listEventAttemptsRoute,
+} from "./event-routes.ts";
 import {
   checkEventTypeSchemasRoute,
   createEventTypeRoute,
@@ -44,6 +51,7 @@ export const ROUTES: readonly Route[] = [
   listEventsRoute,
   endpointStatsRoute,
   getEventRoute,
+  expungeEventPayloadRoute,
   listEventAttemptsRoute,
   createApiKeyRoute,
   listApiKeysRoute,

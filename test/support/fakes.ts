@@ -141,6 +141,14 @@ export class MemoryEventStore implements EventStore {
         this.items.set(`${e.tenantId}/${e.id}`, structuredClone(e));
     }
   }
+  async expunge(tenantId: string, id: string, at: string) {
+    this.outage.check("dynamodb");
+    const event = this.of(tenantId, id);
+    if (!event) return false;
+    event.body = "null";
+    event.expungedAt ??= at;
+    return true;
+  }
   async markSent(tenantId: string, id: string) {
     this.outage.check("dynamodb");
     const event = this.of(tenantId, id);

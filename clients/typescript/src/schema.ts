@@ -253,6 +253,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/{id}/payload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an event's payload from storage (not portal sessions)
+         * @description The event keeps its id, type, times and delivery log; its payload becomes null in the event and in the feed entries of polling endpoints. A delivery already in the queue carries its own copy and is still delivered; replays are refused with `event_expunged`, recoveries skip it. See docs/lifecycle.md.
+         */
+        delete: operations["expungeEventPayload"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events/{id}/attempts": {
         parameters: {
             query?: never;
@@ -932,8 +952,13 @@ export interface components {
             createdAt: string;
             /** @description How many endpoints the event was queued for */
             endpoints: number;
-            /** @description The payload as it was emitted */
+            /** @description The payload as it was emitted; null once expunged */
             payload: unknown;
+            /**
+             * Format: date-time
+             * @description When its payload was expunged
+             */
+            expungedAt?: string;
             deliveries: components["schemas"]["Delivery"][];
         };
         BatchResult: {
@@ -2330,7 +2355,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: `endpoint_disabled` */
+            /** @description Conflict: `endpoint_disabled`, `event_expunged` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2339,7 +2364,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "endpoint_disabled";
+                            code?: "endpoint_disabled" | "event_expunged";
                         };
                     };
                 };
@@ -3074,6 +3099,128 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventView"];
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    expungeEventPayload: {
+        parameters: {
+            query?: {
+                /** @description The tenant the event belongs to (admin key only; default `default`) */
+                tenantId?: components["schemas"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payload is gone */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        eventId: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        expungedAt: string;
+                        /** @description Feed entries of polling endpoints whose payload was removed */
+                        feedEntries: number;
+                    };
                 };
             };
             /** @description No valid API key: `unauthorized` */

@@ -18,6 +18,7 @@ const EVENT_FIELDS = [
   "requestHash",
   "endpointIds",
   "unsent",
+  "expungedAt",
   "expiresAt",
 ] as const;
 
@@ -148,6 +149,24 @@ export class DynamoEventStore implements EventStore {
       );
     if (await append(keys.event(tenantId, id), "attribute_exists(pk)")) return;
     await append(keys.legacyEvent(id), "tenantId = :tenant", { ":tenant": tenantId });
+  }
+
+  /** Sets body to "null" and drops its deflated copy: the gsi2 copy follows, as every index copies the item. */
+  async expunge(tenantId: string, id: string, at: string): Promise<boolean> {
+    const erase = (Key: Record<string, unknown>, condition: string, values: Record<string, unknown> = {}) =>
+      conditionalWrite("expunge an event's payload", () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key,
+            UpdateExpression: "SET body = :null, expungedAt = if_not_exists(expungedAt, :at) REMOVE bodyZ",
+            ConditionExpression: condition,
+            ExpressionAttributeValues: { ":null": "null", ":at": at, ...values },
+          }),
+        ),
+      );
+    if (await erase(keys.event(tenantId, id), "attribute_exists(pk)")) return true;
+    return erase(keys.legacyEvent(id), "tenantId = :tenant", { ":tenant": tenantId });
   }
 
   async listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]> {

@@ -170,8 +170,15 @@ export const Delivery = v.strictObject({
 
 export const EventView = v.strictObject({
   ...AcceptedEvent.entries,
-  payload: v.pipe(v.unknown(), v.description("The payload as it was emitted")),
+  payload: v.pipe(v.unknown(), v.description("The payload as it was emitted; null once expunged")),
+  expungedAt: v.optional(v.pipe(TIMESTAMP, v.description("When its payload was expunged"))),
   deliveries: v.array(Delivery),
+});
+
+export const ExpungedPayload = v.strictObject({
+  eventId: v.string(),
+  expungedAt: TIMESTAMP,
+  feedEntries: v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Feed entries of polling endpoints whose payload was removed")),
 });
 
 /** One hour of an endpoint's chart: requests sent, how many succeeded, and their latency. */

@@ -119,7 +119,8 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
   const messages: DeliveryMessage[] = [];
   for (const a of chosen) {
     const event = events.get(a.eventId);
-    if (!event) continue; // expired from the log: nothing left to send
+    // Expired from the log, or its payload expunged: nothing left to send.
+    if (!event || event.expungedAt !== undefined) continue;
     messages.push(deliveryMessage(event, recovery.endpointId, { chain: chainFor(recovery.id, event.id), recovers: true }));
   }
   const unsent = messages.length > 0 ? await deps.queue.send(messages) : [];

@@ -50,6 +50,12 @@ export interface FeedAppender {
   slot(endpointId: string, seq: number): Promise<FeedSlot | undefined>;
 }
 
+/** Removes an event's payload from a feed: its entries keep their place and ids, their body becomes "null". */
+export interface FeedExpunger {
+  /** Expunges the event's entries in the endpoint's feed; returns how many it changed. */
+  expunge(endpointId: string, eventId: string): Promise<number>;
+}
+
 /** What a feed reader needs: the counter, slots in number order, and the right to close a hole. */
 export interface FeedReader extends FeedAppender {
   /** The counter item, created (with its key) if the feed has none yet; read consistently. */
@@ -123,7 +129,8 @@ export const ENTRY_SLACK_DAYS = 1;
 
 /** What the API adds for the feed route. */
 export interface FeedApiDeps {
-  feed: FeedReader;
+  /** Read by the feed route; expunged by DELETE /v1/events/{id}/payload. */
+  feed: FeedReader & FeedExpunger;
   /** Where long polls take their leases. */
   pollLeases: PollLeaseStore;
   pollLimits: PollLimits;

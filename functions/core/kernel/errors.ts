@@ -24,7 +24,8 @@ export type ApiErrorCode =
   | "cursor_expired"
   | "too_many_polls"
   | "use_feed_url"
-  | "tenant_deleted";
+  | "tenant_deleted"
+  | "event_expunged";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -60,6 +61,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   use_feed_url: 400,
   // The tenant's deletion began: nothing of it is accepted or shown again.
   tenant_deleted: 410,
+  // A replay of an event whose payload was expunged: there is nothing left to send.
+  event_expunged: 409,
 };
 
 /**

@@ -95,6 +95,8 @@ export interface EventRecord {
   endpointIds: string[];
   /** Endpoints whose messages SQS has not accepted yet: set only when intake failed midway. */
   unsent?: string[];
+  /** When its payload was expunged (DELETE /v1/events/{id}/payload): `body` is then "null". */
+  expungedAt?: string;
   expiresAt: number;
 }
 

@@ -56,6 +56,8 @@ export interface EventStore {
   addEndpoint(tenantId: string, id: string, endpointId: string): Promise<void>;
   /** Events with unsent messages, created before `createdBefore`, oldest first. */
   listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]>;
+  /** Replaces the event's body by "null" and marks it expunged at `at`; false when the tenant has no such event. */
+  expunge(tenantId: string, id: string, at: string): Promise<boolean>;
 }
 
 /** What a tenant's event list is narrowed to. */
