@@ -198,7 +198,8 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
       environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.sweeper },
     });
     this.sweeperFunction = sweeper.function;
-    grantTable(sweeper.role, this.table, ["Query", "UpdateItem"], indexNames);
+    // PutItem and BatchWriteItem: tenant deletions' progress and the removal of the tenant's items (docs/lifecycle.md).
+    grantTable(sweeper.role, this.table, ["Query", "UpdateItem", "PutItem", "BatchWriteItem"], indexNames);
     grantSend(sweeper.role, this.deliveryQueue, "FinishIntake");
     grantSend(sweeper.role, this.deadLetterQueue, "DeadLetterUnsendable");
     new events.Rule(this, "SweepSchedule", {

@@ -1,5 +1,6 @@
 import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
 import { DynamoEventTypeStore } from "../adapters/dynamo/dynamo-event-type-store.ts";
+import { DynamoTenantEraser } from "../adapters/dynamo/dynamo-tenant-eraser.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
 import { realSleep } from "../adapters/lambda/persistent-call.ts";
 import { JsonSchemaCompiler } from "../adapters/schemas/json-schemas.ts";
@@ -25,6 +26,8 @@ export const handler = runtime.budget.wrap(
       apiKeys,
       tenants: runtime.tenants,
       tenantStatus: runtime.tenantStatus,
+      deletions: runtime.tenants,
+      eraser: new DynamoTenantEraser(runtime.dynamo, config.tableName),
       eventTypes: new CachedEventTypeStore(
         new DynamoEventTypeStore(runtime.dynamo, config.tableName),
         runtime.clock,

@@ -25,7 +25,14 @@ import { getRecoveryRoute, recoverEndpointRoute, replayEventRoute } from "./rese
 import { type Route, routeKey } from "./route.ts";
 import { getSecretRoute, rotateSecretRoute } from "./secret-routes.ts";
 import { healthRoute, openApiRoute } from "./service-routes.ts";
-import { createTenantRoute, getTenantRoute, listTenantsRoute, updateTenantRoute } from "./tenant-routes.ts";
+import {
+  createTenantRoute,
+  deleteTenantRoute,
+  getTenantDeletionRoute,
+  getTenantRoute,
+  listTenantsRoute,
+  updateTenantRoute,
+} from "./tenant-routes.ts";
 
 /**
  * Every route of the HTTP API (the console pages aside), each declared once in its *-routes.ts
@@ -60,6 +67,8 @@ export const ROUTES: readonly Route[] = [
   listTenantsRoute,
   getTenantRoute,
   updateTenantRoute,
+  deleteTenantRoute,
+  getTenantDeletionRoute,
   createPortalSessionRoute,
   createEventTypeRoute,
   listEventTypesRoute,

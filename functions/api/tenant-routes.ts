@@ -1,4 +1,5 @@
 import { confinedTenant } from "../core/access/principal.ts";
+import { deletionView, getTenantDeletion, requestTenantDeletion } from "../core/lifecycle/tenant-deletion.ts";
 import { parse, parseLimit } from "../core/requests/validation.ts";
 import { CreateTenant, createTenant, getTenant, listTenants, tenantView, UpdateTenant, updateTenant } from "../core/tenants/tenants.ts";
 import { paging } from "./openapi/operation.ts";
@@ -78,6 +79,47 @@ export const updateTenantRoute: Route = {
       errors: ["concurrent_update"],
     };
   },
-  handler: async (e, _caller, deps) =>
-    json(200, tenantView(await updateTenant(deps, pathParam(e, "id"), parse(UpdateTenant, jsonBody(e, deps.maxBodyBytes))))),
+  handler: async (e, _caller, deps) => {
+    const updated = await updateTenant(deps, pathParam(e, "id"), parse(UpdateTenant, jsonBody(e, deps.maxBodyBytes)));
+    deps.tenantStatus.forget(updated.id);
+    return json(200, tenantView(updated));
+  },
+};
+
+export const deleteTenantRoute: Route = {
+  method: "DELETE",
+  path: "/v1/tenants/{id}",
+  admin: "delete tenants",
+  doc: (R) => {
+    DOC: return {
+      operationId: "deleteTenant",
+      tag: "Tenants",
+      summary: "Delete a tenant and everything of it (admin only)",
+      description:
+        "Writes the tenant's tombstone at once: within 30 seconds its keys and portal sessions stop working, its events are refused and its queued deliveries are dropped. Its endpoints, keys, events, attempts, feeds and record are then removed in the background; follow it at GET /v1/tenants/{id}/deletion. A repeat answers the same job. See docs/lifecycle.md.",
+      success: { status: 202, description: "The deletion job", schema: R.TenantDeletionJob },
+    };
+  },
+  handler: async (e, _caller, deps) => {
+    const id = pathParam(e, "id");
+    const job = await requestTenantDeletion(deps, id);
+    // This container sees the tombstone at once; the others within TENANT_STATUS_CACHE_SECONDS.
+    deps.tenantStatus.forget(id);
+    return json(202, deletionView(job));
+  },
+};
+
+export const getTenantDeletionRoute: Route = {
+  method: "GET",
+  path: "/v1/tenants/{id}/deletion",
+  admin: "follow tenant deletions",
+  doc: (R) => {
+    DOC: return {
+      operationId: "getTenantDeletion",
+      tag: "Tenants",
+      summary: "Where a tenant's deletion stands (admin only)",
+      success: { status: 200, description: "The deletion job", schema: R.TenantDeletionJob },
+    };
+  },
+  handler: async (e, _caller, deps) => json(200, deletionView(await getTenantDeletion(deps, pathParam(e, "id")))),
 };

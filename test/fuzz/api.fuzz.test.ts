@@ -82,6 +82,8 @@ async function setup() {
     maxBodyBytes: 256 * 1024,
     maxEndpointsPerTenant: 20,
     laneExit: defaultTestPolicy().lanes,
+    deletions: tenants,
+    eraser: { steps: ["events"] },
     checkUrl: destinationCheck(
       new NodeHttpSender({
         timeoutMs: 1000,

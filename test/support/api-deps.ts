@@ -3,11 +3,12 @@ import { defaultTestPolicy } from "./delivery-deps.ts";
 import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
 import { MemoryPollLeases } from "./memory-poll-leases.ts";
+import { type ErasableStores, MemoryTenantEraser } from "./memory-tenant-eraser.ts";
 
 /** The API's ports, each an in-memory fake a test can inspect, at the configuration's defaults; spread and override. */
 export function memoryApiDeps() {
   const intake = memoryIntakeDeps();
-  return {
+  const deps = {
     ...intake,
     attempts: new MemoryAttemptLog(),
     apiKeys: new MemoryApiKeyStore(),
@@ -23,5 +24,9 @@ export function memoryApiDeps() {
     sleep: async (ms: number) => intake.clock.advance(ms),
     timeLeftMs: () => Number.POSITIVE_INFINITY,
     laneExit: defaultTestPolicy().lanes,
+    deletions: intake.tenants,
+    // Reads the stores of `deps` as they are when it runs: a test may replace one.
+    eraser: new MemoryTenantEraser((): ErasableStores => deps),
   } satisfies ApiDeps;
+  return deps;
 }

@@ -357,7 +357,11 @@ export interface paths {
         get: operations["getTenant"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a tenant and everything of it (admin only)
+         * @description Writes the tenant's tombstone at once: within 30 seconds its keys and portal sessions stop working, its events are refused and its queued deliveries are dropped. Its endpoints, keys, events, attempts, feeds and record are then removed in the background; follow it at GET /v1/tenants/{id}/deletion. A repeat answers the same job. See docs/lifecycle.md.
+         */
+        delete: operations["deleteTenant"];
         options?: never;
         head?: never;
         /**
@@ -365,6 +369,23 @@ export interface paths {
          * @description Each field given replaces the stored one; `name: null` removes the name. `settings.retentionDays` keeps the tenant's events, attempts, feed items and recoveries that many days instead of LOG_RETENTION_DAYS (`null` goes back to it); it applies to what is written after the change, within 30 seconds. See docs/lifecycle.md.
          */
         patch: operations["updateTenant"];
+        trace?: never;
+    };
+    "/v1/tenants/{id}/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where a tenant's deletion stands (admin only) */
+        get: operations["getTenantDeletion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/portal-sessions": {
@@ -4143,6 +4164,135 @@ export interface operations {
             };
         };
     };
+    deleteTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deletion job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /**
+                         * @description `removing` until every item of the tenant is gone
+                         * @enum {string}
+                         */
+                        state: "removing" | "done";
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        requestedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        updatedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description Removal starts then: every writer has seen the tombstone
+                         */
+                        notBefore: string;
+                        /** @description The kind of item being removed: events, endpoints, keys, tenant */
+                        step: string;
+                        /** @description Items removed so far, by kind */
+                        removed: {
+                            [key: string]: number;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        finishedAt?: string;
+                    };
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
     updateTenant: {
         parameters: {
             query?: never;
@@ -4294,6 +4444,135 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getTenantDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deletion job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /**
+                         * @description `removing` until every item of the tenant is gone
+                         * @enum {string}
+                         */
+                        state: "removing" | "done";
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        requestedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        updatedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description Removal starts then: every writer has seen the tombstone
+                         */
+                        notBefore: string;
+                        /** @description The kind of item being removed: events, endpoints, keys, tenant */
+                        step: string;
+                        /** @description Items removed so far, by kind */
+                        removed: {
+                            [key: string]: number;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        finishedAt?: string;
+                    };
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
                         };
                     };
                 };

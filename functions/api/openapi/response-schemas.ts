@@ -212,6 +212,17 @@ export const Tenant = v.strictObject({
   updatedAt: TIMESTAMP,
 });
 
+export const TenantDeletionJob = v.strictObject({
+  tenantId: v.string(),
+  state: v.pipe(v.picklist(["removing", "done"]), v.description("`removing` until every item of the tenant is gone")),
+  requestedAt: TIMESTAMP,
+  updatedAt: TIMESTAMP,
+  notBefore: v.pipe(TIMESTAMP, v.description("Removal starts then: every writer has seen the tombstone")),
+  step: v.pipe(v.string(), v.description("The kind of item being removed: events, endpoints, keys, tenant")),
+  removed: v.pipe(v.record(v.string(), v.number()), v.description("Items removed so far, by kind")),
+  finishedAt: v.optional(TIMESTAMP),
+});
+
 export const CreatedApiKey = v.strictObject({
   ...ApiKey.entries,
   key: v.pipe(v.string(), v.description("The key itself, shown once: send it as Authorization: Bearer <key>")),

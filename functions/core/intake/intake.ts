@@ -9,6 +9,7 @@ import type { EventStore } from "../kernel/ports.ts";
 import { liveTenants, type TenantStatusReader } from "../lifecycle/retention.ts";
 import { checked } from "../requests/field-problems.ts";
 import { EmitEvent } from "../requests/validation.ts";
+import { deletedError } from "../tenants/tenants.ts";
 import { type EnqueueDeps, sendMessages } from "./enqueue.ts";
 import { answerRepeats, type Candidate, type Repeats } from "./idempotency.ts";
 
@@ -67,7 +68,7 @@ export async function acceptEvents(
   const prepared: Prepared[] = [];
   for (const p of parsed) {
     const status = statuses.get(p.record.tenantId);
-    if (!status) results[p.index] = { ok: false, error: new ApiError("tenant_deleted", `Tenant ${p.record.tenantId} is being deleted`) };
+    if (!status) results[p.index] = { ok: false, error: deletedError(p.record.tenantId) };
     else prepared.push({ ...p, record: { ...p.record, expiresAt: expiresAt(now, status.retentionDays) } });
   }
   // Each event is held to its catalogued type before anything is enqueued or recorded.

@@ -62,6 +62,8 @@ export interface TenantStatus {
 /** Reads a tenant's status; the cache below is the one implementation in production. */
 export interface TenantStatusReader {
   statusOf(tenantId: string): Promise<TenantStatus>;
+  /** Forgets what was read of the tenant: the container that changed it sees the change at once. */
+  forget(tenantId: string): void;
 }
 
 /**
@@ -82,7 +84,6 @@ export class TenantStatusCache implements TenantStatusReader {
     this.ttlSeconds = ttlSeconds;
   }
 
-  /** Forgets what was read of the tenant: the writer of a change sees it at once in its own container. */
   forget(tenantId: string): void {
     this.cache.delete(tenantId);
   }

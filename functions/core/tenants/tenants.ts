@@ -49,6 +49,7 @@ const WRITE_TRIES = 5;
 
 /** Creates a tenant record; 409 already_exists when the tenant has one. */
 export async function createTenant(deps: TenantDeps, input: CreateTenantInput): Promise<TenantRecord> {
+  await refuseDeleted(deps, input.id);
   const now = deps.clock.now().toISOString();
   const record: TenantRecord = {
     id: input.id,
@@ -67,7 +68,9 @@ export async function createTenant(deps: TenantDeps, input: CreateTenantInput): 
  * session): one conditional write the first time, one read after.
  */
 export async function ensureTenant(deps: TenantDeps, id: string): Promise<TenantRecord> {
-  const found = await deps.tenants.get(id);
+  // One read of the tenant's partition answers both: its record, and whether its deletion began.
+  const { record: found, deletion } = await deps.tenants.status(id);
+  if (deletion) throw deletedError(id);
   if (found) return found;
   const now = deps.clock.now().toISOString();
   const record: TenantRecord = { id, metadata: {}, createdAt: now, updatedAt: now, revision: 0 };
@@ -78,9 +81,19 @@ export async function ensureTenant(deps: TenantDeps, id: string): Promise<Tenant
 
 /** The tenant's record; 404 when it has none or the caller is confined to another tenant. */
 export async function getTenant(deps: TenantDeps, id: string, confined?: string): Promise<TenantRecord> {
-  const record = confined === undefined || confined === id ? await deps.tenants.get(id) : undefined;
+  const { record, deletion } = confined === undefined || confined === id ? await deps.tenants.status(id) : {};
+  if (deletion) throw deletedError(id);
   if (!record) throw new ApiError("not_found", `No tenant ${id}`);
   return record;
+}
+
+/** 410 tenant_deleted: the tenant's deletion began, and nothing of it is written or shown again. */
+export function deletedError(id: string): ApiError {
+  return new ApiError("tenant_deleted", `Tenant ${id} is deleted (see GET /v1/tenants/${id}/deletion)`);
+}
+
+async function refuseDeleted(deps: TenantDeps, id: string): Promise<void> {
+  if ((await deps.tenants.status(id)).deletion) throw deletedError(id);
 }
 
 /** Every tenant record, oldest first. */
