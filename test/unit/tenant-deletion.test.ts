@@ -86,6 +86,9 @@ describe("DELETE /v1/tenants/{id}", () => {
     expect((await call("POST", "/v1/api-keys", { body: { tenantId: "acme", name: "again" } })).status).toBe(410);
     expect((await call("POST", "/v1/tenants", { body: { id: "acme" } })).status).toBe(410);
     expect((await call("GET", "/v1/tenants/acme")).status).toBe(410);
+    // The admin naming it in a query: lists and event reads.
+    expect((await call("GET", "/v1/endpoints?tenantId=acme")).status).toBe(410);
+    expect((await call("GET", "/v1/events?tenantId=acme")).status).toBe(410);
     deps.clock.advance(TENANT_STATUS_CACHE_SECONDS * 1000);
     expect((await call("GET", "/v1/endpoints", { key })).status).toBe(401);
     // Another tenant goes on.
