@@ -85,6 +85,7 @@ describe("DELETE /v1/tenants/{id}", () => {
     expect((await call("POST", "/v1/endpoints", { body: { tenantId: "acme", url: "https://x.example/h" } })).status).toBe(410);
     expect((await call("POST", "/v1/api-keys", { body: { tenantId: "acme", name: "again" } })).status).toBe(410);
     expect((await call("POST", "/v1/tenants", { body: { id: "acme" } })).status).toBe(410);
+    expect((await call("POST", "/v1/portal-sessions", { body: { tenantId: "acme" } })).status).toBe(410);
     expect((await call("GET", "/v1/tenants/acme")).status).toBe(410);
     // The admin naming it in a query: lists and event reads.
     expect((await call("GET", "/v1/endpoints?tenantId=acme")).status).toBe(410);
