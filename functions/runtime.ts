@@ -8,6 +8,7 @@ import { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
 import { DynamoRateCounter } from "./adapters/dynamo/dynamo-rate-counter.ts";
 import { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
 import { DynamoScheduleStore } from "./adapters/dynamo/dynamo-schedule-store.ts";
+import { DynamoTenantStore } from "./adapters/dynamo/dynamo-tenant-store.ts";
 import { destinationCheck } from "./adapters/http/destination-check.ts";
 import { NodeHttpSender, type Resolver } from "./adapters/http/http-sender.ts";
 import { createDocumentClient, createSqsClient } from "./adapters/lambda/aws-clients.ts";
@@ -22,6 +23,8 @@ import { type DeliveryPolicy, deliveryPolicy, type HttpSender } from "./core/del
 import type { OperationalEvents } from "./core/intake/operational.ts";
 import { operationalEvents } from "./core/intake/operational-events.ts";
 import { type Clock, systemClock } from "./core/kernel/clock.ts";
+import { hidingExpired } from "./core/lifecycle/hide-expired.ts";
+import { TenantStatusCache } from "./core/lifecycle/retention.ts";
 import { queueRetentionSeconds } from "./core/policy/retry-schedule.ts";
 import type { SchedulingDeps } from "./core/scheduling/schedule.ts";
 import { DestinationPolicy } from "./core/ssrf/destination-policy.ts";
@@ -53,6 +56,10 @@ export interface Runtime {
   recoveries: DynamoRecoveryStore;
   /** Held scheduled messages and the settings that bound them. */
   scheduling: SchedulingDeps;
+  /** Tenant records and deletions. */
+  tenants: DynamoTenantStore;
+  /** Each tenant's retention and tombstone, cached per container for TENANT_STATUS_CACHE_SECONDS. */
+  tenantStatus: TenantStatusCache;
   /** Polling endpoints' feeds. */
   feed: DynamoFeed;
   /** Leases of long polls (MAX_POLLS_PER_ENDPOINT, MAX_POLLS_PER_TENANT). */
@@ -82,7 +89,8 @@ export function createRuntime(service: string, env: Record<string, string | unde
     ownSockets: processListeners,
   });
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
-  const events = new DynamoEventStore(dynamo, config.tableName);
+  // Reads hide what is past its expiresAt: TTL deletes it days late (and the local emulator never does).
+  const events = hidingExpired(new DynamoEventStore(dynamo, config.tableName), systemClock);
   const queue = new SqsDeliveryQueue(sqs, config.deliveryQueueUrl, config.deadLetterQueueUrl, config.fairQueues);
   const scheduling: SchedulingDeps = {
     store: new DynamoScheduleStore(dynamo, config.tableName),
@@ -90,6 +98,8 @@ export function createRuntime(service: string, env: Record<string, string | unde
     horizonHours: config.scheduleHorizonHours,
     leadSeconds: config.scheduleLeadSeconds,
   };
+  const tenants = new DynamoTenantStore(dynamo, config.tableName);
+  const tenantStatus = new TenantStatusCache(tenants, systemClock, config.logRetentionDays);
   return {
     config,
     clock: systemClock,
@@ -97,11 +107,10 @@ export function createRuntime(service: string, env: Record<string, string | unde
     log: createLog(config.logFormat, config.logLevel, service),
     endpoints,
     events,
-    attempts: new DynamoAttemptLog(dynamo, config.tableName, {
-      clock: systemClock,
-      sleep: realSleep,
-      remainingMs: () => budget.remainingMs(),
-    }),
+    attempts: hidingExpired(
+      new DynamoAttemptLog(dynamo, config.tableName, { clock: systemClock, sleep: realSleep, remainingMs: () => budget.remainingMs() }),
+      systemClock,
+    ),
     queue,
     http,
     budget,
@@ -109,8 +118,10 @@ export function createRuntime(service: string, env: Record<string, string | unde
     checkUrl: destinationCheck(http),
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),
-    recoveries: new DynamoRecoveryStore(dynamo, config.tableName),
     scheduling,
+    recoveries: hidingExpired(new DynamoRecoveryStore(dynamo, config.tableName), systemClock),
+    tenants,
+    tenantStatus,
     feed: new DynamoFeed(dynamo, config.tableName),
     pollLeases: new DynamoPollLeases(dynamo, config.tableName),
     requeue: new SqsRequeue(sqs, config.deliveryQueueUrl, config.fairQueues),
@@ -121,6 +132,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
       clock: systemClock,
       logRetentionDays: config.logRetentionDays,
       scheduling,
+      tenantStatus,
     }),
     policy: deliveryPolicy(config),
     queueRetentionSeconds: queueRetentionSeconds(config.retrySchedule),

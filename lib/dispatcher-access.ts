@@ -11,7 +11,7 @@ import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 
 /** The DynamoDB actions the functions use, by their IAM names. */
-export type TableAction = "GetItem" | "PutItem" | "DeleteItem" | "UpdateItem" | "Query" | "BatchGetItem";
+export type TableAction = "GetItem" | "PutItem" | "DeleteItem" | "UpdateItem" | "Query" | "BatchGetItem" | "BatchWriteItem";
 
 /** Grants `actions` on the table; Query also on each named index (never `index/*`). */
 export function grantTable(role: iam.IRole, table: Table, actions: TableAction[], indexNames: readonly string[]): void {

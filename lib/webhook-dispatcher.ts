@@ -199,7 +199,8 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
     });
     this.sweeperFunction = sweeper.function;
     // BatchGetItem: the scheduler reads a held message's event before moving it (docs/scheduling.md).
-    grantTable(sweeper.role, this.table, ["Query", "UpdateItem", "BatchGetItem"], indexNames);
+    // PutItem and BatchWriteItem: tenant deletions' progress and the removal of the tenant's items (docs/lifecycle.md).
+    grantTable(sweeper.role, this.table, ["Query", "UpdateItem", "BatchGetItem", "PutItem", "BatchWriteItem"], indexNames);
     grantSend(sweeper.role, this.deliveryQueue, "FinishIntake");
     grantSend(sweeper.role, this.deadLetterQueue, "DeadLetterUnsendable");
     new events.Rule(this, "SweepSchedule", {

@@ -22,6 +22,7 @@ import { systemClock } from "../../functions/core/kernel/clock.ts";
 import type { AttemptRecord, Endpoint } from "../../functions/core/kernel/model.ts";
 import { deliveryMessage, serializeMessage } from "../../functions/core/kernel/queue-message.ts";
 import { Signer } from "../../functions/core/kernel/signing.ts";
+import { TenantStatusCache } from "../../functions/core/lifecycle/retention.ts";
 import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { lambdaContext } from "../../local/http-gateway.ts";
@@ -108,6 +109,8 @@ function handlerFor(url: string) {
     clock: systemClock,
     retrySchedule: DEFAULTS.retrySchedule,
     logRetentionDays: 30,
+    // No tenant records here: every tenant keeps the default, read once per container.
+    tenantStatus: new TenantStatusCache({ status: async () => ({}) }, systemClock, 30),
     // First attempts that succeed to a healthy endpoint without a rate limit touch none of these.
     ...idleDeliveryPorts(),
     policy: deliveryPolicy(DEFAULTS),

@@ -5,6 +5,7 @@ import type { EventTypeDeps } from "../core/event-types/event-types.ts";
 import type { FeedApiDeps } from "../core/feed/deps.ts";
 import type { IntakeDeps } from "../core/intake/intake.ts";
 import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/kernel/ports.ts";
+import type { TenantDeletionStore, TenantEraser } from "../core/lifecycle/tenant-deletion.ts";
 import type { SvixMemo } from "../core/svix/memo.ts";
 
 /*
@@ -29,6 +30,9 @@ export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, A
   svixMemo: SvixMemo;
   /** The lane settings an endpoint's way back to the fast lane is shown by. */
   laneExit: LaneExitRule;
+  /** Tenant deletions: the tombstone and job (DELETE /v1/tenants/{id}); the eraser's steps name the job's first. */
+  deletions: TenantDeletionStore;
+  eraser: Pick<TenantEraser, "steps">;
 }
 
 /** What one function of the API serves: every route (`all`, the local stack), all but long polls (`api`), or the feed (`feed`). */

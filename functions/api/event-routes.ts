@@ -5,6 +5,7 @@ import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { getEventView, listEndpointAttempts, listEventAttempts } from "../core/events/event-queries.ts";
 import { acceptEvents, type IntakeResult } from "../core/intake/intake.ts";
 import { ApiError, invalidField } from "../core/kernel/errors.ts";
+import { expungeEventPayload } from "../core/lifecycle/expunge.ts";
 import { AttemptStatusFilter, EmitBatch, EmitEvent, parse, parseLimit } from "../core/requests/validation.ts";
 import { withSchedule } from "../core/scheduling/scheduled-messages.ts";
 import { EVENT_TENANT_QUERY, EXAMPLES, IDEMPOTENCY_KEY_SCHEMA, paging } from "./openapi/operation.ts";
@@ -101,6 +102,24 @@ export const getEventRoute: Route = {
       200,
       await withSchedule(deps.scheduling, await getEventView(deps, queriedTenant(e, caller), pathParam(e, "id"), endpointScope(caller))),
     ),
+};
+
+export const expungeEventPayloadRoute: Route = {
+  method: "DELETE",
+  path: "/v1/events/{id}/payload",
+  doc: (R) => {
+    DOC: return {
+      operationId: "expungeEventPayload",
+      tag: "Events",
+      summary: "Remove an event's payload from storage (not portal sessions)",
+      description:
+        "The event keeps its id, type, times and delivery log; its payload becomes null in the event and in the feed entries of polling endpoints. A delivery already in the queue carries its own copy and is still delivered; replays are refused with `event_expunged`, recoveries skip it. See docs/lifecycle.md.",
+      namesTenant: true,
+      parameters: [EVENT_TENANT_QUERY],
+      success: { status: 200, description: "The payload is gone", schema: R.ExpungedPayload },
+    };
+  },
+  handler: async (e, caller, deps) => json(200, await expungeEventPayload(deps, queriedTenant(e, caller), pathParam(e, "id"))),
 };
 
 export const listEventAttemptsRoute: Route = {

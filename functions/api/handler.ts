@@ -6,6 +6,7 @@ import type { Authenticator } from "../core/access/api-keys.ts";
 import type { Principal } from "../core/access/principal.ts";
 import { requireAdmin } from "../core/access/principal.ts";
 import { ApiError } from "../core/kernel/errors.ts";
+import { deletedError } from "../core/tenants/tenants.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { consolePages, isConsolePath, portalFrameAncestors } from "./console-page.ts";
 import { asPortal } from "./portal-routes.ts";
@@ -115,12 +116,16 @@ export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Aut
         let caller: Principal | undefined;
         if (session !== undefined) caller = await (await authenticator()).authenticatePortal(session, deps.clock.now());
         else if (presented !== undefined) caller = await (await authenticator()).authenticate(presented);
-        if (!caller) {
+        // A deleted tenant's keys and portal sessions stop at its tombstone (within TENANT_STATUS_CACHE_SECONDS).
+        if (!caller || (caller.kind !== "admin" && (await deps.tenantStatus.statusOf(caller.tenantId)).deleted)) {
           throw new ApiError(
             "unauthorized",
             "Send a valid API key as Authorization: Bearer <key>, or a live portal session as Portal <token>",
           );
         }
+        // The admin naming a deleted tenant in the query (lists, event reads) meets its tombstone too.
+        const named = caller.kind === "admin" ? request.event.queryStringParameters?.tenantId : undefined;
+        if (named !== undefined && (await deps.tenantStatus.statusOf(named)).deleted) throw deletedError(named);
         callers.set(request.event, caller);
       },
       onError: async (request: Request) => {

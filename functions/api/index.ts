@@ -1,6 +1,7 @@
 import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
 import { DynamoEventTypeStore } from "../adapters/dynamo/dynamo-event-type-store.ts";
 import { DynamoSvixMemo } from "../adapters/dynamo/dynamo-svix-memo.ts";
+import { DynamoTenantEraser } from "../adapters/dynamo/dynamo-tenant-eraser.ts";
 import { DynamoTenantStore } from "../adapters/dynamo/dynamo-tenant-store.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
 import { realSleep } from "../adapters/lambda/persistent-call.ts";
@@ -25,7 +26,10 @@ export const handler = runtime.budget.wrap(
       events: runtime.events,
       attempts: runtime.attempts,
       apiKeys,
-      tenants: new DynamoTenantStore(runtime.dynamo, config.tableName),
+      tenants: runtime.tenants,
+      tenantStatus: runtime.tenantStatus,
+      deletions: runtime.tenants,
+      eraser: new DynamoTenantEraser(runtime.dynamo, config.tableName),
       eventTypes: new CachedEventTypeStore(
         new DynamoEventTypeStore(runtime.dynamo, config.tableName),
         runtime.clock,

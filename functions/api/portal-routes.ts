@@ -5,6 +5,7 @@ import { actingTenant, type Principal } from "../core/access/principal.ts";
 import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { ApiError, invalidField } from "../core/kernel/errors.ts";
 import { CreatePortalSession, parse } from "../core/requests/validation.ts";
+import { deletedError } from "../core/tenants/tenants.ts";
 import { PORTAL_PATH } from "./console-page.ts";
 import { header, jsonBody, pathParam, query } from "./request.ts";
 import { json } from "./response.ts";
@@ -32,6 +33,8 @@ export const createPortalSessionRoute: Route = {
   handler: async (e, caller, deps, authenticator) => {
     const input = parse(CreatePortalSession, jsonBody(e, deps.maxBodyBytes));
     const tenantId = actingTenant(caller, input.tenantId);
+    // A deleted tenant gets no session (one made anyway would meet the tombstone at its first use).
+    if ((await deps.tenants.status(tenantId)).deletion) throw deletedError(tenantId);
     // Every endpoint named must be the tenant's, so a session never names what it could not see.
     for (const id of input.endpointIds ?? []) await getEndpoint(deps, id, tenantId);
     const now = deps.clock.now();

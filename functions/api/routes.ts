@@ -1,6 +1,13 @@
 import { endpointStatsRoute, listEventsRoute } from "./console-routes.ts";
 import { createEndpointRoute, deleteEndpointRoute, getEndpointRoute, listEndpointsRoute, updateEndpointRoute } from "./endpoint-routes.ts";
-import { emitEventRoute, emitEventsRoute, getEventRoute, listEndpointAttemptsRoute, listEventAttemptsRoute } from "./event-routes.ts";
+import {
+  emitEventRoute,
+  emitEventsRoute,
+  expungeEventPayloadRoute,
+  getEventRoute,
+  listEndpointAttemptsRoute,
+  listEventAttemptsRoute,
+} from "./event-routes.ts";
 import {
   checkEventTypeSchemasRoute,
   createEventTypeRoute,
@@ -19,7 +26,14 @@ import { type Route, routeKey } from "./route.ts";
 import { cancelScheduledRoute, getScheduledRoute, listScheduledRoute } from "./schedule-routes.ts";
 import { getSecretRoute, rotateSecretRoute } from "./secret-routes.ts";
 import { healthRoute, openApiRoute } from "./service-routes.ts";
-import { createTenantRoute, getTenantRoute, listTenantsRoute, updateTenantRoute } from "./tenant-routes.ts";
+import {
+  createTenantRoute,
+  deleteTenantRoute,
+  getTenantDeletionRoute,
+  getTenantRoute,
+  listTenantsRoute,
+  updateTenantRoute,
+} from "./tenant-routes.ts";
 
 /**
  * Every route of the HTTP API (the console pages aside), each declared once in its *-routes.ts
@@ -45,6 +59,7 @@ export const ROUTES: readonly Route[] = [
   listEventsRoute,
   endpointStatsRoute,
   getEventRoute,
+  expungeEventPayloadRoute,
   listEventAttemptsRoute,
   listScheduledRoute,
   getScheduledRoute,
@@ -56,6 +71,8 @@ export const ROUTES: readonly Route[] = [
   listTenantsRoute,
   getTenantRoute,
   updateTenantRoute,
+  deleteTenantRoute,
+  getTenantDeletionRoute,
   createPortalSessionRoute,
   createEventTypeRoute,
   listEventTypesRoute,

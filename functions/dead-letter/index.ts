@@ -12,6 +12,7 @@ export const handler = runtime.budget.wrap(
       attempts: runtime.attempts,
       clock: runtime.clock,
       logRetentionDays: runtime.config.logRetentionDays,
+      tenantStatus: runtime.tenantStatus,
       operational: runtime.operational,
       recoveries: runtime.recoveries,
       onWarning: (what, error) => runtime.log.warn(what, { error: String(error) }),

@@ -23,6 +23,7 @@ export const handler = runtime.budget.wrap(
       clock: runtime.clock,
       retrySchedule: runtime.config.retrySchedule,
       logRetentionDays: runtime.config.logRetentionDays,
+      tenantStatus: runtime.tenantStatus,
       requeue: runtime.requeue,
       health: runtime.health,
       rates: runtime.rates,

@@ -7,6 +7,7 @@ import type { Log } from "../../functions/adapters/lambda/logger.ts";
 import { JsonSchemaCompiler } from "../../functions/adapters/schemas/json-schemas.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { Authenticator } from "../../functions/core/access/api-keys.ts";
+import { TenantStatusCache } from "../../functions/core/lifecycle/retention.ts";
 import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
 import { apiEvent } from "../support/api-event.ts";
 import { ContractChecker } from "../support/contract.ts";
@@ -56,19 +57,22 @@ async function setup() {
   };
   const queue = counted(new MemoryQueue(), ["send", "later"], bump);
   const endpoints = counted(new MemoryEndpointStore(), ["put", "replace", "delete"], bump);
+  const tenants = counted(new MemoryTenantStore(), ["create", "replace", "delete"], bump);
+  const clock = new FakeClock();
   const deps = {
     endpoints,
     subscriptions: endpoints,
     events: counted(new MemoryEventStore(), ["putNew"], bump),
     attempts: counted(new MemoryAttemptLog(), ["record"], bump),
     apiKeys: counted(new MemoryApiKeyStore(), ["put", "delete"], bump),
-    tenants: counted(new MemoryTenantStore(), ["create", "replace", "delete"], bump),
+    tenants,
+    tenantStatus: new TenantStatusCache(tenants, clock, 30),
     eventTypes: counted(new MemoryEventTypeStore(), ["create", "replace", "delete"], bump),
     schemas: new JsonSchemaCompiler(new RecordedWarnings()),
     queue,
     requeue: queue,
     recoveries: counted(new MemoryRecoveryStore(), ["put"], bump),
-    clock: new FakeClock(),
+    clock,
     logRetentionDays: 30,
     feed: new MemoryFeed(),
     pollLeases: new MemoryPollLeases(),
@@ -81,6 +85,8 @@ async function setup() {
     scheduling: { store: new MemoryScheduleStore(), maxPerTenant: 100, horizonHours: 168, leadSeconds: 180 },
     laneExit: defaultTestPolicy().lanes,
     svixMemo: new MemorySvixMemo(),
+    deletions: tenants,
+    eraser: { steps: ["events"] },
     checkUrl: destinationCheck(
       new NodeHttpSender({
         timeoutMs: 1000,

@@ -17,6 +17,7 @@ import { SERVICE_NAMES } from "../../lib/dispatcher-monitoring.ts";
 import { deliveryDeps } from "../support/delivery-deps.ts";
 import { captureEmf, keyOf, type MetricKey, metricsOfEmfLine, metricsReadByTemplate, sqsEvent } from "../support/emf.ts";
 import {
+  deadLetterDeps,
   endpointFixture,
   FakeClock,
   MemoryAttemptLog,
@@ -24,6 +25,7 @@ import {
   memoryIntakeDeps,
   RecordingOperationalEvents,
 } from "../support/fakes.ts";
+import { noDeletions } from "../support/memory-tenant-eraser.ts";
 import { type Resource, SYNTH_TIMEOUT_MS } from "./helpers.ts";
 import { alarmedStack } from "./synthesized.ts";
 
@@ -66,13 +68,7 @@ async function emittedMetrics(): Promise<MetricKey[]> {
   const slowBatch = sqsEvent([JSON.stringify(message("evt_5", "ep_back"))]);
   for (const r of slowBatch.Records) r.eventSourceARN = slowArn;
   const deadLetter = createDeadLetterHandler(
-    {
-      attempts: new MemoryAttemptLog(),
-      clock: new FakeClock(),
-      logRetentionDays: 30,
-      operational: new RecordingOperationalEvents(),
-      recoveries: new MemoryRecoveryStore(),
-    },
+    deadLetterDeps(new MemoryAttemptLog()),
     createDeliveryMetrics("json", SERVICE_NAMES.deadLetter),
   );
   const lines = await captureEmf(async () => {
@@ -96,6 +92,7 @@ async function emittedMetrics(): Promise<MetricKey[]> {
     const intake = memoryIntakeDeps();
     const sweeper = createSweeperHandler(
       { ...intake, graceSeconds: 60, schedule: intake.scheduling.store, leadSeconds: 180 },
+      noDeletions(intake.tenants, intake.clock),
       { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined },
       publishScheduleOverdue("json", SERVICE_NAMES.sweeper),
     );

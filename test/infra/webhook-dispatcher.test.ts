@@ -291,8 +291,17 @@ describe("least privilege", () => {
     expect(roleActions(template, role(d.deadLetterFunction))).toEqual(
       [...logs, ...consume, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"].sort(),
     );
+    // The sweeper drives tenant deletions: it saves their progress and removes the tenant's items in batches.
     expect(roleActions(template, role(d.sweeperFunction))).toEqual(
-      [...logs, "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"].sort(),
+      [
+        ...logs,
+        "dynamodb:BatchGetItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+        "sqs:SendMessage",
+      ].sort(),
     );
   });
 

@@ -306,6 +306,19 @@ describe("every answer of the API is in its document", () => {
     expect((await call("POST", "/v1/events", { body: { type: "stock.reserved", payload: { anything: true } } })).status).toBe(202);
   });
 
+  it("data lifecycle: payload expunge and tenant deletion", async () => {
+    const tenant = "t-contract-gone";
+    const event = await call("POST", "/v1/events", { body: { tenantId: tenant, type: "a.b", payload: { secret: "x" } } });
+    expect(event.status).toBe(202);
+    const expunged = await call("DELETE", `/v1/events/${event.json.id}/payload?tenantId=${tenant}`);
+    expect(expunged.status).toBe(200);
+    expect((await call("DELETE", `/v1/events/evt_never_made/payload?tenantId=${tenant}`)).status).toBe(404);
+    expect((await call("GET", `/v1/tenants/${tenant}/deletion`)).status).toBe(404);
+    expect((await call("DELETE", `/v1/tenants/${tenant}`)).status).toBe(202);
+    expect((await call("GET", `/v1/tenants/${tenant}/deletion`)).json).toMatchObject({ tenantId: tenant, state: "removing" });
+    expect((await call("DELETE", `/v1/tenants/${tenant}`, { key: tenantKey })).status).toBe(403);
+  });
+
   it("got a documented success from every operation of the document", () => {
     const succeeded = [...contract.seen].filter(([, statuses]) => [...statuses].some((s) => s < 300)).map(([op]) => op);
     expect(succeeded.sort()).toEqual(contract.operations().sort());

@@ -75,6 +75,30 @@ describe("signatureHeaders", () => {
     expect((await stack.api("PATCH", `/v1/endpoints/${ep.id}`, { signatureHeaders: null })).json.signatureHeaders).toBeNull();
   });
 
+  it("an endpoint that chooses none follows its tenant's settings.signatureHeaders over SIGNATURE_HEADERS; the endpoint's own wins", async () => {
+    // Set before the tenant's first delivery: the worker has not read the record yet.
+    await stack.api("POST", "/v1/tenants", { id: "t-tenant-default" });
+    const set = await stack.api("PATCH", "/v1/tenants/t-tenant-default", { settings: { signatureHeaders: "both" } });
+    expect(set.json.settings).toEqual({ signatureHeaders: "both" });
+    const { ep, request } = await deliverTo("t-tenant-default");
+    expect(NAMES.webhook.map((name) => request.headers[name])).toEqual(NAMES.svix.map((name) => request.headers[name]));
+    verifyWithSvix(ep.secret, request);
+    const own = (
+      await stack.api("POST", "/v1/endpoints", {
+        url: `${receiver.url}/own-webhook`,
+        tenantId: "t-tenant-default",
+        signatureHeaders: "webhook",
+      })
+    ).json;
+    await stack.api("POST", "/v1/events", { type: "order.paid", payload: { own: true }, tenantId: "t-tenant-default" });
+    const ownRequest = await eventually(async () => receiver.requests.find((r) => r.path === "/own-webhook"));
+    expect(ownRequest.headers["svix-signature"]).toBeUndefined();
+    verifyWithSvix(own.secret, { ...ownRequest, headers: { ...ownRequest.headers } });
+    const bad = await stack.api("PATCH", "/v1/tenants/t-tenant-default", { settings: { signatureHeaders: "stripe" } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.json)).toContain("signatureHeaders");
+  });
+
   it("refuses an unknown style and a polling endpoint's signatureHeaders, naming the field", async () => {
     const bad = await stack.api("POST", "/v1/endpoints", { url: receiver.url, signatureHeaders: "stripe" });
     expect(bad.status).toBe(422);

@@ -3,16 +3,16 @@ import { defaultTestPolicy } from "./delivery-deps.ts";
 import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
 import { MemoryPollLeases } from "./memory-poll-leases.ts";
+import { type ErasableStores, MemoryTenantEraser } from "./memory-tenant-eraser.ts";
 import { MemorySvixMemo, MemoryTenantStore } from "./memory-tenants.ts";
 
 /** The API's ports, each an in-memory fake a test can inspect, at the configuration's defaults; spread and override. */
 export function memoryApiDeps() {
   const intake = memoryIntakeDeps();
-  return {
+  const deps = {
     ...intake,
     attempts: new MemoryAttemptLog(),
     apiKeys: new MemoryApiKeyStore(),
-    tenants: new MemoryTenantStore(),
     requeue: intake.queue,
     recoveries: new MemoryRecoveryStore(),
     maxBodyBytes: 65_536,
@@ -26,5 +26,9 @@ export function memoryApiDeps() {
     timeLeftMs: () => Number.POSITIVE_INFINITY,
     laneExit: defaultTestPolicy().lanes,
     svixMemo: new MemorySvixMemo(),
+    deletions: intake.tenants,
+    // Reads the stores of `deps` as they are when it runs: a test may replace one.
+    eraser: new MemoryTenantEraser((): ErasableStores => deps),
   } satisfies ApiDeps;
+  return deps;
 }

@@ -3,6 +3,7 @@ import { SETTINGS } from "../../functions/core/config/settings.ts";
 import type { DeliveryDeps, DeliveryPolicy } from "../../functions/core/delivery/deps.ts";
 import { deliveryPolicy } from "../../functions/core/delivery/deps.ts";
 import type { DeliveryMessage } from "../../functions/core/kernel/model.ts";
+import { TenantStatusCache } from "../../functions/core/lifecycle/retention.ts";
 import {
   FakeClock,
   MemoryAttemptLog,
@@ -16,6 +17,7 @@ import {
   ScriptedSender,
 } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
+import { MemoryTenantStore } from "./memory-tenants.ts";
 
 /** The delivery worker's ports, every one an in-memory fake the test can inspect. */
 export type TestDeliveryDeps = DeliveryDeps & {
@@ -31,6 +33,7 @@ export type TestDeliveryDeps = DeliveryDeps & {
   operational: RecordingOperationalEvents;
   clock: FakeClock;
   feed: MemoryFeed;
+  tenants: MemoryTenantStore;
 };
 
 /** The delivery rules at the configuration's defaults (a delivery timeout of `deliveryTimeoutMs`). */
@@ -49,6 +52,7 @@ export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
   const attempts = new MemoryAttemptLog();
   const clock = new FakeClock();
   const policy = defaultTestPolicy(1_000);
+  const tenants = new MemoryTenantStore();
   return {
     endpoints,
     attempts,
@@ -63,6 +67,8 @@ export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
     clock,
     retrySchedule,
     logRetentionDays: 30,
+    tenants,
+    tenantStatus: new TenantStatusCache(tenants, clock, 30),
     lane: "fast",
     slowLane: new MemoryQueue(),
     policy: { ...policy, circuit: { ...policy.circuit, failureThreshold: 3, cooldownSeconds: 1, maxCooldownSeconds: 8 } },

@@ -30,8 +30,10 @@ import type {
   Unsent,
 } from "../../functions/core/kernel/ports.ts";
 import { queueText } from "../../functions/core/kernel/queue-text.ts";
+import { TenantStatusCache } from "../../functions/core/lifecycle/retention.ts";
 import type { SendResult } from "../../functions/core/policy/outcome.ts";
 import { MemoryScheduleStore } from "./memory-schedule.ts";
+import { MemoryTenantStore } from "./memory-tenants.ts";
 
 /** A clock that only moves when told to, with scripted randomness. */
 export class FakeClock implements Clock {
@@ -133,7 +135,20 @@ export class MemoryEventStore implements EventStore {
   }
   async putNew(events: EventRecord[]) {
     this.outage.check("dynamodb");
-    for (const e of events) if (!this.of(e.tenantId, e.id)) this.items.set(`${e.tenantId}/${e.id}`, structuredClone(e));
+    // As the table's condition: an expired event's id may be taken again.
+    for (const e of events) {
+      const stored = this.of(e.tenantId, e.id);
+      if (!stored || stored.expiresAt <= Math.floor(Date.parse(e.createdAt) / 1000))
+        this.items.set(`${e.tenantId}/${e.id}`, structuredClone(e));
+    }
+  }
+  async expunge(tenantId: string, id: string, at: string) {
+    this.outage.check("dynamodb");
+    const event = this.of(tenantId, id);
+    if (!event) return false;
+    event.body = "null";
+    event.expungedAt ??= at;
+    return true;
   }
   async markSent(tenantId: string, id: string) {
     this.outage.check("dynamodb");
@@ -498,14 +513,19 @@ export class RecordedWarnings {
 /** Intake's ports on in-memory fakes, with a clock that stands still; `endpoints` is the store `subscriptions` reads. */
 export function memoryIntakeDeps() {
   const endpoints = new MemoryEndpointStore();
+  const tenants = new MemoryTenantStore();
+  const clock = new FakeClock();
   return {
     endpoints,
     subscriptions: endpoints,
     events: new MemoryEventStore(),
     queue: new MemoryQueue(),
-    clock: new FakeClock(),
+    clock,
     logRetentionDays: 30,
     scheduling: { store: new MemoryScheduleStore(), maxPerTenant: 100, horizonHours: 168, leadSeconds: 180 },
+    tenants,
+    // The real cache over the fake store: tests see the bound production has.
+    tenantStatus: new TenantStatusCache(tenants, clock, 30),
     eventTypes: new MemoryEventTypeStore(),
     // The real compiler: the validator is a library without I/O, and a stand-in would test nothing.
     schemas: new JsonSchemaCompiler(new RecordedWarnings()),
@@ -514,5 +534,12 @@ export function memoryIntakeDeps() {
 
 /** The dead-letter consumer's ports on fakes: a recording operational port and an empty recovery store. */
 export function deadLetterDeps(attempts: MemoryAttemptLog, clock: FakeClock = new FakeClock()) {
-  return { attempts, clock, logRetentionDays: 30, operational: new RecordingOperationalEvents(), recoveries: new MemoryRecoveryStore() };
+  return {
+    attempts,
+    clock,
+    logRetentionDays: 30,
+    tenantStatus: new TenantStatusCache(new MemoryTenantStore(), clock, 30),
+    operational: new RecordingOperationalEvents(),
+    recoveries: new MemoryRecoveryStore(),
+  };
 }

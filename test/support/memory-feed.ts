@@ -54,6 +54,16 @@ export class MemoryFeed implements FeedReader {
     return this.sorted(endpointId).find((s) => s.allocatedAt >= since);
   }
 
+  async expunge(endpointId: string, eventId: string): Promise<number> {
+    let changed = 0;
+    for (const slot of this.feed(endpointId).values()) {
+      if (slot.entry?.eventId !== eventId) continue;
+      slot.entry = { ...slot.entry, body: "null" };
+      changed++;
+    }
+    return changed;
+  }
+
   /** Drops the slots TTL would have deleted by `nowSeconds`. */
   expire(endpointId: string, nowSeconds: number): void {
     for (const [seq, slot] of this.feed(endpointId)) if (slot.expiresAt < nowSeconds) this.feed(endpointId).delete(seq);

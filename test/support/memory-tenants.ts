@@ -1,10 +1,35 @@
-import type { TenantRecord } from "../../functions/core/kernel/model.ts";
+import type { TenantDeletion, TenantRecord } from "../../functions/core/kernel/model.ts";
 import type { TenantStore } from "../../functions/core/kernel/ports.ts";
+import type { TenantDeletionStore } from "../../functions/core/lifecycle/tenant-deletion.ts";
 import type { MemoEntry, SvixMemo } from "../../functions/core/svix/memo.ts";
 
 /** Tenant records in a map, listed oldest first as the table's index lists them; the revision checked as the table's condition does. */
-export class MemoryTenantStore implements TenantStore {
+export class MemoryTenantStore implements TenantStore, TenantDeletionStore {
   readonly items = new Map<string, TenantRecord>();
+  readonly deletions = new Map<string, TenantDeletion>();
+  /** Reads of status(), counted to show the cache bounds them. */
+  statusReads = 0;
+  async status(id: string) {
+    this.statusReads++;
+    const record = this.items.get(id);
+    const deletion = this.deletions.get(id);
+    return { ...(record && { record: structuredClone(record) }), ...(deletion && { deletion: structuredClone(deletion) }) };
+  }
+  async startDeletion(deletion: TenantDeletion) {
+    const standing = this.deletions.get(deletion.tenantId);
+    if (standing) return structuredClone(standing);
+    this.deletions.set(deletion.tenantId, structuredClone(deletion));
+    return deletion;
+  }
+  async saveDeletion(deletion: TenantDeletion, seen: string) {
+    if (this.deletions.get(deletion.tenantId)?.updatedAt !== seen) return false;
+    this.deletions.set(deletion.tenantId, structuredClone(deletion));
+    return true;
+  }
+  async pendingDeletions(limit: number) {
+    const pending = [...this.deletions.values()].filter((d) => d.state === "removing");
+    return structuredClone(pending.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt)).slice(0, limit));
+  }
   async get(id: string) {
     const found = this.items.get(id);
     return found && structuredClone(found);

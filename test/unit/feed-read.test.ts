@@ -18,6 +18,8 @@ describe("reading a feed", () => {
   let feed: MemoryFeed;
   let clock: FakeClock;
   let deps: FeedReadDeps;
+  // A slot's TTL well past the test's clock: a slot past its expiresAt is read as closed.
+  const KEPT = Date.parse("2030-01-01T00:00:00Z") / 1000;
   const append = (n: number) => appendToFeed({ feed, clock, logRetentionDays: 30 }, "ep_1", entry(n));
   const read = (from: FeedPosition | undefined, limit = 50) => readFeed(deps, "ep_1", from, limit);
 
@@ -43,7 +45,7 @@ describe("reading a feed", () => {
     await append(3);
     const before = await read(undefined);
     expect(before.entries.map((e) => e.seq)).toEqual([1]);
-    await feed.fill("ep_1", { seq: two, allocatedAt: clock.now().toISOString(), entry: entry(2) }, 0);
+    await feed.fill("ep_1", { seq: two, allocatedAt: clock.now().toISOString(), entry: entry(2) }, KEPT);
     const after = await read(before.position);
     expect(after.entries.map((e) => e.seq)).toEqual([2, 3]);
   });
@@ -79,7 +81,7 @@ describe("reading a feed", () => {
     await append(2);
     const start = await read(undefined);
     expect(start.entries).toEqual([]);
-    await feed.fill("ep_1", { seq: inFlight, allocatedAt: clock.now().toISOString(), entry: entry(1) }, 0);
+    await feed.fill("ep_1", { seq: inFlight, allocatedAt: clock.now().toISOString(), entry: entry(1) }, KEPT);
     expect((await read(start.position)).entries.map((e) => e.seq)).toEqual([1, 2]);
   });
 

@@ -63,6 +63,7 @@ function setup() {
     requeue: queue,
     clock: new FakeClock(Date.parse("2026-11-02T00:00:00Z")),
     logRetentionDays: 30,
+    tenantStatus: { statusOf: async () => ({ retentionDays: 30, deleted: false }), forget: () => undefined },
   };
 }
 

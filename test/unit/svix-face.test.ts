@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createApiKey } from "../../functions/core/access/api-keys.ts";
 import { appIdOf, recoveryOfTask, taskIdOf, tenantsNamedBy, uidOf } from "../../functions/core/svix/svix-ids.ts";
 import { apiCaller } from "../support/api-caller.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
@@ -125,12 +126,27 @@ describe("the Svix face", () => {
     expect(over).toEqual({ status: 409, json: { code: "quota_exceeded", detail: expect.any(String) } });
   });
 
-  it("answers 501 naming the gap for routes that need what hookrelay does not have yet", async () => {
+  it("answers 501 naming the gap for expunge-all-contents, the one route that needs what hookrelay does not have yet", async () => {
     const { call } = setup();
     await call("POST", "/api/v1/app", { body: { name: "A", uid: "a" } });
-    const del = await call("DELETE", "/api/v1/app/a");
-    expect(del).toEqual({ status: 501, json: { code: "not_implemented", detail: expect.stringContaining("tenant deletion") } });
-    expect((await call("POST", "/api/v1/app/a/msg/expunge-all-contents", { body: {} })).status).toBe(501);
+    const all = await call("POST", "/api/v1/app/a/msg/expunge-all-contents", { body: {} });
+    expect(all).toEqual({ status: 501, json: { code: "not_implemented", detail: expect.stringContaining("payload expunge") } });
+  });
+
+  it("deletes an application with the admin key as hookrelay's tenant deletion, and expunges a message's content", async () => {
+    const { call, deps } = setup();
+    await call("POST", "/api/v1/app", { body: { name: "A", uid: "a" } });
+    const sent = await call("POST", "/api/v1/app/a/msg", { body: { eventType: "a.b", payload: { secret: "s-1" } } });
+    expect((await call("DELETE", `/api/v1/app/a/msg/${sent.json.id}/content`)).status).toBe(204);
+    const read = await call("GET", `/api/v1/app/a/msg/${sent.json.id}?with_content=true`);
+    expect(read.json.payload).toEqual({});
+    expect(JSON.stringify([...deps.events.items.values()])).not.toContain("s-1");
+    const { key } = await createApiKey(deps, "a", "k");
+    expect((await call("DELETE", "/api/v1/app/a", { key })).status).toBe(403);
+    expect((await call("DELETE", "/api/v1/app/a")).status).toBe(204);
+    expect((await call("GET", "/v1/tenants/a/deletion")).json).toMatchObject({ tenantId: "a", state: "removing" });
+    // The tombstone stops the app's key at once in this container.
+    expect((await call("GET", "/api/v1/app/a", { key })).status).toBe(401);
   });
 
   it("refuses a message asking its payload be kept less than LOG_RETENTION_DAYS, in days or hours", async () => {

@@ -4,6 +4,7 @@ import { acceptEvents } from "../../functions/core/intake/intake.ts";
 import { createSweeperHandler } from "../../functions/sweeper/handler.ts";
 import { endpointFixture, memoryIntakeDeps } from "../support/fakes.ts";
 import type { MemoryScheduleStore } from "../support/memory-schedule.ts";
+import { noDeletions } from "../support/memory-tenant-eraser.ts";
 
 const log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
 
@@ -17,6 +18,7 @@ describe("the sweeper function's jobs", () => {
     const published: number[] = [];
     const handler = createSweeperHandler(
       { ...deps, graceSeconds: 60, schedule: deps.scheduling.store as MemoryScheduleStore, leadSeconds: 180 },
+      noDeletions(deps.tenants, deps.clock),
       log,
       (seconds) => published.push(seconds),
     );

@@ -253,6 +253,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events/{id}/payload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an event's payload from storage (not portal sessions)
+         * @description The event keeps its id, type, times and delivery log; its payload becomes null in the event and in the feed entries of polling endpoints. A delivery already in the queue carries its own copy and is still delivered; replays are refused with `event_expunged`, recoveries skip it. See docs/lifecycle.md.
+         */
+        delete: operations["expungeEventPayload"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events/{id}/attempts": {
         parameters: {
             query?: never;
@@ -378,14 +398,35 @@ export interface paths {
         get: operations["getTenant"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a tenant and everything of it (admin only)
+         * @description Writes the tenant's tombstone at once: within 30 seconds its keys and portal sessions stop working, its events are refused and its queued deliveries are dropped. Its endpoints, keys, events, attempts, feeds and record are then removed in the background; follow it at GET /v1/tenants/{id}/deletion. A repeat answers the same job. See docs/lifecycle.md.
+         */
+        delete: operations["deleteTenant"];
         options?: never;
         head?: never;
         /**
-         * Change a tenant's name or metadata (admin only)
-         * @description Each field given replaces the stored one; `name: null` removes the name.
+         * Change a tenant's name, metadata or settings (admin only)
+         * @description Each field given replaces the stored one; `name: null` removes the name. `settings.retentionDays` keeps the tenant's events, attempts, feed items and recoveries that many days instead of LOG_RETENTION_DAYS (`null` goes back to it); it applies to what is written after the change, within 30 seconds. See docs/lifecycle.md.
          */
         patch: operations["updateTenant"];
+        trace?: never;
+    };
+    "/v1/tenants/{id}/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where a tenant's deletion stands (admin only) */
+        get: operations["getTenantDeletion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/portal-sessions": {
@@ -992,8 +1033,13 @@ export interface components {
              * @description When its deliveries may start, when the caller gave one (docs/scheduling.md)
              */
             deliverAt?: string;
-            /** @description The payload as it was emitted */
+            /** @description The payload as it was emitted; null once expunged */
             payload: unknown;
+            /**
+             * Format: date-time
+             * @description When its payload was expunged
+             */
+            expungedAt?: string;
             deliveries: components["schemas"]["Delivery"][];
             /** @description Where a held scheduled message stands (an event held for its deliverAt only) */
             schedule?: components["schemas"]["ScheduledMessage"];
@@ -1071,6 +1117,15 @@ export interface components {
             name?: string;
             metadata: {
                 [key: string]: string;
+            };
+            settings?: {
+                /** @description Days its items are kept; absent: LOG_RETENTION_DAYS */
+                retentionDays?: number;
+                /**
+                 * @description Its endpoints' signature header names where they choose none; absent: SIGNATURE_HEADERS
+                 * @enum {string}
+                 */
+                signatureHeaders?: "webhook" | "svix" | "both";
             };
             /**
              * Format: date-time
@@ -2410,7 +2465,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: `endpoint_disabled` */
+            /** @description Conflict: `endpoint_disabled`, `event_expunged` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2419,7 +2474,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "endpoint_disabled";
+                            code?: "endpoint_disabled" | "event_expunged";
                         };
                     };
                 };
@@ -3170,6 +3225,128 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventView"];
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    expungeEventPayload: {
+        parameters: {
+            query?: {
+                /** @description The tenant the event belongs to (admin key only; default `default`) */
+                tenantId?: components["schemas"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payload is gone */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        eventId: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        expungedAt: string;
+                        /** @description Feed entries of polling endpoints whose payload was removed */
+                        feedEntries: number;
+                    };
                 };
             };
             /** @description No valid API key: `unauthorized` */
@@ -4450,6 +4627,135 @@ export interface operations {
             };
         };
     };
+    deleteTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deletion job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /**
+                         * @description `removing` until every item of the tenant is gone
+                         * @enum {string}
+                         */
+                        state: "removing" | "done";
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        requestedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        updatedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description Removal starts then: every writer has seen the tombstone
+                         */
+                        notBefore: string;
+                        /** @description The kind of item being removed: events, endpoints, keys, tenant */
+                        step: string;
+                        /** @description Items removed so far, by kind */
+                        removed: {
+                            [key: string]: number;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        finishedAt?: string;
+                    };
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
     updateTenant: {
         parameters: {
             query?: never;
@@ -4463,7 +4769,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "name": "Acme Corporation"
+                 *       "name": "Acme Corporation",
+                 *       "settings": {
+                 *         "retentionDays": 7
+                 *       }
                  *     }
                  */
                 "application/json": {
@@ -4471,6 +4780,10 @@ export interface operations {
                     /** @description String pairs for your own use */
                     metadata?: {
                         [key: string]: string;
+                    };
+                    settings?: {
+                        retentionDays?: number | null;
+                        signatureHeaders?: ("webhook" | "svix" | "both") | null;
                     };
                 };
             };
@@ -4595,6 +4908,135 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getTenantDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deletion job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenantId: string;
+                        /**
+                         * @description `removing` until every item of the tenant is gone
+                         * @enum {string}
+                         */
+                        state: "removing" | "done";
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        requestedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        updatedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description Removal starts then: every writer has seen the tombstone
+                         */
+                        notBefore: string;
+                        /** @description The kind of item being removed: events, endpoints, keys, tenant */
+                        step: string;
+                        /** @description Items removed so far, by kind */
+                        removed: {
+                            [key: string]: number;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         */
+                        finishedAt?: string;
+                    };
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
                         };
                     };
                 };

@@ -19,6 +19,7 @@ const EVENT_FIELDS = [
   "endpointIds",
   "unsent",
   "deliverAt",
+  "expungedAt",
   "expiresAt",
 ] as const;
 
@@ -84,7 +85,9 @@ export class DynamoEventStore implements EventStore {
               ...tenantIndex(event),
               ...storedBody(event),
             },
-            ConditionExpression: "attribute_not_exists(pk)",
+            // An event past its retention that TTL has not deleted yet is gone for readers: its id may be taken again.
+            ConditionExpression: "attribute_not_exists(pk) OR expiresAt <= :created",
+            ExpressionAttributeValues: { ":created": Math.floor(Date.parse(event.createdAt) / 1000) },
           }),
         );
       } catch (error) {
@@ -147,6 +150,24 @@ export class DynamoEventStore implements EventStore {
       );
     if (await append(keys.event(tenantId, id), "attribute_exists(pk)")) return;
     await append(keys.legacyEvent(id), "tenantId = :tenant", { ":tenant": tenantId });
+  }
+
+  /** Sets body to "null" and drops its deflated copy: the gsi2 copy follows, as every index copies the item. */
+  async expunge(tenantId: string, id: string, at: string): Promise<boolean> {
+    const erase = (Key: Record<string, unknown>, condition: string, values: Record<string, unknown> = {}) =>
+      conditionalWrite("expunge an event's payload", () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key,
+            UpdateExpression: "SET body = :null, expungedAt = if_not_exists(expungedAt, :at) REMOVE bodyZ",
+            ConditionExpression: condition,
+            ExpressionAttributeValues: { ":null": "null", ":at": at, ...values },
+          }),
+        ),
+      );
+    if (await erase(keys.event(tenantId, id), "attribute_exists(pk)")) return true;
+    return erase(keys.legacyEvent(id), "tenantId = :tenant", { ":tenant": tenantId });
   }
 
   async listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]> {

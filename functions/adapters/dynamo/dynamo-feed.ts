@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { FeedReader, FeedSlot } from "../../core/feed/deps.ts";
+import type { FeedExpunger, FeedReader, FeedSlot } from "../../core/feed/deps.ts";
 import { conditionalWrite, dynamo } from "./dynamo-paging.ts";
 import { keys } from "./table-design.ts";
 
@@ -11,7 +11,7 @@ type Item = Record<string, unknown>;
  * item per slot in the feed's own partition, written only if absent. Every read is strongly
  * consistent: a reader deciding whether a number is a hole must see every write that landed.
  */
-export class DynamoFeed implements FeedReader {
+export class DynamoFeed implements FeedReader, FeedExpunger {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
 
@@ -124,6 +124,40 @@ export class DynamoFeed implements FeedReader {
     return undefined;
   }
 
+  /**
+   * Finds the event's entries by a filtered read of the whole feed (expunging is rare; the read costs
+   * what the feed's retained slots weigh, a read unit per 8 KB), then erases each one's body.
+   */
+  async expunge(endpointId: string, eventId: string): Promise<number> {
+    let changed = 0;
+    let startKey: Item | undefined;
+    do {
+      const out = await this.query({
+        KeyConditionExpression: "pk = :pk",
+        FilterExpression: "eventId = :event",
+        ExpressionAttributeValues: { ":pk": keys.feedSlots(endpointId), ":event": eventId },
+        ProjectionExpression: "pk, sk",
+        ExclusiveStartKey: startKey,
+      });
+      for (const item of out.items) {
+        const erased = await conditionalWrite("expunge a feed entry", () =>
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: "SET body = :null",
+              ConditionExpression: "attribute_exists(pk)",
+              ExpressionAttributeValues: { ":null": "null" },
+            }),
+          ),
+        );
+        if (erased) changed++;
+      }
+      startKey = out.lastKey;
+    } while (startKey);
+    return changed;
+  }
+
   private async query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], "TableName">) {
     const out = await dynamo("read a feed", () =>
       this.client.send(new QueryCommand({ TableName: this.table, ConsistentRead: true, ...input })),
@@ -138,7 +172,11 @@ function newKey(): string {
 }
 
 function toSlot(item: Item): FeedSlot {
-  const slot: FeedSlot = { seq: Number(item.seq), allocatedAt: String(item.allocatedAt) };
+  const slot: FeedSlot = {
+    seq: Number(item.seq),
+    allocatedAt: String(item.allocatedAt),
+    ...(typeof item.expiresAt === "number" && { expiresAt: item.expiresAt }),
+  };
   if (typeof item.entryId === "string") {
     slot.entry = {
       id: item.entryId,

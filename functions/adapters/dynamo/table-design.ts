@@ -13,6 +13,7 @@
  * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
  * | endpoint count | TENANT#{tenant} | ENDPOINTS         |                      |                            |
  * | tenant   | TENANT#{tenant} | RECORD                | TENANTS              | {createdAt}#{tenant}       |
+ * | tenant deletion | TENANT#{tenant} | DELETION       | DELETIONS            | {requestedAt}#{tenant}     |
  * | event type | ETYPE#{name} | EVENTTYPE              | EVENTTYPES           | {name}                     |
  * | feed counter | FEED#{endpointId} | HEAD              |                      |                            |
  * | feed slot | FEED#{endpointId}#SLOTS | {seq:012}      |                      |                            |
@@ -115,6 +116,11 @@ export const keys = {
    * is JSON, so no scope and name can spell another pair's key.
    */
   svixMemo: (scope: string, name: string) => ({ pk: `SVIX#${JSON.stringify([scope, name])}`, sk: "MEMO" }),
+  /** A tenant's tombstone and deletion job, beside its record; listed on gsi1 so the sweeper finds unfinished jobs. */
+  tenantDeletion: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "DELETION" }),
+  tenantDeletionList: "DELETIONS",
+  /** The partition holding a tenant's record, endpoint count and deletion. */
+  tenantPartition: (tenantId: string) => `TENANT#${tenantId}`,
   /** The catalog is global: one item per type name, listed by name on gsi1. */
   eventType: (name: string) => ({ pk: `ETYPE#${name}`, sk: "EVENTTYPE" }),
   eventTypeList: "EVENTTYPES",

@@ -193,12 +193,19 @@ export const Delivery = v.strictObject({
 
 export const EventView = v.strictObject({
   ...AcceptedEvent.entries,
-  payload: v.pipe(v.unknown(), v.description("The payload as it was emitted")),
+  payload: v.pipe(v.unknown(), v.description("The payload as it was emitted; null once expunged")),
+  expungedAt: v.optional(v.pipe(TIMESTAMP, v.description("When its payload was expunged"))),
   deliveries: v.array(Delivery),
   schedule: v.pipe(
     v.optional(ScheduledMessage),
     v.description("Where a held scheduled message stands (an event held for its deliverAt only)"),
   ),
+});
+
+export const ExpungedPayload = v.strictObject({
+  eventId: v.string(),
+  expungedAt: TIMESTAMP,
+  feedEntries: v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Feed entries of polling endpoints whose payload was removed")),
 });
 
 /** One hour of an endpoint's chart: requests sent, how many succeeded, and their latency. */
@@ -225,8 +232,30 @@ export const Tenant = v.strictObject({
   id: v.string(),
   name: v.optional(v.string()),
   metadata: v.record(v.string(), v.string()),
+  settings: v.optional(
+    v.strictObject({
+      retentionDays: v.optional(v.pipe(v.number(), v.description("Days its items are kept; absent: LOG_RETENTION_DAYS"))),
+      signatureHeaders: v.optional(
+        v.pipe(
+          v.picklist(["webhook", "svix", "both"]),
+          v.description("Its endpoints' signature header names where they choose none; absent: SIGNATURE_HEADERS"),
+        ),
+      ),
+    }),
+  ),
   createdAt: TIMESTAMP,
   updatedAt: TIMESTAMP,
+});
+
+export const TenantDeletionJob = v.strictObject({
+  tenantId: v.string(),
+  state: v.pipe(v.picklist(["removing", "done"]), v.description("`removing` until every item of the tenant is gone")),
+  requestedAt: TIMESTAMP,
+  updatedAt: TIMESTAMP,
+  notBefore: v.pipe(TIMESTAMP, v.description("Removal starts then: every writer has seen the tombstone")),
+  step: v.pipe(v.string(), v.description("The kind of item being removed: events, endpoints, keys, tenant")),
+  removed: v.pipe(v.record(v.string(), v.number()), v.description("Items removed so far, by kind")),
+  finishedAt: v.optional(TIMESTAMP),
 });
 
 export const CreatedApiKey = v.strictObject({

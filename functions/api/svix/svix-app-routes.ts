@@ -4,6 +4,7 @@ import { PORTAL_MAX_SECONDS } from "../../core/access/portal-sessions.ts";
 import type { Principal } from "../../core/access/principal.ts";
 import { ApiError, invalidFields } from "../../core/kernel/errors.ts";
 import type { TenantRecord } from "../../core/kernel/model.ts";
+import { requestTenantDeletion } from "../../core/lifecycle/tenant-deletion.ts";
 import { parseLimit } from "../../core/requests/validation.ts";
 import { newAppId } from "../../core/svix/svix-ids.ts";
 import { ApplicationIn, type ApplicationInput, ApplicationPatch, AppPortalAccessIn } from "../../core/svix/svix-inputs.ts";
@@ -13,7 +14,7 @@ import type { ApiDeps } from "../api-deps.ts";
 import { PORTAL_PATH } from "../console-page.ts";
 import { origin } from "../portal-routes.ts";
 import { query } from "../request.ts";
-import { json } from "../response.ts";
+import { empty, json } from "../response.ts";
 import { NotImplementedError } from "./svix-errors.ts";
 import { appOf, idempotent, refuseFilters, svixBody } from "./svix-request.ts";
 import type { SvixRoute } from "./svix-route.ts";
@@ -138,12 +139,16 @@ export const deleteAppRoute: SvixRoute = {
   method: "DELETE",
   path: "/api/v1/app/{app_id}",
   operationId: "v1.application.delete",
-  summary: "Delete an application: needs the tenant-deletion job (501 until it is wired)",
+  summary:
+    "Delete an application: starts the tenant's deletion (DELETE /v1/tenants/{id}, admin key only); its progress is at GET /v1/tenants/{id}/deletion",
+  admin: "delete applications",
   success: { status: 204 },
-  gap: "tenant deletion (DELETE /v1/tenants/{id})",
   handler: async (e, caller, deps) => {
-    await appOf(deps, caller, e);
-    throw new NotImplementedError("Deleting an application needs hookrelay's tenant deletion, which this deployment does not have yet");
+    const app = await appOf(deps, caller, e);
+    await requestTenantDeletion(deps, app.id);
+    // This container sees the tombstone at once; the others within TENANT_STATUS_CACHE_SECONDS.
+    deps.tenantStatus.forget(app.id);
+    return empty(204);
   },
 };
 

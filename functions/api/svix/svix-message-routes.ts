@@ -5,12 +5,13 @@ import { acceptEvents, type IntakeResult } from "../../core/intake/intake.ts";
 import { expiresAt } from "../../core/kernel/clock.ts";
 import { ApiError, invalidField, invalidFields } from "../../core/kernel/errors.ts";
 import type { AttemptStatus, EventRecord } from "../../core/kernel/model.ts";
+import { expungeEventPayload } from "../../core/lifecycle/expunge.ts";
 import { parseLimit } from "../../core/requests/validation.ts";
 import { MessageIn, type MessageInput } from "../../core/svix/svix-inputs.ts";
 import { attemptOut, attemptStatus, listOut, messageOut } from "../../core/svix/svix-shapes.ts";
 import type { ApiDeps } from "../api-deps.ts";
 import { query } from "../request.ts";
-import { json } from "../response.ts";
+import { empty, json } from "../response.ts";
 import { ensureApp } from "./svix-app-routes.ts";
 import { NotImplementedError } from "./svix-errors.ts";
 import {
@@ -142,14 +143,13 @@ export const expungeContentRoute: SvixRoute = {
   method: "DELETE",
   path: "/api/v1/app/{app_id}/msg/{msg_id}/content",
   operationId: "v1.message.expunge-content",
-  summary: "Delete a message's payload: needs payload expunge (501 until it is wired)",
+  summary: "Delete a message's payload: hookrelay's payload expunge (DELETE /v1/events/{id}/payload), from the event and its feed entries",
   success: { status: 204 },
-  gap: "payload expunge (DELETE /v1/events/{id}/payload)",
   handler: async (e, caller, deps) => {
-    await messageOf(deps, (await appOf(deps, caller, e)).id, e);
-    throw new NotImplementedError(
-      "Expunging a message's content needs hookrelay's payload expunge, which this deployment does not have yet",
-    );
+    const app = await appOf(deps, caller, e);
+    const event = await messageOf(deps, app.id, e);
+    await expungeEventPayload(deps, app.id, event.id);
+    return empty(204);
   },
 };
 

@@ -52,7 +52,7 @@ export const SETTINGS = {
     min: 1,
     max: 3650,
     unit: "days",
-    meaning: "how long events and attempts are kept",
+    meaning: "how long events and attempts are kept, unless the tenant has its own (docs/lifecycle.md)",
   },
   destinationAllowCidrs: {
     kind: "cidrs",

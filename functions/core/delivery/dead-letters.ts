@@ -2,6 +2,7 @@ import type { Clock } from "../kernel/clock.ts";
 import type { AttemptRecord, DeliveryMessage } from "../kernel/model.ts";
 import type { AttemptLog, RecoveryStore } from "../kernel/ports.ts";
 import { noticeDeliveries, parseMessage, parseTask, parseUnsendableNotice, UNSENDABLE } from "../kernel/queue-message.ts";
+import type { TenantStatusReader } from "../lifecycle/retention.ts";
 import { recordAttempt } from "./attempt-record.ts";
 import type { DeliveryDeps } from "./deps.ts";
 import { endExhausted, endingOf } from "./exhausted.ts";
@@ -12,6 +13,8 @@ export interface DeadLetterDeps extends Pick<DeliveryDeps, "operational" | "onWa
   attempts: Pick<AttemptLog, "record" | "ofDelivery">;
   clock: Clock;
   logRetentionDays: number;
+  /** A deleted tenant's dead letters are dropped; the others' records take their tenant's retention. */
+  tenantStatus: TenantStatusReader;
   /** Marks recoveries failed whose step was dead-lettered. */
   recoveries: Pick<RecoveryStore, "fail">;
   onUnreadable?: (body: string) => void;
@@ -68,11 +71,14 @@ export async function consumeDeadLetter(deps: DeadLetterDeps, body: string, reas
 
 /** Records the delivery exhausted in its chain and announces it, unless it ended already or another chain delivered it. */
 async function endDelivery(
-  deps: DeadLetterDeps,
+  shared: DeadLetterDeps,
   message: DeliveryMessage,
   reason: string | undefined,
   error: "dead_lettered" | typeof UNSENDABLE,
 ): Promise<AttemptRecord | undefined> {
+  const tenant = await shared.tenantStatus.statusOf(message.tenantId);
+  if (tenant.deleted) return undefined;
+  const deps = { ...shared, logRetentionDays: tenant.retentionDays };
   const history = await deps.attempts.ofDelivery(message.eventId, message.endpointId);
   // Another chain (a replay, a recovery) delivered it after this one began: nothing was given up on.
   if (supersededChain(history, message.chain)) return undefined;

@@ -6,6 +6,7 @@ import type { OperationalEvents } from "../intake/operational.ts";
 import type { Clock } from "../kernel/clock.ts";
 import type { AttemptRecord, CircuitState, DisabledReason, Endpoint, Lane } from "../kernel/model.ts";
 import type { AttemptLog, Requeue } from "../kernel/ports.ts";
+import type { TenantStatusReader } from "../lifecycle/retention.ts";
 import type { CircuitSettings } from "../policy/circuit-breaker.ts";
 import type { SendResult } from "../policy/outcome.ts";
 import type { RetrySchedule } from "../policy/retry-schedule.ts";
@@ -171,12 +172,15 @@ export interface DeliveryServices {
   operational: OperationalEvents;
   /** Runs recovery tasks found on the queue. */
   recovery: RecoveryStepDeps;
+  /** Each tenant's retention and tombstone (cached per container): a deleted tenant's messages are dropped. */
+  tenantStatus: TenantStatusReader;
 }
 
 /** The worker's settings: values read from the configuration once, and the lane of the queue it reads. */
 export interface DeliverySettings {
   /** The global schedule; an endpoint's own `retrySchedule` overrides it. */
   retrySchedule: RetrySchedule;
+  /** LOG_RETENTION_DAYS; each message is handled with its tenant's own retention in its place. */
   logRetentionDays: number;
   policy: DeliveryPolicy;
   /** The lane whose queue this batch came from: the fast lane forwards slow endpoints' messages and cuts its POSTs short. */

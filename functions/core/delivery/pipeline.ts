@@ -54,11 +54,24 @@ async function handle(deps: DeliveryDeps, received: ReceivedMessage, endpoints: 
 }
 
 async function deliverOne(
-  deps: DeliveryDeps,
+  shared: DeliveryDeps,
   received: ReceivedMessage,
   message: DeliveryMessage,
   endpoints: BatchEndpoints,
 ): Promise<Disposition> {
+  // The tenant's tombstone drops the message before anything is read, sent or written; its retention
+  // stands in for the default in every record this message writes (attempts, feed items).
+  const tenant = await shared.tenantStatus.statusOf(message.tenantId);
+  if (tenant.deleted) return "done";
+  // Its default signature header names stand in for SIGNATURE_HEADERS the same way.
+  const deps: DeliveryDeps =
+    tenant.retentionDays === shared.logRetentionDays && tenant.signatureHeaders === undefined
+      ? shared
+      : {
+          ...shared,
+          logRetentionDays: tenant.retentionDays,
+          ...(tenant.signatureHeaders !== undefined && { policy: { ...shared.policy, signatureHeaders: tenant.signatureHeaders } }),
+        };
   const announce = announcer(deps, message);
   const admission = await admit(deps, received, message, (id) => endpoints.get(id));
   switch (admission.kind) {

@@ -34,18 +34,13 @@ export function signatureHeaders(style: SignatureHeaderStyle, values: SignedValu
 }
 
 /**
- * The style of a tenant that has no record of its own: the deployment default (SIGNATURE_HEADERS).
- * The one place a tenant record's default is to be read once tenants have records (issue 23's
- * applications); the delivery worker calls it only for endpoints without their own `signatureHeaders`.
+ * The style an endpoint's deliveries are signed with: its own, else its tenant's default. The
+ * delivery worker passes the tenant's setting (`settings.signatureHeaders` on its record, read through
+ * the tenant-status cache) in place of SIGNATURE_HEADERS where the tenant has one.
  */
-export function tenantSignatureHeaders(_tenantId: string, deploymentDefault: SignatureHeaderStyle): SignatureHeaderStyle {
-  return deploymentDefault;
-}
-
-/** The style an endpoint's deliveries are signed with: its own, else its tenant's default. */
 export function endpointSignatureHeaders(
-  endpoint: { tenantId: string; signatureHeaders?: SignatureHeaderStyle },
-  deploymentDefault: SignatureHeaderStyle,
+  endpoint: { signatureHeaders?: SignatureHeaderStyle },
+  tenantDefault: SignatureHeaderStyle,
 ): SignatureHeaderStyle {
-  return endpoint.signatureHeaders ?? tenantSignatureHeaders(endpoint.tenantId, deploymentDefault);
+  return endpoint.signatureHeaders ?? tenantDefault;
 }

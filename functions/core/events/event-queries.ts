@@ -26,7 +26,12 @@ export interface DeliveryView {
  */
 export async function getEventView(deps: QueryDeps, tenantId: string, id: string, scope?: EndpointScope) {
   const { event, attempts } = await scopedRead(deps, tenantId, id, scope);
-  return { ...eventSummary(event), payload: JSON.parse(event.body) as unknown, deliveries: deliveryViews(event, attempts) };
+  return {
+    ...eventSummary(event),
+    payload: JSON.parse(event.body) as unknown,
+    ...(event.expungedAt !== undefined && { expungedAt: event.expungedAt }),
+    deliveries: deliveryViews(event, attempts),
+  };
 }
 
 /** The event and its attempts as the scope shows them, or a 404 alike for a missing event and one outside the scope. */

@@ -6,6 +6,7 @@ import { newId } from "../kernel/ids.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint, RecoveryRecord } from "../kernel/model.ts";
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore, RecoveryStore, Requeue } from "../kernel/ports.ts";
 import { deliveryMessage, type RecoveryTask, recoveryTask, serializeMessage } from "../kernel/queue-message.ts";
+import type { TenantStatusReader } from "../lifecycle/retention.ts";
 import { latestRecord } from "./event-queries.ts";
 
 /** What the worker needs to work through a recovery. */
@@ -24,7 +25,8 @@ export interface RecoveryDeps {
   recoveries: Pick<RecoveryStore, "put" | "get" | "fail">;
   requeue: Requeue;
   clock: Clock;
-  logRetentionDays: number;
+  /** The tenant's retention: the recovery record expires with the attempts it resends. */
+  tenantStatus: TenantStatusReader;
 }
 
 /** Attempt records looked at per step: one step is one queue message, well inside the worker's timeout. */
@@ -44,6 +46,7 @@ export async function startRecovery(
 ): Promise<ReturnType<typeof recoveryView>> {
   const endpoint = await visibleEndpoint(deps.endpoints, endpointId, confined);
   if (!endpoint.enabled) throw new ApiError("endpoint_disabled", `Endpoint ${endpointId} is disabled: enable it before recovering`);
+  const { retentionDays } = await deps.tenantStatus.statusOf(endpoint.tenantId);
   const now = deps.clock.now();
   const since = new Date(window.since).toISOString();
   const until = new Date(window.until ?? now).toISOString();
@@ -60,7 +63,7 @@ export async function startRecovery(
     scanned: 0,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
-    expiresAt: expiresAt(now, deps.logRetentionDays),
+    expiresAt: expiresAt(now, retentionDays),
   };
   await deps.recoveries.put(recovery);
   try {
@@ -116,7 +119,8 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
   const messages: DeliveryMessage[] = [];
   for (const a of chosen) {
     const event = events.get(a.eventId);
-    if (!event) continue; // expired from the log: nothing left to send
+    // Expired from the log, or its payload expunged: nothing left to send.
+    if (!event || event.expungedAt !== undefined) continue;
     messages.push(deliveryMessage(event, recovery.endpointId, { chain: chainFor(recovery.id, event.id), recovers: true }));
   }
   const unsent = messages.length > 0 ? await deps.queue.send(messages) : [];

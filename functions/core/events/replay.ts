@@ -41,6 +41,8 @@ export async function replayEvent(
   const event = await deps.events.get(tenantId, eventId);
   // An event with no delivery to the scope's endpoints is "not found", as a missing one.
   if (!event || !scopedEvent(scope, event)) throw new ApiError("not_found", `No event ${eventId}`);
+  if (event.expungedAt !== undefined)
+    throw new ApiError("event_expunged", `Event ${eventId}'s payload was expunged: there is nothing to replay`);
   const targets = endpointId === undefined ? event.endpointIds : [endpointId];
   const found = await Promise.all(targets.map((id) => deps.endpoints.get(id)));
   if (endpointId !== undefined) {

@@ -29,6 +29,8 @@ export interface FeedSlot {
    */
   allocatedAt: string;
   entry?: FeedEntry;
+  /** The slot's TTL (unix seconds), as read: past it, the entry is hidden though TTL has not deleted it yet. */
+  expiresAt?: number;
 }
 
 /** The feed's counter item: the last number allocated (0: none yet) and the key its cursors are signed with. */
@@ -46,6 +48,12 @@ export interface FeedAppender {
   fill(endpointId: string, slot: FeedSlot, expiresAt: number): Promise<boolean>;
   /** One slot, read consistently. */
   slot(endpointId: string, seq: number): Promise<FeedSlot | undefined>;
+}
+
+/** Removes an event's payload from a feed: its entries keep their place and ids, their body becomes "null". */
+export interface FeedExpunger {
+  /** Expunges the event's entries in the endpoint's feed; returns how many it changed. */
+  expunge(endpointId: string, eventId: string): Promise<number>;
 }
 
 /** What a feed reader needs: the counter, slots in number order, and the right to close a hole. */
@@ -121,7 +129,8 @@ export const ENTRY_SLACK_DAYS = 1;
 
 /** What the API adds for the feed route. */
 export interface FeedApiDeps {
-  feed: FeedReader;
+  /** Read by the feed route; expunged by DELETE /v1/events/{id}/payload. */
+  feed: FeedReader & FeedExpunger;
   /** Where long polls take their leases. */
   pollLeases: PollLeaseStore;
   pollLimits: PollLimits;

@@ -68,7 +68,8 @@ export async function readFeed(
   let full = false;
   for (let queries = 0; queries < MAX_QUERIES && next <= head.seq && entries.length < limit; queries++) {
     const want = limit - entries.length + 1;
-    const slots = await deps.feed.slots(endpointId, next, head.seq, want);
+    // A slot past its expiresAt reads as a closed one: its entry is gone for readers before TTL deletes it.
+    const slots = (await deps.feed.slots(endpointId, next, head.seq, want)).map((s) => withoutExpiredEntry(s, now));
     const complete = slots.length < want;
     let i = 0;
     let stop = false;
@@ -150,4 +151,11 @@ async function startPosition(deps: FeedReadDeps, endpointId: string, head: FeedH
   const below = top > low ? await deps.feed.slots(endpointId, low, top - 1, START_BACKTRACK) : [];
   const settled = below.filter((slot) => Date.parse(slot.allocatedAt) < settledBefore).at(-1);
   return { next: settled ? settled.seq + 1 : low, floorMs };
+}
+
+/** The slot, its entry dropped when the slot is past its expiresAt at `nowMs`. */
+export function withoutExpiredEntry(slot: FeedSlot, nowMs: number): FeedSlot {
+  if (slot.expiresAt === undefined || slot.expiresAt * 1000 > nowMs || !slot.entry) return slot;
+  const { entry: _hidden, ...closed } = slot;
+  return closed;
 }

@@ -6,10 +6,12 @@ import { ApiError, DependencyError, invalidField, invalidFields } from "../kerne
 import { eventIdForKey, messageIdFor, newId, requestHash, webhookId } from "../kernel/ids.ts";
 import type { EventRecord } from "../kernel/model.ts";
 import type { EventStore } from "../kernel/ports.ts";
+import { liveTenants, type TenantStatusReader } from "../lifecycle/retention.ts";
 import { checked } from "../requests/field-problems.ts";
 import { EmitEvent } from "../requests/validation.ts";
 import { scheduledItem, tooManyScheduled } from "../scheduling/hold.ts";
 import { type SchedulingDeps, timingOf } from "../scheduling/schedule.ts";
+import { deletedError } from "../tenants/tenants.ts";
 import { type EnqueueDeps, sendMessages } from "./enqueue.ts";
 import { answerRepeats, type Candidate, type Repeats } from "./idempotency.ts";
 
@@ -20,6 +22,8 @@ export interface IntakeDeps extends PayloadCheckDeps, EnqueueDeps {
   logRetentionDays: number;
   /** Holds events whose `deliverAt` is further ahead than the scheduler's lead. */
   scheduling: SchedulingDeps;
+  /** Each tenant's retention and tombstone, read once per tenant per cache bound. */
+  tenantStatus: TenantStatusReader;
 }
 
 /** What the caller learns of an accepted event. */
@@ -56,12 +60,28 @@ export async function acceptEvents(
 ): Promise<IntakeResult[]> {
   const results: IntakeResult[] = new Array(inputs.length);
   const now = deps.clock.now();
-  const prepared: Prepared[] = [];
+  const parsed: Prepared[] = [];
   inputs.forEach((input, index) => {
     const p = prepare(deps, input, now, idempotencyKey, confined);
     if (p instanceof ApiError) results[index] = { ok: false, error: p };
-    else prepared.push({ index, ...p });
+    else parsed.push({ index, ...p });
   });
+  // A deleted tenant takes nothing; the others' events expire after their tenant's retention.
+  const statuses = await liveTenants(
+    deps.tenantStatus,
+    parsed.map((p) => p.record.tenantId),
+  );
+  const prepared: Prepared[] = [];
+  for (const p of parsed) {
+    const status = statuses.get(p.record.tenantId);
+    if (!status) results[p.index] = { ok: false, error: deletedError(p.record.tenantId) };
+    else {
+      // A scheduled event is kept its tenant's retention past its deliverAt, as its deliveries start then.
+      const { deliverAt } = p.record;
+      const from = deliverAt !== undefined && Date.parse(deliverAt) > now.getTime() ? new Date(deliverAt) : now;
+      prepared.push({ ...p, record: { ...p.record, expiresAt: expiresAt(from, status.retentionDays) } });
+    }
+  }
   // Each event is held to its catalogued type before anything is enqueued or recorded.
   const refusals = await checkPayloads(
     deps,

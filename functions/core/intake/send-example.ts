@@ -12,7 +12,7 @@ import type { IntakeDeps } from "./intake.ts";
 /** What send-example needs: the endpoint, the catalog, and intake's queue and event log. */
 export type SendExampleDeps = EndpointDeps &
   Pick<EventTypeDeps, "eventTypes" | "schemas"> &
-  Pick<IntakeDeps, "queue" | "events" | "logRetentionDays">;
+  Pick<IntakeDeps, "queue" | "events" | "tenantStatus">;
 
 /** What send-example started: an event of its own, delivered to the one endpoint. */
 export interface SentExample {
@@ -56,6 +56,7 @@ export async function sendExample(deps: SendExampleDeps, endpointId: string, typ
       { path: field, message: `gives a payload that ${limits.problem.message}` },
     ]);
   }
+  const { retentionDays } = await deps.tenantStatus.statusOf(endpoint.tenantId);
   const now = deps.clock.now();
   const { body } = limits;
   const id = newId("evt", now.getTime());
@@ -69,7 +70,7 @@ export async function sendExample(deps: SendExampleDeps, endpointId: string, typ
     createdAt: now.toISOString(),
     requestHash: requestHash(endpoint.tenantId, type.name, body),
     endpointIds: [endpoint.id],
-    expiresAt: expiresAt(now, deps.logRetentionDays),
+    expiresAt: expiresAt(now, retentionDays),
   };
   const [sent] = await sendMessages(deps, [[record, record.endpointIds]]);
   // As at intake: a message SQS did not take for now stays on the record, for the sweeper to send;

@@ -25,7 +25,9 @@ export type ApiErrorCode =
   | "too_many_polls"
   | "use_feed_url"
   | "too_many_scheduled"
-  | "schedule_started";
+  | "schedule_started"
+  | "tenant_deleted"
+  | "event_expunged";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -63,6 +65,10 @@ const STATUS: Record<ApiErrorCode, number> = {
   too_many_scheduled: 429,
   // DELETE of a held message the scheduler has already moved to the queue (within SCHEDULE_LEAD_SECONDS of its time).
   schedule_started: 409,
+  // The tenant's deletion began: nothing of it is accepted or shown again.
+  tenant_deleted: 410,
+  // A replay of an event whose payload was expunged: there is nothing left to send.
+  event_expunged: 409,
 };
 
 /**

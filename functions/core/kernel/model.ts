@@ -105,6 +105,8 @@ export interface EventRecord {
   unsent?: string[];
   /** When its deliveries may start (scheduled delivery, docs/scheduling.md); absent: at once. */
   deliverAt?: string;
+  /** When its payload was expunged (DELETE /v1/events/{id}/payload): `body` is then "null". */
+  expungedAt?: string;
   expiresAt: number;
 }
 
@@ -206,8 +208,32 @@ export interface TenantRecord {
   metadata: Record<string, string>;
   createdAt: string;
   updatedAt: string;
+  /** What the operator set for this tenant; each unset field takes the global setting. */
+  /** Overrides of deployment settings for this tenant (docs/lifecycle.md, docs/delivery.md). */
+  settings?: { retentionDays?: number; signatureHeaders?: "webhook" | "svix" | "both" };
   /** Bumped by every change; a write names the revision it read (optimistic concurrency). */
   revision: number;
+}
+
+/**
+ * A tenant's deletion: its tombstone and the job's progress, one item in the tenant's partition.
+ * Written first; while it exists nothing of the tenant is written, read or sent. It holds no data of
+ * the tenant but its id, and outlives the job by TOMBSTONE_KEEP_DAYS so late writers still meet it.
+ */
+export interface TenantDeletion {
+  tenantId: string;
+  state: "removing" | "done";
+  requestedAt: string;
+  updatedAt: string;
+  /** Removal does not begin before this time: every cache of the tenant's status has seen the tombstone. */
+  notBefore: string;
+  /** The kind of item being removed now, and where its listing stopped (resumable after a crash). */
+  step: string;
+  cursor?: string;
+  /** Items removed so far, by kind. */
+  removed: Record<string, number>;
+  finishedAt?: string;
+  expiresAt?: number;
 }
 
 /** A tenant-scoped API key; only the SHA-256 of the key is kept. */

@@ -6,6 +6,7 @@ import type {
   Endpoint,
   EventRecord,
   RecoveryRecord,
+  TenantDeletion,
   TenantRecord,
 } from "./model.ts";
 
@@ -55,6 +56,8 @@ export interface EventStore {
   addEndpoint(tenantId: string, id: string, endpointId: string): Promise<void>;
   /** Events with unsent messages, created before `createdBefore`, oldest first. */
   listUnsent(createdBefore: string, limit: number): Promise<EventRecord[]>;
+  /** Replaces the event's body by "null" and marks it expunged at `at`; false when the tenant has no such event. */
+  expunge(tenantId: string, id: string, at: string): Promise<boolean>;
 }
 
 /** What a tenant's event list is narrowed to. */
@@ -115,6 +118,8 @@ export interface TenantStore {
   list(limit: number, cursor?: string): Promise<Page<TenantRecord>>;
   /** Removes the record; false when there was none. */
   delete(id: string): Promise<boolean>;
+  /** The tenant's record and deletion (tombstone), read together in one request. */
+  status(id: string): Promise<{ record?: TenantRecord; deletion?: TenantDeletion }>;
 }
 
 /** Tenant-scoped API keys. */

@@ -58,7 +58,7 @@ export function messageOut(event: EventRecord, withContent: boolean) {
     eventId: MADE_EVENT_ID.test(event.id) ? null : event.id,
     eventType: event.type,
     // An expunged or expired payload shows as {}, as Svix shows one.
-    payload: withContent && event.body ? (JSON.parse(event.body) as unknown) : {},
+    payload: withContent && event.body && !event.expungedAt ? (JSON.parse(event.body) as unknown) : {},
     channels: null,
     tags: null,
     deliverAt: event.deliverAt ?? null,

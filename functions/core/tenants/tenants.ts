@@ -3,6 +3,7 @@ import type { Clock } from "../kernel/clock.ts";
 import { ApiError } from "../kernel/errors.ts";
 import type { TenantRecord } from "../kernel/model.ts";
 import type { Page, TenantStore } from "../kernel/ports.ts";
+import { checkRetentionDays, TenantSettings } from "../lifecycle/retention.ts";
 import { TENANT_ID } from "../requests/validation.ts";
 
 /*
@@ -15,6 +16,8 @@ import { TENANT_ID } from "../requests/validation.ts";
 export interface TenantDeps {
   tenants: TenantStore;
   clock: Clock;
+  /** The delivery queue's retention: a tenant's retention must outlast it. @default that of the default schedule */
+  queueRetentionSeconds?: number;
 }
 
 export const MAX_TENANT_METADATA = 50;
@@ -27,8 +30,12 @@ const NAME = v.pipe(v.string(), v.minLength(1), v.maxLength(256));
 
 export const CreateTenant = v.strictObject({ id: TENANT_ID, name: v.optional(NAME), metadata: v.optional(METADATA) });
 export type CreateTenantInput = v.InferOutput<typeof CreateTenant>;
-/** A change: each field given replaces the stored one; `name: null` removes the name. */
-export const UpdateTenant = v.strictObject({ name: v.optional(v.nullable(NAME)), metadata: v.optional(METADATA) });
+/** A change: each field given replaces the stored one; `name: null` removes the name, `settings.retentionDays: null` the override. */
+export const UpdateTenant = v.strictObject({
+  name: v.optional(v.nullable(NAME)),
+  metadata: v.optional(METADATA),
+  settings: v.optional(TenantSettings),
+});
 export type UpdateTenantInput = v.InferOutput<typeof UpdateTenant>;
 
 /** A tenant as the API shows it: the record without its revision. */
@@ -42,6 +49,7 @@ const WRITE_TRIES = 5;
 
 /** Creates a tenant record; 409 already_exists when the tenant has one. */
 export async function createTenant(deps: TenantDeps, input: CreateTenantInput): Promise<TenantRecord> {
+  await refuseDeleted(deps, input.id);
   const now = deps.clock.now().toISOString();
   const record: TenantRecord = {
     id: input.id,
@@ -60,7 +68,9 @@ export async function createTenant(deps: TenantDeps, input: CreateTenantInput): 
  * session): one conditional write the first time, one read after.
  */
 export async function ensureTenant(deps: TenantDeps, id: string): Promise<TenantRecord> {
-  const found = await deps.tenants.get(id);
+  // One read of the tenant's partition answers both: its record, and whether its deletion began.
+  const { record: found, deletion } = await deps.tenants.status(id);
+  if (deletion) throw deletedError(id);
   if (found) return found;
   const now = deps.clock.now().toISOString();
   const record: TenantRecord = { id, metadata: {}, createdAt: now, updatedAt: now, revision: 0 };
@@ -71,9 +81,19 @@ export async function ensureTenant(deps: TenantDeps, id: string): Promise<Tenant
 
 /** The tenant's record; 404 when it has none or the caller is confined to another tenant. */
 export async function getTenant(deps: TenantDeps, id: string, confined?: string): Promise<TenantRecord> {
-  const record = confined === undefined || confined === id ? await deps.tenants.get(id) : undefined;
+  const { record, deletion } = confined === undefined || confined === id ? await deps.tenants.status(id) : {};
+  if (deletion) throw deletedError(id);
   if (!record) throw new ApiError("not_found", `No tenant ${id}`);
   return record;
+}
+
+/** 410 tenant_deleted: the tenant's deletion began, and nothing of it is written or shown again. */
+export function deletedError(id: string): ApiError {
+  return new ApiError("tenant_deleted", `Tenant ${id} is deleted (see GET /v1/tenants/${id}/deletion)`);
+}
+
+async function refuseDeleted(deps: TenantDeps, id: string): Promise<void> {
+  if ((await deps.tenants.status(id)).deletion) throw deletedError(id);
 }
 
 /** Every tenant record, oldest first. */
@@ -83,17 +103,28 @@ export function listTenants(deps: TenantDeps, limit: number, cursor?: string): P
 
 /** Applies a change to the tenant's record, retrying when another writer changed it meanwhile; 404 when there is none. */
 export async function updateTenant(deps: TenantDeps, id: string, change: UpdateTenantInput, confined?: string): Promise<TenantRecord> {
+  checkRetentionDays(change.settings?.retentionDays, deps.queueRetentionSeconds);
   for (let tries = 0; tries < WRITE_TRIES; tries++) {
     const current = await getTenant(deps, id, confined);
-    const { name: _name, ...rest } = current;
+    const { name: _name, settings: _settings, ...rest } = current;
     const name = change.name === undefined ? current.name : (change.name ?? undefined);
+    const settings = mergeSettings(current.settings, change.settings);
     const updated: TenantRecord = {
       ...rest,
       ...(name !== undefined && { name }),
+      ...(settings && { settings }),
       metadata: change.metadata ?? current.metadata,
       updatedAt: deps.clock.now().toISOString(),
     };
     if (await deps.tenants.replace(updated)) return { ...updated, revision: current.revision + 1 };
   }
   throw new ApiError("concurrent_update", `Tenant ${id} kept changing while this change was applied: try again`);
+}
+
+/** The stored settings with the change applied: a field given replaces, null removes; undefined when none is left. */
+function mergeSettings(current: TenantRecord["settings"], change: UpdateTenantInput["settings"]): TenantRecord["settings"] {
+  const days = change?.retentionDays === undefined ? current?.retentionDays : (change.retentionDays ?? undefined);
+  const headers = change?.signatureHeaders === undefined ? current?.signatureHeaders : (change.signatureHeaders ?? undefined);
+  const settings = { ...(days !== undefined && { retentionDays: days }), ...(headers !== undefined && { signatureHeaders: headers }) };
+  return Object.keys(settings).length === 0 ? undefined : settings;
 }

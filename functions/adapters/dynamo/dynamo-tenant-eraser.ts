@@ -1,0 +1,193 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { DependencyError } from "../../core/kernel/errors.ts";
+import type { TenantEraser } from "../../core/lifecycle/tenant-deletion.ts";
+import { dynamo } from "./dynamo-paging.ts";
+import { ATTEMPT_SHARDS, keys, RATE_SHARDS, TABLE_DESIGN, TENANT_EVENT_SHARDS } from "./table-design.ts";
+
+type Item = Record<string, unknown>;
+type Key = { pk: unknown; sk: unknown };
+
+/** Items removed per page: a page is a few BatchWriteItem calls, well inside a sweeper run. */
+const PAGE = 200;
+const [GSI1, GSI2] = [TABLE_DESIGN.indexes[0].name, TABLE_DESIGN.indexes[1].name];
+
+/**
+ * Removes a tenant's items from the table, by the key patterns of table-design.ts: its events and
+ * their attempts (found on its gsi2 event list; another tenant's event of the same id in the same
+ * partition is left), then per endpoint (found on its gsi1 endpoint list) the endpoint's attempt
+ * copies, recoveries, rate windows, feed counter and slots and poll leases, then the endpoint item;
+ * then its API keys, then its held scheduled messages (found on its gsi2 schedule list; one sent,
+ * cancelled or dropped is removed beside its event), then its partition (record, endpoint count,
+ * scheduled count, tenant poll leases). The
+ * deletion item (the tombstone) stays. Plain deletes (BatchWriteItem): no transactions, so the same
+ * code runs on the local emulator.
+ */
+export class DynamoTenantEraser implements TenantEraser {
+  readonly steps = ["events", "endpoints", "keys", "scheduled", "tenant"] as const;
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.client = client;
+    this.table = table;
+  }
+
+  async erase(tenantId: string, step: string, cursor: string | undefined): Promise<{ removed: number; cursor?: string; done: boolean }> {
+    if (step === "events") return this.events(tenantId, Number(cursor ?? 0));
+    if (step === "endpoints") return this.endpoints(tenantId);
+    if (step === "keys") return this.apiKeys(tenantId, cursor);
+    if (step === "scheduled") return this.scheduled(tenantId);
+    if (step === "tenant") return this.partition(tenantId);
+    throw new DependencyError("dynamodb", `Unknown deletion step ${step}`);
+  }
+
+  /** A page of the tenant's events from its list's partition `from` on; the cursor is the partition reached. */
+  private async events(tenantId: string, from: number) {
+    const lists = [
+      ...Array.from({ length: TENANT_EVENT_SHARDS }, (_, s) => keys.tenantEvents(tenantId, s)),
+      keys.legacyTenantEvents(tenantId),
+    ];
+    for (let i = from; i < lists.length; i++) {
+      const listed = await this.query({
+        IndexName: GSI2,
+        KeyConditionExpression: "gsi2pk = :pk",
+        ExpressionAttributeValues: { ":pk": lists[i] },
+        Limit: 25,
+      });
+      if (listed.length === 0) continue;
+      const mine: Key[] = [];
+      for (const id of new Set(listed.map((e) => String(e.id)))) {
+        const partition = await this.query(
+          { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.eventPartition(id) } },
+          true,
+        );
+        // The event under the tenant's key, a legacy event naming the tenant, and the tenant's attempts (each names its tenant).
+        mine.push(...partition.filter((item) => item.sk === keys.event(tenantId, id).sk || item.tenantId === tenantId).map(keyOf));
+        // Its scheduled message, if it had one (deleting a key that is not there is a no-op).
+        mine.push(keys.scheduled(tenantId, id));
+      }
+      await this.remove(mine);
+      return { removed: mine.length, cursor: String(i), done: false };
+    }
+    return { removed: 0, done: true };
+  }
+
+  /** Removes up to a page of the tenant's first endpoint's items; the endpoint item itself once nothing else of it is left. */
+  private async endpoints(tenantId: string) {
+    const [endpoint] = await this.query({
+      IndexName: GSI1,
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.tenantEndpoints(tenantId) },
+      Limit: 1,
+    });
+    if (!endpoint) return { removed: 0, done: true };
+    const id = String(endpoint.id);
+    const found: Key[] = [];
+    const attemptLists = [
+      ...Array.from({ length: ATTEMPT_SHARDS }, (_, s) => keys.endpointAttempts(id, s)),
+      keys.legacyEndpointAttempts(id),
+    ];
+    for (const list of attemptLists) {
+      if (found.length >= PAGE) break;
+      const items = await this.query({
+        IndexName: GSI1,
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": list },
+        Limit: PAGE,
+      });
+      found.push(...items.map(keyOf));
+    }
+    const partitions = [
+      keys.endpoint(id).pk,
+      ...Array.from({ length: RATE_SHARDS }, (_, s) => keys.rateWindow(id, s, 0).pk),
+      keys.feedHead(id).pk,
+      keys.feedSlots(id),
+      keys.pollLeases("endpoint", id),
+    ];
+    for (const pk of partitions) {
+      if (found.length >= PAGE) break;
+      const items = await this.query({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, Limit: PAGE }, true);
+      // The endpoint item goes last: it is what lists the endpoint as the tenant's.
+      found.push(...items.filter((item) => item.sk !== keys.endpoint(id).sk).map(keyOf));
+    }
+    if (found.length === 0) {
+      await this.remove([keys.endpoint(id)]);
+      return { removed: 1, done: false };
+    }
+    await this.remove(found);
+    return { removed: found.length, done: false };
+  }
+
+  /** The tenant's API keys, from the list of every key (filtered by tenant); the cursor is where the list was left. */
+  private async apiKeys(tenantId: string, cursor: string | undefined) {
+    const out = await dynamo("list a tenant's API keys", () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: GSI1,
+          KeyConditionExpression: "gsi1pk = :pk",
+          FilterExpression: "tenantId = :tenant",
+          ExpressionAttributeValues: { ":pk": keys.apiKeyList, ":tenant": tenantId },
+          Limit: PAGE,
+          ...(cursor !== undefined && { ExclusiveStartKey: JSON.parse(cursor) as Item }),
+        }),
+      ),
+    );
+    const found = (out.Items ?? []).map(keyOf);
+    await this.remove(found);
+    const next = out.LastEvaluatedKey;
+    return { removed: found.length, ...(next !== undefined && { cursor: JSON.stringify(next) }), done: next === undefined };
+  }
+
+  /** A page of the tenant's held scheduled messages, from its schedule list (gsi2): their events were removed by the events step or never recorded. */
+  private async scheduled(tenantId: string) {
+    const held = await this.query({
+      IndexName: GSI2,
+      KeyConditionExpression: "gsi2pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.tenantScheduled(tenantId) },
+      Limit: PAGE,
+    });
+    const found = held.map(keyOf);
+    await this.remove(found);
+    return { removed: found.length, done: found.length === 0 };
+  }
+
+  /** The tenant's own partition but its tombstone (record, endpoint count), and its poll leases. */
+  private async partition(tenantId: string) {
+    const found: Key[] = [];
+    for (const pk of [keys.tenantPartition(tenantId), keys.pollLeases("tenant", tenantId)]) {
+      const items = await this.query({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk } }, true);
+      found.push(...items.filter((item) => item.sk !== keys.tenantDeletion(tenantId).sk).map(keyOf));
+    }
+    await this.remove(found);
+    return { removed: found.length, done: true };
+  }
+
+  private async query(input: Omit<QueryCommandInput, "TableName">, consistent = false): Promise<Item[]> {
+    const out = await dynamo("read a tenant's items", () =>
+      this.client.send(new QueryCommand({ TableName: this.table, ...(consistent && { ConsistentRead: true }), ...input })),
+    );
+    return (out.Items as Item[] | undefined) ?? [];
+  }
+
+  /** Deletes the keys, 25 per BatchWriteItem, until none is left unprocessed. */
+  private async remove(found: Key[]): Promise<void> {
+    const unique = [...new Map(found.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+    for (let i = 0; i < unique.length; i += 25) {
+      let requests: unknown[] | undefined = unique.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let tries = 0; requests && requests.length > 0; tries++) {
+        if (tries > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
+        if (tries > 6) throw new DependencyError("dynamodb", "DynamoDB left deletes unprocessed");
+        const batch = requests as NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]["RequestItems"]>[string];
+        const out = await dynamo("delete a tenant's items", () =>
+          this.client.send(new BatchWriteCommand({ RequestItems: { [this.table]: batch } })),
+        );
+        requests = out.UnprocessedItems?.[this.table];
+      }
+    }
+  }
+}
+
+function keyOf(item: Item): Key {
+  return { pk: item.pk, sk: item.sk };
+}
