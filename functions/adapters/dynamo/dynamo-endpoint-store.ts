@@ -30,6 +30,7 @@ const ENDPOINT_FIELDS = [
   "laneFastSuccesses",
   "laneDemotions",
   "revision",
+  "ordering",
 ] as const;
 
 /**

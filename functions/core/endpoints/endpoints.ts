@@ -14,6 +14,7 @@ import {
   queueRetentionSeconds,
   scheduleWindowSeconds,
 } from "../policy/retry-schedule.ts";
+import { refuseOrderingChange } from "../ordering/ordering-rules.ts";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../requests/validation.ts";
 import { changeEndpoint } from "./endpoint-change.ts";
 
@@ -71,11 +72,13 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     // A webhook endpoint is not yet known to answer fast: delivered from the slow lane until it has (see
-    // delivery/lanes.ts). A polling endpoint's delivery is an append that waits on no receiver.
-    lane: webhook ? "probation" : "fast",
+    // delivery/lanes.ts). A polling endpoint's delivery is an append that waits on no receiver. An
+    // ordered endpoint takes no part in lanes: its line is its lane (functions/core/ordering/).
+    lane: webhook && webhook.ordering !== "fifo" ? "probation" : "fast",
     laneSince: now.toISOString(),
     ...(webhook?.retrySchedule !== undefined && { retrySchedule: webhook.retrySchedule }),
     ...(webhook?.rateLimitPerSecond !== undefined && { rateLimitPerSecond: webhook.rateLimitPerSecond }),
+    ...(webhook?.ordering === "fifo" && { ordering: "fifo" as const }),
     ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),
   };
   if (!(await deps.endpoints.create(endpoint, deps.maxEndpointsPerTenant))) {
@@ -106,6 +109,7 @@ export async function updateEndpoint(deps: EndpointDeps, id: string, input: Upda
   if (input.url !== undefined) await deps.checkUrl(input.url);
   return changeEndpoint(deps, id, confined, (current) => {
     refuseWebhookFields(current.kind, input);
+    refuseOrderingChange(current, input.ordering);
     return patched(current, input, deps.clock.now().toISOString());
   });
 }
