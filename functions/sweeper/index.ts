@@ -6,7 +6,7 @@ const runtime = createRuntime("sweeper");
 
 export const handler = runtime.budget.wrap(
   createSweeperHandler(
-    { events: runtime.events, queue: runtime.queue, clock: runtime.clock, graceSeconds: runtime.config.unsentSweepAfterSeconds },
+    { events: runtime.events, queue: runtime.deliveries, clock: runtime.clock, graceSeconds: runtime.config.unsentSweepAfterSeconds },
     runtime.log,
   ),
 );

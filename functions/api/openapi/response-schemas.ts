@@ -55,7 +55,9 @@ const endpointFields = {
   rateLimitPerSecond: nullable(v.pipe(v.number(), v.integer())),
   ordering: v.pipe(
     v.picklist(["none", "fifo"]),
-    v.description("fifo: each delivery goes only after every one emitted before it to this endpoint succeeded or was given up (docs/ordering.md); fixed at creation"),
+    v.description(
+      "fifo: each delivery goes only after every one emitted before it to this endpoint succeeded or was given up (docs/ordering.md); fixed at creation",
+    ),
   ),
   disabledReason: v.pipe(nullable(v.picklist(["gone", "failing", "manual"])), v.description("Why the dispatcher or a caller disabled it")),
   disabledAt: nullable(TIMESTAMP),

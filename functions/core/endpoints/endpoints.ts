@@ -7,6 +7,7 @@ import { newId } from "../kernel/ids.ts";
 import type { Endpoint, EndpointView } from "../kernel/model.ts";
 import type { EndpointStore, Page } from "../kernel/ports.ts";
 import { generateSecret } from "../kernel/signing.ts";
+import { refuseOrderingChange } from "../ordering/ordering-rules.ts";
 import {
   DEFAULT_RETRY_SCHEDULE_TEXT,
   fitsRetention,
@@ -14,7 +15,6 @@ import {
   queueRetentionSeconds,
   scheduleWindowSeconds,
 } from "../policy/retry-schedule.ts";
-import { refuseOrderingChange } from "../ordering/ordering-rules.ts";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../requests/validation.ts";
 import { changeEndpoint } from "./endpoint-change.ts";
 

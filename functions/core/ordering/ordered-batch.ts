@@ -1,5 +1,6 @@
 import { BatchEndpoints } from "../delivery/batch-endpoints.ts";
 import { mapWithConcurrency } from "../kernel/concurrency.ts";
+import { DependencyError } from "../kernel/errors.ts";
 import type { DeliveryMessage } from "../kernel/model.ts";
 import { parseMessage } from "../kernel/queue-message.ts";
 import type { OrderedDeps, OrderedReceived } from "./ordered-deps.ts";
@@ -45,7 +46,10 @@ async function deliverLine(deps: OrderedDeps, line: Line, endpoints: BatchEndpoi
       hold = step;
     } catch (error) {
       deps.onError?.(received, error);
-      hold = { seconds: OUR_FAILURE_HOLD_SECONDS, reason: "our_failure" };
+      // The invocation's time ran out (a batch of slow POSTs): the line comes back at once; any other
+      // failure of ours waits a while, since each return costs a receive of the line's budget.
+      const outOfTime = error instanceof DependencyError && error.dependency === "time";
+      hold = { seconds: outOfTime ? 0 : OUR_FAILURE_HOLD_SECONDS, reason: "our_failure" };
     }
     await holdLine(deps, rest, hold);
     return rest.map((r) => r.received.messageId);
