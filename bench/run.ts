@@ -6,6 +6,7 @@
  * and stack processes to bench/results/ (git-ignored) for `node bench/support/profile-summary.ts`;
  * --stage feed-memory runs that stage alone (results in bench/results/feed-memory.json and .md);
  * --stage cost runs the end-to-end runs and prices them (results in bench/results/cost.json and .md).
+ * --stage ordered runs ordered delivery's stage alone (results in bench/results/ordered.json and .md).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -25,6 +26,7 @@ import { benchFeedMemory } from "./stages/feed-memory.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
 import { benchLaneCycling, laneCyclingOptions } from "./stages/lane-cycling.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
+import { benchOrdered, orderedSection } from "./stages/ordered.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
 import { feedMemorySection } from "./support/feed-memory-report.ts";
@@ -88,8 +90,35 @@ if (values.stage === "cost") {
   }
   process.exit(0);
 }
+if (values.stage === "ordered") {
+  progress("ordered delivery: throughput to one endpoint, extra cost, and the neighbours' p99");
+  const stack = await startBenchStack({ RETRY_SCHEDULE: "1,1,1" });
+  const api = apiClient(stack.apiUrl, BENCH_ADMIN_KEY);
+  try {
+    const options = { events: quick ? 300 : 1000, ratePerSecond: 20, windowSeconds: quick ? 4 : 8, rounds: quick ? 2 : 3, backlog: 300 };
+    const ordered = await benchOrdered(stack, api, options, progress);
+    progress(
+      `    extra cost $${ordered.extraDollarsPerMillion} per million; neighbours' p99 ratio ${ordered.neighbours.ratio} (target ≤ 2)`,
+    );
+    const result = {
+      startedAt: new Date().toISOString(),
+      node: process.version,
+      cpuModel: os.cpus()[0]?.model ?? "?",
+      command: "npm run bench -- --stage ordered",
+      ordered,
+    };
+    writeFileSync(`${RESULTS}ordered.json`, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(`${RESULTS}ordered.md`, `${orderedSection(ordered).join("\n")}\n`);
+    progress("done: bench/results/ordered.json and bench/results/ordered.md");
+  } finally {
+    api.close();
+    await stack.stop();
+  }
+  process.exit(0);
+}
 if (values.stage !== undefined) {
-  if (values.stage !== "feed-memory") throw new Error(`--stage: the stages that run alone are feed-memory and cost, got "${values.stage}"`);
+  if (values.stage !== "feed-memory")
+    throw new Error(`--stage: the stages that run alone are feed-memory, cost and ordered, got "${values.stage}"`);
   progress("11. feed function memory: import and request CPU of the API bundle, estimated at 128, 256 and 512 MB");
   const feedMemory = await feedMemoryStage();
   const result = {
