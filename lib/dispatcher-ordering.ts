@@ -6,12 +6,10 @@
  */
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
-import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { ORDERED_BATCH_SIZE, ORDERED_MAX_RECEIVE_COUNT, ORDERED_RETENTION_SECONDS } from "../functions/core/ordering/receive-budget.ts";
@@ -62,11 +60,10 @@ export interface OrderingWiring {
   /** Sends deliveries (intake, replay, recovery, the sweeper, operational events): all learn an endpoint's ordering by GetItem. */
   senders: { api: NodejsFunction; delivery: NodejsFunction; deadLetter: NodejsFunction; sweeper: NodejsFunction };
   maxConcurrency: number;
-  alarmTopic?: sns.ITopic;
 }
 
-/** The ordered queue's event sources, grants and alarms; returns the alarms. */
-export function wireOrdering(scope: Construct, queues: OrderedQueues, wiring: OrderingWiring): OrderedAlarms {
+/** The ordered queue's event sources and grants (its alarms are the monitoring's: orderedAlarms). */
+export function wireOrdering(queues: OrderedQueues, wiring: OrderingWiring): void {
   const { senders } = wiring;
   for (const [name, fn] of Object.entries(senders)) {
     grantSend(fn.role as iam.IRole, queues.queue, `EnqueueOrdered${name[0]?.toUpperCase()}${name.slice(1)}`);
@@ -92,15 +89,6 @@ export function wireOrdering(scope: Construct, queues: OrderedQueues, wiring: Or
     }),
   );
   senders.deadLetter.addEventSource(new SqsEventSource(queues.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true }));
-  const alarms = orderedAlarms(scope, queues);
-  if (wiring.alarmTopic) {
-    const action = new actions.SnsAction(wiring.alarmTopic);
-    for (const alarm of Object.values(alarms)) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
-  }
-  return alarms;
 }
 
 /** The ordered queues' alarms. */
@@ -111,7 +99,8 @@ export interface OrderedAlarms {
   orderedDeadLetters: cloudwatch.Alarm;
 }
 
-function orderedAlarms(scope: Construct, queues: OrderedQueues): OrderedAlarms {
+/** The ordered queues' alarms, made by the monitoring construct beside the other delivery alarms (same topic, same dashboard). */
+export function orderedAlarms(scope: Construct, queues: OrderedQueues): OrderedAlarms {
   const common = {
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 1,

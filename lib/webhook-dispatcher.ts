@@ -31,7 +31,7 @@ import {
 } from "./dispatcher-function.ts";
 import { METRICS_NAMESPACE, SERVICE_NAMES, WebhookDispatcherBase } from "./dispatcher-metrics.ts";
 import { createAlarmTopic, DispatcherMonitoring, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
-import { addOrderedQueues, type OrderedAlarms, wireOrdering } from "./dispatcher-ordering.ts";
+import { addOrderedQueues, wireOrdering } from "./dispatcher-ordering.ts";
 import type { WebhookDispatcherProps } from "./dispatcher-props.ts";
 import { addStorage } from "./dispatcher-storage.ts";
 import { fairQueuesValue } from "./fair-queues.ts";
@@ -76,8 +76,6 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
   public readonly orderedQueue: sqs.Queue;
   /** The ordered queue's FIFO dead-letter queue, read by the dead-letter function. */
   public readonly orderedDeadLetterQueue: sqs.Queue;
-  /** The stuck ordered endpoint alarm and the ordered dead-letter queue's. */
-  public readonly orderedAlarms: OrderedAlarms;
   /** The single table of endpoints, events and attempts (see functions/adapters/dynamo/table-design.ts). */
   public readonly table: dynamodb.Table;
   /** The admin API key, generated at deploy time. */
@@ -255,6 +253,7 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
       deliveryQueue: this.deliveryQueue,
       slowQueue: this.slowQueue,
       deadLetterQueue: this.deadLetterQueue,
+      ordered,
       functions: {
         api: this.apiFunction,
         feed: this.feedFunction,
@@ -276,7 +275,7 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
     });
     this.alarms = monitoring.alarms;
     this.dashboard = monitoring.dashboard;
-    this.orderedAlarms = wireOrdering(this, ordered, {
+    wireOrdering(ordered, {
       table: this.table,
       senders: {
         api: this.apiFunction,
@@ -285,7 +284,6 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
         sweeper: this.sweeperFunction,
       },
       maxConcurrency: settings.maxConcurrency,
-      ...(this.alarmTopic && { alarmTopic: this.alarmTopic }),
     });
 
     acknowledgeFindings({

@@ -83,6 +83,7 @@ describe("the ordered queue", () => {
       Threshold: 0,
       AlarmActions: [Match.anyValue()],
     });
-    expect(Object.keys(d.orderedAlarms)).toEqual(["stuckOrderedEndpoint", "orderedDeadLetters"]);
+    expect(logicalId(stack, d.alarms.stuckOrderedEndpoint)).toMatch(/StuckOrderedEndpointAlarm/);
+    expect(logicalId(stack, d.alarms.orderedDeadLetters)).toMatch(/OrderedDeadLettersAlarm/);
   });
 });
