@@ -30,7 +30,7 @@ export interface paths {
         put?: never;
         /**
          * Register an endpoint
-         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`validation_failed`, each field named).
+         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule` and `rateLimitPerSecond` (`validation_failed`, each field named). `ordering: "fifo"` delivers in emission order (docs/ordering.md); a polling endpoint refuses it.
          */
         post: operations["createEndpoint"];
         delete?: never;
@@ -56,7 +56,7 @@ export interface paths {
         head?: never;
         /**
          * Change an endpoint
-         * @description `null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default.
+         * @description `null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default. `ordering` is fixed at creation: only the current value is accepted.
          */
         patch: operations["updateEndpoint"];
         trace?: never;
@@ -511,6 +511,8 @@ export interface components {
             /** @description must be 1 to 50 whole seconds, each from 1 to 36000 */
             retrySchedule?: number[];
             rateLimitPerSecond?: number;
+            /** @enum {string} */
+            ordering?: "none" | "fifo";
         };
         CreatePollingEndpoint: {
             /** @constant */
@@ -521,6 +523,8 @@ export interface components {
             enabled?: boolean;
             /** @description must be whsec_ followed by base64 of 24 to 64 bytes */
             secret?: string;
+            /** @constant */
+            ordering?: "none";
         };
         UpdateEndpoint: {
             /** @description must be an absolute URL; must use http or https; must not carry a user name or password */
@@ -534,6 +538,8 @@ export interface components {
             };
             retrySchedule?: number[] | null;
             rateLimitPerSecond?: number | null;
+            /** @enum {string} */
+            ordering?: "none" | "fifo";
         };
         RotateSecret: {
             gracePeriodSeconds?: number;
@@ -617,6 +623,11 @@ export interface components {
             /** @description Delays in seconds after each failed attempt; null means the default */
             retrySchedule: number[] | null;
             rateLimitPerSecond: number | null;
+            /**
+             * @description fifo: each delivery goes only after every one emitted before it to this endpoint succeeded or was given up (docs/ordering.md); fixed at creation
+             * @enum {string}
+             */
+            ordering: "none" | "fifo";
             /** @description Why the dispatcher or a caller disabled it */
             disabledReason: ("gone" | "failing" | "manual") | null;
             disabledAt: string | null;
@@ -675,6 +686,11 @@ export interface components {
             /** @description Delays in seconds after each failed attempt; null means the default */
             retrySchedule: number[] | null;
             rateLimitPerSecond: number | null;
+            /**
+             * @description fifo: each delivery goes only after every one emitted before it to this endpoint succeeded or was given up (docs/ordering.md); fixed at creation
+             * @enum {string}
+             */
+            ordering: "none" | "fifo";
             /** @description Why the dispatcher or a caller disabled it */
             disabledReason: ("gone" | "failing" | "manual") | null;
             disabledAt: string | null;
