@@ -28,6 +28,9 @@ export interface OrderedOptions {
   backlog: number;
 }
 
+/** The SQS part of a first-time success on AWS at batches of 10 (send, receive, delete), priced FIFO minus standard, per million. */
+const AWS_EXTRA_PER_MILLION = round(((0.1 + 0.1 + 0.1) * (0.5 - 0.4) * 1e6) / 1e6, 3);
+
 /** One throughput run: deliveries per second to one endpoint and what its AWS calls cost per million deliveries. */
 export interface ThroughputRun {
   deliveries: number;
@@ -248,7 +251,9 @@ export function orderedSection(r: OrderedResult): string[] {
     row("ordered (fifo)", r.ordered),
     row("unordered (fast lane)", r.unordered),
     "",
-    `Extra cost of ordering: **$${r.extraDollarsPerMillion} per million deliveries** (SQS FIFO requests at $0.50 per million, standard at $0.40; DynamoDB on demand; Lambda and API Gateway left out). fauxqs gives one message per FIFO group per receive (SQS up to 10), so the ordered figure is a floor.`,
+    `Extra cost of ordering, measured on the local stack: **$${r.extraDollarsPerMillion} per million deliveries** (SQS FIFO requests at $0.50 per million, standard at $0.40; DynamoDB on demand; Lambda and API Gateway left out). fauxqs gives one message per FIFO group per receive (SQS up to 10) and wakes every waiting poller when a group frees, which returns empty: most of the extra SQS requests are the emulator's, and the ordered throughput is a floor.`,
+    "",
+    `On SQS, where one receive takes up to 10 messages of a group and the event source deletes in batches, a delivery that succeeds first time costs about 0.1 send + 0.1 receive + 0.1 delete, priced $0.50 instead of $0.40 per million: **about $${AWS_EXTRA_PER_MILLION} more per million deliveries**, plus $0.50 per million waits (one ChangeMessageVisibilityBatch per held line, for up to 10 deliveries).`,
     "",
     `Neighbours: an unordered endpoint of the ordered endpoint's tenant and one of another tenant, ${r.options.ratePerSecond} events/s each for ${r.options.windowSeconds} s windows, ${r.options.rounds} rounds; in the ordered windows a fresh ordered endpoint of the first tenant has ${r.options.backlog} events queued and fails 30 % of requests.`,
     "",
