@@ -4,7 +4,7 @@ import type { DeliveryMetrics } from "../adapters/lambda/metrics.ts";
 import type { DeliveryDeps, DeliveryServices } from "../core/delivery/deps.ts";
 import { deliverBatch } from "../core/delivery/pipeline.ts";
 import { deliverOrderedBatch } from "../core/ordering/ordered-batch.ts";
-import type { OrderedDeps } from "../core/ordering/ordered-deps.ts";
+import type { OrderedDeps, OrderedEvent } from "../core/ordering/ordered-deps.ts";
 
 /** The slow lane's event source as the delivery function sees it: which records are its, and its queue's ports. */
 export interface SlowLaneSource {
@@ -39,6 +39,10 @@ export function createDeliveryHandler(given: DeliveryDeps, metrics?: DeliveryMet
         },
       }
     : given;
+  const onOrdered = (event: OrderedEvent) => {
+    ordered?.onOrdered?.(event);
+    metrics?.ordered(event);
+  };
   const slowDeps: DeliveryDeps | undefined = slow && { ...fast, ...slow.ports, lane: "slow" };
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
     const now = Date.now();
@@ -55,10 +59,7 @@ export function createDeliveryHandler(given: DeliveryDeps, metrics?: DeliveryMet
     // The ordered queue's batches go line by line (functions/core/ordering/); a third event source of the same function.
     const kept =
       ordered && first && ordered.isSource(first.eventSourceARN)
-        ? await deliverOrderedBatch(
-            { ...fast, queue: ordered.queue, retentionSeconds: ordered.retentionSeconds, onOrdered: ordered.onOrdered },
-            received,
-          )
+        ? await deliverOrderedBatch({ ...fast, queue: ordered.queue, retentionSeconds: ordered.retentionSeconds, onOrdered }, received)
         : await deliverBatch(deps, received);
     metrics?.flush();
     return { batchItemFailures: kept.map((itemIdentifier) => ({ itemIdentifier })) };
