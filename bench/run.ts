@@ -27,6 +27,7 @@ import { benchFeedMemory } from "./stages/feed-memory.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
 import { benchLaneCycling, laneCyclingOptions } from "./stages/lane-cycling.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
+import { benchOrdered, orderedSection } from "./stages/ordered.ts";
 import { benchSchedule, type ScheduleResult } from "./stages/schedule.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, type BenchStack, startBenchStack } from "./support/bench-stack.ts";
@@ -49,6 +50,7 @@ const STAGES = [
   "noisy-neighbour",
   "lane-cycling",
   "schedule",
+  "ordered",
 ] as const;
 type StageName = (typeof STAGES)[number];
 
@@ -232,6 +234,23 @@ const stages: Record<StageName, () => Promise<Partial<BenchReport>>> = {
     writeFileSync(`${RESULTS}schedule.md`, `${scheduleSection(schedule).join("\n")}\n`);
     progress(`    none early (target); held p95 ${schedule.held.p95Ms} ms, near p95 ${schedule.near.p95Ms} ms`);
     return { schedule };
+  },
+  ordered: async () => {
+    progress("13. ordered delivery: throughput to one endpoint, extra cost, and the neighbours' p99 (a stack of its own)");
+    const stack = await startBenchStack({ RETRY_SCHEDULE: "1,1,1" }, execArgv);
+    const api = apiClient(stack.apiUrl, BENCH_ADMIN_KEY);
+    try {
+      const options = { events: quick ? 300 : 1000, ratePerSecond: 20, windowSeconds: quick ? 4 : 8, rounds: quick ? 2 : 3, backlog: 300 };
+      const ordered = await benchOrdered(stack, api, options, progress);
+      progress(
+        `    extra cost $${ordered.extraDollarsPerMillion} per million; neighbours' p99 ratio ${ordered.neighbours.ratio} (target ≤ 2)`,
+      );
+      writeFileSync(`${RESULTS}ordered.md`, `${orderedSection(ordered).join("\n")}\n`);
+      return { ordered };
+    } finally {
+      api.close();
+      await stack.stop();
+    }
   },
 };
 

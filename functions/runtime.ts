@@ -17,14 +17,17 @@ import { createLog, type Log } from "./adapters/lambda/logger.ts";
 import { realSleep } from "./adapters/lambda/persistent-call.ts";
 import { processListeners } from "./adapters/lambda/process-listeners.ts";
 import { isQueueArnOf, SqsDeliveryQueue } from "./adapters/sqs/sqs-delivery-queue.ts";
+import { SqsOrderedQueue } from "./adapters/sqs/sqs-ordered-queue.ts";
 import { SqsRequeue } from "./adapters/sqs/sqs-requeue.ts";
 import { type Config, parseConfig } from "./core/config/config.ts";
 import { type DeliveryPolicy, deliveryPolicy, type HttpSender } from "./core/delivery/deps.ts";
 import type { OperationalEvents } from "./core/intake/operational.ts";
 import { operationalEvents } from "./core/intake/operational-events.ts";
 import { type Clock, systemClock } from "./core/kernel/clock.ts";
+import type { DeliveryQueue } from "./core/kernel/ports.ts";
 import { hidingExpired } from "./core/lifecycle/hide-expired.ts";
 import { TenantStatusCache } from "./core/lifecycle/retention.ts";
+import { OrderedRouting } from "./core/ordering/routing-queue.ts";
 import { queueRetentionSeconds } from "./core/policy/retry-schedule.ts";
 import type { SchedulingDeps } from "./core/scheduling/schedule.ts";
 import { DestinationPolicy } from "./core/ssrf/destination-policy.ts";
@@ -42,6 +45,13 @@ export interface Runtime {
   events: DynamoEventStore;
   attempts: DynamoAttemptLog;
   queue: SqsDeliveryQueue;
+  /**
+   * Where deliveries are sent (intake, the sweeper, replay, recovery, operational events): the
+   * ordered queue for ordered endpoints, `queue` for the rest. `queue` alone without ORDERED_QUEUE_URL.
+   */
+  deliveries: DeliveryQueue;
+  /** The ordered FIFO queue (ORDERED_QUEUE_URL) and its event source's test; undefined when unset. */
+  ordered?: { queue: SqsOrderedQueue; isSource(eventSourceArn: string): boolean };
   http: NodeHttpSender;
   /** The invocation's time: handlers are wrapped with it, and every AWS call is bounded by it. */
   budget: InvocationBudget;
@@ -100,6 +110,9 @@ export function createRuntime(service: string, env: Record<string, string | unde
   };
   const tenants = new DynamoTenantStore(dynamo, config.tableName);
   const tenantStatus = new TenantStatusCache(tenants, systemClock, config.logRetentionDays);
+  const orderedUrl = config.orderedQueueUrl;
+  const ordered = orderedUrl === undefined ? undefined : new SqsOrderedQueue(sqs, orderedUrl, queue);
+  const deliveries = ordered ? new OrderedRouting(queue, ordered, endpoints) : queue;
   return {
     config,
     clock: systemClock,
@@ -112,6 +125,11 @@ export function createRuntime(service: string, env: Record<string, string | unde
       systemClock,
     ),
     queue,
+    deliveries,
+    ...(ordered &&
+      orderedUrl !== undefined && {
+        ordered: { queue: ordered, isSource: (arn: string) => isQueueArnOf(orderedUrl, arn) },
+      }),
     http,
     budget,
     deliverySender: budget.guardSender(http, config.deliveryTimeoutMs, RECORD_BUDGET_MS),
@@ -128,7 +146,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     operational: operationalEvents({
       subscriptions: endpoints,
       events,
-      queue,
+      queue: deliveries,
       clock: systemClock,
       logRetentionDays: config.logRetentionDays,
       scheduling,

@@ -23,6 +23,7 @@ import {
   METRIC_PERIOD,
   SERVICE_NAMES,
 } from "./dispatcher-metrics.ts";
+import { type OrderedAlarms, type OrderedQueues, orderedAlarms } from "./dispatcher-ordering.ts";
 import { WebhookDispatcherPropsError } from "./dispatcher-props.ts";
 import { createPlatformAlarms, type PlatformAlarms, type PlatformAlarmsProps, platformWidgets } from "./platform-alarms.ts";
 
@@ -32,7 +33,7 @@ export { DELIVERY_METRICS, METRICS_NAMESPACE, SERVICE_NAMES } from "./dispatcher
 export const ALARMS_UNHEARD_WARNING = "@hookrelay/webhook-dispatcher:alarmsNotifyNoOne";
 
 /** The alarms the dispatcher raises: the delivery pipeline's, and the platform's (Lambda, API, DynamoDB). */
-export interface WebhookDispatcherAlarms extends PlatformAlarms {
+export interface WebhookDispatcherAlarms extends PlatformAlarms, OrderedAlarms {
   /** The dead-letter queue holds a visible message: the dead-letter consumer is not draining it. */
   readonly deadLetters: cloudwatch.Alarm;
   /** The oldest message waiting in the delivery queue is older than `maxMessageAge`. */
@@ -55,6 +56,8 @@ export interface DispatcherMonitoringProps extends PlatformAlarmsProps {
   /** The slow lane's queue. */
   readonly slowQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  /** The ordered FIFO queue and its dead-letter queue (lib/dispatcher-ordering.ts). */
+  readonly ordered: OrderedQueues;
   readonly maxMessageAge: Duration;
   readonly failureRateThreshold: number;
   readonly alarmTopic?: sns.ITopic;
@@ -138,6 +141,7 @@ export class DispatcherMonitoring extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      ...orderedAlarms(this, props.ordered),
       // Held messages move SCHEDULE_LEAD_SECONDS before their time, so one found past it means the
       // scheduler fell behind or failed; it publishes every minute, so no data means it did not run.
       scheduleOverdue: new cloudwatch.Alarm(this, "ScheduleOverdueAlarm", {

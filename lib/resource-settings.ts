@@ -17,6 +17,8 @@ export const RESOURCE_NAMES = {
   deliveryQueue: "hookrelay-deliveries",
   slowQueue: "hookrelay-slow-deliveries",
   deadLetterQueue: "hookrelay-dead-letters",
+  orderedQueue: "hookrelay-ordered.fifo",
+  orderedDeadLetterQueue: "hookrelay-ordered-dead-letters.fifo",
   table: "hookrelay",
 } as const;
 

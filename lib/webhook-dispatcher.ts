@@ -31,6 +31,7 @@ import {
 } from "./dispatcher-function.ts";
 import { METRICS_NAMESPACE, SERVICE_NAMES, WebhookDispatcherBase } from "./dispatcher-metrics.ts";
 import { createAlarmTopic, DispatcherMonitoring, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
+import { addOrderedQueues, wireOrdering } from "./dispatcher-ordering.ts";
 import type { WebhookDispatcherProps } from "./dispatcher-props.ts";
 import { addStorage } from "./dispatcher-storage.ts";
 import { fairQueuesValue } from "./fair-queues.ts";
@@ -71,6 +72,10 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
   /** The slow lane's queue: deliveries to slow and probation endpoints, read by the delivery function's second event source. */
   public readonly slowQueue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
+  /** The ordered FIFO queue: each endpoint with `"ordering": "fifo"` is a message group in it (docs/ordering.md). */
+  public readonly orderedQueue: sqs.Queue;
+  /** The ordered queue's FIFO dead-letter queue, read by the dead-letter function. */
+  public readonly orderedDeadLetterQueue: sqs.Queue;
   /** The single table of endpoints, events and attempts (see functions/adapters/dynamo/table-design.ts). */
   public readonly table: dynamodb.Table;
   /** The admin API key, generated at deploy time. */
@@ -96,12 +101,16 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
       adminKeySecret: this.adminKeySecret,
     } = storage);
     const { indexNames } = storage;
+    const ordered = addOrderedQueues(this, settings);
+    this.orderedQueue = ordered.queue;
+    this.orderedDeadLetterQueue = ordered.deadLetterQueue;
 
     const environment: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
       DELIVERY_QUEUE_URL: this.deliveryQueue.queueUrl,
       SLOW_QUEUE_URL: this.slowQueue.queueUrl,
       DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+      ORDERED_QUEUE_URL: this.orderedQueue.queueUrl,
       // Every setting the props set, named and formatted by the settings table.
       ...settings.functionEnvironment,
       // Its default follows the partition: SQS refuses MessageGroupId on a standard queue where it has no fair queues.
@@ -257,6 +266,7 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
       deliveryQueue: this.deliveryQueue,
       slowQueue: this.slowQueue,
       deadLetterQueue: this.deadLetterQueue,
+      ordered,
       functions: {
         api: this.apiFunction,
         feed: this.feedFunction,
@@ -278,6 +288,16 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
     });
     this.alarms = monitoring.alarms;
     this.dashboard = monitoring.dashboard;
+    wireOrdering(ordered, {
+      table: this.table,
+      senders: {
+        api: this.apiFunction,
+        delivery: this.deliveryFunction,
+        deadLetter: this.deadLetterFunction,
+        sweeper: this.sweeperFunction,
+      },
+      maxConcurrency: settings.maxConcurrency,
+    });
 
     acknowledgeFindings({
       httpApi: this.httpApi,

@@ -12,6 +12,7 @@ import { type Emulator, startDynamo, startSqs } from "./emulators.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
 import { lambdaContext, startHttpGateway } from "./http-gateway.ts";
 import { startLaneThread } from "./lane-thread.ts";
+import { ensureOrderedQueues } from "./ordered-queues.ts";
 import { ensureQueues, ensureTable } from "./provision.ts";
 import { startSqsEventSource } from "./sqs-event-source.ts";
 
@@ -96,7 +97,13 @@ export async function startLocalStack(options: LocalStackOptions) {
   process.env.TABLE_NAME ??= RESOURCE_NAMES.table;
   // The functions' config is checked before anything starts. The queues' settings derive from it;
   // the queue URLs it also requires do not exist yet, so placeholders stand in for this one reading.
-  const config = parseConfig({ ...process.env, DELIVERY_QUEUE_URL: "-", DEAD_LETTER_QUEUE_URL: "-", SLOW_QUEUE_URL: "-" });
+  const config = parseConfig({
+    ...process.env,
+    DELIVERY_QUEUE_URL: "-",
+    DEAD_LETTER_QUEUE_URL: "-",
+    SLOW_QUEUE_URL: "-",
+    ORDERED_QUEUE_URL: "-",
+  });
   const lock = options.dataDir === undefined ? undefined : lockDataDir(options.dataDir);
   const apart = await hooks.startEmulators?.();
   const dynamo = apart?.dynamodb ?? (await startDynamo(options.dataDir && join(options.dataDir, "dynamodb")));
@@ -129,6 +136,8 @@ export async function startLocalStack(options: LocalStackOptions) {
   process.env.DELIVERY_QUEUE_URL = queues.deliveryQueueUrl;
   process.env.SLOW_QUEUE_URL = queues.slowQueueUrl;
   process.env.DEAD_LETTER_QUEUE_URL = queues.deadLetterQueueUrl;
+  const ordered = await ensureOrderedQueues(sqsClient, settings.visibilityTimeoutSeconds, settings.deadLetterRetentionSeconds);
+  process.env.ORDERED_QUEUE_URL = ordered.orderedQueueUrl;
 
   // The same modules Lambda loads, imported once the environment is in place.
   const entries = {
@@ -175,6 +184,14 @@ export async function startLocalStack(options: LocalStackOptions) {
         concurrency,
         onError: onError("delivery poller"),
       }),
+      // The ordered queue: a third event source of the same function, its batches delivered line by line.
+      startSqsEventSource(sqsClient, deliveryHandler as never, {
+        ...source,
+        queueUrl: ordered.orderedQueueUrl,
+        queueArn: ordered.orderedQueueArn,
+        concurrency,
+        onError: onError("ordered poller"),
+      }),
       startLaneThread({
         source: { ...source, queueUrl: queues.slowQueueUrl, queueArn: slowArn, concurrency: slowConcurrency },
         listening,
@@ -191,17 +208,23 @@ export async function startLocalStack(options: LocalStackOptions) {
     await Promise.all(sources.map((source) => source.stop()));
   };
   if (options.deliverAutomatically) startDelivery();
-  const deadLetterSource = options.deadLetterConsumer
-    ? startSqsEventSource(sqsClient, handlerOf("dead-letter") as never, {
-        queueUrl: queues.deadLetterQueueUrl,
-        queueArn: await arnOf(queues.deadLetterQueueUrl),
-        functionName: "dead-letter",
-        batchSize: 10,
-        concurrency: 1,
-        waitTimeSeconds: 1,
-        onError: onError("dead-letter poller"),
-      })
-    : undefined;
+  const deadLetterSource = (queueUrl: string, queueArn: string) =>
+    startSqsEventSource(sqsClient, handlerOf("dead-letter") as never, {
+      queueUrl,
+      queueArn,
+      functionName: "dead-letter",
+      batchSize: 10,
+      concurrency: 1,
+      waitTimeSeconds: 1,
+      onError: onError("dead-letter poller"),
+    });
+  // Two event sources of the dead-letter function: the standard dead-letter queue and the ordered one.
+  const deadLetterSources = options.deadLetterConsumer
+    ? [
+        deadLetterSource(queues.deadLetterQueueUrl, await arnOf(queues.deadLetterQueueUrl)),
+        deadLetterSource(ordered.orderedDeadLetterQueueUrl, ordered.orderedDeadLetterQueueArn),
+      ]
+    : [];
   const sweeper = handlerOf("sweeper") as Handler<object>;
   // A tick is skipped while the previous run of its job runs, as in AWS, where the function's timeout
   // is shorter than its schedule: two sweeps at once would both send the same half-sent event.
@@ -231,6 +254,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     dynamoUrl: dynamo.url,
     sqsUrl: sqs.url,
     ...queues,
+    orderedQueueUrl: ordered.orderedQueueUrl,
+    orderedDeadLetterQueueUrl: ordered.orderedDeadLetterQueueUrl,
     settings,
     /** Every URL the stack listens on (API, emulators, proxies): none of them is a delivery destination. */
     listening,
@@ -246,7 +271,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     async stop(): Promise<void> {
       await Promise.all([sweep.stop(), schedule.stop()]);
       await gateway.stop();
-      await Promise.all([stopDelivery(), deadLetterSource?.stop()]);
+      await Promise.all([stopDelivery(), ...deadLetterSources.map((source) => source.stop())]);
       await stopEmulators();
       for (const f of forget) f();
       lock?.release();

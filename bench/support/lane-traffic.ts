@@ -97,11 +97,11 @@ export async function createEndpoint(api: ApiClient, url: string, tenantId: stri
   return String(out.json?.id);
 }
 
-/** Emits one event to the tenant's endpoints; answers its id. */
+/** Emits one event to the tenant's endpoints; answers the webhook-id its deliveries carry (its messageId, else its id). */
 export async function emit(api: ApiClient, tenantId: string, seq: number): Promise<string> {
   const out = await api.request("POST", "/v1/events", { type: "noisy.test", tenantId, payload: { seq } });
   if (out.status !== 202) throw new Error(`emit answered ${out.status}: ${JSON.stringify(out.json)}`);
-  return String(out.json?.id);
+  return String(out.json?.messageId ?? out.json?.id);
 }
 
 /** Emits to `tenantId` until every endpoint of `ids` is in the fast lane (new endpoints start in probation); 60 s at most. */

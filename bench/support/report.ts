@@ -11,6 +11,7 @@ import type { FeedMemoryResult } from "../stages/feed-memory.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
 import { type LaneCyclingResult, laneCyclingReport } from "../stages/lane-cycling.ts";
 import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
+import type { OrderedResult } from "../stages/ordered.ts";
 import type { ScheduleResult } from "../stages/schedule.ts";
 import { billItemsSection } from "./cost-items.ts";
 import { leversSection } from "./cost-print.ts";
@@ -20,6 +21,8 @@ import { isolationSections, isolationSummary } from "./isolation-report.ts";
 export interface BenchReport {
   /** Scheduled delivery's lateness (bench/stages/schedule.ts); its table is bench/results/schedule.md. */
   schedule?: ScheduleResult;
+  /** Ordered delivery's throughput and extra cost (bench/stages/ordered.ts); its table is bench/results/ordered.md. */
+  ordered?: OrderedResult;
   startedAt: string;
   seconds: number;
   machine: { node: string; cpus: number; cpuModel: string; platform: string };

@@ -14,6 +14,7 @@ import {
 import { unknownTypeWarnings } from "../core/event-types/event-types.ts";
 import { parseCreateEndpoint } from "../core/feed/endpoint-kind.ts";
 import type { Endpoint, EndpointView } from "../core/kernel/model.ts";
+import { orderingOf } from "../core/ordering/ordering-rules.ts";
 import { circuitView } from "../core/policy/circuit-breaker.ts";
 import { CreateEndpoint, CreatePollingEndpoint, parse, parseLimit, UpdateEndpoint } from "../core/requests/validation.ts";
 import type { ApiDeps } from "./api-deps.ts";
@@ -36,7 +37,7 @@ export const createEndpointRoute: Route = {
       tag: "Endpoints",
       summary: "Register an endpoint",
       description:
-        '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond` and `signatureHeaders` (`validation_failed`, each field named).',
+        '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond`, `signatureHeaders` and `ordering: "fifo"` (`validation_failed`, each field named). `ordering: "fifo"` delivers in emission order (docs/ordering.md).',
       namesTenant: true,
       body: { schema: v.union([CreateEndpoint, CreatePollingEndpoint]), example: EXAMPLES.createEndpoint },
       success: { status: 201, description: "The endpoint, with its secret", schema: R.CreatedEndpoint },
@@ -100,7 +101,8 @@ export const updateEndpointRoute: Route = {
       operationId: "updateEndpoint",
       tag: "Endpoints",
       summary: "Change an endpoint",
-      description: "`null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default.",
+      description:
+        "`null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default. `ordering` is fixed at creation: only the current value is accepted.",
       body: { schema: UpdateEndpoint, example: { enabled: false } },
       success: { status: 200, description: "The endpoint as changed", schema: R.Endpoint },
       errors: ["destination_not_allowed", "concurrent_update"],
@@ -150,6 +152,7 @@ function endpointJson(deps: Pick<ApiDeps, "clock" | "laneExit">, endpoint: Endpo
     updatedAt: view.updatedAt,
     retrySchedule: view.retrySchedule ?? null,
     rateLimitPerSecond: view.rateLimitPerSecond ?? null,
+    ordering: orderingOf(view),
     signatureHeaders: view.signatureHeaders ?? null,
     disabledReason: view.disabledReason ?? null,
     disabledAt: view.disabledAt ?? null,

@@ -36,7 +36,7 @@ export const handler = runtime.budget.wrap(
         config.eventTypeCacheSeconds,
       ),
       schemas: new JsonSchemaCompiler(runtime.log),
-      queue: runtime.queue,
+      queue: runtime.deliveries,
       // Deliveries to slow and probation endpoints go straight to the slow lane's queue.
       ...(runtime.slowLane && { slowQueue: runtime.slowLane.queue }),
       clock: runtime.clock,

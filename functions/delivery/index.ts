@@ -1,6 +1,8 @@
 import { createDeliveryMetrics } from "../adapters/lambda/metrics.ts";
 import { sharingNewestReads } from "../core/delivery/shared-reads.ts";
 import { ConfigError } from "../core/kernel/errors.ts";
+import { orderedLine } from "../core/ordering/ordered-log.ts";
+import { ORDERED_RETENTION_SECONDS } from "../core/ordering/receive-budget.ts";
 import { createRuntime } from "../runtime.ts";
 import { createDeliveryHandler } from "./handler.ts";
 
@@ -34,7 +36,8 @@ export const handler = runtime.budget.wrap(
       recovery: {
         attempts: runtime.attempts,
         events: runtime.events,
-        queue: runtime.queue,
+        // A recovery of an ordered endpoint resends through its ordered line.
+        queue: runtime.deliveries,
         requeue: runtime.requeue,
         recoveries: runtime.recoveries,
         clock: runtime.clock,
@@ -54,5 +57,11 @@ export const handler = runtime.budget.wrap(
     },
     metrics,
     { isSource: slowLane.isSource, ports: { queue: slowLane.queue, requeue: slowLane.requeue } },
+    runtime.ordered && {
+      isSource: runtime.ordered.isSource,
+      queue: runtime.ordered.queue,
+      retentionSeconds: ORDERED_RETENTION_SECONDS,
+      onOrdered: (event) => runtime.log[event.kind === "held" ? "info" : "warn"](orderedLine(event), { ...event }),
+    },
   ),
 );

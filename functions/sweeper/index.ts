@@ -13,7 +13,7 @@ export const handler = runtime.budget.wrap(
   createSweeperHandler(
     {
       events: runtime.events,
-      queue: runtime.queue,
+      queue: runtime.deliveries,
       clock: runtime.clock,
       graceSeconds: runtime.config.unsentSweepAfterSeconds,
       schedule: runtime.scheduling.store,

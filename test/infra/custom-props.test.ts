@@ -145,11 +145,11 @@ describe("a second app with non-default props", () => {
     for (const group of groups) expect(group.Properties?.RetentionInDays).toBe(90);
   });
 
-  it("encrypts the table, the three queues, the secret and the alarm topic with the given key", () => {
+  it("encrypts the table, the five queues, the secret and the alarm topic with the given key", () => {
     template.hasResourceProperties("AWS::DynamoDB::Table", {
       SSESpecification: { SSEEnabled: true, SSEType: "KMS", KMSMasterKeyId: keyArn() },
     });
-    template.resourcePropertiesCountIs("AWS::SQS::Queue", { KmsMasterKeyId: keyArn(), KmsDataKeyReusePeriodSeconds: 3600 }, 3);
+    template.resourcePropertiesCountIs("AWS::SQS::Queue", { KmsMasterKeyId: keyArn(), KmsDataKeyReusePeriodSeconds: 3600 }, 5);
     template.hasResourceProperties("AWS::SecretsManager::Secret", { KmsKeyId: keyArn() });
     template.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: keyArn() });
     keyTemplate.hasResourceProperties("AWS::KMS::Key", {
@@ -180,9 +180,9 @@ describe("a second app with non-default props", () => {
     const topicId = logicalId(stack, dispatcher.alarmTopic);
     template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "oncall@example.com", TopicArn: ref(topicId) });
     const alarms = Object.values(resourcesOfType(template, "AWS::CloudWatch::Alarm"));
-    // The five delivery alarms (unsendableEvents included), errors and throttles of each of the five
-    // functions, the API's 5xx and the table's read and write throttling.
-    expect(alarms).toHaveLength(5 + 1 + 2 * 5 + 3);
+    // The five delivery alarms (unsendableEvents included), the scheduler's, the two ordered ones, errors
+    // and throttles of each of the five functions, the API's 5xx and the table's read and write throttling.
+    expect(alarms).toHaveLength(5 + 1 + 2 + 2 * 5 + 3);
     expect(alarms).toHaveLength(everyAlarm(dispatcher.alarms).length);
     for (const alarm of alarms) {
       expect(alarm.Properties?.AlarmActions).toEqual([ref(topicId)]);
@@ -221,7 +221,9 @@ describe("a second app with non-default props", () => {
       "functionThrottles",
       "oldestMessageAge",
       "scheduleOverdue",
+      "orderedDeadLetters",
       "slowLaneMessageAge",
+      "stuckOrderedEndpoint",
       "tableReadThrottles",
       "tableWriteThrottles",
       "unsendableEvents",

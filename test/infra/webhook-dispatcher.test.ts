@@ -149,7 +149,8 @@ describe("queues", () => {
 
   it("are encrypted (SSE-SQS) and refuse requests without TLS", () => {
     const queues = resourcesOfType(template, "AWS::SQS::Queue");
-    expect(Object.keys(queues)).toHaveLength(3);
+    // The delivery queue, the slow lane's, the dead-letter queue, and the ordered FIFO queue and its dead-letter queue.
+    expect(Object.keys(queues)).toHaveLength(5);
     for (const q of Object.values(queues)) expect(q.Properties?.SqsManagedSseEnabled).toBe(true);
     template.resourcePropertiesCountIs(
       "AWS::SQS::QueuePolicy",
@@ -160,7 +161,7 @@ describe("queues", () => {
           ]),
         },
       },
-      3,
+      5,
     );
   });
 
@@ -288,8 +289,18 @@ describe("least privilege", () => {
         "sqs:SendMessage",
       ].sort(),
     );
+    // GetItem: the routing queue reads an endpoint's ordering (functions/core/ordering/routing-queue.ts).
     expect(roleActions(template, role(d.deadLetterFunction))).toEqual(
-      [...logs, ...consume, "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "sqs:SendMessage"].sort(),
+      [
+        ...logs,
+        ...consume,
+        "dynamodb:BatchGetItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+        "sqs:SendMessage",
+      ].sort(),
     );
     // The sweeper drives tenant deletions: it saves their progress and removes the tenant's items in batches.
     expect(roleActions(template, role(d.sweeperFunction))).toEqual(
@@ -297,6 +308,7 @@ describe("least privilege", () => {
         ...logs,
         "dynamodb:BatchGetItem",
         "dynamodb:BatchWriteItem",
+        "dynamodb:GetItem",
         "dynamodb:PutItem",
         "dynamodb:Query",
         "dynamodb:UpdateItem",

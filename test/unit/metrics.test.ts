@@ -71,6 +71,27 @@ describe("lane metrics", () => {
   });
 });
 
+describe("ordered metrics", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("counts held lines, given-up heads and stuck endpoints under their own metrics", () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const metrics = createDeliveryMetrics("json", "delivery");
+    const line = { endpointId: "ep_1", eventId: "evt_1" };
+    metrics.ordered({ kind: "held", ...line, seconds: 2, behind: 3, reason: "retry" });
+    metrics.ordered({ kind: "held", ...line, seconds: 1, behind: 0, reason: "wait" });
+    metrics.ordered({ kind: "given_up", ...line, messageId: undefined, reason: "exhausted" });
+    metrics.ordered({ kind: "stuck", ...line, waitedMs: 1 });
+    metrics.flush();
+    const [emf] = lines.map((l) => JSON.parse(l)).filter((o) => o._aws);
+    expect(emf).toMatchObject({ OrderedHolds: 2, OrderedGivenUp: 1, OrderedStuck: 1 });
+  });
+});
+
 describe("the dead-letter consumer's metrics", () => {
   afterEach(() => vi.restoreAllMocks());
 

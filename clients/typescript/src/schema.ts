@@ -30,7 +30,7 @@ export interface paths {
         put?: never;
         /**
          * Register an endpoint
-         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond` and `signatureHeaders` (`validation_failed`, each field named).
+         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond`, `signatureHeaders` and `ordering: "fifo"` (`validation_failed`, each field named). `ordering: "fifo"` delivers in emission order (docs/ordering.md).
          */
         post: operations["createEndpoint"];
         delete?: never;
@@ -56,7 +56,7 @@ export interface paths {
         head?: never;
         /**
          * Change an endpoint
-         * @description `null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default.
+         * @description `null` for `eventTypes` means every type; for `retrySchedule` and `rateLimitPerSecond`, the default. `ordering` is fixed at creation: only the current value is accepted.
          */
         patch: operations["updateEndpoint"];
         trace?: never;
@@ -636,6 +636,8 @@ export interface components {
             retrySchedule?: number[];
             rateLimitPerSecond?: number;
             /** @enum {string} */
+            ordering?: "none" | "fifo";
+            /** @enum {string} */
             signatureHeaders?: "webhook" | "svix" | "both";
         };
         CreatePollingEndpoint: {
@@ -647,6 +649,8 @@ export interface components {
             enabled?: boolean;
             /** @description must be whsec_ followed by base64 of 24 to 64 bytes */
             secret?: string;
+            /** @constant */
+            ordering?: "none";
         };
         UpdateEndpoint: {
             /** @description must be an absolute URL; must use http or https; must not carry a user name or password */
@@ -660,6 +664,8 @@ export interface components {
             };
             retrySchedule?: number[] | null;
             rateLimitPerSecond?: number | null;
+            /** @enum {string} */
+            ordering?: "none" | "fifo";
             signatureHeaders?: ("webhook" | "svix" | "both") | null;
         };
         RotateSecret: {
@@ -746,6 +752,11 @@ export interface components {
             /** @description Delays in seconds after each failed attempt; null means the default */
             retrySchedule: number[] | null;
             rateLimitPerSecond: number | null;
+            /**
+             * @description fifo: each delivery goes only after every one emitted before it to this endpoint succeeded or was given up (docs/ordering.md); fixed at creation
+             * @enum {string}
+             */
+            ordering: "none" | "fifo";
             /** @description Which signature header names its deliveries carry: webhook-*, svix-* or both; null means the tenant's default (SIGNATURE_HEADERS) */
             signatureHeaders: ("webhook" | "svix" | "both") | null;
             /** @description Why the dispatcher or a caller disabled it */
@@ -806,6 +817,11 @@ export interface components {
             /** @description Delays in seconds after each failed attempt; null means the default */
             retrySchedule: number[] | null;
             rateLimitPerSecond: number | null;
+            /**
+             * @description fifo: each delivery goes only after every one emitted before it to this endpoint succeeded or was given up (docs/ordering.md); fixed at creation
+             * @enum {string}
+             */
+            ordering: "none" | "fifo";
             /** @description Which signature header names its deliveries carry: webhook-*, svix-* or both; null means the tenant's default (SIGNATURE_HEADERS) */
             signatureHeaders: ("webhook" | "svix" | "both") | null;
             /** @description Why the dispatcher or a caller disabled it */

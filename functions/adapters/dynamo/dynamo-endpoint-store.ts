@@ -33,6 +33,7 @@ const ENDPOINT_FIELDS = [
   "laneFastSuccesses",
   "laneDemotions",
   "revision",
+  "ordering",
 ] as const;
 
 /**

@@ -4,6 +4,7 @@
  * to get them (an installed construct package has the functions prebundled, not their dependencies).
  */
 import type { LaneEvent } from "../../core/delivery/deps.ts";
+import type { OrderedEvent } from "../../core/ordering/ordered-deps.ts";
 
 export const METRICS_NAMESPACE = "Hookrelay";
 
@@ -19,4 +20,11 @@ export const LANE_METRICS: Record<LaneEvent["kind"], string> = {
   handed_over: "LaneHandovers",
   entered_slow: "SlowLaneEntries",
   left_slow: "SlowLaneExits",
+};
+
+/** The metric each ordered-line event counts: lines held (a head waits), heads given up, endpoints disabled as stuck. */
+export const ORDERED_METRICS: Record<OrderedEvent["kind"], string> = {
+  held: "OrderedHolds",
+  given_up: "OrderedGivenUp",
+  stuck: "OrderedStuck",
 };

@@ -1,7 +1,8 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { LaneEvent } from "../../core/delivery/deps.ts";
 import type { AttemptRecord } from "../../core/kernel/model.ts";
-import { LANE_METRICS, METRICS_NAMESPACE, UNSENDABLE_METRIC } from "./metric-names.ts";
+import type { OrderedEvent } from "../../core/ordering/ordered-deps.ts";
+import { LANE_METRICS, METRICS_NAMESPACE, ORDERED_METRICS, UNSENDABLE_METRIC } from "./metric-names.ts";
 
 /** Delivery metrics: attempts and their outcomes, latency, and how long messages waited in the queue. */
 export interface DeliveryMetrics {
@@ -9,6 +10,8 @@ export interface DeliveryMetrics {
   queueAge(milliseconds: number): void;
   /** A message or an endpoint changed lanes. */
   lane(event: LaneEvent): void;
+  /** An ordered line was held, its head given up, or its endpoint disabled as stuck (functions/core/ordering/). */
+  ordered(event: OrderedEvent): void;
   /** An event's deliveries ended unsendable: the queue refused its messages for good. */
   unsendable(): void;
   /** Writes what was gathered during one invocation. */
@@ -27,6 +30,7 @@ export function createDeliveryMetrics(format: "json" | "pretty", service: string
       attempt: () => undefined,
       queueAge: () => undefined,
       lane: () => undefined,
+      ordered: () => undefined,
       unsendable: () => undefined,
       flush: () => undefined,
     };
@@ -57,6 +61,10 @@ export function createDeliveryMetrics(format: "json" | "pretty", service: string
     },
     lane(event) {
       const name = LANE_METRICS[event.kind];
+      laneCounts.set(name, (laneCounts.get(name) ?? 0) + 1);
+    },
+    ordered(event) {
+      const name = ORDERED_METRICS[event.kind];
       laneCounts.set(name, (laneCounts.get(name) ?? 0) + 1);
     },
     flush() {

@@ -53,6 +53,12 @@ const endpointFields = {
     v.description("Delays in seconds after each failed attempt; null means the default"),
   ),
   rateLimitPerSecond: nullable(v.pipe(v.number(), v.integer())),
+  ordering: v.pipe(
+    v.picklist(["none", "fifo"]),
+    v.description(
+      "fifo: each delivery goes only after every one emitted before it to this endpoint succeeded or was given up (docs/ordering.md); fixed at creation",
+    ),
+  ),
   signatureHeaders: v.pipe(
     nullable(v.picklist(["webhook", "svix", "both"])),
     v.description(

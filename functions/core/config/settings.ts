@@ -294,6 +294,12 @@ export const SETTINGS = {
     required: false,
     meaning: `the slow lane's queue; the delivery function refuses to start without it (${stackSets})`,
   },
+  orderedQueueUrl: {
+    kind: "text",
+    env: "ORDERED_QUEUE_URL",
+    required: false,
+    meaning: `the ordered FIFO queue of endpoints with \`"ordering": "fifo"\` (docs/ordering.md); without it their deliveries go to the delivery queue unordered (${stackSets})`,
+  },
   fairQueues: {
     kind: "flag",
     env: "FAIR_QUEUES",

@@ -7,6 +7,7 @@ import { newId } from "../kernel/ids.ts";
 import type { Endpoint, EndpointView } from "../kernel/model.ts";
 import type { EndpointStore, Page } from "../kernel/ports.ts";
 import { generateSecret } from "../kernel/signing.ts";
+import { refuseOrderingChange } from "../ordering/ordering-rules.ts";
 import {
   DEFAULT_RETRY_SCHEDULE_TEXT,
   fitsRetention,
@@ -78,11 +79,13 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     // A webhook endpoint is not yet known to answer fast: delivered from the slow lane until it has (see
-    // delivery/lanes.ts). A polling endpoint's delivery is an append that waits on no receiver.
-    lane: webhook ? "probation" : "fast",
+    // delivery/lanes.ts). A polling endpoint's delivery is an append that waits on no receiver. An
+    // ordered endpoint takes no part in lanes: its line is its lane (functions/core/ordering/).
+    lane: webhook && webhook.ordering !== "fifo" ? "probation" : "fast",
     laneSince: now.toISOString(),
     ...(webhook?.retrySchedule !== undefined && { retrySchedule: webhook.retrySchedule }),
     ...(webhook?.rateLimitPerSecond !== undefined && { rateLimitPerSecond: webhook.rateLimitPerSecond }),
+    ...(webhook?.ordering === "fifo" && { ordering: "fifo" as const }),
     ...(webhook?.signatureHeaders !== undefined && { signatureHeaders: webhook.signatureHeaders }),
     ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),
     ...(input.uid && { uid: input.uid }),
@@ -122,6 +125,7 @@ export async function updateEndpoint(
   if (input.url !== undefined) await deps.checkUrl(input.url);
   return changeEndpoint(deps, id, confined, (current) => {
     refuseWebhookFields(current.kind, input);
+    refuseOrderingChange(current, input.ordering);
     return patched(current, input, deps.clock.now().toISOString());
   });
 }

@@ -117,6 +117,8 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
   // The endpoint's attempts are its tenant's deliveries: their events are looked up in that tenant.
   const events = chosen.length > 0 ? await deps.events.getMany(recovery.tenantId, [...new Set(chosen.map((a) => a.eventId))]) : new Map();
   const messages: DeliveryMessage[] = [];
+  // Oldest first, as emitted: an ordered endpoint's line takes a page's resends in this order.
+  chosen.sort((x, y) => (x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0));
   for (const a of chosen) {
     const event = events.get(a.eventId);
     // Expired from the log, or its payload expunged: nothing left to send.

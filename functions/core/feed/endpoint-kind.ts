@@ -1,4 +1,5 @@
 import { invalidFields } from "../kernel/errors.ts";
+import { refusePollingFifo } from "../ordering/ordering-rules.ts";
 import type { CreateEndpointInput } from "../requests/validation.ts";
 import { CreateEndpoint, CreatePollingEndpoint, parse } from "../requests/validation.ts";
 
@@ -17,6 +18,7 @@ export function refuseWebhookFields(kind: string | undefined, input: object): vo
 
 /** The body of POST /v1/endpoints: a polling endpoint when `kind` says so, a webhook endpoint otherwise. */
 export function parseCreateEndpoint(raw: unknown): CreateEndpointInput {
+  refusePollingFifo(raw);
   if (typeof raw === "object" && raw !== null && (raw as { kind?: unknown }).kind === "polling") {
     refuseWebhookFields("polling", raw);
     return parse(CreatePollingEndpoint, raw);

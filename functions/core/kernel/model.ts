@@ -49,6 +49,8 @@ export interface Endpoint {
   metadata?: Record<string, string>;
   /** Counts the writes to the endpoint, for optimistic concurrency (absent on an endpoint never changed). */
   revision?: number;
+  /** "fifo": deliveries in emission order through the ordered queue (functions/core/ordering/); absent means "none". Fixed at creation. */
+  ordering?: "fifo";
 }
 
 /** A webhook endpoint is POSTed to; a polling endpoint's deliveries are appended to a feed its consumer reads. */
@@ -64,6 +66,9 @@ export interface PreviousSecret {
 }
 
 export type DisabledReason = "gone" | "failing" | "manual";
+
+/** Whether an endpoint's deliveries keep their emission order (docs/ordering.md). */
+export type Ordering = "none" | "fifo";
 
 /**
  * Which queue and worker pool delivers to an endpoint. "fast": POSTs get FAST_LANE_BUDGET_MS and

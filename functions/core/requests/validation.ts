@@ -114,6 +114,9 @@ const TIMESTAMP = v.pipe(
   v.transform((t) => parseTimestamp(t) as string),
 );
 
+/** An endpoint's ordering (docs/ordering.md): "none" (the default) or "fifo". */
+const ORDERING = v.picklist(["none", "fifo"], 'must be "none" or "fifo"');
+
 export const CreateEndpoint = v.strictObject({
   kind: v.optional(v.literal("webhook")),
   url: URL_SCHEMA,
@@ -125,6 +128,7 @@ export const CreateEndpoint = v.strictObject({
   secret: v.optional(SECRET),
   retrySchedule: v.optional(RETRY_SCHEDULE),
   rateLimitPerSecond: v.optional(RATE_LIMIT),
+  ordering: v.optional(ORDERING),
   signatureHeaders: v.optional(SIGNATURE_HEADERS),
 });
 /** A polling endpoint: no URL, headers, retry schedule or rate limit (functions/core/feed/endpoint-kind.ts refuses them by name). */
@@ -135,6 +139,8 @@ export const CreatePollingEndpoint = v.strictObject({
   description: v.optional(DESCRIPTION),
   enabled: v.optional(v.boolean()),
   secret: v.optional(SECRET),
+  /** Only "none": functions/core/ordering/ordering-rules.ts refuses "fifo" on a polling endpoint by name. */
+  ordering: v.optional(v.literal("none")),
 });
 export type CreateEndpointInput = v.InferOutput<typeof CreateEndpoint> | v.InferOutput<typeof CreatePollingEndpoint>;
 
@@ -146,6 +152,8 @@ export const UpdateEndpoint = v.strictObject({
   headers: v.optional(HEADERS),
   retrySchedule: v.optional(v.nullable(RETRY_SCHEDULE)),
   rateLimitPerSecond: v.optional(v.nullable(RATE_LIMIT)),
+  /** Accepted only as the endpoint's current ordering (ordering-rules.ts). */
+  ordering: v.optional(ORDERING),
   signatureHeaders: v.optional(v.nullable(SIGNATURE_HEADERS)),
 });
 export type UpdateEndpointInput = v.InferOutput<typeof UpdateEndpoint>;
