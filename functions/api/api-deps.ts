@@ -1,6 +1,6 @@
 import type { ApiKeyDeps } from "../core/access/api-keys.ts";
 import type { LaneExitRule } from "../core/delivery/lane-exit.ts";
-import type { EndpointDeps } from "../core/endpoints/endpoints.ts";
+import type { CreateEndpointDeps } from "../core/endpoints/endpoints.ts";
 import type { EventTypeDeps } from "../core/event-types/event-types.ts";
 import type { FeedApiDeps } from "../core/feed/deps.ts";
 import type { IntakeDeps } from "../core/intake/intake.ts";
@@ -11,7 +11,7 @@ import type { AttemptLog, EventStore, RecoveryStore, Requeue } from "../core/ker
  * handler all import it, and it imports none of them.
  */
 
-export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, ApiKeyDeps, EventTypeDeps, FeedApiDeps {
+export interface ApiDeps extends CreateEndpointDeps, Omit<IntakeDeps, "eventTypes">, ApiKeyDeps, EventTypeDeps, FeedApiDeps {
   events: EventStore;
   attempts: AttemptLog;
   maxBodyBytes: number;

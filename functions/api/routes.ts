@@ -1,4 +1,5 @@
 import { endpointStatsRoute, listEventsRoute } from "./console-routes.ts";
+import { destinationAccessRoute } from "./destination-routes.ts";
 import { createEndpointRoute, deleteEndpointRoute, getEndpointRoute, listEndpointsRoute, updateEndpointRoute } from "./endpoint-routes.ts";
 import { emitEventRoute, emitEventsRoute, getEventRoute, listEndpointAttemptsRoute, listEventAttemptsRoute } from "./event-routes.ts";
 import {
@@ -58,6 +59,7 @@ export const ROUTES: readonly Route[] = [
   deleteEventTypeRoute,
   openApiRoute,
   readFeedRoute,
+  destinationAccessRoute,
 ];
 
 /** The routes every caller may read without a key: health and the API document. */

@@ -10,6 +10,7 @@ import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
 import { apiEvent } from "../support/api-event.ts";
 import { ContractChecker } from "../support/contract.ts";
+import { testDestinationRegistration } from "../support/destinations.ts";
 import { defaultTestPolicy } from "../support/delivery-deps.ts";
 import {
   FakeClock,
@@ -76,6 +77,7 @@ async function setup() {
     maxBodyBytes: 256 * 1024,
     maxEndpointsPerTenant: 20,
     laneExit: defaultTestPolicy().lanes,
+    destinations: testDestinationRegistration(),
     checkUrl: destinationCheck(
       new NodeHttpSender({
         timeoutMs: 1000,

@@ -3,6 +3,7 @@ import { SETTINGS } from "../../functions/core/config/settings.ts";
 import type { DeliveryDeps, DeliveryPolicy } from "../../functions/core/delivery/deps.ts";
 import { deliveryPolicy } from "../../functions/core/delivery/deps.ts";
 import type { DeliveryMessage } from "../../functions/core/kernel/model.ts";
+import { RecordingDestinationSender, testDestinationDelivery } from "./destinations.ts";
 import {
   FakeClock,
   MemoryAttemptLog,
@@ -31,6 +32,7 @@ export type TestDeliveryDeps = DeliveryDeps & {
   operational: RecordingOperationalEvents;
   clock: FakeClock;
   feed: MemoryFeed;
+  destinations: { sender: RecordingDestinationSender; deployment: string; eventSource: string };
 };
 
 /** The delivery rules at the configuration's defaults (a delivery timeout of `deliveryTimeoutMs`). */
@@ -54,6 +56,7 @@ export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
     attempts,
     http: new ScriptedSender(),
     feed: new MemoryFeed(),
+    destinations: { ...testDestinationDelivery(), sender: new RecordingDestinationSender() },
     queue,
     requeue: queue,
     health: new MemoryEndpointHealth(endpoints),

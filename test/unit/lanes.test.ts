@@ -1,3 +1,4 @@
+import { testDestinationRegistration } from "../support/destinations.ts";
 import type { Context } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
 import { isQueueArnOf } from "../../functions/adapters/sqs/sqs-delivery-queue.ts";
@@ -298,6 +299,7 @@ describe("a new endpoint", () => {
     clock: deps.clock,
     checkUrl: async () => undefined,
     maxEndpointsPerTenant: 10,
+    destinations: testDestinationRegistration(),
   });
 
   it("starts in the probation lane, and so does one given a new URL", async () => {

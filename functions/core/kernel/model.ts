@@ -1,5 +1,7 @@
 /** Domain records shared by the core, the adapters and the handlers. */
 
+import type { EndpointDestination } from "../destinations/targets.ts";
+
 export interface Endpoint {
   id: string;
   tenantId: string;
@@ -41,10 +43,15 @@ export interface Endpoint {
   laneDemotions?: number;
   /** Counts the writes to the endpoint, for optimistic concurrency (absent on an endpoint never changed). */
   revision?: number;
+  /** An AWS destination's target and access (kinds sqs, sns, eventbridge, kinesis, s3); `url` then names the target. */
+  destination?: EndpointDestination;
 }
 
-/** A webhook endpoint is POSTed to; a polling endpoint's deliveries are appended to a feed its consumer reads. */
-export type EndpointKind = "webhook" | "polling";
+/**
+ * A webhook endpoint is POSTed to; a polling endpoint's deliveries are appended to a feed its consumer
+ * reads; the AWS kinds put them into a queue, topic, bus, stream or bucket (functions/core/destinations/).
+ */
+export type EndpointKind = "webhook" | "polling" | "sqs" | "sns" | "eventbridge" | "kinesis" | "s3";
 
 /** What the API shows of an endpoint: everything but the secret. */
 export type EndpointView = Omit<Endpoint, "secret" | "previousSecrets" | "revision">;
@@ -112,6 +119,15 @@ export const ATTEMPT_ERROR_KINDS = [
   "endpoint_gone",
   // The queue refused the delivery's message for good (too large for it, characters it does not take).
   "unsendable",
+  // AWS destinations (functions/core/destinations/ports.ts): throttled and 5xx are passing trouble;
+  // the others are the destination's configuration.
+  "destination_throttled",
+  "destination_error",
+  "destination_denied",
+  "destination_missing",
+  "destination_kms",
+  "destination_too_large",
+  "destination_rejected",
 ] as const;
 export type AttemptErrorKind = (typeof ATTEMPT_ERROR_KINDS)[number];
 

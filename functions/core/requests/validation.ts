@@ -49,7 +49,7 @@ export const EVENT_TYPE = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "must be 1 to 128 letters, digits, '.', '_', '-' or ':'"),
 );
-const TENANT_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-'"));
+export const TENANT_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-'"));
 /** Valibot runs every check of a pipe even after one failed, so each check parses defensively. */
 const parsedUrl = (u: string): URL | undefined => (URL.canParse(u) ? new URL(u) : undefined);
 export const MAX_URL_LENGTH = 2048;
@@ -86,16 +86,16 @@ const HEADERS = v.pipe(
   ),
   v.check((h) => Object.keys(h).length <= MAX_HEADERS, `at most ${MAX_HEADERS} headers`),
 );
-const EVENT_TYPES = v.pipe(v.array(EVENT_TYPE), v.minLength(1), v.maxLength(100));
-const SECRET = v.pipe(v.string(), v.check(isValidSecret, "must be whsec_ followed by base64 of 24 to 64 bytes"));
-const DESCRIPTION = v.pipe(v.string(), v.maxLength(1024));
+export const EVENT_TYPES = v.pipe(v.array(EVENT_TYPE), v.minLength(1), v.maxLength(100));
+export const SECRET = v.pipe(v.string(), v.check(isValidSecret, "must be whsec_ followed by base64 of 24 to 64 bytes"));
+export const DESCRIPTION = v.pipe(v.string(), v.maxLength(1024));
 
 /** An endpoint's own retry schedule: whole seconds; that its window fits the queue's retention is checked with the config. */
-const RETRY_SCHEDULE = v.pipe(
+export const RETRY_SCHEDULE = v.pipe(
   v.array(v.number()),
   v.check((d) => scheduleProblem(d) === undefined, "must be 1 to 50 whole seconds, each from 1 to 36000"),
 );
-const RATE_LIMIT = v.pipe(
+export const RATE_LIMIT = v.pipe(
   v.number(),
   v.integer("must be a whole number"),
   v.minValue(1),
