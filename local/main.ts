@@ -43,7 +43,16 @@ if (values["ready-json"]) {
 }
 if (!values.quiet) {
   const secret = walkthroughSecret(dataDir);
-  process.stdout.write(walkthroughText({ api: stack.apiUrl, key: stack.adminKey, dataDir, receiverPort: settings.receiverPort, secret }));
+  process.stdout.write(
+    walkthroughText({
+      api: stack.apiUrl,
+      key: stack.adminKey,
+      dataDir,
+      receiverPort: settings.receiverPort,
+      secret,
+      aws: stack.customer.urls,
+    }),
+  );
 }
 
 let stopping = false;

@@ -35,10 +35,12 @@ export interface WalkthroughFacts {
   dataDir: string | undefined;
   receiverPort: number;
   secret: string;
+  /** The emulators that play the customer's AWS account for AWS destinations (local/customer-account.ts). */
+  aws?: Record<"sqs" | "sns" | "s3" | "kinesis" | "events" | "sts", string>;
 }
 
 /** The banner and walkthrough, as printed. */
-export function walkthroughText({ api, key, dataDir, receiverPort, secret }: WalkthroughFacts): string {
+export function walkthroughText({ api, key, dataDir, receiverPort, secret, aws }: WalkthroughFacts): string {
   const auth = `-H 'authorization: Bearer ${key}'`;
   const json = `${auth} -H 'content-type: application/json'`;
   const receiver = `http://127.0.0.1:${receiverPort}/webhooks`;
@@ -49,7 +51,7 @@ hookrelay local stack
   Console    ${api}/console   (sign in with the admin key)
   Admin key  ${key}
   Data       ${data}
-
+${aws ? awsText(api, key, aws) : ""}
 Walkthrough (copy and paste each step's commands; each step can run again as it is):
   # 1. in another terminal, a receiver on 127.0.0.1:${receiverPort} that checks signatures
   #    (for another port: RECEIVER_PORT=<port> npm start prints these commands for it)
@@ -75,5 +77,23 @@ Walkthrough (copy and paste each step's commands; each step can run again as it 
   curl -s -w '\\n' ${api}/v1/events/$EVENT_ID/attempts ${auth}
 
 Each delivery attempt is logged below as one line. Ctrl-C stops gracefully.
+`;
+}
+
+/** The AWS destinations' part of the banner: the emulators' URLs, and a queue created, registered and read. */
+function awsText(api: string, key: string, aws: NonNullable<WalkthroughFacts["aws"]>): string {
+  const sqs = (target: string, body: string) =>
+    `curl -s -w '\\n' ${aws.sqs} -H 'x-amz-target: AmazonSQS.${target}' -H 'content-type: application/x-amz-json-1.0' -d '${body}'`;
+  const queueUrl = `${aws.sqs}/000000000000/my-events`;
+  return `
+AWS destinations: these emulators play your AWS account (docs/destinations.md)
+  SQS, SNS, S3  ${aws.sqs} (SNS ${aws.sns}, S3 ${aws.s3})
+  Kinesis       ${aws.kinesis}
+  EventBridge   ${aws.events} (records PutEvents)   STS ${aws.sts} (records AssumeRole)
+  # create a queue, register it as an sqs destination, and read what arrived
+  ${sqs("CreateQueue", '{"QueueName":"my-events"}')}
+  curl -s -w '\\n' ${api}/v1/endpoints -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\
+    -d '{"kind":"sqs","queueUrl":"${queueUrl}","eventTypes":["invoice.paid"]}'
+  ${sqs("ReceiveMessage", `{"QueueUrl":"${queueUrl}","MessageAttributeNames":["All"],"WaitTimeSeconds":5}`)}
 `;
 }

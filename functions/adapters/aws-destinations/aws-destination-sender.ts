@@ -170,15 +170,17 @@ export class AwsDestinationSender implements DestinationSender {
         };
       }
       case "kinesis": {
-        const m = await import("@aws-sdk/client-kinesis");
-        const client = new m.KinesisClient(config);
+        const [m, { NodeHttpHandler }] = await Promise.all([import("@aws-sdk/client-kinesis"), import("@smithy/node-http-handler")]);
+        // The Kinesis client defaults to HTTP/2 (for SubscribeToShard); PutRecord needs only HTTP/1.1, which kinesalite speaks too.
+        const client = new m.KinesisClient({ ...config, requestHandler: new NodeHttpHandler(config.requestHandler) });
         return {
           client,
           put: (t, d) => {
             const stream = t as DestinationTarget & { kind: "kinesis" };
             return client.send(
               new m.PutRecordCommand({
-                StreamARN: stream.streamArn,
+                // kinesalite predates StreamARN and requires the name; AWS takes the ARN, which names the account too.
+                ...(this.options.endpoints.kinesis !== undefined ? { StreamName: stream.name } : { StreamARN: stream.streamArn }),
                 Data: Buffer.from(envelope(d)),
                 PartitionKey: partitionKey(stream.partitionKeyField, d),
               }),

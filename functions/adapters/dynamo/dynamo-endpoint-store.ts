@@ -30,6 +30,7 @@ const ENDPOINT_FIELDS = [
   "laneFastSuccesses",
   "laneDemotions",
   "revision",
+  "destination",
 ] as const;
 
 /**
