@@ -274,6 +274,8 @@ describe("least privilege", () => {
         "dynamodb:UpdateItem",
         "secretsmanager:GetSecretValue",
         "sqs:SendMessage",
+        // The registration check of an AWS destination's roleArn (test/infra/destinations.test.ts).
+        "sts:AssumeRole",
       ].sort(),
     );
     expect(roleActions(template, role(d.deliveryFunction))).toEqual(
@@ -286,6 +288,9 @@ describe("least privilege", () => {
         "dynamodb:Query",
         "dynamodb:UpdateItem",
         "sqs:SendMessage",
+        // AWS destinations: customers' roles and the tenant-tagged session role (test/infra/destinations.test.ts).
+        "sts:AssumeRole",
+        "sts:TagSession",
       ].sort(),
     );
     expect(roleActions(template, role(d.deadLetterFunction))).toEqual(
