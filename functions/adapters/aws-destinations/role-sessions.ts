@@ -1,12 +1,13 @@
-import type { AssumeRoleCommandOutput } from "@aws-sdk/client-sts";
+import type { AssumeRoleCommandInput, AssumeRoleCommandOutput } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { type DestinationAccess, SESSION_TAG_KEY } from "../../core/destinations/access.ts";
 import type { RoleCheck } from "../../core/destinations/ports.ts";
 import { failureKind } from "./failure-kinds.ts";
+import { loadSdkCalls } from "./load-sdk-calls.ts";
 
 /*
- * Credentials for AWS destinations, from STS. The STS client is a dynamic import: a deployment that
- * delivers only webhooks never loads it. Sessions are cached per role (and ExternalId) or per tenant
+ * Credentials for AWS destinations, from STS. The STS client loads with the SDK calls on first use
+ * (sdk-calls.ts): a deployment that delivers only webhooks never loads it. Sessions are cached per role (and ExternalId) or per tenant
  * tag until REFRESH_BEFORE_MS before they expire, so a busy destination costs one AssumeRole an hour.
  */
 
@@ -35,11 +36,9 @@ export interface RoleSessionOptions {
   now?: () => number;
 }
 
-type StsModule = typeof import("@aws-sdk/client-sts");
-
 /** AssumeRole, cached: the customer's role with the tenant's ExternalId, or the dispatcher's destination role tagged with the tenant. */
 export class RoleSessions implements RoleCheck {
-  private sts?: Promise<{ module: StsModule; client: InstanceType<StsModule["STSClient"]> }>;
+  private sts?: Promise<(input: AssumeRoleCommandInput) => Promise<AssumeRoleCommandOutput>>;
   private readonly cache = new Map<string, { credentials: AwsCredentialIdentity; refreshAt: number }>();
   private readonly now: () => number;
   private readonly options: RoleSessionOptions;
@@ -89,12 +88,10 @@ export class RoleSessions implements RoleCheck {
     extra: { ExternalId?: string; Tags?: { Key: string; Value: string }[] },
     faultOfRefusal: "destination" | "ours",
   ): Promise<AwsCredentialIdentity> {
-    const { module, client } = await this.client();
+    const call = await this.client();
     let answer: AssumeRoleCommandOutput;
     try {
-      answer = await client.send(
-        new module.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: session, DurationSeconds: SESSION_SECONDS, ...extra }),
-      );
+      answer = await call({ RoleArn: roleArn, RoleSessionName: session, DurationSeconds: SESSION_SECONDS, ...extra });
     } catch (error) {
       const kind = failureKind(error);
       // STS refusing the customer's role is the customer's configuration; anything else (no answer, throttling of our own calls) is ours.
@@ -112,14 +109,7 @@ export class RoleSessions implements RoleCheck {
   }
 
   private client() {
-    this.sts ??= import("@aws-sdk/client-sts").then((module) => ({
-      module,
-      client: new module.STSClient({
-        region: this.options.region,
-        maxAttempts: 2,
-        ...(this.options.stsEndpoint !== undefined && { endpoint: this.options.stsEndpoint }),
-      }),
-    }));
+    this.sts ??= loadSdkCalls().then(({ assumeRoleCall }) => assumeRoleCall(this.options.region, this.options.stsEndpoint));
     return this.sts;
   }
 }
