@@ -2,6 +2,7 @@ import type { AssumeRoleCommandInput, AssumeRoleCommandOutput } from "@aws-sdk/c
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { type DestinationAccess, SESSION_TAG_KEY } from "../../core/destinations/access.ts";
 import type { RoleCheck } from "../../core/destinations/ports.ts";
+import { DependencyError } from "../../core/kernel/errors.ts";
 import { failureKind } from "./failure-kinds.ts";
 import { loadSdkCalls } from "./load-sdk-calls.ts";
 
@@ -78,7 +79,8 @@ export class RoleSessions implements RoleCheck {
       return undefined;
     } catch (error) {
       if (error instanceof AssumeRoleError && error.fault === "destination") return error.message;
-      throw error;
+      // STS unreachable is ours: the registration answers 503 and may be tried again, not a 422 about the role.
+      throw new DependencyError("sts", String((error as Error).message), { cause: error });
     }
   }
 
