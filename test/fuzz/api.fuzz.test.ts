@@ -10,8 +10,8 @@ import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
 import { apiEvent } from "../support/api-event.ts";
 import { ContractChecker } from "../support/contract.ts";
-import { testDestinationRegistration } from "../support/destinations.ts";
 import { defaultTestPolicy } from "../support/delivery-deps.ts";
+import { testDestinationRegistration } from "../support/destinations.ts";
 import {
   FakeClock,
   MemoryApiKeyStore,

@@ -64,7 +64,8 @@ describe("functions", () => {
         expect(coldStart).not.toContain(client);
         expect(readFileSync(file, "utf8")).toContain(client);
       }
-      const probe = "const m = await import(process.argv[1]); if (typeof m.putterFor !== 'function' || typeof m.assumeRoleCall !== 'function') process.exit(3);";
+      const probe =
+        "const m = await import(process.argv[1]); if (typeof m.putterFor !== 'function' || typeof m.assumeRoleCall !== 'function') process.exit(3);";
       const run = spawnSync(process.execPath, ["--input-type=module", "-e", probe, file], { encoding: "utf8", timeout: 30_000 });
       expect(run.status, run.stderr).toBe(0);
     }

@@ -1,4 +1,3 @@
-import { testDestinationRegistration } from "../support/destinations.ts";
 import type { Context } from "aws-lambda";
 import { beforeEach, describe, expect, it } from "vitest";
 import { isQueueArnOf } from "../../functions/adapters/sqs/sqs-delivery-queue.ts";
@@ -9,6 +8,7 @@ import type { DeliveryMessage, Endpoint } from "../../functions/core/kernel/mode
 import type { SendResult } from "../../functions/core/policy/outcome.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
+import { testDestinationRegistration } from "../support/destinations.ts";
 import { sqsEvent } from "../support/emf.ts";
 import { endpointFixture, MemoryQueue } from "../support/fakes.ts";
 
