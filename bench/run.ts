@@ -13,6 +13,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { SETTINGS } from "../functions/core/config/settings.ts";
+import { awsDestinationSection, benchAwsDestination } from "./stages/aws-destination.ts";
 import { benchBurst } from "./stages/burst.ts";
 import { benchColdStart } from "./stages/cold-start.ts";
 import { priceRuns } from "./stages/cost.ts";
@@ -88,8 +89,22 @@ if (values.stage === "cost") {
   }
   process.exit(0);
 }
+if (values.stage === "aws-destination") {
+  progress("12. AWS destination: deliveries per second into a local SQS queue against the emulator's own send limit");
+  const command = `npm run bench -- --stage aws-destination${quick ? " --quick" : ""}`;
+  const result = await benchAwsDestination(quick ? 500 : 3000, progress);
+  progress(`    ${result.deliveriesPerSecond} deliveries/s against ${result.emulatorSendsPerSecond} sends/s: ratio ${result.ratio}`);
+  writeFileSync(
+    `${RESULTS}aws-destination.json`,
+    `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, cpuModel: os.cpus()[0]?.model ?? "?", command, result }, null, 2)}\n`,
+  );
+  writeFileSync(`${RESULTS}aws-destination.md`, `${awsDestinationSection(result, command).join("\n")}\n`);
+  progress("done: bench/results/aws-destination.json and bench/results/aws-destination.md");
+  process.exit(0);
+}
 if (values.stage !== undefined) {
-  if (values.stage !== "feed-memory") throw new Error(`--stage: the stages that run alone are feed-memory and cost, got "${values.stage}"`);
+  if (values.stage !== "feed-memory")
+    throw new Error(`--stage: the stages that run alone are feed-memory, cost and aws-destination, got "${values.stage}"`);
   progress("11. feed function memory: import and request CPU of the API bundle, estimated at 128, 256 and 512 MB");
   const feedMemory = await feedMemoryStage();
   const result = {
