@@ -93,7 +93,9 @@ if (values.stage === "aws-destination") {
   progress("12. AWS destination: deliveries per second into a local SQS queue against the emulator's own send limit");
   const command = `npm run bench -- --stage aws-destination${quick ? " --quick" : ""}`;
   const result = await benchAwsDestination(quick ? 500 : 3000, progress);
-  progress(`    ${result.deliveriesPerSecond} deliveries/s against ${result.emulatorSendsPerSecond} sends/s: ratio ${result.ratio}`);
+  progress(
+    `    ${result.deliveriesPerSecond} deliveries/s (webhook: ${result.webhookDeliveriesPerSecond}) against ${result.emulatorSendsPerSecond} sends/s: ratio ${result.ratio}`,
+  );
   writeFileSync(
     `${RESULTS}aws-destination.json`,
     `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, cpuModel: os.cpus()[0]?.model ?? "?", command, result }, null, 2)}\n`,

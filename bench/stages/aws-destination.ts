@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mapWithConcurrency } from "../../functions/core/kernel/concurrency.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack.ts";
@@ -16,6 +18,8 @@ const SQS_PER_MILLION = 0.4;
 export interface AwsDestinationResult {
   events: number;
   deliveriesPerSecond: number;
+  /** The same pipeline, the same run, into a webhook receiver on loopback: what the destination's send step costs beside a POST. */
+  webhookDeliveriesPerSecond: number;
   emulatorSendsPerSecond: number;
   /** deliveriesPerSecond / emulatorSendsPerSecond. */
   ratio: number;
@@ -59,8 +63,28 @@ export async function benchAwsDestination(events: number, progress: (line: strin
         (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes
           ?.ApproximateNumberOfMessages ?? 0,
       );
-    while ((await count()) < events) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Read every 250 ms: the emulator counts a queue's messages one by one.
+    while ((await count()) < events) await new Promise((resolve) => setTimeout(resolve, 250));
     const deliveriesPerSecond = events / ((performance.now() - started) / 1000);
+
+    progress(`    ${events} events through the same pipeline into a webhook receiver on loopback`);
+    let received = 0;
+    const receiver = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        received++;
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", () => resolve()));
+    const port = (receiver.address() as AddressInfo).port;
+    await call("/v1/endpoints", { url: `http://127.0.0.1:${port}/hook`, eventTypes: ["bench.webhook"] });
+    const webhookStarted = performance.now();
+    const hooks = batches.map((batch) => batch.map((e) => ({ ...e, type: "bench.webhook" })));
+    await mapWithConcurrency(hooks, 4, (batch) => call("/v1/events/batch", { events: batch }));
+    while (received < events) await new Promise((resolve) => setTimeout(resolve, 250));
+    const webhookDeliveriesPerSecond = events / ((performance.now() - webhookStarted) / 1000);
+    receiver.close();
 
     progress(`    ${events} bare SendMessage calls of the same message, 10 at a time`);
     const bareUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "bench-destination-bare" }))).QueueUrl as string;
@@ -88,6 +112,7 @@ export async function benchAwsDestination(events: number, progress: (line: strin
     return {
       events,
       deliveriesPerSecond: Math.round(deliveriesPerSecond),
+      webhookDeliveriesPerSecond: Math.round(webhookDeliveriesPerSecond),
       emulatorSendsPerSecond: Math.round(emulatorSendsPerSecond),
       ratio: Math.round((deliveriesPerSecond / emulatorSendsPerSecond) * 100) / 100,
       cost: {
@@ -112,6 +137,7 @@ export function awsDestinationSection(r: AwsDestinationResult, command: string):
     "| what | figure |",
     "|---|---|",
     `| deliveries per second through the local pipeline (API, queue, worker, table, SendMessage) | ${r.deliveriesPerSecond} |`,
+    `| the same pipeline, the same run, into a webhook receiver on loopback | ${r.webhookDeliveriesPerSecond} per second |`,
     `| the emulator's own limit: SendMessage of the same message, 10 at a time | ${r.emulatorSendsPerSecond} per second |`,
     `| ratio | ${r.ratio} |`,
     `| SQS send into the customer's queue, per million deliveries (its owner's bill) | $${r.cost.customerSqsPerMillion.toFixed(2)} |`,

@@ -100,6 +100,15 @@ describe("an sqs destination", () => {
     expect(stack.customer.sts.calls).toContainEqual(expect.objectContaining({ tags: { "hookrelay-tenant": TENANT } }));
   });
 
+  it("calls the region's endpoint (here the emulator), never the host a queue URL names", async () => {
+    const queueUrl = await queue("elsewhere-it");
+    // Nothing listens on 127.0.0.9:9; the delivery still arrives, through the configured endpoint.
+    const endpoint = await register({ kind: "sqs", queueUrl: "http://127.0.0.9:9/000000000000/elsewhere-it" }, "sqs.elsewhere");
+    await emit("sqs.elsewhere", { where: "endpoint" });
+    const message = await receive(queueUrl);
+    expect(new Webhook(endpoint.secret).verify(message.Body ?? "", attributes(message))).toEqual({ where: "endpoint" });
+  });
+
   it("records a missing queue as the destination's failure and retries it", async () => {
     const queueUrl = `${stack.customer.direct.fauxqs}/000000000000/never-created-it`;
     await register({ kind: "sqs", queueUrl }, "sqs.missing");

@@ -45,7 +45,8 @@ export function putterFor(target: DestinationTarget, options: ClientOptions): Pu
   };
   switch (target.kind) {
     case "sqs": {
-      const client = new SQSClient(config);
+      // Never the queue URL's host: the SDK would otherwise send to whatever host the customer's URL names.
+      const client = new SQSClient({ ...config, useQueueUrlAsEndpoint: false });
       return (t, d) => {
         const q = t as DestinationTarget & { kind: "sqs" };
         return client.send(
