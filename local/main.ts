@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { readLocalSettings } from "./local-settings.ts";
 import { startLocalStack } from "./stack.ts";
 import { failStartup, listenFailure } from "./startup-errors.ts";
-import { walkthroughSecret, walkthroughText } from "./walkthrough.ts";
+import { destinationsText, walkthroughSecret, walkthroughText } from "./walkthrough.ts";
 
 /** `npm start`: the whole dispatcher on 127.0.0.1, with DynamoDB and SQS emulated in-process. */
 async function start() {
@@ -50,9 +50,9 @@ if (!values.quiet) {
       dataDir,
       receiverPort: settings.receiverPort,
       secret,
-      aws: stack.customer.urls,
     }),
   );
+  process.stdout.write(destinationsText(stack.apiUrl, stack.adminKey, stack.customer.urls));
 }
 
 let stopping = false;

@@ -35,12 +35,10 @@ export interface WalkthroughFacts {
   dataDir: string | undefined;
   receiverPort: number;
   secret: string;
-  /** The emulators that play the customer's AWS account for AWS destinations (local/customer-account.ts). */
-  aws?: Record<"sqs" | "sns" | "s3" | "kinesis" | "events" | "sts", string>;
 }
 
 /** The banner and walkthrough, as printed. */
-export function walkthroughText({ api, key, dataDir, receiverPort, secret, aws }: WalkthroughFacts): string {
+export function walkthroughText({ api, key, dataDir, receiverPort, secret }: WalkthroughFacts): string {
   const auth = `-H 'authorization: Bearer ${key}'`;
   const json = `${auth} -H 'content-type: application/json'`;
   const receiver = `http://127.0.0.1:${receiverPort}/webhooks`;
@@ -51,7 +49,7 @@ hookrelay local stack
   Console    ${api}/console   (sign in with the admin key)
   Admin key  ${key}
   Data       ${data}
-${aws ? awsText(api, key, aws) : ""}
+
 Walkthrough (copy and paste each step's commands; each step can run again as it is):
   # 1. in another terminal, a receiver on 127.0.0.1:${receiverPort} that checks signatures
   #    (for another port: RECEIVER_PORT=<port> npm start prints these commands for it)
@@ -80,8 +78,14 @@ Each delivery attempt is logged below as one line. Ctrl-C stops gracefully.
 `;
 }
 
-/** The AWS destinations' part of the banner: the emulators' URLs, and a queue created, registered and read. */
-function awsText(api: string, key: string, aws: NonNullable<WalkthroughFacts["aws"]>): string {
+/** The emulators that play the customer's AWS account for AWS destinations (local/customer-account.ts). */
+export type CustomerUrls = Record<"sqs" | "sns" | "s3" | "kinesis" | "events" | "sts", string>;
+
+/**
+ * Printed after the walkthrough (its ports change at every start, the walkthrough's do not): the
+ * emulators' URLs, and a queue created, registered as an `sqs` destination and read.
+ */
+export function destinationsText(api: string, key: string, aws: CustomerUrls): string {
   const sqs = (target: string, body: string) =>
     `curl -s -w '\\n' ${aws.sqs} -H 'x-amz-target: AmazonSQS.${target}' -H 'content-type: application/x-amz-json-1.0' -d '${body}'`;
   const queueUrl = `${aws.sqs}/000000000000/my-events`;
