@@ -128,6 +128,22 @@ describe("registering an AWS destination", () => {
     expect(answer.json.error.details.map((d: { path: string }) => d.path)).toEqual(["url", "headers"]);
   });
 
+  it("refuses every kind of target in the dispatcher's own account, naming the field, unless the operator allows its name", async () => {
+    await fc.assert(
+      fc.asyncProperty(region, name, fc.integer({ min: 0, max: 4 }), async (r, n, k) => {
+        const body = validBodies(r, "111111111111", n)[k] as { kind: keyof typeof FIELD };
+        const { call } = setup();
+        const refused = await post(call, body);
+        expect(refused.status).toBe(422);
+        expect(refused.json.error).toMatchObject({ code: "destination_not_allowed", details: [{ path: FIELD[body.kind] }] });
+        const allowing = setup();
+        allowing.deps.destinations.own = { ...allowing.deps.destinations.own, allowed: [n, `${n}.fifo`] };
+        expect((await post(allowing.call, body)).status).toBe(201);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it("refuses a resource of the dispatcher's own account or its own queues unless the operator allows it", async () => {
     const own = { kind: "sqs", queueUrl: "https://sqs.us-east-1.amazonaws.com/111111111111/orders" };
     const { call } = setup();
