@@ -20,6 +20,8 @@ export interface DispatcherDestinationsProps {
   /** The functions that assume roles: the delivery function (every put) and the API function (the registration check). */
   delivery: NodejsFunction;
   api: NodejsFunction;
+  /** The feed function runs the API's entry with the API's environment; it makes no AWS destination call. */
+  feed: NodejsFunction;
 }
 
 /** The Destinations role and the grants to assume it and customers' roles. */
@@ -88,7 +90,7 @@ export class DispatcherDestinations extends Construct {
       conditions: { ...notOwnAccount, StringLike: { "sts:ExternalId": "hookrelay-*", "sts:RoleSessionName": "hookrelay-*" } },
     });
     for (const fn of [props.delivery, props.api]) fn.role?.addToPrincipalPolicy(customerRoles);
-    for (const fn of [props.delivery, props.api]) {
+    for (const fn of [props.delivery, props.api, props.feed]) {
       fn.addEnvironment("DESTINATION_ROLE_ARN", this.sessionRole.roleArn);
       fn.addEnvironment("DISPATCHER_ACCOUNT_ID", stack.account);
     }

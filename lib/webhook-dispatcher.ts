@@ -271,10 +271,11 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
     this.alarms = monitoring.alarms;
     this.dashboard = monitoring.dashboard;
 
-    // After the front door: the feed function takes the API's environment, and needs no destination grants.
+    // After the front door: the feed function takes the API's environment (and these variables), but no destination grants.
     this.destinationSessionRole = new DispatcherDestinations(this, "Destinations", {
       delivery: this.deliveryFunction,
       api: this.apiFunction,
+      feed: this.feedFunction,
     }).sessionRole;
 
     acknowledgeFindings({
