@@ -15,6 +15,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { SETTINGS } from "../functions/core/config/settings.ts";
+import { awsDestinationSection, benchAwsDestination } from "./stages/aws-destination.ts";
 import { benchBurst } from "./stages/burst.ts";
 import { benchColdStart } from "./stages/cold-start.ts";
 import { priceRuns } from "./stages/cost.ts";
@@ -51,6 +52,7 @@ const STAGES = [
   "lane-cycling",
   "schedule",
   "ordered",
+  "aws-destination",
 ] as const;
 type StageName = (typeof STAGES)[number];
 
@@ -251,6 +253,16 @@ const stages: Record<StageName, () => Promise<Partial<BenchReport>>> = {
       api.close();
       await stack.stop();
     }
+  },
+  "aws-destination": async () => {
+    progress("14. AWS destination: deliveries per second into a local SQS queue against the emulator's own send limit");
+    const command = `npm run bench -- aws-destination${quick ? " --quick" : ""}`;
+    const awsDestination = await benchAwsDestination(quick ? 500 : 3000, progress);
+    progress(
+      `    ${awsDestination.deliveriesPerSecond} deliveries/s (webhook: ${awsDestination.webhookDeliveriesPerSecond}) against ${awsDestination.emulatorSendsPerSecond} sends/s: ratio ${awsDestination.ratio}`,
+    );
+    writeFileSync(`${RESULTS}aws-destination.md`, `${awsDestinationSection(awsDestination, command).join("\n")}\n`);
+    return { awsDestination };
   },
 };
 

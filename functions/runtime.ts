@@ -1,4 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { AwsDestinationSender } from "./adapters/aws-destinations/aws-destination-sender.ts";
+import { RoleSessions } from "./adapters/aws-destinations/role-sessions.ts";
 import { DynamoAttemptLog, RECORD_BUDGET_MS } from "./adapters/dynamo/dynamo-attempt-log.ts";
 import { DynamoEndpointHealth } from "./adapters/dynamo/dynamo-endpoint-health.ts";
 import { DynamoEndpointStore } from "./adapters/dynamo/dynamo-endpoint-store.ts";
@@ -21,6 +23,9 @@ import { SqsOrderedQueue } from "./adapters/sqs/sqs-ordered-queue.ts";
 import { SqsRequeue } from "./adapters/sqs/sqs-requeue.ts";
 import { type Config, parseConfig } from "./core/config/config.ts";
 import { type DeliveryPolicy, deliveryPolicy, type HttpSender } from "./core/delivery/deps.ts";
+import type { DestinationDelivery } from "./core/destinations/ports.ts";
+import type { DestinationRegistrationDeps } from "./core/destinations/registration.ts";
+import { deploymentName, destinationEndpoints, ownResourceRule, targetRules } from "./core/destinations/setup.ts";
 import type { OperationalEvents } from "./core/intake/operational.ts";
 import { operationalEvents } from "./core/intake/operational-events.ts";
 import { type Clock, systemClock } from "./core/kernel/clock.ts";
@@ -82,6 +87,8 @@ export interface Runtime {
   policy: DeliveryPolicy;
   /** The delivery queue's retention, derived from the global schedule as the construct derives it. */
   queueRetentionSeconds: number;
+  /** AWS destinations: what registration checks, and the sender deliveries go through. */
+  destinations: { registration: DestinationRegistrationDeps; delivery: DestinationDelivery };
   /** The slow lane's queue (SLOW_QUEUE_URL): retries and waiting copies there, and the fast lane's forwards. Undefined when unset. */
   slowLane?: { queue: SqsDeliveryQueue; requeue: SqsRequeue; isSource(eventSourceArn: string): boolean };
 }
@@ -113,6 +120,16 @@ export function createRuntime(service: string, env: Record<string, string | unde
   const orderedUrl = config.orderedQueueUrl;
   const ordered = orderedUrl === undefined ? undefined : new SqsOrderedQueue(sqs, orderedUrl, queue);
   const deliveries = ordered ? new OrderedRouting(queue, ordered, endpoints) : queue;
+  const rules = targetRules(config);
+  const emulators = destinationEndpoints(config.destinationEndpointUrls);
+  // Made now, loaded on first use: the STS and destination clients are dynamic imports.
+  const sessions = new RoleSessions({
+    region: rules.region,
+    ...(config.destinationRoleArn !== undefined && { sessionRoleArn: config.destinationRoleArn }),
+    ...(emulators.sts !== undefined && { stsEndpoint: emulators.sts }),
+  });
+  const eventSource = config.destinationEventSource ?? "hookrelay";
+  const deployment = deploymentName(config);
   return {
     config,
     clock: systemClock,
@@ -154,6 +171,21 @@ export function createRuntime(service: string, env: Record<string, string | unde
     }),
     policy: deliveryPolicy(config),
     queueRetentionSeconds: queueRetentionSeconds(config.retrySchedule),
+    destinations: {
+      registration: {
+        rules,
+        own: ownResourceRule(config),
+        deployment,
+        roles: sessions,
+        maxBodyBytes: config.maxBodyBytes,
+        ...(config.destinationRoleArn !== undefined && { sessionRoleArn: config.destinationRoleArn }),
+      },
+      delivery: {
+        sender: new AwsDestinationSender({ sessions, endpoints: emulators, eventSource, timeoutMs: config.deliveryTimeoutMs }),
+        deployment,
+        eventSource,
+      },
+    },
     ...(config.slowQueueUrl !== undefined && {
       slowLane: {
         queue: new SqsDeliveryQueue(sqs, config.slowQueueUrl, config.deadLetterQueueUrl, config.fairQueues),

@@ -150,7 +150,10 @@ function synthesisBundling(options: DispatcherFunctionOptions): NodejsFunctionPr
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
-        afterBundling: (_input, output) => [splitBundleCommand(options.entry, output, options.sourceMaps)],
+        afterBundling: (_input, output) => [
+          splitBundleCommand(options.entry, output, options.sourceMaps),
+          esbuildCommand(destinationsBundleArgs(output, options.sourceMaps)),
+        ],
       },
     },
   };
@@ -173,10 +176,33 @@ function prebundledCode(entry: FunctionEntry, sourceMaps: boolean): lambda.Code 
  * rebuild, with the options above plus `--splitting`, replaces its index.mjs.
  */
 export function splitBundleCommand(entry: string, outputDir: string, sourceMaps: boolean): string {
-  // Run from the project root, as NodejsFunction runs its own esbuild; every argument single-quoted.
-  return ["npx", "--no-install", "esbuild", ...splitBundleArgs(entry, outputDir, sourceMaps)]
-    .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
-    .join(" ");
+  return esbuildCommand(splitBundleArgs(entry, outputDir, sourceMaps));
+}
+
+/** esbuild with `args`, run from the project root, as NodejsFunction runs its own esbuild; every argument single-quoted. */
+function esbuildCommand(args: string[]): string {
+  return ["npx", "--no-install", "esbuild", ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+}
+
+/** The AWS destinations' SDK calls, a file of their own beside index.mjs (functions/adapters/aws-destinations/load-sdk-calls.ts). */
+export const DESTINATIONS_ENTRY = "functions/adapters/aws-destinations/sdk-calls.ts";
+
+/**
+ * esbuild's arguments for aws-destinations.mjs: built apart from the split bundle, with its own copy
+ * of the SDK's core, so that the protocols its clients use (query, JSON 1.1, REST XML) add nothing to
+ * the files a cold start loads. It loads on the first destination delivery or roleArn check.
+ */
+export function destinationsBundleArgs(outputDir: string, sourceMaps: boolean): string[] {
+  const split = splitBundleArgs(DESTINATIONS_ENTRY, outputDir, sourceMaps);
+  const kept = split.filter(
+    (a) =>
+      a !== "--splitting" &&
+      !a.startsWith("--outdir=") &&
+      !a.startsWith("--entry-names=") &&
+      !a.startsWith("--chunk-names=") &&
+      !a.startsWith("--out-extension"),
+  );
+  return [...kept, `--outfile=${outputDir}/aws-destinations.mjs`];
 }
 
 /** esbuild's arguments for the split bundle of `entry` into `outputDir`, run from the project root: at synthesis and by `npm run build`. */

@@ -3,12 +3,14 @@
  * function -> destinations, with a dead-letter queue, its consumer, one DynamoDB table, the admin
  * key in Secrets Manager, alarms and a dashboard. Construct ids are a contract: never rename them.
  */
+
 import { Duration } from "aws-cdk-lib";
 import type * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as eventTargets from "aws-cdk-lib/aws-events-targets";
+import type * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
@@ -20,6 +22,7 @@ import type { Construct } from "constructs";
 import { settingsEnvironment } from "../functions/core/config/config.ts";
 import { acknowledgeFindings } from "./acknowledged-findings.ts";
 import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
+import { DispatcherDestinations } from "./dispatcher-destinations.ts";
 import { addFrontDoor } from "./dispatcher-front-door.ts";
 import {
   API_FUNCTION_TIMEOUT,
@@ -81,6 +84,8 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
   /** The admin API key, generated at deploy time. */
   public readonly adminKeySecret: secretsmanager.Secret;
   public readonly dashboard: cloudwatch.Dashboard;
+  /** The role AWS destinations without a `roleArn` are reached through, tagged `hookrelay-tenant`: what customers' resource policies name. */
+  public readonly destinationSessionRole: iam.Role;
   public readonly alarms: WebhookDispatcherAlarms;
   /** Where the alarms notify: the given topic, one created for `alarmEmail`, or none. */
   public readonly alarmTopic?: sns.ITopic;
@@ -298,6 +303,13 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
       },
       maxConcurrency: settings.maxConcurrency,
     });
+
+    // After the front door: the feed function takes the API's environment (and these variables), but no destination grants.
+    this.destinationSessionRole = new DispatcherDestinations(this, "Destinations", {
+      delivery: this.deliveryFunction,
+      api: this.apiFunction,
+      feed: this.feedFunction,
+    }).sessionRole;
 
     acknowledgeFindings({
       httpApi: this.httpApi,

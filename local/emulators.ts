@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import dynalite from "dynalite";
 import { buildApp } from "fauxqs";
+import kinesalite from "kinesalite";
 import { emulateFairQueues, type FauxqsClasses } from "./fair-queues.ts";
 import { closeServer, listenOnLoopback } from "./loopback.ts";
 
@@ -17,6 +18,12 @@ export interface Emulator {
 export async function startDynamo(dataDir: string | undefined, port = 0): Promise<Emulator> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+  return { url: await listenOnLoopback(server, port), stop: () => closeServer(server) };
+}
+
+/** kinesalite (Kinesis) on 127.0.0.1, in memory: it plays the customer's streams for `kinesis` destinations. */
+export async function startKinesis(port = 0): Promise<Emulator> {
+  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 }) as Server;
   return { url: await listenOnLoopback(server, port), stop: () => closeServer(server) };
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { readLocalSettings } from "./local-settings.ts";
 import { startLocalStack } from "./stack.ts";
 import { failStartup, listenFailure } from "./startup-errors.ts";
-import { walkthroughSecret, walkthroughText } from "./walkthrough.ts";
+import { destinationsText, walkthroughSecret, walkthroughText } from "./walkthrough.ts";
 
 /** `npm start`: the whole dispatcher on 127.0.0.1, with DynamoDB and SQS emulated in-process. */
 async function start() {
@@ -44,7 +44,16 @@ if (values["ready-json"]) {
 }
 if (!values.quiet) {
   const secret = walkthroughSecret(dataDir);
-  process.stdout.write(walkthroughText({ api: stack.apiUrl, key: stack.adminKey, dataDir, receiverPort: settings.receiverPort, secret }));
+  process.stdout.write(
+    walkthroughText({
+      api: stack.apiUrl,
+      key: stack.adminKey,
+      dataDir,
+      receiverPort: settings.receiverPort,
+      secret,
+    }),
+  );
+  process.stdout.write(destinationsText(stack.apiUrl, stack.adminKey, stack.customer.urls));
 }
 
 let stopping = false;

@@ -7,6 +7,7 @@ import { processListeners } from "../functions/adapters/lambda/process-listeners
 import { parseConfig } from "../functions/core/config/config.ts";
 import { localDefaults } from "../functions/core/config/settings.ts";
 import { queueSettings, RESOURCE_NAMES } from "../lib/resource-settings.ts";
+import { endpointUrlsSetting, startCustomerAccount } from "./customer-account.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { type Emulator, startDynamo, startSqs } from "./emulators.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
@@ -110,6 +111,12 @@ export async function startLocalStack(options: LocalStackOptions) {
   const sqs = apart?.sqs ?? (await startSqs(options.dataDir && join(options.dataDir, "sqs")));
   own(dynamo.url);
   own(sqs.url);
+  // The customer's account for AWS destinations: the destination clients reach it, never the dispatcher's own endpoints' settings.
+  const customer = await startCustomerAccount(sqs.url);
+  for (const url of [...Object.values(customer.urls), customer.direct.kinesis]) own(url);
+  process.env.DESTINATION_ENDPOINT_URLS ??= endpointUrlsSetting(customer);
+  // Tenant-tagged sessions go through the recording STS too, as they go through STS in AWS.
+  process.env.DESTINATION_ROLE_ARN ??= "arn:aws:iam::000000000000:role/hookrelay-destinations";
   const proxies = options.faultInjection
     ? await Promise.all([startFaultProxy(new URL(dynamo.url)), startFaultProxy(new URL(sqs.url))])
     : [];
@@ -153,7 +160,8 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   const onError = (where: string) => (error: unknown) => options.log(`error ${where}: ${String(error)}`);
   // The API's port is known, and registered as the stack's own, before any delivery is polled.
-  const stopEmulators = () => Promise.all([sqs.stop(), dynamo.stop(), ...proxies.map((p) => p.stop()), ...fronts.map((f) => f.stop())]);
+  const stopEmulators = () =>
+    Promise.all([customer.stop().then(() => sqs.stop()), dynamo.stop(), ...proxies.map((p) => p.stop()), ...fronts.map((f) => f.stop())]);
   // The port is the caller's choice and may be taken: what started is stopped before the error goes up.
   const gateway = await startHttpGateway(handlerOf("api") as never, options.port, onError("api")).catch(async (error: unknown) => {
     await stopEmulators();
@@ -253,6 +261,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     adminKey: process.env.ADMIN_API_KEY as string,
     dynamoUrl: dynamo.url,
     sqsUrl: sqs.url,
+    /** The customer's account for AWS destinations (emulators, fault proxies, recording STS and EventBridge). */
+    customer,
     ...queues,
     orderedQueueUrl: ordered.orderedQueueUrl,
     orderedDeadLetterQueueUrl: ordered.orderedDeadLetterQueueUrl,

@@ -77,3 +77,27 @@ Walkthrough (copy and paste each step's commands; each step can run again as it 
 Each delivery attempt is logged below as one line. Ctrl-C stops gracefully.
 `;
 }
+
+/** The emulators that play the customer's AWS account for AWS destinations (local/customer-account.ts). */
+export type CustomerUrls = Record<"sqs" | "sns" | "s3" | "kinesis" | "events" | "sts", string>;
+
+/**
+ * Printed after the walkthrough (its ports change at every start, the walkthrough's do not): the
+ * emulators' URLs, and a queue created, registered as an `sqs` destination and read.
+ */
+export function destinationsText(api: string, key: string, aws: CustomerUrls): string {
+  const sqs = (target: string, body: string) =>
+    `curl -s -w '\\n' ${aws.sqs} -H 'x-amz-target: AmazonSQS.${target}' -H 'content-type: application/x-amz-json-1.0' -d '${body}'`;
+  const queueUrl = `${aws.sqs}/000000000000/my-events`;
+  return `
+AWS destinations: these emulators play your AWS account (docs/destinations.md)
+  SQS, SNS, S3  ${aws.sqs} (SNS ${aws.sns}, S3 ${aws.s3})
+  Kinesis       ${aws.kinesis}
+  EventBridge   ${aws.events} (records PutEvents)   STS ${aws.sts} (records AssumeRole)
+  # create a queue, register it as an sqs destination, and read what arrived
+  ${sqs("CreateQueue", '{"QueueName":"my-events"}')}
+  curl -s -w '\\n' ${api}/v1/endpoints -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\
+    -d '{"kind":"sqs","queueUrl":"${queueUrl}","eventTypes":["invoice.paid"]}'
+  ${sqs("ReceiveMessage", `{"QueueUrl":"${queueUrl}","MessageAttributeNames":["All"],"WaitTimeSeconds":5}`)}
+`;
+}

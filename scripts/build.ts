@@ -9,7 +9,13 @@ import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FUNCTION_ENTRIES, PREBUNDLED_ROOT, prebundledFolder, splitBundleArgs } from "../lib/dispatcher-function.ts";
+import {
+  destinationsBundleArgs,
+  FUNCTION_ENTRIES,
+  PREBUNDLED_ROOT,
+  prebundledFolder,
+  splitBundleArgs,
+} from "../lib/dispatcher-function.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const run = promisify(execFile);
@@ -18,7 +24,11 @@ rmSync(join(ROOT, "dist"), { recursive: true, force: true });
 const bundles = [...new Set(Object.values(FUNCTION_ENTRIES))].flatMap((entry) =>
   [false, true].map((sourceMaps) => {
     const outputDir = join(PREBUNDLED_ROOT, prebundledFolder(entry, sourceMaps));
-    return run(join(ROOT, "node_modules/.bin/esbuild"), splitBundleArgs(entry, outputDir, sourceMaps), { cwd: ROOT });
+    const esbuild = join(ROOT, "node_modules/.bin/esbuild");
+    return Promise.all([
+      run(esbuild, splitBundleArgs(entry, outputDir, sourceMaps), { cwd: ROOT }),
+      run(esbuild, destinationsBundleArgs(outputDir, sourceMaps), { cwd: ROOT }),
+    ]);
   }),
 );
 await Promise.all([

@@ -1,3 +1,4 @@
+import type { AwsDestinationResult } from "../stages/aws-destination.ts";
 import type { BurstResult } from "../stages/burst.ts";
 import type { ColdStartResult } from "../stages/cold-start.ts";
 import type { CostResult } from "../stages/cost.ts";
@@ -23,6 +24,8 @@ export interface BenchReport {
   schedule?: ScheduleResult;
   /** Ordered delivery's throughput and extra cost (bench/stages/ordered.ts); its table is bench/results/ordered.md. */
   ordered?: OrderedResult;
+  /** Deliveries per second into a local SQS destination (bench/stages/aws-destination.ts); its table is bench/results/aws-destination.md. */
+  awsDestination?: AwsDestinationResult;
   startedAt: string;
   seconds: number;
   machine: { node: string; cpus: number; cpuModel: string; platform: string };

@@ -102,6 +102,8 @@ export function endpointForm(id?: string): HTMLElement {
   const build = (e?: Endpoint) => {
     // A polling endpoint has no URL and no rate limit: the API refuses both for it (422 validation_failed).
     const polling = e?.kind === "polling";
+    // An AWS destination (sqs, sns, eventbridge, kinesis, s3) names its target at registration; the API refuses a new url.
+    const aws = e !== undefined && e.kind !== "webhook" && !polling;
     const url = h("input", { type: "url", name: "url", required: true, value: e?.url ?? "", placeholder: "https://example.com/webhooks" });
     const description = h("input", { type: "text", name: "description", value: e?.description ?? "" });
     const types = h("input", {
@@ -115,7 +117,8 @@ export function endpointForm(id?: string): HTMLElement {
     const form = h(
       "form",
       { class: "stack" },
-      polling ? null : field("URL", url),
+      polling || aws ? null : field("URL", url),
+      aws ? h("p", {}, `Delivers into ${e?.kind} ${e?.url ?? ""}`) : null,
       field("Description", description),
       field("Event types", types, "Comma-separated; empty means every type."),
       polling ? null : field("Rate limit (deliveries per second)", rate, "Empty means no limit."),
@@ -135,7 +138,7 @@ export function endpointForm(id?: string): HTMLElement {
         .filter(Boolean);
       // One form for both: the PATCH body, and on create the tenant the admin is looking at.
       const body: Body<"/v1/endpoints/{id}", "patch"> & Pick<Body<"/v1/endpoints", "post">, "tenantId"> = {
-        ...(!polling && { url: url.value.trim() }),
+        ...(!polling && !aws && { url: url.value.trim() }),
         description: description.value,
         ...(polling
           ? {}

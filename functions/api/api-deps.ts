@@ -1,6 +1,6 @@
 import type { ApiKeyDeps } from "../core/access/api-keys.ts";
 import type { LaneExitRule } from "../core/delivery/lane-exit.ts";
-import type { EndpointDeps } from "../core/endpoints/endpoints.ts";
+import type { CreateEndpointDeps } from "../core/endpoints/endpoints.ts";
 import type { EventTypeDeps } from "../core/event-types/event-types.ts";
 import type { FeedApiDeps } from "../core/feed/deps.ts";
 import type { IntakeDeps } from "../core/intake/intake.ts";
@@ -13,7 +13,7 @@ import type { SvixMemo } from "../core/svix/memo.ts";
  * handler all import it, and it imports none of them.
  */
 
-export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, ApiKeyDeps, EventTypeDeps, FeedApiDeps {
+export interface ApiDeps extends CreateEndpointDeps, Omit<IntakeDeps, "eventTypes">, ApiKeyDeps, EventTypeDeps, FeedApiDeps {
   events: EventStore;
   attempts: AttemptLog;
   maxBodyBytes: number;

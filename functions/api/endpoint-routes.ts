@@ -3,6 +3,16 @@ import { endpointScope } from "../core/access/endpoint-scope.ts";
 import { actingTenant, confinedTenant } from "../core/access/principal.ts";
 import { demotionsNow, exitSuccessesShown } from "../core/delivery/lane-exit.ts";
 import {
+  CreateEventBridgeEndpoint,
+  CreateKinesisEndpoint,
+  CreateS3Endpoint,
+  CreateSnsEndpoint,
+  CreateSqsEndpoint,
+  sizeWarnings,
+} from "../core/destinations/registration.ts";
+import type { EndpointDestination } from "../core/destinations/targets.ts";
+import { isAwsKind } from "../core/destinations/targets.ts";
+import {
   createEndpoint,
   deleteEndpoint,
   endpointView,
@@ -37,9 +47,20 @@ export const createEndpointRoute: Route = {
       tag: "Endpoints",
       summary: "Register an endpoint",
       description:
-        '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond`, `signatureHeaders` and `ordering: "fifo"` (`validation_failed`, each field named). `ordering: "fifo"` delivers in emission order (docs/ordering.md).',
+        '`eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond`, `signatureHeaders` and `ordering: "fifo"` (`validation_failed`, each field named). `ordering: "fifo"` delivers in emission order (docs/ordering.md). `kind` `sqs`, `sns`, `eventbridge`, `kinesis` or `s3` delivers into the customer\'s AWS resource (docs/destinations.md): its target is parsed and checked (422 naming the field), a `roleArn` is assumed once with the tenant\'s ExternalId (422 naming `roleArn` when it cannot be), and a resource of the dispatcher\'s own account is `destination_not_allowed`.',
       namesTenant: true,
-      body: { schema: v.union([CreateEndpoint, CreatePollingEndpoint]), example: EXAMPLES.createEndpoint },
+      body: {
+        schema: v.union([
+          CreateEndpoint,
+          CreatePollingEndpoint,
+          CreateSqsEndpoint,
+          CreateSnsEndpoint,
+          CreateEventBridgeEndpoint,
+          CreateKinesisEndpoint,
+          CreateS3Endpoint,
+        ]),
+        example: EXAMPLES.createEndpoint,
+      },
       success: { status: 201, description: "The endpoint, with its secret", schema: R.CreatedEndpoint },
       errors: ["destination_not_allowed", "quota_exceeded"],
     };
@@ -47,7 +68,12 @@ export const createEndpointRoute: Route = {
   handler: async (e, caller, deps) => {
     const input = parseCreateEndpoint(jsonBody(e, deps.maxBodyBytes));
     const endpoint = await createEndpoint(deps, { ...input, tenantId: actingTenant(caller, input.tenantId) });
-    return json(201, { ...endpointJson(deps, endpoint, true), warnings: await unknownTypeWarnings(deps, input.eventTypes) });
+    const sizes = isAwsKind(input.kind) ? sizeWarnings(input.kind, deps.destinations.maxBodyBytes) : [];
+    const warnings = [
+      ...(await unknownTypeWarnings(deps, input.eventTypes)),
+      ...sizes.map((message) => ({ code: "message_may_exceed_limit", message })),
+    ];
+    return json(201, { ...endpointJson(deps, endpoint, true), warnings });
   },
 };
 
@@ -142,6 +168,7 @@ function endpointJson(deps: Pick<ApiDeps, "clock" | "laneExit">, endpoint: Endpo
     kind: view.kind ?? "webhook",
     // A polling endpoint has no URL: its deliveries are read from its feed.
     ...(view.kind !== "polling" && { url: view.url }),
+    ...(view.destination && { destination: destinationJson(view.destination) }),
     eventTypes: view.eventTypes ?? null,
     tenantId: view.tenantId,
     description: view.description ?? null,
@@ -164,4 +191,11 @@ function endpointJson(deps: Pick<ApiDeps, "clock" | "laneExit">, endpoint: Endpo
     laneFastSuccessesNeeded: exitSuccessesShown(deps.laneExit, view, now),
     laneDemotions: demotionsNow(deps.laneExit, view, now),
   };
+}
+
+/** An AWS destination as the API shows it: the caller's target field, where it is, and the role (no internal parse state). */
+function destinationJson({ target, roleArn }: EndpointDestination) {
+  const { kind: _kind, partition: _partition, name: _name, ...shown } = target;
+  const { fifo: _fifo, ...rest } = shown as typeof shown & { fifo?: boolean };
+  return { ...rest, ...(roleArn !== undefined && { roleArn }) };
 }

@@ -46,6 +46,7 @@ export const handler = runtime.budget.wrap(
       maxEndpointsPerTenant: config.maxEndpointsPerTenant,
       checkUrl: runtime.checkUrl,
       queueRetentionSeconds: runtime.queueRetentionSeconds,
+      destinations: runtime.destinations.registration,
       recoveries: runtime.recoveries,
       requeue: runtime.requeue,
       portalFrameAncestors: config.portalFrameAncestors,

@@ -1,4 +1,5 @@
 import { endpointStatsRoute, listEventsRoute } from "./console-routes.ts";
+import { destinationAccessRoute } from "./destination-routes.ts";
 import { createEndpointRoute, deleteEndpointRoute, getEndpointRoute, listEndpointsRoute, updateEndpointRoute } from "./endpoint-routes.ts";
 import {
   emitEventRoute,
@@ -84,6 +85,7 @@ export const ROUTES: readonly Route[] = [
   deleteEventTypeRoute,
   openApiRoute,
   readFeedRoute,
+  destinationAccessRoute,
 ];
 
 /** The routes every caller may read without a key: health and the API document. */

@@ -21,6 +21,7 @@ export const handler = runtime.budget.wrap(
       attempts: sharingNewestReads(runtime.attempts),
       http: runtime.deliverySender,
       feed: runtime.feed,
+      destinations: runtime.destinations.delivery,
       queue: runtime.queue,
       clock: runtime.clock,
       retrySchedule: runtime.config.retrySchedule,

@@ -12,6 +12,7 @@ import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.
 import { apiEvent } from "../support/api-event.ts";
 import { ContractChecker } from "../support/contract.ts";
 import { defaultTestPolicy } from "../support/delivery-deps.ts";
+import { testDestinationRegistration } from "../support/destinations.ts";
 import {
   FakeClock,
   MemoryApiKeyStore,
@@ -87,6 +88,7 @@ async function setup() {
     svixMemo: new MemorySvixMemo(),
     deletions: tenants,
     eraser: { steps: ["events"] },
+    destinations: testDestinationRegistration(),
     checkUrl: destinationCheck(
       new NodeHttpSender({
         timeoutMs: 1000,

@@ -3,7 +3,7 @@
  * rebuild of lib/dispatcher-function.ts), once, for the stack `cdk deploy` ships.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { App } from "aws-cdk-lib";
 import type { Template } from "aws-cdk-lib/assertions";
@@ -51,6 +51,24 @@ describe("functions", () => {
     const engine = chunks.find((c) => c.startsWith("json-schema-engine-"));
     expect(engine).toBeDefined();
     expect([...coldStartFiles(app, template, stack, api).keys()]).not.toContain(`chunks/${engine}`);
+  });
+
+  it("keep the AWS destinations' SDK calls in aws-destinations.mjs, outside what a cold start loads, and loadable", () => {
+    for (const name of ["api", "delivery"]) {
+      const fn = fns.find((f) => f.name === name)?.fn as NodejsFunction;
+      const file = join(assetDir(app, template, stack, fn), "aws-destinations.mjs");
+      expect(existsSync(file)).toBe(true);
+      const coldStart = [...coldStartFiles(app, template, stack, fn).values()].join("\n");
+      // The target prefixes of Kinesis's and EventBridge's JSON APIs name those clients.
+      for (const client of ["Kinesis_20131202", "AWSEvents"]) {
+        expect(coldStart).not.toContain(client);
+        expect(readFileSync(file, "utf8")).toContain(client);
+      }
+      const probe =
+        "const m = await import(process.argv[1]); if (typeof m.putterFor !== 'function' || typeof m.assumeRoleCall !== 'function') process.exit(3);";
+      const run = spawnSync(process.execPath, ["--input-type=module", "-e", probe, file], { encoding: "utf8", timeout: 30_000 });
+      expect(run.status, run.stderr).toBe(0);
+    }
   });
 
   it("leave the routes' API-document entries out of the API function (esbuild drops the DOC labels)", () => {

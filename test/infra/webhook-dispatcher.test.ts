@@ -275,6 +275,8 @@ describe("least privilege", () => {
         "dynamodb:UpdateItem",
         "secretsmanager:GetSecretValue",
         "sqs:SendMessage",
+        // The registration check of an AWS destination's roleArn (test/infra/destinations.test.ts).
+        "sts:AssumeRole",
       ].sort(),
     );
     expect(roleActions(template, role(d.deliveryFunction))).toEqual(
@@ -287,6 +289,9 @@ describe("least privilege", () => {
         "dynamodb:Query",
         "dynamodb:UpdateItem",
         "sqs:SendMessage",
+        // AWS destinations: customers' roles and the tenant-tagged session role (test/infra/destinations.test.ts).
+        "sts:AssumeRole",
+        "sts:TagSession",
       ].sort(),
     );
     // GetItem: the routing queue reads an endpoint's ordering (functions/core/ordering/routing-queue.ts).

@@ -319,6 +319,18 @@ describe("every answer of the API is in its document", () => {
     expect((await call("DELETE", `/v1/tenants/${tenant}`, { key: tenantKey })).status).toBe(403);
   });
 
+  it("answers a tenant's destination access, and registers and shows an AWS destination as documented", async () => {
+    const access = await call("GET", "/v1/destination-access?tenantId=default");
+    expect(access.json.externalId).toMatch(/^hookrelay-/);
+    const created = await call("POST", "/v1/endpoints", {
+      body: { kind: "sqs", queueUrl: "http://127.0.0.1:9/000000000000/contract-it", eventTypes: ["contract.aws"] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.destination).toMatchObject({ queueUrl: "http://127.0.0.1:9/000000000000/contract-it", account: "000000000000" });
+    expect((await call("GET", `/v1/endpoints/${created.json.id}`)).json.kind).toBe("sqs");
+    expect((await call("DELETE", `/v1/endpoints/${created.json.id}`)).status).toBe(204);
+  });
+
   it("got a documented success from every operation of the document", () => {
     const succeeded = [...contract.seen].filter(([, statuses]) => [...statuses].some((s) => s < 300)).map(([op]) => op);
     expect(succeeded.sort()).toEqual(contract.operations().sort());

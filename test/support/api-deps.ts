@@ -1,5 +1,6 @@
 import type { ApiDeps, ApiRoutes } from "../../functions/api/api-deps.ts";
 import { defaultTestPolicy } from "./delivery-deps.ts";
+import { testDestinationRegistration } from "./destinations.ts";
 import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeDeps } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
 import { MemoryPollLeases } from "./memory-poll-leases.ts";
@@ -18,6 +19,7 @@ export function memoryApiDeps() {
     maxBodyBytes: 65_536,
     maxEndpointsPerTenant: 20,
     checkUrl: async (_url: string) => undefined,
+    destinations: testDestinationRegistration(),
     feed: new MemoryFeed(),
     pollLeases: new MemoryPollLeases(),
     pollLimits: { perEndpoint: 2, perTenant: 10 },

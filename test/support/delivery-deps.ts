@@ -4,6 +4,7 @@ import type { DeliveryDeps, DeliveryPolicy } from "../../functions/core/delivery
 import { deliveryPolicy } from "../../functions/core/delivery/deps.ts";
 import type { DeliveryMessage } from "../../functions/core/kernel/model.ts";
 import { TenantStatusCache } from "../../functions/core/lifecycle/retention.ts";
+import { RecordingDestinationSender, testDestinationDelivery } from "./destinations.ts";
 import {
   FakeClock,
   MemoryAttemptLog,
@@ -34,6 +35,7 @@ export type TestDeliveryDeps = DeliveryDeps & {
   clock: FakeClock;
   feed: MemoryFeed;
   tenants: MemoryTenantStore;
+  destinations: { sender: RecordingDestinationSender; deployment: string; eventSource: string };
 };
 
 /** The delivery rules at the configuration's defaults (a delivery timeout of `deliveryTimeoutMs`). */
@@ -58,6 +60,7 @@ export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
     attempts,
     http: new ScriptedSender(),
     feed: new MemoryFeed(),
+    destinations: { ...testDestinationDelivery(), sender: new RecordingDestinationSender() },
     queue,
     requeue: queue,
     health: new MemoryEndpointHealth(endpoints),

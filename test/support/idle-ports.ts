@@ -1,4 +1,5 @@
 import type { DeliveryDeps } from "../../functions/core/delivery/deps.ts";
+import { testDestinationDelivery } from "./destinations.ts";
 
 /**
  * Worker ports that do nothing, for a harness whose deliveries never reach them (first attempts that
@@ -6,7 +7,10 @@ import type { DeliveryDeps } from "../../functions/core/delivery/deps.ts";
  * window that is always empty, announcements, waiting copies and lane moves that go nowhere, no
  * recoveries, no polling endpoints.
  */
-export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "operational" | "requeue" | "recovery" | "slowLane" | "feed"> {
+export function idleDeliveryPorts(): Pick<
+  DeliveryDeps,
+  "health" | "rates" | "operational" | "requeue" | "recovery" | "slowLane" | "feed" | "destinations"
+> {
   const requeue = { later: async () => undefined };
   return {
     health: {
@@ -22,6 +26,7 @@ export function idleDeliveryPorts(): Pick<DeliveryDeps, "health" | "rates" | "op
     },
     rates: { take: async () => 0 },
     feed: { allocate: async () => 0, fill: async () => false, slot: async () => undefined },
+    destinations: testDestinationDelivery(),
     operational: { emit: async () => undefined },
     requeue,
     slowLane: requeue,

@@ -8,6 +8,7 @@ import type { DeliveryMessage, Endpoint } from "../../functions/core/kernel/mode
 import type { SendResult } from "../../functions/core/policy/outcome.ts";
 import { createDeliveryHandler } from "../../functions/delivery/handler.ts";
 import { deliveryDeps, deliveryMessage, type TestDeliveryDeps } from "../support/delivery-deps.ts";
+import { testDestinationRegistration } from "../support/destinations.ts";
 import { sqsEvent } from "../support/emf.ts";
 import { endpointFixture, MemoryQueue } from "../support/fakes.ts";
 import { MemoryTenantStore } from "../support/memory-tenants.ts";
@@ -306,6 +307,7 @@ describe("a new endpoint", () => {
     checkUrl: async () => undefined,
     maxEndpointsPerTenant: 10,
     tenants: new MemoryTenantStore(),
+    destinations: testDestinationRegistration(),
   });
 
   it("starts in the probation lane, and so does one given a new URL", async () => {

@@ -7,6 +7,7 @@ import type { Unsent } from "../../functions/core/kernel/ports.ts";
 import { orderedDeduplicationId } from "../../functions/core/ordering/dedup.ts";
 import { OrderedRouting } from "../../functions/core/ordering/routing-queue.ts";
 import { parse, UpdateEndpoint } from "../../functions/core/requests/validation.ts";
+import { testDestinationRegistration } from "../support/destinations.ts";
 import { endpointFixture, FakeClock, MemoryEndpointStore, MemoryQueue } from "../support/fakes.ts";
 import { MemoryTenantStore } from "../support/memory-tenants.ts";
 
@@ -16,6 +17,7 @@ const deps = (endpoints = new MemoryEndpointStore()) => ({
   checkUrl: async () => undefined,
   maxEndpointsPerTenant: 20,
   tenants: new MemoryTenantStore(),
+  destinations: testDestinationRegistration(),
 });
 
 /** The 422's field paths, or undefined when the call did not throw. */

@@ -14,6 +14,14 @@ export type Endpoint = Schemas["Endpoint"];
 export type CreatedEndpoint = Schemas["CreatedEndpoint"];
 export type CreateEndpoint = Schemas["CreateEndpoint"];
 export type CreatePollingEndpoint = Schemas["CreatePollingEndpoint"];
+/** The create bodies of the AWS destinations (docs/destinations.md). */
+export type CreateAwsEndpoint =
+  | Schemas["CreateSqsEndpoint"]
+  | Schemas["CreateSnsEndpoint"]
+  | Schemas["CreateEventBridgeEndpoint"]
+  | Schemas["CreateKinesisEndpoint"]
+  | Schemas["CreateS3Endpoint"];
+export type DestinationAccessInfo = Schemas["DestinationAccessInfo"];
 export type FeedItem = Schemas["FeedItem"];
 export type FeedPage = Schemas["FeedPage"];
 export type UpdateEndpoint = Schemas["UpdateEndpoint"];
@@ -106,9 +114,17 @@ export class HookrelayClient {
     return unwrap(this.raw.GET("/v1/health"));
   }
 
-  /** POST /v1/endpoints: the answer carries the signing secret. `kind: "polling"` makes an endpoint read with `feed`. */
-  createEndpoint(body: CreateEndpoint | CreatePollingEndpoint): Promise<CreatedEndpoint> {
+  /**
+   * POST /v1/endpoints: the answer carries the signing secret. `kind: "polling"` makes an endpoint read
+   * with `feed`; `sqs`, `sns`, `eventbridge`, `kinesis` and `s3` deliver into an AWS resource.
+   */
+  createEndpoint(body: CreateEndpoint | CreatePollingEndpoint | CreateAwsEndpoint): Promise<CreatedEndpoint> {
     return unwrap(this.raw.POST("/v1/endpoints", { body }));
+  }
+
+  /** GET /v1/destination-access: the tenant's ExternalId and session tag for AWS destinations. */
+  destinationAccess(tenantId?: string): Promise<DestinationAccessInfo> {
+    return unwrap(this.raw.GET("/v1/destination-access", { params: { query: { tenantId } } }));
   }
 
   /** GET /v1/endpoints, page by page. */

@@ -30,7 +30,7 @@ export interface paths {
         put?: never;
         /**
          * Register an endpoint
-         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond`, `signatureHeaders` and `ordering: "fifo"` (`validation_failed`, each field named). `ordering: "fifo"` delivers in emission order (docs/ordering.md).
+         * @description `eventTypes` absent means every type; `tenantId` defaults to `default`; `enabled` to `true`. The answer carries the signing secret. `kind: "polling"` makes an endpoint without a URL whose deliveries are read from its feed; it refuses `url`, `headers`, `retrySchedule`, `rateLimitPerSecond`, `signatureHeaders` and `ordering: "fifo"` (`validation_failed`, each field named). `ordering: "fifo"` delivers in emission order (docs/ordering.md). `kind` `sqs`, `sns`, `eventbridge`, `kinesis` or `s3` delivers into the customer's AWS resource (docs/destinations.md): its target is parsed and checked (422 naming the field), a `roleArn` is assumed once with the tenant's ExternalId (422 naming `roleArn` when it cannot be), and a resource of the dispatcher's own account is `destination_not_allowed`.
          */
         post: operations["createEndpoint"];
         delete?: never;
@@ -592,6 +592,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/destination-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's ExternalId and session tag for AWS destinations
+         * @description Readable at any time, before any role exists: the `sts:ExternalId` a customer's role must require, and the session tag (with the role that carries it) a resource policy must require when the endpoint names no `roleArn`.
+         */
+        get: operations["getDestinationAccess"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     delivery: {
@@ -639,6 +659,99 @@ export interface components {
             ordering?: "none" | "fifo";
             /** @enum {string} */
             signatureHeaders?: "webhook" | "svix" | "both";
+        };
+        CreateSqsEndpoint: {
+            /** @constant */
+            kind: "sqs";
+            /** @description https://sqs.<region>.amazonaws.com/<account>/<name> */
+            queueUrl: string;
+            eventTypes?: components["schemas"]["EventType"][];
+            tenantId?: components["schemas"]["TenantId"];
+            description?: string;
+            enabled?: boolean;
+            /** @description must be whsec_ followed by base64 of 24 to 64 bytes */
+            secret?: string;
+            /** @description must be 1 to 50 whole seconds, each from 1 to 36000 */
+            retrySchedule?: number[];
+            rateLimitPerSecond?: number;
+            /** @description A role in the customer's account trusting the dispatcher with the tenant's ExternalId; absent: the tenant-tagged session */
+            roleArn?: string;
+        };
+        CreateSnsEndpoint: {
+            /** @constant */
+            kind: "sns";
+            /** @description arn:aws:sns:<region>:<account>:<topic> */
+            topicArn: string;
+            eventTypes?: components["schemas"]["EventType"][];
+            tenantId?: components["schemas"]["TenantId"];
+            description?: string;
+            enabled?: boolean;
+            /** @description must be whsec_ followed by base64 of 24 to 64 bytes */
+            secret?: string;
+            /** @description must be 1 to 50 whole seconds, each from 1 to 36000 */
+            retrySchedule?: number[];
+            rateLimitPerSecond?: number;
+            /** @description A role in the customer's account trusting the dispatcher with the tenant's ExternalId; absent: the tenant-tagged session */
+            roleArn?: string;
+        };
+        CreateEventBridgeEndpoint: {
+            /** @constant */
+            kind: "eventbridge";
+            /** @description arn:aws:events:<region>:<account>:event-bus/<name> */
+            eventBusArn: string;
+            /** @description The events' detail-type; absent: the event's type */
+            detailType?: string;
+            eventTypes?: components["schemas"]["EventType"][];
+            tenantId?: components["schemas"]["TenantId"];
+            description?: string;
+            enabled?: boolean;
+            /** @description must be whsec_ followed by base64 of 24 to 64 bytes */
+            secret?: string;
+            /** @description must be 1 to 50 whole seconds, each from 1 to 36000 */
+            retrySchedule?: number[];
+            rateLimitPerSecond?: number;
+            /** @description A role in the customer's account trusting the dispatcher with the tenant's ExternalId; absent: the tenant-tagged session */
+            roleArn?: string;
+        };
+        CreateKinesisEndpoint: {
+            /** @constant */
+            kind: "kinesis";
+            /** @description arn:aws:kinesis:<region>:<account>:stream/<name> */
+            streamArn: string;
+            /** @description A payload field (dotted path) whose value is the partition key; absent: the event id */
+            partitionKeyField?: string;
+            eventTypes?: components["schemas"]["EventType"][];
+            tenantId?: components["schemas"]["TenantId"];
+            description?: string;
+            enabled?: boolean;
+            /** @description must be whsec_ followed by base64 of 24 to 64 bytes */
+            secret?: string;
+            /** @description must be 1 to 50 whole seconds, each from 1 to 36000 */
+            retrySchedule?: number[];
+            rateLimitPerSecond?: number;
+            /** @description A role in the customer's account trusting the dispatcher with the tenant's ExternalId; absent: the tenant-tagged session */
+            roleArn?: string;
+        };
+        CreateS3Endpoint: {
+            /** @constant */
+            kind: "s3";
+            /** @description The bucket's name */
+            bucket: string;
+            /** @description The bucket's region; absent: the deployment's */
+            region?: string;
+            /** @description Prepended to every key */
+            prefix?: string;
+            eventTypes?: components["schemas"]["EventType"][];
+            tenantId?: components["schemas"]["TenantId"];
+            description?: string;
+            enabled?: boolean;
+            /** @description must be whsec_ followed by base64 of 24 to 64 bytes */
+            secret?: string;
+            /** @description must be 1 to 50 whole seconds, each from 1 to 36000 */
+            retrySchedule?: number[];
+            rateLimitPerSecond?: number;
+            /** @description A role in the customer's account trusting the dispatcher with the tenant's ExternalId; absent: the tenant-tagged session */
+            roleArn?: string;
         };
         CreatePollingEndpoint: {
             /** @constant */
@@ -725,12 +838,26 @@ export interface components {
             /** @description An identifier this API gave out */
             id: string;
             /**
-             * @description webhook: POSTed to `url`; polling: read from its feed
+             * @description webhook: POSTed to `url`; polling: read from its feed; sqs, sns, eventbridge, kinesis, s3: put into the customer's AWS resource (docs/destinations.md)
              * @enum {string}
              */
-            kind: "webhook" | "polling";
-            /** @description Absent on a polling endpoint */
+            kind: "webhook" | "polling" | "sqs" | "sns" | "eventbridge" | "kinesis" | "s3";
+            /** @description Absent on a polling endpoint; on an AWS destination, its queue URL, ARN or s3://bucket/prefix */
             url?: string;
+            /** @description An AWS destination's target as parsed, and the role it is reached through (absent: the tenant-tagged session) */
+            destination?: {
+                queueUrl?: string;
+                topicArn?: string;
+                eventBusArn?: string;
+                detailType?: string;
+                streamArn?: string;
+                partitionKeyField?: string;
+                bucket?: string;
+                prefix?: string;
+                region: string;
+                account: string;
+                roleArn?: string;
+            };
             /** @description null means every event type */
             eventTypes: components["schemas"]["EventType"][] | null;
             tenantId: string;
@@ -765,13 +892,17 @@ export interface components {
             /** @description Start of the current run of failed attempts */
             failingSince: string | null;
             circuit: components["schemas"]["Circuit"];
-            /** @description On create and update: subscribed types the event-type catalog does not hold (only while the catalog holds any). The endpoint is saved regardless */
-            warnings?: {
+            /** @description On create and update: subscribed types the event-type catalog does not hold (only while the catalog holds any); on an AWS destination whose service takes less than the largest event framed for it, that. The endpoint is saved regardless */
+            warnings?: ({
                 /** @constant */
                 code: "unknown_event_type";
                 eventType: string;
                 message: string;
-            }[];
+            } | {
+                /** @constant */
+                code: "message_may_exceed_limit";
+                message: string;
+            })[];
             /**
              * @description Which queue delivers to it: fast; slow (it timed out or answered slowly, so its deliveries no longer share batches with healthy endpoints'); probation (new or given a new URL, delivered like a slow one until it has answered fast)
              * @enum {string}
@@ -790,12 +921,26 @@ export interface components {
             /** @description An identifier this API gave out */
             id: string;
             /**
-             * @description webhook: POSTed to `url`; polling: read from its feed
+             * @description webhook: POSTed to `url`; polling: read from its feed; sqs, sns, eventbridge, kinesis, s3: put into the customer's AWS resource (docs/destinations.md)
              * @enum {string}
              */
-            kind: "webhook" | "polling";
-            /** @description Absent on a polling endpoint */
+            kind: "webhook" | "polling" | "sqs" | "sns" | "eventbridge" | "kinesis" | "s3";
+            /** @description Absent on a polling endpoint; on an AWS destination, its queue URL, ARN or s3://bucket/prefix */
             url?: string;
+            /** @description An AWS destination's target as parsed, and the role it is reached through (absent: the tenant-tagged session) */
+            destination?: {
+                queueUrl?: string;
+                topicArn?: string;
+                eventBusArn?: string;
+                detailType?: string;
+                streamArn?: string;
+                partitionKeyField?: string;
+                bucket?: string;
+                prefix?: string;
+                region: string;
+                account: string;
+                roleArn?: string;
+            };
             /** @description null means every event type */
             eventTypes: components["schemas"]["EventType"][] | null;
             tenantId: string;
@@ -830,13 +975,17 @@ export interface components {
             /** @description Start of the current run of failed attempts */
             failingSince: string | null;
             circuit: components["schemas"]["Circuit"];
-            /** @description On create and update: subscribed types the event-type catalog does not hold (only while the catalog holds any). The endpoint is saved regardless */
-            warnings?: {
+            /** @description On create and update: subscribed types the event-type catalog does not hold (only while the catalog holds any); on an AWS destination whose service takes less than the largest event framed for it, that. The endpoint is saved regardless */
+            warnings?: ({
                 /** @constant */
                 code: "unknown_event_type";
                 eventType: string;
                 message: string;
-            }[];
+            } | {
+                /** @constant */
+                code: "message_may_exceed_limit";
+                message: string;
+            })[];
             /**
              * @description Which queue delivers to it: fast; slow (it timed out or answered slowly, so its deliveries no longer share batches with healthy endpoints'); probation (new or given a new URL, delivered like a slow one until it has answered fast)
              * @enum {string}
@@ -979,7 +1128,7 @@ export interface components {
             durationMs: number;
             statusCode?: number;
             /** @enum {string} */
-            error?: "timeout" | "connection" | "destination_blocked" | "request_invalid" | "endpoint_disabled" | "endpoint_deleted" | "dead_lettered" | "endpoint_gone" | "unsendable";
+            error?: "timeout" | "connection" | "destination_blocked" | "request_invalid" | "endpoint_disabled" | "endpoint_deleted" | "dead_lettered" | "endpoint_gone" | "unsendable" | "destination_throttled" | "destination_error" | "destination_denied" | "destination_missing" | "destination_kms" | "destination_too_large" | "destination_rejected";
             errorMessage?: string;
             /** @description The first 4 KB of the receiver's answer */
             responseBody?: string;
@@ -1253,6 +1402,17 @@ export interface components {
                 "webhook-signature": string;
             };
         };
+        DestinationAccessInfo: {
+            tenantId: string;
+            /** @description The sts:ExternalId the customer's role must require; derived, never changes */
+            externalId: string;
+            /** @description The session tag deliveries without a roleArn carry, valued with the tenant's id */
+            sessionTagKey: string;
+            /** @description The role those deliveries assume (the principal a resource policy names); null locally */
+            sessionRoleArn: string | null;
+            /** @description The account a customer's role must trust; null locally */
+            dispatcherAccountId: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -1443,7 +1603,7 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["CreateEndpoint"] | components["schemas"]["CreatePollingEndpoint"];
+                "application/json": components["schemas"]["CreateEndpoint"] | components["schemas"]["CreatePollingEndpoint"] | components["schemas"]["CreateSqsEndpoint"] | components["schemas"]["CreateSnsEndpoint"] | components["schemas"]["CreateEventBridgeEndpoint"] | components["schemas"]["CreateKinesisEndpoint"] | components["schemas"]["CreateS3Endpoint"];
             };
         };
         responses: {
@@ -6360,6 +6520,103 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "too_many_polls";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDestinationAccess: {
+        parameters: {
+            query?: {
+                /** @description The tenant (admin key only; default `default`) */
+                tenantId?: components["schemas"]["TenantId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the customer's policies name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationAccessInfo"];
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The key may not do this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: `validation_failed` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "validation_failed";
                         };
                     };
                 };

@@ -34,6 +34,7 @@ const ENDPOINT_FIELDS = [
   "laneDemotions",
   "revision",
   "ordering",
+  "destination",
 ] as const;
 
 /**

@@ -1,5 +1,6 @@
 import { type ConversionConfig, type JsonSchema, toJsonSchema, toJsonSchemaDefs } from "@valibot/to-json-schema";
 import type * as v from "valibot";
+import * as D from "../../core/destinations/registration.ts";
 import { CreateEventType, UpdateEventType } from "../../core/event-types/event-types.ts";
 import { MAX_RETRY_AFTER_SECONDS } from "../../core/feed/poll-leases.ts";
 import { ApiError, type ApiErrorCode } from "../../core/kernel/errors.ts";
@@ -24,6 +25,11 @@ type ErrorCode = ApiErrorCode | "dependency_unavailable" | "internal_error";
 /** Named schemas: a schema object listed here is written once under components and referenced elsewhere. */
 const COMPONENTS: Record<string, v.GenericSchema> = {
   CreateEndpoint: V.CreateEndpoint,
+  CreateSqsEndpoint: D.CreateSqsEndpoint,
+  CreateSnsEndpoint: D.CreateSnsEndpoint,
+  CreateEventBridgeEndpoint: D.CreateEventBridgeEndpoint,
+  CreateKinesisEndpoint: D.CreateKinesisEndpoint,
+  CreateS3Endpoint: D.CreateS3Endpoint,
   CreatePollingEndpoint: V.CreatePollingEndpoint,
   UpdateEndpoint: V.UpdateEndpoint,
   RotateSecret: V.RotateSecret,
@@ -58,6 +64,7 @@ const COMPONENTS: Record<string, v.GenericSchema> = {
   Health: R.Health,
   FeedPage: R.FeedPage,
   FeedItem: R.FeedItem,
+  DestinationAccessInfo: R.DestinationAccessInfo,
 };
 
 const CONVERSION: ConversionConfig = {

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { AWS_DESTINATION_KINDS } from "../../core/destinations/targets.ts";
 import { ATTEMPT_ERROR_KINDS, LANES } from "../../core/kernel/model.ts";
 import { AttemptStatusFilter, EVENT_TYPE } from "../../core/requests/validation.ts";
 import { ErrorBody } from "./error-body.ts";
@@ -39,8 +40,33 @@ export const Circuit = v.strictObject({
 
 const endpointFields = {
   id: ID,
-  kind: v.pipe(v.picklist(["webhook", "polling"]), v.description("webhook: POSTed to `url`; polling: read from its feed")),
-  url: v.optional(v.pipe(v.string(), v.description("Absent on a polling endpoint"))),
+  kind: v.pipe(
+    v.picklist(["webhook", "polling", ...AWS_DESTINATION_KINDS]),
+    v.description(
+      "webhook: POSTed to `url`; polling: read from its feed; sqs, sns, eventbridge, kinesis, s3: put into the customer's AWS resource (docs/destinations.md)",
+    ),
+  ),
+  url: v.optional(
+    v.pipe(v.string(), v.description("Absent on a polling endpoint; on an AWS destination, its queue URL, ARN or s3://bucket/prefix")),
+  ),
+  destination: v.optional(
+    v.pipe(
+      v.strictObject({
+        queueUrl: v.optional(v.string()),
+        topicArn: v.optional(v.string()),
+        eventBusArn: v.optional(v.string()),
+        detailType: v.optional(v.string()),
+        streamArn: v.optional(v.string()),
+        partitionKeyField: v.optional(v.string()),
+        bucket: v.optional(v.string()),
+        prefix: v.optional(v.string()),
+        region: v.string(),
+        account: v.string(),
+        roleArn: v.optional(v.string()),
+      }),
+      v.description("An AWS destination's target as parsed, and the role it is reached through (absent: the tenant-tagged session)"),
+    ),
+  ),
   eventTypes: v.pipe(nullable(v.array(EVENT_TYPE)), v.description("null means every event type")),
   tenantId: v.string(),
   description: nullable(v.string()),
@@ -70,9 +96,16 @@ const endpointFields = {
   failingSince: v.pipe(nullable(TIMESTAMP), v.description("Start of the current run of failed attempts")),
   circuit: Circuit,
   warnings: v.pipe(
-    v.optional(v.array(v.strictObject({ code: v.literal("unknown_event_type"), eventType: v.string(), message: v.string() }))),
+    v.optional(
+      v.array(
+        v.union([
+          v.strictObject({ code: v.literal("unknown_event_type"), eventType: v.string(), message: v.string() }),
+          v.strictObject({ code: v.literal("message_may_exceed_limit"), message: v.string() }),
+        ]),
+      ),
+    ),
     v.description(
-      "On create and update: subscribed types the event-type catalog does not hold (only while the catalog holds any). The endpoint is saved regardless",
+      "On create and update: subscribed types the event-type catalog does not hold (only while the catalog holds any); on an AWS destination whose service takes less than the largest event framed for it, that. The endpoint is saved regardless",
     ),
   ),
   lane: v.pipe(
@@ -340,4 +373,16 @@ export const FeedItem = v.strictObject({
 export const FeedPage = v.strictObject({
   items: v.array(FeedItem),
   cursor: v.pipe(v.string(), v.description("Opaque: pass it back to read on; the same one when nothing was read")),
+});
+
+/** GET /v1/destination-access: what a customer pastes into the policies of its AWS resources or role. */
+export const DestinationAccessInfo = v.strictObject({
+  tenantId: v.string(),
+  externalId: v.pipe(v.string(), v.description("The sts:ExternalId the customer's role must require; derived, never changes")),
+  sessionTagKey: v.pipe(v.string(), v.description("The session tag deliveries without a roleArn carry, valued with the tenant's id")),
+  sessionRoleArn: v.pipe(
+    nullable(v.string()),
+    v.description("The role those deliveries assume (the principal a resource policy names); null locally"),
+  ),
+  dispatcherAccountId: v.pipe(nullable(v.string()), v.description("The account a customer's role must trust; null locally")),
 });

@@ -6,6 +6,7 @@
  * declaration in lib/dispatcher-props.ts. It imports only its own types, so anything may read it.
  */
 
+import { DESTINATION_SETTINGS } from "./destination-settings.ts";
 import { LANE_SETTINGS } from "./lane-settings.ts";
 import type { Setting } from "./setting-kinds.ts";
 
@@ -234,6 +235,7 @@ export const SETTINGS = {
     meaning: "the cap of the cool-down's doubling",
   },
   ...LANE_SETTINGS,
+  ...DESTINATION_SETTINGS,
   adminApiKey: {
     kind: "text",
     env: "ADMIN_API_KEY",

@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.ts";
+import type { DestinationDelivery } from "../destinations/ports.ts";
 import type { SignatureHeaderStyle } from "../endpoints/signature-headers.ts";
 import type { RecoveryStepDeps } from "../events/recovery.ts";
 import type { FeedAppender } from "../feed/deps.ts";
@@ -161,6 +162,8 @@ export interface DeliveryServices {
   http: HttpSender;
   /** Where a polling endpoint's deliveries go instead of a POST. */
   feed: FeedAppender;
+  /** Where an AWS destination's deliveries go instead of a POST (functions/core/destinations/). */
+  destinations: DestinationDelivery;
   queue: RetryControl;
   clock: Clock;
   /** Re-sends copies of messages that must wait (circuit open, rate limit, retries past the receive budget). */

@@ -1,3 +1,5 @@
+import { sendToDestination } from "../destinations/deliver.ts";
+import { isAwsKind } from "../destinations/targets.ts";
 import { runRecoveryStep } from "../events/recovery.ts";
 import { mapWithConcurrency } from "../kernel/concurrency.ts";
 import type { DeliveryMessage, Endpoint } from "../kernel/model.ts";
@@ -112,7 +114,9 @@ async function deliverOne(
   const sent =
     endpoint.kind === "polling"
       ? await appendDelivery(deps, message, endpoint)
-      : await sendSigned(deps, message, endpoint, postBudgetMs(deps), slow.watch);
+      : isAwsKind(endpoint.kind)
+        ? await sendToDestination(deps, message, endpoint)
+        : await sendSigned(deps, message, endpoint, postBudgetMs(deps), slow.watch);
   await slow.noted();
   const lane = (now: Endpoint) => afterLaneAttempt(deps, now, sent);
   if (ranOutOfBudget(deps, sent)) {

@@ -32,11 +32,7 @@ export async function sendSigned(
   watch?: SlowWatch,
 ): Promise<Attempted> {
   const at = deps.clock.now();
-  const timestamp = Math.floor(at.getTime() / 1000);
-  const id = webhookId(message);
-  const signature = signingSecrets(endpoint, at)
-    .map((secret) => signerFor(secret).sign(id, timestamp, message.body))
-    .join(" ");
+  const { id, timestamp, signature } = signDelivery(message, endpoint, at);
   const headers: Record<string, string> = {
     ...endpoint.headers,
     "content-type": "application/json",
@@ -57,6 +53,19 @@ export async function sendSigned(
     outcome: classifyOutcome(result, deps.clock.now()),
     fields: { url: endpoint.url, durationMs: result.durationMs, ...response },
   };
+}
+
+/**
+ * The `webhook-id`, `webhook-timestamp` and `webhook-signature` of an attempt at `at`: one signature
+ * per live secret, space-separated, the current one first. Webhooks and AWS destinations share it.
+ */
+export function signDelivery(message: DeliveryMessage, endpoint: Endpoint, at: Date): { id: string; timestamp: number; signature: string } {
+  const timestamp = Math.floor(at.getTime() / 1000);
+  const id = webhookId(message);
+  const signature = signingSecrets(endpoint, at)
+    .map((secret) => signerFor(secret).sign(id, timestamp, message.body))
+    .join(" ");
+  return { id, timestamp, signature };
 }
 
 function truncate(text: string): string {

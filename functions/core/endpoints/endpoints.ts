@@ -1,4 +1,6 @@
 import { canSee } from "../access/principal.ts";
+import { type AnyCreateEndpointInput, type DestinationRegistrationDeps, registerDestination } from "../destinations/registration.ts";
+import { type AwsDestinationKind, isAwsKind, targetName } from "../destinations/targets.ts";
 import { refuseWebhookFields } from "../feed/endpoint-kind.ts";
 import type { Clock } from "../kernel/clock.ts";
 import { mapWithConcurrency } from "../kernel/concurrency.ts";
@@ -15,7 +17,7 @@ import {
   queueRetentionSeconds,
   scheduleWindowSeconds,
 } from "../policy/retry-schedule.ts";
-import type { CreateEndpointInput, UpdateEndpointInput } from "../requests/validation.ts";
+import type { UpdateEndpointInput } from "../requests/validation.ts";
 import { ensureTenant, type TenantDeps } from "../tenants/tenants.ts";
 import { changeEndpoint } from "./endpoint-change.ts";
 
@@ -30,6 +32,11 @@ export interface EndpointDeps extends TenantDeps {
   maxEndpointsPerTenant: number;
   /** The delivery queue's retention: an endpoint's retry schedule must fit in it. @default that of the default schedule */
   queueRetentionSeconds?: number;
+}
+
+/** What registering an endpoint needs besides: what an AWS destination is checked against (functions/core/destinations/). */
+export interface CreateEndpointDeps extends EndpointDeps {
+  destinations: DestinationRegistrationDeps;
 }
 
 /** The API view of an endpoint: every field but the secrets. */
@@ -59,18 +66,21 @@ export interface EndpointNames {
 }
 
 /** Registers an endpoint; the answer is the only one besides the secret route that shows the secret. */
-export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointInput & EndpointNames): Promise<Endpoint> {
-  const webhook = input.kind === "polling" ? undefined : input;
-  if (webhook) {
-    checkSchedule(deps, webhook.retrySchedule);
-    await deps.checkUrl(webhook.url);
-  }
+export async function createEndpoint(deps: CreateEndpointDeps, input: AnyCreateEndpointInput & EndpointNames): Promise<Endpoint> {
+  const webhook = input.kind === undefined || input.kind === "webhook" ? input : undefined;
+  const aws = isAwsKind(input.kind) ? (input as Extract<AnyCreateEndpointInput, { kind: AwsDestinationKind }>) : undefined;
+  const tenantId = input.tenantId ?? "default";
+  if (webhook || aws) checkSchedule(deps, (webhook ?? aws)?.retrySchedule);
+  if (webhook) await deps.checkUrl(webhook.url);
+  const destination = aws && (await registerDestination(deps.destinations, aws, tenantId));
+  const paced = webhook ?? aws;
   const now = deps.clock.now();
   const endpoint: Endpoint = {
     id: newId("ep", now.getTime()),
-    tenantId: input.tenantId ?? "default",
-    ...(!webhook && { kind: "polling" as const }),
-    url: webhook?.url ?? "",
+    tenantId,
+    ...(!webhook && { kind: input.kind as Exclude<Endpoint["kind"], "webhook" | undefined> }),
+    url: webhook?.url ?? (destination ? targetName(destination.target) : ""),
+    ...(destination && { destination }),
     eventTypes: input.eventTypes,
     description: input.description,
     enabled: input.enabled ?? true,
@@ -79,12 +89,13 @@ export async function createEndpoint(deps: EndpointDeps, input: CreateEndpointIn
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     // A webhook endpoint is not yet known to answer fast: delivered from the slow lane until it has (see
-    // delivery/lanes.ts). A polling endpoint's delivery is an append that waits on no receiver. An
-    // ordered endpoint takes no part in lanes: its line is its lane (functions/core/ordering/).
+    // delivery/lanes.ts). A polling endpoint's delivery is an append that waits on no receiver, and an
+    // AWS destination's a put bounded by the SDK's own timeouts. An ordered endpoint takes no part in
+    // lanes: its line is its lane (functions/core/ordering/).
     lane: webhook && webhook.ordering !== "fifo" ? "probation" : "fast",
     laneSince: now.toISOString(),
-    ...(webhook?.retrySchedule !== undefined && { retrySchedule: webhook.retrySchedule }),
-    ...(webhook?.rateLimitPerSecond !== undefined && { rateLimitPerSecond: webhook.rateLimitPerSecond }),
+    ...(paced?.retrySchedule !== undefined && { retrySchedule: paced.retrySchedule }),
+    ...(paced?.rateLimitPerSecond !== undefined && { rateLimitPerSecond: paced.rateLimitPerSecond }),
     ...(webhook?.ordering === "fifo" && { ordering: "fifo" as const }),
     ...(webhook?.signatureHeaders !== undefined && { signatureHeaders: webhook.signatureHeaders }),
     ...(input.enabled === false && { disabledReason: "manual" as const, disabledAt: now.toISOString() }),

@@ -1,5 +1,6 @@
 /** Domain records shared by the core, the adapters and the handlers. */
 
+import type { EndpointDestination } from "../destinations/targets.ts";
 import type { SignatureHeaderStyle } from "../endpoints/signature-headers.ts";
 
 export interface Endpoint {
@@ -51,10 +52,15 @@ export interface Endpoint {
   revision?: number;
   /** "fifo": deliveries in emission order through the ordered queue (functions/core/ordering/); absent means "none". Fixed at creation. */
   ordering?: "fifo";
+  /** An AWS destination's target and access (kinds sqs, sns, eventbridge, kinesis, s3); `url` then names the target. */
+  destination?: EndpointDestination;
 }
 
-/** A webhook endpoint is POSTed to; a polling endpoint's deliveries are appended to a feed its consumer reads. */
-export type EndpointKind = "webhook" | "polling";
+/**
+ * A webhook endpoint is POSTed to; a polling endpoint's deliveries are appended to a feed its consumer
+ * reads; the AWS kinds put them into a queue, topic, bus, stream or bucket (functions/core/destinations/).
+ */
+export type EndpointKind = "webhook" | "polling" | "sqs" | "sns" | "eventbridge" | "kinesis" | "s3";
 
 /** What the API shows of an endpoint: everything but the secret. */
 export type EndpointView = Omit<Endpoint, "secret" | "previousSecrets" | "revision">;
@@ -129,6 +135,15 @@ export const ATTEMPT_ERROR_KINDS = [
   "endpoint_gone",
   // The queue refused the delivery's message for good (too large for it, characters it does not take).
   "unsendable",
+  // AWS destinations (functions/core/destinations/ports.ts): throttled and 5xx are passing trouble;
+  // the others are the destination's configuration.
+  "destination_throttled",
+  "destination_error",
+  "destination_denied",
+  "destination_missing",
+  "destination_kms",
+  "destination_too_large",
+  "destination_rejected",
 ] as const;
 export type AttemptErrorKind = (typeof ATTEMPT_ERROR_KINDS)[number];
 

@@ -89,16 +89,16 @@ const HEADERS = v.pipe(
 );
 /** `webhook-*`, `svix-*` or both (endpoints/signature-headers.ts). */
 const SIGNATURE_HEADERS = v.picklist(SIGNATURE_HEADER_STYLES, 'must be "webhook", "svix" or "both"');
-const EVENT_TYPES = v.pipe(v.array(EVENT_TYPE), v.minLength(1), v.maxLength(100));
-const SECRET = v.pipe(v.string(), v.check(isValidSecret, "must be whsec_ followed by base64 of 24 to 64 bytes"));
-const DESCRIPTION = v.pipe(v.string(), v.maxLength(1024));
+export const EVENT_TYPES = v.pipe(v.array(EVENT_TYPE), v.minLength(1), v.maxLength(100));
+export const SECRET = v.pipe(v.string(), v.check(isValidSecret, "must be whsec_ followed by base64 of 24 to 64 bytes"));
+export const DESCRIPTION = v.pipe(v.string(), v.maxLength(1024));
 
 /** An endpoint's own retry schedule: whole seconds; that its window fits the queue's retention is checked with the config. */
-const RETRY_SCHEDULE = v.pipe(
+export const RETRY_SCHEDULE = v.pipe(
   v.array(v.number()),
   v.check((d) => scheduleProblem(d) === undefined, "must be 1 to 50 whole seconds, each from 1 to 36000"),
 );
-const RATE_LIMIT = v.pipe(
+export const RATE_LIMIT = v.pipe(
   v.number(),
   v.integer("must be a whole number"),
   v.minValue(1),
