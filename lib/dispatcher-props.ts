@@ -261,6 +261,21 @@ export interface WebhookDispatcherProps {
    */
   readonly maxPollsPerTenant?: number;
   /**
+   * Items a WebSocket connection is pushed and has not acked, at most (PUSH_WINDOW, 1 to 1,000).
+   * @default 100
+   */
+  readonly pushWindow?: number;
+  /**
+   * WebSocket connections subscribed to one polling endpoint at once (MAX_SOCKETS_PER_ENDPOINT, 1 to 100).
+   * @default 5
+   */
+  readonly maxSocketsPerEndpoint?: number;
+  /**
+   * WebSocket connections subscribed at once over one tenant's endpoints (MAX_SOCKETS_PER_TENANT).
+   * @default 50
+   */
+  readonly maxSocketsPerTenant?: number;
+  /**
    * Reserved concurrency of the feed function, which holds the long polls: the most feed requests
    * in flight (more are throttled: 429 from a function URL, a 5xx from API Gateway), and capacity
    * no other function takes, so long polls never use the API's or the delivery function's. Lambda

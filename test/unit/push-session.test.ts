@@ -9,7 +9,7 @@ import { connect, receive, sweep } from "../../functions/core/push/session.ts";
 import { endpointFixture } from "../support/fakes.ts";
 import { memoryPushDeps } from "../support/push-deps.ts";
 
-type Frame = { type: string; cursor?: string; code?: number; item?: { id: string; body: string; headers: Record<string, string> } };
+type Frame = { type: string; id?: string; cursor?: string; code?: number; item?: { id: string; body: string; headers: Record<string, string> } };
 
 async function setup(settings: Parameters<typeof memoryPushDeps>[0] = {}) {
   const t = memoryPushDeps(settings);
@@ -249,6 +249,6 @@ describe("push session", () => {
       .filter((f) => f.type.startsWith("item"))
       .map((f) => f.type);
     expect(kinds).toEqual(["item", "item_ref", "item"]);
-    expect((t.frames(id).find((f) => f.type === "item_ref") as { id: string }).id).toBe(big);
+    expect(t.frames(id).find((f) => f.type === "item_ref")?.id).toBe(big);
   });
 });
