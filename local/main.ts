@@ -19,6 +19,7 @@ async function start() {
   const dataDir = values["in-memory"] ? undefined : settings.dataDir;
   const stack = await startLocalStack({
     port: settings.port,
+    wsPort: settings.wsPort,
     dataDir,
     deadLetterConsumer: !values["no-dead-letter-consumer"],
     concurrency: settings.concurrency,
@@ -37,13 +38,13 @@ async function start() {
 const { stack, settings, dataDir, values } = await start().catch((error: unknown) => failStartup("npm start", error));
 
 if (values["ready-json"]) {
-  const { apiUrl, sqsUrl, dynamoUrl, deliveryQueueUrl, slowQueueUrl, deadLetterQueueUrl, listening } = stack;
-  const ready = { pid: process.pid, apiUrl, sqsUrl, dynamoUrl, deliveryQueueUrl, slowQueueUrl, deadLetterQueueUrl, listening };
+  const { apiUrl, websocketUrl, sqsUrl, dynamoUrl, deliveryQueueUrl, slowQueueUrl, deadLetterQueueUrl, listening } = stack;
+  const ready = { pid: process.pid, apiUrl, websocketUrl, sqsUrl, dynamoUrl, deliveryQueueUrl, slowQueueUrl, deadLetterQueueUrl, listening };
   process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
 }
 if (!values.quiet) {
   const secret = walkthroughSecret(dataDir);
-  process.stdout.write(walkthroughText({ api: stack.apiUrl, key: stack.adminKey, dataDir, receiverPort: settings.receiverPort, secret }));
+  process.stdout.write(walkthroughText({ api: stack.apiUrl, websocket: stack.websocketUrl, key: stack.adminKey, dataDir, receiverPort: settings.receiverPort, secret }));
 }
 
 let stopping = false;

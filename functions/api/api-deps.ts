@@ -24,6 +24,8 @@ export interface ApiDeps extends EndpointDeps, Omit<IntakeDeps, "eventTypes">, A
   apiRoutes: ApiRoutes;
   /** FEED_URL: the feed function's own URL, when it has one; /v1/health tells it. */
   feedUrl?: string;
+  /** WEBSOCKET_URL: the WebSocket push URL, when the stack has one; /v1/health tells it. */
+  websocketUrl?: string;
   /** The lane settings an endpoint's way back to the fast lane is shown by. */
   laneExit: LaneExitRule;
 }

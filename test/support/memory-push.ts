@@ -17,9 +17,13 @@ export class MemoryPushConnections implements PushConnectionStore {
   async move(id: string, position: PushPosition, expectedVersion: number): Promise<boolean> {
     const found = this.items.get(id);
     if (!found?.position || found.position.version !== expectedVersion) return false;
-    const { ackedNext, ackedAtMs } = found.position;
-    found.position = { ...structuredClone(position), ackedNext, ackedAtMs };
+    const { ackedNext, ackedAtMs, pokes } = found.position;
+    found.position = { ...structuredClone(position), ackedNext, ackedAtMs, pokes };
     return true;
+  }
+  async poke(id: string): Promise<void> {
+    const position = this.items.get(id)?.position;
+    if (position) position.pokes += 1;
   }
   async ack(id: string, next: number, atMs: number): Promise<void> {
     const position = this.items.get(id)?.position;

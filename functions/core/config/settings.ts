@@ -257,6 +257,18 @@ export const SETTINGS = {
     required: false,
     meaning: `the feed function's own URL with \`frontDoor: "function-url"\`, told by \`GET /v1/health\` and \`400 use_feed_url\` (${stackSets})`,
   },
+  websocketUrl: {
+    kind: "text",
+    env: "WEBSOCKET_URL",
+    required: false,
+    meaning: `the WebSocket push URL (\`wss://…\`, \`ws://127.0.0.1:…\` locally), told by \`GET /v1/health\` as \`websocketUrl\` (${stackSets})`,
+  },
+  websocketCallbackUrl: {
+    kind: "text",
+    env: "WEBSOCKET_CALLBACK_URL",
+    required: false,
+    meaning: `where the push function posts frames (the WebSocket API's @connections URL) (${stackSets})`,
+  },
   logFormat: {
     kind: "choice",
     env: "LOG_FORMAT",

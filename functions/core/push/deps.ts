@@ -40,6 +40,8 @@ export interface PushPosition {
   leaseUntilMs: number;
   /** Bumped by every claim and settle: each is written only over the version it read. */
   version: number;
+  /** Bumped by a pump that found the lease held: the holder pushes one more round when it changed under its lease. */
+  pokes: number;
 }
 
 /** Connections, shared by every container. */
@@ -52,9 +54,11 @@ export interface PushConnectionStore {
   subscribe(connection: PushConnection, position: PushPosition, expiresAt: number): Promise<void>;
   /**
    * Writes the position only if its version is still `expectedVersion`; false when another write
-   * came first. `ackedNext` and `ackedAtMs` are the acks' own and are left as they are.
+   * came first. `ackedNext`, `ackedAtMs` and `pokes` are written by `ack` and `poke` alone and are left as they are.
    */
   move(id: string, position: PushPosition, expectedVersion: number): Promise<boolean>;
+  /** Bumps `pokes`: tells the pump holding the lease that something may have come since its read. */
+  poke(id: string): Promise<void>;
   /** Moves `ackedNext` up to `next` (never down) and stamps `ackedAtMs`. */
   ack(id: string, next: number, atMs: number): Promise<void>;
   remove(id: string): Promise<void>;
@@ -110,7 +114,7 @@ export const MAX_CONNECTION_MS = 2 * 3600_000 - 60_000;
 export const IDLE_TIMEOUT_SECONDS = 600;
 /** Credentials and the endpoint are checked again this often while a connection lives. */
 export const RECHECK_MS = 30_000;
-/** A pump's hold on a connection: one read and one window of sends fit in it; a crashed pump frees it this long after. */
+/** A pump's hold on a connection: one read and one window of sends fit in it; a crashed pump frees it this long after (its items are sent again). */
 export const PUMP_LEASE_MS = 10_000;
 /** A window that stays full this long without an ack is closed with 4000: the client resumes from its cursor (a push lost in a crash is read again). */
 export const ACK_TIMEOUT_MS = 120_000;

@@ -15,19 +15,26 @@ import { CLOSE, closeReason, itemFrame, PushCloseError } from "./protocol.ts";
  * same webhook-id), never past a gap. The lease keeps two pumps of one connection from interleaving.
  */
 
-/** Looks at the lease at most this many times per pump (50 ms apart): a held one is waited for, as its holder may have read before our append. */
-const MAX_ROUNDS = Math.ceil(PUMP_LEASE_MS / 50) + 20;
-const LEASE_WAIT_MS = 50;
+/** Rounds of one pump at most: each pushes up to a window, so a pump ends even while appends keep coming. */
+const MAX_ROUNDS = 50;
 
-/** Pushes what the connection's window and the feed allow, round after round, until nothing more goes; closes it on a refusal. */
+/**
+ * Pushes what the connection's window and the feed allow, round after round, until nothing more
+ * goes; closes it on a refusal. A pump that finds the lease held does not wait: it pokes the holder
+ * and looks once more; a holder that was poked since it claimed reads again before it lets go. A
+ * poke that came after the holder's last look finds the lease free on its second look.
+ */
 export async function pump(deps: PushDeps, connectionId: string): Promise<void> {
+  let poked = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const found = await deps.connections.get(connectionId);
     if (!found?.position || !found.connection.subscription) return;
     const { connection, position } = found;
     const now = deps.clock.now().getTime();
     if (position.leaseUntilMs > now) {
-      await deps.sleep(LEASE_WAIT_MS);
+      if (poked) return;
+      await deps.connections.poke(connectionId);
+      poked = true;
       continue;
     }
     const claimed = { ...position, leaseUntilMs: now + PUMP_LEASE_MS, version: position.version + 1 };
@@ -44,7 +51,7 @@ export async function pump(deps: PushDeps, connectionId: string): Promise<void> 
       await closeConnection(deps, connectionId, refusal.code, refusal.message);
       return;
     }
-    if (sent === 0) return;
+    if (sent === 0 && ((await deps.connections.get(connectionId))?.position?.pokes ?? 0) === claimed.pokes) return;
   }
 }
 

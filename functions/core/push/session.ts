@@ -91,6 +91,7 @@ async function subscribe(deps: PushDeps, connection: PushConnection, frame: Extr
     checkedAtMs: now,
     leaseUntilMs: 0,
     version: 0,
+    pokes: 0,
   };
   const subscribed = { ...connection, subscription: { tenantId: endpoint.tenantId, endpointId: endpoint.id, credential } };
   await deps.connections.subscribe(subscribed, position, Math.floor(now / 1000) + CONNECTION_TTL_SECONDS);
