@@ -15,6 +15,15 @@ export const DEFAULT_RETRY_SCHEDULE: string = SETTINGS.retrySchedule.default;
 /** Properties of a WebhookDispatcher. Every one is optional. */
 export interface WebhookDispatcherProps {
   /**
+   * WebSocket push of polling endpoints' feeds (docs/websocket.md): a WebSocket API, the push
+   * function, a keys-only stream on the table and a one-minute sweep. On by default: idle it costs
+   * nothing but the sweep's 43,200 short invocations a month (about $0.01) and the stream's filtered
+   * invocations per batch of feed appends, and a consumer of a polling endpoint should not need a
+   * redeploy to be pushed. `false` leaves all of it out (and the WebSocketUrl output says so).
+   * @default true
+   */
+  readonly webSocket?: boolean;
+  /**
    * Seconds to wait after each failed attempt, comma-separated; its length is the number of retries.
    * The delivery queue's retention and maxReceiveCount are derived from it.
    * @default "5,300,1800,7200,18000,36000,36000" (8 attempts over about 27.5 hours)
