@@ -23,7 +23,11 @@ export interface DispatcherStorage {
 }
 
 /** Makes the dispatcher's table, queues and admin key secret in `scope`, in this order. */
-export function addStorage(scope: Construct, settings: ResolvedSettings, options: { stream?: dynamodb.StreamViewType } = {}): DispatcherStorage {
+export function addStorage(
+  scope: Construct,
+  settings: ResolvedSettings,
+  options: { stream?: dynamodb.StreamViewType } = {},
+): DispatcherStorage {
   const { queue, removalPolicy, encryptionKey } = settings;
   const table = new dynamodb.Table(scope, "Table", {
     partitionKey: { name: TABLE_DESIGN.partitionKey, type: dynamodb.AttributeType.STRING },

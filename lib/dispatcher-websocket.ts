@@ -81,19 +81,28 @@ export function addWebSocketPush(scope: Construct, props: WebSocketPushProps): W
   // execute-api:ManageConnections on this API's stage, for the two calls it makes; only the connection id is open.
   const stack = Stack.of(scope);
   const connections = ["POST", "DELETE"].map((method) =>
-    stack.formatArn({ service: "execute-api", resource: api.apiId, resourceName: `${WEBSOCKET_STAGE}/${method}/@connections/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+    stack.formatArn({
+      service: "execute-api",
+      resource: api.apiId,
+      resourceName: `${WEBSOCKET_STAGE}/${method}/@connections/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
   );
-  push.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: "PushToConnections", actions: ["execute-api:ManageConnections"], resources: connections }));
+  push.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ sid: "PushToConnections", actions: ["execute-api:ManageConnections"], resources: connections }),
+  );
   const apiLogicalId = stack.resolve(stack.getLogicalId(api.node.defaultChild as apigwv2.CfnApi)) as string;
   for (const method of ["POST", "DELETE"]) {
     Validations.of(push.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${WEBSOCKET_STAGE}/${method}/@connections/*]`,
-      reason: "Connection ids are made by API Gateway at each $connect: the grant names this API, its stage and the one method; the id cannot be known when the policy is written.",
+      reason:
+        "Connection ids are made by API Gateway at each $connect: the grant names this API, its stage and the one method; the id cannot be known when the policy is written.",
     });
   }
   Validations.of(push.role).acknowledge({
     id: "AwsSolutions-IAM5[Resource::*]",
-    reason: "dynamodb:ListStreams, which the table-stream event source needs, does not support resource-level permissions (the stream's own read actions name the stream).",
+    reason:
+      "dynamodb:ListStreams, which the table-stream event source needs, does not support resource-level permissions (the stream's own read actions name the stream).",
   });
   const integration = (id: string) => new WebSocketLambdaIntegration(id, push.function);
   for (const [routeKey, id] of [

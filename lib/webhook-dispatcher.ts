@@ -303,6 +303,13 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
 
   /** Every function of the dispatcher. */
   private allFunctions(): NodejsFunction[] {
-    return [this.apiFunction, this.feedFunction, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction, ...(this.pushFunction ? [this.pushFunction] : [])];
+    return [
+      this.apiFunction,
+      this.feedFunction,
+      this.deliveryFunction,
+      this.deadLetterFunction,
+      this.sweeperFunction,
+      ...(this.pushFunction ? [this.pushFunction] : []),
+    ];
   }
 }
