@@ -43,6 +43,8 @@ export interface WebhookDispatcherAlarms extends PlatformAlarms {
   readonly failureRate: cloudwatch.Alarm;
   /** SQS refused an event's messages for good: its deliveries ended `exhausted` with error "unsendable". */
   readonly unsendableEvents: cloudwatch.Alarm;
+  /** The WebSocket push function failed (absent with `webSocket: false`). */
+  readonly pushErrors?: cloudwatch.Alarm;
 }
 
 /** What the monitoring watches and how. */
@@ -53,6 +55,8 @@ export interface DispatcherMonitoringProps extends PlatformAlarmsProps {
   /** The slow lane's queue. */
   readonly slowQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  /** The WebSocket push's alarm, made with its function (dispatcher-websocket.ts); notified and shown as the others. */
+  readonly pushErrors?: cloudwatch.Alarm;
   readonly maxMessageAge: Duration;
   readonly failureRateThreshold: number;
   readonly alarmTopic?: sns.ITopic;
@@ -72,7 +76,11 @@ function deliveryMetric(
 /** Every alarm of the set, the per-function ones included, in a stable order. */
 export function everyAlarm(alarms: WebhookDispatcherAlarms): cloudwatch.Alarm[] {
   const { functionErrors, functionThrottles, ...single } = alarms;
-  return [...Object.values(single), ...Object.values(functionErrors), ...Object.values(functionThrottles)];
+  return [
+    ...Object.values(single).filter((alarm) => alarm !== undefined),
+    ...Object.values(functionErrors),
+    ...Object.values(functionThrottles),
+  ];
 }
 
 /** The delivery and platform alarms, and the dashboard. */
@@ -137,6 +145,7 @@ export class DispatcherMonitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       ...createPlatformAlarms(this, props),
+      ...(props.pushErrors && { pushErrors: props.pushErrors }),
     };
     const alarms = everyAlarm(this.alarms);
     if (props.alarmTopic) {

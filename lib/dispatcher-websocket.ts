@@ -9,7 +9,6 @@ import { ArnFormat, Duration, Stack, Validations } from "aws-cdk-lib";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as eventTargets from "aws-cdk-lib/aws-events-targets";
@@ -17,7 +16,6 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
-import type * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { grantReadSecret, grantTable } from "./dispatcher-access.ts";
 import { DispatcherFunction, type DispatcherFunctionOptions, FUNCTION_ENTRIES } from "./dispatcher-function.ts";
@@ -36,10 +34,9 @@ export interface WebSocketPushProps {
   readonly indexNames: readonly string[];
   readonly adminKeySecret: secretsmanager.Secret;
   readonly functionErrorThreshold: number;
-  readonly alarmTopic?: sns.ITopic;
 }
 
-/** The WebSocket API, its stage and URL, the push function and its alarm. */
+/** The WebSocket API, its stage and URL, the push function and its alarm (notified by the monitoring, as every alarm). */
 export interface WebSocketPush {
   readonly api: apigwv2.WebSocketApi;
   readonly stage: apigwv2.WebSocketStage;
@@ -144,11 +141,6 @@ export function addWebSocketPush(scope: Construct, props: WebSocketPushProps): W
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  if (props.alarmTopic) {
-    const action = new actions.SnsAction(props.alarmTopic);
-    errorsAlarm.addAlarmAction(action);
-    errorsAlarm.addOkAction(action);
-  }
   const url = `wss://${api.apiId}.execute-api.${Stack.of(scope).region}.${Stack.of(scope).urlSuffix}/${WEBSOCKET_STAGE}`;
   return { api, stage, url, push, errorsAlarm };
 }

@@ -68,8 +68,7 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
   public readonly webSocketUrl?: string;
   /** The push function: the WebSocket routes, the table's stream and the sweep. */
   public readonly pushFunction?: NodejsFunction;
-  /** The push function failed (alarm). */
-  public readonly pushErrorsAlarm?: cloudwatch.Alarm;
+
   /** Serves GET /v1/endpoints/{id}/feed, whose long polls outlast the API function, on its own reserved concurrency. */
   public readonly feedFunction: NodejsFunction;
   public readonly deliveryFunction: NodejsFunction;
@@ -247,6 +246,7 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
     updateReadersFirst([this.apiFunction, this.feedFunction], [this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction]);
 
     this.alarmTopic = props.alarmTopic ?? emailTopic;
+    let pushErrors: cloudwatch.Alarm | undefined;
     if (webSocket) {
       const push = addWebSocketPush(this, {
         common,
@@ -255,12 +255,11 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
         indexNames,
         adminKeySecret: this.adminKeySecret,
         functionErrorThreshold: settings.functionErrorThreshold,
-        ...(this.alarmTopic && { alarmTopic: this.alarmTopic }),
       });
       this.webSocketApi = push.api;
       this.webSocketUrl = push.url;
       this.pushFunction = push.push.function;
-      this.pushErrorsAlarm = push.errorsAlarm;
+      pushErrors = push.errorsAlarm;
       // /v1/health tells it, from the API and from the feed function.
       for (const fn of [this.apiFunction, this.feedFunction]) fn.addEnvironment("WEBSOCKET_URL", push.url);
     }
@@ -271,6 +270,7 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
       deliveryQueue: this.deliveryQueue,
       slowQueue: this.slowQueue,
       deadLetterQueue: this.deadLetterQueue,
+      ...(pushErrors && { pushErrors }),
       functions: {
         api: this.apiFunction,
         feed: this.feedFunction,
