@@ -20,9 +20,9 @@ if (command === undefined || command === "--help" || command === "-h" || command
 if (command !== "listen") fail(`hookrelay: unknown command ${command}\n${USAGE}`, 2);
 
 // The only place the CLI reads the environment.
-const { HOOKRELAY_API_URL, HOOKRELAY_API_KEY } = process.env;
+const { HOOKRELAY_API_URL, HOOKRELAY_API_KEY, HOOKRELAY_WS_URL } = process.env;
 try {
-  const options = parseListenArgs(rest, { HOOKRELAY_API_URL, HOOKRELAY_API_KEY });
+  const options = parseListenArgs(rest, { HOOKRELAY_API_URL, HOOKRELAY_API_KEY, HOOKRELAY_WS_URL });
   if (options === "help") {
     process.stdout.write(LISTEN_HELP);
     process.exit(0);
