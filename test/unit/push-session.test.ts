@@ -9,7 +9,13 @@ import { connect, receive, sweep } from "../../functions/core/push/session.ts";
 import { endpointFixture } from "../support/fakes.ts";
 import { memoryPushDeps } from "../support/push-deps.ts";
 
-type Frame = { type: string; id?: string; cursor?: string; code?: number; item?: { id: string; body: string; headers: Record<string, string> } };
+type Frame = {
+  type: string;
+  id?: string;
+  cursor?: string;
+  code?: number;
+  item?: { id: string; body: string; headers: Record<string, string> };
+};
 
 async function setup(settings: Parameters<typeof memoryPushDeps>[0] = {}) {
   const t = memoryPushDeps(settings);
@@ -250,5 +256,46 @@ describe("push session", () => {
       .map((f) => f.type);
     expect(kinds).toEqual(["item", "item_ref", "item"]);
     expect(t.frames(id).find((f) => f.type === "item_ref")?.id).toBe(big);
+  });
+});
+
+describe("pumps of one connection at once (concurrent invocations in AWS)", () => {
+  it("never interleave nor repeat: whatever the timing, the connection gets every item once, in order", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 30, maxLength: 30 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (delays, pumps, window) => {
+          const t = await setup({ window });
+          const id = await t.open();
+          // Every store call yields a scripted number of turns: pumps, acks and appends overlap.
+          let turn = 0;
+          const store = t.deps.connections;
+          for (const name of ["get", "move", "poke", "ack"] as const) {
+            const original = store[name].bind(store) as (...args: unknown[]) => Promise<unknown>;
+            (store as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+              for (let i = delays[turn++ % delays.length] as number; i > 0; i--) await Promise.resolve();
+              return original(...args);
+            };
+          }
+          const appended: string[] = [];
+          for (let round = 0; round < 6; round++) {
+            const work: Promise<unknown>[] = [t.append().then((fi) => appended.push(fi))];
+            const last = t.items(id).at(-1)?.cursor;
+            if (last) work.push(t.ack(id, last));
+            for (let p = 0; p < pumps; p++) work.push(sweep(t.deps));
+            await Promise.all(work);
+          }
+          for (let round = 0; round < 20 && t.items(id).length < appended.length; round++) {
+            const last = t.items(id).at(-1)?.cursor;
+            if (last) await t.ack(id, last);
+            await sweep(t.deps);
+          }
+          expect(t.items(id).map((f) => f.item?.id)).toEqual([...appended].sort());
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
