@@ -39,12 +39,31 @@ const { stack, settings, dataDir, values } = await start().catch((error: unknown
 
 if (values["ready-json"]) {
   const { apiUrl, websocketUrl, sqsUrl, dynamoUrl, deliveryQueueUrl, slowQueueUrl, deadLetterQueueUrl, listening } = stack;
-  const ready = { pid: process.pid, apiUrl, websocketUrl, sqsUrl, dynamoUrl, deliveryQueueUrl, slowQueueUrl, deadLetterQueueUrl, listening };
+  const ready = {
+    pid: process.pid,
+    apiUrl,
+    websocketUrl,
+    sqsUrl,
+    dynamoUrl,
+    deliveryQueueUrl,
+    slowQueueUrl,
+    deadLetterQueueUrl,
+    listening,
+  };
   process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
 }
 if (!values.quiet) {
   const secret = walkthroughSecret(dataDir);
-  process.stdout.write(walkthroughText({ api: stack.apiUrl, websocket: stack.websocketUrl, key: stack.adminKey, dataDir, receiverPort: settings.receiverPort, secret }));
+  process.stdout.write(
+    walkthroughText({
+      api: stack.apiUrl,
+      websocket: stack.websocketUrl,
+      key: stack.adminKey,
+      dataDir,
+      receiverPort: settings.receiverPort,
+      secret,
+    }),
+  );
 }
 
 let stopping = false;

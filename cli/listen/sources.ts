@@ -57,7 +57,7 @@ export function pushSource(
     if (mode !== now) deps.print(line);
     mode = now;
   };
-  const fallBack = async (state: ListenState, signal: AbortSignal, why: string) => {
+  const fallBack = async (signal: AbortSignal, why: string) => {
     if (options.transport === "ws") {
       const delay = retryDelayMs(++failures, deps.random);
       deps.print(`WebSocket: ${why}; again in ${(delay / 1000).toFixed(1)}s`);
@@ -88,7 +88,7 @@ export function pushSource(
       }
       try {
         connection ??= await connect(state);
-        if (connection === undefined) return fallBack(state, signal, "the API tells no WebSocket URL");
+        if (connection === undefined) return fallBack(signal, "the API tells no WebSocket URL");
         const pushed = await connection.next(signal);
         if ("item" in pushed) return { items: [pushed.item], cursor: pushed.cursor };
         // Over 128 KB: read from the feed, the cursor before it being the saved one.
@@ -109,10 +109,10 @@ export function pushSource(
             return undefined;
           }
           if (!error.reconnect) throw new ListenError(`the WebSocket push refused: ${explainClose(error)}`);
-          return fallBack(state, signal, error.message);
+          return fallBack(signal, error.message);
         }
         if (error instanceof ApiUnreachableError || (error instanceof ApiAnswerError && error.status >= 500) || isSocketFailure(error)) {
-          return fallBack(state, signal, (error as Error).message);
+          return fallBack(signal, (error as Error).message);
         }
         throw error;
       }

@@ -18,7 +18,12 @@ export const healthRoute: Route = {
       operationId: "getHealth",
       tag: "Service",
       summary: "Health check",
-      success: { status: 200, description: "The API answers", schema: R.Health, example: { status: "ok", feedUrl: null, websocketUrl: null } },
+      success: {
+        status: 200,
+        description: "The API answers",
+        schema: R.Health,
+        example: { status: "ok", feedUrl: null, websocketUrl: null },
+      },
     };
   },
   handler: async (_e, _caller, deps) => json(200, { status: "ok", feedUrl: deps.feedUrl ?? null, websocketUrl: deps.websocketUrl ?? null }),
