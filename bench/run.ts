@@ -25,6 +25,7 @@ import { benchFeedMemory } from "./stages/feed-memory.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
 import { benchLaneCycling, laneCyclingOptions } from "./stages/lane-cycling.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
+import { benchWebSocketPush } from "./stages/websocket.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, startBenchStack } from "./support/bench-stack.ts";
 import { feedMemorySection } from "./support/feed-memory-report.ts";
@@ -88,8 +89,32 @@ if (values.stage === "cost") {
   }
   process.exit(0);
 }
+if (values.stage === "websocket") {
+  progress("    starting the bench stack (dynalite, fauxqs, counting proxies, the Lambda entries)");
+  const stack = await startBenchStack();
+  const api = apiClient(stack.apiUrl, BENCH_ADMIN_KEY);
+  try {
+    progress("12. WebSocket push: emit-to-push against a long poll, events emitted in batches of 10");
+    await stack.call("startDelivery", { concurrency: 4 });
+    const websocket = await benchWebSocketPush(api, { rates: [10, 100], seconds: quick ? 5 : 20 }, progress);
+    const result = {
+      startedAt: new Date().toISOString(),
+      node: process.version,
+      cpuModel: os.cpus()[0]?.model ?? "?",
+      command: "npm run bench -- --stage websocket",
+      websocket,
+    };
+    writeFileSync(`${RESULTS}websocket.json`, `${JSON.stringify(result, null, 2)}\n`);
+    progress("done: bench/results/websocket.json");
+  } finally {
+    api.close();
+    await stack.stop();
+  }
+  process.exit(0);
+}
 if (values.stage !== undefined) {
-  if (values.stage !== "feed-memory") throw new Error(`--stage: the stages that run alone are feed-memory and cost, got "${values.stage}"`);
+  if (values.stage !== "feed-memory")
+    throw new Error(`--stage: the stages that run alone are feed-memory, cost and websocket, got "${values.stage}"`);
   progress("11. feed function memory: import and request CPU of the API bundle, estimated at 128, 256 and 512 MB");
   const feedMemory = await feedMemoryStage();
   const result = {

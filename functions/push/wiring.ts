@@ -1,7 +1,6 @@
 import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
 import { DynamoPushConnections } from "../adapters/dynamo/dynamo-push-connections.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
-import { realSleep } from "../adapters/lambda/persistent-call.ts";
 import { Authenticator } from "../core/access/api-keys.ts";
 import { HOLE_GRACE_MS } from "../core/feed/deps.ts";
 import type { PushChannel, PushDeps } from "../core/push/deps.ts";
@@ -29,7 +28,6 @@ export function pushDeps(runtime: Runtime, channel: PushChannel): PushDeps {
       return authenticator;
     },
     clock: runtime.clock,
-    sleep: realSleep,
     settings: {
       window: config.pushWindow,
       perEndpoint: config.maxSocketsPerEndpoint,

@@ -20,7 +20,6 @@ export function memoryPushDeps(settings: Partial<PushSettings> = {}) {
     apiKeys,
     authenticator: async () => authenticator,
     clock,
-    sleep: async (ms: number) => clock.advance(ms),
     settings: { window: 100, perEndpoint: 5, perTenant: 20, logRetentionDays: 30, holeGraceMs: HOLE_GRACE_MS, ...settings },
   } satisfies PushDeps;
   const endpoint = endpointFixture({ id: "ep_1", tenantId: "acme", kind: "polling", url: "" });

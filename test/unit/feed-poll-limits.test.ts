@@ -194,7 +194,11 @@ describe("which function serves what", () => {
     }
     expect((await t.call("GET", `/v1/endpoints/${id}/feed?wait=0`)).statusCode).toBe(200);
     expect((await t.call("GET", `/v1/endpoints/${id}/feed`)).statusCode).toBe(200);
-    expect((await t.call("GET", "/v1/health", { key: null })).json).toEqual({ status: "ok", feedUrl: "https://feed.example/", websocketUrl: null });
+    expect((await t.call("GET", "/v1/health", { key: null })).json).toEqual({
+      status: "ok",
+      feedUrl: "https://feed.example/",
+      websocketUrl: null,
+    });
   });
 
   it("the feed function (API_ROUTES=feed) answers the feed and health only, every other route 404", async () => {

@@ -1,5 +1,5 @@
 import type { Principal } from "../access/principal.ts";
-import type { FeedReader, Sleep } from "../feed/deps.ts";
+import type { FeedReader } from "../feed/deps.ts";
 import type { Clock } from "../kernel/clock.ts";
 import type { ApiKeyStore, EndpointStore } from "../kernel/ports.ts";
 
@@ -102,7 +102,6 @@ export interface PushDeps {
   apiKeys: ApiKeyStore;
   authenticator: () => Promise<PushAuthenticator>;
   clock: Clock;
-  sleep: Sleep;
   settings: PushSettings;
 }
 

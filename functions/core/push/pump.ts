@@ -37,6 +37,7 @@ export async function pump(deps: PushDeps, connectionId: string): Promise<void> 
       poked = true;
       continue;
     }
+    if (round === 0 && (await nothingToDo(deps, connection, position, now))) return;
     const claimed = { ...position, leaseUntilMs: now + PUMP_LEASE_MS, version: position.version + 1 };
     if (!(await deps.connections.move(connectionId, claimed, position.version))) continue;
     let sent: number;
@@ -53,6 +54,19 @@ export async function pump(deps: PushDeps, connectionId: string): Promise<void> 
     }
     if (sent === 0 && ((await deps.connections.get(connectionId))?.position?.pokes ?? 0) === claimed.pokes) return;
   }
+}
+
+/**
+ * True when a pump would only read and write back: the feed has allocated no number at or past the
+ * connection's position, no recheck is due and no window waits on the ack timeout. Two reads instead
+ * of a claim, a feed read and a settle: what most acks and every idle sweep cost.
+ */
+async function nothingToDo(deps: PushDeps, connection: PushConnection, position: PushPosition, now: number): Promise<boolean> {
+  const unacked = position.pushed.some((seq) => seq >= position.ackedNext);
+  if (now - position.checkedAtMs >= RECHECK_MS) return false;
+  if (unacked && now - Math.max(position.windowSinceMs, position.ackedAtMs) > ACK_TIMEOUT_MS) return false;
+  const endpointId = connection.subscription?.endpointId as string;
+  return (await deps.feed.head(endpointId)).seq < position.next;
 }
 
 /** One round under the lease: the items that fit the window, sent, then the position written; returns how many were sent. */
