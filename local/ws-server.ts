@@ -71,6 +71,8 @@ export async function startWsServer(handler: PushHandler, channel: LocalSocketCh
   const url = (await listenOnLoopback(server, port)).replace(/^http:/, "ws:");
   let sweeping: Promise<unknown> | undefined;
   const timer = setInterval(() => {
+    // No socket open, nothing to sweep: an idle local stack makes no reads for the push.
+    if (channel.sockets.size === 0) return;
     sweeping ??= handler({ sweep: true }, lambdaContext("push"))
       .catch(onError)
       .finally(() => {
