@@ -52,6 +52,11 @@ export async function benchWebSocketPush(
       while (following) {
         const answer = await api.request("GET", `/v1/endpoints/${polled}/feed?wait=20&limit=100&cursor=${encodeURIComponent(cursor)}`);
         const at = performance.now();
+        // A saturated stack may answer 5xx or 429: counted as nothing read, and polled again.
+        if (answer.status !== 200) {
+          await sleep(200);
+          continue;
+        }
         const page = answer.json as unknown as { items: { payload: { seq: number } }[]; cursor: string };
         for (const item of page.items) if (!pollAt.has(item.payload.seq)) pollAt.set(item.payload.seq, at);
         cursor = page.cursor;
