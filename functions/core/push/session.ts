@@ -44,7 +44,11 @@ export async function receive(deps: PushDeps, connectionId: string, text: string
       await deps.channel.send(connectionId, serverFrame({ type: "pong" }));
       return;
     } else if (frame.action === "ack") {
-      await ack(deps, found.connection, found.position, frame.cursor);
+      const acked = await ack(deps, found.connection, found.position, frame.cursor);
+      // A pump per ack would push one item each: an ack pumps once the window is half free, so a
+      // pump sends half a window at once. Appends are pushed by the stream and the sweep meanwhile.
+      const unacked = (found.position?.pushed ?? []).filter((seq) => seq >= acked).length;
+      if (unacked > deps.settings.window / 2) return;
     } else {
       throw new PushCloseError(CLOSE.badFrame, "Already subscribed: one subscription per connection");
     }
@@ -104,12 +108,14 @@ async function subscribe(deps: PushDeps, connection: PushConnection, frame: Extr
   );
 }
 
-async function ack(deps: PushDeps, connection: PushConnection, position: PushPosition | undefined, cursor: string) {
+async function ack(deps: PushDeps, connection: PushConnection, position: PushPosition | undefined, cursor: string): Promise<number> {
   const endpointId = connection.subscription?.endpointId as string;
   const head = await deps.feed.head(endpointId);
   const acked = decode(head.cursorKey, endpointId, cursor);
   // A cursor past what this connection was pushed (another connection's) acks only what it was pushed.
-  await deps.connections.ack(connection.id, Math.min(acked.next, position?.next ?? acked.next), deps.clock.now().getTime());
+  const next = Math.max(Math.min(acked.next, position?.next ?? acked.next), position?.ackedNext ?? 0);
+  await deps.connections.ack(connection.id, next, deps.clock.now().getTime());
+  return next;
 }
 
 function decode(key: string, endpointId: string, cursor: string) {
