@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HookrelayClient, PushClosedError } from "../../clients/typescript/src/index.ts";
 import { type RunningStack, startStack } from "../support/local-stack.ts";
 import { openSocket, type PushFrame } from "../support/ws-client.ts";
 
@@ -123,5 +124,27 @@ describe("WebSocket push on the local stack", () => {
     const overTenant = await follow(b.id);
     expect((await overTenant.closed).code).toBe(4429);
     for (const client of open) client.socket.close();
+  });
+
+  it("is followed by the typed client's push() iterator, in feed order, and refuses another tenant's endpoint with PushClosedError 4404", async () => {
+    const endpoint = await pollingEndpoint("ws-client");
+    await emit("ws-client", 20);
+    const client = new HookrelayClient({ baseUrl: stack.apiUrl, apiKey: "local-admin-key" });
+    const stop = new AbortController();
+    const got: string[] = [];
+    const cursors: string[] = [];
+    for await (const item of client.push(endpoint.id, { signal: stop.signal, onCursor: (c) => cursors.push(c) })) {
+      got.push(item.id);
+      if (got.length === 20) stop.abort();
+    }
+    expect(got).toEqual(await feedIds(endpoint.id, 20));
+    const theirs = await pollingEndpoint("ws-client-other");
+    const key = (await stack.api("POST", "/v1/api-keys", { tenantId: "ws-client", name: "c" })).json.key as string;
+    const tenant = new HookrelayClient({ baseUrl: stack.apiUrl, apiKey: key });
+    const refused = await (async () => {
+      for await (const _ of tenant.push(theirs.id)) return undefined;
+    })().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PushClosedError);
+    expect((refused as PushClosedError).code).toBe(4404);
   });
 });
