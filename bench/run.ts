@@ -30,6 +30,7 @@ import { benchLaneCycling, laneCyclingOptions } from "./stages/lane-cycling.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
 import { benchOrdered, orderedSection } from "./stages/ordered.ts";
 import { benchSchedule, type ScheduleResult } from "./stages/schedule.ts";
+import { benchWebSocketPush } from "./stages/websocket.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, type BenchStack, startBenchStack } from "./support/bench-stack.ts";
 import { printCost, printLevers } from "./support/cost-print.ts";
@@ -53,6 +54,7 @@ const STAGES = [
   "schedule",
   "ordered",
   "aws-destination",
+  "websocket",
 ] as const;
 type StageName = (typeof STAGES)[number];
 
@@ -263,6 +265,18 @@ const stages: Record<StageName, () => Promise<Partial<BenchReport>>> = {
     );
     writeFileSync(`${RESULTS}aws-destination.md`, `${awsDestinationSection(awsDestination, command).join("\n")}\n`);
     return { awsDestination };
+  },
+  websocket: async () => {
+    progress("15. WebSocket push: emit-to-push against a long poll, events emitted in batches of 10 (a stack of its own)");
+    const stack = await startBenchStack({}, execArgv);
+    const api = apiClient(stack.apiUrl, BENCH_ADMIN_KEY);
+    try {
+      await stack.call("startDelivery", { concurrency: 4 });
+      return { websocket: await benchWebSocketPush(api, { rates: [10, 100], seconds: quick ? 5 : 20 }, progress) };
+    } finally {
+      api.close();
+      await stack.stop();
+    }
   },
 };
 

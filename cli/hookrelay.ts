@@ -24,10 +24,10 @@ if (command === undefined || command === "--help" || command === "-h" || command
 if (command !== "listen" && command !== "import-svix") fail(`hookrelay: unknown command ${command}\n${USAGE}`, 2);
 
 // The only place the CLI reads the environment.
-const { HOOKRELAY_API_URL, HOOKRELAY_API_KEY, SVIX_SERVER_URL, SVIX_TOKEN } = process.env;
+const { HOOKRELAY_API_URL, HOOKRELAY_API_KEY, HOOKRELAY_WS_URL, SVIX_SERVER_URL, SVIX_TOKEN } = process.env;
 if (command === "import-svix") await runImport();
 try {
-  const options = parseListenArgs(rest, { HOOKRELAY_API_URL, HOOKRELAY_API_KEY });
+  const options = parseListenArgs(rest, { HOOKRELAY_API_URL, HOOKRELAY_API_KEY, HOOKRELAY_WS_URL });
   if (options === "help") {
     process.stdout.write(LISTEN_HELP);
     process.exit(0);

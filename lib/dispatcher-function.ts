@@ -31,6 +31,7 @@ export const FUNCTION_ENTRIES = {
   delivery: "functions/delivery/index.ts",
   deadLetter: "functions/dead-letter/index.ts",
   sweeper: "functions/sweeper/index.ts",
+  push: "functions/push/index.ts",
 } as const;
 
 /** One of FUNCTION_ENTRIES. */

@@ -46,6 +46,8 @@ export interface WebhookDispatcherAlarms extends PlatformAlarms, OrderedAlarms {
   readonly unsendableEvents: cloudwatch.Alarm;
   /** The scheduler found a held scheduled message a minute past its deliverAt, or did not run for 5 minutes. */
   readonly scheduleOverdue: cloudwatch.Alarm;
+  /** The WebSocket push function failed (absent with `webSocket: false`). */
+  readonly pushErrors?: cloudwatch.Alarm;
 }
 
 /** What the monitoring watches and how. */
@@ -58,6 +60,8 @@ export interface DispatcherMonitoringProps extends PlatformAlarmsProps {
   readonly deadLetterQueue: sqs.Queue;
   /** The ordered FIFO queue and its dead-letter queue (lib/dispatcher-ordering.ts). */
   readonly ordered: OrderedQueues;
+  /** The WebSocket push's alarm, made with its function (dispatcher-websocket.ts); notified and shown as the others. */
+  readonly pushErrors?: cloudwatch.Alarm;
   readonly maxMessageAge: Duration;
   readonly failureRateThreshold: number;
   readonly alarmTopic?: sns.ITopic;
@@ -77,7 +81,11 @@ function deliveryMetric(
 /** Every alarm of the set, the per-function ones included, in a stable order. */
 export function everyAlarm(alarms: WebhookDispatcherAlarms): cloudwatch.Alarm[] {
   const { functionErrors, functionThrottles, ...single } = alarms;
-  return [...Object.values(single), ...Object.values(functionErrors), ...Object.values(functionThrottles)];
+  return [
+    ...Object.values(single).filter((alarm) => alarm !== undefined),
+    ...Object.values(functionErrors),
+    ...Object.values(functionThrottles),
+  ];
 }
 
 /** The delivery and platform alarms, and the dashboard. */
@@ -154,6 +162,7 @@ export class DispatcherMonitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       }),
       ...createPlatformAlarms(this, props),
+      ...(props.pushErrors && { pushErrors: props.pushErrors }),
     };
     const alarms = everyAlarm(this.alarms);
     if (props.alarmTopic) {

@@ -15,6 +15,15 @@ export const DEFAULT_RETRY_SCHEDULE: string = SETTINGS.retrySchedule.default;
 /** Properties of a WebhookDispatcher. Every one is optional. */
 export interface WebhookDispatcherProps {
   /**
+   * WebSocket push of polling endpoints' feeds (docs/websocket.md): a WebSocket API, the push
+   * function, a keys-only stream on the table and a one-minute sweep. On by default: idle it costs
+   * nothing but the sweep's 43,200 short invocations a month (about $0.01) and the stream's filtered
+   * invocations per batch of feed appends, and a consumer of a polling endpoint should not need a
+   * redeploy to be pushed. `false` leaves all of it out (and the WebSocketUrl output says so).
+   * @default true
+   */
+  readonly webSocket?: boolean;
+  /**
    * Seconds to wait after each failed attempt, comma-separated; its length is the number of retries.
    * The delivery queue's retention and maxReceiveCount are derived from it.
    * @default "5,300,1800,7200,18000,36000,36000" (8 attempts over about 27.5 hours)
@@ -296,6 +305,21 @@ export interface WebhookDispatcherProps {
    * @default 10
    */
   readonly maxPollsPerTenant?: number;
+  /**
+   * Items a WebSocket connection is pushed and has not acked, at most (PUSH_WINDOW, 1 to 1,000).
+   * @default 100
+   */
+  readonly pushWindow?: number;
+  /**
+   * WebSocket connections subscribed to one polling endpoint at once (MAX_SOCKETS_PER_ENDPOINT, 1 to 100).
+   * @default 5
+   */
+  readonly maxSocketsPerEndpoint?: number;
+  /**
+   * WebSocket connections subscribed at once over one tenant's endpoints (MAX_SOCKETS_PER_TENANT).
+   * @default 50
+   */
+  readonly maxSocketsPerTenant?: number;
   /**
    * Reserved concurrency of the feed function, which holds the long polls: the most feed requests
    * in flight (more are throttled: 429 from a function URL, a 5xx from API Gateway), and capacity

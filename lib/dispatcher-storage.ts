@@ -23,7 +23,11 @@ export interface DispatcherStorage {
 }
 
 /** Makes the dispatcher's table, queues and admin key secret in `scope`, in this order. */
-export function addStorage(scope: Construct, settings: ResolvedSettings): DispatcherStorage {
+export function addStorage(
+  scope: Construct,
+  settings: ResolvedSettings,
+  options: { stream?: dynamodb.StreamViewType } = {},
+): DispatcherStorage {
   const { queue, removalPolicy, encryptionKey, billing } = settings;
   // Provisioned: each capacity starts at its minimum and auto scaling moves it (see `billing` in dispatcher-props.ts).
   const capacity =
@@ -39,6 +43,8 @@ export function addStorage(scope: Construct, settings: ResolvedSettings): Dispat
     encryption: encryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
     encryptionKey,
     removalPolicy,
+    // The WebSocket push reads feed slots' keys from it (dispatcher-websocket.ts).
+    ...(options.stream && { stream: options.stream }),
   });
   for (const index of TABLE_DESIGN.indexes) {
     table.addGlobalSecondaryIndex({

@@ -26,6 +26,10 @@ export class WebhookDispatcherStack extends Stack {
       description:
         "Base URL of the polling endpoints' feed (GET v1/endpoints/{id}/feed): the API's own, or the feed function's URL with frontDoor function-url",
     });
+    new CfnOutput(this, "WebSocketUrl", {
+      value: this.dispatcher.webSocketUrl ?? "none (webSocket: false)",
+      description: "WebSocket push URL of polling endpoints' feeds (docs/websocket.md)",
+    });
     new CfnOutput(this, "AdminKeySecretArn", {
       value: adminKeySecret.secretArn,
       description: "Secrets Manager secret holding the admin API key (aws secretsmanager get-secret-value --secret-id <arn>)",

@@ -37,6 +37,7 @@ import { createAlarmTopic, DispatcherMonitoring, type WebhookDispatcherAlarms } 
 import { addOrderedQueues, wireOrdering } from "./dispatcher-ordering.ts";
 import type { WebhookDispatcherProps } from "./dispatcher-props.ts";
 import { addStorage } from "./dispatcher-storage.ts";
+import { addWebSocketPush, PUSH_STREAM_VIEW } from "./dispatcher-websocket.ts";
 import { fairQueuesValue } from "./fair-queues.ts";
 import { resolveSettings } from "./resolved-settings.ts";
 
@@ -65,6 +66,13 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
   /** The HTTP API's access log group (`frontDoor: "http-api"`). */
   public readonly accessLogGroup?: logs.LogGroup;
   public readonly apiFunction: NodejsFunction;
+  /** The WebSocket API of the push (docs/websocket.md); undefined with `webSocket: false`. */
+  public readonly webSocketApi?: apigwv2.WebSocketApi;
+  /** wss://… of the push; undefined with `webSocket: false`. */
+  public readonly webSocketUrl?: string;
+  /** The push function: the WebSocket routes, the table's stream and the sweep. */
+  public readonly pushFunction?: NodejsFunction;
+
   /** Serves GET /v1/endpoints/{id}/feed, whose long polls outlast the API function, on its own reserved concurrency. */
   public readonly feedFunction: NodejsFunction;
   public readonly deliveryFunction: NodejsFunction;
@@ -97,7 +105,8 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
     // Made first: with an imported key it refuses the props before anything is bundled.
     const emailTopic = !props.alarmTopic && props.alarmEmail ? createAlarmTopic(this, props.alarmEmail, encryptionKey) : undefined;
 
-    const storage = addStorage(this, settings);
+    const webSocket = props.webSocket ?? true;
+    const storage = addStorage(this, settings, webSocket ? { stream: PUSH_STREAM_VIEW } : {});
     ({
       table: this.table,
       deadLetterQueue: this.deadLetterQueue,
@@ -264,6 +273,23 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
     updateReadersFirst([this.apiFunction, this.feedFunction], [this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction]);
 
     this.alarmTopic = props.alarmTopic ?? emailTopic;
+    let pushErrors: cloudwatch.Alarm | undefined;
+    if (webSocket) {
+      const push = addWebSocketPush(this, {
+        common,
+        environment: apiEnvironment,
+        table: this.table,
+        indexNames,
+        adminKeySecret: this.adminKeySecret,
+        functionErrorThreshold: settings.functionErrorThreshold,
+      });
+      this.webSocketApi = push.api;
+      this.webSocketUrl = push.url;
+      this.pushFunction = push.push.function;
+      pushErrors = push.errorsAlarm;
+      // /v1/health tells it, from the API and from the feed function.
+      for (const fn of [this.apiFunction, this.feedFunction]) fn.addEnvironment("WEBSOCKET_URL", push.url);
+    }
     const monitoring = new DispatcherMonitoring(this, "Monitoring", {
       httpApi: this.httpApi,
       // The feed's own URL too: its 5xx are the API's to the consumers that poll it.
@@ -272,6 +298,7 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
       slowQueue: this.slowQueue,
       deadLetterQueue: this.deadLetterQueue,
       ordered,
+      ...(pushErrors && { pushErrors }),
       functions: {
         api: this.apiFunction,
         feed: this.feedFunction,
@@ -321,6 +348,13 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
 
   /** Every function of the dispatcher. */
   private allFunctions(): NodejsFunction[] {
-    return [this.apiFunction, this.feedFunction, this.deliveryFunction, this.deadLetterFunction, this.sweeperFunction];
+    return [
+      this.apiFunction,
+      this.feedFunction,
+      this.deliveryFunction,
+      this.deadLetterFunction,
+      this.sweeperFunction,
+      ...(this.pushFunction ? [this.pushFunction] : []),
+    ];
   }
 }

@@ -21,6 +21,14 @@ const whole = (env: string, value: number, min: number, max: number, unit: Setti
 /** The whole-number settings, checked by the same reader as the functions' settings. */
 export const LOCAL_SETTINGS = {
   port: whole("PORT", 3000, 0, 65_535, "count", "the API's port on 127.0.0.1 (0: any free port)"),
+  wsPort: whole(
+    "WS_PORT",
+    3001,
+    0,
+    65_535,
+    "count",
+    "the WebSocket push server's port on 127.0.0.1 (0: any free port); unset, PORT + 1 (any free port when PORT is 0)",
+  ),
   receiverPort: whole("RECEIVER_PORT", 4000, 1, 65_535, "count", "the port of `npm run receiver`, which the walkthrough uses"),
   concurrency: whole("LOCAL_CONCURRENCY", 4, 1, 1_000, "count", "delivery pollers of the fast lane"),
   slowConcurrency: whole("LOCAL_SLOW_CONCURRENCY", 4, 1, 1_000, "count", "delivery pollers of the slow lane"),
@@ -42,6 +50,7 @@ const OUTAGE_TARGETS = ["dynamodb", "sqs"] as const;
 /** What `npm start` reads from its environment, checked. */
 export interface LocalSettings {
   port: number;
+  wsPort: number;
   receiverPort: number;
   /** DATA_DIR, `.data` when unset. */
   dataDir: string;
@@ -71,6 +80,7 @@ export function readLocalSettings(env: Env): Readonly<LocalSettings> {
   if (wrong !== undefined) throw new ConfigError(`LOCAL_OUTAGE_TARGETS must be dynamodb, sqs or both (comma-separated), got "${wrong}"`);
   return Object.freeze({
     port: read("port", env),
+    wsPort: env.WS_PORT ? read("wsPort", env) : read("port", env) === 0 ? 0 : Math.min(read("port", env) + 1, 65_535),
     receiverPort: read("receiverPort", env),
     dataDir: env.DATA_DIR || ".data",
     concurrency: read("concurrency", env),

@@ -19,6 +19,7 @@ async function start() {
   const dataDir = values["in-memory"] ? undefined : settings.dataDir;
   const stack = await startLocalStack({
     port: settings.port,
+    wsPort: settings.wsPort,
     dataDir,
     deadLetterConsumer: !values["no-dead-letter-consumer"],
     concurrency: settings.concurrency,
@@ -38,8 +39,18 @@ async function start() {
 const { stack, settings, dataDir, values } = await start().catch((error: unknown) => failStartup("npm start", error));
 
 if (values["ready-json"]) {
-  const { apiUrl, sqsUrl, dynamoUrl, deliveryQueueUrl, slowQueueUrl, deadLetterQueueUrl, listening } = stack;
-  const ready = { pid: process.pid, apiUrl, sqsUrl, dynamoUrl, deliveryQueueUrl, slowQueueUrl, deadLetterQueueUrl, listening };
+  const { apiUrl, websocketUrl, sqsUrl, dynamoUrl, deliveryQueueUrl, slowQueueUrl, deadLetterQueueUrl, listening } = stack;
+  const ready = {
+    pid: process.pid,
+    apiUrl,
+    websocketUrl,
+    sqsUrl,
+    dynamoUrl,
+    deliveryQueueUrl,
+    slowQueueUrl,
+    deadLetterQueueUrl,
+    listening,
+  };
   process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
 }
 if (!values.quiet) {
@@ -47,6 +58,7 @@ if (!values.quiet) {
   process.stdout.write(
     walkthroughText({
       api: stack.apiUrl,
+      websocket: stack.websocketUrl,
       key: stack.adminKey,
       dataDir,
       receiverPort: settings.receiverPort,

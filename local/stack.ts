@@ -16,9 +16,10 @@ import { startLaneThread } from "./lane-thread.ts";
 import { ensureOrderedQueues } from "./ordered-queues.ts";
 import { ensureQueues, ensureTable } from "./provision.ts";
 import { startSqsEventSource } from "./sqs-event-source.ts";
+import { LocalSocketChannel, startWsServer } from "./ws-server.ts";
 
 /** The Lambda functions the local stack runs. */
-export type FunctionName = "api" | "delivery" | "dead-letter" | "sweeper";
+export type FunctionName = "api" | "delivery" | "dead-letter" | "sweeper" | "push";
 
 /** A Lambda handler as the stack drives it. */
 export type Handler<E = never, R = unknown> = (event: E, context: Context) => Promise<R>;
@@ -48,6 +49,8 @@ export interface StackHooks {
 
 export interface LocalStackOptions {
   port: number;
+  /** The WebSocket push server's port on 127.0.0.1 (0: any free port). @default 0 */
+  wsPort?: number;
   /** Where DynamoDB and SQS keep their data; undefined runs in memory. */
   dataDir: string | undefined;
   deadLetterConsumer: boolean;
@@ -146,6 +149,27 @@ export async function startLocalStack(options: LocalStackOptions) {
   const ordered = await ensureOrderedQueues(sqsClient, settings.visibilityTimeoutSeconds, settings.deadLetterRetentionSeconds);
   process.env.ORDERED_QUEUE_URL = ordered.orderedQueueUrl;
 
+  // The push server starts first: the API tells its URL (WEBSOCKET_URL) from its configuration. Its
+  // handler is bound once the modules are loaded; a frame before that waits for it.
+  const channel = new LocalSocketChannel();
+  let bindPush!: (handler: Handler) => void;
+  const pushHandler = new Promise<Handler>((resolve) => {
+    bindPush = resolve;
+  });
+  const wsServer = await startWsServer(
+    async (event, context) => (await pushHandler)(event as never, context),
+    channel,
+    options.wsPort ?? 0,
+    (error) => options.log(`error push: ${String(error)}`),
+  ).catch(async (error: unknown) => {
+    await Promise.all([sqs.stop(), dynamo.stop(), ...proxies.map((p) => p.stop()), ...fronts.map((f) => f.stop())]);
+    for (const f of forget) f();
+    lock?.release();
+    throw error;
+  });
+  own(wsServer.url.replace(/^ws:/, "http:"));
+  process.env.WEBSOCKET_URL = wsServer.url;
+
   // The same modules Lambda loads, imported once the environment is in place.
   const entries = {
     api: await import("../functions/api/index.ts"),
@@ -153,10 +177,20 @@ export async function startLocalStack(options: LocalStackOptions) {
     "dead-letter": await import("../functions/dead-letter/index.ts"),
     sweeper: await import("../functions/sweeper/index.ts"),
   };
-  const handlerOf = (name: FunctionName) => {
+  const handlerOf = (name: Exclude<FunctionName, "push">) => {
     const handler = entries[name].handler as unknown as Handler;
     return hooks.wrapHandler ? hooks.wrapHandler(name, handler) : handler;
   };
+  {
+    const [{ createPushHandler }, { pushDeps }, { createRuntime }] = await Promise.all([
+      import("../functions/push/handler.ts"),
+      import("../functions/push/wiring.ts"),
+      import("../functions/runtime.ts"),
+    ]);
+    const runtime = createRuntime("push");
+    const handler = createPushHandler(pushDeps(runtime, channel), runtime.log) as unknown as Handler;
+    bindPush(hooks.wrapHandler ? hooks.wrapHandler("push", handler) : handler);
+  }
 
   const onError = (where: string) => (error: unknown) => options.log(`error ${where}: ${String(error)}`);
   // The API's port is known, and registered as the stack's own, before any delivery is polled.
@@ -164,6 +198,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     Promise.all([customer.stop().then(() => sqs.stop()), dynamo.stop(), ...proxies.map((p) => p.stop()), ...fronts.map((f) => f.stop())]);
   // The port is the caller's choice and may be taken: what started is stopped before the error goes up.
   const gateway = await startHttpGateway(handlerOf("api") as never, options.port, onError("api")).catch(async (error: unknown) => {
+    await wsServer.stop();
     await stopEmulators();
     for (const f of forget) f();
     lock?.release();
@@ -258,6 +293,8 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   return {
     apiUrl: gateway.url,
+    /** The WebSocket push URL (ws://127.0.0.1:…). */
+    websocketUrl: wsServer.url,
     adminKey: process.env.ADMIN_API_KEY as string,
     dynamoUrl: dynamo.url,
     sqsUrl: sqs.url,
@@ -280,7 +317,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     /** Graceful stop: no new requests, no new polls, in-flight batches finish, then the emulators close. */
     async stop(): Promise<void> {
       await Promise.all([sweep.stop(), schedule.stop()]);
-      await gateway.stop();
+      await Promise.all([gateway.stop(), wsServer.stop()]);
       await Promise.all([stopDelivery(), ...deadLetterSources.map((source) => source.stop())]);
       await stopEmulators();
       for (const f of forget) f();

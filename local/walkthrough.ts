@@ -31,6 +31,8 @@ export function walkthroughSecret(dataDir: string | undefined): string {
 /** What the walkthrough needs to know about the running stack. */
 export interface WalkthroughFacts {
   api: string;
+  /** The WebSocket push URL. */
+  websocket?: string;
   key: string;
   dataDir: string | undefined;
   receiverPort: number;
@@ -38,7 +40,7 @@ export interface WalkthroughFacts {
 }
 
 /** The banner and walkthrough, as printed. */
-export function walkthroughText({ api, key, dataDir, receiverPort, secret }: WalkthroughFacts): string {
+export function walkthroughText({ api, websocket, key, dataDir, receiverPort, secret }: WalkthroughFacts): string {
   const auth = `-H 'authorization: Bearer ${key}'`;
   const json = `${auth} -H 'content-type: application/json'`;
   const receiver = `http://127.0.0.1:${receiverPort}/webhooks`;
@@ -46,7 +48,7 @@ export function walkthroughText({ api, key, dataDir, receiverPort, secret }: Wal
   return `
 hookrelay local stack
   API        ${api}   (health: ${api}/v1/health)
-  Console    ${api}/console   (sign in with the admin key)
+  Console    ${api}/console   (sign in with the admin key)${websocket === undefined ? "" : `\n  WebSocket  ${websocket}   (push of polling endpoints' feeds: docs/websocket.md)`}
   Admin key  ${key}
   Data       ${data}
 

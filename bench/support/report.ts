@@ -14,6 +14,7 @@ import { type LaneCyclingResult, laneCyclingReport } from "../stages/lane-cyclin
 import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
 import type { OrderedResult } from "../stages/ordered.ts";
 import type { ScheduleResult } from "../stages/schedule.ts";
+import type { PushLatency } from "../stages/websocket.ts";
 import { billItemsSection } from "./cost-items.ts";
 import { leversSection } from "./cost-print.ts";
 import { feedMemorySection } from "./feed-memory-report.ts";
@@ -26,6 +27,8 @@ export interface BenchReport {
   ordered?: OrderedResult;
   /** Deliveries per second into a local SQS destination (bench/stages/aws-destination.ts); its table is bench/results/aws-destination.md. */
   awsDestination?: AwsDestinationResult;
+  /** Emit-to-push against a long poll (bench/stages/websocket.ts). */
+  websocket?: PushLatency[];
   startedAt: string;
   seconds: number;
   machine: { node: string; cpus: number; cpuModel: string; platform: string };

@@ -21,6 +21,8 @@ export interface ListenApi {
   getSecret(id: string): Promise<string>;
   deleteEndpoint(id: string): Promise<void>;
   readFeed(id: string, query: { cursor?: string; wait: number; limit: number }, signal: AbortSignal): Promise<FeedPage>;
+  /** The WebSocket push URL GET /v1/health tells, or undefined when the API has none. */
+  websocketUrl(): Promise<string | undefined>;
 }
 
 // A long poll holds up to `wait` seconds; this is the margin on top of it before the call counts as lost.
@@ -94,6 +96,10 @@ export function httpListenApi(apiUrl: string, apiKey: string): ListenApi {
     },
     async deleteEndpoint(id) {
       await call("DELETE", endpointPath(id));
+    },
+    async websocketUrl() {
+      const url = ((await call("GET", "/v1/health")) as { websocketUrl?: string | null } | undefined)?.websocketUrl;
+      return typeof url === "string" && /^wss?:\/\//.test(url) && URL.canParse(url) ? url : undefined;
     },
     async readFeed(id, query, signal) {
       const params = new URLSearchParams({ wait: String(query.wait), limit: String(query.limit) });

@@ -3,6 +3,7 @@ import type { FeedItem, ListenApi } from "./api.ts";
 import { ApiAnswerError, ApiUnreachableError, ListenError } from "./errors.ts";
 import { type LocalAnswer, retryDelayMs } from "./forward.ts";
 import type { ListenOptions } from "./options.ts";
+import { type PageSource, pollSource, pushSource } from "./sources.ts";
 import { type ListenState, loadState, lockState, removeState, saveState, stateFile } from "./state.ts";
 
 /** What the listener touches, passed in so the loop can run on fakes. */
@@ -66,8 +67,36 @@ async function openEndpoint(options: ListenOptions, api: ListenApi, file: string
 
 async function forwardFeed(options: ListenOptions, deps: ListenDeps, file: string, state: ListenState, signal: AbortSignal) {
   const failures = { count: 0 };
+  const poll = (at: ListenState, stop: AbortSignal) => readPage(deps, file, at, stop, failures);
+  const source: PageSource =
+    options.transport === "poll"
+      ? pollSource({ poll })
+      : pushSource(
+          { api: deps.api, print: deps.print, random: deps.random, poll },
+          {
+            transport: options.transport,
+            apiKey: options.apiKey,
+            endpointId: state.endpointId,
+            ...(options.wsUrl !== undefined && { wsUrl: options.wsUrl }),
+          },
+        );
+  try {
+    await forwardPages(options, deps, file, state, signal, source);
+  } finally {
+    source.close();
+  }
+}
+
+async function forwardPages(
+  options: ListenOptions,
+  deps: ListenDeps,
+  file: string,
+  state: ListenState,
+  signal: AbortSignal,
+  source: PageSource,
+) {
   while (!signal.aborted) {
-    const page = await readPage(deps, file, state, signal, failures);
+    const page = await source.read(state, signal);
     if (page === undefined) continue;
     let outcome: Delivery = "answered";
     for (const item of page.items) {
@@ -79,11 +108,15 @@ async function forwardFeed(options: ListenOptions, deps: ListenDeps, file: strin
     }
     if (outcome === "stopped") return;
     // The rest of the page is read again from the same cursor; the items already answered are skipped.
-    if (outcome === "stale") continue;
+    if (outcome === "stale") {
+      source.reset();
+      continue;
+    }
     if (page.cursor !== state.cursor || state.done.length > 0) {
       Object.assign(state, { cursor: page.cursor, done: [] });
       await saveState(file, state);
     }
+    source.answered(page.cursor);
   }
 }
 
@@ -171,6 +204,7 @@ function printBanner(
     ...(options.endpointId === undefined ? [`  Events      ${options.events.length > 0 ? options.events.join(", ") : "every type"}`] : []),
     `  Forward to  ${options.forwardTo.href}`,
     `  State       ${opened.file}`,
+    `  Transport   ${options.transport === "auto" ? "auto (WebSocket push, long polling while it cannot connect)" : options.transport}`,
     "Waiting for webhooks; one line per delivery (time, type, webhook-id, local status, duration). Ctrl-C stops.",
   ];
   for (const line of lines) print(line);

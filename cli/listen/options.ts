@@ -17,12 +17,20 @@ export interface ListenOptions {
   secret?: string;
   /** Where cursors are kept across restarts, one file per API and endpoint. */
   stateDir: string;
+  /** How items arrive: WebSocket push falling back to long polling (`auto`), or only one of them. */
+  transport: Transport;
+  /** The WebSocket URL from --ws or HOOKRELAY_WS_URL; undefined: the one GET /v1/health tells. */
+  wsUrl?: string;
 }
+
+/** `--transport`: `auto` pushes over WebSocket and long polls while it cannot; `ws` and `poll` never fall back. */
+export type Transport = "auto" | "ws" | "poll";
 
 /** The environment variables the CLI reads (the same names as the TypeScript client's example in docs/api.md). */
 export interface ListenEnv {
   HOOKRELAY_API_URL?: string;
   HOOKRELAY_API_KEY?: string;
+  HOOKRELAY_WS_URL?: string;
 }
 
 /** The flags of `listen`; `--help` documents each of them. */
@@ -34,6 +42,8 @@ export const LISTEN_FLAGS = {
   api: { type: "string" },
   key: { type: "string" },
   "state-dir": { type: "string" },
+  transport: { type: "string" },
+  ws: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -56,6 +66,10 @@ Options:
   --key <key>          an API key, a tenant key or the admin key (default: $HOOKRELAY_API_KEY)
   --state-dir <dir>    where the cursor is kept across restarts, one file per API and endpoint
                        (default: ~/.hookrelay/listen)
+  --transport <t>      auto (default): WebSocket push, long polling while it cannot connect;
+                       ws: push only; poll: long polling only (docs/websocket.md)
+  --ws <url>           the WebSocket push URL (default: $HOOKRELAY_WS_URL, else the one
+                       GET /v1/health tells)
   -h, --help           this text
 
 Guarantees:
@@ -101,7 +115,16 @@ export function parseListenArgs(args: string[], env: ListenEnv, home = homedir()
   if (secret !== undefined && !isValidSecret(secret))
     throw new UsageError("--secret must be whsec_ followed by the base64 of 24 to 64 bytes");
   const stateDir = values["state-dir"] ?? join(home, ".hookrelay", "listen");
+  const transport = values.transport ?? "auto";
+  if (transport !== "auto" && transport !== "ws" && transport !== "poll")
+    throw new UsageError(`--transport must be auto, ws or poll, got ${transport}`);
+  const wsUrl = (values.ws ?? env.HOOKRELAY_WS_URL ?? "").replace(/\/+$/, "");
+  if (wsUrl !== "" && (!/^wss?:\/\//.test(wsUrl) || !URL.canParse(wsUrl)))
+    throw new UsageError(`--ws must be a ws:// or wss:// URL, got ${wsUrl}`);
+  if (wsUrl !== "" && transport === "poll") throw new UsageError("--ws names the WebSocket URL; --transport poll never uses it");
   return {
+    transport,
+    ...(wsUrl !== "" && { wsUrl }),
     forwardTo,
     apiUrl,
     apiKey,

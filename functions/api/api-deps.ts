@@ -28,6 +28,8 @@ export interface ApiDeps extends CreateEndpointDeps, Omit<IntakeDeps, "eventType
   feedUrl?: string;
   /** What the Svix face (/api/v1) remembers: idempotency keys' answers, message ids' events. */
   svixMemo: SvixMemo;
+  /** WEBSOCKET_URL: the WebSocket push URL, when the stack has one; /v1/health tells it. */
+  websocketUrl?: string;
   /** The lane settings an endpoint's way back to the fast lane is shown by. */
   laneExit: LaneExitRule;
   /** Tenant deletions: the tombstone and job (DELETE /v1/tenants/{id}); the eraser's steps name the job's first. */

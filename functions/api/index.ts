@@ -57,6 +57,7 @@ export const handler = runtime.budget.wrap(
       pollLimits: { perEndpoint: config.maxPollsPerEndpoint, perTenant: config.maxPollsPerTenant },
       apiRoutes: config.apiRoutes,
       feedUrl: config.feedUrl,
+      websocketUrl: config.websocketUrl,
       sleep: realSleep,
       timeLeftMs: () => runtime.budget.remainingMs(),
     },

@@ -7,7 +7,7 @@ import type { Route } from "./route.ts";
  * The service's own routes: health and the API document. Both are public.
  */
 
-/** GET /v1/health; `feedUrl` says where long polls go (null: this same URL), so that clients and the console find the feed. */
+/** GET /v1/health; `feedUrl` says where long polls go (null: this same URL) and `websocketUrl` where pushes are, so that clients and the console find the feed. */
 export const healthRoute: Route = {
   method: "GET",
   path: "/v1/health",
@@ -18,10 +18,15 @@ export const healthRoute: Route = {
       operationId: "getHealth",
       tag: "Service",
       summary: "Health check",
-      success: { status: 200, description: "The API answers", schema: R.Health, example: { status: "ok", feedUrl: null } },
+      success: {
+        status: 200,
+        description: "The API answers",
+        schema: R.Health,
+        example: { status: "ok", feedUrl: null, websocketUrl: null },
+      },
     };
   },
-  handler: async (_e, _caller, deps) => json(200, { status: "ok", feedUrl: deps.feedUrl ?? null }),
+  handler: async (_e, _caller, deps) => json(200, { status: "ok", feedUrl: deps.feedUrl ?? null, websocketUrl: deps.websocketUrl ?? null }),
 };
 
 /** GET /v1/openapi.json: the document, unpacked from its generated copy on the first request. */

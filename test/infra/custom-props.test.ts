@@ -139,9 +139,9 @@ describe("a second app with non-default props", () => {
     expect(functionProps(template, stack, dispatcher.sweeperFunction).MemorySize).toBe(128);
     // The feed function's own size, whatever the API's.
     expect(functionProps(template, stack, dispatcher.feedFunction!).MemorySize).toBe(384);
-    // One log group per function (five, the feed's included) and the API's access log.
+    // One log group per function (six, the feed's and the push's included) and the API's access log.
     const groups = Object.values(resourcesOfType(template, "AWS::Logs::LogGroup"));
-    expect(groups).toHaveLength(6);
+    expect(groups).toHaveLength(7);
     for (const group of groups) expect(group.Properties?.RetentionInDays).toBe(90);
   });
 
@@ -181,8 +181,9 @@ describe("a second app with non-default props", () => {
     template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "oncall@example.com", TopicArn: ref(topicId) });
     const alarms = Object.values(resourcesOfType(template, "AWS::CloudWatch::Alarm"));
     // The five delivery alarms (unsendableEvents included), the scheduler's, the two ordered ones, errors
-    // and throttles of each of the five functions, the API's 5xx and the table's read and write throttling.
-    expect(alarms).toHaveLength(5 + 1 + 2 + 2 * 5 + 3);
+    // and throttles of each of the five functions, the API's 5xx, the table's read and write throttling,
+    // and the WebSocket push's errors.
+    expect(alarms).toHaveLength(5 + 1 + 2 + 2 * 5 + 3 + 1);
     expect(alarms).toHaveLength(everyAlarm(dispatcher.alarms).length);
     for (const alarm of alarms) {
       expect(alarm.Properties?.AlarmActions).toEqual([ref(topicId)]);
@@ -222,6 +223,7 @@ describe("a second app with non-default props", () => {
       "oldestMessageAge",
       "scheduleOverdue",
       "orderedDeadLetters",
+      "pushErrors",
       "slowLaneMessageAge",
       "stuckOrderedEndpoint",
       "tableReadThrottles",
@@ -237,9 +239,9 @@ describe("a second app with non-default props", () => {
     expect(nagFindings(stack)).toEqual([]);
     expect(nagFindings(keyStack)).toEqual([]);
     const hidden = nagFindings(stack, { ignoreAcknowledgments: true });
-    // One per function (the API, the feed, the delivery worker, the dead-letter consumer and the sweeper),
-    // and the AWS destinations' session role (test/infra/destinations.test.ts).
-    expect(hidden.filter((f) => f.startsWith("AwsSolutions-IAM5[Resource::*]"))).toHaveLength(6);
+    // One per function (the API, the feed, the delivery worker, the dead-letter consumer, the sweeper and
+    // the push), and the AWS destinations' session role (test/infra/destinations.test.ts).
+    expect(hidden.filter((f) => f.startsWith("AwsSolutions-IAM5[Resource::*]"))).toHaveLength(7);
   });
 });
 
@@ -280,7 +282,11 @@ describe('frontDoor: "function-url"', () => {
   }, SYNTH_TIMEOUT_MS);
 
   it("serves the API from the API function's own URL, with no API Gateway, bounded by its reserved concurrency", () => {
-    expect(Object.keys(resourcesOfType(urlTemplate, "AWS::ApiGatewayV2::Api"))).toEqual([]);
+    // No HTTP API (the WebSocket push's API is one of its own).
+    const httpApis = Object.values(resourcesOfType(urlTemplate, "AWS::ApiGatewayV2::Api")).filter(
+      (api) => api.Properties?.ProtocolType === "HTTP",
+    );
+    expect(httpApis).toEqual([]);
     expect(urlDispatcher.httpApi).toBeUndefined();
     const apiFunctionId = logicalId(urlStack, urlDispatcher.apiFunction);
     urlTemplate.hasResourceProperties("AWS::Lambda::Url", {

@@ -39,6 +39,7 @@ const STATEFUL: { what: string; path: string[]; type: string }[] = [
   { what: "the dead-letter consumer's log group", path: ["Dispatcher", "DeadLetter", "Logs", "Resource"], type: "AWS::Logs::LogGroup" },
   { what: "the sweeper's log group", path: ["Dispatcher", "Sweeper", "Logs", "Resource"], type: "AWS::Logs::LogGroup" },
   { what: "the feed function's log group", path: ["Dispatcher", "Feed", "Logs", "Resource"], type: "AWS::Logs::LogGroup" },
+  { what: "the push function's log group", path: ["Dispatcher", "Push", "Logs", "Resource"], type: "AWS::Logs::LogGroup" },
   { what: "the HTTP API's access log group", path: ["Dispatcher", "AccessLogs", "Resource"], type: "AWS::Logs::LogGroup" },
 ];
 

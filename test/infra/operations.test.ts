@@ -83,9 +83,9 @@ describe("alarms on the platform", () => {
         });
       }
     }
-    // The five delivery alarms (unsendableEvents included), the two ordered ones, the scheduler's, two per function, the API's 5xx and the table's reads and writes.
+    // The five delivery alarms (unsendableEvents included), the two ordered ones, the scheduler's, two per function, the API's 5xx, the table's reads and writes, and the push's errors.
     const count = Object.keys(resourcesOfType(template, "AWS::CloudWatch::Alarm")).length;
-    expect(count).toBe(5 + 2 + 1 + 2 * functions.length + 3);
+    expect(count).toBe(5 + 2 + 1 + 2 * functions.length + 3 + 1);
     expect(everyAlarm(dispatcher.alarms)).toHaveLength(count);
   });
 

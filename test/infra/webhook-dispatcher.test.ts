@@ -42,8 +42,8 @@ const ref = (id: string) => ({ Ref: id });
 const arnOf = (id: string) => ({ "Fn::GetAtt": [id, "Arn"] });
 
 describe("functions", () => {
-  it("are five arm64 nodejs24.x functions with an ESM handler, source maps off (the sourceMaps default), and a log group each", () => {
-    template.resourceCountIs("AWS::Lambda::Function", 5);
+  it("are six arm64 nodejs24.x functions (the WebSocket push included) with an ESM handler, source maps off (the sourceMaps default), and a log group each", () => {
+    template.resourceCountIs("AWS::Lambda::Function", 6);
     for (const { fn } of fns) {
       const props = functionProps(template, stack, fn);
       expect(props.Runtime).toBe("nodejs24.x");
@@ -396,7 +396,10 @@ describe("HTTP API", () => {
   });
 
   it("logs every request as JSON to its own log group, without headers, and is throttled", () => {
-    const stage = Object.values(resourcesOfType(template, "AWS::ApiGatewayV2::Stage"));
+    // The HTTP API's stage (the WebSocket API's is test/infra/websocket.test.ts's).
+    const stage = Object.values(resourcesOfType(template, "AWS::ApiGatewayV2::Stage")).filter(
+      (s) => s.Properties?.StageName === "$default",
+    );
     expect(stage).toHaveLength(1);
     const props = stage[0]?.Properties as Json;
     expect(props.StageName).toBe("$default");

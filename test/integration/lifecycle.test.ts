@@ -95,6 +95,10 @@ const PATTERNS: Record<keyof typeof keys, "made" | string> = {
   tenantScheduled: "made",
   tenantScheduledSort: "made",
   scheduledCount: "made",
+  pushConnection:
+    "a WebSocket connection's record and position: closed by the push's recheck once the tenant's endpoints are gone, removed on disconnect or by its TTL",
+  pushEndpoint: "the index entry of a connection record (pushConnection)",
+  pushConnections: "the index entry of a connection record (pushConnection)",
   svixMemo:
     "not found by tenant: each entry its own partition, kept 12 h (an idempotency key's answer) or as long as the event (a msg_ id's event id, which names no payload); docs/lifecycle.md says so",
 };

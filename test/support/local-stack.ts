@@ -39,6 +39,8 @@ export function startProcess(options: { args: string[]; env?: Record<string, str
 
 export interface RunningStack {
   apiUrl: string;
+  /** The WebSocket push URL (ws://127.0.0.1:…). */
+  websocketUrl: string;
   sqsUrl: string;
   dynamoUrl: string;
   /** Every URL the stack listens on: its API, emulators and proxies. */
@@ -124,6 +126,7 @@ export async function startStack(
       return out.Messages ?? [];
     },
     apiUrl,
+    websocketUrl: ready.websocketUrl as string,
     sqsUrl: ready.sqsUrl as string,
     dynamoUrl: ready.dynamoUrl as string,
     listening: ready.listening,

@@ -194,7 +194,11 @@ describe("which function serves what", () => {
     }
     expect((await t.call("GET", `/v1/endpoints/${id}/feed?wait=0`)).statusCode).toBe(200);
     expect((await t.call("GET", `/v1/endpoints/${id}/feed`)).statusCode).toBe(200);
-    expect((await t.call("GET", "/v1/health", { key: null })).json).toEqual({ status: "ok", feedUrl: "https://feed.example/" });
+    expect((await t.call("GET", "/v1/health", { key: null })).json).toEqual({
+      status: "ok",
+      feedUrl: "https://feed.example/",
+      websocketUrl: null,
+    });
   });
 
   it("the feed function (API_ROUTES=feed) answers the feed and health only, every other route 404", async () => {
@@ -207,7 +211,7 @@ describe("which function serves what", () => {
     const call = async (method: string, path: string) =>
       feedOnly(apiEvent(method, path, method === "GET" || method === "DELETE" ? {} : { body: {} }), {} as Context);
     expect((await call("GET", `/v1/endpoints/${id}/feed`)).statusCode).toBe(200);
-    expect(JSON.parse((await call("GET", "/v1/health")).body as string)).toEqual({ status: "ok", feedUrl: null });
+    expect(JSON.parse((await call("GET", "/v1/health")).body as string)).toEqual({ status: "ok", feedUrl: null, websocketUrl: null });
     for (const op of ROUTES) {
       if (op.path === "/v1/health" || op.path === "/v1/endpoints/{id}/feed") continue;
       const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => (name === "id" ? id : "x"));

@@ -37,6 +37,7 @@ function scriptedApi(answers: FeedAnswer[], stop: AbortController) {
     createPollingEndpoint: async () => ({ id: "ep_new", secret: "whsec_new" }),
     endpointExists: async (id) => id === "ep_1",
     getSecret: async () => "whsec_1",
+    websocketUrl: async () => undefined,
     deleteEndpoint: async (id) => {
       deleted.push(id);
     },
@@ -59,6 +60,7 @@ function options(stateDir: string, endpointId?: string): ListenOptions {
     forwardTo: new URL("http://127.0.0.1:4000/"),
     apiUrl: "http://127.0.0.1:3000",
     apiKey: "k",
+    transport: "poll",
     events: [],
     stateDir,
     ...(endpointId !== undefined && { endpointId }),

@@ -24,9 +24,28 @@ describe("listen's command line", () => {
       apiKey: "hrk_env",
       events: [],
       stateDir: "/home/u/.hookrelay/listen",
+      transport: "auto",
     });
     const flags = parseListenArgs([...FORWARD, "--api", "https://api.example.com", "--key", "hrk_flag", "--state-dir", "/s"], ENV);
     expect(flags).toMatchObject({ apiUrl: "https://api.example.com", apiKey: "hrk_flag", stateDir: "/s" });
+  });
+
+  it("takes --transport auto, ws or poll and the WebSocket URL from --ws or HOOKRELAY_WS_URL, refusing anything else with exit code 2", () => {
+    for (const transport of ["auto", "ws", "poll"])
+      expect(parseListenArgs([...FORWARD, "--transport", transport], ENV)).toMatchObject({ transport });
+    expect(parseListenArgs(FORWARD, { ...ENV, HOOKRELAY_WS_URL: "wss://ws.example/live" })).toMatchObject({
+      wsUrl: "wss://ws.example/live",
+    });
+    expect(parseListenArgs([...FORWARD, "--ws", "ws://127.0.0.1:3001/"], { ...ENV, HOOKRELAY_WS_URL: "wss://x" })).toMatchObject({
+      wsUrl: "ws://127.0.0.1:3001",
+    });
+    for (const wrong of [
+      ["--transport", "push"],
+      ["--ws", "http://127.0.0.1:3001"],
+      ["--ws", "wss://x", "--transport", "poll"],
+    ]) {
+      expect(() => parseListenArgs([...FORWARD, ...wrong], ENV)).toThrow(expect.objectContaining({ exitCode: 2 }));
+    }
   });
 
   it("takes event types comma-separated or repeated, once each and sorted", () => {

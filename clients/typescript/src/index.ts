@@ -2,12 +2,14 @@ import createFetchClient, { type Client } from "openapi-fetch";
 import { Webhook } from "standardwebhooks";
 import { HookrelayError } from "./errors.ts";
 import { Paginated } from "./paginated.ts";
+import { followPush } from "./push.ts";
 import type { components, operations, paths } from "./schema.ts";
 
 export { type ErrorCode, type ErrorDetail, HookrelayError } from "./errors.ts";
 export { type Page, Paginated } from "./paginated.ts";
 
 export type { components, operations, paths };
+export { PushClosedError } from "./push.ts";
 
 type Schemas = components["schemas"];
 export type Endpoint = Schemas["Endpoint"];
@@ -204,6 +206,30 @@ export class HookrelayClient {
       cursor = page.cursor;
       options.onCursor?.(cursor);
     }
+  }
+
+  /**
+   * A polling endpoint's feed, pushed over the WebSocket (docs/websocket.md): every item in feed
+   * order as it is appended, each acked once the next is asked for, reconnecting from the last
+   * cursor on 4000, 1001 and 1006; a refusal (4401, 4404, 4409, …) throws PushClosedError. The URL
+   * is `websocketUrl` of GET /v1/health unless given. Needs a global WebSocket (browsers, Node 22+).
+   */
+  async *push(
+    id: string,
+    options: { cursor?: string; websocketUrl?: string; signal?: AbortSignal; onCursor?: (cursor: string) => void } = {},
+  ): AsyncGenerator<FeedItem> {
+    const url = options.websocketUrl ?? (await this.health()).websocketUrl;
+    if (!url) throw new Error("This API has no WebSocket push (GET /v1/health tells websocketUrl null)");
+    yield* followPush({
+      url,
+      apiKey: this.options.apiKey,
+      endpointId: id,
+      ...(options.cursor !== undefined && { cursor: options.cursor }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.onCursor && { onCursor: options.onCursor }),
+      readOne: async (cursor) => (await this.feedRead(id, { ...(cursor !== undefined && { cursor }), limit: 1, wait: 0 })).items[0],
+      pause,
+    });
   }
 
   /** GET /v1/endpoints/{id}/attempts, newest first, page by page. */

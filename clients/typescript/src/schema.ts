@@ -1371,6 +1371,8 @@ export interface components {
             status: "ok";
             /** @description Base URL of GET /v1/endpoints/{id}/feed when long polls are served elsewhere (the feed function's own URL); null: this same URL */
             feedUrl: string | null;
+            /** @description The WebSocket push URL (docs/websocket.md): `wss://…` in AWS, `ws://127.0.0.1:…` locally; null when the stack has none */
+            websocketUrl: string | null;
         };
         FeedPage: {
             items: components["schemas"]["FeedItem"][];
@@ -1440,7 +1442,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "status": "ok",
-                     *       "feedUrl": null
+                     *       "feedUrl": null,
+                     *       "websocketUrl": null
                      *     }
                      */
                     "application/json": components["schemas"]["Health"];

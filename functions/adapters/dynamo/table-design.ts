@@ -21,6 +21,8 @@
  * | Svix memo | SVIX#["{scope}","{name}"] | MEMO        |                      |                            |
  * | scheduled message | SCHED#{eventId} | TENANT#{tenant} | SCHED#DUE#{shard} (held) | {deliverAt}#{tenant}#{eventId} |
  * | scheduled count | TENANT#{tenant} | SCHEDULED        |                      |                            |
+ * | push connection | WS#{connectionId} | CONN          | WSEP#{endpointId} (subscribed) | {connectionId}      |
+ * | push position | WS#{connectionId} | POS             |                      |                            |
  *
  * A held scheduled message (docs/scheduling.md) is also on gsi2 under `SCHED#TENANT#{tenant}`, sort
  * key `{deliverAt}#{eventId}`: the tenant's list, soonest first. Both index entries are removed when
@@ -49,7 +51,9 @@
  * MAX_POLLS_PER_TENANT, 100, items): a poll reads the partition in one strongly consistent Query and
  * writes one slot. A held poll lasts 250 ms at least and writes its slot twice (take, release), so a
  * tenant's partition takes at most 8 writes a second per slot, 800 at 100 slots: under the hot-key
- * limit without shards. The shard counts are part of the key format, not
+ * limit without shards. Push connections are listed on gsi2 under WSCONNS (sort `P#{id}` before
+ * subscribe, `T#{tenant}#{id}` after): one key written at connect, subscribe and disconnect only,
+ * while each push rewrites the position item, which no index holds. The shard counts are part of the key format, not
  * settings: changing one needs the old keys read as well.
  */
 /** gsi1 partitions an endpoint's attempt list is spread over. */
@@ -142,4 +146,16 @@ export const keys = {
   tenantScheduledSort: (deliverAt: string, eventId: string) => `${deliverAt}#${eventId}`,
   /** How many messages a tenant has waiting: what MAX_SCHEDULED_PER_TENANT is checked against. */
   scheduledCount: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "SCHEDULED" }),
+  /** A WebSocket connection's partition: its record (CONN) and its position in the feed (POS). */
+  pushConnection: (connectionId: string) => `WS#${connectionId}`,
+  /** The gsi1 partition of an endpoint's subscribed connections. */
+  pushEndpoint: (endpointId: string) => `WSEP#${endpointId}`,
+  /** The gsi2 partition that lists every connection; sort `P#{id}` (not subscribed) or `T#{tenant}#{id}`. */
+  pushConnections: "WSCONNS",
 } as const;
+
+/** The endpoint whose feed slot a partition key names (`FEED#{endpointId}#SLOTS`), or undefined for any other item: what the table's stream tells the push function. */
+export function feedSlotsEndpoint(pk: string): string | undefined {
+  const match = /^FEED#(.+)#SLOTS$/.exec(pk);
+  return match?.[1];
+}

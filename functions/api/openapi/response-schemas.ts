@@ -31,6 +31,10 @@ export const Health = v.strictObject({
       "Base URL of GET /v1/endpoints/{id}/feed when long polls are served elsewhere (the feed function's own URL); null: this same URL",
     ),
   ),
+  websocketUrl: v.pipe(
+    nullable(v.string()),
+    v.description("The WebSocket push URL (docs/websocket.md): `wss://…` in AWS, `ws://127.0.0.1:…` locally; null when the stack has none"),
+  ),
 });
 
 export const Circuit = v.strictObject({

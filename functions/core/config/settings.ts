@@ -171,6 +171,39 @@ export const SETTINGS = {
     meaning:
       "long polls one tenant may hold at once over all its endpoints, across the fleet (bounds the feed concurrency one tenant takes); one more answers `429 too_many_polls`",
   },
+  pushWindow: {
+    kind: "whole",
+    env: "PUSH_WINDOW",
+    prop: "pushWindow",
+    // A slow WebSocket consumer costs at most this many items in flight; 100 is one feed page.
+    default: 100,
+    min: 1,
+    max: 1000,
+    unit: "count",
+    meaning: "items a WebSocket connection is pushed and has not acked, at most; the next waits for an ack (docs/websocket.md)",
+  },
+  maxSocketsPerEndpoint: {
+    kind: "whole",
+    env: "MAX_SOCKETS_PER_ENDPOINT",
+    prop: "maxSocketsPerEndpoint",
+    // A consumer, a dashboard and a reconnect whose old connection API Gateway has not closed yet.
+    default: 5,
+    min: 1,
+    max: 100,
+    unit: "count",
+    meaning: "WebSocket connections subscribed to one polling endpoint at once; one more is closed with 4429",
+  },
+  maxSocketsPerTenant: {
+    kind: "whole",
+    env: "MAX_SOCKETS_PER_TENANT",
+    prop: "maxSocketsPerTenant",
+    default: 50,
+    min: 1,
+    max: 10_000,
+    unit: "count",
+    atLeast: "maxSocketsPerEndpoint",
+    meaning: "WebSocket connections subscribed at once over all of one tenant's endpoints; one more is closed with 4429",
+  },
   unsentSweepAfterSeconds: {
     kind: "whole",
     env: "UNSENT_SWEEP_AFTER_SECONDS",
@@ -269,6 +302,18 @@ export const SETTINGS = {
     env: "FEED_URL",
     required: false,
     meaning: `the feed function's own URL with \`frontDoor: "function-url"\`, told by \`GET /v1/health\` and \`400 use_feed_url\` (${stackSets})`,
+  },
+  websocketUrl: {
+    kind: "text",
+    env: "WEBSOCKET_URL",
+    required: false,
+    meaning: `the WebSocket push URL (\`wss://…\`, \`ws://127.0.0.1:…\` locally), told by \`GET /v1/health\` as \`websocketUrl\` (${stackSets})`,
+  },
+  websocketCallbackUrl: {
+    kind: "text",
+    env: "WEBSOCKET_CALLBACK_URL",
+    required: false,
+    meaning: `where the push function posts frames (the WebSocket API's @connections URL) (${stackSets})`,
   },
   logFormat: {
     kind: "choice",

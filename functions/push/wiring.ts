@@ -1,0 +1,39 @@
+import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
+import { DynamoPushConnections } from "../adapters/dynamo/dynamo-push-connections.ts";
+import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
+import { Authenticator } from "../core/access/api-keys.ts";
+import { HOLE_GRACE_MS } from "../core/feed/deps.ts";
+import type { PushChannel, PushDeps } from "../core/push/deps.ts";
+import type { Runtime } from "../runtime.ts";
+
+/** The push function's ports from a runtime and a channel: API Gateway's in AWS, the WebSocket server's locally. */
+export function pushDeps(runtime: Runtime, channel: PushChannel): PushDeps {
+  const { config } = runtime;
+  const apiKeys = new DynamoApiKeyStore(runtime.dynamo, config.tableName);
+  let authenticator: Promise<Authenticator> | undefined;
+  return {
+    connections: new DynamoPushConnections(runtime.dynamo, config.tableName),
+    channel,
+    feed: runtime.feed,
+    endpoints: runtime.endpoints,
+    apiKeys,
+    // The admin key is read once per container; a failed read is tried again on the next frame.
+    authenticator: () => {
+      authenticator ??= loadAdminKey(config)
+        .then((key) => new Authenticator(key, apiKeys))
+        .catch((error: unknown) => {
+          authenticator = undefined;
+          throw error;
+        });
+      return authenticator;
+    },
+    clock: runtime.clock,
+    settings: {
+      window: config.pushWindow,
+      perEndpoint: config.maxSocketsPerEndpoint,
+      perTenant: config.maxSocketsPerTenant,
+      logRetentionDays: config.logRetentionDays,
+      holeGraceMs: HOLE_GRACE_MS,
+    },
+  };
+}

@@ -1,0 +1,301 @@
+import fc from "fast-check";
+import { Webhook } from "standardwebhooks";
+import { describe, expect, it } from "vitest";
+import { createApiKey } from "../../functions/core/access/api-keys.ts";
+import { HOLE_GRACE_MS } from "../../functions/core/feed/deps.ts";
+import { ACK_TIMEOUT_MS, MAX_CONNECTION_MS, RECHECK_MS, SUBSCRIBE_DEADLINE_MS } from "../../functions/core/push/deps.ts";
+import { CLOSE } from "../../functions/core/push/protocol.ts";
+import { connect, receive, sweep } from "../../functions/core/push/session.ts";
+import { endpointFixture } from "../support/fakes.ts";
+import { memoryPushDeps } from "../support/push-deps.ts";
+
+type Frame = {
+  type: string;
+  id?: string;
+  cursor?: string;
+  code?: number;
+  item?: { id: string; body: string; headers: Record<string, string> };
+};
+
+async function setup(settings: Parameters<typeof memoryPushDeps>[0] = {}) {
+  const t = memoryPushDeps(settings);
+  await t.init();
+  const { key } = await createApiKey(t.deps, "acme", "push");
+  let n = 0;
+  const open = async (endpointId = "ep_1", authorization = `Bearer ${key}`, cursor?: string) => {
+    const id = `conn_${++n}`;
+    await connect(t.deps, id);
+    await receive(t.deps, id, JSON.stringify({ action: "subscribe", endpointId, authorization, ...(cursor && { cursor }) }));
+    return id;
+  };
+  const frames = (id: string) => t.deps.channel.of(id) as Frame[];
+  const items = (id: string) => frames(id).filter((f) => f.type === "item");
+  const closed = (id: string) => t.deps.channel.closes.get(id)?.code;
+  const ack = (id: string, cursor: string) => receive(t.deps, id, JSON.stringify({ action: "ack", cursor }));
+  return { ...t, key, open, frames, items, closed, ack };
+}
+
+describe("push session", () => {
+  it("answers subscribed, then pushes every item in feed order, each signed as in the feed", async () => {
+    const t = await setup();
+    const before = [await t.append(), await t.append()];
+    const id = await t.open();
+    const after = [await t.append(), await t.append(), await t.append()];
+    await sweep(t.deps);
+    expect(t.frames(id)[0]?.type).toBe("subscribed");
+    expect(t.items(id).map((f) => f.item?.id)).toEqual([...before, ...after]);
+    const receiver = new Webhook(t.endpoint.secret);
+    for (const frame of t.items(id)) expect(() => receiver.verify(frame.item?.body as string, frame.item?.headers as never)).not.toThrow();
+  });
+
+  it("refuses with the issue's codes: bad key 4401, another tenant's or unknown endpoint 4404, a webhook endpoint 4409, a disabled one 4403", async () => {
+    const t = await setup();
+    await t.deps.endpoints.put(endpointFixture({ id: "ep_other", tenantId: "globex", kind: "polling", url: "" }));
+    await t.deps.endpoints.put(endpointFixture({ id: "ep_hook", tenantId: "acme" }));
+    await t.deps.endpoints.put(endpointFixture({ id: "ep_off", tenantId: "acme", kind: "polling", url: "", enabled: false }));
+    expect(t.closed(await t.open("ep_1", "Bearer hrk_key_0123456789abcdef0123456789ab.nope"))).toBe(CLOSE.unauthorized);
+    expect(t.closed(await t.open("ep_1", "Basic abc"))).toBe(CLOSE.unauthorized);
+    expect(t.closed(await t.open("ep_other"))).toBe(CLOSE.notFound);
+    expect(t.closed(await t.open("ep_nowhere"))).toBe(CLOSE.notFound);
+    expect(t.closed(await t.open("ep_hook"))).toBe(CLOSE.notPolling);
+    expect(t.closed(await t.open("ep_off"))).toBe(CLOSE.forbidden);
+    // The admin key sees every tenant.
+    expect(t.closed(await t.open("ep_other", "Bearer admin-key"))).toBeUndefined();
+  });
+
+  it("closes with 4401 any first frame that is not a subscribe, whatever it is", async () => {
+    const t = await setup();
+    const firsts = fc.oneof(
+      fc.constant(JSON.stringify({ action: "ping" })),
+      fc.constant(JSON.stringify({ action: "ack", cursor: "x.y" })),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 40 }),
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(firsts, async (text) => {
+        const id = `first_${n++}`;
+        await connect(t.deps, id);
+        await receive(t.deps, id, text);
+        expect(t.closed(id)).toBe(CLOSE.unauthorized);
+        expect(t.deps.connections.items.has(id)).toBe(false);
+      }),
+    );
+  });
+
+  it("pushes at most the window unacked; an ack lets as many more go", async () => {
+    const t = await setup({ window: 3 });
+    for (let i = 0; i < 10; i++) await t.append();
+    const id = await t.open();
+    expect(t.items(id)).toHaveLength(3);
+    await sweep(t.deps);
+    expect(t.items(id)).toHaveLength(3);
+    await t.ack(id, t.items(id)[1]?.cursor as string);
+    expect(t.items(id)).toHaveLength(5);
+    await t.ack(id, t.items(id)[4]?.cursor as string);
+    expect(t.items(id)).toHaveLength(8);
+  });
+
+  it("never pushes past a hole its writer may still fill, then pushes in number order once it is filled or closed", async () => {
+    const t = await setup();
+    const id = await t.open();
+    const first = await t.append();
+    // A writer that took a number and has not written yet.
+    const held = await t.deps.feed.allocate("ep_1");
+    await t.append();
+    await sweep(t.deps);
+    expect(t.items(id).map((f) => f.item?.id)).toEqual([first]);
+    t.deps.clock.advance(HOLE_GRACE_MS + 1);
+    await sweep(t.deps);
+    expect(t.items(id)).toHaveLength(2);
+    expect(await t.deps.feed.fill("ep_1", { seq: held, allocatedAt: new Date().toISOString() }, 0)).toBe(false);
+  });
+
+  it("loses and duplicates nothing across any run of appends, acks and reconnects from the last cursor", async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("append"), count: fc.integer({ min: 1, max: 7 }) }),
+      fc.record({ kind: fc.constant("ack") }),
+      fc.record({ kind: fc.constant("reconnect") }),
+      fc.record({ kind: fc.constant("sweep") }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 25 }), fc.integer({ min: 1, max: 6 }), async (ops, window) => {
+        const t = await setup({ window });
+        const appended: string[] = [];
+        const seen: string[] = [];
+        let id = await t.open();
+        let read = 0;
+        let last: string | undefined;
+        const take = () => {
+          for (const frame of t.items(id).slice(read)) {
+            seen.push(frame.item?.id as string);
+            last = frame.cursor;
+          }
+          read = t.items(id).length;
+        };
+        for (const step of ops) {
+          if (step.kind === "append") for (let i = 0; i < step.count; i++) appended.push(await t.append());
+          if (step.kind === "sweep") await sweep(t.deps);
+          take();
+          if (step.kind === "ack" && last) await t.ack(id, last);
+          if (step.kind === "reconnect") {
+            await t.deps.connections.remove(id);
+            id = await t.open("ep_1", `Bearer ${t.key}`, last);
+            read = 0;
+          }
+          take();
+        }
+        // Drain: ack until nothing more comes.
+        for (let round = 0; round < appended.length + 2; round++) {
+          await sweep(t.deps);
+          take();
+          if (last) await t.ack(id, last);
+          take();
+        }
+        expect(seen).toEqual(appended);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("holds the caps per endpoint and per tenant with 4429", async () => {
+    const t = await setup({ perEndpoint: 2, perTenant: 3 });
+    await t.deps.endpoints.put(endpointFixture({ id: "ep_2", tenantId: "acme", kind: "polling", url: "" }));
+    const a = [await t.open(), await t.open(), await t.open()];
+    expect(a.map(t.closed)).toEqual([undefined, undefined, CLOSE.overCap]);
+    const b = [await t.open("ep_2"), await t.open("ep_2")];
+    expect(b.map(t.closed)).toEqual([undefined, CLOSE.overCap]);
+  });
+
+  it("closes a live connection when its key is revoked, its endpoint disabled or deleted, within RECHECK_MS", async () => {
+    const t = await setup();
+    const keyed = await t.open();
+    const admin = await t.open("ep_1", "Bearer admin-key");
+    await t.deps.apiKeys.delete((await t.deps.apiKeys.list(10)).items[0]?.id as string);
+    t.deps.clock.advance(RECHECK_MS);
+    await sweep(t.deps);
+    expect(t.closed(keyed)).toBe(CLOSE.unauthorized);
+    expect(t.closed(admin)).toBeUndefined();
+    await t.deps.endpoints.put({ ...t.endpoint, enabled: false });
+    t.deps.clock.advance(RECHECK_MS);
+    await sweep(t.deps);
+    expect(t.closed(admin)).toBe(CLOSE.forbidden);
+  });
+
+  it("closes a portal session's connection when the session expires", async () => {
+    const t = await setup();
+    const token = t.authenticator.signPortal({ tenantId: "acme", expiresAt: Math.floor(t.deps.clock.now().getTime() / 1000) + 45 });
+    const id = await t.open("ep_1", `Portal ${token}`);
+    expect(t.frames(id)[0]?.type).toBe("subscribed");
+    t.deps.clock.advance(RECHECK_MS);
+    await sweep(t.deps);
+    expect(t.closed(id)).toBeUndefined();
+    t.deps.clock.advance(RECHECK_MS);
+    await sweep(t.deps);
+    expect(t.closed(id)).toBe(CLOSE.unauthorized);
+    const limited = t.authenticator.signPortal({ tenantId: "acme", endpointIds: ["ep_9"], expiresAt: 2e9 });
+    expect(t.closed(await t.open("ep_1", `Portal ${limited}`))).toBe(CLOSE.notFound);
+  });
+
+  it("closes a connection that sent no subscribe within 10 s (4401), and one at its 2-hour limit (4000)", async () => {
+    const t = await setup();
+    await connect(t.deps, "silent");
+    const live = await t.open();
+    t.deps.clock.advance(SUBSCRIBE_DEADLINE_MS - 1);
+    await sweep(t.deps);
+    expect(t.closed("silent")).toBeUndefined();
+    t.deps.clock.advance(1);
+    await sweep(t.deps);
+    expect(t.closed("silent")).toBe(CLOSE.unauthorized);
+    for (let at = SUBSCRIBE_DEADLINE_MS; at < MAX_CONNECTION_MS; at += RECHECK_MS * 20) {
+      t.deps.clock.advance(RECHECK_MS * 20);
+      await sweep(t.deps);
+    }
+    t.deps.clock.time = t.deps.clock.time + MAX_CONNECTION_MS;
+    await sweep(t.deps);
+    expect(t.closed(live)).toBe(CLOSE.serverClosing);
+  });
+
+  it("closes with 4000 a window left unacked for the ack timeout, and forgets a gone connection (410)", async () => {
+    const t = await setup({ window: 2 });
+    const id = await t.open();
+    await t.append();
+    await sweep(t.deps);
+    t.deps.clock.advance(ACK_TIMEOUT_MS + 1);
+    await sweep(t.deps);
+    expect(t.closed(id)).toBe(CLOSE.serverClosing);
+    const gone = await t.open();
+    t.deps.channel.gone.add(gone);
+    await t.append();
+    await sweep(t.deps);
+    expect(t.deps.connections.items.has(gone)).toBe(false);
+  });
+
+  it("answers ping with pong, and a second subscribe or a forged ack cursor with 1008", async () => {
+    const t = await setup();
+    const id = await t.open();
+    await receive(t.deps, id, JSON.stringify({ action: "ping" }));
+    expect(t.frames(id).at(-1)).toEqual({ type: "pong" });
+    await t.ack(id, "eyJ2IjoxfQ.AAAA");
+    expect(t.closed(id)).toBe(CLOSE.badFrame);
+    const again = await t.open();
+    await receive(t.deps, again, JSON.stringify({ action: "subscribe", endpointId: "ep_1", authorization: `Bearer ${t.key}` }));
+    expect(t.closed(again)).toBe(CLOSE.badFrame);
+  });
+
+  it("sends an item over 128 KB as item_ref, in its place in the order", async () => {
+    const t = await setup();
+    const id = await t.open();
+    await t.append();
+    const big = await t.append("ep_1", { pad: "x".repeat(200 * 1024) });
+    await t.append();
+    await sweep(t.deps);
+    const kinds = t
+      .frames(id)
+      .filter((f) => f.type.startsWith("item"))
+      .map((f) => f.type);
+    expect(kinds).toEqual(["item", "item_ref", "item"]);
+    expect(t.frames(id).find((f) => f.type === "item_ref")?.id).toBe(big);
+  });
+});
+
+describe("pumps of one connection at once (concurrent invocations in AWS)", () => {
+  it("never interleave nor repeat: whatever the timing, the connection gets every item once, in order", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 30, maxLength: 30 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (delays, pumps, window) => {
+          const t = await setup({ window });
+          const id = await t.open();
+          // Every store call yields a scripted number of turns: pumps, acks and appends overlap.
+          let turn = 0;
+          const store = t.deps.connections;
+          for (const name of ["get", "move", "poke", "ack"] as const) {
+            const original = store[name].bind(store) as (...args: unknown[]) => Promise<unknown>;
+            (store as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+              for (let i = delays[turn++ % delays.length] as number; i > 0; i--) await Promise.resolve();
+              return original(...args);
+            };
+          }
+          const appended: string[] = [];
+          for (let round = 0; round < 6; round++) {
+            const work: Promise<unknown>[] = [t.append().then((fi) => appended.push(fi))];
+            const last = t.items(id).at(-1)?.cursor;
+            if (last) work.push(t.ack(id, last));
+            for (let p = 0; p < pumps; p++) work.push(sweep(t.deps));
+            await Promise.all(work);
+          }
+          for (let round = 0; round < 20 && t.items(id).length < appended.length; round++) {
+            const last = t.items(id).at(-1)?.cursor;
+            if (last) await t.ack(id, last);
+            await sweep(t.deps);
+          }
+          expect(t.items(id).map((f) => f.item?.id)).toEqual([...appended].sort());
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
