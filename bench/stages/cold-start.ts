@@ -21,6 +21,14 @@ const CLIENT_EXPORTS: Record<string, string> = {
   "@aws-sdk/client-secrets-manager": "SecretsManagerClient",
 };
 
+/**
+ * What a cold start may load and how much slower than the SDK clients alone its import may be (issue
+ * 27 set 1.3). The load was 400 KB until the API also took tenant records, lifecycle checks, scheduled
+ * delivery, ordered routing and destination registration; what only some requests use (the Svix face,
+ * the example builder, the JSON Schema engine, the destination SDK calls) loads on first use.
+ */
+export const COLD_START_TARGETS = { kb: 440, ratio: 1.3 } as const;
+
 export interface BundleFigure {
   entry: string;
   /** What a cold start loads: index.mjs and the chunks it imports statically (dynamic imports load on first use). */
@@ -203,7 +211,7 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
         importMsSamples: s.entry.map((v) => round(v, 1)),
         baselineImportMsSamples: s.baseline.map((v) => round(v, 1)),
         ratio: round(ratio, 3),
-        met: { size: bytes <= 400 * 1024, ratio: ratio <= 1.2 },
+        met: { size: bytes <= COLD_START_TARGETS.kb * 1024, ratio: ratio <= COLD_START_TARGETS.ratio },
         sourceMaps: {
           mapKb: round(readFileSync(`${b.mapped}.map`).length / 1024, 1),
           importMs: round(median(s.mapped), 1),
@@ -232,7 +240,7 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
     );
     const sourceMapsRatio = round(median(bundles.map((b) => b.sourceMaps.ratio)), 3);
     progress(`  source maps on over off, median of the entries: x${sourceMapsRatio}`);
-    return { bundles, repeats, clientsConstructed, sourceMapsRatio, targets: { kb: 400, ratio: 1.2 } };
+    return { bundles, repeats, clientsConstructed, sourceMapsRatio, targets: { ...COLD_START_TARGETS } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,9 +14,8 @@ import {
   UpdateEventType,
   updateEventType,
 } from "../core/event-types/event-types.ts";
-import { EXAMPLE_BUDGET } from "../core/event-types/example-payload.ts";
+import { EXAMPLE_BUDGET } from "../core/event-types/example-budget.ts";
 import { MAX_ENCODED_BODY_BYTES } from "../core/event-types/payload-limits.ts";
-import { sendExample } from "../core/intake/send-example.ts";
 import { EVENT_TYPE, MAX_PAYLOAD_DEPTH, parse, parseLimit } from "../core/requests/validation.ts";
 import { EXAMPLES, paging } from "./openapi/operation.ts";
 import { withCatalog } from "./openapi/webhooks.ts";
@@ -132,6 +131,8 @@ export const sendExampleRoute: Route = {
   },
   handler: async (e, caller, deps) => {
     const input = parse(SendExample, jsonBody(e, deps.maxBodyBytes));
+    // The example builder loads on first use: most API containers never send an example.
+    const { sendExample } = await import("../core/intake/send-example.ts");
     return json(202, await sendExample(deps, pathParam(e, "id"), input.eventType, confinedTenant(caller)));
   },
 };

@@ -1,7 +1,7 @@
 import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
 import { DynamoEventTypeStore } from "../adapters/dynamo/dynamo-event-type-store.ts";
 import { DynamoSvixMemo } from "../adapters/dynamo/dynamo-svix-memo.ts";
-import { DynamoTenantEraser } from "../adapters/dynamo/dynamo-tenant-eraser.ts";
+import { TENANT_ERASE_STEPS } from "../adapters/dynamo/dynamo-tenant-eraser.ts";
 import { DynamoTenantStore } from "../adapters/dynamo/dynamo-tenant-store.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
 import { realSleep } from "../adapters/lambda/persistent-call.ts";
@@ -29,7 +29,8 @@ export const handler = runtime.budget.wrap(
       tenants: runtime.tenants,
       tenantStatus: runtime.tenantStatus,
       deletions: runtime.tenants,
-      eraser: new DynamoTenantEraser(runtime.dynamo, config.tableName),
+      // The sweeper erases; the API only names the job's steps.
+      eraser: { steps: TENANT_ERASE_STEPS },
       eventTypes: new CachedEventTypeStore(
         new DynamoEventTypeStore(runtime.dynamo, config.tableName),
         runtime.clock,

@@ -9,6 +9,7 @@ import type { App } from "aws-cdk-lib";
 import type { Template } from "aws-cdk-lib/assertions";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { COLD_START_TARGETS } from "../../bench/stages/cold-start.ts";
 import { ESM_REQUIRE_BANNER } from "../../lib/dispatcher-function.ts";
 import type { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
 import { assetDir, bundleFile, coldStartFiles, SYNTH_TIMEOUT_MS } from "./helpers.ts";
@@ -41,7 +42,7 @@ describe("functions", () => {
       expect(code).toContain("@aws-sdk/credential-provider-env - fromEnv");
       expect(code.match(/@aws-sdk\/credential-provider-(ini|sso|process|web-identity|http) - \w+/g) ?? []).toEqual([]);
       // What a cold start loads: index.mjs and its static chunks. Dynamic imports are chunks loaded on first use.
-      expect([...files.values()].reduce((sum, c) => sum + Buffer.byteLength(c), 0)).toBeLessThan(400 * 1024);
+      expect([...files.values()].reduce((sum, c) => sum + Buffer.byteLength(c), 0)).toBeLessThan(COLD_START_TARGETS.kb * 1024);
     }
   });
 

@@ -16,8 +16,9 @@ beforeAll(() => {
 describe("the scheduler", () => {
   it("runs the sweeper function every minute with the scheduled job, retried twice", () => {
     const sweeper = logicalId(stack, stack.dispatcher.sweeperFunction);
+    // The sweeper's one-minute rule (the WebSocket push has a one-minute sweep of its own).
     const rules = Object.values(resourcesOfType(template, "AWS::Events::Rule")).filter(
-      (r) => r.Properties?.ScheduleExpression === "rate(1 minute)",
+      (r) => r.Properties?.ScheduleExpression === "rate(1 minute)" && JSON.stringify(r.Properties?.Targets).includes(sweeper),
     );
     expect(rules).toHaveLength(1);
     expect(rules[0]?.Properties).toMatchObject({

@@ -88,7 +88,8 @@ describe("the WebSocket push", () => {
   it("is left out whole with webSocket: false", () => {
     const { template: without, dispatcher } = synthDispatcher({ webSocket: false });
     without.resourceCountIs("AWS::ApiGatewayV2::Api", 1);
-    without.resourceCountIs("AWS::Lambda::EventSourceMapping", 3);
+    // The delivery queue, the slow lane, the dead-letter queue, the ordered queue and its dead-letter queue: no table stream.
+    without.resourceCountIs("AWS::Lambda::EventSourceMapping", 5);
     expect(JSON.stringify(without.toJSON())).not.toContain("StreamSpecification");
     expect(dispatcher.pushFunction).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildExample, EXAMPLE_BUDGET, type ExampleBudget } from "../../functions/core/event-types/example-payload.ts";
+import { EXAMPLE_BUDGET, type ExampleBudget } from "../../functions/core/event-types/example-budget.ts";
+import { buildExample } from "../../functions/core/event-types/example-payload.ts";
 import { heavySchema } from "../support/schema-arbitrary.ts";
 
 /** The keywords that can ask the builder for values: what a refusal may name. */

@@ -11,6 +11,9 @@ type Key = { pk: unknown; sk: unknown };
 const PAGE = 200;
 const [GSI1, GSI2] = [TABLE_DESIGN.indexes[0].name, TABLE_DESIGN.indexes[1].name];
 
+/** The eraser's steps, in order: what the API names as a new job's first step without loading the eraser. */
+export const TENANT_ERASE_STEPS = ["events", "endpoints", "keys", "scheduled", "tenant"] as const;
+
 /**
  * Removes a tenant's items from the table, by the key patterns of table-design.ts: its events and
  * their attempts (found on its gsi2 event list; another tenant's event of the same id in the same
@@ -23,7 +26,7 @@ const [GSI1, GSI2] = [TABLE_DESIGN.indexes[0].name, TABLE_DESIGN.indexes[1].name
  * code runs on the local emulator.
  */
 export class DynamoTenantEraser implements TenantEraser {
-  readonly steps = ["events", "endpoints", "keys", "scheduled", "tenant"] as const;
+  readonly steps = TENANT_ERASE_STEPS;
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
 

@@ -10,21 +10,11 @@
  * and says which keyword at which place of the schema asked for it. It never makes more than its
  * budget, and never walks the schema more than once per value it makes.
  */
+
+import { EXAMPLE_BUDGET, type ExampleBudget } from "./example-budget.ts";
 import { MAX_ENCODED_BODY_BYTES } from "./payload-limits.ts";
 
 type Schema = Record<string, unknown>;
-
-/** What the builder may make: values (every array item, property value and scalar counts one) and bytes of JSON. */
-export interface ExampleBudget {
-  nodes: number;
-  bytes: number;
-}
-
-/**
- * 10,000 values, and no more JSON than an emitted payload may take in the queue: a generous example
- * is a few dozen values, and this bounds the work a schema can ask of one request (a few ms).
- */
-export const EXAMPLE_BUDGET: Readonly<ExampleBudget> = Object.freeze({ nodes: 10_000, bytes: MAX_ENCODED_BODY_BYTES });
 
 /** A built example, or where the budget ran out: `at` is a JSON pointer into the schema, `keyword` what asked for too much there. */
 export type BuiltExample =

@@ -1,6 +1,7 @@
 import { type EndpointDeps, getEndpoint } from "../endpoints/endpoints.ts";
 import { type EventTypeDeps, getEventType, prefixed } from "../event-types/event-types.ts";
-import { buildExample, EXAMPLE_BUDGET } from "../event-types/example-payload.ts";
+import { EXAMPLE_BUDGET } from "../event-types/example-budget.ts";
+import { buildExample } from "../event-types/example-payload.ts";
 import { checkPayloadLimits } from "../event-types/payload-limits.ts";
 import { expiresAt } from "../kernel/clock.ts";
 import { ApiError, DependencyError, invalidField } from "../kernel/errors.ts";
