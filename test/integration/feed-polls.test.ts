@@ -82,7 +82,11 @@ function seeded(seed: number): () => number {
 
 describe("long polls on the local stack", () => {
   it("tells clients the feed is on the API's own URL", async () => {
-    expect((await stack.api("GET", "/v1/health")).json).toEqual({ status: "ok", feedUrl: null });
+    expect((await stack.api("GET", "/v1/health")).json).toEqual({
+      status: "ok",
+      feedUrl: null,
+      websocketUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+/),
+    });
   });
 
   it("holds no more concurrent long polls than the limits, for random tenants and endpoints; the rest get 429 with Retry-After", async () => {

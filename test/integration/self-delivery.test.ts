@@ -44,8 +44,10 @@ describe("the local stack and its own sockets", () => {
   it("refuses endpoints aimed at its API, emulator or proxy ports in any spelling, on create and on update", async () => {
     const stack = await start({ env: WIDE_OPEN, args: ["--fault-injection"] });
     const ports = stack.listening.map((url) => new URL(url).port);
-    // The API, both emulators and both fault proxies, each a distinct port.
-    expect(new Set(ports).size).toBe(5);
+    // The API, the WebSocket server, both emulators and both fault proxies, and the customer account's
+    // emulators, proxies and recording servers (AWS destinations): each a distinct port.
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(ports.length).toBeGreaterThanOrEqual(6);
     for (const url of [stack.apiUrl, stack.dynamoUrl, stack.sqsUrl]) expect(stack.listening).toContain(url);
 
     const receiver = await startReceiver(() => ({ status: 200, body: "ok" }));
