@@ -70,7 +70,11 @@ describe("the TypeScript client on the local stack", () => {
       .then(() => admin.emit({ type: "a.b", payload: 3 }, { idempotencyKey: "used-once" }).catch((e: unknown) => e));
     expect(conflict).toMatchObject({ status: 409, code: "idempotency_conflict" });
     const stranger = new HookrelayClient({ baseUrl: stack.apiUrl, apiKey: "wrong" });
-    await expect(stranger.health()).resolves.toEqual({ status: "ok", feedUrl: null });
+    await expect(stranger.health()).resolves.toEqual({
+      status: "ok",
+      feedUrl: null,
+      websocketUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+/),
+    });
     await expect(stranger.listApiKeys().all()).rejects.toMatchObject({ status: 401, code: "unauthorized" });
   });
 

@@ -26,6 +26,7 @@ const FUNCTIONS: Record<string, FunctionEntry> = {
   deliveryFunction: FUNCTION_ENTRIES.delivery,
   deadLetterFunction: FUNCTION_ENTRIES.deadLetter,
   sweeperFunction: FUNCTION_ENTRIES.sweeper,
+  pushFunction: FUNCTION_ENTRIES.push,
 };
 
 /** Every bundle the package carries: its folder under dist/lambda/, and whether it has source maps. */
