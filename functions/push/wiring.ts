@@ -17,6 +17,7 @@ export function pushDeps(runtime: Runtime, channel: PushChannel): PushDeps {
     feed: runtime.feed,
     endpoints: runtime.endpoints,
     apiKeys,
+    tenantStatus: runtime.tenantStatus,
     // The admin key is read once per container; a failed read is tried again on the next frame.
     authenticator: () => {
       authenticator ??= loadAdminKey(config)

@@ -1,6 +1,7 @@
 import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { appendToFeed } from "../../functions/core/feed/append.ts";
 import { HOLE_GRACE_MS } from "../../functions/core/feed/deps.ts";
+import { TenantStatusCache } from "../../functions/core/lifecycle/retention.ts";
 import type { PushDeps, PushSettings } from "../../functions/core/push/deps.ts";
 import { endpointFixture, FakeClock, MemoryApiKeyStore, MemoryEndpointStore } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
@@ -12,6 +13,7 @@ export function memoryPushDeps(settings: Partial<PushSettings> = {}) {
   // The real time: the receiver library checks webhook-timestamp against its own clock.
   const clock = new FakeClock(Date.now());
   const apiKeys = new MemoryApiKeyStore();
+  const tenants = new MemoryTenantStore();
   const authenticator = new Authenticator("admin-key", apiKeys);
   const deps = {
     connections: new MemoryPushConnections(),
@@ -20,7 +22,8 @@ export function memoryPushDeps(settings: Partial<PushSettings> = {}) {
     endpoints: new MemoryEndpointStore(),
     apiKeys,
     // Keys are made through createApiKey, which writes the tenant's record on its first key.
-    tenants: new MemoryTenantStore(),
+    tenants,
+    tenantStatus: new TenantStatusCache(tenants, clock, 30),
     authenticator: async () => authenticator,
     clock,
     settings: { window: 100, perEndpoint: 5, perTenant: 20, logRetentionDays: 30, holeGraceMs: HOLE_GRACE_MS, ...settings },

@@ -3,6 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { createApiKey } from "../../functions/core/access/api-keys.ts";
 import { HOLE_GRACE_MS } from "../../functions/core/feed/deps.ts";
+import { requestTenantDeletion } from "../../functions/core/lifecycle/tenant-deletion.ts";
 import { ACK_TIMEOUT_MS, MAX_CONNECTION_MS, RECHECK_MS, SUBSCRIBE_DEADLINE_MS } from "../../functions/core/push/deps.ts";
 import { CLOSE } from "../../functions/core/push/protocol.ts";
 import { connect, receive, sweep } from "../../functions/core/push/session.ts";
@@ -180,6 +181,20 @@ describe("push session", () => {
     t.deps.clock.advance(RECHECK_MS);
     await sweep(t.deps);
     expect(t.closed(admin)).toBe(CLOSE.forbidden);
+  });
+
+  it("refuses a deleted tenant's endpoint at subscribe, and closes a live connection to it at the next recheck (4404)", async () => {
+    const t = await setup();
+    const admin = await t.open("ep_1", "Bearer admin-key");
+    await requestTenantDeletion(
+      { tenants: t.deps.tenants, deletions: t.deps.tenants, clock: t.deps.clock, eraser: { steps: ["events"] } },
+      "acme",
+    );
+    // The tenant-status cache is per container: a recheck after its bound sees the tombstone.
+    t.deps.clock.advance(Math.max(RECHECK_MS, 31_000));
+    await sweep(t.deps);
+    expect(t.closed(admin)).toBe(CLOSE.notFound);
+    expect(t.closed(await t.open("ep_1", "Bearer admin-key"))).toBe(CLOSE.notFound);
   });
 
   it("closes a portal session's connection when the session expires", async () => {

@@ -49,7 +49,7 @@ function portalClaims(token: string): { expiresAt: number; keyId?: string } {
  * (4409) and enabled (4403).
  */
 export async function endpointFor(
-  deps: Pick<PushDeps, "endpoints">,
+  deps: Pick<PushDeps, "endpoints" | "tenantStatus">,
   endpointId: string,
   confinedTo: string | undefined,
   credential: PushCredential,
@@ -63,11 +63,16 @@ export async function endpointFor(
     throw new PushCloseError(CLOSE.notPolling, `Endpoint ${endpointId} delivers by POST; only a polling endpoint has a feed`);
   }
   if (!endpoint.enabled) throw new PushCloseError(CLOSE.forbidden, `Endpoint ${endpointId} is disabled`);
+  // A deleted tenant's endpoints are gone to every reader from its tombstone on, before their items are removed.
+  if ((await deps.tenantStatus.statusOf(endpoint.tenantId)).deleted) throw new PushCloseError(CLOSE.notFound, `No endpoint ${endpointId}`);
   return endpoint;
 }
 
 /** Checks a live subscription again: its key not revoked, its portal session not expired, its endpoint still one it may follow. */
-export async function recheck(deps: Pick<PushDeps, "apiKeys" | "endpoints" | "clock">, connection: PushConnection): Promise<Endpoint> {
+export async function recheck(
+  deps: Pick<PushDeps, "apiKeys" | "endpoints" | "clock" | "tenantStatus">,
+  connection: PushConnection,
+): Promise<Endpoint> {
   const subscription = connection.subscription;
   if (!subscription) throw new PushCloseError(CLOSE.unauthorized, "Not subscribed");
   const { credential, tenantId } = subscription;

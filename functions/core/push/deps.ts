@@ -2,6 +2,7 @@ import type { Principal } from "../access/principal.ts";
 import type { FeedReader } from "../feed/deps.ts";
 import type { Clock } from "../kernel/clock.ts";
 import type { ApiKeyStore, EndpointStore } from "../kernel/ports.ts";
+import type { TenantStatusReader } from "../lifecycle/retention.ts";
 
 /*
  * The push channel's ports and settings, in a leaf file that the session, subscribe and pump
@@ -100,6 +101,8 @@ export interface PushDeps {
   feed: FeedReader;
   endpoints: EndpointStore;
   apiKeys: ApiKeyStore;
+  /** Tenants' tombstones: a deleted tenant's endpoints are not followed (read through the per-container cache). */
+  tenantStatus: TenantStatusReader;
   authenticator: () => Promise<PushAuthenticator>;
   clock: Clock;
   settings: PushSettings;
