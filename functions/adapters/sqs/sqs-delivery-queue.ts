@@ -60,17 +60,10 @@ export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
           })),
         }),
       );
-      return (out.Failed ?? []).map((f) => ({
-        index: Number(f.Id),
-        permanent: refusedForGood(f.Code, f.SenderFault === true),
-        reason: `${f.Code ?? "unknown"}: ${f.Message ?? ""}`,
-      }));
+      return failedEntries(out.Failed);
     } catch (error) {
-      const code = (error as { name?: string }).name ?? "unknown";
-      const reason = `${code}: ${(error as { message?: string }).message ?? ""}`;
-      if (!refusedForGood(code, (error as { $fault?: string }).$fault === "client")) {
-        return batch.map(([index]) => ({ index, permanent: false, reason }));
-      }
+      const { permanent, reason } = batchRefusal(error);
+      if (!permanent) return batch.map(([index]) => ({ index, permanent: false, reason }));
       // A refusal of the whole batch names no entry: each is sent alone, so only the one at fault ends.
       if (batch.length > 1) return (await Promise.all(batch.map((entry) => this.sendBatch([entry], messages, delays)))).flat();
       return batch.map(([index]) => ({ index, permanent: true, reason }));
@@ -120,6 +113,26 @@ const REFUSALS_FOR_GOOD = new Set([
 /** Whether SQS refused a message for good: the sender is at fault (SenderFault, a client fault) and the code names the message. */
 export function refusedForGood(code: string | undefined, senderFault: boolean): boolean {
   return senderFault && code !== undefined && REFUSALS_FOR_GOOD.has(code);
+}
+
+/** The entries of a SendMessageBatch answer SQS did not take, each classified by refusedForGood. */
+export function failedEntries(
+  failed: readonly { Id?: string; Code?: string; Message?: string; SenderFault?: boolean }[] | undefined,
+): Unsent[] {
+  return (failed ?? []).map((f) => ({
+    index: Number(f.Id),
+    permanent: refusedForGood(f.Code, f.SenderFault === true),
+    reason: `${f.Code ?? "unknown"}: ${f.Message ?? ""}`,
+  }));
+}
+
+/** A SendMessageBatch call that failed whole: whether SQS refused it for good, and its code and words. */
+export function batchRefusal(error: unknown): { permanent: boolean; reason: string } {
+  const code = (error as { name?: string }).name ?? "unknown";
+  return {
+    permanent: refusedForGood(code, (error as { $fault?: string }).$fault === "client"),
+    reason: `${code}: ${(error as { message?: string }).message ?? ""}`,
+  };
 }
 
 /** Groups bodies into batches of at most 10 entries and 256 KiB, keeping each body's index. */

@@ -11,7 +11,7 @@ import { serializeMessage } from "../../core/kernel/queue-message.ts";
 import { queueText } from "../../core/kernel/queue-text.ts";
 import { orderedDeduplicationId } from "../../core/ordering/dedup.ts";
 import type { OrderedLine } from "../../core/ordering/ordered-deps.ts";
-import { packBatches, refusedForGood } from "./sqs-delivery-queue.ts";
+import { batchRefusal, failedEntries, packBatches } from "./sqs-delivery-queue.ts";
 
 /** What a later delivery of a line whose earlier one was not sent is told: it waits for that one, to keep its place. */
 const BEHIND_UNSENT = "NotSent: an earlier delivery to the same ordered endpoint was not sent";
@@ -71,17 +71,10 @@ export class SqsOrderedQueue implements DeliveryQueue, OrderedLine {
       );
       // An entry SQS took after a failed one of its group cannot be taken back: the failed one, sent
       // later, takes its place behind it, as an event first answered 503 does (docs/ordering.md).
-      return (out.Failed ?? []).map((f) => ({
-        index: Number(f.Id),
-        permanent: refusedForGood(f.Code, f.SenderFault === true),
-        reason: `${f.Code ?? "unknown"}: ${f.Message ?? ""}`,
-      }));
+      return failedEntries(out.Failed);
     } catch (error) {
-      const code = (error as { name?: string }).name ?? "unknown";
-      const reason = `${code}: ${(error as { message?: string }).message ?? ""}`;
-      if (!refusedForGood(code, (error as { $fault?: string }).$fault === "client")) {
-        return batch.map(([index]) => ({ index, permanent: false, reason }));
-      }
+      const { permanent, reason } = batchRefusal(error);
+      if (!permanent) return batch.map(([index]) => ({ index, permanent: false, reason }));
       // A refusal of the whole batch names no entry: each is sent alone, in order, so only the one at fault ends.
       if (batch.length > 1) {
         const out: Unsent[] = [];

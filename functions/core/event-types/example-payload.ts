@@ -12,7 +12,6 @@
  */
 
 import { EXAMPLE_BUDGET, type ExampleBudget } from "./example-budget.ts";
-import { MAX_ENCODED_BODY_BYTES } from "./payload-limits.ts";
 
 type Schema = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { type EndpointScope, scopedEvent } from "../access/endpoint-scope.ts";
+import { eventSummary } from "../kernel/event-summary.ts";
 import type { EventListFilter, EventStore } from "../kernel/ports.ts";
-import { eventSummary } from "./event-queries.ts";
 
 /**
  * GET /v1/events: a tenant's events, newest first, without payloads, read from the tenant's index. A

@@ -1,6 +1,6 @@
 import { type EndpointScope, scopedAttempts, scopedEvent } from "../access/endpoint-scope.ts";
 import { ApiError, invalidField } from "../kernel/errors.ts";
-import { webhookId } from "../kernel/ids.ts";
+import { eventSummary } from "../kernel/event-summary.ts";
 import type { AttemptRecord, AttemptStatus, DeliveryStatus, EventRecord } from "../kernel/model.ts";
 import type { AttemptLog, EventStore, Page } from "../kernel/ports.ts";
 
@@ -40,20 +40,6 @@ async function scopedRead(deps: QueryDeps, tenantId: string, id: string, scope: 
   const event = stored && scopedEvent(scope, stored);
   if (!event) throw new ApiError("not_found", `No event ${id}`);
   return { event, attempts: scopedAttempts(scope, attempts) };
-}
-
-/** The event as the API shows it, without payload. */
-export function eventSummary(event: EventRecord) {
-  const { id, messageId, type, tenantId, createdAt, endpointIds, deliverAt } = event;
-  return {
-    id,
-    messageId: webhookId({ eventId: id, messageId }),
-    type,
-    tenantId,
-    createdAt,
-    endpoints: endpointIds.length,
-    ...(deliverAt !== undefined && { deliverAt }),
-  };
 }
 
 /**

@@ -3,7 +3,8 @@ import { checkPayloads, type PayloadCheckDeps } from "../event-types/payload-che
 import { checkPayloadLimits, MAX_ENCODED_BODY_BYTES } from "../event-types/payload-limits.ts";
 import { type Clock, expiresAt } from "../kernel/clock.ts";
 import { ApiError, DependencyError, invalidField, invalidFields } from "../kernel/errors.ts";
-import { eventIdForKey, messageIdFor, newId, requestHash, webhookId } from "../kernel/ids.ts";
+import { type EventSummary, eventSummary } from "../kernel/event-summary.ts";
+import { eventIdForKey, messageIdFor, newId, requestHash } from "../kernel/ids.ts";
 import type { EventRecord } from "../kernel/model.ts";
 import type { EventStore } from "../kernel/ports.ts";
 import { liveTenants, type TenantStatusReader } from "../lifecycle/retention.ts";
@@ -27,17 +28,8 @@ export interface IntakeDeps extends PayloadCheckDeps, EnqueueDeps {
 }
 
 /** What the caller learns of an accepted event. */
-export interface AcceptedEvent {
-  id: string;
-  /** The `webhook-id` its deliveries carry. */
-  messageId: string;
-  type: string;
-  tenantId: string;
-  createdAt: string;
-  endpoints: number;
-  /** When its deliveries may start, when the caller gave one. */
-  deliverAt?: string;
-}
+/** An accepted event as intake answers it. */
+export type AcceptedEvent = EventSummary;
 
 /** One result per submitted event: accepted, or the error that kept it out. */
 export type IntakeResult = { ok: true; event: AcceptedEvent; replayed: boolean } | { ok: false; error: ApiError | DependencyError };
@@ -118,7 +110,7 @@ async function sortRepeats(
     return { fresh: [], followers: [], resumes: [] };
   }
   for (const [index, error] of repeats.conflicts) results[index] = { ok: false, error };
-  for (const [index, first] of repeats.replays) results[index] = { ok: true, event: accepted(first), replayed: true };
+  for (const [index, first] of repeats.replays) results[index] = { ok: true, event: eventSummary(first), replayed: true };
   return repeats;
 }
 
@@ -166,7 +158,7 @@ async function enqueueAndRecord(deps: IntakeDeps, fresh: Candidate[], results: I
   for (const c of recorded) {
     results[c.index] = c.record.unsent
       ? { ok: false, error: new DependencyError("sqs", "SQS did not accept every message; repeat the call to finish") }
-      : { ok: true, event: accepted(c.record), replayed: false };
+      : { ok: true, event: eventSummary(c.record), replayed: false };
   }
 }
 
@@ -199,7 +191,7 @@ async function finishSending(deps: IntakeDeps, resumes: [number, EventRecord][],
     resumes.map(async ([index, record]) => {
       try {
         await sendRest(deps, record);
-        results[index] = { ok: true, event: accepted(record), replayed: true };
+        results[index] = { ok: true, event: eventSummary(record), replayed: true };
       } catch (cause) {
         results[index] = { ok: false, error: asDependencyError(cause) };
       }
@@ -292,17 +284,4 @@ function failAll(results: IntakeResult[], candidates: Candidate[], cause: unknow
   const error = asDependencyError(cause);
   for (const c of candidates) results[c.index] = { ok: false, error };
   return results;
-}
-
-function accepted(record: EventRecord): AcceptedEvent {
-  const { id, messageId, type, tenantId, createdAt, endpointIds, deliverAt } = record;
-  return {
-    id,
-    messageId: webhookId({ eventId: id, messageId }),
-    type,
-    tenantId,
-    createdAt,
-    endpoints: endpointIds.length,
-    ...(deliverAt !== undefined && { deliverAt }),
-  };
 }
