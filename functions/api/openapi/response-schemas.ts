@@ -3,6 +3,8 @@ import { AWS_DESTINATION_KINDS } from "../../core/destinations/targets.ts";
 import { ATTEMPT_ERROR_KINDS, LANES } from "../../core/kernel/model.ts";
 import { AttemptStatusFilter, EVENT_TYPE } from "../../core/requests/validation.ts";
 import { ErrorBody } from "./error-body.ts";
+import { ID, MESSAGE_ID, nullable, TIMESTAMP } from "./shape-parts.ts";
+import { ScheduledMessage } from "./tenant-shapes.ts";
 
 export { ErrorBody } from "./error-body.ts";
 
@@ -12,16 +14,9 @@ export { ErrorBody } from "./error-body.ts";
  * (test/integration/contract.test.ts) fails on a field the document does not show.
  */
 
-const TIMESTAMP = v.pipe(v.string(), v.isoTimestamp(), v.description("ISO 8601 time"));
-const ID = v.pipe(v.string(), v.description("An identifier this API gave out"));
-/** The message id: the `webhook-id` of every delivery of an event. */
-export const MESSAGE_ID = v.pipe(
-  v.string(),
-  v.description(
-    "The `webhook-id` every delivery of the event carries (each attempt, replay, recovery and endpoint): `msg_` + 27 base62 characters derived from the tenant and the event id. An event accepted before message ids existed keeps its `id` here",
-  ),
-);
-const nullable = <S extends v.GenericSchema>(schema: S) => v.nullable(schema);
+export * from "./feed-shapes.ts";
+export { MESSAGE_ID } from "./shape-parts.ts";
+export * from "./tenant-shapes.ts";
 
 export const Health = v.strictObject({
   status: v.literal("ok"),
@@ -208,22 +203,6 @@ export const AcceptedEvent = v.strictObject({
   deliverAt: v.pipe(v.optional(TIMESTAMP), v.description("When its deliveries may start, when the caller gave one (docs/scheduling.md)")),
 });
 
-export const ScheduledMessage = v.strictObject({
-  eventId: v.string(),
-  tenantId: v.string(),
-  type: EVENT_TYPE,
-  deliverAt: TIMESTAMP,
-  createdAt: TIMESTAMP,
-  state: v.pipe(
-    v.picklist(["waiting", "moving", "sent", "cancelled", "dropped"]),
-    v.description(
-      "waiting: held, cancellable; moving or sent: in the delivery queue, hidden until deliverAt; cancelled: never sent; dropped: its event was never recorded",
-    ),
-  ),
-  endpoints: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  endedAt: nullable(TIMESTAMP),
-});
-
 export const Delivery = v.strictObject({
   endpointId: ID,
   status: v.picklist(["pending", "succeeded", "failed", "exhausted", "skipped"]),
@@ -245,12 +224,6 @@ export const EventView = v.strictObject({
   ),
 });
 
-export const ExpungedPayload = v.strictObject({
-  eventId: v.string(),
-  expungedAt: TIMESTAMP,
-  feedEntries: v.pipe(v.number(), v.integer(), v.minValue(0), v.description("Feed entries of polling endpoints whose payload was removed")),
-});
-
 /** One hour of an endpoint's chart: requests sent, how many succeeded, and their latency. */
 const HourStats = v.strictObject({
   hour: TIMESTAMP,
@@ -270,36 +243,6 @@ export const EndpointStats = v.strictObject({
 });
 
 export const ApiKey = v.strictObject({ id: ID, tenantId: v.string(), name: v.string(), createdAt: TIMESTAMP });
-
-export const Tenant = v.strictObject({
-  id: v.string(),
-  name: v.optional(v.string()),
-  metadata: v.record(v.string(), v.string()),
-  settings: v.optional(
-    v.strictObject({
-      retentionDays: v.optional(v.pipe(v.number(), v.description("Days its items are kept; absent: LOG_RETENTION_DAYS"))),
-      signatureHeaders: v.optional(
-        v.pipe(
-          v.picklist(["webhook", "svix", "both"]),
-          v.description("Its endpoints' signature header names where they choose none; absent: SIGNATURE_HEADERS"),
-        ),
-      ),
-    }),
-  ),
-  createdAt: TIMESTAMP,
-  updatedAt: TIMESTAMP,
-});
-
-export const TenantDeletionJob = v.strictObject({
-  tenantId: v.string(),
-  state: v.pipe(v.picklist(["removing", "done"]), v.description("`removing` until every item of the tenant is gone")),
-  requestedAt: TIMESTAMP,
-  updatedAt: TIMESTAMP,
-  notBefore: v.pipe(TIMESTAMP, v.description("Removal starts then: every writer has seen the tombstone")),
-  step: v.pipe(v.string(), v.description("The kind of item being removed: events, endpoints, keys, tenant")),
-  removed: v.pipe(v.record(v.string(), v.number()), v.description("Items removed so far, by kind")),
-  finishedAt: v.optional(TIMESTAMP),
-});
 
 export const CreatedApiKey = v.strictObject({
   ...ApiKey.entries,
@@ -356,37 +299,4 @@ export const SentExample = v.strictObject({
   type: v.string(),
   payload: v.pipe(v.unknown(), v.description("The payload sent, signed, to the endpoint")),
   source: v.pipe(v.picklist(["stored", "generated"]), v.description("The type's first example, or one built from its schema")),
-});
-
-/** One delivery in a polling endpoint's feed: what a webhook POST would have carried, signed when read. */
-export const FeedItem = v.strictObject({
-  id: v.pipe(v.string(), v.description("Unique per append: a redelivery or a replay is a new item with the same eventId")),
-  eventId: v.string(),
-  messageId: MESSAGE_ID,
-  eventType: EVENT_TYPE,
-  timestamp: v.pipe(v.string(), v.isoTimestamp(), v.description("When the event was accepted")),
-  payload: v.pipe(v.unknown(), v.description("The event's payload")),
-  body: v.pipe(v.string(), v.description("The exact JSON text that was signed: POST it with `headers` to your own server")),
-  headers: v.strictObject({
-    "webhook-id": v.pipe(v.string(), v.description("The event's messageId: the dedupe key")),
-    "webhook-timestamp": v.pipe(v.string(), v.description("Unix seconds of this read")),
-    "webhook-signature": v.pipe(v.string(), v.description("`v1,<base64>`, one per live secret, space-separated")),
-  }),
-});
-
-export const FeedPage = v.strictObject({
-  items: v.array(FeedItem),
-  cursor: v.pipe(v.string(), v.description("Opaque: pass it back to read on; the same one when nothing was read")),
-});
-
-/** GET /v1/destination-access: what a customer pastes into the policies of its AWS resources or role. */
-export const DestinationAccessInfo = v.strictObject({
-  tenantId: v.string(),
-  externalId: v.pipe(v.string(), v.description("The sts:ExternalId the customer's role must require; derived, never changes")),
-  sessionTagKey: v.pipe(v.string(), v.description("The session tag deliveries without a roleArn carry, valued with the tenant's id")),
-  sessionRoleArn: v.pipe(
-    nullable(v.string()),
-    v.description("The role those deliveries assume (the principal a resource policy names); null locally"),
-  ),
-  dispatcherAccountId: v.pipe(nullable(v.string()), v.description("The account a customer's role must trust; null locally")),
 });

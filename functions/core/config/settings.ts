@@ -8,6 +8,8 @@
 
 import { DESTINATION_SETTINGS } from "./destination-settings.ts";
 import { LANE_SETTINGS } from "./lane-settings.ts";
+import { PUSH_SETTINGS } from "./push-settings.ts";
+import { SCHEDULE_SETTINGS } from "./schedule-settings.ts";
 import type { Setting } from "./setting-kinds.ts";
 
 export type {
@@ -100,41 +102,7 @@ export const SETTINGS = {
     unit: "count",
     meaning: "endpoints one tenant may hold; one more answers `409 quota_exceeded` (bounds how many POSTs one event becomes)",
   },
-  maxScheduledPerTenant: {
-    kind: "whole",
-    env: "MAX_SCHEDULED_PER_TENANT",
-    prop: "maxScheduledPerTenant",
-    // Each waiting message is one small item (about 300 bytes) and a place in the tenant's list.
-    default: 10_000,
-    min: 1,
-    max: 1_000_000,
-    unit: "count",
-    meaning:
-      "messages with a future `deliverAt` one tenant may have waiting; one more answers `429 too_many_scheduled` (docs/scheduling.md)",
-  },
-  scheduleHorizonHours: {
-    kind: "whole",
-    env: "SCHEDULE_HORIZON_HOURS",
-    prop: "scheduleHorizonHours",
-    // Svix's horizon is 24 h; a week covers a weekend. A waiting event is kept until its own time plus LOG_RETENTION_DAYS.
-    default: 168,
-    min: 24,
-    max: 8760,
-    unit: "h",
-    meaning: "how far ahead `deliverAt` may be; later answers `422` naming `deliverAt` (docs/scheduling.md)",
-  },
-  scheduleLeadSeconds: {
-    kind: "whole",
-    env: "SCHEDULE_LEAD_SECONDS",
-    // Three of the scheduler's one-minute runs: one late or failed run is absorbed. Below 120 s a
-    // missed run makes messages late in AWS; tests of the local stack, whose timer is faster, lower it.
-    default: 180,
-    min: 2,
-    max: 900,
-    unit: "s",
-    meaning:
-      "a `deliverAt` further ahead than this is held in the table (listed, cancellable) and moved to the queue this long before its time; nearer, it is queued with a delay at once (docs/scheduling.md)",
-  },
+  ...SCHEDULE_SETTINGS,
   signatureHeaders: {
     kind: "choice",
     env: "SIGNATURE_HEADERS",
@@ -171,39 +139,7 @@ export const SETTINGS = {
     meaning:
       "long polls one tenant may hold at once over all its endpoints, across the fleet (bounds the feed concurrency one tenant takes); one more answers `429 too_many_polls`",
   },
-  pushWindow: {
-    kind: "whole",
-    env: "PUSH_WINDOW",
-    prop: "pushWindow",
-    // A slow WebSocket consumer costs at most this many items in flight; 100 is one feed page.
-    default: 100,
-    min: 1,
-    max: 1000,
-    unit: "count",
-    meaning: "items a WebSocket connection is pushed and has not acked, at most; the next waits for an ack (docs/websocket.md)",
-  },
-  maxSocketsPerEndpoint: {
-    kind: "whole",
-    env: "MAX_SOCKETS_PER_ENDPOINT",
-    prop: "maxSocketsPerEndpoint",
-    // A consumer, a dashboard and a reconnect whose old connection API Gateway has not closed yet.
-    default: 5,
-    min: 1,
-    max: 100,
-    unit: "count",
-    meaning: "WebSocket connections subscribed to one polling endpoint at once; one more is closed with 4429",
-  },
-  maxSocketsPerTenant: {
-    kind: "whole",
-    env: "MAX_SOCKETS_PER_TENANT",
-    prop: "maxSocketsPerTenant",
-    default: 50,
-    min: 1,
-    max: 10_000,
-    unit: "count",
-    atLeast: "maxSocketsPerEndpoint",
-    meaning: "WebSocket connections subscribed at once over all of one tenant's endpoints; one more is closed with 4429",
-  },
+  ...PUSH_SETTINGS,
   unsentSweepAfterSeconds: {
     kind: "whole",
     env: "UNSENT_SWEEP_AFTER_SECONDS",
