@@ -16,6 +16,7 @@ import {
 } from "../core/event-types/event-types.ts";
 import { EXAMPLE_BUDGET } from "../core/event-types/example-budget.ts";
 import { MAX_ENCODED_BODY_BYTES } from "../core/event-types/payload-limits.ts";
+import { keyedRecord } from "../core/requests/keyed-record.ts";
 import { EVENT_TYPE, MAX_PAYLOAD_DEPTH, parse, parseLimit } from "../core/requests/validation.ts";
 import { EXAMPLES, paging } from "./openapi/operation.ts";
 import { withCatalog } from "./openapi/webhooks.ts";
@@ -85,7 +86,7 @@ export const getEventTypesDocumentRoute: Route = {
       success: {
         status: 200,
         description: "The OpenAPI 3.1 document with `webhooks`",
-        schema: v.looseObject({ openapi: v.string(), webhooks: v.record(v.string(), v.unknown()) }),
+        schema: v.looseObject({ openapi: v.string(), webhooks: keyedRecord(v.string(), v.unknown()) }),
       },
     };
   },

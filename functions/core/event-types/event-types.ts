@@ -2,6 +2,7 @@ import * as v from "valibot";
 import type { Clock } from "../kernel/clock.ts";
 import { ApiError, invalidFields } from "../kernel/errors.ts";
 import type { Page } from "../kernel/ports.ts";
+import { keyedRecord } from "../requests/keyed-record.ts";
 import { EVENT_TYPE, jsonDepth } from "../requests/validation.ts";
 
 /**
@@ -63,7 +64,7 @@ export const MAX_EXAMPLES_BYTES = 65_536;
 export const MAX_SCHEMA_DEPTH = 32;
 
 const DESCRIPTION = v.pipe(v.string(), v.maxLength(1024));
-const SCHEMA = v.pipe(v.record(v.string(), v.unknown()), v.description("A JSON Schema (draft 2020-12) the payloads must match"));
+const SCHEMA = v.pipe(keyedRecord(v.string(), v.unknown()), v.description("A JSON Schema (draft 2020-12) the payloads must match"));
 const EXAMPLES = v.pipe(
   v.array(v.unknown()),
   v.maxLength(MAX_EXAMPLES),

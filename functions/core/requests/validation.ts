@@ -8,6 +8,7 @@ import { parseTimestamp } from "../kernel/timestamp.ts";
 import { MAX_RATE_LIMIT_PER_SECOND } from "../policy/rate-limit.ts";
 import { scheduleProblem } from "../policy/retry-schedule.ts";
 import { checked } from "./field-problems.ts";
+import { keyedRecord } from "./keyed-record.ts";
 
 /**
  * Header names an endpoint may not set, in any case: the ones the dispatcher sets itself, and every
@@ -72,7 +73,7 @@ const URL_SCHEMA = v.pipe(
   v.maxLength(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters once parsed`),
 );
 const HEADERS = v.pipe(
-  v.record(
+  keyedRecord(
     v.pipe(
       v.string(),
       v.maxLength(MAX_HEADER_NAME_LENGTH, `header names must be at most ${MAX_HEADER_NAME_LENGTH} characters`),

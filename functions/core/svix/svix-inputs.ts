@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { isValidSecret } from "../kernel/signing.ts";
+import { keyedRecord } from "../requests/keyed-record.ts";
 
 /*
  * The request bodies of the Svix face, from Svix's OpenAPI document (ApplicationIn, EndpointIn,
@@ -11,7 +12,7 @@ import { isValidSecret } from "../kernel/signing.ts";
 
 /** Svix's id pattern; a uid here is also a tenant id or looked up among a tenant's endpoints, so it is held to 64 characters. */
 const UID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-' (Svix allows 256)"));
-const METADATA = v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(64)), v.pipe(v.string(), v.maxLength(512)));
+const METADATA = keyedRecord(v.pipe(v.string(), v.minLength(1), v.maxLength(64)), v.pipe(v.string(), v.maxLength(512)));
 const TYPES = v.nullish(v.array(v.string()));
 const THROTTLE = v.nullish(v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1), v.maxValue(65535)));
 
@@ -47,7 +48,7 @@ export const EndpointIn = v.looseObject({
   channels: v.nullish(v.array(v.string())),
   secret: v.nullish(SECRET),
   metadata: v.nullish(METADATA),
-  headers: v.nullish(v.record(v.string(), v.string())),
+  headers: v.nullish(keyedRecord(v.string(), v.string())),
   throttleRate: THROTTLE,
   rateLimit: THROTTLE,
   version: v.nullish(v.number()),
@@ -69,9 +70,9 @@ export const EndpointPatch = v.looseObject({
 });
 export type EndpointPatchInput = v.InferOutput<typeof EndpointPatch>;
 
-export const EndpointHeadersIn = v.looseObject({ headers: v.record(v.string(), v.string()) });
+export const EndpointHeadersIn = v.looseObject({ headers: keyedRecord(v.string(), v.string()) });
 export const EndpointHeadersPatchIn = v.looseObject({
-  headers: v.record(v.string(), v.nullable(v.string())),
+  headers: keyedRecord(v.string(), v.nullable(v.string())),
   deleteHeaders: v.nullish(v.array(v.string())),
 });
 
@@ -82,7 +83,8 @@ export const SecretRotateIn = v.looseObject({
 
 export const MessageIn = v.looseObject({
   eventType: v.string(),
-  payload: v.record(v.string(), v.unknown()),
+  // Kept as sent: a record would drop a top-level key named constructor, prototype or __proto__.
+  payload: v.custom<Record<string, unknown>>(isJsonObject, "must be a JSON object"),
   eventId: v.nullish(v.string()),
   channels: v.nullish(v.array(v.string())),
   tags: v.nullish(v.array(v.string())),
@@ -96,7 +98,7 @@ export type MessageInput = v.InferOutput<typeof MessageIn>;
 
 export const RecoverIn = v.looseObject({ since: v.string(), until: v.nullish(v.string()) });
 
-const SCHEMAS = v.nullish(v.record(v.string(), v.record(v.string(), v.unknown())));
+const SCHEMAS = v.nullish(keyedRecord(v.string(), keyedRecord(v.string(), v.unknown())));
 const NOT_SUPPORTED = {
   deprecated: v.nullish(v.literal(false, "can only be false here: hookrelay has no deprecated event types")),
   groupName: v.nullish(v.never("is not supported here")),
@@ -143,4 +145,8 @@ export function newestSchema(schemas: Record<string, Record<string, unknown>> | 
   if (!schemas) return undefined;
   const versions = Object.keys(schemas).sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
   return versions.length === 0 ? undefined : schemas[versions.at(-1) as string];
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

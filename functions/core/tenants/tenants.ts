@@ -4,6 +4,7 @@ import { ApiError } from "../kernel/errors.ts";
 import type { TenantRecord } from "../kernel/model.ts";
 import type { Page, TenantStore } from "../kernel/ports.ts";
 import { checkRetentionDays, TenantSettings } from "../lifecycle/retention.ts";
+import { keyedRecord } from "../requests/keyed-record.ts";
 import { TENANT_ID } from "../requests/validation.ts";
 
 /*
@@ -22,7 +23,7 @@ export interface TenantDeps {
 
 export const MAX_TENANT_METADATA = 50;
 const METADATA = v.pipe(
-  v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(64)), v.pipe(v.string(), v.maxLength(512))),
+  keyedRecord(v.pipe(v.string(), v.minLength(1), v.maxLength(64)), v.pipe(v.string(), v.maxLength(512))),
   v.check((m) => Object.keys(m).length <= MAX_TENANT_METADATA, `must hold at most ${MAX_TENANT_METADATA} keys`),
   v.description("String pairs for your own use"),
 );
