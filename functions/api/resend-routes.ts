@@ -62,7 +62,7 @@ export const replayEventRoute: Route = {
       namesTenant: true,
       body: { schema: ReplayEvent, optional: true, example: {} },
       success: { status: 202, description: "The chains started, and the endpoints left out", schema: R.ReplayResult },
-      errors: ["endpoint_disabled", "event_expunged"],
+      errors: ["endpoint_disabled", "event_expunged", "event_scheduled"],
     };
   },
   handler: async (e, caller, deps) => {

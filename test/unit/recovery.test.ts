@@ -5,6 +5,7 @@ import { replayEvent } from "../../functions/core/events/replay.ts";
 import { ApiError } from "../../functions/core/kernel/errors.ts";
 import type { AttemptRecord, EventRecord } from "../../functions/core/kernel/model.ts";
 import { parseTask } from "../../functions/core/kernel/queue-message.ts";
+import { cancelScheduled } from "../../functions/core/scheduling/scheduled-messages.ts";
 import {
   deadLetterDeps,
   endpointFixture,
@@ -15,6 +16,7 @@ import {
   MemoryQueue,
   MemoryRecoveryStore,
 } from "../support/fakes.ts";
+import { MemoryScheduleStore } from "../support/memory-schedule.ts";
 
 function event(id: string, tenantId = "default"): EventRecord {
   return {
@@ -64,6 +66,7 @@ function setup() {
     clock: new FakeClock(Date.parse("2026-11-02T00:00:00Z")),
     logRetentionDays: 30,
     tenantStatus: { statusOf: async () => ({ retentionDays: 30, deleted: false }), forget: () => undefined },
+    scheduling: { store: new MemoryScheduleStore() },
   };
 }
 
@@ -209,5 +212,37 @@ describe("replay", () => {
     await expect(replayEvent(deps, "default", "evt_a", "ep_1")).rejects.toMatchObject({ code: "endpoint_disabled" });
     expect((await replayEvent(deps, "default", "evt_a", undefined)).skipped).toEqual([{ endpointId: "ep_1", reason: "endpoint_disabled" }]);
     expect(deps.queue.sent).toEqual([]);
+  });
+
+  it("refuses an event still held for its deliverAt (409 event_scheduled), and sends it once the hold is cancelled or was sent", async () => {
+    const now = deps.clock.now().getTime();
+    for (const [id, state, inMs] of [
+      ["evt_held", "waiting", 60_000],
+      ["evt_moving", "moving", 60_000],
+      ["evt_sent", "sent", 60_000],
+      ["evt_due", "waiting", -1_000],
+    ] as const) {
+      const deliverAt = new Date(now + inMs).toISOString();
+      await deps.events.putNew([{ ...event(id), deliverAt }]);
+      const item = {
+        tenantId: "default",
+        eventId: id,
+        type: "t",
+        deliverAt,
+        endpointIds: ["ep_1"],
+        createdAt: "2026-11-01T00:00:00.000Z",
+        state: "waiting" as const,
+        expiresAt: 0,
+      };
+      await deps.scheduling.store.hold(item, 100);
+      deps.scheduling.store.items.set(`default\u0000${id}`, { ...item, state });
+    }
+    await expect(replayEvent(deps, "default", "evt_held", undefined)).rejects.toMatchObject({ code: "event_scheduled", status: 409 });
+    expect(deps.queue.sent).toEqual([]);
+    // Being moved, already sent, or due now: a replay is a second sending, as for any event.
+    for (const id of ["evt_moving", "evt_sent", "evt_due"])
+      expect((await replayEvent(deps, "default", id, undefined)).chains).toHaveLength(1);
+    await cancelScheduled({ schedule: deps.scheduling.store, clock: deps.clock }, "default", "evt_held");
+    expect((await replayEvent(deps, "default", "evt_held", "ep_1")).chains).toHaveLength(1);
   });
 });

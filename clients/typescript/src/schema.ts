@@ -2644,7 +2644,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Conflict: `endpoint_disabled`, `event_expunged` */
+            /** @description Conflict: `endpoint_disabled`, `event_expunged`, `event_scheduled` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2653,7 +2653,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "endpoint_disabled" | "event_expunged";
+                            code?: "endpoint_disabled" | "event_expunged" | "event_scheduled";
                         };
                     };
                 };

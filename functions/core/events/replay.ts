@@ -5,6 +5,7 @@ import { newId } from "../kernel/ids.ts";
 import type { AttemptRecord, DeliveryMessage, Endpoint } from "../kernel/model.ts";
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore } from "../kernel/ports.ts";
 import { deliveryMessage } from "../kernel/queue-message.ts";
+import type { ScheduleStore } from "../scheduling/schedule.ts";
 
 export interface ReplayDeps {
   events: Pick<EventStore, "get" | "addEndpoint">;
@@ -12,6 +13,7 @@ export interface ReplayDeps {
   attempts: Pick<AttemptLog, "allOfEvent">;
   queue: DeliveryQueue;
   clock: Clock;
+  scheduling: { store: Pick<ScheduleStore, "get"> };
 }
 
 /** What a replay started: one manual chain per endpoint, and the endpoints left out with why. */
@@ -43,6 +45,7 @@ export async function replayEvent(
   if (!event || !scopedEvent(scope, event)) throw new ApiError("not_found", `No event ${eventId}`);
   if (event.expungedAt !== undefined)
     throw new ApiError("event_expunged", `Event ${eventId}'s payload was expunged: there is nothing to replay`);
+  await refuseHeld(deps, tenantId, eventId, event.deliverAt);
   const targets = endpointId === undefined ? event.endpointIds : [endpointId];
   const found = await Promise.all(targets.map((id) => deps.endpoints.get(id)));
   if (endpointId !== undefined) {
@@ -92,4 +95,18 @@ function hadFailed(history: AttemptRecord[], endpointId: string): boolean {
     .sort((a, b) => a.at.localeCompare(b.at))
     .at(-1);
   return latest !== undefined && latest.status !== "succeeded";
+}
+
+/**
+ * An event still held for its `deliverAt` has not been sent: a replay would send it now and the hold
+ * again at its time, so it is refused until the hold is cancelled (then a replay sends it now) or sent.
+ */
+async function refuseHeld(deps: Pick<ReplayDeps, "scheduling" | "clock">, tenantId: string, eventId: string, deliverAt?: string) {
+  if (deliverAt === undefined || Date.parse(deliverAt) <= deps.clock.now().getTime()) return;
+  const held = await deps.scheduling.store.get(tenantId, eventId);
+  if (held?.state === "waiting")
+    throw new ApiError(
+      "event_scheduled",
+      `Event ${eventId} is held until ${deliverAt} and not sent yet: cancel it (DELETE /v1/scheduled/${eventId}) to replay it now, or wait`,
+    );
 }

@@ -27,7 +27,8 @@ export type ApiErrorCode =
   | "too_many_scheduled"
   | "schedule_started"
   | "tenant_deleted"
-  | "event_expunged";
+  | "event_expunged"
+  | "event_scheduled";
 
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_request: 400,
@@ -69,6 +70,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   tenant_deleted: 410,
   // A replay of an event whose payload was expunged: there is nothing left to send.
   event_expunged: 409,
+  event_scheduled: 409,
 };
 
 /**
