@@ -164,8 +164,9 @@ export class DynamoEventStore implements EventStore {
   /**
    * Merged from the tenant's shards (querySharded). A filter (type, endpoints) is applied by DynamoDB
    * to the items it reads, so a page costs the read units of every event evaluated, not only of those
-   * shown, and no write or index more. A filtered page reads at most one query per shard read: 17
-   * partitions and at most 34 refills, so at most 51 queries of at most max(limit + 1, 100) events
+   * shown, and no write or index more. A filtered page reads at most one query per shard read: 33
+   * partitions (16 on the table, 16 gsi2 shards of older events, the unsharded list) and at most 66
+   * refills, so at most 99 queries of at most max(limit + 1, 100) events
    * (and 1 MB) each, whatever the filter matches; a sparse filter gets short pages and a cursor.
    */
   async listByTenant(tenantId: string, filter: EventListFilter, limit: number, cursor?: string): Promise<Page<EventRecord>> {
