@@ -25,8 +25,8 @@ import { leaks } from "../support/portal-probe.ts";
  */
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
-/** More events than one filtered page may read (51 queries of 100 items). */
-const OTHERS = 400 * TENANT_EVENT_SHARDS;
+/** Gaps between the session's events wider than one filtered page may read: 16 shards read and 66 refills, 100 items a query (the older lists are empty here). */
+const OTHERS = 1000 * TENANT_EVENT_SHARDS;
 /** Where the session's endpoint's events fall among them (0 = oldest). */
 const MINE_AT = [0, 1, 3000, 6000, OTHERS - 1];
 /**

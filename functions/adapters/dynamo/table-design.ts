@@ -33,7 +33,7 @@
  *
  * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
  * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
- * An event and its attempts share a partition; an endpoint's attempts are read newest first on gsi1.
+ * An event's attempts share a partition (`EV#{eventId}`); an endpoint's attempts are read newest first on gsi1.
  * An event is named by its tenant and id. The table itself is the tenant's event list, newest first:
  * an event is kept under `TENANT#{tenant}#EVENTS#{shard}` sorted by `{createdAt}#{id}` (the shard a
  * hash of that sort key), so listing it costs no index copy: one write unit an event, not two. An id
