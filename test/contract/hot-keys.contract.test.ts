@@ -245,6 +245,14 @@ describe("a tenant's event list on the table", () => {
           const found = await events.getMany(tenantId, ids);
           expect(ids.map((id) => found.get(id)?.id)).toEqual(ids);
           expect((await events.getMany("someone-else", ids)).size).toBe(0);
+          // Updates reach each event where it is kept, whatever its format, and only its tenant's.
+          for (const id of ids) {
+            await events.addEndpoint(tenantId, id, "ep_added");
+            expect(await events.expunge(tenantId, id, second(0))).toBe(true);
+            expect(await events.expunge("someone-else", id, second(0))).toBe(false);
+          }
+          const updated = await events.getMany(tenantId, ids);
+          expect(ids.map((id) => [updated.get(id)?.endpointIds, updated.get(id)?.body])).toEqual(ids.map(() => [["ep_added"], "null"]));
           // The new events: one item each in the list, plus a lookup item for a caller's or an Idempotency-Key's id.
           for (const { spec, e } of made.filter((m) => ["generated", "caller", "idempotency"].includes(m.spec.kind))) {
             const lookup = await client.send(new GetCommand({ TableName: TABLE, Key: keys.event(tenantId, e.id) }));

@@ -166,6 +166,17 @@ describe("DynamoEventStore", () => {
     expect((await store.get("default", ID))?.body).toBe('{"new":1}');
   });
 
+  it("lists a half-sent event on the sweeper's index and marks it sent where its id says it is", async () => {
+    const { client, items } = fakeClient();
+    const store = new DynamoEventStore(client, "t");
+    await store.putNew([{ ...event('{"a":1}'), unsent: ["ep_1"] }]);
+    const key = timedEventKey("default", ID);
+    const stored = items.get(`${key?.pk}|${key?.sk}`);
+    expect([stored?.gsi1pk, stored?.gsi1sk]).toEqual(["UNSENT", `${CREATED}#${ID}`]);
+    await store.markSent("default", ID);
+    expect([stored?.unsent, stored?.gsi1pk, items.size]).toEqual([undefined, undefined, 1]);
+  });
+
   it("marks sent, adds an endpoint to and expunges an event found through its lookup item", async () => {
     const { client } = fakeClient();
     const store = new DynamoEventStore(client, "t");
