@@ -2,7 +2,9 @@
  * The write-path levers of issue 27 that are not built, priced from what the cost stage measured
  * (each DynamoDB put's write units per delivery) on the CPU-priced bill, in both billing modes. A
  * lever removes write units; nothing else in the bill moves (the readers it would change read more,
- * which the bill, made of intake and delivery, does not hold).
+ * which the bill, made of intake and delivery, does not hold). The event's levers are built (the
+ * table is the tenant's event list, table-design.ts: one write unit an event), so the cost stage
+ * measures them.
  */
 import { type BillingMode, dynamoUnitPrice } from "../support/billing-modes.ts";
 import { round } from "../support/stats.ts";
@@ -27,31 +29,16 @@ const putUnits = (lines: readonly CostLine[], item: "event" | "attempt") =>
 
 /**
  * Prices each lever against the CPU-priced scenarios. `lines` holds the wall-time bill's lines of
- * the single-event and batched runs (the same runs and counts); `requestsPerEvent` is the batched
- * run's API requests per event (0.1 at 10 a request).
+ * the single-event and batched runs (the same runs and counts); the batched run's API requests per
+ * event (0.1 at 10 a request) priced the per-request event list, which the built event key replaced.
  */
 export function pricedLevers(
   scenarios: readonly CpuPricedScenario[],
   lines: { single: readonly CostLine[]; batched: readonly CostLine[] },
-  requestsPerEvent: number,
+  _requestsPerEvent: number,
 ): PricedLever[] {
   const copy = (run: readonly CostLine[], item: "event" | "attempt") => putUnits(run, item) / 2;
   const levers: Omit<PricedLever, "bills">[] = [
-    {
-      lever: "the tenant's event list written per request, not per event",
-      changes:
-        "one list item per request and shard holds its events' ids, types, times and endpoints in place of each event's gsi2 copy; the list reads list items then the events (BatchGet), so a page costs more reads, cursors point inside a list item, and old gsi2 items are merged until their TTL; saves nothing single-event",
-      writeUnitsSaved: {
-        single: 0,
-        batched: copy(lines.batched, "event") * (1 - requestsPerEvent),
-      },
-    },
-    {
-      lever: "time-ordered event keys carrying their bucket (no gsi2 copy)",
-      changes:
-        "the event item is keyed in its tenant's time bucket, so it is its own list entry; a caller's id or an idempotency key (not time-ordered) needs a small lookup item (+1 write unit for those events only, none in this run); lookup by id reads the bucket from the id; every event reader and the tenant deletion walk change, old items read until their TTL",
-      writeUnitsSaved: { single: copy(lines.single, "event"), batched: copy(lines.batched, "event") },
-    },
     {
       lever: "one copy of each attempt (no gsi1 copy)",
       changes:
@@ -59,16 +46,7 @@ export function pricedLevers(
       writeUnitsSaved: { single: copy(lines.single, "attempt"), batched: copy(lines.batched, "attempt") },
     },
   ];
-  const [, keysLever, attemptLever] = levers;
-  const both = {
-    lever: "time-ordered event keys and one copy of each attempt, together",
-    changes: "the second and third levers: one write unit per event and one per attempt",
-    writeUnitsSaved: {
-      single: (keysLever?.writeUnitsSaved.single ?? 0) + (attemptLever?.writeUnitsSaved.single ?? 0),
-      batched: (keysLever?.writeUnitsSaved.batched ?? 0) + (attemptLever?.writeUnitsSaved.batched ?? 0),
-    },
-  };
-  return [...levers, both].map((l) => ({
+  return levers.map((l) => ({
     ...l,
     writeUnitsSaved: { single: round(l.writeUnitsSaved.single, 3), batched: round(l.writeUnitsSaved.batched, 3) },
     bills: scenarios.map((s) => {

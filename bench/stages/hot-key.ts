@@ -42,7 +42,8 @@ export interface HotKeyResult {
 
 /**
  * Stage 6, hot key: events of one tenant to one rate-limited endpoint, delivered through the local
- * stack while the counting proxy tallies write units per partition key on the table, gsi1 and gsi2.
+ * stack while the counting proxy tallies write units per partition key on the table, gsi1 and gsi2
+ * (the tenant's event list is on the table now, `TENANT#{t}#EVENTS#{shard}`; gsi2 holds older events only).
  * The run is time-scaled: the local stack delivers about a thousand a second, so each key's share of
  * the writes is scaled to 10,000 deliveries a second. Each key's writes grow with the deliveries
  * (one attempt, one event, one window take each), so the share is what the rate changes. One event
@@ -83,7 +84,7 @@ export async function benchHotKey(
     const [key, writeUnits] = mine.reduce((a, b) => (b[1] > a[1] ? b : a), ["none", 0]);
     const unsharded = new Map<string, number>();
     for (const [k, units] of mine) {
-      const base = k.replace(/#R\d+$/, "").replace(/#(AT|EV)#\d+$/, "#$1");
+      const base = k.replace(/#R\d+$/, "").replace(/#(AT|EV|EVENTS)#\d+$/, "#$1");
       unsharded.set(base, (unsharded.get(base) ?? 0) + units);
     }
     return {

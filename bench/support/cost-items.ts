@@ -8,7 +8,7 @@ export const BILL_ITEMS: readonly [item: string, what: string][] = [
   ["SQS SendMessageBatch (deliveries queue)", "intake enqueues one message per delivery, up to ten a request"],
   [
     "DynamoDB PutItem event",
-    "the event record (payload deflated, one write unit) plus its copy on `gsi2`, the tenant's event list (one more unit): two units an event",
+    "the event record (payload deflated, one write unit), kept in its tenant's event list on the table itself (no index copy): one unit an event; an event whose id is not time-ordered (a caller's id, an Idempotency-Key's) adds a small lookup item (one more unit, none in this run)",
   ],
   ["DynamoDB Query endpoints of tenant (gsi1)", "intake reads the tenant's endpoints to match subscriptions, once a request"],
   ["DynamoDB BatchGetItem other", "a few lookups a run outside the per-request path (a fraction of a cent a million)"],

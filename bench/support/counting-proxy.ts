@@ -156,6 +156,8 @@ function kindOf(item: Attr | undefined, values?: Record<string, { S?: string }>)
   const pk = item?.pk?.S ?? values?.[":pk"]?.S ?? "";
   if (sk?.startsWith("AT#")) return "attempt";
   if (sk === "EVENT" || sk?.startsWith("EVENT#")) return "event";
+  // An event in its tenant's list on the table (sort key `{createdAt}#{id}`).
+  if (/^TENANT#.*#EVENTS#\d+$/.test(pk)) return "event";
   if (sk === "ENDPOINT") return "endpoint";
   if (sk === "APIKEY") return "api key";
   if (sk?.startsWith("RATE#")) return "rate window";

@@ -1,13 +1,16 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DynamoAttemptLog } from "../../functions/adapters/dynamo/dynamo-attempt-log.ts";
 import { DynamoEventStore } from "../../functions/adapters/dynamo/dynamo-event-store.ts";
 import { DynamoRateCounter } from "../../functions/adapters/dynamo/dynamo-rate-counter.ts";
-import { ATTEMPT_SHARDS, keys } from "../../functions/adapters/dynamo/table-design.ts";
+import { shardOf } from "../../functions/adapters/dynamo/sharded-paging.ts";
+import { ATTEMPT_SHARDS, keys, TENANT_EVENT_SHARDS } from "../../functions/adapters/dynamo/table-design.ts";
 import { createDocumentClient } from "../../functions/adapters/lambda/aws-clients.ts";
 import { realSleep } from "../../functions/adapters/lambda/persistent-call.ts";
 import { systemClock } from "../../functions/core/kernel/clock.ts";
+import { eventIdForKey, newId } from "../../functions/core/kernel/ids.ts";
 import type { AttemptRecord, EventRecord } from "../../functions/core/kernel/model.ts";
 import type { Page } from "../../functions/core/kernel/ports.ts";
 import { startDynamo } from "../../local/emulators.ts";
@@ -178,6 +181,90 @@ describe("a tenant's events on gsi2 shards", () => {
     const typed = await allPages((cursor) => events.listByTenant("t_list", { type: "a", before: second(10) }, 2, cursor));
     // Type "a" is every odd event; before second 10 leaves evt_0 to evt_4 and both old ones.
     expect(typed.map((e) => e.id)).toEqual(["evt_3", "evt_1", "evt_old_1"]);
+  });
+});
+
+describe("a tenant's event list on the table", () => {
+  it("lists events of every id kind and key format newest first across shards, finds each by id, and writes a lookup item only for ids without their time", async () => {
+    const events = new DynamoEventStore(client, TABLE);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            at: fc.integer({ min: 0, max: 600 }),
+            kind: fc.constantFrom("generated", "caller", "idempotency", "gsi2", "legacy"),
+            type: fc.constantFrom("a", "b"),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
+        async (specs) => {
+          const tenantId = `t_mix_${run++}`;
+          const made = specs.map((spec, i) => {
+            const ms = Date.parse(second(spec.at)) + i;
+            const id =
+              spec.kind === "generated" ? newId("evt", ms) : spec.kind === "idempotency" ? eventIdForKey(tenantId, `key-${i}`) : `own-${i}`;
+            const e: EventRecord = {
+              id,
+              tenantId,
+              type: spec.type,
+              body: `{"i":${i}}`,
+              createdAt: new Date(ms).toISOString(),
+              requestHash: `h-${i}`,
+              endpointIds: [],
+              expiresAt: 1_900_000_000,
+            };
+            return { spec, e };
+          });
+          for (const { spec, e } of made) {
+            const sort = `${e.createdAt}#${e.id}`;
+            // As older versions wrote them: the EV# item with its gsi2 copy on a shard, or sk EVENT on the unsharded list.
+            if (spec.kind === "gsi2") {
+              const copy = { gsi2pk: keys.tenantEvents(tenantId, shardOf(sort, TENANT_EVENT_SHARDS)), gsi2sk: sort };
+              await client.send(new PutCommand({ TableName: TABLE, Item: { ...keys.event(tenantId, e.id), ...copy, ...e } }));
+            } else if (spec.kind === "legacy") {
+              const copy = { gsi2pk: keys.legacyTenantEvents(tenantId), gsi2sk: sort };
+              await client.send(
+                new PutCommand({
+                  TableName: TABLE,
+                  Item: { ...keys.legacyEvent(`${tenantId}-${e.id}`), ...copy, ...e, id: `${tenantId}-${e.id}` },
+                }),
+              );
+            }
+          }
+          const fresh = made.filter((m) => !["gsi2", "legacy"].includes(m.spec.kind)).map((m) => m.e);
+          await events.putNew(fresh);
+          const ids = made.map(({ spec, e }) => (spec.kind === "legacy" ? `${tenantId}-${e.id}` : e.id));
+          const newestFirst = made
+            .map((m, i) => ({ at: m.e.createdAt, id: ids[i] as string, type: m.e.type }))
+            .sort((x, y) => (x.at === y.at ? (x.id < y.id ? 1 : -1) : x.at < y.at ? 1 : -1));
+          const listed = await allPages((cursor) => events.listByTenant(tenantId, {}, 4, cursor));
+          expect(listed.map((e) => e.id)).toEqual(newestFirst.map((e) => e.id));
+          const typed = await allPages((cursor) => events.listByTenant(tenantId, { type: "a" }, 3, cursor));
+          expect(typed.map((e) => e.id)).toEqual(newestFirst.filter((e) => e.type === "a").map((e) => e.id));
+          const found = await events.getMany(tenantId, ids);
+          expect(ids.map((id) => found.get(id)?.id)).toEqual(ids);
+          expect((await events.getMany("someone-else", ids)).size).toBe(0);
+          // Updates reach each event where it is kept, whatever its format, and only its tenant's.
+          for (const id of ids) {
+            await events.addEndpoint(tenantId, id, "ep_added");
+            expect(await events.expunge(tenantId, id, second(0))).toBe(true);
+            expect(await events.expunge("someone-else", id, second(0))).toBe(false);
+          }
+          const updated = await events.getMany(tenantId, ids);
+          expect(ids.map((id) => [updated.get(id)?.endpointIds, updated.get(id)?.body])).toEqual(ids.map(() => [["ep_added"], "null"]));
+          // The new events: one item each in the list, plus a lookup item for a caller's or an Idempotency-Key's id.
+          for (const { spec, e } of made.filter((m) => ["generated", "caller", "idempotency"].includes(m.spec.kind))) {
+            const lookup = await client.send(new GetCommand({ TableName: TABLE, Key: keys.event(tenantId, e.id) }));
+            expect(lookup.Item === undefined).toBe(spec.kind === "generated");
+            const item = await client.send(new GetCommand({ TableName: TABLE, Key: keys.listedEvent(tenantId, e.createdAt, e.id) }));
+            expect(item.Item?.gsi2pk).toBeUndefined();
+            expect(item.Item?.id).toBe(e.id);
+          }
+        },
+      ),
+      { numRuns: 8 },
+    );
   });
 });
 

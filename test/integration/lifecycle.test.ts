@@ -58,11 +58,13 @@ async function scan(): Promise<Item[]> {
 const PATTERNS: Record<keyof typeof keys, "made" | string> = {
   endpoint: "made",
   tenantEndpoints: "made",
-  event: "made",
+  event: "made (the lookup item of an event whose id the caller chose)",
   legacyEvent: "written by versions before the tenant joined the event key; read, removed with the tenant's gsi2 list",
   eventPartition: "made",
   unsentEvents: "an index entry of an event whose intake failed midway: removed with the event",
-  tenantEvents: "made",
+  tenantEvents: "written by versions before the table became the event list (an event's gsi2 copy); removed as more shards",
+  listedEvent: "made",
+  tenantEventShard: "made",
   legacyTenantEvents: "written by versions before the shards; removed as one more shard",
   attemptChain: "made",
   attempt: "made",
@@ -121,6 +123,8 @@ describe("the data lifecycle on the local stack", () => {
     const events: string[] = [];
     for (let i = 0; i < 3; i++)
       events.push((await stack.api("POST", "/v1/events", { tenantId: tenant, type: "a", payload: { i } })).json.id);
+    // An id the caller chose is not time-ordered: the event has a lookup item beside it.
+    events.push((await stack.api("POST", "/v1/events", { id: `own-${tenant}`, tenantId: tenant, type: "a", payload: {} })).json.id);
     // Held in the table until a day from now (docs/scheduling.md): its item, due-index and list entries and the tenant's count.
     const deliverAt = new Date(Date.now() + 86_400_000).toISOString();
     const held = (await stack.api("POST", "/v1/events", { tenantId: tenant, type: "a", payload: { held: true }, deliverAt })).json;
@@ -149,6 +153,8 @@ describe("the data lifecycle on the local stack", () => {
     const otherBefore = (await scan()).filter((i) => JSON.stringify(i).includes(other.id) || JSON.stringify(i).includes(otherEvent));
     // Every pattern the scenario makes was found (by its prefix) before the deletion.
     for (const prefix of ["EP#", "EV#", "KEY#", "TENANT#", "FEED#"]) expect(before.some((i) => String(i.pk).startsWith(prefix))).toBe(true);
+    expect(before.some((i) => i.sk === keys.event(tenant, `own-${tenant}`).sk)).toBe(true);
+    expect(before.some((i) => String(i.pk).startsWith(`TENANT#${tenant}#EVENTS#`))).toBe(true);
     for (const sk of ["ENDPOINT", "RECORD", "ENDPOINTS", "APIKEY", "HEAD", "SCHEDULED"]) expect(before.some((i) => i.sk === sk)).toBe(true);
     expect(before.some((i) => String(i.pk).startsWith("SCHED#") && String(i.gsi1pk).startsWith("SCHED#DUE#"))).toBe(true);
     expect(before.some((i) => String(i.sk).startsWith("RECOVERY#"))).toBe(true);
@@ -198,7 +204,8 @@ describe("the data lifecycle on the local stack", () => {
     expect((await scan()).filter((i) => JSON.stringify(i).includes(secret))).toEqual([]);
 
     // An event whose expiresAt has passed, which TTL has not deleted (the emulator never does).
-    const stored = (await scan()).find((i) => i.pk === keys.eventPartition(event.id) && i.sk === keys.event(tenant, event.id).sk) as Item;
+    const stored = (await scan()).find((i) => i.sk === `${event.createdAt}#${event.id}`) as Item;
+    expect(stored).toMatchObject(keys.listedEvent(tenant, event.createdAt, event.id));
     await documents.send(
       new PutCommand({ TableName: RESOURCE_NAMES.table, Item: { ...stored, expiresAt: Math.floor(Date.now() / 1000) - 1 } }),
     );

@@ -3,12 +3,12 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dyn
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DynamoEventStore } from "../../functions/adapters/dynamo/dynamo-event-store.ts";
-import { shardOf } from "../../functions/adapters/dynamo/sharded-paging.ts";
 import { keys, TENANT_EVENT_SHARDS } from "../../functions/adapters/dynamo/table-design.ts";
 import { createDocumentClient } from "../../functions/adapters/lambda/aws-clients.ts";
 import type { Log } from "../../functions/adapters/lambda/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { Authenticator } from "../../functions/core/access/api-keys.ts";
+import { newId } from "../../functions/core/kernel/ids.ts";
 import type { EventRecord } from "../../functions/core/kernel/model.ts";
 import { type Emulator, startDynamo } from "../../local/emulators.ts";
 import { ensureTable } from "../../local/provision.ts";
@@ -19,18 +19,21 @@ import { leaks } from "../support/portal-probe.ts";
 
 /*
  * A session limited to an endpoint that got few of its tenant's many events, on the DynamoDB adapter
- * (dynalite): the filtered read of the tenant's 16-shard index stops at its bound and answers a short
+ * (dynalite): the filtered read of the tenant's 16-shard list stops at its bound and answers a short
  * or empty page with a cursor, the cursor carries on from there, every event of the session's
  * endpoint comes in order, and no page or cursor names another endpoint's event.
  */
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
-/** More events than one filtered page may read (51 queries of 100 items). */
-const OTHERS = 400 * TENANT_EVENT_SHARDS;
+/** Gaps between the session's events wider than one filtered page may read: 16 shards read and 66 refills, 100 items a query (the older lists are empty here). */
+const OTHERS = 1000 * TENANT_EVENT_SHARDS;
 /** Where the session's endpoint's events fall among them (0 = oldest). */
 const MINE_AT = [0, 1, 3000, 6000, OTHERS - 1];
-/** The most DynamoDB queries one filtered page may make: 17 partitions read, 2 × 17 refills, one query each. */
-const MAX_QUERIES = 3 * (TENANT_EVENT_SHARDS + 1);
+/**
+ * The most DynamoDB queries one filtered page may make: 33 partitions read (the list's shards on the
+ * table, the gsi2 shards of events from before it, the unsharded list), 2 × 33 refills, one query each.
+ */
+const MAX_QUERIES = 3 * (2 * TENANT_EVENT_SHARDS + 1);
 
 let dynamo: Emulator;
 let client: DynamoDBDocumentClient;
@@ -70,7 +73,7 @@ describe("a limited session's event list over a tenant's many events", () => {
     await deps.endpoints.put(endpointFixture({ id: "ep_mine", tenantId: "t" }));
     await deps.endpoints.put(endpointFixture({ id: "ep_other", tenantId: "t" }));
     const all: EventRecord[] = Array.from({ length: OTHERS }, (_, i) => ({
-      id: `evt_${String(i).padStart(5, "0")}`,
+      id: newId("evt", Date.UTC(2026, 11, 1) + i * 1000),
       tenantId: "t",
       type: "order.paid",
       body: `{"n":${i}}`,
@@ -81,18 +84,10 @@ describe("a limited session's event list over a tenant's many events", () => {
     }));
     // Written as putNew writes them (same keys and index attributes), 25 to a request, to be quick.
     for (let i = 0; i < all.length; i += 25) {
-      const items = all.slice(i, i + 25).map((e) => {
-        const sort = `${e.createdAt}#${e.id}`;
-        return {
-          ...keys.event(e.tenantId, e.id),
-          ...e,
-          gsi2pk: keys.tenantEvents(e.tenantId, shardOf(sort, TENANT_EVENT_SHARDS)),
-          gsi2sk: sort,
-        };
-      });
+      const items = all.slice(i, i + 25).map((e) => ({ ...keys.listedEvent(e.tenantId, e.createdAt, e.id), ...e }));
       await client.send(new BatchWriteCommand({ RequestItems: { sparse: items.map((Item) => ({ PutRequest: { Item } })) } }));
     }
-    expect((await events.get("t", "evt_03000"))?.endpointIds).toEqual(["ep_other", "ep_mine"]);
+    expect((await events.get("t", (all[3000] as EventRecord).id))?.endpointIds).toEqual(["ep_other", "ep_mine"]);
     const handler = createApiHandler(deps, async () => new Authenticator("admin-key", deps.apiKeys), silent);
     const session = JSON.parse(
       (await handler(apiEvent("POST", "/v1/portal-sessions", { body: { tenantId: "t", endpointIds: ["ep_mine"] } }), {} as Context))

@@ -87,12 +87,10 @@ describe("the write levers", () => {
             scenario("batched intake", mode, total, 1),
           ]);
           const levers = pricedLevers(scenarios, { single: bill(e, a, 0, 0), batched: bill(e, a, 0, 0) }, perEvent);
-          const [perRequest, timeKeys, oneCopy, both] = levers;
-          // The event's and the attempt's index copies are half of each put.
-          near(timeKeys?.writeUnitsSaved.single ?? -1, Math.round((e / 2) * 1000) / 1000);
+          const [oneCopy] = levers;
+          // The attempt's index copy is half of its put; the event has none left to remove (its levers are built).
+          expect(levers).toHaveLength(1);
           near(oneCopy?.writeUnitsSaved.batched ?? -1, Math.round((a / 2) * 1000) / 1000);
-          expect(perRequest?.writeUnitsSaved.single).toBe(0);
-          expect(perRequest?.writeUnitsSaved.batched ?? 0).toBeLessThanOrEqual(timeKeys?.writeUnitsSaved.batched ?? 0);
           for (const lever of levers) {
             for (const b of lever.bills) {
               const saved = b.scenario.startsWith("batched") ? lever.writeUnitsSaved.batched : lever.writeUnitsSaved.single;
@@ -100,8 +98,6 @@ describe("the write levers", () => {
               expect(b.met).toBe(b.total <= (b.target ?? Number.NaN));
             }
           }
-          // Together they save what the two save alone.
-          near(both?.writeUnitsSaved.single ?? -1, (timeKeys?.writeUnitsSaved.single ?? 0) + (oneCopy?.writeUnitsSaved.single ?? 0));
         },
       ),
     );

@@ -82,11 +82,19 @@ export async function queryAll(client: DynamoDBDocumentClient, input: QueryComma
 
 /** A list spread over several partitions of an index (see table-design.ts), plus the unsharded list it replaced. */
 export interface ShardedList {
-  index: string;
+  index: string | undefined;
   partitionKey: string;
   sortKey: string;
-  /** The partition key of each shard, the unsharded list last. */
-  partitions: readonly string[];
+  /** The partition key of each shard, the unsharded list last; a partition read elsewhere (another index, the table) names where. */
+  partitions: readonly (string | ListPartition)[];
+}
+
+/** A shard kept under other key names than its list's (the list moved from an index to the table): its sort keys are read as the list's. */
+export interface ListPartition {
+  pk: string;
+  index: string | undefined;
+  partitionKey: string;
+  sortKey: string;
 }
 
 /** What a sharded read keeps: a range of sort keys and a filter on the items. */
@@ -113,11 +121,19 @@ export async function querySharded(
   cursor: string | undefined,
   query: ShardedQuery,
 ): Promise<Page<Item>> {
-  const name = list.partitions.at(-1) as string;
+  const where = list.partitions.map((p) =>
+    typeof p === "string" ? { pk: p, index: list.index, partitionKey: list.partitionKey, sortKey: list.sortKey } : p,
+  );
+  const name = (where.at(-1) as ListPartition).pk;
   const before = cursor === undefined ? query.firstBound : cursorBound(cursor, list, name);
   const page = await mergeNewestFirst(
-    list.partitions.length,
-    (shard, bound, want) => readShard(client, table, list, list.partitions[shard] as string, bound, want, query),
+    where.length,
+    async (shard, bound, want) => {
+      const at = where[shard] as ListPartition;
+      const read = await readShard(client, table, at, bound, want, query);
+      if (at.sortKey !== list.sortKey) for (const item of read.items) item[list.sortKey] = item[at.sortKey];
+      return read;
+    },
     (item) => item[list.sortKey] as string,
     limit,
     before,
@@ -132,8 +148,7 @@ export async function querySharded(
 async function readShard(
   client: DynamoDBDocumentClient,
   table: string,
-  list: ShardedList,
-  pk: string,
+  { pk, ...list }: ListPartition,
   before: string | undefined,
   want: number,
   { since, filter, readsPerShard = 10 }: ShardedQuery,
@@ -148,7 +163,7 @@ async function readShard(
         : { condition: "", values: {} };
   const input: QueryCommandInput = {
     TableName: table,
-    IndexName: list.index,
+    ...(list.index !== undefined && { IndexName: list.index }),
     KeyConditionExpression: `${list.partitionKey} = :pk${range.condition}`,
     ExpressionAttributeValues: { ":pk": pk, ...range.values, ...filter?.values },
     ...(filter && { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }),

@@ -15,9 +15,9 @@ const [GSI1, GSI2] = [TABLE_DESIGN.indexes[0].name, TABLE_DESIGN.indexes[1].name
 export const TENANT_ERASE_STEPS = ["events", "endpoints", "keys", "scheduled", "tenant"] as const;
 
 /**
- * Removes a tenant's items from the table, by the key patterns of table-design.ts: its events and
- * their attempts (found on its gsi2 event list; another tenant's event of the same id in the same
- * partition is left), then per endpoint (found on its gsi1 endpoint list) the endpoint's attempt
+ * Removes a tenant's items from the table, by the key patterns of table-design.ts: its events, their
+ * lookup items and attempts (found on its event list, and on the gsi2 list of events from before it;
+ * another tenant's event of the same id in the same partition is left), then per endpoint (found on its gsi1 endpoint list) the endpoint's attempt
  * copies, recoveries, rate windows, feed counter and slots and poll leases, then the endpoint item;
  * then its API keys, then its held scheduled messages (found on its gsi2 schedule list; one sent,
  * cancelled or dropped is removed beside its event), then its partition (record, endpoint count,
@@ -46,25 +46,30 @@ export class DynamoTenantEraser implements TenantEraser {
 
   /** A page of the tenant's events from its list's partition `from` on; the cursor is the partition reached. */
   private async events(tenantId: string, from: number) {
+    const shards = Array.from({ length: TENANT_EVENT_SHARDS }, (_, s) => s);
+    // The list on the table, then the gsi2 lists of events written before it (table-design.ts).
     const lists = [
-      ...Array.from({ length: TENANT_EVENT_SHARDS }, (_, s) => keys.tenantEvents(tenantId, s)),
-      keys.legacyTenantEvents(tenantId),
+      ...shards.map((s) => ({ pk: keys.tenantEventShard(tenantId, s) })),
+      ...shards.map((s) => ({ pk: keys.tenantEvents(tenantId, s), index: GSI2 })),
+      { pk: keys.legacyTenantEvents(tenantId), index: GSI2 },
     ];
     for (let i = from; i < lists.length; i++) {
+      const list = lists[i] as { pk: string; index?: string };
       const listed = await this.query({
-        IndexName: GSI2,
-        KeyConditionExpression: "gsi2pk = :pk",
-        ExpressionAttributeValues: { ":pk": lists[i] },
+        ...(list.index !== undefined && { IndexName: list.index }),
+        KeyConditionExpression: `${list.index === undefined ? "pk" : "gsi2pk"} = :pk`,
+        ExpressionAttributeValues: { ":pk": list.pk },
         Limit: 25,
       });
       if (listed.length === 0) continue;
-      const mine: Key[] = [];
+      // An event in the table's list goes itself; the rest of it (lookup item, attempts) is in its id's partition.
+      const mine: Key[] = list.index === undefined ? listed.map(keyOf) : [];
       for (const id of new Set(listed.map((e) => String(e.id)))) {
         const partition = await this.query(
           { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.eventPartition(id) } },
           true,
         );
-        // The event under the tenant's key, a legacy event naming the tenant, and the tenant's attempts (each names its tenant).
+        // The lookup item or event under the tenant's key, a legacy event naming the tenant, and the tenant's attempts (each names its tenant).
         mine.push(...partition.filter((item) => item.sk === keys.event(tenantId, id).sk || item.tenantId === tenantId).map(keyOf));
         // Its scheduled message, if it had one (deleting a key that is not there is a no-op).
         mine.push(keys.scheduled(tenantId, id));

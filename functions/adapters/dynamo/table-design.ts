@@ -5,7 +5,8 @@
  * | item     | pk            | sk                      | gsi1pk               | gsi1sk                     |
  * |----------|---------------|-------------------------|----------------------|----------------------------|
  * | endpoint | EP#{id}       | ENDPOINT                | TENANT#{tenant}#EP   | {createdAt}#{id}           |
- * | event    | EV#{id}       | EVENT#{tenant}          | UNSENT (half-sent)   | {createdAt}#{id}           |
+ * | event    | TENANT#{tenant}#EVENTS#{shard} | {createdAt}#{id} | UNSENT (half-sent) | {createdAt}#{id}     |
+ * | event lookup (id not time-ordered) | EV#{id} | EVENT#{tenant} |             |                            |
  * | attempt  | EV#{eventId}  | AT#{endpointId}#{n:06}  | EP#{endpointId}#AT#{shard} | {at}#{eventId}#{n:06} |
  * | API key  | KEY#{id}      | APIKEY                  | APIKEYS              | {createdAt}#{id}           |
  * | manual attempt | EV#{eventId} | AT#{endpointId}#M#{chain}#{n:06} | EP#{endpointId}#AT#{shard} | {at}#{eventId}#M#{chain}#{n:06} |
@@ -32,12 +33,20 @@
  *
  * Scheduled attempt numbers are digits, so `AT#{endpointId}#0` to `AT#{endpointId}#9~` holds the
  * scheduled chain only, and a manual chain (`M#…`) never collides with it nor with another chain.
- * An event and its attempts share a partition; an endpoint's attempts are read newest first on gsi1.
- * An event is named by its tenant and id: the same id in two tenants is two items of one partition
- * (their attempts differ by endpoint, and an endpoint has one tenant). Events written before the
- * tenant joined the key have sk `EVENT` and are read, for their own tenant only, until their TTL.
- * gsi2 lists a tenant's events newest first: every event carries gsi2pk `TENANT#{tenant}#EV#{shard}`
- * and gsi2sk `{createdAt}#{id}` (one more write unit per event, $0.625 per million events).
+ * An event's attempts share a partition (`EV#{eventId}`); an endpoint's attempts are read newest first on gsi1.
+ * An event is named by its tenant and id. The table itself is the tenant's event list, newest first:
+ * an event is kept under `TENANT#{tenant}#EVENTS#{shard}` sorted by `{createdAt}#{id}` (the shard a
+ * hash of that sort key), so listing it costs no index copy: one write unit an event, not two. An id
+ * made by `newId` spells its creation time (ids.ts `idTime`), so its key follows from tenant and id
+ * alone. Any other id (one an Idempotency-Key stands for, one the caller chose, a time-ordered-looking
+ * id whose time is not the event's) gets a lookup item `EV#{id}` / `EVENT#{tenant}` holding only its
+ * creation time, written first with the condition that makes the id the tenant's once (one more write
+ * unit for those events only). The same id in two tenants is two items. Attempts stay in `EV#{eventId}`.
+ * Before this, the event itself was the `EV#{id}` / `EVENT#{tenant}` item with a gsi2 copy (gsi2pk
+ * `TENANT#{tenant}#EV#{shard}`, gsi2sk `{createdAt}#{id}`), and before that sk `EVENT` (tenant in the
+ * item): both are read, for their own tenant only, until their TTL, and the list merges their gsi2 shards.
+ * No time bucket in the list's key: without a local secondary index an item collection has no size
+ * limit, the shards spread the writes, and a list read newest first needs no walk over empty buckets.
  *
  * Hot endpoints: DynamoDB takes about 1,000 writes a second on one partition key, and a gsi1 that
  * falls behind throttles the table's writes for every tenant. So an endpoint's per-attempt keys are
@@ -45,8 +54,8 @@
  * attempt's sort key) and its rate window over up to RATE_SHARDS items; readers merge the shards.
  * 10,000 deliveries a second to one endpoint put about 625 on each. Attempts written before the
  * shards, under `EP#{id}#AT`, are read as one more shard until their TTL removes them.
- * A tenant's event list on gsi2 is spread the same way over TENANT_EVENT_SHARDS (`TENANT#{t}#EV#{shard}`),
- * with `TENANT#{t}#EV` read as its last shard.
+ * A tenant's event list is spread the same way over TENANT_EVENT_SHARDS (`TENANT#{t}#EVENTS#{shard}`),
+ * with the old gsi2 shards (`TENANT#{t}#EV#{shard}`) and `TENANT#{t}#EV` read after them.
  * Long-poll leases: one partition per endpoint and per tenant, one item per slot (at most
  * MAX_POLLS_PER_TENANT, 100, items): a poll reads the partition in one strongly consistent Query and
  * writes one slot. A held poll lasts 250 ms at least and writes its slot twice (take, release), so a
@@ -56,9 +65,11 @@
  * while each push rewrites the position item, which no index holds. The shard counts are part of the key format, not
  * settings: changing one needs the old keys read as well.
  */
+import { shardOf } from "./sharded-paging.ts";
+
 /** gsi1 partitions an endpoint's attempt list is spread over. */
 export const ATTEMPT_SHARDS = 16;
-/** gsi2 partitions a tenant's event list is spread over: one endpoint's 10,000 deliveries a second are as many events of its tenant. */
+/** Partitions a tenant's event list is spread over: one endpoint's 10,000 deliveries a second are as many events of its tenant. */
 export const TENANT_EVENT_SHARDS = 16;
 /** gsi1 partitions the scheduled messages' due index is spread over: 8,000 holds a second before one falls behind. */
 export const SCHEDULE_SHARDS = 8;
@@ -78,13 +89,21 @@ export const TABLE_DESIGN = {
 export const keys = {
   endpoint: (id: string) => ({ pk: `EP#${id}`, sk: "ENDPOINT" }),
   tenantEndpoints: (tenantId: string) => `TENANT#${tenantId}#EP`,
+  /** An event's lookup item when its id is not time-ordered; before the table became the event list, the event itself. */
   event: (tenantId: string, id: string) => ({ pk: `EV#${id}`, sk: `EVENT#${tenantId}` }),
+  /** An event in its tenant's list: the shard follows from the sort key, so (tenant, createdAt, id) names one key. */
+  listedEvent: (tenantId: string, createdAt: string, id: string) => {
+    const sk = `${createdAt}#${id}`;
+    return { pk: `TENANT#${tenantId}#EVENTS#${shardOf(sk, TENANT_EVENT_SHARDS)}`, sk };
+  },
+  /** One shard of a tenant's event list on the table. */
+  tenantEventShard: (tenantId: string, shard: number) => `TENANT#${tenantId}#EVENTS#${shard}`,
   /** Where an event was kept before its key named the tenant; the item's `tenantId` says whose it is. */
   legacyEvent: (id: string) => ({ pk: `EV#${id}`, sk: "EVENT" }),
   /** The partition of an event id: its events (one per tenant that used the id) and their attempts. */
   eventPartition: (id: string) => `EV#${id}`,
   unsentEvents: "UNSENT",
-  /** The gsi2 partition of one shard of a tenant's events. */
+  /** The gsi2 partition of one shard of a tenant's events, written before the table became the list; read until their TTL. */
   tenantEvents: (tenantId: string, shard: number) => `TENANT#${tenantId}#EV#${shard}`,
   /** Where a tenant's events were listed before the shards; read until their TTL. */
   legacyTenantEvents: (tenantId: string) => `TENANT#${tenantId}#EV`,

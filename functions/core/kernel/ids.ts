@@ -13,6 +13,16 @@ export function newId(prefix: string, nowMs: number = Date.now()): string {
 let lastId = { ms: -1, low: 0n };
 
 /**
+ * The creation time (ISO) a time-ordered id spells (`prefix_` + 12 hex of milliseconds + 16 hex), or
+ * undefined when the id has another shape. Any id of that shape has a time, even one a caller or an
+ * Idempotency-Key chose: only a record whose own creation time is this one was named by `newId`.
+ */
+export function idTime(id: string): string | undefined {
+  const match = /^[a-z]+_([0-9a-f]{12})[0-9a-f]{16}$/.exec(id);
+  return match ? new Date(Number.parseInt(match[1] as string, 16)).toISOString() : undefined;
+}
+
+/**
  * The event id an Idempotency-Key stands for: the same key in the same tenant always names the same
  * event. Anyone can compute it, and that is harmless: an event is named by its tenant and its id, so
  * another tenant using this id makes an event of its own.
