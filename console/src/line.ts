@@ -27,7 +27,7 @@ export function linePanel(endpointId: string, tenant: string | undefined): HTMLE
       if (line.state !== "blocked" || !head) {
         const said =
           line.state === "disabled"
-            ? "Disabled: the line drains, each waiting delivery recorded skipped. Enable it, then recover the window to resend them in order."
+            ? "Disabled: the line drains (from the head's next attempt, if it was waiting), each delivery recorded skipped. Enable it, then recover the window to resend them in order."
             : "The last delivery ended; nothing known holds the line.";
         return [h("p", {}, lineBadge(line)), h("p", { class: "muted" }, said)];
       }
@@ -46,13 +46,14 @@ export function linePanel(endpointId: string, tenant: string | undefined): HTMLE
         h(
           "p",
           {},
-          "To move on: fix the receiver, and the head goes at its next attempt; or let its retries run out, and it is given up (exhausted, announced) and the next delivery goes; or disable the endpoint, and the whole line drains at once, each delivery recorded skipped, to resend in order later by enabling it and recovering the window.",
+          "To move on: fix the receiver, and the head goes at its next attempt; or let its retries run out, and it is given up (exhausted, announced) and the next delivery goes; or disable the endpoint, and at the head's next attempt the whole line drains instead, each delivery recorded skipped, to resend in order later by enabling it and recovering the window.",
         ),
         // The same PATCH as the page's Disable button, named for what it does to the line.
         action(
           "Disable and drain the line",
           async () => {
-            if (!confirm("Disable the endpoint? Every delivery waiting in its line is recorded skipped at once.")) return undefined;
+            if (!confirm("Disable the endpoint? At the head's next attempt, every delivery in its line is recorded skipped instead."))
+              return undefined;
             await api("PATCH", path, { enabled: false } satisfies Body<"/v1/endpoints/{id}", "patch">);
             refresh();
             return undefined;
