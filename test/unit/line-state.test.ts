@@ -49,17 +49,23 @@ describe("an ordered endpoint's line", () => {
       fc.asyncProperty(History, async ({ deliveries, headFailures, headChain, nowAfterSeconds }) => {
         const attempts = new MemoryAttemptLog();
         let at = T0;
+        /** The next record's time, `seconds` after the last one. */
+        const later = (seconds: number) => {
+          at += seconds * 1000;
+          return at;
+        };
         for (const [i, d] of deliveries.entries()) {
-          for (let n = 1; n <= d.failures; n++) await attempts.record(record(`evt_${i}`, n, "failed", (at += d.gapSeconds * 1000)));
-          await attempts.record(record(`evt_${i}`, d.failures + 1, d.ending, (at += d.gapSeconds * 1000)));
+          for (let n = 1; n <= d.failures; n++) await attempts.record(record(`evt_${i}`, n, "failed", later(d.gapSeconds)));
+          await attempts.record(record(`evt_${i}`, d.failures + 1, d.ending, later(d.gapSeconds)));
         }
         const chain = headChain === undefined ? {} : { chain: headChain, trigger: "manual" as const };
         // The head's own earlier chain, ended before this one: not part of how long the line waits on it.
-        if (headChain !== undefined && headFailures > 0) await attempts.record(record("evt_head", 1, "exhausted", (at += 1000)));
+        if (headChain !== undefined && headFailures > 0) await attempts.record(record("evt_head", 1, "exhausted", later(1)));
         const firstHeadAt = at + 1000;
         for (let n = 1; n <= headFailures; n++) {
+          const failedAt = later(1);
           await attempts.record(
-            record("evt_head", n, "failed", (at += 1000), { ...chain, nextAttemptAt: new Date(at + 60_000).toISOString() }),
+            record("evt_head", n, "failed", failedAt, { ...chain, nextAttemptAt: new Date(failedAt + 60_000).toISOString() }),
           );
         }
         const clock = new FakeClock(at + nowAfterSeconds * 1000);
