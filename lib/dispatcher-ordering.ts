@@ -12,13 +12,14 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import { ORDERED_STUCK_AFTER_SECONDS } from "../functions/core/ordering/line-state.ts";
 import { ORDERED_BATCH_SIZE, ORDERED_MAX_RECEIVE_COUNT, ORDERED_RETENTION_SECONDS } from "../functions/core/ordering/receive-budget.ts";
 import { grantSend } from "./dispatcher-access.ts";
 import { DEAD_LETTER_FUNCTION_TIMEOUT } from "./dispatcher-function.ts";
 import type { ResolvedSettings } from "./resolved-settings.ts";
 
 /** An ordered line whose oldest delivery has waited this long is stuck: its head keeps failing, or the consumer does. */
-export const ORDERED_STUCK_AFTER = Duration.hours(1);
+export const ORDERED_STUCK_AFTER = Duration.seconds(ORDERED_STUCK_AFTER_SECONDS);
 
 /** The ordered queues. */
 export interface OrderedQueues {

@@ -2,6 +2,7 @@ import { api, feedRoot, withQuery } from "./api.ts";
 import { statsChart } from "./chart.ts";
 import { badge, h, replace, when } from "./dom.ts";
 import { laneFact } from "./lane.ts";
+import { linePanel } from "./line.ts";
 import { recoveryPanel } from "./recovery.ts";
 import { current, go, link, refresh, withParams } from "./router.ts";
 import { limited, tenantParam } from "./session.ts";
@@ -201,10 +202,12 @@ export function endpointDetail(id: string): HTMLElement {
         ["Enabled", e.enabled ? "yes" : `no${e.disabledReason ? `, ${e.disabledReason} since ${when(e.disabledAt)}` : ""}`],
         ["Failing since", when(e.failingSince)],
         ["Circuit", `${e.circuit.state}${e.circuit.openUntil ? ` until ${when(e.circuit.openUntil)}` : ""}`],
+        ["Ordering", e.ordering === "fifo" ? "fifo: one delivery at a time, in emission order" : "none"],
         ["Lane", laneFact(e, when)],
         ["Rate limit", e.rateLimitPerSecond ? `${e.rateLimitPerSecond} per second` : "none"],
         ["Retry schedule", e.retrySchedule ? `${e.retrySchedule.join(", ")} s` : "default"],
       ]),
+      e.ordering === "fifo" ? linePanel(id, tenant) : null,
       secretPanel(path),
       h("h2", {}, "Last 24 hours"),
       loading(async () => statsChart(await api<Answer<"/v1/endpoints/{id}/stats", "get">>("GET", `${path}/stats`))),

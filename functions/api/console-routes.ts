@@ -6,6 +6,7 @@ import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { listEvents } from "../core/events/event-list.ts";
 import { invalidField } from "../core/kernel/errors.ts";
 import { parseTimestamp } from "../core/kernel/timestamp.ts";
+import { lineState } from "../core/ordering/line-state.ts";
 import { EVENT_TYPE, parse, parseLimit } from "../core/requests/validation.ts";
 import { paging, TENANT_QUERY } from "./openapi/operation.ts";
 import { pathParam, queriedTenant, query } from "./request.ts";
@@ -13,7 +14,8 @@ import { json, page } from "./response.ts";
 import type { Route } from "./route.ts";
 
 /*
- * The read routes the console browses with: a tenant's events, and an endpoint's last 24 hours.
+ * The read routes the console browses with: a tenant's events, an endpoint's last 24 hours, and
+ * where an ordered endpoint's line stands.
  */
 
 export const listEventsRoute: Route = {
@@ -66,6 +68,26 @@ export const endpointStatsRoute: Route = {
   handler: async (e, caller, deps) => {
     const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
     return json(200, await endpointStats(deps, endpoint.id));
+  },
+};
+
+export const orderedLineRoute: Route = {
+  method: "GET",
+  path: "/v1/endpoints/{id}/line",
+  portal: true,
+  doc: (R) => {
+    DOC: return {
+      operationId: "getOrderedLine",
+      tag: "Endpoints",
+      summary: "Where an ordered endpoint's line stands: whether a failing head holds it, since when, and which event",
+      description:
+        "Read from the delivery log: the endpoint's newest attempt, and when that is a failure with a retry to come, its delivery's chain. An unordered endpoint answers `unordered`. See docs/ordering.md.",
+      success: { status: 200, description: "The endpoint's line", schema: R.OrderedLine },
+    };
+  },
+  handler: async (e, caller, deps) => {
+    const endpoint = await getEndpoint(deps, pathParam(e, "id"), confinedTenant(caller));
+    return json(200, await lineState(deps, endpoint));
   },
 };
 

@@ -1,4 +1,4 @@
-import { endpointStatsRoute, listEventsRoute } from "./console-routes.ts";
+import { endpointStatsRoute, listEventsRoute, orderedLineRoute } from "./console-routes.ts";
 import { destinationAccessRoute } from "./destination-routes.ts";
 import { createEndpointRoute, deleteEndpointRoute, getEndpointRoute, listEndpointsRoute, updateEndpointRoute } from "./endpoint-routes.ts";
 import {
@@ -59,6 +59,7 @@ export const ROUTES: readonly Route[] = [
   emitEventsRoute,
   listEventsRoute,
   endpointStatsRoute,
+  orderedLineRoute,
   getEventRoute,
   expungeEventPayloadRoute,
   listEventAttemptsRoute,

@@ -34,6 +34,8 @@ export const handler = runtime.budget.wrap(
       policy: runtime.policy,
       lane: "fast",
       slowLane: slowLane.requeue,
+      // A due scheduled delivery of an ordered endpoint joins its line through the routing queue.
+      ...(runtime.ordered && { line: runtime.deliveries }),
       recovery: {
         attempts: runtime.attempts,
         events: runtime.events,

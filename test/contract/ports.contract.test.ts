@@ -400,6 +400,28 @@ describe.each([
       });
       expect(await w.recoveries.advance({ ...recovery("rcv_2"), steps: 1 }, 0)).toBe(false);
     });
+
+    it("keeps an ordered recovery's phase, and lists its stash in key order, page by page, each key once, apart from another recovery's", async () => {
+      const ordered = { ...recovery("rcv_3"), ordered: true, phase: "send" as const, steps: 4 };
+      await w.recoveries.put(ordered);
+      expect(await w.recoveries.get("ep_r", "rcv_3")).toEqual(ordered);
+      // Keys as emission keys are: a time, a time and an id (written out of order, one twice).
+      const keysOf = (n: number) => `${minute(n)}#${minute(0)}#evt_${String(100 - n).padStart(3, "0")}`;
+      const entries = [7, 2, 9, 4, 1, 8, 3, 6, 5, 0].map((n) => ({ key: keysOf(n), eventId: `evt_${n}` }));
+      await w.recoveries.stash(ordered, entries.slice(0, 6));
+      await w.recoveries.stash(ordered, entries.slice(4));
+      await w.recoveries.stash({ ...recovery("rcv_30") }, [{ key: keysOf(1), eventId: "other" }]);
+      const listed: { key: string; eventId: string }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await w.recoveries.stashed("ep_r", "rcv_3", 3, cursor);
+        expect(page.items.length).toBeLessThanOrEqual(3);
+        listed.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(listed).toEqual([...entries].sort((a, b) => (a.key < b.key ? -1 : 1)));
+      expect(await w.recoveries.get("ep_r", "rcv_3")).toEqual(ordered);
+    });
   });
 
   describe("the event-type catalog", () => {

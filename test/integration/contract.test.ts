@@ -148,6 +148,16 @@ describe("every answer of the API is in its document", () => {
     expect((await call("GET", "/v1/events?tenantId=t-contract&before=2024-02-31T00:00:00Z")).status).toBe(400);
     const stats = await call("GET", `/v1/endpoints/${endpointId}/stats`);
     expect(stats.json.hours).toHaveLength(24);
+    expect((await call("GET", `/v1/endpoints/${endpointId}/line`)).json).toMatchObject({
+      ordering: "none",
+      state: "unordered",
+      head: null,
+    });
+    const ordered = await call("POST", "/v1/endpoints", {
+      body: { url: `${receiver.url}/ordered`, tenantId: "t-contract", ordering: "fifo" },
+    });
+    expect((await call("GET", `/v1/endpoints/${ordered.json.id}/line`)).json).toMatchObject({ ordering: "fifo", state: "clear" });
+    expect((await call("GET", "/v1/endpoints/ep_missing/line")).status).toBe(404);
   });
 
   it("scheduled delivery", async () => {

@@ -78,6 +78,9 @@ const PATTERNS: Record<keyof typeof keys, "made" | string> = {
   manualAttemptSort: "made",
   rateWindow: "made",
   recovery: "made",
+  recoveryStash:
+    "an ordered endpoint's recovery's resends, in the endpoint's partition (EP#), removed with it as the recovery is; this scenario's endpoint is unordered",
+  recoveryStashPrefix: "a part of recoveryStash's key",
   endpointCount: "made",
   tenant: "made",
   tenantList: "made",

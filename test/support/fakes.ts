@@ -16,6 +16,7 @@ import type {
   EventRecord,
   Lane,
   RecoveryRecord,
+  StashedDelivery,
 } from "../../functions/core/kernel/model.ts";
 import type {
   ApiKeyStore,
@@ -451,6 +452,19 @@ export class MemoryRecoveryStore implements RecoveryStore {
   async fail(endpointId: string, id: string, at: string, error: string) {
     const current = this.items.get(`${endpointId}#${id}`);
     if (current?.status === "running") Object.assign(current, { status: "failed", error, updatedAt: at });
+  }
+  /** Each recovery's stash, by key: a repeated key writes the same entry. */
+  readonly stashes = new Map<string, Map<string, StashedDelivery>>();
+  async stash(recovery: Pick<RecoveryRecord, "endpointId" | "id">, entries: readonly StashedDelivery[]) {
+    const name = `${recovery.endpointId}#${recovery.id}`;
+    const stash = this.stashes.get(name) ?? new Map<string, StashedDelivery>();
+    this.stashes.set(name, stash);
+    for (const entry of entries) stash.set(entry.key, { ...entry });
+  }
+  async stashed(endpointId: string, id: string, limit: number, cursor?: string) {
+    const stash = this.stashes.get(`${endpointId}#${id}`) ?? new Map<string, StashedDelivery>();
+    const sorted = [...stash.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return page(sorted, limit, cursor);
   }
 }
 

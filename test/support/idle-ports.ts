@@ -35,7 +35,12 @@ export function idleDeliveryPorts(): Pick<
       events: { getMany: async () => new Map() },
       queue: { send: async () => [], deadLetter: async () => undefined },
       requeue,
-      recoveries: { get: async () => undefined, advance: async () => false },
+      recoveries: {
+        get: async () => undefined,
+        advance: async () => false,
+        stash: async () => undefined,
+        stashed: async () => ({ items: [] }),
+      },
       clock: { now: () => new Date(), random: Math.random },
     },
   };

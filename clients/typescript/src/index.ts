@@ -36,6 +36,7 @@ export type AcceptedEvent = Schemas["AcceptedEvent"];
 export type EventView = Schemas["EventView"];
 export type ScheduledMessage = Schemas["ScheduledMessage"];
 export type EndpointStats = Schemas["EndpointStats"];
+export type OrderedLine = Schemas["OrderedLine"];
 export type BatchResult = Schemas["BatchResult"];
 export type ApiKey = Schemas["ApiKey"];
 export type CreatedApiKey = Schemas["CreatedApiKey"];
@@ -141,6 +142,11 @@ export class HookrelayClient {
   /** GET /v1/endpoints/{id}/stats: success rate and latency per hour over the last 24 hours. */
   getEndpointStats(id: string): Promise<EndpointStats> {
     return unwrap(this.raw.GET("/v1/endpoints/{id}/stats", { params: { path: { id } } }));
+  }
+
+  /** GET /v1/endpoints/{id}/line: where an ordered endpoint's line stands (docs/ordering.md). */
+  getOrderedLine(id: string): Promise<OrderedLine> {
+    return unwrap(this.raw.GET("/v1/endpoints/{id}/line", { params: { path: { id } } }));
   }
 
   /** GET /v1/events: a tenant's events, newest first, page by page. */

@@ -236,6 +236,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/endpoints/{id}/line": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where an ordered endpoint's line stands: whether a failing head holds it, since when, and which event
+         * @description Read from the delivery log: the endpoint's newest attempt, and when that is a failure with a retry to come, its delivery's chain. An unordered endpoint answers `unordered`. See docs/ordering.md.
+         */
+        get: operations["getOrderedLine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events/{id}": {
         parameters: {
             query?: never;
@@ -1090,6 +1110,44 @@ export interface components {
                 p50Ms: number | null;
                 p95Ms: number | null;
             }[];
+        };
+        OrderedLine: {
+            /** @description An identifier this API gave out */
+            endpointId: string;
+            /** @enum {string} */
+            ordering: "none" | "fifo";
+            /**
+             * @description unordered: the endpoint has no line; disabled: its line drains, each delivery recorded skipped; blocked: the head waits for its retry and holds back the rest; clear: the last delivery ended and nothing known holds the line
+             * @enum {string}
+             */
+            state: "unordered" | "disabled" | "blocked" | "clear";
+            /** @description Blocked for 3600 s or more (the StuckOrderedEndpoint alarm's threshold) */
+            stuck: boolean;
+            /** @description The blocked head; null unless blocked. How many deliveries wait behind it is not told: SQS counts a queue's messages, not one group's */
+            head: {
+                /** @description The event whose delivery is the head: every later delivery waits behind it */
+                eventId: string;
+                /** @description The manual chain (replay, recovery) the head is on; absent on its first delivery */
+                chain?: string;
+                /**
+                 * Format: date-time
+                 * @description Its chain's first attempt: since then the line has waited on it
+                 */
+                blockedSince: string;
+                attempts: number;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 time
+                 */
+                lastAttemptAt: string;
+                /**
+                 * Format: date-time
+                 * @description When its next attempt is due (a circuit or rate limit may hold it longer)
+                 */
+                nextAttemptAt?: string;
+                lastStatusCode?: number;
+                lastError?: string;
+            } | null;
         };
         ReplayResult: {
             /** @description An identifier this API gave out */
@@ -3319,6 +3377,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EndpointStats"];
+                };
+            };
+            /** @description No valid API key: `unauthorized` */
+            401: {
+                headers: {
+                    /** @description Bearer realm="hookrelay" */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description Our fault: `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "internal_error";
+                        };
+                    };
+                };
+            };
+            /** @description A dependency did not answer: retry after Retry-After seconds: `dependency_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "dependency_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getOrderedLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint's line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderedLine"];
                 };
             };
             /** @description No valid API key: `unauthorized` */

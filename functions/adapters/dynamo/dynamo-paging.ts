@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient, QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type ApiError, DependencyError, invalidField } from "../../core/kernel/errors.ts";
 import type { Page } from "../../core/kernel/ports.ts";
 import { mergeNewestFirst, type ShardRead } from "./sharded-paging.ts";
@@ -66,6 +66,28 @@ export async function queryPage(
     items: page,
     nextCursor: hasMore && tail ? encodeCursor(Object.fromEntries(keyNames.map((k) => [k, tail[k]]))) : undefined,
   };
+}
+
+/** One request of a BatchWriteItem: a put or a delete. */
+export type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]["RequestItems"]>[string][number];
+
+/** Writes the requests, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed (a few times, backing off). */
+export async function writeBatches(
+  client: DynamoDBDocumentClient,
+  table: string,
+  what: string,
+  all: readonly WriteRequest[],
+): Promise<void> {
+  for (let i = 0; i < all.length; i += 25) {
+    let requests: WriteRequest[] | undefined = all.slice(i, i + 25);
+    for (let tries = 0; requests && requests.length > 0; tries++) {
+      if (tries > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
+      if (tries > 6) throw new DependencyError("dynamodb", `DynamoDB left writes unprocessed (${what})`);
+      const batch: WriteRequest[] = requests;
+      const out = await dynamo(what, () => client.send(new BatchWriteCommand({ RequestItems: { [table]: batch } })));
+      requests = out.UnprocessedItems?.[table];
+    }
+  }
 }
 
 /** Every item a query returns, all pages. */

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { RecoveryRecord } from "../../core/kernel/model.ts";
-import type { RecoveryStore } from "../../core/kernel/ports.ts";
-import { conditionalWrite, dynamo } from "./dynamo-paging.ts";
+import type { RecoveryRecord, StashedDelivery } from "../../core/kernel/model.ts";
+import type { Page, RecoveryStore } from "../../core/kernel/ports.ts";
+import { conditionalWrite, dynamo, queryPage, writeBatches } from "./dynamo-paging.ts";
 import { keys } from "./table-design.ts";
 
 const FIELDS = [
@@ -16,6 +16,8 @@ const FIELDS = [
   "error",
   "resent",
   "scanned",
+  "ordered",
+  "phase",
   "createdAt",
   "updatedAt",
   "completedAt",
@@ -67,6 +69,33 @@ export class DynamoRecoveryStore implements RecoveryStore {
         }),
       ),
     );
+  }
+
+  async stash(recovery: Pick<RecoveryRecord, "endpointId" | "id" | "expiresAt">, entries: readonly StashedDelivery[]): Promise<void> {
+    const items = entries.map(({ key, eventId }) => ({
+      PutRequest: { Item: { ...keys.recoveryStash(recovery.endpointId, recovery.id, key), eventId, expiresAt: recovery.expiresAt } },
+    }));
+    await writeBatches(this.client, this.table, "stash a recovery's deliveries", items);
+  }
+
+  async stashed(endpointId: string, id: string, limit: number, cursor?: string): Promise<Page<StashedDelivery>> {
+    const prefix = keys.recoveryStashPrefix(id);
+    const page = await queryPage(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": keys.recovery(endpointId, id).pk, ":prefix": prefix },
+        ConsistentRead: true,
+      },
+      ["pk", "sk"],
+      limit,
+      cursor,
+    );
+    return {
+      items: page.items.map((item) => ({ key: String(item.sk).slice(prefix.length), eventId: String(item.eventId) })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async get(endpointId: string, id: string): Promise<RecoveryRecord | undefined> {

@@ -1,7 +1,7 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { DependencyError } from "../../core/kernel/errors.ts";
 import type { TenantEraser } from "../../core/lifecycle/tenant-deletion.ts";
-import { dynamo } from "./dynamo-paging.ts";
+import { dynamo, writeBatches } from "./dynamo-paging.ts";
 import { ATTEMPT_SHARDS, keys, RATE_SHARDS, TABLE_DESIGN, TENANT_EVENT_SHARDS } from "./table-design.ts";
 
 type Item = Record<string, unknown>;
@@ -181,18 +181,12 @@ export class DynamoTenantEraser implements TenantEraser {
   /** Deletes the keys, 25 per BatchWriteItem, until none is left unprocessed. */
   private async remove(found: Key[]): Promise<void> {
     const unique = [...new Map(found.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
-    for (let i = 0; i < unique.length; i += 25) {
-      let requests: unknown[] | undefined = unique.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let tries = 0; requests && requests.length > 0; tries++) {
-        if (tries > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
-        if (tries > 6) throw new DependencyError("dynamodb", "DynamoDB left deletes unprocessed");
-        const batch = requests as NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]["RequestItems"]>[string];
-        const out = await dynamo("delete a tenant's items", () =>
-          this.client.send(new BatchWriteCommand({ RequestItems: { [this.table]: batch } })),
-        );
-        requests = out.UnprocessedItems?.[this.table];
-      }
-    }
+    await writeBatches(
+      this.client,
+      this.table,
+      "delete a tenant's items",
+      unique.map((Key) => ({ DeleteRequest: { Key } })),
+    );
   }
 }
 

@@ -12,6 +12,7 @@
  * | manual attempt | EV#{eventId} | AT#{endpointId}#M#{chain}#{n:06} | EP#{endpointId}#AT#{shard} | {at}#{eventId}#M#{chain}#{n:06} |
  * | rate window | EP#{id}#R{shard} | RATE#{unix second} |                      |                            |
  * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
+ * | ordered recovery's resend | EP#{endpointId} | RECOVERY#{id}#Q#{emission key} |  |                      |
  * | endpoint count | TENANT#{tenant} | ENDPOINTS         |                      |                            |
  * | tenant   | TENANT#{tenant} | RECORD                | TENANTS              | {createdAt}#{tenant}       |
  * | tenant deletion | TENANT#{tenant} | DELETION       | DELETIONS            | {requestedAt}#{tenant}     |
@@ -128,6 +129,9 @@ export const keys = {
   manualAttemptSort: (at: string, eventId: string, chain: string, n: number) => `${at}#${eventId}#M#${chain}#${String(n).padStart(6, "0")}`,
   rateWindow: (endpointId: string, shard: number, second: number) => ({ pk: `EP#${endpointId}#R${shard}`, sk: `RATE#${second}` }),
   recovery: (endpointId: string, id: string) => ({ pk: `EP#${endpointId}`, sk: `RECOVERY#${id}` }),
+  /** A delivery an ordered recovery will resend, sorted by its emission key beside the recovery (the endpoint's partition, erased with it). */
+  recoveryStash: (endpointId: string, id: string, key: string) => ({ pk: `EP#${endpointId}`, sk: `RECOVERY#${id}#Q#${key}` }),
+  recoveryStashPrefix: (id: string) => `RECOVERY#${id}#Q#`,
   /** How many endpoints a tenant holds: what MAX_ENDPOINTS_PER_TENANT is checked against. */
   endpointCount: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "ENDPOINTS" }),
   /** A tenant's record: its name, metadata and when it was first seen. */

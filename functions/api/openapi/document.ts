@@ -49,6 +49,7 @@ const COMPONENTS: Record<string, v.GenericSchema> = {
   Secret: R.Secret,
   Recovery: R.Recovery,
   EndpointStats: R.EndpointStats,
+  OrderedLine: R.OrderedLine,
   ReplayResult: R.ReplayResult,
   Attempt: R.Attempt,
   AcceptedEvent: R.AcceptedEvent,

@@ -15,6 +15,7 @@ export { ErrorBody } from "./error-body.ts";
  */
 
 export * from "./feed-shapes.ts";
+export * from "./ordering-shapes.ts";
 export { MESSAGE_ID } from "./shape-parts.ts";
 export * from "./tenant-shapes.ts";
 

@@ -6,7 +6,7 @@ import type { FeedAppender } from "../feed/deps.ts";
 import type { OperationalEvents } from "../intake/operational.ts";
 import type { Clock } from "../kernel/clock.ts";
 import type { AttemptRecord, CircuitState, DisabledReason, Endpoint, Lane } from "../kernel/model.ts";
-import type { AttemptLog, Requeue } from "../kernel/ports.ts";
+import type { AttemptLog, DeliveryQueue, Requeue } from "../kernel/ports.ts";
 import type { TenantStatusReader } from "../lifecycle/retention.ts";
 import type { CircuitSettings } from "../policy/circuit-breaker.ts";
 import type { SendResult } from "../policy/outcome.ts";
@@ -173,6 +173,12 @@ export interface DeliveryServices {
   health: EndpointHealthStore;
   rates: RateCounter;
   operational: OperationalEvents;
+  /**
+   * Where a due scheduled delivery of an ordered endpoint goes from this queue: the routing queue,
+   * which puts it on its line (functions/core/ordering/to-line.ts). Absent without an ordered queue
+   * (ORDERED_QUEUE_URL unset), when ordered endpoints' deliveries are unordered.
+   */
+  line?: Pick<DeliveryQueue, "send">;
   /** Runs recovery tasks found on the queue. */
   recovery: RecoveryStepDeps;
   /** Each tenant's retention and tombstone (cached per container): a deleted tenant's messages are dropped. */

@@ -4,6 +4,8 @@ import { runRecoveryStep } from "../events/recovery.ts";
 import { mapWithConcurrency } from "../kernel/concurrency.ts";
 import type { DeliveryMessage, Endpoint } from "../kernel/model.ts";
 import { parseMessage, parseTask } from "../kernel/queue-message.ts";
+import { isOrdered } from "../ordering/ordering-rules.ts";
+import { handToLine } from "../ordering/to-line.ts";
 import { admit } from "./admit.ts";
 import { announcer } from "./announce.ts";
 import { appendDelivery } from "./append.ts";
@@ -74,6 +76,8 @@ async function deliverOne(
           logRetentionDays: tenant.retentionDays,
           ...(tenant.signatureHeaders !== undefined && { policy: { ...shared.policy, signatureHeaders: tenant.signatureHeaders } }),
         };
+  // A scheduled delivery to an ordered endpoint waited here on the queue's delay: due, it joins its line.
+  if (deps.line && isOrdered(await endpoints.get(message.endpointId))) return handToLine({ ...deps, line: deps.line }, received, message);
   const announce = announcer(deps, message);
   const admission = await admit(deps, received, message, (id) => endpoints.get(id));
   switch (admission.kind) {

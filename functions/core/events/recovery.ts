@@ -3,10 +3,12 @@ import { canSee } from "../access/principal.ts";
 import { type Clock, expiresAt } from "../kernel/clock.ts";
 import { ApiError, DependencyError, invalidFields } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import type { AttemptRecord, DeliveryMessage, Endpoint, RecoveryRecord } from "../kernel/model.ts";
+import type { AttemptRecord, DeliveryMessage, Endpoint, EventRecord, RecoveryRecord, StashedDelivery } from "../kernel/model.ts";
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore, RecoveryStore, Requeue } from "../kernel/ports.ts";
 import { deliveryMessage, type RecoveryTask, recoveryTask, serializeMessage } from "../kernel/queue-message.ts";
 import type { TenantStatusReader } from "../lifecycle/retention.ts";
+import { byEmission, emissionKey } from "../ordering/emission-order.ts";
+import { isOrdered } from "../ordering/ordering-rules.ts";
 import { latestRecord } from "./event-queries.ts";
 
 /** What the worker needs to work through a recovery. */
@@ -15,7 +17,7 @@ export interface RecoveryStepDeps {
   events: Pick<EventStore, "getMany">;
   queue: DeliveryQueue;
   requeue: Requeue;
-  recoveries: Pick<RecoveryStore, "get" | "advance">;
+  recoveries: Pick<RecoveryStore, "get" | "advance" | "stash" | "stashed">;
   clock: Clock;
 }
 
@@ -61,6 +63,7 @@ export async function startRecovery(
     steps: 0,
     resent: 0,
     scanned: 0,
+    ...(isOrdered(endpoint) && { ordered: true }),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     expiresAt: expiresAt(now, retentionDays),
@@ -76,9 +79,9 @@ export async function startRecovery(
   return recoveryView(recovery);
 }
 
-/** A recovery as the API shows it: without its cursor and TTL. */
+/** A recovery as the API shows it: without its cursor, TTL and an ordered recovery's bookkeeping. */
 export function recoveryView(recovery: RecoveryRecord) {
-  const { cursor: _cursor, expiresAt: _expires, ...view } = recovery;
+  const { cursor: _cursor, expiresAt: _expires, ordered: _ordered, phase: _phase, ...view } = recovery;
   return view;
 }
 
@@ -94,6 +97,9 @@ export async function getRecovery(deps: RecoveryDeps, endpointId: string, id: st
  * One step of a recovery: reads a page of the endpoint's attempts in the window, resends each
  * delivery whose latest record is that page's failed, exhausted or skipped record (so each delivery
  * is resent once, whatever page its older records are on), then queues the next step or completes.
+ * A recovery of an ordered endpoint resends nothing while it reads: it keeps each chosen delivery
+ * under its emission key, and once the window is read, its further steps resend what it kept in
+ * that order, a page at a time, so the line takes the whole recovery in emission order.
  * Steps are numbered: a redelivered step that was applied already is not applied again (its counts
  * would double), but makes sure the step after it was queued. Two copies of a step running at once
  * resend into the same manual chains, whose log turns the second send into a no-op.
@@ -104,45 +110,104 @@ export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask
   const step = task.step ?? 0;
   const applied = recovery.steps ?? 0;
   if (step < applied) {
-    if (step === applied - 1 && recovery.cursor !== undefined) await queueStep(deps, task, applied, recovery.cursor);
+    // Still running after it: the step after it is due (its cursor is absent on an ordered recovery's first resend).
+    if (step === applied - 1) await queueStep(deps, task, applied, recovery.cursor);
     return;
   }
-  const page = await deps.attempts.byEndpointBetween(recovery.endpointId, recovery.since, recovery.until, PAGE, task.cursor);
-  const chosen: AttemptRecord[] = [];
-  for (const candidate of newestPerEvent(page.items.filter((a) => RECOVERABLE.has(a.status)))) {
-    const history = await deps.attempts.ofDelivery(candidate.eventId, recovery.endpointId);
-    const latest = latestRecord(history);
-    if (latest && RECOVERABLE.has(latest.status) && sameRecord(latest, candidate)) chosen.push(latest);
-  }
-  // The endpoint's attempts are its tenant's deliveries: their events are looked up in that tenant.
-  const events = chosen.length > 0 ? await deps.events.getMany(recovery.tenantId, [...new Set(chosen.map((a) => a.eventId))]) : new Map();
-  const messages: DeliveryMessage[] = [];
-  // Oldest first, as emitted: an ordered endpoint's line takes a page's resends in this order.
-  chosen.sort((x, y) => (x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : 0));
-  for (const a of chosen) {
-    const event = events.get(a.eventId);
-    // Expired from the log, or its payload expunged: nothing left to send.
-    if (!event || event.expungedAt !== undefined) continue;
-    messages.push(deliveryMessage(event, recovery.endpointId, { chain: chainFor(recovery.id, event.id), recovers: true }));
-  }
-  const unsent = messages.length > 0 ? await deps.queue.send(messages) : [];
-  // A message the queue refuses for good (an unsendable delivery) is not resent, and holds up no step.
-  if (unsent.some((u) => !u.permanent)) throw new DependencyError("sqs", "SQS did not accept every recovered delivery");
+  const done = recovery.phase === "send" ? await resendStashed(deps, recovery, task.cursor) : await readPage(deps, recovery, task.cursor);
   const now = deps.clock.now().toISOString();
   const { cursor: _done, ...rest } = recovery;
+  // An ordered recovery that has read its window goes on to resend, from the start of what it kept.
+  const toSend = done.nextCursor === undefined && recovery.ordered === true && recovery.phase !== "send";
   const next: RecoveryRecord = {
     ...rest,
     steps: applied + 1,
-    resent: recovery.resent + messages.length - unsent.length,
-    scanned: recovery.scanned + page.items.length,
+    resent: recovery.resent + done.resent,
+    scanned: recovery.scanned + done.scanned,
     updatedAt: now,
-    ...(page.nextCursor === undefined ? { status: "completed" as const, completedAt: now } : { cursor: page.nextCursor }),
+    ...(toSend
+      ? { phase: "send" as const }
+      : done.nextCursor === undefined
+        ? { status: "completed" as const, completedAt: now }
+        : { cursor: done.nextCursor }),
   };
   if (!(await deps.recoveries.advance(next, applied))) return; // another copy of this step got there first
-  if (page.nextCursor !== undefined) await queueStep(deps, task, next.steps, page.nextCursor);
+  if (next.status === "running") await queueStep(deps, task, next.steps, next.cursor);
 }
 
-async function queueStep(deps: RecoveryStepDeps, task: RecoveryTask, step: number, cursor: string): Promise<void> {
+/** What one step did, and where the next one starts (none: this phase is over). */
+type StepDone = { resent: number; scanned: number; nextCursor: string | undefined };
+
+/** A page of the window: its chosen deliveries resent oldest first, or, on an ordered recovery, kept for later. */
+async function readPage(deps: RecoveryStepDeps, recovery: RecoveryRecord, cursor: string | undefined): Promise<StepDone> {
+  const page = await deps.attempts.byEndpointBetween(recovery.endpointId, recovery.since, recovery.until, PAGE, cursor);
+  const chosen: { latest: AttemptRecord; history: AttemptRecord[] }[] = [];
+  for (const candidate of newestPerEvent(page.items.filter((a) => RECOVERABLE.has(a.status)))) {
+    const history = await deps.attempts.ofDelivery(candidate.eventId, recovery.endpointId);
+    const latest = latestRecord(history);
+    if (latest && RECOVERABLE.has(latest.status) && sameRecord(latest, candidate)) chosen.push({ latest, history });
+  }
+  const events = await sendable(
+    deps,
+    recovery,
+    chosen.map((c) => c.latest.eventId),
+  );
+  const kept: (StashedDelivery & { event: EventRecord })[] = [];
+  for (const { latest, history } of chosen) {
+    const event = events.get(latest.eventId);
+    if (event) kept.push({ key: emissionKey(event, history), eventId: event.id, event });
+  }
+  kept.sort(byEmission);
+  if (recovery.ordered) {
+    if (kept.length > 0)
+      await deps.recoveries.stash(
+        recovery,
+        kept.map(({ key, eventId }) => ({ key, eventId })),
+      );
+    return { resent: 0, scanned: page.items.length, nextCursor: page.nextCursor };
+  }
+  return {
+    resent: await resend(
+      deps,
+      recovery,
+      kept.map((k) => k.event),
+    ),
+    scanned: page.items.length,
+    nextCursor: page.nextCursor,
+  };
+}
+
+/** A page of what an ordered recovery kept, resent in emission order. */
+async function resendStashed(deps: RecoveryStepDeps, recovery: RecoveryRecord, cursor: string | undefined): Promise<StepDone> {
+  const page = await deps.recoveries.stashed(recovery.endpointId, recovery.id, PAGE, cursor);
+  const events = await sendable(
+    deps,
+    recovery,
+    page.items.map((s) => s.eventId),
+  );
+  const inOrder = page.items.flatMap((s) => events.get(s.eventId) ?? []);
+  return { resent: await resend(deps, recovery, inOrder), scanned: 0, nextCursor: page.nextCursor };
+}
+
+/** The events that can still be resent: in the log (the endpoint's attempts are its tenant's), payload not expunged. */
+async function sendable(deps: RecoveryStepDeps, recovery: RecoveryRecord, ids: string[]): Promise<Map<string, EventRecord>> {
+  if (ids.length === 0) return new Map();
+  const found = await deps.events.getMany(recovery.tenantId, [...new Set(ids)]);
+  return new Map([...found].filter(([, event]) => event.expungedAt === undefined));
+}
+
+/** Sends the events again, in the order given, each into its recovery chain; answers how many the queue took. */
+async function resend(deps: RecoveryStepDeps, recovery: RecoveryRecord, events: EventRecord[]): Promise<number> {
+  const messages: DeliveryMessage[] = events.map((event) =>
+    deliveryMessage(event, recovery.endpointId, { chain: chainFor(recovery.id, event.id), recovers: true }),
+  );
+  const unsent = messages.length > 0 ? await deps.queue.send(messages) : [];
+  // A message the queue refuses for good (an unsendable delivery) is not resent, and holds up no step.
+  if (unsent.some((u) => !u.permanent)) throw new DependencyError("sqs", "SQS did not accept every recovered delivery");
+  return messages.length - unsent.length;
+}
+
+async function queueStep(deps: RecoveryStepDeps, task: RecoveryTask, step: number, cursor: string | undefined): Promise<void> {
   await deps.requeue.later(serializeMessage(recoveryTask(task.endpointId, task.recoveryId, step, cursor)), 0);
 }
 

@@ -208,10 +208,24 @@ export interface RecoveryRecord {
   resent: number;
   /** Attempt records looked at so far. */
   scanned: number;
+  /**
+   * Set on a recovery of an ordered endpoint: its steps first read the whole window, keeping what to
+   * resend under its emission key, then resend it in that order (phase "send"), so the line takes
+   * the whole recovery in emission order rather than page by page.
+   */
+  ordered?: boolean;
+  /** An ordered recovery's phase: absent while it reads the window, "send" while it resends. */
+  phase?: "send";
   createdAt: string;
   updatedAt: string;
   completedAt?: string;
   expiresAt: number;
+}
+
+/** A delivery an ordered recovery will resend, under the key that sorts it in emission order. */
+export interface StashedDelivery {
+  key: string;
+  eventId: string;
 }
 
 export type DeliveryStatus = "pending" | "succeeded" | "failed" | "exhausted" | "skipped";

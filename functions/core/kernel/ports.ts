@@ -6,6 +6,7 @@ import type {
   Endpoint,
   EventRecord,
   RecoveryRecord,
+  StashedDelivery,
   TenantDeletion,
   TenantRecord,
 } from "./model.ts";
@@ -148,4 +149,8 @@ export interface RecoveryStore {
   advance(recovery: RecoveryRecord, seenSteps: number): Promise<boolean>;
   /** Marks a running recovery failed. */
   fail(endpointId: string, id: string, at: string, error: string): Promise<void>;
+  /** Keeps deliveries an ordered recovery will resend, each under its key (a repeat writes the same item), until the recovery's TTL. */
+  stash(recovery: Pick<RecoveryRecord, "endpointId" | "id" | "expiresAt">, entries: readonly StashedDelivery[]): Promise<void>;
+  /** An ordered recovery's stashed deliveries in key order, a page at a time. */
+  stashed(endpointId: string, id: string, limit: number, cursor?: string): Promise<Page<StashedDelivery>>;
 }

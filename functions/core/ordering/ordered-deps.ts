@@ -32,7 +32,7 @@ export type OrderedEvent =
  * The ordered consumer's dependencies: the delivery worker's (its `queue` is the ordered line,
  * whose dead-letter sends go to the standard dead-letter queue) and the line itself.
  */
-export type OrderedDeps = Omit<DeliveryDeps, "queue" | "lane" | "slowLane" | "onLaneMove" | "requeue" | "recovery"> & {
+export type OrderedDeps = Omit<DeliveryDeps, "queue" | "lane" | "slowLane" | "onLaneMove" | "requeue" | "recovery" | "line"> & {
   queue: OrderedLine;
   /** The ordered queue's retention in seconds: a delivery older than this less STUCK_MARGIN disables its endpoint. */
   retentionSeconds: number;

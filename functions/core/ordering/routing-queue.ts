@@ -26,8 +26,9 @@ export class OrderedRouting implements DeliveryQueue {
 
   /**
    * Sends each message to its queue; the answer's indexes are those of `messages`. `delaySeconds`
-   * (a near scheduled message's) goes with the standard queue's messages; the FIFO queue takes no
-   * per-message delay, so an ordered message waits on its `notBefore` at the head of its line.
+   * (a near scheduled message's) goes with the standard queue's messages. The FIFO queue takes no
+   * per-message delay, so an ordered endpoint's delayed message goes to the standard queue too, and
+   * the standard worker sends it on to the line when it is due (functions/core/ordering/to-line.ts).
    */
   async send(messages: DeliveryMessage[], delaySeconds?: readonly number[]): Promise<Unsent[]> {
     const ordered = await this.orderedAmong([...new Set(messages.map((m) => m.endpointId))]);
@@ -36,7 +37,10 @@ export class OrderedRouting implements DeliveryQueue {
       ordered: { messages: [], index: [] },
     };
     messages.forEach((message, i) => {
-      const part = split[ordered.has(message.endpointId) ? "ordered" : "standard"];
+      // A delayed one (a scheduled delivery due soon) waits on the standard queue's delay, whose
+      // worker hands it to the line when due: it takes its place then, not before (docs/ordering.md).
+      const toLine = ordered.has(message.endpointId) && (delaySeconds?.[i] ?? 0) === 0;
+      const part = split[toLine ? "ordered" : "standard"];
       part.messages.push(message);
       part.index.push(i);
     });
