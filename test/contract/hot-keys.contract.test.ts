@@ -71,21 +71,27 @@ async function allPages<T>(read: (cursor?: string) => Promise<Page<T>>): Promise
   throw new Error("the cursor never ended");
 }
 
-/** Every gsi1 partition key the table holds for an endpoint's attempts. */
-async function gsi1Keys(endpointId: string): Promise<Set<string>> {
+/** Every partition key the table holds for an endpoint's attempt list (base table), and whether any attempt has gsi1 keys. */
+async function listKeys(endpointId: string): Promise<{ lists: Set<string>; indexed: number }> {
   const out = await client.send(new ScanCommand({ TableName: TABLE }));
-  return new Set((out.Items ?? []).map((i) => i.gsi1pk as string).filter((k) => k?.startsWith(`EP#${endpointId}#AT`)));
+  const items = out.Items ?? [];
+  return {
+    lists: new Set(items.map((i) => i.pk as string).filter((k) => k.startsWith(`EP#${endpointId}#AL#`))),
+    indexed: items.filter((i) => (i.gsi1pk as string | undefined)?.startsWith(`EP#${endpointId}#AT`)).length,
+  };
 }
 
-describe("an endpoint's attempts on gsi1 shards", () => {
+describe("an endpoint's attempt list on shards", () => {
   it("spreads one endpoint's attempts over the shards and reads them back newest first, each once", async () => {
     const written = Array.from({ length: 120 }, (_, i) =>
       attempt(`evt_${i}`, "ep_hot", second(i % 60), i % 3 === 0 ? "failed" : "succeeded"),
     );
     for (const a of written) await log.record(a);
-    const spread = await gsi1Keys("ep_hot");
-    expect(spread.size).toBeGreaterThan(ATTEMPT_SHARDS / 2);
-    expect([...spread].every((k) => /^EP#ep_hot#AT#\d+$/.test(k))).toBe(true);
+    const spread = await listKeys("ep_hot");
+    expect(spread.lists.size).toBeGreaterThan(ATTEMPT_SHARDS / 2);
+    expect([...spread.lists].every((k) => /^EP#ep_hot#AL#\d+$/.test(k))).toBe(true);
+    // The attempt item has no index copy: one write unit.
+    expect(spread.indexed).toBe(0);
     const newestFirst = (a: AttemptRecord, b: AttemptRecord) => b.at.localeCompare(a.at) || b.eventId.localeCompare(a.eventId);
     const read = await allPages((cursor) => log.byEndpoint("ep_hot", 7, cursor));
     expect(read.map((a) => a.eventId).sort()).toEqual(written.map((a) => a.eventId).sort());
@@ -144,6 +150,42 @@ describe("an endpoint's attempts on gsi1 shards", () => {
     };
     const oldCursor = Buffer.from(JSON.stringify(before)).toString("base64url");
     expect((await log.byEndpoint("ep_cursor", 5, oldCursor)).items.map((a) => a.eventId)).toEqual(["evt_c2", "evt_c1"]);
+  });
+});
+
+describe("an endpoint's attempt list written per batch", () => {
+  it("lists a batch's attempts in one item per endpoint at the flush; until then only the worker's own newest read shows them", async () => {
+    const worker = new DynamoAttemptLog(
+      client,
+      TABLE,
+      { clock: systemClock, sleep: realSleep, remainingMs: () => Number.POSITIVE_INFINITY },
+      { listPerBatch: true },
+    );
+    const at = (ms: number) => new Date(Date.UTC(2026, 11, 2, 2, 0, 0, ms)).toISOString();
+    const written = Array.from({ length: 10 }, (_, i) => ({
+      ...attempt(`evt_b${i}`, "ep_batch", at(37 * i), i % 2 ? "failed" : "succeeded"),
+      responseBody: `answer ${i}`,
+    }));
+    const other = attempt("evt_b_other", "ep_batch_other", at(5));
+    for (const a of [...written, other]) await worker.record(a);
+    const newestFirst = [...written].reverse();
+    expect((await listKeys("ep_batch")).lists.size).toBe(0);
+    expect((await worker.byEndpoint("ep_batch", 4)).items).toEqual(newestFirst.slice(0, 4));
+    expect((await log.byEndpoint("ep_batch", 20)).items).toEqual([]);
+    await worker.flushLists();
+    const stored = (await client.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+    expect(stored.filter((i) => (i.pk as string).startsWith("EP#ep_batch#AL#"))).toHaveLength(1);
+    expect(stored.filter((i) => (i.pk as string).startsWith("EP#ep_batch_other#AL#"))).toHaveLength(1);
+    // Pages of full records (their responses read from the attempt items), cursors inside the one list item.
+    expect(await allPages((cursor) => log.byEndpoint("ep_batch", 3, cursor))).toEqual(newestFirst);
+    expect(await allPages((cursor) => log.byEndpoint("ep_batch", 2, cursor, "failed"))).toEqual(
+      newestFirst.filter((a) => a.status === "failed"),
+    );
+    const summaries = await allPages((cursor) => log.byEndpointBetween("ep_batch", at(37), at(37 * 9), 4, cursor));
+    expect(summaries).toEqual(
+      newestFirst.filter((a) => a.at >= at(37) && a.at < at(37 * 9)).map(({ url: _url, responseBody: _body, ...summary }) => summary),
+    );
+    expect((await worker.byEndpoint("ep_batch", 20)).items).toEqual(newestFirst);
   });
 });
 

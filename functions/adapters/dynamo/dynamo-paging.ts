@@ -168,7 +168,7 @@ async function readShard(
 }
 
 /** The sort-key bound a cursor holds for this list; cursors from before the shards named their last item's four keys. */
-function cursorBound(cursor: string, list: ShardedList, name: string): string {
+export function cursorBound(cursor: string, list: Pick<ShardedList, "partitionKey" | "sortKey">, name: string): string {
   let key: Item;
   try {
     key = decodeCursor(cursor, [list.partitionKey, list.sortKey]);
@@ -179,7 +179,8 @@ function cursorBound(cursor: string, list: ShardedList, name: string): string {
   return key[list.sortKey] as string;
 }
 
-function encodeCursor(key: Item): string {
+/** A cursor naming a key: base64url JSON. */
+export function encodeCursor(key: Item): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
@@ -197,6 +198,7 @@ function decodeCursor(cursor: string, keyNames: readonly string[]): Item {
   throw invalidCursor();
 }
 
-function invalidCursor(): ApiError {
+/** The 400 of a cursor this API did not give out. */
+export function invalidCursor(): ApiError {
   return invalidField("cursor", "is not one this API gave out");
 }

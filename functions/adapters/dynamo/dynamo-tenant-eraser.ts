@@ -18,7 +18,7 @@ export const TENANT_ERASE_STEPS = ["events", "endpoints", "keys", "scheduled", "
  * Removes a tenant's items from the table, by the key patterns of table-design.ts: its events and
  * their attempts (found on its gsi2 event list; another tenant's event of the same id in the same
  * partition is left), then per endpoint (found on its gsi1 endpoint list) the endpoint's attempt
- * copies, recoveries, rate windows, feed counter and slots and poll leases, then the endpoint item;
+ * copies (gsi1) and attempt list items, recoveries, rate windows, feed counter and slots and poll leases, then the endpoint item;
  * then its API keys, then its held scheduled messages (found on its gsi2 schedule list; one sent,
  * cancelled or dropped is removed beside its event), then its partition (record, endpoint count,
  * scheduled count, tenant poll leases). The
@@ -102,6 +102,7 @@ export class DynamoTenantEraser implements TenantEraser {
     }
     const partitions = [
       keys.endpoint(id).pk,
+      ...Array.from({ length: ATTEMPT_SHARDS }, (_, s) => keys.endpointAttemptList(id, s)),
       ...Array.from({ length: RATE_SHARDS }, (_, s) => keys.rateWindow(id, s, 0).pk),
       keys.feedHead(id).pk,
       keys.feedSlots(id),

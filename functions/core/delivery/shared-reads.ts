@@ -15,6 +15,7 @@ export function sharingNewestReads(log: DeliveryLog): DeliveryLog {
   return {
     record: (...args) => log.record(...args),
     ofDelivery: (...args) => log.ofDelivery(...args),
+    ...(log.flushLists && { flushLists: () => log.flushLists?.() ?? Promise.resolve() }),
     byEndpoint(endpointId, limit, cursor, status) {
       if (cursor !== undefined || status !== undefined) return log.byEndpoint(endpointId, limit, cursor, status);
       const key = `${endpointId}\n${limit}`;
