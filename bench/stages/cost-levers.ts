@@ -1,5 +1,5 @@
 /**
- * The write-path levers of issue 27 that are not built, priced from what the cost stage measured
+ * The write-path levers of issue 27 that are not built (and the attempt lever's writes as built), priced from what the cost stage measured
  * (each DynamoDB put's write units per delivery) on the CPU-priced bill, in both billing modes. A
  * lever removes write units; nothing else in the bill moves (the readers it would change read more,
  * which the bill, made of intake and delivery, does not hold).
@@ -24,6 +24,23 @@ const putUnits = (lines: readonly CostLine[], item: "event" | "attempt") =>
   lines
     .filter((l) => l.operation?.service === "DynamoDB" && l.operation.action === "PutItem" && l.operation.item === item)
     .reduce((sum, l) => sum + l.perDelivery, 0);
+
+/** Write units per delivery of the attempts as built (issue 27): each attempt's item, and its share of its endpoint's list items written per batch. */
+export interface AttemptWrites {
+  /** The attempt items (PutItem, no index copy: 1 per attempt). */
+  attempt: number;
+  /** The endpoints' attempt list items (BatchWriteItem, one item per batch and endpoint, no index copy). */
+  list: number;
+}
+
+/** The attempt lever as built, measured in a run's lines: toward 1 + 1/batch write units per delivery. */
+export function attemptWrites(lines: readonly CostLine[]): AttemptWrites {
+  const of = (action: string, item: string) =>
+    lines
+      .filter((l) => l.operation?.service === "DynamoDB" && l.operation.action === action && l.operation.item === item)
+      .reduce((sum, l) => sum + l.perDelivery, 0);
+  return { attempt: round(of("PutItem", "attempt"), 3), list: round(of("BatchWriteItem", "attempts of endpoint"), 3) };
+}
 
 /**
  * Prices each lever against the CPU-priced scenarios. `lines` holds the wall-time bill's lines of
@@ -52,23 +69,9 @@ export function pricedLevers(
         "the event item is keyed in its tenant's time bucket, so it is its own list entry; a caller's id or an idempotency key (not time-ordered) needs a small lookup item (+1 write unit for those events only, none in this run); lookup by id reads the bucket from the id; every event reader and the tenant deletion walk change, old items read until their TTL",
       writeUnitsSaved: { single: copy(lines.single, "event"), batched: copy(lines.batched, "event") },
     },
-    {
-      lever: "one copy of each attempt (no gsi1 copy)",
-      changes:
-        "the attempt keyed under its endpoint's list only; the event's attempts (ofDelivery, allOfEvent: retries, replay, recovery, the console) then need a second index or a query per endpoint, and the breaker and stats read the endpoint list: the same copy moved, unless the per-event readers can live on the endpoint list",
-      writeUnitsSaved: { single: copy(lines.single, "attempt"), batched: copy(lines.batched, "attempt") },
-    },
   ];
-  const [, keysLever, attemptLever] = levers;
-  const both = {
-    lever: "time-ordered event keys and one copy of each attempt, together",
-    changes: "the second and third levers: one write unit per event and one per attempt",
-    writeUnitsSaved: {
-      single: (keysLever?.writeUnitsSaved.single ?? 0) + (attemptLever?.writeUnitsSaved.single ?? 0),
-      batched: (keysLever?.writeUnitsSaved.batched ?? 0) + (attemptLever?.writeUnitsSaved.batched ?? 0),
-    },
-  };
-  return [...levers, both].map((l) => ({
+  // "One copy of each attempt" is built (attemptWrites below measures it): no lever to price.
+  return levers.map((l) => ({
     ...l,
     writeUnitsSaved: { single: round(l.writeUnitsSaved.single, 3), batched: round(l.writeUnitsSaved.batched, 3) },
     bills: scenarios.map((s) => {

@@ -1,7 +1,7 @@
 import { PRICES } from "../support/prices.ts";
 import { median, round } from "../support/stats.ts";
 import { type CpuPricedCost, cpuPricedCost } from "./cost-cpu.ts";
-import { type PricedLever, pricedLevers } from "./cost-levers.ts";
+import { type AttemptWrites, attemptWrites, type PricedLever, pricedLevers } from "./cost-levers.ts";
 import { ASSUMPTIONS, type CostLine, deliveryLines, type FunctionMemory, intakeLines, retryLines, totalOf } from "./cost-lines.ts";
 import type { MeasuredRun } from "./end-to-end.ts";
 
@@ -52,6 +52,8 @@ export interface CostResult {
   cpuPriced: CpuPricedCost;
   /** Issue 27's write-path levers, not built, priced on the CPU-priced bill in both billing modes. */
   writeLevers: PricedLever[];
+  /** Issue 27's attempt lever as built: attempt write units per delivery, single-event and batched runs. */
+  attemptWrites: { single: AttemptWrites; batched: AttemptWrites; deliveryBatchFill: number };
 }
 
 const dollarsOf = (s: CostScenario, test: (l: CostLine) => boolean) =>
@@ -158,6 +160,11 @@ export async function priceRuns(runs: MeasuredRun[], steadyRate: number): Promis
     levers: levers(main.single, main.batched),
     assumptions: ASSUMPTIONS,
     cpuPriced,
+    attemptWrites: {
+      single: attemptWrites(singleLines),
+      batched: attemptWrites(batchedLines),
+      deliveryBatchFill: round(fill.reduce((a, b) => a + b, 0) / Math.max(1, fill.length), 2),
+    },
     writeLevers: pricedLevers(
       cpuPriced.scenarios,
       { single: singleLines, batched: batchedLines },

@@ -29,6 +29,15 @@ export function printCost(cost: CostResult, progress: (line: string) => void): v
   );
 }
 
+/** The attempt lever as built: attempt write units per delivery, toward 1 + 1/batch. */
+export function printAttemptWrites(cost: CostResult, progress: (line: string) => void): void {
+  const w = cost.attemptWrites;
+  const sum = (a: { attempt: number; list: number }) => (a.attempt + a.list).toFixed(3);
+  progress(
+    `    built — the endpoint's attempt list per batch: attempt write units a delivery ${sum(w.single)} single-event (${w.single.attempt} item + ${w.single.list} list), ${sum(w.batched)} batched (${w.batched.attempt} + ${w.batched.list}); 1 + 1/batch at the ${w.deliveryBatchFill} messages a delivery batch: ${(1 + 1 / Math.max(1, w.deliveryBatchFill)).toFixed(3)}; 2 before`,
+  );
+}
+
 /** One line per lever: the bills it would reach, each beside its target. */
 export function printLevers(levers: readonly PricedLever[], progress: (line: string) => void): void {
   for (const l of levers) {

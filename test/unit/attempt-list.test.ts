@@ -75,7 +75,7 @@ function table(all: AttemptSummary[], oldShare: number, batches: number, reliste
   for (const a of old) shards[ATTEMPT_SHARDS + shardOf(attemptKey(a), ATTEMPT_SHARDS + 1)]?.push({ sk: attemptKey(a), entries: [a] });
   const listed = all.slice(old.length);
   const flushes: AttemptSummary[][] = Array.from({ length: Math.max(1, batches) }, () => []);
-  listed.forEach((a, i) => flushes[i % flushes.length]?.push(a));
+  for (const [i, a] of listed.entries()) flushes[i % flushes.length]?.push(a);
   flushes.push(listed.slice(0, relisted));
   flushes.forEach((flush, f) => {
     for (const draft of listItems(flush)) {
