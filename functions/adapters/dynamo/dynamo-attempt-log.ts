@@ -83,6 +83,10 @@ export class DynamoAttemptLog implements AttemptLog {
     }
   }
 
+  listAgain(attempt: AttemptRecord): void {
+    if (this.listPerBatch) this.pending.push(attempt);
+  }
+
   async ofDelivery(eventId: string, endpointId: string): Promise<AttemptRecord[]> {
     const items = await queryAll(this.client, {
       TableName: this.table,

@@ -16,6 +16,7 @@ export function sharingNewestReads(log: DeliveryLog): DeliveryLog {
     record: (...args) => log.record(...args),
     ofDelivery: (...args) => log.ofDelivery(...args),
     ...(log.flushLists && { flushLists: () => log.flushLists?.() ?? Promise.resolve() }),
+    ...(log.listAgain && { listAgain: (attempt) => log.listAgain?.(attempt) }),
     byEndpoint(endpointId, limit, cursor, status) {
       if (cursor !== undefined || status !== undefined) return log.byEndpoint(endpointId, limit, cursor, status);
       const key = `${endpointId}\n${limit}`;

@@ -89,6 +89,11 @@ export interface AttemptLog {
    * batch (the worker calls it once a batch); absent where each record is listed as it is written.
    */
   flushLists?(): Promise<void>;
+  /**
+   * Lists a recorded attempt again at the next flush: a redelivery that finds its delivery finished
+   * may follow a crash between the record and the flush. An attempt listed twice is shown once.
+   */
+  listAgain?(attempt: AttemptRecord): void;
 }
 
 /**
