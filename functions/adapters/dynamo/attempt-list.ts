@@ -33,6 +33,13 @@ export function attemptKey(a: Pick<AttemptRecord, "at" | "eventId" | "attempt" |
     : keys.manualAttemptSort(a.at, a.eventId, a.chain, a.attempt);
 }
 
+/** The key of the attempt item a summary stands for, in its event's partition. */
+export function attemptItemKey(a: Pick<AttemptRecord, "eventId" | "endpointId" | "attempt" | "chain">): { pk: string; sk: string } {
+  return a.chain === undefined
+    ? keys.attempt(a.eventId, a.endpointId, a.attempt)
+    : keys.manualAttempt(a.eventId, a.endpointId, a.chain, a.attempt);
+}
+
 /** One list item's attributes beside its keys. */
 export interface ListItemBody {
   tenantId: string;

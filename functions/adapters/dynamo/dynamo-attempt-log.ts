@@ -3,7 +3,16 @@ import { DependencyError } from "../../core/kernel/errors.ts";
 import type { AttemptRecord, AttemptStatus, AttemptSummary } from "../../core/kernel/model.ts";
 import type { AttemptLog, Page } from "../../core/kernel/ports.ts";
 import { type PersistenceTime, persistently } from "../lambda/persistent-call.ts";
-import { attemptKey, type ChunkRead, itemBoundFor, listItemSort, listItems, mergeChunks, summariesOf } from "./attempt-list.ts";
+import {
+  attemptItemKey,
+  attemptKey,
+  type ChunkRead,
+  itemBoundFor,
+  listItemSort,
+  listItems,
+  mergeChunks,
+  summariesOf,
+} from "./attempt-list.ts";
 import { cursorBound, dynamo, encodeCursor, invalidCursor, queryAll } from "./dynamo-paging.ts";
 import { shardOf } from "./sharded-paging.ts";
 import { ATTEMPT_SHARDS, keys, TABLE_DESIGN } from "./table-design.ts";
@@ -281,12 +290,6 @@ function boundOf(cursor: string, endpointId: string): string {
   const bound = cursorBound(cursor, CURSOR_KEYS, keys.legacyEndpointAttempts(endpointId));
   if (itemBoundFor(bound) === undefined) throw invalidCursor();
   return bound;
-}
-
-function attemptItemKey(a: AttemptSummary): { pk: string; sk: string } {
-  return a.chain === undefined
-    ? keys.attempt(a.eventId, a.endpointId, a.attempt)
-    : keys.manualAttempt(a.eventId, a.endpointId, a.chain, a.attempt);
 }
 
 function toAttempt(item: Record<string, unknown>): AttemptRecord {

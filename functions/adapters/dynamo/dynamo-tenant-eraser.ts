@@ -1,6 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { DependencyError } from "../../core/kernel/errors.ts";
 import type { TenantEraser } from "../../core/lifecycle/tenant-deletion.ts";
+import { attemptItemKey, summariesOf } from "./attempt-list.ts";
 import { dynamo } from "./dynamo-paging.ts";
 import { ATTEMPT_SHARDS, keys, RATE_SHARDS, TABLE_DESIGN, TENANT_EVENT_SHARDS } from "./table-design.ts";
 
@@ -113,6 +114,8 @@ export class DynamoTenantEraser implements TenantEraser {
       const items = await this.query({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, Limit: PAGE }, true);
       // The endpoint item goes last: it is what lists the endpoint as the tenant's.
       found.push(...items.filter((item) => item.sk !== keys.endpoint(id).sk).map(keyOf));
+      // A list item names its attempts: one recorded after the events step passed its event goes with it.
+      if (pk.includes("#AL#")) found.push(...items.flatMap((item) => summariesOf(item as never).map(attemptItemKey)));
     }
     if (found.length === 0) {
       await this.remove([keys.endpoint(id)]);
