@@ -172,6 +172,8 @@ describe("an endpoint's attempt list written per batch", () => {
     expect((await listKeys("ep_batch")).lists.size).toBe(0);
     expect((await worker.byEndpoint("ep_batch", 4)).items).toEqual(newestFirst.slice(0, 4));
     expect((await log.byEndpoint("ep_batch", 20)).items).toEqual([]);
+    // The breaker's count: this container's unlisted records count before the flush.
+    expect((await worker.recentOfEndpoint("ep_batch", 4)).map((a) => a.eventId)).toEqual(newestFirst.slice(0, 4).map((a) => a.eventId));
     await worker.flushLists();
     const stored = (await client.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
     expect(stored.filter((i) => (i.pk as string).startsWith("EP#ep_batch#AL#"))).toHaveLength(1);
@@ -186,6 +188,9 @@ describe("an endpoint's attempt list written per batch", () => {
       newestFirst.filter((a) => a.at >= at(37) && a.at < at(37 * 9)).map(({ url: _url, responseBody: _body, ...summary }) => summary),
     );
     expect((await worker.byEndpoint("ep_batch", 20)).items).toEqual(newestFirst);
+    expect(await log.recentOfEndpoint("ep_batch", 3)).toEqual(
+      newestFirst.slice(0, 3).map(({ url: _url, responseBody: _body, ...summary }) => summary),
+    );
   });
 });
 

@@ -129,6 +129,13 @@ export class DynamoAttemptLog implements AttemptLog {
     return { items: full, nextCursor: page.next === undefined ? undefined : cursorOf(endpointId, page.next) };
   }
 
+  /** The newest summaries with this container's unlisted records: the breaker's count, no BatchGet. */
+  async recentOfEndpoint(endpointId: string, limit: number): Promise<AttemptSummary[]> {
+    const page = await this.readList(endpointId, limit, {});
+    const mine = this.pending.filter((a) => a.endpointId === endpointId);
+    return (mine.length > 0 ? withPending(page, mine, limit) : page).items.map((l) => l.record);
+  }
+
   /** Summaries (no url, response or error message): what stats and recovery read. */
   async byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string): Promise<Page<AttemptSummary>> {
     const bound = cursor === undefined ? until : boundOf(cursor, endpointId);

@@ -82,6 +82,11 @@ export interface AttemptLog {
   allOfEvent(tenantId: string, eventId: string): Promise<AttemptRecord[]>;
   /** Attempts to one endpoint, newest first. */
   byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus): Promise<Page<AttemptRecord>>;
+  /**
+   * The endpoint's newest attempts as summaries, newest first: what the circuit breaker counts,
+   * without reading the full records. Absent: `byEndpoint` serves.
+   */
+  recentOfEndpoint?(endpointId: string, limit: number): Promise<AttemptSummary[]>;
   /** Attempts to one endpoint made at `since` or later and before `until`, newest first, as summaries (stats and recovery need no more). */
   byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string): Promise<Page<AttemptSummary>>;
   /**
