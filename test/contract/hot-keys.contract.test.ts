@@ -1,13 +1,16 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DynamoAttemptLog } from "../../functions/adapters/dynamo/dynamo-attempt-log.ts";
 import { DynamoEventStore } from "../../functions/adapters/dynamo/dynamo-event-store.ts";
 import { DynamoRateCounter } from "../../functions/adapters/dynamo/dynamo-rate-counter.ts";
+import { shardOf } from "../../functions/adapters/dynamo/sharded-paging.ts";
 import { ATTEMPT_SHARDS, keys } from "../../functions/adapters/dynamo/table-design.ts";
 import { createDocumentClient } from "../../functions/adapters/lambda/aws-clients.ts";
 import { realSleep } from "../../functions/adapters/lambda/persistent-call.ts";
 import { systemClock } from "../../functions/core/kernel/clock.ts";
+import { DependencyError } from "../../functions/core/kernel/errors.ts";
 import type { AttemptRecord, EventRecord } from "../../functions/core/kernel/model.ts";
 import type { Page } from "../../functions/core/kernel/ports.ts";
 import { startDynamo } from "../../local/emulators.ts";
@@ -192,6 +195,73 @@ describe("an endpoint's attempt list written per batch", () => {
       newestFirst.slice(0, 3).map(({ url: _url, responseBody: _body, ...summary }) => summary),
     );
   });
+
+  it("keeps a batch's records for the next flush when the list write fails", async () => {
+    let down = true;
+    const flaky = {
+      send: (command: unknown) =>
+        down && command instanceof BatchWriteCommand ? Promise.reject(new Error("throttled")) : client.send(command as never),
+    } as unknown as DynamoDBDocumentClient;
+    const worker = new DynamoAttemptLog(
+      flaky,
+      TABLE,
+      { clock: systemClock, sleep: realSleep, remainingMs: () => 0 },
+      { listPerBatch: true },
+    );
+    const a = attempt("evt_f1", "ep_flaky", second(40));
+    await worker.record(a);
+    await expect(worker.flushLists()).rejects.toBeInstanceOf(DependencyError);
+    expect((await log.byEndpoint("ep_flaky", 5)).items).toEqual([]);
+    down = false;
+    await worker.flushLists();
+    expect((await log.byEndpoint("ep_flaky", 5)).items).toEqual([a]);
+  });
+
+  it("pages any mix of list items and gsi1 items newest first, each attempt once (generated)", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 0, max: 4_000 }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (offsets, old, batches, limit) => {
+          const endpointId = `ep_gen${run++}`;
+          const written = offsets.map((ms, i) =>
+            attempt(`evt_g${i}`, endpointId, new Date(Date.UTC(2026, 11, 3, 0, 0, 0, ms)).toISOString(), i % 3 ? "succeeded" : "failed"),
+          );
+          const before = written.slice(0, old);
+          for (const a of before) {
+            const sort = keys.endpointAttemptSort(a.at, a.eventId, 1);
+            const item = {
+              ...keys.attempt(a.eventId, endpointId, 1),
+              gsi1pk: keys.endpointAttempts(endpointId, shardOf(sort, ATTEMPT_SHARDS)),
+              gsi1sk: sort,
+              ...a,
+            };
+            await client.send(new PutCommand({ TableName: TABLE, Item: item }));
+          }
+          const worker = new DynamoAttemptLog(
+            client,
+            TABLE,
+            { clock: systemClock, sleep: realSleep, remainingMs: () => 1_000 },
+            { listPerBatch: true },
+          );
+          for (const [i, a] of written.slice(old).entries()) {
+            await worker.record(a);
+            if (i % batches === 0) await worker.flushLists();
+          }
+          await worker.flushLists();
+          const newestFirst = [...written].sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : x.eventId < y.eventId ? 1 : -1));
+          expect(await allPages((cursor) => log.byEndpoint(endpointId, limit, cursor))).toEqual(newestFirst);
+          expect((await allPages((cursor) => log.byEndpoint(endpointId, limit, cursor, "failed"))).map((a) => a.eventId)).toEqual(
+            newestFirst.filter((a) => a.status === "failed").map((a) => a.eventId),
+          );
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
 });
 
 describe("a tenant's events on gsi2 shards", () => {
