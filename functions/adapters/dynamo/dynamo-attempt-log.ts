@@ -13,7 +13,7 @@ import {
   mergeChunks,
   summariesOf,
 } from "./attempt-list.ts";
-import { cursorBound, dynamo, encodeCursor, invalidCursor, queryAll } from "./dynamo-paging.ts";
+import { cursorBound, dynamo, encodeCursor, invalidCursor, queryAll, sortRange } from "./dynamo-paging.ts";
 import { shardOf } from "./sharded-paging.ts";
 import { ATTEMPT_SHARDS, keys, TABLE_DESIGN } from "./table-design.ts";
 
@@ -264,28 +264,6 @@ function kept(l: Listed, range: Range): boolean {
     (range.since === undefined || l.record.at >= range.since) &&
     (range.status === undefined || l.record.status === range.status)
   );
-}
-
-/** A key condition from `since` (inclusive) to below `top`; BETWEEN includes `top`, whose item the reader drops. */
-function sortRange(partitionKey: string, sortKey: string, pk: string, top: string | undefined, since: string | undefined) {
-  const names = { "#pk": partitionKey, "#sk": sortKey };
-  if (since !== undefined)
-    return {
-      KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :since AND :top",
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ":pk": pk, ":since": since, ":top": top ?? "\uffff" },
-    };
-  if (top !== undefined)
-    return {
-      KeyConditionExpression: "#pk = :pk AND #sk < :top",
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ":pk": pk, ":top": top },
-    };
-  return {
-    KeyConditionExpression: "#pk = :pk",
-    ExpressionAttributeNames: { "#pk": partitionKey },
-    ExpressionAttributeValues: { ":pk": pk },
-  };
 }
 
 function cursorOf(endpointId: string, next: string): string {

@@ -202,3 +202,25 @@ function decodeCursor(cursor: string, keyNames: readonly string[]): Item {
 export function invalidCursor(): ApiError {
   return invalidField("cursor", "is not one this API gave out");
 }
+
+/** A key condition from `since` (inclusive) to below `top`; BETWEEN includes `top`, whose item the reader drops. */
+export function sortRange(partitionKey: string, sortKey: string, pk: string, top: string | undefined, since: string | undefined) {
+  const names = { "#pk": partitionKey, "#sk": sortKey };
+  if (since !== undefined)
+    return {
+      KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :since AND :top",
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ":pk": pk, ":since": since, ":top": top ?? "\uffff" },
+    };
+  if (top !== undefined)
+    return {
+      KeyConditionExpression: "#pk = :pk AND #sk < :top",
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ":pk": pk, ":top": top },
+    };
+  return {
+    KeyConditionExpression: "#pk = :pk",
+    ExpressionAttributeNames: { "#pk": partitionKey },
+    ExpressionAttributeValues: { ":pk": pk },
+  };
+}
