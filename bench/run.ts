@@ -33,7 +33,7 @@ import { benchSchedule, type ScheduleResult } from "./stages/schedule.ts";
 import { benchWebSocketPush } from "./stages/websocket.ts";
 import { apiClient } from "./support/api-client.ts";
 import { BENCH_ADMIN_KEY, type BenchStack, startBenchStack } from "./support/bench-stack.ts";
-import { printCost, printLevers } from "./support/cost-print.ts";
+import { printAttemptWrites, printCost } from "./support/cost-print.ts";
 import { feedMemorySection } from "./support/feed-memory-report.ts";
 import { type BenchReport, costSection, markdownReport } from "./support/report.ts";
 import { startWebhookReceiver } from "./support/webhook-receiver.ts";
@@ -173,7 +173,7 @@ const stages: Record<StageName, () => Promise<Partial<BenchReport>>> = {
     progress("5. cost: pricing the counted calls");
     const cost = await priceRuns(runs, costOptions.steadyRate);
     printCost(cost, progress);
-    printLevers(cost.writeLevers, progress);
+    printAttemptWrites(cost, progress);
     return { cost };
   },
   "hot-key": async () => {

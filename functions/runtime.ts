@@ -138,7 +138,13 @@ export function createRuntime(service: string, env: Record<string, string | unde
     endpoints,
     events,
     attempts: hidingExpired(
-      new DynamoAttemptLog(dynamo, config.tableName, { clock: systemClock, sleep: realSleep, remainingMs: () => budget.remainingMs() }),
+      new DynamoAttemptLog(
+        dynamo,
+        config.tableName,
+        { clock: systemClock, sleep: realSleep, remainingMs: () => budget.remainingMs() },
+        // The functions that record attempts call flushLists once a batch (issue 27: one list write per batch and endpoint).
+        { listPerBatch: service === "delivery" || service === "dead-letter" },
+      ),
       systemClock,
     ),
     queue,

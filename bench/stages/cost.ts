@@ -1,7 +1,7 @@
 import { PRICES } from "../support/prices.ts";
 import { median, round } from "../support/stats.ts";
 import { type CpuPricedCost, cpuPricedCost } from "./cost-cpu.ts";
-import { type PricedLever, pricedLevers } from "./cost-levers.ts";
+import { type AttemptWrites, attemptWrites } from "./cost-levers.ts";
 import { ASSUMPTIONS, type CostLine, deliveryLines, type FunctionMemory, intakeLines, retryLines, totalOf } from "./cost-lines.ts";
 import type { MeasuredRun } from "./end-to-end.ts";
 
@@ -51,7 +51,8 @@ export interface CostResult {
   /** Lambda priced from CPU time and awaited calls beside the wall-time bill, and the storage line. */
   cpuPriced: CpuPricedCost;
   /** Issue 27's write-path levers, not built, priced on the CPU-priced bill in both billing modes. */
-  writeLevers: PricedLever[];
+  /** Issue 27's attempt lever as built: attempt write units per delivery, single-event and batched runs. */
+  attemptWrites: { single: AttemptWrites; batched: AttemptWrites; deliveryBatchFill: number };
 }
 
 const dollarsOf = (s: CostScenario, test: (l: CostLine) => boolean) =>
@@ -72,7 +73,6 @@ function levers(single: CostScenario, batched: CostScenario): CostLever[] {
     batched: round(batched.total - saving(batched), 2),
   });
   const fnUrl = (s: CostScenario) => apiGateway(s) + accessLog(s);
-  const sparse = (s: CostScenario) => dollarsOf(s, putsOf("attempt")) / 2;
   const noEvent = (s: CostScenario) => dollarsOf(s, putsOf("event"));
   return [
     priced(
@@ -80,13 +80,8 @@ function levers(single: CostScenario, batched: CostScenario): CostLever[] {
       "no API Gateway throttling, stage or access log (bound the API with apiReservedConcurrency); the URL is a lambda-url.on.aws host; the $1.00 per million API Gateway charge goes",
       fnUrl,
     ),
-    priced(
-      "sparse endpoint index (gsi1 holds only attempts that did not succeed)",
-      "GET /v1/endpoints/{id}/attempts would list only failures (succeeded ones stay readable per event), and the circuit breaker would need another count of consecutive failures",
-      sparse,
-    ),
     priced("no event record", "GET /v1/events/{id} and replay would lose the payload; idempotency would need another store", noEvent),
-    priced("all three", "all of the above", (s) => fnUrl(s) + sparse(s) + noEvent(s)),
+    priced("both", "both of the above", (s) => fnUrl(s) + noEvent(s)),
   ];
 }
 
@@ -158,10 +153,10 @@ export async function priceRuns(runs: MeasuredRun[], steadyRate: number): Promis
     levers: levers(main.single, main.batched),
     assumptions: ASSUMPTIONS,
     cpuPriced,
-    writeLevers: pricedLevers(
-      cpuPriced.scenarios,
-      { single: singleLines, batched: batchedLines },
-      batched.taken.invocations.api.length / batched.deliveries,
-    ),
+    attemptWrites: {
+      single: attemptWrites(singleLines),
+      batched: attemptWrites(batchedLines),
+      deliveryBatchFill: round(fill.reduce((a, b) => a + b, 0) / Math.max(1, fill.length), 2),
+    },
   };
 }

@@ -4,7 +4,6 @@
  * (issue 27); and the levers' section of the report.
  */
 import type { CostResult } from "../stages/cost.ts";
-import type { PricedLever } from "../stages/cost-levers.ts";
 
 const usd = (v: number) => `$${v.toFixed(2)}`;
 
@@ -29,31 +28,11 @@ export function printCost(cost: CostResult, progress: (line: string) => void): v
   );
 }
 
-/** One line per lever: the bills it would reach, each beside its target. */
-export function printLevers(levers: readonly PricedLever[], progress: (line: string) => void): void {
-  for (const l of levers) {
-    const bills = l.bills.map((b) => `${b.scenario.replace(" intake", "")} ${b.billing} ${usd(b.total)}${b.met ? " (met)" : ""}`);
-    progress(`    not built — ${l.lever} (−${l.writeUnitsSaved.batched} write units a delivery batched): ${bills.join("; ")}`);
-  }
-}
-
-/** The report's table of the write levers not built, in both billing modes. */
-export function leversSection(levers: readonly PricedLever[]): string[] {
-  const out = [
-    "### Write-path levers not built, priced from this run (CPU-priced bill, both billing modes)",
-    "",
-    "| lever | what it changes | write units saved a delivery (single / batched) | bills it would reach |",
-    "|---|---|---|---|",
-  ];
-  for (const l of levers) {
-    const bills = l.bills
-      .map(
-        (b) =>
-          `${b.scenario}, ${b.billing}: ${usd(b.total)}${b.target === undefined ? "" : ` (≤ ${usd(b.target)} ${b.met ? "met" : "missed"})`}`,
-      )
-      .join("<br>");
-    out.push(`| ${l.lever} | ${l.changes} | ${l.writeUnitsSaved.single} / ${l.writeUnitsSaved.batched} | ${bills} |`);
-  }
-  out.push("");
-  return out;
+/** The attempt lever as built: attempt write units per delivery, toward 1 + 1/batch. */
+export function printAttemptWrites(cost: CostResult, progress: (line: string) => void): void {
+  const w = cost.attemptWrites;
+  const sum = (a: { attempt: number; list: number }) => (a.attempt + a.list).toFixed(3);
+  progress(
+    `    built — the endpoint's attempt list per batch: attempt write units a delivery ${sum(w.single)} single-event (${w.single.attempt} item + ${w.single.list} list), ${sum(w.batched)} batched (${w.batched.attempt} + ${w.batched.list}); 1 + 1/batch at the ${w.deliveryBatchFill} messages a delivery batch: ${(1 + 1 / Math.max(1, w.deliveryBatchFill)).toFixed(3)}; 2 before`,
+  );
 }

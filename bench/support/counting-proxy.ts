@@ -163,7 +163,8 @@ function kindOf(item: Attr | undefined, values?: Record<string, { S?: string }>)
   if (sk?.startsWith("RATE#")) return "rate window";
   if (/^TENANT#.*#EV(#\d+)?$/.test(pk)) return "events of tenant";
   if (pk.startsWith("TENANT#")) return "endpoints of tenant";
-  if (/^EP#.*#AT(#\d+)?$/.test(pk)) return "attempts of endpoint";
+  // gsi1's shards (written before the per-batch list) and the per-batch list items (EP#{id}#AL#{shard}).
+  if (/^EP#.*#A[TL](#\d+)?$/.test(pk)) return "attempts of endpoint";
   if (pk === "UNSENT") return "unsent events";
   return pk.startsWith("BENCH") ? "bench" : "other";
 }

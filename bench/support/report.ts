@@ -16,7 +16,6 @@ import type { OrderedResult } from "../stages/ordered.ts";
 import type { ScheduleResult } from "../stages/schedule.ts";
 import type { PushLatency } from "../stages/websocket.ts";
 import { billItemsSection } from "./cost-items.ts";
-import { leversSection } from "./cost-print.ts";
 import { feedMemorySection } from "./feed-memory-report.ts";
 import { isolationSections, isolationSummary } from "./isolation-report.ts";
 
@@ -243,7 +242,8 @@ export function costSection(c: CostResult): string[] {
     ),
     "",
     ...billItemsSection(),
-    ...leversSection(c.writeLevers),
+    `The endpoint's attempt list is written per batch, not per attempt (built, issue 27; functions/adapters/dynamo/attempt-list.ts): attempt write units a delivery ${(c.attemptWrites.single.attempt + c.attemptWrites.single.list).toFixed(3)} single-event and ${(c.attemptWrites.batched.attempt + c.attemptWrites.batched.list).toFixed(3)} batched (the attempt item, ${c.attemptWrites.batched.attempt}, plus its share of its endpoint's list item, ${c.attemptWrites.batched.list}, at ${c.attemptWrites.deliveryBatchFill} messages a delivery batch), against 2 with the gsi1 copy.`,
+    "",
     `Storage (both billing modes): ${n(p.storage.bytesPerDelivery)} bytes kept per delivery (event, attempt and their GSI copies as full copies, 100 bytes of overhead each), ${p.storage.retentionDays} days (LOG_RETENTION_DAYS default): ${usd(p.storage.withoutPitr)} per million deliveries a month at $0.25 per GB-month, ${usd(p.storage.withPitr)} with point-in-time recovery ($0.20 per GB-month more; us-east-1 price list).`,
     "",
   );

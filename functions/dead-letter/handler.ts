@@ -1,6 +1,7 @@
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { DeliveryMetrics } from "../adapters/lambda/metrics.ts";
+import { listBatch } from "../core/delivery/best-effort.ts";
 import { consumeDeadLetter, type DeadLetterDeps } from "../core/delivery/dead-letters.ts";
 import { mapWithConcurrency } from "../core/kernel/concurrency.ts";
 import type { AttemptRecord } from "../core/kernel/model.ts";
@@ -26,6 +27,7 @@ export function createDeadLetterHandler(deps: DeadLetterDeps & { onExhausted?: (
         return record.messageId;
       }
     });
+    await listBatch(deps);
     metrics?.flush();
     return { batchItemFailures: failed.filter((id) => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
   });

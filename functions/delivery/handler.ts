@@ -1,6 +1,7 @@
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { DeliveryMetrics } from "../adapters/lambda/metrics.ts";
+import { listBatch } from "../core/delivery/best-effort.ts";
 import type { DeliveryDeps, DeliveryServices } from "../core/delivery/deps.ts";
 import { deliverBatch } from "../core/delivery/pipeline.ts";
 import { deliverOrderedBatch } from "../core/ordering/ordered-batch.ts";
@@ -57,10 +58,16 @@ export function createDeliveryHandler(given: DeliveryDeps, metrics?: DeliveryMet
     }));
     const deps = slowDeps && first && slow?.isSource(first.eventSourceARN) ? slowDeps : fast;
     // The ordered queue's batches go line by line (functions/core/ordering/); a third event source of the same function.
-    const kept =
-      ordered && first && ordered.isSource(first.eventSourceARN)
-        ? await deliverOrderedBatch({ ...fast, queue: ordered.queue, retentionSeconds: ordered.retentionSeconds, onOrdered }, received)
-        : await deliverBatch(deps, received);
+    let kept: string[];
+    try {
+      kept =
+        ordered && first && ordered.isSource(first.eventSourceARN)
+          ? await deliverOrderedBatch({ ...fast, queue: ordered.queue, retentionSeconds: ordered.retentionSeconds, onOrdered }, received)
+          : await deliverBatch(deps, received);
+    } finally {
+      // Once per batch, not per attempt: the endpoints' attempt lists (issue 27).
+      await listBatch(fast);
+    }
     metrics?.flush();
     return { batchItemFailures: kept.map((itemIdentifier) => ({ itemIdentifier })) };
   });

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DynamoAttemptLog } from "../../functions/adapters/dynamo/dynamo-attempt-log.ts";
@@ -10,6 +10,7 @@ import { ATTEMPT_SHARDS, keys, TENANT_EVENT_SHARDS } from "../../functions/adapt
 import { createDocumentClient } from "../../functions/adapters/lambda/aws-clients.ts";
 import { realSleep } from "../../functions/adapters/lambda/persistent-call.ts";
 import { systemClock } from "../../functions/core/kernel/clock.ts";
+import { DependencyError } from "../../functions/core/kernel/errors.ts";
 import { eventIdForKey, newId } from "../../functions/core/kernel/ids.ts";
 import type { AttemptRecord, EventRecord } from "../../functions/core/kernel/model.ts";
 import type { Page } from "../../functions/core/kernel/ports.ts";
@@ -74,21 +75,27 @@ async function allPages<T>(read: (cursor?: string) => Promise<Page<T>>): Promise
   throw new Error("the cursor never ended");
 }
 
-/** Every gsi1 partition key the table holds for an endpoint's attempts. */
-async function gsi1Keys(endpointId: string): Promise<Set<string>> {
+/** Every partition key the table holds for an endpoint's attempt list (base table), and whether any attempt has gsi1 keys. */
+async function listKeys(endpointId: string): Promise<{ lists: Set<string>; indexed: number }> {
   const out = await client.send(new ScanCommand({ TableName: TABLE }));
-  return new Set((out.Items ?? []).map((i) => i.gsi1pk as string).filter((k) => k?.startsWith(`EP#${endpointId}#AT`)));
+  const items = out.Items ?? [];
+  return {
+    lists: new Set(items.map((i) => i.pk as string).filter((k) => k.startsWith(`EP#${endpointId}#AL#`))),
+    indexed: items.filter((i) => (i.gsi1pk as string | undefined)?.startsWith(`EP#${endpointId}#AT`)).length,
+  };
 }
 
-describe("an endpoint's attempts on gsi1 shards", () => {
+describe("an endpoint's attempt list on shards", () => {
   it("spreads one endpoint's attempts over the shards and reads them back newest first, each once", async () => {
     const written = Array.from({ length: 120 }, (_, i) =>
       attempt(`evt_${i}`, "ep_hot", second(i % 60), i % 3 === 0 ? "failed" : "succeeded"),
     );
     for (const a of written) await log.record(a);
-    const spread = await gsi1Keys("ep_hot");
-    expect(spread.size).toBeGreaterThan(ATTEMPT_SHARDS / 2);
-    expect([...spread].every((k) => /^EP#ep_hot#AT#\d+$/.test(k))).toBe(true);
+    const spread = await listKeys("ep_hot");
+    expect(spread.lists.size).toBeGreaterThan(ATTEMPT_SHARDS / 2);
+    expect([...spread.lists].every((k) => /^EP#ep_hot#AL#\d+$/.test(k))).toBe(true);
+    // The attempt item has no index copy: one write unit.
+    expect(spread.indexed).toBe(0);
     const newestFirst = (a: AttemptRecord, b: AttemptRecord) => b.at.localeCompare(a.at) || b.eventId.localeCompare(a.eventId);
     const read = await allPages((cursor) => log.byEndpoint("ep_hot", 7, cursor));
     expect(read.map((a) => a.eventId).sort()).toEqual(written.map((a) => a.eventId).sort());
@@ -148,6 +155,114 @@ describe("an endpoint's attempts on gsi1 shards", () => {
     const oldCursor = Buffer.from(JSON.stringify(before)).toString("base64url");
     expect((await log.byEndpoint("ep_cursor", 5, oldCursor)).items.map((a) => a.eventId)).toEqual(["evt_c2", "evt_c1"]);
   });
+});
+
+describe("an endpoint's attempt list written per batch", () => {
+  it("lists a batch's attempts in one item per endpoint at the flush; until then only the worker's own newest read shows them", async () => {
+    const worker = new DynamoAttemptLog(
+      client,
+      TABLE,
+      { clock: systemClock, sleep: realSleep, remainingMs: () => Number.POSITIVE_INFINITY },
+      { listPerBatch: true },
+    );
+    const at = (ms: number) => new Date(Date.UTC(2026, 11, 2, 2, 0, 0, ms)).toISOString();
+    const written = Array.from({ length: 10 }, (_, i) => ({
+      ...attempt(`evt_b${i}`, "ep_batch", at(37 * i), i % 2 ? "failed" : "succeeded"),
+      responseBody: `answer ${i}`,
+    }));
+    const other = attempt("evt_b_other", "ep_batch_other", at(5));
+    for (const a of [...written, other]) await worker.record(a);
+    const newestFirst = [...written].reverse();
+    expect((await listKeys("ep_batch")).lists.size).toBe(0);
+    expect((await worker.byEndpoint("ep_batch", 4)).items).toEqual(newestFirst.slice(0, 4));
+    expect((await log.byEndpoint("ep_batch", 20)).items).toEqual([]);
+    // The breaker's count: this container's unlisted records count before the flush.
+    expect((await worker.recentOfEndpoint("ep_batch", 4)).map((a) => a.eventId)).toEqual(newestFirst.slice(0, 4).map((a) => a.eventId));
+    await worker.flushLists();
+    const stored = (await client.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
+    expect(stored.filter((i) => (i.pk as string).startsWith("EP#ep_batch#AL#"))).toHaveLength(1);
+    expect(stored.filter((i) => (i.pk as string).startsWith("EP#ep_batch_other#AL#"))).toHaveLength(1);
+    // Pages of full records (their responses read from the attempt items), cursors inside the one list item.
+    expect(await allPages((cursor) => log.byEndpoint("ep_batch", 3, cursor))).toEqual(newestFirst);
+    expect(await allPages((cursor) => log.byEndpoint("ep_batch", 2, cursor, "failed"))).toEqual(
+      newestFirst.filter((a) => a.status === "failed"),
+    );
+    const summaries = await allPages((cursor) => log.byEndpointBetween("ep_batch", at(37), at(37 * 9), 4, cursor));
+    expect(summaries).toEqual(
+      newestFirst.filter((a) => a.at >= at(37) && a.at < at(37 * 9)).map(({ url: _url, responseBody: _body, ...summary }) => summary),
+    );
+    expect((await worker.byEndpoint("ep_batch", 20)).items).toEqual(newestFirst);
+    expect(await log.recentOfEndpoint("ep_batch", 3)).toEqual(
+      newestFirst.slice(0, 3).map(({ url: _url, responseBody: _body, ...summary }) => summary),
+    );
+  });
+
+  it("keeps a batch's records for the next flush when the list write fails", async () => {
+    let down = true;
+    const flaky = {
+      send: (command: unknown) =>
+        down && command instanceof BatchWriteCommand ? Promise.reject(new Error("throttled")) : client.send(command as never),
+    } as unknown as DynamoDBDocumentClient;
+    const worker = new DynamoAttemptLog(
+      flaky,
+      TABLE,
+      { clock: systemClock, sleep: realSleep, remainingMs: () => 0 },
+      { listPerBatch: true },
+    );
+    const a = attempt("evt_f1", "ep_flaky", second(40));
+    await worker.record(a);
+    await expect(worker.flushLists()).rejects.toBeInstanceOf(DependencyError);
+    expect((await log.byEndpoint("ep_flaky", 5)).items).toEqual([]);
+    down = false;
+    await worker.flushLists();
+    expect((await log.byEndpoint("ep_flaky", 5)).items).toEqual([a]);
+  });
+
+  it("pages any mix of list items and gsi1 items newest first, each attempt once (generated)", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 0, max: 4_000 }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (offsets, old, batches, limit) => {
+          const endpointId = `ep_gen${run++}`;
+          const written = offsets.map((ms, i) =>
+            attempt(`evt_g${i}`, endpointId, new Date(Date.UTC(2026, 11, 3, 0, 0, 0, ms)).toISOString(), i % 3 ? "succeeded" : "failed"),
+          );
+          const before = written.slice(0, old);
+          for (const a of before) {
+            const sort = keys.endpointAttemptSort(a.at, a.eventId, 1);
+            const item = {
+              ...keys.attempt(a.eventId, endpointId, 1),
+              gsi1pk: keys.endpointAttempts(endpointId, shardOf(sort, ATTEMPT_SHARDS)),
+              gsi1sk: sort,
+              ...a,
+            };
+            await client.send(new PutCommand({ TableName: TABLE, Item: item }));
+          }
+          const worker = new DynamoAttemptLog(
+            client,
+            TABLE,
+            { clock: systemClock, sleep: realSleep, remainingMs: () => 1_000 },
+            { listPerBatch: true },
+          );
+          for (const [i, a] of written.slice(old).entries()) {
+            await worker.record(a);
+            if (i % batches === 0) await worker.flushLists();
+          }
+          await worker.flushLists();
+          const newestFirst = [...written].sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : x.eventId < y.eventId ? 1 : -1));
+          expect(await allPages((cursor) => log.byEndpoint(endpointId, limit, cursor))).toEqual(newestFirst);
+          expect((await allPages((cursor) => log.byEndpoint(endpointId, limit, cursor, "failed"))).map((a) => a.eventId)).toEqual(
+            newestFirst.filter((a) => a.status === "failed").map((a) => a.eventId),
+          );
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
 });
 
 describe("a tenant's events on gsi2 shards", () => {

@@ -4,8 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CpuPricedScenario } from "../../bench/stages/cost-cpu.ts";
-import { pricedLevers } from "../../bench/stages/cost-levers.ts";
+import { attemptWrites } from "../../bench/stages/cost-levers.ts";
 import type { CostLine } from "../../bench/stages/cost-lines.ts";
 import { BILLING_MODES, dynamoDollars, dynamoUnitPrice } from "../../bench/support/billing-modes.ts";
 import { PRICES } from "../../bench/support/prices.ts";
@@ -62,44 +61,34 @@ describe("DynamoDB billing modes", () => {
   });
 });
 
-describe("the write levers", () => {
-  const scenario = (name: string, billing: "on-demand" | "provisioned", total: number, target?: number): CpuPricedScenario => ({
-    name,
-    billing,
-    wallTimeTotal: total,
-    dynamo: 0,
-    cpuPart: 0,
-    waitPart: 0,
-    total,
-    ...(target !== undefined && { target, met: total <= target }),
-  });
-
-  it("take off each removed index copy at the mode's write price, batched and single alike, and judge the target again", () => {
+describe("the attempt lever", () => {
+  it("measures the attempt lever as built: the attempt items' puts and the endpoints' list items, apart from other writes", () => {
     fc.assert(
-      fc.property(
-        units,
-        units,
-        fc.double({ min: 0.01, max: 1, noNaN: true }),
-        fc.double({ min: 0.5, max: 10, noNaN: true }),
-        (e, a, perEvent, total) => {
-          const scenarios = BILLING_MODES.flatMap((mode) => [
-            scenario("single-event intake", mode, total, 3),
-            scenario("batched intake", mode, total, 1),
-          ]);
-          const levers = pricedLevers(scenarios, { single: bill(e, a, 0, 0), batched: bill(e, a, 0, 0) }, perEvent);
-          const [oneCopy] = levers;
-          // The attempt's index copy is half of its put; the event has none left to remove (its levers are built).
-          expect(levers).toHaveLength(1);
-          near(oneCopy?.writeUnitsSaved.batched ?? -1, Math.round((a / 2) * 1000) / 1000);
-          for (const lever of levers) {
-            for (const b of lever.bills) {
-              const saved = b.scenario.startsWith("batched") ? lever.writeUnitsSaved.batched : lever.writeUnitsSaved.single;
-              expect(Math.abs(b.total - (total - saved * dynamoUnitPrice(b.billing, "write") * 1e6))).toBeLessThanOrEqual(0.002);
-              expect(b.met).toBe(b.total <= (b.target ?? Number.NaN));
-            }
-          }
-        },
-      ),
+      fc.property(units, units, units, units, (e, a, list, index) => {
+        const write = (
+          caller: "api" | "delivery",
+          action: string,
+          item: "attempt" | "attempts of endpoint" | "event",
+          perDelivery: number,
+        ) =>
+          ({
+            item: `${action} ${item}`,
+            charge: "dynamoWriteUnit",
+            operation: { caller, service: "DynamoDB", action, item },
+            perDelivery,
+            unit: "write units",
+            dollarsPerMillion: 0,
+          }) satisfies CostLine;
+        const lines = [
+          ...bill(e, a, 0, 0),
+          write("delivery", "BatchWriteItem", "attempts of endpoint", list),
+          // An UpdateItem on the list's kind (none is made today) is not the list's per-batch write.
+          write("delivery", "UpdateItem", "attempts of endpoint", index),
+        ];
+        const measured = attemptWrites(lines);
+        near(measured.attempt, Math.round(a * 1000) / 1000);
+        near(measured.list, Math.round(list * 1000) / 1000);
+      }),
     );
   });
 });

@@ -79,4 +79,32 @@ describe("sharing reads of an endpoint's newest attempts", () => {
     expect(await shared.byEndpoint("ep_1", 10)).toEqual({ items: [] });
     expect(calls).toBe(2);
   });
+
+  it("shares concurrent summary reads (the breaker's count) the same way, one per endpoint and size", async () => {
+    const reads: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const log: DeliveryLog = {
+      record: async () => undefined as never,
+      ofDelivery: async () => [],
+      byEndpoint: async () => ({ items: [] }),
+      recentOfEndpoint: async (endpointId, limit) => {
+        reads.push(`${endpointId} ${limit}`);
+        await gate;
+        return [];
+      },
+    };
+    const shared = sharingNewestReads(log);
+    const wave = [
+      shared.recentOfEndpoint?.("ep_1", 10),
+      shared.recentOfEndpoint?.("ep_1", 10),
+      shared.recentOfEndpoint?.("ep_2", 10),
+      shared.recentOfEndpoint?.("ep_1", 4),
+    ];
+    release();
+    await Promise.all(wave);
+    expect(reads).toEqual(["ep_1 10", "ep_2 10", "ep_1 4"]);
+  });
 });

@@ -205,7 +205,7 @@ async function readShard(
 }
 
 /** The sort-key bound a cursor holds for this list; cursors from before the shards named their last item's four keys. */
-function cursorBound(cursor: string, list: ShardedList, name: string): string {
+export function cursorBound(cursor: string, list: Pick<ShardedList, "partitionKey" | "sortKey">, name: string): string {
   let key: Item;
   try {
     key = decodeCursor(cursor, [list.partitionKey, list.sortKey]);
@@ -216,7 +216,8 @@ function cursorBound(cursor: string, list: ShardedList, name: string): string {
   return key[list.sortKey] as string;
 }
 
-function encodeCursor(key: Item): string {
+/** A cursor naming a key: base64url JSON. */
+export function encodeCursor(key: Item): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
@@ -234,6 +235,29 @@ function decodeCursor(cursor: string, keyNames: readonly string[]): Item {
   throw invalidCursor();
 }
 
-function invalidCursor(): ApiError {
+/** The 400 of a cursor this API did not give out. */
+export function invalidCursor(): ApiError {
   return invalidField("cursor", "is not one this API gave out");
+}
+
+/** A key condition from `since` (inclusive) to below `top`; BETWEEN includes `top`, whose item the reader drops. */
+export function sortRange(partitionKey: string, sortKey: string, pk: string, top: string | undefined, since: string | undefined) {
+  const names = { "#pk": partitionKey, "#sk": sortKey };
+  if (since !== undefined)
+    return {
+      KeyConditionExpression: "#pk = :pk AND #sk BETWEEN :since AND :top",
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ":pk": pk, ":since": since, ":top": top ?? "\uffff" },
+    };
+  if (top !== undefined)
+    return {
+      KeyConditionExpression: "#pk = :pk AND #sk < :top",
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ":pk": pk, ":top": top },
+    };
+  return {
+    KeyConditionExpression: "#pk = :pk",
+    ExpressionAttributeNames: { "#pk": partitionKey },
+    ExpressionAttributeValues: { ":pk": pk },
+  };
 }

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { DependencyError } from "../../core/kernel/errors.ts";
 import type { TenantEraser } from "../../core/lifecycle/tenant-deletion.ts";
+import { attemptItemKey, summariesOf } from "./attempt-list.ts";
 import { dynamo, writeBatches } from "./dynamo-paging.ts";
 import { ATTEMPT_SHARDS, keys, RATE_SHARDS, TABLE_DESIGN, TENANT_EVENT_SHARDS } from "./table-design.ts";
 
@@ -18,7 +19,7 @@ export const TENANT_ERASE_STEPS = ["events", "endpoints", "keys", "scheduled", "
  * Removes a tenant's items from the table, by the key patterns of table-design.ts: its events, their
  * lookup items and attempts (found on its event list, and on the gsi2 list of events from before it;
  * another tenant's event of the same id in the same partition is left), then per endpoint (found on its gsi1 endpoint list) the endpoint's attempt
- * copies, recoveries, rate windows, feed counter and slots and poll leases, then the endpoint item;
+ * copies (gsi1) and attempt list items (and the attempts they name), recoveries, rate windows, feed counter and slots and poll leases, then the endpoint item;
  * then its API keys, then its held scheduled messages (found on its gsi2 schedule list; one sent,
  * cancelled or dropped is removed beside its event), then its partition (record, endpoint count,
  * scheduled count, tenant poll leases). The
@@ -107,6 +108,7 @@ export class DynamoTenantEraser implements TenantEraser {
     }
     const partitions = [
       keys.endpoint(id).pk,
+      ...Array.from({ length: ATTEMPT_SHARDS }, (_, s) => keys.endpointAttemptList(id, s)),
       ...Array.from({ length: RATE_SHARDS }, (_, s) => keys.rateWindow(id, s, 0).pk),
       keys.feedHead(id).pk,
       keys.feedSlots(id),
@@ -117,6 +119,8 @@ export class DynamoTenantEraser implements TenantEraser {
       const items = await this.query({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, Limit: PAGE }, true);
       // The endpoint item goes last: it is what lists the endpoint as the tenant's.
       found.push(...items.filter((item) => item.sk !== keys.endpoint(id).sk).map(keyOf));
+      // A list item names its attempts: one recorded after the events step passed its event goes with it.
+      if (pk.includes("#AL#")) found.push(...items.flatMap((item) => summariesOf(item as never).map(attemptItemKey)));
     }
     if (found.length === 0) {
       await this.remove([keys.endpoint(id)]);

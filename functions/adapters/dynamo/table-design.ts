@@ -10,6 +10,7 @@
  * | attempt  | EV#{eventId}  | AT#{endpointId}#{n:06}  | EP#{endpointId}#AT#{shard} | {at}#{eventId}#{n:06} |
  * | API key  | KEY#{id}      | APIKEY                  | APIKEYS              | {createdAt}#{id}           |
  * | manual attempt | EV#{eventId} | AT#{endpointId}#M#{chain}#{n:06} | EP#{endpointId}#AT#{shard} | {at}#{eventId}#M#{chain}#{n:06} |
+ * | attempt list | EP#{endpointId}#AL#{shard} | {newest attempt's gsi1sk}#{flush id} |        |                            |
  * | rate window | EP#{id}#R{shard} | RATE#{unix second} |                      |                            |
  * | recovery | EP#{endpointId} | RECOVERY#{id}         |                      |                            |
  * | ordered recovery's resend | EP#{endpointId} | RECOVERY#{id}#Q#{emission key} |  |                      |
@@ -49,6 +50,10 @@
  * No time bucket in the list's key: without a local secondary index an item collection has no size
  * limit, the shards spread the writes, and a list read newest first needs no walk over empty buckets.
  *
+ * Attempts are now written without gsi1 keys (the gsi1 columns above are read until their TTL):
+ * the worker lists an endpoint's attempts once per batch, one `attempt list` item per (batch,
+ * endpoint) holding their summaries (attempt-list.ts), so an attempt costs one write unit plus its
+ * share of a list item.
  * Hot endpoints: DynamoDB takes about 1,000 writes a second on one partition key, and a gsi1 that
  * falls behind throttles the table's writes for every tenant. So an endpoint's per-attempt keys are
  * spread over ATTEMPT_SHARDS gsi1 partitions (`EP#{id}#AT#{0..15}`, chosen by a hash of the
@@ -117,6 +122,8 @@ export const keys = {
   endpointAttempts: (endpointId: string, shard: number) => `EP#${endpointId}#AT#${shard}`,
   /** Where an endpoint's attempts were listed before the shards; read until their TTL. */
   legacyEndpointAttempts: (endpointId: string) => `EP#${endpointId}#AT`,
+  /** One shard of an endpoint's attempt list written per batch (attempt-list.ts): base-table items, no index copy. */
+  endpointAttemptList: (endpointId: string, shard: number) => `EP#${endpointId}#AL#${shard}`,
   endpointAttemptSort: (at: string, eventId: string, n: number) => `${at}#${eventId}#${String(n).padStart(6, "0")}`,
   apiKey: (id: string) => ({ pk: `KEY#${id}`, sk: "APIKEY" }),
   apiKeyList: "APIKEYS",

@@ -44,6 +44,8 @@ export async function admit(
   const hasHistory = received.receiveCount > 1 || message.resumed === true || message.chain !== undefined;
   const history = hasHistory ? await deps.attempts.ofDelivery(message.eventId, message.endpointId) : [];
   const last = latestOfChain(history, message.chain);
+  // A redelivered message whose delivery is finished may come from a batch that died before listing it.
+  if (last && last.status !== "failed" && received.receiveCount > 1) deps.attempts.listAgain?.(last);
   if (last?.status === "succeeded" || last?.status === "skipped") return { kind: "done" };
   if (last?.status === "exhausted") return { kind: "ended", record: last };
   if (supersededChain(history, message.chain)) return { kind: "done" };

@@ -10,7 +10,7 @@ import { latestOfChain, supersededChain } from "./history.ts";
 
 /** The dead-letter consumer's dependencies; every port is required, so no wiring turns a feature off. */
 export interface DeadLetterDeps extends Pick<DeliveryDeps, "operational" | "onWarning"> {
-  attempts: Pick<AttemptLog, "record" | "ofDelivery">;
+  attempts: Pick<AttemptLog, "record" | "ofDelivery" | "flushLists">;
   clock: Clock;
   logRetentionDays: number;
   /** A deleted tenant's dead letters are dropped; the others' records take their tenant's retention. */

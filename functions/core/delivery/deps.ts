@@ -55,7 +55,7 @@ export interface EndpointLookup {
 }
 
 /** What the worker reads and writes of the delivery log. */
-export type DeliveryLog = Pick<AttemptLog, "record" | "ofDelivery" | "byEndpoint">;
+export type DeliveryLog = Pick<AttemptLog, "record" | "ofDelivery" | "byEndpoint" | "recentOfEndpoint" | "flushLists" | "listAgain">;
 
 /**
  * Conditional writes of an endpoint's health: each is a transition (failing, healthy, circuit

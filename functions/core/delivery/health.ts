@@ -1,4 +1,4 @@
-import type { AttemptRecord, DisabledReason, Endpoint } from "../kernel/model.ts";
+import type { AttemptSummary, DisabledReason, Endpoint } from "../kernel/model.ts";
 import { openedCircuit, thresholdReached } from "../policy/circuit-breaker.ts";
 import type { Announce } from "./announce.ts";
 import type { DeliveryDeps } from "./deps.ts";
@@ -53,15 +53,18 @@ export async function afterFailure(
   const change: EndpointChange = {};
   const counting = !probe && !endpoint.circuit;
   // One read of the endpoint's newest attempts, after a failure only: it dates a run of failures and counts it for the circuit.
+  const newest = Math.max(2, settings.failureThreshold * 2);
   const recent =
     endpoint.failingSince === undefined || counting
-      ? (await deps.attempts.byEndpoint(endpoint.id, Math.max(2, settings.failureThreshold * 2))).items
+      ? deps.attempts.recentOfEndpoint
+        ? await deps.attempts.recentOfEndpoint(endpoint.id, newest)
+        : (await deps.attempts.byEndpoint(endpoint.id, newest)).items
       : [];
   const run = failureRun(recent);
   let failingSince = endpoint.failingSince;
   // A lone failure between successes is not a run: it costs no health write, and neither does the success after it.
   if (failingSince === undefined && run.length >= 2) {
-    failingSince = (run.at(-1) as AttemptRecord).at;
+    failingSince = (run.at(-1) as AttemptSummary).at;
     change.failingSince = failingSince;
     await deps.health.markFailing(endpoint.id, failingSince);
   }
@@ -80,8 +83,8 @@ export async function afterFailure(
 }
 
 /** The newest attempts' leading run of failures (skips and dead-letter records aside), newest first. */
-function failureRun(newestFirst: readonly AttemptRecord[]): AttemptRecord[] {
-  const run: AttemptRecord[] = [];
+function failureRun(newestFirst: readonly AttemptSummary[]): AttemptSummary[] {
+  const run: AttemptSummary[] = [];
   for (const a of newestFirst) {
     if (a.trigger === "dead-letter" || a.status === "skipped") continue;
     if (a.status !== "failed" && a.status !== "exhausted") break;

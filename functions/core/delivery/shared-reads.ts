@@ -1,3 +1,4 @@
+import type { AttemptSummary } from "../kernel/model.ts";
 import type { DeliveryLog } from "./deps.ts";
 
 /**
@@ -12,9 +13,24 @@ import type { DeliveryLog } from "./deps.ts";
  */
 export function sharingNewestReads(log: DeliveryLog): DeliveryLog {
   const inFlight = new Map<string, ReturnType<DeliveryLog["byEndpoint"]>>();
+  const recentInFlight = new Map<string, Promise<AttemptSummary[]>>();
+  const recentOfEndpoint = log.recentOfEndpoint?.bind(log);
   return {
     record: (...args) => log.record(...args),
     ofDelivery: (...args) => log.ofDelivery(...args),
+    ...(log.flushLists && { flushLists: () => log.flushLists?.() ?? Promise.resolve() }),
+    ...(log.listAgain && { listAgain: (attempt) => log.listAgain?.(attempt) }),
+    ...(recentOfEndpoint && {
+      recentOfEndpoint(endpointId: string, limit: number) {
+        const key = `${endpointId}\n${limit}`;
+        let read = recentInFlight.get(key);
+        if (!read) {
+          read = recentOfEndpoint(endpointId, limit).finally(() => recentInFlight.delete(key));
+          recentInFlight.set(key, read);
+        }
+        return read;
+      },
+    }),
     byEndpoint(endpointId, limit, cursor, status) {
       if (cursor !== undefined || status !== undefined) return log.byEndpoint(endpointId, limit, cursor, status);
       const key = `${endpointId}\n${limit}`;

@@ -1,5 +1,5 @@
 import type { Clock } from "../kernel/clock.ts";
-import type { AttemptRecord } from "../kernel/model.ts";
+import type { AttemptSummary } from "../kernel/model.ts";
 import type { AttemptLog } from "../kernel/ports.ts";
 
 /** One hour of an endpoint's sent requests. */
@@ -20,14 +20,14 @@ const PAGE = 1_000;
 
 /**
  * GET /v1/endpoints/{id}/stats: success rate and latency per hour over the last 24 hours, computed
- * from the delivery log the worker writes anyway (the endpoint's attempts on gsi1), so a delivery
+ * from the delivery log the worker writes anyway (the endpoint's attempt list), so a delivery
  * costs no extra write. A busy endpoint's chart stops at the newest MAX_STATS_ATTEMPTS attempts and
  * says from when it is complete.
  */
 export async function endpointStats(deps: { attempts: AttemptLog; clock: Clock }, endpointId: string) {
   const now = deps.clock.now();
   const firstHour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - (HOURS - 1) * 3_600_000);
-  const records: AttemptRecord[] = [];
+  const records: AttemptSummary[] = [];
   let cursor: string | undefined;
   do {
     const page = await deps.attempts.byEndpointBetween(endpointId, firstHour.toISOString(), now.toISOString(), PAGE, cursor);

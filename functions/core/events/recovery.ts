@@ -3,7 +3,7 @@ import { canSee } from "../access/principal.ts";
 import { type Clock, expiresAt } from "../kernel/clock.ts";
 import { ApiError, DependencyError, invalidFields } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import type { AttemptRecord, DeliveryMessage, Endpoint, EventRecord, RecoveryRecord, StashedDelivery } from "../kernel/model.ts";
+import type { AttemptRecord, AttemptSummary, DeliveryMessage, Endpoint, EventRecord, RecoveryRecord, StashedDelivery } from "../kernel/model.ts";
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore, RecoveryStore, Requeue } from "../kernel/ports.ts";
 import { deliveryMessage, type RecoveryTask, recoveryTask, serializeMessage } from "../kernel/queue-message.ts";
 import type { TenantStatusReader } from "../lifecycle/retention.ts";
@@ -223,12 +223,12 @@ async function visibleEndpoint(store: Pick<EndpointStore, "get">, id: string, co
 }
 
 /** The first (newest) record of each event in a newest-first page. */
-function newestPerEvent(records: AttemptRecord[]): AttemptRecord[] {
-  const firsts = new Map<string, AttemptRecord>();
+function newestPerEvent(records: AttemptSummary[]): AttemptSummary[] {
+  const firsts = new Map<string, AttemptSummary>();
   for (const a of records) if (!firsts.has(a.eventId)) firsts.set(a.eventId, a);
   return [...firsts.values()];
 }
 
-function sameRecord(a: AttemptRecord, b: AttemptRecord): boolean {
+function sameRecord(a: AttemptSummary, b: AttemptSummary): boolean {
   return a.at === b.at && a.attempt === b.attempt && a.chain === b.chain && a.trigger === b.trigger;
 }

@@ -168,6 +168,23 @@ export interface AttemptRecord {
   expiresAt: number;
 }
 
+/** What an endpoint's attempt list keeps of an attempt (no url, response or messages): what the breaker, stats and recovery read. */
+export type AttemptSummary = Pick<
+  AttemptRecord,
+  | "eventId"
+  | "endpointId"
+  | "tenantId"
+  | "attempt"
+  | "trigger"
+  | "chain"
+  | "status"
+  | "at"
+  | "durationMs"
+  | "statusCode"
+  | "error"
+  | "expiresAt"
+>;
+
 /** One SQS message per (event, endpoint): identifiers and the body to send, never a secret. */
 export interface DeliveryMessage {
   v: 1;

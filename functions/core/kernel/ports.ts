@@ -2,6 +2,7 @@ import type {
   ApiKeyRecord,
   AttemptRecord,
   AttemptStatus,
+  AttemptSummary,
   DeliveryMessage,
   Endpoint,
   EventRecord,
@@ -82,8 +83,23 @@ export interface AttemptLog {
   allOfEvent(tenantId: string, eventId: string): Promise<AttemptRecord[]>;
   /** Attempts to one endpoint, newest first. */
   byEndpoint(endpointId: string, limit: number, cursor?: string, status?: AttemptStatus): Promise<Page<AttemptRecord>>;
-  /** Attempts to one endpoint made at `since` or later and before `until`, newest first. */
-  byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string): Promise<Page<AttemptRecord>>;
+  /**
+   * The endpoint's newest attempts as summaries, newest first: what the circuit breaker counts,
+   * without reading the full records. Absent: `byEndpoint` serves.
+   */
+  recentOfEndpoint?(endpointId: string, limit: number): Promise<AttemptSummary[]>;
+  /** Attempts to one endpoint made at `since` or later and before `until`, newest first, as summaries (stats and recovery need no more). */
+  byEndpointBetween(endpointId: string, since: string, until: string, limit: number, cursor?: string): Promise<Page<AttemptSummary>>;
+  /**
+   * Lists the records made since the last call on their endpoints' lists, for a log that lists per
+   * batch (the worker calls it once a batch); absent where each record is listed as it is written.
+   */
+  flushLists?(): Promise<void>;
+  /**
+   * Lists a recorded attempt again at the next flush: a redelivery that finds its delivery finished
+   * may follow a crash between the record and the flush. An attempt listed twice is shown once.
+   */
+  listAgain?(attempt: AttemptRecord): void;
 }
 
 /**

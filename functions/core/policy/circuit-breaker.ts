@@ -1,4 +1,4 @@
-import type { AttemptRecord, CircuitState } from "../kernel/model.ts";
+import type { AttemptSummary, CircuitState } from "../kernel/model.ts";
 
 /** The circuit breaker's settings (CIRCUIT_* in the configuration). */
 export interface CircuitSettings {
@@ -42,7 +42,7 @@ export function openedCircuit(now: Date, previous: CircuitState | undefined, set
 }
 
 /** True when the newest `threshold` real attempts (newest first; skips and dead-letter records aside) all failed. */
-export function thresholdReached(newestFirst: readonly AttemptRecord[], threshold: number): boolean {
+export function thresholdReached(newestFirst: readonly AttemptSummary[], threshold: number): boolean {
   const real = newestFirst.filter((a) => a.trigger !== "dead-letter" && a.status !== "skipped").slice(0, threshold);
   return real.length === threshold && real.every((a) => a.status === "failed" || a.status === "exhausted");
 }
