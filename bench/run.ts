@@ -305,7 +305,7 @@ const stages: Record<StageName, () => Promise<Partial<BenchReport>>> = {
         `    ratio ${t.ratio} (${t.perSecond} vs ${t.floorPerSecond} events/s; target ≥ ${intake.targets.ratio}); ${intake.apiCpuMsPerEvent} ms API CPU per event`,
       );
       progress(
-        `    emit-to-receive p99 at ${l.rate}/s ${l.p99Ms} ms vs the floor's ${l.floorP99Ms} ms: ${l.p99Ratio} × (target ≤ ${intake.targets.p99Ratio}${l.saturated ? "; saturated, the p99s measure a queue" : ""})`,
+        `    emit-to-receive p99 at ${l.rate}/s ${l.p99Ms} ms vs the floor's ${l.floorP99Ms} ms: ${l.p99Ratio} × (target ≤ ${intake.targets.p99Ratio} at ${l.offered}/s${l.saturated ? "; saturated, the p99s measure a queue" : ""})`,
       );
       return { intake };
     } finally {

@@ -36,7 +36,9 @@ export interface IntakeResult {
   processCpuMsPerEvent: { intake: number; floor: number };
   /** Emit-to-receive at `rate`, the pipeline (delivery worker included) against the floor (bare delivery). */
   latency: {
+    /** The rate measured: `offered`, or a third of the slower side's intake-only rate when that is less. */
     rate: number;
+    offered: number;
     p50Ms: number;
     p99Ms: number;
     floorP50Ms: number;
@@ -45,7 +47,7 @@ export interface IntakeResult {
     /** Emit to 202 at `rate`: the pipeline's and the floor's. */
     intakeP99Ms: number;
     floorIntakeP99Ms: number;
-    /** True when either side's closed-loop throughput is under 1.2 × `rate`: the p99s then measure a queue. */
+    /** True when either side's intake-only closed-loop rate is under 3 × `rate`: the p99s may then measure a queue. */
     saturated: boolean;
     lost: number;
   };
@@ -134,6 +136,13 @@ export async function benchIntake(
     await sqs.send(new PurgeQueueCommand({ QueueUrl: floorAt.queueUrl }));
 
     // Emit-to-receive at the rate: the pipeline through the delivery worker, the floor through bare pollers.
+    // Delivery in the same process and emulators about doubles the work of an event: where a third of
+    // the slower side's intake-only rate is under the offered rate (a loaded machine), it is measured
+    // at that third instead, as a p99 of a queue compares nothing.
+    const slower = Math.min(median(samples), median(floorSamples));
+    const rate = Math.max(5, Math.min(options.rate, Math.floor(slower / 3)));
+    if (rate !== options.rate)
+      progress(`  ${Math.round(slower)} events/s at most: emit-to-receive at ${rate}/s instead of ${options.rate}/s`);
     await stack.call("startDelivery", { concurrency: options.pollers });
     const pipe = { seen: [] as number[], intake: [] as number[], lost: 0 };
     const bare = { seen: [] as number[], intake: [] as number[], lost: 0 };
@@ -141,7 +150,7 @@ export async function benchIntake(
       receiver.reset();
       await sleep(300);
       const first = seq;
-      const total = Math.round(options.rate * seconds);
+      const total = Math.round(rate * seconds);
       const delivered =
         client === floor
           ? stack.call("drainIntakeFloor", {
@@ -151,7 +160,7 @@ export async function benchIntake(
               timeoutMs: seconds * 1000 + 30_000,
             })
           : Promise.resolve();
-      const { sentAt, acceptedAt } = await emitSteady(client, first, options.rate, seconds, 1, make);
+      const { sentAt, acceptedAt } = await emitSteady(client, first, rate, seconds, 1, make);
       seq += sentAt.size;
       await delivered;
       const deadline = performance.now() + 30_000;
@@ -172,7 +181,7 @@ export async function benchIntake(
       await window(api, pipe, options.seconds);
       await window(floor, bare, options.seconds);
       progress(
-        `  steady ${options.rate}/s, round ${r + 1}/${options.latencyRounds}: intake p99 ${round(quantile(pipe.seen, 0.99), 1)} ms, floor p99 ${round(quantile(bare.seen, 0.99), 1)} ms (so far)`,
+        `  steady ${rate}/s, round ${r + 1}/${options.latencyRounds}: intake p99 ${round(quantile(pipe.seen, 0.99), 1)} ms, floor p99 ${round(quantile(bare.seen, 0.99), 1)} ms (so far)`,
       );
     }
     const perSecond = median(samples);
@@ -181,6 +190,7 @@ export async function benchIntake(
     const p99 = quantile(pipe.seen, 0.99);
     const floorP99 = quantile(bare.seen, 0.99);
     const p99Ratio = round(p99 / floorP99, 2);
+    const saturated = Math.min(perSecond, floorPerSecond) < 3 * rate;
     return {
       throughput: {
         perSecond: Math.round(perSecond),
@@ -193,7 +203,8 @@ export async function benchIntake(
       apiCpuMsPerEvent: round(median(cpu), 2),
       processCpuMsPerEvent: { intake: round(median(processCpu.intake), 2), floor: round(median(processCpu.floor), 2) },
       latency: {
-        rate: options.rate,
+        rate,
+        offered: options.rate,
         p50Ms: round(quantile(pipe.seen, 0.5), 1),
         p99Ms: round(p99, 1),
         floorP50Ms: round(quantile(bare.seen, 0.5), 1),
@@ -201,11 +212,12 @@ export async function benchIntake(
         p99Ratio,
         intakeP99Ms: round(quantile(pipe.intake, 0.99), 1),
         floorIntakeP99Ms: round(quantile(bare.intake, 0.99), 1),
-        saturated: Math.min(perSecond, floorPerSecond) < 1.2 * options.rate,
+        saturated,
         lost: pipe.lost + bare.lost,
       },
       targets: INTAKE_TARGETS,
-      met: { ratio: ratio >= INTAKE_TARGETS.ratio, p99: p99Ratio <= INTAKE_TARGETS.p99Ratio },
+      // The p99 target is at the offered rate with neither side saturated; a fallback rate's figure is shown, not counted.
+      met: { ratio: ratio >= INTAKE_TARGETS.ratio, p99: p99Ratio <= INTAKE_TARGETS.p99Ratio && rate === options.rate && !saturated },
     };
   } finally {
     await stack.call("stopDelivery");
@@ -227,7 +239,7 @@ export function intakeReport(r: IntakeResult, command: string): { summary: strin
   return {
     summary: [
       `| 16. single-event intake vs a floor making its calls | ${t.ratio} × (${t.perSecond} vs ${t.floorPerSecond} events/s) | ≥ ${r.targets.ratio} | ${mark(r.met.ratio)} |`,
-      `| 16. emit-to-receive p99 at ${l.rate}/s vs the floor's | ${l.p99Ratio} × (${l.p99Ms} vs ${l.floorP99Ms} ms)${l.saturated ? ", saturated" : ""} | ≤ ${r.targets.p99Ratio} × | ${mark(r.met.p99)} |`,
+      `| 16. emit-to-receive p99 at ${l.rate}/s vs the floor's${l.rate === l.offered ? "" : ` (the machine held under ${l.offered}/s)`} | ${l.p99Ratio} × (${l.p99Ms} vs ${l.floorP99Ms} ms)${l.saturated ? ", saturated" : ""} | ≤ ${r.targets.p99Ratio} × at ${l.offered}/s | ${mark(r.met.p99)} |`,
     ],
     section: [
       "## 16. Intake's own work",
@@ -240,7 +252,7 @@ export function intakeReport(r: IntakeResult, command: string): { summary: strin
       `| intake | ${t.perSecond} (${t.ratio} ×) | ${t.samples.join(", ")} | ${calls(r.callsPerEvent.intake)} |`,
       "",
       `CPU per event of the stack's process (the emulators run in another): intake ${r.processCpuMsPerEvent.intake} ms (the local gateway included), the floor ${r.processCpuMsPerEvent.floor} ms; the API handler's own share (median): ${r.apiCpuMsPerEvent} ms.`,
-      `Emit-to-receive at ${l.rate} events/s, the pipeline (delivery worker) against the floor server feeding bare pollers (receive, POST, attempt PutItem, delete), interleaved windows: p50 ${l.p50Ms} vs ${l.floorP50Ms} ms, p99 ${l.p99Ms} vs ${l.floorP99Ms} ms (${l.p99Ratio} ×); emit to 202 p99 ${l.intakeP99Ms} vs ${l.floorIntakeP99Ms} ms; ${l.lost} lost.${l.saturated ? " One side's closed-loop rate is under 1.2 × the offered rate: the p99s measure a queue." : ""}`,
+      `Emit-to-receive at ${l.rate} events/s, the pipeline (delivery worker) against the floor server feeding bare pollers (receive, POST, attempt PutItem, delete), interleaved windows: p50 ${l.p50Ms} vs ${l.floorP50Ms} ms, p99 ${l.p99Ms} vs ${l.floorP99Ms} ms (${l.p99Ratio} ×); emit to 202 p99 ${l.intakeP99Ms} vs ${l.floorIntakeP99Ms} ms; ${l.lost} lost.${l.rate === l.offered ? "" : ` Measured at ${l.rate}/s, a third of the slower side's intake-only rate (delivery about doubles an event's work), as this machine could not hold ${l.offered}/s: the target is not counted.`}${l.saturated ? " One side's intake-only rate is under 3 × this rate: the p99s may measure a queue." : ""}`,
       "",
     ],
   };

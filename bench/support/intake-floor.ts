@@ -3,15 +3,17 @@ import http from "node:http";
 import { CreateQueueCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createSqsClient } from "../../functions/adapters/lambda/aws-clients.ts";
+import { API_KEY_CACHE_SECONDS } from "../../functions/core/access/api-key-cache.ts";
 import { deliveryMessage, serializeMessage } from "../../functions/core/kernel/queue-message.ts";
 import { closeServer, listenOnLoopback } from "../../local/loopback.ts";
 import { floorDelivery } from "../stages/emulator-floor.ts";
 
 /**
  * The intake stage's floor: a bare node:http server that answers POST /v1/events with the same
- * emulator calls single-event intake makes for a tenant key (the key's GetItem, the tenant's
- * endpoint Query on gsi1, one SendMessageBatch per event, the event's PutItem, in intake's order)
- * and nothing around them: no router, no middleware, no validation, no logging. It runs in the
+ * emulator calls single-event intake makes for a tenant key (the key's GetItem once per
+ * API_KEY_CACHE_SECONDS, the tenant's endpoint Query on gsi1, one SendMessageBatch per event, the
+ * event's PutItem, in intake's order) and nothing around them: no router, no middleware, no
+ * validation, no logging. It runs in the
  * stack's process beside the API, with the same SDK clients through the same counting proxies, and
  * sends to a queue of its own, which `deliver` drains as bare pollers in the same process, as the
  * pipeline's delivery worker shares the API's.
@@ -22,16 +24,26 @@ export async function startIntakeFloor(tableName: string) {
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "bench-intake-floor", Attributes: { VisibilityTimeout: "60" } })))
     .QueueUrl as string;
   let n = 0;
+  // The key's record read once per API_KEY_CACHE_SECONDS, as the API's cache reads it (api-key-cache.ts).
+  const keys = new Map<string, { item: Record<string, unknown> | undefined; until: number }>();
+  const keyRecord = async (keyId: string) => {
+    const hit = keys.get(keyId);
+    if (hit && hit.until > Date.now()) return hit.item;
+    const until = Date.now() + API_KEY_CACHE_SECONDS * 1000;
+    const out = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: `KEY#${keyId}`, sk: "APIKEY" }, ConsistentRead: true }));
+    if (out.Item) keys.set(keyId, { item: out.Item, until });
+    return out.Item;
+  };
   const accept = async (authorization: string | undefined, text: string) => {
     const event = JSON.parse(text) as { type: string; payload: unknown };
     const presented = (authorization ?? "").slice("Bearer ".length);
     const keyId = /^hrk_(key_[0-9a-f]{28})\./.exec(presented)?.[1];
     if (!keyId) return 401;
-    const key = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: `KEY#${keyId}`, sk: "APIKEY" }, ConsistentRead: true }));
+    const key = await keyRecord(keyId);
     const hash = createHash("sha256").update(presented).digest();
-    const stored = Buffer.from(String(key.Item?.keyHash ?? ""), "base64");
+    const stored = Buffer.from(String(key?.keyHash ?? ""), "base64");
     if (stored.length !== hash.length || !timingSafeEqual(stored, hash)) return 401;
-    const tenantId = String(key.Item?.tenantId);
+    const tenantId = String(key?.tenantId);
     const endpoints = await doc.send(
       new QueryCommand({
         TableName: tableName,
