@@ -116,8 +116,8 @@ async function endToEndStage() {
 
 /** The intake stage's run sizes. */
 const intakeOptions = {
-  events: quick ? 300 : 1000,
-  rounds: quick ? 2 : 3,
+  events: quick ? 300 : 600,
+  rounds: quick ? 2 : 6,
   clients: 16,
   pollers: 4,
   rate: 100,

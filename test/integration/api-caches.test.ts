@@ -80,7 +80,7 @@ describe("two API containers with caches of their own", () => {
       const emitted = await onB("POST", "/v1/events", key, { type: "order.paid", payload: { n: i + 1 } });
       expect(emitted.status).toBe(202);
       expect(emitted.json.endpoints).toBe(i + 1);
-      await eventually(async () => receiver.requests.some((r) => r.path === `/ep${i}` && JSON.parse(r.body).n === i + 1));
+      await eventually(async () => receiver.requests.some((r) => r.path === `/ep${i}` && JSON.parse(r.body).n === i + 1), 60_000);
     }
   });
 
