@@ -1,3 +1,4 @@
+import os from "node:os";
 import { PurgeQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { type ApiClient, apiClient } from "../support/api-client.ts";
 import type { BenchStack, Taken } from "../support/bench-stack.ts";
@@ -60,13 +61,15 @@ export interface IntakeResult {
   };
   targets: typeof INTAKE_TARGETS;
   met: { ratio: boolean; p99: boolean };
+  /** The machine's 1-minute load average at the start and the end (2 cores: over 2, the cores were shared). */
+  loadAverage: [number, number];
 }
 
 /** Calls per event by "service operation", from a take's counts of one caller. */
 function callsPerEvent(taken: Taken, who: string, events: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [key, c] of [...Object.entries(taken.dynamodb), ...Object.entries(taken.sqs)])
-    if (key.startsWith(`${who}: `)) out[key.slice(who.length + 2)] = round(c.requests / events, 2);
+    if (key.startsWith(`${who}: `) && c.requests / events >= 0.005) out[key.slice(who.length + 2)] = round(c.requests / events, 2);
   return out;
 }
 
@@ -84,6 +87,7 @@ export async function benchIntake(
   options: IntakeOptions,
   progress: (line: string) => void,
 ): Promise<IntakeResult> {
+  const loadAtStart = round(os.loadavg()[0] ?? 0, 1);
   const tenantId = "intake-bench";
   const created = await admin.request("POST", "/v1/api-keys", { tenantId, name: "intake bench" });
   if (created.status !== 201) throw new Error(`key creation answered ${created.status}`);
@@ -229,6 +233,7 @@ export async function benchIntake(
         lost: pipe.lost + bare.lost,
       },
       targets: INTAKE_TARGETS,
+      loadAverage: [loadAtStart, round(os.loadavg()[0] ?? 0, 1)],
       // The p99 target is at the offered rate with neither side saturated; a fallback rate's figure is shown, not counted.
       met: { ratio: ratio >= INTAKE_TARGETS.ratio, p99: p99Ratio <= INTAKE_TARGETS.p99Ratio && rate === options.rate && !saturated },
     };
@@ -264,6 +269,7 @@ export function intakeReport(r: IntakeResult, command: string): { summary: strin
       `| floor | ${t.floorPerSecond} | ${t.floorSamples.join(", ")} | ${calls(r.callsPerEvent.floor)} |`,
       `| intake | ${t.perSecond} (${t.ratio} ×) | ${t.samples.join(", ")} | ${calls(r.callsPerEvent.intake)} |`,
       "",
+      `Load average (1 min) at the start and the end: ${r.loadAverage.join(" and ")} on ${os.cpus().length} cores.`,
       `CPU per event of the stack's process (the emulators run in another): intake ${r.processCpuMsPerEvent.intake} ms (the local gateway included), the floor ${r.processCpuMsPerEvent.floor} ms; the API handler's own share (median): ${r.apiCpuMsPerEvent} ms.`,
       `Emit-to-receive at ${l.rate} events/s, the pipeline (delivery worker) against the floor server feeding bare pollers (receive, POST, attempt PutItem, delete), interleaved windows: p50 ${l.p50Ms} vs ${l.floorP50Ms} ms, p99 ${l.p99Ms} vs ${l.floorP99Ms} ms (${l.p99Ratio} ×); emit to 202 p99 ${l.intakeP99Ms} vs ${l.floorIntakeP99Ms} ms; ${l.lost} lost.${l.rate === l.offered ? "" : ` Measured at ${l.rate}/s, a third of the slower side's intake-only rate (delivery about doubles an event's work), as this machine could not hold ${l.offered}/s: the target is not counted.`}${l.saturated ? " One side's intake-only rate is under 3 × this rate: the p99s may measure a queue." : ""}`,
       "",
