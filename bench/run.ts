@@ -302,7 +302,7 @@ const stages: Record<StageName, () => Promise<Partial<BenchReport>>> = {
       const t = intake.throughput;
       const l = intake.latency;
       progress(
-        `    ratio ${t.ratio} (${t.perSecond} vs ${t.floorPerSecond} events/s; target ≥ ${intake.targets.ratio}); ${intake.apiCpuMsPerEvent} ms API CPU per event`,
+        `    ratio ${t.ratio} (${t.perSecond} vs ${t.floorPerSecond} events/s; target ≥ ${intake.targets.ratio}; CPU ${intake.processCpuMsPerEvent.intake} vs ${intake.processCpuMsPerEvent.floor} ms an event)`,
       );
       progress(
         `    emit-to-receive p99 at ${l.rate}/s ${l.p99Ms} ms vs the floor's ${l.floorP99Ms} ms: ${l.p99Ratio} × (target ≤ ${intake.targets.p99Ratio} at ${l.offered}/s${l.saturated ? "; saturated, the p99s measure a queue" : ""})`,

@@ -256,7 +256,7 @@ export function intakeReport(r: IntakeResult, command: string): { summary: strin
       .join(", ");
   return {
     summary: [
-      `| 16. single-event intake vs a floor making its calls | ${t.ratio} × (${t.perSecond} vs ${t.floorPerSecond} events/s) | ≥ ${r.targets.ratio} | ${mark(r.met.ratio)} |`,
+      `| 16. single-event intake vs a floor making its calls | ${t.ratio} × (${t.perSecond} vs ${t.floorPerSecond} events/s; CPU ${r.processCpuMsPerEvent.intake} vs ${r.processCpuMsPerEvent.floor} ms an event) | ≥ ${r.targets.ratio} | ${mark(r.met.ratio)} |`,
       `| 16. emit-to-receive p99 at ${l.rate}/s vs the floor's${l.rate === l.offered ? "" : ` (the machine held under ${l.offered}/s)`} | ${l.p99Ratio} × (${l.p99Ms} vs ${l.floorP99Ms} ms)${l.saturated ? ", saturated" : ""} | ≤ ${r.targets.p99Ratio} × at ${l.offered}/s | ${mark(r.met.p99)} |`,
     ],
     section: [
