@@ -26,6 +26,7 @@ import { benchFanOut } from "./stages/fan-out.ts";
 import { benchFeed } from "./stages/feed.ts";
 import { benchFeedMemory } from "./stages/feed-memory.ts";
 import { benchHotKey } from "./stages/hot-key.ts";
+import { benchIntake, intakeReport } from "./stages/intake.ts";
 import { benchLaneCycling, laneCyclingOptions } from "./stages/lane-cycling.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
 import { benchOrdered, orderedSection } from "./stages/ordered.ts";
@@ -55,6 +56,7 @@ const STAGES = [
   "ordered",
   "aws-destination",
   "websocket",
+  "intake",
 ] as const;
 type StageName = (typeof STAGES)[number];
 
@@ -111,6 +113,17 @@ async function endToEndStage() {
   progress(`    ratio ${r.ratio} (target ≥ ${r.targets.ratio}); p99 ${r.latency.p99Ms} ms (target ≤ ${r.targets.p99Ms} ms)`);
   return endToEndRuns;
 }
+
+/** The intake stage's run sizes. */
+const intakeOptions = {
+  events: quick ? 300 : 600,
+  rounds: quick ? 2 : 6,
+  clients: 16,
+  pollers: 4,
+  rate: 100,
+  seconds: quick ? 4 : 8,
+  latencyRounds: quick ? 1 : 3,
+};
 
 /** Each stage: runs, prints its figures beside their targets, and answers its part of the report. */
 const stages: Record<StageName, () => Promise<Partial<BenchReport>>> = {
@@ -278,6 +291,29 @@ const stages: Record<StageName, () => Promise<Partial<BenchReport>>> = {
       await stack.stop();
     }
   },
+  intake: async () => {
+    progress("16. intake's own work: single-event intake with a tenant key against a floor making the same calls (a stack of its own)");
+    // The emulators in a process of their own: the stack's process then holds only the API's and the floor's work.
+    const stack = await startBenchStack({ RETRY_SCHEDULE: "1,1,1" }, execArgv, { emulatorsApart: true });
+    const admin = apiClient(stack.apiUrl, BENCH_ADMIN_KEY);
+    const receiver = await startWebhookReceiver();
+    try {
+      const intake = await benchIntake(stack, admin, receiver, intakeOptions, progress);
+      const t = intake.throughput;
+      const l = intake.latency;
+      progress(
+        `    ratio ${t.ratio} (${t.perSecond} vs ${t.floorPerSecond} events/s; target ≥ ${intake.targets.ratio}; CPU ${intake.processCpuMsPerEvent.intake} vs ${intake.processCpuMsPerEvent.floor} ms an event)`,
+      );
+      progress(
+        `    emit-to-receive p99 at ${l.rate}/s ${l.p99Ms} ms vs the floor's ${l.floorP99Ms} ms: ${l.p99Ratio} × (target ≤ ${intake.targets.p99Ratio} at ${l.offered}/s${l.saturated ? "; saturated, the p99s measure a queue" : ""})`,
+      );
+      return { intake };
+    } finally {
+      admin.close();
+      await receiver.stop();
+      await stack.stop();
+    }
+  },
 };
 
 /** The schedule stage's table: arrival minus deliverAt on each path. */
@@ -316,6 +352,7 @@ if (alone !== undefined) {
     writeFileSync(`${RESULTS}${name}.json`, `${JSON.stringify(result, null, 2)}\n`);
     if (part.cost) writeFileSync(`${RESULTS}cost.md`, `${costSection(part.cost).join("\n")}\n`);
     if (part.feedMemory) writeFileSync(`${RESULTS}feed-memory.md`, `${feedMemorySection(part.feedMemory).join("\n")}\n`);
+    if (part.intake) writeFileSync(`${RESULTS}intake.md`, `${intakeReport(part.intake, result.command).section.join("\n")}\n`);
     progress(`done: bench/results/${name}.json${part.cost || part.feedMemory ? ` and bench/results/${name}.md` : ""}`);
   } finally {
     await stopMain();

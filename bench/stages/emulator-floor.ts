@@ -131,49 +131,10 @@ export async function createFloor(sqsUrl: string, dynamoUrl: string, tableName: 
     ): Promise<Map<number, number>> {
       const sentAt = new Map<number, number>();
       const total = Math.round(ratePerSecond * seconds);
-      const target = new URL(receiverUrl);
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-      const post = (body: string) =>
-        new Promise<void>((resolve, reject) => {
-          const request = http.request(target, {
-            method: "POST",
-            agent,
-            headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), "webhook-id": "floor" },
-          });
-          request.on("error", reject);
-          request.on("response", (response) => {
-            response.resume();
-            response.on("end", () => resolve());
-          });
-          request.end(body);
-        });
       const now = new Date().toISOString();
-      let deleted = 0;
+      const drain = floorDelivery({ sqs, doc, queueUrl, tableName }, receiverUrl);
       const deadline = performance.now() + seconds * 1000 + 30_000;
-      const consume = async () => {
-        while (deleted < total && performance.now() < deadline) {
-          const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-          const messages = out.Messages ?? [];
-          if (messages.length === 0) continue;
-          await Promise.all(
-            messages.map(async (m) => {
-              const message = JSON.parse(m.Body ?? "{}") as { eventId: string; body: string };
-              await post(message.body);
-              await doc.send(
-                new PutCommand({ TableName: tableName, Item: { pk: `EV#${message.eventId}`, sk: "AT#ep_floor#000001", at: now } }),
-              );
-            }),
-          );
-          await sqs.send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: queueUrl,
-              Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-            }),
-          );
-          deleted += messages.length;
-        }
-      };
-      const consumers = Array.from({ length: pollers }, consume);
+      const consumers = drain.consume(total, pollers, deadline);
       const started = performance.now();
       const sends: Promise<unknown>[] = [];
       for (let i = 0; i < total; i++) {
@@ -205,13 +166,74 @@ export async function createFloor(sqsUrl: string, dynamoUrl: string, tableName: 
         );
       }
       await Promise.all(sends);
-      await Promise.all(consumers);
-      agent.destroy();
+      await consumers;
+      drain.close();
       return sentAt;
     },
     close(): void {
       sqs.destroy();
       doc.destroy();
     },
+  };
+}
+
+/**
+ * The floor's side of delivery: `pollers` long-polling receivers of `queueUrl` that POST each
+ * message's payload to `receiverUrl` (plain node:http, keep-alive), write an attempt item and delete
+ * the batch, until `total` are deleted or `deadline` (performance.now()) passes. Stage 2's latency
+ * floor and the intake stage's use it.
+ */
+export function floorDelivery(
+  at: { sqs: SQSClient; doc: DynamoDBDocumentClient; queueUrl: string; tableName: string },
+  receiverUrl: string,
+) {
+  const { sqs, doc, queueUrl, tableName } = at;
+  const target = new URL(receiverUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const post = (body: string) =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(target, {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), "webhook-id": "floor" },
+      });
+      request.on("error", reject);
+      request.on("response", (response) => {
+        response.resume();
+        response.on("end", () => resolve());
+      });
+      request.end(body);
+    });
+  return {
+    /** Resolves once `total` messages are delivered and deleted, or at `deadline`. */
+    async consume(total: number, pollers: number, deadline: number): Promise<void> {
+      const now = new Date().toISOString();
+      let deleted = 0;
+      const one = async () => {
+        while (deleted < total && performance.now() < deadline) {
+          const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+          const messages = out.Messages ?? [];
+          if (messages.length === 0) continue;
+          await Promise.all(
+            messages.map(async (m) => {
+              const message = JSON.parse(m.Body ?? "{}") as { eventId: string; body: string };
+              await post(message.body);
+              await doc.send(
+                new PutCommand({ TableName: tableName, Item: { pk: `EV#${message.eventId}`, sk: "AT#ep_floor#000001", at: now } }),
+              );
+            }),
+          );
+          await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
+            }),
+          );
+          deleted += messages.length;
+        }
+      };
+      await Promise.all(Array.from({ length: pollers }, one));
+    },
+    close: () => agent.destroy(),
   };
 }

@@ -37,6 +37,7 @@ export async function emitSteady(
   ratePerSecond: number,
   seconds: number,
   batchSize: number,
+  make: MakeEvent = benchEvent,
 ): Promise<{ sentAt: Map<number, number>; acceptedAt: Map<number, number> }> {
   const sentAt = new Map<number, number>();
   const acceptedAt = new Map<number, number>();
@@ -52,7 +53,7 @@ export async function emitSteady(
     const now = performance.now();
     for (let s = start; s < start + batchSize; s++) sentAt.set(s, now);
     inFlight.push(
-      emitOne(api, start, batchSize, batchSize).then(() => {
+      emitOne(api, start, batchSize, batchSize, make).then(() => {
         const at = performance.now();
         for (let s = start; s < start + batchSize; s++) acceptedAt.set(s, at);
       }),

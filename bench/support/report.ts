@@ -10,6 +10,7 @@ import type { FanOutResult } from "../stages/fan-out.ts";
 import type { FeedBenchResult } from "../stages/feed.ts";
 import type { FeedMemoryResult } from "../stages/feed-memory.ts";
 import type { HotKeyResult } from "../stages/hot-key.ts";
+import { type IntakeResult, intakeReport } from "../stages/intake.ts";
 import { type LaneCyclingResult, laneCyclingReport } from "../stages/lane-cycling.ts";
 import type { NoisyNeighbourResult } from "../stages/noisy-neighbour.ts";
 import type { OrderedResult } from "../stages/ordered.ts";
@@ -28,6 +29,8 @@ export interface BenchReport {
   awsDestination?: AwsDestinationResult;
   /** Emit-to-push against a long poll (bench/stages/websocket.ts). */
   websocket?: PushLatency[];
+  /** Single-event intake against a floor making its calls (bench/stages/intake.ts). */
+  intake?: IntakeResult;
   startedAt: string;
   seconds: number;
   machine: { node: string; cpus: number; cpuModel: string; platform: string };
@@ -105,7 +108,8 @@ export function markdownReport(r: BenchReport): string {
     `| 10. a feed follower catching up on ${n(r.feed.catchUp.items)} items | ${n(r.feed.catchUp.perSecond)} items/s | | |`,
   );
   const laneCycling = laneCyclingReport(r.laneCycling);
-  out.push(...laneCycling.summary);
+  const intake = r.intake && intakeReport(r.intake, r.command);
+  out.push(...laneCycling.summary, ...(intake?.summary ?? []));
   out.push("");
   out.push("## 1. Delivery worker against the raw HTTP limit", "");
   out.push(
@@ -173,7 +177,7 @@ export function markdownReport(r: BenchReport): string {
   );
   out.push(...feedSection(r.feed));
   out.push(...feedMemorySection(r.feedMemory));
-  out.push(...laneCycling.section);
+  out.push(...laneCycling.section, ...(intake?.section ?? []));
   return `${out.join("\n")}\n`;
 }
 

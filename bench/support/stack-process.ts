@@ -15,6 +15,7 @@ import { caller, invokeAs, tagCallers } from "./caller.ts";
 import { forkChild, serveParent } from "./child.ts";
 import { type Counts, type KeyWrites, startCountingProxy } from "./counting-proxy.ts";
 import type { EmulatorsReady } from "./emulator-process.ts";
+import { startIntakeFloor } from "./intake-floor.ts";
 import type { LaneInvocation } from "./lane-thread-hooks.ts";
 
 export interface StackReady {
@@ -165,8 +166,25 @@ async function awaitDone(count: number, attempts: number, timeoutMs: number): Pr
   }
 }
 
+let intakeFloor: Awaited<ReturnType<typeof startIntakeFloor>> | undefined;
+
 serveParent(
   {
+    /** The intake stage's floor (intake-floor.ts), in this process beside the API; its calls count as the bench's. */
+    startIntakeFloor: async () => {
+      intakeFloor ??= await startIntakeFloor(RESOURCE_NAMES.table);
+      return { url: intakeFloor.url, queueUrl: intakeFloor.queueUrl };
+    },
+    /** The floor's bare pollers deliver `total` of its messages to `receiverUrl` (intake-floor.ts). */
+    drainIntakeFloor: async ({ receiverUrl, total, pollers, timeoutMs }) => {
+      await intakeFloor?.deliver(String(receiverUrl), Number(total), Number(pollers), Number(timeoutMs));
+      return true;
+    },
+    /** This process's CPU time so far (µs, user and system): the intake stage's CPU per event. */
+    cpuMicros: () => {
+      const used = process.cpuUsage();
+      return used.user + used.system;
+    },
     startDelivery: ({ concurrency }) => {
       // The pollers' own calls (ReceiveMessage, DeleteMessageBatch) are the event source's.
       caller.run("event source", () => stack.startDelivery(Number(concurrency)));
@@ -213,7 +231,10 @@ serveParent(
       return taken;
     },
   },
-  () => stack.stop(),
+  async () => {
+    await intakeFloor?.stop();
+    await stack.stop();
+  },
 );
 
 process.send?.({

@@ -6,6 +6,7 @@ import { DynamoTenantStore } from "../adapters/dynamo/dynamo-tenant-store.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
 import { realSleep } from "../adapters/lambda/persistent-call.ts";
 import { JsonSchemaCompiler } from "../adapters/schemas/json-schemas.ts";
+import { CachedApiKeyStore } from "../core/access/api-key-cache.ts";
 import { Authenticator } from "../core/access/api-keys.ts";
 import { laneExitRule } from "../core/delivery/lane-exit.ts";
 import { CachedEventTypeStore } from "../core/event-types/event-type-cache.ts";
@@ -15,7 +16,8 @@ import { createApiHandler } from "./handler.ts";
 /** Lambda entry point of the HTTP API. Wiring happens once per container. */
 const runtime = createRuntime("api");
 const { config } = runtime;
-const apiKeys = new DynamoApiKeyStore(runtime.dynamo, config.tableName);
+// A key read is kept API_KEY_CACHE_SECONDS: revoked elsewhere, it stops here within that bound.
+const apiKeys = new CachedApiKeyStore(new DynamoApiKeyStore(runtime.dynamo, config.tableName), runtime.clock);
 let authenticator: Promise<Authenticator> | undefined;
 
 export const handler = runtime.budget.wrap(

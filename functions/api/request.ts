@@ -3,19 +3,25 @@ import { actingTenant, B64TOKEN, type Principal } from "../core/access/principal
 import { ApiError, invalidField } from "../core/kernel/errors.ts";
 import { parse, TenantId } from "../core/requests/validation.ts";
 
+const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
 /** The JSON body of a request: checked for size and media type, then parsed. */
 export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
   const raw = event.body ?? "";
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
-  if (bytes.length > maxBytes) {
+  // A text body is measured and parsed as it is, without a copy into bytes and back; one with a lone
+  // surrogate (never from a gateway, which sends what is not UTF-8 as base64) takes the round trip,
+  // which reads it as U+FFFD, as it always has.
+  const plain = !event.isBase64Encoded && raw.isWellFormed();
+  const bytes = plain ? undefined : Buffer.from(raw, event.isBase64Encoded ? "base64" : "utf8");
+  if ((bytes?.length ?? Buffer.byteLength(raw, "utf8")) > maxBytes) {
     throw invalidField("body", `must be at most ${maxBytes} bytes`, "payload_too_large", { limit: maxBytes });
   }
   const type = header(event, "content-type") ?? "";
-  if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+  if (!JSON_MEDIA_TYPE.test(type)) {
     throw invalidField("content-type", "must be application/json: send the body as JSON", "unsupported_media_type");
   }
   try {
-    return JSON.parse(bytes.toString("utf8"));
+    return JSON.parse(bytes?.toString("utf8") ?? raw);
   } catch {
     throw invalidField("body", "is not valid JSON", "invalid_json");
   }

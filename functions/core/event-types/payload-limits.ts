@@ -24,8 +24,9 @@ export function checkPayloadLimits(payload: unknown): { body: string } | { probl
     return { problem: { limit: "depth", message: `must nest at most ${MAX_PAYLOAD_DEPTH} levels deep` } };
   }
   const body = JSON.stringify(payload);
-  // The body travels as a JSON string inside a queue message, whose size SQS limits.
-  if (queuedStringBytes(body) > MAX_ENCODED_BODY_BYTES) {
+  // The body travels as a JSON string inside a queue message, whose size SQS limits. Each UTF-16
+  // unit takes at most 6 bytes there (`\uXXXX`), so a body far under the limit is not encoded to count.
+  if (body.length * 6 + 2 > MAX_ENCODED_BODY_BYTES && queuedStringBytes(body) > MAX_ENCODED_BODY_BYTES) {
     return { problem: { limit: "size", message: `must be at most ${MAX_ENCODED_BODY_BYTES} bytes once encoded for the queue` } };
   }
   return { body };
