@@ -2,6 +2,7 @@ import { api, feedRoot, withQuery } from "./api.ts";
 import { statsChart } from "./chart.ts";
 import { badge, h, replace, when } from "./dom.ts";
 import { laneFact } from "./lane.ts";
+import { liveTailPanel } from "./live-tail.ts";
 import { recoveryPanel } from "./recovery.ts";
 import { current, go, link, refresh, withParams } from "./router.ts";
 import { limited, tenantParam } from "./session.ts";
@@ -206,6 +207,7 @@ export function endpointDetail(id: string): HTMLElement {
         ["Retry schedule", e.retrySchedule ? `${e.retrySchedule.join(", ")} s` : "default"],
       ]),
       secretPanel(path),
+      e.kind === "polling" ? liveTailPanel(id) : null,
       h("h2", {}, "Last 24 hours"),
       loading(async () => statsChart(await api<Answer<"/v1/endpoints/{id}/stats", "get">>("GET", `${path}/stats`))),
       recoveryPanel(id),

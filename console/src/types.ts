@@ -11,6 +11,7 @@ export type {
   EndpointStats,
   ErrorBody,
   ErrorCode,
+  FeedItem,
   Recovery,
   Secret,
 } from "../../clients/typescript/src/index.ts";
