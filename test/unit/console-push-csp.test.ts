@@ -21,7 +21,7 @@ async function page(path: string, websocketUrl?: string) {
   return handler(apiEvent("GET", path, { key: null }), {} as Context);
 }
 
-const connectSrc = (csp: string | undefined) => /connect-src ([^;]*);/.exec(String(csp))?.[1];
+const connectSrc = (csp: unknown) => /connect-src ([^;]*);/.exec(String(csp))?.[1];
 
 describe("the console's policy and the WebSocket push", () => {
   it("lets the console and the portal connect to the push's origin only (scheme, host and port of any ws/wss URL)", async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import Ajv2020 from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
 import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -63,7 +63,8 @@ function resolve(node: unknown, root: unknown = doc): unknown {
 const clientActions = unionLiterals("ClientFrame", "action");
 const serverTypes = unionLiterals("ServerFrame", "type");
 const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
+// ajv-formats is CommonJS: its function is the default export or that export's `default` (as test/support/contract.ts reads it).
+(((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020)(ajv);
 const payload = (message: string) => ajv.compile(resolve(doc.components.messages[message].payload) as object);
 
 /** The messages the document's operations receive (client frames) or send (server frames). */
