@@ -5,7 +5,7 @@ import { TenantStatusCache } from "../../functions/core/lifecycle/retention.ts";
 import type { PushDeps, PushSettings } from "../../functions/core/push/deps.ts";
 import { endpointFixture, FakeClock, MemoryApiKeyStore, MemoryEndpointStore } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
-import { MemoryPushConnections, RecordingChannel } from "./memory-push.ts";
+import { MemoryDeadlines, MemoryPushConnections, RecordingChannel } from "./memory-push.ts";
 import { MemoryTenantStore } from "./memory-tenants.ts";
 
 /** The push session's ports as in-memory fakes, a polling endpoint `ep_1` of tenant `acme`, and an append helper. */
@@ -18,6 +18,7 @@ export function memoryPushDeps(settings: Partial<PushSettings> = {}) {
   const deps = {
     connections: new MemoryPushConnections(),
     channel: new RecordingChannel(),
+    deadlines: new MemoryDeadlines(clock),
     feed: new MemoryFeed(),
     endpoints: new MemoryEndpointStore(),
     apiKeys,

@@ -4,9 +4,15 @@ import { describe, expect, it } from "vitest";
 import { createApiKey } from "../../functions/core/access/api-keys.ts";
 import { HOLE_GRACE_MS } from "../../functions/core/feed/deps.ts";
 import { requestTenantDeletion } from "../../functions/core/lifecycle/tenant-deletion.ts";
-import { ACK_TIMEOUT_MS, MAX_CONNECTION_MS, RECHECK_MS, SUBSCRIBE_DEADLINE_MS } from "../../functions/core/push/deps.ts";
+import {
+  ACK_TIMEOUT_MS,
+  DEADLINE_BACKSTOP_MS,
+  MAX_CONNECTION_MS,
+  RECHECK_MS,
+  SUBSCRIBE_DEADLINE_MS,
+} from "../../functions/core/push/deps.ts";
 import { CLOSE } from "../../functions/core/push/protocol.ts";
-import { connect, receive, sweep } from "../../functions/core/push/session.ts";
+import { connect, disconnect, expireUnsubscribed, receive, sweep } from "../../functions/core/push/session.ts";
 import { endpointFixture } from "../support/fakes.ts";
 import { memoryPushDeps } from "../support/push-deps.ts";
 
@@ -212,11 +218,50 @@ describe("push session", () => {
     expect(t.closed(await t.open("ep_1", `Portal ${limited}`))).toBe(CLOSE.notFound);
   });
 
-  it("closes a connection that sent no subscribe within 10 s (4401), and one at its 2-hour limit (4000)", async () => {
+  it("closes at its deadline a connection that sent no subscribe (4401), whatever else connects, subscribes or leaves", async () => {
+    const t = await setup();
+    // Each connection: silent, subscribed at some time within the deadline, or gone before it.
+    const plans = fc.array(
+      fc.record({ kind: fc.constantFrom("silent", "subscribes", "leaves"), atMs: fc.nat(SUBSCRIBE_DEADLINE_MS - 1) }),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(plans, async (plan) => {
+        const ids = plan.map(() => `deadline_${n++}`);
+        for (const id of ids) await connect(t.deps, id);
+        for (const [i, step] of [...plan.entries()].sort((a, b) => a[1].atMs - b[1].atMs)) {
+          const id = ids[i] as string;
+          if (step.kind === "subscribes") {
+            await receive(t.deps, id, JSON.stringify({ action: "subscribe", endpointId: "ep_1", authorization: `Bearer ${t.key}` }));
+          } else if (step.kind === "leaves") await disconnect(t.deps, id);
+        }
+        t.deps.clock.advance(SUBSCRIBE_DEADLINE_MS - 1);
+        expect(t.deps.deadlines.due()).toEqual([]);
+        t.deps.clock.advance(1);
+        const due = t.deps.deadlines.due();
+        expect(due.sort()).toEqual([...ids].sort());
+        for (const id of due) await expireUnsubscribed(t.deps, id);
+        plan.forEach((step, i) => {
+          const id = ids[i] as string;
+          expect(t.closed(id), `${step.kind} ${id}`).toBe(step.kind === "silent" ? CLOSE.unauthorized : undefined);
+        });
+        // A closed connection is forgotten; a subscribed one stays (and leaves the caps for the next run).
+        for (const [i, step] of plan.entries()) if (step.kind === "subscribes") await disconnect(t.deps, ids[i] as string);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("closes by the sweep a silent connection whose deadline message was lost, only after the backstop; and one at its 2-hour limit (4000)", async () => {
     const t = await setup();
     await connect(t.deps, "silent");
     const live = await t.open();
-    t.deps.clock.advance(SUBSCRIBE_DEADLINE_MS - 1);
+    t.deps.deadlines.scheduled.length = 0;
+    t.deps.clock.advance(SUBSCRIBE_DEADLINE_MS + DEADLINE_BACKSTOP_MS - 1);
     await sweep(t.deps);
     expect(t.closed("silent")).toBeUndefined();
     t.deps.clock.advance(1);

@@ -4,6 +4,7 @@ import { ApiError } from "../kernel/errors.ts";
 import { authenticateSubscribe, endpointFor } from "./credentials.ts";
 import {
   CONNECTION_TTL_SECONDS,
+  DEADLINE_BACKSTOP_MS,
   IDLE_TIMEOUT_SECONDS,
   MAX_CONNECTION_MS,
   type PushConnection,
@@ -19,10 +20,25 @@ import { closeConnection, pump } from "./pump.ts";
  * $disconnect, and the sweep (a schedule in AWS, a timer locally). Handlers call these and nothing else.
  */
 
-/** $connect: the connection is recorded, not yet subscribed; it has SUBSCRIBE_DEADLINE_MS to send its subscribe. */
-export async function connect(deps: Pick<PushDeps, "connections" | "clock">, connectionId: string): Promise<void> {
+/**
+ * $connect: the connection is recorded, not yet subscribed; it has SUBSCRIBE_DEADLINE_MS to send its
+ * subscribe, and its deadline is scheduled. A failure throws: API Gateway refuses the connection
+ * (the client reconnects), rather than leave it open with no deadline but the sweep's backstop.
+ */
+export async function connect(deps: Pick<PushDeps, "connections" | "deadlines" | "clock">, connectionId: string): Promise<void> {
   const now = deps.clock.now().getTime();
   await deps.connections.open({ id: connectionId, connectedAtMs: now }, Math.floor(now / 1000) + CONNECTION_TTL_SECONDS);
+  await deps.deadlines.schedule(connectionId, SUBSCRIBE_DEADLINE_MS);
+}
+
+/**
+ * The deadline of one connection has passed: closed with 4401 unless it subscribed (or is gone).
+ * The clock is not asked: the queue delivers no sooner than the delay, and containers' clocks differ.
+ */
+export async function expireUnsubscribed(deps: Pick<PushDeps, "connections" | "channel">, connectionId: string): Promise<void> {
+  const found = await deps.connections.get(connectionId);
+  if (!found || found.connection.subscription) return;
+  await closeConnection(deps, connectionId, CLOSE.unauthorized, `No subscribe within ${SUBSCRIBE_DEADLINE_MS / 1000} s`);
 }
 
 /** $disconnect: the connection is forgotten. */
@@ -128,7 +144,8 @@ function decode(key: string, endpointId: string, cursor: string) {
 }
 
 /**
- * The sweep: closes connections that did not subscribe within SUBSCRIBE_DEADLINE_MS (4401) or reach
+ * The sweep: closes connections that did not subscribe and whose deadline message was lost
+ * (SUBSCRIBE_DEADLINE_MS + DEADLINE_BACKSTOP_MS after connecting, 4401) or that reach
  * their 2-hour limit (4000), and pumps the others, which checks their credentials when due and
  * pushes what was appended since. Locally it runs every 250 ms, in AWS every minute (appends are
  * pushed by the table's stream; the sweep bounds the rest).
@@ -137,8 +154,9 @@ export async function sweep(deps: PushDeps): Promise<void> {
   const now = deps.clock.now().getTime();
   for (const connection of await deps.connections.all()) {
     if (!connection.subscription) {
-      if (now - connection.connectedAtMs >= SUBSCRIBE_DEADLINE_MS) {
-        await closeConnection(deps, connection.id, CLOSE.unauthorized, `No subscribe within ${SUBSCRIBE_DEADLINE_MS / 1000} s`);
+      if (now - connection.connectedAtMs >= SUBSCRIBE_DEADLINE_MS + DEADLINE_BACKSTOP_MS) {
+        const reason = `No subscribe within ${SUBSCRIBE_DEADLINE_MS / 1000} s (found by the sweep)`;
+        await closeConnection(deps, connection.id, CLOSE.unauthorized, reason);
       }
     } else if (now - connection.connectedAtMs >= MAX_CONNECTION_MS) {
       await closeConnection(
