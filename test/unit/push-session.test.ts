@@ -3,6 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { createApiKey } from "../../functions/core/access/api-keys.ts";
 import { HOLE_GRACE_MS } from "../../functions/core/feed/deps.ts";
+import { MAX_PAGE_BYTES } from "../../functions/core/feed/read.ts";
 import { requestTenantDeletion } from "../../functions/core/lifecycle/tenant-deletion.ts";
 import {
   ACK_TIMEOUT_MS,
@@ -12,7 +13,7 @@ import {
   SUBSCRIBE_DEADLINE_MS,
 } from "../../functions/core/push/deps.ts";
 import { CLOSE } from "../../functions/core/push/protocol.ts";
-import { connect, disconnect, expireUnsubscribed, receive, sweep } from "../../functions/core/push/session.ts";
+import { connect, disconnect, expireUnsubscribed, pushEndpoint, receive, sweep } from "../../functions/core/push/session.ts";
 import { endpointFixture } from "../support/fakes.ts";
 import { memoryPushDeps } from "../support/push-deps.ts";
 
@@ -163,6 +164,56 @@ describe("push session", () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("keeps going on appends and acks alone (no sweep): whatever a consumer acks, a window it frees refills", async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("append"), count: fc.integer({ min: 1, max: 12 }) }),
+      fc.record({ kind: fc.constant("ack"), back: fc.nat(4) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 20 }), fc.integer({ min: 1, max: 8 }), async (ops, window) => {
+        const t = await setup({ window });
+        const appended: string[] = [];
+        const id = await t.open();
+        const seen = () => t.items(id).map((f) => f.item?.id);
+        for (const step of ops) {
+          if (step.kind === "append") {
+            for (let i = 0; i < step.count; i++) appended.push(await t.append());
+            // What the table's stream does in AWS after an append.
+            await pushEndpoint(t.deps, "ep_1");
+          } else {
+            // Acks the item `back` places before the last one pushed (an ack that lags behind, as a consumer's may).
+            const frame = t.items(id).at(-1 - step.back) ?? t.items(id).at(-1);
+            if (frame?.cursor) await t.ack(id, frame.cursor);
+          }
+        }
+        // The consumer acks the last item it has until nothing more comes.
+        for (let round = 0, before = -1; round <= appended.length && before !== seen().length; round++) {
+          before = seen().length;
+          const last = t.items(id).at(-1)?.cursor;
+          if (last) await t.ack(id, last);
+        }
+        expect(seen()).toEqual(appended);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("pushes in one pump the items a page left out for its byte budget, while the window has room", async () => {
+    const t = await setup();
+    const id = await t.open();
+    // Each body about 1/20 of a page's byte budget: the read stops short of the window's 100 items.
+    const bodies = Array.from({ length: 40 }, (_, n) => ({ n, pad: "x".repeat(Math.floor(MAX_PAGE_BYTES / 20)) }));
+    const appended: string[] = [];
+    for (const body of bodies) appended.push(await t.append("ep_1", body));
+    await pushEndpoint(t.deps, "ep_1");
+    expect(
+      t
+        .frames(id)
+        .filter((f) => f.type === "item" || f.type === "item_ref")
+        .map((f) => f.item?.id ?? f.id),
+    ).toEqual(appended);
   });
 
   it("holds the caps per endpoint and per tenant with 4429", async () => {

@@ -61,10 +61,15 @@ export async function receive(deps: PushDeps, connectionId: string, text: string
       return;
     } else if (frame.action === "ack") {
       const acked = await ack(deps, found.connection, found.position, frame.cursor);
-      // A pump per ack would push one item each: an ack pumps once the window is half free, so a
-      // pump sends half a window at once. Appends are pushed by the stream and the sweep meanwhile.
-      const unacked = (found.position?.pushed ?? []).filter((seq) => seq >= acked).length;
-      if (unacked > deps.settings.window / 2) return;
+      // An ack pumps only when it takes the window from over half full to half free: a pump the
+      // window cut short left it full, so the acks after it cross that line once, and the pump sends
+      // half a window at once. A window never over half full held nothing back (the stream and the
+      // sweep push appends), so the acks of a consumer that keeps up cost no pump.
+      const pushed = found.position?.pushed ?? [];
+      const before = pushed.filter((seq) => seq >= (found.position?.ackedNext ?? 0)).length;
+      const after = pushed.filter((seq) => seq >= acked).length;
+      const half = deps.settings.window / 2;
+      if (!(before > half && after <= half)) return;
     } else {
       throw new PushCloseError(CLOSE.badFrame, "Already subscribed: one subscription per connection");
     }
