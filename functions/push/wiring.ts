@@ -6,6 +6,7 @@ import { SqsSubscribeDeadlines } from "../adapters/sqs/sqs-subscribe-deadlines.t
 import { Authenticator } from "../core/access/api-keys.ts";
 import { HOLE_GRACE_MS } from "../core/feed/deps.ts";
 import { ConfigError } from "../core/kernel/errors.ts";
+import { CursorKeys } from "../core/push/cursor-keys.ts";
 import type { PushChannel, PushDeps } from "../core/push/deps.ts";
 import type { Runtime } from "../runtime.ts";
 
@@ -22,6 +23,7 @@ export function pushDeps(runtime: Runtime, channel: PushChannel): PushDeps {
     channel,
     deadlines: new SqsSubscribeDeadlines(createSqsClient(runtime.budget), deadlineQueueUrl),
     feed: runtime.feed,
+    cursorKeys: new CursorKeys(),
     endpoints: runtime.endpoints,
     apiKeys,
     tenantStatus: runtime.tenantStatus,

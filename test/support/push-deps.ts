@@ -2,6 +2,7 @@ import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { appendToFeed } from "../../functions/core/feed/append.ts";
 import { HOLE_GRACE_MS } from "../../functions/core/feed/deps.ts";
 import { TenantStatusCache } from "../../functions/core/lifecycle/retention.ts";
+import { CursorKeys } from "../../functions/core/push/cursor-keys.ts";
 import type { PushDeps, PushSettings } from "../../functions/core/push/deps.ts";
 import { endpointFixture, FakeClock, MemoryApiKeyStore, MemoryEndpointStore } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
@@ -20,6 +21,7 @@ export function memoryPushDeps(settings: Partial<PushSettings> = {}) {
     channel: new RecordingChannel(),
     deadlines: new MemoryDeadlines(clock),
     feed: new MemoryFeed(),
+    cursorKeys: new CursorKeys(),
     endpoints: new MemoryEndpointStore(),
     apiKeys,
     // Keys are made through createApiKey, which writes the tenant's record on its first key.

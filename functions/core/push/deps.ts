@@ -3,6 +3,7 @@ import type { FeedReader } from "../feed/deps.ts";
 import type { Clock } from "../kernel/clock.ts";
 import type { ApiKeyStore, EndpointStore } from "../kernel/ports.ts";
 import type { TenantStatusReader } from "../lifecycle/retention.ts";
+import type { CursorKeys } from "./cursor-keys.ts";
 
 /*
  * The push channel's ports and settings, in a leaf file that the session, subscribe and pump
@@ -110,6 +111,8 @@ export interface PushDeps {
   channel: PushChannel;
   deadlines: SubscribeDeadlines;
   feed: FeedReader;
+  /** The feed heads' cursor keys this container has read (acks decode with them). */
+  cursorKeys: CursorKeys;
   endpoints: EndpointStore;
   apiKeys: ApiKeyStore;
   /** Tenants' tombstones: a deleted tenant's endpoints are not followed (read through the per-container cache). */

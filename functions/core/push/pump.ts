@@ -91,6 +91,7 @@ async function pushOnce(
   }
   const room = deps.settings.window - unacked.length;
   const head = await deps.feed.head(endpoint.id);
+  deps.cursorKeys.remember(endpoint.id, head.cursorKey);
   const from = { next: claimed.next, floorMs: claimed.floorMs };
   const page =
     room > 0 ? await readFeed({ ...deps, settings: deps.settings }, endpoint.id, from, room, head) : { entries: [], position: from };

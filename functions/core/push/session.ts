@@ -103,6 +103,7 @@ async function subscribe(deps: PushDeps, connection: PushConnection, frame: Extr
     throw new PushCloseError(CLOSE.overCap, `Tenant ${endpoint.tenantId} has ${perTenant} connections already (MAX_SOCKETS_PER_TENANT)`);
   }
   const head = await deps.feed.head(endpoint.id);
+  deps.cursorKeys.remember(endpoint.id, head.cursorKey);
   const from = frame.cursor === undefined ? undefined : decode(head.cursorKey, endpoint.id, frame.cursor);
   // A read of no items: where a cursor-less read starts (the oldest item kept), or the cursor's own position.
   const start = from ?? (await readFeed({ ...deps, settings: deps.settings }, endpoint.id, undefined, 0, head)).position;
@@ -131,12 +132,26 @@ async function subscribe(deps: PushDeps, connection: PushConnection, frame: Extr
 
 async function ack(deps: PushDeps, connection: PushConnection, position: PushPosition | undefined, cursor: string): Promise<number> {
   const endpointId = connection.subscription?.endpointId as string;
-  const head = await deps.feed.head(endpointId);
-  const acked = decode(head.cursorKey, endpointId, cursor);
+  const acked = await decodeAck(deps, endpointId, cursor);
   // A cursor past what this connection was pushed (another connection's) acks only what it was pushed.
   const next = Math.max(Math.min(acked.next, position?.next ?? acked.next), position?.ackedNext ?? 0);
   await deps.connections.ack(connection.id, next, deps.clock.now().getTime());
   return next;
+}
+
+/** An ack's cursor, decoded with the remembered key, or with the head's when none is remembered or it refuses the cursor. */
+async function decodeAck(deps: Pick<PushDeps, "feed" | "cursorKeys">, endpointId: string, cursor: string) {
+  const remembered = deps.cursorKeys.get(endpointId);
+  if (remembered !== undefined) {
+    try {
+      return decodeCursor(remembered, endpointId, cursor);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+    }
+  }
+  const head = await deps.feed.head(endpointId);
+  deps.cursorKeys.remember(endpointId, head.cursorKey);
+  return decode(head.cursorKey, endpointId, cursor);
 }
 
 function decode(key: string, endpointId: string, cursor: string) {
