@@ -17,21 +17,28 @@ let browser: Awaited<ReturnType<typeof startBrowser>>;
 let page: Page;
 let endpointId = "";
 const routes: WebSocketRoute[] = [];
-const sent: { url: string; frames: Record<string, unknown>[] }[] = [];
+/** Each socket the page opened: its URL, the frames it sent and the frames the stack sent it. */
+const sent: { url: string; frames: Record<string, unknown>[]; received: Record<string, unknown>[] }[] = [];
+let emitted = 0;
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack(), startBrowser()]);
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  await page.routeWebSocket(
+  // On the context: the portal's tab below is routed too.
+  await browser.context.routeWebSocket(
     (url) => url.href.startsWith(stack.websocketUrl),
     (route) => {
       const server = route.connectToServer();
-      const socket = { url: route.url(), frames: [] as Record<string, unknown>[] };
+      const socket = { url: route.url(), frames: [] as Record<string, unknown>[], received: [] as Record<string, unknown>[] };
       sent.push(socket);
       routes.push(route);
       route.onMessage((message) => {
         socket.frames.push(JSON.parse(String(message)));
         server.send(message);
+      });
+      server.onMessage((message) => {
+        socket.received.push(JSON.parse(String(message)));
+        route.send(message);
       });
     },
   );
@@ -43,6 +50,7 @@ afterAll(async () => {
 });
 
 async function emit(count: number, note = "") {
+  emitted += count;
   for (let i = 0; i < count; i += 10) {
     const events = Array.from({ length: Math.min(10, count - i) }, (_, k) => ({ type: "tail.test", payload: { n: i + k, note } }));
     expect((await stack.api("POST", "/v1/events/batch", { events })).status).toBeLessThan(300);
@@ -104,10 +112,10 @@ describe("the console's live tail", () => {
     const last = sent.at(-1);
     await routes.at(-1)?.close({ code, reason: "test" });
     await eventually(async () => sent.length === before + 1 && (await state()) === "live");
-    // The page acks with the cursor of the last item it drew; the new subscribe carries the same one.
+    // The new subscribe carries the cursor of the last item the page was sent (acked or not yet).
     const resumed = sent.at(-1)?.frames[0] as { cursor?: string };
     expect(resumed.cursor).toEqual(expect.any(String));
-    expect(last?.frames.map((f) => f.cursor)).toContain(resumed.cursor);
+    expect(resumed.cursor).toBe(last?.received.filter((f) => f.type === "item").at(-1)?.cursor);
     await emit(2);
     const total = (await feedIds()).length;
     await eventually(async () => (await shown()).length === total);
@@ -118,7 +126,7 @@ describe("the console's live tail", () => {
     await emit(60);
     const ids = await eventually(async () => {
       const all = await feedIds();
-      return all.length >= 72 && (await shown())[0] === all.at(-1) ? all : undefined;
+      return all.length === emitted && (await shown())[0] === all.at(-1) ? all : undefined;
     }, 60_000);
     expect(await shown()).toEqual(ids.slice(-50).reverse());
   });
@@ -141,5 +149,26 @@ describe("the console's live tail", () => {
     await page.goto(`${stack.apiUrl}/console#/events`);
     await closed;
     expect(await page.locator(".live-tail").count()).toBe(0);
+  });
+  it("follows on the portal page with the portal session in the first frame (Portal <token>), never the URL", async () => {
+    const session = await stack.api("POST", "/v1/portal-sessions", { tenantId: "default", endpointIds: [endpointId] });
+    expect(session.status).toBe(201);
+    const { url, token } = session.json as { url: string; token: string };
+    const before = sent.length;
+    const portal = await browser.context.newPage();
+    try {
+      await portal.goto(url);
+      await portal.getByRole("heading", { name: "Endpoints" }).waitFor();
+      await portal.goto(`${stack.apiUrl}/portal#/endpoints/${endpointId}`);
+      await eventually(async () => (await portal.locator(".live-tail").getAttribute("data-state")) === "live");
+      const opened = sent.slice(before);
+      expect(opened).toHaveLength(1);
+      expect(opened[0]?.url).not.toContain(token);
+      expect(opened[0]?.frames[0]).toEqual({ action: "subscribe", endpointId, authorization: `Portal ${token}` });
+      const total = (await feedIds()).length;
+      await eventually(async () => (await portal.locator(".live-items li").count()) === Math.min(total, 50));
+    } finally {
+      await portal.close();
+    }
   });
 });
