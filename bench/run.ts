@@ -30,6 +30,7 @@ import { benchIntake, intakeReport } from "./stages/intake.ts";
 import { benchLaneCycling, laneCyclingOptions } from "./stages/lane-cycling.ts";
 import { benchNoisyNeighbour } from "./stages/noisy-neighbour.ts";
 import { benchOrdered, orderedSection } from "./stages/ordered.ts";
+import { countPushCalls } from "./stages/push-calls.ts";
 import { benchSchedule, type ScheduleResult } from "./stages/schedule.ts";
 import { benchWebSocketPush } from "./stages/websocket.ts";
 import { apiClient } from "./support/api-client.ts";
@@ -285,7 +286,13 @@ const stages: Record<StageName, () => Promise<Partial<BenchReport>>> = {
     const api = apiClient(stack.apiUrl, BENCH_ADMIN_KEY);
     try {
       await stack.call("startDelivery", { concurrency: 4 });
-      return { websocket: await benchWebSocketPush(api, { rates: [10, 100], seconds: quick ? 5 : 20 }, progress) };
+      const calls = [await countPushCalls(1000, 1), await countPushCalls(1000, 10)];
+      for (const c of calls)
+        progress(`  store calls per pushed item, acking every ${c.ackEvery}: ${c.totalPerItem} ${JSON.stringify(c.perItem)}`);
+      return {
+        websocket: await benchWebSocketPush(api, { rates: [10, 100], seconds: quick ? 5 : 20 }, progress),
+        websocketStoreCalls: calls,
+      };
     } finally {
       api.close();
       await stack.stop();

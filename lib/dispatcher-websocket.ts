@@ -13,12 +13,15 @@ import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as eventTargets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { DynamoEventSource, SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { grantReadSecret, grantTable } from "./dispatcher-access.ts";
+import { grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
 import { DispatcherFunction, type DispatcherFunctionOptions, FUNCTION_ENTRIES } from "./dispatcher-function.ts";
+import { PUSH_DEADLINE_QUEUE } from "./resource-settings.ts";
 
 /** The WebSocket API's stage: part of the URL clients hold. */
 export const WEBSOCKET_STAGE = "live";
@@ -34,6 +37,8 @@ export interface WebSocketPushProps {
   readonly indexNames: readonly string[];
   readonly adminKeySecret: secretsmanager.Secret;
   readonly functionErrorThreshold: number;
+  /** The dispatcher's customer-managed key, when it has one: the deadline queue is encrypted as the other queues are. */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** The WebSocket API, its stage and URL, the push function and its alarm (notified by the monitoring, as every alarm). */
@@ -43,10 +48,12 @@ export interface WebSocketPush {
   /** wss://… of the stage. */
   readonly url: string;
   readonly push: DispatcherFunction;
+  /** The subscribe deadlines: $connect sends a message delayed 10 s, the push function closes the connection if it has not subscribed. */
+  readonly deadlineQueue: sqs.Queue;
   readonly errorsAlarm: cloudwatch.Alarm;
 }
 
-/** Creates the WebSocket API (construct ids `WebSocketApi`, `WebSocketStage`, `Push`, `PushSweep`, `PushErrorsAlarm`). */
+/** Creates the WebSocket API (construct ids `WebSocketApi`, `WebSocketStage`, `Push`, `PushDeadlineQueue`, `PushSweep`, `PushErrorsAlarm`). */
 export function addWebSocketPush(scope: Construct, props: WebSocketPushProps): WebSocketPush {
   const api = new apigwv2.WebSocketApi(scope, "WebSocketApi", {
     description: "Webhook dispatcher: WebSocket push of polling endpoints' feeds",
@@ -63,14 +70,37 @@ export function addWebSocketPush(scope: Construct, props: WebSocketPushProps): W
     reason:
       "A WebSocket stage logs through the account-wide API Gateway CloudWatch role (AWS::ApiGateway::Account), which one construct must not set for a whole account; the push function logs every refusal and failure, and no key ever travels in a URL.",
   });
+  // The 10 s subscribe deadline: a delayed message per connection, rather than the one-minute sweep
+  // (about 70 s), a Step Functions wait (25 times the price per connection) or a $connect that waits.
+  const deadlineQueue = new sqs.Queue(scope, "PushDeadlineQueue", {
+    ...(props.encryptionKey
+      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey, dataKeyReuse: Duration.hours(1) }
+      : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
+    enforceSSL: true,
+    retentionPeriod: Duration.seconds(PUSH_DEADLINE_QUEUE.retentionSeconds),
+    visibilityTimeout: Duration.seconds(PUSH_DEADLINE_QUEUE.visibilityTimeoutSeconds),
+  });
+  Validations.of(deadlineQueue).acknowledge({
+    id: "AwsSolutions-SQS3",
+    reason:
+      "A deadline message that keeps failing has nothing to keep: the push function's one-minute sweep closes any connection still unsubscribed 30 s after connecting, so a lost message costs only the tighter bound. PushErrorsAlarm fires on the consumer's errors.",
+  });
   const push = new DispatcherFunction(scope, "Push", {
     ...props.common,
     entry: FUNCTION_ENTRIES.push,
     description: "Webhook dispatcher: WebSocket push of polling endpoints' feeds",
     memorySize: 256,
     timeout: PUSH_FUNCTION_TIMEOUT,
-    environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: "push", WEBSOCKET_CALLBACK_URL: stage.callbackUrl },
+    environment: {
+      ...props.environment,
+      POWERTOOLS_SERVICE_NAME: "push",
+      WEBSOCKET_CALLBACK_URL: stage.callbackUrl,
+      PUSH_DEADLINE_QUEUE_URL: deadlineQueue.queueUrl,
+    },
   });
+  grantSend(push.role, deadlineQueue, "ScheduleSubscribeDeadlines");
+  // Delivered at once: the deadline is the message's delay, and a batching window would add to it.
+  push.function.addEventSource(new SqsEventSource(deadlineQueue, { batchSize: 10, reportBatchItemFailures: true }));
   // Connections and positions are written, moved and deleted; endpoints, keys and the feed are read;
   // PutItem also closes a feed hole a dead writer left, as a feed read does.
   grantTable(push.role, props.table, ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"], props.indexNames);
@@ -142,7 +172,7 @@ export function addWebSocketPush(scope: Construct, props: WebSocketPushProps): W
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
   const url = `wss://${api.apiId}.execute-api.${Stack.of(scope).region}.${Stack.of(scope).urlSuffix}/${WEBSOCKET_STAGE}`;
-  return { api, stage, url, push, errorsAlarm };
+  return { api, stage, url, push, deadlineQueue, errorsAlarm };
 }
 
 /** The table's stream view the push needs: keys only (the function reads the slots itself, in order). */

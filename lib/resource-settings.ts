@@ -19,8 +19,17 @@ export const RESOURCE_NAMES = {
   deadLetterQueue: "hookrelay-dead-letters",
   orderedQueue: "hookrelay-ordered.fifo",
   orderedDeadLetterQueue: "hookrelay-ordered-dead-letters.fifo",
+  pushDeadlineQueue: "hookrelay-push-deadlines",
   table: "hookrelay",
 } as const;
+
+/**
+ * The WebSocket push's subscribe-deadline queue (a message per connection, due 10 s after $connect).
+ * A message the consumer failed comes back after the visibility timeout (6 x the push function's
+ * 30 s, as AWS advises for an event source); past the retention it is dropped, by when the sweep's
+ * backstop has closed its connection anyway. No dead-letter queue: a lost deadline costs only that.
+ */
+export const PUSH_DEADLINE_QUEUE = { visibilityTimeoutSeconds: 180, retentionSeconds: 600 } as const;
 
 export interface QueueSettings {
   /** The delivery function's timeout: the HTTP timeout plus time to sign, log and report. */

@@ -72,6 +72,8 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
   public readonly webSocketUrl?: string;
   /** The push function: the WebSocket routes, the table's stream and the sweep. */
   public readonly pushFunction?: NodejsFunction;
+  /** The WebSocket push's subscribe-deadline queue (a message per connection, delayed 10 s); undefined with `webSocket: false`. */
+  public readonly pushDeadlineQueue?: sqs.Queue;
 
   /** Serves GET /v1/endpoints/{id}/feed, whose long polls outlast the API function, on its own reserved concurrency. */
   public readonly feedFunction: NodejsFunction;
@@ -282,10 +284,12 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
         indexNames,
         adminKeySecret: this.adminKeySecret,
         functionErrorThreshold: settings.functionErrorThreshold,
+        ...(settings.encryptionKey && { encryptionKey: settings.encryptionKey }),
       });
       this.webSocketApi = push.api;
       this.webSocketUrl = push.url;
       this.pushFunction = push.push.function;
+      this.pushDeadlineQueue = push.deadlineQueue;
       pushErrors = push.errorsAlarm;
       // /v1/health tells it, from the API and from the feed function.
       for (const fn of [this.apiFunction, this.feedFunction]) fn.addEnvironment("WEBSOCKET_URL", push.url);

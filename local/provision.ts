@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { TABLE_DESIGN } from "../functions/adapters/dynamo/table-design.ts";
-import type { QueueSettings } from "../lib/resource-settings.ts";
+import { PUSH_DEADLINE_QUEUE, type QueueSettings, RESOURCE_NAMES } from "../lib/resource-settings.ts";
 
 /**
  * Creates the table from TABLE_DESIGN, the definition the CDK construct uses. dynalite has no
@@ -74,4 +74,20 @@ export async function ensureQueues(
     }),
   );
   return { deliveryQueueUrl: deliveryQueueUrl as string, slowQueueUrl: slowQueueUrl as string, deadLetterQueueUrl };
+}
+
+/** Creates the WebSocket push's subscribe-deadline queue (a standard queue: fauxqs honours DelaySeconds on it) with the construct's settings. */
+export async function ensurePushDeadlineQueue(client: SQSClient): Promise<{ queueUrl: string; queueArn: string }> {
+  const queueUrl = (await client.send(new CreateQueueCommand({ QueueName: RESOURCE_NAMES.pushDeadlineQueue }))).QueueUrl as string;
+  await client.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      Attributes: {
+        VisibilityTimeout: String(PUSH_DEADLINE_QUEUE.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(PUSH_DEADLINE_QUEUE.retentionSeconds),
+      },
+    }),
+  );
+  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }));
+  return { queueUrl, queueArn: Attributes?.QueueArn ?? "" };
 }

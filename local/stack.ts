@@ -14,7 +14,7 @@ import { startFaultProxy } from "./fault-proxy.ts";
 import { lambdaContext, startHttpGateway } from "./http-gateway.ts";
 import { startLaneThread } from "./lane-thread.ts";
 import { ensureOrderedQueues } from "./ordered-queues.ts";
-import { ensureQueues, ensureTable } from "./provision.ts";
+import { ensurePushDeadlineQueue, ensureQueues, ensureTable } from "./provision.ts";
 import { startSqsEventSource } from "./sqs-event-source.ts";
 import { LocalSocketChannel, startWsServer } from "./ws-server.ts";
 
@@ -148,6 +148,8 @@ export async function startLocalStack(options: LocalStackOptions) {
   process.env.DEAD_LETTER_QUEUE_URL = queues.deadLetterQueueUrl;
   const ordered = await ensureOrderedQueues(sqsClient, settings.visibilityTimeoutSeconds, settings.deadLetterRetentionSeconds);
   process.env.ORDERED_QUEUE_URL = ordered.orderedQueueUrl;
+  const pushDeadlines = await ensurePushDeadlineQueue(sqsClient);
+  process.env.PUSH_DEADLINE_QUEUE_URL = pushDeadlines.queueUrl;
 
   // The push server starts first: the API tells its URL (WEBSOCKET_URL) from its configuration. Its
   // handler is bound once the modules are loaded; a frame before that waits for it.
@@ -191,6 +193,20 @@ export async function startLocalStack(options: LocalStackOptions) {
     const handler = createPushHandler(pushDeps(runtime, channel), runtime.log) as unknown as Handler;
     bindPush(hooks.wrapHandler ? hooks.wrapHandler("push", handler) : handler);
   }
+  // The subscribe deadlines, as in AWS: $connect's delayed message, consumed by the push function.
+  const deadlineSource = startSqsEventSource(
+    sqsClient,
+    (async (event: never, context: Context) => (await pushHandler)(event, context)) as never,
+    {
+      queueUrl: pushDeadlines.queueUrl,
+      queueArn: pushDeadlines.queueArn,
+      functionName: "push",
+      batchSize: 10,
+      concurrency: 1,
+      waitTimeSeconds: 1,
+      onError: (error) => options.log(`error push deadline poller: ${String(error)}`),
+    },
+  );
 
   const onError = (where: string) => (error: unknown) => options.log(`error ${where}: ${String(error)}`);
   // The API's port is known, and registered as the stack's own, before any delivery is polled.
@@ -198,7 +214,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     Promise.all([customer.stop().then(() => sqs.stop()), dynamo.stop(), ...proxies.map((p) => p.stop()), ...fronts.map((f) => f.stop())]);
   // The port is the caller's choice and may be taken: what started is stopped before the error goes up.
   const gateway = await startHttpGateway(handlerOf("api") as never, options.port, onError("api")).catch(async (error: unknown) => {
-    await wsServer.stop();
+    await Promise.all([wsServer.stop(), deadlineSource.stop()]);
     await stopEmulators();
     for (const f of forget) f();
     lock?.release();
@@ -318,7 +334,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     async stop(): Promise<void> {
       await Promise.all([sweep.stop(), schedule.stop()]);
       await Promise.all([gateway.stop(), wsServer.stop()]);
-      await Promise.all([stopDelivery(), ...deadLetterSources.map((source) => source.stop())]);
+      await Promise.all([stopDelivery(), deadlineSource.stop(), ...deadLetterSources.map((source) => source.stop())]);
       await stopEmulators();
       for (const f of forget) f();
       lock?.release();

@@ -98,20 +98,34 @@ function credential(): { authorization?: string } {
   return key ? { authorization: `Bearer ${key}` } : {};
 }
 
-let feedRootSeen: Promise<string> | undefined;
+/** The page's credential as the WebSocket push's subscribe frame carries it (never in a URL). */
+export function authorization(): string | undefined {
+  return credential().authorization;
+}
+
+let healthSeen: Promise<Answer<"/v1/health", "get"> | undefined> | undefined;
+
+/** GET /v1/health, asked once per page load (again after a failure): where the feed and the push are. */
+function health(): Promise<Answer<"/v1/health", "get"> | undefined> {
+  healthSeen ??= api<Answer<"/v1/health", "get">>("GET", "v1/health").catch(() => {
+    healthSeen = undefined;
+    return undefined;
+  });
+  return healthSeen;
+}
 
 /**
  * Where a polling endpoint's feed is read: the `feedUrl` GET /v1/health tells (the feed function's
- * own URL, behind `frontDoor: "function-url"`), or this API's own root. Asked once per page load.
+ * own URL, behind `frontDoor: "function-url"`), or this API's own root.
  */
-export function feedRoot(): Promise<string> {
-  feedRootSeen ??= api<Answer<"/v1/health", "get">>("GET", "v1/health")
-    .then((health) => (health.feedUrl ? health.feedUrl.replace(/\/*$/, "/") : apiRoot().href))
-    .catch(() => {
-      feedRootSeen = undefined;
-      return apiRoot().href;
-    });
-  return feedRootSeen;
+export async function feedRoot(): Promise<string> {
+  const feedUrl = (await health())?.feedUrl;
+  return feedUrl ? feedUrl.replace(/\/*$/, "/") : apiRoot().href;
+}
+
+/** The WebSocket push's URL GET /v1/health tells (`websocketUrl`); undefined when the stack has none. */
+export async function websocketUrl(): Promise<string | undefined> {
+  return (await health())?.websocketUrl ?? undefined;
 }
 
 /** Builds `path?query` from parameters, leaving out empty ones. */

@@ -3,6 +3,7 @@ import { statsChart } from "./chart.ts";
 import { badge, h, replace, when } from "./dom.ts";
 import { laneFact } from "./lane.ts";
 import { linePanel } from "./line.ts";
+import { liveTailPanel } from "./live-tail.ts";
 import { recoveryPanel } from "./recovery.ts";
 import { current, go, link, refresh, withParams } from "./router.ts";
 import { limited, tenantParam } from "./session.ts";
@@ -209,6 +210,7 @@ export function endpointDetail(id: string): HTMLElement {
       ]),
       e.ordering === "fifo" ? linePanel(id, tenant) : null,
       secretPanel(path),
+      e.kind === "polling" ? liveTailPanel(id) : null,
       h("h2", {}, "Last 24 hours"),
       loading(async () => statsChart(await api<Answer<"/v1/endpoints/{id}/stats", "get">>("GET", `${path}/stats`))),
       recoveryPanel(id),

@@ -11,6 +11,7 @@ export type {
   EndpointStats,
   ErrorBody,
   ErrorCode,
+  FeedItem,
   OrderedLine,
   Recovery,
   Secret,

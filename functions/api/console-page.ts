@@ -28,13 +28,35 @@ export function portalFrameAncestors(setting: string | undefined): string {
 }
 
 /**
- * The page may load only its own script and style and call only this API; nothing inline, nothing
- * from elsewhere, and no page may frame it.
+ * The page may load only its own script and style and call only this API and its WebSocket push
+ * (`connectSource`, the live tail); nothing inline, nothing from elsewhere, and no page may frame it.
  */
-const PAGE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "base-uri 'none'; form-action 'none'; frame-ancestors";
-export const CONSOLE_CSP = `${PAGE_CSP} 'none'`;
+function pageCsp(connectSource: string): string {
+  return (
+    `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'${connectSource}; ` +
+    "base-uri 'none'; form-action 'none'; frame-ancestors"
+  );
+}
+export const CONSOLE_CSP = `${pageCsp("")} 'none'`;
+
+/**
+ * The CSP source of the WebSocket push's URL (WEBSOCKET_URL, told by GET /v1/health): its scheme,
+ * host and port, with a leading space; empty when unset. Anything but a ws: or wss: URL would be
+ * spliced into a header, so it is refused at cold start.
+ */
+export function websocketSource(setting: string | undefined): string {
+  if (setting === undefined || setting === "") return "";
+  let url: URL | undefined;
+  try {
+    url = new URL(setting);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "ws:" && url.protocol !== "wss:")) {
+    throw new Error(`WEBSOCKET_URL: ${JSON.stringify(setting)} is not a ws:// or wss:// URL`);
+  }
+  return ` ${url.protocol}//${url.host}`;
+}
 
 const SECURITY_HEADERS = {
   "content-security-policy": CONSOLE_CSP,
@@ -45,17 +67,29 @@ const SECURITY_HEADERS = {
   "cross-origin-resource-policy": "same-origin",
 };
 
-/** The page routes: the console, its assets, and the portal, framed only by `frameAncestors`. */
-export function consolePages(frameAncestors: string) {
+/** The page routes: the console, its assets, and the portal, framed only by `frameAncestors`; both may connect to `connectSource` too. */
+export function consolePages(frameAncestors: string, connectSource = "") {
+  const serveConsolePage = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const response = await serveConsole(event);
+    if (connectSource === "") return response;
+    return { ...response, headers: { ...response.headers, "content-security-policy": `${pageCsp(connectSource)} 'none'` } };
+  };
   const servePortal = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const response = await serveConsole(event);
-    if (frameAncestors === "'none'") return response;
+    if (frameAncestors === "'none'" && connectSource === "") return response;
     // X-Frame-Options cannot name several origins; frame-ancestors supersedes it wherever it is understood.
-    const { "x-frame-options": _deny, ...headers } = response.headers ?? {};
-    return { ...response, headers: { ...headers, "content-security-policy": `${PAGE_CSP} ${frameAncestors}` } };
+    const { "x-frame-options": deny, ...headers } = response.headers ?? {};
+    return {
+      ...response,
+      headers: {
+        ...headers,
+        ...(frameAncestors === "'none'" && deny !== undefined && { "x-frame-options": deny }),
+        "content-security-policy": `${pageCsp(connectSource)} ${frameAncestors}`,
+      },
+    };
   };
   return [
-    { method: "GET" as const, path: CONSOLE_PATH, handler: serveConsole },
+    { method: "GET" as const, path: CONSOLE_PATH, handler: serveConsolePage },
     { method: "GET" as const, path: `${CONSOLE_PATH}/{asset}`, handler: serveConsole },
     { method: "GET" as const, path: PORTAL_PATH, handler: servePortal },
   ];

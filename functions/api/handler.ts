@@ -8,7 +8,7 @@ import { requireAdmin } from "../core/access/principal.ts";
 import { ApiError } from "../core/kernel/errors.ts";
 import { deletedError } from "../core/tenants/tenants.ts";
 import type { ApiDeps } from "./api-deps.ts";
-import { consolePages, isConsolePath, portalFrameAncestors } from "./console-page.ts";
+import { consolePages, isConsolePath, portalFrameAncestors, websocketSource } from "./console-page.ts";
 import { asPortal } from "./portal-routes.ts";
 import { bearerKey, portalToken } from "./request.ts";
 import { errorResponse } from "./response.ts";
@@ -88,7 +88,7 @@ function svixPath(event: APIGatewayProxyEventV2): void {
 export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Authenticator>, log: Log) {
   const callers = new WeakMap<APIGatewayProxyEventV2, Principal>();
   const feedOnly = deps.apiRoutes === "feed";
-  const pages = feedOnly ? [] : consolePages(portalFrameAncestors(deps.portalFrameAncestors));
+  const pages = feedOnly ? [] : consolePages(portalFrameAncestors(deps.portalFrameAncestors), websocketSource(deps.websocketUrl));
   const table = apiRoutes(deps, authenticator).map((route) => ({
     method: route.method,
     path: route.path,

@@ -1,19 +1,20 @@
-import type { APIGatewayProxyWebsocketEventV2, DynamoDBStreamEvent } from "aws-lambda";
+import type { APIGatewayProxyWebsocketEventV2, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { feedSlotsEndpoint } from "../adapters/dynamo/table-design.ts";
 import type { Log } from "../adapters/lambda/logger.ts";
+import { deadlineConnection } from "../adapters/sqs/sqs-subscribe-deadlines.ts";
 import type { PushDeps } from "../core/push/deps.ts";
-import { connect, disconnect, pushEndpoint, receive, sweep } from "../core/push/session.ts";
+import { connect, disconnect, expireUnsubscribed, pushEndpoint, receive, sweep } from "../core/push/session.ts";
 
-/** What the push function is invoked with: a WebSocket route, the table's stream (feed slots), or its schedule. */
-export type PushEvent = APIGatewayProxyWebsocketEventV2 | DynamoDBStreamEvent | { source: "aws.events" } | { sweep: true };
+/** What the push function is invoked with: a WebSocket route, the table's stream (feed slots), the deadline queue, or its schedule. */
+export type PushEvent = APIGatewayProxyWebsocketEventV2 | DynamoDBStreamEvent | SQSEvent | { source: "aws.events" } | { sweep: true };
 
 /**
  * The push function: $connect, $default and $disconnect of the WebSocket API, the table's stream
- * (each feed slot written pushes its endpoint's connections), and a schedule (the sweep). Glue only:
- * each event goes to one function of the core's session.
+ * (each feed slot written pushes its endpoint's connections), the subscribe-deadline queue, and a
+ * schedule (the sweep). Glue only: each event goes to one function of the core's session.
  */
 export function createPushHandler(deps: PushDeps, log: Log) {
-  return async (event: PushEvent): Promise<{ statusCode: number } | undefined> => {
+  return async (event: PushEvent): Promise<{ statusCode: number } | SQSBatchResponse | undefined> => {
     if ("requestContext" in event) {
       const { routeKey, connectionId } = event.requestContext;
       try {
@@ -31,9 +32,27 @@ export function createPushHandler(deps: PushDeps, log: Log) {
         return { statusCode: 500 };
       }
     }
+    if ("Records" in event && event.Records[0]?.eventSource === "aws:sqs") {
+      const failures: SQSBatchResponse["batchItemFailures"] = [];
+      for (const record of (event as SQSEvent).Records) {
+        const connectionId = deadlineConnection(record.body);
+        if (connectionId === undefined) {
+          log.warn("push deadline message dropped: not a deadline", { messageId: record.messageId });
+          continue;
+        }
+        try {
+          await expireUnsubscribed(deps, connectionId);
+        } catch (error) {
+          // Only this message comes back after its visibility timeout; the sweep's backstop bounds the rest.
+          log.error("push deadline failed", { error: String(error) });
+          failures.push({ itemIdentifier: record.messageId });
+        }
+      }
+      return { batchItemFailures: failures };
+    }
     if ("Records" in event) {
       const endpoints = new Set<string>();
-      for (const record of event.Records) {
+      for (const record of (event as DynamoDBStreamEvent).Records) {
         const endpointId = feedSlotsEndpoint(String(record.dynamodb?.Keys?.pk?.S ?? ""));
         if (endpointId !== undefined) endpoints.add(endpointId);
       }

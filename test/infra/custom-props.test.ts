@@ -145,11 +145,11 @@ describe("a second app with non-default props", () => {
     for (const group of groups) expect(group.Properties?.RetentionInDays).toBe(90);
   });
 
-  it("encrypts the table, the five queues, the secret and the alarm topic with the given key", () => {
+  it("encrypts the table, the six queues, the secret and the alarm topic with the given key", () => {
     template.hasResourceProperties("AWS::DynamoDB::Table", {
       SSESpecification: { SSEEnabled: true, SSEType: "KMS", KMSMasterKeyId: keyArn() },
     });
-    template.resourcePropertiesCountIs("AWS::SQS::Queue", { KmsMasterKeyId: keyArn(), KmsDataKeyReusePeriodSeconds: 3600 }, 5);
+    template.resourcePropertiesCountIs("AWS::SQS::Queue", { KmsMasterKeyId: keyArn(), KmsDataKeyReusePeriodSeconds: 3600 }, 6);
     template.hasResourceProperties("AWS::SecretsManager::Secret", { KmsKeyId: keyArn() });
     template.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: keyArn() });
     keyTemplate.hasResourceProperties("AWS::KMS::Key", {

@@ -33,6 +33,7 @@ const STATEFUL: { what: string; path: string[]; type: string }[] = [
   { what: "the dead-letter queue", path: ["Dispatcher", "DeadLetterQueue", "Resource"], type: "AWS::SQS::Queue" },
   { what: "the ordered queue", path: ["Dispatcher", "OrderedQueue", "Resource"], type: "AWS::SQS::Queue" },
   { what: "the ordered dead-letter queue", path: ["Dispatcher", "OrderedDeadLetterQueue", "Resource"], type: "AWS::SQS::Queue" },
+  { what: "the push's subscribe-deadline queue", path: ["Dispatcher", "PushDeadlineQueue", "Resource"], type: "AWS::SQS::Queue" },
   { what: "the admin key secret", path: ["Dispatcher", "AdminKey", "Resource"], type: "AWS::SecretsManager::Secret" },
   { what: "the API function's log group", path: ["Dispatcher", "Api", "Logs", "Resource"], type: "AWS::Logs::LogGroup" },
   { what: "the delivery function's log group", path: ["Dispatcher", "Delivery", "Logs", "Resource"], type: "AWS::Logs::LogGroup" },
@@ -70,6 +71,7 @@ describe("the logical ids of the stateful resources", () => {
     expect(logicalId(stack, d.deadLetterQueue)).toBe(cdkLogicalId(["Dispatcher", "DeadLetterQueue", "Resource"]));
     expect(logicalId(stack, d.orderedQueue)).toBe(cdkLogicalId(["Dispatcher", "OrderedQueue", "Resource"]));
     expect(logicalId(stack, d.orderedDeadLetterQueue)).toBe(cdkLogicalId(["Dispatcher", "OrderedDeadLetterQueue", "Resource"]));
+    expect(logicalId(stack, d.pushDeadlineQueue as never)).toBe(cdkLogicalId(["Dispatcher", "PushDeadlineQueue", "Resource"]));
     expect(logicalId(stack, d.adminKeySecret)).toBe(cdkLogicalId(["Dispatcher", "AdminKey", "Resource"]));
   });
 

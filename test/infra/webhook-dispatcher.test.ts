@@ -149,8 +149,8 @@ describe("queues", () => {
 
   it("are encrypted (SSE-SQS) and refuse requests without TLS", () => {
     const queues = resourcesOfType(template, "AWS::SQS::Queue");
-    // The delivery queue, the slow lane's, the dead-letter queue, and the ordered FIFO queue and its dead-letter queue.
-    expect(Object.keys(queues)).toHaveLength(5);
+    // The delivery queue, the slow lane's, the dead-letter queue, the ordered FIFO queue and its dead-letter queue, and the push's deadline queue.
+    expect(Object.keys(queues)).toHaveLength(6);
     for (const q of Object.values(queues)) expect(q.Properties?.SqsManagedSseEnabled).toBe(true);
     template.resourcePropertiesCountIs(
       "AWS::SQS::QueuePolicy",
@@ -161,7 +161,7 @@ describe("queues", () => {
           ]),
         },
       },
-      5,
+      6,
     );
   });
 

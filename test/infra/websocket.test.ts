@@ -1,6 +1,8 @@
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { WEBSOCKET_STAGE } from "../../lib/dispatcher-websocket.ts";
+import { DEADLINE_BACKSTOP_MS, SUBSCRIBE_DEADLINE_MS } from "../../functions/core/push/deps.ts";
+import { PUSH_FUNCTION_TIMEOUT, WEBSOCKET_STAGE } from "../../lib/dispatcher-websocket.ts";
+import { PUSH_DEADLINE_QUEUE } from "../../lib/resource-settings.ts";
 import type { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
 import { functionEnv, logicalId, resourcesOfType, SYNTH_TIMEOUT_MS, synthDispatcher } from "./helpers.ts";
 import { deployedStack } from "./synthesized.ts";
@@ -85,11 +87,49 @@ describe("the WebSocket push", () => {
     template.hasOutput("WebSocketUrl", { Value: Match.objectLike({}) });
   });
 
+  it("schedules the 10 s subscribe deadline on an encrypted SQS queue that the push function sends to and consumes", () => {
+    const queue = logicalId(stack, stack.dispatcher.pushDeadlineQueue as never);
+    const push = logicalId(stack, stack.dispatcher.pushFunction as never);
+    const resource = template.toJSON().Resources[queue];
+    expect(resource.Type).toBe("AWS::SQS::Queue");
+    expect(resource.Properties).toMatchObject({
+      MessageRetentionPeriod: PUSH_DEADLINE_QUEUE.retentionSeconds,
+      VisibilityTimeout: PUSH_DEADLINE_QUEUE.visibilityTimeoutSeconds,
+    });
+    // Encrypted like the other queues (SQS-managed here, as the stack has no customer key), and TLS only.
+    expect(resource.Properties.SqsManagedSseEnabled ?? resource.Properties.KmsMasterKeyId).toBeTruthy();
+    template.hasResourceProperties("AWS::SQS::QueuePolicy", {
+      Queues: [{ Ref: queue }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } })]),
+      },
+    });
+    // Visible for 6 x the function's timeout, as AWS advises for an event source; the retention outlasts the sweep's backstop.
+    expect(PUSH_DEADLINE_QUEUE.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * PUSH_FUNCTION_TIMEOUT.toSeconds());
+    expect(PUSH_DEADLINE_QUEUE.retentionSeconds * 1000).toBeGreaterThan(SUBSCRIBE_DEADLINE_MS + DEADLINE_BACKSTOP_MS + 60_000);
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: push },
+      EventSourceArn: { "Fn::GetAtt": [queue, "Arn"] },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      MaximumBatchingWindowInSeconds: Match.absent(),
+    });
+    expect(functionEnv(template, stack, stack.dispatcher.pushFunction as never).PUSH_DEADLINE_QUEUE_URL).toEqual({ Ref: queue });
+    // The push function alone sends to it.
+    const senders = Object.values(resourcesOfType(template, "AWS::IAM::Policy")).filter((p) =>
+      (p.Properties?.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement.some(
+        (st) => JSON.stringify(st.Action).includes("sqs:SendMessage") && JSON.stringify(st.Resource).includes(queue),
+      ),
+    );
+    const role = logicalId(stack, stack.dispatcher.pushFunction?.role as never);
+    expect(senders.map((p) => (p.Properties?.Roles as { Ref: string }[]).map((r) => r.Ref))).toEqual([[role]]);
+  });
+
   it("is left out whole with webSocket: false", () => {
     const { template: without, dispatcher } = synthDispatcher({ webSocket: false });
     without.resourceCountIs("AWS::ApiGatewayV2::Api", 1);
-    // The delivery queue, the slow lane, the dead-letter queue, the ordered queue and its dead-letter queue: no table stream.
+    // The delivery queue, the slow lane, the dead-letter queue, the ordered queue and its dead-letter queue: no table stream, no deadline queue.
     without.resourceCountIs("AWS::Lambda::EventSourceMapping", 5);
+    expect(dispatcher.pushDeadlineQueue).toBeUndefined();
     expect(JSON.stringify(without.toJSON())).not.toContain("StreamSpecification");
     expect(dispatcher.pushFunction).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HookrelayClient, PushClosedError } from "../../clients/typescript/src/index.ts";
+import { SUBSCRIBE_DEADLINE_MS } from "../../functions/core/push/deps.ts";
 import { type RunningStack, startStack } from "../support/local-stack.ts";
 import { openSocket, type PushFrame } from "../support/ws-client.ts";
 
@@ -111,6 +112,23 @@ describe("WebSocket push on the local stack", () => {
     expect(allowed.frames[0]?.type).toBe("subscribed");
     allowed.socket.close();
   });
+
+  it("closes a connection that sends nothing with 4401 at its deadline, through the deadline queue as in AWS (not the sweep's backstop)", async () => {
+    const endpoint = await pollingEndpoint("ws-deadline");
+    const openedAt = Date.now();
+    const [silent, talking] = [await openSocket(stack.websocketUrl), await openSocket(stack.websocketUrl)];
+    // The other subscribes at once: its deadline message finds it subscribed, and it stays open.
+    talking.send({ action: "subscribe", endpointId: endpoint.id, authorization: "Bearer local-admin-key" });
+    await talking.until(() => talking.frames.length > 0);
+    const closed = await silent.closed;
+    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(SUBSCRIBE_DEADLINE_MS);
+    expect(closed.code).toBe(4401);
+    expect(silent.frames.at(-1)).toEqual({ type: "close", code: 4401, reason: `No subscribe within ${SUBSCRIBE_DEADLINE_MS / 1000} s` });
+    talking.send({ action: "ping" });
+    await talking.until(() => talking.frames.some((f) => f.type === "pong"));
+    expect(talking.socket.readyState).toBe(talking.socket.OPEN);
+    talking.socket.close();
+  }, 60_000);
 
   it("holds MAX_SOCKETS_PER_ENDPOINT and MAX_SOCKETS_PER_TENANT with 4429", async () => {
     const a = await pollingEndpoint("ws-caps");

@@ -1,4 +1,4 @@
-import type { PushChannel, PushConnection, PushConnectionStore, PushPosition } from "../../functions/core/push/deps.ts";
+import type { PushChannel, PushConnection, PushConnectionStore, PushPosition, SubscribeDeadlines } from "../../functions/core/push/deps.ts";
 
 /** Push connections in memory, with the adapter's semantics: versioned position writes, acks that only move up. */
 export class MemoryPushConnections implements PushConnectionStore {
@@ -68,5 +68,26 @@ export class RecordingChannel implements PushChannel {
       this.frames.set(connectionId, list);
     }
     return list;
+  }
+}
+
+/** Subscribe deadlines kept in memory: each is due `delayMs` after it was scheduled, on the fake clock; `due()` takes the ones that are. */
+export class MemoryDeadlines implements SubscribeDeadlines {
+  readonly scheduled: { connectionId: string; atMs: number }[] = [];
+  private readonly clock: { now(): Date };
+  constructor(clock: { now(): Date }) {
+    this.clock = clock;
+  }
+
+  async schedule(connectionId: string, delayMs: number): Promise<void> {
+    this.scheduled.push({ connectionId, atMs: this.clock.now().getTime() + delayMs });
+  }
+
+  /** The connection ids whose deadline has come, taken off the list (as the queue delivers them). */
+  due(): string[] {
+    const now = this.clock.now().getTime();
+    const due = this.scheduled.filter((d) => d.atMs <= now);
+    for (const d of due) this.scheduled.splice(this.scheduled.indexOf(d), 1);
+    return due.map((d) => d.connectionId);
   }
 }

@@ -2,10 +2,11 @@ import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { appendToFeed } from "../../functions/core/feed/append.ts";
 import { HOLE_GRACE_MS } from "../../functions/core/feed/deps.ts";
 import { TenantStatusCache } from "../../functions/core/lifecycle/retention.ts";
+import { CursorKeys } from "../../functions/core/push/cursor-keys.ts";
 import type { PushDeps, PushSettings } from "../../functions/core/push/deps.ts";
 import { endpointFixture, FakeClock, MemoryApiKeyStore, MemoryEndpointStore } from "./fakes.ts";
 import { MemoryFeed } from "./memory-feed.ts";
-import { MemoryPushConnections, RecordingChannel } from "./memory-push.ts";
+import { MemoryDeadlines, MemoryPushConnections, RecordingChannel } from "./memory-push.ts";
 import { MemoryTenantStore } from "./memory-tenants.ts";
 
 /** The push session's ports as in-memory fakes, a polling endpoint `ep_1` of tenant `acme`, and an append helper. */
@@ -18,7 +19,9 @@ export function memoryPushDeps(settings: Partial<PushSettings> = {}) {
   const deps = {
     connections: new MemoryPushConnections(),
     channel: new RecordingChannel(),
+    deadlines: new MemoryDeadlines(clock),
     feed: new MemoryFeed(),
+    cursorKeys: new CursorKeys(),
     endpoints: new MemoryEndpointStore(),
     apiKeys,
     // Keys are made through createApiKey, which writes the tenant's record on its first key.

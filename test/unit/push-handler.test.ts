@@ -39,4 +39,39 @@ describe("the push function's handler", () => {
     await handler(route("$disconnect", "c1"));
     expect(t.deps.connections.items.size).toBe(0);
   });
+
+  it("closes on a deadline message a connection that has not subscribed, drops a message that is no deadline, and returns only a failed one", async () => {
+    const t = memoryPushDeps();
+    await t.init();
+    const { key } = await createApiKey(t.deps, "acme", "push");
+    const handler = createPushHandler(t.deps, silent);
+    for (const id of ["silent", "subscribed", "broken"]) await handler(route("$connect", id));
+    await handler(
+      route("$default", "subscribed", JSON.stringify({ action: "subscribe", endpointId: "ep_1", authorization: `Bearer ${key}` })),
+    );
+    expect(t.deps.deadlines.scheduled.map((d) => d.connectionId)).toEqual(["silent", "subscribed", "broken"]);
+    const get = t.deps.connections.get.bind(t.deps.connections);
+    t.deps.connections.get = async (id: string) => {
+      if (id === "broken") throw new Error("the table is unreachable");
+      return get(id);
+    };
+    const bodies = fc.sample(
+      fc.oneof(
+        fc.string(),
+        fc.jsonValue().map((v) => JSON.stringify(v)),
+        fc.constant(JSON.stringify({ v: 2, connectionId: "silent" })),
+      ),
+      20,
+    );
+    const records = [
+      ...["silent", "subscribed", "broken", "gone"].map((id) => JSON.stringify({ v: 1, connectionId: id })),
+      ...bodies.filter((b) => !/"v":1,"connectionId"/.test(b)),
+    ].map((body, i) => ({ messageId: `m${i}`, body, eventSource: "aws:sqs" }));
+    const answer = await handler({ Records: records } as unknown as PushEvent);
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] });
+    expect(t.deps.channel.closes.get("silent")?.code).toBe(4401);
+    expect(t.deps.channel.closes.has("subscribed")).toBe(false);
+    expect(t.deps.channel.closes.has("gone")).toBe(false);
+    expect([...t.deps.connections.items.keys()].sort()).toEqual(["broken", "subscribed"]);
+  });
 });

@@ -3,10 +3,17 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { createApiKey } from "../../functions/core/access/api-keys.ts";
 import { HOLE_GRACE_MS } from "../../functions/core/feed/deps.ts";
+import { MAX_PAGE_BYTES } from "../../functions/core/feed/read.ts";
 import { requestTenantDeletion } from "../../functions/core/lifecycle/tenant-deletion.ts";
-import { ACK_TIMEOUT_MS, MAX_CONNECTION_MS, RECHECK_MS, SUBSCRIBE_DEADLINE_MS } from "../../functions/core/push/deps.ts";
+import {
+  ACK_TIMEOUT_MS,
+  DEADLINE_BACKSTOP_MS,
+  MAX_CONNECTION_MS,
+  RECHECK_MS,
+  SUBSCRIBE_DEADLINE_MS,
+} from "../../functions/core/push/deps.ts";
 import { CLOSE } from "../../functions/core/push/protocol.ts";
-import { connect, receive, sweep } from "../../functions/core/push/session.ts";
+import { connect, disconnect, expireUnsubscribed, pushEndpoint, receive, sweep } from "../../functions/core/push/session.ts";
 import { endpointFixture } from "../support/fakes.ts";
 import { memoryPushDeps } from "../support/push-deps.ts";
 
@@ -159,6 +166,75 @@ describe("push session", () => {
     );
   });
 
+  it("keeps going on appends and acks alone (no sweep): whatever a consumer acks, a window it frees refills", async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("append"), count: fc.integer({ min: 1, max: 12 }) }),
+      fc.record({ kind: fc.constant("ack"), back: fc.nat(4) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 20 }), fc.integer({ min: 1, max: 8 }), async (ops, window) => {
+        const t = await setup({ window });
+        const appended: string[] = [];
+        const id = await t.open();
+        const seen = () => t.items(id).map((f) => f.item?.id);
+        for (const step of ops) {
+          if (step.kind === "append") {
+            for (let i = 0; i < step.count; i++) appended.push(await t.append());
+            // What the table's stream does in AWS after an append.
+            await pushEndpoint(t.deps, "ep_1");
+          } else {
+            // Acks the item `back` places before the last one pushed (an ack that lags behind, as a consumer's may).
+            const frame = t.items(id).at(-1 - step.back) ?? t.items(id).at(-1);
+            if (frame?.cursor) await t.ack(id, frame.cursor);
+          }
+        }
+        // The consumer acks the last item it has until nothing more comes.
+        for (let round = 0, before = -1; round <= appended.length && before !== seen().length; round++) {
+          before = seen().length;
+          const last = t.items(id).at(-1)?.cursor;
+          if (last) await t.ack(id, last);
+        }
+        expect(seen()).toEqual(appended);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("pushes in one pump the items a page left out for its byte budget, while the window has room", async () => {
+    const t = await setup();
+    const id = await t.open();
+    // Each body about 1/20 of a page's byte budget: the read stops short of the window's 100 items.
+    const bodies = Array.from({ length: 40 }, (_, n) => ({ n, pad: "x".repeat(Math.floor(MAX_PAGE_BYTES / 20)) }));
+    const appended: string[] = [];
+    for (const body of bodies) appended.push(await t.append("ep_1", body));
+    await pushEndpoint(t.deps, "ep_1");
+    expect(
+      t
+        .frames(id)
+        .filter((f) => f.type === "item" || f.type === "item_ref")
+        .map((f) => f.item?.id ?? f.id),
+    ).toEqual(appended);
+  });
+
+  it("decodes an ack with the cursor key it remembers, and with the head's when the remembered one refuses it", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 16, maxLength: 32 }), async (bytes) => {
+        const t = await setup({ window: 2 });
+        for (let i = 0; i < 4; i++) await t.append();
+        const id = await t.open();
+        expect(t.items(id)).toHaveLength(2);
+        // A key this container remembers wrongly (as after a head made anew): the ack still counts.
+        t.deps.cursorKeys.remember("ep_1", Buffer.from(bytes).toString("base64"));
+        await t.ack(id, t.items(id)[1]?.cursor as string);
+        expect(t.closed(id)).toBeUndefined();
+        expect(t.items(id)).toHaveLength(4);
+        await t.ack(id, t.items(id)[3]?.cursor as string);
+        expect(t.closed(id)).toBeUndefined();
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it("holds the caps per endpoint and per tenant with 4429", async () => {
     const t = await setup({ perEndpoint: 2, perTenant: 3 });
     await t.deps.endpoints.put(endpointFixture({ id: "ep_2", tenantId: "acme", kind: "polling", url: "" }));
@@ -212,11 +288,50 @@ describe("push session", () => {
     expect(t.closed(await t.open("ep_1", `Portal ${limited}`))).toBe(CLOSE.notFound);
   });
 
-  it("closes a connection that sent no subscribe within 10 s (4401), and one at its 2-hour limit (4000)", async () => {
+  it("closes at its deadline a connection that sent no subscribe (4401), whatever else connects, subscribes or leaves", async () => {
+    const t = await setup();
+    // Each connection: silent, subscribed at some time within the deadline, or gone before it.
+    const plans = fc.array(
+      fc.record({ kind: fc.constantFrom("silent", "subscribes", "leaves"), atMs: fc.nat(SUBSCRIBE_DEADLINE_MS - 1) }),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(plans, async (plan) => {
+        const ids = plan.map(() => `deadline_${n++}`);
+        for (const id of ids) await connect(t.deps, id);
+        for (const [i, step] of [...plan.entries()].sort((a, b) => a[1].atMs - b[1].atMs)) {
+          const id = ids[i] as string;
+          if (step.kind === "subscribes") {
+            await receive(t.deps, id, JSON.stringify({ action: "subscribe", endpointId: "ep_1", authorization: `Bearer ${t.key}` }));
+          } else if (step.kind === "leaves") await disconnect(t.deps, id);
+        }
+        t.deps.clock.advance(SUBSCRIBE_DEADLINE_MS - 1);
+        expect(t.deps.deadlines.due()).toEqual([]);
+        t.deps.clock.advance(1);
+        const due = t.deps.deadlines.due();
+        expect(due.sort()).toEqual([...ids].sort());
+        for (const id of due) await expireUnsubscribed(t.deps, id);
+        plan.forEach((step, i) => {
+          const id = ids[i] as string;
+          expect(t.closed(id), `${step.kind} ${id}`).toBe(step.kind === "silent" ? CLOSE.unauthorized : undefined);
+        });
+        // A closed connection is forgotten; a subscribed one stays (and leaves the caps for the next run).
+        for (const [i, step] of plan.entries()) if (step.kind === "subscribes") await disconnect(t.deps, ids[i] as string);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("closes by the sweep a silent connection whose deadline message was lost, only after the backstop; and one at its 2-hour limit (4000)", async () => {
     const t = await setup();
     await connect(t.deps, "silent");
     const live = await t.open();
-    t.deps.clock.advance(SUBSCRIBE_DEADLINE_MS - 1);
+    t.deps.deadlines.scheduled.length = 0;
+    t.deps.clock.advance(SUBSCRIBE_DEADLINE_MS + DEADLINE_BACKSTOP_MS - 1);
     await sweep(t.deps);
     expect(t.closed("silent")).toBeUndefined();
     t.deps.clock.advance(1);

@@ -251,6 +251,12 @@ export const SETTINGS = {
     required: false,
     meaning: `where the push function posts frames (the WebSocket API's @connections URL) (${stackSets})`,
   },
+  pushDeadlineQueueUrl: {
+    kind: "text",
+    env: "PUSH_DEADLINE_QUEUE_URL",
+    required: false,
+    meaning: `the WebSocket push's subscribe-deadline queue (delayed messages that close a connection not subscribed within 10 s); the push function refuses to start without it (${stackSets})`,
+  },
   logFormat: {
     kind: "choice",
     env: "LOG_FORMAT",

@@ -3,6 +3,7 @@ import type { FeedReader } from "../feed/deps.ts";
 import type { Clock } from "../kernel/clock.ts";
 import type { ApiKeyStore, EndpointStore } from "../kernel/ports.ts";
 import type { TenantStatusReader } from "../lifecycle/retention.ts";
+import type { CursorKeys } from "./cursor-keys.ts";
 
 /*
  * The push channel's ports and settings, in a leaf file that the session, subscribe and pump
@@ -77,6 +78,16 @@ export interface PushChannel {
   close(connectionId: string, code: number, reason: string): Promise<void>;
 }
 
+/**
+ * The subscribe deadline's timer: $connect asks for the connection to be looked at again once its
+ * deadline has passed (an SQS message with DelaySeconds, in AWS and locally), and the consumer calls
+ * `expireUnsubscribed`. A one-minute schedule could only bound the deadline to about 70 s.
+ */
+export interface SubscribeDeadlines {
+  /** Arranges `expireUnsubscribed(connectionId)` no sooner than `delayMs` from now. */
+  schedule(connectionId: string, delayMs: number): Promise<void>;
+}
+
 /** Who may subscribe: the API's own checks (api-keys.ts). */
 export interface PushAuthenticator {
   authenticate(presented: string): Promise<Principal | undefined>;
@@ -98,7 +109,10 @@ export interface PushSettings {
 export interface PushDeps {
   connections: PushConnectionStore;
   channel: PushChannel;
+  deadlines: SubscribeDeadlines;
   feed: FeedReader;
+  /** The feed heads' cursor keys this container has read (acks decode with them). */
+  cursorKeys: CursorKeys;
   endpoints: EndpointStore;
   apiKeys: ApiKeyStore;
   /** Tenants' tombstones: a deleted tenant's endpoints are not followed (read through the per-container cache). */
@@ -108,8 +122,14 @@ export interface PushDeps {
   settings: PushSettings;
 }
 
-/** A connection not subscribed this long after it opened is closed. */
+/** A connection not subscribed this long after it opened is closed (by its deadline message: SubscribeDeadlines). */
 export const SUBSCRIBE_DEADLINE_MS = 10_000;
+/**
+ * The sweep closes an unsubscribed connection this long after its deadline: only one whose deadline
+ * message was lost (the queue refused the send, or the consumer kept failing). Locally the sweep runs
+ * every 250 ms; were it to close at the deadline itself, the deadline's queue would go untested.
+ */
+export const DEADLINE_BACKSTOP_MS = 20_000;
 /** API Gateway closes a connection after 2 hours; the server closes it (4000) a minute before, saying so in `subscribed`. */
 export const MAX_CONNECTION_MS = 2 * 3600_000 - 60_000;
 /** API Gateway closes a connection idle for 10 minutes (1001); clients ping within it. */

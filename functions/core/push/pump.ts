@@ -40,9 +40,9 @@ export async function pump(deps: PushDeps, connectionId: string): Promise<void> 
     if (round === 0 && (await nothingToDo(deps, connection, position, now))) return;
     const claimed = { ...position, leaseUntilMs: now + PUMP_LEASE_MS, version: position.version + 1 };
     if (!(await deps.connections.move(connectionId, claimed, position.version))) continue;
-    let sent: number;
+    let outcome: { sent: number; more: boolean };
     try {
-      sent = await pushOnce(deps, connection, claimed, now);
+      outcome = await pushOnce(deps, connection, claimed, now);
     } catch (error) {
       const refusal = asRefusal(error);
       if (!refusal) {
@@ -52,7 +52,9 @@ export async function pump(deps: PushDeps, connectionId: string): Promise<void> 
       await closeConnection(deps, connectionId, refusal.code, refusal.message);
       return;
     }
-    if (sent === 0 && ((await deps.connections.get(connectionId))?.position?.pokes ?? 0) === claimed.pokes) return;
+    // Another round only when this one left items it had room for (a page cut by its byte budget,
+    // or a hole) or a pump poked meanwhile: a round that reached the head or filled the window ends it.
+    if (!outcome.more && ((await deps.connections.get(connectionId))?.position?.pokes ?? 0) === claimed.pokes) return;
   }
 }
 
@@ -69,8 +71,16 @@ async function nothingToDo(deps: PushDeps, connection: PushConnection, position:
   return (await deps.feed.head(endpointId)).seq < position.next;
 }
 
-/** One round under the lease: the items that fit the window, sent, then the position written; returns how many were sent. */
-async function pushOnce(deps: PushDeps, connection: PushConnection, claimed: PushPosition, now: number): Promise<number> {
+/**
+ * One round under the lease: the items that fit the window, sent, then the position written; returns
+ * how many were sent and whether more are allocated that the window had room for.
+ */
+async function pushOnce(
+  deps: PushDeps,
+  connection: PushConnection,
+  claimed: PushPosition,
+  now: number,
+): Promise<{ sent: number; more: boolean }> {
   const subscription = connection.subscription as NonNullable<PushConnection["subscription"]>;
   const due = now - claimed.checkedAtMs >= RECHECK_MS;
   const endpoint = due ? await recheck(deps, connection) : await deps.endpoints.get(subscription.endpointId);
@@ -81,6 +91,7 @@ async function pushOnce(deps: PushDeps, connection: PushConnection, claimed: Pus
   }
   const room = deps.settings.window - unacked.length;
   const head = await deps.feed.head(endpoint.id);
+  deps.cursorKeys.remember(endpoint.id, head.cursorKey);
   const from = { next: claimed.next, floorMs: claimed.floorMs };
   const page =
     room > 0 ? await readFeed({ ...deps, settings: deps.settings }, endpoint.id, from, room, head) : { entries: [], position: from };
@@ -91,7 +102,7 @@ async function pushOnce(deps: PushDeps, connection: PushConnection, claimed: Pus
     const position = i === items.length - 1 ? page.position : { next: entry.seq + 1, floorMs: from.floorMs };
     if (!(await deps.channel.send(connection.id, itemFrame(encodeCursor(head.cursorKey, endpoint.id, position), item)))) {
       await deps.connections.remove(connection.id);
-      return 0;
+      return { sent: 0, more: false };
     }
   }
   const settled: PushPosition = {
@@ -106,7 +117,8 @@ async function pushOnce(deps: PushDeps, connection: PushConnection, claimed: Pus
   };
   // Refused only when the lease ran out and another pump took over: it sends from the old position (duplicates, no gap).
   await deps.connections.move(connection.id, settled, claimed.version);
-  return page.entries.length;
+  const sent = page.entries.length;
+  return { sent, more: sent > 0 && sent < room && page.position.next <= head.seq };
 }
 
 function asRefusal(error: unknown): PushCloseError | undefined {

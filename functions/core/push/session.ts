@@ -4,6 +4,7 @@ import { ApiError } from "../kernel/errors.ts";
 import { authenticateSubscribe, endpointFor } from "./credentials.ts";
 import {
   CONNECTION_TTL_SECONDS,
+  DEADLINE_BACKSTOP_MS,
   IDLE_TIMEOUT_SECONDS,
   MAX_CONNECTION_MS,
   type PushConnection,
@@ -19,10 +20,25 @@ import { closeConnection, pump } from "./pump.ts";
  * $disconnect, and the sweep (a schedule in AWS, a timer locally). Handlers call these and nothing else.
  */
 
-/** $connect: the connection is recorded, not yet subscribed; it has SUBSCRIBE_DEADLINE_MS to send its subscribe. */
-export async function connect(deps: Pick<PushDeps, "connections" | "clock">, connectionId: string): Promise<void> {
+/**
+ * $connect: the connection is recorded, not yet subscribed; it has SUBSCRIBE_DEADLINE_MS to send its
+ * subscribe, and its deadline is scheduled. A failure throws: API Gateway refuses the connection
+ * (the client reconnects), rather than leave it open with no deadline but the sweep's backstop.
+ */
+export async function connect(deps: Pick<PushDeps, "connections" | "deadlines" | "clock">, connectionId: string): Promise<void> {
   const now = deps.clock.now().getTime();
   await deps.connections.open({ id: connectionId, connectedAtMs: now }, Math.floor(now / 1000) + CONNECTION_TTL_SECONDS);
+  await deps.deadlines.schedule(connectionId, SUBSCRIBE_DEADLINE_MS);
+}
+
+/**
+ * The deadline of one connection has passed: closed with 4401 unless it subscribed (or is gone).
+ * The clock is not asked: the queue delivers no sooner than the delay, and containers' clocks differ.
+ */
+export async function expireUnsubscribed(deps: Pick<PushDeps, "connections" | "channel">, connectionId: string): Promise<void> {
+  const found = await deps.connections.get(connectionId);
+  if (!found || found.connection.subscription) return;
+  await closeConnection(deps, connectionId, CLOSE.unauthorized, `No subscribe within ${SUBSCRIBE_DEADLINE_MS / 1000} s`);
 }
 
 /** $disconnect: the connection is forgotten. */
@@ -45,10 +61,15 @@ export async function receive(deps: PushDeps, connectionId: string, text: string
       return;
     } else if (frame.action === "ack") {
       const acked = await ack(deps, found.connection, found.position, frame.cursor);
-      // A pump per ack would push one item each: an ack pumps once the window is half free, so a
-      // pump sends half a window at once. Appends are pushed by the stream and the sweep meanwhile.
-      const unacked = (found.position?.pushed ?? []).filter((seq) => seq >= acked).length;
-      if (unacked > deps.settings.window / 2) return;
+      // An ack pumps only when it takes the window from over half full to half free: a pump the
+      // window cut short left it full, so the acks after it cross that line once, and the pump sends
+      // half a window at once. A window never over half full held nothing back (the stream and the
+      // sweep push appends), so the acks of a consumer that keeps up cost no pump.
+      const pushed = found.position?.pushed ?? [];
+      const before = pushed.filter((seq) => seq >= (found.position?.ackedNext ?? 0)).length;
+      const after = pushed.filter((seq) => seq >= acked).length;
+      const half = deps.settings.window / 2;
+      if (!(before > half && after <= half)) return;
     } else {
       throw new PushCloseError(CLOSE.badFrame, "Already subscribed: one subscription per connection");
     }
@@ -82,6 +103,7 @@ async function subscribe(deps: PushDeps, connection: PushConnection, frame: Extr
     throw new PushCloseError(CLOSE.overCap, `Tenant ${endpoint.tenantId} has ${perTenant} connections already (MAX_SOCKETS_PER_TENANT)`);
   }
   const head = await deps.feed.head(endpoint.id);
+  deps.cursorKeys.remember(endpoint.id, head.cursorKey);
   const from = frame.cursor === undefined ? undefined : decode(head.cursorKey, endpoint.id, frame.cursor);
   // A read of no items: where a cursor-less read starts (the oldest item kept), or the cursor's own position.
   const start = from ?? (await readFeed({ ...deps, settings: deps.settings }, endpoint.id, undefined, 0, head)).position;
@@ -110,12 +132,26 @@ async function subscribe(deps: PushDeps, connection: PushConnection, frame: Extr
 
 async function ack(deps: PushDeps, connection: PushConnection, position: PushPosition | undefined, cursor: string): Promise<number> {
   const endpointId = connection.subscription?.endpointId as string;
-  const head = await deps.feed.head(endpointId);
-  const acked = decode(head.cursorKey, endpointId, cursor);
+  const acked = await decodeAck(deps, endpointId, cursor);
   // A cursor past what this connection was pushed (another connection's) acks only what it was pushed.
   const next = Math.max(Math.min(acked.next, position?.next ?? acked.next), position?.ackedNext ?? 0);
   await deps.connections.ack(connection.id, next, deps.clock.now().getTime());
   return next;
+}
+
+/** An ack's cursor, decoded with the remembered key, or with the head's when none is remembered or it refuses the cursor. */
+async function decodeAck(deps: Pick<PushDeps, "feed" | "cursorKeys">, endpointId: string, cursor: string) {
+  const remembered = deps.cursorKeys.get(endpointId);
+  if (remembered !== undefined) {
+    try {
+      return decodeCursor(remembered, endpointId, cursor);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+    }
+  }
+  const head = await deps.feed.head(endpointId);
+  deps.cursorKeys.remember(endpointId, head.cursorKey);
+  return decode(head.cursorKey, endpointId, cursor);
 }
 
 function decode(key: string, endpointId: string, cursor: string) {
@@ -128,7 +164,8 @@ function decode(key: string, endpointId: string, cursor: string) {
 }
 
 /**
- * The sweep: closes connections that did not subscribe within SUBSCRIBE_DEADLINE_MS (4401) or reach
+ * The sweep: closes connections that did not subscribe and whose deadline message was lost
+ * (SUBSCRIBE_DEADLINE_MS + DEADLINE_BACKSTOP_MS after connecting, 4401) or that reach
  * their 2-hour limit (4000), and pumps the others, which checks their credentials when due and
  * pushes what was appended since. Locally it runs every 250 ms, in AWS every minute (appends are
  * pushed by the table's stream; the sweep bounds the rest).
@@ -137,8 +174,9 @@ export async function sweep(deps: PushDeps): Promise<void> {
   const now = deps.clock.now().getTime();
   for (const connection of await deps.connections.all()) {
     if (!connection.subscription) {
-      if (now - connection.connectedAtMs >= SUBSCRIBE_DEADLINE_MS) {
-        await closeConnection(deps, connection.id, CLOSE.unauthorized, `No subscribe within ${SUBSCRIBE_DEADLINE_MS / 1000} s`);
+      if (now - connection.connectedAtMs >= SUBSCRIBE_DEADLINE_MS + DEADLINE_BACKSTOP_MS) {
+        const reason = `No subscribe within ${SUBSCRIBE_DEADLINE_MS / 1000} s (found by the sweep)`;
+        await closeConnection(deps, connection.id, CLOSE.unauthorized, reason);
       }
     } else if (now - connection.connectedAtMs >= MAX_CONNECTION_MS) {
       await closeConnection(
