@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ENTRIES = ["functions/api/index.ts", "functions/delivery/index.ts", "functions/dead-letter/index.ts"];
 
 /** Client classes by package: what the baseline bundle imports, and nothing else. */
-const CLIENT_EXPORTS: Record<string, string> = {
+export const CLIENT_EXPORTS: Record<string, string> = {
   "@aws-sdk/client-dynamodb": "DynamoDBClient",
   "@aws-sdk/lib-dynamodb": "DynamoDBDocumentClient",
   "@aws-sdk/client-sqs": "SQSClient",
