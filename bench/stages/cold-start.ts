@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Metafile, Plugin } from "esbuild";
+import type { Metafile } from "esbuild";
 import { type Built, bundle } from "../support/bundle.ts";
 import { lambdaEnvironment } from "../support/lambda-env.ts";
 import { median, round } from "../support/stats.ts";
@@ -44,8 +44,6 @@ export interface BundleFigure {
   /** Entry import time over the baseline's, medians of interleaved fresh processes. */
   ratio: number;
   met: { size: boolean; ratio: boolean };
-  /** The same entry with @middy/util's node:http loaded through process.getBuiltinModule (the proposed fix), where that changes the bundle. */
-  proposed?: { importMs: number; ratio: number };
   /** The entry bundled with its source map and imported under --enable-source-maps (the `sourceMaps` prop), against the entry as deployed by default. */
   sourceMaps: { mapKb: number; importMs: number; importMsSamples: number[]; extraMs: number; ratio: number };
 }
@@ -59,26 +57,6 @@ export interface ColdStartResult {
   sourceMapsRatio: number;
   targets: { kb: number; ratio: number };
 }
-
-/**
- * The fix this stage proposes, applied at bundling time to measure its effect: @middy/util (through
- * @middy/http-router, the API function only) imports `STATUS_CODES` from node:http as an ES module,
- * which builds a facade of every export, and node:http's lazy `WebSocket` export then loads Node's
- * bundled undici (about 20 ms). functions/adapters/http/http-sender.ts already loads node:http(s) with
- * process.getBuiltinModule(), which has no facade; this plugin does the same to @middy/util.
- */
-const builtinHttpPlugin: Plugin = {
-  name: "builtin-http",
-  setup(b) {
-    b.onLoad({ filter: /@middy[\\/]util[\\/]index\.js$/ }, (args) => ({
-      loader: "js",
-      contents: readFileSync(args.path, "utf8").replace(
-        /^import \{ STATUS_CODES \} from "node:http";$/m,
-        'const { STATUS_CODES } = process.getBuiltinModule("node:http");',
-      ),
-    }));
-  },
-};
 
 /** The SDK client packages a bundle contains, and whether the entry's own code only imports them lazily. */
 function clientsOf(metafile: Metafile): { name: string; lazy: boolean }[] {
@@ -127,11 +105,9 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
       file: string;
       bytes: number;
       mapped: string;
-      proposed: string;
       baseline: string;
       baselineBytes: number;
       clients: { name: string; lazy: boolean }[];
-      proposedDiffers: boolean;
     }[] = [];
     for (const [i, entry] of ENTRIES.entries()) {
       const own = await bundle(resolve(ROOT, entry), join(dir, `entry-${i}`));
@@ -139,7 +115,6 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
       const clients = clientsOf(own.metafile);
       // As the CDK bundles with sourceMaps on: the map beside the file, a sourceMappingURL comment in it.
       const mapped = (await bundle(resolve(ROOT, entry), join(dir, `mapped-${i}`), [], true)).file;
-      const proposed = (await bundle(resolve(ROOT, entry), join(dir, `proposed-${i}`), [builtinHttpPlugin])).file;
       const source = clients
         .map(({ name, lazy }, k) =>
           lazy
@@ -160,11 +135,9 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
         file,
         bytes,
         mapped,
-        proposed,
         baseline: baseline.file,
         baselineBytes: baseline.bytes,
         clients,
-        proposedDiffers: !readFileSync(proposed).equals(readFileSync(file)),
       });
     }
     // The two SDK clients constructed as the functions construct them, and nothing else: what the
@@ -184,7 +157,6 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
     const samples = built.map(() => ({
       entry: [] as number[],
       baseline: [] as number[],
-      proposed: [] as number[],
       mapped: [] as number[],
     }));
     for (let r = 0; r < repeats; r++) {
@@ -192,12 +164,11 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
         samples[i]?.entry.push(await importTime(b.file));
         samples[i]?.baseline.push(await importTime(b.baseline));
         samples[i]?.mapped.push(await importTime(b.mapped, ["--enable-source-maps"]));
-        if (b.proposedDiffers) samples[i]?.proposed.push(await importTime(b.proposed));
       }
       constructedSamples.push(await importTime(constructed));
     }
     const bundles = built.map((b, i): BundleFigure => {
-      const s = samples[i] as { entry: number[]; baseline: number[]; proposed: number[]; mapped: number[] };
+      const s = samples[i] as { entry: number[]; baseline: number[]; mapped: number[] };
       const bytes = b.bytes;
       const ratio = median(s.entry) / median(s.baseline);
       const figure: BundleFigure = {
@@ -219,12 +190,8 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
           extraMs: round(median(s.mapped) - median(s.entry), 1),
           ratio: round(median(s.mapped) / median(s.entry), 3),
         },
-        ...(b.proposedDiffers && {
-          proposed: { importMs: round(median(s.proposed), 1), ratio: round(median(s.proposed) / median(s.baseline), 3) },
-        }),
       };
-      const fix = figure.proposed ? `; with the proposed fix ${figure.proposed.importMs} ms, x${figure.proposed.ratio}` : "";
-      progress(`  ${b.entry}: ${figure.kb} KB, import ${figure.importMs} ms vs ${figure.baselineImportMs} ms (x${figure.ratio}${fix})`);
+      progress(`  ${b.entry}: ${figure.kb} KB, import ${figure.importMs} ms vs ${figure.baselineImportMs} ms (x${figure.ratio})`);
       progress(
         `    with source maps (${figure.sourceMaps.mapKb} KB map, --enable-source-maps): ${figure.sourceMaps.importMs} ms, +${figure.sourceMaps.extraMs} ms, x${figure.sourceMaps.ratio}`,
       );

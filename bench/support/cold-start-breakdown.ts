@@ -83,7 +83,8 @@ export async function coldStartBreakdown(
   const dir = mkdtempSync(join(tmpdir(), "hookrelay-breakdown-"));
   try {
     const built: { piece: string; file: string; bytes: number }[] = [];
-    for (const [i, [piece, source]] of [["baseline", ""], ...Object.entries(PIECES)].entries()) {
+    const probes: [string, string][] = [["baseline", ""], ...Object.entries(PIECES)];
+    for (const [i, [piece, source]] of probes.entries()) {
       // Written beside the stage's own probes so that the relative imports resolve; *.tmp.ts is ignored by git.
       const file = join(ROOT, "bench", "results", `breakdown-${i}.tmp.ts`);
       writeFileSync(file, `${BASELINE}\n${source}\n`);
