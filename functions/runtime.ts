@@ -26,8 +26,9 @@ import { type DeliveryPolicy, deliveryPolicy, type HttpSender } from "./core/del
 import type { DestinationDelivery } from "./core/destinations/ports.ts";
 import type { DestinationRegistrationDeps } from "./core/destinations/registration.ts";
 import { deploymentName, destinationEndpoints, ownResourceRule, targetRules } from "./core/destinations/setup.ts";
+import type { PayloadCheckDeps } from "./core/event-types/payload-check.ts";
+import type { IntakeDeps } from "./core/intake/intake.ts";
 import type { OperationalEvents } from "./core/intake/operational.ts";
-import { operationalEvents } from "./core/intake/operational-events.ts";
 import { type Clock, systemClock } from "./core/kernel/clock.ts";
 import type { DeliveryQueue } from "./core/kernel/ports.ts";
 import { hidingExpired } from "./core/lifecycle/hide-expired.ts";
@@ -160,7 +161,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
     feed: new DynamoFeed(dynamo, config.tableName),
     pollLeases: new DynamoPollLeases(dynamo, config.tableName),
     requeue: new SqsRequeue(sqs, config.deliveryQueueUrl, config.fairQueues),
-    operational: operationalEvents({
+    operational: lazyOperationalEvents({
       subscriptions: endpoints,
       events,
       queue: deliveries,
@@ -193,5 +194,25 @@ export function createRuntime(service: string, env: Record<string, string | unde
         isSource: (arn: string) => isQueueArnOf(config.slowQueueUrl as string, arn),
       },
     }),
+  };
+}
+
+/**
+ * Operational events go through intake (validation, matching, idempotency, enqueue), which the
+ * delivery and dead-letter functions need only when an endpoint changes health or a delivery ends
+ * for good: loaded then, as the Svix face and the AWS destinations are, not at every cold start.
+ */
+function lazyOperationalEvents(deps: Omit<IntakeDeps, keyof PayloadCheckDeps>): OperationalEvents {
+  let loaded: Promise<OperationalEvents> | undefined;
+  return {
+    async emit(...args) {
+      loaded ??= import("./core/intake/operational-events.ts")
+        .then((m) => m.operationalEvents(deps))
+        .catch((error: unknown) => {
+          loaded = undefined;
+          throw error;
+        });
+      return (await loaded).emit(...args);
+    },
   };
 }
