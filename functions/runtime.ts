@@ -4,17 +4,18 @@ import { RoleSessions } from "./adapters/aws-destinations/role-sessions.ts";
 import { DynamoAttemptLog, RECORD_BUDGET_MS } from "./adapters/dynamo/dynamo-attempt-log.ts";
 import { DynamoEndpointHealth } from "./adapters/dynamo/dynamo-endpoint-health.ts";
 import { DynamoEndpointStore } from "./adapters/dynamo/dynamo-endpoint-store.ts";
-import { DynamoEventStore } from "./adapters/dynamo/dynamo-event-store.ts";
-import { DynamoFeed } from "./adapters/dynamo/dynamo-feed.ts";
-import { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
+import type { DynamoEventStore } from "./adapters/dynamo/dynamo-event-store.ts";
+import type { DynamoFeed } from "./adapters/dynamo/dynamo-feed.ts";
+import type { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
 import { DynamoRateCounter } from "./adapters/dynamo/dynamo-rate-counter.ts";
-import { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
-import { DynamoScheduleStore } from "./adapters/dynamo/dynamo-schedule-store.ts";
+import type { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
+import type { DynamoScheduleStore } from "./adapters/dynamo/dynamo-schedule-store.ts";
 import { DynamoTenantStore } from "./adapters/dynamo/dynamo-tenant-store.ts";
 import { destinationCheck } from "./adapters/http/destination-check.ts";
 import { NodeHttpSender, type Resolver } from "./adapters/http/http-sender.ts";
 import { createDocumentClient, createSqsClient } from "./adapters/lambda/aws-clients.ts";
 import { InvocationBudget } from "./adapters/lambda/invocation-budget.ts";
+import { loadedOnFirstCall } from "./adapters/lambda/loaded-on-first-call.ts";
 import { createLog, type Log } from "./adapters/lambda/logger.ts";
 import { realSleep } from "./adapters/lambda/persistent-call.ts";
 import { processListeners } from "./adapters/lambda/process-listeners.ts";
@@ -108,10 +109,17 @@ export function createRuntime(service: string, env: Record<string, string | unde
   });
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
   // Reads hide what is past its expiresAt: TTL deletes it days late (and the local emulator never does).
-  const events = hidingExpired(new DynamoEventStore(dynamo, config.tableName), systemClock);
+  const { tableName } = config;
+  // Loaded on first use: what only some requests of each function need (loaded-on-first-call.ts).
+  const events = hidingExpired(
+    loadedOnFirstCall(async () => new (await import("./adapters/dynamo/dynamo-event-store.ts")).DynamoEventStore(dynamo, tableName)),
+    systemClock,
+  );
   const queue = new SqsDeliveryQueue(sqs, config.deliveryQueueUrl, config.deadLetterQueueUrl, config.fairQueues);
   const scheduling: SchedulingDeps = {
-    store: new DynamoScheduleStore(dynamo, config.tableName),
+    store: loadedOnFirstCall(
+      async () => new (await import("./adapters/dynamo/dynamo-schedule-store.ts")).DynamoScheduleStore(dynamo, tableName),
+    ),
     maxPerTenant: config.maxScheduledPerTenant,
     horizonHours: config.scheduleHorizonHours,
     leadSeconds: config.scheduleLeadSeconds,
@@ -155,11 +163,18 @@ export function createRuntime(service: string, env: Record<string, string | unde
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),
     scheduling,
-    recoveries: hidingExpired(new DynamoRecoveryStore(dynamo, config.tableName), systemClock),
+    recoveries: hidingExpired(
+      loadedOnFirstCall(
+        async () => new (await import("./adapters/dynamo/dynamo-recovery-store.ts")).DynamoRecoveryStore(dynamo, tableName),
+      ),
+      systemClock,
+    ),
     tenants,
     tenantStatus,
-    feed: new DynamoFeed(dynamo, config.tableName),
-    pollLeases: new DynamoPollLeases(dynamo, config.tableName),
+    feed: loadedOnFirstCall(async () => new (await import("./adapters/dynamo/dynamo-feed.ts")).DynamoFeed(dynamo, tableName)),
+    pollLeases: loadedOnFirstCall(
+      async () => new (await import("./adapters/dynamo/dynamo-poll-leases.ts")).DynamoPollLeases(dynamo, tableName),
+    ),
     requeue: new SqsRequeue(sqs, config.deliveryQueueUrl, config.fairQueues),
     operational: lazyOperationalEvents({
       subscriptions: endpoints,
