@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { AwsDestinationSender } from "./adapters/aws-destinations/aws-destination-sender.ts";
-import { RoleSessions } from "./adapters/aws-destinations/role-sessions.ts";
+import type { AwsDestinationSender } from "./adapters/aws-destinations/aws-destination-sender.ts";
+import type { RoleSessions } from "./adapters/aws-destinations/role-sessions.ts";
 import { DynamoAttemptLog, RECORD_BUDGET_MS } from "./adapters/dynamo/dynamo-attempt-log.ts";
 import { DynamoEndpointHealth } from "./adapters/dynamo/dynamo-endpoint-health.ts";
 import { DynamoEndpointStore } from "./adapters/dynamo/dynamo-endpoint-store.ts";
@@ -9,7 +9,6 @@ import type { DynamoFeed } from "./adapters/dynamo/dynamo-feed.ts";
 import type { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
 import { DynamoRateCounter } from "./adapters/dynamo/dynamo-rate-counter.ts";
 import type { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
-import type { DynamoScheduleStore } from "./adapters/dynamo/dynamo-schedule-store.ts";
 import { DynamoTenantStore } from "./adapters/dynamo/dynamo-tenant-store.ts";
 import { destinationCheck } from "./adapters/http/destination-check.ts";
 import { NodeHttpSender, type Resolver } from "./adapters/http/http-sender.ts";
@@ -131,13 +130,25 @@ export function createRuntime(service: string, env: Record<string, string | unde
   const deliveries = ordered ? new OrderedRouting(queue, ordered, endpoints) : queue;
   const rules = targetRules(config);
   const emulators = destinationEndpoints(config.destinationEndpointUrls);
-  // Made now, loaded on first use: the STS and destination clients are dynamic imports.
-  const sessions = new RoleSessions({
-    region: rules.region,
-    ...(config.destinationRoleArn !== undefined && { sessionRoleArn: config.destinationRoleArn }),
-    ...(emulators.sts !== undefined && { stsEndpoint: emulators.sts }),
-  });
+  // Loaded on the first destination delivery or roleArn check, as the STS and destination clients they call are.
+  const sessions: RoleSessions = loadedOnFirstCall(
+    async () =>
+      new (await import("./adapters/aws-destinations/role-sessions.ts")).RoleSessions({
+        region: rules.region,
+        ...(config.destinationRoleArn !== undefined && { sessionRoleArn: config.destinationRoleArn }),
+        ...(emulators.sts !== undefined && { stsEndpoint: emulators.sts }),
+      }),
+  );
   const eventSource = config.destinationEventSource ?? "hookrelay";
+  const destinationSender: AwsDestinationSender = loadedOnFirstCall(
+    async () =>
+      new (await import("./adapters/aws-destinations/aws-destination-sender.ts")).AwsDestinationSender({
+        sessions,
+        endpoints: emulators,
+        eventSource,
+        timeoutMs: config.deliveryTimeoutMs,
+      }),
+  );
   const deployment = deploymentName(config);
   return {
     config,
@@ -197,7 +208,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
         ...(config.destinationRoleArn !== undefined && { sessionRoleArn: config.destinationRoleArn }),
       },
       delivery: {
-        sender: new AwsDestinationSender({ sessions, endpoints: emulators, eventSource, timeoutMs: config.deliveryTimeoutMs }),
+        sender: destinationSender,
         deployment,
         eventSource,
       },
