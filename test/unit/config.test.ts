@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseConfig, withinTwoEdits } from "../../functions/core/config/config.ts";
+import { LAMBDA_RUNTIME_VARIABLES, parseConfig, withinTwoEdits } from "../../functions/core/config/config.ts";
 import { settingEntries } from "../../functions/core/config/settings.ts";
 import { ConfigError } from "../../functions/core/kernel/errors.ts";
 
@@ -73,6 +73,13 @@ describe("parseConfig", () => {
       fc.property(word, word, (a, b) => withinTwoEdits(a, b) === levenshtein(a, b) <= 2),
       { numRuns: 2000 },
     );
+  });
+
+  it("skips only the Lambda runtime's variables that no setting's name is within two edits of", () => {
+    const names = settingEntries().map(([, setting]) => setting.env);
+    for (const variable of LAMBDA_RUNTIME_VARIABLES) {
+      expect(names.filter((name) => name !== variable && levenshtein(variable, name) <= 2)).toEqual([]);
+    }
   });
 
   it("ignores settings that are not near any of ours", () => {

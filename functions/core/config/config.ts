@@ -38,6 +38,42 @@ type Env = Record<string, string | undefined>;
 const KNOWN: readonly string[] = settingEntries().map(([, setting]) => setting.env);
 const KNOWN_SET: ReadonlySet<string> = new Set(KNOWN);
 
+/**
+ * The variables Lambda's runtime sets (docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html),
+ * none within two edits of a setting's name (test/unit/config.test.ts holds that): the typo check
+ * skips them, which is most of a function's environment, instead of comparing each with every setting.
+ */
+export const LAMBDA_RUNTIME_VARIABLES: ReadonlySet<string> = new Set([
+  "_HANDLER",
+  "_X_AMZN_TRACE_ID",
+  "_AWS_XRAY_DAEMON_ADDRESS",
+  "_AWS_XRAY_DAEMON_PORT",
+  "AWS_DEFAULT_REGION",
+  "AWS_EXECUTION_ENV",
+  "AWS_LAMBDA_FUNCTION_NAME",
+  "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+  "AWS_LAMBDA_FUNCTION_VERSION",
+  "AWS_LAMBDA_INITIALIZATION_TYPE",
+  "AWS_LAMBDA_LOG_GROUP_NAME",
+  "AWS_LAMBDA_LOG_STREAM_NAME",
+  "AWS_LAMBDA_LOG_FORMAT",
+  "AWS_LAMBDA_LOG_LEVEL",
+  "AWS_LAMBDA_RUNTIME_API",
+  "AWS_ACCESS_KEY",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_XRAY_CONTEXT_MISSING",
+  "AWS_XRAY_DAEMON_ADDRESS",
+  "LAMBDA_TASK_ROOT",
+  "LAMBDA_RUNTIME_DIR",
+  "LANG",
+  "LD_LIBRARY_PATH",
+  "NODE_PATH",
+  "PATH",
+  "TZ",
+]);
+
 /** Reads and checks the environment once; a misspelled key of ours (one or two letters off) is an error. */
 export function parseConfig(env: Env): Readonly<Config> {
   rejectTypos(env);
@@ -130,7 +166,7 @@ function orList(words: readonly string[]): string {
 
 function rejectTypos(env: Env): void {
   for (const key of Object.keys(env)) {
-    if (KNOWN_SET.has(key)) continue;
+    if (KNOWN_SET.has(key) || LAMBDA_RUNTIME_VARIABLES.has(key)) continue;
     const near = KNOWN.find((known) => withinTwoEdits(key, known));
     if (near) throw new ConfigError(`Unknown setting ${key}: did you mean ${near}?`);
   }
