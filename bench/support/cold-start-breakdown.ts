@@ -5,9 +5,12 @@
  * its probe's median import time over the baseline's, and the bytes it adds to what a cold start
  * loads. Pieces overlap (the runtime holds the logger, an entry holds the runtime), so the figures do
  * not add up to an entry's. Each is given in wall time (as the stage measures) and in the import's
- * CPU time, which a loaded machine disturbs less. Usage: node bench/support/cold-start-breakdown.ts [ROUNDS]
+ * CPU time, which a loaded machine disturbs less; with --instructions (valgrind on the PATH), also in
+ * instructions executed by the import (one run each: the count repeats within 0.1 %, whatever the
+ * load), over those of importing an empty module, which is the figure least moved by other work on
+ * the machine. Usage: node bench/support/cold-start-breakdown.ts [ROUNDS] [--instructions]
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +33,7 @@ export const PIECES: Record<string, string> = {
   "valibot: the queue message's schema": `export * from "${F}/core/kernel/queue-message.ts";`,
   "valibot: the request schemas": `export * from "${F}/core/requests/validation.ts";`,
   "@middy/core": `import middy from "@middy/core";\nexport const piece = middy().handler(async () => undefined);`,
-  "@middy/http-router": `import router from "@middy/http-router";\nexport const piece = router([]);`,
+  "@middy/http-router (no longer used; its figure is why)": `import router from "@middy/http-router";\nexport const piece = router([]);`,
   "runtime (createRuntime, every adapter wired)": `import { createRuntime } from "${F}/runtime.ts";\nexport const piece = createRuntime("probe");`,
   "delivery handler module (functions/delivery/handler.ts)": `export * from "${F}/delivery/handler.ts";`,
   "API handler module and routes (functions/api/handler.ts)": `export * from "${F}/api/handler.ts";`,
@@ -54,6 +57,8 @@ export interface PieceFigure {
   /** CPU time (user + system, every thread) added, median over median. */
   addedCpuMs: number;
   cpuRatio: number;
+  /** The import's instructions over the baseline import's (with --instructions). */
+  instructionRatio?: number;
 }
 
 /** Wall and CPU milliseconds a fresh process with the functions' environment takes to import `file`. */
@@ -76,9 +81,35 @@ function timedImport(file: string): Promise<{ wall: number; cpu: number }> {
   });
 }
 
+/**
+ * Instructions (valgrind's I refs) a fresh single-threaded process executes to import `file`, or to
+ * start and import an empty module when `file` is undefined.
+ */
+export function importInstructions(file?: string): number {
+  const script = file === undefined ? "" : `await import(${JSON.stringify(pathToFileURL(file).href)});`;
+  const run = spawnSync(
+    "valgrind",
+    [
+      "--tool=cachegrind",
+      "--cache-sim=no",
+      "--cachegrind-out-file=/dev/null",
+      process.execPath,
+      "--single-threaded",
+      "--input-type=module",
+      "-e",
+      script,
+    ],
+    { env: lambdaEnvironment(), encoding: "utf8" },
+  );
+  const refs = /I\s+refs:\s+([\d,]+)/.exec(run.stderr)?.[1];
+  if (run.status !== 0 || refs === undefined) throw new Error(`valgrind on ${file ?? "an empty module"} failed: ${run.stderr.slice(-500)}`);
+  return Number(refs.replaceAll(",", ""));
+}
+
 /** Builds the probes and times them against the baseline in `rounds` interleaved rounds. */
 export async function coldStartBreakdown(
   rounds: number,
+  instructions = false,
 ): Promise<{ baselineMs: number; baselineCpuMs: number; baselineKb: number; pieces: PieceFigure[] }> {
   const dir = mkdtempSync(join(tmpdir(), "hookrelay-breakdown-"));
   try {
@@ -104,6 +135,8 @@ export async function coldStartBreakdown(
         cpu[i]?.push(t.cpu);
       }
     }
+    const empty = instructions ? importInstructions() : 0;
+    const counts = instructions ? built.map((b) => importInstructions(b.file) - empty) : [];
     const [base, ...rest] = built;
     const baseMs = median(wall[0] ?? []);
     const baseCpu = median(cpu[0] ?? []);
@@ -121,6 +154,7 @@ export async function coldStartBreakdown(
           ratio: round(ms / baseMs, 3),
           addedCpuMs: round(cpuMs - baseCpu, 1),
           cpuRatio: round(cpuMs / baseCpu, 3),
+          ...(instructions && { instructionRatio: round((counts[i + 1] ?? 0) / (counts[0] ?? 1), 3) }),
         };
       }),
     };
@@ -130,14 +164,16 @@ export async function coldStartBreakdown(
 }
 
 if (import.meta.main) {
-  const result = await coldStartBreakdown(Number(process.argv[2] ?? 9));
+  const result = await coldStartBreakdown(Number(process.argv[2] ?? 9), process.argv.includes("--instructions"));
   process.stdout.write(
     `baseline (the SDK clients' classes): ${result.baselineKb} KB, ${result.baselineMs} ms wall, ${result.baselineCpuMs} ms CPU\n\n`,
   );
   process.stdout.write(
-    "| piece (on top of the baseline) | adds KB | adds ms (wall) | × | adds ms (CPU) | × |\n|---|---|---|---|---|---|\n",
+    "| piece (on top of the baseline) | adds KB | adds ms (wall) | × | adds ms (CPU) | × | × in instructions |\n|---|---|---|---|---|---|---|\n",
   );
   for (const p of result.pieces) {
-    process.stdout.write(`| ${p.piece} | ${p.addedKb} | ${p.addedMs} | ${p.ratio} | ${p.addedCpuMs} | ${p.cpuRatio} |\n`);
+    process.stdout.write(
+      `| ${p.piece} | ${p.addedKb} | ${p.addedMs} | ${p.ratio} | ${p.addedCpuMs} | ${p.cpuRatio} | ${p.instructionRatio ?? ""} |\n`,
+    );
   }
 }
