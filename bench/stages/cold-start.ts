@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Metafile } from "esbuild";
 import { type Built, bundle } from "../support/bundle.ts";
+import { canCountInstructions, importInstructions } from "../support/import-instructions.ts";
 import { lambdaEnvironment } from "../support/lambda-env.ts";
 import { median, round } from "../support/stats.ts";
 
@@ -44,6 +45,8 @@ export interface BundleFigure {
   baselineImportMsSamples: number[];
   /** Entry import time over the baseline's, medians of interleaved fresh processes. */
   ratio: number;
+  /** The same in instructions executed (less an empty import's), where valgrind is installed: what a loaded machine does not move. */
+  instructionRatio?: number;
   met: { size: boolean; ratio: boolean };
   /** The entry bundled with its source map and imported under --enable-source-maps (the `sourceMaps` prop), against the entry as deployed by default. */
   sourceMaps: { mapKb: number; importMs: number; importMsSamples: number[]; extraMs: number; ratio: number };
@@ -168,6 +171,12 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
       }
       constructedSamples.push(await importTime(constructed));
     }
+    // One count each: it repeats within about 1 % (import-instructions.ts).
+    const counting = canCountInstructions();
+    const empty = counting ? importInstructions() : 0;
+    const instructionRatios = built.map((b) =>
+      counting ? round((importInstructions(b.file) - empty) / (importInstructions(b.baseline) - empty), 3) : undefined,
+    );
     const bundles = built.map((b, i): BundleFigure => {
       const s = samples[i] as { entry: number[]; baseline: number[]; mapped: number[] };
       const bytes = b.bytes;
@@ -183,6 +192,7 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
         importMsSamples: s.entry.map((v) => round(v, 1)),
         baselineImportMsSamples: s.baseline.map((v) => round(v, 1)),
         ratio: round(ratio, 3),
+        ...(instructionRatios[i] !== undefined && { instructionRatio: instructionRatios[i] }),
         met: { size: bytes <= COLD_START_TARGETS.kb * 1024, ratio: ratio <= COLD_START_TARGETS.ratio },
         sourceMaps: {
           mapKb: round(readFileSync(`${b.mapped}.map`).length / 1024, 1),
@@ -192,7 +202,9 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
           ratio: round(median(s.mapped) / median(s.entry), 3),
         },
       };
-      progress(`  ${b.entry}: ${figure.kb} KB, import ${figure.importMs} ms vs ${figure.baselineImportMs} ms (x${figure.ratio})`);
+      progress(
+        `  ${b.entry}: ${figure.kb} KB, import ${figure.importMs} ms vs ${figure.baselineImportMs} ms (x${figure.ratio}${figure.instructionRatio === undefined ? "" : `; in instructions x${figure.instructionRatio}`})`,
+      );
       progress(
         `    with source maps (${figure.sourceMaps.mapKb} KB map, --enable-source-maps): ${figure.sourceMaps.importMs} ms, +${figure.sourceMaps.extraMs} ms, x${figure.sourceMaps.ratio}`,
       );

@@ -10,13 +10,14 @@
  * load), over those of importing an empty module, which is the figure least moved by other work on
  * the machine. Usage: node bench/support/cold-start-breakdown.ts [ROUNDS] [--instructions]
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CLIENT_EXPORTS } from "../stages/cold-start.ts";
 import { bundle } from "./bundle.ts";
+import { importInstructions } from "./import-instructions.ts";
 import { lambdaEnvironment } from "./lambda-env.ts";
 import { median, round } from "./stats.ts";
 
@@ -79,31 +80,6 @@ function timedImport(file: string): Promise<{ wall: number; cpu: number }> {
     });
     child.on("exit", (code) => (code === 0 ? done(JSON.parse(out)) : fail(new Error(`import of ${file} failed: ${err}`))));
   });
-}
-
-/**
- * Instructions (valgrind's I refs) a fresh single-threaded process executes to import `file`, or to
- * start and import an empty module when `file` is undefined.
- */
-export function importInstructions(file?: string): number {
-  const script = file === undefined ? "" : `await import(${JSON.stringify(pathToFileURL(file).href)});`;
-  const run = spawnSync(
-    "valgrind",
-    [
-      "--tool=cachegrind",
-      "--cache-sim=no",
-      "--cachegrind-out-file=/dev/null",
-      process.execPath,
-      "--single-threaded",
-      "--input-type=module",
-      "-e",
-      script,
-    ],
-    { env: lambdaEnvironment(), encoding: "utf8" },
-  );
-  const refs = /I\s+refs:\s+([\d,]+)/.exec(run.stderr)?.[1];
-  if (run.status !== 0 || refs === undefined) throw new Error(`valgrind on ${file ?? "an empty module"} failed: ${run.stderr.slice(-500)}`);
-  return Number(refs.replaceAll(",", ""));
 }
 
 /** Builds the probes and times them against the baseline in `rounds` interleaved rounds. */

@@ -149,7 +149,7 @@ export function markdownReport(r: BenchReport): string {
   );
   for (const b of r.coldStart.bundles) {
     out.push(
-      `| ${b.entry} | ${b.kb} KB | ${b.clients.join(", ")} | ${(b.baselineBytes / 1024).toFixed(1)} KB | ${b.importMs} ms | ${b.baselineImportMs} ms | ${b.ratio} |`,
+      `| ${b.entry} | ${b.kb} KB | ${b.clients.join(", ")} | ${(b.baselineBytes / 1024).toFixed(1)} KB | ${b.importMs} ms | ${b.baselineImportMs} ms | ${b.ratio}${b.instructionRatio === undefined ? "" : ` (in instructions ${b.instructionRatio})`} |`,
     );
   }
   out.push(
