@@ -14,11 +14,13 @@ export type AsyncPort<T> = { [K in keyof T]: T[K] extends (...args: never[]) => 
  */
 export function loadedOnFirstCall<T extends AsyncPort<T>>(load: () => Promise<T>): T {
   let loaded: Promise<T> | undefined;
-  const port = () =>
-    (loaded ??= load().catch((error: unknown) => {
+  const port = () => {
+    loaded ??= load().catch((error: unknown) => {
       loaded = undefined;
       throw error;
-    }));
+    });
+    return loaded;
+  };
   return new Proxy({} as T, {
     get(_, property) {
       // Not a thenable: an `await` of the port itself must not call a method named `then`.
