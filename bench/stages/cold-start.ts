@@ -171,7 +171,7 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
       }
       constructedSamples.push(await importTime(constructed));
     }
-    // One count each: it repeats within about 1 % (import-instructions.ts).
+    // One count each: it repeats within about 3 % (import-instructions.ts).
     const counting = canCountInstructions();
     const empty = counting ? importInstructions() : 0;
     const instructionRatios = built.map((b) =>

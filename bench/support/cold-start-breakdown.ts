@@ -6,7 +6,7 @@
  * loads. Pieces overlap (the runtime holds the logger, an entry holds the runtime), so the figures do
  * not add up to an entry's. Each is given in wall time (as the stage measures) and in the import's
  * CPU time, which a loaded machine disturbs less; with --instructions (valgrind on the PATH), also in
- * instructions executed by the import (one run each: the count repeats within 0.1 %, whatever the
+ * instructions executed by the import (one run each: the count repeats within about 3 %, whatever the
  * load), over those of importing an empty module, which is the figure least moved by other work on
  * the machine. Usage: node bench/support/cold-start-breakdown.ts [ROUNDS] [--instructions]
  */

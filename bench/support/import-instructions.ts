@@ -4,8 +4,9 @@ import { lambdaEnvironment } from "./lambda-env.ts";
 
 /*
  * Wall time of an import on this shared machine moves with whatever else runs (the cold-start
- * baseline took 28 ms quiet and 60 to 125 ms loaded); the instructions it executes do not: under
- * valgrind, single-threaded, the count repeats within about 1 %. Counted where valgrind is installed.
+ * baseline took 28 ms quiet and 35 to 125 ms loaded); the instructions it executes hardly do: under
+ * valgrind, single-threaded, a ratio of two counts repeats within about 3 %. They understate time's
+ * ratio (docs/performance.md), so they show progress, not the target. Counted where valgrind is installed.
  */
 
 /** Whether valgrind is on the PATH. */
