@@ -1,20 +1,20 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { AwsDestinationSender } from "./adapters/aws-destinations/aws-destination-sender.ts";
-import { RoleSessions } from "./adapters/aws-destinations/role-sessions.ts";
+import type { AwsDestinationSender } from "./adapters/aws-destinations/aws-destination-sender.ts";
+import type { RoleSessions } from "./adapters/aws-destinations/role-sessions.ts";
 import { DynamoAttemptLog, RECORD_BUDGET_MS } from "./adapters/dynamo/dynamo-attempt-log.ts";
 import { DynamoEndpointHealth } from "./adapters/dynamo/dynamo-endpoint-health.ts";
 import { DynamoEndpointStore } from "./adapters/dynamo/dynamo-endpoint-store.ts";
-import { DynamoEventStore } from "./adapters/dynamo/dynamo-event-store.ts";
-import { DynamoFeed } from "./adapters/dynamo/dynamo-feed.ts";
-import { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
+import type { DynamoEventStore } from "./adapters/dynamo/dynamo-event-store.ts";
+import type { DynamoFeed } from "./adapters/dynamo/dynamo-feed.ts";
+import type { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
 import { DynamoRateCounter } from "./adapters/dynamo/dynamo-rate-counter.ts";
-import { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
-import { DynamoScheduleStore } from "./adapters/dynamo/dynamo-schedule-store.ts";
+import type { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
 import { DynamoTenantStore } from "./adapters/dynamo/dynamo-tenant-store.ts";
 import { destinationCheck } from "./adapters/http/destination-check.ts";
 import { NodeHttpSender, type Resolver } from "./adapters/http/http-sender.ts";
 import { createDocumentClient, createSqsClient } from "./adapters/lambda/aws-clients.ts";
 import { InvocationBudget } from "./adapters/lambda/invocation-budget.ts";
+import { loadedOnFirstCall } from "./adapters/lambda/loaded-on-first-call.ts";
 import { createLog, type Log } from "./adapters/lambda/logger.ts";
 import { realSleep } from "./adapters/lambda/persistent-call.ts";
 import { processListeners } from "./adapters/lambda/process-listeners.ts";
@@ -26,8 +26,9 @@ import { type DeliveryPolicy, deliveryPolicy, type HttpSender } from "./core/del
 import type { DestinationDelivery } from "./core/destinations/ports.ts";
 import type { DestinationRegistrationDeps } from "./core/destinations/registration.ts";
 import { deploymentName, destinationEndpoints, ownResourceRule, targetRules } from "./core/destinations/setup.ts";
+import type { PayloadCheckDeps } from "./core/event-types/payload-check.ts";
+import type { IntakeDeps } from "./core/intake/intake.ts";
 import type { OperationalEvents } from "./core/intake/operational.ts";
-import { operationalEvents } from "./core/intake/operational-events.ts";
 import { type Clock, systemClock } from "./core/kernel/clock.ts";
 import type { DeliveryQueue } from "./core/kernel/ports.ts";
 import { hidingExpired } from "./core/lifecycle/hide-expired.ts";
@@ -107,10 +108,17 @@ export function createRuntime(service: string, env: Record<string, string | unde
   });
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
   // Reads hide what is past its expiresAt: TTL deletes it days late (and the local emulator never does).
-  const events = hidingExpired(new DynamoEventStore(dynamo, config.tableName), systemClock);
+  const { tableName } = config;
+  // Loaded on first use: what only some requests of each function need (loaded-on-first-call.ts).
+  const events = hidingExpired(
+    loadedOnFirstCall(async () => new (await import("./adapters/dynamo/dynamo-event-store.ts")).DynamoEventStore(dynamo, tableName)),
+    systemClock,
+  );
   const queue = new SqsDeliveryQueue(sqs, config.deliveryQueueUrl, config.deadLetterQueueUrl, config.fairQueues);
   const scheduling: SchedulingDeps = {
-    store: new DynamoScheduleStore(dynamo, config.tableName),
+    store: loadedOnFirstCall(
+      async () => new (await import("./adapters/dynamo/dynamo-schedule-store.ts")).DynamoScheduleStore(dynamo, tableName),
+    ),
     maxPerTenant: config.maxScheduledPerTenant,
     horizonHours: config.scheduleHorizonHours,
     leadSeconds: config.scheduleLeadSeconds,
@@ -122,13 +130,25 @@ export function createRuntime(service: string, env: Record<string, string | unde
   const deliveries = ordered ? new OrderedRouting(queue, ordered, endpoints) : queue;
   const rules = targetRules(config);
   const emulators = destinationEndpoints(config.destinationEndpointUrls);
-  // Made now, loaded on first use: the STS and destination clients are dynamic imports.
-  const sessions = new RoleSessions({
-    region: rules.region,
-    ...(config.destinationRoleArn !== undefined && { sessionRoleArn: config.destinationRoleArn }),
-    ...(emulators.sts !== undefined && { stsEndpoint: emulators.sts }),
-  });
+  // Loaded on the first destination delivery or roleArn check, as the STS and destination clients they call are.
+  const sessions: RoleSessions = loadedOnFirstCall(
+    async () =>
+      new (await import("./adapters/aws-destinations/role-sessions.ts")).RoleSessions({
+        region: rules.region,
+        ...(config.destinationRoleArn !== undefined && { sessionRoleArn: config.destinationRoleArn }),
+        ...(emulators.sts !== undefined && { stsEndpoint: emulators.sts }),
+      }),
+  );
   const eventSource = config.destinationEventSource ?? "hookrelay";
+  const destinationSender: AwsDestinationSender = loadedOnFirstCall(
+    async () =>
+      new (await import("./adapters/aws-destinations/aws-destination-sender.ts")).AwsDestinationSender({
+        sessions,
+        endpoints: emulators,
+        eventSource,
+        timeoutMs: config.deliveryTimeoutMs,
+      }),
+  );
   const deployment = deploymentName(config);
   return {
     config,
@@ -160,13 +180,20 @@ export function createRuntime(service: string, env: Record<string, string | unde
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),
     scheduling,
-    recoveries: hidingExpired(new DynamoRecoveryStore(dynamo, config.tableName), systemClock),
+    recoveries: hidingExpired(
+      loadedOnFirstCall(
+        async () => new (await import("./adapters/dynamo/dynamo-recovery-store.ts")).DynamoRecoveryStore(dynamo, tableName),
+      ),
+      systemClock,
+    ),
     tenants,
     tenantStatus,
-    feed: new DynamoFeed(dynamo, config.tableName),
-    pollLeases: new DynamoPollLeases(dynamo, config.tableName),
+    feed: loadedOnFirstCall(async () => new (await import("./adapters/dynamo/dynamo-feed.ts")).DynamoFeed(dynamo, tableName)),
+    pollLeases: loadedOnFirstCall(
+      async () => new (await import("./adapters/dynamo/dynamo-poll-leases.ts")).DynamoPollLeases(dynamo, tableName),
+    ),
     requeue: new SqsRequeue(sqs, config.deliveryQueueUrl, config.fairQueues),
-    operational: operationalEvents({
+    operational: lazyOperationalEvents({
       subscriptions: endpoints,
       events,
       queue: deliveries,
@@ -187,7 +214,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
         ...(config.destinationRoleArn !== undefined && { sessionRoleArn: config.destinationRoleArn }),
       },
       delivery: {
-        sender: new AwsDestinationSender({ sessions, endpoints: emulators, eventSource, timeoutMs: config.deliveryTimeoutMs }),
+        sender: destinationSender,
         deployment,
         eventSource,
       },
@@ -199,5 +226,25 @@ export function createRuntime(service: string, env: Record<string, string | unde
         isSource: (arn: string) => isQueueArnOf(config.slowQueueUrl as string, arn),
       },
     }),
+  };
+}
+
+/**
+ * Operational events go through intake (validation, matching, idempotency, enqueue), which the
+ * delivery and dead-letter functions need only when an endpoint changes health or a delivery ends
+ * for good: loaded then, as the Svix face and the AWS destinations are, not at every cold start.
+ */
+function lazyOperationalEvents(deps: Omit<IntakeDeps, keyof PayloadCheckDeps>): OperationalEvents {
+  let loaded: Promise<OperationalEvents> | undefined;
+  return {
+    async emit(...args) {
+      loaded ??= import("./core/intake/operational-events.ts")
+        .then((m) => m.operationalEvents(deps))
+        .catch((error: unknown) => {
+          loaded = undefined;
+          throw error;
+        });
+      return (await loaded).emit(...args);
+    },
   };
 }

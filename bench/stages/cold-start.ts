@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Metafile, Plugin } from "esbuild";
+import type { Metafile } from "esbuild";
 import { type Built, bundle } from "../support/bundle.ts";
+import { canCountInstructions, importInstructions } from "../support/import-instructions.ts";
 import { lambdaEnvironment } from "../support/lambda-env.ts";
 import { median, round } from "../support/stats.ts";
 
@@ -14,7 +15,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ENTRIES = ["functions/api/index.ts", "functions/delivery/index.ts", "functions/dead-letter/index.ts"];
 
 /** Client classes by package: what the baseline bundle imports, and nothing else. */
-const CLIENT_EXPORTS: Record<string, string> = {
+export const CLIENT_EXPORTS: Record<string, string> = {
   "@aws-sdk/client-dynamodb": "DynamoDBClient",
   "@aws-sdk/lib-dynamodb": "DynamoDBDocumentClient",
   "@aws-sdk/client-sqs": "SQSClient",
@@ -23,11 +24,12 @@ const CLIENT_EXPORTS: Record<string, string> = {
 
 /**
  * What a cold start may load and how much slower than the SDK clients alone its import may be (issue
- * 27 set 1.3). The load was 400 KB until the API also took tenant records, lifecycle checks, scheduled
- * delivery, ordered routing and destination registration; what only some requests use (the Svix face,
- * the example builder, the JSON Schema engine, the destination SDK calls) loads on first use.
+ * 27 set 1.3). The load was 440 KB; 420 KB since the adapters only some requests use load on their
+ * first call (408 KB for the API, docs/performance.md). What only some requests use (the Svix face,
+ * the example builder, the JSON Schema engine, the destinations, intake in the workers, the event,
+ * feed, schedule, recovery and poll-lease stores) loads on first use.
  */
-export const COLD_START_TARGETS = { kb: 440, ratio: 1.3 } as const;
+export const COLD_START_TARGETS = { kb: 420, ratio: 1.3 } as const;
 
 export interface BundleFigure {
   entry: string;
@@ -43,9 +45,9 @@ export interface BundleFigure {
   baselineImportMsSamples: number[];
   /** Entry import time over the baseline's, medians of interleaved fresh processes. */
   ratio: number;
+  /** The same in instructions executed (less an empty import's), where valgrind is installed: what a loaded machine does not move. */
+  instructionRatio?: number;
   met: { size: boolean; ratio: boolean };
-  /** The same entry with @middy/util's node:http loaded through process.getBuiltinModule (the proposed fix), where that changes the bundle. */
-  proposed?: { importMs: number; ratio: number };
   /** The entry bundled with its source map and imported under --enable-source-maps (the `sourceMaps` prop), against the entry as deployed by default. */
   sourceMaps: { mapKb: number; importMs: number; importMsSamples: number[]; extraMs: number; ratio: number };
 }
@@ -59,26 +61,6 @@ export interface ColdStartResult {
   sourceMapsRatio: number;
   targets: { kb: number; ratio: number };
 }
-
-/**
- * The fix this stage proposes, applied at bundling time to measure its effect: @middy/util (through
- * @middy/http-router, the API function only) imports `STATUS_CODES` from node:http as an ES module,
- * which builds a facade of every export, and node:http's lazy `WebSocket` export then loads Node's
- * bundled undici (about 20 ms). functions/adapters/http/http-sender.ts already loads node:http(s) with
- * process.getBuiltinModule(), which has no facade; this plugin does the same to @middy/util.
- */
-const builtinHttpPlugin: Plugin = {
-  name: "builtin-http",
-  setup(b) {
-    b.onLoad({ filter: /@middy[\\/]util[\\/]index\.js$/ }, (args) => ({
-      loader: "js",
-      contents: readFileSync(args.path, "utf8").replace(
-        /^import \{ STATUS_CODES \} from "node:http";$/m,
-        'const { STATUS_CODES } = process.getBuiltinModule("node:http");',
-      ),
-    }));
-  },
-};
 
 /** The SDK client packages a bundle contains, and whether the entry's own code only imports them lazily. */
 function clientsOf(metafile: Metafile): { name: string; lazy: boolean }[] {
@@ -127,11 +109,9 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
       file: string;
       bytes: number;
       mapped: string;
-      proposed: string;
       baseline: string;
       baselineBytes: number;
       clients: { name: string; lazy: boolean }[];
-      proposedDiffers: boolean;
     }[] = [];
     for (const [i, entry] of ENTRIES.entries()) {
       const own = await bundle(resolve(ROOT, entry), join(dir, `entry-${i}`));
@@ -139,7 +119,6 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
       const clients = clientsOf(own.metafile);
       // As the CDK bundles with sourceMaps on: the map beside the file, a sourceMappingURL comment in it.
       const mapped = (await bundle(resolve(ROOT, entry), join(dir, `mapped-${i}`), [], true)).file;
-      const proposed = (await bundle(resolve(ROOT, entry), join(dir, `proposed-${i}`), [builtinHttpPlugin])).file;
       const source = clients
         .map(({ name, lazy }, k) =>
           lazy
@@ -160,11 +139,9 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
         file,
         bytes,
         mapped,
-        proposed,
         baseline: baseline.file,
         baselineBytes: baseline.bytes,
         clients,
-        proposedDiffers: !readFileSync(proposed).equals(readFileSync(file)),
       });
     }
     // The two SDK clients constructed as the functions construct them, and nothing else: what the
@@ -184,7 +161,6 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
     const samples = built.map(() => ({
       entry: [] as number[],
       baseline: [] as number[],
-      proposed: [] as number[],
       mapped: [] as number[],
     }));
     for (let r = 0; r < repeats; r++) {
@@ -192,12 +168,17 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
         samples[i]?.entry.push(await importTime(b.file));
         samples[i]?.baseline.push(await importTime(b.baseline));
         samples[i]?.mapped.push(await importTime(b.mapped, ["--enable-source-maps"]));
-        if (b.proposedDiffers) samples[i]?.proposed.push(await importTime(b.proposed));
       }
       constructedSamples.push(await importTime(constructed));
     }
+    // One count each: it repeats within about 3 % (import-instructions.ts).
+    const counting = canCountInstructions();
+    const empty = counting ? importInstructions() : 0;
+    const instructionRatios = built.map((b) =>
+      counting ? round((importInstructions(b.file) - empty) / (importInstructions(b.baseline) - empty), 3) : undefined,
+    );
     const bundles = built.map((b, i): BundleFigure => {
-      const s = samples[i] as { entry: number[]; baseline: number[]; proposed: number[]; mapped: number[] };
+      const s = samples[i] as { entry: number[]; baseline: number[]; mapped: number[] };
       const bytes = b.bytes;
       const ratio = median(s.entry) / median(s.baseline);
       const figure: BundleFigure = {
@@ -211,6 +192,7 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
         importMsSamples: s.entry.map((v) => round(v, 1)),
         baselineImportMsSamples: s.baseline.map((v) => round(v, 1)),
         ratio: round(ratio, 3),
+        ...(instructionRatios[i] !== undefined && { instructionRatio: instructionRatios[i] }),
         met: { size: bytes <= COLD_START_TARGETS.kb * 1024, ratio: ratio <= COLD_START_TARGETS.ratio },
         sourceMaps: {
           mapKb: round(readFileSync(`${b.mapped}.map`).length / 1024, 1),
@@ -219,12 +201,10 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
           extraMs: round(median(s.mapped) - median(s.entry), 1),
           ratio: round(median(s.mapped) / median(s.entry), 3),
         },
-        ...(b.proposedDiffers && {
-          proposed: { importMs: round(median(s.proposed), 1), ratio: round(median(s.proposed) / median(s.baseline), 3) },
-        }),
       };
-      const fix = figure.proposed ? `; with the proposed fix ${figure.proposed.importMs} ms, x${figure.proposed.ratio}` : "";
-      progress(`  ${b.entry}: ${figure.kb} KB, import ${figure.importMs} ms vs ${figure.baselineImportMs} ms (x${figure.ratio}${fix})`);
+      progress(
+        `  ${b.entry}: ${figure.kb} KB, import ${figure.importMs} ms vs ${figure.baselineImportMs} ms (x${figure.ratio}${figure.instructionRatio === undefined ? "" : `; in instructions x${figure.instructionRatio}`})`,
+      );
       progress(
         `    with source maps (${figure.sourceMaps.mapKb} KB map, --enable-source-maps): ${figure.sourceMaps.importMs} ms, +${figure.sourceMaps.extraMs} ms, x${figure.sourceMaps.ratio}`,
       );

@@ -152,12 +152,12 @@ export function markdownReport(r: BenchReport): string {
   );
   for (const b of r.coldStart.bundles) {
     out.push(
-      `| ${b.entry} | ${b.kb} KB | ${b.clients.join(", ")} | ${(b.baselineBytes / 1024).toFixed(1)} KB | ${b.importMs} ms | ${b.baselineImportMs} ms | ${b.ratio}${b.proposed ? ` (with the proposed fix: ${b.proposed.importMs} ms, ${b.proposed.ratio})` : ""} |`,
+      `| ${b.entry} | ${b.kb} KB | ${b.clients.join(", ")} | ${(b.baselineBytes / 1024).toFixed(1)} KB | ${b.importMs} ms | ${b.baselineImportMs} ms | ${b.ratio}${b.instructionRatio === undefined ? "" : ` (in instructions ${b.instructionRatio})`} |`,
     );
   }
   out.push(
     "",
-    `The two SDK clients constructed as functions/adapters/lambda/aws-clients.ts makes them, and nothing else: ${r.coldStart.clientsConstructed.importMs} ms (${r.coldStart.clientsConstructed.ratio} × the delivery baseline). Proposed fix (API only): @middy/util, through @middy/http-router, imports \`STATUS_CODES\` from node:http as an ES module; the facade reads node:http's lazy \`WebSocket\` export, which loads Node's bundled undici (about 20 ms). The figure loads it with \`process.getBuiltinModule\` at bundling time, as functions/adapters/http/http-sender.ts does for its own node:http(s).`,
+    `The two SDK clients constructed as functions/adapters/lambda/aws-clients.ts makes them, and nothing else: ${r.coldStart.clientsConstructed.importMs} ms (${r.coldStart.clientsConstructed.ratio} × the delivery baseline). What each dependency and module adds: \`node bench/support/cold-start-breakdown.ts\` (docs/performance.md).`,
     "",
   );
   out.push(...costSection(r.cost));

@@ -1,5 +1,4 @@
 import middy from "@middy/core";
-import httpRouterHandler from "@middy/http-router";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { Log } from "../adapters/lambda/logger.ts";
 import type { Authenticator } from "../core/access/api-keys.ts";
@@ -13,6 +12,7 @@ import { asPortal } from "./portal-routes.ts";
 import { bearerKey, portalToken } from "./request.ts";
 import { errorResponse } from "./response.ts";
 import type { Route, ServedRoute } from "./route.ts";
+import { createRouter, type RouterEntry } from "./router.ts";
 import { PUBLIC_PATHS, ROUTES } from "./routes.ts";
 import { svixErrorResponse } from "./svix/svix-errors.ts";
 import { SVIX_PUBLIC_PATHS, SVIX_ROUTE_KEYS } from "./svix/svix-paths.ts";
@@ -104,7 +104,7 @@ export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Aut
       ...route,
       handler: (event: APIGatewayProxyEventV2) => route.handler(event, callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" }),
     }));
-  const router = httpRouterHandler([...table, ...svix, ...pages] as Parameters<typeof httpRouterHandler>[0]);
+  const router = createRouter([...table, ...svix, ...pages] as RouterEntry[]);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use({
       before: async (request: Request) => {

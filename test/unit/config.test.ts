@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../functions/core/config/config.ts";
+import { LAMBDA_RUNTIME_VARIABLES, parseConfig, withinTwoEdits } from "../../functions/core/config/config.ts";
+import { settingEntries } from "../../functions/core/config/settings.ts";
 import { ConfigError } from "../../functions/core/kernel/errors.ts";
 
 const base = { TABLE_NAME: "t", DELIVERY_QUEUE_URL: "q", DEAD_LETTER_QUEUE_URL: "d" };
@@ -46,6 +48,40 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ ...base, RETRY_SCHEDUEL: "1" })).toThrow(/did you mean RETRY_SCHEDULE/);
   });
 
+  it("catches any setting's name one or two edits off, and names a setting that near", () => {
+    const names = settingEntries().map(([, setting]) => setting.env);
+    const edit = fc.tuple(fc.constantFrom("insert", "delete", "replace"), fc.nat(), fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ_0"));
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.array(edit, { minLength: 1, maxLength: 2 }), (name, edits) => {
+        let typo = name;
+        for (const [kind, at, letter] of edits) {
+          const i = at % (typo.length + 1);
+          if (kind === "insert") typo = typo.slice(0, i) + letter + typo.slice(i);
+          else if (kind === "delete") typo = typo.slice(0, i) + typo.slice(i + 1);
+          else typo = typo.slice(0, i) + letter + typo.slice(i + 1);
+        }
+        fc.pre(!names.includes(typo));
+        const near = names.filter((known) => levenshtein(typo, known) <= 2);
+        expect(() => parseConfig({ ...base, [typo]: "1" })).toThrow(new RegExp(`did you mean (${near.join("|")})\\?`));
+      }),
+    );
+  });
+
+  it("finds two names within two edits exactly when their Levenshtein distance is at most two", () => {
+    const word = fc.string({ unit: fc.constantFrom(..."ABC_"), maxLength: 9 });
+    fc.assert(
+      fc.property(word, word, (a, b) => withinTwoEdits(a, b) === levenshtein(a, b) <= 2),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("skips only the Lambda runtime's variables that no setting's name is within two edits of", () => {
+    const names = settingEntries().map(([, setting]) => setting.env);
+    for (const variable of LAMBDA_RUNTIME_VARIABLES) {
+      expect(names.filter((name) => name !== variable && levenshtein(variable, name) <= 2)).toEqual([]);
+    }
+  });
+
   it("ignores settings that are not near any of ours", () => {
     expect(() => parseConfig({ ...base, PATH: "/bin", AWS_REGION: "eu-west-1" })).not.toThrow();
   });
@@ -61,3 +97,16 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ ...base, ...overrides })).toThrow(message);
   });
 });
+
+/** The full Levenshtein table, the reference the banded check must agree with. */
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}

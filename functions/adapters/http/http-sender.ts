@@ -1,7 +1,5 @@
-import { lookup as dnsLookup } from "node:dns/promises";
 import type { ClientRequest } from "node:http";
 import type { LookupFunction } from "node:net";
-import { isIP } from "node:net";
 import type { HttpSender, SlowWatch } from "../../core/delivery/deps.ts";
 import type { SendResult } from "../../core/policy/outcome.ts";
 import type { DestinationPolicy } from "../../core/ssrf/destination-policy.ts";
@@ -10,10 +8,13 @@ import type { OwnSockets } from "../../core/ssrf/own-listeners.ts";
 /*
  * node:http(s) as CommonJS modules, not ES-module imports: an ES import builds a facade of every
  * export, and node:http's lazy `WebSocket` export then loads Node's bundled undici, about 20 ms of
- * every cold start (measured by `npm run bench`, stage 4).
+ * every cold start (measured by `npm run bench`, stage 4). node:dns/promises and node:net the same
+ * way: their facades cost about 1.5 ms more (bench/support/cold-start-breakdown.ts).
  */
 const http = process.getBuiltinModule("node:http");
 const https = process.getBuiltinModule("node:https");
+const { isIP } = process.getBuiltinModule("node:net");
+const dnsLookup = process.getBuiltinModule("node:dns/promises").lookup;
 
 /** Resolves a host name to every address it has (A and AAAA). */
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;

@@ -36,6 +36,43 @@ export type Config = { [K in Exclude<SettingKey, OptionalKey>]: ValueOf<Table[K]
 
 type Env = Record<string, string | undefined>;
 const KNOWN: readonly string[] = settingEntries().map(([, setting]) => setting.env);
+const KNOWN_SET: ReadonlySet<string> = new Set(KNOWN);
+
+/**
+ * The variables Lambda's runtime sets (docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html),
+ * none within two edits of a setting's name (test/unit/config.test.ts holds that): the typo check
+ * skips them, which is most of a function's environment, instead of comparing each with every setting.
+ */
+export const LAMBDA_RUNTIME_VARIABLES: ReadonlySet<string> = new Set([
+  "_HANDLER",
+  "_X_AMZN_TRACE_ID",
+  "_AWS_XRAY_DAEMON_ADDRESS",
+  "_AWS_XRAY_DAEMON_PORT",
+  "AWS_DEFAULT_REGION",
+  "AWS_EXECUTION_ENV",
+  "AWS_LAMBDA_FUNCTION_NAME",
+  "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+  "AWS_LAMBDA_FUNCTION_VERSION",
+  "AWS_LAMBDA_INITIALIZATION_TYPE",
+  "AWS_LAMBDA_LOG_GROUP_NAME",
+  "AWS_LAMBDA_LOG_STREAM_NAME",
+  "AWS_LAMBDA_LOG_FORMAT",
+  "AWS_LAMBDA_LOG_LEVEL",
+  "AWS_LAMBDA_RUNTIME_API",
+  "AWS_ACCESS_KEY",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_XRAY_CONTEXT_MISSING",
+  "AWS_XRAY_DAEMON_ADDRESS",
+  "LAMBDA_TASK_ROOT",
+  "LAMBDA_RUNTIME_DIR",
+  "LANG",
+  "LD_LIBRARY_PATH",
+  "NODE_PATH",
+  "PATH",
+  "TZ",
+]);
 
 /** Reads and checks the environment once; a misspelled key of ours (one or two letters off) is an error. */
 export function parseConfig(env: Env): Readonly<Config> {
@@ -129,22 +166,35 @@ function orList(words: readonly string[]): string {
 
 function rejectTypos(env: Env): void {
   for (const key of Object.keys(env)) {
-    if (KNOWN.includes(key)) continue;
-    const near = KNOWN.find((known) => distance(key, known) <= 2);
+    if (KNOWN_SET.has(key) || LAMBDA_RUNTIME_VARIABLES.has(key)) continue;
+    const near = KNOWN.find((known) => withinTwoEdits(key, known));
     if (near) throw new ConfigError(`Unknown setting ${key}: did you mean ${near}?`);
   }
 }
 
-/** Levenshtein distance, enough to catch a typo in a setting's name. */
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+/**
+ * Whether `a` becomes `b` in at most two edits (Levenshtein: insert, delete, substitute a letter).
+ * Every cold start checks each variable of the environment against each setting, so only the band
+ * of the table within two of the diagonal is filled, and a row past two stops it: about 15 cells a
+ * pair instead of the whole table (the full table took several ms of a cold start).
+ */
+export function withinTwoEdits(a: string, b: string): boolean {
+  const n = b.length;
+  if (Math.abs(a.length - n) > 2) return false;
+  // Distances are capped at 3: past two, only "too far" matters. prev and row are rows i-1 and i.
+  let prev: number[] = [];
+  for (let j = 0; j <= n; j++) prev.push(Math.min(j, 3));
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    const row: number[] = new Array(n + 1).fill(3);
+    row[0] = Math.min(i, 3);
+    let least = row[0];
+    for (let j = Math.max(1, i - 2); j <= Math.min(n, i + 2); j++) {
+      const substitute = (prev[j - 1] ?? 3) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row[j] = Math.min((prev[j] ?? 3) + 1, (row[j - 1] ?? 3) + 1, substitute, 3);
+      least = Math.min(least, row[j] ?? 3);
     }
+    if (least > 2) return false;
     prev = row;
   }
-  return prev[b.length] ?? 0;
+  return (prev[n] ?? 3) <= 2;
 }

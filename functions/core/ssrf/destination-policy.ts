@@ -3,9 +3,19 @@ import ipaddr from "ipaddr.js";
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 type Cidr = [Address, number];
 
-const IPV4_COMPATIBLE = ipaddr.parseCIDR("::/96");
-const SIX_TO_FOUR = ipaddr.parseCIDR("2002::/16");
-const NAT64 = ipaddr.parseCIDR("64:ff9b::/96");
+/**
+ * The IPv6 ranges that carry an IPv4 address, parsed on the first IPv6 address checked: parsing
+ * them compiles ipaddr's IPv6 patterns, which a cold start need not pay before any such address.
+ */
+let carriers: { compatible: Cidr; sixToFour: Cidr; nat64: Cidr } | undefined;
+function carrierRanges() {
+  carriers ??= {
+    compatible: ipaddr.parseCIDR("::/96"),
+    sixToFour: ipaddr.parseCIDR("2002::/16"),
+    nat64: ipaddr.parseCIDR("64:ff9b::/96"),
+  };
+  return carriers;
+}
 
 /**
  * Which destination addresses deliveries may reach: globally routable unicast only, plus ranges
@@ -63,7 +73,8 @@ export function embeddedIpv4(addr: Address): ipaddr.IPv4 | undefined {
   const v6 = addr as ipaddr.IPv6;
   if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();
   const bytes = v6.toByteArray();
-  if (v6.match(NAT64) || v6.match(IPV4_COMPATIBLE)) return ipaddr.fromByteArray(bytes.slice(12, 16)) as ipaddr.IPv4;
-  if (v6.match(SIX_TO_FOUR)) return ipaddr.fromByteArray(bytes.slice(2, 6)) as ipaddr.IPv4;
+  const { compatible, sixToFour, nat64 } = carrierRanges();
+  if (v6.match(nat64) || v6.match(compatible)) return ipaddr.fromByteArray(bytes.slice(12, 16)) as ipaddr.IPv4;
+  if (v6.match(sixToFour)) return ipaddr.fromByteArray(bytes.slice(2, 6)) as ipaddr.IPv4;
   return undefined;
 }

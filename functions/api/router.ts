@@ -1,0 +1,86 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+
+/*
+ * The API's routing, in place of @middy/http-router, with its rules: a route's path matches with or
+ * without one trailing slash, `{name}` matches one segment and becomes event.pathParameters.name,
+ * routes without parameters are looked up first, the others tried in order. @middy/http-router
+ * reached @middy/util, which imports STATUS_CODES from node:http as an ES module; that builds a
+ * facade of every node:http export, whose lazy WebSocket export loads Node's bundled undici: about
+ * 12 ms of every API cold start (docs/performance.md), for one status text.
+ */
+
+type Answer = APIGatewayProxyStructuredResultV2 | Promise<APIGatewayProxyStructuredResultV2>;
+
+/** A route the router dispatches to: its method, its path (`/v1/endpoints/{id}`) and its handler. */
+export interface RouterEntry {
+  method: string;
+  path: string;
+  handler(event: APIGatewayProxyEventV2): Answer;
+}
+
+/** No route matches the request: the error answers read its statusCode (404), as they read @middy/http-router's. */
+export class RouteNotFoundError extends Error {
+  readonly statusCode = 404;
+  readonly status = 404;
+  readonly expose = true;
+
+  constructor(method: string, path: string) {
+    super("Route does not exist", { cause: { package: "hookrelay-router", data: { method, path } } });
+    this.name = "NotFoundError";
+  }
+}
+
+interface Pattern {
+  pattern: RegExp;
+  /** Slashes in the path: a request with another count cannot match (a cheap test before the pattern). */
+  slashes: number;
+  handler: RouterEntry["handler"];
+}
+
+/** The handler that dispatches an API Gateway (payload 2.0 or 1.0) event to the route its method and path match. */
+export function createRouter(routes: readonly RouterEntry[]): (event: APIGatewayProxyEventV2) => Answer {
+  const exact = new Map<string, RouterEntry["handler"]>();
+  const patterns = new Map<string, Pattern[]>();
+  for (const route of routes) {
+    const path = route.path !== "/" && route.path.endsWith("/") ? route.path.slice(0, -1) : route.path;
+    if (!path.includes("{")) {
+      exact.set(`${route.method} ${path}`, route.handler);
+      exact.set(`${route.method} ${path}/`, route.handler);
+      continue;
+    }
+    const source = path.replace(/[.+?^$()|[\]\\]/g, "\\$&").replace(/\/\{([^/{}]+)\}/g, "/(?<$1>[^/]+)");
+    if (source.includes("{") || source.includes("}")) throw new Error(`Invalid route path ${path}`);
+    const list = patterns.get(route.method) ?? [];
+    list.push({ pattern: new RegExp(`^${source}/?$`), slashes: slashesIn(path), handler: route.handler });
+    patterns.set(route.method, list);
+  }
+  return (event) => {
+    const { method, path } = methodAndPath(event);
+    if (!method) throw new Error("Unknown HTTP event format: missing HTTP method");
+    if (!path) throw new Error("Unknown HTTP event format: missing path");
+    const handler = exact.get(`${method} ${path}`);
+    if (handler) return handler(event);
+    const slashes = slashesIn(path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
+    for (const route of patterns.get(method) ?? []) {
+      if (route.slashes !== slashes) continue;
+      const match = route.pattern.exec(path);
+      if (!match) continue;
+      event.pathParameters = { ...match.groups, ...event.pathParameters };
+      return route.handler(event);
+    }
+    throw new RouteNotFoundError(method, path);
+  };
+}
+
+/** Payload 2.0 (HTTP APIs, function URLs) names them in requestContext.http; 1.0 at the top. */
+function methodAndPath(event: APIGatewayProxyEventV2): { method?: string; path?: string } {
+  if (event.version === "2.0") return { method: event.requestContext?.http?.method, path: event.requestContext?.http?.path };
+  const v1 = event as unknown as { httpMethod?: string; path?: string };
+  return { method: v1.httpMethod, path: v1.path };
+}
+
+function slashesIn(text: string): number {
+  let count = 0;
+  for (const c of text) if (c === "/") count++;
+  return count;
+}
