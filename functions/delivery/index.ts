@@ -44,6 +44,7 @@ export const handler = runtime.budget.wrap(
         requeue: runtime.requeue,
         recoveries: runtime.recoveries,
         clock: runtime.clock,
+        tenantStatus: runtime.tenantStatus,
       },
       onAttempt: runtime.log.attempt,
       onError: (message, error) =>

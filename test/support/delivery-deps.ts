@@ -55,6 +55,7 @@ export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
   const clock = new FakeClock();
   const policy = defaultTestPolicy(1_000);
   const tenants = new MemoryTenantStore();
+  const tenantStatus = new TenantStatusCache(tenants, clock, 30);
   return {
     endpoints,
     attempts,
@@ -66,12 +67,12 @@ export function deliveryDeps(retrySchedule: number[]): TestDeliveryDeps {
     health: new MemoryEndpointHealth(endpoints),
     rates: new MemoryRateCounter(),
     operational: new RecordingOperationalEvents(),
-    recovery: { attempts, events: new MemoryEventStore(), queue, requeue: queue, recoveries: new MemoryRecoveryStore(), clock },
+    recovery: { attempts, events: new MemoryEventStore(), queue, requeue: queue, recoveries: new MemoryRecoveryStore(), clock, tenantStatus },
     clock,
     retrySchedule,
     logRetentionDays: 30,
     tenants,
-    tenantStatus: new TenantStatusCache(tenants, clock, 30),
+    tenantStatus,
     lane: "fast",
     slowLane: new MemoryQueue(),
     policy: { ...policy, circuit: { ...policy.circuit, failureThreshold: 3, cooldownSeconds: 1, maxCooldownSeconds: 8 } },

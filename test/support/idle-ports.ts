@@ -42,6 +42,7 @@ export function idleDeliveryPorts(): Pick<
         stashed: async () => ({ items: [] }),
       },
       clock: { now: () => new Date(), random: Math.random },
+      tenantStatus: { statusOf: async () => ({ retentionDays: 30, deleted: false }), forget: () => undefined },
     },
   };
 }

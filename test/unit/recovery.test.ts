@@ -132,6 +132,20 @@ describe("recovery", () => {
     expect(await getRecovery(deps, "ep_1", recovery.id)).toMatchObject({ status: "completed", resent: 130, scanned: 260 });
   });
 
+  it("stops a step of a deleted tenant's recovery: nothing is sent, kept or advanced", async () => {
+    for (let i = 0; i < 3; i++) {
+      await deps.events.putNew([event(`evt_d${i}`)]);
+      await deps.attempts.record(attempt(`evt_d${i}`, 1, "exhausted", `2026-11-01T07:0${i}:00.000Z`));
+    }
+    const recovery = await startRecovery(deps, "ep_1", { since: "2026-11-01T00:00:00Z" });
+    const before = await getRecovery(deps, "ep_1", recovery.id);
+    deps.tenantStatus = { statusOf: async () => ({ retentionDays: 30, deleted: true }), forget: () => undefined };
+    await drain();
+    expect(deps.queue.sent).toEqual([]);
+    expect(deps.queue.requeued).toEqual([]);
+    expect(await getRecovery(deps, "ep_1", recovery.id)).toEqual(before);
+  });
+
   it("applies a redelivered step once, and queues the step after it if that was lost", async () => {
     for (let i = 0; i < 120; i++) {
       await deps.events.putNew([event(`evt_p${i}`)]);

@@ -30,6 +30,8 @@ export class DynamoTenantEraser implements TenantEraser {
   readonly steps = TENANT_ERASE_STEPS;
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
+  /** Endpoints this eraser has looked at for leftovers: an endpoint named by many events is looked at once. */
+  private readonly erasedEndpoints = new Set<string>();
 
   constructor(client: DynamoDBDocumentClient, table: string) {
     this.client = client;
@@ -63,8 +65,11 @@ export class DynamoTenantEraser implements TenantEraser {
         Limit: 25,
       });
       if (listed.length === 0) continue;
-      // An event in the table's list goes itself; the rest of it (lookup item, attempts) is in its id's partition.
-      const mine: Key[] = list.index === undefined ? listed.map(keyOf) : [];
+      // A deleted endpoint is on no list the endpoints step reads: its partitions go with the events that name it.
+      const removedWithEndpoints = await this.deletedEndpointsOf(listed);
+      // An event in the table's list goes itself, last: it is what finds the rest of it (lookup item,
+      // attempts, in its id's partition), so a run cut off between batches leaves nothing unfound.
+      const mine: Key[] = [];
       for (const id of new Set(listed.map((e) => String(e.id)))) {
         const partition = await this.query(
           { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.eventPartition(id) } },
@@ -75,8 +80,9 @@ export class DynamoTenantEraser implements TenantEraser {
         // Its scheduled message, if it had one (deleting a key that is not there is a no-op).
         mine.push(keys.scheduled(tenantId, id));
       }
+      if (list.index === undefined) mine.push(...listed.map(keyOf));
       await this.remove(mine);
-      return { removed: mine.length, cursor: String(i), done: false };
+      return { removed: removedWithEndpoints + mine.length, cursor: String(i), done: false };
     }
     return { removed: 0, done: true };
   }
@@ -91,6 +97,21 @@ export class DynamoTenantEraser implements TenantEraser {
     });
     if (!endpoint) return { removed: 0, done: true };
     const id = String(endpoint.id);
+    const found = await this.endpointItems(id);
+    if (found.length === 0) {
+      await this.remove([keys.endpoint(id)]);
+      return { removed: 1, done: false };
+    }
+    await this.remove(found);
+    return { removed: found.length, done: false };
+  }
+
+  /**
+   * Up to about a page of an endpoint's items other than the endpoint item: its gsi1 attempt copies,
+   * attempt list items (each after the attempts it names, which it alone finds once the events step
+   * has passed their event), recoveries, rate windows, feed counter and slots and poll leases.
+   */
+  private async endpointItems(id: string): Promise<Key[]> {
     const found: Key[] = [];
     const attemptLists = [
       ...Array.from({ length: ATTEMPT_SHARDS }, (_, s) => keys.endpointAttempts(id, s)),
@@ -117,17 +138,39 @@ export class DynamoTenantEraser implements TenantEraser {
     for (const pk of partitions) {
       if (found.length >= PAGE) break;
       const items = await this.query({ KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, Limit: PAGE }, true);
-      // The endpoint item goes last: it is what lists the endpoint as the tenant's.
-      found.push(...items.filter((item) => item.sk !== keys.endpoint(id).sk).map(keyOf));
-      // A list item names its attempts: one recorded after the events step passed its event goes with it.
       if (pk.includes("#AL#")) found.push(...items.flatMap((item) => summariesOf(item as never).map(attemptItemKey)));
+      // The endpoint item goes last (endpoints step): it is what lists the endpoint as the tenant's.
+      found.push(...items.filter((item) => item.sk !== keys.endpoint(id).sk).map(keyOf));
     }
-    if (found.length === 0) {
-      await this.remove([keys.endpoint(id)]);
-      return { removed: 1, done: false };
+    return found;
+  }
+
+  /**
+   * Removes every item of each endpoint the listed events name whose endpoint item is gone (deleted
+   * before the tenant): its list items, feed and recoveries outlive it until their TTL, and no list
+   * the endpoints step reads finds them. Returns how many items went.
+   */
+  private async deletedEndpointsOf(listed: Item[]): Promise<number> {
+    const named = [...new Set(listed.flatMap((e) => (Array.isArray(e.endpointIds) ? e.endpointIds.map(String) : [])))];
+    let removed = 0;
+    for (const id of named) {
+      if (this.erasedEndpoints.has(id)) continue;
+      const [live] = await this.query(
+        {
+          KeyConditionExpression: "pk = :pk AND sk = :sk",
+          ExpressionAttributeValues: { ":pk": keys.endpoint(id).pk, ":sk": keys.endpoint(id).sk },
+        },
+        true,
+      );
+      if (!live) {
+        for (let page = await this.endpointItems(id); page.length > 0; page = await this.endpointItems(id)) {
+          await this.remove(page);
+          removed += page.length;
+        }
+      }
+      this.erasedEndpoints.add(id);
     }
-    await this.remove(found);
-    return { removed: found.length, done: false };
+    return removed;
   }
 
   /** The tenant's API keys, from the list of every key (filtered by tenant); the cursor is where the list was left. */

@@ -19,6 +19,8 @@ export interface RecoveryStepDeps {
   requeue: Requeue;
   recoveries: Pick<RecoveryStore, "get" | "advance" | "stash" | "stashed">;
   clock: Clock;
+  /** A deleted tenant's recovery stops: nothing of it is written again (docs/lifecycle.md). */
+  tenantStatus: TenantStatusReader;
 }
 
 /** What the API needs to start and show recoveries. */
@@ -107,6 +109,7 @@ export async function getRecovery(deps: RecoveryDeps, endpointId: string, id: st
 export async function runRecoveryStep(deps: RecoveryStepDeps, task: RecoveryTask): Promise<void> {
   const recovery = await deps.recoveries.get(task.endpointId, task.recoveryId);
   if (!recovery || recovery.status !== "running") return;
+  if ((await deps.tenantStatus.statusOf(recovery.tenantId)).deleted) return;
   const step = task.step ?? 0;
   const applied = recovery.steps ?? 0;
   if (step < applied) {
