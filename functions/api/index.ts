@@ -2,7 +2,6 @@ import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
 import { DynamoEventTypeStore } from "../adapters/dynamo/dynamo-event-type-store.ts";
 import { DynamoSvixMemo } from "../adapters/dynamo/dynamo-svix-memo.ts";
 import { TENANT_ERASE_STEPS } from "../adapters/dynamo/dynamo-tenant-eraser.ts";
-import { DynamoTenantStore } from "../adapters/dynamo/dynamo-tenant-store.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
 import { realSleep } from "../adapters/lambda/persistent-call.ts";
 import { JsonSchemaCompiler } from "../adapters/schemas/json-schemas.ts";

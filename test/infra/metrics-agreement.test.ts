@@ -16,15 +16,7 @@ import { createSweeperHandler } from "../../functions/sweeper/handler.ts";
 import { SERVICE_NAMES } from "../../lib/dispatcher-monitoring.ts";
 import { deliveryDeps } from "../support/delivery-deps.ts";
 import { captureEmf, keyOf, type MetricKey, metricsOfEmfLine, metricsReadByTemplate, sqsEvent } from "../support/emf.ts";
-import {
-  deadLetterDeps,
-  endpointFixture,
-  FakeClock,
-  MemoryAttemptLog,
-  MemoryRecoveryStore,
-  memoryIntakeDeps,
-  RecordingOperationalEvents,
-} from "../support/fakes.ts";
+import { deadLetterDeps, endpointFixture, MemoryAttemptLog, memoryIntakeDeps } from "../support/fakes.ts";
 import { noDeletions } from "../support/memory-tenant-eraser.ts";
 import { type Resource, SYNTH_TIMEOUT_MS } from "./helpers.ts";
 import { alarmedStack } from "./synthesized.ts";

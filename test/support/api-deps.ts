@@ -5,7 +5,7 @@ import { MemoryApiKeyStore, MemoryAttemptLog, MemoryRecoveryStore, memoryIntakeD
 import { MemoryFeed } from "./memory-feed.ts";
 import { MemoryPollLeases } from "./memory-poll-leases.ts";
 import { type ErasableStores, MemoryTenantEraser } from "./memory-tenant-eraser.ts";
-import { MemorySvixMemo, MemoryTenantStore } from "./memory-tenants.ts";
+import { MemorySvixMemo } from "./memory-tenants.ts";
 
 /** The API's ports, each an in-memory fake a test can inspect, at the configuration's defaults; spread and override. */
 export function memoryApiDeps() {

@@ -15,7 +15,6 @@ import { PORTAL_PATH } from "../console-page.ts";
 import { origin } from "../portal-routes.ts";
 import { query } from "../request.ts";
 import { empty, json } from "../response.ts";
-import { NotImplementedError } from "./svix-errors.ts";
 import { appOf, idempotent, refuseFilters, svixBody } from "./svix-request.ts";
 import type { SvixRoute } from "./svix-route.ts";
 

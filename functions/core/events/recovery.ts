@@ -3,7 +3,15 @@ import { canSee } from "../access/principal.ts";
 import { type Clock, expiresAt } from "../kernel/clock.ts";
 import { ApiError, DependencyError, invalidFields } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
-import type { AttemptRecord, AttemptSummary, DeliveryMessage, Endpoint, EventRecord, RecoveryRecord, StashedDelivery } from "../kernel/model.ts";
+import type {
+  AttemptRecord,
+  AttemptSummary,
+  DeliveryMessage,
+  Endpoint,
+  EventRecord,
+  RecoveryRecord,
+  StashedDelivery,
+} from "../kernel/model.ts";
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore, RecoveryStore, Requeue } from "../kernel/ports.ts";
 import { deliveryMessage, type RecoveryTask, recoveryTask, serializeMessage } from "../kernel/queue-message.ts";
 import type { TenantStatusReader } from "../lifecycle/retention.ts";
