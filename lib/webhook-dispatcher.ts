@@ -4,15 +4,11 @@
  * key in Secrets Manager, alarms and a dashboard. Construct ids are a contract: never rename them.
  */
 
-import { Duration } from "aws-cdk-lib";
 import type * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
-import * as events from "aws-cdk-lib/aws-events";
-import * as eventTargets from "aws-cdk-lib/aws-events-targets";
 import type * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
@@ -21,12 +17,11 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { settingsEnvironment } from "../functions/core/config/config.ts";
 import { acknowledgeFindings } from "./acknowledged-findings.ts";
-import { grantChangeVisibility, grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
+import { grantReadSecret, grantSend, grantTable } from "./dispatcher-access.ts";
 import { DispatcherDestinations } from "./dispatcher-destinations.ts";
 import { addFrontDoor } from "./dispatcher-front-door.ts";
 import {
   API_FUNCTION_TIMEOUT,
-  DEAD_LETTER_FUNCTION_TIMEOUT,
   DEFAULT_SOURCE_MAPS,
   DispatcherFunction,
   FUNCTION_ENTRIES,
@@ -38,6 +33,7 @@ import { addOrderedQueues, wireOrdering } from "./dispatcher-ordering.ts";
 import type { WebhookDispatcherProps } from "./dispatcher-props.ts";
 import { addStorage } from "./dispatcher-storage.ts";
 import { addWebSocketPush, PUSH_STREAM_VIEW } from "./dispatcher-websocket.ts";
+import { addWorkers } from "./dispatcher-workers.ts";
 import { fairQueuesValue } from "./fair-queues.ts";
 import { resolveSettings } from "./resolved-settings.ts";
 
@@ -45,9 +41,6 @@ export { ACCESS_LOG_FIELDS } from "./access-log.ts";
 export type { DispatcherMetricOptions } from "./dispatcher-metrics.ts";
 export { ALARMS_UNHEARD_WARNING, everyAlarm, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 export { DEFAULT_RETRY_SCHEDULE, type WebhookDispatcherProps, WebhookDispatcherPropsError } from "./dispatcher-props.ts";
-
-/** One sweep lists at most 100 half-sent events and sends their messages: a minute is plenty. */
-const SWEEPER_FUNCTION_TIMEOUT = Duration.minutes(1);
 
 /** A serverless webhook dispatcher with secure, observable defaults. */
 export class WebhookDispatcher extends WebhookDispatcherBase {
@@ -103,7 +96,7 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
   constructor(scope: Construct, id: string, props: WebhookDispatcherProps = {}) {
     super(scope, id);
     const settings = resolveSettings(props);
-    const { queue, removalPolicy, encryptionKey } = settings;
+    const { removalPolicy, encryptionKey } = settings;
     // Made first: with an imported key it refuses the props before anything is bundled.
     const emailTopic = !props.alarmTopic && props.alarmEmail ? createAlarmTopic(this, props.alarmEmail, encryptionKey) : undefined;
 
@@ -167,83 +160,11 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
     grantSend(api.role, this.deadLetterQueue, "DeadLetterUnsendable");
     grantReadSecret(api.role, this.adminKeySecret);
 
-    const delivery = new DispatcherFunction(this, "Delivery", {
-      ...common,
-      entry: FUNCTION_ENTRIES.delivery,
-      description: "Webhook dispatcher: signs and delivers webhooks, schedules retries",
-      memorySize: settings.deliveryMemorySize,
-      timeout: Duration.seconds(queue.deliveryFunctionTimeoutSeconds),
-      environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.delivery },
-    });
-    this.deliveryFunction = delivery.function;
-    // UpdateItem: endpoint health transitions and rate windows; PutItem also records operational events and recoveries.
-    grantTable(delivery.role, this.table, ["GetItem", "PutItem", "UpdateItem", "Query", "BatchGetItem"], indexNames);
-    grantChangeVisibility(delivery.role, this.deliveryQueue, this.slowQueue);
-    grantSend(delivery.role, this.deadLetterQueue, "DeadLetterExhausted");
-    // Waiting copies (circuit open, rate limit), recovery steps and operational events go back to the delivery queue.
-    grantSend(delivery.role, this.deliveryQueue, "RequeueDeliveries");
-    // Forwards and hand-overs to the slow lane, and the slow lane's own retries and waiting copies.
-    grantSend(delivery.role, this.slowQueue, "SendToSlowLane");
-    // Two event sources, each with its own maxConcurrency: slow endpoints' batches never take the fast lane's invocations.
-    for (const [lane, maxConcurrency] of [
-      [this.deliveryQueue, settings.maxConcurrency],
-      [this.slowQueue, settings.slowLaneMaxConcurrency],
-    ] as const) {
-      this.deliveryFunction.addEventSource(
-        new SqsEventSource(lane, {
-          batchSize: settings.batchSize,
-          maxBatchingWindow: settings.maxBatchingWindow,
-          maxConcurrency,
-          reportBatchItemFailures: true,
-        }),
-      );
-    }
-
-    const deadLetter = new DispatcherFunction(this, "DeadLetter", {
-      ...common,
-      entry: FUNCTION_ENTRIES.deadLetter,
-      description: "Webhook dispatcher: marks dead-lettered deliveries exhausted",
-      memorySize: settings.deadLetterMemorySize,
-      timeout: DEAD_LETTER_FUNCTION_TIMEOUT,
-      environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.deadLetter },
-    });
-    this.deadLetterFunction = deadLetter.function;
-    // BatchGetItem, UpdateItem and the send: delivery.exhausted operational events go through intake.
-    grantTable(deadLetter.role, this.table, ["Query", "PutItem", "UpdateItem", "BatchGetItem"], indexNames);
-    grantSend(deadLetter.role, this.deliveryQueue, "EmitOperationalEvents");
-    grantSend(deadLetter.role, this.deadLetterQueue, "DeadLetterUnsendable");
-    this.deadLetterFunction.addEventSource(new SqsEventSource(this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true }));
-
-    const sweeper = new DispatcherFunction(this, "Sweeper", {
-      ...common,
-      entry: FUNCTION_ENTRIES.sweeper,
-      description: "Webhook dispatcher: finishes events whose intake failed midway",
-      memorySize: settings.deadLetterMemorySize,
-      timeout: SWEEPER_FUNCTION_TIMEOUT,
-      environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.sweeper },
-    });
-    this.sweeperFunction = sweeper.function;
-    // BatchGetItem: the scheduler reads a held message's event before moving it (docs/scheduling.md).
-    // PutItem and BatchWriteItem: tenant deletions' progress and the removal of the tenant's items (docs/lifecycle.md).
-    grantTable(sweeper.role, this.table, ["Query", "UpdateItem", "BatchGetItem", "PutItem", "BatchWriteItem"], indexNames);
-    grantSend(sweeper.role, this.deliveryQueue, "FinishIntake");
-    grantSend(sweeper.role, this.deadLetterQueue, "DeadLetterUnsendable");
-    new events.Rule(this, "SweepSchedule", {
-      description: "Runs the webhook dispatcher's sweeper",
-      schedule: events.Schedule.rate(Duration.minutes(5)),
-      targets: [new eventTargets.LambdaFunction(this.sweeperFunction, { retryAttempts: 2 })],
-    });
-    // The scheduler: every minute, held scheduled messages due within SCHEDULE_LEAD_SECONDS go to the queue.
-    new events.Rule(this, "ScheduledDeliverySchedule", {
-      description: "Moves the webhook dispatcher's held scheduled messages to the delivery queue as they fall due",
-      schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [
-        new eventTargets.LambdaFunction(this.sweeperFunction, {
-          event: events.RuleTargetInput.fromObject({ job: "scheduled" }),
-          retryAttempts: 2,
-        }),
-      ],
-    });
+    ({
+      deliveryFunction: this.deliveryFunction,
+      deadLetterFunction: this.deadLetterFunction,
+      sweeperFunction: this.sweeperFunction,
+    } = addWorkers(this, { common, environment, settings, storage }));
 
     const door = addFrontDoor(this, {
       apiFunction: this.apiFunction,

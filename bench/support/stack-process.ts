@@ -10,7 +10,8 @@ import { GetQueueAttributesCommand, PurgeQueueCommand } from "@aws-sdk/client-sq
 import type { SQSEvent } from "aws-lambda";
 import { createSqsClient } from "../../functions/adapters/lambda/aws-clients.ts";
 import { RESOURCE_NAMES } from "../../lib/resource-settings.ts";
-import { type Handler, startLocalStack } from "../../local/stack.ts";
+import { startLocalStack } from "../../local/stack.ts";
+import type { Handler } from "../../local/stack-options.ts";
 import { caller, invokeAs, tagCallers } from "./caller.ts";
 import { forkChild, serveParent } from "./child.ts";
 import { type Counts, type KeyWrites, startCountingProxy } from "./counting-proxy.ts";

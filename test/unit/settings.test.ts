@@ -179,7 +179,11 @@ describe("the Configuration table of docs/configuration.md", () => {
 });
 
 describe("the props' documentation", () => {
-  const source = readFileSync(join(import.meta.dirname, "..", "..", "lib", "dispatcher-props.ts"), "utf8");
+  const lib = join(import.meta.dirname, "..", "..", "lib");
+  const main = readFileSync(join(lib, "dispatcher-props.ts"), "utf8");
+  // The props interface extends the groups of props declared beside it (delivery, feed, alarms).
+  const parts = [...main.matchAll(/from "\.\/([\w-]+-props\.ts)"/g)].map((m) => readFileSync(join(lib, m[1] as string), "utf8"));
+  const source = [main, ...parts].join("\n");
   /** The `@default` line of a prop's TSDoc. */
   const documentedDefault = (prop: string) => {
     const doc = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*readonly ${prop}\\?:`).exec(source)?.[1] ?? "";

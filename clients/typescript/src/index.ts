@@ -1,77 +1,50 @@
 import createFetchClient, { type Client } from "openapi-fetch";
-import { Webhook } from "standardwebhooks";
+import type { ClientOptions } from "./client-options.ts";
+import { emitWithRetries } from "./emit-retries.ts";
 import { HookrelayError } from "./errors.ts";
+import { type FeedQuery, feedUrlOf, followFeed, pause } from "./feed-reading.ts";
 import { Paginated } from "./paginated.ts";
 import { followPush } from "./push.ts";
 import type { components, operations, paths } from "./schema.ts";
+import type {
+  AcceptedEvent,
+  ApiKey,
+  Attempt,
+  BatchResult,
+  CreateAwsEndpoint,
+  CreatedApiKey,
+  CreatedEndpoint,
+  CreateEndpoint,
+  CreateEventType,
+  CreatePollingEndpoint,
+  DestinationAccessInfo,
+  EmitEvent,
+  Endpoint,
+  EndpointStats,
+  EventTypeDefinition,
+  EventView,
+  FeedItem,
+  FeedPage,
+  OrderedLine,
+  Recovery,
+  ReplayResult,
+  ScheduledMessage,
+  Secret,
+  UpdateEndpoint,
+  UpdateEventType,
+} from "./types.ts";
+import { unwrap } from "./unwrap.ts";
+
+type Schemas = components["schemas"];
 
 export { type ErrorCode, type ErrorDetail, HookrelayError } from "./errors.ts";
 export { type Page, Paginated } from "./paginated.ts";
 
 export type { components, operations, paths };
+export type { ClientOptions } from "./client-options.ts";
 export { PushClosedError } from "./push.ts";
-
-type Schemas = components["schemas"];
-export type Endpoint = Schemas["Endpoint"];
-export type CreatedEndpoint = Schemas["CreatedEndpoint"];
-export type CreateEndpoint = Schemas["CreateEndpoint"];
-export type CreatePollingEndpoint = Schemas["CreatePollingEndpoint"];
-/** The create bodies of the AWS destinations (docs/destinations.md). */
-export type CreateAwsEndpoint =
-  | Schemas["CreateSqsEndpoint"]
-  | Schemas["CreateSnsEndpoint"]
-  | Schemas["CreateEventBridgeEndpoint"]
-  | Schemas["CreateKinesisEndpoint"]
-  | Schemas["CreateS3Endpoint"];
-export type DestinationAccessInfo = Schemas["DestinationAccessInfo"];
-export type FeedItem = Schemas["FeedItem"];
-export type FeedPage = Schemas["FeedPage"];
-export type UpdateEndpoint = Schemas["UpdateEndpoint"];
-export type Secret = Schemas["Secret"];
-export type Recovery = Schemas["Recovery"];
-export type ReplayResult = Schemas["ReplayResult"];
-export type Attempt = Schemas["Attempt"];
-export type EmitEvent = Schemas["EmitEvent"];
-export type AcceptedEvent = Schemas["AcceptedEvent"];
-export type EventView = Schemas["EventView"];
-export type ScheduledMessage = Schemas["ScheduledMessage"];
-export type EndpointStats = Schemas["EndpointStats"];
-export type OrderedLine = Schemas["OrderedLine"];
-export type BatchResult = Schemas["BatchResult"];
-export type ApiKey = Schemas["ApiKey"];
-export type CreatedApiKey = Schemas["CreatedApiKey"];
-export type EventTypeDefinition = Schemas["EventTypeDefinition"];
-export type CreateEventType = Schemas["CreateEventType"];
-export type UpdateEventType = Schemas["UpdateEventType"];
-export type ErrorBody = Schemas["Error"];
-
-export interface ClientOptions {
-  /** Where the API is, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com` or `http://127.0.0.1:3000`. */
-  baseUrl: string;
-  /** The admin key or a tenant key (`hrk_…`). */
-  apiKey: string;
-  /** How often `emit` repeats a call that failed on our side (503 or no answer), with the same idempotency key. Default 2. */
-  emitRetries?: number;
-  /** Longest wait between those repeats, in ms (the API's Retry-After is honoured up to this). Default 10000. */
-  maxRetryDelayMs?: number;
-  /**
-   * Where `readFeed` and `feed` send their long polls, when not to `baseUrl`: the stack's `FeedUrl`
-   * output, or `feedUrl` of GET /v1/health. Unset, the client finds it on the API's first
-   * `400 use_feed_url` (a deployment with `frontDoor: "function-url"`) and keeps it.
-   */
-  feedUrl?: string;
-  /** A fetch to use instead of the global one. */
-  fetch?: (request: Request) => Promise<Response>;
-}
-
-type Result<T> = { data?: T; error?: unknown; response: Response };
-
-/** The answer's body on 2xx; a HookrelayError otherwise. */
-async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
-  const { data, error, response } = await call;
-  if (!response.ok) throw new HookrelayError(response.status, error, response.headers.get("retry-after"));
-  return data as T;
-}
+export type * from "./types.ts";
+export { verify } from "./verify.ts";
 
 /** A client of the hookrelay API: auth, the error shape, idempotent emits and paged lists. */
 export class HookrelayClient {
@@ -198,20 +171,7 @@ export class HookrelayClient {
     id: string,
     options: { cursor?: string; limit?: number; wait?: number; signal?: AbortSignal; onCursor?: (cursor: string) => void } = {},
   ): AsyncGenerator<FeedItem> {
-    let cursor = options.cursor;
-    while (!options.signal?.aborted) {
-      let page: FeedPage;
-      try {
-        page = await this.feedRead(id, { cursor, limit: options.limit, wait: options.wait ?? 20 }, options.signal);
-      } catch (error) {
-        if (!(error instanceof HookrelayError && error.code === "too_many_polls")) throw error;
-        await pause((error.retryAfterSeconds ?? 1) * 1000, options.signal);
-        continue;
-      }
-      yield* page.items;
-      cursor = page.cursor;
-      options.onCursor?.(cursor);
-    }
+    yield* followFeed((query, signal) => this.feedRead(id, query, signal), options);
   }
 
   /**
@@ -251,24 +211,7 @@ export class HookrelayClient {
    */
   async emit(event: EmitEvent, options: { idempotencyKey?: string } = {}): Promise<AcceptedEvent & { replayed: boolean }> {
     const key = options.idempotencyKey ?? globalThis.crypto.randomUUID();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const { data, error, response } = await this.raw.POST("/v1/events", {
-          body: event,
-          params: { header: { "idempotency-key": key } },
-        });
-        if (response.ok && data) return { ...data, replayed: response.headers.get("idempotent-replayed") === "true" };
-        throw new HookrelayError(response.status, error, response.headers.get("retry-after"));
-      } catch (failure) {
-        const ours = !(failure instanceof HookrelayError) || failure.status === 503;
-        if (!ours || attempt >= this.emitRetries) throw failure;
-        const asked =
-          failure instanceof HookrelayError && failure.retryAfterSeconds !== undefined
-            ? failure.retryAfterSeconds * 1000
-            : 2 ** attempt * 250;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(asked, this.maxRetryDelayMs)));
-      }
-    }
+    return emitWithRetries(this.raw, event, key, { emitRetries: this.emitRetries, maxRetryDelayMs: this.maxRetryDelayMs });
   }
 
   /** POST /v1/events/batch: one result per event, in order (give each an `id` to make it idempotent). */
@@ -357,38 +300,4 @@ export class HookrelayClient {
   sendExample(id: string, eventType: string) {
     return unwrap(this.raw.POST("/v1/endpoints/{id}/send-example", { params: { path: { id } }, body: { eventType } }));
   }
-}
-
-type FeedQuery = { cursor?: string; limit?: number; wait?: number };
-
-/** The feed URL a `400 use_feed_url` names, if any. */
-function feedUrlOf(error: HookrelayError): string | undefined {
-  const url = error.details?.find((d) => d.path === "wait")?.feedUrl;
-  return typeof url === "string" && /^https?:\/\//.test(url) ? url : undefined;
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
-/**
- * For receivers: checks a webhook's Standard Webhooks signature and timestamp with the endpoint's
- * `whsec_` secret, and returns its parsed payload; throws when it does not verify. `body` must be the
- * raw request body, exactly as received.
- */
-export function verify(body: string, headers: Headers | Record<string, string | string[] | undefined>, secret: string): unknown {
-  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
-  const flat = Object.fromEntries(
-    entries.filter(([, value]) => value !== undefined).map(([name, value]) => [name.toLowerCase(), String(value)]),
-  );
-  return new Webhook(secret).verify(body, flat);
 }

@@ -14,6 +14,7 @@ export { ErrorBody } from "./error-body.ts";
  * (test/integration/contract.test.ts) fails on a field the document does not show.
  */
 
+export * from "./event-type-shapes.ts";
 export * from "./feed-shapes.ts";
 export * from "./ordering-shapes.ts";
 export { MESSAGE_ID } from "./shape-parts.ts";
@@ -250,29 +251,6 @@ export const CreatedApiKey = v.strictObject({
   key: v.pipe(v.string(), v.description("The key itself, shown once: send it as Authorization: Bearer <key>")),
 });
 
-export const EventType = v.strictObject({
-  name: v.string(),
-  description: v.string(),
-  schema: v.pipe(
-    v.nullable(v.record(v.string(), v.unknown())),
-    v.description("The JSON Schema (draft 2020-12) every payload of the type must match; null: any payload"),
-  ),
-  examples: v.pipe(v.array(v.unknown()), v.description("Example payloads; the first is what send-example sends")),
-  archived: v.pipe(v.boolean(), v.description("An archived type is refused at emit")),
-  createdAt: TIMESTAMP,
-  updatedAt: TIMESTAMP,
-});
-
-/** A stored type whose schema registration now refuses (`GET /v1/schema-check`). */
-export const RefusedSchema = v.strictObject({
-  name: v.string(),
-  updatedAt: TIMESTAMP,
-  issues: v.pipe(
-    v.array(v.strictObject({ path: v.string(), message: v.string() })),
-    v.description("What registration refuses, as places in the type (`schema.properties.sku.pattern`)"),
-  ),
-});
-
 export const PortalSession = v.strictObject({
   url: v.pipe(v.string(), v.description("The portal page, the token in its fragment: embed it in an iframe or link to it")),
   token: v.pipe(v.string(), v.description("The session token, for `Authorization: Portal <token>`")),
@@ -292,12 +270,3 @@ export const BatchResult = v.strictObject({
 export function pageOf<S extends v.GenericSchema>(item: S) {
   return v.strictObject({ items: v.array(item), nextCursor: v.nullable(v.string()) });
 }
-
-export const SentExample = v.strictObject({
-  eventId: ID,
-  messageId: MESSAGE_ID,
-  endpointId: ID,
-  type: v.string(),
-  payload: v.pipe(v.unknown(), v.description("The payload sent, signed, to the endpoint")),
-  source: v.pipe(v.picklist(["stored", "generated"]), v.description("The type's first example, or one built from its schema")),
-});

@@ -3,10 +3,12 @@
  * validation and environment (lib/function-settings.ts) and the table in docs/configuration.md
  * (`npm run docs:settings`) all derive from it, so a default or a range has this one home. Adding a
  * setting is one entry here; a construct prop for it is the entry's `prop` plus the prop's
- * declaration in lib/dispatcher-props.ts. It imports only its own types, so anything may read it.
+ * declaration in lib/dispatcher-props.ts or the props file of its group beside it. It imports only
+ * its own types, so anything may read it.
  */
 
 import { DESTINATION_SETTINGS } from "./destination-settings.ts";
+import { ENDPOINT_HEALTH_SETTINGS } from "./endpoint-health-settings.ts";
 import { LANE_SETTINGS } from "./lane-settings.ts";
 import { PUSH_SETTINGS } from "./push-settings.ts";
 import { SCHEDULE_SETTINGS } from "./schedule-settings.ts";
@@ -149,60 +151,7 @@ export const SETTINGS = {
     unit: "s",
     meaning: "how long a half-sent event waits for its caller's retry before the sweeper sends the rest",
   },
-  slowDownDelaySeconds: {
-    kind: "whole",
-    env: "SLOW_DOWN_DELAY_SECONDS",
-    prop: "slowDownDelay",
-    duration: true,
-    default: 60,
-    min: 0,
-    max: 3600,
-    unit: "s",
-    meaning: "the least wait after 429, 502, 503 or 504",
-  },
-  endpointDisableAfterHours: {
-    kind: "whole",
-    env: "ENDPOINT_DISABLE_AFTER_HOURS",
-    prop: "endpointDisableAfterHours",
-    default: 120,
-    min: 0,
-    max: 24 * 365,
-    unit: "h",
-    meaning: "an endpoint failing this long is disabled when a delivery to it is exhausted (0: at its first exhausted delivery)",
-  },
-  circuitFailureThreshold: {
-    kind: "whole",
-    env: "CIRCUIT_FAILURE_THRESHOLD",
-    prop: "circuitFailureThreshold",
-    default: 5,
-    min: 1,
-    max: 100,
-    unit: "count",
-    meaning: "consecutive failed attempts that open an endpoint's circuit",
-  },
-  circuitCooldownSeconds: {
-    kind: "whole",
-    env: "CIRCUIT_COOLDOWN_SECONDS",
-    prop: "circuitCooldown",
-    duration: true,
-    default: 60,
-    min: 1,
-    max: 43_200,
-    unit: "s",
-    meaning: "the first cool-down of an open circuit; it doubles after each failed probe",
-  },
-  circuitMaxCooldownSeconds: {
-    kind: "whole",
-    env: "CIRCUIT_MAX_COOLDOWN_SECONDS",
-    prop: "circuitMaxCooldown",
-    duration: true,
-    default: 3600,
-    min: 1,
-    max: 43_200,
-    unit: "s",
-    atLeast: "circuitCooldownSeconds",
-    meaning: "the cap of the cool-down's doubling",
-  },
+  ...ENDPOINT_HEALTH_SETTINGS,
   ...LANE_SETTINGS,
   ...DESTINATION_SETTINGS,
   adminApiKey: {
