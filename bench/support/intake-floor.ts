@@ -9,6 +9,7 @@ import { SqsDeliveryQueue } from "../../functions/adapters/sqs/sqs-delivery-queu
 import { CachedApiKeyStore } from "../../functions/core/access/api-key-cache.ts";
 import { parseConfig } from "../../functions/core/config/config.ts";
 import { systemClock } from "../../functions/core/kernel/clock.ts";
+import { newId } from "../../functions/core/kernel/ids.ts";
 import type { EventRecord } from "../../functions/core/kernel/model.ts";
 import { deliveryMessage } from "../../functions/core/kernel/queue-message.ts";
 import { closeServer, listenOnLoopback } from "../../local/loopback.ts";
@@ -32,7 +33,6 @@ export async function startIntakeFloor(tableName: string) {
   const endpoints = new DynamoEndpointStore(doc, tableName);
   const events = new DynamoEventStore(doc, tableName);
   const queue = new SqsDeliveryQueue(sqs, queueUrl, queueUrl, parseConfig(process.env).fairQueues);
-  let n = 0;
   const accept = async (authorization: string | undefined, text: string) => {
     const event = JSON.parse(text) as { type: string; payload: unknown };
     const presented = (authorization ?? "").slice("Bearer ".length);
@@ -44,7 +44,8 @@ export async function startIntakeFloor(tableName: string) {
     if (!key || stored.length !== hash.length || !timingSafeEqual(stored, hash)) return 401;
     const subscriptions = await endpoints.subscriptionsOf(key.tenantId);
     const now = Date.now();
-    const id = `evt_intakefloor${process.pid}x${++n}`;
+    // A time-ordered id, as intake makes: its key follows from it, with no lookup item to write.
+    const id = newId("evt", now);
     const record: EventRecord = {
       id,
       tenantId: key.tenantId,
