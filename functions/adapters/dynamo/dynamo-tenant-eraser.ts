@@ -26,6 +26,9 @@ export const TENANT_ERASE_STEPS = ["events", "endpoints", "keys", "scheduled", "
  * deletion item (the tombstone) stays. Plain deletes (BatchWriteItem): no transactions, so the same
  * code runs on the local emulator.
  */
+/** Endpoints an eraser remembers having looked at; past it, one may be looked at again (a Query that finds nothing). */
+const MAX_REMEMBERED_ENDPOINTS = 10_000;
+
 export class DynamoTenantEraser implements TenantEraser {
   readonly steps = TENANT_ERASE_STEPS;
   private readonly client: DynamoDBDocumentClient;
@@ -168,6 +171,8 @@ export class DynamoTenantEraser implements TenantEraser {
           removed += page.length;
         }
       }
+      // A container erases many tenants over its life: the memory of what it looked at stays bounded.
+      if (this.erasedEndpoints.size >= MAX_REMEMBERED_ENDPOINTS) this.erasedEndpoints.clear();
       this.erasedEndpoints.add(id);
     }
     return removed;
