@@ -68,7 +68,8 @@ async function expectFreeAgain(dataDir: string): Promise<void> {
 /** Runs `npm start` expecting it to fail, and returns its exit code and the lines it wrote to stderr. */
 async function failedStart(env: Record<string, string>, args: string[] = ["--in-memory", "--quiet"]) {
   const started = startProcess({ args, env, npm: true });
-  const code = await started.exited;
+  // Its last words may arrive after it exited: read to the end of its streams.
+  const code = await started.closed;
   return {
     code,
     lines: started

@@ -14,6 +14,8 @@ export interface StartedProcess {
   stderr: () => string;
   /** Resolves with the exit code (null if a signal ended it). */
   exited: Promise<number | null>;
+  /** Resolves with the exit code once its stdout and stderr are read to the end too: what a failed start wrote. */
+  closed: Promise<number | null>;
 }
 
 /**
@@ -34,7 +36,9 @@ export function startProcess(options: { args: string[]; env?: Record<string, str
     stderr += d.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, stderr: () => stderr, exited };
+  // "exit" can come before the last of stderr: "close" comes after both streams ended.
+  const closed = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  return { child, output: () => output, stderr: () => stderr, exited, closed };
 }
 
 export interface RunningStack {
