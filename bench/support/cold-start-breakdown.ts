@@ -34,7 +34,6 @@ export const PIECES: Record<string, string> = {
   "valibot: the queue message's schema": `export * from "${F}/core/kernel/queue-message.ts";`,
   "valibot: the request schemas": `export * from "${F}/core/requests/validation.ts";`,
   "@middy/core": `import middy from "@middy/core";\nexport const piece = middy().handler(async () => undefined);`,
-  "@middy/http-router (no longer used; its figure is why)": `import router from "@middy/http-router";\nexport const piece = router([]);`,
   "runtime (createRuntime, every adapter wired)": `import { createRuntime } from "${F}/runtime.ts";\nexport const piece = createRuntime("probe");`,
   "delivery handler module (functions/delivery/handler.ts)": `export * from "${F}/delivery/handler.ts";`,
   "API handler module and routes (functions/api/handler.ts)": `export * from "${F}/api/handler.ts";`,
