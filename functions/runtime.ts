@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AwsDestinationSender } from "./adapters/aws-destinations/aws-destination-sender.ts";
 import type { RoleSessions } from "./adapters/aws-destinations/role-sessions.ts";
-import { DynamoAttemptLog, RECORD_BUDGET_MS } from "./adapters/dynamo/dynamo-attempt-log.ts";
+import { DynamoAttemptLog } from "./adapters/dynamo/dynamo-attempt-log.ts";
 import { DynamoEndpointHealth } from "./adapters/dynamo/dynamo-endpoint-health.ts";
 import { DynamoEndpointStore } from "./adapters/dynamo/dynamo-endpoint-store.ts";
 import type { DynamoEventStore } from "./adapters/dynamo/dynamo-event-store.ts";
@@ -10,19 +10,18 @@ import type { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
 import { DynamoRateCounter } from "./adapters/dynamo/dynamo-rate-counter.ts";
 import type { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
 import { DynamoTenantStore } from "./adapters/dynamo/dynamo-tenant-store.ts";
-import { destinationCheck } from "./adapters/http/destination-check.ts";
-import { NodeHttpSender, type Resolver } from "./adapters/http/http-sender.ts";
+import type { Resolver } from "./adapters/http/http-sender.ts";
+import type { OutboundSettings } from "./adapters/http/outbound-sender.ts";
 import { createDocumentClient, createSqsClient } from "./adapters/lambda/aws-clients.ts";
 import { InvocationBudget } from "./adapters/lambda/invocation-budget.ts";
 import { loadedOnFirstCall } from "./adapters/lambda/loaded-on-first-call.ts";
 import { createLog, type Log } from "./adapters/lambda/logger.ts";
 import { realSleep } from "./adapters/lambda/persistent-call.ts";
-import { processListeners } from "./adapters/lambda/process-listeners.ts";
 import { isQueueArnOf, SqsDeliveryQueue } from "./adapters/sqs/sqs-delivery-queue.ts";
 import { SqsOrderedQueue } from "./adapters/sqs/sqs-ordered-queue.ts";
 import { SqsRequeue } from "./adapters/sqs/sqs-requeue.ts";
 import { type Config, parseConfig } from "./core/config/config.ts";
-import { type DeliveryPolicy, deliveryPolicy, type HttpSender } from "./core/delivery/deps.ts";
+import { type DeliveryPolicy, deliveryPolicy } from "./core/delivery/deps.ts";
 import type { DestinationDelivery } from "./core/destinations/ports.ts";
 import type { DestinationRegistrationDeps } from "./core/destinations/registration.ts";
 import { deploymentName, destinationEndpoints, ownResourceRule, targetRules } from "./core/destinations/setup.ts";
@@ -36,7 +35,6 @@ import { TenantStatusCache } from "./core/lifecycle/retention.ts";
 import { OrderedRouting } from "./core/ordering/routing-queue.ts";
 import { queueRetentionSeconds } from "./core/policy/retry-schedule.ts";
 import type { SchedulingDeps } from "./core/scheduling/schedule.ts";
-import { DestinationPolicy } from "./core/ssrf/destination-policy.ts";
 
 /** Kept back from an invocation's deadline to answer after a dependency gave up: build, log and return the response. */
 export const ANSWER_RESERVE_MS = 1_000;
@@ -58,12 +56,13 @@ export interface Runtime {
   deliveries: DeliveryQueue;
   /** The ordered FIFO queue (ORDERED_QUEUE_URL) and its event source's test; undefined when unset. */
   ordered?: { queue: SqsOrderedQueue; isSource(eventSourceArn: string): boolean };
-  http: NodeHttpSender;
   /** The invocation's time: handlers are wrapped with it, and every AWS call is bounded by it. */
   budget: InvocationBudget;
-  /** The sender for deliveries: starts a POST only when the POST and its log fit in the invocation's time. */
-  deliverySender: HttpSender;
-  /** Refuses a destination URL the dispatcher may not call (plain http where https is required, a private address). */
+  /**
+   * Refuses a destination URL the dispatcher may not call (plain http where https is required, a
+   * private address). Loaded on its first call; the delivery worker makes its own sender at import
+   * (adapters/http/outbound-sender.ts).
+   */
   checkUrl(url: string): Promise<void>;
   /** Endpoint health transitions (failing, circuit, disabled) on the endpoint item. */
   health: DynamoEndpointHealth;
@@ -100,12 +99,6 @@ export function createRuntime(service: string, env: Record<string, string | unde
   const budget = new InvocationBudget(systemClock, ANSWER_RESERVE_MS);
   const dynamo = createDocumentClient(budget);
   const sqs = createSqsClient(budget);
-  const http = new NodeHttpSender({
-    timeoutMs: config.deliveryTimeoutMs,
-    policy: new DestinationPolicy(config.destinationAllowCidrs, { allowHttp: config.allowHttpDestinations }),
-    resolver,
-    ownSockets: processListeners,
-  });
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
   // Reads hide what is past its expiresAt: TTL deletes it days late (and the local emulator never does).
   const { tableName } = config;
@@ -173,10 +166,8 @@ export function createRuntime(service: string, env: Record<string, string | unde
       orderedUrl !== undefined && {
         ordered: { queue: ordered, isSource: (arn: string) => isQueueArnOf(orderedUrl, arn) },
       }),
-    http,
     budget,
-    deliverySender: budget.guardSender(http, config.deliveryTimeoutMs, RECORD_BUDGET_MS),
-    checkUrl: destinationCheck(http),
+    checkUrl: checkLoadedOnFirstCall(config, resolver),
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),
     scheduling,
@@ -246,5 +237,23 @@ function lazyOperationalEvents(deps: Omit<IntakeDeps, keyof PayloadCheckDeps>): 
         });
       return (await loaded).emit(...args);
     },
+  };
+}
+
+/**
+ * The URL check, with the outbound client and its address parser (ipaddr.js), loaded on its first
+ * call: only the API checks URLs, at an endpoint's registration, and the other functions never do
+ * (docs/performance.md, "Cold start"). A failed load is retried by the next call.
+ */
+function checkLoadedOnFirstCall(settings: OutboundSettings, resolver?: Resolver): (url: string) => Promise<void> {
+  let loaded: Promise<(url: string) => Promise<void>> | undefined;
+  return async (url) => {
+    loaded ??= Promise.all([import("./adapters/http/destination-check.ts"), import("./adapters/http/outbound-sender.ts")])
+      .then(([check, outbound]) => check.destinationCheck(outbound.createOutboundSender(settings, resolver)))
+      .catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      });
+    return (await loaded)(url);
   };
 }

@@ -1,3 +1,5 @@
+import { RECORD_BUDGET_MS } from "../adapters/dynamo/dynamo-attempt-log.ts";
+import { createOutboundSender } from "../adapters/http/outbound-sender.ts";
 import { createDeliveryMetrics } from "../adapters/lambda/metrics.ts";
 import { sharingNewestReads } from "../core/delivery/shared-reads.ts";
 import { ConfigError } from "../core/kernel/errors.ts";
@@ -19,7 +21,8 @@ export const handler = runtime.budget.wrap(
       endpoints: runtime.endpoints,
       // Made once per container: failures of one endpoint settling together share one read of its attempts.
       attempts: sharingNewestReads(runtime.attempts),
-      http: runtime.deliverySender,
+      // Starts a POST only when the POST and its log fit in the invocation's time.
+      http: runtime.budget.guardSender(createOutboundSender(runtime.config), runtime.config.deliveryTimeoutMs, RECORD_BUDGET_MS),
       feed: runtime.feed,
       destinations: runtime.destinations.delivery,
       queue: runtime.queue,

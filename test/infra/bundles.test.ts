@@ -54,6 +54,16 @@ describe("functions", () => {
     expect([...coldStartFiles(app, template, stack, api).keys()]).not.toContain(`chunks/${engine}`);
   });
 
+  it("keep the address parser (ipaddr.js) out of every cold start but the delivery worker's, which checks each POST", () => {
+    // ipaddr.js names itself in its errors, which minification keeps.
+    const loads = (name: string) => {
+      const fn = fns.find((f) => f.name === name)?.fn as NodejsFunction;
+      return [...coldStartFiles(app, template, stack, fn).values()].some((code) => code.includes("ipaddr: "));
+    };
+    expect(loads("delivery")).toBe(true);
+    for (const { name } of fns.filter((f) => f.name !== "delivery")) expect(loads(name), name).toBe(false);
+  });
+
   it("keep the AWS destinations' SDK calls in aws-destinations.mjs, outside what a cold start loads, and loadable", () => {
     for (const name of ["api", "delivery"]) {
       const fn = fns.find((f) => f.name === name)?.fn as NodejsFunction;

@@ -10,6 +10,6 @@ const interfaceAddresses = () =>
 /**
  * The sockets this process listens on. One per process because the Lambda entries wire their
  * outbound client at import: the local stack registers its API, emulators and proxies here, and
- * every sender built by functions/runtime.ts refuses them. In Lambda nothing is registered.
+ * every outbound sender (adapters/http/outbound-sender.ts) refuses them. In Lambda nothing is registered.
  */
 export const processListeners = new OwnListeners(interfaceAddresses);

@@ -1,7 +1,7 @@
 import { B64TOKEN } from "../access/principal.ts";
 import { ConfigError } from "../kernel/errors.ts";
 import { parseRetrySchedule, type RetrySchedule } from "../policy/retry-schedule.ts";
-import { DestinationPolicy } from "../ssrf/destination-policy.ts";
+import { parseCidrList } from "../ssrf/cidr-list.ts";
 import {
   type ChoiceSetting,
   type CidrsSetting,
@@ -139,7 +139,7 @@ export function readSetting(setting: Setting, raw: string | undefined, label: st
       }
     case "cidrs":
       try {
-        return DestinationPolicy.parseCidrList(raw ?? setting.default);
+        return parseCidrList(raw ?? setting.default);
       } catch (cause) {
         throw new ConfigError(`${label} is not a list of CIDR ranges, got "${raw}"`, { cause });
       }

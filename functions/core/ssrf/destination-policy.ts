@@ -28,7 +28,8 @@ export class DestinationPolicy {
   private readonly allowHttp: boolean;
 
   /**
-   * `allowCidrs` opens ranges that are otherwise refused (e.g. 127.0.0.0/8 for a local stack);
+   * `allowCidrs` opens ranges that are otherwise refused (e.g. 127.0.0.0/8 for a local stack), as
+   * parseCidrList (cidr-list.ts) accepts them;
    * `allowHttp` lets plain http through, checked at every delivery so that turning it off also stops
    * endpoints registered while it was on.
    */
@@ -40,16 +41,6 @@ export class DestinationPolicy {
   /** True when a URL of this scheme (`"https:"`, as `URL.protocol` spells it) may be called. */
   allowsScheme(protocol: string): boolean {
     return protocol === "https:" || (protocol === "http:" && this.allowHttp);
-  }
-
-  /** Parses "a/b, c/d" and throws on a malformed range. */
-  static parseCidrList(text: string): string[] {
-    const list = text
-      .split(",")
-      .map((c) => c.trim())
-      .filter(Boolean);
-    for (const cidr of list) ipaddr.parseCIDR(cidr);
-    return list;
   }
 
   /** True when a connection to this literal address is allowed. */

@@ -1,0 +1,30 @@
+/*
+ * DESTINATION_ALLOW_CIDRS is checked at every cold start, where ipaddr.js (12 KB and its patterns)
+ * need not load yet: node:net, which every function has loaded already, reads the addresses. The
+ * plain forms it reads are a subset of what ipaddr.js reads (a property test holds that), so every
+ * range accepted here is one the destination policy can use.
+ */
+
+const { isIP } = process.getBuiltinModule("node:net");
+
+/** Prefix lengths in plain decimal, no sign or leading zero. */
+const PREFIX = /^(0|[1-9]\d{0,2})$/;
+
+/** Parses "a/b, c/d" (an IPv4 or IPv6 address in its plain form, a prefix its family allows) and throws on a malformed range. */
+export function parseCidrList(text: string): string[] {
+  const list = text
+    .split(",")
+    .map((c) => c.trim())
+    .filter(Boolean);
+  for (const cidr of list) {
+    const slash = cidr.indexOf("/");
+    const address = cidr.slice(0, slash);
+    const prefix = cidr.slice(slash + 1);
+    // A zone (fe80::1%eth0) names an interface of one machine, which no range of addresses has.
+    const family = slash < 0 || address.includes("%") ? 0 : isIP(address);
+    if (family === 0 || !PREFIX.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128)) {
+      throw new Error(`"${cidr}" is not an address and a prefix length, as 10.0.0.0/8 or fd00::/8`);
+    }
+  }
+  return list;
+}
