@@ -10,8 +10,6 @@ import type { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
 import { DynamoRateCounter } from "./adapters/dynamo/dynamo-rate-counter.ts";
 import type { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
 import { DynamoTenantStore } from "./adapters/dynamo/dynamo-tenant-store.ts";
-import type { Resolver } from "./adapters/http/http-sender.ts";
-import type { OutboundSettings } from "./adapters/http/outbound-sender.ts";
 import { createDocumentClient, createSqsClient } from "./adapters/lambda/aws-clients.ts";
 import { InvocationBudget } from "./adapters/lambda/invocation-budget.ts";
 import { loadedOnFirstCall } from "./adapters/lambda/loaded-on-first-call.ts";
@@ -58,12 +56,6 @@ export interface Runtime {
   ordered?: { queue: SqsOrderedQueue; isSource(eventSourceArn: string): boolean };
   /** The invocation's time: handlers are wrapped with it, and every AWS call is bounded by it. */
   budget: InvocationBudget;
-  /**
-   * Refuses a destination URL the dispatcher may not call (plain http where https is required, a
-   * private address). Loaded on its first call; the delivery worker makes its own sender at import
-   * (adapters/http/outbound-sender.ts).
-   */
-  checkUrl(url: string): Promise<void>;
   /** Endpoint health transitions (failing, circuit, disabled) on the endpoint item. */
   health: DynamoEndpointHealth;
   /** Per-endpoint one-second rate windows. */
@@ -93,8 +85,12 @@ export interface Runtime {
   slowLane?: { queue: SqsDeliveryQueue; requeue: SqsRequeue; isSource(eventSourceArn: string): boolean };
 }
 
-/** Reads the environment once and builds the adapters; `resolver` is injectable for tests. */
-export function createRuntime(service: string, env: Record<string, string | undefined> = process.env, resolver?: Resolver): Runtime {
+/**
+ * Reads the environment once and builds the adapters. The outbound HTTP client is not one of them:
+ * the delivery worker makes it at import and the API loads it on its first URL check
+ * (adapters/http/outbound-sender.ts), so that no other function loads the address parser.
+ */
+export function createRuntime(service: string, env: Record<string, string | undefined> = process.env): Runtime {
   const config = parseConfig(env);
   const budget = new InvocationBudget(systemClock, ANSWER_RESERVE_MS);
   const dynamo = createDocumentClient(budget);
@@ -167,7 +163,6 @@ export function createRuntime(service: string, env: Record<string, string | unde
         ordered: { queue: ordered, isSource: (arn: string) => isQueueArnOf(orderedUrl, arn) },
       }),
     budget,
-    checkUrl: checkLoadedOnFirstCall(config, resolver),
     health: new DynamoEndpointHealth(dynamo, config.tableName),
     rates: new DynamoRateCounter(dynamo, config.tableName),
     scheduling,
@@ -237,23 +232,5 @@ function lazyOperationalEvents(deps: Omit<IntakeDeps, keyof PayloadCheckDeps>): 
         });
       return (await loaded).emit(...args);
     },
-  };
-}
-
-/**
- * The URL check, with the outbound client and its address parser (ipaddr.js), loaded on its first
- * call: only the API checks URLs, at an endpoint's registration, and the other functions never do
- * (docs/performance.md, "Cold start"). A failed load is retried by the next call.
- */
-function checkLoadedOnFirstCall(settings: OutboundSettings, resolver?: Resolver): (url: string) => Promise<void> {
-  let loaded: Promise<(url: string) => Promise<void>> | undefined;
-  return async (url) => {
-    loaded ??= Promise.all([import("./adapters/http/destination-check.ts"), import("./adapters/http/outbound-sender.ts")])
-      .then(([check, outbound]) => check.destinationCheck(outbound.createOutboundSender(settings, resolver)))
-      .catch((error: unknown) => {
-        loaded = undefined;
-        throw error;
-      });
-    return (await loaded)(url);
   };
 }

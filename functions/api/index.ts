@@ -2,6 +2,7 @@ import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
 import { DynamoEventTypeStore } from "../adapters/dynamo/dynamo-event-type-store.ts";
 import { DynamoSvixMemo } from "../adapters/dynamo/dynamo-svix-memo.ts";
 import { TENANT_ERASE_STEPS } from "../adapters/dynamo/dynamo-tenant-eraser.ts";
+import { urlCheckOnFirstCall } from "../adapters/http/url-check-on-first-call.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
 import { realSleep } from "../adapters/lambda/persistent-call.ts";
 import { JsonSchemaCompiler } from "../adapters/schemas/json-schemas.ts";
@@ -46,7 +47,7 @@ export const handler = runtime.budget.wrap(
       scheduling: runtime.scheduling,
       maxBodyBytes: config.maxBodyBytes,
       maxEndpointsPerTenant: config.maxEndpointsPerTenant,
-      checkUrl: runtime.checkUrl,
+      checkUrl: urlCheckOnFirstCall(config),
       queueRetentionSeconds: runtime.queueRetentionSeconds,
       destinations: runtime.destinations.registration,
       recoveries: runtime.recoveries,

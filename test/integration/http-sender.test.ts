@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { destinationCheck } from "../../functions/adapters/http/destination-check.ts";
 import { NodeHttpSender, type Resolver } from "../../functions/adapters/http/http-sender.ts";
+import { urlCheckOnFirstCall } from "../../functions/adapters/http/url-check-on-first-call.ts";
 import { ApiError } from "../../functions/core/kernel/errors.ts";
 import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
 import { startReceiver } from "../support/receiver.ts";
@@ -91,6 +92,18 @@ describe("NodeHttpSender destination checks", () => {
     expect(refusal).toMatchObject({ status: 422, code: "destination_not_allowed" });
     expect((refusal as ApiError).message).toContain("metadata.internal.test");
     expect((refusal as ApiError).message).not.toContain("169.254");
+  });
+
+  it("checks URLs as the API does, the outbound client loaded on the first check, with the settings' rules", async () => {
+    const resolver: Resolver = async (hostname) => [{ address: hostname.startsWith("private") ? "10.1.2.3" : "127.0.0.1", family: 4 }];
+    const check = urlCheckOnFirstCall(
+      { deliveryTimeoutMs: 1_000, destinationAllowCidrs: ["127.0.0.0/8"], allowHttpDestinations: false },
+      resolver,
+    );
+    await expect(check("https://loopback.test/hook")).resolves.toBeUndefined();
+    await expect(check("https://private.test/hook")).rejects.toMatchObject({ status: 422, code: "destination_not_allowed" });
+    // Plain http is refused unless allowed, whatever the address.
+    await expect(check("http://loopback.test/hook")).rejects.toMatchObject({ status: 422, code: "destination_not_allowed" });
   });
 
   it("masks every address in a connection error: an opened private range's address stays unseen", async () => {
