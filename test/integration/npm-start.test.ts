@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { eventually, type RunningStack, startProcess, startStack } from "../support/local-stack.ts";
+import { listenerEnvironments } from "../support/port-owners.ts";
 
 const dirs: string[] = [];
 const stacks: RunningStack[] = [];
@@ -50,11 +51,22 @@ function accepts(url: string): Promise<boolean> {
   });
 }
 
-/** Waits until the stack's node process is gone and none of its ports answers. */
-async function expectGone(stack: RunningStack): Promise<void> {
+/**
+ * Waits until the stack's node process is gone and none of its ports answers, or, when one does,
+ * that no process of the stack holds it: a freed port may be taken at once by a server of another
+ * test file, which is told apart by its environment (the stack's processes have its DATA_DIR).
+ */
+async function expectGone(stack: RunningStack, dataDir: string): Promise<void> {
   // A graceful stop finishes what is in flight and closes the emulators: slow on a loaded machine.
   await eventually(async () => !isAlive(stack.pid), 45_000);
-  for (const url of stack.listening) expect(await accepts(url), url).toBe(false);
+  for (const url of stack.listening) {
+    if (!(await accepts(url))) continue;
+    const owners = listenerEnvironments(Number(new URL(url).port));
+    expect(
+      owners.filter((env) => env.includes(`DATA_DIR=${dataDir}`)),
+      `${url} still answers, held by a process of the stack`,
+    ).toEqual([]);
+  }
 }
 
 /** The data directory is free again: a second stack starts on it, serves, and stops. */
@@ -62,7 +74,7 @@ async function expectFreeAgain(dataDir: string): Promise<void> {
   const second = await npmStart(dataDir);
   expect((await second.api("GET", "/v1/health")).status).toBe(200);
   await second.stop("SIGTERM");
-  await expectGone(second);
+  await expectGone(second, dataDir);
 }
 
 /** Runs `npm start` expecting it to fail, and returns its exit code and the lines it wrote to stderr. */
@@ -89,19 +101,19 @@ describe("stopping npm start by npm's PID", () => {
     expect(created.status).toBe(201);
 
     expect(await first.stop("SIGTERM")).toBe(0);
-    await expectGone(first);
+    await expectGone(first, dataDir);
 
     const second = await npmStart(dataDir);
     expect((await second.api("GET", `/v1/endpoints/${created.json.id}`)).status).toBe(200);
     expect(await second.stop("SIGTERM")).toBe(0);
-    await expectGone(second);
+    await expectGone(second, dataDir);
   });
 
   it("kill -9 of npm, which forwards nothing, stops the stack too, and the data directory is free again", async () => {
     const dataDir = newDataDir();
     const first = await npmStart(dataDir);
     await first.stop("SIGKILL");
-    await expectGone(first);
+    await expectGone(first, dataDir);
     await expectFreeAgain(dataDir);
   });
 });
@@ -126,7 +138,7 @@ describe("one stack per data directory", () => {
     const first = await npmStart(dataDir);
     process.kill(first.pid, "SIGKILL");
     await first.stop("SIGKILL");
-    await expectGone(first);
+    await expectGone(first, dataDir);
     await expectFreeAgain(dataDir);
   });
 });
