@@ -1,13 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { Metafile } from "esbuild";
 import { type Built, bundle } from "../support/bundle.ts";
 import { canCountInstructions, importInstructions } from "../support/import-instructions.ts";
-import { lambdaEnvironment } from "../support/lambda-env.ts";
 import { median, round } from "../support/stats.ts";
+import { timedImport } from "../support/timed-import.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -76,25 +75,8 @@ function clientsOf(metafile: Metafile): { name: string; lazy: boolean }[] {
   return [...found].map(([name, lazy]) => ({ name, lazy })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Milliseconds a fresh Node process takes to `await import()` the file, with the functions' env (and `nodeOptions`, as NODE_OPTIONS would give them). */
-function importTime(file: string, nodeOptions: string[] = []): Promise<number> {
-  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...nodeOptions, "--input-type=module", "-e", script], {
-      env: lambdaEnvironment(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on("exit", (code) => (code === 0 ? resolvePromise(Number(out)) : reject(new Error(`import of ${file} failed: ${err}`))));
-  });
-}
+/** Wall milliseconds a fresh Node process takes to `await import()` the file (timed-import.ts). */
+const importTime = async (file: string, nodeOptions: string[] = []): Promise<number> => (await timedImport(file, nodeOptions)).wall;
 
 /**
  * Stage 4: each function's bundle size, and its cold import time in a fresh process against a

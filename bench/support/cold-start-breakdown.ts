@@ -10,16 +10,15 @@
  * load), over those of importing an empty module, which is the figure least moved by other work on
  * the machine. Usage: node bench/support/cold-start-breakdown.ts [ROUNDS] [--instructions]
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { CLIENT_EXPORTS } from "../stages/cold-start.ts";
 import { bundle } from "./bundle.ts";
 import { importInstructions } from "./import-instructions.ts";
-import { lambdaEnvironment } from "./lambda-env.ts";
 import { median, round } from "./stats.ts";
+import { timedImport } from "./timed-import.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const F = "../../functions";
@@ -59,26 +58,6 @@ export interface PieceFigure {
   cpuRatio: number;
   /** The import's instructions over the baseline import's (with --instructions). */
   instructionRatio?: number;
-}
-
-/** Wall and CPU milliseconds a fresh process with the functions' environment takes to import `file`. */
-function timedImport(file: string): Promise<{ wall: number; cpu: number }> {
-  const script = `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify({wall:performance.now()-t,cpu:(u.user+u.system)/1000}));`;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-      env: lambdaEnvironment(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on("exit", (code) => (code === 0 ? done(JSON.parse(out)) : fail(new Error(`import of ${file} failed: ${err}`))));
-  });
 }
 
 /** Builds the probes and times them against the baseline in `rounds` interleaved rounds. */
