@@ -1,0 +1,85 @@
+import type { Authenticator } from "../core/access/api-keys.ts";
+import { requireAdmin } from "../core/access/principal.ts";
+import type { ApiDeps } from "./api-deps.ts";
+import type { Method, Route, ServedRoute } from "./route.ts";
+
+/*
+ * A cold start parses every module its entry imports statically (docs/performance.md, "Cold start"),
+ * and the route modules with what they import were about 45 KB of the API's. So the router is built
+ * from a static index of the routes (route-index.generated.ts) and a route's area module is imported
+ * on the first request that needs it, as the Svix face is (svix-paths.ts).
+ *
+ * The index is generated from ROUTES (`npm run openapi`, scripts/route-index.ts) rather than kept as
+ * keys alone with the other facts read from the declaration once loaded: whether a path needs a key
+ * (`public`) and which routes the feed function serves (`feed`) are needed before any area is
+ * loaded, so some facts must be in the static table anyway; generating all of them writes none
+ * twice by hand, and a test fails while the file is stale.
+ */
+
+/** A route as the index knows it: its key, the area module and export that declare it, and its access facts (route.ts). */
+export interface IndexedRoute {
+  method: Method;
+  path: string;
+  /** The *-routes.ts module that declares it, without its extension: a key of AREAS. */
+  area: string;
+  /** The name it is exported under. */
+  name: string;
+  public?: true;
+  admin?: string;
+  portal?: true;
+  feed?: true;
+}
+
+/** Each area's import: one dynamic import per module, so the bundle makes each a chunk loaded on first use. */
+export type AreaLoaders = Readonly<Record<string, () => Promise<Record<string, unknown>>>>;
+
+/** Loads an area module once; a failed import is forgotten, so the next request tries again (as loaded-on-first-call.ts does). */
+export function areaLoader(areas: AreaLoaders): (area: string) => Promise<Record<string, unknown>> {
+  const loaded = new Map<string, Promise<Record<string, unknown>>>();
+  return (area) => {
+    let module = loaded.get(area);
+    if (module) return module;
+    const load = areas[area];
+    if (!load) return Promise.reject(new Error(`No area module ${area}: the route index is stale (npm run openapi)`));
+    module = load().catch((error: unknown) => {
+      loaded.delete(area);
+      throw error;
+    });
+    loaded.set(area, module);
+    return module;
+  };
+}
+
+/** The route's declaration in its loaded area; a mismatch with the index is a stale index, never a silent other route. */
+function declaration(entry: IndexedRoute, module: Record<string, unknown>): Route {
+  const route = module[entry.name] as Route | undefined;
+  if (route?.method !== entry.method || route.path !== entry.path || typeof route.handler !== "function") {
+    throw new Error(
+      `${entry.area}.ts exports no ${entry.method} ${entry.path} as ${entry.name}: the route index is stale (npm run openapi)`,
+    );
+  }
+  return route;
+}
+
+/**
+ * An indexed route bound to the API's ports: an admin-only route refuses any other caller before its
+ * area is loaded (as before its handler ran); then the area is imported and the declaration called.
+ */
+export function servedLazily(
+  entry: IndexedRoute,
+  deps: ApiDeps,
+  authenticator: () => Promise<Authenticator>,
+  load: (area: string) => Promise<Record<string, unknown>>,
+): ServedRoute & Pick<Route, "portal"> {
+  const { admin } = entry;
+  return {
+    method: entry.method,
+    path: entry.path,
+    ...(entry.portal && { portal: entry.portal }),
+    handler: async (event, caller) => {
+      if (admin !== undefined) requireAdmin(caller, admin);
+      const route = declaration(entry, await load(entry.area));
+      return route.handler(event, caller, deps, authenticator);
+    },
+  };
+}
