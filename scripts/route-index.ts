@@ -6,8 +6,8 @@ import { ROUTES } from "../functions/api/routes.ts";
 
 /*
  * The route index the API's handler reads at cold start (functions/api/route-index.generated.ts),
- * generated from ROUTES by `npm run openapi`: each route's method, path, the area module and export
- * that declare it, and its access facts, in ROUTES' order; and one dynamic import per area module.
+ * generated from ROUTES by `npm run openapi`: each route's method, path, the area module that
+ * declares it, and its access facts, in ROUTES' order; and one dynamic import per area module.
  * lazy-routes.ts says why the facts are generated rather than read from the declaration.
  */
 
@@ -32,17 +32,16 @@ export async function indexedRoutes(): Promise<IndexedRoute[]> {
   const areas = await areaModules();
   return ROUTES.map((route: Route) => {
     const found = [...areas].flatMap(([area, module]) =>
-      Object.entries(module)
-        .filter(([, value]) => value === route)
-        .map(([name]) => ({ area, name })),
+      Object.values(module)
+        .filter((value) => value === route)
+        .map(() => area),
     );
     if (found.length !== 1) throw new Error(`${route.method} ${route.path} is exported ${found.length} times by the *-routes.ts modules`);
-    const [{ area, name }] = found as [{ area: string; name: string }];
+    const [area] = found as [string];
     return {
       method: route.method,
       path: route.path,
       area,
-      name,
       ...(route.public && { public: route.public }),
       ...(route.admin !== undefined && { admin: route.admin }),
       ...(route.portal && { portal: route.portal }),

@@ -16,14 +16,12 @@ import type { Method, Route, ServedRoute } from "./route.ts";
  * twice by hand, and a test fails while the file is stale.
  */
 
-/** A route as the index knows it: its key, the area module and export that declare it, and its access facts (route.ts). */
+/** A route as the index knows it: its key, the area module that declares it, and its access facts (route.ts). */
 export interface IndexedRoute {
   method: Method;
   path: string;
   /** The *-routes.ts module that declares it, without its extension: a key of AREAS. */
   area: string;
-  /** The name it is exported under. */
-  name: string;
   public?: true;
   admin?: string;
   portal?: true;
@@ -50,13 +48,18 @@ export function areaLoader(areas: AreaLoaders): (area: string) => Promise<Record
   };
 }
 
-/** The route's declaration in its loaded area; a mismatch with the index is a stale index, never a silent other route. */
+/**
+ * The route's declaration among its loaded area's exports, found by method and path as the Svix face's
+ * are (the index leaves out export names: they would be bytes every cold start parses); none is a
+ * stale index, never a silent other route.
+ */
 function declaration(entry: IndexedRoute, module: Record<string, unknown>): Route {
-  const route = module[entry.name] as Route | undefined;
-  if (route?.method !== entry.method || route.path !== entry.path || typeof route.handler !== "function") {
-    throw new Error(
-      `${entry.area}.ts exports no ${entry.method} ${entry.path} as ${entry.name}: the route index is stale (npm run openapi)`,
-    );
+  const route = Object.values(module).find(
+    (value): value is Route =>
+      typeof value === "object" && value !== null && (value as Route).method === entry.method && (value as Route).path === entry.path,
+  );
+  if (typeof route?.handler !== "function") {
+    throw new Error(`${entry.area}.ts declares no ${entry.method} ${entry.path}: the route index is stale (npm run openapi)`);
   }
   return route;
 }
@@ -72,13 +75,14 @@ export function servedLazily(
   load: (area: string) => Promise<Record<string, unknown>>,
 ): ServedRoute & Pick<Route, "portal"> {
   const { admin } = entry;
+  let route: Route | undefined;
   return {
     method: entry.method,
     path: entry.path,
     ...(entry.portal && { portal: entry.portal }),
     handler: async (event, caller) => {
       if (admin !== undefined) requireAdmin(caller, admin);
-      const route = declaration(entry, await load(entry.area));
+      route ??= declaration(entry, await load(entry.area));
       return route.handler(event, caller, deps, authenticator);
     },
   };

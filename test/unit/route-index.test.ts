@@ -1,0 +1,148 @@
+/**
+ * The API's router is built at cold start from the route index (functions/api/route-index.generated.ts)
+ * and loads each route's area module on the first request that needs it (lazy-routes.ts). These
+ * tests hold the index to ROUTES route for route, hold the generated file current, and show that no
+ * area is imported before a request needs it: counted through the handler's injectable imports, and
+ * in the bundle esbuild makes of the API entry (the areas are in no output a cold start loads).
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Context } from "aws-lambda";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { bundle } from "../../bench/support/bundle.ts";
+import type { Log } from "../../functions/adapters/lambda/logger.ts";
+import { createApiHandler } from "../../functions/api/handler.ts";
+import type { AreaLoaders } from "../../functions/api/lazy-routes.ts";
+import { routeKey } from "../../functions/api/route.ts";
+import { AREAS, ROUTE_INDEX } from "../../functions/api/route-index.generated.ts";
+import { ROUTES } from "../../functions/api/routes.ts";
+import { Authenticator } from "../../functions/core/access/api-keys.ts";
+import { ROUTE_INDEX_FILE, routeIndexText } from "../../scripts/route-index.ts";
+import { memoryApiDeps } from "../support/api-deps.ts";
+import { apiEvent } from "../support/api-event.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
+const concrete = (path: string) => path.replace(/\{\w+\}/g, "x1");
+
+/** A handler whose area imports are counted (and may fail while `failing` holds the area). */
+function counted(options: { apiRoutes?: "feed"; failing?: Set<string> } = {}) {
+  const imports = new Map<string, number>();
+  const areas: AreaLoaders = Object.fromEntries(
+    Object.entries(AREAS).map(([area, load]) => [
+      area,
+      () => {
+        imports.set(area, (imports.get(area) ?? 0) + 1);
+        return options.failing?.has(area) ? Promise.reject(new Error(`${area} failed to load`)) : load();
+      },
+    ]),
+  );
+  const deps = { ...memoryApiDeps(), maxBodyBytes: 4096, ...(options.apiRoutes && { apiRoutes: options.apiRoutes }) };
+  const handler = createApiHandler(deps, async () => new Authenticator("admin-key", deps.apiKeys), silent, areas);
+  const call = (method: string, path: string, key?: string | null, body: unknown = {}) =>
+    handler(apiEvent(method, path, { ...(method === "POST" || method === "PATCH" ? { body } : {}), key }), {} as Context);
+  return { imports, call };
+}
+
+describe("the route index", () => {
+  it("is ROUTES route for route: method, path, order, the area module that exports it, and every access fact", async () => {
+    expect(ROUTE_INDEX.map(routeKey)).toEqual(ROUTES.map(routeKey));
+    for (const [i, route] of ROUTES.entries()) {
+      const entry = ROUTE_INDEX[i];
+      const load = entry && AREAS[entry.area];
+      expect(load, routeKey(route)).toBeDefined();
+      const module = await load?.();
+      expect(Object.values(module ?? {}), `${routeKey(route)} in ${entry?.area}.ts`).toContain(route);
+      expect({ public: entry?.public, admin: entry?.admin, portal: entry?.portal, feed: entry?.feed }, routeKey(route)).toEqual({
+        public: route.public,
+        admin: route.admin,
+        portal: route.portal,
+        feed: route.feed,
+      });
+    }
+    // Each area of the index is a *-routes.ts module, and every one of them declares a route of the index.
+    expect(Object.keys(AREAS).sort()).toEqual([...new Set(ROUTE_INDEX.map((r) => r.area))].sort());
+    for (const area of Object.keys(AREAS)) expect(area).toMatch(/^[a-z-]+-routes$/);
+  });
+
+  it("is the file `npm run openapi` writes from ROUTES (it fails while the file is stale)", async () => {
+    expect(readFileSync(`${ROOT}${ROUTE_INDEX_FILE}`, "utf8")).toBe(await routeIndexText());
+  });
+});
+
+describe("the API's route areas", () => {
+  it("are imported only by the first request a route of theirs serves, once each, whatever the order of requests", async () => {
+    const request = fc.record({ index: fc.nat(ROUTE_INDEX.length - 1), key: fc.constantFrom<string | null>("admin-key", null, "wrong") });
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { maxLength: 12 }), async (requests) => {
+        const { imports, call } = counted();
+        const expected = new Set<string>();
+        expect(imports.size).toBe(0);
+        for (const { index, key } of requests) {
+          const route = ROUTE_INDEX[index];
+          if (!route) continue;
+          const answer = await call(route.method, concrete(route.path), key);
+          // Past the key check (the admin key, or a public route), the route's area is loaded; before it, nothing is.
+          if (key === "admin-key" || route.public) expected.add(route.area);
+          else expect(answer.statusCode, routeKey(route)).toBe(401);
+          expect(new Set(imports.keys()), routeKey(route)).toEqual(expected);
+          for (const count of imports.values()) expect(count).toBe(1);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("are not imported for an unknown path, a method a path does not serve, the console's pages or a tenant key on an admin route", async () => {
+    const { imports, call } = counted();
+    expect((await call("GET", "/v1/nothing-here")).statusCode).toBe(404);
+    expect((await call("PUT", "/v1/endpoints")).statusCode).toBe(404);
+    expect((await call("GET", "/console", null)).statusCode).toBe(200);
+    const admin = ROUTE_INDEX.filter((r) => r.admin !== undefined);
+    expect(admin.length).toBeGreaterThan(0);
+    const created = call("POST", "/v1/api-keys", "admin-key", { tenantId: "acme", name: "acme" });
+    const tenantKey = await created.then((a) => (JSON.parse(a.body ?? "{}") as { key?: string }).key);
+    expect(tenantKey).toEqual(expect.any(String));
+    imports.clear();
+    for (const route of admin) expect((await call(route.method, concrete(route.path), tenantKey)).statusCode, routeKey(route)).toBe(403);
+    expect([...imports.keys()]).toEqual([]);
+  });
+
+  it("serves only the feed's areas in the feed function", async () => {
+    const { imports, call } = counted({ apiRoutes: "feed" });
+    for (const route of ROUTE_INDEX) await call(route.method, concrete(route.path));
+    expect([...imports.keys()].sort()).toEqual([...new Set(ROUTE_INDEX.filter((r) => r.feed).map((r) => r.area))].sort());
+  });
+
+  it("retry a failed import on the next request, answering the failed one as any unexpected error", async () => {
+    for (const route of ROUTE_INDEX.filter((r, i, all) => all.findIndex((o) => o.area === r.area) === i)) {
+      const failing = new Set([route.area]);
+      const { imports, call } = counted({ failing });
+      const failed = await call(route.method, concrete(route.path));
+      expect(failed.statusCode, routeKey(route)).toBe(500);
+      expect(JSON.parse(failed.body ?? "{}"), routeKey(route)).toMatchObject({ error: { code: "internal_error" } });
+      failing.clear();
+      expect((await call(route.method, concrete(route.path))).statusCode, routeKey(route)).not.toBe(500);
+      expect(imports.get(route.area), routeKey(route)).toBe(2);
+    }
+  });
+
+  it("are chunks of their own in the API's bundle: no output a cold start loads holds an area module", async () => {
+    const outdir = mkdtempSync(join(tmpdir(), "route-areas-"));
+    try {
+      const built = await bundle("functions/api/index.ts", outdir);
+      const loadedInputs = new Set(built.loaded.flatMap((output) => Object.keys(built.metafile.outputs[output]?.inputs ?? {})));
+      expect(loadedInputs.has("functions/api/handler.ts")).toBe(true);
+      const allInputs = new Set(Object.values(built.metafile.outputs).flatMap((output) => Object.keys(output.inputs)));
+      for (const area of Object.keys(AREAS)) {
+        expect(allInputs.has(`functions/api/${area}.ts`), area).toBe(true);
+        expect(loadedInputs.has(`functions/api/${area}.ts`), area).toBe(false);
+      }
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
