@@ -50,17 +50,19 @@ export function areaLoader(areas: AreaLoaders): (area: string) => Promise<Record
 
 /**
  * The route's declaration among its loaded area's exports, found by method and path as the Svix face's
- * are (the index leaves out export names: they would be bytes every cold start parses); none is a
- * stale index, never a silent other route.
+ * are (the index leaves out export names: they would be bytes every cold start parses). None, or one
+ * whose access differs from the index's, is a stale index: an error (500), never a route served
+ * under other rules than its declaration's.
  */
 function declaration(entry: IndexedRoute, module: Record<string, unknown>): Route {
   const route = Object.values(module).find(
     (value): value is Route =>
       typeof value === "object" && value !== null && (value as Route).method === entry.method && (value as Route).path === entry.path,
   );
-  if (typeof route?.handler !== "function") {
-    throw new Error(`${entry.area}.ts declares no ${entry.method} ${entry.path}: the route index is stale (npm run openapi)`);
-  }
+  const stale = `the route index is stale (npm run openapi)`;
+  if (typeof route?.handler !== "function") throw new Error(`${entry.area}.ts declares no ${entry.method} ${entry.path}: ${stale}`);
+  const differs = (["public", "admin", "portal", "feed"] as const).find((fact) => route[fact] !== entry[fact]);
+  if (differs) throw new Error(`${entry.method} ${entry.path} is declared with another \`${differs}\` than the index's: ${stale}`);
   return route;
 }
 

@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { bundle } from "../../bench/support/bundle.ts";
 import type { Log } from "../../functions/adapters/lambda/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
-import type { AreaLoaders } from "../../functions/api/lazy-routes.ts";
+import { type AreaLoaders, areaLoader, type IndexedRoute, servedLazily } from "../../functions/api/lazy-routes.ts";
 import { routeKey } from "../../functions/api/route.ts";
 import { AREAS, ROUTE_INDEX } from "../../functions/api/route-index.generated.ts";
 import { ROUTES } from "../../functions/api/routes.ts";
@@ -127,6 +127,38 @@ describe("the API's route areas", () => {
       failing.clear();
       expect((await call(route.method, concrete(route.path))).statusCode, routeKey(route)).not.toBe(500);
       expect(imports.get(route.area), routeKey(route)).toBe(2);
+    }
+  });
+
+  it("refuse to serve a route whose declaration's access differs from the index's (a stale index), for every route and fact", async () => {
+    const deps = { ...memoryApiDeps(), maxBodyBytes: 4096 };
+    const authenticator = async () => new Authenticator("admin-key", deps.apiKeys);
+    const flipped = { public: true, admin: "do anything", portal: true, feed: true } as const;
+    for (const route of ROUTES) {
+      for (const fact of ["public", "admin", "portal", "feed"] as const) {
+        let called = false;
+        const declared = {
+          ...route,
+          [fact]: route[fact] === undefined ? flipped[fact] : undefined,
+          handler: async () => {
+            called = true;
+            return { statusCode: 200 };
+          },
+        };
+        const entry: IndexedRoute = {
+          method: route.method,
+          path: route.path,
+          area: "stale-routes",
+          ...(route.public && { public: true }),
+          ...(route.admin && { admin: route.admin }),
+          ...(route.portal && { portal: true }),
+          ...(route.feed && { feed: true }),
+        };
+        const served = servedLazily(entry, deps, authenticator, areaLoader({ "stale-routes": async () => ({ declared }) }));
+        const event = apiEvent(route.method, concrete(route.path));
+        await expect(served.handler(event, { kind: "admin" }), `${routeKey(route)} ${fact}`).rejects.toThrow(/route index is stale/);
+        expect(called).toBe(false);
+      }
     }
   });
 
