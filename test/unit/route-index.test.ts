@@ -3,16 +3,19 @@
  * and loads each route's area module on the first request that needs it (lazy-routes.ts). These
  * tests hold the index to ROUTES route for route, hold the generated file current, and show that no
  * area is imported before a request needs it: counted through the handler's injectable imports, and
- * in the bundle esbuild makes of the API entry (the areas are in no output a cold start loads).
+ * in the bundle esbuild makes of the API entry (the areas are in no output a cold start loads, and
+ * the bundled handler serves a route from its area's chunk).
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Context } from "aws-lambda";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundle } from "../../bench/support/bundle.ts";
+import { lambdaEnvironment } from "../../bench/support/lambda-env.ts";
 import type { Log } from "../../functions/adapters/lambda/logger.ts";
 import { createApiHandler } from "../../functions/api/handler.ts";
 import { type AreaLoaders, areaLoader, type IndexedRoute, servedLazily } from "../../functions/api/lazy-routes.ts";
@@ -161,20 +164,49 @@ describe("the API's route areas", () => {
       }
     }
   });
+});
 
-  it("are chunks of their own in the API's bundle: no output a cold start loads holds an area module", async () => {
-    const outdir = mkdtempSync(join(tmpdir(), "route-areas-"));
-    try {
-      const built = await bundle("functions/api/index.ts", outdir);
-      const loadedInputs = new Set(built.loaded.flatMap((output) => Object.keys(built.metafile.outputs[output]?.inputs ?? {})));
-      expect(loadedInputs.has("functions/api/handler.ts")).toBe(true);
-      const allInputs = new Set(Object.values(built.metafile.outputs).flatMap((output) => Object.keys(output.inputs)));
-      for (const area of Object.keys(AREAS)) {
-        expect(allInputs.has(`functions/api/${area}.ts`), area).toBe(true);
-        expect(loadedInputs.has(`functions/api/${area}.ts`), area).toBe(false);
-      }
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+describe("the API's bundle", () => {
+  let outdir: string;
+  let built: Awaited<ReturnType<typeof bundle>>;
+  beforeAll(async () => {
+    outdir = mkdtempSync(join(tmpdir(), "route-areas-"));
+    built = await bundle("functions/api/index.ts", outdir);
   }, 60_000);
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("holds each area in chunks of its own: no output a cold start loads holds an area module", () => {
+    const loadedInputs = new Set(built.loaded.flatMap((output) => Object.keys(built.metafile.outputs[output]?.inputs ?? {})));
+    expect(loadedInputs.has("functions/api/handler.ts")).toBe(true);
+    const allInputs = new Set(Object.values(built.metafile.outputs).flatMap((output) => Object.keys(output.inputs)));
+    for (const area of Object.keys(AREAS)) {
+      expect(allInputs.has(`functions/api/${area}.ts`), area).toBe(true);
+      expect(loadedInputs.has(`functions/api/${area}.ts`), area).toBe(false);
+    }
+  });
+
+  it("serves a route from its area's chunk, loaded by the bundled handler on the request (no AWS call: the public routes)", () => {
+    // A fresh process, as Lambda's: the bundle reads its settings at import. Any AWS endpoint is loopback (none is called).
+    const script = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(built.file).href)});
+      const context = { getRemainingTimeInMillis: () => 10_000, awsRequestId: "r", functionName: "api" };
+      const answers = [];
+      for (const path of ["/v1/health", "/v1/openapi.json", "/v1/health"]) {
+        const event = { version: "2.0", rawPath: path, rawQueryString: "", headers: {}, requestContext: { http: { method: "GET", path } } };
+        const answer = await handler(event, context);
+        answers.push({ path, status: answer.statusCode, body: JSON.parse(answer.body) });
+      }
+      process.stdout.write("ANSWERS" + JSON.stringify(answers));`;
+    const env = lambdaEnvironment({ AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { env, encoding: "utf8", timeout: 30_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const answers = JSON.parse(run.stdout.slice(run.stdout.indexOf("ANSWERS") + "ANSWERS".length)) as {
+      path: string;
+      status: number;
+      body: Record<string, unknown>;
+    }[];
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers[0]?.body).toMatchObject({ status: "ok" });
+    expect(answers[1]?.body).toMatchObject({ openapi: expect.stringMatching(/^3\./) });
+  });
 });
