@@ -5,7 +5,7 @@ import type { Method, Route, ServedRoute } from "./route.ts";
 
 /*
  * A cold start parses every module its entry imports statically (docs/performance.md, "Cold start"),
- * and the route modules with what they import were about 45 KB of the API's. So the router is built
+ * and the route modules with what they import were about 42 KB of the API's. So the router is built
  * from a static index of the routes (route-index.generated.ts) and a route's area module is imported
  * on the first request that needs it, as the Svix face is (svix-paths.ts).
  *
