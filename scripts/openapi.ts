@@ -4,12 +4,14 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import openapiTS, { astToString } from "openapi-typescript";
 import { openApiDocument } from "../functions/api/openapi/document.ts";
+import { ROUTE_INDEX_FILE, routeIndexText } from "./route-index.ts";
 
 /*
  * `npm run openapi`: writes the API document the code generates to docs/openapi.json and to the
  * gzipped copy the API serves, renders it
  * into the self-contained reference page docs/api.html (scripts inlined: it loads nothing from the
- * network), and regenerates the typed client's types (clients/typescript). Tests fail while any of the three is stale.
+ * network), regenerates the typed client's types (clients/typescript) and the route index the API's
+ * handler reads at cold start (scripts/route-index.ts). Tests fail while any of them is stale.
  */
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -52,5 +54,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(`${ROOT}docs/openapi.json`, documentText());
   writeFileSync(`${ROOT}${SERVED_DOCUMENT}`, servedDocumentText());
   writeFileSync(`${ROOT}${CLIENT_TYPES}`, await clientTypesText());
+  writeFileSync(`${ROOT}${ROUTE_INDEX_FILE}`, await routeIndexText());
   run("npx", ["redocly", "build-docs", "docs/openapi.json", "--inlineBundle", "--title", "hookrelay API", "-o", "docs/api.html"]);
 }

@@ -10,6 +10,8 @@ export interface Built {
   file: string;
   /** index.mjs and every chunk it reaches through static imports: what a cold start parses. */
   bytes: number;
+  /** The outputs that make `bytes` (metafile paths): a test checks what a cold start does not load. */
+  loaded: string[];
   metafile: Metafile;
 }
 
@@ -49,5 +51,5 @@ export async function bundle(entryPoint: string, outdir: string, plugins: Plugin
   };
   visit(Object.keys(outputs).find((path) => resolve(ROOT, path) === file) ?? "");
   const bytes = [...loaded].reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0);
-  return { file, bytes, metafile: result.metafile };
+  return { file, bytes, loaded: [...loaded], metafile: result.metafile };
 }

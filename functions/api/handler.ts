@@ -8,42 +8,36 @@ import { ApiError } from "../core/kernel/errors.ts";
 import { deletedError } from "../core/tenants/tenants.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { consolePages, isConsolePath, portalFrameAncestors, websocketSource } from "./console-page.ts";
-import { asPortal } from "./portal-routes.ts";
+import { type AreaLoaders, areaLoader, servedLazily } from "./lazy-routes.ts";
+import { asPortal } from "./portal-access.ts";
 import { bearerKey, portalToken } from "./request.ts";
 import { errorResponse } from "./response.ts";
 import type { Route, ServedRoute } from "./route.ts";
+import { AREAS, ROUTE_INDEX } from "./route-index.generated.ts";
 import { createRouter, type RouterEntry } from "./router.ts";
-import { PUBLIC_PATHS, ROUTES } from "./routes.ts";
 import { svixErrorResponse } from "./svix/svix-errors.ts";
 import { SVIX_PUBLIC_PATHS, SVIX_ROUTE_KEYS } from "./svix/svix-paths.ts";
 import { SVIX_PREFIX, type SvixRoute } from "./svix/svix-route.ts";
 
 type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
-export { PUBLIC_PATHS } from "./routes.ts";
-
-/** A declared route bound to the API's ports; an admin-only route refuses any other caller before its handler runs. */
-function served(route: Route, deps: ApiDeps, authenticator: () => Promise<Authenticator>): ServedRoute & Pick<Route, "portal"> {
-  const { admin } = route;
-  return {
-    method: route.method,
-    path: route.path,
-    portal: route.portal,
-    handler: (event, caller) => {
-      if (admin !== undefined) requireAdmin(caller, admin);
-      return route.handler(event, caller, deps, authenticator);
-    },
-  };
-}
+/** The routes every caller may read without a key: health and the API document (read from the route index, as the router is). */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(ROUTE_INDEX.filter((route) => route.public).map((route) => route.path));
 
 /**
- * The routes this function serves (the pages aside), bound to its ports. The feed function
- * (API_ROUTES=feed) serves only the routes declared `feed`: behind its own URL it must not become
- * a second door to the whole API.
+ * The routes this function serves (the pages aside), bound to its ports; each route's area module is
+ * imported on its first request (lazy-routes.ts says why). The feed function (API_ROUTES=feed) serves
+ * only the routes declared `feed`: behind its own URL it must not become a second door to the whole
+ * API. `areas` is the areas' imports (a test passes its own to count them).
  */
-export function apiRoutes(deps: ApiDeps, authenticator: () => Promise<Authenticator>): (ServedRoute & Pick<Route, "portal">)[] {
-  const declared = deps.apiRoutes === "feed" ? ROUTES.filter((route) => route.feed) : ROUTES;
-  return declared.map((route) => served(route, deps, authenticator));
+export function apiRoutes(
+  deps: ApiDeps,
+  authenticator: () => Promise<Authenticator>,
+  areas: AreaLoaders = AREAS,
+): (ServedRoute & Pick<Route, "portal">)[] {
+  const declared = deps.apiRoutes === "feed" ? ROUTE_INDEX.filter((route) => route.feed) : ROUTE_INDEX;
+  const load = areaLoader(areas);
+  return declared.map((route) => servedLazily(route, deps, authenticator, load));
 }
 
 /** The Svix face's routes, loaded on the first /api/v1 request (svix-paths.ts says why). */
@@ -84,12 +78,13 @@ function svixPath(event: APIGatewayProxyEventV2): void {
 /**
  * The API Lambda: bearer or portal-session auth on every route but health, the API document and the
  * pages, routing (a portal session only through its narrowed set), and one error shape for every failure.
+ * `areas` imports each route area on its first request (route-index.generated.ts; a test passes its own).
  */
-export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Authenticator>, log: Log) {
+export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Authenticator>, log: Log, areas: AreaLoaders = AREAS) {
   const callers = new WeakMap<APIGatewayProxyEventV2, Principal>();
   const feedOnly = deps.apiRoutes === "feed";
   const pages = feedOnly ? [] : consolePages(portalFrameAncestors(deps.portalFrameAncestors), websocketSource(deps.websocketUrl));
-  const table = apiRoutes(deps, authenticator).map((route) => ({
+  const table = apiRoutes(deps, authenticator, areas).map((route) => ({
     method: route.method,
     path: route.path,
     handler: (event: APIGatewayProxyEventV2) => {

@@ -38,9 +38,10 @@ import {
 
 /**
  * Every route of the HTTP API (the console pages aside), each declared once in its *-routes.ts
- * file: the router serves this table and the API document is generated from it, in this order
- * (the order of the document's paths). A route left out of it is neither served nor documented; a
- * test finds every declaration in the table.
+ * file: the API document and the router's index (route-index.generated.ts, which loads each area on
+ * its first request) are generated from it by `npm run openapi`, in this order (the order of the
+ * document's paths). A route left out of it is neither served nor documented; a test finds every
+ * declaration in the table, and another holds the index to it.
  */
 export const ROUTES: readonly Route[] = [
   healthRoute,
