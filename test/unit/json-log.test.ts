@@ -241,6 +241,11 @@ describe("what callers pass", () => {
     );
   });
 
+  it("does not let a field named toJSON take the line over", () => {
+    const entry = oneEntry(() => createLog("json", "INFO", "api").info("kept", { toJSON: () => "hijacked", other: 1 }));
+    expect(entry).toMatchObject({ level: "INFO", message: "kept", service: "api", other: 1 });
+  });
+
   it("says so when the fields could not be read, and keeps the message", () => {
     const entry = oneEntry(() =>
       createLog("json", "INFO", "api").info("kept", {

@@ -31,8 +31,10 @@ export function jsonLogLine(head: EntryHead, fields: Record<string, unknown> | u
     const entry = headOf(head);
     const source: Record<string, unknown> = fields instanceof Error ? { error: fields } : (fields ?? {});
     for (const [key, value] of Object.entries(source)) {
-      // An undefined field keeps what the head has under its name, as Powertools' merge kept it.
+      // An undefined field keeps what the head has under its name, as Powertools' merge kept it; a
+      // toJSON method would be called on the entry and write whatever it returns instead of it.
       if (RESERVED_KEYS.has(key) || key === "__proto__" || key === "constructor" || value === undefined) continue;
+      if (key === "toJSON" && typeof value === "function") continue;
       entry[key] = value;
     }
     for (const key of Object.keys(entry)) if (entry[key] === null || entry[key] === "") delete entry[key];
