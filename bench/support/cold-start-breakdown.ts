@@ -27,8 +27,8 @@ const F = "../../functions";
 export const PIECES: Record<string, string> = {
   "SDK clients constructed (aws-clients.ts)": `import { createDocumentClient, createSqsClient } from "${F}/adapters/lambda/aws-clients.ts";\nexport const piece = [createDocumentClient(), createSqsClient()];`,
   "settings: parseConfig(process.env)": `import { parseConfig } from "${F}/core/config/config.ts";\nexport const piece = parseConfig(process.env);`,
-  "Powertools Logger (createLog)": `import { createLog } from "${F}/adapters/lambda/logger.ts";\nexport const piece = createLog("json", "INFO", "probe");`,
-  "Powertools Metrics (createDeliveryMetrics)": `import { createDeliveryMetrics } from "${F}/adapters/lambda/metrics.ts";\nexport const piece = createDeliveryMetrics("json", "probe");`,
+  "JSON log (createLog; was Powertools Logger)": `import { createLog } from "${F}/adapters/lambda/logger.ts";\nexport const piece = createLog("json", "INFO", "probe");`,
+  "EMF metrics (createDeliveryMetrics; was Powertools Metrics)": `import { createDeliveryMetrics } from "${F}/adapters/lambda/metrics.ts";\nexport const piece = createDeliveryMetrics("json", "probe");`,
   "ipaddr.js: destination policy and outbound sender": `import { NodeHttpSender } from "${F}/adapters/http/http-sender.ts";\nimport { DestinationPolicy } from "${F}/core/ssrf/destination-policy.ts";\nexport const piece = new NodeHttpSender({ timeoutMs: 1000, policy: new DestinationPolicy([], { allowHttp: false }) });`,
   "valibot: the queue message's schema": `export * from "${F}/core/kernel/queue-message.ts";`,
   "valibot: the request schemas": `export * from "${F}/core/requests/validation.ts";`,

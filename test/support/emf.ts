@@ -37,6 +37,54 @@ export function metricsOfEmfLine(line: Record<string, unknown>): MetricKey[] {
   return out;
 }
 
+/** CloudWatch's unit names, as the embedded metric format takes them. */
+const UNITS = new Set(
+  "Seconds Microseconds Milliseconds Bytes Kilobytes Megabytes Gigabytes Terabytes Bits Kilobits Megabits Gigabits Terabits Percent Count Bytes/Second Kilobytes/Second Megabytes/Second Gigabytes/Second Terabytes/Second Bits/Second Kilobits/Second Megabits/Second Gigabits/Second Terabits/Second Count/Second None".split(
+    " ",
+  ),
+);
+
+/**
+ * What in one parsed line breaks the embedded metric format's rules (empty when nothing does), as
+ * the specification states them: `_aws` with a millisecond Timestamp and directives; each directive
+ * a Namespace, dimension sets of at most 30 names each with a string value at top level, and at most
+ * 100 metrics, each with a name, a known unit and at top level a number or a list of at most 100
+ * numbers. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+ */
+export function emfProblems(line: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const aws = line._aws as { Timestamp?: unknown; CloudWatchMetrics?: unknown } | undefined;
+  if (typeof aws !== "object" || aws === null) return ["no _aws object"];
+  if (!Number.isInteger(aws.Timestamp) || (aws.Timestamp as number) < 0) problems.push("_aws.Timestamp is not milliseconds");
+  if (!Array.isArray(aws.CloudWatchMetrics)) return [...problems, "_aws.CloudWatchMetrics is not a list"];
+  for (const directive of aws.CloudWatchMetrics as Partial<EmfDirective & { Metrics: { Name: unknown; Unit?: unknown }[] }>[]) {
+    if (typeof directive.Namespace !== "string" || directive.Namespace.length === 0 || directive.Namespace.length > 255)
+      problems.push(`bad Namespace ${String(directive.Namespace)}`);
+    if (!Array.isArray(directive.Dimensions)) problems.push("Dimensions is not a list");
+    for (const set of directive.Dimensions ?? []) {
+      if (!Array.isArray(set) || set.length > 30) problems.push(`dimension set ${JSON.stringify(set)} is not a list of at most 30`);
+      for (const name of set ?? []) if (typeof line[name] !== "string") problems.push(`dimension ${name} has no string value`);
+    }
+    const metrics = directive.Metrics;
+    if (!Array.isArray(metrics)) {
+      problems.push("Metrics is not a list");
+      continue;
+    }
+    if (metrics.length > 100) problems.push(`${metrics.length} metrics in one directive`);
+    const names = metrics.map((m) => m.Name);
+    if (new Set(names).size !== names.length) problems.push("a metric is named twice");
+    for (const { Name, Unit } of metrics) {
+      if (typeof Name !== "string" || Name.length === 0 || Name.length > 255) problems.push(`bad metric name ${String(Name)}`);
+      if (Unit !== undefined && !UNITS.has(String(Unit))) problems.push(`${String(Name)}: unknown unit ${String(Unit)}`);
+      const value = line[String(Name)];
+      const values = Array.isArray(value) ? value : [value];
+      if (values.length === 0 || values.length > 100) problems.push(`${String(Name)}: ${values.length} values`);
+      if (!values.every((v) => typeof v === "number" && Number.isFinite(v))) problems.push(`${String(Name)}: not numbers`);
+    }
+  }
+  return problems;
+}
+
 /** Runs `fn` with stdout captured, and returns the JSON lines written that carry an EMF directive. */
 export async function captureEmf(fn: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
   const written: string[] = [];

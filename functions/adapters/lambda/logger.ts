@@ -1,5 +1,5 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import type { AttemptRecord } from "../../core/kernel/model.ts";
+import { jsonLogLine, reservedKeysIn } from "./json-log-line.ts";
 
 /** What the functions log: lines with fields, and one line per delivery attempt. Never a secret. */
 export interface Log {
@@ -9,30 +9,53 @@ export interface Log {
   attempt(attempt: AttemptRecord): void;
 }
 
-/** Structured JSON through Powertools (Lambda), or one readable line per entry (local stack). */
+/** Structured JSON, one line per entry (Lambda), or one readable line per entry (local stack). */
 export function createLog(format: "json" | "pretty", level: string, service: string): Log {
   return format === "json" ? jsonLog(level, service) : prettyLog(level);
 }
 
 const RANKS: Record<string, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
 
+/** Lambda's log levels (AWS_LAMBDA_LOG_LEVEL) on the same scale; FATAL lets no line of ours through. */
+const LAMBDA_RANKS: Record<string, number> = { TRACE: -1, DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, FATAL: 4 };
+
 function jsonLog(level: string, service: string): Log {
-  const logger = new Logger({ serviceName: service, logLevel: level as "INFO" });
-  // Powertools does work for a line below its level (it builds the log item first): a succeeded
-  // attempt, logged at DEBUG, is skipped here when DEBUG is off, as it is in production.
   const rank = RANKS[level] ?? 1;
-  const debug = rank === 0;
-  // Under Lambda's log controls Powertools takes Lambda's level (AWS_LAMBDA_LOG_LEVEL), which the
-  // construct keeps at INFO at most so that metric lines survive: WARN and ERROR are applied here.
+  // Under Lambda's log controls the level is Lambda's (AWS_LAMBDA_LOG_LEVEL, set by Lambda, not a
+  // setting), as it was with Powertools; the construct keeps it at INFO at most so that metric lines
+  // survive (lib/dispatcher-function.ts, lambdaLogLevel), so WARN and ERROR are applied here.
+  const lambdaRank = LAMBDA_RANKS[process.env.AWS_LAMBDA_LOG_LEVEL ?? ""];
+  const threshold = Math.max(rank, lambdaRank ?? rank);
+  // The level Powertools' own warnings were held to: Lambda's when it has one.
+  const ownThreshold = lambdaRank ?? rank;
+  // Warnings and errors go to stderr, the rest to stdout, as Powertools wrote them (Lambda files both).
+  const write = (name: "DEBUG" | "INFO" | "WARN" | "ERROR", message: string, fields?: Record<string, unknown>) => {
+    for (const key of reservedKeysIn(fields)) {
+      if (ownThreshold <= 2) emit("WARN", `The key "${key}" is a reserved key and will be dropped.`);
+    }
+    emit(name, message, fields);
+  };
+  const emit = (name: "DEBUG" | "INFO" | "WARN" | "ERROR", message: string, fields?: Record<string, unknown>) => {
+    const line = `${jsonLogLine({ level: name, message, service, timestamp: new Date() }, fields)}\n`;
+    (name === "WARN" || name === "ERROR" ? process.stderr : process.stdout).write(line);
+  };
+  if (lambdaRank !== undefined && RANKS[level] !== undefined && lambdaRank > rank && lambdaRank <= 2) {
+    // Powertools said so once at start: lines between LOG_LEVEL and Lambda's level are lost.
+    emit(
+      "WARN",
+      `Current log level (${level}) does not match AWS Lambda Advanced Logging Controls minimum log level (${process.env.AWS_LAMBDA_LOG_LEVEL}). This can lead to data loss, consider adjusting them.`,
+    );
+  }
   return {
-    info: (m, f) => (rank <= 1 ? logger.info(m, f ?? {}) : undefined),
-    warn: (m, f) => (rank <= 2 ? logger.warn(m, f ?? {}) : undefined),
-    error: (m, f) => logger.error(m, f ?? {}),
+    info: (m, f) => (threshold <= 1 ? write("INFO", m, f) : undefined),
+    warn: (m, f) => (threshold <= 2 ? write("WARN", m, f) : undefined),
+    error: (m, f) => (threshold <= 3 ? write("ERROR", m, f) : undefined),
     attempt: (a) => {
-      if ((a.status === "succeeded" && !debug) || rank > 1) return;
+      // A succeeded attempt is logged at DEBUG, the others at INFO.
+      if (threshold > (a.status === "succeeded" ? 0 : 1)) return;
       const { responseBody: _body, ...fields } = a;
       fields.url = redactUrl(a.url);
-      (a.status === "succeeded" ? logger.debug : logger.info).call(logger, "delivery attempt", fields);
+      write(a.status === "succeeded" ? "DEBUG" : "INFO", "delivery attempt", fields);
     },
   };
 }

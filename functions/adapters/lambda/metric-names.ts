@@ -1,6 +1,6 @@
 /**
  * The names the functions' metrics are published under, apart from metrics.ts: the construct
- * (lib/) reads them for its alarms, dashboard and metric helpers, and must not import Powertools
+ * (lib/) reads them for its alarms, dashboard and metric helpers, and must not import the writers
  * to get them (an installed construct package has the functions prebundled, not their dependencies).
  */
 import type { LaneEvent } from "../../core/delivery/deps.ts";

@@ -1,7 +1,7 @@
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { LaneEvent } from "../../core/delivery/deps.ts";
 import type { AttemptRecord } from "../../core/kernel/model.ts";
 import type { OrderedEvent } from "../../core/ordering/ordered-deps.ts";
+import { type EmfValue, writeEmf } from "./emf.ts";
 import { LANE_METRICS, METRICS_NAMESPACE, ORDERED_METRICS, UNSENDABLE_METRIC } from "./metric-names.ts";
 
 /** Delivery metrics: attempts and their outcomes, latency, and how long messages waited in the queue. */
@@ -19,8 +19,8 @@ export interface DeliveryMetrics {
 }
 
 /**
- * CloudWatch embedded metric format through Powertools in Lambda (namespace Hookrelay; metric names
- * Attempts, Successes, Failures, Exhausted, DeliveryLatency, QueueAge and the lane counts of
+ * CloudWatch embedded metric format in Lambda, written by emf.ts (namespace Hookrelay, dimension
+ * `service`; metric names Attempts, Successes, Failures, Exhausted, DeliveryLatency, QueueAge and the lane counts of
  * LANE_METRICS, which the construct's alarms and dashboard read; the dead-letter consumer emits
  * Exhausted and UnsendableEvents only). The local stack has no CloudWatch, so there it gathers nothing.
  */
@@ -35,9 +35,8 @@ export function createDeliveryMetrics(format: "json" | "pretty", service: string
       flush: () => undefined,
     };
   }
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service });
-  // Counts are summed here and added once per invocation: each addMetric costs a few microseconds
-  // in Powertools (measured by `npm run bench`, stage 1), and one value per metric keeps the line short.
+  const dimensions = { service };
+  // Counts are summed here and written once per invocation: one value per metric keeps the line short.
   const counts = { Attempts: 0, Successes: 0, Failures: 0, Exhausted: 0, [UNSENDABLE_METRIC]: 0 };
   const laneCounts = new Map<string, number>();
   const latencies: number[] = [];
@@ -68,18 +67,19 @@ export function createDeliveryMetrics(format: "json" | "pretty", service: string
       laneCounts.set(name, (laneCounts.get(name) ?? 0) + 1);
     },
     flush() {
+      const values: EmfValue[] = [];
       for (const [name, value] of Object.entries(counts)) {
-        if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+        if (value > 0) values.push({ name, unit: "Count", value });
         counts[name as keyof typeof counts] = 0;
       }
-      for (const [name, value] of laneCounts) metrics.addMetric(name, MetricUnit.Count, value);
+      for (const [name, value] of laneCounts) values.push({ name, unit: "Count", value });
       laneCounts.clear();
       // Latencies stay one value each, so that CloudWatch can compute percentiles.
-      for (const ms of latencies) metrics.addMetric("DeliveryLatency", MetricUnit.Milliseconds, ms);
+      for (const ms of latencies) values.push({ name: "DeliveryLatency", unit: "Milliseconds", value: ms });
       latencies.length = 0;
-      if (oldest >= 0) metrics.addMetric("QueueAge", MetricUnit.Milliseconds, oldest);
+      if (oldest >= 0) values.push({ name: "QueueAge", unit: "Milliseconds", value: oldest });
       oldest = -1;
-      metrics.publishStoredMetrics();
+      writeEmf(METRICS_NAMESPACE, dimensions, values);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { writeEmf } from "./emf.ts";
 import { METRICS_NAMESPACE, SCHEDULE_OVERDUE_METRIC } from "./metric-names.ts";
 
 /**
@@ -8,9 +8,6 @@ import { METRICS_NAMESPACE, SCHEDULE_OVERDUE_METRIC } from "./metric-names.ts";
  */
 export function publishScheduleOverdue(format: "json" | "pretty", service: string): (seconds: number) => void {
   if (format === "pretty") return () => undefined;
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service });
-  return (seconds) => {
-    metrics.addMetric(SCHEDULE_OVERDUE_METRIC, MetricUnit.Seconds, Math.max(0, seconds));
-    metrics.publishStoredMetrics();
-  };
+  return (seconds) =>
+    writeEmf(METRICS_NAMESPACE, { service }, [{ name: SCHEDULE_OVERDUE_METRIC, unit: "Seconds", value: Math.max(0, seconds) }]);
 }
