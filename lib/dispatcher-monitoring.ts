@@ -1,7 +1,7 @@
 /**
  * Alarms and the dashboard. The delivery metrics are the functions' EMF output: namespace
- * `Hookrelay`, the single dimension `service` set from POWERTOOLS_SERVICE_NAME (the name each
- * function passes to createRuntime), metric names as in DELIVERY_METRICS.
+ * `Hookrelay`, the single dimension `service` (the name each function passes to createRuntime and
+ * its metrics writer, SERVICE_NAMES), metric names as in DELIVERY_METRICS.
  */
 import { Annotations, Duration } from "aws-cdk-lib";
 import type { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";

@@ -93,7 +93,6 @@ export function addWebSocketPush(scope: Construct, props: WebSocketPushProps): W
     timeout: PUSH_FUNCTION_TIMEOUT,
     environment: {
       ...props.environment,
-      POWERTOOLS_SERVICE_NAME: "push",
       WEBSOCKET_CALLBACK_URL: stage.callbackUrl,
       PUSH_DEADLINE_QUEUE_URL: deadlineQueue.queueUrl,
     },

@@ -16,7 +16,6 @@ import {
   type DispatcherFunctionOptions,
   FUNCTION_ENTRIES,
 } from "./dispatcher-function.ts";
-import { SERVICE_NAMES } from "./dispatcher-metrics.ts";
 import type { DispatcherStorage } from "./dispatcher-storage.ts";
 import type { ResolvedSettings } from "./resolved-settings.ts";
 
@@ -50,7 +49,7 @@ export function addWorkers(scope: Construct, props: WorkersProps): Workers {
     description: "Webhook dispatcher: signs and delivers webhooks, schedules retries",
     memorySize: settings.deliveryMemorySize,
     timeout: Duration.seconds(settings.queue.deliveryFunctionTimeoutSeconds),
-    environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.delivery },
+    environment,
   });
   const deliveryFunction = delivery.function;
   // UpdateItem: endpoint health transitions and rate windows; PutItem also records operational events and recoveries.
@@ -82,7 +81,7 @@ export function addWorkers(scope: Construct, props: WorkersProps): Workers {
     description: "Webhook dispatcher: marks dead-lettered deliveries exhausted",
     memorySize: settings.deadLetterMemorySize,
     timeout: DEAD_LETTER_FUNCTION_TIMEOUT,
-    environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.deadLetter },
+    environment,
   });
   const deadLetterFunction = deadLetter.function;
   // BatchGetItem, UpdateItem and the send: delivery.exhausted operational events go through intake.
@@ -97,7 +96,7 @@ export function addWorkers(scope: Construct, props: WorkersProps): Workers {
     description: "Webhook dispatcher: finishes events whose intake failed midway",
     memorySize: settings.deadLetterMemorySize,
     timeout: SWEEPER_FUNCTION_TIMEOUT,
-    environment: { ...environment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.sweeper },
+    environment,
   });
   const sweeperFunction = sweeper.function;
   // BatchGetItem: the scheduler reads a held message's event before moving it (docs/scheduling.md).

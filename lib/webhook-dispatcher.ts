@@ -27,7 +27,7 @@ import {
   FUNCTION_ENTRIES,
   updateReadersFirst,
 } from "./dispatcher-function.ts";
-import { METRICS_NAMESPACE, SERVICE_NAMES, WebhookDispatcherBase } from "./dispatcher-metrics.ts";
+import { WebhookDispatcherBase } from "./dispatcher-metrics.ts";
 import { createAlarmTopic, DispatcherMonitoring, type WebhookDispatcherAlarms } from "./dispatcher-monitoring.ts";
 import { addOrderedQueues, wireOrdering } from "./dispatcher-ordering.ts";
 import type { WebhookDispatcherProps } from "./dispatcher-props.ts";
@@ -125,7 +125,6 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
       // Its default follows the partition: SQS refuses MessageGroupId on a standard queue where it has no fair queues.
       FAIR_QUEUES: fairQueuesValue(this, props.fairQueues),
       LOG_FORMAT: "json",
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
     const common = {
       logRetention: settings.functionLogRetention,
@@ -138,7 +137,6 @@ export class WebhookDispatcher extends WebhookDispatcherBase {
     const apiEnvironment = {
       ...environment,
       ADMIN_API_KEY_SECRET_ARN: this.adminKeySecret.secretArn,
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.api,
     };
     const api = new DispatcherFunction(this, "Api", {
       ...common,
