@@ -1,7 +1,9 @@
-import { join, resolve } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
 import { DEFAULT_CREDENTIALS_MODULE, DOC_LABEL, ESM_REQUIRE_BANNER, LAMBDA_CREDENTIALS_MODULE } from "../../lib/dispatcher-function.ts";
+import { mergeStaticChunks } from "../../scripts/merge-static-chunks.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -10,14 +12,24 @@ export interface Built {
   file: string;
   /** index.mjs and every chunk it reaches through static imports: what a cold start parses. */
   bytes: number;
+  /** The files a cold start loads: index.mjs alone once the static chunks are merged into it. */
+  files: string[];
+  /** The split build's account (before the merge): its inputs, and which outputs held what. */
   metafile: Metafile;
 }
 
 /**
  * Bundles as lib/dispatcher-function.ts has the CDK bundle them (ESM, minified, node24, credential
- * alias, split: each dynamic import a chunk loaded on first use) into `outdir`.
+ * alias, split: each dynamic import a chunk loaded on first use, then the static chunks merged into
+ * index.mjs by scripts/merge-static-chunks.mjs) into `outdir`; `merge: false` leaves the split as esbuild made it.
  */
-export async function bundle(entryPoint: string, outdir: string, plugins: Plugin[] = [], sourcemap = false): Promise<Built> {
+export async function bundle(
+  entryPoint: string,
+  outdir: string,
+  plugins: Plugin[] = [],
+  sourcemap = false,
+  options: { merge?: boolean } = {},
+): Promise<Built> {
   const result = await build({
     entryPoints: { index: entryPoint },
     outdir,
@@ -39,15 +51,23 @@ export async function bundle(entryPoint: string, outdir: string, plugins: Plugin
     logLevel: "silent",
     absWorkingDir: ROOT,
   });
-  const outputs = result.metafile.outputs;
+  if (options.merge !== false) await mergeStaticChunks(resolve(ROOT, outdir), result.metafile, { sourcemap });
   const file = join(outdir, "index.mjs");
+  const files = staticFiles(file);
+  const bytes = files.reduce((sum, path) => sum + statSync(path).size, 0);
+  return { file, bytes, files, metafile: result.metafile };
+}
+
+/** `file` and every file it imports statically, as written on disk (what a cold start reads). */
+export function staticFiles(file: string): string[] {
   const loaded = new Set<string>();
   const visit = (path: string) => {
-    if (loaded.has(path) || !outputs[path]) return;
+    if (loaded.has(path)) return;
     loaded.add(path);
-    for (const i of outputs[path].imports) if (i.kind === "import-statement") visit(i.path);
+    const code = readFileSync(path, "utf8");
+    // Minified static imports: `import{a as b}from"./chunks/x.mjs"` or `import"./x.mjs"`; import("…") is lazy.
+    for (const [, spec] of code.matchAll(/(?:\bfrom|\bimport)\s*"(\.\.?\/[^"]+)"/g)) visit(join(dirname(path), spec as string));
   };
-  visit(Object.keys(outputs).find((path) => resolve(ROOT, path) === file) ?? "");
-  const bytes = [...loaded].reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0);
-  return { file, bytes, metafile: result.metafile };
+  visit(file);
+  return [...loaded];
 }
