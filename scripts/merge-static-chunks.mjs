@@ -155,12 +155,11 @@ async function rebuild(outputDir, file, stdin, staticSet, renamed, sourcemap) {
         if (names === undefined) throw new Error(`${file} imports ${args.path}, which exports nothing a lazy chunk may import`);
         return { contents: `export { ${[...names].map(([n, as]) => `${as} as ${n}`).join(", ")} } from "index.mjs";`, loader: "js" };
       });
-      // The banner goes once, at the top of the output: each input's own is blanked (its line kept, so its source map still fits).
+      // The banner goes once, at the top of the output: each input's own is blanked, its line kept so
+      // that the input's linked source map (which esbuild reads and chains to the TypeScript) still fits.
       b.onLoad({ filter: /\.mjs$/ }, (args) => {
-        let contents = readFileSync(args.path, "utf8");
-        if (contents.startsWith(ESM_REQUIRE_BANNER)) contents = contents.slice(ESM_REQUIRE_BANNER.length);
-        if (sourcemap) contents = inlineSourceMap(contents, args.path);
-        return { contents, loader: "js", resolveDir: dirname(args.path) };
+        const contents = readFileSync(args.path, "utf8");
+        return { contents: contents.startsWith(ESM_REQUIRE_BANNER) ? contents.slice(ESM_REQUIRE_BANNER.length) : contents, loader: "js" };
       });
     },
   };
@@ -193,21 +192,6 @@ async function rebuild(outputDir, file, stdin, staticSet, renamed, sourcemap) {
   const code = result.outputFiles.find((o) => o.path === outfile)?.text ?? "";
   const map = result.outputFiles.find((o) => o.path === `${outfile}.map`)?.text;
   return { code, map };
-}
-
-/**
- * The input's linked source map, inlined: esbuild reads an input's map from a data URL in its
- * contents, so the merged file's map leads back to the TypeScript sources.
- * @param {string} contents
- * @param {string} path
- */
-function inlineSourceMap(contents, path) {
-  const match = /\n\/\/# sourceMappingURL=([^\s]+)\s*$/.exec(contents);
-  if (!match || match[1]?.startsWith("data:")) return contents;
-  const mapFile = resolve(dirname(path), /** @type {string} */ (match[1]));
-  if (!existsSync(mapFile)) return contents;
-  const data = Buffer.from(readFileSync(mapFile)).toString("base64");
-  return `${contents.slice(0, match.index)}\n//# sourceMappingURL=data:application/json;base64,${data}\n`;
 }
 
 /**

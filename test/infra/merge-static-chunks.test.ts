@@ -4,9 +4,10 @@
  * bindings live, and an output that would not link is refused, naming the file.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { build, type Metafile } from "esbuild";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
@@ -130,10 +131,13 @@ describe("merge-static-chunks", () => {
   }, 120_000);
 
   /** Two entries sharing s.ts: index (a.ts, which loads lazy.ts on demand) and other (b.ts); `exports` from the split build. */
-  async function twoEntries(): Promise<{ out: string; metafile: Metafile }> {
+  async function twoEntries(): Promise<{ dir: string; out: string; metafile: Metafile }> {
     const dir = tempDir();
-    writeFileSync(join(dir, "s.ts"), "export const shared = { n: 1 };\nexport const twice = (x: number) => 2 * x;\n");
-    writeFileSync(join(dir, "lazy.ts"), 'import { shared, twice } from "./s.ts";\nexport const lazy = () => twice(shared.n);\n');
+    writeFileSync(join(dir, "s.ts"), 'export const shared = { n: 1, tag: "shared-tag" };\nexport const twice = (x: number) => 2 * x;\n');
+    writeFileSync(
+      join(dir, "lazy.ts"),
+      'import { shared, twice } from "./s.ts";\n\nexport const lazy = () => twice(shared.n) + "lazy-tag".length * 0;\n',
+    );
     writeFileSync(
       join(dir, "a.ts"),
       'import { shared } from "./s.ts";\nexport const handler = () => shared.n;\nexport const later = () => import("./lazy.ts");\n',
@@ -154,7 +158,7 @@ describe("merge-static-chunks", () => {
       logLevel: "silent",
       absWorkingDir: dir,
     });
-    return { out, metafile: result.metafile };
+    return { dir, out, metafile: result.metafile };
   }
 
   it("rewrites every output its metafile lists, a second entry's too", async () => {
@@ -171,6 +175,22 @@ describe("merge-static-chunks", () => {
     });
     expect(run.stderr).toBe("");
     expect(JSON.parse(run.stdout)).toEqual([1, 2, 2]);
+  });
+
+  it("keeps source maps that lead from the merged index.mjs and a rewritten lazy chunk to the TypeScript sources", async () => {
+    const { dir } = await twoEntries();
+    const built = await bundle(join(dir, "a.ts"), join(dir, "mapped"), [], true);
+    const lazyChunk = readdirSync(join(dir, "mapped", "chunks")).find((f) => f.startsWith("lazy-") && f.endsWith(".mjs"));
+    const origin = (file: string, needle: string) => {
+      const code = readFileSync(file, "utf8");
+      const at = code.indexOf(needle);
+      const lines = code.slice(0, at).split("\n");
+      const map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")));
+      const entry = map.findEntry(lines.length - 1, (lines.at(-1) as string).length);
+      return "originalSource" in entry ? [basename(entry.originalSource), entry.originalLine + 1] : [];
+    };
+    expect(origin(built.file, '"shared-tag"')).toEqual(["s.ts", 1]);
+    expect(origin(join(dir, "mapped", "chunks", lazyChunk as string), '"lazy-tag"')).toEqual(["lazy.ts", 3]);
   });
 
   it("refuses an output with a file left referring to a merged chunk, naming the file", async () => {
