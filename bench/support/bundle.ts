@@ -12,7 +12,9 @@ export interface Built {
   file: string;
   /** index.mjs and every chunk it reaches through static imports: what a cold start parses. */
   bytes: number;
-  /** The files a cold start loads: index.mjs alone once the static chunks are merged into it. */
+  /** The split build's outputs a cold start loads (metafile paths), all merged into index.mjs: a test checks what it does not load. */
+  loaded: string[];
+  /** The files a cold start reads, as written: index.mjs alone once the static chunks are merged into it. */
   files: string[];
   /** The split build's account (before the merge): its inputs, and which outputs held what. */
   metafile: Metafile;
@@ -51,23 +53,32 @@ export async function bundle(
     logLevel: "silent",
     absWorkingDir: ROOT,
   });
-  if (options.merge !== false) await mergeStaticChunks(resolve(ROOT, outdir), result.metafile, { sourcemap });
+  const outputs = result.metafile.outputs;
   const file = join(outdir, "index.mjs");
-  const files = staticFiles(file);
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path) || !outputs[path]) return;
+    loaded.add(path);
+    for (const i of outputs[path].imports) if (i.kind === "import-statement") visit(i.path);
+  };
+  visit(Object.keys(outputs).find((path) => resolve(ROOT, path) === file) ?? "");
+  if (options.merge !== false) await mergeStaticChunks(resolve(ROOT, outdir), result.metafile, { sourcemap });
+  const files = staticFiles(resolve(ROOT, file));
   const bytes = files.reduce((sum, path) => sum + statSync(path).size, 0);
-  return { file, bytes, files, metafile: result.metafile };
+  return { file, bytes, loaded: [...loaded], files, metafile: result.metafile };
 }
 
 /** `file` and every file it imports statically, as written on disk (what a cold start reads). */
 export function staticFiles(file: string): string[] {
-  const loaded = new Set<string>();
+  const read = new Set<string>();
   const visit = (path: string) => {
-    if (loaded.has(path)) return;
-    loaded.add(path);
-    const code = readFileSync(path, "utf8");
+    if (read.has(path)) return;
+    read.add(path);
     // Minified static imports: `import{a as b}from"./chunks/x.mjs"` or `import"./x.mjs"`; import("…") is lazy.
-    for (const [, spec] of code.matchAll(/(?:\bfrom|\bimport)\s*"(\.\.?\/[^"]+)"/g)) visit(join(dirname(path), spec as string));
+    for (const [, spec] of readFileSync(path, "utf8").matchAll(/(?:\bfrom|\bimport)\s*"(\.\.?\/[^"]+)"/g)) {
+      visit(join(dirname(path), spec as string));
+    }
   };
   visit(file);
-  return [...loaded];
+  return [...read];
 }
