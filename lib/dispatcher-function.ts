@@ -177,7 +177,7 @@ function prebundledCode(entry: FunctionEntry, sourceMaps: boolean): lambda.Code 
  * chunks/, read only when first imported, instead of part of the index.mjs that every cold start
  * parses. NodejsFunction always bundles to one `--outfile`, which esbuild cannot split, so this
  * rebuild, with the options above plus `--splitting`, replaces its index.mjs. esbuild also puts the
- * code shared by the static graph and a dynamic import in chunks that index.mjs imports at once (14
+ * code shared by the static graph and a dynamic import in chunks that index.mjs imports at once (20
  * files beside index.mjs for the API); mergeStaticChunksCommand then folds those back into index.mjs,
  * so a cold start reads one file (each ES module costs Node about 0.34 ms; docs/performance.md).
  */

@@ -106,7 +106,7 @@ describe("merge-static-chunks", () => {
     expect(SCRIPT_BANNER).toBe(ESM_REQUIRE_BANNER);
   });
 
-  it("leaves one file for a cold start, each module evaluated once, and lazy code reading the merged bindings live", async () => {
+  it("leaves one file for a cold start, each module evaluated once and in the split build's order, and lazy code reading the merged bindings live", async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(graphs, async (graph) => {
@@ -117,6 +117,9 @@ describe("merge-static-chunks", () => {
         expect(readFileSync(built.file, "utf8").startsWith(`${ESM_REQUIRE_BANNER}\n`)).toBe(true);
         expect(readFileSync(built.file, "utf8").split(ESM_REQUIRE_BANNER)).toHaveLength(2);
         const found = evaluate(built.file, key);
+        // The same modules in the same order as esbuild's split output, evaluated by Node's own linker.
+        const split = await bundle(join(dir, "entry.ts"), join(dir, "split"), [], false, { merge: false });
+        expect(found.evals).toEqual(evaluate(split.file, key).evals);
         const expected = expectedValues(graph);
         expect([...found.evals].sort()).toEqual([...expected.keys()].sort());
         expect(found.values).toEqual(Object.fromEntries(expected));
