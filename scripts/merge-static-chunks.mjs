@@ -13,7 +13,7 @@
  * CLI: node scripts/merge-static-chunks.mjs <outputDir> <metafile> [--sourcemap]
  * (the metafile is deleted after it is read: it must not ship in the asset).
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -235,7 +235,8 @@ async function checkLinks(outputDir) {
   );
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Run as a CLI (through a symlink too), not when the bench or a test imports it.
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) {
   const [outputDir, metafilePath] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
   if (!outputDir || !metafilePath) {
     process.stderr.write("usage: node scripts/merge-static-chunks.mjs <outputDir> <metafile> [--sourcemap]\n");

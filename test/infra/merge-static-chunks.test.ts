@@ -4,7 +4,7 @@
  * bindings live, and an output that would not link is refused, naming the file.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -196,13 +196,19 @@ describe("merge-static-chunks", () => {
     expect(origin(join(dir, "mapped", "chunks", lazyChunk as string), '"lazy-tag"')).toEqual(["lazy.ts", 3]);
   });
 
-  it("refuses an output with a file left referring to a merged chunk, naming the file", async () => {
-    const { out, metafile } = await twoEntries();
+  it("refuses an output with a file left referring to a merged chunk, naming the file: the CLI exits 1 and deletes the metafile", async () => {
+    const { dir, out, metafile } = await twoEntries();
     // other.mjs as if another build had written it: the step does not rewrite it, and its import dangles.
     const outputs = Object.fromEntries(Object.entries(metafile.outputs).filter(([path]) => !path.endsWith("other.mjs")));
-    await expect(mergeStaticChunks(out, { outputs })).rejects.toThrow(
-      /other\.mjs refers to \.\/chunks\/chunk-\w+\.mjs, which is not in the output/,
-    );
+    const metafilePath = join(dir, "meta.json");
+    writeFileSync(metafilePath, JSON.stringify({ outputs }));
+    const run = spawnSync(process.execPath, [join(import.meta.dirname, "../../scripts/merge-static-chunks.mjs"), out, metafilePath], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/other\.mjs refers to \.\/chunks\/chunk-\w+\.mjs, which is not in the output/);
+    expect(existsSync(metafilePath)).toBe(false);
   });
 
   it("refuses a lazy chunk that imports a name the merged index.mjs does not export, naming the chunk", async () => {
