@@ -154,6 +154,8 @@ function synthesisBundling(options: DispatcherFunctionOptions): NodejsFunctionPr
         afterBundling: (_input, output) => [
           splitBundleCommand(options.entry, output, options.sourceMaps),
           esbuildCommand(destinationsBundleArgs(output, options.sourceMaps)),
+          // Last: its link check reads every file in the folder, aws-destinations.mjs included.
+          mergeStaticChunksCommand(output, options.sourceMaps),
         ],
       },
     },
@@ -174,15 +176,38 @@ function prebundledCode(entry: FunctionEntry, sourceMaps: boolean): lambda.Code 
  * console's pages, the API document, the SDK's own lazy modules) becomes a chunk of its own under
  * chunks/, read only when first imported, instead of part of the index.mjs that every cold start
  * parses. NodejsFunction always bundles to one `--outfile`, which esbuild cannot split, so this
- * rebuild, with the options above plus `--splitting`, replaces its index.mjs.
+ * rebuild, with the options above plus `--splitting`, replaces its index.mjs. esbuild also puts the
+ * code shared by the static graph and a dynamic import in chunks that index.mjs imports at once (20
+ * files beside index.mjs for the API); mergeStaticChunksCommand then folds those back into index.mjs,
+ * so a cold start reads one file (each ES module costs Node about 0.34 ms; docs/performance.md).
  */
 export function splitBundleCommand(entry: string, outputDir: string, sourceMaps: boolean): string {
   return esbuildCommand(splitBundleArgs(entry, outputDir, sourceMaps));
 }
 
+/** The split build's metafile: beside the output folder, never in it (the merge step reads it, then deletes it). */
+export function splitMetafile(outputDir: string): string {
+  return `${outputDir}.split-metafile.json`;
+}
+
+/** The merge step's script (plain JavaScript, run by the `node` on the PATH, as esbuild is by npx). */
+export const MERGE_STATIC_CHUNKS_SCRIPT = join(PROJECT_ROOT, "scripts", "merge-static-chunks.mjs");
+
+/** scripts/merge-static-chunks.mjs on the split build in `outputDir`: index.mjs absorbs the chunks it imports statically. */
+export function mergeStaticChunksCommand(outputDir: string, sourceMaps: boolean): string {
+  return ["node", MERGE_STATIC_CHUNKS_SCRIPT, outputDir, splitMetafile(outputDir), ...(sourceMaps ? ["--sourcemap"] : [])]
+    .map(quote)
+    .join(" ");
+}
+
 /** esbuild with `args`, run from the project root, as NodejsFunction runs its own esbuild; every argument single-quoted. */
 function esbuildCommand(args: string[]): string {
-  return ["npx", "--no-install", "esbuild", ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  return ["npx", "--no-install", "esbuild", ...args].map(quote).join(" ");
+}
+
+/** One shell word, single-quoted. */
+function quote(arg: string): string {
+  return `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
 /** The AWS destinations' SDK calls, a file of their own beside index.mjs (functions/adapters/aws-destinations/load-sdk-calls.ts). */
@@ -201,7 +226,8 @@ export function destinationsBundleArgs(outputDir: string, sourceMaps: boolean): 
       !a.startsWith("--outdir=") &&
       !a.startsWith("--entry-names=") &&
       !a.startsWith("--chunk-names=") &&
-      !a.startsWith("--out-extension"),
+      !a.startsWith("--out-extension") &&
+      !a.startsWith("--metafile="),
   );
   return [...kept, `--outfile=${outputDir}/aws-destinations.mjs`];
 }
@@ -225,6 +251,7 @@ export function splitBundleArgs(entry: string, outputDir: string, sourceMaps: bo
     `--banner:js=${ESM_REQUIRE_BANNER}`,
     `--alias:${DEFAULT_CREDENTIALS_MODULE}=${LAMBDA_CREDENTIALS_MODULE}`,
     ...(sourceMaps ? ["--sourcemap"] : []),
+    `--metafile=${splitMetafile(outputDir)}`,
     "--log-level=warning",
   ];
 }

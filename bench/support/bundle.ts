@@ -1,7 +1,9 @@
-import { join, resolve } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
 import { DEFAULT_CREDENTIALS_MODULE, DOC_LABEL, ESM_REQUIRE_BANNER, LAMBDA_CREDENTIALS_MODULE } from "../../lib/dispatcher-function.ts";
+import { mergeStaticChunks } from "../../scripts/merge-static-chunks.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -10,16 +12,26 @@ export interface Built {
   file: string;
   /** index.mjs and every chunk it reaches through static imports: what a cold start parses. */
   bytes: number;
-  /** The outputs that make `bytes` (metafile paths): a test checks what a cold start does not load. */
+  /** The split build's outputs a cold start loads (metafile paths), all merged into index.mjs: a test checks what it does not load. */
   loaded: string[];
+  /** The files a cold start reads, as written: index.mjs alone once the static chunks are merged into it. */
+  files: string[];
+  /** The split build's account (before the merge): its inputs, and which outputs held what. */
   metafile: Metafile;
 }
 
 /**
  * Bundles as lib/dispatcher-function.ts has the CDK bundle them (ESM, minified, node24, credential
- * alias, split: each dynamic import a chunk loaded on first use) into `outdir`.
+ * alias, split: each dynamic import a chunk loaded on first use, then the static chunks merged into
+ * index.mjs by scripts/merge-static-chunks.mjs) into `outdir`; `merge: false` leaves the split as esbuild made it.
  */
-export async function bundle(entryPoint: string, outdir: string, plugins: Plugin[] = [], sourcemap = false): Promise<Built> {
+export async function bundle(
+  entryPoint: string,
+  outdir: string,
+  plugins: Plugin[] = [],
+  sourcemap = false,
+  options: { merge?: boolean } = {},
+): Promise<Built> {
   const result = await build({
     entryPoints: { index: entryPoint },
     outdir,
@@ -50,6 +62,23 @@ export async function bundle(entryPoint: string, outdir: string, plugins: Plugin
     for (const i of outputs[path].imports) if (i.kind === "import-statement") visit(i.path);
   };
   visit(Object.keys(outputs).find((path) => resolve(ROOT, path) === file) ?? "");
-  const bytes = [...loaded].reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0);
-  return { file, bytes, loaded: [...loaded], metafile: result.metafile };
+  if (options.merge !== false) await mergeStaticChunks(resolve(ROOT, outdir), result.metafile, { sourcemap });
+  const files = staticFiles(resolve(ROOT, file));
+  const bytes = files.reduce((sum, path) => sum + statSync(path).size, 0);
+  return { file, bytes, loaded: [...loaded], files, metafile: result.metafile };
+}
+
+/** `file` and every file it imports statically, as written on disk (what a cold start reads). */
+export function staticFiles(file: string): string[] {
+  const read = new Set<string>();
+  const visit = (path: string) => {
+    if (read.has(path)) return;
+    read.add(path);
+    // Minified static imports: `import{a as b}from"./chunks/x.mjs"` or `import"./x.mjs"`; import("…") is lazy.
+    for (const [, spec] of readFileSync(path, "utf8").matchAll(/(?:\bfrom|\bimport)\s*"(\.\.?\/[^"]+)"/g)) {
+      visit(join(dirname(path), spec as string));
+    }
+  };
+  visit(file);
+  return [...read];
 }

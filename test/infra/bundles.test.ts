@@ -1,6 +1,6 @@
 /**
  * What the functions' bundles hold and do: the one infra file that bundles (esbuild, then the split
- * rebuild of lib/dispatcher-function.ts), once, for the stack `cdk deploy` ships.
+ * rebuild of lib/dispatcher-function.ts and the merge of its static chunks), once, for the stack `cdk deploy` ships.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -10,6 +10,7 @@ import type { Template } from "aws-cdk-lib/assertions";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COLD_START_TARGETS } from "../../bench/stages/cold-start.ts";
+import { lambdaEnvironment } from "../../bench/support/lambda-env.ts";
 import { ESM_REQUIRE_BANNER } from "../../lib/dispatcher-function.ts";
 import type { WebhookDispatcherStack } from "../../lib/webhook-dispatcher-stack.ts";
 import { assetDir, bundleFile, coldStartFiles, SYNTH_TIMEOUT_MS } from "./helpers.ts";
@@ -45,6 +46,40 @@ describe("functions", () => {
       expect([...files.values()].reduce((sum, c) => sum + Buffer.byteLength(c), 0)).toBeLessThan(COLD_START_TARGETS.kb * 1024);
     }
   });
+
+  it("load one file at a cold start: the chunks index.mjs imported statically are merged into it (scripts/merge-static-chunks.mjs)", () => {
+    for (const { name, fn } of fns) {
+      expect([...coldStartFiles(app, template, stack, fn).keys()], name).toEqual(["index.mjs"]);
+      const dir = assetDir(app, template, stack, fn);
+      // The split build's metafile is read and deleted, never shipped.
+      expect(
+        readdirSync(dir).filter((f) => f.endsWith(".json")),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it("link and evaluate, every file of every asset, in a fresh Node process with Lambda's environment (a lazy chunk imports index.mjs)", () => {
+    // Each chunk imported before index.mjs, as a lazy call's chunk would be if it were wrongly rewritten: it fails here, not in AWS.
+    const probe = `const failed = [];
+      for (const file of process.argv.slice(1)) { try { await import(file); } catch (e) { failed.push(file + ": " + e.message); } }
+      process.stdout.write(JSON.stringify(failed));`;
+    for (const { name, fn } of fns) {
+      const dir = assetDir(app, template, stack, fn);
+      const files = readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".mjs"))
+        .sort((a, b) => Number(a === "index.mjs") - Number(b === "index.mjs") || a.localeCompare(b))
+        .map((f) => join(dir, f));
+      expect(files.length, name).toBeGreaterThan(1);
+      const run = spawnSync(process.execPath, ["--input-type=module", "-e", probe, ...files], {
+        env: lambdaEnvironment(),
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(run.stderr, name).toBe("");
+      expect(JSON.parse(run.stdout), name).toEqual([]);
+    }
+  }, 120_000);
 
   it("keep the JSON Schema validator out of what the API function's cold start loads", () => {
     const api = fns.find((f) => f.name === "api")?.fn as NodejsFunction;
