@@ -40,6 +40,9 @@ const EXPORT_PREFIX = "$hr";
  * @returns {Promise<{ merged: string[], rewritten: string[] }>} the deleted chunks and the rebuilt lazy ones, relative to outputDir
  */
 export async function mergeStaticChunks(outputDir, metafile, options = {}) {
+  // esbuild resolves what it reads to real paths: a folder reached through a symlink (macOS's
+  // os.tmpdir(), a CDK --output) is compared by its real path too.
+  outputDir = realpathSync(outputDir);
   const sourcemap = options.sourcemap === true;
   const outputs = outputsOf(metafile);
   if (!outputs.has("index.mjs")) throw new Error(`merge-static-chunks: the metafile has no index.mjs output for ${outputDir}`);

@@ -4,7 +4,7 @@
  * bindings live, and an output that would not link is refused, naming the file.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -178,6 +178,22 @@ describe("merge-static-chunks", () => {
     });
     expect(run.stderr).toBe("");
     expect(JSON.parse(run.stdout)).toEqual([1, 2, 2]);
+  });
+
+  it("merges an output folder reached through a symlink (macOS's temporary folder, a CDK --output) as its real path", async () => {
+    const { dir, out, metafile } = await twoEntries();
+    const link = join(dir, "link");
+    symlinkSync(out, link);
+    const { merged } = await mergeStaticChunks(link, metafile);
+    expect(merged.length).toBeGreaterThan(0);
+    expect(staticFiles(join(out, "index.mjs"))).toEqual([join(out, "index.mjs")]);
+    const script = "const index = await import(process.argv[1]); process.stdout.write(String((await index.later()).lazy()));";
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script, join(link, "index.mjs")], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("2");
   });
 
   it("keeps source maps that lead from the merged index.mjs and a rewritten lazy chunk to the TypeScript sources", async () => {

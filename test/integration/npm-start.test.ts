@@ -62,6 +62,8 @@ async function expectGone(stack: RunningStack, dataDir: string): Promise<void> {
   for (const url of stack.listening) {
     if (!(await accepts(url))) continue;
     const owners = listenerEnvironments(Number(new URL(url).port));
+    // A port that answers with no listener found cannot be told apart (no /proc, or hidden): a failure, not a pass.
+    expect(owners.length, `${url} still answers and its listener cannot be found`).toBeGreaterThan(0);
     expect(
       owners.filter((env) => env.includes(`DATA_DIR=${dataDir}`)),
       `${url} still answers, held by a process of the stack`,

@@ -1,7 +1,7 @@
 /**
- * DESTINATION_ALLOW_CIDRS is read with node:net at cold start (functions/core/ssrf/cidr-list.ts) and
- * used by the destination policy through ipaddr.js: every range the first accepts, the second must
- * read as the same range, or a setting accepted at start would fail at the first delivery.
+ * DESTINATION_ALLOW_CIDRS is checked with node:net at cold start (functions/core/ssrf/cidr-list.ts)
+ * and used by the destination policy through ipaddr.js: every range the first accepts, the second
+ * must read too, or a setting accepted at start would fail at the first delivery.
  */
 import fc from "fast-check";
 import ipaddr from "ipaddr.js";
@@ -27,7 +27,7 @@ const nearRange = fc
   .map(([address, prefix, slash]) => `${address}${slash}${prefix}`);
 
 describe("parseCidrList", () => {
-  it("accepts every IPv4 and IPv6 range in its plain form, and the policy reads each as the same range", () => {
+  it("accepts every IPv4 and IPv6 range in its plain form, and the policy reads each, with its prefix", () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(v4Range, v6Range), { minLength: 1, maxLength: 5 }), (ranges) => {
         expect(parseCidrList(ranges.join(", "))).toEqual(ranges);

@@ -1,11 +1,12 @@
+import { isIP } from "node:net";
+
 /*
  * DESTINATION_ALLOW_CIDRS is checked at every cold start, where ipaddr.js (12 KB and its patterns)
- * need not load yet: node:net, which every function has loaded already, reads the addresses. The
- * plain forms it reads are a subset of what ipaddr.js reads (a property test holds that), so every
- * range accepted here is one the destination policy can use.
+ * need not load yet: node:net, which every function has loaded already, checks the addresses. It
+ * accepts nothing ipaddr.js refuses (a property test holds that), so every range accepted here is
+ * one the destination policy can use; the policy reads the ranges with ipaddr.js, as it always has
+ * (which reads `::a.b.c.d` as the IPv4-mapped `::ffff:a.b.c.d`).
  */
-
-const { isIP } = process.getBuiltinModule("node:net");
 
 /** Prefix lengths in plain decimal, no sign or leading zero. */
 const PREFIX = /^(0|[1-9]\d{0,2})$/;
