@@ -16,6 +16,7 @@ import {
 import { createDeliveryMetrics } from "../../functions/adapters/lambda/metrics.ts";
 import { publishScheduleOverdue } from "../../functions/adapters/lambda/scheduler-metrics.ts";
 import type { AttemptRecord } from "../../functions/core/kernel/model.ts";
+import { attemptRecord } from "../support/attempt-record.ts";
 import { emfProblems } from "../support/emf.ts";
 
 /** Every value the lines publish, in order per metric name, with its unit. */
@@ -145,18 +146,7 @@ describe("writing EMF", () => {
     }
   });
 
-  const attempt = (status: AttemptRecord["status"], durationMs: number): AttemptRecord => ({
-    eventId: "evt_1",
-    endpointId: "ep_1",
-    tenantId: "t",
-    attempt: 1,
-    trigger: "scheduled",
-    status,
-    url: "https://x.example",
-    at: "2026-11-01T00:00:00.000Z",
-    durationMs,
-    expiresAt: 0,
-  });
+  const attempt = attemptRecord;
 
   it("from the delivery metrics keeps the rules and every count for any number of attempts in one flush", () => {
     fc.assert(

@@ -1,24 +1,13 @@
 import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDeliveryMetrics } from "../../functions/adapters/lambda/metrics.ts";
-import type { AttemptRecord } from "../../functions/core/kernel/model.ts";
 import { unsendableNotice } from "../../functions/core/kernel/queue-message.ts";
 import { createDeadLetterHandler } from "../../functions/dead-letter/handler.ts";
+import { attemptRecord } from "../support/attempt-record.ts";
 import { sqsEvent } from "../support/emf.ts";
 import { deadLetterDeps, MemoryAttemptLog } from "../support/fakes.ts";
 
-const attempt = (status: AttemptRecord["status"], durationMs: number): AttemptRecord => ({
-  eventId: "evt_1",
-  endpointId: "ep_1",
-  tenantId: "default",
-  attempt: 1,
-  trigger: "scheduled",
-  status,
-  url: "https://x.example",
-  at: "2026-11-01T00:00:00.000Z",
-  durationMs,
-  expiresAt: 0,
-});
+const attempt = attemptRecord;
 
 describe("delivery metrics", () => {
   afterEach(() => vi.restoreAllMocks());
