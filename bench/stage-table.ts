@@ -170,7 +170,9 @@ export function stageTable({ quick, execArgv, progress, alone, RESULTS }: StageC
       const hotKey = await benchHotKey(stack, api, receiver, quick ? 1000 : 3000, 4);
       for (const [place, p] of Object.entries(hotKey.places))
         progress(
-          `    ${place}: ${p.perSecondAtSimulated} write units/s on ${p.key} (before the shards ${p.unshardedPerSecondAtSimulated}; target ≤ ${hotKey.target})`,
+          p.writeUnits === 0
+            ? `    ${place}: nothing written (target ≤ ${hotKey.target})`
+            : `    ${place}: ${p.perSecondAtSimulated} write units/s on ${p.key} (before the shards ${p.unshardedPerSecondAtSimulated}; target ≤ ${hotKey.target})`,
         );
       return { hotKey };
     },

@@ -15,9 +15,11 @@ export function isolationSummary(hotKey: HotKeyResult, burst: BurstResult): stri
 
 /** The sections of the hot-key and burst stages. */
 export function isolationSections(hotKey: HotKeyResult, burst: BurstResult): string[] {
-  const rows = Object.entries(hotKey.places).map(
-    ([place, p]) =>
-      `| ${place} | \`${p.key}\` | ${n(p.writeUnits)} | ${n(p.perSecondAtSimulated)} | ${n(p.unshardedPerSecondAtSimulated)} |`,
+  // An index nothing writes any more (gsi1 and gsi2 since issue 27's key designs) has no hottest key.
+  const rows = Object.entries(hotKey.places).map(([place, p]) =>
+    p.writeUnits === 0
+      ? `| ${place} | none: nothing written | 0 | 0 | ${n(p.unshardedPerSecondAtSimulated)} |`
+      : `| ${place} | \`${p.key}\` | ${n(p.writeUnits)} | ${n(p.perSecondAtSimulated)} | ${n(p.unshardedPerSecondAtSimulated)} |`,
   );
   return [
     "## 6. Hot key",
