@@ -220,6 +220,15 @@ describe("what callers pass", () => {
     return JSON.parse(text) as Record<string, unknown>;
   };
 
+  it("writes an error whose name or message is a Symbol, whose stack V8 cannot format, without its stack", () => {
+    for (const key of ["name", "message"]) {
+      const error = Object.assign(new Error("as fields"), { [key]: Symbol(key) });
+      const entry = entryOf(written(() => createLog("json", "INFO", "api").error("failed", error as unknown as Record<string, unknown>)));
+      expect(entry, key).not.toHaveProperty("log_error");
+      expect(entry.error, key).not.toHaveProperty("stack");
+    }
+  });
+
   it("writes errors, BigInts, cycles, undefined and whatever else in full, as one line, without throwing", () => {
     fc.assert(
       fc.property(fc.string(), fieldsOf(awkward), levels, (message, fields, level) => {

@@ -117,7 +117,8 @@ function safeReplacer(): (this: unknown, key: string, value: unknown) => unknown
 
 /** An error as Powertools' formatter wrote it; its cause (an error or not) goes through the replacer again. */
 function errorFields(error: Error): Record<string, unknown> {
-  const { name, message, stack, cause } = error;
+  const { name, message, cause } = error;
+  const stack = stackOf(error);
   const fields: Record<string, unknown> = { name, location: codeLocation(stack), message, stack, cause };
   for (const key in error) {
     if (key !== "name" && key !== "message" && key !== "stack" && key !== "cause") {
@@ -125,6 +126,18 @@ function errorFields(error: Error): Record<string, unknown> {
     }
   }
   return fields;
+}
+
+/**
+ * The error's stack, or undefined when V8 cannot format it: the stack is formatted on its first read
+ * with the error's toString, which throws for a name or message that is a Symbol.
+ */
+function stackOf(error: Error): unknown {
+  try {
+    return error.stack;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `file:line` of the first stack frame that has one, as Powertools' `location`. */
