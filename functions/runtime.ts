@@ -12,7 +12,7 @@ import type { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-stor
 import { DynamoTenantStore } from "./adapters/dynamo/dynamo-tenant-store.ts";
 import { createDocumentClient, createSqsClient } from "./adapters/lambda/aws-clients.ts";
 import { InvocationBudget } from "./adapters/lambda/invocation-budget.ts";
-import { loadedOnFirstCall } from "./adapters/lambda/loaded-on-first-call.ts";
+import { loadedOnFirstCall, loadOnce } from "./adapters/lambda/loaded-on-first-call.ts";
 import { createLog, type Log } from "./adapters/lambda/logger.ts";
 import { realSleep } from "./adapters/lambda/persistent-call.ts";
 import { isQueueArnOf, SqsDeliveryQueue } from "./adapters/sqs/sqs-delivery-queue.ts";
@@ -221,16 +221,10 @@ export function createRuntime(service: string, env: Record<string, string | unde
  * for good: loaded then, as the Svix face and the AWS destinations are, not at every cold start.
  */
 function lazyOperationalEvents(deps: Omit<IntakeDeps, keyof PayloadCheckDeps>): OperationalEvents {
-  let loaded: Promise<OperationalEvents> | undefined;
+  const loaded = loadOnce(async () => (await import("./core/intake/operational-events.ts")).operationalEvents(deps));
   return {
     async emit(...args) {
-      loaded ??= import("./core/intake/operational-events.ts")
-        .then((m) => m.operationalEvents(deps))
-        .catch((error: unknown) => {
-          loaded = undefined;
-          throw error;
-        });
-      return (await loaded).emit(...args);
+      return (await loaded()).emit(...args);
     },
   };
 }

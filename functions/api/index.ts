@@ -4,6 +4,7 @@ import { DynamoSvixMemo } from "../adapters/dynamo/dynamo-svix-memo.ts";
 import { TENANT_ERASE_STEPS } from "../adapters/dynamo/dynamo-tenant-eraser.ts";
 import { urlCheckOnFirstCall } from "../adapters/http/url-check-on-first-call.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
+import { loadOnce } from "../adapters/lambda/loaded-on-first-call.ts";
 import { realSleep } from "../adapters/lambda/persistent-call.ts";
 import { JsonSchemaCompiler } from "../adapters/schemas/json-schemas.ts";
 import { CachedApiKeyStore } from "../core/access/api-key-cache.ts";
@@ -18,7 +19,6 @@ const runtime = createRuntime("api");
 const { config } = runtime;
 // A key read is kept API_KEY_CACHE_SECONDS: revoked elsewhere, it stops here within that bound.
 const apiKeys = new CachedApiKeyStore(new DynamoApiKeyStore(runtime.dynamo, config.tableName), runtime.clock);
-let authenticator: Promise<Authenticator> | undefined;
 
 export const handler = runtime.budget.wrap(
   createApiHandler(
@@ -64,17 +64,8 @@ export const handler = runtime.budget.wrap(
       sleep: realSleep,
       timeLeftMs: () => runtime.budget.remainingMs(),
     },
-    () => {
-      // The admin key is read once per container; a failed read is retried on the next request.
-      authenticator ??= runtime.budget
-        .within("secretsmanager", () => loadAdminKey(config))
-        .then((key) => new Authenticator(key, apiKeys))
-        .catch((error: unknown) => {
-          authenticator = undefined;
-          throw error;
-        });
-      return authenticator;
-    },
+    // The admin key is read once per container; a failed read is retried on the next request.
+    loadOnce(async () => new Authenticator(await runtime.budget.within("secretsmanager", () => loadAdminKey(config)), apiKeys)),
     runtime.log,
   ),
 );

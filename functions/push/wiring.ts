@@ -2,6 +2,7 @@ import { DynamoApiKeyStore } from "../adapters/dynamo/dynamo-api-key-store.ts";
 import { DynamoPushConnections } from "../adapters/dynamo/dynamo-push-connections.ts";
 import { loadAdminKey } from "../adapters/lambda/admin-key.ts";
 import { createSqsClient } from "../adapters/lambda/aws-clients.ts";
+import { loadOnce } from "../adapters/lambda/loaded-on-first-call.ts";
 import { SqsSubscribeDeadlines } from "../adapters/sqs/sqs-subscribe-deadlines.ts";
 import { Authenticator } from "../core/access/api-keys.ts";
 import { HOLE_GRACE_MS } from "../core/feed/deps.ts";
@@ -17,7 +18,6 @@ export function pushDeps(runtime: Runtime, channel: PushChannel): PushDeps {
   const deadlineQueueUrl = config.pushDeadlineQueueUrl;
   if (deadlineQueueUrl === undefined)
     throw new ConfigError("Set PUSH_DEADLINE_QUEUE_URL: $connect schedules each connection's subscribe deadline there");
-  let authenticator: Promise<Authenticator> | undefined;
   return {
     connections: new DynamoPushConnections(runtime.dynamo, config.tableName),
     channel,
@@ -28,15 +28,7 @@ export function pushDeps(runtime: Runtime, channel: PushChannel): PushDeps {
     apiKeys,
     tenantStatus: runtime.tenantStatus,
     // The admin key is read once per container; a failed read is tried again on the next frame.
-    authenticator: () => {
-      authenticator ??= loadAdminKey(config)
-        .then((key) => new Authenticator(key, apiKeys))
-        .catch((error: unknown) => {
-          authenticator = undefined;
-          throw error;
-        });
-      return authenticator;
-    },
+    authenticator: loadOnce(async () => new Authenticator(await loadAdminKey(config), apiKeys)),
     clock: runtime.clock,
     settings: {
       window: config.pushWindow,

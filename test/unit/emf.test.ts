@@ -146,8 +146,6 @@ describe("writing EMF", () => {
     }
   });
 
-  const attempt = attemptRecord;
-
   it("from the delivery metrics keeps the rules and every count for any number of attempts in one flush", () => {
     fc.assert(
       fc.property(
@@ -157,7 +155,7 @@ describe("writing EMF", () => {
         (attempts) => {
           const lines = captured(() => {
             const metrics = createDeliveryMetrics("json", "delivery");
-            for (const [status, ms] of attempts) metrics.attempt(attempt(status, ms));
+            for (const [status, ms] of attempts) metrics.attempt(attemptRecord(status, ms));
             metrics.queueAge(5);
             metrics.flush();
           }).map((l) => JSON.parse(l) as Record<string, unknown>);

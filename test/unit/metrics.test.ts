@@ -7,8 +7,6 @@ import { attemptRecord } from "../support/attempt-record.ts";
 import { sqsEvent } from "../support/emf.ts";
 import { deadLetterDeps, MemoryAttemptLog } from "../support/fakes.ts";
 
-const attempt = attemptRecord;
-
 describe("delivery metrics", () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -19,9 +17,9 @@ describe("delivery metrics", () => {
       return true;
     });
     const metrics = createDeliveryMetrics("json", "delivery");
-    metrics.attempt(attempt("succeeded", 12));
-    metrics.attempt(attempt("exhausted", 30));
-    metrics.attempt(attempt("skipped", 0));
+    metrics.attempt(attemptRecord("succeeded", 12));
+    metrics.attempt(attemptRecord("exhausted", 30));
+    metrics.attempt(attemptRecord("skipped", 0));
     metrics.queueAge(250);
     metrics.queueAge(900);
     metrics.flush();
@@ -50,9 +48,9 @@ describe("lane metrics", () => {
     const metrics = createDeliveryMetrics("json", "delivery");
     for (const kind of ["forwarded", "forwarded", "handed_over", "entered_slow", "left_slow"] as const)
       metrics.lane({ kind, endpointId: "ep_1" });
-    metrics.attempt(attempt("succeeded", 5));
+    metrics.attempt(attemptRecord("succeeded", 5));
     metrics.flush();
-    metrics.attempt(attempt("succeeded", 5));
+    metrics.attempt(attemptRecord("succeeded", 5));
     metrics.flush();
     const [first, second] = lines.map((l) => JSON.parse(l)).filter((o) => o._aws);
     expect(first).toMatchObject({ LaneForwards: 2, LaneHandovers: 1, SlowLaneEntries: 1, SlowLaneExits: 1 });
@@ -91,8 +89,8 @@ describe("the dead-letter consumer's metrics", () => {
       return true;
     });
     const metrics = createDeliveryMetrics("json", "dead-letter");
-    metrics.attempt({ ...attempt("exhausted", 0), trigger: "dead-letter" });
-    metrics.attempt({ ...attempt("exhausted", 0), trigger: "dead-letter", chain: "man_1" });
+    metrics.attempt({ ...attemptRecord("exhausted", 0), trigger: "dead-letter" });
+    metrics.attempt({ ...attemptRecord("exhausted", 0), trigger: "dead-letter", chain: "man_1" });
     metrics.flush();
     const emf = lines.map((l) => JSON.parse(l)).find((o) => o._aws);
     expect(emf.Exhausted).toBe(1);

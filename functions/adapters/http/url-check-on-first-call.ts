@@ -1,3 +1,4 @@
+import { loadOnce } from "../lambda/loaded-on-first-call.ts";
 import type { Resolver } from "./http-sender.ts";
 import type { OutboundSettings } from "./outbound-sender.ts";
 
@@ -8,14 +9,12 @@ import type { OutboundSettings } from "./outbound-sender.ts";
  * the next call. `resolver` is injectable for tests.
  */
 export function urlCheckOnFirstCall(settings: OutboundSettings, resolver?: Resolver): (url: string) => Promise<void> {
-  let loaded: Promise<(url: string) => Promise<void>> | undefined;
-  return async (url) => {
-    loaded ??= Promise.all([import("./destination-check.ts"), import("./outbound-sender.ts")])
-      .then(([check, outbound]) => check.destinationCheck(outbound.createOutboundSender(settings, resolver)))
-      .catch((error: unknown) => {
-        loaded = undefined;
-        throw error;
-      });
-    return (await loaded)(url);
-  };
+  const check = loadOnce(async () => {
+    const [{ destinationCheck }, { createOutboundSender }] = await Promise.all([
+      import("./destination-check.ts"),
+      import("./outbound-sender.ts"),
+    ]);
+    return destinationCheck(createOutboundSender(settings, resolver));
+  });
+  return async (url) => (await check())(url);
 }

@@ -5,6 +5,21 @@
  * better imported on its first call, as the Svix face and the AWS destinations are.
  */
 
+/**
+ * `load` called on the first call and its promise kept for the calls after; a failed load is
+ * forgotten, so the next call tries again (a module that did not load, a secret not read yet).
+ */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return loaded;
+  };
+}
+
 /** A port whose every member is an async method: only such a port can wait for its module. */
 export type AsyncPort<T> = { [K in keyof T]: T[K] extends (...args: never[]) => Promise<unknown> ? T[K] : never };
 
@@ -13,14 +28,7 @@ export type AsyncPort<T> = { [K in keyof T]: T[K] extends (...args: never[]) => 
  * the next call). Every member must be an async method, which the type checks.
  */
 export function loadedOnFirstCall<T extends AsyncPort<T>>(load: () => Promise<T>): T {
-  let loaded: Promise<T> | undefined;
-  const port = () => {
-    loaded ??= load().catch((error: unknown) => {
-      loaded = undefined;
-      throw error;
-    });
-    return loaded;
-  };
+  const port = loadOnce(load);
   return new Proxy({} as T, {
     get(_, property) {
       // Not a thenable: an `await` of the port itself must not call a method named `then`.
