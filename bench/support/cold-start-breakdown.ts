@@ -32,7 +32,6 @@ export const PIECES: Record<string, string> = {
   "ipaddr.js: destination policy and outbound sender": `import { NodeHttpSender } from "${F}/adapters/http/http-sender.ts";\nimport { DestinationPolicy } from "${F}/core/ssrf/destination-policy.ts";\nexport const piece = new NodeHttpSender({ timeoutMs: 1000, policy: new DestinationPolicy([], { allowHttp: false }) });`,
   "valibot: the queue message's schema": `export * from "${F}/core/kernel/queue-message.ts";`,
   "valibot: the request schemas": `export * from "${F}/core/requests/validation.ts";`,
-  "@middy/core": `import middy from "@middy/core";\nexport const piece = middy().handler(async () => undefined);`,
   "runtime (createRuntime, every adapter wired)": `import { createRuntime } from "${F}/runtime.ts";\nexport const piece = createRuntime("probe");`,
   "delivery handler module (functions/delivery/handler.ts)": `export * from "${F}/delivery/handler.ts";`,
   "API handler module and routes (functions/api/handler.ts)": `export * from "${F}/api/handler.ts";`,

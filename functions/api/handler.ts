@@ -1,5 +1,4 @@
-import middy from "@middy/core";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { Log } from "../adapters/lambda/logger.ts";
 import type { Authenticator } from "../core/access/api-keys.ts";
 import type { Principal } from "../core/access/principal.ts";
@@ -18,8 +17,6 @@ import { createRouter, type RouterEntry } from "./router.ts";
 import { svixErrorResponse } from "./svix/svix-errors.ts";
 import { SVIX_PUBLIC_PATHS, SVIX_ROUTE_KEYS } from "./svix/svix-paths.ts";
 import { SVIX_PREFIX, type SvixRoute } from "./svix/svix-route.ts";
-
-type Request = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
 /** The routes every caller may read without a key: health and the API document (read from the route index, as the router is). */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(ROUTE_INDEX.filter((route) => route.public).map((route) => route.path));
@@ -100,37 +97,39 @@ export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Aut
       handler: (event: APIGatewayProxyEventV2) => route.handler(event, callers.get(event) ?? { kind: "tenant", tenantId: "", keyId: "" }),
     }));
   const router = createRouter([...table, ...svix, ...pages] as RouterEntry[]);
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use({
-      before: async (request: Request) => {
-        svixPath(request.event);
-        const path = request.event.rawPath;
-        if (PUBLIC_PATHS.has(path) || SVIX_PUBLIC_PATHS.has(path) || isConsolePath(path)) return;
-        const session = portalToken(request.event);
-        const presented = session === undefined ? bearerKey(request.event) : undefined;
-        let caller: Principal | undefined;
-        if (session !== undefined) caller = await (await authenticator()).authenticatePortal(session, deps.clock.now());
-        else if (presented !== undefined) caller = await (await authenticator()).authenticate(presented);
-        // A deleted tenant's keys and portal sessions stop at its tombstone (within TENANT_STATUS_CACHE_SECONDS).
-        if (!caller || (caller.kind !== "admin" && (await deps.tenantStatus.statusOf(caller.tenantId)).deleted)) {
-          throw new ApiError(
-            "unauthorized",
-            "Send a valid API key as Authorization: Bearer <key>, or a live portal session as Portal <token>",
-          );
-        }
-        // The admin naming a deleted tenant in the query (lists, event reads) meets its tombstone too.
-        const named = caller.kind === "admin" ? request.event.queryStringParameters?.tenantId : undefined;
-        if (named !== undefined && (await deps.tenantStatus.statusOf(named)).deleted) throw deletedError(named);
-        callers.set(request.event, caller);
-      },
-      onError: async (request: Request) => {
-        const svixFace = request.event.rawPath?.startsWith(SVIX_PREFIX) || request.event.rawPath === SVIX_PREFIX.slice(0, -1);
-        const { response, unexpected } = svixFace ? svixErrorResponse(request.error) : errorResponse(request.error);
-        if (unexpected) log.error("unexpected API error", { error: String(request.error), stack: (request.error as Error)?.stack });
-        else if (response.statusCode === 503)
-          log.warn("dependency failure", { error: String((request.error as Error)?.cause ?? request.error) });
-        request.response = response;
-      },
-    })
-    .handler(router as never);
+  /** Who calls: nothing for the public paths; otherwise a valid key or portal session of a live tenant, or the request fails. */
+  const authorize = async (event: APIGatewayProxyEventV2): Promise<void> => {
+    svixPath(event);
+    const path = event.rawPath;
+    if (PUBLIC_PATHS.has(path) || SVIX_PUBLIC_PATHS.has(path) || isConsolePath(path)) return;
+    const session = portalToken(event);
+    const presented = session === undefined ? bearerKey(event) : undefined;
+    let caller: Principal | undefined;
+    if (session !== undefined) caller = await (await authenticator()).authenticatePortal(session, deps.clock.now());
+    else if (presented !== undefined) caller = await (await authenticator()).authenticate(presented);
+    // A deleted tenant's keys and portal sessions stop at its tombstone (within TENANT_STATUS_CACHE_SECONDS).
+    if (!caller || (caller.kind !== "admin" && (await deps.tenantStatus.statusOf(caller.tenantId)).deleted)) {
+      throw new ApiError("unauthorized", "Send a valid API key as Authorization: Bearer <key>, or a live portal session as Portal <token>");
+    }
+    // The admin naming a deleted tenant in the query (lists, event reads) meets its tombstone too.
+    const named = caller.kind === "admin" ? event.queryStringParameters?.tenantId : undefined;
+    if (named !== undefined && (await deps.tenantStatus.statusOf(named)).deleted) throw deletedError(named);
+    callers.set(event, caller);
+  };
+  // One error shape for every failure, thrown by the check above or by a route.
+  const answerError = (event: APIGatewayProxyEventV2, error: unknown): APIGatewayProxyStructuredResultV2 => {
+    const svixFace = event.rawPath?.startsWith(SVIX_PREFIX) || event.rawPath === SVIX_PREFIX.slice(0, -1);
+    const { response, unexpected } = svixFace ? svixErrorResponse(error) : errorResponse(error);
+    if (unexpected) log.error("unexpected API error", { error: String(error), stack: (error as Error)?.stack });
+    else if (response.statusCode === 503) log.warn("dependency failure", { error: String((error as Error)?.cause ?? error) });
+    return response;
+  };
+  return async (event: APIGatewayProxyEventV2, _context?: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      await authorize(event);
+      return await router(event);
+    } catch (error) {
+      return answerError(event, error);
+    }
+  };
 }

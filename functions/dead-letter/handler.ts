@@ -1,5 +1,4 @@
-import middy from "@middy/core";
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { DeliveryMetrics } from "../adapters/lambda/metrics.ts";
 import { listBatch } from "../core/delivery/best-effort.ts";
 import { consumeDeadLetter, type DeadLetterDeps } from "../core/delivery/dead-letters.ts";
@@ -12,7 +11,7 @@ import { UNSENDABLE } from "../core/kernel/queue-message.ts";
  * an unsendable-event notice as exhausted with error "unsendable", then lets the message go.
  */
 export function createDeadLetterHandler(deps: DeadLetterDeps & { onExhausted?: (a: AttemptRecord) => void }, metrics?: DeliveryMetrics) {
-  return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
+  return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
     const failed = await mapWithConcurrency(event.Records, 16, async (record) => {
       try {
         const ended = await consumeDeadLetter(deps, record.body, record.messageAttributes?.reason?.stringValue);
@@ -30,5 +29,5 @@ export function createDeadLetterHandler(deps: DeadLetterDeps & { onExhausted?: (
     await listBatch(deps);
     metrics?.flush();
     return { batchItemFailures: failed.filter((id) => id !== undefined).map((itemIdentifier) => ({ itemIdentifier })) };
-  });
+  };
 }

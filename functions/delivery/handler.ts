@@ -1,5 +1,4 @@
-import middy from "@middy/core";
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { DeliveryMetrics } from "../adapters/lambda/metrics.ts";
 import { listBatch } from "../core/delivery/best-effort.ts";
 import type { DeliveryDeps, DeliveryServices } from "../core/delivery/deps.ts";
@@ -45,7 +44,7 @@ export function createDeliveryHandler(given: DeliveryDeps, metrics?: DeliveryMet
     metrics?.ordered(event);
   };
   const slowDeps: DeliveryDeps | undefined = slow && { ...fast, ...slow.ports, lane: "slow" };
-  return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
+  return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
     const now = Date.now();
     for (const r of event.Records) metrics?.queueAge(now - Number(r.attributes.SentTimestamp));
     const first = event.Records[0];
@@ -70,5 +69,5 @@ export function createDeliveryHandler(given: DeliveryDeps, metrics?: DeliveryMet
     }
     metrics?.flush();
     return { batchItemFailures: kept.map((itemIdentifier) => ({ itemIdentifier })) };
-  });
+  };
 }

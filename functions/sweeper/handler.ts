@@ -1,4 +1,4 @@
-import middy from "@middy/core";
+import type { Context } from "aws-lambda";
 import type { Log } from "../adapters/lambda/logger.ts";
 import { type SweeperDeps, sweepUnsent } from "../core/intake/intake-sweeper.ts";
 import { type DeletionDeps, runPendingDeletions, type TenantEraser } from "../core/lifecycle/tenant-deletion.ts";
@@ -23,7 +23,7 @@ export function createSweeperHandler(
   log: Log,
   overdue: (seconds: number) => void,
 ) {
-  return middy<SweepEvent | undefined>().handler(async (event) => {
+  return async (event?: SweepEvent, _context?: Context) => {
     if (event?.job === "scheduled") {
       const run = await moveDueMessages(deps);
       overdue(run.overdueSeconds);
@@ -43,7 +43,7 @@ export function createSweeperHandler(
     const ran = await runPendingDeletions(deletions, deletions.more);
     for (const job of ran) log.info("tenant deletion", { tenantId: job.tenantId, state: job.state, step: job.step, removed: job.removed });
     return { ...result, deletions: ran.map((j) => ({ tenantId: j.tenantId, state: j.state })) };
-  });
+  };
 }
 
 function count(run: { moved: string[]; dropped: string[]; failed: string[] }) {

@@ -4,7 +4,7 @@
  * called with a context that leaves it a few seconds, and the answer must be a 503 with Retry-After
  * that arrives before that time is up; the delivery worker, called the same way, reports its
  * messages as batch item failures in time instead of failing the batch. Without the budget, the SDK
- * alone would wait about 12 s, and middy's own early timeout throws (a 500, a failed batch).
+ * alone would wait about 12 s, past the invocation's end (a gateway error, a failed batch).
  */
 import { createServer, type Server, type Socket } from "node:net";
 import type { APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse } from "aws-lambda";
