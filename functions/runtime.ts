@@ -10,7 +10,7 @@ import type { DynamoPollLeases } from "./adapters/dynamo/dynamo-poll-leases.ts";
 import { DynamoRateCounter } from "./adapters/dynamo/dynamo-rate-counter.ts";
 import type { DynamoRecoveryStore } from "./adapters/dynamo/dynamo-recovery-store.ts";
 import { DynamoTenantStore } from "./adapters/dynamo/dynamo-tenant-store.ts";
-import { createDocumentClient, createSqsClient } from "./adapters/lambda/aws-clients.ts";
+import { createDocumentClient, sqsOnFirstCall } from "./adapters/lambda/aws-clients.ts";
 import { InvocationBudget } from "./adapters/lambda/invocation-budget.ts";
 import { loadedOnFirstCall, loadOnce } from "./adapters/lambda/loaded-on-first-call.ts";
 import { createLog, type Log } from "./adapters/lambda/logger.ts";
@@ -94,7 +94,7 @@ export function createRuntime(service: string, env: Record<string, string | unde
   const config = parseConfig(env);
   const budget = new InvocationBudget(systemClock, ANSWER_RESERVE_MS);
   const dynamo = createDocumentClient(budget);
-  const sqs = createSqsClient(budget);
+  const sqs = sqsOnFirstCall(budget);
   const endpoints = new DynamoEndpointStore(dynamo, config.tableName);
   // Reads hide what is past its expiresAt: TTL deletes it days late (and the local emulator never does).
   const { tableName } = config;

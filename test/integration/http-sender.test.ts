@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { destinationCheck } from "../../functions/adapters/http/destination-check.ts";
-import { NodeHttpSender, type Resolver } from "../../functions/adapters/http/http-sender.ts";
+import { NodeHttpSender, type Resolver, systemResolver } from "../../functions/adapters/http/http-sender.ts";
 import { urlCheckOnFirstCall } from "../../functions/adapters/http/url-check-on-first-call.ts";
 import { ApiError } from "../../functions/core/kernel/errors.ts";
 import { DestinationPolicy } from "../../functions/core/ssrf/destination-policy.ts";
@@ -161,6 +161,13 @@ describe("NodeHttpSender destination checks", () => {
       throw Object.assign(new Error("queryA ENOTFOUND"), { code: "ENOTFOUND" });
     });
     expect(await client.post("http://nowhere.test/", {}, "{}")).toMatchObject({ kind: "error", error: "destination_blocked" });
+  });
+
+  it("resolves a name through the system resolver to every address it has", async () => {
+    // localhost is answered from the hosts file, on this machine only: no DNS server is asked.
+    const addresses = await systemResolver("localhost");
+    expect(addresses.length).toBeGreaterThan(0);
+    for (const { address, family } of addresses) expect(family === 4 ? address.startsWith("127.") : address === "::1").toBe(true);
   });
 
   it("follows no redirect and reads a bounded part of a huge answer", async () => {

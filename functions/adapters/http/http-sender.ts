@@ -6,20 +6,27 @@ import type { DestinationPolicy } from "../../core/ssrf/destination-policy.ts";
 import type { OwnSockets } from "../../core/ssrf/own-listeners.ts";
 
 /*
- * node:http(s) as CommonJS modules, not ES-module imports: an ES import builds a facade of every
- * export, and node:http's lazy `WebSocket` export then loads Node's bundled undici, about 20 ms of
- * every cold start (measured by `npm run bench`, stage 4). node:dns/promises and node:net the same
- * way: their facades cost about 1.5 ms more (bench/support/cold-start-breakdown.ts).
+ * node:https, node:net and node:dns as CommonJS modules, not ES-module imports: an ES import builds
+ * a facade of every export, and node:http's lazy `WebSocket` export then loads Node's bundled undici,
+ * about 20 ms of every cold start (measured by `npm run bench`, stage 4); the facades of node:net and
+ * node:dns/promises cost about 1.5 ms more (bench/support/cold-start-breakdown.ts). node:http itself
+ * loads on the first plain-http POST, which a deployment allows only with ALLOW_HTTP_DESTINATIONS, and
+ * names resolve through node:dns, which node:net has loaded already (node:dns/promises would load two
+ * more modules at every cold start).
  */
-const http = process.getBuiltinModule("node:http");
 const https = process.getBuiltinModule("node:https");
 const { isIP } = process.getBuiltinModule("node:net");
-const dnsLookup = process.getBuiltinModule("node:dns/promises").lookup;
+const { lookup } = process.getBuiltinModule("node:dns");
 
 /** Resolves a host name to every address it has (A and AAAA). */
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
-export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+export const systemResolver: Resolver = (hostname) =>
+  new Promise((resolve, reject) =>
+    lookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
+
+type HttpModule = typeof import("node:http");
 
 /** The destination may not be reached: a private address, or a name that does not resolve. */
 export class DestinationBlockedError extends Error {
@@ -55,7 +62,16 @@ const DECISIONS_KEPT = 4_096;
  * address, URLs parsed once, and no lookup hook when the URL names an address.
  */
 export class NodeHttpSender implements HttpSender {
-  private readonly agents: { http: InstanceType<typeof http.Agent>; https: InstanceType<typeof https.Agent> };
+  private readonly agentOptions = {
+    keepAlive: true,
+    keepAliveMsecs: 1_000,
+    maxSockets: 256,
+    maxFreeSockets: 64,
+    scheduling: "lifo" as const,
+  };
+  private readonly httpsAgent: InstanceType<typeof https.Agent>;
+  /** node:http and its agent, made on the first plain-http POST. */
+  private plain: { http: HttpModule; agent: InstanceType<HttpModule["Agent"]> } | undefined;
   private readonly resolver: Resolver;
   private readonly maxResponseBytes: number;
   private readonly decisions = new Map<string, boolean>();
@@ -65,8 +81,7 @@ export class NodeHttpSender implements HttpSender {
 
   constructor(options: HttpSenderOptions) {
     this.options = options;
-    const agentOptions = { keepAlive: true, keepAliveMsecs: 1_000, maxSockets: 256, maxFreeSockets: 64, scheduling: "lifo" as const };
-    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+    this.httpsAgent = new https.Agent(this.agentOptions);
     this.resolver = options.resolver ?? systemResolver;
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
   }
@@ -197,9 +212,10 @@ export class NodeHttpSender implements HttpSender {
           if (opts.all) (callback as (e: null, a: typeof pinned) => void)(null, pinned);
           else callback(null, first.address, first.family);
         };
-    const request = (isHttps ? https : http).request(url, {
+    const plain = isHttps ? undefined : this.plainHttp();
+    const request = (plain ? plain.http : https).request(url, {
       method: "POST",
-      agent: isHttps ? this.agents.https : this.agents.http,
+      agent: plain ? plain.agent : this.httpsAgent,
       headers: { ...headers, "content-length": String(payload.length) },
       ...(lookup && { lookup }),
     });
@@ -235,10 +251,16 @@ export class NodeHttpSender implements HttpSender {
     return request;
   }
 
+  private plainHttp(): { http: HttpModule; agent: InstanceType<HttpModule["Agent"]> } {
+    const http = this.plain?.http ?? process.getBuiltinModule("node:http");
+    this.plain ??= { http, agent: new http.Agent(this.agentOptions) };
+    return this.plain;
+  }
+
   /** Closes idle keep-alive connections. */
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.plain?.agent.destroy();
+    this.httpsAgent.destroy();
   }
 }
 

@@ -55,3 +55,21 @@ export function createSqsClient(budget?: InvocationBudget): SQSClient {
   const client = new SQSClient({ ...common, useQueueUrlAsEndpoint: false });
   return budget ? budgeted(client, budget, "sqs") : client;
 }
+
+/** What the SQS adapters use of a client: its `send`. */
+export type SqsSender = Pick<SQSClient, "send">;
+
+/**
+ * The SQS client, made on its first call rather than at import: most of the API's requests, the
+ * dead-letter consumer and a delivery worker whose deliveries succeed never call SQS, and making the
+ * client costs each cold start about 0.8 ms (docs/performance.md, "Cold start"). `make` makes it (a
+ * test passes its own).
+ */
+export function sqsOnFirstCall(budget?: InvocationBudget, make: () => SqsSender = () => createSqsClient(budget)): SqsSender {
+  let client: SqsSender | undefined;
+  const send = (...args: Parameters<SQSClient["send"]>) => {
+    client ??= make();
+    return (client.send as (...a: Parameters<SQSClient["send"]>) => ReturnType<SQSClient["send"]>)(...args);
+  };
+  return { send: send as SQSClient["send"] };
+}

@@ -6,6 +6,7 @@ import type { DeliveryMessage } from "../../core/kernel/model.ts";
 import type { DeliveryQueue, Unsent } from "../../core/kernel/ports.ts";
 import { serializeMessage } from "../../core/kernel/queue-message.ts";
 import { queueText } from "../../core/kernel/queue-text.ts";
+import type { SqsSender } from "../lambda/aws-clients.ts";
 
 const BATCH_ENTRIES = 10;
 /** SendMessageBatch's total size limit on every SQS we target (AWS raised it to 1 MiB in 2026; emulators keep 256 KiB). */
@@ -23,13 +24,13 @@ export function messageGroup(fairQueues: boolean, tenantId: string | undefined):
 
 /** The delivery queue and its dead-letter queue on SQS. */
 export class SqsDeliveryQueue implements DeliveryQueue, RetryControl {
-  private readonly client: SQSClient;
+  private readonly client: SqsSender;
   private readonly queueUrl: string;
   private readonly deadLetterQueueUrl: string;
   private readonly fairQueues: boolean;
 
   /** `fairQueues`: send each message with its tenant as MessageGroupId (the FAIR_QUEUES setting). */
-  constructor(client: SQSClient, queueUrl: string, deadLetterQueueUrl: string, fairQueues: boolean) {
+  constructor(client: SqsSender, queueUrl: string, deadLetterQueueUrl: string, fairQueues: boolean) {
     this.client = client;
     this.queueUrl = queueUrl;
     this.deadLetterQueueUrl = deadLetterQueueUrl;

@@ -11,6 +11,7 @@ import { serializeMessage } from "../../core/kernel/queue-message.ts";
 import { queueText } from "../../core/kernel/queue-text.ts";
 import { orderedDeduplicationId } from "../../core/ordering/dedup.ts";
 import type { OrderedLine } from "../../core/ordering/ordered-deps.ts";
+import type { SqsSender } from "../lambda/aws-clients.ts";
 import { batchRefusal, failedEntries, packBatches } from "./sqs-delivery-queue.ts";
 
 /** What a later delivery of a line whose earlier one was not sent is told: it waits for that one, to keep its place. */
@@ -25,11 +26,11 @@ const BEHIND_UNSENT = "NotSent: an earlier delivery to the same ordered endpoint
  * dead-letter queue (`deadLetters`), as the other queues' do.
  */
 export class SqsOrderedQueue implements DeliveryQueue, OrderedLine {
-  private readonly client: SQSClient;
+  private readonly client: SqsSender;
   private readonly queueUrl: string;
   private readonly deadLetters: Pick<DeliveryQueue, "deadLetter">;
 
-  constructor(client: SQSClient, queueUrl: string, deadLetters: Pick<DeliveryQueue, "deadLetter">) {
+  constructor(client: SqsSender, queueUrl: string, deadLetters: Pick<DeliveryQueue, "deadLetter">) {
     this.client = client;
     this.queueUrl = queueUrl;
     this.deadLetters = deadLetters;

@@ -2,16 +2,17 @@ import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { DependencyError } from "../../core/kernel/errors.ts";
 import type { Requeue } from "../../core/kernel/ports.ts";
 import { queueText } from "../../core/kernel/queue-text.ts";
+import type { SqsSender } from "../lambda/aws-clients.ts";
 import { messageGroup } from "./sqs-delivery-queue.ts";
 
 /** Sends raw bodies to the delivery queue with a delay: waiting copies of deliveries, and recovery steps. */
 export class SqsRequeue implements Requeue {
-  private readonly client: SQSClient;
+  private readonly client: SqsSender;
   private readonly queueUrl: string;
   private readonly fairQueues: boolean;
 
   /** `fairQueues`: send each copy with its tenant as MessageGroupId (the FAIR_QUEUES setting). */
-  constructor(client: SQSClient, queueUrl: string, fairQueues: boolean) {
+  constructor(client: SqsSender, queueUrl: string, fairQueues: boolean) {
     this.client = client;
     this.queueUrl = queueUrl;
     this.fairQueues = fairQueues;

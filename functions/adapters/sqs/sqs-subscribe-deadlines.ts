@@ -1,6 +1,7 @@
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { DependencyError } from "../../core/kernel/errors.ts";
 import type { SubscribeDeadlines } from "../../core/push/deps.ts";
+import type { SqsSender } from "../lambda/aws-clients.ts";
 
 /*
  * The WebSocket push's subscribe deadlines on a small SQS queue: $connect sends one message per
@@ -19,10 +20,10 @@ export interface DeadlineMessage {
 
 /** Sends each connection's deadline as a delayed message. */
 export class SqsSubscribeDeadlines implements SubscribeDeadlines {
-  private readonly client: SQSClient;
+  private readonly client: SqsSender;
   private readonly queueUrl: string;
 
-  constructor(client: SQSClient, queueUrl: string) {
+  constructor(client: SqsSender, queueUrl: string) {
     this.client = client;
     this.queueUrl = queueUrl;
   }

@@ -1,6 +1,5 @@
-import * as v from "valibot";
 import { SETTINGS } from "../config/settings.ts";
-import { SIGNATURE_HEADER_STYLES, type SignatureHeaderStyle } from "../endpoints/signature-headers.ts";
+import type { SignatureHeaderStyle } from "../endpoints/signature-headers.ts";
 import type { Clock } from "../kernel/clock.ts";
 import { invalidFields } from "../kernel/errors.ts";
 import type { TenantStore } from "../kernel/ports.ts";
@@ -19,22 +18,6 @@ const DAY = 86_400;
 export const TENANT_STATUS_CACHE_SECONDS = 30;
 /** The most a tenant's retention may be: the setting's own maximum. */
 export const MAX_RETENTION_DAYS: number = SETTINGS.logRetentionDays.max;
-
-/** A tenant's settings, kept on its record. */
-export const TenantSettings = v.strictObject({
-  retentionDays: v.optional(
-    v.nullable(v.pipe(v.number(), v.integer(), v.description("Days events, attempts and feed items are kept; null: LOG_RETENTION_DAYS"))),
-  ),
-  signatureHeaders: v.optional(
-    v.nullable(
-      v.pipe(
-        v.picklist(SIGNATURE_HEADER_STYLES),
-        v.description("The signature header names of its endpoints that choose none: webhook-*, svix-* or both; null: SIGNATURE_HEADERS"),
-      ),
-    ),
-  ),
-});
-export type TenantSettingsInput = v.InferOutput<typeof TenantSettings>;
 
 /**
  * The shortest retention a tenant may have: the longest retry window any endpoint may be given (the

@@ -3,7 +3,8 @@ import type { Clock } from "../kernel/clock.ts";
 import { ApiError } from "../kernel/errors.ts";
 import type { TenantRecord } from "../kernel/model.ts";
 import type { Page, TenantStore } from "../kernel/ports.ts";
-import { checkRetentionDays, TenantSettings } from "../lifecycle/retention.ts";
+import { checkRetentionDays } from "../lifecycle/retention.ts";
+import { TenantSettings } from "../lifecycle/tenant-settings.ts";
 import { keyedRecord } from "../requests/keyed-record.ts";
 import { TENANT_ID } from "../requests/validation.ts";
 
