@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { RetryControl } from "../../core/delivery/deps.ts";
 import { mapWithConcurrency } from "../../core/kernel/concurrency.ts";
 import { DependencyError } from "../../core/kernel/errors.ts";

@@ -1,9 +1,4 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  ChangeMessageVisibilityCommand,
-  SendMessageBatchCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { DependencyError } from "../../core/kernel/errors.ts";
 import type { DeliveryMessage } from "../../core/kernel/model.ts";
 import type { DeliveryQueue, Unsent } from "../../core/kernel/ports.ts";

@@ -1,4 +1,4 @@
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { DependencyError } from "../../core/kernel/errors.ts";
 import type { Requeue } from "../../core/kernel/ports.ts";
 import { queueText } from "../../core/kernel/queue-text.ts";

@@ -1,4 +1,4 @@
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { DependencyError } from "../../core/kernel/errors.ts";
 import type { SubscribeDeadlines } from "../../core/push/deps.ts";
 import type { SqsSender } from "../lambda/aws-clients.ts";
