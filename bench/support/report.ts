@@ -157,7 +157,7 @@ export function markdownReport(r: BenchReport): string {
   }
   out.push(
     "",
-    `The two SDK clients constructed as functions/adapters/lambda/aws-clients.ts makes them, and nothing else: ${r.coldStart.clientsConstructed.importMs} ms (${r.coldStart.clientsConstructed.ratio} × the delivery baseline). What each dependency and module adds: \`node bench/support/cold-start-breakdown.ts\` (docs/performance.md).`,
+    `The SDK clients made as functions/runtime.ts makes them at import (the document client; SQS's on its first call), and nothing else: ${r.coldStart.clientsConstructed.importMs} ms (${r.coldStart.clientsConstructed.ratio} × the delivery baseline). What each dependency and module adds: \`node bench/support/cold-start-breakdown.ts\` (docs/performance.md).`,
     "",
   );
   out.push(...costSection(r.cost));
