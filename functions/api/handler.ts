@@ -4,7 +4,7 @@ import type { Authenticator } from "../core/access/api-keys.ts";
 import type { Principal } from "../core/access/principal.ts";
 import { requireAdmin } from "../core/access/principal.ts";
 import { ApiError } from "../core/kernel/errors.ts";
-import { deletedError } from "../core/tenants/tenants.ts";
+import { deletedError } from "../core/tenants/tenant-record.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { consolePages, isConsolePath, portalFrameAncestors, websocketSource } from "./console-page.ts";
 import { type AreaLoaders, areaLoader, servedLazily } from "./lazy-routes.ts";

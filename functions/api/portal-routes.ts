@@ -3,7 +3,7 @@ import { PORTAL_DEFAULT_SECONDS } from "../core/access/portal-sessions.ts";
 import { actingTenant } from "../core/access/principal.ts";
 import { getEndpoint } from "../core/endpoints/endpoints.ts";
 import { CreatePortalSession, parse } from "../core/requests/validation.ts";
-import { deletedError } from "../core/tenants/tenants.ts";
+import { deletedError } from "../core/tenants/tenant-record.ts";
 import { PORTAL_PATH } from "./console-page.ts";
 import { header, jsonBody } from "./request.ts";
 import { json } from "./response.ts";

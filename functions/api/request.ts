@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { actingTenant, B64TOKEN, type Principal } from "../core/access/principal.ts";
 import { ApiError, invalidField } from "../core/kernel/errors.ts";
-import { parse, TenantId } from "../core/requests/validation.ts";
+import { parse, TENANT_ID } from "../core/requests/parse.ts";
 
 const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
@@ -35,7 +35,7 @@ export function optionalJsonBody(event: APIGatewayProxyEventV2, maxBytes: number
 /** The tenant a request acts in: the admin names it with `?tenantId=` (default "default"), a tenant key acts in its own. */
 export function queriedTenant(event: APIGatewayProxyEventV2, caller: Principal): string {
   const requested = query(event, "tenantId");
-  return actingTenant(caller, requested === undefined ? undefined : parse(TenantId, requested, "tenantId"));
+  return actingTenant(caller, requested === undefined ? undefined : parse(TENANT_ID, requested, "tenantId"));
 }
 
 /** A header by its lower-case name (API Gateway v2 lower-cases them). */

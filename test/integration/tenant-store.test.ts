@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoTenantStore } from "../../functions/adapters/dynamo/dynamo-tenant-store.ts";
 import type { TenantRecord } from "../../functions/core/kernel/model.ts";
 import type { TenantStore } from "../../functions/core/kernel/ports.ts";
-import { ensureTenant } from "../../functions/core/tenants/tenants.ts";
+import { ensureTenant } from "../../functions/core/tenants/tenant-record.ts";
 import { type Emulator, startDynamo } from "../../local/emulators.ts";
 import { ensureTable } from "../../local/provision.ts";
 import { FakeClock } from "../support/fakes.ts";

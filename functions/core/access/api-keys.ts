@@ -4,7 +4,7 @@ import { ApiError } from "../kernel/errors.ts";
 import { newId } from "../kernel/ids.ts";
 import type { ApiKeyRecord } from "../kernel/model.ts";
 import type { ApiKeyStore, Page } from "../kernel/ports.ts";
-import { ensureTenant, type TenantDeps } from "../tenants/tenants.ts";
+import { ensureTenant, type TenantDeps } from "../tenants/tenant-record.ts";
 import {
   openCursor,
   type PortalClaims,

@@ -18,7 +18,7 @@ import {
   scheduleWindowSeconds,
 } from "../policy/retry-schedule.ts";
 import type { UpdateEndpointInput } from "../requests/validation.ts";
-import { ensureTenant, type TenantDeps } from "../tenants/tenants.ts";
+import { ensureTenant, type TenantDeps } from "../tenants/tenant-record.ts";
 import { changeEndpoint } from "./endpoint-change.ts";
 
 /** Checks a destination URL before it is stored; throws ApiError when it may not be used. */

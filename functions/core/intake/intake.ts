@@ -12,7 +12,7 @@ import { checked } from "../requests/field-problems.ts";
 import { EmitEvent } from "../requests/validation.ts";
 import { scheduledItem, tooManyScheduled } from "../scheduling/hold.ts";
 import { type SchedulingDeps, timingOf } from "../scheduling/schedule.ts";
-import { deletedError } from "../tenants/tenants.ts";
+import { deletedError } from "../tenants/tenant-record.ts";
 import { type EnqueueDeps, sendMessages } from "./enqueue.ts";
 import { answerRepeats, type Candidate, type Repeats } from "./idempotency.ts";
 

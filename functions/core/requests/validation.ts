@@ -7,8 +7,11 @@ import { isValidSecret } from "../kernel/signing.ts";
 import { parseTimestamp } from "../kernel/timestamp.ts";
 import { MAX_RATE_LIMIT_PER_SECOND } from "../policy/rate-limit.ts";
 import { scheduleProblem } from "../policy/retry-schedule.ts";
-import { checked } from "./field-problems.ts";
 import { keyedRecord } from "./keyed-record.ts";
+import { parse, TENANT_ID } from "./parse.ts";
+
+// What the API's authentication needs at every cold start lives in parse.ts; the schemas here load with the routes that read them.
+export { parse, TENANT_ID };
 
 /**
  * Header names an endpoint may not set, in any case: the ones the dispatcher sets itself, and every
@@ -51,7 +54,6 @@ export const EVENT_TYPE = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9_.\-:]{1,128}$/, "must be 1 to 128 letters, digits, '.', '_', '-' or ':'"),
 );
-export const TENANT_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '.', '_' or '-'"));
 /** Valibot runs every check of a pipe even after one failed, so each check parses defensively. */
 const parsedUrl = (u: string): URL | undefined => (URL.canParse(u) ? new URL(u) : undefined);
 export const MAX_URL_LENGTH = 2048;
@@ -204,16 +206,6 @@ export const CreatePortalSession = v.strictObject({
   expiresIn: v.optional(v.pipe(v.number(), v.integer("must be a whole number of seconds"), v.minValue(60), v.maxValue(PORTAL_MAX_SECONDS))),
 });
 export const AttemptStatusFilter = v.picklist(["succeeded", "failed", "exhausted", "skipped"]);
-
-/**
- * Validates `input` or throws a 422 naming every wrong field in plain words (field-problems.ts);
- * `whole` names the value when it is wrong as a whole (the body, or the query parameter parsed).
- */
-export function parse<S extends v.GenericSchema>(schema: S, input: unknown, whole = "body"): v.InferOutput<S> {
-  const result = checked(schema, input, whole);
-  if (result.ok) return result.output;
-  throw invalidFields(result.problems);
-}
 
 /** A `limit` query parameter: 1 to 250, default 50. */
 export function parseLimit(raw: string | undefined): number {

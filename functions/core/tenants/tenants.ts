@@ -2,11 +2,12 @@ import * as v from "valibot";
 import type { Clock } from "../kernel/clock.ts";
 import { ApiError } from "../kernel/errors.ts";
 import type { TenantRecord } from "../kernel/model.ts";
-import type { Page, TenantStore } from "../kernel/ports.ts";
+import type { Page } from "../kernel/ports.ts";
 import { checkRetentionDays } from "../lifecycle/retention.ts";
 import { TenantSettings } from "../lifecycle/tenant-settings.ts";
 import { keyedRecord } from "../requests/keyed-record.ts";
 import { TENANT_ID } from "../requests/validation.ts";
+import { deletedError, type TenantDeps } from "./tenant-record.ts";
 
 /*
  * Tenant records. A tenant exists as soon as something of it does (an endpoint, a key, an event);
@@ -14,13 +15,6 @@ import { TENANT_ID } from "../requests/validation.ts";
  * record is written on the tenant's first endpoint, API key or portal session when the admin did not
  * create it first, so that a list of tenants finds every tenant that can receive anything.
  */
-
-export interface TenantDeps {
-  tenants: TenantStore;
-  clock: Clock;
-  /** The delivery queue's retention: a tenant's retention must outlast it. @default that of the default schedule */
-  queueRetentionSeconds?: number;
-}
 
 export const MAX_TENANT_METADATA = 50;
 const METADATA = v.pipe(
@@ -65,33 +59,12 @@ export async function createTenant(deps: TenantDeps, input: CreateTenantInput): 
   return record;
 }
 
-/**
- * The tenant's record, writing one first when the tenant has none (its first endpoint, key or
- * session): one conditional write the first time, one read after.
- */
-export async function ensureTenant(deps: TenantDeps, id: string): Promise<TenantRecord> {
-  // One read of the tenant's partition answers both: its record, and whether its deletion began.
-  const { record: found, deletion } = await deps.tenants.status(id);
-  if (deletion) throw deletedError(id);
-  if (found) return found;
-  const now = deps.clock.now().toISOString();
-  const record: TenantRecord = { id, metadata: {}, createdAt: now, updatedAt: now, revision: 0 };
-  if (await deps.tenants.create(record)) return record;
-  // Another request wrote it between the read and the write: theirs stands.
-  return (await deps.tenants.get(id)) ?? record;
-}
-
 /** The tenant's record; 404 when it has none or the caller is confined to another tenant. */
 export async function getTenant(deps: TenantDeps, id: string, confined?: string): Promise<TenantRecord> {
   const { record, deletion } = confined === undefined || confined === id ? await deps.tenants.status(id) : {};
   if (deletion) throw deletedError(id);
   if (!record) throw new ApiError("not_found", `No tenant ${id}`);
   return record;
-}
-
-/** 410 tenant_deleted: the tenant's deletion began, and nothing of it is written or shown again. */
-export function deletedError(id: string): ApiError {
-  return new ApiError("tenant_deleted", `Tenant ${id} is deleted (see GET /v1/tenants/${id}/deletion)`);
 }
 
 async function refuseDeleted(deps: TenantDeps, id: string): Promise<void> {
