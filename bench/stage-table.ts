@@ -113,7 +113,7 @@ export function stageTable({ quick, execArgv, progress, alone, RESULTS }: StageC
     },
     "cold-start": async () => {
       progress("4. cold start: bundles and fresh-process imports");
-      const coldStart = await benchColdStart(quick ? 3 : 9, progress);
+      const coldStart = await benchColdStart(quick ? 3 : 15, progress);
       progress(
         `    targets: bundles ≤ ${coldStart.targets.kb} KB, import ≤ ${coldStart.targets.ratio} × the SDK clients alone (figures above)`,
       );

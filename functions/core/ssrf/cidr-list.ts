@@ -10,11 +10,12 @@ import { createRequire } from "node:module";
 
 /*
  * node:net as a CommonJS module: an ES import builds a facade of every export, and node:net's lazy
- * BlockList and SocketAddress then load with it, about 0.5 ms of every cold start. Not
- * process.getBuiltinModule: the construct reads the settings in the user's CDK app, whose Node may
- * predate it.
+ * BlockList and SocketAddress then load with it, about 0.5 ms of every cold start.
+ * process.getBuiltinModule where Node has it (every Lambda runtime we deploy to; a createRequire
+ * costs a cold start another 0.2 ms), createRequire where it does not: the construct reads the
+ * settings in the user's CDK app, whose Node may predate it.
  */
-const { isIP } = createRequire(import.meta.url)("node:net") as typeof import("node:net");
+const { isIP } = (process.getBuiltinModule?.("node:net") ?? createRequire(import.meta.url)("node:net")) as typeof import("node:net");
 
 /** Prefix lengths in plain decimal, no sign or leading zero. */
 const PREFIX = /^(0|[1-9]\d{0,2})$/;
