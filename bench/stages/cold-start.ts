@@ -202,7 +202,7 @@ export async function benchColdStart(repeats: number, progress: (line: string) =
       ratio: round(median(constructedSamples) / deliveryBaseline, 3),
     };
     progress(
-      `  SDK clients made as at import, nothing else: ${clientsConstructed.importMs} ms (x${clientsConstructed.ratio} over the delivery baseline)`,
+      `  SDK clients as the functions make them at import, nothing else: ${clientsConstructed.importMs} ms (x${clientsConstructed.ratio} over the delivery baseline)`,
     );
     const sourceMapsRatio = round(median(bundles.map((b) => b.sourceMaps.ratio)), 3);
     progress(`  source maps on over off, median of the entries: x${sourceMapsRatio}`);

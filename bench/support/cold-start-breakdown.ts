@@ -25,7 +25,7 @@ const F = "../../functions";
 
 /** Each piece: the statements that load it and do at import what the entries do with it. */
 export const PIECES: Record<string, string> = {
-  "SDK clients made as at import (aws-clients.ts; SQS on its first call)": `import { createDocumentClient, sqsOnFirstCall } from "${F}/adapters/lambda/aws-clients.ts";\nexport const piece = [createDocumentClient(), sqsOnFirstCall()];`,
+  "SDK clients as made at import (aws-clients.ts; SQS on its first call)": `import { createDocumentClient, sqsOnFirstCall } from "${F}/adapters/lambda/aws-clients.ts";\nexport const piece = [createDocumentClient(), sqsOnFirstCall()];`,
   "settings: parseConfig(process.env)": `import { parseConfig } from "${F}/core/config/config.ts";\nexport const piece = parseConfig(process.env);`,
   "JSON log (createLog; was Powertools Logger)": `import { createLog } from "${F}/adapters/lambda/logger.ts";\nexport const piece = createLog("json", "INFO", "probe");`,
   "EMF metrics (createDeliveryMetrics; was Powertools Metrics)": `import { createDeliveryMetrics } from "${F}/adapters/lambda/metrics.ts";\nexport const piece = createDeliveryMetrics("json", "probe");`,

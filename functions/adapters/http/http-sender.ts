@@ -252,8 +252,10 @@ export class NodeHttpSender implements HttpSender {
   }
 
   private plainHttp(): { http: HttpModule; agent: InstanceType<HttpModule["Agent"]> } {
-    const http = this.plain?.http ?? process.getBuiltinModule("node:http");
-    this.plain ??= { http, agent: new http.Agent(this.agentOptions) };
+    if (!this.plain) {
+      const http = process.getBuiltinModule("node:http");
+      this.plain = { http, agent: new http.Agent(this.agentOptions) };
+    }
     return this.plain;
   }
 
