@@ -31,13 +31,15 @@ async function start(options: Parameters<typeof startStack>[0]) {
   return stack;
 }
 
-/** A loopback port nothing listens on right now. */
-async function freePort(): Promise<number> {
+/**
+ * A loopback port held by a placeholder listener until `release`: another test file's server cannot
+ * take it in the meantime (it did once, between a closed probe and the stack's restart).
+ */
+async function heldPort(): Promise<{ port: number; release(): Promise<void> }> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return { port, release: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 describe("the local stack and its own sockets", () => {
@@ -88,8 +90,8 @@ describe("the local stack and its own sockets", () => {
   });
 
   it("blocks at delivery an endpoint whose port became the stack's own, with no answer recorded", async () => {
-    // Registered while nothing listens there; after a restart the stack's API holds that port.
-    const port = await freePort();
+    // Registered while only a placeholder holds the port; after a restart the stack's API holds it.
+    const { port, release } = await heldPort();
     const first = await start({ dataDir, env: WIDE_OPEN });
     const endpoints = [];
     for (const host of ["127.0.0.1", "localhost", "[::ffff:127.0.0.1]"]) {
@@ -99,6 +101,7 @@ describe("the local stack and its own sockets", () => {
     }
     expect(await first.stop("SIGTERM")).toBe(0);
 
+    await release();
     const second = await start({ dataDir, env: { ...WIDE_OPEN, PORT: String(port) } });
     expect(new URL(second.apiUrl).port).toBe(String(port));
     const event = (await second.api("POST", "/v1/events", { type: "a", payload: { probe: true }, tenantId: "t-later" })).json;
