@@ -17,6 +17,7 @@ import { ensureOrderedQueues } from "./ordered-queues.ts";
 import { ensurePushDeadlineQueue, ensureQueues, ensureTable } from "./provision.ts";
 import { startSqsEventSource } from "./sqs-event-source.ts";
 import type { FunctionName, Handler, LocalStackOptions } from "./stack-options.ts";
+import { listenFailure } from "./startup-errors.ts";
 import { LocalSocketChannel, startWsServer } from "./ws-server.ts";
 
 /** Defaults of the local stack for the functions' settings; anything already in the environment wins. */
@@ -114,7 +115,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     await Promise.all([sqs.stop(), dynamo.stop(), ...proxies.map((p) => p.stop()), ...fronts.map((f) => f.stop())]);
     for (const f of forget) f();
     lock?.release();
-    throw error;
+    // Named here, since main.ts takes any other busy port for PORT's.
+    throw listenFailure("WS_PORT", options.wsPort ?? 0, error);
   });
   own(wsServer.url.replace(/^ws:/, "http:"));
   process.env.WEBSOCKET_URL = wsServer.url;

@@ -154,18 +154,46 @@ describe("a setting npm start cannot use", () => {
     expect(lines.join("\n")).not.toMatch(/^\s+at /m);
   });
 
-  it("a busy port: one line naming the port and PORT, no stack trace, exit code 1", async () => {
+  /** Runs `body` with a port held by a server of this test, then frees it. */
+  async function withBusyPort(body: (port: number) => Promise<void>): Promise<void> {
     const busy = net.createServer();
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", () => resolve()));
-    const port = (busy.address() as net.AddressInfo).port;
     try {
-      const { code, lines } = await failedStart({ PORT: String(port) });
-      expect(code).toBe(1);
-      expect(lines.filter((line) => line.startsWith("npm start: "))).toEqual([expect.stringMatching(new RegExp(`port ${port} .*PORT`))]);
-      expect(lines.join("\n")).not.toMatch(/^\s+at /m);
+      await body((busy.address() as net.AddressInfo).port);
     } finally {
       await new Promise((resolve) => busy.close(resolve));
     }
+  }
+
+  /** The start failed with exactly one line of ours matching `expected`, and no stack trace. */
+  function expectOneLine(failed: { code: number | null; lines: string[] }, expected: RegExp): void {
+    const output = failed.lines.join("\n");
+    expect(failed.code, output).toBe(1);
+    expect(
+      failed.lines.filter((line) => line.startsWith("npm start: ")),
+      output,
+    ).toEqual([expect.stringMatching(expected)]);
+    expect(output).not.toMatch(/^\s+at /m);
+  }
+
+  // WS_PORT=0: the push server takes any free port, so only PORT can be the busy one.
+  it("a busy port: one line naming the port and PORT, no stack trace, exit code 1", async () => {
+    await withBusyPort(async (port) => {
+      expectOneLine(await failedStart({ PORT: String(port), WS_PORT: "0" }), new RegExp(`port ${port} .*PORT`));
+    });
+  });
+
+  it("a busy WS_PORT: one line naming the port and WS_PORT, no stack trace, exit code 1", async () => {
+    await withBusyPort(async (port) => {
+      expectOneLine(await failedStart({ PORT: "0", WS_PORT: String(port) }), new RegExp(`port ${port} .*WS_PORT`));
+    });
+  });
+
+  // Unset, WS_PORT is PORT + 1, and the push server starts before the API: its port is the one named.
+  it("WS_PORT unset and PORT + 1 busy: one line naming PORT + 1 and WS_PORT", async () => {
+    await withBusyPort(async (port) => {
+      expectOneLine(await failedStart({ PORT: String(port - 1) }), new RegExp(`port ${port} .*WS_PORT`));
+    });
   });
 
   it.each([

@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { PORTAL_MAX_SECONDS } from "../access/portal-sessions.ts";
 import { MAX_GRACE_PERIOD_SECONDS } from "../endpoints/secret-rotation.ts";
 import { SIGNATURE_HEADER_STYLES } from "../endpoints/signature-headers.ts";
-import { invalidField, invalidFields } from "../kernel/errors.ts";
+import { invalidField } from "../kernel/errors.ts";
 import { isValidSecret } from "../kernel/signing.ts";
 import { parseTimestamp } from "../kernel/timestamp.ts";
 import { MAX_RATE_LIMIT_PER_SECOND } from "../policy/rate-limit.ts";

@@ -1,5 +1,4 @@
 import * as v from "valibot";
-import type { Clock } from "../kernel/clock.ts";
 import { ApiError } from "../kernel/errors.ts";
 import type { TenantRecord } from "../kernel/model.ts";
 import type { Page } from "../kernel/ports.ts";
