@@ -102,7 +102,8 @@ describe("the local stack and its own sockets", () => {
     expect(await first.stop("SIGTERM")).toBe(0);
 
     await release();
-    const second = await start({ dataDir, env: { ...WIDE_OPEN, PORT: String(port) } });
+    // WS_PORT=0: unset it is PORT + 1, which a server of another test file may hold.
+    const second = await start({ dataDir, env: { ...WIDE_OPEN, PORT: String(port), WS_PORT: "0" } });
     expect(new URL(second.apiUrl).port).toBe(String(port));
     const event = (await second.api("POST", "/v1/events", { type: "a", payload: { probe: true }, tenantId: "t-later" })).json;
     expect(event.endpoints).toBe(3);

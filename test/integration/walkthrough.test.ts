@@ -111,7 +111,8 @@ async function receivedVerified({ messageId }: { messageId: string }, count = 1)
 }
 
 beforeAll(async () => {
-  env = { PORT: String(await freePort()), RECEIVER_PORT: String(await freePort()) };
+  // WS_PORT too: unset it is PORT + 1, which a server of another test file may hold.
+  env = { PORT: String(await freePort()), WS_PORT: String(await freePort()), RECEIVER_PORT: String(await freePort()) };
   printed = await start();
 });
 
