@@ -46,6 +46,15 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
+/** The path with its escapes decoded, as the names in it are matched; as sent when an escape is malformed. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 /** Starts the proxy in front of `upstream`, answering faults in `protocol`'s format. */
 export async function startDestinationFaults(upstream: string, protocol: ErrorProtocol): Promise<FaultProxy> {
   const faults = new Map<string, Fault>();
@@ -56,7 +65,7 @@ export async function startDestinationFaults(upstream: string, protocol: ErrorPr
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const text = `${decodeURIComponent(req.url ?? "")}\n${body.toString("utf8")}`;
+      const text = `${decodedPath(req.url ?? "")}\n${body.toString("utf8")}`;
       const hit = [...faults.entries()].find(([name]) => named(text, name));
       if (hit) {
         faulted++;

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Server } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -14,16 +15,33 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
+/**
+ * dynalite and kinesalite rethrow a request's 'error' (a client that hangs up mid-body: "aborted"),
+ * which would end the whole local stack. Their handlers attach that listener synchronously; it is
+ * swapped here for one that drops the request, as the services do.
+ */
+function surviveAbortedRequests(server: Server): Server {
+  const [handler] = server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  if (!handler) throw new Error("the emulator has no request handler to wrap");
+  server.removeAllListeners("request");
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    handler(req, res);
+    req.removeAllListeners("error");
+    req.on("error", () => res.destroy());
+  });
+  return server;
+}
+
 /** dynalite (DynamoDB) on 127.0.0.1, in LevelDB under `dataDir` or in memory. */
 export async function startDynamo(dataDir: string | undefined, port = 0): Promise<Emulator> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+  const server = surviveAbortedRequests(dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server);
   return { url: await listenOnLoopback(server, port), stop: () => closeServer(server) };
 }
 
 /** kinesalite (Kinesis) on 127.0.0.1, in memory: it plays the customer's streams for `kinesis` destinations. */
 export async function startKinesis(port = 0): Promise<Emulator> {
-  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 }) as Server;
+  const server = surviveAbortedRequests(kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 }) as Server);
   return { url: await listenOnLoopback(server, port), stop: () => closeServer(server) };
 }
 

@@ -1,4 +1,5 @@
 import net from "node:net";
+import { listenOnLoopback } from "./loopback.ts";
 
 /**
  * A TCP proxy on 127.0.0.1 in front of an emulator, for fault injection: during an outage it cuts
@@ -24,10 +25,9 @@ export async function startFaultProxy(target: URL) {
     }
     client.pipe(upstream).pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
+  const url = await listenOnLoopback(server, 0);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     /** Cuts every connection and refuses new ones for `ms` milliseconds. */
     outage(ms: number): void {
       downUntil = Date.now() + ms;

@@ -29,7 +29,13 @@ function newVerifier(secret: string): Webhook {
 
 const server = http.createServer(async (req, res) => {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+  } catch {
+    // The sender hung up mid-body ("aborted"): nothing arrived to print or answer.
+    res.destroy();
+    return;
+  }
   const body = Buffer.concat(chunks).toString("utf8");
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
   let verdict = "signature not checked (set WEBHOOK_SECRET)";

@@ -82,14 +82,31 @@ export interface RecordingEventBridge {
   stop(): Promise<void>;
 }
 
+/** The entries of a PutEvents body, or undefined when it is not JSON with an `Entries` list of objects. */
+function putEventsEntries(body: string): RecordedEvent[] | undefined {
+  let input: unknown;
+  try {
+    input = JSON.parse(body || "{}");
+  } catch {
+    return undefined;
+  }
+  if (typeof input !== "object" || input === null) return undefined;
+  const entries = (input as { Entries?: unknown }).Entries ?? [];
+  return Array.isArray(entries) && entries.every((e) => typeof e === "object" && e !== null) ? (entries as RecordedEvent[]) : undefined;
+}
+
 /** Starts the recording EventBridge on 127.0.0.1. */
 export async function startRecordingEventBridge(): Promise<RecordingEventBridge> {
   const events: RecordedEvent[] = [];
   const denied = new Set<string>();
   const server = http.createServer((req, res) => {
     readBody(req).then((body) => {
-      const input = JSON.parse(body || "{}") as { Entries?: RecordedEvent[] };
-      const entries = input.Entries ?? [];
+      const entries = putEventsEntries(body);
+      if (entries === undefined) {
+        res.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
+        res.end(JSON.stringify({ __type: "SerializationException", message: "the body is not a PutEvents request" }));
+        return;
+      }
       if (entries.some((e) => denied.has(e.EventBusName))) {
         res.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
         res.end(JSON.stringify({ __type: "AccessDeniedException", message: "not authorized to perform: events:PutEvents" }));

@@ -133,6 +133,7 @@ export function pushSource(
 
 function explainClose(error: PushClosedError): string {
   const known: Record<number, string> = {
+    1002: "the server at the WebSocket URL does not speak the push protocol (1002); check --ws or HOOKRELAY_WS_URL, or use --transport poll",
     4401: "the key was refused (4401); check --key or HOOKRELAY_API_KEY",
     4403: "the endpoint is disabled (4403)",
     4404: "no such endpoint for this key (4404)",

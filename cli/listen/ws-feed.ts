@@ -37,6 +37,27 @@ export interface PushConnection {
   close(): void;
 }
 
+/** A frame of the push protocol (docs/websocket.md), or undefined for anything else: not JSON, or no `type`. */
+interface ServerFrame {
+  type: string;
+  cursor?: string;
+  item?: FeedItem;
+  id?: string;
+  code?: number;
+  reason?: string;
+}
+
+function serverFrame(data: unknown): ServerFrame | undefined {
+  try {
+    const frame = JSON.parse(String(data)) as unknown;
+    return typeof frame === "object" && frame !== null && typeof (frame as { type?: unknown }).type === "string"
+      ? (frame as ServerFrame)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Opens the WebSocket, subscribes from `cursor` (none: the oldest item kept), and resolves once the server said `subscribed`. */
 export async function subscribePush(url: string, apiKey: string, endpointId: string, cursor: string | undefined): Promise<PushConnection> {
   const socket = new WebSocket(url);
@@ -57,14 +78,16 @@ export async function subscribePush(url: string, apiKey: string, endpointId: str
     );
   });
   socket.addEventListener("message", (event) => {
-    const frame = JSON.parse(String(event.data)) as {
-      type: string;
-      cursor?: string;
-      item?: FeedItem;
-      id?: string;
-      code?: number;
-      reason?: string;
-    };
+    const frame = serverFrame(event.data);
+    // Another server behind --ws (or a proxy's page): Node rethrows a listener's throw, so it is said, not thrown.
+    if (frame === undefined) {
+      closed ??= new PushClosedError(1002, "a frame that is not the push protocol's");
+      // A client may only send 1000 or 3000-4999: the 1002 (protocol error) is this side's record.
+      socket.close();
+      notify();
+      subscribed();
+      return;
+    }
     if (frame.type === "subscribed") subscribed();
     else if (frame.type === "item" && frame.cursor && frame.item) queue.push({ cursor: frame.cursor, item: frame.item });
     else if (frame.type === "item_ref" && frame.cursor && frame.id) queue.push({ cursor: frame.cursor, ref: frame.id });

@@ -1,10 +1,12 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import { LISTEN_FLAGS } from "../../cli/listen/options.ts";
 import { generateSecret } from "../../functions/core/kernel/signing.ts";
 import { type FakeFeed, startFakeFeed } from "../support/fake-feed.ts";
@@ -230,6 +232,29 @@ describe("hookrelay listen", () => {
     expect(await webhook.exited).toBe(1);
     expect(webhook.stderr()).toMatch(/^hookrelay listen: that endpoint delivers by POST, not a feed;[^\n]*\n$/);
     expect(feed.endpoints.size).toBe(1);
+  });
+
+  it("stops with one line naming 1002 when the server at --ws answers with frames that are not the push protocol's", async () => {
+    const { feed, stateDir } = await setup();
+    // Another WebSocket server (the ws library's) at the URL: it answers the subscribe with text that is no push frame.
+    const other = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise<void>((resolve) => other.once("listening", () => resolve()));
+    cleanups.push(() => new Promise((resolve) => other.close(resolve)));
+    const frames: string[] = [];
+    other.on("connection", (socket) => {
+      socket.on("message", (data) => {
+        frames.push(String(data));
+        socket.send("<html>hello</html>");
+      });
+    });
+    const url = `ws://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const args = ["--forward-to", "http://127.0.0.1:4000/webhooks", "--state-dir", stateDir, "--transport", "ws", "--ws", url];
+    const listener = run([...args, "--api", feed.url, "--key", KEY]);
+    expect(await listener.exited).toBe(1);
+    expect(JSON.parse(frames[0] ?? "{}")).toMatchObject({ action: "subscribe" });
+    expect(listener.stderr()).toMatch(
+      /^hookrelay listen: the WebSocket push refused: the server at the WebSocket URL does not speak the push protocol \(1002\);[^\n]*\n$/,
+    );
   });
 
   it("refuses a forward-to that is not http(s) and a misspelled flag with exit code 2", async () => {

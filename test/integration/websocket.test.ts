@@ -1,5 +1,7 @@
+import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import { HookrelayClient, PushClosedError } from "../../clients/typescript/src/index.ts";
 import { SUBSCRIBE_DEADLINE_MS } from "../../functions/core/push/deps.ts";
 import { type RunningStack, startStack } from "../support/local-stack.ts";
@@ -164,5 +166,33 @@ describe("WebSocket push on the local stack", () => {
     })().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(PushClosedError);
     expect((refused as PushClosedError).code).toBe(4404);
+  });
+});
+
+describe("the typed client's push() against another WebSocket server", () => {
+  it("ends with PushClosedError 1002 on a frame that is not the push protocol's, instead of an uncaught exception", async () => {
+    const other = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise<void>((resolve) => other.once("listening", () => resolve()));
+    try {
+      const subscribes: string[] = [];
+      other.on("connection", (socket) =>
+        socket.on("message", (data) => {
+          subscribes.push(String(data));
+          socket.send("<html>hello</html>");
+        }),
+      );
+      const client = new HookrelayClient({ baseUrl: "http://127.0.0.1:1", apiKey: "hrk_k" });
+      const websocketUrl = `ws://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      const ended = await (async () => {
+        for await (const _ of client.push("ep_1", { websocketUrl })) return undefined;
+      })().catch((error: unknown) => error);
+      expect(ended).toBeInstanceOf(PushClosedError);
+      expect((ended as PushClosedError).code).toBe(1002);
+      expect(subscribes.map((frame) => JSON.parse(frame))).toEqual([
+        { action: "subscribe", endpointId: "ep_1", authorization: "Bearer hrk_k" },
+      ]);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });

@@ -5,7 +5,10 @@ type FeedItem = components["schemas"]["FeedItem"];
 /** Close codes after which the stream reconnects from its last cursor (docs/websocket.md); any other ends it. */
 const RECONNECT_CODES = [4000, 1001, 1006];
 
-/** The WebSocket push ended for good: `code` is the protocol's close code (4401, 4403, 4404, 4409, 4410, 4413, 4429, 1008). */
+/**
+ * The WebSocket push ended for good: `code` is the protocol's close code (4401, 4403, 4404, 4409,
+ * 4410, 4413, 4429, 1008), or 1002 when the server at the URL sent a frame that is not the protocol's.
+ */
 export class PushClosedError extends Error {
   override readonly name = "PushClosedError";
   readonly code: number;
@@ -29,6 +32,18 @@ export interface PushFollow {
 }
 
 type Frame = { type: string; cursor?: string; item?: FeedItem; id?: string; code?: number; reason?: string };
+
+/** A frame of the push protocol, or undefined for anything else: not JSON, or no `type`. */
+function pushFrame(data: unknown): Frame | undefined {
+  try {
+    const frame = JSON.parse(String(data)) as unknown;
+    return typeof frame === "object" && frame !== null && typeof (frame as { type?: unknown }).type === "string"
+      ? (frame as Frame)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Follows an endpoint's push: subscribes (the key in the first frame), yields each item, acks its
@@ -59,7 +74,15 @@ export async function* followPush(follow: PushFollow): AsyncGenerator<FeedItem> 
       ),
     );
     socket.addEventListener("message", (event) => {
-      const frame = JSON.parse(String(event.data)) as Frame;
+      const frame = pushFrame(event.data);
+      // Another server at the URL: a throw here would be rethrown by the WebSocket as an uncaught
+      // exception, so it ends the stream as the protocol error (1002) it is; a client cannot send 1002 itself.
+      if (frame === undefined) {
+        closed ??= { code: 1002, reason: "a frame that is not the push protocol's" };
+        socket.close(1000);
+        notify();
+        return;
+      }
       // API Gateway closes with 1000 whatever the reason: the code is the close frame's.
       if (frame.type === "close") closed ??= { code: frame.code ?? 4000, reason: frame.reason ?? "" };
       else frames.push(frame);
