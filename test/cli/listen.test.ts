@@ -10,7 +10,8 @@ import { WebSocketServer } from "ws";
 import { LISTEN_FLAGS } from "../../cli/listen/options.ts";
 import { generateSecret } from "../../functions/core/kernel/signing.ts";
 import { type FakeFeed, startFakeFeed } from "../support/fake-feed.ts";
-import { freePort, type ListenProcess, type Received, startListen, startVerifyingReceiver } from "../support/listen-process.ts";
+import { freePort } from "../support/free-port.ts";
+import { type ListenProcess, type Received, startListen, startVerifyingReceiver } from "../support/listen-process.ts";
 import { eventually } from "../support/local-stack.ts";
 
 const KEY = "hrk_test";
@@ -194,8 +195,9 @@ describe("hookrelay listen", () => {
         body: JSON.stringify({ kind: "polling" }),
       })
     ).json()) as { id: string; secret: string };
-    // Another poll of the endpoint holds its only slot for 3 s: the one a restart leaves behind.
-    const other = fetch(`${feed.feedUrl}v1/endpoints/${created.id}/feed?wait=3`, { headers: { authorization: `Bearer ${KEY}` } });
+    // Another poll of the endpoint holds its only slot (the one a restart leaves behind) until the
+    // append below wakes it: long enough for the listener to start and be refused on a loaded machine.
+    const other = fetch(`${feed.feedUrl}v1/endpoints/${created.id}/feed?wait=20`, { headers: { authorization: `Bearer ${KEY}` } });
     cleanups.push(() => other.then((r) => r.text()).catch(() => undefined));
     const r = await receiver(() => created.secret);
     const listener = run(["--forward-to", r.url, "--endpoint", created.id, "--api", feed.url, "--key", KEY, "--state-dir", stateDir]);

@@ -96,7 +96,7 @@ describe("the feed under concurrent writers, on DynamoDB", () => {
 
   it("closes the holes of writers that died between their two writes, and still misses no entry", async () => {
     const ids = Array.from({ length: 6 }, (_, w) => Array.from({ length: 20 }, (_, i) => `d${w}-${i}`));
-    const deps: FeedReadDeps = { feed, clock: systemClock, settings: { logRetentionDays: 30, holeGraceMs: 300 } };
+    const deps: FeedReadDeps = { feed, clock: systemClock, settings: { logRetentionDays: 30, holeGraceMs: 2_000 } };
     const [seen] = await Promise.all([
       follow(deps, "ep_dying", 120),
       Promise.all(ids.map((mine, w) => writer("ep_dying", mine, w % 2 === 0))),

@@ -1,10 +1,10 @@
 // `hookrelay listen` over the WebSocket push, as a real process on the real local stack, across a
 // restart of the stack: it reconnects from its cursor and forwards everything, verified.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../support/free-port.ts";
 import { startListen, startVerifyingReceiver } from "../support/listen-process.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 
@@ -17,15 +17,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(stateDir, { recursive: true, force: true });
 });
-
-/** A port free now, so that a restarted stack comes back at the same URLs. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("hookrelay listen --transport ws on the local stack", () => {
   it("is pushed each webhook, and survives a restart of the stack without losing one", async () => {

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDestinationFaults } from "../../local/destination-faults.ts";
 import { startDynamo, startKinesis } from "../../local/emulators.ts";
 import { startRecordingEventBridge } from "../../local/recording-aws.ts";
-import { freePort } from "../support/listen-process.ts";
+import { freePort } from "../support/free-port.ts";
 import { eventually } from "../support/local-stack.ts";
 
 const cleanups: (() => Promise<unknown>)[] = [];

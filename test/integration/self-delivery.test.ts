@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { heldPort } from "../support/free-port.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 import { startReceiver } from "../support/receiver.ts";
 
@@ -35,13 +35,6 @@ async function start(options: Parameters<typeof startStack>[0]) {
  * A loopback port held by a placeholder listener until `release`: another test file's server cannot
  * take it in the meantime (it did once, between a closed probe and the stack's restart).
  */
-async function heldPort(): Promise<{ port: number; release(): Promise<void> }> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return { port, release: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 describe("the local stack and its own sockets", () => {
   it("refuses endpoints aimed at its API, emulator or proxy ports in any spelling, on create and on update", async () => {
     const stack = await start({ env: WIDE_OPEN, args: ["--fault-injection"] });

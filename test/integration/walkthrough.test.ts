@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/listen-process.ts";
+import { freePort } from "../support/free-port.ts";
 import { eventually, type RunningStack, startStack } from "../support/local-stack.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));

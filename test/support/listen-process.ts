@@ -82,7 +82,8 @@ export async function startVerifyingReceiver(
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     if (!res.destroyed) res.writeHead(options.answer?.(index) ?? (verified ? 204 : 400)).end();
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", () => resolve()));
+  // A taken port rejects (the test fails saying so) rather than emitting an 'error' nobody hears.
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, "127.0.0.1", () => resolve()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
     received,
@@ -92,13 +93,4 @@ export async function startVerifyingReceiver(
         server.close(() => resolve());
       }),
   };
-}
-
-/** A loopback port that nothing listens on (it was free a moment ago). */
-export async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
