@@ -39,28 +39,31 @@ export async function startRecordingSts(): Promise<RecordingSts> {
     sessionSeconds: 3600,
   };
   const server = http.createServer((req, res) => {
-    readBody(req).then((body) => {
-      const form = new URLSearchParams(body);
-      const roleArn = form.get("RoleArn") ?? "";
-      const tags: Record<string, string> = {};
-      for (let i = 1; form.has(`Tags.member.${i}.Key`); i++)
-        tags[form.get(`Tags.member.${i}.Key`) ?? ""] = form.get(`Tags.member.${i}.Value`) ?? "";
-      const externalId = form.get("ExternalId") ?? undefined;
-      sts.calls.push({ roleArn, sessionName: form.get("RoleSessionName") ?? "", ...(externalId !== undefined && { externalId }), tags });
-      const expected = trusted.get(roleArn);
-      if (form.get("Action") !== "AssumeRole" || denied.has(roleArn) || (expected !== undefined && expected !== externalId)) {
-        res.writeHead(403, { "content-type": "text/xml" });
+    readBody(req)
+      .then((body) => {
+        const form = new URLSearchParams(body);
+        const roleArn = form.get("RoleArn") ?? "";
+        const tags: Record<string, string> = {};
+        for (let i = 1; form.has(`Tags.member.${i}.Key`); i++)
+          tags[form.get(`Tags.member.${i}.Key`) ?? ""] = form.get(`Tags.member.${i}.Value`) ?? "";
+        const externalId = form.get("ExternalId") ?? undefined;
+        sts.calls.push({ roleArn, sessionName: form.get("RoleSessionName") ?? "", ...(externalId !== undefined && { externalId }), tags });
+        const expected = trusted.get(roleArn);
+        if (form.get("Action") !== "AssumeRole" || denied.has(roleArn) || (expected !== undefined && expected !== externalId)) {
+          res.writeHead(403, { "content-type": "text/xml" });
+          res.end(
+            `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>local</RequestId></ErrorResponse>`,
+          );
+          return;
+        }
+        const expiration = new Date(Date.now() + sts.sessionSeconds * 1000).toISOString();
+        res.writeHead(200, { "content-type": "text/xml" });
         res.end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>local</RequestId></ErrorResponse>`,
+          `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIALOCAL${sts.calls.length}</AccessKeyId><SecretAccessKey>local</SecretAccessKey><SessionToken>local-${randomUUID()}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>${roleArn}</Arn><AssumedRoleId>AROALOCAL:${form.get("RoleSessionName")}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
         );
-        return;
-      }
-      const expiration = new Date(Date.now() + sts.sessionSeconds * 1000).toISOString();
-      res.writeHead(200, { "content-type": "text/xml" });
-      res.end(
-        `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIALOCAL${sts.calls.length}</AccessKeyId><SecretAccessKey>local</SecretAccessKey><SessionToken>local-${randomUUID()}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>${roleArn}</Arn><AssumedRoleId>AROALOCAL:${form.get("RoleSessionName")}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`,
-      );
-    });
+      })
+      // Whatever fails answering one request fails that request, never the local stack.
+      .catch(() => res.destroy());
   });
   const url = await listenOnLoopback(server, 0);
   return Object.assign(sts, { url, stop: () => closeServer(server) });
@@ -100,22 +103,25 @@ export async function startRecordingEventBridge(): Promise<RecordingEventBridge>
   const events: RecordedEvent[] = [];
   const denied = new Set<string>();
   const server = http.createServer((req, res) => {
-    readBody(req).then((body) => {
-      const entries = putEventsEntries(body);
-      if (entries === undefined) {
-        res.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
-        res.end(JSON.stringify({ __type: "SerializationException", message: "the body is not a PutEvents request" }));
-        return;
-      }
-      if (entries.some((e) => denied.has(e.EventBusName))) {
-        res.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
-        res.end(JSON.stringify({ __type: "AccessDeniedException", message: "not authorized to perform: events:PutEvents" }));
-        return;
-      }
-      events.push(...entries);
-      res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
-      res.end(JSON.stringify({ FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: randomUUID() })) }));
-    });
+    readBody(req)
+      .then((body) => {
+        const entries = putEventsEntries(body);
+        if (entries === undefined) {
+          res.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
+          res.end(JSON.stringify({ __type: "SerializationException", message: "the body is not a PutEvents request" }));
+          return;
+        }
+        if (entries.some((e) => denied.has(e.EventBusName))) {
+          res.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
+          res.end(JSON.stringify({ __type: "AccessDeniedException", message: "not authorized to perform: events:PutEvents" }));
+          return;
+        }
+        events.push(...entries);
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        res.end(JSON.stringify({ FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: randomUUID() })) }));
+      })
+      // Whatever fails answering one request fails that request, never the local stack.
+      .catch(() => res.destroy());
   });
   const url = await listenOnLoopback(server, 0);
   return { url, events, denied, stop: () => closeServer(server) };
