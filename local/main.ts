@@ -73,7 +73,10 @@ const shutdown = async (reason: string) => {
   if (stopping) return;
   stopping = true;
   process.stderr.write(`${reason}: finishing deliveries in flight, then stopping\n`);
+  const started = Date.now();
   await stack.stop();
+  const kept = dataDir ? `the data is kept in ${dataDir}` : "the in-memory data is gone";
+  process.stderr.write(`stopped in ${((Date.now() - started) / 1000).toFixed(1)} s: the deliveries in flight finished; ${kept}\n`);
   process.exit(0);
 };
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -2,7 +2,8 @@
  * The copy-paste walkthrough `npm start` prints. Every command is complete as printed (the API URL,
  * key, receiver port and secret filled in) and can run again as it is: the secret is kept in the
  * data directory, so a receiver started earlier still verifies after a restart; the endpoint is
- * registered only if no endpoint has the receiver's URL yet; the event's id is captured into
+ * registered only if none has its description yet (not its URL: an endpoint another example put at
+ * that URL signs with another secret, which the receiver rejects); the event's id is captured into
  * EVENT_ID with grep, so no step needs jq or a value pasted by hand.
  * test/integration/walkthrough.test.ts runs the printed commands in bash, twice.
  */
@@ -44,6 +45,7 @@ export function walkthroughText({ api, websocket, key, dataDir, receiverPort, se
   const auth = `-H 'authorization: Bearer ${key}'`;
   const json = `${auth} -H 'content-type: application/json'`;
   const receiver = `http://127.0.0.1:${receiverPort}/webhooks`;
+  const description = `npm start walkthrough: ${receiver}`;
   const data = dataDir ? `${dataDir}/ (kept across restarts; --in-memory for a throwaway run)` : "in memory (gone when this process stops)";
   return `
 hookrelay local stack
@@ -57,10 +59,10 @@ Walkthrough (copy and paste each step's commands; each step can run again as it 
   #    (for another port: RECEIVER_PORT=<port> npm start prints these commands for it)
   RECEIVER_PORT=${receiverPort} WEBHOOK_SECRET=${secret} npm run receiver
 
-  # 2. register it as an endpoint, unless an earlier run did
-  curl -s ${api}/v1/endpoints ${auth} | grep -qF '"url":"${receiver}"' ||
+  # 2. register it as an endpoint with the receiver's secret, unless an earlier run did
+  curl -s '${api}/v1/endpoints?limit=250' ${auth} | grep -qF '"description":"${description}"' ||
     curl -s -w '\\n' ${api}/v1/endpoints ${json} \\
-      -d '{"url":"${receiver}","secret":"${secret}","eventTypes":["invoice.paid"]}'
+      -d '{"url":"${receiver}","secret":"${secret}","eventTypes":["invoice.paid"],"description":"${description}"}'
 
   #    or, without registering a URL: a temporary polling endpoint whose feed is forwarded to the
   #    receiver (Ctrl-C deletes the endpoint)
@@ -85,21 +87,26 @@ export type CustomerUrls = Record<"sqs" | "sns" | "s3" | "kinesis" | "events" | 
 
 /**
  * Printed after the walkthrough (its ports change at every start, the walkthrough's do not): the
- * emulators' URLs, and a queue created, registered as an `sqs` destination and read.
+ * emulators' URLs, and a queue created, registered as an `sqs` destination and read. It runs again
+ * as it is: the queue is created once, and the endpoint is registered only if none has its
+ * description (not its queue URL, whose port changes; the destination's calls go to the emulator,
+ * whatever port the URL names).
  */
 export function destinationsText(api: string, key: string, aws: CustomerUrls): string {
   const sqs = (target: string, body: string) =>
     `curl -s -w '\\n' ${aws.sqs} -H 'x-amz-target: AmazonSQS.${target}' -H 'content-type: application/x-amz-json-1.0' -d '${body}'`;
   const queueUrl = `${aws.sqs}/000000000000/my-events`;
+  const description = "npm start destinations: my-events";
   return `
 AWS destinations: these emulators play your AWS account (docs/destinations.md)
   SQS, SNS, S3  ${aws.sqs} (SNS ${aws.sns}, S3 ${aws.s3})
   Kinesis       ${aws.kinesis}
   EventBridge   ${aws.events} (records PutEvents)   STS ${aws.sts} (records AssumeRole)
-  # create a queue, register it as an sqs destination, and read what arrived
+  # create a queue, register it as an sqs destination (unless an earlier run did), and read what arrived
   ${sqs("CreateQueue", '{"QueueName":"my-events"}')}
-  curl -s -w '\\n' ${api}/v1/endpoints -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\
-    -d '{"kind":"sqs","queueUrl":"${queueUrl}","eventTypes":["invoice.paid"]}'
+  curl -s '${api}/v1/endpoints?limit=250' -H 'authorization: Bearer ${key}' | grep -qF '"description":"${description}"' ||
+    curl -s -w '\\n' ${api}/v1/endpoints -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\
+      -d '{"kind":"sqs","queueUrl":"${queueUrl}","eventTypes":["invoice.paid"],"description":"${description}"}'
   ${sqs("ReceiveMessage", `{"QueueUrl":"${queueUrl}","MessageAttributeNames":["All"],"WaitTimeSeconds":5}`)}
 `;
 }

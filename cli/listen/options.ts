@@ -50,9 +50,10 @@ export const LISTEN_FLAGS = {
 /** The text `hookrelay listen --help` prints: every flag, its default and the guarantees. */
 export const LISTEN_HELP = `Usage: hookrelay listen --forward-to <url> [options]
 
-Reads an endpoint's feed (GET /v1/endpoints/{id}/feed, long-polled) and POSTs each webhook to a URL
-on your machine with its Standard Webhooks headers unchanged, so your receiver verifies it with the
-secret printed at start.
+Follows an endpoint's feed (pushed over the WebSocket, or long-polled from
+GET /v1/endpoints/{id}/feed: see --transport) and POSTs each webhook to a URL on your machine with
+its Standard Webhooks headers unchanged, so your receiver verifies it with the secret printed at
+start.
 
 Options:
   --forward-to <url>   where to POST each webhook, http:// or https:// (required)

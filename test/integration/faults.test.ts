@@ -38,7 +38,7 @@ describe("faults", () => {
     const event = (await stack.api("POST", "/v1/events", { type: "a", payload: 1, tenantId: "t-term" })).json;
     await eventually(async () => r.requests.length === 1);
     expect(await stack.stop("SIGTERM")).toBe(0);
-    expect(stack.output()).toMatch(/SIGTERM: finishing deliveries in flight/);
+    expect(stack.output()).toMatch(/SIGTERM: finishing deliveries in flight, then stopping\n(.*\n)*stopped in \d+\.\d s: /);
 
     const again = await start(dir);
     const view = (await again.api("GET", `/v1/events/${event.id}?tenantId=t-term`)).json;

@@ -166,4 +166,51 @@ describe("the walkthrough npm start prints", () => {
     await listen.exited;
     await eventually(async () => (await stack.api("GET", `/v1/endpoints/${endpointId}`)).status === 404);
   });
+
+  it("the AWS destinations block runs as printed, delivers to its queue, and runs again after a restart without a second endpoint", async () => {
+    /** The block's commands as the stack printed them this time (its emulators' ports change at every start). */
+    const destinationsBlock = () => {
+      const output = stack.output();
+      const lines = output.slice(output.lastIndexOf("# create a queue")).split("\n").slice(1);
+      // The block is indented; the log lines that follow it are not.
+      return lines
+        .slice(
+          0,
+          lines.findIndex((line) => !line.startsWith("  ")),
+        )
+        .map((line) => line.replace(/^ {2}/, ""))
+        .join("\n");
+    };
+    const run = async () => {
+      const shell = bash(`set -e\n${destinationsBlock()}`);
+      expect(await shell.exited, shell.output()).toBe(0);
+      return shell.output();
+    };
+    const described = async () =>
+      (await stack.api("GET", "/v1/endpoints?limit=250")).json.items.filter(
+        (e: { description?: string }) => e.description === "npm start destinations: my-events",
+      );
+    await run();
+    expect(await described()).toHaveLength(1);
+    const sent = await runSteps();
+    // The next run reads what arrived: the event's body, with its webhook-id as a message attribute.
+    await eventually(async () => (await run()).includes(sent.messageId), 30_000);
+    expect(await stack.stop("SIGTERM")).toBe(0);
+    await start();
+    await run();
+    expect(await described()).toHaveLength(1);
+  });
+
+  it("registers its own endpoint when another one (the README's example, no secret given) already has the receiver's URL", async () => {
+    const url = `http://127.0.0.1:${env.RECEIVER_PORT}/webhooks`;
+    const atUrl = async () => (await stack.api("GET", "/v1/endpoints?limit=250")).json.items.filter((e: { url?: string }) => e.url === url);
+    const [walkthroughs] = await atUrl();
+    // As if the README's example had run before the walkthrough: an endpoint at the URL with a secret of its own.
+    expect((await stack.api("DELETE", `/v1/endpoints/${walkthroughs.id}`)).status).toBeLessThan(300);
+    expect((await stack.api("POST", "/v1/endpoints", { url, eventTypes: ["invoice.paid"] })).status).toBe(201);
+    const sent = await runSteps();
+    expect(await atUrl()).toHaveLength(2);
+    // The walkthrough's endpoint signs with the receiver's secret: its delivery verifies (the other's is rejected, as it must be).
+    await eventually(async () => receiver.output().includes(`webhook-id=${sent.messageId} signature verified`));
+  });
 });

@@ -124,4 +124,17 @@ describe("event queries", () => {
     await expect(getEventView(deps, "default", "evt_nope")).rejects.toMatchObject({ status: 404, code: "not_found" });
     await expect(listEventAttempts(deps, "default", "evt_1", 3, "garbage")).rejects.toMatchObject({ status: 400, code: "invalid_request" });
   });
+
+  it("names the tenant it looked in when an event is not there (the admin key reads default unless told), but not to a portal session", async () => {
+    const deps = await fixture();
+    // evt_1 is default's: looked for in another tenant, the answer says where it looked and how to look elsewhere.
+    await expect(getEventView(deps, "acme", "evt_1")).rejects.toMatchObject({
+      status: 404,
+      message: "No event evt_1 in tenant acme (name another with tenantId)",
+    });
+    await expect(getEventView(deps, "acme", "evt_1", ["ep_x"])).rejects.toMatchObject({
+      status: 404,
+      message: "No event evt_1",
+    });
+  });
 });

@@ -62,6 +62,25 @@ const secretUrl = fc
   });
 
 describe("log lines", () => {
+  it("in the pretty format name what an attempt did, with no empty field: HTTP status, ok or error, its trigger, and feed for no URL", () => {
+    const lines = captured(() => {
+      const log = createLog("pretty", "INFO", "delivery");
+      log.attempt(attempt("https://a.example/hook", { status: "succeeded", statusCode: 204 }));
+      log.attempt(attempt("https://sqs.us-east-1.amazonaws.com/1/q", { status: "succeeded", statusCode: undefined }));
+      log.attempt(attempt("", { status: "succeeded", statusCode: undefined }));
+      log.attempt(attempt("https://a.example/hook", { statusCode: undefined, error: "timeout", trigger: "manual" }));
+    })
+      .trimEnd()
+      .split("\n")
+      .map((l) => l.replace(/^\S+ send +/, ""));
+    expect(lines).toEqual([
+      "succeeded evt_1 -> ep_1 #1 HTTP 204 12ms https://a.example/hook",
+      "succeeded evt_1 -> ep_1 #1 ok 12ms https://sqs.us-east-1.amazonaws.com/1/q",
+      "succeeded evt_1 -> ep_1 #1 ok 12ms feed",
+      "failed    evt_1 -> ep_1 #1 manual timeout 12ms https://a.example/hook",
+    ]);
+  });
+
   it.each(["json", "pretty"] as const)("in the %s format show the names of an attempt URL's query but none of its values", (format) => {
     fc.assert(
       fc.property(

@@ -76,12 +76,15 @@ function prettyLog(level: string): Log {
     warn: (m, f) => line(2, "warn ", m, f),
     error: (m, f) => line(3, "error", m, f),
     attempt: (a) => {
-      const result = a.statusCode !== undefined ? `HTTP ${a.statusCode}` : (a.error ?? "");
+      // An AWS destination or a feed append succeeds without an HTTP status; a polling endpoint has no URL.
+      const result = a.statusCode !== undefined ? `HTTP ${a.statusCode}` : (a.error ?? (a.status === "succeeded" ? "ok" : a.status));
+      const trigger = a.trigger === "scheduled" ? "" : ` ${a.trigger}`;
+      const target = a.url === "" ? "feed" : redactUrl(a.url);
       const next = a.nextAttemptAt ? ` next at ${a.nextAttemptAt.slice(11, 19)}` : "";
       line(
         1,
         "send ",
-        `${a.status.padEnd(9)} ${a.eventId} -> ${a.endpointId} #${a.attempt} ${result} ${a.durationMs}ms ${redactUrl(a.url)}${next}`,
+        `${a.status.padEnd(9)} ${a.eventId} -> ${a.endpointId} #${a.attempt}${trigger} ${result} ${a.durationMs}ms ${target}${next}`,
       );
     },
   };

@@ -34,11 +34,20 @@ export async function getEventView(deps: QueryDeps, tenantId: string, id: string
   };
 }
 
+/**
+ * The 404 for an event the caller cannot read. It names the tenant looked in (events are kept per
+ * tenant: the admin key reads `default` unless `tenantId` names another), except to a portal
+ * session, which is shown nothing of the tenant.
+ */
+export function noSuchEvent(tenantId: string, id: string, scope?: EndpointScope): ApiError {
+  return new ApiError("not_found", scope ? `No event ${id}` : `No event ${id} in tenant ${tenantId} (name another with tenantId)`);
+}
+
 /** The event and its attempts as the scope shows them, or a 404 alike for a missing event and one outside the scope. */
 async function scopedRead(deps: QueryDeps, tenantId: string, id: string, scope: EndpointScope) {
   const [stored, attempts] = await Promise.all([deps.events.get(tenantId, id), deps.attempts.allOfEvent(tenantId, id)]);
   const event = stored && scopedEvent(scope, stored);
-  if (!event) throw new ApiError("not_found", `No event ${id}`);
+  if (!event) throw noSuchEvent(tenantId, id, scope);
   return { event, attempts: scopedAttempts(scope, attempts) };
 }
 

@@ -6,6 +6,7 @@ import type { AttemptRecord, DeliveryMessage, Endpoint } from "../kernel/model.t
 import type { AttemptLog, DeliveryQueue, EndpointStore, EventStore } from "../kernel/ports.ts";
 import { deliveryMessage } from "../kernel/queue-message.ts";
 import type { ScheduleStore } from "../scheduling/schedule.ts";
+import { noSuchEvent } from "./event-queries.ts";
 
 export interface ReplayDeps {
   events: Pick<EventStore, "get" | "addEndpoint">;
@@ -42,7 +43,7 @@ export async function replayEvent(
   }
   const event = await deps.events.get(tenantId, eventId);
   // An event with no delivery to the scope's endpoints is "not found", as a missing one.
-  if (!event || !scopedEvent(scope, event)) throw new ApiError("not_found", `No event ${eventId}`);
+  if (!event || !scopedEvent(scope, event)) throw noSuchEvent(tenantId, eventId, scope);
   if (event.expungedAt !== undefined)
     throw new ApiError("event_expunged", `Event ${eventId}'s payload was expunged: there is nothing to replay`);
   await refuseHeld(deps, tenantId, eventId, event.deliverAt);

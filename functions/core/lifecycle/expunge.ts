@@ -1,6 +1,6 @@
+import { noSuchEvent } from "../events/event-queries.ts";
 import type { FeedExpunger } from "../feed/deps.ts";
 import type { Clock } from "../kernel/clock.ts";
-import { ApiError } from "../kernel/errors.ts";
 import type { EventStore } from "../kernel/ports.ts";
 
 /*
@@ -36,10 +36,10 @@ export interface Expunged {
  */
 export async function expungeEventPayload(deps: ExpungeDeps, tenantId: string, eventId: string): Promise<Expunged> {
   const event = await deps.events.get(tenantId, eventId);
-  if (!event) throw new ApiError("not_found", `No event ${eventId}`);
+  if (!event) throw noSuchEvent(tenantId, eventId);
   const at = event.expungedAt ?? deps.clock.now().toISOString();
   // Feeds first: if the call fails midway the event still says nothing was expunged, and a repeat does all of it.
   const counts = await Promise.all(event.endpointIds.map((endpointId) => deps.feed.expunge(endpointId, eventId)));
-  if (!(await deps.events.expunge(tenantId, eventId, at))) throw new ApiError("not_found", `No event ${eventId}`);
+  if (!(await deps.events.expunge(tenantId, eventId, at))) throw noSuchEvent(tenantId, eventId);
   return { eventId, expungedAt: at, feedEntries: counts.reduce((sum, n) => sum + n, 0) };
 }
