@@ -51,7 +51,8 @@ const TYPE_WORDS: Record<string, string> = {
 /** The plain words for an issue valibot would word itself. */
 function plainMessage(issue: v.BaseIssue<unknown>): string {
   const requirement = issue.requirement as unknown;
-  const size = typeof issue.input === "string" ? "characters" : "items";
+  const noun = typeof issue.input === "string" ? "character" : "item";
+  const size = requirement === 1 ? noun : `${noun}s`;
   switch (issue.type) {
     case "strict_object":
       // Unknown key: expected "never"; missing key: expected the key's name, received undefined.
