@@ -26,12 +26,14 @@ afterAll(async () => {
 it("prints the emulators' URLs on loopback, and commands that create, register and read a queue", async () => {
   for (const service of ["SQS, SNS, S3", "Kinesis", "EventBridge"])
     expect(section).toMatch(new RegExp(`${service}\\s+http://127\\.0\\.0\\.1:\\d+`));
-  const lines = section
-    .slice(section.indexOf("# create a queue"))
-    .split("\n")
-    .slice(1)
-    .filter((l) => l.startsWith("  curl") || l.startsWith("    -d"))
-    .map((l) => l.trim());
+  // The block's commands, as indented under its comment (the log lines after it are not indented).
+  const block = section.slice(section.indexOf("# create a queue")).split("\n").slice(1);
+  const lines = block
+    .slice(
+      0,
+      block.findIndex((l) => !l.startsWith("  ")),
+    )
+    .map((l) => l.slice(2));
   const receive = lines.pop() as string;
   expect(receive).toContain("AmazonSQS.ReceiveMessage");
   const created = await run("bash", ["-c", `set -e\n${lines.join("\n")}`]);
