@@ -70,12 +70,10 @@ export async function startWsServer(handler: PushHandler, channel: LocalSocketCh
   });
   // ws re-emits its HTTP server's errors on itself: unheard, a busy port would crash the process.
   // listenOnLoopback rejects with a listen error; what comes after listening is the stack's to log.
-  let listening = false;
   wss.on("error", (error) => {
-    if (listening) onError(error);
+    if (server.listening) onError(error);
   });
   const url = (await listenOnLoopback(server, port)).replace(/^http:/, "ws:");
-  listening = true;
   let sweeping: Promise<unknown> | undefined;
   const timer = setInterval(() => {
     // No socket open, nothing to sweep: an idle local stack makes no reads for the push.

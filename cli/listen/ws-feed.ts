@@ -1,3 +1,4 @@
+import { pushFrame } from "../../clients/typescript/src/push.ts";
 import type { FeedItem } from "./api.ts";
 import { ListenError } from "./errors.ts";
 
@@ -37,27 +38,6 @@ export interface PushConnection {
   close(): void;
 }
 
-/** A frame of the push protocol (docs/websocket.md), or undefined for anything else: not JSON, or no `type`. */
-interface ServerFrame {
-  type: string;
-  cursor?: string;
-  item?: FeedItem;
-  id?: string;
-  code?: number;
-  reason?: string;
-}
-
-function serverFrame(data: unknown): ServerFrame | undefined {
-  try {
-    const frame = JSON.parse(String(data)) as unknown;
-    return typeof frame === "object" && frame !== null && typeof (frame as { type?: unknown }).type === "string"
-      ? (frame as ServerFrame)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Opens the WebSocket, subscribes from `cursor` (none: the oldest item kept), and resolves once the server said `subscribed`. */
 export async function subscribePush(url: string, apiKey: string, endpointId: string, cursor: string | undefined): Promise<PushConnection> {
   const socket = new WebSocket(url);
@@ -78,7 +58,7 @@ export async function subscribePush(url: string, apiKey: string, endpointId: str
     );
   });
   socket.addEventListener("message", (event) => {
-    const frame = serverFrame(event.data);
+    const frame = pushFrame(event.data);
     // Another server behind --ws (or a proxy's page): Node rethrows a listener's throw, so it is said, not thrown.
     if (frame === undefined) {
       closed ??= new PushClosedError(1002, "a frame that is not the push protocol's");

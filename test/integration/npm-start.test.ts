@@ -7,6 +7,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { heldPort } from "../support/free-port.ts";
 import { eventually, type RunningStack, startProcess, startStack } from "../support/local-stack.ts";
 import { listenerEnvironments } from "../support/port-owners.ts";
 
@@ -156,12 +157,11 @@ describe("a setting npm start cannot use", () => {
 
   /** Runs `body` with a port held by a server of this test, then frees it. */
   async function withBusyPort(body: (port: number) => Promise<void>): Promise<void> {
-    const busy = net.createServer();
-    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", () => resolve()));
+    const { port, release } = await heldPort();
     try {
-      await body((busy.address() as net.AddressInfo).port);
+      await body(port);
     } finally {
-      await new Promise((resolve) => busy.close(resolve));
+      await release();
     }
   }
 

@@ -31,14 +31,15 @@ export interface PushFollow {
   pause: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-type Frame = { type: string; cursor?: string; item?: FeedItem; id?: string; code?: number; reason?: string };
+/** A frame the push server sends (docs/websocket.md). */
+export type PushFrame = { type: string; cursor?: string; item?: FeedItem; id?: string; code?: number; reason?: string };
 
-/** A frame of the push protocol, or undefined for anything else: not JSON, or no `type`. */
-function pushFrame(data: unknown): Frame | undefined {
+/** A frame of the push protocol, or undefined for anything else: not JSON, or no `type` (`hookrelay listen` reads frames with it too). */
+export function pushFrame(data: unknown): PushFrame | undefined {
   try {
     const frame = JSON.parse(String(data)) as unknown;
     return typeof frame === "object" && frame !== null && typeof (frame as { type?: unknown }).type === "string"
-      ? (frame as Frame)
+      ? (frame as PushFrame)
       : undefined;
   } catch {
     return undefined;
@@ -54,7 +55,7 @@ export async function* followPush(follow: PushFollow): AsyncGenerator<FeedItem> 
   let cursor = follow.cursor;
   for (let failures = 0; !follow.signal?.aborted; ) {
     const socket = new WebSocket(follow.url);
-    const frames: Frame[] = [];
+    const frames: PushFrame[] = [];
     let closed: { code: number; reason: string } | undefined;
     let wake: (() => void) | undefined;
     const notify = () => {
