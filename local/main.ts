@@ -36,6 +36,9 @@ async function start() {
   return { stack, settings, dataDir, values };
 }
 
+// Read before anything else: once READY is printed, whoever started npm may kill it at once (kill -9),
+// and a PID read after that would already be the new parent's.
+const launcher = process.ppid;
 const { stack, settings, dataDir, values } = await start().catch((error: unknown) => failStartup("npm start", error));
 
 if (values["ready-json"]) {
@@ -85,9 +88,8 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 // SIGINT npm forwards arrives here. Should npm end without forwarding one (kill -9), or a shell stay
 // in between, this process is handed to another parent: it stops rather than serve on unowned.
 if (settings.startedByNpm) {
-  const parent = process.ppid;
   setInterval(() => {
-    if (process.ppid !== parent) void shutdown(`npm (PID ${parent}) exited`);
+    if (process.ppid !== launcher) void shutdown(`npm (PID ${launcher}) exited`);
   }, 500).unref();
 }
 // With --fault-injection, SIGUSR2 makes LOCAL_OUTAGE_TARGETS (default "dynamodb,sqs") unreachable

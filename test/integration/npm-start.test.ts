@@ -2,17 +2,20 @@
  * `npm start` as a user drives it from a shell: stopped by the PID the shell gives (`$!`, npm's),
  * started twice on one data directory, started with a bad setting or on a busy port.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { LOCK_FILE } from "../../local/data-dir-lock.ts";
 import { heldPort } from "../support/free-port.ts";
 import { eventually, type RunningStack, startProcess, startStack } from "../support/local-stack.ts";
 import { listenerEnvironments } from "../support/port-owners.ts";
 
 const dirs: string[] = [];
 const stacks: RunningStack[] = [];
+/** Stack processes started outside `npmStart`, killed at the end should a test fail before they stop. */
+const strays: number[] = [];
 const newDataDir = () => {
   const dir = mkdtempSync(join(tmpdir(), "hookrelay-npm-start-"));
   dirs.push(dir);
@@ -26,7 +29,7 @@ const npmStart = async (dataDir: string) => {
 
 afterAll(async () => {
   await Promise.all(stacks.map((s) => s.stop("SIGKILL")));
-  for (const s of stacks) if (isAlive(s.pid)) process.kill(s.pid, "SIGKILL");
+  for (const pid of [...stacks.map((s) => s.pid), ...strays]) if (isAlive(pid)) process.kill(pid, "SIGKILL");
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -117,6 +120,20 @@ describe("stopping npm start by npm's PID", () => {
     const first = await npmStart(dataDir);
     await first.stop("SIGKILL");
     await expectGone(first, dataDir);
+    await expectFreeAgain(dataDir);
+  });
+
+  it("kill -9 of npm while the stack is still starting stops the stack once it is up", async () => {
+    const dataDir = newDataDir();
+    const started = startProcess({ args: ["--quiet"], env: { DATA_DIR: dataDir, PORT: "0", WS_PORT: "0" }, npm: true });
+    // The stack takes its data directory's lock early in its start, writing its own PID there.
+    const lock = join(dataDir, LOCK_FILE);
+    const pid = Number(await eventually(async () => existsSync(lock) && readFileSync(lock, "utf8").trim(), 45_000));
+    strays.push(pid);
+    expect(pid).not.toBe(started.child.pid);
+    started.child.kill("SIGKILL");
+    await eventually(async () => !isAlive(pid), 45_000);
+    expect(started.output()).toContain(`npm (PID ${started.child.pid}) exited`);
     await expectFreeAgain(dataDir);
   });
 });
