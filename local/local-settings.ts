@@ -7,6 +7,7 @@
 import { readSetting } from "../functions/core/config/config.ts";
 import type { SettingUnit, WholeSetting } from "../functions/core/config/settings.ts";
 import { ConfigError } from "../functions/core/kernel/errors.ts";
+import { isValidSecret } from "../functions/core/kernel/signing.ts";
 
 const whole = (env: string, value: number, min: number, max: number, unit: SettingUnit, meaning: string): WholeSetting => ({
   kind: "whole",
@@ -96,5 +97,12 @@ export function readLocalSettings(env: Env): Readonly<LocalSettings> {
 
 /** What `npm run receiver` reads: its port, and the secret it checks signatures with, if any. */
 export function readReceiverSettings(env: Env): { port: number; secret: string | undefined } {
-  return { port: read("receiverPort", env), secret: env.WEBHOOK_SECRET || undefined };
+  const secret = env.WEBHOOK_SECRET || undefined;
+  if (secret !== undefined && !isValidSecret(secret)) {
+    // The value is a secret: its length is said, never the value.
+    throw new ConfigError(
+      `WEBHOOK_SECRET must be an endpoint's secret as GET /v1/endpoints/{id}/secret shows it: whsec_ followed by base64 of 24 to 64 bytes (got ${secret.length} characters${secret.startsWith("whsec_") ? "" : " not starting with whsec_"})`,
+    );
+  }
+  return { port: read("receiverPort", env), secret };
 }

@@ -10,7 +10,7 @@ export const PORTAL_PATH = "/portal";
 
 /** True for the console's and the portal's page and assets, which are served without an API key (the page asks for one). */
 export function isConsolePath(path: string): boolean {
-  return path === CONSOLE_PATH || path === PORTAL_PATH || path.startsWith(`${CONSOLE_PATH}/`);
+  return path === CONSOLE_PATH || path === PORTAL_PATH || path === `${PORTAL_PATH}/` || path.startsWith(`${CONSOLE_PATH}/`);
 }
 
 // A CSP source a site may frame the portal from: a scheme-and-host origin (a leading `*.` allowed) or 'self'.
@@ -101,6 +101,12 @@ export function consolePages(frameAncestors: string, connectSource = "") {
  * evaluates it.
  */
 export async function serveConsole(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  // The router reaches /console and /portal with one trailing slash too; the page's links are relative
+  // to the bare path (console/app.js), so that is where the browser goes, its query kept.
+  if (event.rawPath === `${CONSOLE_PATH}/` || event.rawPath === `${PORTAL_PATH}/`) {
+    const location = event.rawPath.slice(0, -1) + (event.rawQueryString ? `?${event.rawQueryString}` : "");
+    return { statusCode: 308, headers: { ...SECURITY_HEADERS, location, "cache-control": "no-store" }, body: "" };
+  }
   const { CONSOLE_ASSETS } = await import("./console-bundle.generated.ts");
   const name =
     event.rawPath === CONSOLE_PATH || event.rawPath === PORTAL_PATH ? "index.html" : event.rawPath.slice(CONSOLE_PATH.length + 1);

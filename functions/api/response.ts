@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { ApiError, DependencyError } from "../core/kernel/errors.ts";
+import { MethodNotAllowedError } from "./router.ts";
 
 /** Every API answer: never cached (they carry secrets and tenant data), never sniffed as another type. */
 const API_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
@@ -40,7 +41,18 @@ export function errorResponse(error: unknown): { response: APIGatewayProxyStruct
   if (error instanceof DependencyError) {
     return { response: json(503, errorBody(error), { "retry-after": RETRY_AFTER_SECONDS }), unexpected: false };
   }
+  if (error instanceof MethodNotAllowedError) {
+    return {
+      response: json(405, { error: { code: "method_not_allowed", message: error.message } }, allowHeader(error)),
+      unexpected: false,
+    };
+  }
   const status = (error as { statusCode?: number })?.statusCode;
   if (status === 404) return { response: json(404, { error: { code: "not_found", message: "No such route" } }), unexpected: false };
   return { response: json(500, { error: { code: "internal_error", message: "Something went wrong on our side" } }), unexpected: true };
+}
+
+/** The Allow header of a 405: the methods the path is served with. */
+export function allowHeader(error: MethodNotAllowedError): Record<string, string> {
+  return { allow: error.allowed.join(", ") };
 }

@@ -30,6 +30,23 @@ export class RouteNotFoundError extends Error {
   }
 }
 
+/** The path is served, but not with this method: answered 405, with an Allow header naming the methods that are. */
+export class MethodNotAllowedError extends Error {
+  readonly statusCode = 405;
+  readonly status = 405;
+  readonly expose = true;
+  /** The methods the path is served with, in the order GET, HEAD, POST, PUT, PATCH, DELETE, then others. */
+  readonly allowed: readonly string[];
+
+  constructor(method: string, allowed: readonly string[]) {
+    super(`${method} is not served on this path; it takes ${orList(allowed)} (the Allow header lists them)`);
+    this.name = "MethodNotAllowedError";
+    this.allowed = allowed;
+  }
+}
+
+const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+
 interface Pattern {
   pattern: RegExp;
   /** Slashes in the path: a request with another count cannot match (a cheap test before the pattern). */
@@ -54,20 +71,32 @@ export function createRouter(routes: readonly RouterEntry[]): (event: APIGateway
     list.push({ pattern: new RegExp(`^${source}/?$`), slashes: slashesIn(path), handler: route.handler });
     patterns.set(route.method, list);
   }
-  return (event) => {
-    const { method, path } = methodAndPath(event);
-    if (!method) throw new Error("Unknown HTTP event format: missing HTTP method");
-    if (!path) throw new Error("Unknown HTTP event format: missing path");
+  const methods = [...new Set(routes.map((route) => route.method))].sort(
+    (a, b) => (METHOD_ORDER.indexOf(a) + 1 || 99) - (METHOD_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
+  );
+  /** The handler `method` and `path` reach, with the parameters the path gave, if any route matches. */
+  const find = (method: string, path: string): { handler: RouterEntry["handler"]; params?: Record<string, string> } | undefined => {
     const handler = exact.get(`${method} ${path}`);
-    if (handler) return handler(event);
+    if (handler) return { handler };
     const slashes = slashesIn(path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
     for (const route of patterns.get(method) ?? []) {
       if (route.slashes !== slashes) continue;
       const match = route.pattern.exec(path);
-      if (!match) continue;
-      event.pathParameters = { ...match.groups, ...event.pathParameters };
-      return route.handler(event);
+      if (match) return { handler: route.handler, params: { ...match.groups } };
     }
+    return undefined;
+  };
+  return (event) => {
+    const { method, path } = methodAndPath(event);
+    if (!method) throw new Error("Unknown HTTP event format: missing HTTP method");
+    if (!path) throw new Error("Unknown HTTP event format: missing path");
+    const found = find(method, path);
+    if (found) {
+      if (found.params) event.pathParameters = { ...found.params, ...event.pathParameters };
+      return found.handler(event);
+    }
+    const allowed = methods.filter((other) => other !== method && find(other, path));
+    if (allowed.length > 0) throw new MethodNotAllowedError(method, allowed);
     throw new RouteNotFoundError(method, path);
   };
 }
@@ -83,4 +112,9 @@ function slashesIn(text: string): number {
   let count = 0;
   for (const c of text) if (c === "/") count++;
   return count;
+}
+
+/** "GET", "GET or POST", "GET, PATCH or DELETE". */
+function orList(words: readonly string[]): string {
+  return words.length < 2 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
 }

@@ -141,7 +141,7 @@ describe("API handler", () => {
     ["GET", "/v1/nope", 404, "not_found", {}],
     ["GET", "/v1/endpoints/%E0%A4%A", 404, "not_found", {}],
     ["GET", `/v1/events/${"x".repeat(3000)}`, 404, "not_found", {}],
-    ["PUT", "/v1/endpoints", 404, "not_found", {}],
+    ["PUT", "/v1/endpoints", 405, "method_not_allowed", {}],
   ] as const)("%s %s answers %i %s", async (method, path, status, code, options) => {
     const response = await t.call(method, path, options as never);
     expect(response.statusCode).toBe(status);

@@ -59,6 +59,17 @@ describe("the console page", () => {
     expect(again.body).toBe("");
   });
 
+  it("sends /console/ and /portal/ to the bare path, where the page's relative links resolve, keeping the query", async () => {
+    const { call } = setup();
+    for (const [path, location] of [
+      ["/console/", "/console"],
+      ["/portal/?tenant=a&x=%2F", "/portal?tenant=a&x=%2F"],
+    ]) {
+      const response = await call("GET", path as string, { key: null });
+      expect({ path, status: response.statusCode, location: response.headers?.location }).toEqual({ path, status: 308, location });
+    }
+  });
+
   it("answers 404 for anything else under /console", async () => {
     const { call } = setup();
     for (const path of ["/console/nope.js", "/console/__proto__", "/console/constructor"]) {

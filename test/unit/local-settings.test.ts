@@ -3,6 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../functions/core/kernel/errors.ts";
+import { generateSecret } from "../../functions/core/kernel/signing.ts";
 import { LOCAL_SETTINGS, readLocalSettings, readReceiverSettings } from "../../local/local-settings.ts";
 import { DataDirInUseError, listenFailure, userFacingMessage } from "../../local/startup-errors.ts";
 
@@ -102,10 +103,28 @@ describe("the local settings' documentation", () => {
 describe("readReceiverSettings", () => {
   it("reads RECEIVER_PORT (4000 by default) and WEBHOOK_SECRET, and refuses a port that is not one", () => {
     expect(readReceiverSettings({})).toEqual({ port: 4000, secret: undefined });
-    expect(readReceiverSettings({ RECEIVER_PORT: "4100", WEBHOOK_SECRET: "whsec_abc" })).toEqual({ port: 4100, secret: "whsec_abc" });
+    const secret = generateSecret();
+    expect(readReceiverSettings({ RECEIVER_PORT: "4100", WEBHOOK_SECRET: secret })).toEqual({ port: 4100, secret });
     expect(() => readReceiverSettings({ RECEIVER_PORT: "0" })).toThrow(/RECEIVER_PORT/);
     // The stack's own settings are not the receiver's business.
     expect(readReceiverSettings({ PORT: "abc" }).port).toBe(4000);
+  });
+
+  it("refuses a WEBHOOK_SECRET that is not an endpoint's secret, in words naming it and never echoing it", () => {
+    for (const wrong of ["whsec_abc!", "whsec_", "whsec_Zm9v", "nope", generateSecret().slice(6), `${generateSecret()}x`]) {
+      const error = (() => {
+        try {
+          readReceiverSettings({ WEBHOOK_SECRET: wrong });
+        } catch (caught) {
+          return caught as Error;
+        }
+      })();
+      expect(userFacingMessage(error), wrong).toMatch(
+        /^WEBHOOK_SECRET must be an endpoint's secret .*whsec_ followed by base64 of 24 to 64 bytes/,
+      );
+      // (The bare prefix is in the rule's own words.)
+      if (wrong !== "whsec_") expect(error?.message, wrong).not.toContain(wrong);
+    }
   });
 });
 

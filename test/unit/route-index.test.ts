@@ -102,7 +102,7 @@ describe("the API's route areas", () => {
   it("are not imported for an unknown path, a method a path does not serve, the console's pages or a tenant key on an admin route", async () => {
     const { imports, call } = counted();
     expect((await call("GET", "/v1/nothing-here")).statusCode).toBe(404);
-    expect((await call("PUT", "/v1/endpoints")).statusCode).toBe(404);
+    expect((await call("PUT", "/v1/endpoints")).statusCode).toBe(405);
     expect((await call("GET", "/console", null)).statusCode).toBe(200);
     const admin = ROUTE_INDEX.filter((r) => r.admin !== undefined);
     expect(admin.length).toBeGreaterThan(0);

@@ -2,7 +2,8 @@
  * Each route is declared once (functions/api/*-routes.ts) and listed in the route table
  * (functions/api/routes.ts); the router and the API document are both derived from the table. These
  * tests hold that derivation: every declaration is in the table, every route in it is served and
- * documented, and a request the table does not declare is answered "No such route".
+ * documented, and a request the table does not declare is answered "No such route", or 405 naming
+ * the methods that serve its path.
  */
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -42,7 +43,8 @@ function handler() {
 }
 
 const NO_ROUTE = "No such route";
-const errorMessage = (body: string | undefined) => (JSON.parse(body || "{}") as { error?: { message?: string } }).error?.message;
+const errorOf = (body: string | undefined) => (JSON.parse(body || "{}") as { error?: { code?: string; message?: string } }).error;
+const errorMessage = (body: string | undefined) => errorOf(body)?.message;
 const concrete = (path: string) => path.replace(/\{\w+\}/g, "x1");
 
 describe("the route table", () => {
@@ -67,22 +69,38 @@ describe("the route table", () => {
     }
   });
 
-  it("answers any request it does not declare with the router's 404, and serves any it does", async () => {
+  it("answers a request it does not declare with 405 naming the methods that serve its path, or else the router's 404", async () => {
     const api = handler();
     const declared = ROUTES.map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.replace(/\{\w+\}/g, "[^/]+")}$`) }));
     const segment = fc.constantFrom("endpoints", "events", "x1", "feed", "secret", "rotate", "api-keys", "event-types", "batch", "health");
+    const order = ["GET", "POST", "PUT", "PATCH", "DELETE"];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom("GET", "POST", "PATCH", "DELETE"),
         fc.array(segment, { minLength: 1, maxLength: 4 }),
         async (method, parts) => {
           const path = `/v1/${parts.join("/")}`;
-          const isDeclared = declared.some((d) => d.method === method && d.pattern.test(path));
+          const serving = order.filter((m) => declared.some((d) => d.method === m && d.pattern.test(path)));
           const answer = await api(apiEvent(method, path, method === "POST" || method === "PATCH" ? { body: {} } : {}), {} as Context);
-          expect(errorMessage(answer.body) === NO_ROUTE, `${method} ${path}`).toBe(!isDeclared);
+          const error = errorOf(answer.body);
+          if (serving.includes(method)) {
+            expect(error?.message, `${method} ${path}`).not.toBe(NO_ROUTE);
+            expect(answer.statusCode, `${method} ${path}`).not.toBe(405);
+          } else if (serving.length > 0) {
+            expect(answer.statusCode, `${method} ${path}`).toBe(405);
+            expect(error?.code).toBe("method_not_allowed");
+            expect(answer.headers?.allow).toBe(serving.join(", "));
+            for (const m of serving) expect(error?.message).toContain(m);
+          } else {
+            expect(answer.statusCode, `${method} ${path}`).toBe(404);
+            expect(error?.message, `${method} ${path}`).toBe(NO_ROUTE);
+          }
         },
       ),
       { numRuns: 200 },
     );
+    // docs/api.md's example.
+    const listOnly = await api(apiEvent("DELETE", "/v1/events"), {} as Context);
+    expect([listOnly.statusCode, listOnly.headers?.allow]).toEqual([405, "GET, POST"]);
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createRouter, RouteNotFoundError, type RouterEntry } from "../../functions/api/router.ts";
+import { createRouter, MethodNotAllowedError, RouteNotFoundError, type RouterEntry } from "../../functions/api/router.ts";
 import { apiEvent } from "../support/api-event.ts";
 
 /** A path template's segments: a literal word, or a parameter named p0, p1, … by position. */
@@ -37,22 +37,49 @@ describe("the API router", () => {
     );
   });
 
-  it("answers 404 for another method, another depth or another word, and reaches no route", async () => {
+  it("answers 404 for another depth or another word, and reaches no route", async () => {
     await fc.assert(
-      fc.asyncProperty(segments, fc.array(value, { minLength: 6, maxLength: 6 }), fc.nat(2), async (parts, values, change) => {
+      fc.asyncProperty(segments, fc.array(value, { minLength: 6, maxLength: 6 }), fc.boolean(), async (parts, values, deeper) => {
         const route = routerOf([{ method: "GET", path: template(parts) }]);
         const concrete = parts.map((p, i) => p ?? (values[i] as string));
-        const [method, path] =
-          change === 0
-            ? ["POST", `/${concrete.join("/")}`]
-            : change === 1
-              ? ["GET", `/${[...concrete, values[5]].join("/")}`]
-              : ["GET", `/${concrete.join("/")}`.replace(/^\/[^/]+/, "/elsewhere")];
-        fc.pre(!(change === 2 && parts[0] === null));
-        const error = await route(method, path).catch((e: unknown) => e);
+        fc.pre(deeper || parts[0] !== null);
+        const path = deeper ? `/${[...concrete, values[5]].join("/")}` : `/${concrete.join("/")}`.replace(/^\/[^/]+/, "/elsewhere");
+        const error = await route("GET", path).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(RouteNotFoundError);
         expect((error as RouteNotFoundError).statusCode).toBe(404);
       }),
+    );
+  });
+
+  it("answers 405 for a path served only with other methods, naming exactly those, in the order GET, POST, PUT, PATCH, DELETE", async () => {
+    const method = fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ method, parts: segments }), { minLength: 1, maxLength: 6 }),
+        fc.nat(5),
+        fc.array(value, { minLength: 5, maxLength: 5 }),
+        method,
+        async (declared, pick, values, asked) => {
+          const route = routerOf(declared.map((d) => ({ method: d.method, path: template(d.parts) })));
+          const chosen = declared[pick % declared.length] as (typeof declared)[number];
+          const segmentsOf = chosen.parts.map((p, i) => p ?? (values[i] as string));
+          // The oracle: a template matches a path of as many segments, each its literal word or any value.
+          const serving = declared.filter(
+            (d) => d.parts.length === segmentsOf.length && d.parts.every((p, i) => p === null || p === segmentsOf[i]),
+          );
+          const path = `/${segmentsOf.join("/")}`;
+          const outcome = await route(asked, path).catch((e: unknown) => e);
+          if (serving.some((d) => d.method === asked)) {
+            expect(outcome).not.toBeInstanceOf(Error);
+            return;
+          }
+          const expected = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => serving.some((d) => d.method === m));
+          expect(outcome).toBeInstanceOf(MethodNotAllowedError);
+          expect((outcome as MethodNotAllowedError).statusCode).toBe(405);
+          expect((outcome as MethodNotAllowedError).allowed).toEqual(expected);
+          expect((outcome as Error).message).toContain(`${asked} is not served on this path`);
+        },
+      ),
     );
   });
 

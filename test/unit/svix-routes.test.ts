@@ -1,17 +1,23 @@
 /**
  * The Svix face's route table: every route is served and documented in its own document (and
- * none in /v1's), every route naming an app keeps a tenant key inside its own, and every path of
- * /api/v1 the face does not serve answers in Svix's error shape.
+ * none in /v1's), every route naming an app keeps a tenant key inside its own, and every path or
+ * method of /api/v1 the face does not serve answers in Svix's error shape.
  */
+import type { Context } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Log } from "../../functions/adapters/lambda/logger.ts";
+import { createApiHandler } from "../../functions/api/handler.ts";
 import { openApiDocument } from "../../functions/api/openapi/document.ts";
 import { svixDocument } from "../../functions/api/svix/svix-document.ts";
 import { SVIX_PUBLIC_PATHS, SVIX_ROUTE_KEYS } from "../../functions/api/svix/svix-paths.ts";
 import { SVIX_ROUTES } from "../../functions/api/svix/svix-routes.ts";
+import { Authenticator } from "../../functions/core/access/api-keys.ts";
 import { apiCaller } from "../support/api-caller.ts";
 import { memoryApiDeps } from "../support/api-deps.ts";
+import { apiEvent } from "../support/api-event.ts";
 
+const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, attempt: () => undefined };
 const concrete = (path: string, values: Record<string, string>) => path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? "x1");
 
 describe("the Svix face's routes", () => {
@@ -77,6 +83,34 @@ describe("the Svix face's routes", () => {
       ),
       { numRuns: 50 },
     );
+  });
+
+  it("answer a method a served path does not take with 405 in Svix's shape, the methods it takes in Allow", async () => {
+    const deps = memoryApiDeps();
+    const handler = createApiHandler(deps, async () => new Authenticator("admin-key", deps.apiKeys), silent);
+    const call = async (method: string, path: string, options: { body?: unknown }) => {
+      const response = await handler(apiEvent(method, path, options), {} as Context);
+      return { status: response.statusCode, headers: response.headers ?? {}, json: JSON.parse(response.body ?? "null") };
+    };
+    const order = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    const paths = [...new Set(SVIX_ROUTES.map((r) => r.path))];
+    let refused = 0;
+    // A concrete path may match another template too (msg/{msg_id} matches msg/expunge-all-contents).
+    const matches = (template: string, path: string) => new RegExp(`^${template.replace(/\{\w+\}/g, "[^/]+")}$`).test(path);
+    for (const path of paths.map((p) => concrete(p, {}))) {
+      const takes = order.filter((m) => SVIX_ROUTES.some((r) => r.method === m && matches(r.path, path)));
+      for (const method of order.filter((m) => !takes.includes(m))) {
+        const answer = await call(method, path, method === "GET" || method === "DELETE" ? {} : { body: {} });
+        expect(answer.status, `${method} ${path}`).toBe(405);
+        expect(answer.headers.allow, `${method} ${path}`).toBe(takes.join(", "));
+        expect(answer.json).toEqual({
+          code: "method_not_allowed",
+          detail: expect.stringContaining(`${method} is not served on this path`),
+        });
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(paths.length);
   });
 
   it("leave endpoints without a URL out: a polling endpoint is neither listed nor found", async () => {

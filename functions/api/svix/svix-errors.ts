@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { ApiError, DependencyError } from "../../core/kernel/errors.ts";
-import { json, RETRY_AFTER_SECONDS } from "../response.ts";
+import { allowHeader, json, RETRY_AFTER_SECONDS } from "../response.ts";
+import { MethodNotAllowedError } from "../router.ts";
 
 /*
  * Errors as Svix's SDKs read them: `{code, detail}` (HttpErrorOut), and 422 as
@@ -42,6 +43,9 @@ export function svixErrorResponse(error: unknown): { response: APIGatewayProxySt
   if (error instanceof DependencyError) {
     const detail = "A storage or queue service did not answer; retry shortly";
     return { response: json(503, { code: "dependency_unavailable", detail }, { "retry-after": RETRY_AFTER_SECONDS }), unexpected: false };
+  }
+  if (error instanceof MethodNotAllowedError) {
+    return { response: json(405, { code: "method_not_allowed", detail: error.message }, allowHeader(error)), unexpected: false };
   }
   const status = (error as { statusCode?: number })?.statusCode;
   if (status === 404) {
