@@ -13,7 +13,7 @@ import { bearerKey, portalToken } from "./request.ts";
 import { errorResponse } from "./response.ts";
 import type { Route, ServedRoute } from "./route.ts";
 import { AREAS, ROUTE_INDEX } from "./route-index.generated.ts";
-import { createRouter, type RouterEntry } from "./router.ts";
+import { createRouter, forHead, type RouterEntry } from "./router.ts";
 import { svixErrorResponse } from "./svix/svix-errors.ts";
 import { SVIX_PUBLIC_PATHS, SVIX_ROUTE_KEYS } from "./svix/svix-paths.ts";
 import { SVIX_PREFIX, type SvixRoute } from "./svix/svix-route.ts";
@@ -127,9 +127,9 @@ export function createApiHandler(deps: ApiDeps, authenticator: () => Promise<Aut
   return async (event: APIGatewayProxyEventV2, _context?: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
       await authorize(event);
-      return await router(event);
+      return forHead(event, await router(event));
     } catch (error) {
-      return answerError(event, error);
+      return forHead(event, answerError(event, error));
     }
   };
 }

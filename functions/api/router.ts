@@ -35,7 +35,7 @@ export class MethodNotAllowedError extends Error {
   readonly statusCode = 405;
   readonly status = 405;
   readonly expose = true;
-  /** The methods the path is served with, in the order GET, HEAD, POST, PUT, PATCH, DELETE, then others. */
+  /** The methods the path is served with (HEAD wherever GET is), in the order GET, HEAD, POST, PUT, PATCH, DELETE, then others. */
   readonly allowed: readonly string[];
 
   constructor(method: string, allowed: readonly string[]) {
@@ -71,9 +71,7 @@ export function createRouter(routes: readonly RouterEntry[]): (event: APIGateway
     list.push({ pattern: new RegExp(`^${source}/?$`), slashes: slashesIn(path), handler: route.handler });
     patterns.set(route.method, list);
   }
-  const methods = [...new Set(routes.map((route) => route.method))].sort(
-    (a, b) => (METHOD_ORDER.indexOf(a) + 1 || 99) - (METHOD_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
-  );
+  const methods = [...new Set(routes.map((route) => route.method))].sort();
   /** The handler `method` and `path` reach, with the parameters the path gave, if any route matches. */
   const find = (method: string, path: string): { handler: RouterEntry["handler"]; params?: Record<string, string> } | undefined => {
     const handler = exact.get(`${method} ${path}`);
@@ -90,15 +88,25 @@ export function createRouter(routes: readonly RouterEntry[]): (event: APIGateway
     const { method, path } = methodAndPath(event);
     if (!method) throw new Error("Unknown HTTP event format: missing HTTP method");
     if (!path) throw new Error("Unknown HTTP event format: missing path");
-    const found = find(method, path);
+    // HEAD reaches GET's route where it has none of its own (RFC 9110 9.3.2); forHead drops the body.
+    const found = find(method, path) ?? (method === "HEAD" ? find("GET", path) : undefined);
     if (found) {
       if (found.params) event.pathParameters = { ...found.params, ...event.pathParameters };
       return found.handler(event);
     }
-    const allowed = methods.filter((other) => other !== method && find(other, path));
+    const served = methods.filter((other) => find(other, path));
+    const allowed = METHOD_ORDER.filter((m) => served.includes(m) || (m === "HEAD" && served.includes("GET")));
+    allowed.push(...served.filter((m) => !METHOD_ORDER.includes(m)));
     if (allowed.length > 0) throw new MethodNotAllowedError(method, allowed);
     throw new RouteNotFoundError(method, path);
   };
+}
+
+/** The answer to a HEAD: the status and headers GET would have, no body (an error's too). */
+export function forHead(event: APIGatewayProxyEventV2, answer: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 {
+  if (methodAndPath(event).method !== "HEAD") return answer;
+  const { body: _body, isBase64Encoded: _encoded, ...rest } = answer;
+  return { ...rest, body: "" };
 }
 
 /** Payload 2.0 (HTTP APIs, function URLs) names them in requestContext.http; 1.0 at the top. */

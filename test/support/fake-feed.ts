@@ -53,7 +53,7 @@ export async function startFakeFeed(options: { keys?: string[]; feedElsewhere?: 
       if (body === undefined) res.writeHead(status, headers).end();
       else res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
     };
-    // Only codes of the API document: a fake that answers another would test the CLI against an API that does not exist.
+    // Only the API's codes (ErrorCode): a fake that answers another would test the CLI against an API that does not exist.
     const error = (status: number, code: ErrorCode, details?: unknown, headers?: Record<string, string>) =>
       answer(status, { error: { code, message: code.replaceAll("_", " "), ...(details !== undefined && { details }) } }, headers);
     if (url.pathname === "/v1/health") return answer(200, { status: "ok", feedUrl: role === "api" ? feedUrl : null });
@@ -82,7 +82,8 @@ export async function startFakeFeed(options: { keys?: string[]; feedElsewhere?: 
       return answer(204);
     }
     if (sub === "secret" && req.method === "GET") return answer(200, { secret: endpoint.secret });
-    if (sub !== "feed" || req.method !== "GET") return error(404, "not_found");
+    if (sub === "feed" && req.method !== "GET") return error(405, "method_not_allowed", undefined, { allow: "GET, HEAD" });
+    if (sub !== "feed") return error(404, "not_found");
     if (endpoint.kind !== "polling") return error(409, "not_a_polling_endpoint");
     const wait = Number(url.searchParams.get("wait") ?? "0");
     if (!Number.isInteger(wait) || wait < 0 || wait > 20)

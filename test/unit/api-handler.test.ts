@@ -108,6 +108,24 @@ describe("API handler", () => {
     expect(response.json.items[2].event.type).toBe("b");
   });
 
+  it("answers HEAD as GET would, status and headers, without a body, and names HEAD wherever GET is allowed", async () => {
+    const created = await t.call("POST", "/v1/endpoints", { body: { url: "https://a.example/hook" } });
+    for (const path of ["/v1/health", "/v1/endpoints", `/v1/endpoints/${created.json.id}`, "/v1/endpoints/ep_missing", "/v1/nope"]) {
+      const get = await t.call("GET", path);
+      const head = await t.call("HEAD", path);
+      expect({ path, status: head.statusCode, type: head.headers?.["content-type"] }).toEqual({
+        path,
+        status: get.statusCode,
+        type: get.headers?.["content-type"],
+      });
+      expect(get.body, path).not.toBe("");
+      expect(head.body, path).toBe("");
+    }
+    const refused = await t.call("PUT", `/v1/endpoints/${created.json.id}`, { body: {} });
+    expect(refused.statusCode).toBe(405);
+    expect(refused.headers?.allow).toBe("GET, HEAD, PATCH, DELETE");
+  });
+
   it("answers 503 with Retry-After, never 202, when SQS is down", async () => {
     t.deps.queue.outage.down = true;
     await t.deps.endpoints.put({ ...(await import("../support/fakes.ts")).endpointFixture() });

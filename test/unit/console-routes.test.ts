@@ -59,6 +59,16 @@ describe("the console page", () => {
     expect(again.body).toBe("");
   });
 
+  it("answers HEAD with GET's status and headers and no body", async () => {
+    const { call } = setup();
+    for (const path of ["/console", "/console/app.js", "/portal"]) {
+      const [get, head] = [await call("GET", path, { key: null }), await call("HEAD", path, { key: null })];
+      expect({ path, status: head.statusCode, headers: head.headers }).toEqual({ path, status: 200, headers: get.headers });
+      expect(get.text.length, path).toBeGreaterThan(100);
+      expect(head.body, path).toBe("");
+    }
+  });
+
   it("sends /console/ and /portal/ to the bare path, where the page's relative links resolve, keeping the query", async () => {
     const { call } = setup();
     for (const [path, location] of [

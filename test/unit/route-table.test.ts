@@ -73,14 +73,16 @@ describe("the route table", () => {
     const api = handler();
     const declared = ROUTES.map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.replace(/\{\w+\}/g, "[^/]+")}$`) }));
     const segment = fc.constantFrom("endpoints", "events", "x1", "feed", "secret", "rotate", "api-keys", "event-types", "batch", "health");
-    const order = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    const order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom("GET", "POST", "PATCH", "DELETE"),
         fc.array(segment, { minLength: 1, maxLength: 4 }),
         async (method, parts) => {
           const path = `/v1/${parts.join("/")}`;
-          const serving = order.filter((m) => declared.some((d) => d.method === m && d.pattern.test(path)));
+          const serving = order.filter((m) =>
+            declared.some((d) => (d.method === m || (m === "HEAD" && d.method === "GET")) && d.pattern.test(path)),
+          );
           const answer = await api(apiEvent(method, path, method === "POST" || method === "PATCH" ? { body: {} } : {}), {} as Context);
           const error = errorOf(answer.body);
           if (serving.includes(method)) {
@@ -101,6 +103,6 @@ describe("the route table", () => {
     );
     // docs/api.md's example.
     const listOnly = await api(apiEvent("DELETE", "/v1/events"), {} as Context);
-    expect([listOnly.statusCode, listOnly.headers?.allow]).toEqual([405, "GET, POST"]);
+    expect([listOnly.statusCode, listOnly.headers?.allow]).toEqual([405, "GET, HEAD, POST"]);
   });
 });

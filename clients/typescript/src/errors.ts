@@ -4,10 +4,15 @@ type ErrorBody = components["schemas"]["Error"];
 /** One entry of an error's `details`. */
 export type ErrorDetail = NonNullable<ErrorBody["error"]["details"]>[number];
 
-/** The error codes the API document lists, across every operation. */
-export type ErrorCode = {
-  [Op in keyof operations]: ErrorCodeOf<operations[Op]["responses"][keyof operations[Op]["responses"]]>;
-}[keyof operations];
+/**
+ * The error codes the API document lists, across every operation, and `method_not_allowed` (405),
+ * which no operation can list: it answers a method that the path is not served with.
+ */
+export type ErrorCode =
+  | {
+      [Op in keyof operations]: ErrorCodeOf<operations[Op]["responses"][keyof operations[Op]["responses"]]>;
+    }[keyof operations]
+  | "method_not_allowed";
 type ErrorCodeOf<R> = R extends { content: { "application/json": { error?: { code?: infer C } } } }
   ? C extends string
     ? C
