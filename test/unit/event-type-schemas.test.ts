@@ -122,6 +122,81 @@ describe("payload errors", () => {
     const paths = validate({ lines: [{ sku: "a" }, {}], extra: true }).map((i) => i.path);
     expect(paths.sort()).toEqual(["extra", "id", "lines.1.sku"]);
   });
+
+  it("name the values an enum or const takes, a long list by its first values and its count", () => {
+    const sizes = Array.from({ length: 12 }, (_, i) => `size-${i}`);
+    const { validate } = compileSchema({
+      properties: { kind: { const: "order" }, size: { enum: sizes }, flag: { enum: [true, null] }, long: { const: "y".repeat(200) } },
+    });
+    expect(validate({ kind: "refund", size: "huge", flag: 1, long: "n" })).toEqual([
+      { path: "kind", message: 'must be "order"' },
+      {
+        path: "size",
+        message: `must be one of ${sizes
+          .slice(0, 8)
+          .map((s) => JSON.stringify(s))
+          .join(", ")}, … (12 values in all)`,
+      },
+      { path: "flag", message: "must be one of true or null" },
+      // Cut to 80 characters of JSON: the opening quote, 78 of the value, and an ellipsis.
+      { path: "long", message: `must be "${"y".repeat(78)}…` },
+    ]);
+  });
+
+  it("read the alternatives of an anyOf failing at one place as one issue, and keep those failing deeper apart", () => {
+    const { validate } = compileSchema({
+      properties: {
+        amount: { anyOf: [{ type: "integer" }, { type: "string", pattern: "^[0-9]+$" }, { enum: ["free"] }] },
+        to: { anyOf: [{ type: "string" }, { type: "object", required: ["email"] }] },
+        nested: { oneOf: [{ anyOf: [{ type: "null" }, { type: "boolean" }] }, { type: "number" }] },
+      },
+    });
+    expect(validate({ amount: 1.5, to: {}, nested: "x" })).toEqual([
+      { path: "amount", message: 'must be integer, or must be string, or must be one of "free"' },
+      { path: "to.email", message: "is required" },
+      // Not "must be string" alone: an object with an email would do too.
+      { path: "to", message: "must be string, or else meet another alternative (see to.email)" },
+      { path: "nested", message: "must be null, or must be boolean, or must be number" },
+    ]);
+    expect(validate({ amount: "12", to: "a@b.example", nested: null })).toEqual([]);
+  });
+
+  it("point an anyOf whose alternatives all failed deeper at those places", () => {
+    const { validate } = compileSchema({ anyOf: [{ required: ["a"] }, { required: ["b"] }] });
+    expect(validate({})).toEqual([
+      { path: "a", message: "is required" },
+      { path: "b", message: "is required" },
+      { path: "", message: "must meet one of its alternatives (see a, b)" },
+    ]);
+  });
+
+  it("take time linear in the failing items: 100,000 items each failing an anyOf read as 100,000 merged issues", () => {
+    const { validate } = compileSchema({ type: "array", items: { anyOf: [{ type: "string" }, { type: "null" }] } });
+    const issues = validate(Array(100_000).fill(1));
+    expect(issues).toHaveLength(100_000);
+    expect(new Set(issues.map((i) => i.message))).toEqual(new Set(["must be string, or must be null"]));
+    expect(issues[99_999]?.path).toBe("99999");
+  });
+
+  it("are named at registration in the same words: a wrong type keyword reads as one issue listing the types", () => {
+    expect(schemaProblems({ type: "objekt" })).toEqual([
+      {
+        path: "type",
+        message: 'must be one of "array", "boolean", "integer", "null", "number", "object" or "string", or must be array',
+      },
+    ]);
+    // A list with one wrong entry: the list is allowed, so the message points at the entry.
+    expect(schemaProblems({ type: ["string", "nope"] })).toEqual([
+      { path: "type.1", message: expect.stringMatching(/^must be one of "array", /) },
+      {
+        path: "type",
+        message: expect.stringMatching(/^must be one of "array", .*, or else meet another alternative \(see type\.1\)$/),
+      },
+    ]);
+    expect(schemaProblems({ $schema: "http://json-schema.org/draft-07/schema#" })).toEqual([
+      { path: "$schema", message: 'must be "https://json-schema.org/draft/2020-12/schema"' },
+    ]);
+  });
 });
 
 describe("an example built from a schema", () => {

@@ -71,6 +71,9 @@ describe("the event-type catalog", () => {
     const refused = await t.call("POST", "/v1/event-types", { body: { name: "bad", description: "bad", schema } });
     expect(refused).toMatchObject({ status: 422, json: { error: { code: "invalid_schema" } } });
     expect(refused.json.error.details[0].path).toMatch(path);
+    // The message names the first place at fault in the details' words.
+    const first = refused.json.error.details[0];
+    expect(refused.json.error.message.startsWith(`${first.path} ${first.message}`)).toBe(true);
     expect(t.deps.eventTypes.items.size).toBe(0);
   });
 });
@@ -89,11 +92,22 @@ describe("emit against the catalog", () => {
     expect(t.deps.queue.sent).toHaveLength(1);
   });
 
+  it("counts every failing place in its message, though details hold the first 20", async () => {
+    await t.call("POST", "/v1/event-types", { body: { name: "list.sent", description: "d", schema: { items: { type: "integer" } } } });
+    const bad = await t.call("POST", "/v1/events", { body: { type: "list.sent", payload: Array(50).fill("x") } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details).toHaveLength(20);
+    expect(bad.json.error.message).toContain(
+      "payload.0 must be integer; payload.1 must be integer; payload.2 must be integer; and 47 more",
+    );
+  });
+
   it("refuses with 422 and the failing paths a payload the schema rejects, enqueuing and recording nothing", async () => {
     const bad = await t.call("POST", "/v1/events", { body: { type: "invoice.paid", payload: { amount: -1 } } });
     expect(bad).toMatchObject({ status: 422, json: { error: { code: "schema_validation_failed" } } });
     const paths = bad.json.error.details.map((d: { path: string }) => d.path).sort();
     expect(paths).toEqual(["payload.amount", "payload.invoice"]);
+    expect(bad.json.error.message).toMatch(/^The payload does not match the schema of invoice\.paid: payload\.(amount|invoice) /);
     expect(t.deps.queue.sent).toHaveLength(0);
     expect(t.deps.events.items.size).toBe(0);
   });

@@ -1,8 +1,9 @@
-import { Ajv2020, type ErrorObject, type Options, type ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020, type Options, type ValidateFunction } from "ajv/dist/2020.js";
 import type { PayloadValidator, SchemaIssue } from "../../core/event-types/event-types.ts";
 import { useJsonEquality } from "./json-equality.ts";
 import { compilePattern, type LinearPattern, PatternWorkExceededError, withPatternBudget } from "./linear-patterns.ts";
 import { schemaHazards, walk } from "./schema-hazards.ts";
+import { issuesOf } from "./schema-issues.ts";
 import { META_SCHEMA } from "./schema-meta.ts";
 
 /*
@@ -36,7 +37,7 @@ let meta: ValidateFunction | undefined;
 /** A schema's problems: not a draft 2020-12 schema, a hazard to intake, or one the validator cannot compile. None when it may be stored. */
 export function schemaProblems(schema: Record<string, unknown>): SchemaIssue[] {
   meta ??= useJsonEquality(new Ajv2020({ ...OPTIONS, code: { regExp: linearRegExp(new Map()) } })).compile(META_SCHEMA);
-  if (!meta(schema)) return describe(meta.errors ?? []);
+  if (!meta(schema)) return issuesOf(meta.errors ?? []);
   const hazards = schemaHazards(schema);
   if (hazards.length > 0) return hazards;
   try {
@@ -87,7 +88,7 @@ export function compileSchema(schema: Record<string, unknown>): CompiledSchema {
   const validate: PayloadValidator = (value) => {
     try {
       const { result } = withPatternBudget(value, () => check(value));
-      return result ? [] : describe(check.errors ?? []);
+      return result ? [] : issuesOf(check.errors ?? []);
     } catch (error) {
       if (!(error instanceof PatternWorkExceededError)) throw error;
       return [
@@ -113,39 +114,6 @@ function linearRegExp(patterns: Map<string, LinearPattern>) {
   };
   // Only read when Ajv writes standalone code, which this does not; Ajv requires it to be set.
   return Object.assign(engine, { code: "linearPattern" });
-}
-
-/** Errors that only say a subschema failed: the subschema's own errors follow them. */
-const WRAPPERS = new Set(["if", "propertyNames"]);
-
-/** Ajv's errors as dotted paths (`items.0.amount`) and messages, each once. */
-function describe(errors: ErrorObject[]): SchemaIssue[] {
-  const seen = new Set<string>();
-  const issues: SchemaIssue[] = [];
-  for (const e of errors) {
-    if (WRAPPERS.has(e.keyword)) continue;
-    const segments = e.instancePath
-      .split("/")
-      .slice(1)
-      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-    const params = e.params as Record<string, unknown>;
-    // The property at fault, when the error is about one the object has or lacks.
-    const named = params.missingProperty ?? params.additionalProperty ?? params.unevaluatedProperty ?? e.propertyName;
-    if (typeof named === "string") segments.push(named);
-    const issue = { path: segments.join("."), message: messageOf(e) };
-    const key = JSON.stringify(issue);
-    if (!seen.has(key)) issues.push(issue);
-    seen.add(key);
-  }
-  return issues;
-}
-
-function messageOf(e: ErrorObject): string {
-  if (e.keyword === "required" || e.keyword === "dependentRequired") return "is required";
-  if (e.keyword === "additionalProperties" || e.keyword === "unevaluatedProperties" || e.keyword === "false schema")
-    return "is not allowed";
-  if (e.propertyName !== undefined) return `name ${e.message ?? "is not valid"}`;
-  return e.message ?? "is not valid";
 }
 
 /** Where `text` is in `value` (a string or a property name), as a dotted path; "" when it is the value. */

@@ -151,11 +151,10 @@ export async function deleteEventType(deps: Pick<EventTypeDeps, "eventTypes">, n
  * 2020-12 schema or a hazard to intake, and examples the type's schema does not match.
  */
 async function checkType(schemas: SchemaCompiler, type: EventTypeRecord, schemaIsNew: boolean): Promise<void> {
-  const invalid = (message: string, details: SchemaIssue[]) => new ApiError("invalid_schema", message, details);
   const { schema, examples } = type;
   if (schema !== undefined && schemaIsNew) {
     const refusal = await schemaRefusal(schemas, schema);
-    if (refusal) throw invalid(refusal.message, refusal.issues);
+    if (refusal) throw invalidFields(refusal, "invalid_schema");
   }
   if (examples === undefined) return;
   if (Buffer.byteLength(JSON.stringify(examples)) > MAX_EXAMPLES_BYTES) {
@@ -164,28 +163,19 @@ async function checkType(schemas: SchemaCompiler, type: EventTypeRecord, schemaI
   if (schema === undefined) return;
   const validate = await schemas.validator({ ...type, schema });
   const failing = examples.flatMap((example, i) => prefixed(`examples.${i}`, validate(example)));
-  if (failing.length > 0) throw invalid("An example does not match the schema", failing);
+  if (failing.length > 0) throw invalidFields(failing, "invalid_schema");
 }
 
-/** Why registration refuses a schema, with its issues under `schema`; undefined when it may be stored. */
-async function schemaRefusal(
-  schemas: SchemaCompiler,
-  schema: Record<string, unknown>,
-): Promise<{ message: string; issues: SchemaIssue[] } | undefined> {
+/** Why registration refuses a schema, as issues under `schema`; undefined when it may be stored. */
+async function schemaRefusal(schemas: SchemaCompiler, schema: Record<string, unknown>): Promise<SchemaIssue[] | undefined> {
   if (Buffer.byteLength(JSON.stringify(schema)) > MAX_SCHEMA_BYTES) {
-    return {
-      message: "The schema is too large",
-      issues: [{ path: "schema", message: `must be at most ${MAX_SCHEMA_BYTES} bytes as JSON` }],
-    };
+    return [{ path: "schema", message: `must be at most ${MAX_SCHEMA_BYTES} bytes as JSON` }];
   }
   if (jsonDepth(schema) > MAX_SCHEMA_DEPTH) {
-    return {
-      message: "The schema is too deep",
-      issues: [{ path: "schema", message: `must nest at most ${MAX_SCHEMA_DEPTH} levels deep` }],
-    };
+    return [{ path: "schema", message: `must nest at most ${MAX_SCHEMA_DEPTH} levels deep` }];
   }
   const problems = await schemas.problems(schema);
-  return problems.length > 0 ? { message: "The schema is refused", issues: prefixed("schema", problems) } : undefined;
+  return problems.length > 0 ? prefixed("schema", problems) : undefined;
 }
 
 /** A stored type whose schema today's registration would refuse, and why. */
@@ -204,7 +194,7 @@ export async function refusedSchemas(deps: Pick<EventTypeDeps, "eventTypes" | "s
   const refused: RefusedSchema[] = [];
   for (const type of await allEventTypes(deps.eventTypes)) {
     const refusal = type.schema && (await schemaRefusal(deps.schemas, type.schema));
-    if (refusal) refused.push({ name: type.name, updatedAt: type.updatedAt, issues: refusal.issues });
+    if (refusal) refused.push({ name: type.name, updatedAt: type.updatedAt, issues: refusal });
   }
   return refused;
 }

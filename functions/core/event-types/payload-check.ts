@@ -1,4 +1,4 @@
-import { ApiError, DependencyError, invalidField } from "../kernel/errors.ts";
+import { ApiError, DependencyError, invalidField, invalidFields } from "../kernel/errors.ts";
 import { type EventTypeStore, prefixed, type SchemaCompiler } from "./event-types.ts";
 
 /** What intake reads of the catalog. */
@@ -38,11 +38,10 @@ export async function checkPayloads(deps: PayloadCheckDeps, events: TypedPayload
       if (!entry.schema) return undefined;
       const issues = (await deps.schemas.validator({ ...entry, schema: entry.schema }))(payload);
       if (issues.length === 0) return undefined;
-      return new ApiError(
-        "schema_validation_failed",
-        `The payload does not match the schema of ${type}`,
-        prefixed("payload", issues.slice(0, MAX_REPORTED_ISSUES)),
-      );
+      const details = prefixed("payload", issues.slice(0, MAX_REPORTED_ISSUES));
+      // The message names the type and the first places at fault, as every 422 names its fields.
+      const { message } = invalidFields(details, "schema_validation_failed", issues.length);
+      return new ApiError("schema_validation_failed", `The payload does not match the schema of ${type}: ${message}`, details);
     }),
   );
 }

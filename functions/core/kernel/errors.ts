@@ -103,10 +103,16 @@ export class ApiError extends Error {
   }
 }
 
-/** A 422 `validation_failed` (or `code`) listing the problems, its message naming the first few fields. */
-export function invalidFields(problems: FieldProblem[], code: ApiErrorCode = "validation_failed"): ApiError {
+/**
+ * A 422 `validation_failed` (or `code`) listing the problems, its message naming the first few
+ * fields; `total` counts the problems found when `problems` holds only the first of them.
+ */
+export function invalidFields(problems: FieldProblem[], code: ApiErrorCode = "validation_failed", total = problems.length): ApiError {
   const shown = problems.slice(0, 3).map((p) => `${p.path} ${p.message}`);
-  const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more (see details)` : "";
+  const more =
+    total > shown.length
+      ? `; and ${total - shown.length} more (see details${total > problems.length ? `, which hold the first ${problems.length}` : ""})`
+      : "";
   return new ApiError(code, `${shown.join("; ")}${more}`, problems);
 }
 
