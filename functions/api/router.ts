@@ -3,7 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 /*
  * The API's routing, in place of @middy/http-router, with its rules: a route's path matches with or
  * without one trailing slash, `{name}` matches one segment and becomes event.pathParameters.name,
- * routes without parameters are looked up first, the others tried in order. @middy/http-router
+ * routes without parameters are looked up first, the others tried in order. Beyond those: HEAD
+ * reaches GET's route, and a path served with other methods only is a 405 naming them, not a 404.
+ * @middy/http-router
  * reached @middy/util, which imports STATUS_CODES from node:http as an ES module; that builds a
  * facade of every node:http export, whose lazy WebSocket export loads Node's bundled undici: about
  * 12 ms of every API cold start (docs/performance.md), for one status text.
