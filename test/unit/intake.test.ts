@@ -43,6 +43,16 @@ describe("acceptEvents", () => {
     const [conflict] = await acceptEvents(deps, [{ type: "a", payload: 2 }], "key-1");
     expect(conflict).toMatchObject({ ok: false, error: { status: 409, code: "idempotency_conflict" } });
     expect(conflict?.ok === false && conflict.error).toBeInstanceOf(ApiError);
+    // Named by the key the caller sent, not by the event id derived from it, which the caller never saw.
+    const error = conflict?.ok === false ? (conflict.error as ApiError) : undefined;
+    expect(error?.message).toMatch(/^Idempotency-Key "key-1" was already used with a different body \(its event is evt_/);
+    expect(error?.details).toEqual([{ path: "idempotency-key", message: "was already used with a different body" }]);
+  });
+
+  it("names an event that carries its own id by that id on a conflict", async () => {
+    await acceptEvents(deps, [{ id: "order-7", type: "a", payload: 1 }], "key-ignored");
+    const [conflict] = await acceptEvents(deps, [{ id: "order-7", type: "a", payload: 2 }]);
+    expect(conflict?.ok === false && conflict.error.message).toBe("Event order-7 was already submitted with a different body");
   });
 
   it("uses the event's own id as its key, and scopes header keys to the tenant", async () => {

@@ -14,6 +14,8 @@ export interface Candidate {
   record: EventRecord;
   /** Named by the caller (`id` or `Idempotency-Key`), so it may repeat one recorded before. */
   keyed: boolean;
+  /** The `Idempotency-Key` that named it, when it has no `id` of its own. */
+  idempotencyKey?: string;
 }
 
 /** How each candidate of a call stands against the events recorded before and its own batch. */
@@ -48,7 +50,7 @@ export async function answerRepeats(deps: { events: Pick<EventStore, "getMany"> 
       firstInBatch.set(name, c);
       repeats.fresh.push(c);
     } else if (first.requestHash !== c.record.requestHash) {
-      repeats.conflicts.push([c.index, conflict(c.record.id)]);
+      repeats.conflicts.push([c.index, conflict(c)]);
     } else if (leader) {
       repeats.followers.push([c.index, leader]);
     } else if (first.unsent) {
@@ -66,9 +68,16 @@ export async function answerRepeats(deps: { events: Pick<EventStore, "getMany"> 
   return repeats;
 }
 
-/** The 409 for an event named again with a different body. */
-function conflict(eventId: string): ApiError {
-  return new ApiError("idempotency_conflict", `Event ${eventId} was already submitted with a different body`);
+/** The 409 for an event named again with a different body, in the name the caller gave it. */
+function conflict(c: Candidate): ApiError {
+  if (c.idempotencyKey === undefined) {
+    return new ApiError("idempotency_conflict", `Event ${c.record.id} was already submitted with a different body`);
+  }
+  return new ApiError(
+    "idempotency_conflict",
+    `Idempotency-Key ${JSON.stringify(c.idempotencyKey)} was already used with a different body (its event is ${c.record.id})`,
+    [{ path: "idempotency-key", message: "was already used with a different body" }],
+  );
 }
 
 /** The keyed candidates' events recorded before, each looked up in its own tenant, by `eventName`. */

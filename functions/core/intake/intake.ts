@@ -218,7 +218,7 @@ function prepare(
   now: Date,
   idempotencyKey: string | undefined,
   confined: string | undefined,
-): { record: EventRecord; keyed: boolean; payload: unknown } | ApiError {
+): { record: EventRecord; keyed: boolean; idempotencyKey?: string; payload: unknown } | ApiError {
   const invalid = (path: string, message: string) => invalidFields([{ path, message }]);
   // An event of a batch is worded on its own: `type`, not `events.3.type` (its item says which).
   const parsed = checked(EmitEvent, input, "event");
@@ -267,7 +267,12 @@ function prepare(
       deps.logRetentionDays,
     ),
   };
-  return { record, keyed: key !== undefined, payload: event.payload };
+  return {
+    record,
+    keyed: key !== undefined,
+    ...(event.id === undefined && idempotencyKey !== undefined && { idempotencyKey }),
+    payload: event.payload,
+  };
 }
 
 async function endpointsOfTenants(deps: IntakeDeps, candidates: Candidate[]): Promise<Map<string, Subscription[]>> {
