@@ -119,6 +119,17 @@ describe.each([1, 2] as const)("Svix SDK %i.x on the local stack", (major) => {
     expect(attempts.every((a) => a.status === 0 && a.statusText === "success" && a.triggerType === 0)).toBe(true);
     const byMsg = await client.messageAttempt.listByMsg(uid, ids[0] as string);
     expect(byMsg.data[0]?.msgId).toBe(ids[0]);
+    // endpoint_id narrows them by the endpoint's id or its uid, as a path does; an unknown one is a 404.
+    const endpointId = byMsg.data[0]?.endpointId as string;
+    const ofEndpoint = byMsg.data.filter((a) => a.endpointId === endpointId).map((a) => a.id);
+    for (const name of [endpointId, "main"]) {
+      const narrowed = await client.messageAttempt.listByMsg(uid, ids[0] as string, { endpointId: name });
+      expect(narrowed.data.map((a) => a.id)).toEqual(ofEndpoint);
+    }
+    const unknown = await client.messageAttempt
+      .listByMsg(uid, ids[0] as string, { endpointId: "no-such-endpoint" })
+      .catch((e: unknown) => (e as ApiException<unknown>).code);
+    expect(unknown).toBe(404);
     expect(contract.problems).toEqual([]);
   });
 

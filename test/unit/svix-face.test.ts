@@ -147,6 +147,16 @@ describe("the Svix face", () => {
     expect((await call("GET", "/v1/tenants/a/deletion")).json).toMatchObject({ tenantId: "a", state: "removing" });
     // The tombstone stops the app's key at once in this container.
     expect((await call("GET", "/api/v1/app/a", { key })).status).toBe(401);
+    // And the admin key finds the app gone: never the dead app again, nor its id reused (getOrCreate
+    // reads, then creates), nor a portal link that would not work.
+    const gone = { status: 410, json: { code: "tenant_deleted", detail: expect.stringContaining("a is deleted") } };
+    expect(await call("GET", "/api/v1/app/a")).toEqual(gone);
+    expect(await call("GET", "/api/v1/app/a/endpoint")).toEqual(gone);
+    expect(await call("POST", "/api/v1/app/a/msg", { body: { eventType: "a.b", payload: {} } })).toEqual(gone);
+    expect(await call("POST", "/api/v1/app?get_if_exists=true", { body: { name: "A", uid: "a" } })).toEqual(gone);
+    expect(await call("POST", "/api/v1/auth/app-portal-access/a", { body: {} })).toEqual(gone);
+    // A repeated delete (its first answer lost) answers as the first did.
+    expect((await call("DELETE", "/api/v1/app/a")).status).toBe(204);
   });
 
   it("refuses a message asking its payload be kept less than LOG_RETENTION_DAYS, in days or hours", async () => {

@@ -9,6 +9,7 @@ import { parseLimit } from "../../core/requests/validation.ts";
 import { newAppId } from "../../core/svix/svix-ids.ts";
 import { ApplicationIn, type ApplicationInput, ApplicationPatch, AppPortalAccessIn } from "../../core/svix/svix-inputs.ts";
 import { appOut, listOut } from "../../core/svix/svix-shapes.ts";
+import { deletedError } from "../../core/tenants/tenant-record.ts";
 import { createTenant, listTenants, updateTenant } from "../../core/tenants/tenants.ts";
 import type { ApiDeps } from "../api-deps.ts";
 import { PORTAL_PATH } from "../console-page.ts";
@@ -42,7 +43,9 @@ export async function ensureApp(
   input: ApplicationInput,
 ): Promise<{ record: TenantRecord; created: boolean }> {
   const id = tenantIdFor(input, caller);
-  const found = await deps.tenants.get(id);
+  // A deleted app is not "the one there": its id stays taken until its tombstone expires (410).
+  const { record: found, deletion } = await deps.tenants.status(id);
+  if (deletion) throw deletedError(id);
   if (found) return { record: found, created: false };
   try {
     return { record: await createTenant(deps, { id, name: input.name, metadata: input.metadata ?? {} }), created: true };
@@ -143,7 +146,12 @@ export const deleteAppRoute: SvixRoute = {
   admin: "delete applications",
   success: { status: 204 },
   handler: async (e, caller, deps) => {
-    const app = await appOf(deps, caller, e);
+    const app = await appOf(deps, caller, e).catch((error: unknown) => {
+      // A repeat (a retried request whose answer was lost): the deletion is under way already.
+      if (error instanceof ApiError && error.code === "tenant_deleted") return undefined;
+      throw error;
+    });
+    if (app === undefined) return empty(204);
     await requestTenantDeletion(deps, app.id);
     // This container sees the tombstone at once; the others within TENANT_STATUS_CACHE_SECONDS.
     deps.tenantStatus.forget(app.id);

@@ -16,6 +16,7 @@ import { ensureApp } from "./svix-app-routes.ts";
 import { NotImplementedError } from "./svix-errors.ts";
 import {
   appOf,
+  endpointNamed,
   endpointOf,
   idempotent,
   messageEntry,
@@ -189,7 +190,10 @@ export const attemptsByMessageRoute: SvixRoute = {
     const app = await appOf(deps, caller, e);
     const event = await messageOf(deps, app.id, e);
     refuseFilters(e, ATTEMPT_FILTERS);
-    const [status, endpointId] = [statusFilter(e), query(e, "endpoint_id")];
+    const status = statusFilter(e);
+    // Its id or its uid, as in a path; one the app does not have is a 404, never an empty page.
+    const named = query(e, "endpoint_id");
+    const endpointId = named === undefined ? undefined : (await endpointNamed(deps, app.id, named)).id;
     const page = await listEventAttempts(deps, app.id, event.id, parseLimit(query(e, "limit")), query(e, "iterator"));
     // A delivery to an endpoint without a URL (a polling endpoint's feed) is not an attempt Svix could show.
     const items = page.items.filter(

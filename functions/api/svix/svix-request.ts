@@ -8,6 +8,7 @@ import type { Endpoint, EventRecord, TenantRecord } from "../../core/kernel/mode
 import { parse } from "../../core/requests/validation.ts";
 import { IDEMPOTENCY_SECONDS, live } from "../../core/svix/memo.ts";
 import { tenantsNamedBy } from "../../core/svix/svix-ids.ts";
+import { deletedError } from "../../core/tenants/tenant-record.ts";
 import type { ApiDeps } from "../api-deps.ts";
 import { header, jsonBody, pathParam, query } from "../request.ts";
 import type { SvixRoute } from "./svix-route.ts";
@@ -34,8 +35,10 @@ export async function appOf(deps: Pick<ApiDeps, "tenants">, caller: Principal, e
   const named = pathParam(e, "app_id");
   const candidates = tenantsNamedBy(named).filter((t) => caller.kind === "admin" || t === caller.tenantId);
   for (const tenantId of candidates) {
-    const found = await deps.tenants.get(tenantId);
-    if (found) return found;
+    // One read answers both: the record, and whether its deletion began (then nothing of it is shown again).
+    const { record, deletion } = await deps.tenants.status(tenantId);
+    if (deletion) throw deletedError(tenantId);
+    if (record) return record;
   }
   throw new ApiError("not_found", `No application ${named}`);
 }
@@ -50,7 +53,11 @@ export function hasUrl(endpoint: Pick<Endpoint, "kind" | "url">): boolean {
  * tenant's endpoints, which MAX_ENDPOINTS_PER_TENANT bounds.
  */
 export async function endpointOf(deps: ApiDeps, tenantId: string, e: APIGatewayProxyEventV2): Promise<Endpoint> {
-  const named = pathParam(e, "endpoint_id");
+  return endpointNamed(deps, tenantId, pathParam(e, "endpoint_id"));
+}
+
+/** The tenant's endpoint `named` names (its id or its uid, as a path's or a query's `endpoint_id`); 404 when none. */
+export async function endpointNamed(deps: ApiDeps, tenantId: string, named: string): Promise<Endpoint> {
   // An id first; a uid may also start with ep_ (an endpoint imported from Svix keeps its Svix id as uid).
   const byId = named.startsWith("ep_")
     ? await getEndpoint(deps, named, tenantId).catch((error: unknown) => {
