@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { orList } from "../core/kernel/words.ts";
 
 /*
  * The API's routing, in place of @middy/http-router, with its rules: a route's path matches with or
@@ -122,9 +123,4 @@ function slashesIn(text: string): number {
   let count = 0;
   for (const c of text) if (c === "/") count++;
   return count;
-}
-
-/** "GET", "GET or POST", "GET, PATCH or DELETE". */
-function orList(words: readonly string[]): string {
-  return words.length < 2 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
 }

@@ -176,6 +176,12 @@ describe("payload errors", () => {
     expect(issues).toHaveLength(100_000);
     expect(new Set(issues.map((i) => i.message))).toEqual(new Set(["must be string, or must be null"]));
     expect(issues[99_999]?.path).toBe("99999");
+    // An anyOf around the whole array: its run of alternatives' errors is 100,000 long, read once.
+    const whole = compileSchema({ anyOf: [{ type: "array", items: { type: "string" } }, { type: "null" }] });
+    expect(whole.validate(Array(100_000).fill(1)).at(-1)).toEqual({
+      path: "",
+      message: "must be null, or else meet another alternative (see 0, 1, 2)",
+    });
   });
 
   it("are named at registration in the same words: a wrong type keyword reads as one issue listing the types", () => {

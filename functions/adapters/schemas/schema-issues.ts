@@ -1,5 +1,6 @@
 import type { ErrorObject } from "ajv/dist/2020.js";
 import type { SchemaIssue } from "../../core/event-types/event-types.ts";
+import { orList } from "../../core/kernel/words.ts";
 
 /*
  * Ajv's errors in plain words, for a payload that does not match its type's schema and for a schema
@@ -21,7 +22,7 @@ export function issuesOf(errors: ErrorObject[]): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   for (const { error: e, message } of mergeAlternatives(errors)) {
     if (WRAPPERS.has(e.keyword)) continue;
-    const issue = { path: pathOf(e), message };
+    const issue = { path: placeOf(e), message };
     const key = JSON.stringify(issue);
     if (!seen.has(key)) issues.push(issue);
     seen.add(key);
@@ -58,11 +59,15 @@ function mergeAlternatives(errors: ErrorObject[]): { error: ErrorObject; message
     const run: ErrorObject[] = [];
     for (let i = index - 1; i >= 0 && (errors[i] as ErrorObject).schemaPath.startsWith(`${choice.schemaPath}/`); i--) {
       const e = errors[i] as ErrorObject;
-      if (!absorbed.has(e) && !WRAPPERS.has(e.keyword)) run.unshift(e);
+      if (!absorbed.has(e) && !WRAPPERS.has(e.keyword)) run.push(e);
     }
+    run.reverse();
     const here = (e: ErrorObject) => e.instancePath === choice.instancePath && namedProperty(e) === undefined;
     const branches = run.filter(here);
-    const deeper = [...new Set(run.filter((e) => !here(e)).map(pathOf))].slice(0, 3);
+    const deeper = firstPlaces(
+      run.filter((e) => !here(e)),
+      3,
+    );
     for (const b of branches) absorbed.add(b);
     const said = [...new Set(branches.map((b) => merged.get(b) ?? messageOf(b)))];
     if (said.length === 0 && deeper.length > 0) said.push(`must meet one of its alternatives (see ${deeper.join(", ")})`);
@@ -72,8 +77,18 @@ function mergeAlternatives(errors: ErrorObject[]): { error: ErrorObject; message
   return errors.filter((e) => !absorbed.has(e)).map((error) => ({ error, message: merged.get(error) ?? messageOf(error) }));
 }
 
+/** The first `count` distinct places of `errors`, stopping once found. */
+function firstPlaces(errors: ErrorObject[], count: number): string[] {
+  const places = new Set<string>();
+  for (const e of errors) {
+    if (places.size === count) break;
+    places.add(placeOf(e));
+  }
+  return [...places];
+}
+
 /** An error's place as a dotted path, the property it names included. */
-function pathOf(e: ErrorObject): string {
+function placeOf(e: ErrorObject): string {
   const segments = e.instancePath
     .split("/")
     .slice(1)
@@ -98,7 +113,7 @@ function messageOf(e: ErrorObject): string {
 function listed(values: unknown[]): string {
   const named = values.slice(0, VALUES_SHOWN).map(shown);
   if (values.length > VALUES_SHOWN) return `${named.join(", ")}, … (${values.length} values in all)`;
-  return named.length < 2 ? (named[0] ?? "nothing") : `${named.slice(0, -1).join(", ")} or ${named.at(-1)}`;
+  return named.length === 0 ? "nothing" : orList(named);
 }
 
 /** A value as JSON, cut to VALUE_CHARS characters. */

@@ -9,7 +9,7 @@ import { parseLimit } from "../../core/requests/validation.ts";
 import { newAppId } from "../../core/svix/svix-ids.ts";
 import { ApplicationIn, type ApplicationInput, ApplicationPatch, AppPortalAccessIn } from "../../core/svix/svix-inputs.ts";
 import { appOut, listOut } from "../../core/svix/svix-shapes.ts";
-import { deletedError } from "../../core/tenants/tenant-record.ts";
+import { liveTenant } from "../../core/tenants/tenant-record.ts";
 import { createTenant, listTenants, updateTenant } from "../../core/tenants/tenants.ts";
 import type { ApiDeps } from "../api-deps.ts";
 import { PORTAL_PATH } from "../console-page.ts";
@@ -44,8 +44,7 @@ export async function ensureApp(
 ): Promise<{ record: TenantRecord; created: boolean }> {
   const id = tenantIdFor(input, caller);
   // A deleted app is not "the one there": its id stays taken until its tombstone expires (410).
-  const { record: found, deletion } = await deps.tenants.status(id);
-  if (deletion) throw deletedError(id);
+  const found = await liveTenant(deps, id);
   if (found) return { record: found, created: false };
   try {
     return { record: await createTenant(deps, { id, name: input.name, metadata: input.metadata ?? {} }), created: true };

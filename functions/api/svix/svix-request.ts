@@ -8,7 +8,7 @@ import type { Endpoint, EventRecord, TenantRecord } from "../../core/kernel/mode
 import { parse } from "../../core/requests/validation.ts";
 import { IDEMPOTENCY_SECONDS, live } from "../../core/svix/memo.ts";
 import { tenantsNamedBy } from "../../core/svix/svix-ids.ts";
-import { deletedError } from "../../core/tenants/tenant-record.ts";
+import { liveTenant } from "../../core/tenants/tenant-record.ts";
 import type { ApiDeps } from "../api-deps.ts";
 import { header, jsonBody, pathParam, query } from "../request.ts";
 import type { SvixRoute } from "./svix-route.ts";
@@ -35,9 +35,8 @@ export async function appOf(deps: Pick<ApiDeps, "tenants">, caller: Principal, e
   const named = pathParam(e, "app_id");
   const candidates = tenantsNamedBy(named).filter((t) => caller.kind === "admin" || t === caller.tenantId);
   for (const tenantId of candidates) {
-    // One read answers both: the record, and whether its deletion began (then nothing of it is shown again).
-    const { record, deletion } = await deps.tenants.status(tenantId);
-    if (deletion) throw deletedError(tenantId);
+    // A deleted app is 410: nothing of it is shown again.
+    const record = await liveTenant(deps, tenantId);
     if (record) return record;
   }
   throw new ApiError("not_found", `No application ${named}`);

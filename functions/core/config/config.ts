@@ -1,5 +1,6 @@
 import { B64TOKEN } from "../access/principal.ts";
 import { ConfigError } from "../kernel/errors.ts";
+import { orList } from "../kernel/words.ts";
 import { parseRetrySchedule, type RetrySchedule } from "../policy/retry-schedule.ts";
 import { parseCidrList } from "../ssrf/cidr-list.ts";
 import {
@@ -157,11 +158,6 @@ export function settingsEnvironment(values: Partial<Config>): Record<string, str
     env[SETTINGS[key as SettingKey].env] = Array.isArray(value) ? value.join(",") : String(value);
   }
   return env;
-}
-
-/** "a or b", "a, b or c". */
-function orList(words: readonly string[]): string {
-  return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
 }
 
 function rejectTypos(env: Env): void {

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import type { FieldProblem } from "../kernel/errors.ts";
+import { orList } from "../kernel/words.ts";
 
 /*
  * How a refused request is worded: each problem names its field and says in plain words what is
@@ -83,5 +84,5 @@ function plainMessage(issue: v.BaseIssue<unknown>): string {
 /** `("a" | "b" | "c")` as `"a", "b" or "c"`. */
 function choices(expected: string | null): string {
   const options = (expected ?? "").replace(/^\(|\)$/g, "").split(" | ");
-  return options.length === 1 ? (options[0] as string) : `${options.slice(0, -1).join(", ")} or ${options.at(-1)}`;
+  return orList(options);
 }

@@ -22,15 +22,20 @@ export interface TenantDeps {
  * session): one conditional write the first time, one read after.
  */
 export async function ensureTenant(deps: TenantDeps, id: string): Promise<TenantRecord> {
-  // One read of the tenant's partition answers both: its record, and whether its deletion began.
-  const { record: found, deletion } = await deps.tenants.status(id);
-  if (deletion) throw deletedError(id);
+  const found = await liveTenant(deps, id);
   if (found) return found;
   const now = deps.clock.now().toISOString();
   const record: TenantRecord = { id, metadata: {}, createdAt: now, updatedAt: now, revision: 0 };
   if (await deps.tenants.create(record)) return record;
   // Another request wrote it between the read and the write: theirs stands.
   return (await deps.tenants.get(id)) ?? record;
+}
+
+/** The tenant's record, if it has one; 410 tenant_deleted once its deletion began (one read answers both). */
+export async function liveTenant(deps: { tenants: Pick<TenantStore, "status"> }, id: string): Promise<TenantRecord | undefined> {
+  const { record, deletion } = await deps.tenants.status(id);
+  if (deletion) throw deletedError(id);
+  return record;
 }
 
 /** 410 tenant_deleted: the tenant's deletion began, and nothing of it is written or shown again. */

@@ -6,7 +6,7 @@ import { checkRetentionDays } from "../lifecycle/retention.ts";
 import { TenantSettings } from "../lifecycle/tenant-settings.ts";
 import { keyedRecord } from "../requests/keyed-record.ts";
 import { TENANT_ID } from "../requests/validation.ts";
-import { deletedError, type TenantDeps } from "./tenant-record.ts";
+import { deletedError, liveTenant, type TenantDeps } from "./tenant-record.ts";
 
 /*
  * Tenant records. A tenant exists as soon as something of it does (an endpoint, a key, an event);
@@ -60,8 +60,7 @@ export async function createTenant(deps: TenantDeps, input: CreateTenantInput): 
 
 /** The tenant's record; 404 when it has none or the caller is confined to another tenant. */
 export async function getTenant(deps: TenantDeps, id: string, confined?: string): Promise<TenantRecord> {
-  const { record, deletion } = confined === undefined || confined === id ? await deps.tenants.status(id) : {};
-  if (deletion) throw deletedError(id);
+  const record = confined === undefined || confined === id ? await liveTenant(deps, id) : undefined;
   if (!record) throw new ApiError("not_found", `No tenant ${id}`);
   return record;
 }
